@@ -1,0 +1,98 @@
+//! Errors that point into a user's file: "path:line:column: what is wrong".
+
+use std::fmt;
+
+/// Where in a file something is wrong. Lines and columns count from 1; columns count characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub path: String,
+    pub line: Option<u64>,
+    pub column: Option<u64>,
+}
+
+impl Location {
+    pub fn file(path: impl Into<String>) -> Self {
+        Location {
+            path: path.into(),
+            line: None,
+            column: None,
+        }
+    }
+
+    pub fn line(path: impl Into<String>, line: u64) -> Self {
+        Location {
+            path: path.into(),
+            line: Some(line),
+            column: None,
+        }
+    }
+
+    /// The line and column of byte `offset` in `text`.
+    pub fn at_offset(path: impl Into<String>, text: &str, offset: usize) -> Self {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let before = &text[..offset];
+        let line = before.matches('\n').count() as u64 + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() as u64 + 1;
+        Location {
+            path: path.into(),
+            line: Some(line),
+            column: Some(column),
+        }
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Something wrong with a file a user gave us (targets, counties, submissions).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{location}: {message}")]
+pub struct FileError {
+    pub location: Location,
+    pub message: String,
+}
+
+impl FileError {
+    pub fn new(location: Location, message: impl Into<String>) -> Self {
+        FileError {
+            location,
+            message: message.into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_become_lines_and_character_columns() {
+        let text = "a = 1\n标题 = \"x\"\n";
+        let at = Location::at_offset("f.toml", text, text.find('=').unwrap());
+        assert_eq!(at.to_string(), "f.toml:1:3");
+        let second = text.rfind('=').unwrap();
+        // "标题 " is three characters (six bytes), so '=' is the fourth column.
+        assert_eq!(
+            Location::at_offset("f.toml", text, second).to_string(),
+            "f.toml:2:4"
+        );
+    }
+}

@@ -1,0 +1,312 @@
+//! The domain: what the bureau assesses, what counties submit, what reviewers decide.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// The document the targets come from (e.g. 衢市民〔2014〕89号).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assessment {
+    pub year: i32,
+    pub title: String,
+    pub issuer: String,
+    pub number: String,
+    /// Date of issue, `YYYY-MM-DD`.
+    pub date: String,
+    pub notice: String,
+    pub addressees: String,
+    pub preamble: String,
+    pub method_title: String,
+    pub method_number: String,
+}
+
+/// 一类目标 / 二类目标.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TargetClass {
+    pub class: u8,
+    pub name: String,
+}
+
+/// One numbered paragraph of the document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Target {
+    pub id: u32,
+    pub class: u8,
+    pub title: String,
+    /// The paragraph verbatim, as the document prints it after "N、".
+    pub text: String,
+    pub indicators: Vec<Indicator>,
+}
+
+/// One checkable requirement of a target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Indicator {
+    /// Stable id `T.N`, e.g. "1.2".
+    pub id: String,
+    /// Compact label for narrow columns.
+    pub short: String,
+    pub text: String,
+    /// The words of the paragraph this requirement comes from (a substring of the target's text).
+    pub source: String,
+    pub kind: IndicatorKind,
+    /// Present exactly when `kind` is numeric.
+    pub requirement: Option<Requirement>,
+}
+
+impl Indicator {
+    pub fn target_id(&self) -> u32 {
+        self.id
+            .split_once('.')
+            .and_then(|(t, _)| t.parse().ok())
+            .unwrap_or(0)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IndicatorKind {
+    /// A figure compared with a threshold.
+    Numeric,
+    /// Done or not done (a document issued, a system built).
+    YesNo,
+    /// An ongoing effort, judged by degree.
+    Qualitative,
+}
+
+impl IndicatorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IndicatorKind::Numeric => "numeric",
+            IndicatorKind::YesNo => "yes_no",
+            IndicatorKind::Qualitative => "qualitative",
+        }
+    }
+}
+
+impl FromStr for IndicatorKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "numeric" => Ok(IndicatorKind::Numeric),
+            "yes_no" => Ok(IndicatorKind::YesNo),
+            "qualitative" => Ok(IndicatorKind::Qualitative),
+            other => Err(format!(
+                "unknown kind \"{other}\" (expected numeric, yes_no or qualitative)"
+            )),
+        }
+    }
+}
+
+/// A numeric requirement: figure `comparator` threshold, in `unit`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Requirement {
+    pub comparator: Comparator,
+    pub threshold: f64,
+    pub unit: String,
+}
+
+impl Requirement {
+    /// Whether a figure (in the requirement's unit) satisfies it.
+    pub fn is_satisfied_by(&self, figure: f64) -> bool {
+        match self.comparator {
+            Comparator::AtLeast => figure >= self.threshold,
+            Comparator::AtMost => figure <= self.threshold,
+        }
+    }
+}
+
+impl fmt::Display for Requirement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {}{}",
+            self.comparator.symbol(),
+            format_number(self.threshold),
+            self.unit
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Comparator {
+    #[serde(rename = ">=")]
+    AtLeast,
+    #[serde(rename = "<=")]
+    AtMost,
+}
+
+impl Comparator {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Comparator::AtLeast => ">=",
+            Comparator::AtMost => "<=",
+        }
+    }
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Comparator::AtLeast => "≥",
+            Comparator::AtMost => "≤",
+        }
+    }
+}
+
+impl FromStr for Comparator {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            ">=" | "≥" => Ok(Comparator::AtLeast),
+            "<=" | "≤" => Ok(Comparator::AtMost),
+            other => Err(format!(
+                "unknown comparator \"{other}\" (expected \">=\" or \"<=\")"
+            )),
+        }
+    }
+}
+
+/// A county-level unit (县、市、区), coded per GB/T 2260.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct County {
+    pub code: String,
+    pub name: String,
+}
+
+/// What a county submitted for one indicator.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Submission {
+    /// The figure exactly as the county wrote it.
+    pub value: String,
+    /// The figure read as a number, when it could be.
+    pub value_number: Option<f64>,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub evidence: String,
+    pub remark: String,
+}
+
+/// A reviewer's decision on one county × indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// 完成
+    Met,
+    /// 基本完成
+    PartlyMet,
+    /// 未完成
+    NotMet,
+}
+
+impl Verdict {
+    pub const ALL: [Verdict; 3] = [Verdict::Met, Verdict::PartlyMet, Verdict::NotMet];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Met => "met",
+            Verdict::PartlyMet => "partly_met",
+            Verdict::NotMet => "not_met",
+        }
+    }
+
+    pub fn chinese(self) -> &'static str {
+        match self {
+            Verdict::Met => "完成",
+            Verdict::PartlyMet => "基本完成",
+            Verdict::NotMet => "未完成",
+        }
+    }
+
+    /// Reads the stored form (`met`, `partly_met`, `not_met`).
+    pub fn from_db(s: &str) -> Option<Verdict> {
+        Verdict::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+/// What a reviewer can set: a verdict, or none (clear).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VerdictArg(pub Option<Verdict>);
+
+impl FromStr for VerdictArg {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let v = match s.trim() {
+            "met" | "完成" => Some(Verdict::Met),
+            "partly_met" | "partly-met" | "基本完成" => Some(Verdict::PartlyMet),
+            "not_met" | "not-met" | "未完成" => Some(Verdict::NotMet),
+            "clear" | "清除" => None,
+            other => {
+                return Err(format!(
+                    "unknown verdict \"{other}\" (expected met, partly_met, not_met, clear, 完成, 基本完成 or 未完成)"
+                ));
+            }
+        };
+        Ok(VerdictArg(v))
+    }
+}
+
+/// The current review of one county × indicator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Review {
+    pub verdict: Option<Verdict>,
+    pub note: String,
+    pub reviewer: String,
+    /// RFC 3339.
+    pub reviewed_at: String,
+}
+
+/// Formats a number without a trailing ".0": 70 → "70", 1.8 → "1.8".
+pub fn format_number(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        let s = format!("{x:.4}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verdicts_parse_in_english_and_chinese() {
+        assert_eq!(
+            "完成".parse::<VerdictArg>(),
+            Ok(VerdictArg(Some(Verdict::Met)))
+        );
+        assert_eq!(
+            "基本完成".parse::<VerdictArg>(),
+            Ok(VerdictArg(Some(Verdict::PartlyMet)))
+        );
+        assert_eq!(
+            "not_met".parse::<VerdictArg>(),
+            Ok(VerdictArg(Some(Verdict::NotMet)))
+        );
+        assert_eq!("clear".parse::<VerdictArg>(), Ok(VerdictArg(None)));
+        assert!("done".parse::<VerdictArg>().is_err());
+    }
+
+    #[test]
+    fn requirement_respects_direction() {
+        let at_least = Requirement {
+            comparator: Comparator::AtLeast,
+            threshold: 70.0,
+            unit: "%".into(),
+        };
+        assert!(at_least.is_satisfied_by(70.0));
+        assert!(!at_least.is_satisfied_by(69.9));
+        let at_most = Requirement {
+            comparator: Comparator::AtMost,
+            threshold: 5.0,
+            unit: "%".into(),
+        };
+        assert!(at_most.is_satisfied_by(5.0));
+        assert!(!at_most.is_satisfied_by(5.1));
+        assert_eq!(at_least.to_string(), "≥ 70%");
+    }
+
+    #[test]
+    fn numbers_format_without_noise() {
+        assert_eq!(format_number(70.0), "70");
+        assert_eq!(format_number(1.8), "1.8");
+        assert_eq!(format_number(13.625), "13.625");
+    }
+}

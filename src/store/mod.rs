@@ -1,0 +1,869 @@
+//! All SQL lives here. One SQLite file per assessment, shared by several reviewers:
+//! WAL, a busy timeout, and every write in an IMMEDIATE transaction.
+
+mod schema;
+
+pub use schema::{MIGRATIONS, latest as latest_schema};
+
+use crate::catalog::Catalog;
+use crate::model::{
+    Assessment, Comparator, County, Indicator, IndicatorKind, Requirement, Target, TargetClass,
+    Verdict,
+};
+use anyhow::{Context, Result, anyhow, bail};
+use rusqlite::{
+    Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params,
+};
+use serde::Serialize;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Marks a SQLite file as kaohe's (`PRAGMA application_id`, "kaoh").
+pub const APPLICATION_ID: i32 = 0x6b61_6f68;
+/// How long a write waits for another reviewer's write to finish.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Who makes a change: the name shown, and the OS account always recorded beside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reviewer {
+    pub name: String,
+    pub account: String,
+}
+
+/// The current time, RFC 3339 with the local offset.
+pub fn now() -> String {
+    chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+/// What a new database is made from.
+#[derive(Debug, Clone)]
+pub struct Seed {
+    pub catalog: Catalog,
+    pub counties: Vec<County>,
+    /// Submissions to import at creation: a CSV text and the name to report it by.
+    pub submissions: Option<(String, String)>,
+}
+
+/// An open kaohe database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// What the header of an existing file says about it.
+enum FileKind {
+    /// Zero bytes: nothing in it yet, as SQLite itself treats it.
+    Empty,
+    Kaohe,
+}
+
+/// Reads the first 100 bytes without opening the file as a database, so a file that is
+/// not ours is never touched.
+fn inspect(path: &Path) -> Result<FileKind> {
+    let shown = path.display();
+    let mut file =
+        std::fs::File::open(path).with_context(|| format!("cannot open database {shown}"))?;
+    let mut header = Vec::with_capacity(100);
+    file.by_ref()
+        .take(100)
+        .read_to_end(&mut header)
+        .with_context(|| format!("cannot read database {shown}"))?;
+    if header.is_empty() {
+        return Ok(FileKind::Empty);
+    }
+    if header.len() < 100 || &header[..16] != b"SQLite format 3\0" {
+        bail!("{shown} is not a kaohe database (it is not a SQLite file); it was left untouched");
+    }
+    let app_id = i32::from_be_bytes([header[68], header[69], header[70], header[71]]);
+    if app_id != APPLICATION_ID {
+        bail!(
+            "{shown} is not a kaohe database (it is another application's SQLite file); it was left untouched"
+        );
+    }
+    Ok(FileKind::Kaohe)
+}
+
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    Ok(())
+}
+
+impl Store {
+    /// Opens an existing kaohe database, upgrading its schema if it is older than this build's.
+    /// Fails (changing nothing) if it is missing, not a kaohe database, or of a newer schema.
+    pub fn open(path: &Path) -> Result<Store> {
+        match inspect(path)? {
+            FileKind::Kaohe => {}
+            FileKind::Empty => bail!(
+                "{} is an empty file, not a kaohe database (remove it, or use `kaohe init`)",
+                path.display()
+            ),
+        }
+        let shown = path.display();
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .with_context(|| format!("cannot open database {shown}"))?;
+        configure(&conn).with_context(|| format!("cannot configure database {shown}"))?;
+        let version: u32 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .with_context(|| format!("cannot read database {shown}"))?;
+        if version > latest_schema() {
+            bail!(
+                "{shown} was written by a newer kaohe (schema version {version}; this kaohe knows up to {}); it was left untouched — use a newer kaohe",
+                latest_schema()
+            );
+        }
+        // Persistent once set at creation; asking again is a no-op on a WAL database.
+        let mode: String = conn
+            .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
+            .with_context(|| format!("cannot switch {shown} to WAL"))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            bail!(
+                "{shown}: SQLite refused WAL mode (journal_mode is {mode}); is it on a network filesystem?"
+            );
+        }
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        if version < latest_schema() {
+            store.migrate(latest_schema())?;
+        }
+        Ok(store)
+    }
+
+    /// Creates a new database at `path` holding `catalog` and `counties` (and, if given, the
+    /// submissions of a CSV text). The file appears whole or not at all, with no world access.
+    /// Fails if a non-empty file is already there.
+    pub fn create(path: &Path, seed: &Seed, who: &Reviewer) -> Result<Store> {
+        Self::build(path, seed, who, latest_schema())?;
+        Store::open(path)
+    }
+
+    /// Writes a complete database at `path` with the schema at `schema_version`
+    /// (older versions only for testing upgrades).
+    fn build(path: &Path, seed: &Seed, who: &Reviewer, schema_version: u32) -> Result<()> {
+        let shown = path.display();
+        let replace_empty = match std::fs::metadata(path) {
+            Ok(m) if m.len() == 0 && m.is_file() => true,
+            Ok(_) => bail!("{shown} already exists; it was left untouched"),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+            Err(e) => return Err(anyhow!(e).context(format!("cannot check {shown}"))),
+        };
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        if !dir.is_dir() {
+            bail!(
+                "cannot create {shown}: the directory {} does not exist",
+                dir.display()
+            );
+        }
+        // Built under a temporary name (mode 0600) and renamed into place when complete,
+        // so an interrupted init leaves no half-made database behind.
+        let temp = tempfile::Builder::new()
+            .prefix(".kaohe-new-")
+            .suffix(".db")
+            .tempfile_in(&dir)
+            .with_context(|| format!("cannot create a database in {}", dir.display()))?;
+        {
+            let conn = Connection::open(temp.path())
+                .with_context(|| format!("cannot create database {shown}"))?;
+            configure(&conn)?;
+            let mut store = Store {
+                conn,
+                path: temp.path().to_path_buf(),
+            };
+            store.initialize(seed, who, schema_version)?;
+            store
+                .conn
+                .pragma_update(None, "journal_mode", "WAL")
+                .with_context(|| format!("cannot switch {shown} to WAL"))?;
+        }
+        let persisted = if replace_empty {
+            temp.persist(path).map_err(|e| e.error)
+        } else {
+            temp.persist_noclobber(path).map_err(|e| e.error)
+        };
+        match persisted {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                bail!("{shown} already exists; it was left untouched")
+            }
+            Err(e) => return Err(anyhow!(e).context(format!("cannot create {shown}"))),
+        }
+        if let Ok(d) = std::fs::File::open(&dir) {
+            // Make the new directory entry durable too; not all filesystems allow it.
+            let _ = d.sync_all();
+        }
+        Ok(())
+    }
+
+    /// Opens `path`, creating it first with `catalog` and `counties` if it does not exist
+    /// (or is an empty file). Safe against another process creating it at the same moment.
+    pub fn open_or_create(
+        path: &Path,
+        seed: impl FnOnce() -> Result<Seed>,
+        who: &Reviewer,
+    ) -> Result<Store> {
+        let missing = match std::fs::metadata(path) {
+            Ok(m) => m.len() == 0 && m.is_file(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
+            Err(e) => {
+                return Err(anyhow!(e).context(format!("cannot check {}", path.display())));
+            }
+        };
+        if missing {
+            match Store::create(path, &seed()?, who) {
+                Ok(store) => return Ok(store),
+                // Another process won the race: use what it made.
+                Err(_) if path.exists() && std::fs::metadata(path).is_ok_and(|m| m.len() > 0) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Store::open(path)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema version of the open database.
+    pub fn schema_version(&self) -> Result<u32> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    fn write(&mut self) -> Result<Transaction<'_>> {
+        self.conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .with_context(|| format!("cannot write to {}", self.path.display()))
+    }
+
+    fn migrate(&mut self, upto: u32) -> Result<()> {
+        let shown = self.path.display().to_string();
+        let tx = self.write()?;
+        // Read again inside the write lock: another process may have migrated meanwhile.
+        let current: u32 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if current >= upto {
+            return Ok(());
+        }
+        for (i, sql) in MIGRATIONS
+            .iter()
+            .enumerate()
+            .take(upto as usize)
+            .skip(current as usize)
+        {
+            tx.execute_batch(sql)
+                .with_context(|| format!("{shown}: schema migration {} failed", i + 1))?;
+        }
+        tx.pragma_update(None, "user_version", upto)?;
+        tx.commit()
+            .with_context(|| format!("{shown}: cannot save the schema upgrade"))?;
+        Ok(())
+    }
+
+    fn initialize(&mut self, seed: &Seed, who: &Reviewer, schema_version: u32) -> Result<()> {
+        let (catalog, counties) = (&seed.catalog, &seed.counties);
+        let tx = self.write()?;
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+        for sql in MIGRATIONS.iter().take(schema_version as usize) {
+            tx.execute_batch(sql).context("creating the schema")?;
+        }
+        tx.pragma_update(None, "user_version", schema_version)?;
+        let a = &catalog.assessment;
+        tx.execute(
+            "INSERT INTO assessment (id, year, title, issuer, number, issued_on, notice, addressees,
+                 preamble, method_title, method_number, created_at)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![
+                a.year,
+                a.title,
+                a.issuer,
+                a.number,
+                a.date,
+                a.notice,
+                a.addressees,
+                a.preamble,
+                a.method_title,
+                a.method_number,
+                now()
+            ],
+        )?;
+        for c in &catalog.classes {
+            tx.execute(
+                "INSERT INTO target_classes (class, name) VALUES (?1, ?2)",
+                params![c.class, c.name],
+            )?;
+        }
+        for (tpos, t) in catalog.targets.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO targets (id, class, position, title, text) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![t.id, t.class, tpos as i64, t.title, t.text],
+            )?;
+            for (ipos, i) in t.indicators.iter().enumerate() {
+                let r = i.requirement.as_ref();
+                tx.execute(
+                    "INSERT INTO indicators (id, target_id, position, short, text, source, kind,
+                         comparator, threshold, unit)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                    params![
+                        i.id,
+                        t.id,
+                        ipos as i64,
+                        i.short,
+                        i.text,
+                        i.source,
+                        i.kind.as_str(),
+                        r.map(|r| r.comparator.as_str()),
+                        r.map(|r| r.threshold),
+                        r.map(|r| r.unit.as_str()),
+                    ],
+                )?;
+            }
+        }
+        for (pos, c) in counties.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO counties (code, name, position) VALUES (?1, ?2, ?3)",
+                params![c.code, c.name, pos as i64],
+            )?;
+        }
+        if let Some((text, path)) = &seed.submissions {
+            let lookup = Lookup::from_parts(catalog, counties);
+            let rows = crate::import::parse_csv(text, path, &lookup)?;
+            insert_submissions(&tx, &rows, path, who)?;
+        }
+        tx.commit().context("cannot save the new database")?;
+        Ok(())
+    }
+
+    /// The assessment and its targets and indicators, in document order.
+    pub fn catalog(&self) -> Result<Catalog> {
+        let assessment = self.conn.query_row(
+            "SELECT year, title, issuer, number, issued_on, notice, addressees, preamble,
+                    method_title, method_number FROM assessment WHERE id = 1",
+            [],
+            |r| {
+                Ok(Assessment {
+                    year: r.get(0)?,
+                    title: r.get(1)?,
+                    issuer: r.get(2)?,
+                    number: r.get(3)?,
+                    date: r.get(4)?,
+                    notice: r.get(5)?,
+                    addressees: r.get(6)?,
+                    preamble: r.get(7)?,
+                    method_title: r.get(8)?,
+                    method_number: r.get(9)?,
+                })
+            },
+        )?;
+        let classes = self
+            .conn
+            .prepare("SELECT class, name FROM target_classes ORDER BY class")?
+            .query_map([], |r| {
+                Ok(TargetClass {
+                    class: r.get(0)?,
+                    name: r.get(1)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut targets = self
+            .conn
+            .prepare("SELECT id, class, title, text FROM targets ORDER BY position")?
+            .query_map([], |r| {
+                Ok(Target {
+                    id: r.get(0)?,
+                    class: r.get(1)?,
+                    title: r.get(2)?,
+                    text: r.get(3)?,
+                    indicators: Vec::new(),
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut stmt = self.conn.prepare(
+            "SELECT target_id, id, short, text, source, kind, comparator, threshold, unit
+             FROM indicators ORDER BY target_id, position",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let target_id: u32 = r.get(0)?;
+            let id: String = r.get(1)?;
+            let kind: String = r.get(5)?;
+            let kind: IndicatorKind = kind
+                .parse()
+                .map_err(|e: String| anyhow!("indicator {id}: {e}"))?;
+            let comparator: Option<String> = r.get(6)?;
+            let requirement = match comparator {
+                Some(c) => Some(Requirement {
+                    comparator: c
+                        .parse::<Comparator>()
+                        .map_err(|e| anyhow!("indicator {id}: {e}"))?,
+                    threshold: r.get(7)?,
+                    unit: r.get(8)?,
+                }),
+                None => None,
+            };
+            let indicator = Indicator {
+                id,
+                short: r.get(2)?,
+                text: r.get(3)?,
+                source: r.get(4)?,
+                kind,
+                requirement,
+            };
+            if let Some(t) = targets.iter_mut().find(|t| t.id == target_id) {
+                t.indicators.push(indicator);
+            }
+        }
+        Ok(Catalog {
+            assessment,
+            classes,
+            targets,
+        })
+    }
+
+    /// The counties in their customary order.
+    pub fn counties(&self) -> Result<Vec<County>> {
+        Ok(self
+            .conn
+            .prepare("SELECT code, name FROM counties ORDER BY position")?
+            .query_map([], |r| {
+                Ok(County {
+                    code: r.get(0)?,
+                    name: r.get(1)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Finds a county by its code or its name.
+    pub fn find_county(&self, key: &str) -> Result<County> {
+        let key = key.trim();
+        let found = self
+            .conn
+            .query_row(
+                "SELECT code, name FROM counties WHERE code = ?1 OR name = ?1",
+                [key],
+                |r| {
+                    Ok(County {
+                        code: r.get(0)?,
+                        name: r.get(1)?,
+                    })
+                },
+            )
+            .optional()?;
+        found.ok_or_else(|| {
+            anyhow!("unknown county \"{key}\" (give a code such as 330802 or a name such as 柯城区; `kaohe counties` lists them)")
+        })
+    }
+
+    /// Checks that an indicator id exists.
+    pub fn find_indicator(&self, id: &str) -> Result<String> {
+        let id = id.trim();
+        let found: Option<String> = self
+            .conn
+            .query_row("SELECT id FROM indicators WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        found.ok_or_else(|| {
+            anyhow!(
+                "unknown indicator \"{id}\" (give an id such as 1.2; `kaohe targets` lists them)"
+            )
+        })
+    }
+
+    /// What an import resolves names against.
+    pub fn lookup(&self) -> Result<Lookup> {
+        Ok(Lookup::from_parts(&self.catalog()?, &self.counties()?))
+    }
+
+    /// Writes parsed submissions in one transaction, replacing any earlier submission of the
+    /// same county and indicator. Returns how many were written.
+    pub fn import_submissions(
+        &mut self,
+        rows: &[SubmissionRow],
+        file: &str,
+        who: &Reviewer,
+    ) -> Result<usize> {
+        let tx = self.write()?;
+        insert_submissions(&tx, rows, file, who)?;
+        tx.commit()
+            .with_context(|| format!("cannot save the import into {}", self.path.display()))?;
+        Ok(rows.len())
+    }
+
+    /// Sets the verdict (`Some(None)` clears it) and/or the note of one county × indicator,
+    /// and logs the change. Nothing is written when nothing changes.
+    pub fn review(
+        &mut self,
+        county_code: &str,
+        indicator_id: &str,
+        verdict: Option<Option<Verdict>>,
+        note: Option<&str>,
+        who: &Reviewer,
+    ) -> Result<ReviewChange> {
+        let tx = self.write()?;
+        let current: Option<(Option<String>, String)> = tx
+            .query_row(
+                "SELECT verdict, note FROM reviews WHERE county_code = ?1 AND indicator_id = ?2",
+                params![county_code, indicator_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let (from_verdict, from_note) = match current {
+            Some((v, n)) => (v.as_deref().and_then(Verdict::from_db), n),
+            None => (None, String::new()),
+        };
+        let to_verdict = verdict.unwrap_or(from_verdict);
+        let to_note = note.map_or_else(|| from_note.clone(), str::to_string);
+        let change = ReviewChange {
+            from: from_verdict,
+            to: to_verdict,
+            from_note: from_note.clone(),
+            note: to_note.clone(),
+        };
+        if to_verdict == from_verdict && to_note == from_note {
+            return Ok(change);
+        }
+        let at = now();
+        if to_verdict.is_none() && to_note.is_empty() {
+            tx.execute(
+                "DELETE FROM reviews WHERE county_code = ?1 AND indicator_id = ?2",
+                params![county_code, indicator_id],
+            )?;
+        } else {
+            tx.execute(
+                "INSERT INTO reviews (county_code, indicator_id, verdict, note, reviewer, account, reviewed_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (county_code, indicator_id) DO UPDATE SET
+                     verdict = excluded.verdict, note = excluded.note, reviewer = excluded.reviewer,
+                     account = excluded.account, reviewed_at = excluded.reviewed_at",
+                params![
+                    county_code,
+                    indicator_id,
+                    to_verdict.map(Verdict::as_str),
+                    to_note,
+                    who.name,
+                    who.account,
+                    at
+                ],
+            )?;
+        }
+        tx.execute(
+            "INSERT INTO review_log (at, reviewer, account, county_code, indicator_id,
+                 from_verdict, to_verdict, from_note, note)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                at,
+                who.name,
+                who.account,
+                county_code,
+                indicator_id,
+                from_verdict.map(Verdict::as_str),
+                to_verdict.map(Verdict::as_str),
+                from_note,
+                to_note
+            ],
+        )?;
+        tx.commit()
+            .with_context(|| format!("cannot save the review into {}", self.path.display()))?;
+        Ok(change)
+    }
+
+    /// Every county × indicator, with its submission and review, counties in order then
+    /// indicators in document order.
+    pub fn items(&self) -> Result<Vec<Item>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT c.code, c.name, i.id,
+                    s.value, s.value_number, s.numerator, s.denominator, s.evidence, s.remark,
+                    r.verdict, r.note, r.reviewer, r.reviewed_at
+             FROM counties c
+             CROSS JOIN indicators i
+             JOIN targets t ON t.id = i.target_id
+             LEFT JOIN submissions s ON s.county_code = c.code AND s.indicator_id = i.id
+             LEFT JOIN reviews r ON r.county_code = c.code AND r.indicator_id = i.id
+             ORDER BY c.position, t.position, i.position",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let verdict: Option<String> = r.get(9)?;
+            Ok(Item {
+                county_code: r.get(0)?,
+                county: r.get(1)?,
+                indicator: r.get(2)?,
+                value: r.get(3)?,
+                value_number: r.get(4)?,
+                numerator: r.get(5)?,
+                denominator: r.get(6)?,
+                evidence: r.get(7)?,
+                remark: r.get(8)?,
+                verdict: verdict.as_deref().and_then(Verdict::from_db),
+                note: r.get(10)?,
+                reviewer: r.get(11)?,
+                reviewed_at: r.get(12)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// The review log, oldest first.
+    pub fn log(&self) -> Result<Vec<LogEntry>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT at, reviewer, account, county_code, indicator_id, from_verdict, to_verdict, from_note, note
+             FROM review_log ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let from: Option<String> = r.get(5)?;
+            let to: Option<String> = r.get(6)?;
+            Ok(LogEntry {
+                at: r.get(0)?,
+                reviewer: r.get(1)?,
+                account: r.get(2)?,
+                county_code: r.get(3)?,
+                indicator: r.get(4)?,
+                from: from.as_deref().and_then(Verdict::from_db),
+                to: to.as_deref().and_then(Verdict::from_db),
+                from_note: r.get(7)?,
+                note: r.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Progress overall, per county and per target.
+    pub fn status(&self) -> Result<Status> {
+        const TALLY: &str = "COUNT(r.verdict), COALESCE(SUM(r.verdict = 'met'), 0),
+             COALESCE(SUM(r.verdict = 'partly_met'), 0), COALESCE(SUM(r.verdict = 'not_met'), 0),
+             COUNT(s.indicator_id), COUNT(*)";
+        let tally = |r: &rusqlite::Row<'_>, at: usize| -> rusqlite::Result<Progress> {
+            Ok(Progress {
+                reviewed: r.get(at)?,
+                met: r.get(at + 1)?,
+                partly_met: r.get(at + 2)?,
+                not_met: r.get(at + 3)?,
+                submitted: r.get(at + 4)?,
+                total: r.get(at + 5)?,
+            })
+        };
+        let from = "FROM counties c CROSS JOIN indicators i
+             LEFT JOIN submissions s ON s.county_code = c.code AND s.indicator_id = i.id
+             LEFT JOIN reviews r ON r.county_code = c.code AND r.indicator_id = i.id";
+        let overall = self
+            .conn
+            .query_row(&format!("SELECT {TALLY} {from}"), [], |r| tally(r, 0))?;
+        let counties = self
+            .conn
+            .prepare(&format!(
+                "SELECT c.code, c.name, {TALLY} {from} GROUP BY c.code ORDER BY c.position"
+            ))?
+            .query_map([], |r| {
+                Ok(CountyStatus {
+                    code: r.get(0)?,
+                    name: r.get(1)?,
+                    progress: tally(r, 2)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let targets = self
+            .conn
+            .prepare(&format!(
+                "SELECT t.id, t.class, t.title, {TALLY} {from} JOIN targets t ON t.id = i.target_id
+                 GROUP BY t.id ORDER BY t.position"
+            ))?
+            .query_map([], |r| {
+                Ok(TargetStatus {
+                    id: r.get(0)?,
+                    class: r.get(1)?,
+                    title: r.get(2)?,
+                    progress: tally(r, 3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(Status {
+            progress: overall,
+            counties,
+            targets,
+        })
+    }
+}
+
+fn insert_submissions(
+    tx: &Transaction<'_>,
+    rows: &[SubmissionRow],
+    file: &str,
+    who: &Reviewer,
+) -> Result<()> {
+    let at = now();
+    tx.execute(
+        "INSERT INTO imports (at, account, reviewer, file, rows) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![at, who.account, who.name, file, rows.len() as i64],
+    )?;
+    let import_id = tx.last_insert_rowid();
+    let mut stmt = tx.prepare(
+        "INSERT INTO submissions (county_code, indicator_id, value, value_number, numerator,
+             denominator, evidence, remark, imported_at, import_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT (county_code, indicator_id) DO UPDATE SET
+             value = excluded.value, value_number = excluded.value_number,
+             numerator = excluded.numerator, denominator = excluded.denominator,
+             evidence = excluded.evidence, remark = excluded.remark,
+             imported_at = excluded.imported_at, import_id = excluded.import_id",
+    )?;
+    for row in rows {
+        let s = &row.submission;
+        stmt.execute(params![
+            row.county_code,
+            row.indicator_id,
+            s.value,
+            s.value_number,
+            s.numerator,
+            s.denominator,
+            s.evidence,
+            s.remark,
+            at,
+            import_id
+        ])
+        .with_context(|| {
+            format!(
+                "line {}: cannot store {} × {}",
+                row.line, row.county_code, row.indicator_id
+            )
+        })?;
+    }
+    Ok(())
+}
+
+/// Resolves the names an import file uses to counties and indicators.
+#[derive(Debug, Clone, Default)]
+pub struct Lookup {
+    /// code or name → code
+    counties: std::collections::HashMap<String, String>,
+    /// id → the indicator's unit if numeric
+    indicators: std::collections::HashMap<String, Option<String>>,
+}
+
+impl Lookup {
+    pub fn from_parts(catalog: &Catalog, counties: &[County]) -> Lookup {
+        let mut lookup = Lookup::default();
+        for c in counties {
+            lookup.counties.insert(c.code.clone(), c.code.clone());
+            lookup.counties.insert(c.name.clone(), c.code.clone());
+        }
+        for i in catalog.indicators() {
+            lookup
+                .indicators
+                .insert(i.id.clone(), i.requirement.as_ref().map(|r| r.unit.clone()));
+        }
+        lookup
+    }
+
+    pub fn county(&self, key: &str) -> Option<&str> {
+        self.counties.get(key).map(String::as_str)
+    }
+
+    /// `None` if unknown; `Some(unit)` (the unit of a numeric indicator, else `None`) if known.
+    pub fn indicator(&self, id: &str) -> Option<Option<&str>> {
+        self.indicators.get(id).map(Option::as_deref)
+    }
+}
+
+/// One row of an import, checked and resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubmissionRow {
+    pub line: u64,
+    pub county_code: String,
+    pub indicator_id: String,
+    pub submission: crate::model::Submission,
+}
+
+/// A verdict or note change, as the log records it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewChange {
+    pub from: Option<Verdict>,
+    pub to: Option<Verdict>,
+    pub from_note: String,
+    pub note: String,
+}
+
+impl ReviewChange {
+    pub fn changed(&self) -> bool {
+        self.from != self.to || self.from_note != self.note
+    }
+}
+
+/// One county × indicator: the export row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Item {
+    pub county_code: String,
+    pub county: String,
+    pub indicator: String,
+    pub value: Option<String>,
+    pub value_number: Option<f64>,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub evidence: Option<String>,
+    pub remark: Option<String>,
+    pub verdict: Option<Verdict>,
+    pub note: Option<String>,
+    pub reviewer: Option<String>,
+    pub reviewed_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LogEntry {
+    pub at: String,
+    pub reviewer: String,
+    pub account: String,
+    pub county_code: String,
+    pub indicator: String,
+    pub from: Option<Verdict>,
+    pub to: Option<Verdict>,
+    pub from_note: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Progress {
+    pub reviewed: i64,
+    pub total: i64,
+    pub met: i64,
+    pub partly_met: i64,
+    pub not_met: i64,
+    pub submitted: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CountyStatus {
+    pub code: String,
+    pub name: String,
+    #[serde(flatten)]
+    pub progress: Progress,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TargetStatus {
+    pub id: u32,
+    pub class: u8,
+    pub title: String,
+    #[serde(flatten)]
+    pub progress: Progress,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Status {
+    #[serde(flatten)]
+    pub progress: Progress,
+    pub counties: Vec<CountyStatus>,
+    pub targets: Vec<TargetStatus>,
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,318 @@
+use super::*;
+use crate::catalog::{DEMO_SUBMISSIONS_2014, embedded_counties};
+
+fn who() -> Reviewer {
+    Reviewer {
+        name: "张审核".into(),
+        account: "zhang".into(),
+    }
+}
+
+fn seed() -> Seed {
+    Seed {
+        catalog: Catalog::embedded_2014().unwrap(),
+        counties: embedded_counties().unwrap(),
+        submissions: None,
+    }
+}
+
+fn new_store(dir: &tempfile::TempDir) -> Store {
+    Store::create(&dir.path().join("k.db"), &seed(), &who()).unwrap()
+}
+
+#[test]
+fn a_new_database_holds_the_catalog_and_counties() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(&dir);
+    assert_eq!(store.catalog().unwrap(), Catalog::embedded_2014().unwrap());
+    assert_eq!(store.counties().unwrap(), embedded_counties().unwrap());
+    assert_eq!(store.schema_version().unwrap(), latest_schema());
+    let mode: String = store
+        .conn
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let fk: bool = store
+        .conn
+        .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+        .unwrap();
+    assert!(fk);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_new_database_has_no_world_access() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(&dir);
+    let mode = std::fs::metadata(store.path())
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o007, 0, "mode {mode:o}");
+}
+
+#[test]
+fn creating_over_an_existing_database_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(&dir);
+    let before = std::fs::read(store.path()).unwrap();
+    let e = Store::create(store.path(), &seed(), &who()).err().unwrap();
+    assert!(e.to_string().contains("already exists"), "{e}");
+    assert_eq!(std::fs::read(store.path()).unwrap(), before);
+}
+
+fn assert_refused_untouched(path: &Path, expect: &str) {
+    let before = std::fs::read(path).unwrap();
+    let e = format!("{:#}", Store::open(path).err().expect("must refuse"));
+    assert!(e.contains(expect), "{e}");
+    assert!(e.contains(&path.display().to_string()), "{e}");
+    assert_eq!(std::fs::read(path).unwrap(), before, "file changed");
+    let wal = PathBuf::from(format!("{}-wal", path.display()));
+    assert!(!wal.exists(), "a -wal file appeared");
+}
+
+#[test]
+fn random_bytes_are_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("random.db");
+    let bytes: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    std::fs::write(&path, bytes).unwrap();
+    assert_refused_untouched(&path, "not a kaohe database (it is not a SQLite file)");
+    std::fs::write(&path, b"tiny").unwrap();
+    assert_refused_untouched(&path, "not a SQLite file");
+}
+
+#[test]
+fn another_applications_sqlite_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("other.db");
+    {
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch("CREATE TABLE notes (x TEXT); INSERT INTO notes VALUES ('hi');")
+            .unwrap();
+    }
+    assert_refused_untouched(&path, "another application's SQLite file");
+}
+
+#[test]
+fn a_newer_schema_is_refused_with_its_version_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = new_store(&dir).path().to_path_buf();
+    {
+        let c = Connection::open(&path).unwrap();
+        c.pragma_update(None, "user_version", 99).unwrap();
+    }
+    assert_refused_untouched(&path, "schema version 99");
+}
+
+#[test]
+fn an_older_schema_is_upgraded_keeping_its_reviews() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.db");
+    Store::build(&path, &seed(), &who(), 1).unwrap();
+    {
+        let c = Connection::open(&path).unwrap();
+        let v: u32 = c
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, 1);
+        c.execute(
+            "INSERT INTO reviews VALUES ('330802', '1.1', 'met', '旧笔记', '李', 'li', '2014-12-01T09:00:00+08:00')",
+            [],
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 2);
+    let item = store
+        .items()
+        .unwrap()
+        .into_iter()
+        .find(|i| i.county_code == "330802" && i.indicator == "1.1")
+        .unwrap();
+    assert_eq!(item.verdict, Some(Verdict::Met));
+    assert_eq!(item.note.as_deref(), Some("旧笔记"));
+    let imports: i64 = store
+        .conn
+        .query_row("SELECT COUNT(*) FROM imports", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(imports, 0);
+}
+
+#[test]
+fn an_empty_file_is_not_opened_but_can_be_created_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("empty.db");
+    std::fs::write(&path, b"").unwrap();
+    assert!(Store::open(&path).is_err());
+    let store = Store::open_or_create(&path, || Ok(seed()), &who()).unwrap();
+    assert_eq!(store.counties().unwrap().len(), 6);
+}
+
+#[test]
+fn reviews_are_logged_change_by_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = new_store(&dir);
+    let w = who();
+    let c = store
+        .review("330802", "1.2", Some(Some(Verdict::Met)), None, &w)
+        .unwrap();
+    assert!(c.changed());
+    // The same again changes nothing and logs nothing.
+    let c = store
+        .review("330802", "1.2", Some(Some(Verdict::Met)), None, &w)
+        .unwrap();
+    assert!(!c.changed());
+    store
+        .review(
+            "330802",
+            "1.2",
+            Some(Some(Verdict::NotMet)),
+            Some("佐证材料不足"),
+            &w,
+        )
+        .unwrap();
+    store
+        .review("330802", "1.2", None, Some("佐证材料不足,台账不全"), &w)
+        .unwrap();
+    store.review("330802", "1.2", Some(None), None, &w).unwrap();
+
+    let log = store.log().unwrap();
+    let steps: Vec<_> = log
+        .iter()
+        .map(|e| (e.from, e.to, e.note.as_str()))
+        .collect();
+    assert_eq!(
+        steps,
+        vec![
+            (None, Some(Verdict::Met), ""),
+            (Some(Verdict::Met), Some(Verdict::NotMet), "佐证材料不足"),
+            (
+                Some(Verdict::NotMet),
+                Some(Verdict::NotMet),
+                "佐证材料不足,台账不全"
+            ),
+            (Some(Verdict::NotMet), None, "佐证材料不足,台账不全"),
+        ]
+    );
+    assert!(
+        log.iter()
+            .all(|e| e.reviewer == "张审核" && e.account == "zhang")
+    );
+    assert!(
+        log.iter()
+            .all(|e| chrono::DateTime::parse_from_rfc3339(&e.at).is_ok())
+    );
+
+    // A cleared verdict keeps its note.
+    let item = store
+        .items()
+        .unwrap()
+        .into_iter()
+        .find(|i| i.county_code == "330802" && i.indicator == "1.2")
+        .unwrap();
+    assert_eq!(item.verdict, None);
+    assert_eq!(item.note.as_deref(), Some("佐证材料不足,台账不全"));
+}
+
+#[test]
+fn the_log_cannot_be_rewritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = new_store(&dir);
+    store
+        .review("330802", "1.2", Some(Some(Verdict::Met)), None, &who())
+        .unwrap();
+    assert!(
+        store
+            .conn
+            .execute("UPDATE review_log SET to_verdict = 'not_met'", [])
+            .is_err()
+    );
+    assert!(store.conn.execute("DELETE FROM review_log", []).is_err());
+    assert_eq!(store.log().unwrap().len(), 1);
+}
+
+#[test]
+fn reimport_replaces_submissions_and_status_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = new_store(&dir);
+    let lookup = store.lookup().unwrap();
+    let first = crate::import::parse_csv(
+        "county,indicator,value\n柯城区,1.2,65%\n衢江区,1.2,71%\n",
+        "a.csv",
+        &lookup,
+    )
+    .unwrap();
+    store.import_submissions(&first, "a.csv", &who()).unwrap();
+    let second =
+        crate::import::parse_csv("county,indicator,value\n柯城区,1.2,72%\n", "b.csv", &lookup)
+            .unwrap();
+    store.import_submissions(&second, "b.csv", &who()).unwrap();
+    let items = store.items().unwrap();
+    let value = |code: &str| {
+        items
+            .iter()
+            .find(|i| i.county_code == code && i.indicator == "1.2")
+            .and_then(|i| i.value_number)
+    };
+    assert_eq!(value("330802"), Some(72.0));
+    assert_eq!(value("330803"), Some(71.0));
+
+    store
+        .review("330802", "1.2", Some(Some(Verdict::Met)), None, &who())
+        .unwrap();
+    store
+        .review(
+            "330803",
+            "1.2",
+            Some(Some(Verdict::PartlyMet)),
+            None,
+            &who(),
+        )
+        .unwrap();
+    let status = store.status().unwrap();
+    let indicators = Catalog::embedded_2014().unwrap().indicators().count() as i64;
+    assert_eq!(status.progress.total, 6 * indicators);
+    assert_eq!(status.progress.reviewed, 2);
+    assert_eq!(status.progress.submitted, 2);
+    assert_eq!(status.progress.met, 1);
+    assert_eq!(status.progress.partly_met, 1);
+    assert_eq!(status.counties[0].progress.reviewed, 1);
+    assert_eq!(status.counties[0].progress.total, indicators);
+    assert_eq!(status.targets[0].progress.reviewed, 2);
+    assert_eq!(status.targets[1].progress.reviewed, 0);
+}
+
+#[test]
+fn a_demo_database_holds_every_demo_submission() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = Seed {
+        submissions: Some((DEMO_SUBMISSIONS_2014.to_string(), "demo.csv".to_string())),
+        ..seed()
+    };
+    let store = Store::create(&dir.path().join("demo.db"), &demo, &who()).unwrap();
+    let status = store.status().unwrap();
+    assert_eq!(status.progress.submitted, status.progress.total);
+    assert_eq!(status.progress.reviewed, 0);
+}
+
+#[test]
+fn two_processes_creating_one_database_at_once_both_succeed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("race.db");
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                Store::open_or_create(&path, || Ok(seed()), &who())
+                    .map(|s| s.counties().unwrap().len())
+            })
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().unwrap().unwrap(), 6);
+    }
+}

@@ -1,0 +1,440 @@
+//! The command line: every script, test and later issue goes through here.
+
+use crate::catalog::{self, Catalog};
+use crate::export;
+use crate::import;
+use crate::model::{IndicatorKind, Verdict, VerdictArg};
+use crate::paths;
+use crate::store::{Progress, Reviewer, Seed, Store};
+use crate::text::pad;
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kaohe",
+    version,
+    about = "考核 — review county-level civil-affairs work against the bureau's annual targets",
+    long_about = "考核 — review county-level civil-affairs work against the bureau's annual targets.\n\n\
+        Without a subcommand, opens the review workspace on the database. The database is \
+        created on first use with the embedded 2014 targets (衢市民〔2014〕89号) and the six \
+        county-level units of Quzhou.",
+    after_help = "Examples:\n  kaohe --demo status\n  kaohe import submissions.csv\n  kaohe mark 柯城区 1.2 完成 --note \"台账齐全\"\n  kaohe export --format csv --out results.csv"
+)]
+pub struct Cli {
+    /// The database file [default: $KAOHE_DB, else kaohe.db in your data directory]
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        env = "KAOHE_DB",
+        hide_env = true
+    )]
+    pub db: Option<PathBuf>,
+
+    /// The name recorded with your reviews [default: your login name]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub reviewer: Option<String>,
+
+    /// Use the demo: without --db, a separate demo database in your data directory; a new
+    /// database is created with the invented demo submissions
+    #[arg(long, global = true)]
+    pub demo: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a database with the targets and counties (the embedded 2014 set unless given)
+    Init {
+        /// A targets file (TOML; see data/README.md) instead of the embedded 2014 targets
+        #[arg(long, value_name = "FILE")]
+        targets: Option<PathBuf>,
+        /// A counties file (CSV `code,name`) instead of the embedded Quzhou counties
+        #[arg(long, value_name = "FILE")]
+        counties: Option<PathBuf>,
+    },
+    /// List the targets and their indicators
+    Targets {
+        /// Print JSON instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the county-level units
+    Counties {
+        /// Print JSON instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import county submissions from a CSV file: all rows or none
+    Import {
+        /// The CSV file (columns county, indicator, value, numerator, denominator, evidence, remark)
+        file: PathBuf,
+    },
+    /// Mark one county × indicator: met, partly_met, not_met or clear (also 完成, 基本完成, 未完成)
+    Mark {
+        /// County code (330802) or name (柯城区)
+        county: String,
+        /// Indicator id, e.g. 1.2
+        indicator: String,
+        /// met | partly_met | not_met | clear | 完成 | 基本完成 | 未完成
+        verdict: VerdictArg,
+        /// A note to keep with the verdict (replaces the current note)
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+    },
+    /// Export every county × indicator with its submission and review
+    Export {
+        /// Output format
+        #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+        format: ExportFormat,
+        /// Write to FILE (replaced whole) instead of standard output
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Show progress overall, per county and per target
+    Status {
+        /// Print JSON instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Json,
+    Csv,
+}
+
+/// Runs a parsed command line, writing results to `out`.
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
+    let who = reviewer(cli.reviewer.as_deref())?;
+    let db = paths::database(cli.db.clone(), cli.demo)?;
+    match cli.command {
+        Some(Command::Init { targets, counties }) => init(
+            &db,
+            targets.as_deref(),
+            counties.as_deref(),
+            cli.demo,
+            &who,
+            out,
+        ),
+        None => workspace(&db, cli.demo, &who, out),
+        Some(command) => {
+            let mut store = open(&db, cli.demo, &who)?;
+            match command {
+                Command::Targets { json } => targets(&store, json, out),
+                Command::Counties { json } => counties(&store, json, out),
+                Command::Import { file } => import_file(&mut store, &file, &who, out),
+                Command::Mark {
+                    county,
+                    indicator,
+                    verdict,
+                    note,
+                } => mark(&mut store, &county, &indicator, verdict, note, &who, out),
+                Command::Export { format, out: file } => export_items(&store, format, file, out),
+                Command::Status { json } => status(&store, json, out),
+                Command::Init { .. } => unreachable_init(),
+            }
+        }
+    }
+}
+
+fn unreachable_init() -> Result<()> {
+    bail!("init is handled before the database is opened")
+}
+
+fn reviewer(given: Option<&str>) -> Result<Reviewer> {
+    let account = paths::account();
+    let name = match given {
+        Some(name) => {
+            let name = name.trim();
+            if name.is_empty() {
+                bail!("--reviewer is empty: give the name to record with your reviews");
+            }
+            if name.chars().any(char::is_control) {
+                bail!("--reviewer contains control characters");
+            }
+            name.to_string()
+        }
+        None => account.clone(),
+    };
+    Ok(Reviewer { name, account })
+}
+
+/// The embedded 2014 set, as a new database gets it.
+fn embedded(demo: bool) -> Result<Seed> {
+    Ok(Seed {
+        catalog: Catalog::embedded_2014()?,
+        counties: catalog::embedded_counties()?,
+        submissions: demo.then(demo_submissions),
+    })
+}
+
+/// The embedded demo submissions and the name they are reported by.
+fn demo_submissions() -> (String, String) {
+    (
+        catalog::DEMO_SUBMISSIONS_2014.to_string(),
+        format!("<embedded> {}", catalog::DEMO_SUBMISSIONS_2014_PATH),
+    )
+}
+
+fn open(db: &Path, demo: bool, who: &Reviewer) -> Result<Store> {
+    Store::open_or_create(db, || embedded(demo), who)
+}
+
+fn init(
+    db: &Path,
+    targets: Option<&Path>,
+    counties: Option<&Path>,
+    demo: bool,
+    who: &Reviewer,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let seed = Seed {
+        catalog: match targets {
+            Some(path) => catalog::load_targets(path)?,
+            None => Catalog::embedded_2014()?,
+        },
+        counties: match counties {
+            Some(path) => catalog::load_counties(path)?,
+            None => catalog::embedded_counties()?,
+        },
+        submissions: demo.then(demo_submissions),
+    };
+    let store = Store::create(db, &seed, who).map_err(|e| {
+        if demo && (targets.is_some() || counties.is_some()) {
+            e.context("the demo submissions are for the embedded 2014 targets and Quzhou counties")
+        } else {
+            e
+        }
+    })?;
+    let status = store.status()?;
+    writeln!(
+        out,
+        "created {}: {} targets, {} indicators, {} counties, {} submissions",
+        db.display(),
+        seed.catalog.targets.len(),
+        seed.catalog.indicators().count(),
+        seed.counties.len(),
+        status.progress.submitted
+    )?;
+    Ok(())
+}
+
+fn workspace(db: &Path, demo: bool, who: &Reviewer, out: &mut dyn Write) -> Result<()> {
+    let store = open(db, demo, who)?;
+    let p = store.status()?.progress;
+    writeln!(
+        out,
+        "The full-screen review workspace is not in this version yet.\n\
+         The database is ready: {} ({} of {} items reviewed, {} submitted).\n\
+         Until the workspace arrives, use: kaohe status | targets | counties | import FILE | mark COUNTY INDICATOR VERDICT | export (see kaohe --help).",
+        db.display(),
+        p.reviewed,
+        p.total,
+        p.submitted
+    )?;
+    Ok(())
+}
+
+fn targets(store: &Store, json: bool, out: &mut dyn Write) -> Result<()> {
+    let catalog = store.catalog()?;
+    if json {
+        let list: Vec<_> = catalog
+            .targets
+            .iter()
+            .map(|t| {
+                serde_json::json!({
+                    "id": t.id,
+                    "class": t.class,
+                    "class_name": catalog.classes.iter().find(|c| c.class == t.class).map(|c| c.name.as_str()),
+                    "title": t.title,
+                    "text": t.text,
+                    "indicators": t.indicators.iter().map(|i| {
+                        let r = i.requirement.as_ref();
+                        serde_json::json!({
+                            "id": i.id,
+                            "short": i.short,
+                            "text": i.text,
+                            "source": i.source,
+                            "kind": i.kind.as_str(),
+                            "comparator": r.map(|r| r.comparator.as_str()),
+                            "threshold": r.map(|r| r.threshold),
+                            "unit": r.map(|r| r.unit.as_str()),
+                        })
+                    }).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &list)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let a = &catalog.assessment;
+    writeln!(out, "{}  {}", a.number, a.title)?;
+    for class in &catalog.classes {
+        writeln!(out, "\n{}", class.name)?;
+        for t in catalog.targets.iter().filter(|t| t.class == class.class) {
+            writeln!(out, "{:>3}  {}", t.id, t.title)?;
+            for i in &t.indicators {
+                let rule = match (&i.requirement, i.kind) {
+                    (Some(r), _) => r.to_string(),
+                    (None, IndicatorKind::YesNo) => "是/否".to_string(),
+                    (None, _) => "定性".to_string(),
+                };
+                writeln!(out, "     {}{}{}", pad(&i.id, 6), pad(&rule, 12), i.text)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn counties(store: &Store, json: bool, out: &mut dyn Write) -> Result<()> {
+    let counties = store.counties()?;
+    if json {
+        serde_json::to_writer_pretty(&mut *out, &counties)?;
+        writeln!(out)?;
+    } else {
+        for c in counties {
+            writeln!(out, "{}  {}", c.code, c.name)?;
+        }
+    }
+    Ok(())
+}
+
+fn import_file(store: &mut Store, file: &Path, who: &Reviewer, out: &mut dyn Write) -> Result<()> {
+    let shown = file.display().to_string();
+    let text = catalog::read_text(file)?;
+    let rows = import::parse_csv(&text, &shown, &store.lookup()?)?;
+    let n = store.import_submissions(&rows, &shown, who)?;
+    writeln!(out, "imported {n} submissions from {shown}")?;
+    Ok(())
+}
+
+fn verdict_label(v: Option<Verdict>) -> &'static str {
+    v.map_or("未审核", Verdict::chinese)
+}
+
+fn mark(
+    store: &mut Store,
+    county: &str,
+    indicator: &str,
+    verdict: VerdictArg,
+    note: Option<String>,
+    who: &Reviewer,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let county = store.find_county(county)?;
+    let indicator = store.find_indicator(indicator)?;
+    let change = store.review(
+        &county.code,
+        &indicator,
+        Some(verdict.0),
+        note.as_deref(),
+        who,
+    )?;
+    let item = format!("{} {} {}", county.code, county.name, indicator);
+    if change.changed() {
+        writeln!(
+            out,
+            "{item}: {} → {}",
+            verdict_label(change.from),
+            verdict_label(change.to)
+        )?;
+    } else {
+        writeln!(out, "{item}: unchanged ({})", verdict_label(change.to))?;
+    }
+    Ok(())
+}
+
+fn export_items(
+    store: &Store,
+    format: ExportFormat,
+    file: Option<PathBuf>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let items = store.items()?;
+    let write = |w: &mut dyn Write| match format {
+        ExportFormat::Json => export::write_json(&items, w),
+        ExportFormat::Csv => export::write_csv(&items, w),
+    };
+    match file {
+        None => write(out),
+        Some(path) => {
+            let shown = path.display();
+            let dir = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            // Written beside the target and renamed over it: a reader never sees half a file.
+            let mut temp = tempfile::Builder::new()
+                .prefix(".kaohe-export-")
+                .tempfile_in(&dir)
+                .with_context(|| format!("cannot write {shown}"))?;
+            write(temp.as_file_mut()).with_context(|| format!("cannot write {shown}"))?;
+            temp.as_file()
+                .sync_all()
+                .with_context(|| format!("cannot write {shown}"))?;
+            temp.persist(&path)
+                .map_err(|e| e.error)
+                .with_context(|| format!("cannot write {shown}"))?;
+            writeln!(out, "exported {} items to {shown}", items.len())?;
+            Ok(())
+        }
+    }
+}
+
+fn progress_line(p: &Progress) -> String {
+    let percent = if p.total == 0 {
+        0.0
+    } else {
+        p.reviewed as f64 * 100.0 / p.total as f64
+    };
+    format!(
+        "{}{}{}{}未完成 {}  已报送 {}",
+        pad(&format!("{}/{}", p.reviewed, p.total), 10),
+        pad(&format!("{percent:.0}%"), 6),
+        pad(&format!("完成 {}", p.met), 10),
+        pad(&format!("基本完成 {}", p.partly_met), 14),
+        p.not_met,
+        p.submitted
+    )
+}
+
+fn status(store: &Store, json: bool, out: &mut dyn Write) -> Result<()> {
+    let status = store.status()?;
+    if json {
+        serde_json::to_writer_pretty(&mut *out, &status)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let a = store.catalog()?.assessment;
+    writeln!(out, "{}  {}", a.number, a.title)?;
+    writeln!(out, "已审核 {}", progress_line(&status.progress))?;
+    writeln!(out, "\n县(市、区)")?;
+    for c in &status.counties {
+        writeln!(
+            out,
+            "  {} {}{}",
+            c.code,
+            pad(&c.name, 8),
+            progress_line(&c.progress)
+        )?;
+    }
+    writeln!(out, "\n目标")?;
+    for t in &status.targets {
+        writeln!(
+            out,
+            "  {:>2} {}{}",
+            t.id,
+            pad(&t.title, 30),
+            progress_line(&t.progress)
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,15 @@
+//! kaohe (考核): reviewing county-level civil-affairs work against the bureau's annual targets.
+//!
+//! Data flows one way: data files → [`catalog`] → [`store`] (SQLite, all SQL) ← [`import`];
+//! the [`cli`] and, later, the workspace only ask the store.
+
+pub mod catalog;
+pub mod cli;
+pub mod error;
+pub mod export;
+pub mod figure;
+pub mod import;
+pub mod model;
+pub mod paths;
+pub mod store;
+pub mod text;

@@ -1,0 +1,510 @@
+//! The command line against temporary databases and homes.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn db(&self) -> PathBuf {
+        self.dir.path().join("k.db")
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// kaohe with its own home and data directory, and no KAOHE_DB from the caller.
+    fn kaohe(&self) -> Command {
+        let mut cmd = Command::cargo_bin("kaohe").unwrap();
+        cmd.env_remove("KAOHE_DB")
+            .env("HOME", self.dir.path())
+            .env("XDG_DATA_HOME", self.dir.path().join("data"))
+            .env("USER", "tester")
+            .env("LOGNAME", "tester");
+        cmd
+    }
+
+    fn with_db(&self) -> Command {
+        let mut cmd = self.kaohe();
+        cmd.arg("--db").arg(self.db());
+        cmd
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.with_db().args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        serde_json::from_str(&self.ok(args)).unwrap()
+    }
+
+    /// Runs a command that must be refused: non-zero exit, one line on stderr, returned.
+    fn refused(&self, cmd: &mut Command) -> String {
+        let out = cmd.output().unwrap();
+        assert!(!out.status.success(), "should have failed");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(stderr.lines().count(), 1, "not one line: {stderr:?}");
+        assert!(stderr.starts_with("kaohe: "), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        stderr.trim_end().to_string()
+    }
+
+    fn write(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.path(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+}
+
+fn item<'a>(export: &'a Value, county: &str, indicator: &str) -> &'a Value {
+    export
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["county_code"] == county && i["indicator"] == indicator)
+        .unwrap()
+}
+
+#[test]
+fn init_creates_a_private_database_once() {
+    let env = Env::new();
+    let out = env.ok(&["init"]);
+    assert!(out.contains("12 targets"), "{out}");
+    assert!(out.contains("6 counties"), "{out}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(env.db()).unwrap().permissions().mode();
+        assert_eq!(mode & 0o007, 0, "{mode:o}");
+    }
+    let before = env.json(&["export"]);
+    let e = env.refused(env.with_db().arg("init"));
+    assert!(e.contains("already exists"), "{e}");
+    assert_eq!(env.json(&["export"]), before);
+}
+
+#[test]
+fn db_goes_before_or_after_the_subcommand_or_in_kaohe_db() {
+    let env = Env::new();
+    env.kaohe()
+        .args(["counties", "--db"])
+        .arg(env.db())
+        .assert()
+        .success();
+    assert!(env.db().exists());
+    let other = env.path("env.db");
+    env.kaohe()
+        .env("KAOHE_DB", &other)
+        .arg("counties")
+        .assert()
+        .success();
+    assert!(other.exists());
+}
+
+#[test]
+fn without_db_the_data_directory_is_used_and_demo_is_separate() {
+    let env = Env::new();
+    env.kaohe().arg("status").assert().success();
+    let data = env.path("data").join("kaohe");
+    assert!(data.join("kaohe.db").exists());
+    let out = env
+        .kaohe()
+        .args(["--demo", "status", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(data.join("kaohe-demo.db").exists());
+    let demo: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(demo["submitted"], demo["total"]);
+    let plain: Value = serde_json::from_slice(
+        &env.kaohe()
+            .args(["status", "--json"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(plain["submitted"], 0);
+}
+
+#[test]
+fn demo_with_db_creates_that_database_with_the_demo() {
+    let env = Env::new();
+    let status = env.json(&["--demo", "status", "--json"]);
+    assert_eq!(status["submitted"], status["total"]);
+    assert_eq!(status["reviewed"], 0);
+    let e = env.refused(env.with_db().args(["init", "--demo"]));
+    assert!(e.contains("already exists"));
+}
+
+#[test]
+fn targets_json_has_the_shape_scripts_expect() {
+    let env = Env::new();
+    let targets = env.json(&["targets", "--json"]);
+    let targets = targets.as_array().unwrap();
+    assert_eq!(targets.len(), 12);
+    assert_eq!(targets[0]["id"], 1);
+    assert_eq!(targets[0]["class"], 1);
+    assert_eq!(targets[5]["class"], 2);
+    assert_eq!(targets[0]["title"], "加快养老服务业发展");
+    let indicators: Vec<&Value> = targets
+        .iter()
+        .flat_map(|t| t["indicators"].as_array().unwrap())
+        .collect();
+    let numeric = indicators
+        .iter()
+        .find(|i| i["text"].as_str().unwrap().contains("项目变更率"))
+        .unwrap();
+    assert_eq!(numeric["comparator"], "<=");
+    assert_eq!(numeric["threshold"], 5.0);
+    assert_eq!(numeric["unit"], "%");
+    let plain = indicators.iter().find(|i| i["kind"] != "numeric").unwrap();
+    assert!(
+        plain["comparator"].is_null() && plain["threshold"].is_null() && plain["unit"].is_null()
+    );
+    let table = env.ok(&["targets"]);
+    assert!(
+        table.contains("二类目标") && table.contains("≤ 5%"),
+        "{table}"
+    );
+}
+
+#[test]
+fn counties_json_lists_code_and_name() {
+    let env = Env::new();
+    let counties = env.json(&["counties", "--json"]);
+    assert_eq!(
+        counties[0],
+        serde_json::json!({"code": "330802", "name": "柯城区"})
+    );
+    assert_eq!(counties.as_array().unwrap().len(), 6);
+}
+
+#[test]
+fn import_then_export_round_trips_the_figures() {
+    let env = Env::new();
+    let file = env.write(
+        "s.csv",
+        "county,indicator,value,numerator,denominator,evidence,remark\n\
+         柯城区,1.2,\"72.5%\",29,40,台账.xlsx；验收.pdf,\"含新建,5个\"\n\
+         330803,2.5,13.6元,,,,\n",
+    );
+    let out = env.ok(&["import", file.to_str().unwrap()]);
+    assert!(out.contains("imported 2 submissions"), "{out}");
+    let export = env.json(&["export"]);
+    let a = item(&export, "330802", "1.2");
+    assert_eq!(a["county"], "柯城区");
+    assert_eq!(a["value"], "72.5%");
+    assert_eq!(a["numerator"], 29.0);
+    assert_eq!(a["denominator"], 40.0);
+    assert_eq!(a["evidence"], "台账.xlsx；验收.pdf");
+    assert_eq!(a["remark"], "含新建,5个");
+    assert!(a["verdict"].is_null() && a["reviewed_at"].is_null());
+    assert_eq!(item(&export, "330803", "2.5")["value"], "13.6元");
+}
+
+#[test]
+fn a_bad_import_names_the_line_and_changes_nothing() {
+    let env = Env::new();
+    env.ok(&["--demo", "init"]);
+    let before = env.json(&["export"]);
+    let cases = [
+        (
+            "county,indicator,value\n柯城区,1.2,80%\n衢州区,1.2,80%\n",
+            ":3: unknown county \"衢州区\"",
+        ),
+        (
+            "county,indicator,value\n柯城区,1.2,80%\n柯城区,9.9,80%\n",
+            ":3: unknown indicator \"9.9\"",
+        ),
+        (
+            "county,indicator,value\n柯城区,1.2,80%\n330802,1.2,81%\n",
+            ":3: county 330802 indicator 1.2 is given twice (first on line 2)",
+        ),
+        (
+            "county,value\n柯城区,80%\n",
+            ":1: missing column \"indicator\"",
+        ),
+        (
+            "county,indicator,value,numerator,denominator\n柯城区,1.2,,4,0\n",
+            ":2: the denominator is zero",
+        ),
+        ("", ": the file is empty"),
+    ];
+    for (text, expected) in cases {
+        let file = env.write("bad.csv", text);
+        let e = env.refused(env.with_db().arg("import").arg(&file));
+        assert!(e.contains(&format!("{}{expected}", file.display())), "{e}");
+    }
+    let e = env.refused(env.with_db().args(["import", "/nonexistent/x.csv"]));
+    assert!(e.contains("/nonexistent/x.csv: cannot read"), "{e}");
+    let file = env.path("gbk.csv");
+    std::fs::write(
+        &file,
+        b"county,indicator,value\n\xbf\xc2\xb3\xc7\xc7\xf8,1.2,80%\n",
+    )
+    .unwrap();
+    let e = env.refused(env.with_db().arg("import").arg(&file));
+    assert!(e.contains(":2: the file is not UTF-8"), "{e}");
+    assert_eq!(env.json(&["export"]), before);
+}
+
+#[test]
+fn mark_by_code_or_name_in_english_or_chinese_and_clear() {
+    let env = Env::new();
+    env.ok(&["--demo", "init"]);
+    let out = env.ok(&[
+        "--reviewer",
+        "王芳",
+        "mark",
+        "柯城区",
+        "1.2",
+        "完成",
+        "--note",
+        "台账齐全",
+    ]);
+    assert!(out.contains("未审核 → 完成"), "{out}");
+    env.ok(&["mark", "330803", "1.2", "partly_met"]);
+    env.ok(&["mark", "龙游县", "11.1", "未完成"]);
+    let export = env.json(&["export"]);
+    let a = item(&export, "330802", "1.2");
+    assert_eq!(a["verdict"], "met");
+    assert_eq!(a["note"], "台账齐全");
+    assert_eq!(a["reviewer"], "王芳");
+    assert!(chrono::DateTime::parse_from_rfc3339(a["reviewed_at"].as_str().unwrap()).is_ok());
+    assert_eq!(item(&export, "330803", "1.2")["verdict"], "partly_met");
+    assert_eq!(
+        item(&export, "330803", "1.2")["reviewer"],
+        kaohe::paths::account().as_str()
+    );
+    assert_eq!(item(&export, "330825", "11.1")["verdict"], "not_met");
+
+    let out = env.ok(&["mark", "柯城区", "1.2", "met"]);
+    assert!(out.contains("unchanged"), "{out}");
+    env.ok(&["mark", "柯城区", "1.2", "clear"]);
+    let a = item(&env.json(&["export"]), "330802", "1.2").clone();
+    assert!(a["verdict"].is_null());
+    assert_eq!(a["note"], "台账齐全");
+
+    let status = env.json(&["status", "--json"]);
+    assert_eq!(status["reviewed"], 2);
+    assert_eq!(status["partly_met"], 1);
+    assert_eq!(status["not_met"], 1);
+    assert_eq!(status["counties"][1]["reviewed"], 1);
+    assert_eq!(status["targets"][10]["reviewed"], 1);
+}
+
+#[test]
+fn mark_refuses_what_it_cannot_resolve() {
+    let env = Env::new();
+    env.ok(&["init"]);
+    let before = env.json(&["export"]);
+    let e = env.refused(env.with_db().args(["mark", "衢州区", "1.2", "met"]));
+    assert!(e.contains("unknown county \"衢州区\""), "{e}");
+    let e = env.refused(env.with_db().args(["mark", "柯城区", "1.99", "met"]));
+    assert!(e.contains("unknown indicator \"1.99\""), "{e}");
+    let e = env.refused(env.with_db().args(["mark", "柯城区", "1.2", "done"]));
+    assert!(e.contains("unknown verdict \"done\""), "{e}");
+    let e = env.refused(env.with_db().args(["mark", "", "", ""]));
+    assert!(e.contains("unknown"), "{e}");
+    let e = env.refused(
+        env.with_db()
+            .args(["--reviewer", " ", "mark", "柯城区", "1.2", "met"]),
+    );
+    assert!(e.contains("--reviewer is empty"), "{e}");
+    env.refused(env.with_db().args(["mark", "柯城区"]));
+    env.refused(env.with_db().arg("frobnicate"));
+    assert_eq!(env.json(&["export"]), before);
+}
+
+#[test]
+fn export_csv_has_a_bom_and_goes_to_a_file() {
+    let env = Env::new();
+    env.ok(&["--demo", "init"]);
+    env.ok(&[
+        "mark",
+        "开化县",
+        "12.1",
+        "met",
+        "--note",
+        "多行\n笔记,含逗号",
+    ]);
+    let out = env.path("out.csv");
+    let said = env.ok(&["export", "--format", "csv", "--out", out.to_str().unwrap()]);
+    assert!(said.contains("exported"), "{said}");
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(bytes.starts_with("\u{feff}county_code,county,indicator,value".as_bytes()));
+    let text = String::from_utf8(bytes).unwrap();
+    let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let targets = env.json(&["targets", "--json"]);
+    let indicators: usize = targets
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["indicators"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(rows.len(), 6 * indicators);
+    let marked = rows
+        .iter()
+        .find(|r| &r[0] == "330824" && &r[2] == "12.1")
+        .unwrap();
+    assert_eq!(&marked[9], "met");
+    assert_eq!(&marked[10], "多行\n笔记,含逗号");
+}
+
+#[test]
+fn the_export_imports_back() {
+    let env = Env::new();
+    env.ok(&["--demo", "init"]);
+    let out = env.path("all.csv");
+    env.ok(&["export", "--format", "csv", "--out", out.to_str().unwrap()]);
+    let fresh = env.path("fresh.db");
+    env.kaohe()
+        .arg("--db")
+        .arg(&fresh)
+        .arg("init")
+        .assert()
+        .success();
+    env.kaohe()
+        .arg("--db")
+        .arg(&fresh)
+        .arg("import")
+        .arg(&out)
+        .assert()
+        .success();
+    let status: Value = serde_json::from_slice(
+        &env.kaohe()
+            .arg("--db")
+            .arg(&fresh)
+            .args(["status", "--json"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(status["submitted"], status["total"]);
+}
+
+fn assert_untouched_refusal(env: &Env, path: &Path, expect: &str) {
+    let before = std::fs::read(path).unwrap();
+    let e = env.refused(env.kaohe().arg("--db").arg(path).arg("status"));
+    assert!(
+        e.contains(&path.display().to_string()) && e.contains(expect),
+        "{e}"
+    );
+    assert_eq!(std::fs::read(path).unwrap(), before);
+}
+
+#[test]
+fn a_file_that_is_not_a_kaohe_database_is_refused_untouched() {
+    let env = Env::new();
+    let random = env.path("random.db");
+    std::fs::write(
+        &random,
+        (0..3000u32)
+            .map(|i| (i * 7919 % 251) as u8)
+            .collect::<Vec<_>>(),
+    )
+    .unwrap();
+    assert_untouched_refusal(&env, &random, "not a kaohe database");
+    let other = env.path("other.db");
+    {
+        let c = rusqlite::Connection::open(&other).unwrap();
+        c.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+            .unwrap();
+    }
+    assert_untouched_refusal(&env, &other, "another application's SQLite file");
+    env.ok(&["init"]);
+    {
+        let c = rusqlite::Connection::open(env.db()).unwrap();
+        c.pragma_update(None, "user_version", 7).unwrap();
+    }
+    assert_untouched_refusal(&env, &env.db(), "schema version 7");
+}
+
+#[test]
+fn init_takes_other_targets_and_counties_and_refuses_bad_ones() {
+    let env = Env::new();
+    let counties = env.write(
+        "counties.csv",
+        "# 省内三县\ncode,name\n330100,杭州市\n330200,宁波市\n330300,温州市\n",
+    );
+    env.kaohe()
+        .arg("--db")
+        .arg(env.db())
+        .args(["init", "--counties"])
+        .arg(&counties)
+        .assert()
+        .success();
+    let list = env.json(&["counties", "--json"]);
+    assert_eq!(list.as_array().unwrap().len(), 3);
+    assert_eq!(list[2]["name"], "温州市");
+
+    let bad = env.write(
+        "bad-counties.csv",
+        "code,name\n330100,杭州市\n3302,宁波市\n",
+    );
+    let db2 = env.path("two.db");
+    let e = env.refused(
+        env.kaohe()
+            .arg("--db")
+            .arg(&db2)
+            .args(["init", "--counties"])
+            .arg(&bad),
+    );
+    assert!(
+        e.contains(&format!("{}:3: code \"3302\"", bad.display())),
+        "{e}"
+    );
+    assert!(!db2.exists());
+
+    let targets = std::fs::read_to_string("data/targets/2014.toml")
+        .unwrap()
+        .replacen("comparator = \">=\"", "comparator = \"at least\"", 1);
+    let bad = env.write("bad.toml", &targets);
+    let e = env.refused(
+        env.kaohe()
+            .arg("--db")
+            .arg(&db2)
+            .args(["init", "--targets"])
+            .arg(&bad),
+    );
+    assert!(e.contains(&format!("{}:", bad.display())), "{e}");
+    assert!(e.contains("unknown comparator \"at least\""), "{e}");
+    assert!(!db2.exists());
+    let e = env.refused(env.kaohe().arg("--db").arg(&db2).args([
+        "init",
+        "--targets",
+        "/nonexistent.toml",
+    ]));
+    assert!(e.contains("/nonexistent.toml: cannot read"), "{e}");
+    let e = env.refused(env.kaohe().args(["--db", "/nonexistent/dir/k.db", "init"]));
+    assert!(e.contains("does not exist"), "{e}");
+}
+
+#[test]
+fn the_workspace_is_announced_until_it_exists() {
+    let env = Env::new();
+    let out = env.ok(&["--demo"]);
+    assert!(out.contains("workspace"), "{out}");
+    env.kaohe().arg("--help").assert().success();
+    env.kaohe().args(["mark", "--help"]).assert().success();
+}

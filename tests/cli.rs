@@ -508,3 +508,61 @@ fn the_workspace_is_announced_until_it_exists() {
     env.kaohe().arg("--help").assert().success();
     env.kaohe().args(["mark", "--help"]).assert().success();
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    let env = Env::new();
+    env.ok(&["--demo", "init"]);
+    for format in ["json", "csv"] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("kaohe"))
+            .arg("--db")
+            .arg(env.db())
+            .args(["export", "--format", format])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{format}: {:?}", out.status);
+        assert!(
+            out.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn many_reviewers_marking_at_once_all_land() {
+    let env = Env::new();
+    env.ok(&["--demo", "init"]);
+    let counties = ["330802", "330803", "330825", "330881", "330822", "330824"];
+    let children: Vec<_> = counties
+        .iter()
+        .flat_map(|c| ["1.1", "1.2", "1.3", "1.4"].map(|i| (*c, i)))
+        .map(|(county, indicator)| {
+            std::process::Command::new(assert_cmd::cargo::cargo_bin("kaohe"))
+                .arg("--db")
+                .arg(env.db())
+                .args(["--reviewer", county, "mark", county, indicator, "not_met"])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let status = env.json(&["status", "--json"]);
+    assert_eq!(status["not_met"], 24);
+    for c in status["counties"].as_array().unwrap() {
+        assert_eq!(c["reviewed"], 4);
+    }
+}

@@ -1,12 +1,13 @@
 //! The targets and the counties, read from their data files (TOML and CSV) and checked.
 //! The 2014 set is embedded so the binary runs from any directory.
 
-use crate::error::{FileError, Location};
+use crate::error::{FileError, Location, line_of};
 use crate::model::{
     Assessment, Comparator, County, Indicator, IndicatorKind, Requirement, Target, TargetClass,
 };
+use crate::text::{is_unsafe, width};
 use serde::Deserialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 use toml::Spanned;
 
@@ -190,6 +191,14 @@ pub fn parse_targets(text: &str, path: &str) -> Result<Catalog, FileError> {
             ));
         }
     }
+    for (field, value) in [
+        ("title", &a.title),
+        ("issuer", &a.issuer),
+        ("number", &a.number),
+    ] {
+        check_words(&format!("assessment.{field}"), value)
+            .map_err(|m| FileError::new(at(assessment_span.start), m))?;
+    }
     let date = match (a.date.date, a.date.time) {
         (Some(d), None) => format!("{:04}-{:02}-{:02}", d.year, d.month, d.day),
         _ => {
@@ -223,6 +232,8 @@ pub fn parse_targets(text: &str, path: &str) -> Result<Catalog, FileError> {
                 format!("class {} is declared twice", c.class),
             ));
         }
+        check_words(&format!("class {}'s name", c.class), &c.name)
+            .map_err(|m| FileError::new(at(span.start), m))?;
         if c.name.trim().is_empty() {
             return Err(FileError::new(
                 at(span.start),
@@ -242,7 +253,7 @@ pub fn parse_targets(text: &str, path: &str) -> Result<Catalog, FileError> {
     }
 
     let mut targets: Vec<Target> = Vec::new();
-    let mut indicator_ids: HashSet<String> = HashSet::new();
+    let mut shorts: HashMap<String, String> = HashMap::new();
     for spanned in raw.targets {
         let span = spanned.span();
         let t = spanned.into_inner();
@@ -277,16 +288,32 @@ pub fn parse_targets(text: &str, path: &str) -> Result<Catalog, FileError> {
                 format!("target {} has no [[targets.indicators]]", t.id),
             ));
         }
-        let mut indicators = Vec::new();
-        for spanned in t.indicators {
+        if !t.text.starts_with(&t.title) {
+            return Err(FileError::new(
+                here,
+                format!(
+                    "target {}'s text must begin with its title \"{}\" (the paragraph's first sentence)",
+                    t.id, t.title
+                ),
+            ));
+        }
+        for (field, text) in [("title", &t.title), ("text", &t.text)] {
+            check_words(&format!("target {}'s {field}", t.id), text)
+                .map_err(|m| FileError::new(here.clone(), m))?;
+        }
+        let mut indicators: Vec<Indicator> = Vec::new();
+        for (k, spanned) in t.indicators.into_iter().enumerate() {
             let span = spanned.span();
             let raw = spanned.into_inner();
-            let indicator = check_indicator(raw, &t.id, &t.text)
+            let indicator = check_indicator(raw, t.id, k + 1, &t.text)
                 .map_err(|message| FileError::new(at(span.start), message))?;
-            if !indicator_ids.insert(indicator.id.clone()) {
+            if let Some(other) = shorts.insert(indicator.short.clone(), indicator.id.clone()) {
                 return Err(FileError::new(
                     at(span.start),
-                    format!("indicator {} is given twice", indicator.id),
+                    format!(
+                        "indicator {}: short \"{}\" is already indicator {other}'s",
+                        indicator.id, indicator.short
+                    ),
                 ));
             }
             indicators.push(indicator);
@@ -309,28 +336,51 @@ pub fn parse_targets(text: &str, path: &str) -> Result<Catalog, FileError> {
     })
 }
 
+/// The widest a short label may be, in terminal columns: it must fit a narrow screen column.
+pub const SHORT_WIDTH: usize = 20;
+
+/// Refuses text that would be terminal commands rather than words.
+fn check_words(what: &str, text: &str) -> Result<(), String> {
+    match text.chars().find(|&c| is_unsafe(c, false)) {
+        Some(c) => Err(format!(
+            "{what} contains the control character U+{:04X}",
+            c as u32
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Checks the `position`-th (from 1) indicator of target `target_id`.
 fn check_indicator(
     raw: RawIndicator,
-    target_id: &u32,
+    target_id: u32,
+    position: usize,
     target_text: &str,
 ) -> Result<Indicator, String> {
     let id = raw.id.trim().to_string();
-    let well_formed = id
-        .split_once('.')
-        .filter(|(t, n)| {
-            t.parse::<u32>().ok() == Some(*target_id)
-                && !n.is_empty()
-                && n.bytes().all(|b| b.is_ascii_digit())
-                && !n.starts_with('0')
-        })
-        .is_some();
-    if !well_formed {
+    let expected = format!("{target_id}.{position}");
+    if id != expected {
         return Err(format!(
-            "indicator id \"{id}\" must be \"{target_id}.N\" (target {target_id}, N = 1, 2, …)"
+            "indicator id \"{id}\" should be \"{expected}\" (the indicators of target {target_id} are numbered {target_id}.1, {target_id}.2, … in order)"
         ));
     }
     if raw.text.trim().is_empty() {
         return Err(format!("indicator {id} has an empty text"));
+    }
+    let short = raw.short.unwrap_or_default();
+    if short.trim().is_empty() {
+        return Err(format!(
+            "indicator {id} needs a short label (short = \"…\")"
+        ));
+    }
+    if width(&short) > SHORT_WIDTH {
+        return Err(format!(
+            "indicator {id}: short \"{short}\" is {} columns wide; at most {SHORT_WIDTH} (10 Chinese characters)",
+            width(&short)
+        ));
+    }
+    for (field, text) in [("short", &short), ("text", &raw.text)] {
+        check_words(&format!("indicator {id}'s {field}"), text)?;
     }
     let kind: IndicatorKind = raw
         .kind
@@ -368,15 +418,16 @@ fn check_indicator(
         }
     };
     let source = raw.source.unwrap_or_default();
-    if !source.is_empty() && !target_text.contains(&source) {
+    if source.trim().is_empty() {
+        return Err(format!(
+            "indicator {id} needs its source: the words of the paragraph it comes from"
+        ));
+    }
+    if !target_text.contains(&source) {
         return Err(format!(
             "indicator {id}: source \"{source}\" is not found word for word in target {target_id}'s text"
         ));
     }
-    let short = raw
-        .short
-        .filter(|s| !s.trim().is_empty())
-        .unwrap_or_else(|| raw.text.clone());
     Ok(Indicator {
         id,
         short,
@@ -389,17 +440,28 @@ fn check_indicator(
 
 /// Parses and checks a counties file (`code,name`, GB/T 2260 codes).
 pub fn parse_counties(text: &str, path: &str) -> Result<Vec<County>, FileError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = csv_text(text);
+    let text = text.as_ref();
     let mut reader = csv::ReaderBuilder::new()
         .comment(Some(b'#'))
         .trim(csv::Trim::All)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let headers = reader.headers().map_err(|e| csv_error(path, &e))?.clone();
+    let headers = reader
+        .headers()
+        .map_err(|e| csv_error(path, text, &e))?
+        .clone();
+    let header_line = headers.position().map_or(1, |p| record_line(text, p));
+    if headers.iter().all(str::is_empty) {
+        return Err(FileError::new(
+            Location::file(path),
+            "the file has no header line (code,name)",
+        ));
+    }
     let column = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
     let (Some(code_col), Some(name_col)) = (column("code"), column("name")) else {
         return Err(FileError::new(
-            Location::line(path, 1),
+            Location::line(path, header_line),
             format!(
                 "the header must name the columns code and name (found: {})",
                 headers.iter().collect::<Vec<_>>().join(",")
@@ -410,8 +472,8 @@ pub fn parse_counties(text: &str, path: &str) -> Result<Vec<County>, FileError> 
     let mut codes: HashMap<String, u64> = HashMap::new();
     let mut names: HashMap<String, u64> = HashMap::new();
     for record in reader.records() {
-        let record = record.map_err(|e| csv_error(path, &e))?;
-        let line = record.position().map_or(0, |p| p.line());
+        let record = record.map_err(|e| csv_error(path, text, &e))?;
+        let line = record.position().map_or(0, |p| record_line(text, p));
         let here = || Location::line(path, line);
         let code = record.get(code_col).unwrap_or("").to_string();
         let name = record.get(name_col).unwrap_or("").to_string();
@@ -427,6 +489,8 @@ pub fn parse_counties(text: &str, path: &str) -> Result<Vec<County>, FileError> 
         if name.is_empty() {
             return Err(FileError::new(here(), format!("county {code} has no name")));
         }
+        check_words(&format!("county {code}'s name"), &name)
+            .map_err(|m| FileError::new(here(), m))?;
         if let Some(first) = codes.insert(code.clone(), line) {
             return Err(FileError::new(
                 here(),
@@ -447,10 +511,47 @@ pub fn parse_counties(text: &str, path: &str) -> Result<Vec<County>, FileError> 
     Ok(counties)
 }
 
-pub(crate) fn csv_error(path: &str, e: &csv::Error) -> FileError {
-    let location = e
-        .position()
-        .map_or_else(|| Location::file(path), |p| Location::line(path, p.line()));
+/// A CSV text as the reader wants it: without a byte-order mark, and with old Mac line ends
+/// (a lone CR) made LF, which the reader's comment handling needs. Byte offsets are kept.
+pub(crate) fn csv_text(text: &str) -> std::borrow::Cow<'_, str> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let bytes = text.as_bytes();
+    let lone_cr = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+    if !(0..bytes.len()).any(lone_cr) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut fixed = String::with_capacity(text.len());
+    for (i, ch) in text.char_indices() {
+        fixed.push(if ch == '\r' && lone_cr(i) { '\n' } else { ch });
+    }
+    std::borrow::Cow::Owned(fixed)
+}
+
+/// The line a CSV record starts on. The reader's position is where it started reading, which
+/// is before any blank or comment lines it skipped to reach the record.
+pub(crate) fn record_line(text: &str, position: &csv::Position) -> u64 {
+    let bytes = text.as_bytes();
+    let mut at = (position.byte() as usize).min(bytes.len());
+    loop {
+        match bytes.get(at) {
+            Some(b'\r' | b'\n') => at += 1,
+            Some(b'#') => {
+                while at < bytes.len() && !matches!(bytes[at], b'\r' | b'\n') {
+                    at += 1;
+                }
+            }
+            _ => break,
+        }
+    }
+    line_of(text, at)
+}
+
+/// A CSV reader's error, at the line of `text` it happened on.
+pub(crate) fn csv_error(path: &str, text: &str, e: &csv::Error) -> FileError {
+    let location = e.position().map_or_else(
+        || Location::file(path),
+        |p| Location::line(path, record_line(text, p)),
+    );
     let message = match e.kind() {
         csv::ErrorKind::Utf8 { .. } => "the file is not UTF-8 text".to_string(),
         csv::ErrorKind::UnequalLengths {
@@ -485,6 +586,7 @@ text = "养老。覆盖率达70%。"
 
 [[targets.indicators]]
 id = "1.1"
+short = "覆盖率"
 text = "覆盖率"
 source = "覆盖率达70%"
 kind = "numeric"
@@ -531,7 +633,32 @@ unit = "%"
         assert!(e.contains("unknown comparator \"=>\""), "{e}");
 
         let bad = MINIMAL.replace("id = \"1.1\"", "id = \"2.1\"");
-        assert!(error_of(&bad).contains("must be \"1.N\""));
+        assert!(
+            error_of(&bad).contains("should be \"1.1\""),
+            "{}",
+            error_of(&bad)
+        );
+
+        let bad = MINIMAL.replace("text = \"覆盖率\"", "text = \"覆盖\\u001b[2J率\"");
+        assert!(
+            error_of(&bad).contains("control character U+001B"),
+            "{}",
+            error_of(&bad)
+        );
+
+        let bad = MINIMAL.replace("short = \"覆盖率\"", "short = \"一二三四五六七八九十十一\"");
+        assert!(
+            error_of(&bad).contains("24 columns wide"),
+            "{}",
+            error_of(&bad)
+        );
+
+        let bad = MINIMAL.replace("title = \"养老\"", "title = \"养老服务\"");
+        assert!(
+            error_of(&bad).contains("must begin with its title"),
+            "{}",
+            error_of(&bad)
+        );
 
         let bad = MINIMAL.replace("class = 1\ntitle", "class = 3\ntitle");
         assert!(error_of(&bad).contains("class 3, which is not declared"));
@@ -558,6 +685,12 @@ unit = "%"
             e.to_string(),
             "c.csv:3: code \"33080\" is not a six-digit GB/T 2260 code"
         );
+        let e = parse_counties(
+            "# 注\ncode,name\n330802,柯城区\n\n# 注\n33080X,衢江区\n",
+            "c.csv",
+        )
+        .unwrap_err();
+        assert!(e.to_string().starts_with("c.csv:6: code \"33080X\""), "{e}");
         let e = parse_counties("code,name\n330802,柯城区\n330802,衢江区\n", "c.csv").unwrap_err();
         assert_eq!(
             e.to_string(),

@@ -5,8 +5,8 @@ use crate::export;
 use crate::import;
 use crate::model::{IndicatorKind, Verdict, VerdictArg};
 use crate::paths;
-use crate::store::{Progress, Reviewer, Seed, Store};
-use crate::text::pad;
+use crate::store::{Lookup, Progress, Reviewer, Seed, Store};
+use crate::text::{clean, is_unsafe, pad, width};
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
@@ -114,38 +114,43 @@ pub enum ExportFormat {
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     let who = reviewer(cli.reviewer.as_deref())?;
     let db = paths::database(cli.db.clone(), cli.demo)?;
-    match cli.command {
+    let demo = cli.demo;
+    let result = match cli.command {
+        None => workspace(&db, demo, &who, out),
         Some(Command::Init { targets, counties }) => init(
             &db,
             targets.as_deref(),
             counties.as_deref(),
-            cli.demo,
+            demo,
             &who,
             out,
         ),
-        None => workspace(&db, cli.demo, &who, out),
-        Some(command) => {
-            let mut store = open(&db, cli.demo, &who)?;
-            match command {
-                Command::Targets { json } => targets(&store, json, out),
-                Command::Counties { json } => counties(&store, json, out),
-                Command::Import { file } => import_file(&mut store, &file, &who, out),
-                Command::Mark {
-                    county,
-                    indicator,
-                    verdict,
-                    note,
-                } => mark(&mut store, &county, &indicator, verdict, note, &who, out),
-                Command::Export { format, out: file } => export_items(&store, format, file, out),
-                Command::Status { json } => status(&store, json, out),
-                Command::Init { .. } => unreachable_init(),
-            }
+        Some(Command::Targets { json }) => targets(&open(&db, demo, &who)?, json, out),
+        Some(Command::Counties { json }) => counties(&open(&db, demo, &who)?, json, out),
+        Some(Command::Import { file }) => import_file(&db, demo, &file, &who, out),
+        Some(Command::Mark {
+            county,
+            indicator,
+            verdict,
+            note,
+        }) => mark(&db, demo, &county, &indicator, verdict, note, &who, out),
+        Some(Command::Export { format, out: file }) => {
+            export_items(&open(&db, demo, &who)?, format, file, out)
         }
-    }
+        Some(Command::Status { json }) => status(&open(&db, demo, &who)?, json, out),
+    };
+    result.map_err(|e| name_the_database(e, &db))
 }
 
-fn unreachable_init() -> Result<()> {
-    bail!("init is handled before the database is opened")
+/// A SQLite error means little without the file it happened in.
+fn name_the_database(e: anyhow::Error, db: &Path) -> anyhow::Error {
+    let shown = db.display().to_string();
+    let from_sqlite = e.chain().any(|c| c.is::<rusqlite::Error>());
+    if from_sqlite && !format!("{e:#}").contains(&shown) {
+        e.context(format!("database {shown}"))
+    } else {
+        e
+    }
 }
 
 fn reviewer(given: Option<&str>) -> Result<Reviewer> {
@@ -156,8 +161,14 @@ fn reviewer(given: Option<&str>) -> Result<Reviewer> {
             if name.is_empty() {
                 bail!("--reviewer is empty: give the name to record with your reviews");
             }
-            if name.chars().any(char::is_control) {
-                bail!("--reviewer contains control characters");
+            if let Some(c) = name.chars().find(|&c| is_unsafe(c, false)) {
+                bail!(
+                    "--reviewer contains the control character U+{:04X}",
+                    c as u32
+                );
+            }
+            if name.chars().count() > 64 {
+                bail!("--reviewer is longer than 64 characters");
             }
             name.to_string()
         }
@@ -185,6 +196,26 @@ fn demo_submissions() -> (String, String) {
 
 fn open(db: &Path, demo: bool, who: &Reviewer) -> Result<Store> {
     Store::open_or_create(db, || embedded(demo), who)
+}
+
+/// Checks a command against the database's names before anything is written, then opens it.
+/// A database that does not exist yet is checked against the seed it would be made from, so a
+/// refused command never leaves a new database behind.
+fn check_then_open<T>(
+    db: &Path,
+    demo: bool,
+    who: &Reviewer,
+    check: impl FnOnce(&Lookup) -> Result<T>,
+) -> Result<(Store, T)> {
+    if Store::would_create(db)? {
+        let seed = embedded(demo)?;
+        let checked = check(&Lookup::from_parts(&seed.catalog, &seed.counties))?;
+        Ok((Store::open_or_create(db, || Ok(seed), who)?, checked))
+    } else {
+        let store = Store::open(db)?;
+        let checked = check(&store.lookup()?)?;
+        Ok((store, checked))
+    }
 }
 
 fn init(
@@ -276,18 +307,24 @@ fn targets(store: &Store, json: bool, out: &mut dyn Write) -> Result<()> {
         return Ok(());
     }
     let a = &catalog.assessment;
-    writeln!(out, "{}  {}", a.number, a.title)?;
+    writeln!(out, "{}  {}", clean(&a.number), clean(&a.title))?;
     for class in &catalog.classes {
-        writeln!(out, "\n{}", class.name)?;
+        writeln!(out, "\n{}", clean(&class.name))?;
         for t in catalog.targets.iter().filter(|t| t.class == class.class) {
-            writeln!(out, "{:>3}  {}", t.id, t.title)?;
+            writeln!(out, "{:>3}  {}", t.id, clean(&t.title))?;
             for i in &t.indicators {
                 let rule = match (&i.requirement, i.kind) {
                     (Some(r), _) => r.to_string(),
                     (None, IndicatorKind::YesNo) => "是/否".to_string(),
                     (None, _) => "定性".to_string(),
                 };
-                writeln!(out, "     {}{}{}", pad(&i.id, 6), pad(&rule, 12), i.text)?;
+                writeln!(
+                    out,
+                    "     {}{}{}",
+                    pad(&clean(&i.id), 6),
+                    pad(&clean(&rule), 12),
+                    clean(&i.text)
+                )?;
             }
         }
     }
@@ -301,16 +338,24 @@ fn counties(store: &Store, json: bool, out: &mut dyn Write) -> Result<()> {
         writeln!(out)?;
     } else {
         for c in counties {
-            writeln!(out, "{}  {}", c.code, c.name)?;
+            writeln!(out, "{}  {}", c.code, clean(&c.name))?;
         }
     }
     Ok(())
 }
 
-fn import_file(store: &mut Store, file: &Path, who: &Reviewer, out: &mut dyn Write) -> Result<()> {
+fn import_file(
+    db: &Path,
+    demo: bool,
+    file: &Path,
+    who: &Reviewer,
+    out: &mut dyn Write,
+) -> Result<()> {
     let shown = file.display().to_string();
     let text = catalog::read_text(file)?;
-    let rows = import::parse_csv(&text, &shown, &store.lookup()?)?;
+    let (mut store, rows) = check_then_open(db, demo, who, |lookup| {
+        Ok(import::parse_csv(&text, &shown, lookup)?)
+    })?;
     let n = store.import_submissions(&rows, &shown, who)?;
     writeln!(out, "imported {n} submissions from {shown}")?;
     Ok(())
@@ -320,8 +365,10 @@ fn verdict_label(v: Option<Verdict>) -> &'static str {
     v.map_or("未审核", Verdict::chinese)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn mark(
-    store: &mut Store,
+    db: &Path,
+    demo: bool,
     county: &str,
     indicator: &str,
     verdict: VerdictArg,
@@ -329,8 +376,21 @@ fn mark(
     who: &Reviewer,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let county = store.find_county(county)?;
-    let indicator = store.find_indicator(indicator)?;
+    if let Some(c) = note
+        .as_deref()
+        .and_then(|n| n.chars().find(|&c| is_unsafe(c, true)))
+    {
+        bail!(
+            "--note contains the control character U+{:04X} (notes may hold line breaks and tabs, nothing else)",
+            c as u32
+        );
+    }
+    let (mut store, (county, indicator)) = check_then_open(db, demo, who, |lookup| {
+        Ok((
+            lookup.find_county(county)?.clone(),
+            lookup.find_indicator(indicator)?.to_string(),
+        ))
+    })?;
     let change = store.review(
         &county.code,
         &indicator,
@@ -366,39 +426,73 @@ fn export_items(
     match file {
         None => write(out),
         Some(path) => {
-            let shown = path.display();
-            let dir = match path.parent() {
-                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-                _ => PathBuf::from("."),
-            };
-            // Written beside the target and renamed over it: a reader never sees half a file.
-            let mut temp = tempfile::Builder::new()
-                .prefix(".kaohe-export-")
-                .tempfile_in(&dir)
-                .with_context(|| format!("cannot write {shown}"))?;
-            write(temp.as_file_mut()).with_context(|| format!("cannot write {shown}"))?;
-            temp.as_file()
-                .sync_all()
-                .with_context(|| format!("cannot write {shown}"))?;
-            temp.persist(&path)
-                .map_err(|e| e.error)
-                .with_context(|| format!("cannot write {shown}"))?;
-            writeln!(out, "exported {} items to {shown}", items.len())?;
+            let written = replace_file(&path, store.path(), |w| write(w))?;
+            writeln!(
+                out,
+                "exported {} items to {}",
+                items.len(),
+                written.display()
+            )?;
             Ok(())
         }
     }
 }
 
+/// Replaces the file at `path` (through a symbolic link, keeping the old file's permissions)
+/// with what `write` produces, written beside it and renamed into place so that no reader
+/// ever sees half a file. Refuses to write over the database itself or a read-only file.
+fn replace_file(
+    path: &Path,
+    db: &Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<PathBuf> {
+    let shown = path.display();
+    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let existing = std::fs::metadata(&target).ok();
+    if let Some(meta) = &existing {
+        if !meta.is_file() {
+            bail!("cannot write {shown}: it is not a regular file");
+        }
+        if meta.permissions().readonly() {
+            bail!("cannot write {shown}: the file is read-only");
+        }
+        if std::fs::canonicalize(db).is_ok_and(|d| d == target) {
+            bail!("cannot write {shown}: it is the database itself");
+        }
+    }
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".kaohe-export-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // Created like any new file: 0666 less the umask.
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut temp = builder
+        .tempfile_in(crate::store::parent_dir(&target))
+        .with_context(|| format!("cannot write {shown}"))?;
+    write(temp.as_file_mut()).with_context(|| format!("cannot write {shown}"))?;
+    if let Some(meta) = &existing {
+        temp.as_file()
+            .set_permissions(meta.permissions())
+            .with_context(|| format!("cannot write {shown}"))?;
+    }
+    temp.as_file()
+        .sync_all()
+        .with_context(|| format!("cannot write {shown}"))?;
+    temp.persist(&target)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot write {shown}"))?;
+    Ok(path.to_path_buf())
+}
+
 fn progress_line(p: &Progress) -> String {
-    let percent = if p.total == 0 {
-        0.0
-    } else {
-        p.reviewed as f64 * 100.0 / p.total as f64
-    };
+    // Rounded down: 759 of 762 is not yet 100%.
+    let percent = (p.reviewed * 100).checked_div(p.total).unwrap_or(0);
     format!(
         "{}{}{}{}未完成 {}  已报送 {}",
-        pad(&format!("{}/{}", p.reviewed, p.total), 10),
-        pad(&format!("{percent:.0}%"), 6),
+        pad(&format!("{}/{}", p.reviewed, p.total), 12),
+        pad(&format!("{percent}%"), 6),
         pad(&format!("完成 {}", p.met), 10),
         pad(&format!("基本完成 {}", p.partly_met), 14),
         p.not_met,
@@ -413,26 +507,40 @@ fn status(store: &Store, json: bool, out: &mut dyn Write) -> Result<()> {
         writeln!(out)?;
         return Ok(());
     }
-    let a = store.catalog()?.assessment;
-    writeln!(out, "{}  {}", a.number, a.title)?;
+    let a = store.assessment()?;
+    writeln!(out, "{}  {}", clean(&a.number), clean(&a.title))?;
     writeln!(out, "已审核 {}", progress_line(&status.progress))?;
     writeln!(out, "\n县(市、区)")?;
+    let names = status
+        .counties
+        .iter()
+        .map(|c| width(&c.name))
+        .max()
+        .unwrap_or(0)
+        + 2;
     for c in &status.counties {
         writeln!(
             out,
             "  {} {}{}",
             c.code,
-            pad(&c.name, 8),
+            pad(&clean(&c.name), names),
             progress_line(&c.progress)
         )?;
     }
     writeln!(out, "\n目标")?;
+    let titles = status
+        .targets
+        .iter()
+        .map(|t| width(&t.title))
+        .max()
+        .unwrap_or(0)
+        + 2;
     for t in &status.targets {
         writeln!(
             out,
             "  {:>2} {}{}",
             t.id,
-            pad(&t.title, 30),
+            pad(&clean(&t.title), titles),
             progress_line(&t.progress)
         )?;
     }

@@ -42,6 +42,24 @@ impl Location {
     }
 }
 
+/// The line (from 1) that byte `offset` of `text` is on; CRLF, LF and a lone CR each end a line.
+pub fn line_of(text: &str, offset: usize) -> u64 {
+    let all = text.as_bytes();
+    let mut line = 1;
+    for (i, &b) in all[..offset.min(all.len())].iter().enumerate() {
+        let ends_line = match b {
+            b'\n' => true,
+            // A CR ends a line unless an LF follows and ends it.
+            b'\r' => all.get(i + 1) != Some(&b'\n'),
+            _ => false,
+        };
+        if ends_line {
+            line += 1;
+        }
+    }
+    line
+}
+
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     while i > 0 && !s.is_char_boundary(i) {
         i -= 1;
@@ -82,6 +100,14 @@ impl FileError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_end_at_any_line_break() {
+        assert_eq!(line_of("a\nb\r\nc\rd", 0), 1);
+        assert_eq!(line_of("a\nb\r\nc\rd", 2), 2);
+        assert_eq!(line_of("a\nb\r\nc\rd", 5), 3);
+        assert_eq!(line_of("a\nb\r\nc\rd", 7), 4);
+    }
 
     #[test]
     fn offsets_become_lines_and_character_columns() {

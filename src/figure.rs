@@ -144,12 +144,26 @@ fn split_number(s: &str) -> (Option<f64>, &str) {
     if !seen_digit || end == digits_start {
         return (None, s);
     }
+    // An exponent, as spreadsheets write large numbers: 1.23E+05.
+    if matches!(bytes.get(end), Some(b'e' | b'E')) {
+        let mut e = end + 1;
+        if matches!(bytes.get(e), Some(b'+' | b'-')) {
+            e += 1;
+        }
+        let exp_digits = bytes[e..].iter().take_while(|b| b.is_ascii_digit()).count();
+        if exp_digits > 0 {
+            end = e + exp_digits;
+        }
+    }
     let cleaned: String = s[..end].chars().filter(|&c| c != ',').collect();
     match cleaned.parse::<f64>() {
-        Ok(v) if v.is_finite() => (Some(v), &s[end..]),
+        Ok(v) if v.is_finite() && v.abs() < MAX_FIGURE => (Some(v), &s[end..]),
         _ => (None, s),
     }
 }
+
+/// Larger than any count, area or sum of money a county reports: beyond it a "number" is a typo.
+pub const MAX_FIGURE: f64 = 1e15;
 
 #[cfg(test)]
 mod tests {
@@ -186,6 +200,11 @@ mod tests {
         assert_eq!(parse_amount("1,234"), Some(1234.0));
         assert_eq!(parse_amount("１２"), Some(12.0));
         assert_eq!(parse_amount("12个"), None);
+        assert_eq!(parse_amount("1.23E+05"), Some(123_000.0));
+        assert_eq!(parse_amount("1e3"), Some(1000.0));
+        assert_eq!(parse_amount("1e300"), None);
+        assert_eq!(parse_amount("inf"), None);
+        assert_eq!(parse_amount("NaN"), None);
         assert_eq!(parse_amount(""), None);
     }
 }

@@ -1,7 +1,8 @@
 //! County submissions in: CSV, checked whole before anything is written.
 
+use crate::catalog::{csv_error, csv_text, record_line};
 use crate::error::{FileError, Location};
-use crate::figure::{Figure, parse_amount, parse_figure};
+use crate::figure::{Figure, MAX_FIGURE, parse_amount, parse_figure};
 use crate::model::Submission;
 use crate::store::{Lookup, SubmissionRow};
 use std::collections::HashMap;
@@ -69,48 +70,91 @@ impl Column {
     }
 }
 
+/// Columns a submissions file may carry that kaohe does not read: those of its own export,
+/// and the descriptive columns counties' sheets have. Any other column is refused, so that a
+/// misspelt header (valeu, evidance) never silently drops a county's figures.
+const IGNORED_COLUMNS: &[&str] = &[
+    "value_number",
+    "verdict",
+    "note",
+    "reviewer",
+    "reviewed_at",
+    "序号",
+    "指标名称",
+    "指标内容",
+    "考核内容",
+    "目标值",
+    "考核要求",
+];
+
 /// Parses a submissions CSV (UTF-8; `#` lines are comments) against the database's counties
 /// and indicators. Any error refuses the whole file: nothing is returned but the first error.
+/// Rows with no figure, parts, evidence or remark are not submissions and are passed over.
 pub fn parse_csv(text: &str, path: &str, lookup: &Lookup) -> Result<Vec<SubmissionRow>, FileError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = csv_text(text);
+    let text = text.as_ref();
     if text.trim().is_empty() {
         return Err(FileError::new(Location::file(path), "the file is empty"));
     }
+    let line_at = |p: Option<&csv::Position>| p.map_or(0, |p| record_line(text, p));
     let mut reader = csv::ReaderBuilder::new()
         .comment(Some(b'#'))
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
     let headers = reader
         .headers()
-        .map_err(|e| crate::catalog::csv_error(path, &e))?
+        .map_err(|e| csv_error(path, text, &e))?
         .clone();
-    let header_line = headers.position().map_or(1, |p| p.line());
-    let mut found: HashMap<&'static str, usize> = HashMap::new();
-    for (index, header) in headers.iter().enumerate() {
-        if let Some(column) = Column::of_header(header) {
-            if let Some(&other) = found.get(column.name()) {
-                return Err(FileError::new(
-                    Location::line(path, header_line),
-                    format!(
-                        "columns {} and {} both give the {}",
-                        other + 1,
-                        index + 1,
-                        column.name()
-                    ),
-                ));
-            }
-            found.insert(column.name(), index);
-        }
+    if headers.iter().all(str::is_empty) {
+        return Err(FileError::new(
+            Location::file(path),
+            "the file has no header line (county,indicator,value,…)",
+        ));
     }
-    // An export carries county_code beside county (the name): the code is the key.
-    if let Some(code) = headers.iter().position(|h| h.trim() == "county_code") {
-        found.insert(Column::County.name(), code);
+    let header_line = line_at(headers.position());
+    let at_header = || Location::line(path, header_line);
+    let mut found: HashMap<&'static str, usize> = HashMap::new();
+    let mut county_code_column = None;
+    for (index, header) in headers.iter().enumerate() {
+        let header = header.trim();
+        if header == "county_code" {
+            // An export carries county_code beside county (the name): the code is the key.
+            county_code_column = Some(index);
+            continue;
+        }
+        let Some(column) = Column::of_header(header) else {
+            if IGNORED_COLUMNS.contains(&header) || header.is_empty() {
+                continue;
+            }
+            return Err(FileError::new(
+                at_header(),
+                format!(
+                    "unknown column \"{header}\" (column {}); the columns are county, indicator, value, numerator, denominator, evidence, remark",
+                    index + 1
+                ),
+            ));
+        };
+        if let Some(&other) = found.get(column.name()) {
+            return Err(FileError::new(
+                at_header(),
+                format!(
+                    "columns {} and {} both give the {}",
+                    other + 1,
+                    index + 1,
+                    column.name()
+                ),
+            ));
+        }
+        found.insert(column.name(), index);
+    }
+    if let Some(index) = county_code_column {
+        found.insert(Column::County.name(), index);
     }
     let index_of = |c: Column| found.get(c.name()).copied();
     for required in [Column::County, Column::Indicator] {
         if index_of(required).is_none() {
             return Err(FileError::new(
-                Location::line(path, header_line),
+                at_header(),
                 format!(
                     "missing column \"{}\" (the header has: {})",
                     required.name(),
@@ -123,7 +167,7 @@ pub fn parse_csv(text: &str, path: &str, lookup: &Lookup) -> Result<Vec<Submissi
         && (index_of(Column::Numerator).is_none() || index_of(Column::Denominator).is_none())
     {
         return Err(FileError::new(
-            Location::line(path, header_line),
+            at_header(),
             "missing column \"value\" (or both \"numerator\" and \"denominator\")",
         ));
     }
@@ -131,8 +175,8 @@ pub fn parse_csv(text: &str, path: &str, lookup: &Lookup) -> Result<Vec<Submissi
     let mut rows: Vec<SubmissionRow> = Vec::new();
     let mut seen: HashMap<(String, String), u64> = HashMap::new();
     for record in reader.records() {
-        let record = record.map_err(|e| crate::catalog::csv_error(path, &e))?;
-        let line = record.position().map_or(0, |p| p.line());
+        let record = record.map_err(|e| csv_error(path, text, &e))?;
+        let line = line_at(record.position());
         if record.iter().all(str::is_empty) {
             continue;
         }
@@ -152,7 +196,8 @@ pub fn parse_csv(text: &str, path: &str, lookup: &Lookup) -> Result<Vec<Submissi
         let county_code = lookup
             .county(&county_key)
             .ok_or_else(|| fail(format!("unknown county \"{county_key}\" (column county)")))?
-            .to_string();
+            .code
+            .clone();
         let indicator_id = cell(Column::Indicator);
         if indicator_id.is_empty() {
             return Err(fail(format!("county {county_key}: the indicator is empty")));
@@ -167,35 +212,59 @@ pub fn parse_csv(text: &str, path: &str, lookup: &Lookup) -> Result<Vec<Submissi
                 "county {county_key} indicator {indicator_id} is given twice (first on line {first})"
             )));
         }
+        let item = format!("county {county_key}, indicator {indicator_id}");
         let amount = |c: Column| -> Result<Option<f64>, FileError> {
             let raw = cell(c);
             if raw.is_empty() {
                 return Ok(None);
             }
-            parse_amount(&raw).map(Some).ok_or_else(|| {
-                fail(format!(
-                    "{} \"{raw}\" is not a number (county {county_key}, indicator {indicator_id})",
-                    c.name()
-                ))
-            })
+            parse_amount(&raw)
+                .map(Some)
+                .ok_or_else(|| fail(format!("{} \"{raw}\" is not a number ({item})", c.name())))
         };
         let numerator = amount(Column::Numerator)?;
         let denominator = amount(Column::Denominator)?;
-        if denominator == Some(0.0) {
-            return Err(fail(format!(
-                "the denominator is zero (county {county_key}, indicator {indicator_id})"
-            )));
+        if let Some(d) = denominator {
+            if d == 0.0 {
+                return Err(fail(format!("the denominator is zero ({item})")));
+            }
+            if d < 0.0 {
+                return Err(fail(format!("the denominator is negative ({item})")));
+            }
         }
-        let value = cell(Column::Value);
-        let value_number = match parse_figure(&value) {
+        let submission = Submission {
+            value_number: None,
+            value: cell(Column::Value),
+            numerator,
+            denominator,
+            evidence: cell(Column::Evidence),
+            remark: cell(Column::Remark),
+        };
+        if submission.value.is_empty()
+            && numerator.is_none()
+            && denominator.is_none()
+            && submission.evidence.is_empty()
+            && submission.remark.is_empty()
+        {
+            continue;
+        }
+        let value_number = match parse_figure(&submission.value) {
             Figure::Number { value, .. } => Some(value),
             Figure::Empty => match (numerator, denominator) {
                 // No figure written: the rate follows from its parts.
-                (Some(n), Some(d)) => Some(if unit == Some("%") {
-                    n / d * 100.0
-                } else {
-                    n / d
-                }),
+                (Some(n), Some(d)) => {
+                    let rate = if unit == Some("%") {
+                        n / d * 100.0
+                    } else {
+                        n / d
+                    };
+                    if !rate.is_finite() || rate.abs() >= MAX_FIGURE {
+                        return Err(fail(format!(
+                            "numerator ÷ denominator is out of range ({item})"
+                        )));
+                    }
+                    Some(rate)
+                }
                 _ => None,
             },
             Figure::Yes | Figure::No | Figure::Text => None,
@@ -205,19 +274,15 @@ pub fn parse_csv(text: &str, path: &str, lookup: &Lookup) -> Result<Vec<Submissi
             county_code,
             indicator_id,
             submission: Submission {
-                value,
                 value_number,
-                numerator,
-                denominator,
-                evidence: cell(Column::Evidence),
-                remark: cell(Column::Remark),
+                ..submission
             },
         });
     }
     if rows.is_empty() {
         return Err(FileError::new(
             Location::file(path),
-            "the file has a header but no submissions",
+            "the file has no submissions (only a header, comments or empty rows)",
         ));
     }
     Ok(rows)
@@ -288,13 +353,86 @@ mod tests {
         assert_eq!(parse("").unwrap_err(), "s.csv: the file is empty");
         assert_eq!(
             parse("county,indicator,value\n").unwrap_err(),
-            "s.csv: the file has a header but no submissions"
+            "s.csv: the file has no submissions (only a header, comments or empty rows)"
         );
         assert!(
             parse(&format!("{head}柯城区,1.2\n"))
                 .unwrap_err()
                 .starts_with("s.csv:3:")
         );
+    }
+
+    #[test]
+    fn lines_are_counted_through_blanks_comments_and_any_line_ending() {
+        let text = "# 说明一\n# 说明二\ncounty,indicator,value\n柯城区,1.1,是\n\n# 中间注释\n\n衢州,1.1,是\n";
+        assert!(
+            parse(text)
+                .unwrap_err()
+                .starts_with("s.csv:8: unknown county")
+        );
+        let crlf = text.replace('\n', "\r\n");
+        assert!(
+            parse(&crlf)
+                .unwrap_err()
+                .starts_with("s.csv:8: unknown county")
+        );
+        let cr = text.replace('\n', "\r");
+        assert!(
+            parse(&cr)
+                .unwrap_err()
+                .starts_with("s.csv:8: unknown county")
+        );
+        let header = "# 一\n# 二\ncounty,value\n柯城区,是\n";
+        assert!(
+            parse(header)
+                .unwrap_err()
+                .starts_with("s.csv:3: missing column \"indicator\"")
+        );
+    }
+
+    #[test]
+    fn a_misspelt_column_is_refused_not_dropped() {
+        let e = parse("county,indicator,valeu,evidance\n柯城区,1.2,75%,a.pdf\n").unwrap_err();
+        assert!(
+            e.starts_with("s.csv:1: unknown column \"valeu\" (column 3)"),
+            "{e}"
+        );
+        // The columns of kaohe's own export and counties' descriptive columns are passed over.
+        assert!(
+            parse("序号,county,indicator,指标名称,value,verdict\n1,柯城区,1.2,覆盖率,75%,met\n")
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn rows_without_anything_submitted_are_passed_over() {
+        let rows =
+            parse("county,indicator,value,evidence\n柯城区,1.1,,\n柯城区,1.2,75%,\n").unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].indicator_id, "1.2");
+        assert!(parse("county,indicator,value\n柯城区,1.1,\n").is_err());
+    }
+
+    #[test]
+    fn amounts_must_be_sane() {
+        let head = "county,indicator,value,numerator,denominator\n";
+        assert!(
+            parse(&format!("{head}柯城区,1.2,,3,-4\n"))
+                .unwrap_err()
+                .contains("the denominator is negative")
+        );
+        assert!(
+            parse(&format!("{head}柯城区,1.2,,1e300,4\n"))
+                .unwrap_err()
+                .contains("numerator \"1e300\" is not a number")
+        );
+        assert!(
+            parse(&format!("{head}柯城区,1.2,,1,1e-300\n"))
+                .unwrap_err()
+                .contains("out of range")
+        );
+        let rows = parse(&format!("{head}柯城区,1.2,,1.5E+02,2.0E+02\n")).unwrap();
+        assert_eq!(rows[0].submission.value_number, Some(75.0));
     }
 
     #[test]

@@ -36,7 +36,7 @@ fn main() -> ExitCode {
             if is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("kaohe: {}", single_line(&format!("{e:#}")));
+            eprintln!("kaohe: {}", single_line(&message(&e)));
             ExitCode::FAILURE
         }
     }
@@ -55,6 +55,22 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
                 |c| matches!(c.kind(), csv::ErrorKind::Io(io) if io.kind() == BrokenPipe),
             )
     })
+}
+
+/// The error and its causes, each said once (SQLite's errors repeat their text in their cause).
+fn message(e: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        let core = match text.split_once(": ") {
+            Some((head, rest)) if head.starts_with("Error code ") => rest,
+            _ => text.as_str(),
+        };
+        if !parts.iter().any(|p| p.contains(core)) {
+            parts.push(text);
+        }
+    }
+    parts.join(": ")
 }
 
 /// Keeps the message on one line whatever a cause printed.

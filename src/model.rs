@@ -229,9 +229,9 @@ impl FromStr for VerdictArg {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let v = match s.trim() {
             "met" | "完成" => Some(Verdict::Met),
-            "partly_met" | "partly-met" | "基本完成" => Some(Verdict::PartlyMet),
-            "not_met" | "not-met" | "未完成" => Some(Verdict::NotMet),
-            "clear" | "清除" => None,
+            "partly_met" | "基本完成" => Some(Verdict::PartlyMet),
+            "not_met" | "未完成" => Some(Verdict::NotMet),
+            "clear" => None,
             other => {
                 return Err(format!(
                     "unknown verdict \"{other}\" (expected met, partly_met, not_met, clear, 完成, 基本完成 or 未完成)"
@@ -240,16 +240,6 @@ impl FromStr for VerdictArg {
         };
         Ok(VerdictArg(v))
     }
-}
-
-/// The current review of one county × indicator.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Review {
-    pub verdict: Option<Verdict>,
-    pub note: String,
-    pub reviewer: String,
-    /// RFC 3339.
-    pub reviewed_at: String,
 }
 
 /// Formats a number without a trailing ".0": 70 → "70", 1.8 → "1.8".

@@ -566,3 +566,65 @@ fn many_reviewers_marking_at_once_all_land() {
         assert_eq!(c["reviewed"], 4);
     }
 }
+
+#[test]
+fn export_never_writes_over_the_database() {
+    let env = Env::new();
+    env.ok(&["--demo", "init"]);
+    env.ok(&["mark", "柯城区", "1.1", "met"]);
+    let before = std::fs::read(env.db()).unwrap();
+    let e = env.refused(
+        env.with_db()
+            .args(["export", "--format", "csv", "--out"])
+            .arg(env.db()),
+    );
+    assert!(e.contains("it is the database itself"), "{e}");
+    assert_eq!(std::fs::read(env.db()).unwrap(), before);
+    assert_eq!(env.json(&["status", "--json"])["met"], 1);
+}
+
+#[test]
+fn a_refused_command_leaves_no_new_database() {
+    let env = Env::new();
+    env.refused(env.with_db().args(["mark", "衢州区", "1.2", "met"]));
+    env.refused(
+        env.with_db()
+            .args(["mark", "柯城区", "1.2", "met", "--note", "\u{1b}[2J"]),
+    );
+    env.refused(env.with_db().args(["import", "/nonexistent.csv"]));
+    let bad = env.write("bad.csv", "county,indicator,value\n衢州区,1.2,80%\n");
+    env.refused(env.with_db().arg("import").arg(&bad));
+    assert!(!env.db().exists());
+    env.refused(env.kaohe().args(["mark", "x", "1.1", "met"]));
+    assert!(!env.path("data").join("kaohe").join("kaohe.db").exists());
+    // Once the command is right, the database is made and the change is in it.
+    env.ok(&["mark", "柯城区", "1.2", "met"]);
+    assert_eq!(env.json(&["status", "--json"])["met"], 1);
+}
+
+#[test]
+fn first_use_of_an_empty_file_by_many_at_once_loses_nothing() {
+    let env = Env::new();
+    std::fs::write(env.db(), b"").unwrap();
+    let children: Vec<_> = (1..=12)
+        .map(|n| {
+            std::process::Command::new(assert_cmd::cargo::cargo_bin("kaohe"))
+                .arg("--db")
+                .arg(env.db())
+                .args(["mark", "衢江区", &format!("1.{n}"), "met"])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(env.json(&["status", "--json"])["met"], 12);
+}

@@ -51,17 +51,32 @@ pub struct Store {
     path: PathBuf,
 }
 
-/// What the header of an existing file says about it.
+/// What is at a database path, judged without opening it as a database.
 enum FileKind {
+    Missing,
     /// Zero bytes: nothing in it yet, as SQLite itself treats it.
     Empty,
-    Kaohe,
+    /// A kaohe database; `header_version` is `user_version` as the file's header has it.
+    Kaohe {
+        header_version: u32,
+    },
 }
 
 /// Reads the first 100 bytes without opening the file as a database, so a file that is
 /// not ours is never touched.
 fn inspect(path: &Path) -> Result<FileKind> {
     let shown = path.display();
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(FileKind::Missing),
+        Err(e) => return Err(anyhow!(e).context(format!("cannot open database {shown}"))),
+    };
+    if !meta.is_file() {
+        bail!("{shown} is not a regular file, so not a kaohe database; it was left untouched");
+    }
+    if meta.len() == 0 {
+        return Ok(FileKind::Empty);
+    }
     let mut file =
         std::fs::File::open(path).with_context(|| format!("cannot open database {shown}"))?;
     let mut header = Vec::with_capacity(100);
@@ -69,19 +84,36 @@ fn inspect(path: &Path) -> Result<FileKind> {
         .take(100)
         .read_to_end(&mut header)
         .with_context(|| format!("cannot read database {shown}"))?;
-    if header.is_empty() {
-        return Ok(FileKind::Empty);
-    }
     if header.len() < 100 || &header[..16] != b"SQLite format 3\0" {
         bail!("{shown} is not a kaohe database (it is not a SQLite file); it was left untouched");
     }
-    let app_id = i32::from_be_bytes([header[68], header[69], header[70], header[71]]);
-    if app_id != APPLICATION_ID {
+    let be = |at: usize| [header[at], header[at + 1], header[at + 2], header[at + 3]];
+    if i32::from_be_bytes(be(68)) != APPLICATION_ID {
         bail!(
             "{shown} is not a kaohe database (it is another application's SQLite file); it was left untouched"
         );
     }
-    Ok(FileKind::Kaohe)
+    Ok(FileKind::Kaohe {
+        header_version: u32::from_be_bytes(be(60)),
+    })
+}
+
+/// The schema version a kaohe file holds, read without any chance of writing to it: from the
+/// header when no WAL lies beside it, else through a read-only connection (which never
+/// checkpoints into the main file).
+fn stored_version(path: &Path, header_version: u32) -> Result<u32> {
+    let wal = PathBuf::from(format!("{}-wal", path.display()));
+    if std::fs::metadata(&wal).map_or(true, |m| m.len() == 0) {
+        return Ok(header_version);
+    }
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .with_context(|| format!("cannot open database {}", path.display()))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_query_value(None, "user_version", |r| r.get(0))
+        .with_context(|| format!("cannot read database {}", path.display()))
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
@@ -90,37 +122,59 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// Who made a database that was missing a moment ago.
+enum Created {
+    ByUs,
+    ByAnother,
+}
+
+/// The directory a file is (to be) in.
+pub fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
 impl Store {
     /// Opens an existing kaohe database, upgrading its schema if it is older than this build's.
-    /// Fails (changing nothing) if it is missing, not a kaohe database, or of a newer schema.
+    /// Fails, changing nothing, if it is missing, not a kaohe database, or of a newer schema.
     pub fn open(path: &Path) -> Result<Store> {
-        match inspect(path)? {
-            FileKind::Kaohe => {}
-            FileKind::Empty => bail!(
-                "{} is an empty file, not a kaohe database (remove it, or use `kaohe init`)",
-                path.display()
-            ),
-        }
         let shown = path.display();
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .with_context(|| format!("cannot open database {shown}"))?;
-        configure(&conn).with_context(|| format!("cannot configure database {shown}"))?;
-        let version: u32 = conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))
-            .with_context(|| format!("cannot read database {shown}"))?;
+        let header_version = match inspect(path)? {
+            FileKind::Kaohe { header_version } => header_version,
+            FileKind::Missing => bail!("{shown} does not exist"),
+            FileKind::Empty => bail!(
+                "{shown} is an empty file, not a kaohe database (`kaohe init` makes one there)"
+            ),
+        };
+        let version = stored_version(path, header_version)?;
         if version > latest_schema() {
             bail!(
                 "{shown} was written by a newer kaohe (schema version {version}; this kaohe knows up to {}); it was left untouched — use a newer kaohe",
                 latest_schema()
             );
         }
+        if version == 0 {
+            bail!(
+                "{shown} is an incomplete kaohe database (its creation was interrupted); it was left untouched — remove it and create it again"
+            );
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .with_context(|| format!("cannot open database {shown}"))?;
+        configure(&conn).with_context(|| format!("cannot open database {shown}"))?;
         // Persistent once set at creation; asking again is a no-op on a WAL database.
         let mode: String = conn
             .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
-            .with_context(|| format!("cannot switch {shown} to WAL"))?;
+            .with_context(|| {
+                format!(
+                    "cannot open database {shown} (SQLite must be able to write {shown}-wal and {shown}-shm in {})",
+                    parent_dir(path).display()
+                )
+            })?;
         if !mode.eq_ignore_ascii_case("wal") {
             bail!(
                 "{shown}: SQLite refused WAL mode (journal_mode is {mode}); is it on a network filesystem?"
@@ -137,28 +191,51 @@ impl Store {
         Ok(store)
     }
 
-    /// Creates a new database at `path` holding `catalog` and `counties` (and, if given, the
-    /// submissions of a CSV text). The file appears whole or not at all, with no world access.
-    /// Fails if a non-empty file is already there.
+    /// Creates a new database at `path` from `seed`. It appears whole or not at all; a new
+    /// file gets no world access. Fails if a database (or any non-empty file) is there already.
     pub fn create(path: &Path, seed: &Seed, who: &Reviewer) -> Result<Store> {
-        Self::build(path, seed, who, latest_schema())?;
-        Store::open(path)
+        match Self::create_file(path, seed, who, latest_schema())? {
+            Created::ByUs => Store::open(path),
+            Created::ByAnother => bail!("{} already exists; it was left untouched", path.display()),
+        }
     }
 
-    /// Writes a complete database at `path` with the schema at `schema_version`
-    /// (older versions only for testing upgrades).
-    fn build(path: &Path, seed: &Seed, who: &Reviewer, schema_version: u32) -> Result<()> {
+    /// Makes the database file with the schema at `schema_version` (older ones only to test
+    /// upgrades). Safe against another process doing the same at the same moment.
+    fn create_file(
+        path: &Path,
+        seed: &Seed,
+        who: &Reviewer,
+        schema_version: u32,
+    ) -> Result<Created> {
         let shown = path.display();
-        let replace_empty = match std::fs::metadata(path) {
-            Ok(m) if m.len() == 0 && m.is_file() => true,
-            Ok(_) => bail!("{shown} already exists; it was left untouched"),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
-            Err(e) => return Err(anyhow!(e).context(format!("cannot check {shown}"))),
-        };
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        match inspect(path)? {
+            FileKind::Kaohe { .. } => return Ok(Created::ByAnother),
+            // An empty file someone made for us (mktemp): filled in place, under SQLite's
+            // write lock, so concurrent first users serialise and the file keeps its owner.
+            FileKind::Empty => {
+                let conn = Connection::open_with_flags(
+                    path,
+                    OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )
+                .with_context(|| format!("cannot create database {shown}"))?;
+                configure(&conn)?;
+                let mut store = Store {
+                    conn,
+                    path: path.to_path_buf(),
+                };
+                if !store.initialize(seed, who, schema_version)? {
+                    return Ok(Created::ByAnother);
+                }
+                store
+                    .conn
+                    .pragma_update(None, "journal_mode", "WAL")
+                    .with_context(|| format!("cannot switch {shown} to WAL"))?;
+                return Ok(Created::ByUs);
+            }
+            FileKind::Missing => {}
+        }
+        let dir = parent_dir(path);
         if !dir.is_dir() {
             bail!(
                 "cannot create {shown}: the directory {} does not exist",
@@ -186,15 +263,11 @@ impl Store {
                 .pragma_update(None, "journal_mode", "WAL")
                 .with_context(|| format!("cannot switch {shown} to WAL"))?;
         }
-        let persisted = if replace_empty {
-            temp.persist(path).map_err(|e| e.error)
-        } else {
-            temp.persist_noclobber(path).map_err(|e| e.error)
-        };
-        match persisted {
+        match temp.persist_noclobber(path).map_err(|e| e.error) {
             Ok(_) => {}
+            // Another process won the race; what it renamed into place is whole.
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                bail!("{shown} already exists; it was left untouched")
+                return Ok(Created::ByAnother);
             }
             Err(e) => return Err(anyhow!(e).context(format!("cannot create {shown}"))),
         }
@@ -202,32 +275,27 @@ impl Store {
             // Make the new directory entry durable too; not all filesystems allow it.
             let _ = d.sync_all();
         }
-        Ok(())
+        Ok(Created::ByUs)
     }
 
-    /// Opens `path`, creating it first with `catalog` and `counties` if it does not exist
-    /// (or is an empty file). Safe against another process creating it at the same moment.
+    /// Opens `path`, creating it first from `seed` if it is missing or an empty file.
     pub fn open_or_create(
         path: &Path,
         seed: impl FnOnce() -> Result<Seed>,
         who: &Reviewer,
     ) -> Result<Store> {
-        let missing = match std::fs::metadata(path) {
-            Ok(m) => m.len() == 0 && m.is_file(),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
-            Err(e) => {
-                return Err(anyhow!(e).context(format!("cannot check {}", path.display())));
-            }
-        };
-        if missing {
-            match Store::create(path, &seed()?, who) {
-                Ok(store) => return Ok(store),
-                // Another process won the race: use what it made.
-                Err(_) if path.exists() && std::fs::metadata(path).is_ok_and(|m| m.len() > 0) => {}
-                Err(e) => return Err(e),
-            }
+        if matches!(inspect(path)?, FileKind::Missing | FileKind::Empty) {
+            Self::create_file(path, &seed()?, who, latest_schema())?;
         }
         Store::open(path)
+    }
+
+    /// Whether `path` holds nothing yet, so that using it would create a database.
+    pub fn would_create(path: &Path) -> Result<bool> {
+        Ok(matches!(
+            inspect(path)?,
+            FileKind::Missing | FileKind::Empty
+        ))
     }
 
     pub fn path(&self) -> &Path {
@@ -270,9 +338,22 @@ impl Store {
         Ok(())
     }
 
-    fn initialize(&mut self, seed: &Seed, who: &Reviewer, schema_version: u32) -> Result<()> {
+    /// Fills an empty database from `seed` in one transaction. Returns false, writing nothing,
+    /// if another process filled it first.
+    fn initialize(&mut self, seed: &Seed, who: &Reviewer, schema_version: u32) -> Result<bool> {
         let (catalog, counties) = (&seed.catalog, &seed.counties);
+        let shown = self.path.display().to_string();
         let tx = self.write()?;
+        let app_id: i32 = tx.pragma_query_value(None, "application_id", |r| r.get(0))?;
+        let objects: i64 = tx.query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| r.get(0))?;
+        if app_id == APPLICATION_ID {
+            return Ok(false);
+        }
+        if objects > 0 {
+            bail!(
+                "{shown} is not a kaohe database (it is another application's SQLite file); it was left untouched"
+            );
+        }
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         for sql in MIGRATIONS.iter().take(schema_version as usize) {
             tx.execute_batch(sql).context("creating the schema")?;
@@ -341,12 +422,12 @@ impl Store {
             insert_submissions(&tx, &rows, path, who)?;
         }
         tx.commit().context("cannot save the new database")?;
-        Ok(())
+        Ok(true)
     }
 
-    /// The assessment and its targets and indicators, in document order.
-    pub fn catalog(&self) -> Result<Catalog> {
-        let assessment = self.conn.query_row(
+    /// The document the targets come from.
+    pub fn assessment(&self) -> Result<Assessment> {
+        Ok(self.conn.query_row(
             "SELECT year, title, issuer, number, issued_on, notice, addressees, preamble,
                     method_title, method_number FROM assessment WHERE id = 1",
             [],
@@ -364,7 +445,12 @@ impl Store {
                     method_number: r.get(9)?,
                 })
             },
-        )?;
+        )?)
+    }
+
+    /// The assessment and its targets and indicators, in document order.
+    pub fn catalog(&self) -> Result<Catalog> {
+        let assessment = self.assessment()?;
         let classes = self
             .conn
             .prepare("SELECT class, name FROM target_classes ORDER BY class")?
@@ -442,43 +528,6 @@ impl Store {
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?)
-    }
-
-    /// Finds a county by its code or its name.
-    pub fn find_county(&self, key: &str) -> Result<County> {
-        let key = key.trim();
-        let found = self
-            .conn
-            .query_row(
-                "SELECT code, name FROM counties WHERE code = ?1 OR name = ?1",
-                [key],
-                |r| {
-                    Ok(County {
-                        code: r.get(0)?,
-                        name: r.get(1)?,
-                    })
-                },
-            )
-            .optional()?;
-        found.ok_or_else(|| {
-            anyhow!("unknown county \"{key}\" (give a code such as 330802 or a name such as 柯城区; `kaohe counties` lists them)")
-        })
-    }
-
-    /// Checks that an indicator id exists.
-    pub fn find_indicator(&self, id: &str) -> Result<String> {
-        let id = id.trim();
-        let found: Option<String> = self
-            .conn
-            .query_row("SELECT id FROM indicators WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        found.ok_or_else(|| {
-            anyhow!(
-                "unknown indicator \"{id}\" (give an id such as 1.2; `kaohe targets` lists them)"
-            )
-        })
     }
 
     /// What an import resolves names against.
@@ -741,11 +790,11 @@ fn insert_submissions(
     Ok(())
 }
 
-/// Resolves the names an import file uses to counties and indicators.
+/// Resolves the county names and codes and the indicator ids a user gives.
 #[derive(Debug, Clone, Default)]
 pub struct Lookup {
-    /// code or name → code
-    counties: std::collections::HashMap<String, String>,
+    /// code or name → county
+    counties: std::collections::HashMap<String, County>,
     /// id → the indicator's unit if numeric
     indicators: std::collections::HashMap<String, Option<String>>,
 }
@@ -754,8 +803,8 @@ impl Lookup {
     pub fn from_parts(catalog: &Catalog, counties: &[County]) -> Lookup {
         let mut lookup = Lookup::default();
         for c in counties {
-            lookup.counties.insert(c.code.clone(), c.code.clone());
-            lookup.counties.insert(c.name.clone(), c.code.clone());
+            lookup.counties.insert(c.code.clone(), c.clone());
+            lookup.counties.insert(c.name.clone(), c.clone());
         }
         for i in catalog.indicators() {
             lookup
@@ -765,13 +814,35 @@ impl Lookup {
         lookup
     }
 
-    pub fn county(&self, key: &str) -> Option<&str> {
-        self.counties.get(key).map(String::as_str)
+    /// A county by its code or its name.
+    pub fn county(&self, key: &str) -> Option<&County> {
+        self.counties.get(key.trim())
     }
 
     /// `None` if unknown; `Some(unit)` (the unit of a numeric indicator, else `None`) if known.
     pub fn indicator(&self, id: &str) -> Option<Option<&str>> {
-        self.indicators.get(id).map(Option::as_deref)
+        self.indicators.get(id.trim()).map(Option::as_deref)
+    }
+
+    /// A county by code or name, or an error that says how to name one.
+    pub fn find_county(&self, key: &str) -> Result<&County> {
+        self.county(key).ok_or_else(|| {
+            anyhow!(
+                "unknown county \"{}\" (give a code such as 330802 or a name such as 柯城区; `kaohe counties` lists them)",
+                key.trim()
+            )
+        })
+    }
+
+    /// An indicator id, or an error that says how to name one.
+    pub fn find_indicator<'a>(&self, id: &'a str) -> Result<&'a str> {
+        let id = id.trim();
+        match self.indicator(id) {
+            Some(_) => Ok(id),
+            None => bail!(
+                "unknown indicator \"{id}\" (give an id such as 1.2; `kaohe targets` lists them)"
+            ),
+        }
     }
 }
 

@@ -112,7 +112,7 @@ fn a_newer_schema_is_refused_with_its_version_and_left_untouched() {
 fn an_older_schema_is_upgraded_keeping_its_reviews() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v1.db");
-    Store::build(&path, &seed(), &who(), 1).unwrap();
+    Store::create_file(&path, &seed(), &who(), 1).unwrap();
     {
         let c = Connection::open(&path).unwrap();
         let v: u32 = c
@@ -315,4 +315,46 @@ fn two_processes_creating_one_database_at_once_both_succeed() {
     for h in handles {
         assert_eq!(h.join().unwrap().unwrap(), 6);
     }
+}
+
+#[test]
+fn a_newer_schema_behind_a_live_wal_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = new_store(&dir).path().to_path_buf();
+    let writer = Connection::open(&path).unwrap();
+    writer.pragma_update(None, "user_version", 9).unwrap();
+    let wal = PathBuf::from(format!("{}-wal", path.display()));
+    assert!(
+        wal.metadata().unwrap().len() > 0,
+        "the change should sit in the WAL"
+    );
+    let before = std::fs::read(&path).unwrap();
+    let e = format!("{:#}", Store::open(&path).err().expect("must refuse"));
+    assert!(e.contains("schema version 9"), "{e}");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    assert!(
+        wal.metadata().unwrap().len() > 0,
+        "the WAL was checkpointed"
+    );
+    drop(writer);
+}
+
+#[test]
+fn an_interrupted_creation_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("half.db");
+    {
+        let c = Connection::open(&path).unwrap();
+        c.pragma_update(None, "application_id", APPLICATION_ID)
+            .unwrap();
+        c.execute_batch("CREATE TABLE x (y);").unwrap();
+    }
+    assert_refused_untouched(&path, "incomplete kaohe database");
+}
+
+#[test]
+fn not_a_regular_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = format!("{:#}", Store::open(dir.path()).err().unwrap());
+    assert!(e.contains("is not a regular file"), "{e}");
 }

@@ -213,11 +213,6 @@ impl Verdict {
             Verdict::NotMet => "未完成",
         }
     }
-
-    /// Reads the stored form (`met`, `partly_met`, `not_met`).
-    pub fn from_db(s: &str) -> Option<Verdict> {
-        Verdict::ALL.into_iter().find(|v| v.as_str() == s)
-    }
 }
 
 /// What a reviewer can set: a verdict, or none (clear).

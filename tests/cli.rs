@@ -66,6 +66,28 @@ impl Env {
         stderr.trim_end().to_string()
     }
 
+    /// Starts every command at once against the database and waits for all to succeed.
+    fn all_at_once(&self, commands: Vec<Vec<String>>) {
+        let children: Vec<_> = commands
+            .into_iter()
+            .map(|args| {
+                std::process::Command::new(assert_cmd::cargo::cargo_bin("kaohe"))
+                    .arg("--db")
+                    .arg(self.db())
+                    .args(args)
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(out.status.success(), "{stderr}");
+        }
+    }
+
     fn write(&self, name: &str, text: &str) -> PathBuf {
         let p = self.path(name);
         std::fs::write(&p, text).unwrap();
@@ -538,28 +560,17 @@ fn many_reviewers_marking_at_once_all_land() {
     let env = Env::new();
     env.ok(&["--demo", "init"]);
     let counties = ["330802", "330803", "330825", "330881", "330822", "330824"];
-    let children: Vec<_> = counties
-        .iter()
-        .flat_map(|c| ["1.1", "1.2", "1.3", "1.4"].map(|i| (*c, i)))
-        .map(|(county, indicator)| {
-            std::process::Command::new(assert_cmd::cargo::cargo_bin("kaohe"))
-                .arg("--db")
-                .arg(env.db())
-                .args(["--reviewer", county, "mark", county, indicator, "not_met"])
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    for child in children {
-        let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+    env.all_at_once(
+        counties
+            .iter()
+            .flat_map(|c| ["1.1", "1.2", "1.3", "1.4"].map(|i| (*c, i)))
+            .map(|(county, indicator)| {
+                ["--reviewer", county, "mark", county, indicator, "not_met"]
+                    .map(String::from)
+                    .to_vec()
+            })
+            .collect(),
+    );
     let status = env.json(&["status", "--json"]);
     assert_eq!(status["not_met"], 24);
     for c in status["counties"].as_array().unwrap() {
@@ -606,25 +617,17 @@ fn a_refused_command_leaves_no_new_database() {
 fn first_use_of_an_empty_file_by_many_at_once_loses_nothing() {
     let env = Env::new();
     std::fs::write(env.db(), b"").unwrap();
-    let children: Vec<_> = (1..=12)
-        .map(|n| {
-            std::process::Command::new(assert_cmd::cargo::cargo_bin("kaohe"))
-                .arg("--db")
-                .arg(env.db())
-                .args(["mark", "衢江区", &format!("1.{n}"), "met"])
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    for child in children {
-        let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+    env.all_at_once(
+        (1..=12)
+            .map(|n| {
+                vec![
+                    "mark".into(),
+                    "衢江区".into(),
+                    format!("1.{n}"),
+                    "met".into(),
+                ]
+            })
+            .collect(),
+    );
     assert_eq!(env.json(&["status", "--json"])["met"], 12);
 }

@@ -561,7 +561,7 @@ impl Store {
         who: &Reviewer,
     ) -> Result<ReviewChange> {
         let tx = self.write()?;
-        let current: Option<(Option<String>, String)> = tx
+        let current: Option<(Option<Verdict>, String)> = tx
             .query_row(
                 "SELECT verdict, note FROM reviews WHERE county_code = ?1 AND indicator_id = ?2",
                 params![county_code, indicator_id],
@@ -569,7 +569,7 @@ impl Store {
             )
             .optional()?;
         let (from_verdict, from_note) = match current {
-            Some((v, n)) => (v.as_deref().and_then(Verdict::from_db), n),
+            Some((v, n)) => (v, n),
             None => (None, String::new()),
         };
         let to_verdict = verdict.unwrap_or(from_verdict);
@@ -643,7 +643,6 @@ impl Store {
              ORDER BY c.position, t.position, i.position",
         )?;
         let rows = stmt.query_map([], |r| {
-            let verdict: Option<String> = r.get(9)?;
             Ok(Item {
                 county_code: r.get(0)?,
                 county: r.get(1)?,
@@ -654,7 +653,7 @@ impl Store {
                 denominator: r.get(6)?,
                 evidence: r.get(7)?,
                 remark: r.get(8)?,
-                verdict: verdict.as_deref().and_then(Verdict::from_db),
+                verdict: r.get(9)?,
                 note: r.get(10)?,
                 reviewer: r.get(11)?,
                 reviewed_at: r.get(12)?,
@@ -670,16 +669,14 @@ impl Store {
              FROM review_log ORDER BY seq",
         )?;
         let rows = stmt.query_map([], |r| {
-            let from: Option<String> = r.get(5)?;
-            let to: Option<String> = r.get(6)?;
             Ok(LogEntry {
                 at: r.get(0)?,
                 reviewer: r.get(1)?,
                 account: r.get(2)?,
                 county_code: r.get(3)?,
                 indicator: r.get(4)?,
-                from: from.as_deref().and_then(Verdict::from_db),
-                to: to.as_deref().and_then(Verdict::from_db),
+                from: r.get(5)?,
+                to: r.get(6)?,
                 from_note: r.get(7)?,
                 note: r.get(8)?,
             })
@@ -788,6 +785,20 @@ fn insert_submissions(
         })?;
     }
     Ok(())
+}
+
+/// Verdicts are stored by their English names; anything else in the column is an error, not
+/// a silent "unreviewed".
+impl rusqlite::types::FromSql for Verdict {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        let text = value.as_str()?;
+        Verdict::ALL
+            .into_iter()
+            .find(|v| v.as_str() == text)
+            .ok_or_else(|| {
+                rusqlite::types::FromSqlError::Other(format!("\"{text}\" is not a verdict").into())
+            })
+    }
 }
 
 /// Resolves the county names and codes and the indicator ids a user gives.

@@ -5,7 +5,7 @@ use crate::error::{FileError, Location, line_of};
 use crate::model::{
     Assessment, Comparator, County, Indicator, IndicatorKind, Requirement, Target, TargetClass,
 };
-use crate::text::{is_unsafe, width};
+use crate::text::width;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::Path;
@@ -83,8 +83,8 @@ pub fn read_text(path: &Path) -> Result<String, FileError> {
         }
         Err(e) => {
             let good = e.utf8_error().valid_up_to();
-            let bytes = e.as_bytes();
-            let line = bytes[..good].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+            let valid = std::str::from_utf8(&e.as_bytes()[..good]).unwrap_or_default();
+            let line = line_of(valid, good);
             Err(FileError::new(
                 Location::line(&shown, line),
                 "the file is not UTF-8 text (save it as UTF-8)",
@@ -157,15 +157,99 @@ struct RawIndicator {
     unit: Option<String>,
 }
 
+/// Something wrong in the targets file, and the key it is about (to point at its line).
+struct Fault {
+    key: Option<&'static str>,
+    message: String,
+}
+
+fn fault(key: &'static str, message: impl Into<String>) -> Fault {
+    Fault {
+        key: Some(key),
+        message: message.into(),
+    }
+}
+
+/// Where `key = …` is written in the table that starts at `span` (up to the next table
+/// header); the table's start if it is not there.
+fn key_offset(text: &str, span: &std::ops::Range<usize>, key: &str) -> usize {
+    let Some(rest) = text.get(span.start..) else {
+        return span.start;
+    };
+    // The reader's span of an array-of-tables entry may cover only its [[header]].
+    let first_line = rest.find('\n').map_or(rest.len(), |i| i + 1);
+    let end = rest[first_line..]
+        .find("\n[")
+        .map_or(rest.len(), |i| first_line + i + 1);
+    let region = &rest[..end.max(span.end.saturating_sub(span.start)).min(rest.len())];
+    let mut offset = 0;
+    for line in region.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let is_key = trimmed
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with('='));
+        if is_key {
+            return span.start + offset + (line.len() - trimmed.len());
+        }
+        offset += line.len();
+    }
+    // In an inline table: `method = { title = "…" }`.
+    [format!("{key} ="), format!("{key}=")]
+        .iter()
+        .find_map(|k| region.find(k.as_str()))
+        .map_or(span.start, |i| span.start + i)
+}
+
+/// The TOML reader's messages, in words a bureau clerk reads.
+fn plain_toml_message(message: &str, text: &str, span: Option<std::ops::Range<usize>>) -> String {
+    let message = message.trim();
+    if message == "duplicate key" {
+        if let Some(key) = span.and_then(|s| text.get(s)) {
+            return format!("the key {} is given twice", key.trim());
+        }
+    }
+    let mut plain = message.to_string();
+    for (from, to) in [
+        (" as i128", ""),
+        (" as i64", ""),
+        ("expected i32", "expected a whole number"),
+        ("expected u32", "expected a whole number"),
+        ("expected u8", "expected a whole number"),
+        ("expected f64", "expected a number"),
+        ("expected a sequence", "expected a list [ … ]"),
+    ] {
+        plain = plain.replace(from, to);
+    }
+    if let Some(at) = plain.find("expected struct ") {
+        let rest = &plain[at + "expected struct ".len()..];
+        let name_end = rest
+            .find(|c: char| !c.is_alphanumeric())
+            .unwrap_or(rest.len());
+        plain = format!("{}expected a table{}", &plain[..at], &rest[name_end..]);
+    }
+    plain
+}
+
+/// Refuses text that would be terminal commands rather than words (line breaks included:
+/// every field of the file is one line of the document).
+fn check_words(key: &'static str, what: &str, text: &str) -> Result<(), Fault> {
+    crate::text::check_words(what, text, false).map_err(|m| fault(key, m))
+}
+
 /// Parses and checks a targets file. `path` is only used in messages.
 pub fn parse_targets(text: &str, path: &str) -> Result<Catalog, FileError> {
     let at = |offset: usize| Location::at_offset(path, text, offset);
+    let locate = |span: &std::ops::Range<usize>, f: Fault| {
+        let offset = f.key.map_or(span.start, |k| key_offset(text, span, k));
+        FileError::new(at(offset), f.message)
+    };
     let raw: RawTargetsFile = toml::from_str(text).map_err(|e| {
         let location = e
             .span()
             .map_or_else(|| Location::file(path), |span| at(span.start));
-        FileError::new(location, e.message().trim().to_string())
+        FileError::new(location, plain_toml_message(e.message(), text, e.span()))
     })?;
+    let whole = 0..text.len();
 
     if *raw.format.get_ref() != TARGETS_FORMAT {
         return Err(FileError::new(
@@ -177,142 +261,58 @@ pub fn parse_targets(text: &str, path: &str) -> Result<Catalog, FileError> {
         ));
     }
 
-    let assessment_span = raw.assessment.span();
-    let a = raw.assessment.into_inner();
-    for (field, value) in [
-        ("title", &a.title),
-        ("issuer", &a.issuer),
-        ("number", &a.number),
-    ] {
-        if value.trim().is_empty() {
-            return Err(FileError::new(
-                at(assessment_span.start),
-                format!("assessment.{field} is empty"),
-            ));
-        }
-    }
-    for (field, value) in [
-        ("title", &a.title),
-        ("issuer", &a.issuer),
-        ("number", &a.number),
-    ] {
-        check_words(&format!("assessment.{field}"), value)
-            .map_err(|m| FileError::new(at(assessment_span.start), m))?;
-    }
-    let date = match (a.date.date, a.date.time) {
-        (Some(d), None) => format!("{:04}-{:02}-{:02}", d.year, d.month, d.day),
-        _ => {
-            return Err(FileError::new(
-                at(assessment_span.start),
-                "assessment.date must be a plain date such as 2014-08-26",
-            ));
-        }
-    };
-    let (method_title, method_number) = a.method.map(|m| (m.title, m.number)).unwrap_or_default();
-    let assessment = Assessment {
-        year: a.year,
-        title: a.title,
-        issuer: a.issuer,
-        number: a.number,
-        date,
-        notice: a.notice,
-        addressees: a.addressees,
-        preamble: a.preamble,
-        method_title,
-        method_number,
-    };
+    let span = raw.assessment.span();
+    let assessment = check_assessment(raw.assessment.into_inner()).map_err(|f| locate(&span, f))?;
 
-    let mut classes = Vec::new();
+    let mut classes: Vec<TargetClass> = Vec::new();
     for spanned in raw.classes {
         let span = spanned.span();
         let c = spanned.into_inner();
-        if classes.iter().any(|k: &TargetClass| k.class == c.class) {
-            return Err(FileError::new(
-                at(span.start),
-                format!("class {} is declared twice", c.class),
-            ));
-        }
-        check_words(&format!("class {}'s name", c.class), &c.name)
-            .map_err(|m| FileError::new(at(span.start), m))?;
-        if c.name.trim().is_empty() {
-            return Err(FileError::new(
-                at(span.start),
-                format!("class {} has an empty name", c.class),
-            ));
-        }
+        let check = || -> Result<(), Fault> {
+            if classes.iter().any(|k| k.class == c.class) {
+                return Err(fault(
+                    "class",
+                    format!("class {} is declared twice", c.class),
+                ));
+            }
+            if c.name.trim().is_empty() {
+                return Err(fault(
+                    "name",
+                    format!("class {} has an empty name", c.class),
+                ));
+            }
+            check_words("name", &format!("class {}'s name", c.class), &c.name)
+        };
+        check().map_err(|f| locate(&span, f))?;
         classes.push(TargetClass {
             class: c.class,
             name: c.name,
         });
     }
     if classes.is_empty() {
-        return Err(FileError::new(
-            Location::file(path),
-            "no [[classes]] declared",
-        ));
+        return Err(locate(&whole, fault("classes", "no [[classes]] declared")));
     }
 
     let mut targets: Vec<Target> = Vec::new();
     let mut shorts: HashMap<String, String> = HashMap::new();
-    for spanned in raw.targets {
+    for (k, spanned) in raw.targets.into_iter().enumerate() {
         let span = spanned.span();
         let t = spanned.into_inner();
-        let here = at(span.start);
-        if t.id == 0 {
-            return Err(FileError::new(here, "target id must be 1 or more"));
-        }
-        if targets.iter().any(|x| x.id == t.id) {
-            return Err(FileError::new(
-                here,
-                format!("target {} is given twice", t.id),
-            ));
-        }
-        if !classes.iter().any(|c| c.class == t.class) {
-            return Err(FileError::new(
-                here,
-                format!(
-                    "target {} is in class {}, which is not declared in [[classes]]",
-                    t.id, t.class
-                ),
-            ));
-        }
-        if t.title.trim().is_empty() || t.text.trim().is_empty() {
-            return Err(FileError::new(
-                here,
-                format!("target {} needs a title and a text", t.id),
-            ));
-        }
-        if t.indicators.is_empty() {
-            return Err(FileError::new(
-                here,
-                format!("target {} has no [[targets.indicators]]", t.id),
-            ));
-        }
-        if !t.text.starts_with(&t.title) {
-            return Err(FileError::new(
-                here,
-                format!(
-                    "target {}'s text must begin with its title \"{}\" (the paragraph's first sentence)",
-                    t.id, t.title
-                ),
-            ));
-        }
-        for (field, text) in [("title", &t.title), ("text", &t.text)] {
-            check_words(&format!("target {}'s {field}", t.id), text)
-                .map_err(|m| FileError::new(here.clone(), m))?;
-        }
+        check_target(&t, k + 1, &classes).map_err(|f| locate(&span, f))?;
         let mut indicators: Vec<Indicator> = Vec::new();
-        for (k, spanned) in t.indicators.into_iter().enumerate() {
+        for (n, spanned) in t.indicators.into_iter().enumerate() {
             let span = spanned.span();
-            let raw = spanned.into_inner();
-            let indicator = check_indicator(raw, t.id, k + 1, &t.text)
-                .map_err(|message| FileError::new(at(span.start), message))?;
+            let indicator = check_indicator(spanned.into_inner(), t.id, n + 1, &t.text)
+                .map_err(|f| locate(&span, f))?;
             if let Some(other) = shorts.insert(indicator.short.clone(), indicator.id.clone()) {
-                return Err(FileError::new(
-                    at(span.start),
-                    format!(
-                        "indicator {}: short \"{}\" is already indicator {other}'s",
-                        indicator.id, indicator.short
+                return Err(locate(
+                    &span,
+                    fault(
+                        "short",
+                        format!(
+                            "indicator {}: short \"{}\" is already indicator {other}'s",
+                            indicator.id, indicator.short
+                        ),
                     ),
                 ));
             }
@@ -327,7 +327,7 @@ pub fn parse_targets(text: &str, path: &str) -> Result<Catalog, FileError> {
         });
     }
     if targets.is_empty() {
-        return Err(FileError::new(Location::file(path), "no [[targets]] given"));
+        return Err(locate(&whole, fault("targets", "no [[targets]] given")));
     }
     Ok(Catalog {
         assessment,
@@ -336,19 +336,109 @@ pub fn parse_targets(text: &str, path: &str) -> Result<Catalog, FileError> {
     })
 }
 
+fn check_assessment(a: RawAssessment) -> Result<Assessment, Fault> {
+    for (key, value) in [
+        ("title", &a.title),
+        ("issuer", &a.issuer),
+        ("number", &a.number),
+    ] {
+        if value.trim().is_empty() {
+            return Err(fault(key, format!("assessment.{key} is empty")));
+        }
+    }
+    let (method_title, method_number) = a.method.map(|m| (m.title, m.number)).unwrap_or_default();
+    for (key, value) in [
+        ("title", &a.title),
+        ("issuer", &a.issuer),
+        ("number", &a.number),
+        ("notice", &a.notice),
+        ("addressees", &a.addressees),
+        ("preamble", &a.preamble),
+        ("title", &method_title),
+        ("number", &method_number),
+    ] {
+        check_words(key, &format!("assessment.{key}"), value)?;
+    }
+    if !(1949..=2200).contains(&a.year) {
+        return Err(fault(
+            "year",
+            format!("assessment.year {} is not a plausible year", a.year),
+        ));
+    }
+    let date = match (a.date.date, a.date.time) {
+        (Some(d), None) => format!("{:04}-{:02}-{:02}", d.year, d.month, d.day),
+        _ => {
+            return Err(fault(
+                "date",
+                "assessment.date must be a plain date such as 2014-08-26",
+            ));
+        }
+    };
+    Ok(Assessment {
+        year: a.year,
+        title: a.title,
+        issuer: a.issuer,
+        number: a.number,
+        date,
+        notice: a.notice,
+        addressees: a.addressees,
+        preamble: a.preamble,
+        method_title,
+        method_number,
+    })
+}
+
+/// Checks the `position`-th (from 1) target.
+fn check_target(t: &RawTarget, position: usize, classes: &[TargetClass]) -> Result<(), Fault> {
+    if t.id as usize != position {
+        return Err(fault(
+            "id",
+            format!(
+                "target id {} should be {position} (targets are numbered 1, 2, … in order)",
+                t.id
+            ),
+        ));
+    }
+    if !classes.iter().any(|c| c.class == t.class) {
+        return Err(fault(
+            "class",
+            format!(
+                "target {} is in class {}, which is not declared in [[classes]]",
+                t.id, t.class
+            ),
+        ));
+    }
+    if t.title.trim().is_empty() {
+        return Err(fault(
+            "title",
+            format!("target {} has an empty title", t.id),
+        ));
+    }
+    if t.text.trim().is_empty() {
+        return Err(fault("text", format!("target {} has an empty text", t.id)));
+    }
+    check_words("title", &format!("target {}'s title", t.id), &t.title)?;
+    check_words("text", &format!("target {}'s text", t.id), &t.text)?;
+    if !t.text.starts_with(&t.title) {
+        return Err(fault(
+            "text",
+            format!(
+                "target {}'s text must begin with its title \"{}\" (the paragraph's first sentence)",
+                t.id, t.title
+            ),
+        ));
+    }
+    if t.indicators.is_empty() {
+        return Err(fault(
+            "id",
+            format!("target {} has no [[targets.indicators]]", t.id),
+        ));
+    }
+    Ok(())
+}
+
 /// The widest a short label may be, in terminal columns: it must fit a narrow screen column.
 pub const SHORT_WIDTH: usize = 20;
-
-/// Refuses text that would be terminal commands rather than words.
-fn check_words(what: &str, text: &str) -> Result<(), String> {
-    match text.chars().find(|&c| is_unsafe(c, false)) {
-        Some(c) => Err(format!(
-            "{what} contains the control character U+{:04X}",
-            c as u32
-        )),
-        None => Ok(()),
-    }
-}
 
 /// Checks the `position`-th (from 1) indicator of target `target_id`.
 fn check_indicator(
@@ -356,78 +446,111 @@ fn check_indicator(
     target_id: u32,
     position: usize,
     target_text: &str,
-) -> Result<Indicator, String> {
+) -> Result<Indicator, Fault> {
     let id = raw.id.trim().to_string();
     let expected = format!("{target_id}.{position}");
     if id != expected {
-        return Err(format!(
-            "indicator id \"{id}\" should be \"{expected}\" (the indicators of target {target_id} are numbered {target_id}.1, {target_id}.2, … in order)"
+        return Err(fault(
+            "id",
+            format!(
+                "indicator id \"{id}\" should be \"{expected}\" (the indicators of target {target_id} are numbered {target_id}.1, {target_id}.2, … in order)"
+            ),
         ));
     }
-    if raw.text.trim().is_empty() {
-        return Err(format!("indicator {id} has an empty text"));
-    }
-    let short = raw.short.unwrap_or_default();
-    if short.trim().is_empty() {
-        return Err(format!(
-            "indicator {id} needs a short label (short = \"…\")"
+    let short = raw.short.unwrap_or_default().trim().to_string();
+    if short.is_empty() {
+        return Err(fault(
+            "id",
+            format!("indicator {id} needs a short label (short = \"…\")"),
         ));
     }
     if width(&short) > SHORT_WIDTH {
-        return Err(format!(
-            "indicator {id}: short \"{short}\" is {} columns wide; at most {SHORT_WIDTH} (10 Chinese characters)",
-            width(&short)
+        return Err(fault(
+            "short",
+            format!(
+                "indicator {id}: short \"{short}\" is {} columns wide; at most {SHORT_WIDTH} (10 Chinese characters)",
+                width(&short)
+            ),
         ));
     }
-    for (field, text) in [("short", &short), ("text", &raw.text)] {
-        check_words(&format!("indicator {id}'s {field}"), text)?;
+    if raw.text.trim().is_empty() {
+        return Err(fault("text", format!("indicator {id} has an empty text")));
+    }
+    let source = raw.source.unwrap_or_default();
+    if source.trim().is_empty() {
+        return Err(fault(
+            "id",
+            format!("indicator {id} needs its source: the words of the paragraph it comes from"),
+        ));
+    }
+    for (key, value) in [("short", &short), ("text", &raw.text), ("source", &source)] {
+        check_words(key, &format!("indicator {id}'s {key}"), value)?;
+    }
+    if !target_text.contains(&source) {
+        return Err(fault(
+            "source",
+            format!(
+                "indicator {id}: source \"{source}\" is not found word for word in target {target_id}'s text"
+            ),
+        ));
     }
     let kind: IndicatorKind = raw
         .kind
         .parse()
-        .map_err(|e| format!("indicator {id}: {e}"))?;
+        .map_err(|e| fault("kind", format!("indicator {id}: {e}")))?;
     let requirement = match kind {
         IndicatorKind::Numeric => {
             let (Some(comparator), Some(threshold), Some(unit)) =
                 (raw.comparator, raw.threshold, raw.unit)
             else {
-                return Err(format!(
-                    "indicator {id} is numeric: it needs comparator, threshold and unit"
+                return Err(fault(
+                    "kind",
+                    format!("indicator {id} is numeric: it needs comparator, threshold and unit"),
                 ));
             };
             let comparator: Comparator = comparator
                 .parse()
-                .map_err(|e| format!("indicator {id}: {e}"))?;
-            if !threshold.is_finite() {
-                return Err(format!("indicator {id}: threshold must be a finite number"));
+                .map_err(|e| fault("comparator", format!("indicator {id}: {e}")))?;
+            if !threshold.is_finite() || threshold < 0.0 {
+                return Err(fault(
+                    "threshold",
+                    format!("indicator {id}: threshold must be a number, 0 or more"),
+                ));
             }
+            let unit = unit.trim().to_string();
+            if unit.is_empty() {
+                return Err(fault(
+                    "unit",
+                    format!("indicator {id}: unit is empty (%, 元, 平方米, 家, 个 …)"),
+                ));
+            }
+            check_words("unit", &format!("indicator {id}'s unit"), &unit)?;
             Some(Requirement {
                 comparator,
                 threshold,
-                unit: unit.trim().to_string(),
+                unit,
             })
         }
         IndicatorKind::YesNo | IndicatorKind::Qualitative => {
-            if raw.comparator.is_some() || raw.threshold.is_some() || raw.unit.is_some() {
-                return Err(format!(
-                    "indicator {id} is {}: comparator, threshold and unit belong only to numeric indicators",
-                    kind.as_str()
+            if let Some(key) = [
+                ("comparator", raw.comparator.is_some()),
+                ("threshold", raw.threshold.is_some()),
+                ("unit", raw.unit.is_some()),
+            ]
+            .into_iter()
+            .find_map(|(key, given)| given.then_some(key))
+            {
+                return Err(fault(
+                    key,
+                    format!(
+                        "indicator {id} is {}: comparator, threshold and unit belong only to numeric indicators",
+                        kind.as_str()
+                    ),
                 ));
             }
             None
         }
     };
-    let source = raw.source.unwrap_or_default();
-    if source.trim().is_empty() {
-        return Err(format!(
-            "indicator {id} needs its source: the words of the paragraph it comes from"
-        ));
-    }
-    if !target_text.contains(&source) {
-        return Err(format!(
-            "indicator {id}: source \"{source}\" is not found word for word in target {target_id}'s text"
-        ));
-    }
     Ok(Indicator {
         id,
         short,
@@ -442,11 +565,7 @@ fn check_indicator(
 pub fn parse_counties(text: &str, path: &str) -> Result<Vec<County>, FileError> {
     let text = csv_text(text);
     let text = text.as_ref();
-    let mut reader = csv::ReaderBuilder::new()
-        .comment(Some(b'#'))
-        .trim(csv::Trim::All)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut reader = csv_reader(text);
     let headers = reader
         .headers()
         .map_err(|e| csv_error(path, text, &e))?
@@ -475,11 +594,12 @@ pub fn parse_counties(text: &str, path: &str) -> Result<Vec<County>, FileError> 
         let record = record.map_err(|e| csv_error(path, text, &e))?;
         let line = record.position().map_or(0, |p| record_line(text, p));
         let here = || Location::line(path, line);
-        let code = record.get(code_col).unwrap_or("").to_string();
-        let name = record.get(name_col).unwrap_or("").to_string();
-        if code.is_empty() && name.is_empty() {
+        if record.iter().all(str::is_empty) {
             continue;
         }
+        check_row_length(path, line, &record, &headers)?;
+        let code = record.get(code_col).unwrap_or("").to_string();
+        let name = record.get(name_col).unwrap_or("").to_string();
         if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
             return Err(FileError::new(
                 here(),
@@ -489,8 +609,16 @@ pub fn parse_counties(text: &str, path: &str) -> Result<Vec<County>, FileError> 
         if name.is_empty() {
             return Err(FileError::new(here(), format!("county {code} has no name")));
         }
-        check_words(&format!("county {code}'s name"), &name)
+        crate::text::check_words(&format!("county {code}'s name"), &name, false)
             .map_err(|m| FileError::new(here(), m))?;
+        if name.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(FileError::new(
+                here(),
+                format!(
+                    "county {code}'s name \"{name}\" is a number; names and codes must not be confused"
+                ),
+            ));
+        }
         if let Some(first) = codes.insert(code.clone(), line) {
             return Err(FileError::new(
                 here(),
@@ -509,6 +637,16 @@ pub fn parse_counties(text: &str, path: &str) -> Result<Vec<County>, FileError> 
         return Err(FileError::new(Location::file(path), "no counties listed"));
     }
     Ok(counties)
+}
+
+/// How kaohe reads every CSV: `#` lines are comments, cells are trimmed, and rows may differ
+/// in length from the header so that the caller can say which row and how.
+pub(crate) fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .trim(csv::Trim::All)
+        .flexible(true)
+        .from_reader(text.as_bytes())
 }
 
 /// A CSV text as the reader wants it: without a byte-order mark, and with old Mac line ends
@@ -546,6 +684,26 @@ pub(crate) fn record_line(text: &str, position: &csv::Position) -> u64 {
     line_of(text, at)
 }
 
+/// Refuses a row with more or fewer cells than the header has columns.
+pub(crate) fn check_row_length(
+    path: &str,
+    line: u64,
+    record: &csv::StringRecord,
+    headers: &csv::StringRecord,
+) -> Result<(), FileError> {
+    if record.len() == headers.len() {
+        return Ok(());
+    }
+    Err(FileError::new(
+        Location::line(path, line),
+        format!(
+            "the row has {} columns but the header has {}",
+            record.len(),
+            headers.len()
+        ),
+    ))
+}
+
 /// A CSV reader's error, at the line of `text` it happened on.
 pub(crate) fn csv_error(path: &str, text: &str, e: &csv::Error) -> FileError {
     let location = e.position().map_or_else(
@@ -556,7 +714,7 @@ pub(crate) fn csv_error(path: &str, text: &str, e: &csv::Error) -> FileError {
         csv::ErrorKind::Utf8 { .. } => "the file is not UTF-8 text".to_string(),
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
-        } => format!("{len} fields where the header has {expected_len}"),
+        } => format!("the row has {len} columns but the header has {expected_len}"),
         _ => e.to_string(),
     };
     FileError::new(location, message)
@@ -629,7 +787,10 @@ unit = "%"
     fn semantic_errors_name_the_indicator_line() {
         let bad = MINIMAL.replace("comparator = \">=\"", "comparator = \"=>\"");
         let e = error_of(&bad);
-        assert!(e.starts_with("t.toml:19:"), "{e}");
+        assert!(
+            e.starts_with(&format!("t.toml:{}:1:", line_of_key(&bad, "comparator"))),
+            "{e}"
+        );
         assert!(e.contains("unknown comparator \"=>\""), "{e}");
 
         let bad = MINIMAL.replace("id = \"1.1\"", "id = \"2.1\"");
@@ -676,6 +837,97 @@ unit = "%"
         assert!(error_of(&bad).contains("belong only to numeric"));
     }
 
+    /// The line of the first line of `text` that starts with `key =`.
+    fn line_of_key(text: &str, key: &str) -> usize {
+        text.lines()
+            .position(|l| l.trim_start().starts_with(&format!("{key} =")))
+            .unwrap()
+            + 1
+    }
+
+    #[test]
+    fn errors_point_at_the_key_that_is_wrong() {
+        let bad = MINIMAL.replace("threshold = 70", "threshold = nan");
+        let line = line_of_key(&bad, "threshold");
+        assert!(error_of(&bad).starts_with(&format!("t.toml:{line}:1: indicator 1.1: threshold")));
+
+        let bad = MINIMAL.replace("title = \"2015年度目标\"", "title = \"\"");
+        assert!(
+            error_of(&bad).starts_with("t.toml:4:1: assessment.title is empty"),
+            "{}",
+            error_of(&bad)
+        );
+
+        let bad = MINIMAL.replace("date = 2015-03-01", "date = 2015-03-01T10:00:00");
+        assert!(
+            error_of(&bad).starts_with("t.toml:7:1: assessment.date"),
+            "{}",
+            error_of(&bad)
+        );
+
+        let bad = MINIMAL.replace("unit = \"%\"", "unit = \"% \\u001b[2J\"");
+        let line = line_of_key(&bad, "unit");
+        assert!(
+            error_of(&bad).starts_with(&format!(
+                "t.toml:{line}:1: indicator 1.1's unit contains the control character U+001B"
+            )),
+            "{}",
+            error_of(&bad)
+        );
+
+        let bad = MINIMAL.replace(
+            "date = 2015-03-01",
+            "date = 2015-03-01\npreamble = \"a\\u0007b\"",
+        );
+        assert!(
+            error_of(&bad).contains("assessment.preamble contains the control character U+0007"),
+            "{}",
+            error_of(&bad)
+        );
+    }
+
+    #[test]
+    fn reader_errors_are_plain() {
+        let bad = MINIMAL.replace("year = 2015", "year = 2015\nyear = 2016");
+        assert_eq!(error_of(&bad), "t.toml:4:1: the key year is given twice");
+        let bad = MINIMAL.replace("year = 2015", "year = \"2015\"");
+        assert!(
+            error_of(&bad).contains("expected a whole number"),
+            "{}",
+            error_of(&bad)
+        );
+        let bad = MINIMAL.replace("threshold = 70", "threshold = \"70\"");
+        assert!(
+            error_of(&bad).contains("expected a number"),
+            "{}",
+            error_of(&bad)
+        );
+    }
+
+    #[test]
+    fn numbers_and_units_must_make_sense() {
+        let bad = MINIMAL.replace("id = 1\nclass", "id = 2\nclass");
+        assert!(
+            error_of(&bad).contains("target id 2 should be 1"),
+            "{}",
+            error_of(&bad)
+        );
+        let bad = MINIMAL.replace("unit = \"%\"", "unit = \"\"");
+        assert!(
+            error_of(&bad).contains("unit is empty"),
+            "{}",
+            error_of(&bad)
+        );
+        let bad = MINIMAL.replace("threshold = 70", "threshold = -70");
+        assert!(error_of(&bad).contains("0 or more"), "{}", error_of(&bad));
+        let bad = MINIMAL.replace("year = 2015", "year = 0");
+        assert!(
+            error_of(&bad).contains("not a plausible year"),
+            "{}",
+            error_of(&bad)
+        );
+    }
+
     #[test]
     fn counties_are_checked() {
         let ok = parse_counties("# 注释\ncode,name\n330802,柯城区\n", "c.csv").unwrap();
@@ -695,6 +947,13 @@ unit = "%"
         assert_eq!(
             e.to_string(),
             "c.csv:3: code 330802 is given twice (first on line 2)"
+        );
+        let e = parse_counties("code,name\n330802,330803\n", "c.csv").unwrap_err();
+        assert!(e.to_string().contains("is a number"), "{e}");
+        let e = parse_counties("code,name\n330802,柯城区,多余\n", "c.csv").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "c.csv:2: the row has 3 columns but the header has 2"
         );
         let e = parse_counties("county,name\n", "c.csv").unwrap_err();
         assert!(e.to_string().starts_with("c.csv:1: the header must name"));

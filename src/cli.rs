@@ -5,9 +5,9 @@ use crate::export;
 use crate::import;
 use crate::model::{IndicatorKind, Verdict, VerdictArg};
 use crate::paths;
-use crate::store::{Lookup, Progress, Reviewer, Seed, Store};
-use crate::text::{clean, is_unsafe, pad, width};
-use anyhow::{Context, Result, bail};
+use crate::store::{Lookup, Progress, Reviewer, Seed, Store, parent_dir};
+use crate::text::{check_words, clean, pad, width};
+use anyhow::{Context, Result, anyhow, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -135,7 +135,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             note,
         }) => mark(&db, demo, &county, &indicator, verdict, note, &who, out),
         Some(Command::Export { format, out: file }) => {
-            export_items(&open(&db, demo, &who)?, format, file, out)
+            export_items(&db, demo, &who, format, file, out)
         }
         Some(Command::Status { json }) => status(&open(&db, demo, &who)?, json, out),
     };
@@ -161,12 +161,7 @@ fn reviewer(given: Option<&str>) -> Result<Reviewer> {
             if name.is_empty() {
                 bail!("--reviewer is empty: give the name to record with your reviews");
             }
-            if let Some(c) = name.chars().find(|&c| is_unsafe(c, false)) {
-                bail!(
-                    "--reviewer contains the control character U+{:04X}",
-                    c as u32
-                );
-            }
+            check_words("--reviewer", name, false).map_err(anyhow::Error::msg)?;
             if name.chars().count() > 64 {
                 bail!("--reviewer is longer than 64 characters");
             }
@@ -195,7 +190,14 @@ fn demo_submissions() -> (String, String) {
 }
 
 fn open(db: &Path, demo: bool, who: &Reviewer) -> Result<Store> {
-    Store::open_or_create(db, || embedded(demo), who)
+    Store::open_or_create(
+        db,
+        || {
+            paths::prepare_default_dir(db)?;
+            embedded(demo)
+        },
+        who,
+    )
 }
 
 /// Checks a command against the database's names before anything is written, then opens it.
@@ -210,6 +212,7 @@ fn check_then_open<T>(
     if Store::would_create(db)? {
         let seed = embedded(demo)?;
         let checked = check(&Lookup::from_parts(&seed.catalog, &seed.counties))?;
+        paths::prepare_default_dir(db)?;
         Ok((Store::open_or_create(db, || Ok(seed), who)?, checked))
     } else {
         let store = Store::open(db)?;
@@ -237,6 +240,7 @@ fn init(
         },
         submissions: demo.then(demo_submissions),
     };
+    paths::prepare_default_dir(db)?;
     let store = Store::create(db, &seed, who).map_err(|e| {
         if demo && (targets.is_some() || counties.is_some()) {
             e.context("the demo submissions are for the embedded 2014 targets and Quzhou counties")
@@ -357,7 +361,7 @@ fn import_file(
         Ok(import::parse_csv(&text, &shown, lookup)?)
     })?;
     let n = store.import_submissions(&rows, &shown, who)?;
-    writeln!(out, "imported {n} submissions from {shown}")?;
+    writeln!(out, "imported {} from {shown}", plural(n, "submission"))?;
     Ok(())
 }
 
@@ -376,14 +380,11 @@ fn mark(
     who: &Reviewer,
     out: &mut dyn Write,
 ) -> Result<()> {
-    if let Some(c) = note
-        .as_deref()
-        .and_then(|n| n.chars().find(|&c| is_unsafe(c, true)))
-    {
-        bail!(
-            "--note contains the control character U+{:04X} (notes may hold line breaks and tabs, nothing else)",
-            c as u32
-        );
+    // Line breaks as any terminal or editor types them, kept as LF.
+    let note = note.map(|n| n.replace("\r\n", "\n").replace('\r', "\n"));
+    if let Some(n) = &note {
+        check_words("--note", n, true)
+            .map_err(|e| anyhow!("{e} (notes may hold line breaks and tabs, nothing else)"))?;
     }
     let (mut store, (county, indicator)) = check_then_open(db, demo, who, |lookup| {
         Ok((
@@ -413,77 +414,137 @@ fn mark(
 }
 
 fn export_items(
-    store: &Store,
+    db: &Path,
+    demo: bool,
+    who: &Reviewer,
     format: ExportFormat,
     file: Option<PathBuf>,
     out: &mut dyn Write,
 ) -> Result<()> {
+    let (store, destination) = check_then_open(db, demo, who, |_| {
+        file.as_deref()
+            .map(|path| Destination::check(path, db))
+            .transpose()
+    })?;
     let items = store.items()?;
     let write = |w: &mut dyn Write| match format {
         ExportFormat::Json => export::write_json(&items, w),
         ExportFormat::Csv => export::write_csv(&items, w),
     };
-    match file {
+    match destination {
         None => write(out),
-        Some(path) => {
-            let written = replace_file(&path, store.path(), |w| write(w))?;
+        Some(destination) => {
+            destination.replace_with(write)?;
             writeln!(
                 out,
-                "exported {} items to {}",
-                items.len(),
-                written.display()
+                "exported {} to {}",
+                plural(items.len(), "item"),
+                destination.path.display()
             )?;
             Ok(())
         }
     }
 }
 
-/// Replaces the file at `path` (through a symbolic link, keeping the old file's permissions)
-/// with what `write` produces, written beside it and renamed into place so that no reader
-/// ever sees half a file. Refuses to write over the database itself or a read-only file.
-fn replace_file(
-    path: &Path,
-    db: &Path,
-    write: impl FnOnce(&mut dyn Write) -> Result<()>,
-) -> Result<PathBuf> {
-    let shown = path.display();
-    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let existing = std::fs::metadata(&target).ok();
-    if let Some(meta) = &existing {
-        if !meta.is_file() {
-            bail!("cannot write {shown}: it is not a regular file");
+/// A file an export will replace, checked before anything is written.
+struct Destination {
+    /// As the user named it.
+    path: PathBuf,
+    /// Where the bytes go: the end of any chain of symbolic links.
+    target: PathBuf,
+    existing: Option<std::fs::Metadata>,
+}
+
+impl Destination {
+    /// Refuses a destination in a missing directory, one that is not a regular file or is
+    /// read-only, and the database itself.
+    fn check(path: &Path, db: &Path) -> Result<Destination> {
+        let shown = path.display();
+        let target = follow_links(path);
+        let dir = parent_dir(&target);
+        if !dir.is_dir() {
+            bail!(
+                "cannot write {shown}: the directory {} does not exist",
+                dir.display()
+            );
         }
-        if meta.permissions().readonly() {
-            bail!("cannot write {shown}: the file is read-only");
+        let existing = std::fs::metadata(&target).ok();
+        if let Some(meta) = &existing {
+            if !meta.is_file() {
+                bail!("cannot write {shown}: it is not a regular file");
+            }
+            if meta.permissions().readonly() {
+                bail!("cannot write {shown}: the file is read-only");
+            }
         }
-        if std::fs::canonicalize(db).is_ok_and(|d| d == target) {
+        if real_path(&target) == real_path(&follow_links(db)) {
             bail!("cannot write {shown}: it is the database itself");
         }
+        Ok(Destination {
+            path: path.to_path_buf(),
+            target,
+            existing,
+        })
     }
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".kaohe-export-");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        // Created like any new file: 0666 less the umask.
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
+
+    /// Writes the file beside its target and renames it into place, so that no reader ever
+    /// sees half a file. A new file is made like any other (0666 less the umask); an old
+    /// file's permissions are kept.
+    fn replace_with(&self, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+        let shown = self.path.display();
+        let context = || format!("cannot write {shown}");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".kaohe-export-");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        let mut temp = builder
+            .tempfile_in(parent_dir(&self.target))
+            .with_context(context)?;
+        write(temp.as_file_mut()).with_context(context)?;
+        if let Some(meta) = &self.existing {
+            temp.as_file()
+                .set_permissions(meta.permissions())
+                .with_context(context)?;
+        }
+        temp.as_file().sync_all().with_context(context)?;
+        temp.persist(&self.target)
+            .map_err(|e| e.error)
+            .with_context(context)?;
+        Ok(())
     }
-    let mut temp = builder
-        .tempfile_in(crate::store::parent_dir(&target))
-        .with_context(|| format!("cannot write {shown}"))?;
-    write(temp.as_file_mut()).with_context(|| format!("cannot write {shown}"))?;
-    if let Some(meta) = &existing {
-        temp.as_file()
-            .set_permissions(meta.permissions())
-            .with_context(|| format!("cannot write {shown}"))?;
+}
+
+/// The file a chain of symbolic links ends at (which may not exist yet).
+fn follow_links(path: &Path) -> PathBuf {
+    let mut path = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::read_link(&path) {
+            Ok(link) => path = parent_dir(&path).join(link),
+            Err(_) => break,
+        }
     }
-    temp.as_file()
-        .sync_all()
-        .with_context(|| format!("cannot write {shown}"))?;
-    temp.persist(&target)
-        .map_err(|e| e.error)
-        .with_context(|| format!("cannot write {shown}"))?;
-    Ok(path.to_path_buf())
+    path
+}
+
+/// A path with its directory made absolute and free of links, to compare two paths.
+fn real_path(path: &Path) -> PathBuf {
+    let dir = std::fs::canonicalize(parent_dir(path)).unwrap_or_else(|_| parent_dir(path));
+    match path.file_name() {
+        Some(name) => dir.join(name),
+        None => dir,
+    }
+}
+
+/// "1 item", "2 items".
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 fn progress_line(p: &Progress) -> String {

@@ -1,5 +1,6 @@
 //! Results out: JSON (the default) and CSV.
 
+use crate::model::format_number;
 use crate::store::Item;
 use anyhow::Result;
 use std::io::Write;
@@ -32,8 +33,7 @@ pub fn write_csv(items: &[Item], out: &mut dyn Write) -> Result<()> {
     out.write_all("\u{feff}".as_bytes())?;
     let mut w = csv::Writer::from_writer(out);
     w.write_record(CSV_COLUMNS)?;
-    // Every digit kept (Rust prints the shortest text that reads back to the same number).
-    let number = |x: Option<f64>| x.map(|x| x.to_string()).unwrap_or_default();
+    let number = |x: Option<f64>| x.map(format_number).unwrap_or_default();
     for i in items {
         w.write_record([
             i.county_code.as_str(),

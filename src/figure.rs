@@ -118,6 +118,17 @@ pub fn parse_amount(input: &str) -> Option<f64> {
     if rest.trim().is_empty() { number } else { None }
 }
 
+/// Whether `input` is a number, but beyond any figure a county reports.
+pub fn too_large(input: &str) -> bool {
+    let s: String = normalize_width(input)
+        .trim()
+        .chars()
+        .filter(|&c| c != ',')
+        .collect();
+    s.parse::<f64>()
+        .is_ok_and(|v| !v.is_finite() || v.abs() >= MAX_FIGURE)
+}
+
 /// Splits a leading decimal number (with optional sign and thousands commas) from what follows.
 fn split_number(s: &str) -> (Option<f64>, &str) {
     let bytes = s.as_bytes();

@@ -1,8 +1,8 @@
 //! County submissions in: CSV, checked whole before anything is written.
 
-use crate::catalog::{csv_error, csv_text, record_line};
+use crate::catalog::{check_row_length, csv_error, csv_reader, csv_text, record_line};
 use crate::error::{FileError, Location};
-use crate::figure::{Figure, MAX_FIGURE, parse_amount, parse_figure};
+use crate::figure::{Figure, MAX_FIGURE, parse_amount, parse_figure, too_large};
 use crate::model::Submission;
 use crate::store::{Lookup, SubmissionRow};
 use std::collections::HashMap;
@@ -97,10 +97,7 @@ pub fn parse_csv(text: &str, path: &str, lookup: &Lookup) -> Result<Vec<Submissi
         return Err(FileError::new(Location::file(path), "the file is empty"));
     }
     let line_at = |p: Option<&csv::Position>| p.map_or(0, |p| record_line(text, p));
-    let mut reader = csv::ReaderBuilder::new()
-        .comment(Some(b'#'))
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
+    let mut reader = csv_reader(text);
     let headers = reader
         .headers()
         .map_err(|e| csv_error(path, text, &e))?
@@ -174,12 +171,15 @@ pub fn parse_csv(text: &str, path: &str, lookup: &Lookup) -> Result<Vec<Submissi
 
     let mut rows: Vec<SubmissionRow> = Vec::new();
     let mut seen: HashMap<(String, String), u64> = HashMap::new();
+    let mut any_row = false;
     for record in reader.records() {
         let record = record.map_err(|e| csv_error(path, text, &e))?;
         let line = line_at(record.position());
         if record.iter().all(str::is_empty) {
             continue;
         }
+        any_row = true;
+        check_row_length(path, line, &record, &headers)?;
         let cell = |c: Column| {
             index_of(c)
                 .and_then(|i| record.get(i))
@@ -218,9 +218,14 @@ pub fn parse_csv(text: &str, path: &str, lookup: &Lookup) -> Result<Vec<Submissi
             if raw.is_empty() {
                 return Ok(None);
             }
-            parse_amount(&raw)
-                .map(Some)
-                .ok_or_else(|| fail(format!("{} \"{raw}\" is not a number ({item})", c.name())))
+            parse_amount(&raw).map(Some).ok_or_else(|| {
+                let why = if too_large(&raw) {
+                    "is too large"
+                } else {
+                    "is not a number"
+                };
+                fail(format!("{} \"{raw}\" {why} ({item})", c.name()))
+            })
         };
         let numerator = amount(Column::Numerator)?;
         let denominator = amount(Column::Denominator)?;
@@ -279,10 +284,10 @@ pub fn parse_csv(text: &str, path: &str, lookup: &Lookup) -> Result<Vec<Submissi
             },
         });
     }
-    if rows.is_empty() {
+    if !any_row {
         return Err(FileError::new(
             Location::file(path),
-            "the file has no submissions (only a header, comments or empty rows)",
+            "the file has no rows (only a header and comments)",
         ));
     }
     Ok(rows)
@@ -353,7 +358,7 @@ mod tests {
         assert_eq!(parse("").unwrap_err(), "s.csv: the file is empty");
         assert_eq!(
             parse("county,indicator,value\n").unwrap_err(),
-            "s.csv: the file has no submissions (only a header, comments or empty rows)"
+            "s.csv: the file has no rows (only a header and comments)"
         );
         assert!(
             parse(&format!("{head}柯城区,1.2\n"))
@@ -410,7 +415,11 @@ mod tests {
             parse("county,indicator,value,evidence\n柯城区,1.1,,\n柯城区,1.2,75%,\n").unwrap();
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].indicator_id, "1.2");
-        assert!(parse("county,indicator,value\n柯城区,1.1,\n").is_err());
+        // A file of rows with nothing submitted (an export of an empty database) imports nothing.
+        assert_eq!(
+            parse("county,indicator,value\n柯城区,1.1,\n").unwrap(),
+            vec![]
+        );
     }
 
     #[test]
@@ -424,7 +433,7 @@ mod tests {
         assert!(
             parse(&format!("{head}柯城区,1.2,,1e300,4\n"))
                 .unwrap_err()
-                .contains("numerator \"1e300\" is not a number")
+                .contains("numerator \"1e300\" is too large")
         );
         assert!(
             parse(&format!("{head}柯城区,1.2,,1,1e-300\n"))

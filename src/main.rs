@@ -23,7 +23,10 @@ fn main() -> ExitCode {
                         && !l.starts_with("For more information")
                 })
                 .collect();
-            eprintln!("kaohe: {} (see kaohe --help)", message.join(" "));
+            eprintln!(
+                "kaohe: {} (see kaohe --help)",
+                kaohe::text::clean(&message.join(" "))
+            );
             return ExitCode::from(2);
         }
     };
@@ -73,11 +76,14 @@ fn message(e: &anyhow::Error) -> String {
     parts.join(": ")
 }
 
-/// Keeps the message on one line whatever a cause printed.
+/// Keeps the message on one line whatever a cause printed, and shows any control character
+/// (which a message may quote from a user's file) as a visible symbol, never as a command.
 fn single_line(s: &str) -> String {
-    s.split(['\n', '\r'])
+    let joined = s
+        .split(['\n', '\r'])
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
-        .join(" ")
+        .join(" ");
+    kaohe::text::clean(&joined)
 }

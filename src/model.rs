@@ -239,12 +239,8 @@ impl FromStr for VerdictArg {
 
 /// Formats a number without a trailing ".0": 70 → "70", 1.8 → "1.8".
 pub fn format_number(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{}", x as i64)
-    } else {
-        let s = format!("{x:.4}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    }
+    // Rust prints the shortest text that reads back as the same number, and "70" for 70.0.
+    x.to_string()
 }
 
 #[cfg(test)]
@@ -293,5 +289,6 @@ mod tests {
         assert_eq!(format_number(70.0), "70");
         assert_eq!(format_number(1.8), "1.8");
         assert_eq!(format_number(13.625), "13.625");
+        assert_eq!(format_number(0.00001), "0.00001");
     }
 }

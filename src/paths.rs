@@ -11,14 +11,21 @@ pub fn data_dir() -> Result<PathBuf> {
 }
 
 /// The database to use: `--db`, else `$KAOHE_DB` (both arrive here as `given`), else the
-/// default (or demo) database in the data directory, whose folder is created private.
+/// default (or demo) database in the data directory.
 pub fn database(given: Option<PathBuf>, demo: bool) -> Result<PathBuf> {
     if let Some(path) = given.filter(|p| !p.as_os_str().is_empty()) {
         return Ok(path);
     }
-    let dir = data_dir()?;
-    create_private_dir(&dir)?;
-    Ok(dir.join(if demo { "kaohe-demo.db" } else { "kaohe.db" }))
+    Ok(data_dir()?.join(if demo { "kaohe-demo.db" } else { "kaohe.db" }))
+}
+
+/// Makes the data directory (private to the user) when a database is about to be created in
+/// it; a database the user placed elsewhere must have its directory already.
+pub fn prepare_default_dir(db: &std::path::Path) -> Result<()> {
+    match (db.parent(), data_dir()) {
+        (Some(parent), Ok(dir)) if parent == dir && !dir.is_dir() => create_private_dir(&dir),
+        _ => Ok(()),
+    }
 }
 
 fn create_private_dir(dir: &std::path::Path) -> Result<()> {

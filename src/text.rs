@@ -30,6 +30,17 @@ pub fn is_unsafe(c: char, allow_breaks: bool) -> bool {
     }
 }
 
+/// Refuses `text` if it holds a character unsafe for the terminal, naming `what` holds it.
+pub fn check_words(what: &str, text: &str, allow_breaks: bool) -> Result<(), String> {
+    match text.chars().find(|&c| is_unsafe(c, allow_breaks)) {
+        Some(c) => Err(format!(
+            "{what} contains the control character U+{:04X}",
+            c as u32
+        )),
+        None => Ok(()),
+    }
+}
+
 /// `s` made safe for one line of a terminal: every unsafe character shown as a visible symbol
 /// (␛ for ESC, ␊ for a line break, ␡ for DEL, � for the rest).
 pub fn clean(s: &str) -> String {

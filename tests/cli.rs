@@ -631,3 +631,88 @@ fn first_use_of_an_empty_file_by_many_at_once_loses_nothing() {
     );
     assert_eq!(env.json(&["status", "--json"])["met"], 12);
 }
+
+#[test]
+fn what_a_file_says_never_reaches_the_terminal_raw() {
+    let env = Env::new();
+    env.ok(&["init"]);
+    let file = env.write(
+        "evil.csv",
+        "county,indicator,value\n\u{1b}]0;PWNED\u{7}\u{1b}[2J,1.1,5\n",
+    );
+    let e = env.refused(env.with_db().arg("import").arg(&file));
+    assert!(!e.contains('\u{1b}') && !e.contains('\u{7}'), "{e:?}");
+    assert!(e.contains("unknown county \"\u{241b}]0;PWNED"), "{e}");
+}
+
+#[test]
+fn a_refused_export_leaves_no_database_and_links_are_followed() {
+    let env = Env::new();
+    let e = env.refused(
+        env.with_db()
+            .args(["export", "--out", "/nonexistent/x.csv"]),
+    );
+    assert!(
+        e.contains("the directory /nonexistent does not exist"),
+        "{e}"
+    );
+    assert!(!env.db().exists());
+    #[cfg(unix)]
+    {
+        let link = env.path("link.csv");
+        std::os::unix::fs::symlink("real.csv", &link).unwrap();
+        env.ok(&["export", "--format", "csv", "--out", link.to_str().unwrap()]);
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert!(
+            std::fs::read(env.path("real.csv"))
+                .unwrap()
+                .starts_with("\u{feff}county_code".as_bytes())
+        );
+    }
+}
+
+#[test]
+fn notes_keep_line_breaks_from_any_terminal() {
+    let env = Env::new();
+    env.ok(&[
+        "mark",
+        "柯城区",
+        "1.2",
+        "met",
+        "--note",
+        "第一行\r\n第二行\r第三行\t完",
+    ]);
+    let export = env.json(&["export"]);
+    assert_eq!(
+        item(&export, "330802", "1.2")["note"],
+        "第一行\n第二行\n第三行\t完"
+    );
+}
+
+#[test]
+fn bad_bytes_and_odd_rows_are_found_on_their_line() {
+    let env = Env::new();
+    env.ok(&["init"]);
+    let file = env.path("cr.csv");
+    std::fs::write(
+        &file,
+        b"county,indicator,value\r\xe6\x9f\xaf\xe5\x9f\x8e\xe5\x8c\xba,1.1,\xff\r",
+    )
+    .unwrap();
+    let e = env.refused(env.with_db().arg("import").arg(&file));
+    assert!(e.contains("cr.csv:2: the file is not UTF-8"), "{e}");
+    let file = env.write(
+        "ws.csv",
+        "county,indicator,value\n柯城区,1.1,是\n   \n柯城区,1.2\n",
+    );
+    let e = env.refused(env.with_db().arg("import").arg(&file));
+    assert!(
+        e.contains("ws.csv:4: the row has 2 columns but the header has 3"),
+        "{e}"
+    );
+}

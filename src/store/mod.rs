@@ -169,11 +169,17 @@ impl Store {
         // Persistent once set at creation; asking again is a no-op on a WAL database.
         let mode: String = conn
             .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
-            .with_context(|| {
-                format!(
-                    "cannot open database {shown} (SQLite must be able to write {shown}-wal and {shown}-shm in {})",
-                    parent_dir(path).display()
-                )
+            .map_err(|e| {
+                use rusqlite::ErrorCode::{CannotOpen, ReadOnly};
+                let why = if matches!(e.sqlite_error_code(), Some(ReadOnly | CannotOpen)) {
+                    format!(
+                        "cannot open database {shown} (SQLite must be able to write {shown}-wal and {shown}-shm in {})",
+                        parent_dir(path).display()
+                    )
+                } else {
+                    format!("cannot open database {shown}")
+                };
+                anyhow!(e).context(why)
             })?;
         if !mode.eq_ignore_ascii_case("wal") {
             bail!(

@@ -1,7 +1,7 @@
 //! The targets and the counties, read from their data files (TOML and CSV) and checked.
 //! The 2014 set is embedded so the binary runs from any directory.
 
-use crate::error::{FileError, Location, line_of};
+use crate::error::{FileError, LineCounter, Location, line_of};
 use crate::model::{
     Assessment, Comparator, County, Indicator, IndicatorKind, Requirement, Target, TargetClass,
 };
@@ -570,7 +570,10 @@ pub fn parse_counties(text: &str, path: &str) -> Result<Vec<County>, FileError> 
         .headers()
         .map_err(|e| csv_error(path, text, &e))?
         .clone();
-    let header_line = headers.position().map_or(1, |p| record_line(text, p));
+    let mut lines = LineCounter::new(text);
+    let header_line = headers
+        .position()
+        .map_or(1, |p| record_line(&mut lines, text, p));
     if headers.iter().all(str::is_empty) {
         return Err(FileError::new(
             Location::file(path),
@@ -592,7 +595,9 @@ pub fn parse_counties(text: &str, path: &str) -> Result<Vec<County>, FileError> 
     let mut names: HashMap<String, u64> = HashMap::new();
     for record in reader.records() {
         let record = record.map_err(|e| csv_error(path, text, &e))?;
-        let line = record.position().map_or(0, |p| record_line(text, p));
+        let line = record
+            .position()
+            .map_or(0, |p| record_line(&mut lines, text, p));
         let here = || Location::line(path, line);
         if record.iter().all(str::is_empty) {
             continue;
@@ -667,7 +672,11 @@ pub(crate) fn csv_text(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// The line a CSV record starts on. The reader's position is where it started reading, which
 /// is before any blank or comment lines it skipped to reach the record.
-pub(crate) fn record_line(text: &str, position: &csv::Position) -> u64 {
+pub(crate) fn record_line(
+    lines: &mut LineCounter<'_>,
+    text: &str,
+    position: &csv::Position,
+) -> u64 {
     let bytes = text.as_bytes();
     let mut at = (position.byte() as usize).min(bytes.len());
     loop {
@@ -681,7 +690,7 @@ pub(crate) fn record_line(text: &str, position: &csv::Position) -> u64 {
             _ => break,
         }
     }
-    line_of(text, at)
+    lines.line_at(at)
 }
 
 /// Refuses a row with more or fewer cells than the header has columns.
@@ -708,7 +717,7 @@ pub(crate) fn check_row_length(
 pub(crate) fn csv_error(path: &str, text: &str, e: &csv::Error) -> FileError {
     let location = e.position().map_or_else(
         || Location::file(path),
-        |p| Location::line(path, record_line(text, p)),
+        |p| Location::line(path, record_line(&mut LineCounter::new(text), text, p)),
     );
     let message = match e.kind() {
         csv::ErrorKind::Utf8 { .. } => "the file is not UTF-8 text".to_string(),

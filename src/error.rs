@@ -44,20 +44,47 @@ impl Location {
 
 /// The line (from 1) that byte `offset` of `text` is on; CRLF, LF and a lone CR each end a line.
 pub fn line_of(text: &str, offset: usize) -> u64 {
-    let all = text.as_bytes();
-    let mut line = 1;
-    for (i, &b) in all[..offset.min(all.len())].iter().enumerate() {
-        let ends_line = match b {
-            b'\n' => true,
-            // A CR ends a line unless an LF follows and ends it.
-            b'\r' => all.get(i + 1) != Some(&b'\n'),
-            _ => false,
-        };
-        if ends_line {
-            line += 1;
+    LineCounter::new(text).line_at(offset)
+}
+
+/// Lines of one text counted as a reader moves forward through it, each byte looked at once
+/// (counting from the start for every row would make a long import quadratic).
+pub struct LineCounter<'a> {
+    text: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    pub fn new(text: &'a str) -> Self {
+        LineCounter {
+            text: text.as_bytes(),
+            offset: 0,
+            line: 1,
         }
     }
-    line
+
+    /// The line byte `offset` is on; cheap when offsets come in increasing order.
+    pub fn line_at(&mut self, offset: usize) -> u64 {
+        let offset = offset.min(self.text.len());
+        if offset < self.offset {
+            self.offset = 0;
+            self.line = 1;
+        }
+        for i in self.offset..offset {
+            let ends_line = match self.text[i] {
+                b'\n' => true,
+                // A CR ends a line unless an LF follows and ends it.
+                b'\r' => self.text.get(i + 1) != Some(&b'\n'),
+                _ => false,
+            };
+            if ends_line {
+                self.line += 1;
+            }
+        }
+        self.offset = offset;
+        self.line
+    }
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
@@ -107,6 +134,17 @@ mod tests {
         assert_eq!(line_of("a\nb\r\nc\rd", 2), 2);
         assert_eq!(line_of("a\nb\r\nc\rd", 5), 3);
         assert_eq!(line_of("a\nb\r\nc\rd", 7), 4);
+    }
+
+    #[test]
+    fn counting_forward_agrees_with_counting_from_the_start() {
+        let text = "a\r\nb\rc\n\nd\r";
+        let mut lines = LineCounter::new(text);
+        for offset in 0..=text.len() {
+            let fresh = LineCounter::new(text).line_at(offset);
+            assert_eq!(lines.line_at(offset), fresh, "at {offset}");
+        }
+        assert_eq!(lines.line_at(0), 1, "going back starts again");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! County submissions in: CSV, checked whole before anything is written.
 
 use crate::catalog::{check_row_length, csv_error, csv_reader, csv_text, record_line};
-use crate::error::{FileError, Location};
+use crate::error::{FileError, LineCounter, Location};
 use crate::figure::{Figure, MAX_FIGURE, parse_amount, parse_figure, too_large};
 use crate::model::Submission;
 use crate::store::{Lookup, SubmissionRow};
@@ -96,7 +96,8 @@ pub fn parse_csv(text: &str, path: &str, lookup: &Lookup) -> Result<Vec<Submissi
     if text.trim().is_empty() {
         return Err(FileError::new(Location::file(path), "the file is empty"));
     }
-    let line_at = |p: Option<&csv::Position>| p.map_or(0, |p| record_line(text, p));
+    let mut lines = LineCounter::new(text);
+    let mut line_at = |p: Option<&csv::Position>| p.map_or(0, |p| record_line(&mut lines, text, p));
     let mut reader = csv_reader(text);
     let headers = reader
         .headers()

@@ -337,27 +337,22 @@ pub fn parse_targets(text: &str, path: &str) -> Result<Catalog, FileError> {
 }
 
 fn check_assessment(a: RawAssessment) -> Result<Assessment, Fault> {
-    for (key, value) in [
-        ("title", &a.title),
-        ("issuer", &a.issuer),
-        ("number", &a.number),
-    ] {
-        if value.trim().is_empty() {
-            return Err(fault(key, format!("assessment.{key} is empty")));
-        }
-    }
     let (method_title, method_number) = a.method.map(|m| (m.title, m.number)).unwrap_or_default();
-    for (key, value) in [
-        ("title", &a.title),
-        ("issuer", &a.issuer),
-        ("number", &a.number),
-        ("notice", &a.notice),
-        ("addressees", &a.addressees),
-        ("preamble", &a.preamble),
-        ("title", &method_title),
-        ("number", &method_number),
+    // (key to point at, name in the message, value, required)
+    for (key, name, value, required) in [
+        ("title", "title", &a.title, true),
+        ("issuer", "issuer", &a.issuer, true),
+        ("number", "number", &a.number, true),
+        ("notice", "notice", &a.notice, false),
+        ("addressees", "addressees", &a.addressees, false),
+        ("preamble", "preamble", &a.preamble, false),
+        ("method", "method.title", &method_title, false),
+        ("method", "method.number", &method_number, false),
     ] {
-        check_words(key, &format!("assessment.{key}"), value)?;
+        if required && value.trim().is_empty() {
+            return Err(fault(key, format!("assessment.{name} is empty")));
+        }
+        check_words(key, &format!("assessment.{name}"), value)?;
     }
     if !(1949..=2200).contains(&a.year) {
         return Err(fault(

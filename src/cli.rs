@@ -547,6 +547,14 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
+/// Texts made safe for the terminal and padded to one column, two wider than the widest,
+/// measured in terminal columns after cleaning (what is measured is what is shown).
+fn padded_column<'a>(texts: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let cleaned: Vec<String> = texts.map(clean).collect();
+    let columns = cleaned.iter().map(|t| width(t)).max().unwrap_or(0) + 2;
+    cleaned.iter().map(|t| pad(t, columns)).collect()
+}
+
 fn progress_line(p: &Progress) -> String {
     // Rounded down: 759 of 762 is not yet 100%.
     let percent = (p.reviewed * 100).checked_div(p.total).unwrap_or(0);
@@ -572,38 +580,27 @@ fn status(store: &Store, json: bool, out: &mut dyn Write) -> Result<()> {
     writeln!(out, "{}  {}", clean(&a.number), clean(&a.title))?;
     writeln!(out, "已审核 {}", progress_line(&status.progress))?;
     writeln!(out, "\n县(市、区)")?;
-    let names = status
-        .counties
-        .iter()
-        .map(|c| width(&c.name))
-        .max()
-        .unwrap_or(0)
-        + 2;
-    for c in &status.counties {
-        writeln!(
-            out,
-            "  {} {}{}",
-            c.code,
-            pad(&clean(&c.name), names),
-            progress_line(&c.progress)
-        )?;
+    let names = padded_column(status.counties.iter().map(|c| c.name.as_str()));
+    for (c, name) in status.counties.iter().zip(names) {
+        writeln!(out, "  {} {name}{}", c.code, progress_line(&c.progress))?;
     }
     writeln!(out, "\n目标")?;
-    let titles = status
-        .targets
-        .iter()
-        .map(|t| width(&t.title))
-        .max()
-        .unwrap_or(0)
-        + 2;
-    for t in &status.targets {
-        writeln!(
-            out,
-            "  {:>2} {}{}",
-            t.id,
-            pad(&clean(&t.title), titles),
-            progress_line(&t.progress)
-        )?;
+    let titles = padded_column(status.targets.iter().map(|t| t.title.as_str()));
+    for (t, title) in status.targets.iter().zip(titles) {
+        writeln!(out, "  {:>2} {title}{}", t.id, progress_line(&t.progress))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_column_is_padded_by_what_is_shown() {
+        let column = padded_column(["柯城区", "景宁畲族自治县", "a\u{1b}b"].into_iter());
+        // 景宁畲族自治县 is 14 columns; every cell is 16, the escape shown as one symbol.
+        assert!(column.iter().all(|c| width(c) == 16), "{column:?}");
+        assert_eq!(column[2], format!("a\u{241b}b{}", " ".repeat(13)));
+    }
 }

@@ -7,6 +7,8 @@ use crate::model::{IndicatorKind, Verdict, VerdictArg};
 use crate::paths;
 use crate::store::{Lookup, Progress, Reviewer, Seed, Store, parent_dir};
 use crate::text::{check_words, clean, pad, width};
+use crate::tui::Ended;
+use crate::tui::strings::Lang;
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
@@ -42,6 +44,19 @@ pub struct Cli {
     /// database is created with the invented demo submissions
     #[arg(long, global = true)]
     pub demo: bool,
+
+    /// The workspace's language: zh (中文) or en
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "LANG",
+        env = "KAOHE_LANG",
+        hide_env = true,
+        default_value_t = Lang::Zh,
+        hide_default_value = true
+    )]
+    pub lang: Lang,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -110,13 +125,14 @@ pub enum ExportFormat {
     Csv,
 }
 
-/// Runs a parsed command line, writing results to `out`.
-pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
+/// Runs a parsed command line, writing results to `out`. Returns how the command ended: the
+/// workspace may be stopped by a signal, which sets the exit status.
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Ended> {
     let who = reviewer(cli.reviewer.as_deref())?;
     let db = paths::database(cli.db.clone(), cli.demo)?;
     let demo = cli.demo;
     let result = match cli.command {
-        None => workspace(&db, demo, &who, out),
+        None => return workspace(&db, demo, &who, cli.lang).map_err(|e| name_the_database(e, &db)),
         Some(Command::Init { targets, counties }) => init(
             &db,
             targets.as_deref(),
@@ -139,7 +155,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         }
         Some(Command::Status { json }) => status(&open(&db, demo, &who)?, json, out),
     };
-    result.map_err(|e| name_the_database(e, &db))
+    result
+        .map(|()| Ended::Quit)
+        .map_err(|e| name_the_database(e, &db))
 }
 
 /// A SQLite error means little without the file it happened in.
@@ -261,20 +279,10 @@ fn init(
     Ok(())
 }
 
-fn workspace(db: &Path, demo: bool, who: &Reviewer, out: &mut dyn Write) -> Result<()> {
+fn workspace(db: &Path, demo: bool, who: &Reviewer, lang: Lang) -> Result<Ended> {
+    crate::tui::require_terminal()?;
     let store = open(db, demo, who)?;
-    let p = store.status()?.progress;
-    writeln!(
-        out,
-        "The full-screen review workspace is not in this version yet.\n\
-         The database is ready: {} ({} of {} items reviewed, {} submitted).\n\
-         Until the workspace arrives, use: kaohe status | targets | counties | import FILE | mark COUNTY INDICATOR VERDICT | export (see kaohe --help).",
-        db.display(),
-        p.reviewed,
-        p.total,
-        p.submitted
-    )?;
-    Ok(())
+    crate::tui::run(store, who, lang)
 }
 
 fn targets(store: &Store, json: bool, out: &mut dyn Write) -> Result<()> {

@@ -1,9 +1,10 @@
 //! kaohe (考核): reviewing county-level civil-affairs work against the bureau's annual targets.
 //!
 //! Data flows one way: data files → [`catalog`] → [`store`] (SQLite, all SQL) ← [`import`];
-//! the [`cli`] and, later, the workspace only ask the store.
+//! the [`cli`] and the workspace ([`tui`]) only ask the store.
 
 pub mod catalog;
+pub mod check;
 pub mod cli;
 pub mod error;
 pub mod export;
@@ -13,3 +14,4 @@ pub mod model;
 pub mod paths;
 pub mod store;
 pub mod text;
+pub mod tui;

@@ -33,7 +33,8 @@ fn main() -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match kaohe::cli::run(cli, &mut out) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(kaohe::tui::Ended::Quit) => ExitCode::SUCCESS,
+        Ok(kaohe::tui::Ended::Signal(sig)) => ExitCode::from(128u8.saturating_add(sig as u8)),
         Err(e) => {
             // A closed pipe (kaohe export | head) is not an error worth a message.
             if is_broken_pipe(&e) {

@@ -183,6 +183,16 @@ pub struct Submission {
     pub remark: String,
 }
 
+/// The review of one county × indicator as it stands: the verdict (none yet, when only a note
+/// was written), the note, who gave them and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Review {
+    pub verdict: Option<Verdict>,
+    pub note: String,
+    pub reviewer: String,
+    pub reviewed_at: String,
+}
+
 /// A reviewer's decision on one county × indicator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

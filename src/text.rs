@@ -57,6 +57,127 @@ pub fn clean(s: &str) -> String {
         .collect()
 }
 
+/// `s` cut to at most `columns` columns, ending in `…` when something was cut.
+pub fn truncate(s: &str, columns: usize) -> String {
+    if width(s) <= columns {
+        return s.to_string();
+    }
+    if columns == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = char_width(c);
+        if used + w + 1 > columns {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// `s` cut, then padded, to exactly `columns` columns (a wide character that would straddle the
+/// edge is replaced by a space).
+pub fn fit(s: &str, columns: usize) -> String {
+    pad(&truncate(s, columns), columns)
+}
+
+/// Columns one character takes (control characters, which never reach the screen, count as 0).
+pub fn char_width(c: char) -> usize {
+    unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
+}
+
+/// Closing punctuation that Chinese typesetting never starts a line with.
+fn closes(c: char) -> bool {
+    "，。、；：！？）》」』”’〕】…,.;:!?)]}".contains(c)
+}
+
+/// `text` wrapped to lines of at most `columns` columns, made safe for the terminal.
+///
+/// Chinese may break between any two characters; a run of Latin letters or digits breaks only
+/// at spaces unless it is longer than a line. A line never starts with closing punctuation
+/// (，。 …): the character before it moves down with it. Line breaks in `text` are kept.
+pub fn wrap(text: &str, columns: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    if columns == 0 {
+        return lines;
+    }
+    for paragraph in text.split('\n') {
+        let paragraph = clean(&paragraph.replace('\t', "    ").replace('\r', ""));
+        wrap_paragraph(&paragraph, columns, &mut lines);
+    }
+    lines
+}
+
+fn wrap_paragraph(paragraph: &str, columns: usize, lines: &mut Vec<String>) {
+    // Tokens: a run of ASCII non-space characters (a word), a single space, or one other char.
+    let mut tokens: Vec<&str> = Vec::new();
+    let mut start = None;
+    for (i, c) in paragraph.char_indices() {
+        let word_char = c.is_ascii() && c != ' ';
+        match (word_char, start) {
+            (true, None) => start = Some(i),
+            (true, Some(_)) => {}
+            (false, Some(s)) => {
+                tokens.push(&paragraph[s..i]);
+                start = None;
+                tokens.push(&paragraph[i..i + c.len_utf8()]);
+            }
+            (false, None) => tokens.push(&paragraph[i..i + c.len_utf8()]),
+        }
+    }
+    if let Some(s) = start {
+        tokens.push(&paragraph[s..]);
+    }
+    let mut line = String::new();
+    let mut used = 0;
+    for token in tokens {
+        let w = width(token);
+        if used + w <= columns {
+            line.push_str(token);
+            used += w;
+            continue;
+        }
+        if token == " " {
+            // A space at the end of a line is the break itself.
+            lines.push(std::mem::take(&mut line));
+            used = 0;
+            continue;
+        }
+        if w > columns {
+            // A word longer than a line: break it by characters.
+            for c in token.chars() {
+                let cw = char_width(c);
+                if used + cw > columns {
+                    lines.push(std::mem::take(&mut line));
+                    used = 0;
+                }
+                line.push(c);
+                used += cw;
+            }
+            continue;
+        }
+        let mut carried = String::new();
+        if token.chars().next().is_some_and(closes) {
+            // Take the last character down so that the punctuation does not open the line.
+            if let Some(last) = line.chars().last() {
+                if line.chars().count() > 1 && char_width(last) + w <= columns {
+                    line.pop();
+                    carried.push(last);
+                }
+            }
+        }
+        lines.push(std::mem::take(&mut line).trim_end().to_string());
+        line.push_str(&carried);
+        line.push_str(token);
+        used = width(&line);
+    }
+    lines.push(line);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,5 +200,41 @@ mod tests {
         assert_eq!(width("柯城区"), 6);
         assert_eq!(pad("柯城区", 8), "柯城区  ");
         assert_eq!(pad("1.2", 5), "1.2  ");
+    }
+
+    #[test]
+    fn wraps_by_columns_never_past_the_edge() {
+        let text = "照料中心覆盖率城市达到70%以上，农村达到40%以上。";
+        for columns in 1..40 {
+            for line in wrap(text, columns) {
+                assert!(width(&line) <= columns.max(2), "{line:?} at {columns}");
+            }
+        }
+        assert_eq!(
+            wrap("养老服务业发展", 6),
+            vec!["养老服".to_string(), "务业发".into(), "展".into()]
+        );
+        // No line starts with closing punctuation.
+        assert_eq!(
+            wrap("甲乙丙，丁", 6),
+            vec!["甲乙".to_string(), "丙，丁".into()]
+        );
+        // Latin words break at spaces.
+        assert_eq!(
+            wrap("see the file report.pdf", 12),
+            vec!["see the file".to_string(), "report.pdf".into()]
+        );
+        assert_eq!(wrap("a\nb", 5), vec!["a".to_string(), "b".into()]);
+        assert!(wrap("x", 0).is_empty());
+        assert_eq!(wrap("\u{1b}[2J", 10), vec!["\u{241b}[2J".to_string()]);
+    }
+
+    #[test]
+    fn truncates_by_columns() {
+        assert_eq!(truncate("柯城区民政局", 7), "柯城区…");
+        assert_eq!(truncate("柯城区", 6), "柯城区");
+        assert_eq!(truncate("柯城区", 0), "");
+        assert_eq!(fit("柯城区民政局", 8), "柯城区… ");
+        assert_eq!(width(&fit("柯城区民政局", 8)), 8);
     }
 }

@@ -523,10 +523,14 @@ fn init_takes_other_targets_and_counties_and_refuses_bad_ones() {
 }
 
 #[test]
-fn the_workspace_is_announced_until_it_exists() {
+fn the_workspace_needs_a_terminal_and_says_so() {
     let env = Env::new();
-    let out = env.ok(&["--demo"]);
-    assert!(out.contains("workspace"), "{out}");
+    let e = env.refused(env.kaohe().arg("--demo"));
+    assert!(e.contains("needs a terminal"), "{e}");
+    assert!(
+        !env.path("data/kaohe/kaohe-demo.db").exists(),
+        "no database is made for a workspace that cannot start"
+    );
     env.kaohe().arg("--help").assert().success();
     env.kaohe().args(["mark", "--help"]).assert().success();
 }

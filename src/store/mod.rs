@@ -567,104 +567,150 @@ impl Store {
         who: &Reviewer,
     ) -> Result<ReviewChange> {
         let tx = self.write()?;
-        let current: Option<(Option<Verdict>, String)> = tx
-            .query_row(
-                "SELECT verdict, note FROM reviews WHERE county_code = ?1 AND indicator_id = ?2",
-                params![county_code, indicator_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let (from_verdict, from_note) = match current {
-            Some((v, n)) => (v, n),
-            None => (None, String::new()),
-        };
-        let to_verdict = verdict.unwrap_or(from_verdict);
-        let to_note = note.map_or_else(|| from_note.clone(), str::to_string);
-        let change = ReviewChange {
-            from: from_verdict,
-            to: to_verdict,
-            from_note: from_note.clone(),
-            note: to_note.clone(),
-        };
-        if to_verdict == from_verdict && to_note == from_note {
-            return Ok(change);
-        }
-        let at = now();
-        if to_verdict.is_none() && to_note.is_empty() {
-            tx.execute(
-                "DELETE FROM reviews WHERE county_code = ?1 AND indicator_id = ?2",
-                params![county_code, indicator_id],
-            )?;
-        } else {
-            tx.execute(
-                "INSERT INTO reviews (county_code, indicator_id, verdict, note, reviewer, account, reviewed_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                 ON CONFLICT (county_code, indicator_id) DO UPDATE SET
-                     verdict = excluded.verdict, note = excluded.note, reviewer = excluded.reviewer,
-                     account = excluded.account, reviewed_at = excluded.reviewed_at",
-                params![
-                    county_code,
-                    indicator_id,
-                    to_verdict.map(Verdict::as_str),
-                    to_note,
-                    who.name,
-                    who.account,
-                    at
-                ],
-            )?;
-        }
-        tx.execute(
-            "INSERT INTO review_log (at, reviewer, account, county_code, indicator_id,
-                 from_verdict, to_verdict, from_note, note)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
-                at,
-                who.name,
-                who.account,
-                county_code,
-                indicator_id,
-                from_verdict.map(Verdict::as_str),
-                to_verdict.map(Verdict::as_str),
-                from_note,
-                to_note
-            ],
-        )?;
+        let change = review_in(&tx, county_code, indicator_id, verdict, note, who)?;
         tx.commit()
             .with_context(|| format!("cannot save the review into {}", self.path.display()))?;
         Ok(change)
     }
 
+    /// Saves a note typed in the workspace and drops its draft, in one transaction: either the
+    /// note is saved and the draft gone, or the draft is still there.
+    pub fn save_note(
+        &mut self,
+        county_code: &str,
+        indicator_id: &str,
+        note: &str,
+        who: &Reviewer,
+    ) -> Result<ReviewChange> {
+        let tx = self.write()?;
+        let change = review_in(&tx, county_code, indicator_id, None, Some(note), who)?;
+        tx.execute(
+            "DELETE FROM drafts WHERE account = ?1 AND county_code = ?2 AND indicator_id = ?3",
+            params![who.account, county_code, indicator_id],
+        )?;
+        tx.commit()
+            .with_context(|| format!("cannot save the note into {}", self.path.display()))?;
+        Ok(change)
+    }
+
+    /// Keeps a note being typed, replacing the account's earlier draft of the same item.
+    pub fn save_draft(
+        &mut self,
+        who: &Reviewer,
+        county_code: &str,
+        indicator_id: &str,
+        text: &str,
+    ) -> Result<()> {
+        let tx = self.write()?;
+        tx.execute(
+            "INSERT INTO drafts (account, county_code, indicator_id, text, saved_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (account, county_code, indicator_id) DO UPDATE SET
+                 text = excluded.text, saved_at = excluded.saved_at",
+            params![who.account, county_code, indicator_id, text, now()],
+        )?;
+        tx.commit()
+            .with_context(|| format!("cannot keep the draft in {}", self.path.display()))?;
+        Ok(())
+    }
+
+    /// Drops the account's draft of one item (the reviewer chose to throw it away).
+    pub fn discard_draft(
+        &mut self,
+        who: &Reviewer,
+        county_code: &str,
+        indicator_id: &str,
+    ) -> Result<()> {
+        let tx = self.write()?;
+        tx.execute(
+            "DELETE FROM drafts WHERE account = ?1 AND county_code = ?2 AND indicator_id = ?3",
+            params![who.account, county_code, indicator_id],
+        )?;
+        tx.commit()
+            .with_context(|| format!("cannot drop the draft in {}", self.path.display()))?;
+        Ok(())
+    }
+
+    /// The account's drafts, the most recently typed first.
+    pub fn drafts(&self, account: &str) -> Result<Vec<Draft>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT county_code, indicator_id, text, saved_at FROM drafts
+             WHERE account = ?1 ORDER BY saved_at DESC, county_code, indicator_id",
+        )?;
+        let rows = stmt.query_map(params![account], |r| {
+            Ok(Draft {
+                county_code: r.get(0)?,
+                indicator_id: r.get(1)?,
+                text: r.get(2)?,
+                saved_at: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Remembers where the account is in the workspace.
+    pub fn save_position(&mut self, who: &Reviewer, position: &Position) -> Result<()> {
+        let tx = self.write()?;
+        tx.execute(
+            "INSERT INTO positions (account, indicator_id, county_code, flow, saved_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (account) DO UPDATE SET indicator_id = excluded.indicator_id,
+                 county_code = excluded.county_code, flow = excluded.flow,
+                 saved_at = excluded.saved_at",
+            params![
+                who.account,
+                position.indicator_id,
+                position.county_code,
+                if position.by_county {
+                    "county"
+                } else {
+                    "indicator"
+                },
+                now()
+            ],
+        )?;
+        tx.commit()
+            .with_context(|| format!("cannot keep your place in {}", self.path.display()))?;
+        Ok(())
+    }
+
+    /// Where the account left off, if it has used the workspace on this database.
+    pub fn position(&self, account: &str) -> Result<Option<Position>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT indicator_id, county_code, flow FROM positions WHERE account = ?1",
+                params![account],
+                |r| {
+                    Ok(Position {
+                        indicator_id: r.get(0)?,
+                        county_code: r.get(1)?,
+                        by_county: r.get::<_, String>(2)? == "county",
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// One county × indicator as it stands in the database now.
+    pub fn item(&self, county_code: &str, indicator_id: &str) -> Result<Item> {
+        self.conn
+            .query_row(
+                &format!("{ITEM_SELECT} WHERE c.code = ?1 AND i.id = ?2"),
+                params![county_code, indicator_id],
+                item_from_row,
+            )
+            .optional()?
+            .ok_or_else(|| anyhow!("no item {county_code} × {indicator_id} in the database"))
+    }
+
     /// Every county × indicator, with its submission and review, counties in order then
     /// indicators in document order.
     pub fn items(&self) -> Result<Vec<Item>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT c.code, c.name, i.id,
-                    s.value, s.value_number, s.numerator, s.denominator, s.evidence, s.remark,
-                    r.verdict, r.note, r.reviewer, r.reviewed_at
-             FROM counties c
-             CROSS JOIN indicators i
-             JOIN targets t ON t.id = i.target_id
-             LEFT JOIN submissions s ON s.county_code = c.code AND s.indicator_id = i.id
-             LEFT JOIN reviews r ON r.county_code = c.code AND r.indicator_id = i.id
-             ORDER BY c.position, t.position, i.position",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(Item {
-                county_code: r.get(0)?,
-                county: r.get(1)?,
-                indicator: r.get(2)?,
-                value: r.get(3)?,
-                value_number: r.get(4)?,
-                numerator: r.get(5)?,
-                denominator: r.get(6)?,
-                evidence: r.get(7)?,
-                remark: r.get(8)?,
-                verdict: r.get(9)?,
-                note: r.get(10)?,
-                reviewer: r.get(11)?,
-                reviewed_at: r.get(12)?,
-            })
-        })?;
+        let mut stmt = self.conn.prepare(&format!(
+            "{ITEM_SELECT} ORDER BY c.position, t.position, i.position"
+        ))?;
+        let rows = stmt.query_map([], item_from_row)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
@@ -861,6 +907,122 @@ impl Lookup {
             ),
         }
     }
+}
+
+const ITEM_SELECT: &str = "SELECT c.code, c.name, i.id,
+        s.value, s.value_number, s.numerator, s.denominator, s.evidence, s.remark,
+        r.verdict, r.note, r.reviewer, r.reviewed_at
+    FROM counties c
+    CROSS JOIN indicators i
+    JOIN targets t ON t.id = i.target_id
+    LEFT JOIN submissions s ON s.county_code = c.code AND s.indicator_id = i.id
+    LEFT JOIN reviews r ON r.county_code = c.code AND r.indicator_id = i.id";
+
+fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
+    Ok(Item {
+        county_code: r.get(0)?,
+        county: r.get(1)?,
+        indicator: r.get(2)?,
+        value: r.get(3)?,
+        value_number: r.get(4)?,
+        numerator: r.get(5)?,
+        denominator: r.get(6)?,
+        evidence: r.get(7)?,
+        remark: r.get(8)?,
+        verdict: r.get(9)?,
+        note: r.get(10)?,
+        reviewer: r.get(11)?,
+        reviewed_at: r.get(12)?,
+    })
+}
+
+/// The body of [`Store::review`], inside the caller's write transaction.
+fn review_in(
+    tx: &Transaction<'_>,
+    county_code: &str,
+    indicator_id: &str,
+    verdict: Option<Option<Verdict>>,
+    note: Option<&str>,
+    who: &Reviewer,
+) -> Result<ReviewChange> {
+    let current: Option<(Option<Verdict>, String)> = tx
+        .query_row(
+            "SELECT verdict, note FROM reviews WHERE county_code = ?1 AND indicator_id = ?2",
+            params![county_code, indicator_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let (from_verdict, from_note) = current.unwrap_or_default();
+    let to_verdict = verdict.unwrap_or(from_verdict);
+    let to_note = note.map_or_else(|| from_note.clone(), str::to_string);
+    let change = ReviewChange {
+        from: from_verdict,
+        to: to_verdict,
+        from_note: from_note.clone(),
+        note: to_note.clone(),
+    };
+    if !change.changed() {
+        return Ok(change);
+    }
+    let at = now();
+    if to_verdict.is_none() && to_note.is_empty() {
+        tx.execute(
+            "DELETE FROM reviews WHERE county_code = ?1 AND indicator_id = ?2",
+            params![county_code, indicator_id],
+        )?;
+    } else {
+        tx.execute(
+            "INSERT INTO reviews (county_code, indicator_id, verdict, note, reviewer, account, reviewed_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (county_code, indicator_id) DO UPDATE SET
+                 verdict = excluded.verdict, note = excluded.note, reviewer = excluded.reviewer,
+                 account = excluded.account, reviewed_at = excluded.reviewed_at",
+            params![
+                county_code,
+                indicator_id,
+                to_verdict.map(Verdict::as_str),
+                to_note,
+                who.name,
+                who.account,
+                at
+            ],
+        )?;
+    }
+    tx.execute(
+        "INSERT INTO review_log (at, reviewer, account, county_code, indicator_id,
+             from_verdict, to_verdict, from_note, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            at,
+            who.name,
+            who.account,
+            county_code,
+            indicator_id,
+            from_verdict.map(Verdict::as_str),
+            to_verdict.map(Verdict::as_str),
+            from_note,
+            to_note
+        ],
+    )?;
+    Ok(change)
+}
+
+/// A note being typed in the workspace, kept until it is saved or thrown away.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Draft {
+    pub county_code: String,
+    pub indicator_id: String,
+    pub text: String,
+    pub saved_at: String,
+}
+
+/// Where a reviewer is in the workspace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Position {
+    pub indicator_id: String,
+    pub county_code: String,
+    /// Marking one county across all indicators rather than one indicator across all counties.
+    pub by_county: bool,
 }
 
 /// One row of an import, checked and resolved.

@@ -99,6 +99,25 @@ CREATE TABLE imports (
 );
 ALTER TABLE submissions ADD COLUMN import_id INTEGER REFERENCES imports (id);
 "#,
+    // 3: the workspace: where each OS account left off, and notes being typed (drafts), kept
+    // while they are typed so that a dropped connection loses nothing.
+    r#"
+CREATE TABLE positions (
+    account      TEXT PRIMARY KEY,
+    indicator_id TEXT NOT NULL REFERENCES indicators (id),
+    county_code  TEXT NOT NULL REFERENCES counties (code),
+    flow         TEXT NOT NULL CHECK (flow IN ('indicator', 'county')),
+    saved_at     TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE drafts (
+    account      TEXT NOT NULL,
+    county_code  TEXT NOT NULL REFERENCES counties (code),
+    indicator_id TEXT NOT NULL REFERENCES indicators (id),
+    text         TEXT NOT NULL,
+    saved_at     TEXT NOT NULL,
+    PRIMARY KEY (account, county_code, indicator_id)
+) WITHOUT ROWID;
+"#,
 ];
 
 /// The schema version this build writes.

@@ -1,0 +1,879 @@
+//! The workspace's state and its update. Pure: no terminal, no SQL. `update` says what must be
+//! written ([`Effect`]); the run loop has the store write it, then tells the App what the
+//! database now holds ([`App::written`]). So nothing shows as saved before it is.
+
+use super::action::{Action, Mode};
+use super::editor::TextBuffer;
+use super::keymap;
+use super::strings::Strings;
+use crate::catalog::Catalog;
+use crate::model::{Assessment, County, Indicator, Review, Submission, TargetClass, Verdict};
+use crate::store::{Draft, Item, Position, ReviewChange};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use std::collections::HashMap;
+
+/// One target of the document and where its indicators sit in [`App::indicators`].
+#[derive(Debug, Clone)]
+pub struct TargetRow {
+    pub id: u32,
+    pub class: u8,
+    pub title: String,
+    pub first: usize,
+    pub len: usize,
+}
+
+/// One county × indicator as the database holds it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Cell {
+    pub submission: Option<Submission>,
+    pub review: Option<Review>,
+    /// A note being typed by this reviewer and not yet saved.
+    pub draft: Option<String>,
+}
+
+impl Cell {
+    pub fn verdict(&self) -> Option<Verdict> {
+        self.review.as_ref().and_then(|r| r.verdict)
+    }
+
+    pub fn note(&self) -> &str {
+        self.review.as_ref().map_or("", |r| r.note.as_str())
+    }
+}
+
+/// An item: indices into [`App::indicators`] and [`App::counties`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Cursor {
+    pub indicator: usize,
+    pub county: usize,
+}
+
+/// The marking flow: what `1`/`2`/`3` move on to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Flow {
+    /// One indicator across all counties (the default).
+    #[default]
+    ByIndicator,
+    /// One county across all indicators.
+    ByCounty,
+}
+
+/// The pane shown when the window is too narrow for all three.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Pane {
+    Targets,
+    #[default]
+    Submissions,
+    Detail,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteEditor {
+    pub at: Cursor,
+    /// The note as saved in the database when editing began.
+    pub saved: String,
+    pub buffer: TextBuffer,
+    /// Asking whether to save or throw away the changes.
+    pub confirming: bool,
+}
+
+/// A verdict and note, before or after a change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct State {
+    pub verdict: Option<Verdict>,
+    pub note: String,
+}
+
+/// One change this reviewer made, for undo and redo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub at: Cursor,
+    pub before: State,
+    pub after: State,
+}
+
+/// Why a review is written: what the App does once it is saved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Why {
+    Mark,
+    Clear,
+    Note,
+    Undo(Change),
+    Redo(Change),
+}
+
+/// A review to write: `verdict` `Some(None)` clears it; `None` leaves it as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Write {
+    pub at: Cursor,
+    pub verdict: Option<Option<Verdict>>,
+    pub note: Option<String>,
+    pub why: Why,
+}
+
+/// What the store must do for the App.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Review(Write),
+    SaveDraft { at: Cursor, text: String },
+    DiscardDraft { at: Cursor },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warning,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub text: String,
+    pub level: Level,
+}
+
+/// What the workspace opens on.
+pub struct Workspace {
+    pub catalog: Catalog,
+    pub counties: Vec<County>,
+    pub items: Vec<Item>,
+    pub drafts: Vec<Draft>,
+    pub position: Option<Position>,
+    pub reviewer: String,
+}
+
+pub struct App {
+    pub strings: &'static Strings,
+    pub assessment: Assessment,
+    pub classes: Vec<TargetClass>,
+    pub targets: Vec<TargetRow>,
+    pub indicators: Vec<Indicator>,
+    /// For each indicator, the index of its target in `targets`.
+    pub target_of: Vec<usize>,
+    pub counties: Vec<County>,
+    /// Indicator-major: `cells[indicator * counties.len() + county]`.
+    cells: Vec<Cell>,
+    /// For each indicator, how many counties have a verdict.
+    reviewed: Vec<usize>,
+    pub reviewer: String,
+    pub cursor: Cursor,
+    pub flow: Flow,
+    pub only_unreviewed: bool,
+    pub pane: Pane,
+    pub editor: Option<NoteEditor>,
+    pub help: Option<usize>,
+    pub message: Option<Message>,
+    undo: Vec<Change>,
+    redo: Vec<Change>,
+    /// Columns available to the note editor's text (from the window size).
+    pub editor_width: usize,
+    pub quit: bool,
+}
+
+impl App {
+    pub fn new(ws: Workspace, strings: &'static Strings) -> App {
+        let mut targets = Vec::new();
+        let mut indicators = Vec::new();
+        let mut target_of = Vec::new();
+        for (t, target) in ws.catalog.targets.iter().enumerate() {
+            targets.push(TargetRow {
+                id: target.id,
+                class: target.class,
+                title: target.title.clone(),
+                first: indicators.len(),
+                len: target.indicators.len(),
+            });
+            for i in &target.indicators {
+                indicators.push(i.clone());
+                target_of.push(t);
+            }
+        }
+        let n = ws.counties.len();
+        let mut cells = vec![Cell::default(); indicators.len() * n];
+        let county_index: HashMap<String, usize> = ws
+            .counties
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.code.clone(), i))
+            .collect();
+        let indicator_index: HashMap<String, usize> = indicators
+            .iter()
+            .enumerate()
+            .map(|(i, ind)| (ind.id.clone(), i))
+            .collect();
+        let find = |county: &str, indicator: &str| -> Option<usize> {
+            Some(indicator_index.get(indicator)? * n + county_index.get(county)?)
+        };
+        for item in ws.items {
+            if let Some(at) = find(&item.county_code, &item.indicator) {
+                cells[at] = cell_of(item);
+            }
+        }
+        let mut first_draft = None;
+        for d in &ws.drafts {
+            if let Some(at) = find(&d.county_code, &d.indicator_id) {
+                cells[at].draft = Some(d.text.clone());
+                first_draft.get_or_insert(at);
+            }
+        }
+        let reviewed = (0..indicators.len())
+            .map(|i| {
+                cells[i * n..(i + 1) * n]
+                    .iter()
+                    .filter(|c| c.verdict().is_some())
+                    .count()
+            })
+            .collect();
+        let mut app = App {
+            strings,
+            assessment: ws.catalog.assessment,
+            classes: ws.catalog.classes,
+            targets,
+            indicators,
+            target_of,
+            counties: ws.counties,
+            cells,
+            reviewed,
+            reviewer: ws.reviewer,
+            cursor: Cursor::default(),
+            flow: Flow::ByIndicator,
+            only_unreviewed: false,
+            pane: Pane::Submissions,
+            editor: None,
+            help: None,
+            message: None,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            editor_width: 60,
+            quit: false,
+        };
+        if app.is_empty() {
+            return app;
+        }
+        if let Some(p) = &ws.position {
+            if let (Some(&i), Some(&c)) = (
+                indicator_index.get(&p.indicator_id),
+                county_index.get(&p.county_code),
+            ) {
+                app.cursor = Cursor {
+                    indicator: i,
+                    county: c,
+                };
+            }
+            if p.by_county {
+                app.flow = Flow::ByCounty;
+            }
+        } else if let Some(first) = app.next_unreviewed_from(None) {
+            app.cursor = first;
+        }
+        // A note left half-typed is offered back first: the editor opens on it.
+        if let Some(at) = first_draft {
+            app.cursor = Cursor {
+                indicator: at / n,
+                county: at % n,
+            };
+            app.open_editor();
+            app.inform(app.strings.draft_restored);
+        }
+        app
+    }
+
+    /// A database with no counties or no indicators: nothing to show but the header.
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty()
+    }
+
+    pub fn cell(&self, at: Cursor) -> &Cell {
+        &self.cells[at.indicator * self.counties.len() + at.county]
+    }
+
+    fn cell_mut(&mut self, at: Cursor) -> &mut Cell {
+        let n = self.counties.len();
+        &mut self.cells[at.indicator * n + at.county]
+    }
+
+    pub fn current(&self) -> &Cell {
+        self.cell(self.cursor)
+    }
+
+    pub fn indicator(&self) -> &Indicator {
+        &self.indicators[self.cursor.indicator]
+    }
+
+    pub fn county(&self) -> &County {
+        &self.counties[self.cursor.county]
+    }
+
+    fn is_reviewed(&self, at: Cursor) -> bool {
+        self.cell(at).verdict().is_some()
+    }
+
+    /// (reviewed, total) over everything.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.reviewed.iter().sum(), self.cells.len())
+    }
+
+    /// (reviewed, total) for one indicator across the counties.
+    pub fn indicator_progress(&self, indicator: usize) -> (usize, usize) {
+        (self.reviewed[indicator], self.counties.len())
+    }
+
+    /// (reviewed, total) for one target.
+    pub fn target_progress(&self, target: usize) -> (usize, usize) {
+        let t = &self.targets[target];
+        let reviewed = self.reviewed[t.first..t.first + t.len].iter().sum();
+        (reviewed, t.len * self.counties.len())
+    }
+
+    pub fn mode(&self) -> Mode {
+        match (&self.help, &self.editor) {
+            (Some(_), _) => Mode::Help,
+            (None, Some(e)) if e.confirming => Mode::Confirm,
+            (None, Some(_)) => Mode::Editor,
+            (None, None) => Mode::Browse,
+        }
+    }
+
+    /// Where the reviewer is, to be kept in the database.
+    pub fn position(&self) -> Option<Position> {
+        if self.is_empty() {
+            return None;
+        }
+        Some(Position {
+            indicator_id: self.indicator().id.clone(),
+            county_code: self.county().code.clone(),
+            by_county: self.flow == Flow::ByCounty,
+        })
+    }
+
+    // ---- what is shown ----
+
+    /// Whether the county's row shows for the indicator under the filter.
+    pub fn county_shown(&self, indicator: usize, county: usize) -> bool {
+        let at = Cursor { indicator, county };
+        !self.only_unreviewed || at == self.cursor || !self.is_reviewed(at)
+    }
+
+    /// Whether the indicator shows in the targets pane under the filter.
+    pub fn indicator_shown(&self, indicator: usize) -> bool {
+        if !self.only_unreviewed || indicator == self.cursor.indicator {
+            return true;
+        }
+        match self.flow {
+            Flow::ByIndicator => self.reviewed[indicator] < self.counties.len(),
+            Flow::ByCounty => !self.is_reviewed(Cursor {
+                indicator,
+                county: self.cursor.county,
+            }),
+        }
+    }
+
+    /// The counties shown for the current indicator, in order.
+    pub fn shown_counties(&self) -> Vec<usize> {
+        (0..self.counties.len())
+            .filter(|&c| self.county_shown(self.cursor.indicator, c))
+            .collect()
+    }
+
+    // ---- input ----
+
+    /// A key press. Typing in the note editor is text; everything else goes through the keymap.
+    pub fn key(&mut self, event: &KeyEvent) -> Vec<Effect> {
+        if event.kind == KeyEventKind::Release {
+            return Vec::new();
+        }
+        let mode = self.mode();
+        if let Some(action) = keymap::action(mode, event) {
+            return self.update(action);
+        }
+        if mode == Mode::Editor {
+            if let KeyCode::Char(c) = event.code {
+                if !event
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                {
+                    return self.type_text(&c.to_string());
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    /// Pasted text (and what some input methods send as a paste) goes into the note editor.
+    pub fn paste(&mut self, text: &str) -> Vec<Effect> {
+        if self.mode() == Mode::Editor {
+            self.type_text(text)
+        } else {
+            Vec::new()
+        }
+    }
+
+    fn type_text(&mut self, text: &str) -> Vec<Effect> {
+        let Some(editor) = self.editor.as_mut() else {
+            return Vec::new();
+        };
+        editor.buffer.insert(text);
+        self.draft_changed()
+    }
+
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        if self.is_empty() {
+            if matches!(action, Action::Quit) {
+                self.quit = true;
+            }
+            return Vec::new();
+        }
+        if self.mode() == Mode::Browse {
+            self.message = None;
+        }
+        use Action::*;
+        match action {
+            NextCounty => self.step_county(true),
+            PrevCounty => self.step_county(false),
+            NextIndicator => self.step_indicator(true),
+            PrevIndicator => self.step_indicator(false),
+            NextTarget => self.step_target(true),
+            PrevTarget => self.step_target(false),
+            First => {
+                if let Some(&c) = self.shown_counties().first() {
+                    self.cursor.county = c;
+                }
+            }
+            Last => {
+                if let Some(&c) = self.shown_counties().last() {
+                    self.cursor.county = c;
+                }
+            }
+            NextUnreviewed => match self.next_unreviewed_from(Some(self.cursor)) {
+                Some(at) => self.cursor = at,
+                None => self.inform(self.strings.all_reviewed),
+            },
+            Mark(v) => {
+                return vec![Effect::Review(Write {
+                    at: self.cursor,
+                    verdict: Some(Some(v)),
+                    note: None,
+                    why: Why::Mark,
+                })];
+            }
+            Clear => {
+                return vec![Effect::Review(Write {
+                    at: self.cursor,
+                    verdict: Some(None),
+                    note: None,
+                    why: Why::Clear,
+                })];
+            }
+            EditNote => {
+                let resumed = self.current().draft.is_some();
+                self.open_editor();
+                if resumed {
+                    self.inform(self.strings.draft_resumed);
+                }
+            }
+            Undo => match self.undo.pop() {
+                Some(change) => {
+                    return vec![Effect::Review(Write {
+                        at: change.at,
+                        verdict: Some(change.before.verdict),
+                        note: Some(change.before.note.clone()),
+                        why: Why::Undo(change),
+                    })];
+                }
+                None => self.inform(self.strings.nothing_to_undo),
+            },
+            Redo => match self.redo.pop() {
+                Some(change) => {
+                    return vec![Effect::Review(Write {
+                        at: change.at,
+                        verdict: Some(change.after.verdict),
+                        note: Some(change.after.note.clone()),
+                        why: Why::Redo(change),
+                    })];
+                }
+                None => self.inform(self.strings.nothing_to_redo),
+            },
+            ToggleFilter => {
+                self.only_unreviewed = !self.only_unreviewed;
+                self.inform(if self.only_unreviewed {
+                    self.strings.filter_on
+                } else {
+                    self.strings.filter_off
+                });
+            }
+            ToggleFlow => {
+                self.flow = match self.flow {
+                    Flow::ByIndicator => Flow::ByCounty,
+                    Flow::ByCounty => Flow::ByIndicator,
+                };
+                self.inform(match self.flow {
+                    Flow::ByIndicator => self.strings.flow_now_indicator,
+                    Flow::ByCounty => self.strings.flow_now_county,
+                });
+            }
+            NextPane => {
+                self.pane = match self.pane {
+                    Pane::Targets => Pane::Submissions,
+                    Pane::Submissions => Pane::Detail,
+                    Pane::Detail => Pane::Targets,
+                };
+            }
+            Help => self.help = Some(0),
+            Quit => self.quit = true,
+            SaveNote => {
+                if let Some(e) = &self.editor {
+                    return vec![Effect::Review(Write {
+                        at: e.at,
+                        verdict: None,
+                        note: Some(e.buffer.text()),
+                        why: Why::Note,
+                    })];
+                }
+            }
+            NewLine => return self.type_text("\n"),
+            CloseEditor => {
+                if let Some(e) = &mut self.editor {
+                    if e.buffer.text() == e.saved {
+                        let at = e.at;
+                        self.editor = None;
+                        return self.drop_draft(at);
+                    }
+                    e.confirming = true;
+                }
+            }
+            DiscardNote => {
+                if let Some(e) = self.editor.take() {
+                    self.inform(self.strings.draft_discarded);
+                    return self.drop_draft(e.at);
+                }
+            }
+            KeepEditing => {
+                if let Some(e) = &mut self.editor {
+                    e.confirming = false;
+                }
+            }
+            CaretLeft | CaretRight | CaretUp | CaretDown | LineStart | LineEnd => {
+                let width = self.editor_width;
+                if let Some(e) = &mut self.editor {
+                    let b = &mut e.buffer;
+                    match action {
+                        CaretLeft => b.left(),
+                        CaretRight => b.right(),
+                        CaretUp => b.up(width),
+                        CaretDown => b.down(width),
+                        LineStart => b.line_start(),
+                        _ => b.line_end(),
+                    }
+                }
+            }
+            DeleteBack | DeleteForward => {
+                if let Some(e) = &mut self.editor {
+                    if action == DeleteBack {
+                        e.buffer.delete_back();
+                    } else {
+                        e.buffer.delete_forward();
+                    }
+                    return self.draft_changed();
+                }
+            }
+            ScrollDown => self.help = self.help.map(|s| s + 1),
+            ScrollUp => self.help = self.help.map(|s| s.saturating_sub(1)),
+            CloseHelp => self.help = None,
+        }
+        Vec::new()
+    }
+
+    fn open_editor(&mut self) {
+        let cell = self.current();
+        let saved = cell.note().to_string();
+        let text = cell.draft.clone().unwrap_or_else(|| saved.clone());
+        self.editor = Some(NoteEditor {
+            at: self.cursor,
+            saved,
+            buffer: TextBuffer::new(&text),
+            confirming: false,
+        });
+    }
+
+    /// The editor's text changed: keep it as a draft, or drop the draft if it is the saved note.
+    fn draft_changed(&mut self) -> Vec<Effect> {
+        let Some(e) = &self.editor else {
+            return Vec::new();
+        };
+        let (at, text) = (e.at, e.buffer.text());
+        if text == e.saved {
+            return self.drop_draft(at);
+        }
+        self.cell_mut(at).draft = Some(text.clone());
+        vec![Effect::SaveDraft { at, text }]
+    }
+
+    fn drop_draft(&mut self, at: Cursor) -> Vec<Effect> {
+        if self.cell_mut(at).draft.take().is_some() {
+            vec![Effect::DiscardDraft { at }]
+        } else {
+            Vec::new()
+        }
+    }
+
+    // ---- results from the store ----
+
+    /// A review was written (or failed to be). `item` is the item as the database now holds it.
+    pub fn written(&mut self, write: Write, result: Result<(ReviewChange, Item), String>) {
+        let (change, item) = match result {
+            Ok(ok) => ok,
+            Err(e) => {
+                // Nothing moves: the undo or redo stays where it was, the editor stays open.
+                match write.why {
+                    Why::Undo(c) => self.undo.push(c),
+                    Why::Redo(c) => self.redo.push(c),
+                    _ => {}
+                }
+                self.warn(
+                    Level::Error,
+                    format!("{}{}{e}", self.strings.save_failed, self.strings.colon),
+                );
+                return;
+            }
+        };
+        let at = write.at;
+        let was = self.is_reviewed(at);
+        let draft = self.cell(at).draft.clone();
+        *self.cell_mut(at) = Cell {
+            draft,
+            ..cell_of(item)
+        };
+        let now = self.is_reviewed(at);
+        match (was, now) {
+            (false, true) => self.reviewed[at.indicator] += 1,
+            (true, false) => self.reviewed[at.indicator] -= 1,
+            _ => {}
+        }
+        let record = Change {
+            at,
+            before: State {
+                verdict: change.from,
+                note: change.from_note.clone(),
+            },
+            after: State {
+                verdict: change.to,
+                note: change.note.clone(),
+            },
+        };
+        let s = self.strings;
+        let what = self.describe(at, change.to);
+        match write.why {
+            Why::Mark | Why::Clear | Why::Note => {
+                if change.changed() {
+                    self.undo.push(record);
+                    self.redo.clear();
+                }
+                match write.why {
+                    Why::Mark => {
+                        self.inform(&format!("{}{}{what}", s.saved, s.colon));
+                        self.advance();
+                    }
+                    Why::Clear => self.inform(&format!("{}{}{what}", s.cleared, s.colon)),
+                    _ => {
+                        self.cell_mut(at).draft = None;
+                        self.editor = None;
+                        let where_ = self.name(at);
+                        self.inform(&format!("{}{}{where_}", s.note_saved, s.colon));
+                    }
+                }
+            }
+            Why::Undo(original) => {
+                self.redo.push(original);
+                self.cursor = at;
+                self.inform(&format!("{}{}{what}", s.undone, s.colon));
+            }
+            Why::Redo(original) => {
+                self.undo.push(original);
+                self.cursor = at;
+                self.inform(&format!("{}{}{what}", s.redone, s.colon));
+            }
+        }
+    }
+
+    /// A draft could not be kept in the database: say so, keep typing.
+    pub fn draft_failed(&mut self, error: String) {
+        self.warn(
+            Level::Warning,
+            format!(
+                "{}{}{error}",
+                self.strings.draft_not_kept, self.strings.colon
+            ),
+        );
+    }
+
+    /// "柯城区 1.2 照料中心覆盖率(城市)"
+    fn name(&self, at: Cursor) -> String {
+        let ind = &self.indicators[at.indicator];
+        format!("{} {} {}", self.counties[at.county].name, ind.id, ind.short)
+    }
+
+    /// "柯城区 1.2 照料中心覆盖率(城市) → 完成"
+    fn describe(&self, at: Cursor, verdict: Option<Verdict>) -> String {
+        let v = verdict.map_or(self.strings.unreviewed, |v| self.strings.verdict(v));
+        format!("{} → {v}", self.name(at))
+    }
+
+    fn inform(&mut self, text: &str) {
+        self.message = Some(Message {
+            text: text.to_string(),
+            level: Level::Info,
+        });
+    }
+
+    fn warn(&mut self, level: Level, text: String) {
+        self.message = Some(Message { text, level });
+    }
+
+    // ---- movement ----
+
+    fn step_county(&mut self, forward: bool) {
+        let i = self.cursor.indicator;
+        let n = self.counties.len();
+        let c = self.cursor.county;
+        let next = if forward {
+            (c + 1..n).find(|&c| self.county_shown(i, c))
+        } else {
+            (0..c).rev().find(|&c| self.county_shown(i, c))
+        };
+        if let Some(c) = next {
+            self.cursor.county = c;
+        }
+    }
+
+    fn step_indicator(&mut self, forward: bool) {
+        let i = self.cursor.indicator;
+        let m = self.indicators.len();
+        let next = if forward {
+            (i + 1..m).find(|&i| self.indicator_shown(i))
+        } else {
+            (0..i).rev().find(|&i| self.indicator_shown(i))
+        };
+        if let Some(i) = next {
+            self.cursor.indicator = i;
+        }
+    }
+
+    fn step_target(&mut self, forward: bool) {
+        let t = self.target_of[self.cursor.indicator];
+        let targets: Vec<usize> = if forward {
+            (t + 1..self.targets.len()).collect()
+        } else {
+            (0..t).rev().collect()
+        };
+        for t in targets {
+            let row = &self.targets[t];
+            if let Some(i) = (row.first..row.first + row.len).find(|&i| self.indicator_shown(i)) {
+                self.cursor.indicator = i;
+                return;
+            }
+        }
+    }
+
+    /// Items in the order the flow marks them.
+    fn order(&self, k: usize) -> Cursor {
+        let n = self.counties.len();
+        let m = self.indicators.len();
+        match self.flow {
+            Flow::ByIndicator => Cursor {
+                indicator: k / n,
+                county: k % n,
+            },
+            Flow::ByCounty => Cursor {
+                indicator: k % m,
+                county: k / m,
+            },
+        }
+    }
+
+    fn rank(&self, at: Cursor) -> usize {
+        match self.flow {
+            Flow::ByIndicator => at.indicator * self.counties.len() + at.county,
+            Flow::ByCounty => at.county * self.indicators.len() + at.indicator,
+        }
+    }
+
+    /// The first unreviewed item after `from` in the flow's order (from the start if `None`),
+    /// wrapping around.
+    fn next_unreviewed_from(&self, from: Option<Cursor>) -> Option<Cursor> {
+        let total = self.cells.len();
+        let start = from.map_or(0, |at| self.rank(at) + 1);
+        (0..total)
+            .map(|k| self.order((start + k) % total))
+            .find(|&at| !self.is_reviewed(at))
+    }
+
+    /// After a mark: the next county of the same indicator (the next indicator for the same
+    /// county when marking by county); after the last, the first unreviewed item beyond.
+    fn advance(&mut self) {
+        let at = self.cursor;
+        match self.flow {
+            Flow::ByIndicator => {
+                let next = (at.county + 1..self.counties.len())
+                    .find(|&c| self.county_shown(at.indicator, c));
+                if let Some(c) = next {
+                    self.cursor.county = c;
+                    return;
+                }
+                let from = Cursor {
+                    indicator: at.indicator,
+                    county: self.counties.len() - 1,
+                };
+                match self.next_unreviewed_from(Some(from)) {
+                    Some(next) => self.cursor = next,
+                    None => self.inform(self.strings.all_reviewed),
+                }
+            }
+            Flow::ByCounty => {
+                let next = (at.indicator + 1..self.indicators.len()).find(|&i| {
+                    !self.only_unreviewed
+                        || !self.is_reviewed(Cursor {
+                            indicator: i,
+                            county: at.county,
+                        })
+                });
+                if let Some(i) = next {
+                    self.cursor.indicator = i;
+                    return;
+                }
+                let from = Cursor {
+                    indicator: self.indicators.len() - 1,
+                    county: at.county,
+                };
+                match self.next_unreviewed_from(Some(from)) {
+                    Some(next) => self.cursor = next,
+                    None => self.inform(self.strings.all_reviewed),
+                }
+            }
+        }
+    }
+}
+
+fn cell_of(item: Item) -> Cell {
+    let submission = item.value.map(|value| Submission {
+        value,
+        value_number: item.value_number,
+        numerator: item.numerator,
+        denominator: item.denominator,
+        evidence: item.evidence.unwrap_or_default(),
+        remark: item.remark.unwrap_or_default(),
+    });
+    let review = item.reviewer.map(|reviewer| Review {
+        verdict: item.verdict,
+        note: item.note.unwrap_or_default(),
+        reviewer,
+        reviewed_at: item.reviewed_at.unwrap_or_default(),
+    });
+    Cell {
+        submission,
+        review,
+        draft: None,
+    }
+}
+
+#[cfg(test)]
+mod tests;

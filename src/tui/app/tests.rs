@@ -1,0 +1,405 @@
+use super::*;
+use crate::catalog::{Catalog, embedded_counties};
+use crate::model::Verdict::{Met, NotMet, PartlyMet};
+use crate::tui::strings::ZH;
+
+/// What the store would do with a write: the same rules, in memory.
+#[derive(Default)]
+struct FakeStore {
+    reviews: HashMap<(usize, usize), (Option<Verdict>, String)>,
+    log: Vec<(Cursor, Option<Verdict>, Option<Verdict>)>,
+    fail: bool,
+}
+
+impl FakeStore {
+    fn run(&mut self, app: &mut App, effects: Vec<Effect>) {
+        for effect in effects {
+            if let Effect::Review(write) = effect {
+                let result = self.write(app, &write);
+                app.written(write, result);
+            }
+        }
+    }
+
+    fn write(&mut self, app: &App, w: &Write) -> Result<(ReviewChange, Item), String> {
+        if self.fail {
+            return Err("disk I/O error".into());
+        }
+        let key = (w.at.indicator, w.at.county);
+        let (from, from_note) = self.reviews.get(&key).cloned().unwrap_or_default();
+        let to = w.verdict.unwrap_or(from);
+        let note = w.note.clone().unwrap_or_else(|| from_note.clone());
+        let change = ReviewChange {
+            from,
+            to,
+            from_note,
+            note: note.clone(),
+        };
+        if change.changed() {
+            self.log.push((w.at, from, to));
+        }
+        self.reviews.insert(key, (to, note.clone()));
+        let item = Item {
+            county_code: app.counties[w.at.county].code.clone(),
+            county: app.counties[w.at.county].name.clone(),
+            indicator: app.indicators[w.at.indicator].id.clone(),
+            value: None,
+            value_number: None,
+            numerator: None,
+            denominator: None,
+            evidence: None,
+            remark: None,
+            verdict: to,
+            note: Some(note),
+            reviewer: Some("张三".into()),
+            reviewed_at: Some("2026-11-29T09:00:00+08:00".into()),
+        };
+        Ok((change, item))
+    }
+}
+
+fn workspace() -> Workspace {
+    Workspace {
+        catalog: Catalog::embedded_2014().unwrap(),
+        counties: embedded_counties().unwrap(),
+        items: Vec::new(),
+        drafts: Vec::new(),
+        position: None,
+        reviewer: "张三".into(),
+    }
+}
+
+fn app() -> App {
+    App::new(workspace(), &ZH)
+}
+
+fn at(indicator: usize, county: usize) -> Cursor {
+    Cursor { indicator, county }
+}
+
+fn press(app: &mut App, store: &mut FakeStore, action: Action) {
+    let effects = app.update(action);
+    store.run(app, effects);
+}
+
+#[test]
+fn opens_on_the_first_item() {
+    let app = app();
+    assert_eq!(app.cursor, at(0, 0));
+    assert_eq!(app.indicator().id, "1.1");
+    assert_eq!(app.county().name, "柯城区");
+    assert_eq!(app.progress(), (0, 127 * 6));
+    assert_eq!(app.mode(), Mode::Browse);
+}
+
+#[test]
+fn marking_moves_down_the_counties_then_to_the_next_indicator() {
+    let mut app = app();
+    let mut store = FakeStore::default();
+    for (k, v) in [Met, PartlyMet, NotMet, Met, Met].into_iter().enumerate() {
+        press(&mut app, &mut store, Action::Mark(v));
+        assert_eq!(app.cursor, at(0, k + 1));
+    }
+    assert_eq!(app.cell(at(0, 1)).verdict(), Some(PartlyMet));
+    // The sixth and last county of 1.1: on to the first unreviewed item of 1.2.
+    press(&mut app, &mut store, Action::Mark(NotMet));
+    assert_eq!(app.cursor, at(1, 0));
+    assert_eq!(app.indicator_progress(0), (6, 6));
+    assert_eq!(app.progress().0, 6);
+    let message = app.message.clone().unwrap().text;
+    assert!(message.contains("开化县 1.1"), "{message}");
+    assert!(message.contains("未完成"), "{message}");
+}
+
+#[test]
+fn after_the_last_county_the_next_unreviewed_item_is_taken() {
+    let mut app = app();
+    let mut store = FakeStore::default();
+    // 1.2 already has its first two counties marked.
+    app.cursor = at(1, 0);
+    press(&mut app, &mut store, Action::Mark(Met));
+    press(&mut app, &mut store, Action::Mark(Met));
+    app.cursor = at(0, 5);
+    press(&mut app, &mut store, Action::Mark(Met));
+    assert_eq!(app.cursor, at(1, 2));
+}
+
+#[test]
+fn marking_by_county_moves_along_the_indicators() {
+    let mut app = app();
+    let mut store = FakeStore::default();
+    press(&mut app, &mut store, Action::ToggleFlow);
+    assert_eq!(app.flow, Flow::ByCounty);
+    press(&mut app, &mut store, Action::Mark(Met));
+    assert_eq!(app.cursor, at(1, 0));
+    app.cursor = at(126, 0);
+    press(&mut app, &mut store, Action::Mark(Met));
+    // After the county's last indicator: the next county's first unreviewed indicator.
+    assert_eq!(app.cursor, at(0, 1));
+    assert!(app.position().unwrap().by_county);
+}
+
+#[test]
+fn clearing_stays_and_keeps_the_note() {
+    let mut app = app();
+    let mut store = FakeStore::default();
+    press(&mut app, &mut store, Action::Mark(Met));
+    press(&mut app, &mut store, Action::PrevCounty);
+    press(&mut app, &mut store, Action::Clear);
+    assert_eq!(app.cursor, at(0, 0));
+    assert_eq!(app.current().verdict(), None);
+    assert_eq!(app.progress().0, 0);
+}
+
+#[test]
+fn undo_and_redo_are_changes_of_their_own() {
+    let mut app = app();
+    let mut store = FakeStore::default();
+    press(&mut app, &mut store, Action::Mark(Met));
+    press(&mut app, &mut store, Action::Mark(NotMet));
+    assert_eq!(app.cursor, at(0, 2));
+    press(&mut app, &mut store, Action::Undo);
+    // Back on the undone item, its verdict gone.
+    assert_eq!(app.cursor, at(0, 1));
+    assert_eq!(app.current().verdict(), None);
+    press(&mut app, &mut store, Action::Undo);
+    assert_eq!(app.cursor, at(0, 0));
+    assert_eq!(app.current().verdict(), None);
+    press(&mut app, &mut store, Action::Undo);
+    assert_eq!(app.message.clone().unwrap().text, ZH.nothing_to_undo);
+    press(&mut app, &mut store, Action::Redo);
+    assert_eq!(app.cell(at(0, 0)).verdict(), Some(Met));
+    press(&mut app, &mut store, Action::Redo);
+    assert_eq!(app.cell(at(0, 1)).verdict(), Some(NotMet));
+    press(&mut app, &mut store, Action::Redo);
+    assert_eq!(app.message.clone().unwrap().text, ZH.nothing_to_redo);
+    // Every step was written and logged: two marks, two undos, two redos.
+    assert_eq!(store.log.len(), 6);
+    assert_eq!(store.log[2], (at(0, 1), Some(NotMet), None));
+    // A new change after an undo drops the redo.
+    press(&mut app, &mut store, Action::Undo);
+    press(&mut app, &mut store, Action::Mark(PartlyMet));
+    press(&mut app, &mut store, Action::Redo);
+    assert_eq!(app.message.clone().unwrap().text, ZH.nothing_to_redo);
+}
+
+#[test]
+fn a_failed_write_changes_nothing_on_screen() {
+    let mut app = app();
+    let mut store = FakeStore {
+        fail: true,
+        ..FakeStore::default()
+    };
+    press(&mut app, &mut store, Action::Mark(Met));
+    assert_eq!(app.cursor, at(0, 0));
+    assert_eq!(app.current().verdict(), None);
+    let m = app.message.clone().unwrap();
+    assert_eq!(m.level, Level::Error);
+    assert!(m.text.contains("disk I/O error"), "{}", m.text);
+}
+
+#[test]
+fn the_filter_hides_reviewed_items_but_never_the_selected_one() {
+    let mut app = app();
+    let mut store = FakeStore::default();
+    press(&mut app, &mut store, Action::Mark(Met));
+    press(&mut app, &mut store, Action::Mark(Met));
+    press(&mut app, &mut store, Action::ToggleFilter);
+    assert!(app.only_unreviewed);
+    assert_eq!(app.shown_counties(), vec![2, 3, 4, 5]);
+    press(&mut app, &mut store, Action::PrevCounty);
+    assert_eq!(app.cursor, at(0, 2), "reviewed counties are skipped");
+    // The selected item stays shown after it is marked, until the cursor leaves it.
+    app.cursor = at(0, 5);
+    press(&mut app, &mut store, Action::Mark(Met));
+    press(&mut app, &mut store, Action::PrevIndicator);
+    app.cursor = at(0, 2);
+    for _ in 0..3 {
+        press(&mut app, &mut store, Action::Mark(Met));
+    }
+    // 1.1 is done: it no longer shows once the cursor is elsewhere.
+    assert_eq!(app.cursor, at(1, 0));
+    assert!(!app.indicator_shown(0));
+    press(&mut app, &mut store, Action::PrevIndicator);
+    assert_eq!(app.cursor, at(1, 0));
+    press(&mut app, &mut store, Action::ToggleFilter);
+    assert!(app.indicator_shown(0));
+    press(&mut app, &mut store, Action::PrevIndicator);
+    assert_eq!(app.cursor, at(0, 0));
+}
+
+#[test]
+fn next_unreviewed_wraps_around() {
+    let mut app = app();
+    let mut store = FakeStore::default();
+    app.cursor = at(126, 5);
+    press(&mut app, &mut store, Action::NextUnreviewed);
+    assert_eq!(app.cursor, at(0, 0));
+    press(&mut app, &mut store, Action::Mark(Met));
+    app.cursor = at(126, 5);
+    press(&mut app, &mut store, Action::NextUnreviewed);
+    assert_eq!(app.cursor, at(0, 1));
+}
+
+#[test]
+fn moving_between_targets_and_to_the_ends() {
+    let mut app = app();
+    let mut store = FakeStore::default();
+    press(&mut app, &mut store, Action::NextTarget);
+    assert_eq!(app.indicator().id, "2.1");
+    press(&mut app, &mut store, Action::NextIndicator);
+    press(&mut app, &mut store, Action::PrevTarget);
+    assert_eq!(app.indicator().id, "1.1");
+    press(&mut app, &mut store, Action::Last);
+    assert_eq!(app.county().name, "开化县");
+    press(&mut app, &mut store, Action::NextCounty);
+    assert_eq!(app.county().name, "开化县", "stops at the last county");
+    press(&mut app, &mut store, Action::First);
+    assert_eq!(app.county().name, "柯城区");
+    press(&mut app, &mut store, Action::PrevIndicator);
+    assert_eq!(app.indicator().id, "1.1", "stops at the first indicator");
+}
+
+fn key(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
+}
+
+fn code(c: KeyCode) -> KeyEvent {
+    KeyEvent::new(c, KeyModifiers::NONE)
+}
+
+#[test]
+fn a_note_is_kept_as_a_draft_while_typed_and_saved_on_enter() {
+    let mut app = app();
+    let mut store = FakeStore::default();
+    assert!(app.key(&key('e')).is_empty());
+    assert_eq!(app.mode(), Mode::Editor);
+    // An input method commits a phrase at once.
+    let effects = app.paste("佐证材料不足");
+    assert_eq!(
+        effects,
+        vec![Effect::SaveDraft {
+            at: at(0, 0),
+            text: "佐证材料不足".into()
+        }]
+    );
+    // Keys that mean something while browsing are text here.
+    app.key(&key('q'));
+    app.key(&KeyEvent::new(KeyCode::Enter, KeyModifiers::ALT));
+    let effects = app.key(&key('1'));
+    assert_eq!(
+        effects,
+        vec![Effect::SaveDraft {
+            at: at(0, 0),
+            text: "佐证材料不足q\n1".into()
+        }]
+    );
+    assert!(!app.quit);
+    assert_eq!(
+        app.cell(at(0, 0)).draft.as_deref(),
+        Some("佐证材料不足q\n1")
+    );
+    let effects = app.key(&code(KeyCode::Enter));
+    store.run(&mut app, effects);
+    assert_eq!(app.mode(), Mode::Browse);
+    assert_eq!(app.current().note(), "佐证材料不足q\n1");
+    assert_eq!(app.current().draft, None);
+    assert_eq!(app.cursor, at(0, 0), "saving a note does not move on");
+    // Undo takes the note back.
+    press(&mut app, &mut store, Action::Undo);
+    assert_eq!(app.current().note(), "");
+}
+
+#[test]
+fn nothing_typed_is_lost_by_a_stray_escape() {
+    let mut app = app();
+    app.key(&key('e'));
+    app.paste("台账不全");
+    assert!(app.key(&code(KeyCode::Esc)).is_empty());
+    assert_eq!(
+        app.mode(),
+        Mode::Confirm,
+        "changes are never dropped without asking"
+    );
+    app.key(&code(KeyCode::Esc));
+    assert_eq!(app.mode(), Mode::Editor);
+    assert_eq!(app.editor.as_ref().unwrap().buffer.text(), "台账不全");
+    app.key(&code(KeyCode::Esc));
+    let effects = app.key(&key('d'));
+    assert_eq!(effects, vec![Effect::DiscardDraft { at: at(0, 0) }]);
+    assert_eq!(app.mode(), Mode::Browse);
+    assert_eq!(app.current().draft, None);
+    // Unchanged: Esc just closes.
+    app.key(&key('e'));
+    assert!(app.key(&code(KeyCode::Esc)).is_empty());
+    assert_eq!(app.mode(), Mode::Browse);
+}
+
+#[test]
+fn deleting_back_to_the_saved_note_drops_the_draft() {
+    let mut app = app();
+    app.key(&key('e'));
+    app.paste("甲");
+    let effects = app.key(&code(KeyCode::Backspace));
+    assert_eq!(effects, vec![Effect::DiscardDraft { at: at(0, 0) }]);
+}
+
+#[test]
+fn a_draft_left_behind_is_offered_back_at_start() {
+    let mut ws = workspace();
+    ws.drafts = vec![Draft {
+        county_code: "330881".into(),
+        indicator_id: "2.3".into(),
+        text: "数据口径不一致".into(),
+        saved_at: "2026-11-29T09:00:00+08:00".into(),
+    }];
+    ws.position = Some(Position {
+        indicator_id: "1.5".into(),
+        county_code: "330802".into(),
+        by_county: false,
+    });
+    let app = App::new(ws, &ZH);
+    assert_eq!(app.mode(), Mode::Editor);
+    assert_eq!(app.indicator().id, "2.3");
+    assert_eq!(app.county().name, "江山市");
+    let editor = app.editor.as_ref().unwrap();
+    assert_eq!(editor.buffer.text(), "数据口径不一致");
+    assert_eq!(editor.saved, "");
+    assert_eq!(app.message.clone().unwrap().text, ZH.draft_restored);
+}
+
+#[test]
+fn the_reviewers_place_is_taken_up_again() {
+    let mut ws = workspace();
+    ws.position = Some(Position {
+        indicator_id: "3.2".into(),
+        county_code: "330825".into(),
+        by_county: true,
+    });
+    let app = App::new(ws, &ZH);
+    assert_eq!(app.indicator().id, "3.2");
+    assert_eq!(app.county().name, "龙游县");
+    assert_eq!(app.flow, Flow::ByCounty);
+    // A place that no longer exists (another targets file) falls back to the start.
+    let mut ws = workspace();
+    ws.position = Some(Position {
+        indicator_id: "99.1".into(),
+        county_code: "330802".into(),
+        by_county: false,
+    });
+    assert_eq!(App::new(ws, &ZH).cursor, at(0, 0));
+}
+
+#[test]
+fn help_and_quit() {
+    let mut app = app();
+    app.key(&key('?'));
+    assert_eq!(app.mode(), Mode::Help);
+    app.key(&key('j'));
+    assert_eq!(app.help, Some(1));
+    app.key(&key('q'));
+    assert_eq!(app.mode(), Mode::Browse);
+    assert!(!app.quit, "q closes help first");
+    app.key(&KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    assert!(app.quit);
+}

@@ -1,0 +1,343 @@
+//! The full-screen review workspace.
+//!
+//! Keys, pastes, resizes and signals arrive on one channel; the App turns each into effects;
+//! the store writes them; only then is the screen redrawn — only when something changed, in a
+//! synchronized update, and ratatui sends only the cells that differ.
+
+pub mod action;
+pub mod app;
+pub mod editor;
+pub mod keymap;
+pub mod strings;
+pub mod theme;
+pub mod view;
+
+use crate::store::{Reviewer, Store};
+use anyhow::{Context, Result, bail};
+use app::{App, Effect, Workspace, Write};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event};
+use ratatui::crossterm::terminal::{
+    self, BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen,
+    LeaveAlternateScreen,
+};
+use ratatui::crossterm::{cursor, execute, queue};
+use ratatui::layout::Rect;
+use std::io::{IsTerminal, Stdout, Write as _};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+use strings::{Lang, Strings};
+use theme::Theme;
+
+/// How the workspace ended: the process's exit status follows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// `q`: exit 0.
+    Quit,
+    /// A signal (SIGHUP when the SSH connection dropped, SIGTERM …): exit 128 + its number.
+    Signal(i32),
+}
+
+enum Input {
+    Terminal(Event),
+    /// The terminal went away (read failed): as good as a hang-up.
+    Gone,
+    Signal(i32),
+}
+
+/// Loads what the screen needs from the store.
+pub fn load(store: &Store, who: &Reviewer) -> Result<Workspace> {
+    Ok(Workspace {
+        catalog: store.catalog()?,
+        counties: store.counties()?,
+        items: store.items()?,
+        drafts: store.drafts(&who.account)?,
+        position: store.position(&who.account)?,
+        reviewer: who.name.clone(),
+    })
+}
+
+/// Refuses to start the workspace without a terminal to draw on (before any database is
+/// opened or created).
+pub fn require_terminal() -> Result<()> {
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        bail!(
+            "the review workspace needs a terminal; for scripts use kaohe status, mark, import or export (see kaohe --help)"
+        );
+    }
+    Ok(())
+}
+
+/// Runs the workspace on the terminal until the reviewer quits or a signal stops it.
+pub fn run(mut store: Store, who: &Reviewer, lang: Lang) -> Result<Ended> {
+    require_terminal()?;
+    let mut app = App::new(load(&store, who)?, Strings::get(lang));
+    let theme = Theme::from_env();
+    let (tx, rx) = mpsc::channel();
+    listen_for_signals(tx.clone())?;
+
+    let _guard = TerminalGuard::enter()?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))
+        .context("cannot draw on this terminal")?;
+    std::thread::spawn(move || {
+        loop {
+            match event::read() {
+                Ok(ev) => {
+                    if tx.send(Input::Terminal(ev)).is_err() {
+                        break;
+                    }
+                }
+                Err(_) => {
+                    let _ = tx.send(Input::Gone);
+                    break;
+                }
+            }
+        }
+    });
+
+    let mut saved_position = app.position();
+    let mut last_move = Instant::now();
+    let mut dirty = true;
+    size_editor(&mut app, &terminal);
+    loop {
+        if dirty {
+            draw(&mut terminal, &app, &theme)?;
+            dirty = false;
+        }
+        // Wait for input; when idle, keep the reviewer's place (not on every keystroke).
+        let first = match rx.recv_timeout(Duration::from_secs(2)) {
+            Ok(input) => Some(input),
+            Err(mpsc::RecvTimeoutError::Timeout) => None,
+            Err(mpsc::RecvTimeoutError::Disconnected) => Some(Input::Gone),
+        };
+        let Some(first) = first else {
+            if app.position() != saved_position && last_move.elapsed() >= Duration::from_secs(1) {
+                keep_position(&mut store, who, &app, &mut saved_position);
+            }
+            continue;
+        };
+        // Take everything already waiting (an input method's burst, a paste) before drawing.
+        let mut inputs = vec![first];
+        inputs.extend(rx.try_iter());
+        let mut pending_draft: Option<Effect> = None;
+        for input in inputs {
+            let effects = match input {
+                Input::Terminal(Event::Key(key)) => app.key(&key),
+                Input::Terminal(Event::Paste(text)) => app.paste(&text),
+                Input::Terminal(Event::Resize(..)) => {
+                    size_editor(&mut app, &terminal);
+                    terminal.autoresize().ok();
+                    Vec::new()
+                }
+                Input::Terminal(_) => continue,
+                Input::Gone => {
+                    finish(
+                        &mut store,
+                        who,
+                        &mut app,
+                        pending_draft.take(),
+                        &mut saved_position,
+                    );
+                    return Ok(Ended::Signal(libc_sighup()));
+                }
+                Input::Signal(sig) => {
+                    finish(
+                        &mut store,
+                        who,
+                        &mut app,
+                        pending_draft.take(),
+                        &mut saved_position,
+                    );
+                    return Ok(Ended::Signal(sig));
+                }
+            };
+            dirty = true;
+            last_move = Instant::now();
+            for effect in effects {
+                match effect {
+                    // Drafts are kept once per burst of typing, after the burst.
+                    Effect::SaveDraft { .. } | Effect::DiscardDraft { .. } => {
+                        pending_draft = Some(effect);
+                    }
+                    Effect::Review(write) => {
+                        if let Some(d) = pending_draft.take() {
+                            apply(&mut store, who, &mut app, d);
+                        }
+                        review(&mut store, who, &mut app, write);
+                    }
+                }
+            }
+            if app.quit {
+                break;
+            }
+        }
+        if let Some(d) = pending_draft.take() {
+            apply(&mut store, who, &mut app, d);
+        }
+        if app.quit {
+            keep_position(&mut store, who, &app, &mut saved_position);
+            return Ok(Ended::Quit);
+        }
+    }
+}
+
+fn libc_sighup() -> i32 {
+    signal_hook::consts::SIGHUP
+}
+
+fn size_editor(app: &mut App, terminal: &Terminal<CrosstermBackend<Stdout>>) {
+    if let Ok(size) = terminal.size() {
+        app.editor_width = view::editor_text_width(Rect::new(0, 0, size.width, size.height));
+    }
+}
+
+fn draw(terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &App, theme: &Theme) -> Result<()> {
+    // One synchronized update per frame: the terminal shows it whole, never half-drawn.
+    queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
+    terminal
+        .draw(|frame| view::draw(frame, app, theme))
+        .context("cannot draw on the terminal")?;
+    execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
+    Ok(())
+}
+
+fn review(store: &mut Store, who: &Reviewer, app: &mut App, write: Write) {
+    let county = app.counties[write.at.county].code.clone();
+    let indicator = app.indicators[write.at.indicator].id.clone();
+    let result = match (&write.why, &write.note) {
+        (app::Why::Note, Some(note)) => store.save_note(&county, &indicator, note, who),
+        _ => store.review(
+            &county,
+            &indicator,
+            write.verdict,
+            write.note.as_deref(),
+            who,
+        ),
+    }
+    .and_then(|change| Ok((change, store.item(&county, &indicator)?)));
+    app.written(write, result.map_err(|e| one_line(&e)));
+}
+
+fn apply(store: &mut Store, who: &Reviewer, app: &mut App, effect: Effect) {
+    let result = match &effect {
+        Effect::SaveDraft { at, text } => {
+            let (c, i) = ids(app, *at);
+            store.save_draft(who, &c, &i, text)
+        }
+        Effect::DiscardDraft { at } => {
+            let (c, i) = ids(app, *at);
+            store.discard_draft(who, &c, &i)
+        }
+        Effect::Review(write) => {
+            review(store, who, app, write.clone());
+            Ok(())
+        }
+    };
+    if let Err(e) = result {
+        app.draft_failed(one_line(&e));
+    }
+}
+
+fn ids(app: &App, at: app::Cursor) -> (String, String) {
+    (
+        app.counties[at.county].code.clone(),
+        app.indicators[at.indicator].id.clone(),
+    )
+}
+
+fn one_line(e: &anyhow::Error) -> String {
+    format!("{e:#}").replace(['\n', '\r'], " ")
+}
+
+fn keep_position(
+    store: &mut Store,
+    who: &Reviewer,
+    app: &App,
+    saved: &mut Option<crate::store::Position>,
+) {
+    if let Some(p) = app.position() {
+        if saved.as_ref() != Some(&p) && store.save_position(who, &p).is_ok() {
+            *saved = Some(p);
+        }
+    }
+}
+
+/// Before stopping on a signal: the draft being typed and the reviewer's place go to the
+/// database first.
+fn finish(
+    store: &mut Store,
+    who: &Reviewer,
+    app: &mut App,
+    pending: Option<Effect>,
+    saved: &mut Option<crate::store::Position>,
+) {
+    if let Some(d) = pending {
+        apply(store, who, app, d);
+    }
+    if let Some(e) = &app.editor {
+        let (c, i) = ids(app, e.at);
+        let text = e.buffer.text();
+        if text != e.saved {
+            let _ = store.save_draft(who, &c, &i, &text);
+        }
+    }
+    keep_position(store, who, app, saved);
+}
+
+fn listen_for_signals(tx: mpsc::Sender<Input>) -> Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGHUP, SIGTERM, SIGINT, SIGQUIT])
+        .context("cannot listen for signals")?;
+    std::thread::spawn(move || {
+        for sig in signals.forever() {
+            if tx.send(Input::Signal(sig)).is_err() {
+                break;
+            }
+        }
+    });
+    Ok(())
+}
+
+/// Raw mode and the alternate screen while the workspace runs; the terminal as it was after,
+/// however the workspace ends (return, error or panic).
+struct TerminalGuard;
+
+impl TerminalGuard {
+    fn enter() -> Result<TerminalGuard> {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            previous(info);
+        }));
+        terminal::enable_raw_mode().context("cannot put the terminal in raw mode")?;
+        let guard = TerminalGuard;
+        execute!(
+            std::io::stdout(),
+            EnterAlternateScreen,
+            EnableBracketedPaste,
+            cursor::Hide
+        )
+        .context("cannot set up the terminal")?;
+        Ok(guard)
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+fn restore() {
+    let mut out = std::io::stdout();
+    let _ = execute!(
+        out,
+        EndSynchronizedUpdate,
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
+    let _ = terminal::disable_raw_mode();
+    let _ = out.flush();
+}

@@ -1,0 +1,823 @@
+//! Drawing: reads the App, writes nothing but the frame. Every width is in terminal columns and
+//! every text from outside (a county's file, a note) goes through `text::clean`/`text::wrap`.
+
+use super::action::Mode;
+use super::app::{App, Cursor, Flow, Level, Pane};
+use super::keymap;
+use super::theme::{DRAFT_GLYPH, Theme, glyph};
+use crate::check::{Standing, standing};
+use crate::model::{IndicatorKind, format_number};
+use crate::text::{clean, fit, truncate, width, wrap};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+/// Below this the window says it is too small (and recovers when it grows).
+pub const MIN_WIDTH: u16 = 24;
+pub const MIN_HEIGHT: u16 = 8;
+/// From this width the three panes show side by side.
+pub const WIDE: u16 = 80;
+
+pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(frame, area, app, theme);
+        return;
+    }
+    let [header, body, message, hints] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    draw_header(frame, header, app, theme);
+    draw_message(frame, message, app, theme);
+    draw_hints(frame, hints, app, theme);
+    if app.is_empty() {
+        return;
+    }
+    if area.width >= WIDE {
+        let left = (area.width * 3 / 10).clamp(28, 44);
+        let [left, right] =
+            Layout::horizontal([Constraint::Length(left), Constraint::Fill(1)]).areas(body);
+        let top = submissions_height(app, right.width, right.height);
+        let [top, bottom] =
+            Layout::vertical([Constraint::Length(top), Constraint::Fill(1)]).areas(right);
+        draw_targets(frame, left, app, theme);
+        draw_submissions(frame, top, app, theme);
+        draw_detail(frame, bottom, app, theme);
+    } else {
+        match app.pane {
+            Pane::Targets => draw_targets(frame, body, app, theme),
+            Pane::Submissions => draw_submissions(frame, body, app, theme),
+            Pane::Detail => draw_detail(frame, body, app, theme),
+        }
+    }
+    if app.editor.is_some() {
+        draw_editor(frame, area, app, theme);
+    }
+    if app.help.is_some() {
+        draw_help(frame, area, app, theme);
+    }
+}
+
+fn too_small(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let text = format!("{} {}×{}", app.strings.too_small, MIN_WIDTH, MIN_HEIGHT);
+    let lines: Vec<Line> = wrap(&text, area.width as usize)
+        .into_iter()
+        .map(|l| Line::styled(l, theme.warning()))
+        .collect();
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn line_of(text: String, style: Style) -> Line<'static> {
+    Line::from(Span::styled(text, style))
+}
+
+fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let s = app.strings;
+    let (done, total) = app.progress();
+    let percent = (done * 100).checked_div(total).unwrap_or(0);
+    let mut right = format!(
+        "{} {} · {} {done}/{total} ({percent}%)",
+        s.reviewer,
+        clean(&app.reviewer),
+        s.progress
+    );
+    right.push_str(&format!(
+        " · {}",
+        match app.flow {
+            Flow::ByIndicator => s.by_indicator,
+            Flow::ByCounty => s.by_county,
+        }
+    ));
+    if app.only_unreviewed {
+        right.push_str(&format!(" · {}", s.only_unreviewed));
+    }
+    let w = area.width as usize;
+    let right = truncate(&right, w);
+    let room = w.saturating_sub(width(&right) + 1);
+    let a = &app.assessment;
+    let left = fit(&clean(&format!("{} · {}", a.title, a.number)), room);
+    let line = Line::from(vec![
+        Span::styled(left, theme.title()),
+        Span::raw(" "),
+        Span::styled(right, theme.label()),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn draw_message(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let Some(m) = &app.message else {
+        return;
+    };
+    let style = match m.level {
+        Level::Info => theme.info(),
+        Level::Warning => theme.warning(),
+        Level::Error => theme.error(),
+    };
+    let text = truncate(&clean(&m.text), area.width as usize);
+    frame.render_widget(Paragraph::new(line_of(text, style)), area);
+}
+
+fn draw_hints(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let mode = app.mode();
+    let s = app.strings;
+    // (keys, label) pieces, from the keymap.
+    let pieces: Vec<(String, &str)> = if mode == Mode::Browse {
+        keymap::BROWSE_HINTS
+            .iter()
+            .filter_map(|group| {
+                let keys: Vec<String> = group
+                    .iter()
+                    .filter_map(|&a| keymap::first_key(mode, a))
+                    .collect();
+                let first = *group.first()?;
+                (!keys.is_empty()).then(|| (keys.join("/"), s.hint(first)))
+            })
+            .collect()
+    } else {
+        keymap::of(mode)
+            .filter(|b| b.hint)
+            .map(|b| {
+                let keys = b
+                    .keys
+                    .iter()
+                    .take(2)
+                    .map(keymap::describe)
+                    .collect::<Vec<_>>()
+                    .join("/");
+                (keys, s.action(b.action).0)
+            })
+            .collect()
+    };
+    let w = area.width as usize;
+    let cost = |p: &(String, &str)| width(&p.0) + 1 + width(p.1) + 2;
+    let mut shown = pieces;
+    // Crowd out from the middle, never the last two (help, quit) nor the first.
+    while shown.iter().map(cost).sum::<usize>() > w + 2 && shown.len() > 3 {
+        let at = shown.len() - 3;
+        shown.remove(at);
+    }
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for p in &shown {
+        if used + cost(p) > w + 2 {
+            break;
+        }
+        used += cost(p);
+        spans.push(Span::styled(p.0.clone(), theme.key()));
+        spans.push(Span::raw(format!(" {}  ", p.1)));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn pane_block(title: String, theme: &Theme) -> Block<'static> {
+    Block::bordered()
+        .border_style(theme.border())
+        .title(Span::styled(title, theme.title()))
+}
+
+/// The first row to show so that `selected` is on screen, keeping it near the middle.
+fn scroll(selected: usize, len: usize, height: usize) -> usize {
+    if len <= height || height == 0 {
+        return 0;
+    }
+    selected.saturating_sub(height / 2).min(len - height)
+}
+
+fn draw_targets(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let block = pane_block(app.strings.targets.to_string(), theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let w = inner.width as usize;
+    let current_target = app.target_of[app.cursor.indicator];
+    let mut lines: Vec<Line> = Vec::new();
+    let mut selected = 0;
+    let mut class = None;
+    for (t, target) in app.targets.iter().enumerate() {
+        if class != Some(target.class) {
+            class = Some(target.class);
+            let name = app
+                .classes
+                .iter()
+                .find(|c| c.class == target.class)
+                .map_or(String::new(), |c| clean(&c.name));
+            lines.push(line_of(truncate(&name, w), theme.label()));
+        }
+        let (done, total) = app.target_progress(t);
+        let count = format!("{done}/{total}");
+        let mark = if done == total { "✓" } else { " " };
+        let room = w.saturating_sub(width(&count) + 3);
+        let title = fit(&format!("{} {}", target.id, clean(&target.title)), room);
+        let style = if t == current_target {
+            theme.title()
+        } else {
+            Style::new()
+        };
+        lines.push(Line::from(vec![
+            Span::styled(title, style),
+            Span::raw(" "),
+            Span::styled(count, theme.dim()),
+            Span::styled(
+                format!(" {mark}"),
+                theme.verdict(Some(crate::model::Verdict::Met)),
+            ),
+        ]));
+        if t != current_target {
+            continue;
+        }
+        for i in target.first..target.first + target.len {
+            if !app.indicator_shown(i) {
+                continue;
+            }
+            let ind = &app.indicators[i];
+            let (state, state_style) = match app.flow {
+                Flow::ByCounty => {
+                    let v = app
+                        .cell(Cursor {
+                            indicator: i,
+                            county: app.cursor.county,
+                        })
+                        .verdict();
+                    (glyph(v).to_string(), theme.verdict(v))
+                }
+                Flow::ByIndicator => {
+                    let (done, total) = app.indicator_progress(i);
+                    let g = if done == total {
+                        "✓"
+                    } else if done == 0 {
+                        "○"
+                    } else {
+                        "◐"
+                    };
+                    let v = (done == total).then_some(crate::model::Verdict::Met);
+                    (format!("{done}/{total} {g}"), theme.verdict(v))
+                }
+            };
+            let room = w.saturating_sub(width(&state) + 1);
+            let label = fit(&format!("  {} {}", ind.id, clean(&ind.short)), room);
+            let is_selected = i == app.cursor.indicator;
+            if is_selected {
+                selected = lines.len();
+            }
+            let base = if is_selected {
+                theme.selection()
+            } else {
+                Style::new()
+            };
+            lines.push(Line::from(vec![
+                Span::styled(label, base),
+                Span::styled(" ", base),
+                Span::styled(state, state_style.patch(base)),
+            ]));
+        }
+    }
+    let h = inner.height as usize;
+    let top = scroll(selected, lines.len(), h);
+    let shown: Vec<Line> = lines.into_iter().skip(top).take(h).collect();
+    frame.render_widget(Paragraph::new(shown), inner);
+}
+
+/// Rows the submissions pane wants: borders, the indicator's words, the requirement, the
+/// column heads and a row per county; at most three fifths of the height.
+fn submissions_height(app: &App, width: u16, height: u16) -> u16 {
+    let inner = width.saturating_sub(2) as usize;
+    let words = wrap(&indicator_words(app), inner).len().min(3);
+    let want = 2 + words + 1 + 1 + app.counties.len();
+    let most = (height as usize * 3 / 5).max(8);
+    want.min(most).min(height as usize) as u16
+}
+
+fn indicator_words(app: &App) -> String {
+    let ind = app.indicator();
+    format!(
+        "{}{}{}",
+        app.strings.indicator,
+        app.strings.colon,
+        clean(&ind.text)
+    )
+}
+
+fn requirement_words(app: &App) -> String {
+    let s = app.strings;
+    let ind = app.indicator();
+    let what = match (&ind.kind, &ind.requirement) {
+        (IndicatorKind::Numeric, Some(r)) => r.to_string(),
+        (IndicatorKind::YesNo, _) => s.yes_no.to_string(),
+        _ => s.qualitative.to_string(),
+    };
+    format!("{}{}{what}", s.requirement, s.colon)
+}
+
+/// The figure as the county wrote it, with numerator/denominator when given.
+fn figure_text(sub: &crate::model::Submission, with_fraction: bool) -> String {
+    let mut text = clean(&sub.value);
+    if let (Some(n), Some(d), true) = (sub.numerator, sub.denominator, with_fraction) {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(&format!("({}/{})", format_number(n), format_number(d)));
+    }
+    text
+}
+
+fn standing_text(app: &App, s: Option<Standing>) -> &'static str {
+    match s {
+        Some(Standing::Meets) => app.strings.meets,
+        Some(Standing::FallsShort) => app.strings.falls_short,
+        Some(Standing::Unclear) => app.strings.unclear,
+        None => "",
+    }
+}
+
+fn draw_submissions(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let s = app.strings;
+    let ind = app.indicator();
+    let title = format!("{} · {} {}", s.submissions, ind.id, clean(&ind.short));
+    let block = pane_block(
+        truncate(&title, area.width.saturating_sub(4) as usize),
+        theme,
+    );
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let w = inner.width as usize;
+    let h = inner.height as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    let words = wrap(&indicator_words(app), w);
+    let room_for_words = h.saturating_sub(2 + app.counties.len().min(3)).clamp(1, 3);
+    for (k, l) in words.iter().take(room_for_words).enumerate() {
+        let l = if k + 1 == room_for_words && words.len() > room_for_words {
+            truncate(&format!("{l}……"), w)
+        } else {
+            l.clone()
+        };
+        lines.push(Line::raw(l));
+    }
+    lines.push(line_of(truncate(&requirement_words(app), w), theme.label()));
+    // Columns: draft mark, county, figure, check, verdict, by (wide only), note.
+    let county_w = app
+        .counties
+        .iter()
+        .map(|c| width(&c.name))
+        .max()
+        .unwrap_or(6)
+        .max(width(s.county))
+        .min(14);
+    let verdict_w = crate::model::Verdict::ALL
+        .iter()
+        .map(|&v| width(s.verdict(v)))
+        .chain([width(s.unreviewed), width(s.verdict)])
+        .max()
+        .unwrap_or(8)
+        + 2;
+    let rows = app.shown_counties();
+    let widest = |with_fraction: bool| {
+        rows.iter()
+            .map(|&c| {
+                let cell = app.cell(Cursor {
+                    indicator: app.cursor.indicator,
+                    county: c,
+                });
+                cell.submission
+                    .as_ref()
+                    .map_or(width(s.not_submitted), |sub| {
+                        width(&figure_text(sub, with_fraction))
+                    })
+            })
+            .max()
+            .unwrap_or(0)
+            .max(width(s.figure))
+            .clamp(4, 20)
+    };
+    // Numerator/denominator in the table only when the note keeps some room (they are always
+    // in the detail pane).
+    let with_fraction = 1 + county_w + 1 + widest(true) + 1 + 6 + 1 + verdict_w + 1 + 12 <= w;
+    let figure_w = widest(with_fraction);
+    let check_w = 6;
+    let fixed = 1 + county_w + 1 + figure_w + 1 + check_w + 1 + verdict_w + 1;
+    let by_w = if w >= fixed + 8 + 16 { 8 } else { 0 };
+    let note_w = w.saturating_sub(fixed + if by_w > 0 { by_w + 1 } else { 0 });
+    let mut head = format!(
+        " {} {} {} {} ",
+        fit(s.county, county_w),
+        fit(s.figure, figure_w),
+        fit(s.against, check_w),
+        fit(s.verdict, verdict_w)
+    );
+    if by_w > 0 {
+        head.push_str(&fit(s.by, by_w));
+        head.push(' ');
+    }
+    head.push_str(&fit(s.note, note_w));
+    lines.push(line_of(truncate(&head, w), theme.label()));
+    let room = h.saturating_sub(lines.len());
+    let selected = rows
+        .iter()
+        .position(|&c| c == app.cursor.county)
+        .unwrap_or(0);
+    let top = scroll(selected, rows.len(), room);
+    for &c in rows.iter().skip(top).take(room) {
+        let at = Cursor {
+            indicator: app.cursor.indicator,
+            county: c,
+        };
+        let cell = app.cell(at);
+        let is_selected = c == app.cursor.county;
+        let base = if is_selected {
+            theme.selection()
+        } else {
+            Style::new()
+        };
+        let (figure, figure_style, standing) = match &cell.submission {
+            Some(sub) => {
+                let st = standing(ind, sub);
+                (figure_text(sub, with_fraction), Style::new(), st)
+            }
+            None => (s.not_submitted.to_string(), theme.dim(), None),
+        };
+        let v = cell.verdict();
+        let verdict = match v {
+            Some(v) => format!("{} {}", glyph(Some(v)), s.verdict(v)),
+            None => format!("{} {}", glyph(None), s.unreviewed),
+        };
+        let note = cell.note().lines().next().unwrap_or_default().to_string();
+        let mut spans = vec![
+            Span::styled(
+                if cell.draft.is_some() {
+                    DRAFT_GLYPH
+                } else {
+                    " "
+                },
+                theme.warning().patch(base),
+            ),
+            Span::styled(fit(&clean(&app.counties[c].name), county_w), base),
+            Span::styled(" ", base),
+            Span::styled(fit(&figure, figure_w), figure_style.patch(base)),
+            Span::styled(" ", base),
+            Span::styled(
+                fit(standing_text(app, standing), check_w),
+                standing
+                    .map_or(Style::new(), |st| theme.standing(st))
+                    .patch(base),
+            ),
+            Span::styled(" ", base),
+            Span::styled(fit(&verdict, verdict_w), theme.verdict(v).patch(base)),
+            Span::styled(" ", base),
+        ];
+        if by_w > 0 {
+            let by = cell
+                .review
+                .as_ref()
+                .filter(|r| r.verdict.is_some() || !r.note.is_empty())
+                .map_or(String::new(), |r| clean(&r.reviewer));
+            spans.push(Span::styled(fit(&by, by_w), base));
+            spans.push(Span::styled(" ", base));
+        }
+        spans.push(Span::styled(fit(&clean(&note), note_w), base));
+        lines.push(Line::from(spans));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// "label  value" with the value wrapped under itself.
+fn labelled(
+    lines: &mut Vec<Line<'static>>,
+    (label, label_w): (&str, usize),
+    value: &str,
+    w: usize,
+    theme: &Theme,
+    style: Style,
+) {
+    let room = w.saturating_sub(label_w + 1).max(1);
+    let wrapped = wrap(value, room);
+    for (k, l) in wrapped.into_iter().enumerate() {
+        let head = if k == 0 {
+            fit(label, label_w)
+        } else {
+            " ".repeat(label_w)
+        };
+        lines.push(Line::from(vec![
+            Span::styled(head, theme.label()),
+            Span::raw(" "),
+            Span::styled(l, style),
+        ]));
+    }
+}
+
+fn draw_detail(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let s = app.strings;
+    let ind = app.indicator();
+    let county = app.county();
+    let title = format!(
+        "{} · {} · {} {}",
+        s.detail,
+        clean(&county.name),
+        ind.id,
+        clean(&ind.short)
+    );
+    let block = pane_block(
+        truncate(&title, area.width.saturating_sub(4) as usize),
+        theme,
+    );
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let w = inner.width as usize;
+    let cell = app.current();
+    let mut lines = Vec::new();
+    // Labels line up in a column as wide as the language's longest label.
+    let label_w = [
+        s.requirement,
+        s.figure,
+        s.verdict,
+        s.note,
+        s.draft,
+        s.evidence,
+        s.remark,
+        s.source,
+    ]
+    .iter()
+    .map(|l| width(l))
+    .max()
+    .unwrap_or(4);
+    let required = requirement_words(app);
+    let required = required.split_once(s.colon).map_or("", |(_, r)| r);
+    labelled(
+        &mut lines,
+        (s.requirement, label_w),
+        required,
+        w,
+        theme,
+        Style::new(),
+    );
+    // The figure, then the reviewer's own verdict and note, then the county's evidence and
+    // remark: what matters most stays on screen when the pane is short.
+    match &cell.submission {
+        Some(sub) => {
+            let st = standing(ind, sub);
+            let mut figure = figure_text(sub, true);
+            let verdict_words = standing_text(app, st);
+            if !verdict_words.is_empty() {
+                figure.push_str(&format!("  {verdict_words}"));
+            }
+            let style = st.map_or(Style::new(), |st| theme.standing(st));
+            labelled(&mut lines, (s.figure, label_w), &figure, w, theme, style);
+        }
+        None => labelled(
+            &mut lines,
+            (s.figure, label_w),
+            s.not_submitted,
+            w,
+            theme,
+            theme.dim(),
+        ),
+    }
+    let v = cell.verdict();
+    let verdict = match (&cell.review, v) {
+        (Some(r), Some(v)) => format!(
+            "{} {} · {} · {}",
+            glyph(Some(v)),
+            s.verdict(v),
+            r.reviewer,
+            short_time(&r.reviewed_at)
+        ),
+        _ => format!("{} {}", glyph(None), s.unreviewed),
+    };
+    labelled(
+        &mut lines,
+        (s.verdict, label_w),
+        &verdict,
+        w,
+        theme,
+        theme.verdict(v),
+    );
+    let note = cell.note();
+    labelled(
+        &mut lines,
+        (s.note, label_w),
+        if note.is_empty() { s.none } else { note },
+        w,
+        theme,
+        if note.is_empty() {
+            theme.dim()
+        } else {
+            Style::new()
+        },
+    );
+    if let Some(draft) = &cell.draft {
+        labelled(
+            &mut lines,
+            (s.draft, label_w),
+            draft,
+            w,
+            theme,
+            theme.warning(),
+        );
+    }
+    if let Some(sub) = &cell.submission {
+        if !sub.evidence.is_empty() {
+            labelled(
+                &mut lines,
+                (s.evidence, label_w),
+                &sub.evidence,
+                w,
+                theme,
+                Style::new(),
+            );
+        }
+        if !sub.remark.is_empty() {
+            labelled(
+                &mut lines,
+                (s.remark, label_w),
+                &sub.remark,
+                w,
+                theme,
+                Style::new(),
+            );
+        }
+    }
+    // The words of the notice the indicator comes from, for checking against the document.
+    labelled(
+        &mut lines,
+        (s.source, label_w),
+        &ind.source,
+        w,
+        theme,
+        theme.dim(),
+    );
+    let h = inner.height as usize;
+    if lines.len() > h && h > 0 {
+        // Say that there is more rather than cut it silently.
+        lines.truncate(h - 1);
+        lines.push(line_of(truncate(s.more, w), theme.dim()));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// "2026-11-29T20:51:18+08:00" → "2026-11-29 20:51".
+fn short_time(rfc3339: &str) -> String {
+    match rfc3339.get(..16) {
+        Some(t) => t.replace('T', " "),
+        None => clean(rfc3339),
+    }
+}
+
+/// The note editor's box for a window of `area`: wide enough to write in, centred.
+pub fn editor_box(area: Rect) -> Rect {
+    let w = area.width.saturating_sub(4).clamp(10, 76);
+    let h = area.height.saturating_sub(4).clamp(5, 14);
+    Rect {
+        x: area.x + (area.width.saturating_sub(w)) / 2,
+        y: area.y + (area.height.saturating_sub(h)) / 2,
+        width: w.min(area.width),
+        height: h.min(area.height),
+    }
+}
+
+/// Columns the note's text wraps to in a window of `area`.
+pub fn editor_text_width(area: Rect) -> usize {
+    editor_box(area).width.saturating_sub(2) as usize
+}
+
+fn draw_editor(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let Some(editor) = &app.editor else {
+        return;
+    };
+    let s = app.strings;
+    let r = editor_box(area);
+    clear_around(frame, r);
+    let ind = &app.indicators[editor.at.indicator];
+    let county = &app.counties[editor.at.county];
+    let title = format!(
+        "{} · {} · {} {}",
+        s.editor_title,
+        clean(&county.name),
+        ind.id,
+        clean(&ind.short)
+    );
+    let block = Block::bordered()
+        .border_style(theme.label())
+        .title(Span::styled(
+            truncate(&title, r.width.saturating_sub(4) as usize),
+            theme.title(),
+        ));
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    let w = inner.width as usize;
+    let text_h = (inner.height as usize).saturating_sub(1);
+    let buffer = &editor.buffer;
+    let rows = buffer.rows(w);
+    let (caret_row, caret_col) = buffer.caret_at(w);
+    // Keep the caret's row on screen (one more row when it sits past a full row).
+    let total = rows.len().max(caret_row + 1);
+    let top = if caret_row >= text_h {
+        caret_row + 1 - text_h
+    } else {
+        0
+    };
+    let mut lines: Vec<Line> = rows
+        .iter()
+        .skip(top)
+        .take(text_h)
+        .map(|&row| Line::raw(buffer.row_text(row)))
+        .collect();
+    let _ = total;
+    while lines.len() < text_h {
+        lines.push(Line::raw(""));
+    }
+    let footer = if editor.confirming {
+        line_of(truncate(s.confirm, w), theme.warning())
+    } else {
+        let mode = Mode::Editor;
+        let hint = keymap::of(mode)
+            .filter(|b| b.hint)
+            .map(|b| {
+                let keys = b
+                    .keys
+                    .iter()
+                    .take(2)
+                    .map(keymap::describe)
+                    .collect::<Vec<_>>()
+                    .join("/");
+                format!("{keys} {}", s.action(b.action).0)
+            })
+            .collect::<Vec<_>>()
+            .join(" · ");
+        line_of(truncate(&hint, w), theme.dim())
+    };
+    lines.push(footer);
+    frame.render_widget(Paragraph::new(lines), inner);
+    if !editor.confirming {
+        // The real cursor at the caret: the input method's window opens there.
+        let x = inner.x + caret_col.min(w.saturating_sub(1)) as u16;
+        let y = inner.y + (caret_row - top) as u16;
+        frame.set_cursor_position((x, y));
+    }
+}
+
+/// Clears an overlay's area and one column either side of it: a wide character of the pane
+/// beneath must not straddle the overlay's edge.
+fn clear_around(frame: &mut Frame, r: Rect) {
+    let area = frame.area();
+    let x = r.x.saturating_sub(1).max(area.x);
+    let right = (r.x + r.width + 1).min(area.x + area.width);
+    frame.render_widget(
+        Clear,
+        Rect {
+            x,
+            y: r.y,
+            width: right.saturating_sub(x),
+            height: r.height,
+        },
+    );
+}
+
+fn draw_help(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let s = app.strings;
+    let w = area.width.saturating_sub(4).min(72);
+    let key_w = 18usize;
+    let mut lines: Vec<Line> = Vec::new();
+    for mode in [Mode::Browse, Mode::Editor, Mode::Confirm, Mode::Help] {
+        if !lines.is_empty() {
+            lines.push(Line::raw(""));
+        }
+        lines.push(line_of(s.mode(mode).to_string(), theme.label()));
+        for b in keymap::of(mode) {
+            let keys = b
+                .keys
+                .iter()
+                .map(keymap::describe)
+                .collect::<Vec<_>>()
+                .join(" ");
+            let desc = s.action(b.action).1;
+            let room = (w as usize).saturating_sub(2 + key_w + 1);
+            lines.push(Line::from(vec![
+                Span::styled(fit(&keys, key_w), theme.key()),
+                Span::raw(" "),
+                Span::raw(truncate(desc, room)),
+            ]));
+        }
+    }
+    let h = area.height.saturating_sub(2).min(lines.len() as u16 + 2);
+    let r = Rect {
+        x: area.x + (area.width.saturating_sub(w)) / 2,
+        y: area.y + (area.height.saturating_sub(h)) / 2,
+        width: w,
+        height: h,
+    };
+    clear_around(frame, r);
+    let block = Block::bordered()
+        .border_style(theme.label())
+        .title(Span::styled(s.help_title, theme.title()))
+        .title_bottom(Span::styled(s.help_footer, theme.dim()));
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    let room = inner.height as usize;
+    let most = lines.len().saturating_sub(room);
+    let top = app.help.unwrap_or(0).min(most);
+    let shown: Vec<Line> = lines.into_iter().skip(top).take(room).collect();
+    frame.render_widget(Paragraph::new(shown), inner);
+}

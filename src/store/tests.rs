@@ -126,7 +126,10 @@ fn an_older_schema_is_upgraded_keeping_its_reviews() {
         .unwrap();
     }
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 2);
+    assert_eq!(
+        store.schema_version().unwrap(),
+        crate::store::latest_schema()
+    );
     let item = store
         .items()
         .unwrap()
@@ -357,4 +360,61 @@ fn not_a_regular_file_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let e = format!("{:#}", Store::open(dir.path()).err().unwrap());
     assert!(e.contains("is not a regular file"), "{e}");
+}
+
+#[test]
+fn drafts_are_kept_per_account_until_the_note_is_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = new_store(&dir);
+    let other = Reviewer {
+        name: "李".into(),
+        account: "li".into(),
+    };
+    store.save_draft(&who(), "330802", "1.1", "佐证").unwrap();
+    store
+        .save_draft(&who(), "330802", "1.1", "佐证材料不足")
+        .unwrap();
+    store
+        .save_draft(&other, "330802", "1.1", "别人的草稿")
+        .unwrap();
+    let drafts = store.drafts("zhang").unwrap();
+    assert_eq!(drafts.len(), 1);
+    assert_eq!(drafts[0].text, "佐证材料不足");
+    // Saving the note drops the draft in the same transaction, and only this account's.
+    let change = store
+        .save_note("330802", "1.1", "佐证材料不足", &who())
+        .unwrap();
+    assert_eq!(change.note, "佐证材料不足");
+    assert!(store.drafts("zhang").unwrap().is_empty());
+    assert_eq!(store.drafts("li").unwrap().len(), 1);
+    assert_eq!(
+        store.item("330802", "1.1").unwrap().note.as_deref(),
+        Some("佐证材料不足")
+    );
+    assert_eq!(store.log().unwrap().len(), 1);
+    store.discard_draft(&other, "330802", "1.1").unwrap();
+    assert!(store.drafts("li").unwrap().is_empty());
+}
+
+#[test]
+fn the_place_is_kept_per_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = new_store(&dir);
+    assert_eq!(store.position("zhang").unwrap(), None);
+    let here = Position {
+        indicator_id: "3.2".into(),
+        county_code: "330825".into(),
+        by_county: true,
+    };
+    store.save_position(&who(), &here).unwrap();
+    store.save_position(&who(), &here).unwrap();
+    assert_eq!(store.position("zhang").unwrap(), Some(here));
+    assert_eq!(store.position("li").unwrap(), None);
+    // A place must name a real indicator and county.
+    let nowhere = Position {
+        indicator_id: "99.9".into(),
+        county_code: "330825".into(),
+        by_county: false,
+    };
+    assert!(store.save_position(&who(), &nowhere).is_err());
 }

@@ -6,6 +6,7 @@
 
 pub mod action;
 pub mod app;
+pub mod backend;
 pub mod editor;
 pub mod keymap;
 pub mod strings;
@@ -15,8 +16,8 @@ pub mod view;
 use crate::store::{Reviewer, Store};
 use anyhow::{Context, Result, bail};
 use app::{App, Effect, Workspace, Write};
+use backend::Tty;
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event};
 use ratatui::crossterm::terminal::{
     self, BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen,
@@ -78,8 +79,8 @@ pub fn run(mut store: Store, who: &Reviewer, lang: Lang) -> Result<Ended> {
     listen_for_signals(tx.clone())?;
 
     let _guard = TerminalGuard::enter()?;
-    let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))
-        .context("cannot draw on this terminal")?;
+    let mut terminal =
+        Terminal::new(Tty::new(std::io::stdout())).context("cannot draw on this terminal")?;
     std::thread::spawn(move || {
         loop {
             match event::read() {
@@ -186,19 +187,19 @@ fn libc_sighup() -> i32 {
     signal_hook::consts::SIGHUP
 }
 
-fn size_editor(app: &mut App, terminal: &Terminal<CrosstermBackend<Stdout>>) {
+fn size_editor(app: &mut App, terminal: &Terminal<Tty<Stdout>>) {
     if let Ok(size) = terminal.size() {
         app.editor_width = view::editor_text_width(Rect::new(0, 0, size.width, size.height));
     }
 }
 
-fn draw(terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &App, theme: &Theme) -> Result<()> {
+fn draw(terminal: &mut Terminal<Tty<Stdout>>, app: &App, theme: &Theme) -> Result<()> {
     // One synchronized update per frame: the terminal shows it whole, never half-drawn.
-    queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
+    queue!(terminal.backend_mut().writer_mut(), BeginSynchronizedUpdate)?;
     terminal
         .draw(|frame| view::draw(frame, app, theme))
         .context("cannot draw on the terminal")?;
-    execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
+    execute!(terminal.backend_mut().writer_mut(), EndSynchronizedUpdate)?;
     Ok(())
 }
 

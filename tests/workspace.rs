@@ -1,0 +1,468 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! The real binary in a pseudo-terminal, its screen read back through a terminal emulator
+//! (vt100). Each test has its own database and home; every wait is for something on the screen
+//! (or the process's end), with a generous timeout, never a fixed sleep.
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use rusqlite::Connection;
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn db(&self) -> PathBuf {
+        self.dir.path().join("k.db")
+    }
+
+    /// Runs a CLI command to completion (no terminal) and insists it succeeds.
+    fn cli(&self, args: &[&str]) {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_kaohe"))
+            .arg("--db")
+            .arg(self.db())
+            .args(args)
+            .env("HOME", self.dir.path())
+            .env("XDG_DATA_HOME", self.dir.path().join("data"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// The workspace on a `cols`×`rows` terminal.
+    fn open(&self, args: &[&str], cols: u16, rows: u16) -> Session {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_kaohe"));
+        cmd.arg("--db");
+        cmd.arg(self.db());
+        cmd.args(args);
+        cmd.cwd(self.dir.path());
+        cmd.env("HOME", self.dir.path());
+        cmd.env("XDG_DATA_HOME", self.dir.path().join("data"));
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("USER", "tester");
+        cmd.env("LOGNAME", "tester");
+        cmd.env_remove("KAOHE_DB");
+        cmd.env_remove("KAOHE_LANG");
+        cmd.env_remove("NO_COLOR");
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        drop(pair.slave);
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let (p, r) = (parser.clone(), raw.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                p.lock().unwrap().process(&buf[..n]);
+                r.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        let writer = pair.master.take_writer().unwrap();
+        Session {
+            child,
+            master: pair.master,
+            writer,
+            parser,
+            raw,
+        }
+    }
+
+    fn connection(&self) -> Connection {
+        Connection::open(self.db()).unwrap()
+    }
+}
+
+struct Session {
+    child: Box<dyn Child + Send + Sync>,
+    master: Box<dyn MasterPty + Send>,
+    writer: Box<dyn Write + Send>,
+    parser: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Session {
+    fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    /// Waits until the screen shows `what`; returns the screen.
+    fn wait_for(&self, what: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(what) {
+                return screen;
+            }
+            if start.elapsed() > TIMEOUT {
+                panic!("the screen never showed {what:?}; it shows:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Types bytes as a terminal would send them (an input method sends UTF-8).
+    fn send(&mut self, bytes: &str) {
+        self.writer.write_all(bytes.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    fn signal(&self, signal: i32) {
+        let pid = self.child.process_id().unwrap() as i32;
+        assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
+    }
+
+    fn resize(&self, cols: u16, rows: u16) {
+        self.parser
+            .lock()
+            .unwrap()
+            .screen_mut()
+            .set_size(nz(rows), nz(cols));
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+    }
+
+    /// Waits until a frame drawn after output byte `from` is complete (its synchronized update
+    /// closed).
+    fn wait_for_frame(&self, from: usize) {
+        let start = Instant::now();
+        while !String::from_utf8_lossy(&self.raw()[from..]).contains("\u{1b}[?2026l") {
+            assert!(start.elapsed() < TIMEOUT, "no frame ended");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    /// Waits for the process to end; returns its exit code.
+    fn exit_code(&mut self) -> u32 {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.exit_code();
+            }
+            if start.elapsed() > TIMEOUT {
+                self.child.kill().ok();
+                panic!("the workspace did not end; it shows:\n{}", self.screen());
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    fn raw(&self) -> Vec<u8> {
+        self.raw.lock().unwrap().clone()
+    }
+
+    /// Waits until the output so far ends with the terminal restored.
+    fn wait_restored(&self) -> Vec<u8> {
+        let start = Instant::now();
+        loop {
+            let raw = self.raw();
+            if restored(&raw) {
+                return raw;
+            }
+            if start.elapsed() > TIMEOUT {
+                panic!(
+                    "the terminal was not restored: output ends {:?}",
+                    String::from_utf8_lossy(&raw[raw.len().saturating_sub(200)..])
+                );
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+/// The alternate screen left, the cursor shown, after the last frame.
+fn restored(raw: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(raw);
+    let left = text.rfind("\u{1b}[?1049l");
+    let frame = text.rfind("\u{1b}[?2026h");
+    matches!((left, frame), (Some(l), Some(f)) if l > f)
+        && text[left.unwrap_or(0)..].contains("\u{1b}[?25h")
+}
+
+fn nz(n: u16) -> std::num::NonZero<u16> {
+    std::num::NonZero::new(n).unwrap()
+}
+
+const ALT_ENTER: &str = "\u{1b}\r";
+
+fn verdicts(env: &Env, indicator: &str) -> Vec<(String, Option<String>)> {
+    let conn = env.connection();
+    let mut stmt = conn
+        .prepare(
+            "SELECT county_code, verdict FROM reviews WHERE indicator_id = ?1 ORDER BY county_code",
+        )
+        .unwrap();
+    stmt.query_map([indicator], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+#[test]
+fn five_marks_then_kill_9_loses_none() {
+    let env = Env::new();
+    let mut s = env.open(&["--demo", "--reviewer", "张三"], 100, 30);
+    s.wait_for("已评 0/762");
+    s.send("1");
+    s.wait_for("已评 1/762");
+    s.send("1231");
+    // What the screen shows as saved is in the database, however the process ends.
+    s.wait_for("已评 5/762");
+    s.signal(libc::SIGKILL);
+    s.exit_code();
+    let got = verdicts(&env, "1.1");
+    let want: Vec<(String, Option<String>)> = [
+        ("330802", "met"),
+        ("330803", "met"),
+        ("330825", "partly_met"),
+        ("330881", "not_met"),
+        ("330822", "met"),
+    ]
+    .iter()
+    .map(|(c, v)| (c.to_string(), Some(v.to_string())))
+    .collect::<std::collections::BTreeSet<_>>()
+    .into_iter()
+    .collect();
+    assert_eq!(got, want);
+    let logged: i64 = env
+        .connection()
+        .query_row(
+            "SELECT COUNT(*) FROM review_log WHERE reviewer = '张三'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(logged, 5);
+}
+
+#[test]
+fn a_chinese_note_is_saved_exactly_and_q_restores_the_terminal() {
+    let env = Env::new();
+    let mut s = env.open(&["--demo"], 100, 30);
+    s.wait_for("各县报送");
+    s.send("j");
+    s.wait_for("详情 · 衢江区");
+    s.send("e");
+    s.wait_for("Enter 保存");
+    s.send("佐证材料不足，");
+    s.send(ALT_ENTER);
+    s.send("台账不全（见附件）");
+    s.wait_for("台账不全（见附件）");
+    // The real cursor sits just after the last character typed: the input method's window
+    // opens there.
+    let (row, col) = s.parser.lock().unwrap().screen().cursor_position();
+    let line = s.screen().lines().nth(row as usize).unwrap().to_string();
+    assert!(line.contains("台账不全（见附件）"), "{line}");
+    let start = line.find("台账不全").unwrap();
+    let before = kaohe::text::width(&line[..start]) + kaohe::text::width("台账不全（见附件）");
+    assert_eq!(col as usize, before, "cursor at column {col} on {line:?}");
+    s.send("\r");
+    s.wait_for("备注已保存");
+    let note: String = env
+        .connection()
+        .query_row(
+            "SELECT note FROM reviews WHERE county_code = '330803' AND indicator_id = '1.1'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(note, "佐证材料不足，\n台账不全（见附件）");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+    s.wait_restored();
+}
+
+#[test]
+fn sighup_while_typing_keeps_the_draft_and_the_place() {
+    let env = Env::new();
+    let mut s = env.open(&["--demo"], 100, 30);
+    s.wait_for("各县报送");
+    s.send("ljj");
+    s.wait_for("详情 · 龙游县 · 1.2");
+    s.send("e");
+    s.wait_for("Enter 保存");
+    s.send("数据口径不一致");
+    s.send(ALT_ENTER);
+    s.send("请核实农村部分");
+    s.wait_for("请核实农村部分");
+    // The SSH connection drops.
+    s.signal(libc::SIGHUP);
+    assert_eq!(s.exit_code(), 128 + libc::SIGHUP as u32);
+    let draft: String = env
+        .connection()
+        .query_row("SELECT text FROM drafts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(draft, "数据口径不一致\n请核实农村部分");
+
+    // The next start puts the reviewer back on the item, the draft open in the editor.
+    let mut s = env.open(&["--demo"], 100, 30);
+    let screen = s.wait_for("已恢复上次未保存的备注草稿");
+    assert!(screen.contains("备注 · 龙游县 · 1.2"), "{screen}");
+    assert!(screen.contains("请核实农村部分"), "{screen}");
+    s.send("\r");
+    s.wait_for("备注已保存");
+    let (note, drafts): (String, i64) = env
+        .connection()
+        .query_row(
+            "SELECT note, (SELECT COUNT(*) FROM drafts) FROM reviews
+             WHERE county_code = '330825' AND indicator_id = '1.2'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(note, "数据口径不一致\n请核实农村部分");
+    assert_eq!(drafts, 0);
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+}
+
+#[test]
+fn quitting_and_coming_back_returns_to_the_same_place() {
+    let env = Env::new();
+    let mut s = env.open(&["--demo"], 100, 30);
+    s.wait_for("各县报送");
+    s.send("]ljjj");
+    s.wait_for("详情 · 江山市 · 2.2");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+    let s = env.open(&["--demo"], 100, 30);
+    s.wait_for("详情 · 江山市 · 2.2");
+}
+
+#[test]
+fn sigterm_saves_and_restores_the_terminal() {
+    let env = Env::new();
+    let mut s = env.open(&["--demo"], 100, 30);
+    s.wait_for("各县报送");
+    s.send("e");
+    s.wait_for("Enter 保存");
+    s.send("写到一半");
+    s.wait_for("写到一半");
+    s.signal(libc::SIGTERM);
+    assert_eq!(s.exit_code(), 128 + libc::SIGTERM as u32);
+    s.wait_restored();
+    let draft: String = env
+        .connection()
+        .query_row("SELECT text FROM drafts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(draft, "写到一半");
+}
+
+#[test]
+fn resizing_down_to_a_few_columns_and_back() {
+    let env = Env::new();
+    let mut s = env.open(&["--demo"], 100, 30);
+    s.wait_for("各县报送");
+    s.resize(60, 20);
+    // One pane at a time below 80 columns.
+    let screen = s.wait_for("j/k 县");
+    assert!(!screen.contains("目标──"), "{screen}");
+    for (cols, rows) in [(10, 4), (3, 2), (30, 6)] {
+        s.resize(cols, rows);
+        s.wait_for("窗");
+    }
+    // One column cannot hold a Chinese character: nothing to read, but nothing breaks.
+    s.resize(1, 1);
+    s.resize(120, 40);
+    s.wait_for("详情 · 柯城区");
+    s.send("1");
+    s.wait_for("已评 1/762");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+}
+
+#[test]
+fn escape_sequences_in_a_submission_never_reach_the_terminal_raw() {
+    let env = Env::new();
+    env.cli(&["init"]);
+    let csv = env.dir.path().join("evil.csv");
+    std::fs::write(
+        &csv,
+        "county,indicator,value,evidence,remark\n\
+         柯城区,1.1,是,\"a\u{1b}]0;PWNED\u{7}.pdf\",\"\u{1b}]52;c;SGVsbG8=\u{7}\u{1b}[2J\u{9b}31m清屏\"\n",
+    )
+    .unwrap();
+    env.cli(&["import", csv.to_str().unwrap()]);
+    let mut s = env.open(&[], 120, 40);
+    let screen = s.wait_for("␛]0;PWNED␇.pdf");
+    assert!(screen.contains("␛]52;c;SGVsbG8=␇␛[2J"), "{screen}");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+    let raw = s.wait_restored();
+    let text = String::from_utf8_lossy(&raw);
+    // kaohe itself never sends an operating-system command (title, clipboard) nor a bell.
+    assert!(
+        !text.contains("\u{1b}]"),
+        "an OSC sequence reached the terminal"
+    );
+    assert!(!raw.contains(&0x07), "a BEL reached the terminal");
+    assert!(!text.contains('\u{9b}'), "a C1 CSI reached the terminal");
+}
+
+#[test]
+fn a_cursor_move_sends_a_small_update_not_a_whole_screen() {
+    let env = Env::new();
+    let mut s = env.open(&["--demo"], 120, 40);
+    s.wait_for("详情 · 柯城区");
+    s.wait_for_frame(0);
+    let mut sizes = Vec::new();
+    for (key, shows) in [
+        ("j", "详情 · 衢江区"),
+        ("j", "详情 · 龙游县"),
+        ("k", "详情 · 衢江区"),
+        ("l", "详情 · 衢江区 · 1.2"),
+    ] {
+        let before = s.raw().len();
+        s.send(key);
+        s.wait_for(shows);
+        s.wait_for_frame(before);
+        if std::env::var_os("KAOHE_SHOW_BYTES").is_some() {
+            eprintln!("{key}: {:?}", String::from_utf8_lossy(&s.raw()[before..]));
+        }
+        sizes.push(s.raw().len() - before);
+    }
+    eprintln!("bytes per move at 120×40: {sizes:?}");
+    // A whole 120×40 screen of Chinese is over 10 KB; a move to the next county redraws two
+    // rows of the table and the detail pane: under 1 KB. The next indicator changes the table.
+    for (n, size) in sizes[..3].iter().enumerate() {
+        assert!(*size < 1024, "move {n} sent {size} bytes");
+    }
+    assert!(
+        sizes[3] < 2048,
+        "the next indicator sent {} bytes",
+        sizes[3]
+    );
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+}

@@ -573,6 +573,36 @@ impl Store {
         Ok(change)
     }
 
+    /// Like [`Store::review`], but only if the item still holds `expected` (verdict, note):
+    /// undo and redo must not overwrite what someone else changed since. Otherwise fails with
+    /// [`Changed`] and writes nothing.
+    pub fn review_if(
+        &mut self,
+        county_code: &str,
+        indicator_id: &str,
+        expected: (Option<Verdict>, &str),
+        verdict: Option<Option<Verdict>>,
+        note: Option<&str>,
+        who: &Reviewer,
+    ) -> Result<ReviewChange> {
+        let tx = self.write()?;
+        let current: Option<(Option<Verdict>, String)> = tx
+            .query_row(
+                "SELECT verdict, note FROM reviews WHERE county_code = ?1 AND indicator_id = ?2",
+                params![county_code, indicator_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let (verdict_now, note_now) = current.unwrap_or_default();
+        if verdict_now != expected.0 || note_now != expected.1 {
+            return Err(Changed.into());
+        }
+        let change = review_in(&tx, county_code, indicator_id, verdict, note, who)?;
+        tx.commit()
+            .with_context(|| format!("cannot save the review into {}", self.path.display()))?;
+        Ok(change)
+    }
+
     /// Saves a note typed in the workspace and drops its draft, in one transaction: either the
     /// note is saved and the draft gone, or the draft is still there.
     pub fn save_note(
@@ -1006,6 +1036,11 @@ fn review_in(
     )?;
     Ok(change)
 }
+
+/// The item was changed (by someone else) since it was read: nothing was written.
+#[derive(Debug, thiserror::Error)]
+#[error("the item was changed since you last saw it; nothing was written")]
+pub struct Changed;
 
 /// A note being typed in the workspace, kept until it is saved or thrown away.
 #[derive(Debug, Clone, PartialEq, Eq)]

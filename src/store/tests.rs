@@ -418,3 +418,46 @@ fn the_place_is_kept_per_account() {
     };
     assert!(store.save_position(&who(), &nowhere).is_err());
 }
+
+#[test]
+fn a_conditional_review_never_overwrites_a_change_it_did_not_see() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = new_store(&dir);
+    store
+        .review("330802", "1.1", Some(Some(Verdict::Met)), None, &who())
+        .unwrap();
+    // Someone else changes it.
+    store
+        .review(
+            "330802",
+            "1.1",
+            Some(Some(Verdict::NotMet)),
+            Some("复核"),
+            &who(),
+        )
+        .unwrap();
+    let e = store
+        .review_if(
+            "330802",
+            "1.1",
+            (Some(Verdict::Met), ""),
+            Some(None),
+            Some(""),
+            &who(),
+        )
+        .unwrap_err();
+    assert!(e.is::<Changed>());
+    assert_eq!(store.log().unwrap().len(), 2, "nothing written");
+    let change = store
+        .review_if(
+            "330802",
+            "1.1",
+            (Some(Verdict::NotMet), "复核"),
+            Some(None),
+            Some(""),
+            &who(),
+        )
+        .unwrap();
+    assert_eq!(change.to, None);
+    assert_eq!(store.log().unwrap().len(), 3);
+}

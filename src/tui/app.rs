@@ -637,18 +637,7 @@ impl App {
             }
         };
         let at = write.at;
-        let was = self.is_reviewed(at);
-        let draft = self.cell(at).draft.clone();
-        *self.cell_mut(at) = Cell {
-            draft,
-            ..cell_of(item)
-        };
-        let now = self.is_reviewed(at);
-        match (was, now) {
-            (false, true) => self.reviewed[at.indicator] += 1,
-            (true, false) => self.reviewed[at.indicator] -= 1,
-            _ => {}
-        }
+        self.refresh(at, item);
         let record = Change {
             at,
             before: State {
@@ -692,6 +681,39 @@ impl App {
                 self.cursor = at;
                 self.inform(&format!("{}{}{what}", s.redone, s.colon));
             }
+        }
+    }
+
+    /// An undo or redo found the item changed by someone else since: nothing was written. The
+    /// step is dropped (it can no longer apply) and the item shows what the database holds.
+    pub fn changed_underneath(&mut self, write: Write, item: Option<Item>) {
+        let at = write.at;
+        if let Some(item) = item {
+            self.refresh(at, item);
+        }
+        self.cursor = at;
+        let text = format!(
+            "{}{}{}",
+            self.strings.changed_underneath,
+            self.strings.colon,
+            self.name(at)
+        );
+        self.warn(Level::Warning, text);
+    }
+
+    /// Shows an item as the database now holds it, keeping this reviewer's draft.
+    fn refresh(&mut self, at: Cursor, item: Item) {
+        let was = self.is_reviewed(at);
+        let draft = self.cell(at).draft.clone();
+        *self.cell_mut(at) = Cell {
+            draft,
+            ..cell_of(item)
+        };
+        let now = self.is_reviewed(at);
+        match (was, now) {
+            (false, true) => self.reviewed[at.indicator] += 1,
+            (true, false) => self.reviewed[at.indicator] -= 1,
+            _ => {}
         }
     }
 

@@ -210,6 +210,8 @@ pub const BROWSE_HINTS: &[&[Action]] = &[
     &[Undo],
     &[ToggleFilter],
     &[ToggleFlow],
+    // Only while the window is narrow (one pane at a time).
+    &[NextPane],
     &[Help],
     &[Quit],
 ];

@@ -64,6 +64,7 @@ pub struct Strings {
     pub filter_off: &'static str,
     pub none: &'static str,
     pub more: &'static str,
+    pub changed_underneath: &'static str,
     pub source: &'static str,
     /// After a label: "：" in Chinese, ": " in English.
     pub colon: &'static str,
@@ -121,6 +122,7 @@ pub const ZH: Strings = Strings {
     filter_off: "显示全部项目",
     none: "无",
     more: "……（窗口不够高，未显示完）",
+    changed_underneath: "该项已被他人改动，未撤销（以数据库为准）",
     source: "原文",
     colon: "：",
 };
@@ -177,6 +179,7 @@ pub const EN: Strings = Strings {
     filter_off: "Showing all items",
     none: "none",
     more: "… (more than fits)",
+    changed_underneath: "Changed by someone else since; not undone (showing what is saved)",
     source: "Source",
     colon: ": ",
 };

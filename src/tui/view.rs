@@ -1,7 +1,7 @@
 //! Drawing: reads the App, writes nothing but the frame. Every width is in terminal columns and
 //! every text from outside (a county's file, a note) goes through `text::clean`/`text::wrap`.
 
-use super::action::Mode;
+use super::action::{Action, Mode};
 use super::app::{App, Cursor, Flow, Level, Pane};
 use super::keymap;
 use super::theme::{DRAFT_GLYPH, Theme, glyph};
@@ -127,16 +127,23 @@ fn draw_hints(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mode = app.mode();
     let s = app.strings;
     // (keys, label) pieces, from the keymap.
-    let pieces: Vec<(String, &str)> = if mode == Mode::Browse {
+    let narrow = area.width < WIDE;
+    // (keys, label, kept when crowded) pieces, from the keymap.
+    let pieces: Vec<(String, &str, bool)> = if mode == Mode::Browse {
         keymap::BROWSE_HINTS
             .iter()
+            .filter(|group| narrow || group.first() != Some(&Action::NextPane))
             .filter_map(|group| {
                 let keys: Vec<String> = group
                     .iter()
                     .filter_map(|&a| keymap::first_key(mode, a))
                     .collect();
                 let first = *group.first()?;
-                (!keys.is_empty()).then(|| (keys.join("/"), s.hint(first)))
+                let kept = matches!(
+                    first,
+                    Action::NextCounty | Action::NextPane | Action::Help | Action::Quit
+                );
+                (!keys.is_empty()).then(|| (keys.join("/"), s.hint(first), kept))
             })
             .collect()
     } else {
@@ -150,17 +157,21 @@ fn draw_hints(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                     .map(keymap::describe)
                     .collect::<Vec<_>>()
                     .join("/");
-                (keys, s.action(b.action).0)
+                (keys, s.action(b.action).0, false)
             })
             .collect()
     };
     let w = area.width as usize;
-    let cost = |p: &(String, &str)| width(&p.0) + 1 + width(p.1) + 2;
+    let cost = |p: &(String, &str, bool)| width(&p.0) + 1 + width(p.1) + 2;
     let mut shown = pieces;
-    // Crowd out from the middle, never the last two (help, quit) nor the first.
-    while shown.iter().map(cost).sum::<usize>() > w + 2 && shown.len() > 3 {
-        let at = shown.len() - 3;
-        shown.remove(at);
+    // Crowd out the last pieces that may go until the line fits.
+    while shown.iter().map(cost).sum::<usize>() > w + 2 {
+        match shown.iter().rposition(|p| !p.2) {
+            Some(at) => {
+                shown.remove(at);
+            }
+            None => break,
+        }
     }
     let mut spans = Vec::new();
     let mut used = 0;

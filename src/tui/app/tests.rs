@@ -403,3 +403,36 @@ fn help_and_quit() {
     app.key(&KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
     assert!(app.quit);
 }
+
+#[test]
+fn an_undo_overtaken_by_someone_else_is_dropped_and_the_truth_shown() {
+    let mut app = app();
+    let mut store = FakeStore::default();
+    press(&mut app, &mut store, Action::Mark(Met));
+    let effects = app.update(Action::Undo);
+    let Some(Effect::Review(write)) = effects.into_iter().next() else {
+        panic!("undo writes");
+    };
+    // Meanwhile another reviewer marked it not met.
+    let mut theirs = store
+        .write(
+            &app,
+            &Write {
+                at: at(0, 0),
+                verdict: Some(Some(NotMet)),
+                note: Some("复核未通过".into()),
+                why: Why::Mark,
+            },
+        )
+        .unwrap()
+        .1;
+    theirs.reviewer = Some("李四".into());
+    app.changed_underneath(write, Some(theirs));
+    assert_eq!(app.cursor, at(0, 0));
+    assert_eq!(app.current().verdict(), Some(NotMet));
+    assert_eq!(app.current().review.as_ref().unwrap().reviewer, "李四");
+    assert_eq!(app.message.clone().unwrap().level, Level::Warning);
+    // The step is gone: nothing left to undo.
+    press(&mut app, &mut store, Action::Undo);
+    assert_eq!(app.message.clone().unwrap().text, ZH.nothing_to_undo);
+}

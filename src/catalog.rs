@@ -201,7 +201,11 @@ fn key_offset(text: &str, span: &std::ops::Range<usize>, key: &str) -> usize {
 }
 
 /// The TOML reader's messages, in words a bureau clerk reads.
-fn plain_toml_message(message: &str, text: &str, span: Option<std::ops::Range<usize>>) -> String {
+pub(crate) fn plain_toml_message(
+    message: &str,
+    text: &str,
+    span: Option<std::ops::Range<usize>>,
+) -> String {
     let message = message.trim();
     if message == "duplicate key" {
         if let Some(key) = span.and_then(|s| text.get(s)) {

@@ -58,6 +58,21 @@ pub struct Cli {
     )]
     pub lang: Lang,
 
+    /// The workspace's theme: default, light, high-contrast, mono, or a theme file
+    /// [default: the config's theme, else default]
+    #[arg(long, global = true, value_name = "NAME|FILE")]
+    pub theme: Option<String>,
+
+    /// Your settings file [default: config.toml in ~/.config/kaohe]
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        env = "KAOHE_CONFIG",
+        hide_env = true
+    )]
+    pub config: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -117,6 +132,17 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Check your settings file and say where it is (or print a commented default)
+    Config {
+        /// Print the default settings, every line commented out, to start a config.toml from
+        #[arg(long)]
+        print_default: bool,
+    },
+    /// Print a shell completion script: kaohe completions bash > /etc/bash_completion.d/kaohe
+    Completions {
+        /// bash, zsh, fish, elvish or powershell
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -128,11 +154,34 @@ pub enum ExportFormat {
 /// Runs a parsed command line, writing results to `out`. Returns how the command ended: the
 /// workspace may be stopped by a signal, which sets the exit status.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Ended> {
+    // Commands that touch no database.
+    match &cli.command {
+        Some(Command::Config { print_default }) => {
+            return config_command(
+                *print_default,
+                cli.config.as_deref(),
+                cli.theme.as_deref(),
+                out,
+            )
+            .map(|()| Ended::Quit);
+        }
+        Some(Command::Completions { shell }) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut command, "kaohe", out);
+            return Ok(Ended::Quit);
+        }
+        _ => {}
+    }
     let who = reviewer(cli.reviewer.as_deref())?;
     let db = paths::database(cli.db.clone(), cli.demo)?;
     let demo = cli.demo;
     let result = match cli.command {
-        None => return workspace(&db, demo, &who, cli.lang).map_err(|e| name_the_database(e, &db)),
+        None => {
+            // Settings first: a bad config or theme is refused before the terminal is touched.
+            let settings = settings(cli.lang, cli.config.as_deref(), cli.theme.as_deref())?;
+            return workspace(&db, demo, &who, settings).map_err(|e| name_the_database(e, &db));
+        }
+        Some(Command::Config { .. } | Command::Completions { .. }) => Ok(()),
         Some(Command::Init { targets, counties }) => init(
             &db,
             targets.as_deref(),
@@ -279,10 +328,65 @@ fn init(
     Ok(())
 }
 
-fn workspace(db: &Path, demo: bool, who: &Reviewer, lang: Lang) -> Result<Ended> {
+fn workspace(
+    db: &Path,
+    demo: bool,
+    who: &Reviewer,
+    settings: crate::tui::Settings,
+) -> Result<Ended> {
     crate::tui::require_terminal()?;
     let store = open(db, demo, who)?;
-    crate::tui::run(store, who, lang)
+    crate::tui::run(store, who, settings)
+}
+
+/// The workspace's settings from the config file and the command line, all checked.
+fn settings(
+    lang: Lang,
+    config: Option<&Path>,
+    theme: Option<&str>,
+) -> Result<crate::tui::Settings> {
+    let config = crate::config::load(config)?;
+    let spec = theme.or(config.theme.as_deref()).unwrap_or("default");
+    let themes_dir = crate::config::config_dir().map(|d| d.join("themes"));
+    let theme = crate::tui::theme::Theme::load(
+        spec,
+        themes_dir.as_deref(),
+        crate::tui::theme::Depth::from_env(),
+    )?;
+    Ok(crate::tui::Settings {
+        lang,
+        theme,
+        keymap: config.keymap,
+        standard_notes: config.standard_notes,
+    })
+}
+
+fn config_command(
+    print_default: bool,
+    given: Option<&Path>,
+    theme: Option<&str>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    if print_default {
+        out.write_all(crate::config::print_default().as_bytes())?;
+        return Ok(());
+    }
+    let path = given
+        .map(Path::to_path_buf)
+        .or_else(|| crate::config::config_dir().map(|d| d.join("config.toml")));
+    // Checks the file (and the theme it names) as the workspace would.
+    settings(Lang::Zh, given, theme)?;
+    match path {
+        Some(p) if p.exists() => writeln!(out, "{}: OK", p.display())?,
+        Some(p) => writeln!(
+            out,
+            "{} does not exist: the defaults are in force (kaohe config --print-default > {} to start one)",
+            p.display(),
+            p.display()
+        )?,
+        None => writeln!(out, "no config directory: the defaults are in force")?,
+    }
+    Ok(())
 }
 
 fn targets(store: &Store, json: bool, out: &mut dyn Write) -> Result<()> {

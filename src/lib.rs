@@ -6,12 +6,14 @@
 pub mod catalog;
 pub mod check;
 pub mod cli;
+pub mod config;
 pub mod error;
 pub mod export;
 pub mod figure;
 pub mod import;
 pub mod model;
 pub mod paths;
+pub mod search;
 pub mod store;
 pub mod text;
 pub mod tui;

@@ -30,6 +30,9 @@ impl Env {
         cmd.env_remove("KAOHE_DB")
             .env("HOME", self.dir.path())
             .env("XDG_DATA_HOME", self.dir.path().join("data"))
+            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
+            .env_remove("KAOHE_CONFIG")
+            .env_remove("KAOHE_LANG")
             .env("USER", "tester")
             .env("LOGNAME", "tester");
         cmd
@@ -719,4 +722,84 @@ fn bad_bytes_and_odd_rows_are_found_on_their_line() {
         e.contains("ws.csv:4: the row has 2 columns but the header has 3"),
         "{e}"
     );
+}
+
+#[test]
+fn a_bad_theme_or_config_is_refused_before_anything_starts() {
+    let env = Env::new();
+    let e = env.refused(env.kaohe().args(["--demo", "--theme", "neon"]));
+    assert!(e.contains("no theme called \"neon\""), "{e}");
+    assert!(e.contains("high-contrast"), "{e}");
+    let theme = env.path("mine.toml");
+    std::fs::write(
+        &theme,
+        "base = \"light\"\n[styles]\nmet = \"green\"\nnot_met = \"rojo\"\n",
+    )
+    .unwrap();
+    let e = env.refused(env.kaohe().args(["--demo", "--theme"]).arg(&theme));
+    assert!(
+        e.contains("mine.toml:4:1: not_met: \"rojo\" is not a colour"),
+        "{e}"
+    );
+    let config = env.path("config.toml");
+    std::fs::write(&config, "[keys]\nnext_county = \"j\"\nundo = \"j\"\n").unwrap();
+    let e = env.refused(env.kaohe().args(["--demo", "--config"]).arg(&config));
+    assert!(
+        e.contains("config.toml:3:1: j is bound to both next_county and undo"),
+        "{e}"
+    );
+    let e = env.refused(env.kaohe().args(["config", "--config"]).arg(&config));
+    assert!(e.contains("config.toml:3:1"), "{e}");
+    // The same file found in the config directory.
+    let dir = env.path("xdg-config/kaohe");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("config.toml"), "theme = \"light\"\nfoo = 1\n").unwrap();
+    let e = env.refused(
+        env.kaohe()
+            .env("XDG_CONFIG_HOME", env.path("xdg-config"))
+            .arg("--demo"),
+    );
+    assert!(
+        e.contains("config.toml:2:1: unknown setting \"foo\""),
+        "{e}"
+    );
+    // Nothing was created for a workspace that never started; the file was not rewritten.
+    assert!(!env.path("data/kaohe/kaohe-demo.db").exists());
+    assert_eq!(
+        std::fs::read_to_string(dir.join("config.toml")).unwrap(),
+        "theme = \"light\"\nfoo = 1\n"
+    );
+}
+
+#[test]
+fn config_and_completions() {
+    let env = Env::new();
+    let out = env
+        .kaohe()
+        .args(["config", "--print-default"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("# next_county = [\"j\", \"down\"]"), "{text}");
+    assert!(text.contains("佐证材料不足"), "{text}");
+    let out = env
+        .kaohe()
+        .env("XDG_CONFIG_HOME", env.path("none"))
+        .arg("config")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("defaults are in force"));
+    for shell in ["bash", "zsh", "fish"] {
+        let out = env.kaohe().args(["completions", shell]).output().unwrap();
+        assert!(out.status.success(), "{shell}");
+        let script = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            script.contains("kaohe") && script.contains("export"),
+            "{shell}"
+        );
+    }
+    let e = env.refused(env.kaohe().args(["completions", "tcsh"]));
+    assert!(e.contains("tcsh"), "{e}");
 }

@@ -12,6 +12,7 @@ use kaohe::tui::theme::Theme;
 use kaohe::tui::{load, view};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use ratatui::style::{Color, Modifier};
 
 struct Fixture {
     _dir: tempfile::TempDir,
@@ -100,10 +101,58 @@ fn text(terminal: &Terminal<TestBackend>) -> String {
 }
 
 fn screen(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
+    screen_in(app, width, height, &Theme::default())
+}
+
+fn screen_in(app: &App, width: u16, height: u16, theme: &Theme) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    let theme = Theme { color: true };
-    terminal.draw(|f| view::draw(f, app, &theme)).unwrap();
+    terminal.draw(|f| view::draw(f, app, theme)).unwrap();
     terminal
+}
+
+/// The styles on screen, as runs per row: `row 5: 38-43 fg=Green +BOLD`.
+fn styles(terminal: &Terminal<TestBackend>) -> String {
+    let buffer = terminal.backend().buffer();
+    let width = buffer.area.width as usize;
+    let mut out = String::new();
+    for (y, row) in buffer.content.chunks(width).enumerate() {
+        // A wide character's second cell belongs to it.
+        let mut keys = Vec::with_capacity(row.len());
+        let mut x = 0;
+        while x < row.len() {
+            let key = (row[x].fg, row[x].bg, row[x].modifier);
+            let w = kaohe::text::width(row[x].symbol()).max(1);
+            for _ in 0..w.min(row.len() - x) {
+                keys.push(key);
+            }
+            x += w;
+        }
+        let mut x = 0;
+        while x < row.len() {
+            let c = &row[x];
+            let key = keys[x];
+            let start = x;
+            while x < row.len() && keys[x] == key {
+                x += 1;
+            }
+            if key == (Color::Reset, Color::Reset, Modifier::empty()) {
+                continue;
+            }
+            let mut desc = format!("row {y}: {start}-{}", x - 1);
+            if c.fg != Color::Reset {
+                desc.push_str(&format!(" fg={:?}", c.fg));
+            }
+            if c.bg != Color::Reset {
+                desc.push_str(&format!(" bg={:?}", c.bg));
+            }
+            if !c.modifier.is_empty() {
+                desc.push_str(&format!(" +{:?}", c.modifier));
+            }
+            out.push_str(&desc);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 #[test]
@@ -217,4 +266,50 @@ fn escape_sequences_in_a_submission_are_shown_as_symbols() {
     assert!(!text.contains('\u{7}'), "BEL reached the screen");
     assert!(text.contains("␛]0;PWNED␇.pdf"), "{text}");
     assert!(text.contains("␛[2J"), "{text}");
+}
+
+#[test]
+fn main_screen_in_each_theme() {
+    use kaohe::tui::theme::{BUILT_IN, Depth};
+    let f = fixture();
+    let app = app(&f, Lang::Zh);
+    for (name, _) in BUILT_IN {
+        let theme = Theme::load(name, None, Depth::Basic16).unwrap();
+        let terminal = screen_in(&app, 80, 24, &theme);
+        insta::assert_snapshot!(format!("theme_{name}"), styles(&terminal));
+    }
+    // NO_COLOR: not one colour on the screen, the selection still reversed.
+    let theme = Theme::load("default", None, Depth::None).unwrap();
+    let terminal = screen_in(&app, 80, 24, &theme);
+    let buffer = terminal.backend().buffer();
+    assert!(
+        buffer
+            .content
+            .iter()
+            .all(|c| c.fg == Color::Reset && c.bg == Color::Reset)
+    );
+    assert!(
+        buffer
+            .content
+            .iter()
+            .any(|c| c.modifier.contains(Modifier::REVERSED))
+    );
+}
+
+#[test]
+fn the_finder_over_the_screen() {
+    let f = fixture();
+    let mut app = app(&f, Lang::Zh);
+    app.update(Action::Search);
+    app.paste("dbbz");
+    let mut terminal = screen(&app, 100, 30);
+    insta::assert_snapshot!(text(&terminal));
+    // The query's caret is where the cursor is: after "/ dbbz".
+    let pos = terminal.get_cursor_position().unwrap();
+    let line = text(&terminal)
+        .lines()
+        .nth(pos.y as usize)
+        .unwrap()
+        .to_string();
+    assert!(line.contains("/ dbbz"), "{line}");
 }

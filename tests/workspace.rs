@@ -46,6 +46,11 @@ impl Env {
 
     /// The workspace on a `cols`×`rows` terminal.
     fn open(&self, args: &[&str], cols: u16, rows: u16) -> Session {
+        self.open_with(args, cols, rows, &[])
+    }
+
+    /// The same, with more environment.
+    fn open_with(&self, args: &[&str], cols: u16, rows: u16, env: &[(&str, &str)]) -> Session {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -61,12 +66,18 @@ impl Env {
         cmd.cwd(self.dir.path());
         cmd.env("HOME", self.dir.path());
         cmd.env("XDG_DATA_HOME", self.dir.path().join("data"));
+        cmd.env("XDG_CONFIG_HOME", self.dir.path().join("config"));
         cmd.env("TERM", "xterm-256color");
         cmd.env("USER", "tester");
         cmd.env("LOGNAME", "tester");
         cmd.env_remove("KAOHE_DB");
         cmd.env_remove("KAOHE_LANG");
         cmd.env_remove("NO_COLOR");
+        cmd.env_remove("COLORTERM");
+        cmd.env_remove("KAOHE_CONFIG");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let child = pair.slave.spawn_command(cmd).unwrap();
         drop(pair.slave);
         let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
@@ -465,4 +476,93 @@ fn a_cursor_move_sends_a_small_update_not_a_whole_screen() {
     );
     s.send("q");
     assert_eq!(s.exit_code(), 0);
+}
+
+#[test]
+fn find_by_pinyin_initials_then_mark() {
+    let env = Env::new();
+    let mut s = env.open(&["--demo"], 100, 30);
+    s.wait_for("各县报送");
+    s.send("/");
+    s.wait_for("查找");
+    s.send("dbbz");
+    s.wait_for("低保标准年增幅");
+    s.send("\r");
+    s.wait_for("各县报送 · 2.9 低保标准年增幅");
+    s.send("1");
+    s.wait_for("已评 1/762");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+    assert_eq!(
+        verdicts(&env, "2.9"),
+        vec![("330802".to_string(), Some("met".to_string()))]
+    );
+}
+
+#[test]
+fn no_color_sends_no_colour_at_all() {
+    let env = Env::new();
+    let mut s = env.open_with(&["--demo"], 100, 30, &[("NO_COLOR", "1")]);
+    s.wait_for("各县报送");
+    s.send("1");
+    s.wait_for("已评 1/762");
+    s.send("/");
+    s.wait_for("查找");
+    s.send("qj\r");
+    s.wait_for("详情 · 衢江区");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+    let raw = String::from_utf8_lossy(&s.wait_restored()).to_string();
+    // Every SGR sequence in the output: none may set a colour (30–49, 90–107, 38;5 / 38;2).
+    let mut rest = raw.as_str();
+    let mut sgr = 0;
+    while let Some(at) = rest.find("\u{1b}[") {
+        let seq = &rest[at + 2..];
+        let end = seq
+            .find(|c: char| c.is_ascii_alphabetic() || c == '~')
+            .unwrap_or(seq.len());
+        if seq[end..].starts_with('m') {
+            sgr += 1;
+            for p in seq[..end].split(';').filter(|p| !p.is_empty()) {
+                let n: u32 = p.parse().unwrap_or(0);
+                assert!(
+                    !(30..=49).contains(&n) && !(90..=107).contains(&n),
+                    "a colour code {n} in {:?}",
+                    &seq[..end]
+                );
+            }
+        }
+        rest = &seq[end..];
+    }
+    assert!(sgr > 0, "bold and reverse still show state");
+}
+
+#[test]
+fn a_theme_and_keys_from_the_config_file() {
+    let env = Env::new();
+    let dir = env.dir.path().join("config/kaohe");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        "theme = \"mono\"\n[keys]\nmark_met = \"y\"\n[notes]\nstandard = [\"经核实无误\"]\n",
+    )
+    .unwrap();
+    let mut s = env.open(&["--demo"], 100, 30);
+    s.wait_for("y/2/3 评定");
+    s.send("1");
+    s.send("y");
+    s.wait_for("已评 1/762");
+    s.send("e");
+    s.wait_for("Alt-1 经核实无误");
+    s.send("\u{1b}1");
+    s.wait_for("│经核实无误");
+    s.send("\r");
+    s.wait_for("备注已保存");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+    // `1` no longer marks: only `y` did.
+    assert_eq!(
+        verdicts(&env, "1.1"),
+        vec![("330802".to_string(), Some("met".to_string()))]
+    );
 }

@@ -4,10 +4,11 @@
 
 use super::action::{Action, Mode};
 use super::editor::TextBuffer;
-use super::keymap;
+use super::keymap::Keymap;
 use super::strings::Strings;
 use crate::catalog::Catalog;
 use crate::model::{Assessment, County, Indicator, Review, Submission, TargetClass, Verdict};
+use crate::search::{Entry, Hit, Index, Jump, Kind};
 use crate::store::{Draft, Item, Position, ReviewChange};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::collections::HashMap;
@@ -75,6 +76,15 @@ pub struct NoteEditor {
     pub buffer: TextBuffer,
     /// Asking whether to save or throw away the changes.
     pub confirming: bool,
+}
+
+/// The finder (`/`): a query typed like a note, and what it matches.
+pub struct Finder {
+    pub query: TextBuffer,
+    pub hits: Vec<Hit>,
+    pub selected: usize,
+    /// The normalized query the hits are for: a longer query searches only among them.
+    searched: String,
 }
 
 /// A verdict and note, before or after a change.
@@ -161,7 +171,15 @@ pub struct App {
     pub only_unreviewed: bool,
     pub pane: Pane,
     pub editor: Option<NoteEditor>,
+    pub finder: Option<Finder>,
     pub help: Option<usize>,
+    /// The keys in force (defaults with the user's rebindings).
+    pub keymap: Keymap,
+    /// Standard notes the editor inserts with one key each.
+    pub standard_notes: Vec<String>,
+    /// Targets, indicators and counties (fixed), then notes (rebuilt when the finder opens).
+    pub index: Index,
+    fixed_entries: usize,
     pub message: Option<Message>,
     undo: Vec<Change>,
     redo: Vec<Change>,
@@ -240,13 +258,20 @@ impl App {
             only_unreviewed: false,
             pane: Pane::Submissions,
             editor: None,
+            finder: None,
             help: None,
+            keymap: Keymap::default(),
+            standard_notes: Vec::new(),
+            index: Index::default(),
+            fixed_entries: 0,
             message: None,
             undo: Vec::new(),
             redo: Vec::new(),
             editor_width: 60,
             quit: false,
         };
+        app.index = Index::new(app.fixed_search_entries());
+        app.fixed_entries = app.index.entries.len();
         if app.is_empty() {
             return app;
         }
@@ -326,11 +351,12 @@ impl App {
     }
 
     pub fn mode(&self) -> Mode {
-        match (&self.help, &self.editor) {
-            (Some(_), _) => Mode::Help,
-            (None, Some(e)) if e.confirming => Mode::Confirm,
-            (None, Some(_)) => Mode::Editor,
-            (None, None) => Mode::Browse,
+        match (&self.help, &self.editor, &self.finder) {
+            (Some(_), _, _) => Mode::Help,
+            (None, Some(e), _) if e.confirming => Mode::Confirm,
+            (None, Some(_), _) => Mode::Editor,
+            (None, None, Some(_)) => Mode::Search,
+            (None, None, None) => Mode::Browse,
         }
     }
 
@@ -383,10 +409,10 @@ impl App {
             return Vec::new();
         }
         let mode = self.mode();
-        if let Some(action) = keymap::action(mode, event) {
+        if let Some(action) = self.keymap.action(mode, event) {
             return self.update(action);
         }
-        if mode == Mode::Editor {
+        if matches!(mode, Mode::Editor | Mode::Search) {
             if let KeyCode::Char(c) = event.code {
                 if !event
                     .modifiers
@@ -401,7 +427,7 @@ impl App {
 
     /// Pasted text (and what some input methods send as a paste) goes into the note editor.
     pub fn paste(&mut self, text: &str) -> Vec<Effect> {
-        if self.mode() == Mode::Editor {
+        if matches!(self.mode(), Mode::Editor | Mode::Search) {
             self.type_text(text)
         } else {
             Vec::new()
@@ -409,6 +435,12 @@ impl App {
     }
 
     fn type_text(&mut self, text: &str) -> Vec<Effect> {
+        if let (Mode::Search, Some(f)) = (self.mode(), self.finder.as_mut()) {
+            // A query is one line.
+            f.query.insert(&text.replace(['\n', '\r'], " "));
+            self.find();
+            return Vec::new();
+        }
         let Some(editor) = self.editor.as_mut() else {
             return Vec::new();
         };
@@ -552,6 +584,15 @@ impl App {
                     e.confirming = false;
                 }
             }
+            CaretLeft | CaretRight if self.mode() == Mode::Search => {
+                if let Some(f) = &mut self.finder {
+                    if action == CaretLeft {
+                        f.query.left();
+                    } else {
+                        f.query.right();
+                    }
+                }
+            }
             CaretLeft | CaretRight | CaretUp | CaretDown | LineStart | LineEnd => {
                 let width = self.editor_width;
                 if let Some(e) = &mut self.editor {
@@ -566,6 +607,16 @@ impl App {
                     }
                 }
             }
+            DeleteBack | DeleteForward if self.mode() == Mode::Search => {
+                if let Some(f) = &mut self.finder {
+                    if action == DeleteBack {
+                        f.query.delete_back();
+                    } else {
+                        f.query.delete_forward();
+                    }
+                }
+                self.find();
+            }
             DeleteBack | DeleteForward => {
                 if let Some(e) = &mut self.editor {
                     if action == DeleteBack {
@@ -576,11 +627,136 @@ impl App {
                     return self.draft_changed();
                 }
             }
+            Search => self.open_finder(),
+            SearchNext | SearchPrev => {
+                if let Some(f) = &mut self.finder {
+                    if action == SearchNext {
+                        f.selected = (f.selected + 1).min(f.hits.len().saturating_sub(1));
+                    } else {
+                        f.selected = f.selected.saturating_sub(1);
+                    }
+                }
+            }
+            SearchJump => {
+                if let Some(f) = self.finder.take() {
+                    if let Some(hit) = f.hits.get(f.selected) {
+                        let jump = self.index.entries[hit.entry].jump;
+                        self.jump(jump);
+                    }
+                }
+            }
+            SearchClose => self.finder = None,
+            InsertStandardNote(n) => {
+                let Some(note) = self
+                    .standard_notes
+                    .get(usize::from(n).wrapping_sub(1))
+                    .cloned()
+                else {
+                    return Vec::new();
+                };
+                if let Some(e) = &mut self.editor {
+                    // After text that does not end a clause, a standard note starts a new one.
+                    let text: Vec<char> = e.buffer.text().chars().collect();
+                    let before = text[..e.buffer.caret()].last().copied();
+                    let separate = before.is_some_and(|c| !"，。；：、！？,.;:!? \n".contains(c));
+                    let insert = if separate { format!("；{note}") } else { note };
+                    e.buffer.insert(&insert);
+                    return self.draft_changed();
+                }
+            }
             ScrollDown => self.help = self.help.map(|s| s + 1),
             ScrollUp => self.help = self.help.map(|s| s.saturating_sub(1)),
             CloseHelp => self.help = None,
         }
         Vec::new()
+    }
+
+    /// What the finder looks through besides notes: targets, indicators (by their short name
+    /// and their full wording) and counties.
+    fn fixed_search_entries(&self) -> Vec<Entry> {
+        let mut entries = Vec::new();
+        for (t, target) in self.targets.iter().enumerate() {
+            entries.push(Entry::new(
+                Kind::Target,
+                format!("{} {}", target.id, target.title),
+                Jump::Target(t),
+                &[],
+            ));
+        }
+        for (i, ind) in self.indicators.iter().enumerate() {
+            entries.push(Entry::new(
+                Kind::Indicator,
+                format!("{} {}", ind.id, ind.short),
+                Jump::Indicator(i),
+                &[&ind.text],
+            ));
+        }
+        for (c, county) in self.counties.iter().enumerate() {
+            entries.push(Entry::new(
+                Kind::County,
+                county.name.clone(),
+                Jump::County(c),
+                &[&county.code],
+            ));
+        }
+        entries
+    }
+
+    fn open_finder(&mut self) {
+        // Notes change as reviewers write them: take them as they are now.
+        let n = self.counties.len();
+        let mut notes = Vec::new();
+        for (k, cell) in self.cells.iter().enumerate() {
+            let note = cell.note();
+            if note.is_empty() {
+                continue;
+            }
+            let (indicator, county) = (k / n, k % n);
+            let ind = &self.indicators[indicator];
+            let text = format!(
+                "{} · {} {}：{}",
+                self.counties[county].name,
+                ind.id,
+                ind.short,
+                note.replace('\n', " ")
+            );
+            notes.push(Entry::new(
+                Kind::Note,
+                text,
+                Jump::Item { indicator, county },
+                &[],
+            ));
+        }
+        self.index.entries.truncate(self.fixed_entries);
+        self.index.entries.extend(notes);
+        self.finder = Some(Finder {
+            query: TextBuffer::default(),
+            hits: Vec::new(),
+            selected: 0,
+            searched: String::new(),
+        });
+    }
+
+    /// Runs the finder's query: among the previous hits when it only grew.
+    fn find(&mut self) {
+        let Some(f) = &mut self.finder else {
+            return;
+        };
+        let query = crate::search::normalize(&f.query.text());
+        let among: Option<Vec<usize>> = (!f.searched.is_empty() && query.starts_with(&f.searched))
+            .then(|| f.hits.iter().map(|h| h.entry).collect());
+        f.hits = self.index.search(&query, among.as_deref());
+        f.searched = query;
+        f.selected = 0;
+    }
+
+    fn jump(&mut self, jump: Jump) {
+        match jump {
+            Jump::Target(t) => self.cursor.indicator = self.targets[t].first,
+            Jump::Indicator(i) => self.cursor.indicator = i,
+            Jump::County(c) => self.cursor.county = c,
+            Jump::Item { indicator, county } => self.cursor = Cursor { indicator, county },
+        }
     }
 
     fn open_editor(&mut self) {

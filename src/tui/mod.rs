@@ -70,11 +70,22 @@ pub fn require_terminal() -> Result<()> {
     Ok(())
 }
 
+/// How the reviewer set the workspace up: language, theme, keys, standard notes. Everything
+/// here is read and checked before the terminal is touched.
+pub struct Settings {
+    pub lang: Lang,
+    pub theme: Theme,
+    pub keymap: keymap::Keymap,
+    pub standard_notes: Vec<String>,
+}
+
 /// Runs the workspace on the terminal until the reviewer quits or a signal stops it.
-pub fn run(mut store: Store, who: &Reviewer, lang: Lang) -> Result<Ended> {
+pub fn run(mut store: Store, who: &Reviewer, settings: Settings) -> Result<Ended> {
     require_terminal()?;
-    let mut app = App::new(load(&store, who)?, Strings::get(lang));
-    let theme = Theme::from_env();
+    let mut app = App::new(load(&store, who)?, Strings::get(settings.lang));
+    app.keymap = settings.keymap;
+    app.standard_notes = settings.standard_notes;
+    let theme = settings.theme;
     let (tx, rx) = mpsc::channel();
     listen_for_signals(tx.clone())?;
 

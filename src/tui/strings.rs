@@ -65,6 +65,14 @@ pub struct Strings {
     pub none: &'static str,
     pub more: &'static str,
     pub changed_underneath: &'static str,
+    pub search_title: &'static str,
+    pub no_hits: &'static str,
+    pub hits: &'static str,
+    pub kind_target: &'static str,
+    pub kind_indicator: &'static str,
+    pub kind_county: &'static str,
+    pub kind_note: &'static str,
+    pub standard_notes: &'static str,
     pub source: &'static str,
     /// After a label: "：" in Chinese, ": " in English.
     pub colon: &'static str,
@@ -123,6 +131,14 @@ pub const ZH: Strings = Strings {
     none: "无",
     more: "……（窗口不够高，未显示完）",
     changed_underneath: "该项已被他人改动，未撤销（以数据库为准）",
+    search_title: "查找（汉字或拼音首字母）",
+    no_hits: "没有匹配的结果",
+    hits: "个结果",
+    kind_target: "目标",
+    kind_indicator: "指标",
+    kind_county: "县",
+    kind_note: "备注",
+    standard_notes: "常用备注",
     source: "原文",
     colon: "：",
 };
@@ -180,6 +196,14 @@ pub const EN: Strings = Strings {
     none: "none",
     more: "… (more than fits)",
     changed_underneath: "Changed by someone else since; not undone (showing what is saved)",
+    search_title: "Find (Chinese or pinyin initials)",
+    no_hits: "Nothing matches",
+    hits: "results",
+    kind_target: "target",
+    kind_indicator: "indicator",
+    kind_county: "county",
+    kind_note: "note",
+    standard_notes: "Standard notes",
     source: "Source",
     colon: ": ",
 };
@@ -209,6 +233,8 @@ impl Strings {
             (Lang::Zh, Mode::Editor) => "编辑备注",
             (Lang::Zh, Mode::Confirm) => "离开备注编辑",
             (Lang::Zh, Mode::Help) => "帮助",
+            (Lang::Zh, Mode::Search) => "查找",
+            (Lang::En, Mode::Search) => "Find",
             (Lang::En, Mode::Browse) => "Browsing and marking",
             (Lang::En, Mode::Editor) => "Editing a note",
             (Lang::En, Mode::Confirm) => "Leaving the note editor",
@@ -341,6 +367,24 @@ impl Strings {
             ScrollDown => pick(("下翻", "向下滚动"), ("down", "scroll down")),
             ScrollUp => pick(("上翻", "向上滚动"), ("up", "scroll up")),
             CloseHelp => pick(("关闭", "关闭帮助"), ("close", "close help")),
+            Search => pick(
+                ("查找", "查找目标、指标、县和备注（支持拼音首字母）"),
+                (
+                    "find",
+                    "find targets, indicators, counties, notes (pinyin initials too)",
+                ),
+            ),
+            SearchNext => pick(("下一个", "下一个结果"), ("next", "next result")),
+            SearchPrev => pick(("上一个", "上一个结果"), ("previous", "previous result")),
+            SearchJump => pick(("跳转", "跳到所选结果"), ("go", "go to the result")),
+            SearchClose => pick(
+                ("返回", "关闭查找，回到原处"),
+                ("back", "close, back where you were"),
+            ),
+            InsertStandardNote(_) => pick(
+                ("常用备注", "插入常用备注（按编号）"),
+                ("standard note", "insert a standard note (by number)"),
+            ),
         }
     }
 }

@@ -7,6 +7,7 @@ use super::keymap;
 use super::theme::{DRAFT_GLYPH, Theme, glyph};
 use crate::check::{Standing, standing};
 use crate::model::{IndicatorKind, format_number};
+use crate::search::Kind;
 use crate::text::{clean, fit, truncate, width, wrap};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -59,9 +60,116 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     if app.editor.is_some() {
         draw_editor(frame, area, app, theme);
     }
+    if app.finder.is_some() {
+        draw_finder(frame, area, app, theme);
+    }
     if app.help.is_some() {
         draw_help(frame, area, app, theme);
     }
+}
+
+fn kind_label(app: &App, kind: Kind) -> &'static str {
+    let s = app.strings;
+    match kind {
+        Kind::Target => s.kind_target,
+        Kind::Indicator => s.kind_indicator,
+        Kind::County => s.kind_county,
+        Kind::Note => s.kind_note,
+    }
+}
+
+fn draw_finder(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let Some(finder) = &app.finder else {
+        return;
+    };
+    let s = app.strings;
+    let w = area.width.saturating_sub(4).clamp(10, 80).min(area.width);
+    let h = area.height.saturating_sub(2).clamp(3, 20).min(area.height);
+    let r = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + 1.min(area.height - h),
+        width: w,
+        height: h,
+    };
+    clear_around(frame, r);
+    let block = Block::bordered()
+        .border_style(theme.label())
+        .title(Span::styled(
+            truncate(s.search_title, w.saturating_sub(4) as usize),
+            theme.title(),
+        ));
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    if inner.height == 0 || inner.width < 3 {
+        return;
+    }
+    let iw = inner.width as usize;
+    // The query line: "/ " and the query, scrolled so the caret stays in view.
+    let query = finder.query.text();
+    let caret_col = width(&query.chars().take(finder.query.caret()).collect::<String>());
+    let room = iw.saturating_sub(3);
+    let skip_cols = caret_col.saturating_sub(room);
+    let mut shown = String::new();
+    let mut col = 0;
+    for c in query.chars() {
+        let cw = crate::text::char_width(c);
+        if col >= skip_cols && width(&shown) + cw <= room {
+            shown.push(c);
+        }
+        col += cw;
+    }
+    let mut lines = vec![Line::from(vec![
+        Span::styled("/ ", theme.key()),
+        Span::raw(shown),
+    ])];
+    let list_h = (inner.height as usize).saturating_sub(2);
+    let top = scroll(finder.selected, finder.hits.len(), list_h);
+    for (k, hit) in finder.hits.iter().enumerate().skip(top).take(list_h) {
+        let entry = &app.index.entries[hit.entry];
+        let selected = k == finder.selected;
+        let base = if selected {
+            theme.selection()
+        } else {
+            Style::new()
+        };
+        let tag = fit(kind_label(app, entry.kind), 6);
+        let mut spans = vec![
+            Span::styled(tag, theme.dim().patch(base)),
+            Span::styled(" ", base),
+        ];
+        let text = clean(&entry.text);
+        let mut used = 7;
+        for (p, c) in text.chars().enumerate() {
+            let cw = crate::text::char_width(c);
+            if used + cw > iw {
+                break;
+            }
+            used += cw;
+            let style = if hit.positions.contains(&p) {
+                theme.found().patch(base)
+            } else {
+                base
+            };
+            spans.push(Span::styled(c.to_string(), style));
+        }
+        spans.push(Span::styled(" ".repeat(iw.saturating_sub(used)), base));
+        lines.push(Line::from(spans));
+    }
+    while lines.len() < inner.height as usize - 1 {
+        lines.push(Line::raw(""));
+    }
+    let status = if query.trim().is_empty() {
+        String::new()
+    } else if finder.hits.is_empty() {
+        s.no_hits.to_string()
+    } else {
+        format!("{} {}", finder.hits.len(), s.hits)
+    };
+    lines.push(line_of(truncate(&status, iw), theme.dim()));
+    frame.render_widget(Paragraph::new(lines), inner);
+    // The real cursor in the query, for the input method.
+    let x = inner.x + 2 + (caret_col - skip_cols).min(room) as u16;
+    frame.set_cursor_position((x.min(inner.x + inner.width - 1), inner.y));
 }
 
 fn too_small(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
@@ -136,7 +244,7 @@ fn draw_hints(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             .filter_map(|group| {
                 let keys: Vec<String> = group
                     .iter()
-                    .filter_map(|&a| keymap::first_key(mode, a))
+                    .filter_map(|&a| app.keymap.first_key(mode, a))
                     .collect();
                 let first = *group.first()?;
                 let kept = matches!(
@@ -147,7 +255,8 @@ fn draw_hints(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             })
             .collect()
     } else {
-        keymap::of(mode)
+        app.keymap
+            .of(mode)
             .filter(|b| b.hint)
             .map(|b| {
                 let keys = b
@@ -463,7 +572,7 @@ fn draw_submissions(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 } else {
                     " "
                 },
-                theme.warning().patch(base),
+                theme.draft().patch(base),
             ),
             Span::styled(fit(&clean(&app.counties[c].name), county_w), base),
             Span::styled(" ", base),
@@ -625,7 +734,7 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             draft,
             w,
             theme,
-            theme.warning(),
+            theme.draft(),
         );
     }
     if let Some(sub) = &cell.submission {
@@ -718,7 +827,8 @@ fn draw_editor(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let inner = block.inner(r);
     frame.render_widget(block, r);
     let w = inner.width as usize;
-    let text_h = (inner.height as usize).saturating_sub(1);
+    let bank = standard_notes_line(app);
+    let text_h = (inner.height as usize).saturating_sub(1 + usize::from(bank.is_some()));
     let buffer = &editor.buffer;
     let rows = buffer.rows(w);
     let (caret_row, caret_col) = buffer.caret_at(w);
@@ -743,7 +853,9 @@ fn draw_editor(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         line_of(truncate(s.confirm, w), theme.warning())
     } else {
         let mode = Mode::Editor;
-        let hint = keymap::of(mode)
+        let hint = app
+            .keymap
+            .of(mode)
             .filter(|b| b.hint)
             .map(|b| {
                 let keys = b
@@ -759,6 +871,9 @@ fn draw_editor(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             .join(" · ");
         line_of(truncate(&hint, w), theme.dim())
     };
+    if let Some(bank) = bank {
+        lines.push(line_of(truncate(&bank, w), theme.dim()));
+    }
     lines.push(footer);
     frame.render_widget(Paragraph::new(lines), inner);
     if !editor.confirming {
@@ -786,17 +901,47 @@ fn clear_around(frame: &mut Frame, r: Rect) {
     );
 }
 
+/// "Alt-1 佐证材料不足 · Alt-2 数据口径不一致 …" from the keymap and the bank.
+fn standard_notes_line(app: &App) -> Option<String> {
+    let parts: Vec<String> = app
+        .standard_notes
+        .iter()
+        .enumerate()
+        .take(9)
+        .filter_map(|(k, note)| {
+            let key = app
+                .keymap
+                .first_key(Mode::Editor, Action::InsertStandardNote(k as u8 + 1))?;
+            Some(format!("{key} {}", clean(note)))
+        })
+        .collect();
+    (!parts.is_empty()).then(|| {
+        format!(
+            "{}{}{}",
+            app.strings.standard_notes,
+            app.strings.colon,
+            parts.join(" · ")
+        )
+    })
+}
+
 fn draw_help(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let s = app.strings;
     let w = area.width.saturating_sub(4).min(72);
     let key_w = 18usize;
     let mut lines: Vec<Line> = Vec::new();
-    for mode in [Mode::Browse, Mode::Editor, Mode::Confirm, Mode::Help] {
+    for mode in [
+        Mode::Browse,
+        Mode::Search,
+        Mode::Editor,
+        Mode::Confirm,
+        Mode::Help,
+    ] {
         if !lines.is_empty() {
             lines.push(Line::raw(""));
         }
         lines.push(line_of(s.mode(mode).to_string(), theme.label()));
-        for b in keymap::of(mode) {
+        for b in app.keymap.of(mode) {
             let keys = b
                 .keys
                 .iter()

@@ -436,3 +436,70 @@ fn an_undo_overtaken_by_someone_else_is_dropped_and_the_truth_shown() {
     press(&mut app, &mut store, Action::Undo);
     assert_eq!(app.message.clone().unwrap().text, ZH.nothing_to_undo);
 }
+
+#[test]
+fn finding_by_pinyin_initials_and_jumping_there() {
+    let mut app = app();
+    let mut store = FakeStore::default();
+    app.key(&key('/'));
+    assert_eq!(app.mode(), Mode::Search);
+    for c in "dbbz".chars() {
+        app.key(&key(c));
+    }
+    let f = app.finder.as_ref().unwrap();
+    let first = &app.index.entries[f.hits[0].entry];
+    assert!(first.text.contains("低保标准"), "{}", first.text);
+    app.key(&code(KeyCode::Enter));
+    assert_eq!(app.mode(), Mode::Browse);
+    assert!(app.indicator().short.contains("低保标准"));
+    press(&mut app, &mut store, Action::Mark(Met));
+    assert_eq!(app.indicator_progress(app.cursor.indicator).0, 1);
+}
+
+#[test]
+fn the_finder_finds_counties_and_notes_and_esc_goes_back() {
+    let mut app = app();
+    let mut store = FakeStore::default();
+    // A note to find.
+    app.key(&key('e'));
+    app.paste("台账不全");
+    let effects = app.key(&code(KeyCode::Enter));
+    store.run(&mut app, effects);
+    app.cursor = at(5, 3);
+    app.key(&key('/'));
+    app.paste("台账");
+    app.key(&code(KeyCode::Enter));
+    assert_eq!(app.cursor, at(0, 0), "a note's hit goes to its item");
+    app.key(&key('/'));
+    app.paste("ｑｊ");
+    let f = app.finder.as_ref().unwrap();
+    assert_eq!(app.index.entries[f.hits[0].entry].text, "衢江区");
+    app.key(&code(KeyCode::Down));
+    app.key(&code(KeyCode::Up));
+    app.key(&code(KeyCode::Enter));
+    assert_eq!(app.county().name, "衢江区");
+    app.key(&key('/'));
+    app.paste("开化");
+    app.key(&code(KeyCode::Esc));
+    assert_eq!(app.mode(), Mode::Browse);
+    assert_eq!(
+        app.county().name,
+        "衢江区",
+        "Esc leaves the cursor where it was"
+    );
+}
+
+#[test]
+fn standard_notes_insert_with_one_key() {
+    let mut app = app();
+    app.standard_notes = vec!["佐证材料不足".into(), "台账不全".into()];
+    app.key(&key('e'));
+    app.key(&KeyEvent::new(KeyCode::Char('1'), KeyModifiers::ALT));
+    app.key(&KeyEvent::new(KeyCode::Char('2'), KeyModifiers::ALT));
+    // A key without a note does nothing.
+    app.key(&KeyEvent::new(KeyCode::Char('9'), KeyModifiers::ALT));
+    assert_eq!(
+        app.editor.as_ref().unwrap().buffer.text(),
+        "佐证材料不足；台账不全"
+    );
+}

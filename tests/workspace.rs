@@ -290,14 +290,34 @@ fn a_chinese_note_is_saved_exactly_and_q_restores_the_terminal() {
     s.send(ALT_ENTER);
     s.send("台账不全（见附件）");
     s.wait_for("台账不全（见附件）");
-    // The real cursor sits just after the last character typed: the input method's window
-    // opens there.
-    let (row, col) = s.parser.lock().unwrap().screen().cursor_position();
-    let line = s.screen().lines().nth(row as usize).unwrap().to_string();
-    assert!(line.contains("台账不全（见附件）"), "{line}");
-    let start = line.find("台账不全").unwrap();
-    let before = kaohe::text::width(&line[..start]) + kaohe::text::width("台账不全（见附件）");
-    assert_eq!(col as usize, before, "cursor at column {col} on {line:?}");
+    // The real cursor comes to sit just after the last character typed: the input method's
+    // window opens there. (It is placed at the end of the frame: wait for it.)
+    let start = Instant::now();
+    loop {
+        let (row, col, line) = {
+            let parser = s.parser.lock().unwrap();
+            let (row, col) = parser.screen().cursor_position();
+            let line = parser
+                .screen()
+                .contents()
+                .lines()
+                .nth(row as usize)
+                .unwrap_or("")
+                .to_string();
+            (row, col, line)
+        };
+        let expected = line
+            .find("台账不全（见附件）")
+            .map(|at| kaohe::text::width(&line[..at]) + kaohe::text::width("台账不全（见附件）"));
+        if expected == Some(col as usize) {
+            break;
+        }
+        assert!(
+            start.elapsed() < TIMEOUT,
+            "the cursor stayed at row {row}, column {col}: {line:?}"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
     s.send("\r");
     s.wait_for("备注已保存");
     let note: String = env
@@ -396,8 +416,8 @@ fn resizing_down_to_a_few_columns_and_back() {
     let mut s = env.open(&["--demo"], 100, 30);
     s.wait_for("各县报送");
     s.resize(60, 20);
-    // One pane at a time below 80 columns.
-    let screen = s.wait_for("j/k 县");
+    // One pane at a time below 80 columns (and Tab to switch, in the hints).
+    let screen = s.wait_for("Tab 切换栏");
     assert!(!screen.contains("目标──"), "{screen}");
     for (cols, rows) in [(10, 4), (3, 2), (30, 6)] {
         s.resize(cols, rows);
@@ -560,9 +580,12 @@ fn a_theme_and_keys_from_the_config_file() {
     s.wait_for("备注已保存");
     s.send("q");
     assert_eq!(s.exit_code(), 0);
-    // `1` no longer marks: only `y` did.
+    // `1` no longer marks: only `y` did (the note went to the next county, unmarked).
     assert_eq!(
         verdicts(&env, "1.1"),
-        vec![("330802".to_string(), Some("met".to_string()))]
+        vec![
+            ("330802".to_string(), Some("met".to_string())),
+            ("330803".to_string(), None)
+        ]
     );
 }

@@ -77,13 +77,26 @@ fn inspect(path: &Path) -> Result<FileKind> {
     if meta.len() == 0 {
         return Ok(FileKind::Empty);
     }
-    let mut file =
-        std::fs::File::open(path).with_context(|| format!("cannot open database {shown}"))?;
-    let mut header = Vec::with_capacity(100);
-    file.by_ref()
-        .take(100)
-        .read_to_end(&mut header)
-        .with_context(|| format!("cannot read database {shown}"))?;
+    // A first user filling an empty file (rollback mode, before it switches to WAL) writes
+    // the header while its journal exists: a header read then may be half there. Wait for the
+    // writer rather than call its database foreign.
+    let journal = PathBuf::from(format!("{}-journal", path.display()));
+    let mut waited = Duration::ZERO;
+    let header = loop {
+        let mut file =
+            std::fs::File::open(path).with_context(|| format!("cannot open database {shown}"))?;
+        let mut header = Vec::with_capacity(100);
+        file.by_ref()
+            .take(100)
+            .read_to_end(&mut header)
+            .with_context(|| format!("cannot read database {shown}"))?;
+        let whole = header.len() == 100 && &header[..16] == b"SQLite format 3\0";
+        if whole || !journal.exists() || waited >= BUSY_TIMEOUT {
+            break header;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+        waited += Duration::from_millis(10);
+    };
     if header.len() < 100 || &header[..16] != b"SQLite format 3\0" {
         bail!("{shown} is not a kaohe database (it is not a SQLite file); it was left untouched");
     }

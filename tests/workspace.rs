@@ -589,3 +589,97 @@ fn a_theme_and_keys_from_the_config_file() {
         ]
     );
 }
+
+#[test]
+fn undo_never_overwrites_another_reviewers_change() {
+    let env = Env::new();
+    let mut s = env.open(&["--demo", "--reviewer", "甲"], 100, 30);
+    s.wait_for("各县报送");
+    s.send("1");
+    s.wait_for("已评 1/762");
+    // Reviewer 乙 changes the same item from the command line.
+    env.cli(&[
+        "--reviewer",
+        "乙",
+        "mark",
+        "330802",
+        "1.1",
+        "not_met",
+        "--note",
+        "乙的意见",
+    ]);
+    s.send("u");
+    s.wait_for("该项已被他人改动");
+    let (verdict, note): (String, String) = env
+        .connection()
+        .query_row(
+            "SELECT verdict, note FROM reviews WHERE county_code = '330802' AND indicator_id = '1.1'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((verdict.as_str(), note.as_str()), ("not_met", "乙的意见"));
+    // The screen shows 乙's change, not the undo.
+    s.wait_for("乙的意见");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+}
+
+#[test]
+fn a_paste_the_terminal_did_not_bracket_stays_text() {
+    let env = Env::new();
+    let mut s = env.open(&["--demo"], 100, 30);
+    s.wait_for("各县报送");
+    s.send("e");
+    s.wait_for("Enter 保存");
+    // tmux paste-buffer, GNU screen and some SSH clients send a paste as plain keys.
+    s.send("台账不全\r请补充2份材料\r3项说明");
+    s.wait_for("3项说明");
+    s.send("\r");
+    s.wait_for("备注已保存");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+    let note: String = env
+        .connection()
+        .query_row(
+            "SELECT note FROM reviews WHERE county_code = '330802' AND indicator_id = '1.1'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(note, "台账不全\n请补充2份材料\n3项说明");
+    assert_eq!(
+        verdicts(&env, "1.1")
+            .iter()
+            .filter(|(_, v)| v.is_some())
+            .count(),
+        0
+    );
+}
+
+#[test]
+fn a_draft_thrown_away_stays_thrown_away() {
+    let env = Env::new();
+    let mut s = env.open(&["--demo"], 100, 30);
+    s.wait_for("各县报送");
+    s.send("e");
+    s.wait_for("Enter 保存");
+    s.send("abc");
+    s.wait_for("│abc");
+    s.send("\u{1b}");
+    s.wait_for("d 放弃");
+    // Discard, move, start another note: all in one burst.
+    s.send("djex");
+    s.wait_for("│x");
+    s.send("\u{1b}");
+    s.wait_for("d 放弃");
+    s.send("d");
+    s.wait_for("已放弃备注改动");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+    let drafts: i64 = env
+        .connection()
+        .query_row("SELECT COUNT(*) FROM drafts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(drafts, 0);
+}

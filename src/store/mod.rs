@@ -586,30 +586,21 @@ impl Store {
         Ok(change)
     }
 
-    /// Like [`Store::review`], but only if the item still holds `expected` (verdict, note):
-    /// undo and redo must not overwrite what someone else changed since. Otherwise fails with
-    /// [`Changed`] and writes nothing.
+    /// Like [`Store::review`], but only if the item still holds what the caller last saw
+    /// (`expected`: the verdict and/or the note, each when given): undo, redo and a note typed
+    /// over minutes must not overwrite what someone else changed meanwhile. Otherwise fails
+    /// with [`Changed`] and writes nothing.
     pub fn review_if(
         &mut self,
         county_code: &str,
         indicator_id: &str,
-        expected: (Option<Verdict>, &str),
+        expected: &Expected,
         verdict: Option<Option<Verdict>>,
         note: Option<&str>,
         who: &Reviewer,
     ) -> Result<ReviewChange> {
         let tx = self.write()?;
-        let current: Option<(Option<Verdict>, String)> = tx
-            .query_row(
-                "SELECT verdict, note FROM reviews WHERE county_code = ?1 AND indicator_id = ?2",
-                params![county_code, indicator_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let (verdict_now, note_now) = current.unwrap_or_default();
-        if verdict_now != expected.0 || note_now != expected.1 {
-            return Err(Changed.into());
-        }
+        check_expected(&tx, county_code, indicator_id, expected)?;
         let change = review_in(&tx, county_code, indicator_id, verdict, note, who)?;
         tx.commit()
             .with_context(|| format!("cannot save the review into {}", self.path.display()))?;
@@ -623,13 +614,16 @@ impl Store {
         county_code: &str,
         indicator_id: &str,
         note: &str,
+        expected: &Expected,
         who: &Reviewer,
     ) -> Result<ReviewChange> {
         let tx = self.write()?;
+        check_expected(&tx, county_code, indicator_id, expected)?;
         let change = review_in(&tx, county_code, indicator_id, None, Some(note), who)?;
         tx.execute(
-            "DELETE FROM drafts WHERE account = ?1 AND county_code = ?2 AND indicator_id = ?3",
-            params![who.account, county_code, indicator_id],
+            "DELETE FROM drafts WHERE account = ?1 AND reviewer = ?2
+                 AND county_code = ?3 AND indicator_id = ?4",
+            params![who.account, who.name, county_code, indicator_id],
         )?;
         tx.commit()
             .with_context(|| format!("cannot save the note into {}", self.path.display()))?;
@@ -646,11 +640,18 @@ impl Store {
     ) -> Result<()> {
         let tx = self.write()?;
         tx.execute(
-            "INSERT INTO drafts (account, county_code, indicator_id, text, saved_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (account, county_code, indicator_id) DO UPDATE SET
+            "INSERT INTO drafts (account, reviewer, county_code, indicator_id, text, saved_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (account, reviewer, county_code, indicator_id) DO UPDATE SET
                  text = excluded.text, saved_at = excluded.saved_at",
-            params![who.account, county_code, indicator_id, text, now()],
+            params![
+                who.account,
+                who.name,
+                county_code,
+                indicator_id,
+                text,
+                now()
+            ],
         )?;
         tx.commit()
             .with_context(|| format!("cannot keep the draft in {}", self.path.display()))?;
@@ -666,21 +667,23 @@ impl Store {
     ) -> Result<()> {
         let tx = self.write()?;
         tx.execute(
-            "DELETE FROM drafts WHERE account = ?1 AND county_code = ?2 AND indicator_id = ?3",
-            params![who.account, county_code, indicator_id],
+            "DELETE FROM drafts WHERE account = ?1 AND reviewer = ?2
+                 AND county_code = ?3 AND indicator_id = ?4",
+            params![who.account, who.name, county_code, indicator_id],
         )?;
         tx.commit()
             .with_context(|| format!("cannot drop the draft in {}", self.path.display()))?;
         Ok(())
     }
 
-    /// The account's drafts, the most recently typed first.
-    pub fn drafts(&self, account: &str) -> Result<Vec<Draft>> {
+    /// The reviewer's drafts, the most recently typed first.
+    pub fn drafts(&self, who: &Reviewer) -> Result<Vec<Draft>> {
         let mut stmt = self.conn.prepare(
             "SELECT county_code, indicator_id, text, saved_at FROM drafts
-             WHERE account = ?1 ORDER BY saved_at DESC, county_code, indicator_id",
+             WHERE account = ?1 AND reviewer = ?2
+             ORDER BY saved_at DESC, county_code, indicator_id",
         )?;
-        let rows = stmt.query_map(params![account], |r| {
+        let rows = stmt.query_map(params![who.account, who.name], |r| {
             Ok(Draft {
                 county_code: r.get(0)?,
                 indicator_id: r.get(1)?,
@@ -695,13 +698,14 @@ impl Store {
     pub fn save_position(&mut self, who: &Reviewer, position: &Position) -> Result<()> {
         let tx = self.write()?;
         tx.execute(
-            "INSERT INTO positions (account, indicator_id, county_code, flow, saved_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (account) DO UPDATE SET indicator_id = excluded.indicator_id,
+            "INSERT INTO positions (account, reviewer, indicator_id, county_code, flow, saved_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (account, reviewer) DO UPDATE SET indicator_id = excluded.indicator_id,
                  county_code = excluded.county_code, flow = excluded.flow,
                  saved_at = excluded.saved_at",
             params![
                 who.account,
+                who.name,
                 position.indicator_id,
                 position.county_code,
                 if position.by_county {
@@ -717,13 +721,14 @@ impl Store {
         Ok(())
     }
 
-    /// Where the account left off, if it has used the workspace on this database.
-    pub fn position(&self, account: &str) -> Result<Option<Position>> {
+    /// Where the reviewer left off, if they have used the workspace on this database.
+    pub fn position(&self, who: &Reviewer) -> Result<Option<Position>> {
         Ok(self
             .conn
             .query_row(
-                "SELECT indicator_id, county_code, flow FROM positions WHERE account = ?1",
-                params![account],
+                "SELECT indicator_id, county_code, flow FROM positions
+                 WHERE account = ?1 AND reviewer = ?2",
+                params![who.account, who.name],
                 |r| {
                     Ok(Position {
                         indicator_id: r.get(0)?,
@@ -977,6 +982,35 @@ fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
         reviewer: r.get(11)?,
         reviewed_at: r.get(12)?,
     })
+}
+
+/// What a conditional write expects the item to hold; `None` parts are not checked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Expected {
+    pub verdict: Option<Option<Verdict>>,
+    pub note: Option<String>,
+}
+
+fn check_expected(
+    tx: &Transaction<'_>,
+    county_code: &str,
+    indicator_id: &str,
+    expected: &Expected,
+) -> Result<()> {
+    let current: Option<(Option<Verdict>, String)> = tx
+        .query_row(
+            "SELECT verdict, note FROM reviews WHERE county_code = ?1 AND indicator_id = ?2",
+            params![county_code, indicator_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let (verdict, note) = current.unwrap_or_default();
+    if expected.verdict.is_some_and(|v| v != verdict)
+        || expected.note.as_ref().is_some_and(|n| *n != note)
+    {
+        return Err(Changed.into());
+    }
+    Ok(())
 }
 
 /// The body of [`Store::review`], inside the caller's write transaction.

@@ -99,23 +99,27 @@ CREATE TABLE imports (
 );
 ALTER TABLE submissions ADD COLUMN import_id INTEGER REFERENCES imports (id);
 "#,
-    // 3: the workspace: where each OS account left off, and notes being typed (drafts), kept
-    // while they are typed so that a dropped connection loses nothing.
+    // 3: the workspace: where each reviewer left off, and notes being typed (drafts), kept
+    // while they are typed so that a dropped connection loses nothing. A reviewer is the OS
+    // account with the name given (several may share one login, each with --reviewer).
     r#"
 CREATE TABLE positions (
-    account      TEXT PRIMARY KEY,
+    account      TEXT NOT NULL,
+    reviewer     TEXT NOT NULL,
     indicator_id TEXT NOT NULL REFERENCES indicators (id),
     county_code  TEXT NOT NULL REFERENCES counties (code),
     flow         TEXT NOT NULL CHECK (flow IN ('indicator', 'county')),
-    saved_at     TEXT NOT NULL
+    saved_at     TEXT NOT NULL,
+    PRIMARY KEY (account, reviewer)
 ) WITHOUT ROWID;
 CREATE TABLE drafts (
     account      TEXT NOT NULL,
+    reviewer     TEXT NOT NULL,
     county_code  TEXT NOT NULL REFERENCES counties (code),
     indicator_id TEXT NOT NULL REFERENCES indicators (id),
     text         TEXT NOT NULL,
     saved_at     TEXT NOT NULL,
-    PRIMARY KEY (account, county_code, indicator_id)
+    PRIMARY KEY (account, reviewer, county_code, indicator_id)
 ) WITHOUT ROWID;
 "#,
 ];

@@ -366,9 +366,10 @@ fn not_a_regular_file_is_refused() {
 fn drafts_are_kept_per_account_until_the_note_is_saved() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = new_store(&dir);
+    // Another reviewer sharing the login: drafts of their own.
     let other = Reviewer {
         name: "李".into(),
-        account: "li".into(),
+        account: "zhang".into(),
     };
     store.save_draft(&who(), "330802", "1.1", "佐证").unwrap();
     store
@@ -377,30 +378,36 @@ fn drafts_are_kept_per_account_until_the_note_is_saved() {
     store
         .save_draft(&other, "330802", "1.1", "别人的草稿")
         .unwrap();
-    let drafts = store.drafts("zhang").unwrap();
+    let drafts = store.drafts(&who()).unwrap();
     assert_eq!(drafts.len(), 1);
     assert_eq!(drafts[0].text, "佐证材料不足");
     // Saving the note drops the draft in the same transaction, and only this account's.
     let change = store
-        .save_note("330802", "1.1", "佐证材料不足", &who())
+        .save_note(
+            "330802",
+            "1.1",
+            "佐证材料不足",
+            &Expected::default(),
+            &who(),
+        )
         .unwrap();
     assert_eq!(change.note, "佐证材料不足");
-    assert!(store.drafts("zhang").unwrap().is_empty());
-    assert_eq!(store.drafts("li").unwrap().len(), 1);
+    assert!(store.drafts(&who()).unwrap().is_empty());
+    assert_eq!(store.drafts(&other).unwrap().len(), 1);
     assert_eq!(
         store.item("330802", "1.1").unwrap().note.as_deref(),
         Some("佐证材料不足")
     );
     assert_eq!(store.log().unwrap().len(), 1);
     store.discard_draft(&other, "330802", "1.1").unwrap();
-    assert!(store.drafts("li").unwrap().is_empty());
+    assert!(store.drafts(&other).unwrap().is_empty());
 }
 
 #[test]
 fn the_place_is_kept_per_account() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = new_store(&dir);
-    assert_eq!(store.position("zhang").unwrap(), None);
+    assert_eq!(store.position(&who()).unwrap(), None);
     let here = Position {
         indicator_id: "3.2".into(),
         county_code: "330825".into(),
@@ -408,8 +415,13 @@ fn the_place_is_kept_per_account() {
     };
     store.save_position(&who(), &here).unwrap();
     store.save_position(&who(), &here).unwrap();
-    assert_eq!(store.position("zhang").unwrap(), Some(here));
-    assert_eq!(store.position("li").unwrap(), None);
+    assert_eq!(store.position(&who()).unwrap(), Some(here));
+    // Another reviewer on the same login has a place of their own.
+    let same_login = Reviewer {
+        name: "王".into(),
+        account: "zhang".into(),
+    };
+    assert_eq!(store.position(&same_login).unwrap(), None);
     // A place must name a real indicator and county.
     let nowhere = Position {
         indicator_id: "99.9".into(),
@@ -440,7 +452,10 @@ fn a_conditional_review_never_overwrites_a_change_it_did_not_see() {
         .review_if(
             "330802",
             "1.1",
-            (Some(Verdict::Met), ""),
+            &Expected {
+                verdict: Some(Some(Verdict::Met)),
+                note: Some(String::new()),
+            },
             Some(None),
             Some(""),
             &who(),
@@ -452,7 +467,10 @@ fn a_conditional_review_never_overwrites_a_change_it_did_not_see() {
         .review_if(
             "330802",
             "1.1",
-            (Some(Verdict::NotMet), "复核"),
+            &Expected {
+                verdict: Some(Some(Verdict::NotMet)),
+                note: Some("复核".into()),
+            },
             Some(None),
             Some(""),
             &who(),
@@ -460,4 +478,26 @@ fn a_conditional_review_never_overwrites_a_change_it_did_not_see() {
         .unwrap();
     assert_eq!(change.to, None);
     assert_eq!(store.log().unwrap().len(), 3);
+}
+
+#[test]
+fn a_note_typed_over_another_reviewers_new_note_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = new_store(&dir);
+    // Editing began on an empty note; meanwhile someone wrote one.
+    store
+        .review("330802", "1.1", None, Some("他人的备注"), &who())
+        .unwrap();
+    let expected = Expected {
+        verdict: None,
+        note: Some(String::new()),
+    };
+    let e = store
+        .save_note("330802", "1.1", "我的备注", &expected, &who())
+        .unwrap_err();
+    assert!(e.is::<Changed>());
+    assert_eq!(
+        store.item("330802", "1.1").unwrap().note.as_deref(),
+        Some("他人的备注")
+    );
 }

@@ -9,7 +9,7 @@ use super::strings::Strings;
 use crate::catalog::Catalog;
 use crate::model::{Assessment, County, Indicator, Review, Submission, TargetClass, Verdict};
 use crate::search::{Entry, Hit, Index, Jump, Kind};
-use crate::store::{Draft, Item, Position, ReviewChange};
+use crate::store::{Draft, Expected, Item, Position, ReviewChange};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::collections::HashMap;
 
@@ -112,13 +112,23 @@ pub enum Why {
     Redo(Change),
 }
 
-/// A review to write: `verdict` `Some(None)` clears it; `None` leaves it as it is.
+/// A review to write: `verdict` `Some(None)` clears it; `None` leaves it as it is. `expected`
+/// is what the item must still hold for the write to go ahead (undo, redo, a note typed over
+/// minutes): otherwise nothing is written and the reviewer is told.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Write {
     pub at: Cursor,
     pub verdict: Option<Option<Verdict>>,
     pub note: Option<String>,
     pub why: Why,
+    pub expected: Expected,
+}
+
+/// One step `u` can take back: a review change, or a note's changes thrown away.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    Review(Change),
+    Discarded { at: Cursor, text: String },
 }
 
 /// What the store must do for the App.
@@ -181,7 +191,7 @@ pub struct App {
     pub index: Index,
     fixed_entries: usize,
     pub message: Option<Message>,
-    undo: Vec<Change>,
+    undo: Vec<Step>,
     redo: Vec<Change>,
     /// Columns available to the note editor's text (from the window size).
     pub editor_width: usize,
@@ -486,6 +496,7 @@ impl App {
                     verdict: Some(Some(v)),
                     note: None,
                     why: Why::Mark,
+                    expected: Expected::default(),
                 })];
             }
             Clear => {
@@ -494,6 +505,7 @@ impl App {
                     verdict: Some(None),
                     note: None,
                     why: Why::Clear,
+                    expected: Expected::default(),
                 })];
             }
             EditNote => {
@@ -504,13 +516,27 @@ impl App {
                 }
             }
             Undo => match self.undo.pop() {
-                Some(change) => {
+                Some(Step::Review(change)) => {
                     return vec![Effect::Review(Write {
                         at: change.at,
                         verdict: Some(change.before.verdict),
                         note: Some(change.before.note.clone()),
+                        expected: Expected {
+                            verdict: Some(change.after.verdict),
+                            note: Some(change.after.note.clone()),
+                        },
                         why: Why::Undo(change),
                     })];
+                }
+                Some(Step::Discarded { at, text }) => {
+                    // The thrown-away note comes back into the editor, as a draft again.
+                    self.cursor = at;
+                    self.open_editor();
+                    if let Some(e) = &mut self.editor {
+                        e.buffer = TextBuffer::new(&text);
+                    }
+                    self.inform(self.strings.draft_resumed);
+                    return self.draft_changed();
                 }
                 None => self.inform(self.strings.nothing_to_undo),
             },
@@ -520,6 +546,10 @@ impl App {
                         at: change.at,
                         verdict: Some(change.after.verdict),
                         note: Some(change.after.note.clone()),
+                        expected: Expected {
+                            verdict: Some(change.before.verdict),
+                            note: Some(change.before.note.clone()),
+                        },
                         why: Why::Redo(change),
                     })];
                 }
@@ -553,12 +583,18 @@ impl App {
             Help => self.help = Some(0),
             Quit => self.quit = true,
             SaveNote => {
-                if let Some(e) = &self.editor {
+                if let Some(e) = &mut self.editor {
+                    e.confirming = false;
                     return vec![Effect::Review(Write {
                         at: e.at,
                         verdict: None,
                         note: Some(e.buffer.text()),
                         why: Why::Note,
+                        // Only if nobody changed the note since editing began.
+                        expected: Expected {
+                            verdict: None,
+                            note: Some(e.saved.clone()),
+                        },
                     })];
                 }
             }
@@ -575,6 +611,11 @@ impl App {
             }
             DiscardNote => {
                 if let Some(e) = self.editor.take() {
+                    // Kept for `u`: a stray key must not lose a note for good.
+                    self.undo.push(Step::Discarded {
+                        at: e.at,
+                        text: e.buffer.text(),
+                    });
                     self.inform(self.strings.draft_discarded);
                     return self.drop_draft(e.at);
                 }
@@ -664,7 +705,11 @@ impl App {
                     return self.draft_changed();
                 }
             }
-            ScrollDown => self.help = self.help.map(|s| s + 1),
+            ScrollDown => {
+                // No further than the help's length (every binding and a heading per mode).
+                let most = self.keymap.len() + 10;
+                self.help = self.help.map(|s| (s + 1).min(most));
+            }
             ScrollUp => self.help = self.help.map(|s| s.saturating_sub(1)),
             CloseHelp => self.help = None,
         }
@@ -801,7 +846,7 @@ impl App {
             Err(e) => {
                 // Nothing moves: the undo or redo stays where it was, the editor stays open.
                 match write.why {
-                    Why::Undo(c) => self.undo.push(c),
+                    Why::Undo(c) => self.undo.push(Step::Review(c)),
                     Why::Redo(c) => self.redo.push(c),
                     _ => {}
                 }
@@ -830,7 +875,7 @@ impl App {
         match write.why {
             Why::Mark | Why::Clear | Why::Note => {
                 if change.changed() {
-                    self.undo.push(record);
+                    self.undo.push(Step::Review(record));
                     self.redo.clear();
                 }
                 match write.why {
@@ -853,27 +898,55 @@ impl App {
                 self.inform(&format!("{}{}{what}", s.undone, s.colon));
             }
             Why::Redo(original) => {
-                self.undo.push(original);
+                self.undo.push(Step::Review(original));
                 self.cursor = at;
                 self.inform(&format!("{}{}{what}", s.redone, s.colon));
             }
         }
     }
 
-    /// An undo or redo found the item changed by someone else since: nothing was written. The
-    /// step is dropped (it can no longer apply) and the item shows what the database holds.
+    /// A write was committed but the item could not be read back: show it as the change says.
+    pub fn written_unread(&mut self, write: Write, change: ReviewChange) {
+        let cell = self.cell(write.at).clone();
+        let sub = cell.submission.clone();
+        let item = Item {
+            county_code: self.counties[write.at.county].code.clone(),
+            county: self.counties[write.at.county].name.clone(),
+            indicator: self.indicators[write.at.indicator].id.clone(),
+            value: sub.as_ref().map(|s| s.value.clone()),
+            value_number: sub.as_ref().and_then(|s| s.value_number),
+            numerator: sub.as_ref().and_then(|s| s.numerator),
+            denominator: sub.as_ref().and_then(|s| s.denominator),
+            evidence: sub.as_ref().map(|s| s.evidence.clone()),
+            remark: sub.as_ref().map(|s| s.remark.clone()),
+            verdict: change.to,
+            note: Some(change.note.clone()),
+            reviewer: Some(self.reviewer.clone()),
+            reviewed_at: cell.review.as_ref().map(|r| r.reviewed_at.clone()),
+        };
+        self.written(write, Ok((change, item)));
+    }
+
+    /// A conditional write found the item changed by someone else since: nothing was written,
+    /// and the item shows what the database holds. An undo or redo step is dropped (it can no
+    /// longer apply). A note stays in the editor: the reviewer sees the other note in the
+    /// detail pane and decides — Enter again saves theirs over it, Esc offers to throw it away.
     pub fn changed_underneath(&mut self, write: Write, item: Option<Item>) {
         let at = write.at;
         if let Some(item) = item {
             self.refresh(at, item);
         }
         self.cursor = at;
-        let text = format!(
-            "{}{}{}",
-            self.strings.changed_underneath,
-            self.strings.colon,
-            self.name(at)
-        );
+        let s = self.strings;
+        if write.why == Why::Note {
+            let now = self.cell(at).note().to_string();
+            if let Some(e) = &mut self.editor {
+                e.saved = now;
+            }
+            self.warn(Level::Warning, s.note_changed_underneath.to_string());
+            return;
+        }
+        let text = format!("{}{}{}", s.changed_underneath, s.colon, self.name(at));
         self.warn(Level::Warning, text);
     }
 

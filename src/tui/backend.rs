@@ -3,7 +3,7 @@
 //! Over a slow SSH link every byte counts. ratatui's own `draw` moves the cursor with a full
 //! `ESC [ row ; col H` after every wide (Chinese) character and names even the 16 basic colours
 //! in 256-colour form. Here the cursor is tracked in columns, so a wide character needs no move
-//! and a short gap is a relative move (`ESC [ n C`); colours use the basic SGR codes that every
+//! and a gap in the row is a move to a column (`ESC [ n G`); colours use the basic SGR codes that every
 //! terminal understands; and each style change is one SGR sequence.
 
 use crate::text::width;
@@ -56,7 +56,9 @@ impl<W: Write> Backend for Tty<W> {
         for (x, y, cell) in content {
             match at {
                 Some((cx, cy)) if cy == y && cx == x => {}
-                Some((cx, cy)) if cy == y && cx < x => write!(out, "\x1b[{}C", x - cx)?,
+                // Same row: an absolute column (CHA) — as short as a relative move, and a
+                // terminal that measured a character differently is put right again.
+                Some((_, cy)) if cy == y => write!(out, "\x1b[{}G", x + 1)?,
                 _ => write!(out, "\x1b[{};{}H", y + 1, x + 1)?,
             }
             let want = Pen {
@@ -224,8 +226,8 @@ mod tests {
             .draw(|f| f.render_widget(Paragraph::new("柯城区 ok"), f.area()))
             .unwrap();
         let out = String::from_utf8(terminal.backend_mut().writer_mut().clone()).unwrap();
-        // One absolute move; the unchanged blank between is skipped with a relative one.
-        assert!(out.starts_with("\x1b[1;1H柯城区\x1b[1Cok"), "{out:?}");
+        // One move to the row; the unchanged blank between is skipped with a column move.
+        assert!(out.starts_with("\x1b[1;1H柯城区\x1b[8Gok"), "{out:?}");
         assert_eq!(out.matches('H').count(), 1, "{out:?}");
     }
 

@@ -162,9 +162,16 @@ impl TextBuffer {
         self.chars[row.start..row.end].iter().collect()
     }
 
-    /// (row, column) of the caret on the screen at `width` columns.
+    /// (row, column) of the caret on the screen at `width` columns. A caret after a row that
+    /// fills the width shows at the start of the next row, where the next character will go
+    /// (so the input method's window opens there, not over the last character).
     pub fn caret_at(&self, width: usize) -> (usize, usize) {
-        self.caret_at_rows(&self.rows(width))
+        let (row, col) = self.caret_at_rows(&self.rows(width));
+        if col >= width.max(2) {
+            (row + 1, 0)
+        } else {
+            (row, col)
+        }
     }
 
     fn caret_at_rows(&self, rows: &[Row]) -> (usize, usize) {
@@ -213,6 +220,8 @@ mod tests {
         assert_eq!(rows.len(), 3);
         assert_eq!(b.row_text(rows[0]), "台账不");
         assert_eq!(b.caret_at(7), (2, 4));
+        // A caret after a full row waits at the start of the next.
+        assert_eq!(TextBuffer::new("台账不全，请").caret_at(6), (2, 0));
         let mut b = TextBuffer::new("ab\ncd");
         assert_eq!(b.caret_at(10), (1, 2));
         b.up(10);
@@ -234,8 +243,8 @@ mod tests {
     #[test]
     fn moving_vertically_keeps_the_column() {
         let mut b = TextBuffer::new("一二三四五六");
-        // Rows of 4 columns: 一二 / 三四 / 五六; caret at the end.
-        assert_eq!(b.caret_at(4), (2, 4));
+        // Rows of 4 columns: 一二 / 三四 / 五六; the caret at the end waits on the next row.
+        assert_eq!(b.caret_at(4), (3, 0));
         b.up(4);
         assert_eq!(b.caret_at(4), (1, 2));
         b.up(4);

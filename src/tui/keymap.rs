@@ -71,8 +71,9 @@ const DEFAULTS: &[(Mode, &[Key], Action, bool)] = &[
         PrevIndicator,
         false,
     ),
-    (Browse, &[plain(']')], NextTarget, false),
-    (Browse, &[plain('[')], PrevTarget, false),
+    // With a Chinese input method on, ] [ ? arrive as 】【？.
+    (Browse, &[plain(']'), plain('】')], NextTarget, false),
+    (Browse, &[plain('['), plain('【')], PrevTarget, false),
     (Browse, &[plain('g'), code(KeyCode::Home)], First, false),
     (Browse, &[plain('G'), code(KeyCode::End)], Last, false),
     (Browse, &[plain('n')], NextUnreviewed, true),
@@ -82,12 +83,12 @@ const DEFAULTS: &[(Mode, &[Key], Action, bool)] = &[
     (Browse, &[plain('0')], Clear, true),
     (Browse, &[plain('e')], EditNote, true),
     (Browse, &[plain('u')], Undo, true),
-    (Browse, &[ctrl('r'), plain('U')], Redo, false),
+    (Browse, &[ctrl('r')], Redo, false),
     (Browse, &[plain('f')], ToggleFilter, false),
     (Browse, &[plain('m')], ToggleFlow, false),
-    (Browse, &[plain('/')], Search, true),
+    (Browse, &[plain('/'), plain('、')], Search, true),
     (Browse, &[code(KeyCode::Tab)], NextPane, false),
-    (Browse, &[plain('?')], Help, true),
+    (Browse, &[plain('?'), plain('？')], Help, true),
     (Browse, &[plain('q'), ctrl('c')], Quit, true),
     (Editor, &[code(KeyCode::Enter)], SaveNote, true),
     (Editor, &[alt(KeyCode::Enter), ctrl('j')], NewLine, true),
@@ -218,7 +219,7 @@ const DEFAULTS: &[(Mode, &[Key], Action, bool)] = &[
     (HelpMode, &[plain('k'), code(KeyCode::Up)], ScrollUp, true),
     (
         HelpMode,
-        &[code(KeyCode::Esc), plain('?'), plain('q')],
+        &[code(KeyCode::Esc), plain('?'), plain('？'), plain('q')],
         CloseHelp,
         true,
     ),
@@ -316,6 +317,15 @@ impl Keymap {
     /// The bindings of one mode, in table order.
     pub fn of(&self, mode: Mode) -> impl Iterator<Item = &Binding> {
         self.bindings.iter().filter(move |b| b.mode == mode)
+    }
+
+    /// How many bindings there are (for bounding the help's scrolling).
+    pub fn len(&self) -> usize {
+        self.bindings.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.bindings.is_empty()
     }
 
     /// The first key of an action in `mode`, as written for people.
@@ -494,11 +504,14 @@ mod tests {
     }
 
     #[test]
-    fn every_browse_action_has_a_plain_key() {
+    fn every_browse_action_has_a_key_every_terminal_sends() {
+        // A plain key, or Ctrl with a letter (Ctrl-R): never Ctrl-Enter, Shift-Enter, F-keys.
         for b in Keymap::default().of(Mode::Browse) {
             assert!(
-                b.keys.iter().any(|k| k.modifiers.is_empty()),
-                "{:?} needs a key without modifiers",
+                b.keys.iter().any(|k| k.modifiers.is_empty()
+                    || (k.modifiers == KeyModifiers::CONTROL
+                        && matches!(k.code, KeyCode::Char(c) if c.is_ascii_lowercase()))),
+                "{:?} needs a key every terminal sends",
                 b.action
             );
         }

@@ -18,7 +18,9 @@ use anyhow::{Context, Result, bail};
 use app::{App, Effect, Workspace, Write};
 use backend::Tty;
 use ratatui::Terminal;
-use ratatui::crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event};
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, EnableBracketedPaste, Event, KeyCode, KeyModifiers,
+};
 use ratatui::crossterm::terminal::{
     self, BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen,
     LeaveAlternateScreen,
@@ -53,8 +55,8 @@ pub fn load(store: &Store, who: &Reviewer) -> Result<Workspace> {
         catalog: store.catalog()?,
         counties: store.counties()?,
         items: store.items()?,
-        drafts: store.drafts(&who.account)?,
-        position: store.position(&who.account)?,
+        drafts: store.drafts(who)?,
+        position: store.position(who)?,
         reviewer: who.name.clone(),
     })
 }
@@ -114,7 +116,11 @@ pub fn run(mut store: Store, who: &Reviewer, settings: Settings) -> Result<Ended
     size_editor(&mut app, &terminal);
     loop {
         if dirty {
-            draw(&mut terminal, &app, &theme)?;
+            if let Err(e) = draw(&mut terminal, &app, &theme) {
+                // The terminal is failing (a hang-up on its way): keep what can be kept.
+                finish(&mut store, who, &mut app, None, &mut saved_position);
+                return Err(e);
+            }
             dirty = false;
         }
         // Wait for input; when idle, keep the reviewer's place (not on every keystroke).
@@ -124,6 +130,10 @@ pub fn run(mut store: Store, who: &Reviewer, settings: Settings) -> Result<Ended
             Err(mpsc::RecvTimeoutError::Disconnected) => Some(Input::Gone),
         };
         let Some(first) = first else {
+            if terminal_gone() {
+                finish(&mut store, who, &mut app, None, &mut saved_position);
+                return Ok(Ended::Signal(libc_sighup()));
+            }
             if app.position() != saved_position && last_move.elapsed() >= Duration::from_secs(1) {
                 keep_position(&mut store, who, &app, &mut saved_position);
             }
@@ -133,8 +143,21 @@ pub fn run(mut store: Store, who: &Reviewer, settings: Settings) -> Result<Ended
         let mut inputs = vec![first];
         inputs.extend(rx.try_iter());
         let mut pending_draft: Option<Effect> = None;
-        for input in inputs {
+        let typed_after: Vec<bool> = (0..inputs.len())
+            .map(|k| inputs[k + 1..].iter().any(is_typing))
+            .collect();
+        for (k, input) in inputs.into_iter().enumerate() {
             let effects = match input {
+                // A paste the terminal did not bracket arrives as keys: an Enter with more
+                // typing behind it in the same burst is a line break in the text, not "save".
+                Input::Terminal(Event::Key(key))
+                    if typed_after[k]
+                        && key.code == KeyCode::Enter
+                        && key.modifiers.is_empty()
+                        && matches!(app.mode(), action::Mode::Editor) =>
+                {
+                    app.update(action::Action::NewLine)
+                }
                 Input::Terminal(Event::Key(key)) => app.key(&key),
                 Input::Terminal(Event::Paste(text)) => app.paste(&text),
                 Input::Terminal(Event::Resize(..)) => {
@@ -168,8 +191,14 @@ pub fn run(mut store: Store, who: &Reviewer, settings: Settings) -> Result<Ended
             last_move = Instant::now();
             for effect in effects {
                 match effect {
-                    // Drafts are kept once per burst of typing, after the burst.
-                    Effect::SaveDraft { .. } | Effect::DiscardDraft { .. } => {
+                    // Drafts are kept once per burst of typing, after the burst; a draft of
+                    // another item first writes the one waiting.
+                    Effect::SaveDraft { at, .. } | Effect::DiscardDraft { at } => {
+                        if let Some(waiting) = pending_draft.take() {
+                            if draft_item(&waiting) != Some(at) {
+                                apply(&mut store, who, &mut app, waiting);
+                            }
+                        }
                         pending_draft = Some(effect);
                     }
                     Effect::Review(write) => {
@@ -198,6 +227,30 @@ fn libc_sighup() -> i32 {
     signal_hook::consts::SIGHUP
 }
 
+/// A printable key (what a paste sends), as opposed to a command key.
+fn is_typing(input: &Input) -> bool {
+    matches!(
+        input,
+        Input::Terminal(Event::Key(k))
+            if matches!(k.code, KeyCode::Char(_))
+                && !k.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+    )
+}
+
+/// Whether the terminal hung up: its input reports a hang-up or error. crossterm's reader
+/// spins rather than fail when the terminal vanishes without a SIGHUP, so this is checked
+/// whenever the workspace is idle.
+fn terminal_gone() -> bool {
+    let mut fd = libc::pollfd {
+        fd: libc::STDIN_FILENO,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, a zero timeout.
+    let n = unsafe { libc::poll(&mut fd, 1, 0) };
+    n > 0 && fd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
+}
+
 fn size_editor(app: &mut App, terminal: &Terminal<Tty<Stdout>>) {
     if let Ok(size) = terminal.size() {
         app.editor_width = view::editor_text_width(Rect::new(0, 0, size.width, size.height));
@@ -217,8 +270,19 @@ fn draw(terminal: &mut Terminal<Tty<Stdout>>, app: &App, theme: &Theme) -> Resul
 fn review(store: &mut Store, who: &Reviewer, app: &mut App, write: Write) {
     let county = app.counties[write.at.county].code.clone();
     let indicator = app.indicators[write.at.indicator].id.clone();
+    let checked = write.expected != crate::store::Expected::default();
     let result = match (&write.why, &write.note) {
-        (app::Why::Note, Some(note)) => store.save_note(&county, &indicator, note, who),
+        (app::Why::Note, Some(note)) => {
+            store.save_note(&county, &indicator, note, &write.expected, who)
+        }
+        _ if checked => store.review_if(
+            &county,
+            &indicator,
+            &write.expected,
+            write.verdict,
+            write.note.as_deref(),
+            who,
+        ),
         _ => store.review(
             &county,
             &indicator,
@@ -226,9 +290,19 @@ fn review(store: &mut Store, who: &Reviewer, app: &mut App, write: Write) {
             write.note.as_deref(),
             who,
         ),
+    };
+    match result {
+        Ok(change) => match store.item(&county, &indicator) {
+            Ok(item) => app.written(write, Ok((change, item))),
+            // Saved, but not read back: show it as the change says rather than as failed.
+            Err(_) => app.written_unread(write, change),
+        },
+        Err(e) if e.is::<crate::store::Changed>() => {
+            let item = store.item(&county, &indicator).ok();
+            app.changed_underneath(write, item);
+        }
+        Err(e) => app.written(write, Err(one_line(&e))),
     }
-    .and_then(|change| Ok((change, store.item(&county, &indicator)?)));
-    app.written(write, result.map_err(|e| one_line(&e)));
 }
 
 fn apply(store: &mut Store, who: &Reviewer, app: &mut App, effect: Effect) {
@@ -248,6 +322,13 @@ fn apply(store: &mut Store, who: &Reviewer, app: &mut App, effect: Effect) {
     };
     if let Err(e) = result {
         app.draft_failed(one_line(&e));
+    }
+}
+
+fn draft_item(effect: &Effect) -> Option<app::Cursor> {
+    match effect {
+        Effect::SaveDraft { at, .. } | Effect::DiscardDraft { at } => Some(*at),
+        Effect::Review(_) => None,
     }
 }
 

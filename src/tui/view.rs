@@ -18,8 +18,9 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 /// Below this the window says it is too small (and recovers when it grows).
 pub const MIN_WIDTH: u16 = 24;
 pub const MIN_HEIGHT: u16 = 8;
-/// From this width the three panes show side by side.
+/// From this width (and height) the three panes show side by side.
 pub const WIDE: u16 = 80;
+pub const TALL: u16 = 16;
 
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     let area = frame.area();
@@ -40,8 +41,8 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     if app.is_empty() {
         return;
     }
-    if area.width >= WIDE {
-        let left = (area.width * 3 / 10).clamp(28, 44);
+    if area.width >= WIDE && area.height >= TALL {
+        let left = ((u32::from(area.width) * 3 / 10) as u16).clamp(28, 44);
         let [left, right] =
             Layout::horizontal([Constraint::Length(left), Constraint::Fill(1)]).areas(body);
         let top = submissions_height(app, right.width, right.height);
@@ -206,8 +207,13 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         right.push_str(&format!(" · {}", s.only_unreviewed));
     }
     let w = area.width as usize;
+    // The reviewer and progress first; the title takes what is left (with a space between).
     let right = truncate(&right, w);
-    let room = w.saturating_sub(width(&right) + 1);
+    if width(&right) + 2 > w {
+        frame.render_widget(Paragraph::new(line_of(right, theme.label())), area);
+        return;
+    }
+    let room = w - width(&right) - 1;
     let a = &app.assessment;
     let left = fit(&clean(&format!("{} · {}", a.title, a.number)), room);
     let line = Line::from(vec![
@@ -278,6 +284,10 @@ fn draw_hints(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         match shown.iter().rposition(|p| !p.2) {
             Some(at) => {
                 shown.remove(at);
+            }
+            // Still too wide: only help and quit are never dropped.
+            None if shown.len() > 2 => {
+                shown.remove(0);
             }
             None => break,
         }
@@ -468,7 +478,13 @@ fn draw_submissions(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let h = inner.height as usize;
     let mut lines: Vec<Line> = Vec::new();
     let words = wrap(&indicator_words(app), w);
-    let room_for_words = h.saturating_sub(2 + app.counties.len().min(3)).clamp(1, 3);
+    // However short the pane, the column heads and the selected county's row show; then the
+    // requirement; then the indicator's words (up to three lines); then more counties.
+    let rows_wanted = app.counties.len().clamp(1, 3);
+    let requirement = h >= 3;
+    let room_for_words = h
+        .saturating_sub(1 + rows_wanted + usize::from(requirement))
+        .min(3);
     for (k, l) in words.iter().take(room_for_words).enumerate() {
         let l = if k + 1 == room_for_words && words.len() > room_for_words {
             truncate(&format!("{l}……"), w)
@@ -477,7 +493,9 @@ fn draw_submissions(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         };
         lines.push(Line::raw(l));
     }
-    lines.push(line_of(truncate(&requirement_words(app), w), theme.label()));
+    if requirement {
+        lines.push(line_of(truncate(&requirement_words(app), w), theme.label()));
+    }
     // Columns: draft mark, county, figure, check, verdict, by (wide only), note.
     let county_w = app
         .counties
@@ -832,8 +850,7 @@ fn draw_editor(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let buffer = &editor.buffer;
     let rows = buffer.rows(w);
     let (caret_row, caret_col) = buffer.caret_at(w);
-    // Keep the caret's row on screen (one more row when it sits past a full row).
-    let total = rows.len().max(caret_row + 1);
+    // Keep the caret's row on screen (it may be the row after the last, past a full row).
     let top = if caret_row >= text_h {
         caret_row + 1 - text_h
     } else {
@@ -845,7 +862,6 @@ fn draw_editor(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .take(text_h)
         .map(|&row| Line::raw(buffer.row_text(row)))
         .collect();
-    let _ = total;
     while lines.len() < text_h {
         lines.push(Line::raw(""));
     }

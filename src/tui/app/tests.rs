@@ -422,6 +422,7 @@ fn an_undo_overtaken_by_someone_else_is_dropped_and_the_truth_shown() {
                 verdict: Some(Some(NotMet)),
                 note: Some("复核未通过".into()),
                 why: Why::Mark,
+                expected: Expected::default(),
             },
         )
         .unwrap()
@@ -502,4 +503,65 @@ fn standard_notes_insert_with_one_key() {
         app.editor.as_ref().unwrap().buffer.text(),
         "佐证材料不足；台账不全"
     );
+}
+
+#[test]
+fn a_note_thrown_away_comes_back_with_undo() {
+    let mut app = app();
+    app.key(&key('e'));
+    app.paste("写了很久的备注");
+    app.key(&code(KeyCode::Esc));
+    let effects = app.key(&key('d'));
+    assert_eq!(effects, vec![Effect::DiscardDraft { at: at(0, 0) }]);
+    assert_eq!(app.mode(), Mode::Browse);
+    let effects = app.key(&key('u'));
+    assert_eq!(app.mode(), Mode::Editor);
+    assert_eq!(app.editor.as_ref().unwrap().buffer.text(), "写了很久的备注");
+    assert_eq!(
+        effects,
+        vec![Effect::SaveDraft {
+            at: at(0, 0),
+            text: "写了很久的备注".into()
+        }]
+    );
+}
+
+#[test]
+fn a_note_saved_over_someone_elses_new_note_asks_first() {
+    let mut app = app();
+    app.key(&key('e'));
+    app.paste("我的意见");
+    let Some(Effect::Review(write)) = app.key(&code(KeyCode::Enter)).into_iter().next() else {
+        panic!("saving writes");
+    };
+    assert_eq!(
+        write.expected.note.as_deref(),
+        Some(""),
+        "only if still empty"
+    );
+    // The store found another reviewer's note there.
+    let mut store = FakeStore::default();
+    let mut theirs = store
+        .write(
+            &app,
+            &Write {
+                at: at(0, 0),
+                verdict: None,
+                note: Some("李四的意见".into()),
+                why: Why::Mark,
+                expected: Expected::default(),
+            },
+        )
+        .unwrap()
+        .1;
+    theirs.reviewer = Some("李四".into());
+    app.changed_underneath(write, Some(theirs));
+    // Still editing, nothing lost; theirs is on screen; Enter again saves over theirs.
+    assert_eq!(app.mode(), Mode::Editor);
+    assert_eq!(app.editor.as_ref().unwrap().buffer.text(), "我的意见");
+    assert_eq!(app.current().note(), "李四的意见");
+    let Some(Effect::Review(write)) = app.key(&code(KeyCode::Enter)).into_iter().next() else {
+        panic!("saving writes");
+    };
+    assert_eq!(write.expected.note.as_deref(), Some("李四的意见"));
 }

@@ -120,26 +120,26 @@ fn run(n: usize, keep: Option<&str>) {
         .collect();
     let start = Instant::now();
     let marks = (rows / 10).max(1);
-    store.bulk_for_bench(|tx| {
-        for _ in 0..marks {
-            let c = rng.pick(&codes);
-            let i = rng.pick(&ids);
-            let v = *rng.pick(&[
-                Verdict::Met,
-                Verdict::Met,
-                Verdict::PartlyMet,
-                Verdict::NotMet,
-            ]);
-            let note = *rng.pick(&[
-                "",
-                "台账齐全",
-                "佐证材料不足",
-                "数据口径不一致",
-                "经现场核实",
-            ]);
-            tx(c, i, v, note);
-        }
-    });
+    let mut reviews = Vec::with_capacity(marks);
+    for _ in 0..marks {
+        let c = rng.pick(&codes).as_str();
+        let i = rng.pick(&ids).as_str();
+        let v = *rng.pick(&[
+            Verdict::Met,
+            Verdict::Met,
+            Verdict::PartlyMet,
+            Verdict::NotMet,
+        ]);
+        let note = *rng.pick(&[
+            "",
+            "台账齐全",
+            "佐证材料不足",
+            "数据口径不一致",
+            "经现场核实",
+        ]);
+        reviews.push((c, i, Some(v), note));
+    }
+    store.review_all(&reviews, &who()).unwrap();
     println!(
         "(setup: {marks} reviews written in {})",
         ms(start.elapsed())

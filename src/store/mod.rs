@@ -586,6 +586,31 @@ impl Store {
         Ok(change)
     }
 
+    /// Several reviews in one transaction, each logged as [`Store::review`] logs it: all are
+    /// written or none. Returns how many changed something.
+    pub fn review_all(
+        &mut self,
+        reviews: &[(&str, &str, Option<Verdict>, &str)],
+        who: &Reviewer,
+    ) -> Result<usize> {
+        let tx = self.write()?;
+        let mut changed = 0;
+        for (county_code, indicator_id, verdict, note) in reviews {
+            let change = review_in(
+                &tx,
+                county_code,
+                indicator_id,
+                Some(*verdict),
+                Some(note),
+                who,
+            )?;
+            changed += usize::from(change.changed());
+        }
+        tx.commit()
+            .with_context(|| format!("cannot save the reviews into {}", self.path.display()))?;
+        Ok(changed)
+    }
+
     /// Like [`Store::review`], but only if the item still holds what the caller last saw
     /// (`expected`: the verdict and/or the note, each when given): undo, redo and a note typed
     /// over minutes must not overwrite what someone else changed meanwhile. Otherwise fails

@@ -256,8 +256,10 @@ fn run(n: usize, keep: Option<&str>) {
     }
     let (p50, p99, max) = spread(per_key);
     println!(
-        "search per keystroke ({} entries): median {}, p99 {}, max {}",
+        "search per keystroke ({} entries, {} distinct notes on {} items): median {}, p99 {}, max {}",
         app.index.entries.len(),
+        app.index.notes.len(),
+        app.index.notes.iter().map(|g| g.items.len()).sum::<usize>(),
         ms(p50),
         ms(p99),
         ms(max)
@@ -346,7 +348,8 @@ fn end_to_end(db: &Path) {
                 }
             }
         }
-        writer.write_all(b"\x1bq").unwrap();
+        // Ctrl-C closes the finder, a second quits (ESC then q would read as Alt-q).
+        writer.write_all(b"\x03\x03").unwrap();
         writer.flush().unwrap();
         let _ = child.wait();
     }

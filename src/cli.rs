@@ -132,6 +132,21 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The history of reviews: every change, who made it and when, oldest first
+    Log {
+        /// Print JSON (one array of {at, reviewer, account, county_code, indicator, from, to, note})
+        #[arg(long)]
+        json: bool,
+        /// Only this county (code or name)
+        #[arg(long, value_name = "COUNTY")]
+        county: Option<String>,
+        /// Only this indicator (e.g. 1.2)
+        #[arg(long, value_name = "ID")]
+        indicator: Option<String>,
+        /// Only this reviewer (name or OS account)
+        #[arg(long, value_name = "NAME")]
+        reviewer: Option<String>,
+    },
     /// Check your settings file and say where it is (or print a commented default)
     Config {
         /// Print the default settings, every line commented out, to start a config.toml from
@@ -203,6 +218,12 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Ended> {
             export_items(&db, demo, &who, format, file, out)
         }
         Some(Command::Status { json }) => status(&open(&db, demo, &who)?, json, out),
+        Some(Command::Log {
+            json,
+            county,
+            indicator,
+            reviewer,
+        }) => log(&db, demo, &who, json, county, indicator, reviewer, out),
     };
     result
         .map(|()| Ended::Quit)
@@ -679,6 +700,88 @@ fn progress_line(p: &Progress) -> String {
         p.not_met,
         p.submitted
     )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn log(
+    db: &Path,
+    demo: bool,
+    who: &Reviewer,
+    json: bool,
+    county: Option<String>,
+    indicator: Option<String>,
+    reviewer: Option<String>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let (store, filter) = check_then_open(db, demo, who, |lookup| {
+        Ok(crate::store::LogFilter {
+            after: 0,
+            county_code: county
+                .as_deref()
+                .map(|c| lookup.find_county(c).map(|c| c.code.clone()))
+                .transpose()?,
+            indicator: indicator
+                .as_deref()
+                .map(|i| lookup.find_indicator(i).map(str::to_string))
+                .transpose()?,
+            reviewer,
+        })
+    })?;
+    let events = store.log_where(&filter)?;
+    if json {
+        #[derive(serde::Serialize)]
+        struct Event<'a> {
+            at: &'a str,
+            reviewer: &'a str,
+            account: &'a str,
+            county_code: &'a str,
+            indicator: &'a str,
+            from: Option<Verdict>,
+            to: Option<Verdict>,
+            note: &'a str,
+        }
+        let list: Vec<Event> = events
+            .iter()
+            .map(|e| Event {
+                at: &e.at,
+                reviewer: &e.reviewer,
+                account: &e.account,
+                county_code: &e.county_code,
+                indicator: &e.indicator,
+                from: e.from,
+                to: e.to,
+                note: &e.note,
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &list)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let names: std::collections::HashMap<String, String> = store
+        .counties()?
+        .into_iter()
+        .map(|c| (c.code, c.name))
+        .collect();
+    for e in &events {
+        let county = names
+            .get(&e.county_code)
+            .map_or(e.county_code.as_str(), String::as_str);
+        let mut line = format!(
+            "{}  {}({})  {} {}  {} → {}",
+            e.at.get(..19).unwrap_or(&e.at).replace('T', " "),
+            e.reviewer,
+            e.account,
+            county,
+            e.indicator,
+            verdict_label(e.from),
+            verdict_label(e.to)
+        );
+        if e.note != e.from_note {
+            line.push_str(&format!("  备注：{}", e.note.replace('\n', " / ")));
+        }
+        writeln!(out, "{}", clean(&line))?;
+    }
+    Ok(())
 }
 
 fn status(store: &Store, json: bool, out: &mut dyn Write) -> Result<()> {

@@ -803,3 +803,75 @@ fn config_and_completions() {
     let e = env.refused(env.kaohe().args(["completions", "tcsh"]));
     assert!(e.contains("tcsh"), "{e}");
 }
+
+#[test]
+fn the_log_holds_every_change_and_filters() {
+    let env = Env::new();
+    env.ok(&["--demo", "init"]);
+    env.ok(&[
+        "--reviewer",
+        "张三",
+        "mark",
+        "柯城区",
+        "1.2",
+        "met",
+        "--note",
+        "台账齐全",
+    ]);
+    env.ok(&["--reviewer", "李四", "mark", "330802", "1.2", "not_met"]);
+    env.ok(&["--reviewer", "李四", "mark", "衢江区", "1.3", "partly_met"]);
+    env.ok(&["--reviewer", "张三", "mark", "柯城区", "1.2", "clear"]);
+    let all = env.json(&["log", "--json"]);
+    let all = all.as_array().unwrap();
+    assert_eq!(all.len(), 4);
+    let first = &all[0];
+    assert_eq!(first["reviewer"], "张三");
+    assert!(
+        !first["account"].as_str().unwrap().is_empty(),
+        "the OS account is always recorded"
+    );
+    assert_eq!(first["county_code"], "330802");
+    assert_eq!(first["indicator"], "1.2");
+    assert_eq!(first["from"], Value::Null);
+    assert_eq!(first["to"], "met");
+    assert_eq!(first["note"], "台账齐全");
+    assert!(first["at"].as_str().unwrap().starts_with("20"));
+    let keys: Vec<&String> = first.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "at",
+            "reviewer",
+            "account",
+            "county_code",
+            "indicator",
+            "from",
+            "to",
+            "note"
+        ]
+    );
+    // A change and a clear: from and to as they were.
+    assert_eq!(
+        (all[1]["from"].clone(), all[1]["to"].clone()),
+        ("met".into(), "not_met".into())
+    );
+    assert_eq!(
+        (all[3]["from"].clone(), all[3]["to"].clone()),
+        ("not_met".into(), Value::Null)
+    );
+    assert_eq!(all[3]["note"], "台账齐全", "clear keeps the note");
+    let by_county = env.json(&["log", "--json", "--county", "柯城区"]);
+    assert_eq!(by_county.as_array().unwrap().len(), 3);
+    let by_indicator = env.json(&["log", "--json", "--indicator", "1.3"]);
+    assert_eq!(by_indicator.as_array().unwrap().len(), 1);
+    let by_reviewer = env.json(&["log", "--json", "--reviewer", "李四"]);
+    assert_eq!(by_reviewer.as_array().unwrap().len(), 2);
+    let text = env.ok(&["log", "--county", "330802", "--reviewer", "张三"]);
+    assert_eq!(text.lines().count(), 2, "{text}");
+    assert!(
+        text.contains("柯城区 1.2  未审核 → 完成  备注：台账齐全"),
+        "{text}"
+    );
+    let e = env.refused(env.with_db().args(["log", "--county", "杭州市"]));
+    assert!(e.contains("unknown county"), "{e}");
+}

@@ -789,24 +789,53 @@ impl Store {
 
     /// The review log, oldest first.
     pub fn log(&self) -> Result<Vec<LogEntry>> {
+        self.log_where(&LogFilter::default())
+    }
+
+    /// The events of the review log that `filter` lets through, oldest first.
+    pub fn log_where(&self, filter: &LogFilter) -> Result<Vec<LogEntry>> {
         let mut stmt = self.conn.prepare(
-            "SELECT at, reviewer, account, county_code, indicator_id, from_verdict, to_verdict, from_note, note
-             FROM review_log ORDER BY seq",
+            "SELECT seq, at, reviewer, account, county_code, indicator_id, from_verdict,
+                    to_verdict, from_note, note
+             FROM review_log
+             WHERE seq > ?1
+               AND (?2 IS NULL OR county_code = ?2)
+               AND (?3 IS NULL OR indicator_id = ?3)
+               AND (?4 IS NULL OR reviewer = ?4 OR account = ?4)
+             ORDER BY seq",
         )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(LogEntry {
-                at: r.get(0)?,
-                reviewer: r.get(1)?,
-                account: r.get(2)?,
-                county_code: r.get(3)?,
-                indicator: r.get(4)?,
-                from: r.get(5)?,
-                to: r.get(6)?,
-                from_note: r.get(7)?,
-                note: r.get(8)?,
-            })
-        })?;
+        let rows = stmt.query_map(
+            params![
+                filter.after,
+                filter.county_code,
+                filter.indicator,
+                filter.reviewer
+            ],
+            |r| {
+                Ok(LogEntry {
+                    seq: r.get(0)?,
+                    at: r.get(1)?,
+                    reviewer: r.get(2)?,
+                    account: r.get(3)?,
+                    county_code: r.get(4)?,
+                    indicator: r.get(5)?,
+                    from: r.get(6)?,
+                    to: r.get(7)?,
+                    from_note: r.get(8)?,
+                    note: r.get(9)?,
+                })
+            },
+        )?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// The number of the last event in the log (0 when empty).
+    pub fn last_event(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT COALESCE(MAX(seq), 0) FROM review_log", [], |r| {
+                r.get(0)
+            })?)
     }
 
     /// Progress overall, per county and per target.
@@ -1174,8 +1203,22 @@ pub struct Item {
     pub reviewed_at: Option<String>,
 }
 
+/// Which log events to show; `None` parts let everything through.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogFilter {
+    /// Only events after this one.
+    pub after: i64,
+    pub county_code: Option<String>,
+    pub indicator: Option<String>,
+    /// A reviewer's name or OS account.
+    pub reviewer: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LogEntry {
+    /// The event's number: the log's order.
+    #[serde(skip)]
+    pub seq: i64,
     pub at: String,
     pub reviewer: String,
     pub account: String,

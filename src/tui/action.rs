@@ -49,6 +49,9 @@ pub enum Action {
     SearchPrev,
     SearchJump,
     SearchClose,
+    // The selected item's history.
+    History,
+    CloseHistory,
     // The bank of standard notes, in the note editor: insert note N (1–9).
     InsertStandardNote(u8),
 }
@@ -100,6 +103,8 @@ impl Action {
             SearchPrev,
             SearchJump,
             SearchClose,
+            History,
+            CloseHistory,
         ];
         all.extend((1..=9).map(InsertStandardNote));
         all
@@ -151,6 +156,8 @@ impl Action {
             SearchPrev => "search_prev",
             SearchJump => "search_jump",
             SearchClose => "search_close",
+            History => "history",
+            CloseHistory => "close_history",
             InsertStandardNote(n) => return format!("standard_note_{n}"),
         };
         name.to_string()
@@ -169,4 +176,5 @@ pub enum Mode {
     Confirm,
     Help,
     Search,
+    History,
 }

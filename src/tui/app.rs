@@ -8,8 +8,8 @@ use super::keymap::Keymap;
 use super::strings::Strings;
 use crate::catalog::Catalog;
 use crate::model::{Assessment, County, Indicator, Review, Submission, TargetClass, Verdict};
-use crate::search::{Entry, Hit, Index, Jump, Kind};
-use crate::store::{Draft, Expected, Item, Position, ReviewChange};
+use crate::search::{Entry, Found, Index, Jump, Kind, NoteGroup};
+use crate::store::{Draft, Expected, Item, LogEntry, Position, ReviewChange};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::collections::HashMap;
 
@@ -81,7 +81,9 @@ pub struct NoteEditor {
 /// The finder (`/`): a query typed like a note, and what it matches.
 pub struct Finder {
     pub query: TextBuffer,
-    pub hits: Vec<Hit>,
+    pub found: Found,
+    /// How many hits `found` holds (every item of a matched note counted).
+    pub count: usize,
     pub selected: usize,
     /// The normalized query the hits are for: a longer query searches only among them.
     searched: String,
@@ -135,8 +137,15 @@ pub enum Step {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     Review(Write),
-    SaveDraft { at: Cursor, text: String },
-    DiscardDraft { at: Cursor },
+    /// Read the item's history from the log (for `H`).
+    LoadHistory(Cursor),
+    SaveDraft {
+        at: Cursor,
+        text: String,
+    },
+    DiscardDraft {
+        at: Cursor,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,13 +192,15 @@ pub struct App {
     pub editor: Option<NoteEditor>,
     pub finder: Option<Finder>,
     pub help: Option<usize>,
+    /// The selected item's history (`H`): its events and how far it is scrolled.
+    pub history: Option<(Cursor, Vec<LogEntry>, usize)>,
     /// The keys in force (defaults with the user's rebindings).
     pub keymap: Keymap,
     /// Standard notes the editor inserts with one key each.
     pub standard_notes: Vec<String>,
-    /// Targets, indicators and counties (fixed), then notes (rebuilt when the finder opens).
+    /// Targets, indicators and counties; notes grouped by text (regrouped when the finder
+    /// opens).
     pub index: Index,
-    fixed_entries: usize,
     pub message: Option<Message>,
     undo: Vec<Step>,
     redo: Vec<Change>,
@@ -270,10 +281,10 @@ impl App {
             editor: None,
             finder: None,
             help: None,
+            history: None,
             keymap: Keymap::default(),
             standard_notes: Vec::new(),
             index: Index::default(),
-            fixed_entries: 0,
             message: None,
             undo: Vec::new(),
             redo: Vec::new(),
@@ -281,7 +292,6 @@ impl App {
             quit: false,
         };
         app.index = Index::new(app.fixed_search_entries());
-        app.fixed_entries = app.index.entries.len();
         if app.is_empty() {
             return app;
         }
@@ -361,6 +371,9 @@ impl App {
     }
 
     pub fn mode(&self) -> Mode {
+        if self.history.is_some() && self.help.is_none() {
+            return Mode::History;
+        }
         match (&self.help, &self.editor, &self.finder) {
             (Some(_), _, _) => Mode::Help,
             (None, Some(e), _) if e.confirming => Mode::Confirm,
@@ -672,7 +685,7 @@ impl App {
             SearchNext | SearchPrev => {
                 if let Some(f) = &mut self.finder {
                     if action == SearchNext {
-                        f.selected = (f.selected + 1).min(f.hits.len().saturating_sub(1));
+                        f.selected = (f.selected + 1).min(f.count.saturating_sub(1));
                     } else {
                         f.selected = f.selected.saturating_sub(1);
                     }
@@ -680,8 +693,8 @@ impl App {
             }
             SearchJump => {
                 if let Some(f) = self.finder.take() {
-                    if let Some(hit) = f.hits.get(f.selected) {
-                        let jump = self.index.entries[hit.entry].jump;
+                    if let Some(hit) = f.found.nth(&self.index, f.selected) {
+                        let jump = hit.jump;
                         self.jump(jump);
                     }
                 }
@@ -705,11 +718,23 @@ impl App {
                     return self.draft_changed();
                 }
             }
+            ScrollDown if self.mode() == Mode::History => {
+                if let Some((_, events, scroll)) = &mut self.history {
+                    *scroll = (*scroll + 1).min(events.len().saturating_sub(1));
+                }
+            }
+            ScrollUp if self.mode() == Mode::History => {
+                if let Some((_, _, scroll)) = &mut self.history {
+                    *scroll = scroll.saturating_sub(1);
+                }
+            }
             ScrollDown => {
                 // No further than the help's length (every binding and a heading per mode).
                 let most = self.keymap.len() + 10;
                 self.help = self.help.map(|s| (s + 1).min(most));
             }
+            History => return vec![Effect::LoadHistory(self.cursor)],
+            CloseHistory => self.history = None,
             ScrollUp => self.help = self.help.map(|s| s.saturating_sub(1)),
             CloseHelp => self.help = None,
         }
@@ -748,51 +773,72 @@ impl App {
     }
 
     fn open_finder(&mut self) {
-        // Notes change as reviewers write them: take them as they are now.
+        // Notes change as reviewers write them: group them as they are now, by text (the
+        // spellings of a text already known are kept, not worked out again).
+        let mut old: HashMap<String, NoteGroup> = std::mem::take(&mut self.index.notes)
+            .into_iter()
+            .map(|g| (g.note.clone(), g))
+            .collect();
+        let mut groups: Vec<NoteGroup> = Vec::new();
+        let mut at_text: HashMap<String, usize> = HashMap::new();
         let n = self.counties.len();
-        let mut notes = Vec::new();
         for (k, cell) in self.cells.iter().enumerate() {
             let note = cell.note();
             if note.is_empty() {
                 continue;
             }
-            let (indicator, county) = (k / n, k % n);
-            let ind = &self.indicators[indicator];
-            let text = format!(
-                "{} · {} {}：{}",
-                self.counties[county].name,
-                ind.id,
-                ind.short,
-                note.replace('\n', " ")
-            );
-            notes.push(Entry::new(
-                Kind::Note,
-                text,
-                Jump::Item { indicator, county },
-                &[],
-            ));
+            let one_line = note.replace(['\n', '\r'], " ");
+            let g = *at_text.entry(one_line.clone()).or_insert_with(|| {
+                let mut group = old
+                    .remove(&one_line)
+                    .unwrap_or_else(|| NoteGroup::new(&one_line));
+                group.items.clear();
+                groups.push(group);
+                groups.len() - 1
+            });
+            groups[g].items.push((k / n, k % n));
         }
-        self.index.entries.truncate(self.fixed_entries);
-        self.index.entries.extend(notes);
+        self.index.notes = groups;
         self.finder = Some(Finder {
             query: TextBuffer::default(),
-            hits: Vec::new(),
+            found: Found::default(),
+            count: 0,
             selected: 0,
             searched: String::new(),
         });
     }
 
-    /// Runs the finder's query: among the previous hits when it only grew.
+    /// Runs the finder's query: among the previous candidates when it only grew.
     fn find(&mut self) {
         let Some(f) = &mut self.finder else {
             return;
         };
         let query = crate::search::normalize(&f.query.text());
-        let among: Option<Vec<usize>> = (!f.searched.is_empty() && query.starts_with(&f.searched))
-            .then(|| f.hits.iter().map(|h| h.entry).collect());
-        f.hits = self.index.search(&query, among.as_deref());
+        let grew = !f.searched.is_empty() && query.starts_with(&f.searched);
+        f.found = self.index.search(&query, grew.then_some(&f.found));
+        f.count = f.found.len(&self.index);
         f.searched = query;
         f.selected = 0;
+    }
+
+    /// The text a hit shows: an entry's own, or "县 · 指标：备注" for a note.
+    pub fn hit_text(&self, hit: &crate::search::Hit) -> (String, Vec<usize>) {
+        match (hit.note, hit.jump) {
+            (Some(g), Jump::Item { indicator, county }) => {
+                let ind = &self.indicators[indicator];
+                let prefix = format!(
+                    "{} · {} {}：",
+                    self.counties[county].name, ind.id, ind.short
+                );
+                let shift = prefix.chars().count();
+                let positions = hit.candidate.positions.iter().map(|p| p + shift).collect();
+                (format!("{prefix}{}", self.index.notes[g].note), positions)
+            }
+            _ => (
+                self.index.entries[hit.candidate.id].text.clone(),
+                hit.candidate.positions.clone(),
+            ),
+        }
     }
 
     fn jump(&mut self, jump: Jump) {
@@ -964,6 +1010,11 @@ impl App {
             (true, false) => self.reviewed[at.indicator] -= 1,
             _ => {}
         }
+    }
+
+    /// The selected item's history, read from the log: shown until closed.
+    pub fn history_loaded(&mut self, at: Cursor, events: Vec<LogEntry>) {
+        self.history = Some((at, events, 0));
     }
 
     /// A draft could not be kept in the database: say so, keep typing.

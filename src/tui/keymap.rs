@@ -53,9 +53,12 @@ pub struct Binding {
 }
 
 use Action::*;
-use Mode::{Browse, Confirm, Editor, Help as HelpMode, Search as SearchMode};
+use Mode::{
+    Browse, Confirm, Editor, Help as HelpMode, History as HistoryMode, Search as SearchMode,
+};
 
 /// The default keys: (mode, keys, action, shown in the hint line).
+#[rustfmt::skip]
 const DEFAULTS: &[(Mode, &[Key], Action, bool)] = &[
     (Browse, &[plain('j'), code(KeyCode::Down)], NextCounty, true),
     (Browse, &[plain('k'), code(KeyCode::Up)], PrevCounty, false),
@@ -87,6 +90,7 @@ const DEFAULTS: &[(Mode, &[Key], Action, bool)] = &[
     (Browse, &[plain('f')], ToggleFilter, false),
     (Browse, &[plain('m')], ToggleFlow, false),
     (Browse, &[plain('/'), plain('、')], Search, true),
+    (Browse, &[plain('H')], History, false),
     (Browse, &[code(KeyCode::Tab)], NextPane, false),
     (Browse, &[plain('?'), plain('？')], Help, true),
     (Browse, &[plain('q'), ctrl('c')], Quit, true),
@@ -210,12 +214,10 @@ const DEFAULTS: &[(Mode, &[Key], Action, bool)] = &[
         CaretRight,
         false,
     ),
-    (
-        HelpMode,
-        &[plain('j'), code(KeyCode::Down)],
-        ScrollDown,
-        true,
-    ),
+    (HistoryMode, &[plain('j'), code(KeyCode::Down)], ScrollDown, true),
+    (HistoryMode, &[plain('k'), code(KeyCode::Up)], ScrollUp, true),
+    (HistoryMode, &[code(KeyCode::Esc), plain('H'), plain('q')], CloseHistory, true),
+    (HelpMode, &[plain('j'), code(KeyCode::Down)], ScrollDown, true),
     (HelpMode, &[plain('k'), code(KeyCode::Up)], ScrollUp, true),
     (
         HelpMode,
@@ -521,6 +523,10 @@ mod tests {
     fn every_action_has_a_name_that_reads_back() {
         for a in Action::all() {
             assert_eq!(Action::from_name(&a.name()), Some(a));
+        }
+        // Every bound action is named (so a config file can rebind it).
+        for b in &Keymap::default().bindings {
+            assert!(Action::all().contains(&b.action), "{:?}", b.action);
         }
         assert_eq!(
             Action::from_name("mark_partly_met"),

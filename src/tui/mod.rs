@@ -207,6 +207,18 @@ pub fn run(mut store: Store, who: &Reviewer, settings: Settings) -> Result<Ended
                         }
                         review(&mut store, who, &mut app, write);
                     }
+                    Effect::LoadHistory(at) => {
+                        let (county_code, indicator) = ids(&app, at);
+                        let filter = crate::store::LogFilter {
+                            county_code: Some(county_code),
+                            indicator: Some(indicator),
+                            ..Default::default()
+                        };
+                        match store.log_where(&filter) {
+                            Ok(events) => app.history_loaded(at, events),
+                            Err(e) => app.draft_failed(one_line(&e)),
+                        }
+                    }
                 }
             }
             if app.quit {
@@ -319,6 +331,7 @@ fn apply(store: &mut Store, who: &Reviewer, app: &mut App, effect: Effect) {
             review(store, who, app, write.clone());
             Ok(())
         }
+        Effect::LoadHistory(_) => Ok(()),
     };
     if let Err(e) = result {
         app.draft_failed(one_line(&e));
@@ -328,7 +341,7 @@ fn apply(store: &mut Store, who: &Reviewer, app: &mut App, effect: Effect) {
 fn draft_item(effect: &Effect) -> Option<app::Cursor> {
     match effect {
         Effect::SaveDraft { at, .. } | Effect::DiscardDraft { at } => Some(*at),
-        Effect::Review(_) => None,
+        Effect::Review(_) | Effect::LoadHistory(_) => None,
     }
 }
 

@@ -74,6 +74,8 @@ pub struct Strings {
     pub kind_county: &'static str,
     pub kind_note: &'static str,
     pub standard_notes: &'static str,
+    pub history_title: &'static str,
+    pub no_history: &'static str,
     pub source: &'static str,
     /// After a label: "：" in Chinese, ": " in English.
     pub colon: &'static str,
@@ -141,6 +143,8 @@ pub const ZH: Strings = Strings {
     kind_county: "县",
     kind_note: "备注",
     standard_notes: "常用备注",
+    history_title: "修改历史",
+    no_history: "这一项还没有任何修改",
     source: "原文",
     colon: "：",
 };
@@ -207,6 +211,8 @@ pub const EN: Strings = Strings {
     kind_county: "county",
     kind_note: "note",
     standard_notes: "Standard notes",
+    history_title: "History",
+    no_history: "No change to this item yet",
     source: "Source",
     colon: ": ",
 };
@@ -237,6 +243,8 @@ impl Strings {
             (Lang::Zh, Mode::Confirm) => "离开备注编辑",
             (Lang::Zh, Mode::Help) => "帮助",
             (Lang::Zh, Mode::Search) => "查找",
+            (Lang::Zh, Mode::History) => "修改历史",
+            (Lang::En, Mode::History) => "History",
             (Lang::En, Mode::Search) => "Find",
             (Lang::En, Mode::Browse) => "Browsing and marking",
             (Lang::En, Mode::Editor) => "Editing a note",
@@ -384,6 +392,11 @@ impl Strings {
                 ("返回", "关闭查找，回到原处"),
                 ("back", "close, back where you were"),
             ),
+            History => pick(
+                ("历史", "所选项目的全部修改记录"),
+                ("history", "every change of the selected item"),
+            ),
+            CloseHistory => pick(("关闭", "关闭历史"), ("close", "close the history")),
             InsertStandardNote(_) => pick(
                 ("常用备注", "插入常用备注（按编号）"),
                 ("standard note", "insert a standard note (by number)"),

@@ -64,6 +64,9 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     if app.finder.is_some() {
         draw_finder(frame, area, app, theme);
     }
+    if app.history.is_some() {
+        draw_history(frame, area, app, theme);
+    }
     if app.help.is_some() {
         draw_help(frame, area, app, theme);
     }
@@ -124,21 +127,24 @@ fn draw_finder(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Span::raw(shown),
     ])];
     let list_h = (inner.height as usize).saturating_sub(2);
-    let top = scroll(finder.selected, finder.hits.len(), list_h);
-    for (k, hit) in finder.hits.iter().enumerate().skip(top).take(list_h) {
-        let entry = &app.index.entries[hit.entry];
+    let top = scroll(finder.selected, finder.count, list_h);
+    for k in top..(top + list_h).min(finder.count) {
+        let Some(hit) = finder.found.nth(&app.index, k) else {
+            break;
+        };
+        let (text, positions) = app.hit_text(&hit);
         let selected = k == finder.selected;
         let base = if selected {
             theme.selection()
         } else {
             Style::new()
         };
-        let tag = fit(kind_label(app, entry.kind), 6);
+        let tag = fit(kind_label(app, hit.kind), 6);
         let mut spans = vec![
             Span::styled(tag, theme.dim().patch(base)),
             Span::styled(" ", base),
         ];
-        let text = clean(&entry.text);
+        let text = clean(&text);
         let mut used = 7;
         for (p, c) in text.chars().enumerate() {
             let cw = crate::text::char_width(c);
@@ -146,7 +152,7 @@ fn draw_finder(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 break;
             }
             used += cw;
-            let style = if hit.positions.contains(&p) {
+            let style = if positions.contains(&p) {
                 theme.found().patch(base)
             } else {
                 base
@@ -161,10 +167,10 @@ fn draw_finder(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     let status = if query.trim().is_empty() {
         String::new()
-    } else if finder.hits.is_empty() {
+    } else if finder.count == 0 {
         s.no_hits.to_string()
     } else {
-        format!("{} {}", finder.hits.len(), s.hits)
+        format!("{} {}", finder.count, s.hits)
     };
     lines.push(line_of(truncate(&status, iw), theme.dim()));
     frame.render_widget(Paragraph::new(lines), inner);
@@ -915,6 +921,75 @@ fn clear_around(frame: &mut Frame, r: Rect) {
             height: r.height,
         },
     );
+}
+
+/// The selected item's history: each event on a line (when, who, from → to), its note under.
+fn draw_history(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let Some((at, events, scroll)) = &app.history else {
+        return;
+    };
+    let s = app.strings;
+    let w = area.width.saturating_sub(4).clamp(10, 90).min(area.width);
+    let h = area.height.saturating_sub(2).clamp(3, 30).min(area.height);
+    let r = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    };
+    clear_around(frame, r);
+    let ind = &app.indicators[at.indicator];
+    let title = format!(
+        "{} · {} · {} {}",
+        s.history_title,
+        clean(&app.counties[at.county].name),
+        ind.id,
+        clean(&ind.short)
+    );
+    let block = Block::bordered()
+        .border_style(theme.label())
+        .title(Span::styled(
+            truncate(&title, w.saturating_sub(4) as usize),
+            theme.title(),
+        ));
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    let iw = inner.width as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    if events.is_empty() {
+        lines.push(line_of(truncate(s.no_history, iw), theme.dim()));
+    }
+    // Newest first: what changed last is what a reviewer asks about.
+    for e in events.iter().rev().skip(*scroll) {
+        let name = |v: Option<crate::model::Verdict>| v.map_or(s.unreviewed, |v| s.verdict(v));
+        let head = format!(
+            "{}  {}({})  {} → {}",
+            short_time(&e.at),
+            clean(&e.reviewer),
+            clean(&e.account),
+            name(e.from),
+            name(e.to)
+        );
+        lines.push(Line::from(vec![Span::styled(
+            truncate(&head, iw),
+            theme.verdict(e.to),
+        )]));
+        if e.note != e.from_note {
+            let note = if e.note.is_empty() {
+                s.none
+            } else {
+                e.note.as_str()
+            };
+            for l in wrap(
+                &format!("{}{}{note}", s.note, s.colon),
+                iw.saturating_sub(2),
+            ) {
+                lines.push(Line::raw(format!("  {l}")));
+            }
+        }
+    }
+    lines.truncate(inner.height as usize);
+    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 /// "Alt-1 佐证材料不足 · Alt-2 数据口径不一致 …" from the keymap and the bank.

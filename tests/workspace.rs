@@ -137,6 +137,19 @@ impl Session {
         }
     }
 
+    /// Waits until the screen no longer shows `what`.
+    fn wait_gone(&self, what: &str) {
+        let start = Instant::now();
+        while self.screen().contains(what) {
+            assert!(
+                start.elapsed() < TIMEOUT,
+                "the screen kept showing {what:?}:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
     /// Types bytes as a terminal would send them (an input method sends UTF-8).
     fn send(&mut self, bytes: &str) {
         self.writer.write_all(bytes.as_bytes()).unwrap();
@@ -682,4 +695,138 @@ fn a_draft_thrown_away_stays_thrown_away() {
         .query_row("SELECT COUNT(*) FROM drafts", [], |r| r.get(0))
         .unwrap();
     assert_eq!(drafts, 0);
+}
+
+#[test]
+fn another_reviewers_work_shows_live_without_moving_the_cursor() {
+    let env = Env::new();
+    let mut s = env.open(&["--demo", "--reviewer", "甲"], 100, 30);
+    s.wait_for("详情 · 柯城区");
+    env.cli(&[
+        "--reviewer",
+        "乙",
+        "mark",
+        "衢江区",
+        "1.1",
+        "partly_met",
+        "--note",
+        "乙的复核意见",
+    ]);
+    let screen = s.wait_for("乙 刚修改了");
+    assert!(
+        screen.contains("详情 · 柯城区"),
+        "the cursor stays: {screen}"
+    );
+    s.wait_for("乙的复核意见");
+    s.wait_for("已评 1/762");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+}
+
+#[test]
+fn reviewers_see_who_else_is_in_and_where() {
+    let env = Env::new();
+    env.cli(&["--demo", "init"]);
+    let mut a = env.open(&["--reviewer", "甲"], 100, 30);
+    a.wait_for("详情 · 柯城区");
+    let mut b = env.open(&["--reviewer", "乙"], 100, 30);
+    b.wait_for("在线 甲");
+    b.send("j");
+    b.wait_for("详情 · 衢江区");
+    a.wait_for("在线 乙");
+    // 乙 is on 衢江区 1.1: 甲 sees it in the row and, on that item, in the detail pane.
+    a.send("j");
+    a.wait_for("乙 正在看这一项");
+    b.send("e");
+    a.wait_for("乙 正在写这一项的备注");
+    // (Esc then q at once would read as Alt-q: wait for the editor to close.)
+    b.send("\u{1b}");
+    b.wait_gone("Alt-Enter");
+    b.send("q");
+    assert_eq!(b.exit_code(), 0);
+    // Gone when they leave.
+    a.wait_gone("在线 乙");
+    a.send("q");
+    assert_eq!(a.exit_code(), 0);
+}
+
+#[test]
+fn many_writers_at_once_while_a_workspace_is_open() {
+    let env = Env::new();
+    env.cli(&["--demo", "init"]);
+    let mut s = env.open(&["--reviewer", "甲"], 100, 30);
+    s.wait_for("已评 0/762");
+    let counties = ["330802", "330803", "330825", "330881", "330822", "330824"];
+    let verdicts = ["met", "partly_met", "not_met"];
+    let writers: Vec<_> = (0..4)
+        .map(|w| {
+            let db = env.db();
+            let home = env.dir.path().to_path_buf();
+            std::thread::spawn(move || {
+                for k in 0..100usize {
+                    // Writers overlap on purpose: the same items from several at once.
+                    let county = counties[(k + w) % counties.len()];
+                    let indicator = format!("{}.1", 1 + (k * 7 + w) % 12);
+                    let verdict = verdicts[(k + w) % 3];
+                    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kaohe"))
+                        .arg("--db")
+                        .arg(&db)
+                        .args([
+                            "--reviewer",
+                            &format!("写手{w}"),
+                            "mark",
+                            county,
+                            &indicator,
+                            verdict,
+                        ])
+                        .env("HOME", &home)
+                        .env("XDG_CONFIG_HOME", home.join("config"))
+                        .output()
+                        .unwrap();
+                    assert!(
+                        out.status.success(),
+                        "writer {w}, mark {k}: {}",
+                        String::from_utf8_lossy(&out.stderr)
+                    );
+                }
+            })
+        })
+        .collect();
+    for w in writers {
+        w.join().unwrap();
+    }
+    let conn = env.connection();
+    // The final state of every item is the last write the log holds for it.
+    let mismatched: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM review_log l
+             WHERE l.seq = (SELECT MAX(seq) FROM review_log m
+                            WHERE m.county_code = l.county_code AND m.indicator_id = l.indicator_id)
+               AND l.to_verdict IS NOT (SELECT verdict FROM reviews r
+                                        WHERE r.county_code = l.county_code
+                                          AND r.indicator_id = l.indicator_id)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(mismatched, 0);
+    let reviewed: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM reviews WHERE verdict IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let touched: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM (SELECT DISTINCT county_code, indicator_id FROM review_log)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(reviewed, touched, "every item written has its verdict");
+    // The open workspace caught up with all of it, by itself.
+    s.wait_for(&format!("已评 {reviewed}/762"));
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
 }

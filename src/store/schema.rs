@@ -122,6 +122,19 @@ CREATE TABLE drafts (
     PRIMARY KEY (account, reviewer, county_code, indicator_id)
 ) WITHOUT ROWID;
 "#,
+    // 4: who is in a workspace right now, and where: one row per open workspace, refreshed
+    // while it runs and removed when it ends (a row not seen for a minute is stale).
+    r#"
+CREATE TABLE sessions (
+    id           TEXT PRIMARY KEY,
+    reviewer     TEXT NOT NULL,
+    account      TEXT NOT NULL,
+    indicator_id TEXT,
+    county_code  TEXT,
+    editing      INTEGER NOT NULL DEFAULT 0,
+    seen_at      INTEGER NOT NULL
+) WITHOUT ROWID;
+"#,
 ];
 
 /// The schema version this build writes.

@@ -52,6 +52,9 @@ pub enum Action {
     // The selected item's history.
     History,
     CloseHistory,
+    // My verdict met another's newer one.
+    KeepMine,
+    TakeTheirs,
     // The bank of standard notes, in the note editor: insert note N (1–9).
     InsertStandardNote(u8),
 }
@@ -105,6 +108,8 @@ impl Action {
             SearchClose,
             History,
             CloseHistory,
+            KeepMine,
+            TakeTheirs,
         ];
         all.extend((1..=9).map(InsertStandardNote));
         all
@@ -158,6 +163,8 @@ impl Action {
             SearchClose => "search_close",
             History => "history",
             CloseHistory => "close_history",
+            KeepMine => "keep_mine",
+            TakeTheirs => "take_theirs",
             InsertStandardNote(n) => return format!("standard_note_{n}"),
         };
         name.to_string()
@@ -177,4 +184,5 @@ pub enum Mode {
     Help,
     Search,
     History,
+    Conflict,
 }

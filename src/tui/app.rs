@@ -89,6 +89,23 @@ pub struct Finder {
     searched: String,
 }
 
+/// Another reviewer's workspace: who, and the item they are on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Other {
+    pub reviewer: String,
+    pub at: Option<Cursor>,
+    pub editing: bool,
+}
+
+/// My write that found another reviewer's newer verdict on the item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    pub mine: Write,
+    /// Their verdict, and who gave it.
+    pub theirs: Option<Verdict>,
+    pub by: String,
+}
+
 /// A verdict and note, before or after a change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct State {
@@ -192,6 +209,10 @@ pub struct App {
     pub editor: Option<NoteEditor>,
     pub finder: Option<Finder>,
     pub help: Option<usize>,
+    /// Other reviewers in a workspace on this database now, and where.
+    pub others: Vec<Other>,
+    /// A verdict of mine that met another's newer one: keep mine or take theirs?
+    pub conflict: Option<Conflict>,
     /// The selected item's history (`H`): its events and how far it is scrolled.
     pub history: Option<(Cursor, Vec<LogEntry>, usize)>,
     /// The keys in force (defaults with the user's rebindings).
@@ -282,6 +303,8 @@ impl App {
             finder: None,
             help: None,
             history: None,
+            others: Vec::new(),
+            conflict: None,
             keymap: Keymap::default(),
             standard_notes: Vec::new(),
             index: Index::default(),
@@ -371,6 +394,9 @@ impl App {
     }
 
     pub fn mode(&self) -> Mode {
+        if self.conflict.is_some() && self.help.is_none() {
+            return Mode::Conflict;
+        }
         if self.history.is_some() && self.help.is_none() {
             return Mode::History;
         }
@@ -509,7 +535,11 @@ impl App {
                     verdict: Some(Some(v)),
                     note: None,
                     why: Why::Mark,
-                    expected: Expected::default(),
+                    // Over the verdict on screen only: another's newer verdict is asked about.
+                    expected: Expected {
+                        verdict: Some(self.current().verdict()),
+                        note: None,
+                    },
                 })];
             }
             Clear => {
@@ -518,7 +548,10 @@ impl App {
                     verdict: Some(None),
                     note: None,
                     why: Why::Clear,
-                    expected: Expected::default(),
+                    expected: Expected {
+                        verdict: Some(self.current().verdict()),
+                        note: None,
+                    },
                 })];
             }
             EditNote => {
@@ -734,6 +767,28 @@ impl App {
                 self.help = self.help.map(|s| (s + 1).min(most));
             }
             History => return vec![Effect::LoadHistory(self.cursor)],
+            KeepMine => {
+                if let Some(c) = self.conflict.take() {
+                    let mut write = c.mine;
+                    // Over their verdict now, knowingly.
+                    write.expected = Expected {
+                        verdict: Some(c.theirs),
+                        note: None,
+                    };
+                    return vec![Effect::Review(write)];
+                }
+            }
+            TakeTheirs => {
+                if let Some(c) = self.conflict.take() {
+                    let text = format!(
+                        "{}{}{}",
+                        self.strings.took_theirs,
+                        self.strings.colon,
+                        self.describe(c.mine.at, c.theirs)
+                    );
+                    self.inform(&text);
+                }
+            }
             CloseHistory => self.history = None,
             ScrollUp => self.help = self.help.map(|s| s.saturating_sub(1)),
             CloseHelp => self.help = None,
@@ -984,6 +1039,19 @@ impl App {
         }
         self.cursor = at;
         let s = self.strings;
+        if matches!(write.why, Why::Mark | Why::Clear) {
+            let cell = self.cell(at);
+            let by = cell
+                .review
+                .as_ref()
+                .map_or_else(String::new, |r| r.reviewer.clone());
+            self.conflict = Some(Conflict {
+                theirs: cell.verdict(),
+                by,
+                mine: write,
+            });
+            return;
+        }
         if write.why == Why::Note {
             let now = self.cell(at).note().to_string();
             if let Some(e) = &mut self.editor {
@@ -1009,6 +1077,114 @@ impl App {
             (false, true) => self.reviewed[at.indicator] += 1,
             (true, false) => self.reviewed[at.indicator] -= 1,
             _ => {}
+        }
+    }
+
+    /// Where this reviewer is, for the others to see.
+    pub fn presence(&self) -> Option<crate::store::Presence> {
+        let at = self.editor.as_ref().map_or(self.cursor, |e| e.at);
+        (!self.is_empty()).then(|| crate::store::Presence {
+            reviewer: self.reviewer.clone(),
+            account: String::new(),
+            indicator_id: self.indicators[at.indicator].id.clone(),
+            county_code: self.counties[at.county].code.clone(),
+            editing: self.editor.is_some(),
+        })
+    }
+
+    /// Who else is in a workspace now.
+    pub fn set_others(&mut self, others: Vec<crate::store::Presence>) {
+        let find_i = |id: &str| self.indicators.iter().position(|i| i.id == id);
+        let find_c = |code: &str| self.counties.iter().position(|c| c.code == code);
+        self.others = others
+            .into_iter()
+            .map(|p| Other {
+                at: find_i(&p.indicator_id)
+                    .zip(find_c(&p.county_code))
+                    .map(|(indicator, county)| Cursor { indicator, county }),
+                reviewer: p.reviewer,
+                editing: p.editing,
+            })
+            .collect();
+    }
+
+    /// Another reviewer changed an item (seen in the log): show it as the database holds it,
+    /// cursor untouched, and say so — a warning if it is the item I am on or writing about.
+    pub fn changed_by_other(&mut self, event: &LogEntry, item: Item) {
+        let find_i = self.indicators.iter().position(|i| i.id == event.indicator);
+        let find_c = self
+            .counties
+            .iter()
+            .position(|c| c.code == event.county_code);
+        let (Some(indicator), Some(county)) = (find_i, find_c) else {
+            return;
+        };
+        let at = Cursor { indicator, county };
+        let before = self.cell(at).review.clone();
+        self.refresh(at, item);
+        if self.cell(at).review == before {
+            // Already on screen (an undo that met it, say): nothing new to tell.
+            return;
+        }
+        let s = self.strings;
+        let mine = at == self.cursor || self.editor.as_ref().is_some_and(|e| e.at == at);
+        let what = if event.from == event.to {
+            format!("{} {}", self.name(at), s.note)
+        } else {
+            self.describe(at, event.to)
+        };
+        let text = format!("{} {}{}{what}", event.reviewer, s.changed_it, s.colon);
+        if mine {
+            self.warn(Level::Warning, format!("{text}（{}）", s.yours_too));
+        } else {
+            self.message = Some(Message {
+                text,
+                level: Level::Info,
+            });
+        }
+    }
+
+    /// An item as the database holds it now (changed in another of my own sessions).
+    pub fn refresh_item(&mut self, county_code: &str, indicator_id: &str, item: Item) {
+        let i = self.indicators.iter().position(|i| i.id == indicator_id);
+        let c = self.counties.iter().position(|c| c.code == county_code);
+        if let (Some(indicator), Some(county)) = (i, c) {
+            self.refresh(Cursor { indicator, county }, item);
+        }
+    }
+
+    /// Submissions changed (an import): every item again, drafts kept.
+    pub fn reload(&mut self, items: Vec<Item>) {
+        let n = self.counties.len();
+        let county: HashMap<String, usize> = self
+            .counties
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.code.clone(), i))
+            .collect();
+        let indicator: HashMap<String, usize> = self
+            .indicators
+            .iter()
+            .enumerate()
+            .map(|(i, ind)| (ind.id.clone(), i))
+            .collect();
+        for item in items {
+            if let (Some(&i), Some(&c)) = (
+                indicator.get(&item.indicator),
+                county.get(&item.county_code),
+            ) {
+                let draft = self.cells[i * n + c].draft.take();
+                self.cells[i * n + c] = Cell {
+                    draft,
+                    ..cell_of(item)
+                };
+            }
+        }
+        for i in 0..self.indicators.len() {
+            self.reviewed[i] = self.cells[i * n..(i + 1) * n]
+                .iter()
+                .filter(|c| c.verdict().is_some())
+                .count();
         }
     }
 

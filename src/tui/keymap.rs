@@ -54,7 +54,8 @@ pub struct Binding {
 
 use Action::*;
 use Mode::{
-    Browse, Confirm, Editor, Help as HelpMode, History as HistoryMode, Search as SearchMode,
+    Browse, Confirm, Conflict as ConflictMode, Editor, Help as HelpMode, History as HistoryMode,
+    Search as SearchMode,
 };
 
 /// The default keys: (mode, keys, action, shown in the hint line).
@@ -214,6 +215,8 @@ const DEFAULTS: &[(Mode, &[Key], Action, bool)] = &[
         CaretRight,
         false,
     ),
+    (ConflictMode, &[plain('k')], KeepMine, true),
+    (ConflictMode, &[plain('t'), code(KeyCode::Esc)], TakeTheirs, true),
     (HistoryMode, &[plain('j'), code(KeyCode::Down)], ScrollDown, true),
     (HistoryMode, &[plain('k'), code(KeyCode::Up)], ScrollUp, true),
     (HistoryMode, &[code(KeyCode::Esc), plain('H'), plain('q')], CloseHistory, true),

@@ -114,6 +114,7 @@ pub fn run(mut store: Store, who: &Reviewer, settings: Settings) -> Result<Ended
     let mut last_move = Instant::now();
     let mut dirty = true;
     size_editor(&mut app, &terminal);
+    let mut live = Live::start(&mut store, who, &mut app)?;
     loop {
         if dirty {
             if let Err(e) = draw(&mut terminal, &app, &theme) {
@@ -123,8 +124,9 @@ pub fn run(mut store: Store, who: &Reviewer, settings: Settings) -> Result<Ended
             }
             dirty = false;
         }
-        // Wait for input; when idle, keep the reviewer's place (not on every keystroke).
-        let first = match rx.recv_timeout(Duration::from_secs(2)) {
+        // Wait for input, but look at the database twice a second for other reviewers' work;
+        // when idle, keep the reviewer's place (not on every keystroke).
+        let first = match rx.recv_timeout(Live::EVERY) {
             Ok(input) => Some(input),
             Err(mpsc::RecvTimeoutError::Timeout) => None,
             Err(mpsc::RecvTimeoutError::Disconnected) => Some(Input::Gone),
@@ -132,8 +134,10 @@ pub fn run(mut store: Store, who: &Reviewer, settings: Settings) -> Result<Ended
         let Some(first) = first else {
             if terminal_gone() {
                 finish(&mut store, who, &mut app, None, &mut saved_position);
+                live.leave(&mut store);
                 return Ok(Ended::Signal(libc_sighup()));
             }
+            dirty |= live.poll(&mut store, who, &mut app);
             if app.position() != saved_position && last_move.elapsed() >= Duration::from_secs(1) {
                 keep_position(&mut store, who, &app, &mut saved_position);
             }
@@ -174,6 +178,7 @@ pub fn run(mut store: Store, who: &Reviewer, settings: Settings) -> Result<Ended
                         pending_draft.take(),
                         &mut saved_position,
                     );
+                    live.leave(&mut store);
                     return Ok(Ended::Signal(libc_sighup()));
                 }
                 Input::Signal(sig) => {
@@ -184,6 +189,7 @@ pub fn run(mut store: Store, who: &Reviewer, settings: Settings) -> Result<Ended
                         pending_draft.take(),
                         &mut saved_position,
                     );
+                    live.leave(&mut store);
                     return Ok(Ended::Signal(sig));
                 }
             };
@@ -230,8 +236,102 @@ pub fn run(mut store: Store, who: &Reviewer, settings: Settings) -> Result<Ended
         }
         if app.quit {
             keep_position(&mut store, who, &app, &mut saved_position);
+            live.leave(&mut store);
             return Ok(Ended::Quit);
         }
+        dirty |= live.poll(&mut store, who, &mut app);
+    }
+}
+
+/// Other reviewers, seen live: their commits (SQLite's `data_version` moves), the log events
+/// they added, new imports, and where they are (the `sessions` table).
+struct Live {
+    session: String,
+    data_version: i64,
+    last_event: i64,
+    last_import: i64,
+    sent: Option<crate::store::Presence>,
+    sent_at: Instant,
+}
+
+impl Live {
+    /// How often an idle workspace looks: other reviewers' work shows within a second.
+    const EVERY: Duration = Duration::from_millis(500);
+    /// Presence is refreshed at least this often; a minute without marks a session gone.
+    const HEARTBEAT: Duration = Duration::from_secs(20);
+
+    fn start(store: &mut Store, who: &Reviewer, app: &mut App) -> Result<Live> {
+        let mut live = Live {
+            session: format!("{}/{}/{}", who.account, who.name, std::process::id()),
+            data_version: store.data_version()?,
+            last_event: store.last_event()?,
+            last_import: store.last_import()?,
+            sent: None,
+            sent_at: Instant::now(),
+        };
+        live.present(store, who, app);
+        if let Ok(others) = store.others(&live.session) {
+            app.set_others(others);
+        }
+        Ok(live)
+    }
+
+    fn present(&mut self, store: &mut Store, who: &Reviewer, app: &App) {
+        let here = app.presence();
+        if here != self.sent || self.sent_at.elapsed() >= Self::HEARTBEAT {
+            // Presence is a courtesy: failing to write it must not stop the work.
+            if store.present(&self.session, who, here.as_ref()).is_ok() {
+                self.sent = here;
+                self.sent_at = Instant::now();
+            }
+        }
+    }
+
+    /// Brings in what others did since the last look; true if the screen must change.
+    fn poll(&mut self, store: &mut Store, who: &Reviewer, app: &mut App) -> bool {
+        self.present(store, who, app);
+        let Ok(version) = store.data_version() else {
+            return false;
+        };
+        if version == self.data_version {
+            return false;
+        }
+        self.data_version = version;
+        if let Ok(import) = store.last_import() {
+            if import != self.last_import {
+                self.last_import = import;
+                if let Ok(items) = store.items() {
+                    app.reload(items);
+                }
+            }
+        }
+        let filter = crate::store::LogFilter {
+            after: self.last_event,
+            ..Default::default()
+        };
+        if let Ok(events) = store.log_where(&filter) {
+            for e in &events {
+                self.last_event = self.last_event.max(e.seq);
+                // My own changes are on screen already (in this or another of my sessions,
+                // they show without a message).
+                let me = e.reviewer == who.name && e.account == who.account;
+                if let Ok(item) = store.item(&e.county_code, &e.indicator) {
+                    if me {
+                        app.refresh_item(&e.county_code, &e.indicator, item);
+                    } else {
+                        app.changed_by_other(e, item);
+                    }
+                }
+            }
+        }
+        if let Ok(others) = store.others(&self.session) {
+            app.set_others(others);
+        }
+        true
+    }
+
+    fn leave(&self, store: &mut Store) {
+        let _ = store.leave(&self.session);
     }
 }
 

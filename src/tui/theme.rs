@@ -472,6 +472,8 @@ pub fn glyph(v: Option<Verdict>) -> &'static str {
 }
 
 pub const DRAFT_GLYPH: &str = "✎";
+/// Another reviewer is on this item now.
+pub const OTHER_GLYPH: &str = "@";
 
 #[cfg(test)]
 mod tests {

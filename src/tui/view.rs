@@ -4,7 +4,7 @@
 use super::action::{Action, Mode};
 use super::app::{App, Cursor, Flow, Level, Pane};
 use super::keymap;
-use super::theme::{DRAFT_GLYPH, Theme, glyph};
+use super::theme::{DRAFT_GLYPH, OTHER_GLYPH, Theme, glyph};
 use crate::check::{Standing, standing};
 use crate::model::{IndicatorKind, format_number};
 use crate::search::Kind;
@@ -212,6 +212,11 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     if app.only_unreviewed {
         right.push_str(&format!(" · {}", s.only_unreviewed));
     }
+    if !app.others.is_empty() {
+        let mut names: Vec<&str> = app.others.iter().map(|o| o.reviewer.as_str()).collect();
+        names.dedup();
+        right.push_str(&format!(" · {} {}", s.online, clean(&names.join("、"))));
+    }
     let w = area.width as usize;
     // The reviewer and progress first; the title takes what is left (with a space between).
     let right = truncate(&right, w);
@@ -231,6 +236,29 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 }
 
 fn draw_message(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    if let Some(c) = &app.conflict {
+        let s = app.strings;
+        let name = |v: Option<crate::model::Verdict>| v.map_or(s.unreviewed, |v| s.verdict(v));
+        let mine = match c.mine.verdict {
+            Some(v) => name(v),
+            None => s.unreviewed,
+        };
+        let at = c.mine.at;
+        let ind = &app.indicators[at.indicator];
+        let text = format!(
+            "{} {} {}{}",
+            app.counties[at.county].name,
+            ind.id,
+            ind.short,
+            s.conflict
+                .replace("{who}", &c.by)
+                .replace("{theirs}", name(c.theirs))
+                .replace("{mine}", mine)
+        );
+        let text = truncate(&clean(&text), area.width as usize);
+        frame.render_widget(Paragraph::new(line_of(text, theme.warning())), area);
+        return;
+    }
     let Some(m) = &app.message else {
         return;
     };
@@ -593,6 +621,8 @@ fn draw_submissions(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             Span::styled(
                 if cell.draft.is_some() {
                     DRAFT_GLYPH
+                } else if app.others.iter().any(|o| o.at == Some(at)) {
+                    OTHER_GLYPH
                 } else {
                     " "
                 },
@@ -751,6 +781,17 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             Style::new()
         },
     );
+    for o in app.others.iter().filter(|o| o.at == Some(app.cursor)) {
+        let doing = if o.editing { s.writing } else { s.looking };
+        labelled(
+            &mut lines,
+            (s.online, label_w),
+            &format!("{} {doing}", o.reviewer),
+            w,
+            theme,
+            theme.warning(),
+        );
+    }
     if let Some(draft) = &cell.draft {
         labelled(
             &mut lines,

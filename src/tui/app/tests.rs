@@ -565,3 +565,105 @@ fn a_note_saved_over_someone_elses_new_note_asks_first() {
     };
     assert_eq!(write.expected.note.as_deref(), Some("李四的意见"));
 }
+
+#[test]
+fn a_mark_over_a_verdict_i_have_not_seen_asks_first() {
+    let mut app = app();
+    let mut store = FakeStore::default();
+    let Some(Effect::Review(write)) = app.update(Action::Mark(Met)).into_iter().next() else {
+        panic!("a mark writes");
+    };
+    assert_eq!(
+        write.expected.verdict,
+        Some(None),
+        "over the verdict on screen only"
+    );
+    // The store found 李四's verdict there.
+    let mut theirs = store
+        .write(
+            &app,
+            &Write {
+                at: at(0, 0),
+                verdict: Some(Some(NotMet)),
+                note: None,
+                why: Why::Mark,
+                expected: Expected::default(),
+            },
+        )
+        .unwrap()
+        .1;
+    theirs.reviewer = Some("李四".into());
+    app.changed_underneath(write.clone(), Some(theirs.clone()));
+    assert_eq!(app.mode(), Mode::Conflict);
+    assert_eq!(app.current().verdict(), Some(NotMet), "theirs is on screen");
+    let c = app.conflict.clone().unwrap();
+    assert_eq!((c.theirs, c.by.as_str()), (Some(NotMet), "李四"));
+    // Keep mine: written over theirs, knowingly.
+    let Some(Effect::Review(again)) = app.key(&key('k')).into_iter().next() else {
+        panic!("keeping mine writes");
+    };
+    assert_eq!(again.verdict, Some(Some(Met)));
+    assert_eq!(again.expected.verdict, Some(Some(NotMet)));
+    assert_eq!(app.mode(), Mode::Browse);
+    // Take theirs: nothing written.
+    app.changed_underneath(write, Some(theirs));
+    assert!(app.key(&key('t')).is_empty());
+    assert_eq!(app.mode(), Mode::Browse);
+    assert_eq!(app.current().verdict(), Some(NotMet));
+}
+
+#[test]
+fn others_changes_show_without_moving_the_cursor() {
+    let mut app = app();
+    app.cursor = at(3, 2);
+    let mut store = FakeStore::default();
+    let mut item = store
+        .write(
+            &app,
+            &Write {
+                at: at(0, 0),
+                verdict: Some(Some(PartlyMet)),
+                note: Some("补充材料后复核".into()),
+                why: Why::Mark,
+                expected: Expected::default(),
+            },
+        )
+        .unwrap()
+        .1;
+    item.reviewer = Some("李四".into());
+    let event = crate::store::LogEntry {
+        seq: 9,
+        at: "2026-11-29T10:00:00+08:00".into(),
+        reviewer: "李四".into(),
+        account: "lisi".into(),
+        county_code: "330802".into(),
+        indicator: "1.1".into(),
+        from: None,
+        to: Some(PartlyMet),
+        from_note: String::new(),
+        note: "补充材料后复核".into(),
+    };
+    app.changed_by_other(&event, item.clone());
+    assert_eq!(app.cursor, at(3, 2));
+    assert_eq!(app.cell(at(0, 0)).verdict(), Some(PartlyMet));
+    assert_eq!(app.progress().0, 1);
+    let m = app.message.clone().unwrap();
+    assert!(m.text.starts_with("李四 刚修改了"), "{}", m.text);
+    assert_eq!(m.level, Level::Info);
+    // On the item I am on: a warning.
+    app.cursor = at(0, 0);
+    app.message = None;
+    item.verdict = Some(NotMet);
+    app.changed_by_other(&event, item);
+    assert_eq!(app.message.clone().unwrap().level, Level::Warning);
+    // Presence: where the others are.
+    app.set_others(vec![crate::store::Presence {
+        reviewer: "王五".into(),
+        account: "wangwu".into(),
+        indicator_id: "1.1".into(),
+        county_code: "330803".into(),
+        editing: true,
+    }]);
+    assert_eq!(app.others[0].at, Some(at(0, 1)));
+    assert!(app.others[0].editing);
+}

@@ -246,10 +246,24 @@ impl Store {
                 if !store.initialize(seed, who, schema_version)? {
                     return Ok(Created::ByAnother);
                 }
-                store
-                    .conn
-                    .pragma_update(None, "journal_mode", "WAL")
-                    .with_context(|| format!("cannot switch {shown} to WAL"))?;
+                // Switching to WAL needs the file to itself; other first users reading it make
+                // SQLite answer "locked" at once, without waiting: wait here instead.
+                let start = std::time::Instant::now();
+                loop {
+                    match store.conn.pragma_update(None, "journal_mode", "WAL") {
+                        Ok(()) => break,
+                        Err(rusqlite::Error::SqliteFailure(e, _))
+                            if e.code == rusqlite::ErrorCode::DatabaseBusy
+                                && start.elapsed() < BUSY_TIMEOUT =>
+                        {
+                            std::thread::sleep(Duration::from_millis(5));
+                        }
+                        Err(e) => {
+                            return Err(anyhow!(e)
+                                .context(format!("cannot switch {shown} to WAL")));
+                        }
+                    }
+                }
                 return Ok(Created::ByUs);
             }
             FileKind::Missing => {}

@@ -150,6 +150,7 @@ fn run(n: usize, keep: Option<&str>) {
     let ws = load(&store, &who()).unwrap();
     let loaded = start.elapsed();
     let mut app = App::new(ws, Strings::get(Lang::Zh));
+    kaohe::tui::fill(&mut store, &mut app);
     let built = start.elapsed();
     let theme = Theme::default();
     let mut terminal = Terminal::with_options(
@@ -188,6 +189,7 @@ fn run(n: usize, keep: Option<&str>) {
         let start = Instant::now();
         let effects = app.update(action);
         assert!(effects.is_empty());
+        kaohe::tui::fill(&mut store, &mut app);
         terminal.draw(|f| view::draw(f, &app, &theme)).unwrap();
         moves.push(start.elapsed());
         if matches!(action, Action::NextCounty | Action::PrevCounty) {
@@ -229,6 +231,7 @@ fn run(n: usize, keep: Option<&str>) {
                 app.written(write, Ok((change, item)));
             }
         }
+        kaohe::tui::fill(&mut store, &mut app);
         terminal.draw(|f| view::draw(f, &app, &theme)).unwrap();
         terminal.backend_mut().writer_mut().clear();
         marks_t.push(start.elapsed());
@@ -244,7 +247,7 @@ fn run(n: usize, keep: Option<&str>) {
     // Search, per keystroke, with every note in the index.
     let mut per_key = Vec::new();
     for query in ["dbbz", "ylfw", "qjq", "佐证", "台账齐全", "zzcl"] {
-        app.update(Action::Search);
+        app.open_finder(store.notes().unwrap());
         for c in query.chars() {
             let start = Instant::now();
             app.paste(&c.to_string());
@@ -265,8 +268,11 @@ fn run(n: usize, keep: Option<&str>) {
         ms(max)
     );
     let start = Instant::now();
-    app.update(Action::Search);
-    println!("search open (index the notes): {}", ms(start.elapsed()));
+    app.open_finder(store.notes().unwrap());
+    println!(
+        "search open (read and index the notes): {}",
+        ms(start.elapsed())
+    );
     app.update(Action::SearchClose);
 
     // Export.

@@ -66,13 +66,15 @@ fn fixture() -> Fixture {
 
 /// The App on the fixture, on indicator 1.2 at the second county, times fixed for snapshots.
 fn app(f: &Fixture, lang: Lang) -> App {
-    let mut ws = load(&f.store, &f.who).unwrap();
-    for item in &mut ws.items {
+    let ws = load(&f.store, &f.who).unwrap();
+    let mut app = App::new(ws, Strings::get(lang));
+    let mut items = f.store.items().unwrap();
+    for item in &mut items {
         if item.reviewed_at.is_some() {
             item.reviewed_at = Some("2026-11-29T09:30:00+08:00".into());
         }
     }
-    let mut app = App::new(ws, Strings::get(lang));
+    app.loaded(items);
     app.update(Action::NextIndicator);
     app.update(Action::NextCounty);
     app.message = None;
@@ -252,8 +254,8 @@ fn escape_sequences_in_a_submission_are_shown_as_symbols() {
         counties: catalog::embedded_counties().unwrap(),
         submissions: Some((csv.to_string(), "evil.csv".to_string())),
     };
-    let store = Store::create(&dir.path().join("k.db"), &seed, &who).unwrap();
-    let app = App::new(load(&store, &who).unwrap(), Strings::get(Lang::Zh));
+    let mut store = Store::create(&dir.path().join("k.db"), &seed, &who).unwrap();
+    let app = kaohe::tui::open(&mut store, &who, Strings::get(Lang::Zh)).unwrap();
     let terminal = screen(&app, 120, 40);
     let text: String = terminal
         .backend()
@@ -300,7 +302,7 @@ fn main_screen_in_each_theme() {
 fn the_finder_over_the_screen() {
     let f = fixture();
     let mut app = app(&f, Lang::Zh);
-    app.update(Action::Search);
+    app.open_finder(f.store.notes().unwrap());
     app.paste("dbbz");
     let mut terminal = screen(&app, 100, 30);
     insta::assert_snapshot!(text(&terminal));

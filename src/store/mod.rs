@@ -259,8 +259,7 @@ impl Store {
                             std::thread::sleep(Duration::from_millis(5));
                         }
                         Err(e) => {
-                            return Err(anyhow!(e)
-                                .context(format!("cannot switch {shown} to WAL")));
+                            return Err(anyhow!(e).context(format!("cannot switch {shown} to WAL")));
                         }
                     }
                 }
@@ -779,6 +778,41 @@ impl Store {
             .optional()?)
     }
 
+    /// The verdict of every reviewed item, and whether it has a note: all the workspace keeps
+    /// for every item (the rest is read as the screen needs it).
+    pub fn review_states(&self) -> Result<Vec<ReviewState>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT county_code, indicator_id, verdict, note != '' FROM reviews")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(ReviewState {
+                county_code: r.get(0)?,
+                indicator_id: r.get(1)?,
+                verdict: r.get(2)?,
+                has_note: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// The items of one indicator for the counties at positions `from..=to` (in list order).
+    pub fn items_range(&self, indicator_id: &str, from: usize, to: usize) -> Result<Vec<Item>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{ITEM_SELECT} WHERE i.id = ?1 AND c.position BETWEEN ?2 AND ?3 ORDER BY c.position"
+        ))?;
+        let rows = stmt.query_map(params![indicator_id, from as i64, to as i64], item_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Every note written: (county code, indicator id, note), for the finder.
+    pub fn notes(&self) -> Result<Vec<(String, String, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT county_code, indicator_id, note FROM reviews WHERE note != ''")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
     /// One county × indicator as it stands in the database now.
     pub fn item(&self, county_code: &str, indicator_id: &str) -> Result<Item> {
         self.conn
@@ -1221,6 +1255,15 @@ fn review_in(
 #[derive(Debug, thiserror::Error)]
 #[error("the item was changed since you last saw it; nothing was written")]
 pub struct Changed;
+
+/// What the workspace keeps of every reviewed item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewState {
+    pub county_code: String,
+    pub indicator_id: String,
+    pub verdict: Option<Verdict>,
+    pub has_note: bool,
+}
 
 /// A note being typed in the workspace, kept until it is saved or thrown away.
 #[derive(Debug, Clone, PartialEq, Eq)]

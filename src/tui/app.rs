@@ -9,7 +9,7 @@ use super::strings::Strings;
 use crate::catalog::Catalog;
 use crate::model::{Assessment, County, Indicator, Review, Submission, TargetClass, Verdict};
 use crate::search::{Entry, Found, Index, Jump, Kind, NoteGroup};
-use crate::store::{Draft, Expected, Item, LogEntry, Position, ReviewChange};
+use crate::store::{Draft, Expected, Item, LogEntry, Position, ReviewChange, ReviewState};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::collections::HashMap;
 
@@ -156,6 +156,8 @@ pub enum Effect {
     Review(Write),
     /// Read the item's history from the log (for `H`).
     LoadHistory(Cursor),
+    /// Read every note, and open the finder on them (for `/`).
+    LoadNotes,
     SaveDraft {
         at: Cursor,
         text: String,
@@ -178,11 +180,12 @@ pub struct Message {
     pub level: Level,
 }
 
-/// What the workspace opens on.
+/// What the workspace opens on: everything but the items' details, which are read as the
+/// screen needs them ([`App::missing`], [`App::loaded`]).
 pub struct Workspace {
     pub catalog: Catalog,
     pub counties: Vec<County>,
-    pub items: Vec<Item>,
+    pub reviews: Vec<ReviewState>,
     pub drafts: Vec<Draft>,
     pub position: Option<Position>,
     pub reviewer: String,
@@ -197,8 +200,16 @@ pub struct App {
     /// For each indicator, the index of its target in `targets`.
     pub target_of: Vec<usize>,
     pub counties: Vec<County>,
-    /// Indicator-major: `cells[indicator * counties.len() + county]`.
-    cells: Vec<Cell>,
+    /// The verdict of every item, indicator-major (`indicator * counties + county`): one byte
+    /// an item, all the App keeps of every item. Moving, filtering, `n` and progress use it.
+    verdicts: Vec<Option<Verdict>>,
+    /// Items read from the database, by the same index: those on screen and near it.
+    cache: HashMap<usize, Cell>,
+    /// This reviewer's drafts, by the same index.
+    drafts: HashMap<usize, String>,
+    /// Positions of counties and indicators by code and id.
+    county_at: HashMap<String, usize>,
+    indicator_at: HashMap<String, usize>,
     /// For each indicator, how many counties have a verdict.
     reviewed: Vec<usize>,
     pub reviewer: String,
@@ -207,6 +218,8 @@ pub struct App {
     pub only_unreviewed: bool,
     pub pane: Pane,
     pub editor: Option<NoteEditor>,
+    /// The editor was opened (on a draft, at start) before its item was read.
+    editor_unread: bool,
     pub finder: Option<Finder>,
     pub help: Option<usize>,
     /// Other reviewers in a workspace on this database now, and where.
@@ -249,7 +262,7 @@ impl App {
             }
         }
         let n = ws.counties.len();
-        let mut cells = vec![Cell::default(); indicators.len() * n];
+        let mut verdicts = vec![None; indicators.len() * n];
         let county_index: HashMap<String, usize> = ws
             .counties
             .iter()
@@ -264,23 +277,24 @@ impl App {
         let find = |county: &str, indicator: &str| -> Option<usize> {
             Some(indicator_index.get(indicator)? * n + county_index.get(county)?)
         };
-        for item in ws.items {
-            if let Some(at) = find(&item.county_code, &item.indicator) {
-                cells[at] = cell_of(item);
+        for r in &ws.reviews {
+            if let Some(at) = find(&r.county_code, &r.indicator_id) {
+                verdicts[at] = r.verdict;
             }
         }
+        let mut drafts = HashMap::new();
         let mut first_draft = None;
         for d in &ws.drafts {
             if let Some(at) = find(&d.county_code, &d.indicator_id) {
-                cells[at].draft = Some(d.text.clone());
+                drafts.insert(at, d.text.clone());
                 first_draft.get_or_insert(at);
             }
         }
         let reviewed = (0..indicators.len())
             .map(|i| {
-                cells[i * n..(i + 1) * n]
+                verdicts[i * n..(i + 1) * n]
                     .iter()
-                    .filter(|c| c.verdict().is_some())
+                    .filter(|v| v.is_some())
                     .count()
             })
             .collect();
@@ -292,7 +306,11 @@ impl App {
             indicators,
             target_of,
             counties: ws.counties,
-            cells,
+            verdicts,
+            cache: HashMap::new(),
+            drafts,
+            county_at: county_index.clone(),
+            indicator_at: indicator_index.clone(),
             reviewed,
             reviewer: ws.reviewer,
             cursor: Cursor::default(),
@@ -300,6 +318,7 @@ impl App {
             only_unreviewed: false,
             pane: Pane::Submissions,
             editor: None,
+            editor_unread: false,
             finder: None,
             help: None,
             history: None,
@@ -340,7 +359,7 @@ impl App {
                 indicator: at / n,
                 county: at % n,
             };
-            app.open_editor();
+            app.open_editor_on_draft();
             app.inform(app.strings.draft_restored);
         }
         app
@@ -348,16 +367,97 @@ impl App {
 
     /// A database with no counties or no indicators: nothing to show but the header.
     pub fn is_empty(&self) -> bool {
-        self.cells.is_empty()
+        self.verdicts.is_empty()
     }
 
+    fn index(&self, at: Cursor) -> usize {
+        at.indicator * self.counties.len() + at.county
+    }
+
+    /// An item as read from the database; an empty one if it has not been read (the run loop
+    /// reads what [`App::missing`] names before every frame).
     pub fn cell(&self, at: Cursor) -> &Cell {
-        &self.cells[at.indicator * self.counties.len() + at.county]
+        static EMPTY: Cell = Cell {
+            submission: None,
+            review: None,
+            draft: None,
+        };
+        self.cache.get(&self.index(at)).unwrap_or(&EMPTY)
     }
 
     fn cell_mut(&mut self, at: Cursor) -> &mut Cell {
-        let n = self.counties.len();
-        &mut self.cells[at.indicator * n + at.county]
+        let k = self.index(at);
+        self.cache.entry(k).or_default()
+    }
+
+    /// An item's verdict, known for every item whether read or not.
+    pub fn verdict_of(&self, at: Cursor) -> Option<Verdict> {
+        self.verdicts[self.index(at)]
+    }
+
+    /// The items near the cursor not read yet: (indicator, first county, last county). The
+    /// screen shows at most a few dozen rows; 64 either side cover any window.
+    pub fn missing(&self) -> Option<(usize, usize, usize)> {
+        if self.is_empty() {
+            return None;
+        }
+        let mut wanted = vec![self.cursor];
+        if let Some(e) = &self.editor {
+            wanted.push(e.at);
+        }
+        for at in wanted {
+            let lo = at.county.saturating_sub(64);
+            let hi = (at.county + 64).min(self.counties.len() - 1);
+            let base = at.indicator * self.counties.len();
+            if (lo..=hi).any(|c| !self.cache.contains_key(&(base + c))) {
+                return Some((at.indicator, lo, hi));
+            }
+        }
+        None
+    }
+
+    /// Items read from the database for the screen (drafts kept beside them).
+    pub fn loaded(&mut self, items: Vec<Item>) {
+        if self.cache.len() > 20_000 {
+            // Far more than any screen: start again from what is wanted now.
+            self.cache.clear();
+        }
+        for item in items {
+            if let Some(k) = self.item_index(&item.county_code, &item.indicator) {
+                let draft = self.drafts.get(&k).cloned();
+                self.cache.insert(
+                    k,
+                    Cell {
+                        draft,
+                        ..cell_of(item)
+                    },
+                );
+            }
+        }
+        // An editor opened on a draft at start learns the saved note it was begun from.
+        if self.editor_unread {
+            if let Some(e) = &self.editor {
+                let k = self.index(e.at);
+                if let Some(cell) = self.cache.get(&k) {
+                    let saved = cell.note().to_string();
+                    self.editor_unread = false;
+                    if let Some(e) = &mut self.editor {
+                        e.saved = saved;
+                    }
+                }
+            }
+        }
+    }
+
+    fn item_index(&self, county_code: &str, indicator_id: &str) -> Option<usize> {
+        let i = *self.indicator_at.get(indicator_id)?;
+        let c = *self.county_at.get(county_code)?;
+        Some(i * self.counties.len() + c)
+    }
+
+    /// Forget what was read (submissions changed under it): read again as needed.
+    pub fn forget_cached(&mut self) {
+        self.cache.clear();
     }
 
     pub fn current(&self) -> &Cell {
@@ -373,12 +473,12 @@ impl App {
     }
 
     fn is_reviewed(&self, at: Cursor) -> bool {
-        self.cell(at).verdict().is_some()
+        self.verdict_of(at).is_some()
     }
 
     /// (reviewed, total) over everything.
     pub fn progress(&self) -> (usize, usize) {
-        (self.reviewed.iter().sum(), self.cells.len())
+        (self.reviewed.iter().sum(), self.verdicts.len())
     }
 
     /// (reviewed, total) for one indicator across the counties.
@@ -714,7 +814,7 @@ impl App {
                     return self.draft_changed();
                 }
             }
-            Search => self.open_finder(),
+            Search => return vec![Effect::LoadNotes],
             SearchNext | SearchPrev => {
                 if let Some(f) = &mut self.finder {
                     if action == SearchNext {
@@ -827,21 +927,35 @@ impl App {
         entries
     }
 
-    fn open_finder(&mut self) {
-        // Notes change as reviewers write them: group them as they are now, by text (the
-        // spellings of a text already known are kept, not worked out again).
+    /// The finder opens with every note as the database holds it now, grouped by text (the
+    /// spellings of a text already known are kept, not worked out again).
+    pub fn open_finder(&mut self, notes: Vec<(String, String, String)>) {
         let mut old: HashMap<String, NoteGroup> = std::mem::take(&mut self.index.notes)
             .into_iter()
             .map(|g| (g.note.clone(), g))
             .collect();
         let mut groups: Vec<NoteGroup> = Vec::new();
         let mut at_text: HashMap<String, usize> = HashMap::new();
-        let n = self.counties.len();
-        for (k, cell) in self.cells.iter().enumerate() {
-            let note = cell.note();
-            if note.is_empty() {
+        let county: HashMap<&str, usize> = self
+            .counties
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.code.as_str(), i))
+            .collect();
+        let indicator: HashMap<&str, usize> = self
+            .indicators
+            .iter()
+            .enumerate()
+            .map(|(i, ind)| (ind.id.as_str(), i))
+            .collect();
+        let mut placed: Vec<((usize, usize), usize)> = Vec::new();
+        for (county_code, indicator_id, note) in &notes {
+            let (Some(&c), Some(&i)) = (
+                county.get(county_code.as_str()),
+                indicator.get(indicator_id.as_str()),
+            ) else {
                 continue;
-            }
+            };
             let one_line = note.replace(['\n', '\r'], " ");
             let g = *at_text.entry(one_line.clone()).or_insert_with(|| {
                 let mut group = old
@@ -851,7 +965,12 @@ impl App {
                 groups.push(group);
                 groups.len() - 1
             });
-            groups[g].items.push((k / n, k % n));
+            placed.push(((i, c), g));
+        }
+        // Items in document order within each note.
+        placed.sort();
+        for ((i, c), g) in placed {
+            groups[g].items.push((i, c));
         }
         self.index.notes = groups;
         self.finder = Some(Finder {
@@ -905,10 +1024,29 @@ impl App {
         }
     }
 
+    /// At start, before anything is read: the draft is all there is; the saved note is
+    /// filled in once the item is read ([`App::loaded`]).
+    fn open_editor_on_draft(&mut self) {
+        let k = self.index(self.cursor);
+        let text = self.drafts.get(&k).cloned().unwrap_or_default();
+        self.editor = Some(NoteEditor {
+            at: self.cursor,
+            saved: String::new(),
+            buffer: TextBuffer::new(&text),
+            confirming: false,
+        });
+        self.editor_unread = true;
+    }
+
     fn open_editor(&mut self) {
         let cell = self.current();
         let saved = cell.note().to_string();
-        let text = cell.draft.clone().unwrap_or_else(|| saved.clone());
+        let k = self.index(self.cursor);
+        let text = self
+            .drafts
+            .get(&k)
+            .cloned()
+            .unwrap_or_else(|| saved.clone());
         self.editor = Some(NoteEditor {
             at: self.cursor,
             saved,
@@ -926,12 +1064,16 @@ impl App {
         if text == e.saved {
             return self.drop_draft(at);
         }
+        let k = self.index(at);
+        self.drafts.insert(k, text.clone());
         self.cell_mut(at).draft = Some(text.clone());
         vec![Effect::SaveDraft { at, text }]
     }
 
     fn drop_draft(&mut self, at: Cursor) -> Vec<Effect> {
-        if self.cell_mut(at).draft.take().is_some() {
+        let k = self.index(at);
+        let had = self.drafts.remove(&k).is_some();
+        if self.cell_mut(at).draft.take().is_some() || had {
             vec![Effect::DiscardDraft { at }]
         } else {
             Vec::new()
@@ -986,6 +1128,8 @@ impl App {
                     }
                     Why::Clear => self.inform(&format!("{}{}{what}", s.cleared, s.colon)),
                     _ => {
+                        let k = self.index(at);
+                        self.drafts.remove(&k);
                         self.cell_mut(at).draft = None;
                         self.editor = None;
                         let where_ = self.name(at);
@@ -1067,11 +1211,14 @@ impl App {
     /// Shows an item as the database now holds it, keeping this reviewer's draft.
     fn refresh(&mut self, at: Cursor, item: Item) {
         let was = self.is_reviewed(at);
-        let draft = self.cell(at).draft.clone();
-        *self.cell_mut(at) = Cell {
+        let k = self.index(at);
+        let draft = self.drafts.get(&k).cloned();
+        let cell = Cell {
             draft,
             ..cell_of(item)
         };
+        self.verdicts[k] = cell.verdict();
+        self.cache.insert(k, cell);
         let now = self.is_reviewed(at);
         match (was, now) {
             (false, true) => self.reviewed[at.indicator] += 1,
@@ -1150,41 +1297,6 @@ impl App {
         let c = self.counties.iter().position(|c| c.code == county_code);
         if let (Some(indicator), Some(county)) = (i, c) {
             self.refresh(Cursor { indicator, county }, item);
-        }
-    }
-
-    /// Submissions changed (an import): every item again, drafts kept.
-    pub fn reload(&mut self, items: Vec<Item>) {
-        let n = self.counties.len();
-        let county: HashMap<String, usize> = self
-            .counties
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.code.clone(), i))
-            .collect();
-        let indicator: HashMap<String, usize> = self
-            .indicators
-            .iter()
-            .enumerate()
-            .map(|(i, ind)| (ind.id.clone(), i))
-            .collect();
-        for item in items {
-            if let (Some(&i), Some(&c)) = (
-                indicator.get(&item.indicator),
-                county.get(&item.county_code),
-            ) {
-                let draft = self.cells[i * n + c].draft.take();
-                self.cells[i * n + c] = Cell {
-                    draft,
-                    ..cell_of(item)
-                };
-            }
-        }
-        for i in 0..self.indicators.len() {
-            self.reviewed[i] = self.cells[i * n..(i + 1) * n]
-                .iter()
-                .filter(|c| c.verdict().is_some())
-                .count();
         }
     }
 
@@ -1298,7 +1410,7 @@ impl App {
     /// The first unreviewed item after `from` in the flow's order (from the start if `None`),
     /// wrapping around.
     fn next_unreviewed_from(&self, from: Option<Cursor>) -> Option<Cursor> {
-        let total = self.cells.len();
+        let total = self.verdicts.len();
         let start = from.map_or(0, |at| self.rank(at) + 1);
         (0..total)
             .map(|k| self.order((start + k) % total))

@@ -49,12 +49,20 @@ enum Input {
     Signal(i32),
 }
 
+/// The App on a store, with the items its first screen shows already read (what the run
+/// loop does before every frame; for tests and benchmarks).
+pub fn open(store: &mut Store, who: &Reviewer, strings: &'static Strings) -> Result<App> {
+    let mut app = App::new(load(store, who)?, strings);
+    fill(store, &mut app);
+    Ok(app)
+}
+
 /// Loads what the screen needs from the store.
 pub fn load(store: &Store, who: &Reviewer) -> Result<Workspace> {
     Ok(Workspace {
         catalog: store.catalog()?,
         counties: store.counties()?,
-        items: store.items()?,
+        reviews: store.review_states()?,
         drafts: store.drafts(who)?,
         position: store.position(who)?,
         reviewer: who.name.clone(),
@@ -117,6 +125,7 @@ pub fn run(mut store: Store, who: &Reviewer, settings: Settings) -> Result<Ended
     let mut live = Live::start(&mut store, who, &mut app)?;
     loop {
         if dirty {
+            fill(&mut store, &mut app);
             if let Err(e) = draw(&mut terminal, &app, &theme) {
                 // The terminal is failing (a hang-up on its way): keep what can be kept.
                 finish(&mut store, who, &mut app, None, &mut saved_position);
@@ -213,6 +222,10 @@ pub fn run(mut store: Store, who: &Reviewer, settings: Settings) -> Result<Ended
                         }
                         review(&mut store, who, &mut app, write);
                     }
+                    Effect::LoadNotes => match store.notes() {
+                        Ok(notes) => app.open_finder(notes),
+                        Err(e) => app.draft_failed(one_line(&e)),
+                    },
                     Effect::LoadHistory(at) => {
                         let (county_code, indicator) = ids(&app, at);
                         let filter = crate::store::LogFilter {
@@ -300,9 +313,7 @@ impl Live {
         if let Ok(import) = store.last_import() {
             if import != self.last_import {
                 self.last_import = import;
-                if let Ok(items) = store.items() {
-                    app.reload(items);
-                }
+                app.forget_cached();
             }
         }
         let filter = crate::store::LogFilter {
@@ -332,6 +343,24 @@ impl Live {
 
     fn leave(&self, store: &mut Store) {
         let _ = store.leave(&self.session);
+    }
+}
+
+/// Reads the items the screen is about to show and the App has not read yet.
+pub fn fill(store: &mut Store, app: &mut App) {
+    for _ in 0..4 {
+        let Some((indicator, from, to)) = app.missing() else {
+            return;
+        };
+        let id = app.indicators[indicator].id.clone();
+        match store.items_range(&id, from, to) {
+            Ok(items) if !items.is_empty() => app.loaded(items),
+            Ok(_) => return,
+            Err(e) => {
+                app.draft_failed(one_line(&e));
+                return;
+            }
+        }
     }
 }
 
@@ -431,7 +460,7 @@ fn apply(store: &mut Store, who: &Reviewer, app: &mut App, effect: Effect) {
             review(store, who, app, write.clone());
             Ok(())
         }
-        Effect::LoadHistory(_) => Ok(()),
+        Effect::LoadHistory(_) | Effect::LoadNotes => Ok(()),
     };
     if let Err(e) = result {
         app.draft_failed(one_line(&e));
@@ -441,7 +470,7 @@ fn apply(store: &mut Store, who: &Reviewer, app: &mut App, effect: Effect) {
 fn draft_item(effect: &Effect) -> Option<app::Cursor> {
     match effect {
         Effect::SaveDraft { at, .. } | Effect::DiscardDraft { at } => Some(*at),
-        Effect::Review(_) | Effect::LoadHistory(_) => None,
+        Effect::Review(_) | Effect::LoadHistory(_) | Effect::LoadNotes => None,
     }
 }
 

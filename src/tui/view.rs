@@ -401,12 +401,10 @@ fn draw_targets(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             let ind = &app.indicators[i];
             let (state, state_style) = match app.flow {
                 Flow::ByCounty => {
-                    let v = app
-                        .cell(Cursor {
-                            indicator: i,
-                            county: app.cursor.county,
-                        })
-                        .verdict();
+                    let v = app.verdict_of(Cursor {
+                        indicator: i,
+                        county: app.cursor.county,
+                    });
                     (glyph(v).to_string(), theme.verdict(v))
                 }
                 Flow::ByIndicator => {
@@ -547,8 +545,18 @@ fn draw_submissions(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .unwrap_or(8)
         + 2;
     let rows = app.shown_counties();
+    // The rows that fit under the column heads, the selected one among them.
+    let room = h.saturating_sub(lines.len() + 1);
+    let selected = rows
+        .iter()
+        .position(|&c| c == app.cursor.county)
+        .unwrap_or(0);
+    let top = scroll(selected, rows.len(), room);
+    let visible: Vec<usize> = rows.iter().skip(top).take(room).copied().collect();
+    // Columns fitted to the rows on screen (not to thousands of counties off it).
     let widest = |with_fraction: bool| {
-        rows.iter()
+        visible
+            .iter()
             .map(|&c| {
                 let cell = app.cell(Cursor {
                     indicator: app.cursor.indicator,
@@ -586,13 +594,7 @@ fn draw_submissions(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     head.push_str(&fit(s.note, note_w));
     lines.push(line_of(truncate(&head, w), theme.label()));
-    let room = h.saturating_sub(lines.len());
-    let selected = rows
-        .iter()
-        .position(|&c| c == app.cursor.county)
-        .unwrap_or(0);
-    let top = scroll(selected, rows.len(), room);
-    for &c in rows.iter().skip(top).take(room) {
+    for &c in &visible {
         let at = Cursor {
             indicator: app.cursor.indicator,
             county: c,

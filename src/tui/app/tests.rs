@@ -14,9 +14,27 @@ struct FakeStore {
 impl FakeStore {
     fn run(&mut self, app: &mut App, effects: Vec<Effect>) {
         for effect in effects {
-            if let Effect::Review(write) = effect {
-                let result = self.write(app, &write);
-                app.written(write, result);
+            match effect {
+                Effect::Review(write) => {
+                    let result = self.write(app, &write);
+                    app.written(write, result);
+                }
+                Effect::LoadNotes => {
+                    let notes = self
+                        .reviews
+                        .iter()
+                        .filter(|(_, (_, note))| !note.is_empty())
+                        .map(|(&(i, c), (_, note))| {
+                            (
+                                app.counties[c].code.clone(),
+                                app.indicators[i].id.clone(),
+                                note.clone(),
+                            )
+                        })
+                        .collect();
+                    app.open_finder(notes);
+                }
+                _ => {}
             }
         }
     }
@@ -62,7 +80,7 @@ fn workspace() -> Workspace {
     Workspace {
         catalog: Catalog::embedded_2014().unwrap(),
         counties: embedded_counties().unwrap(),
-        items: Vec::new(),
+        reviews: Vec::new(),
         drafts: Vec::new(),
         position: None,
         reviewer: "张三".into(),
@@ -442,7 +460,8 @@ fn an_undo_overtaken_by_someone_else_is_dropped_and_the_truth_shown() {
 fn finding_by_pinyin_initials_and_jumping_there() {
     let mut app = app();
     let mut store = FakeStore::default();
-    app.key(&key('/'));
+    let effects = app.key(&key('/'));
+    store.run(&mut app, effects);
     assert_eq!(app.mode(), Mode::Search);
     for c in "dbbz".chars() {
         app.key(&key(c));
@@ -467,11 +486,13 @@ fn the_finder_finds_counties_and_notes_and_esc_goes_back() {
     let effects = app.key(&code(KeyCode::Enter));
     store.run(&mut app, effects);
     app.cursor = at(5, 3);
-    app.key(&key('/'));
+    let effects = app.key(&key('/'));
+    store.run(&mut app, effects);
     app.paste("台账");
     app.key(&code(KeyCode::Enter));
     assert_eq!(app.cursor, at(0, 0), "a note's hit goes to its item");
-    app.key(&key('/'));
+    let effects = app.key(&key('/'));
+    store.run(&mut app, effects);
     app.paste("ｑｊ");
     let f = app.finder.as_ref().unwrap();
     assert_eq!(app.index.entries[f.found.entries[0].id].text, "衢江区");
@@ -479,7 +500,8 @@ fn the_finder_finds_counties_and_notes_and_esc_goes_back() {
     app.key(&code(KeyCode::Up));
     app.key(&code(KeyCode::Enter));
     assert_eq!(app.county().name, "衢江区");
-    app.key(&key('/'));
+    let effects = app.key(&key('/'));
+    store.run(&mut app, effects);
     app.paste("开化");
     app.key(&code(KeyCode::Esc));
     assert_eq!(app.mode(), Mode::Browse);

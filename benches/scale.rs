@@ -120,8 +120,18 @@ fn run(n: usize, keep: Option<&str>) {
         .collect();
     let start = Instant::now();
     let marks = (rows / 10).max(1);
+    // Notes: most from the standard bank, a third written freely (each one different).
+    let mut free = Vec::with_capacity(marks);
+    for k in 0..marks {
+        free.push(format!(
+            "{}第{}项复核：{}",
+            rng.pick(&["经查", "据台账", "现场核实", "抽查"]),
+            k,
+            rng.pick(&["数据与年报一致", "缺少签字盖章", "口径需统一", "材料已补齐"])
+        ));
+    }
     let mut reviews = Vec::with_capacity(marks);
-    for _ in 0..marks {
+    for k in 0..marks {
         let c = rng.pick(&codes).as_str();
         let i = rng.pick(&ids).as_str();
         let v = *rng.pick(&[
@@ -137,6 +147,7 @@ fn run(n: usize, keep: Option<&str>) {
             "数据口径不一致",
             "经现场核实",
         ]);
+        let note = if k % 3 == 0 { free[k].as_str() } else { note };
         reviews.push((c, i, Some(v), note));
     }
     store.review_all(&reviews, &who()).unwrap();

@@ -128,12 +128,13 @@ impl NoteGroup {
     }
 }
 
-/// A match: which entry or note group, how good, which characters to highlight.
+/// A match: which entry or note group, how good, and which of its spellings matched (the
+/// characters to highlight are worked out only for the hits on screen: [`Index::positions`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
     pub id: usize,
     pub score: i64,
-    pub positions: Vec<usize>,
+    key: usize,
 }
 
 /// Everything a query matched, best first.
@@ -265,23 +266,38 @@ impl Index {
 
     fn best(&self, keys: &Keys, id: usize, query: &str, need: u64) -> Option<Candidate> {
         let mut best: Option<Candidate> = None;
-        for key in &keys.0 {
+        for (k, key) in keys.0.iter().enumerate() {
             if key.mask & need != need {
                 continue;
             }
-            if let Some((score, positions)) = self.matcher.fuzzy_indices(&key.text, query) {
+            // The score alone here: the matched positions cost more and only the hits on
+            // screen need them.
+            if let Some(score) = self.matcher.fuzzy_match(&key.text, query) {
                 // Matches on the shown text rank a little above matches on other wording.
                 let score = score + i64::from(key.aligned);
                 if best.as_ref().is_none_or(|b| score > b.score) {
-                    best = Some(Candidate {
-                        id,
-                        score,
-                        positions: if key.aligned { positions } else { Vec::new() },
-                    });
+                    best = Some(Candidate { id, score, key: k });
                 }
             }
         }
         best
+    }
+
+    /// The characters of a hit's shown text that `query` matched (none when it matched other
+    /// wording, such as an indicator's full text).
+    pub fn positions(&self, hit: &Hit<'_>, query: &str) -> Vec<usize> {
+        let keys = match hit.note {
+            Some(g) => &self.notes[g].keys,
+            None => &self.entries[hit.candidate.id].keys,
+        };
+        match keys.0.get(hit.candidate.key) {
+            Some(key) if key.aligned => self
+                .matcher
+                .fuzzy_indices(&key.text, &normalize(query))
+                .map(|(_, p)| p)
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        }
     }
 }
 
@@ -452,11 +468,18 @@ mod tests {
     fn highlights_line_up_with_the_shown_text() {
         let i = index();
         let f = i.search("qj", None);
-        assert_eq!(f.entries[0].positions, vec![0, 1]);
+        assert_eq!(i.positions(&f.nth(&i, 0).unwrap(), "qj"), vec![0, 1]);
         let f = i.search("养老", None);
         let text: Vec<char> = i.entries[f.entries[0].id].text.chars().collect();
-        let marked: String = f.entries[0].positions.iter().map(|&p| text[p]).collect();
+        let marked: String = i
+            .positions(&f.nth(&i, 0).unwrap(), "养老")
+            .iter()
+            .map(|&p| text[p])
+            .collect();
         assert_eq!(marked, "养老");
+        // Matched on an indicator's full wording: nothing to highlight in its short name.
+        let f = i.search("城乡", None);
+        assert!(i.positions(&f.nth(&i, 0).unwrap(), "城乡").is_empty());
     }
 
     #[test]

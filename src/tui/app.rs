@@ -995,8 +995,14 @@ impl App {
         f.selected = 0;
     }
 
-    /// The text a hit shows: an entry's own, or "县 · 指标：备注" for a note.
+    /// The text a hit shows, and the characters the query matched in it: an entry's own
+    /// text, or "县 · 指标：备注" for a note.
     pub fn hit_text(&self, hit: &crate::search::Hit) -> (String, Vec<usize>) {
+        let query = self
+            .finder
+            .as_ref()
+            .map_or_else(String::new, |f| f.query.text());
+        let positions = self.index.positions(hit, &query);
         match (hit.note, hit.jump) {
             (Some(g), Jump::Item { indicator, county }) => {
                 let ind = &self.indicators[indicator];
@@ -1005,13 +1011,10 @@ impl App {
                     self.counties[county].name, ind.id, ind.short
                 );
                 let shift = prefix.chars().count();
-                let positions = hit.candidate.positions.iter().map(|p| p + shift).collect();
+                let positions = positions.iter().map(|p| p + shift).collect();
                 (format!("{prefix}{}", self.index.notes[g].note), positions)
             }
-            _ => (
-                self.index.entries[hit.candidate.id].text.clone(),
-                hit.candidate.positions.clone(),
-            ),
+            _ => (self.index.entries[hit.candidate.id].text.clone(), positions),
         }
     }
 

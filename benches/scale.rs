@@ -131,7 +131,7 @@ fn run(n: usize, keep: Option<&str>) {
         ));
     }
     let mut reviews = Vec::with_capacity(marks);
-    for k in 0..marks {
+    for (k, free_note) in free.iter().enumerate() {
         let c = rng.pick(&codes).as_str();
         let i = rng.pick(&ids).as_str();
         let v = *rng.pick(&[
@@ -147,7 +147,7 @@ fn run(n: usize, keep: Option<&str>) {
             "数据口径不一致",
             "经现场核实",
         ]);
-        let note = if k % 3 == 0 { free[k].as_str() } else { note };
+        let note = if k % 3 == 0 { free_note.as_str() } else { note };
         reviews.push((c, i, Some(v), note));
     }
     store.review_all(&reviews, &who()).unwrap();

@@ -164,6 +164,8 @@ pub enum Command {
 pub enum ExportFormat {
     Json,
     Csv,
+    /// An Excel workbook (needs --out)
+    Xlsx,
 }
 
 /// Runs a parsed command line, writing results to `out`. Returns how the command ended: the
@@ -554,15 +556,20 @@ fn export_items(
     file: Option<PathBuf>,
     out: &mut dyn Write,
 ) -> Result<()> {
+    if format == ExportFormat::Xlsx && file.is_none() {
+        bail!("--format xlsx writes a workbook: give the file with --out FILE.xlsx");
+    }
     let (store, destination) = check_then_open(db, demo, who, |_| {
         file.as_deref()
             .map(|path| Destination::check(path, db))
             .transpose()
     })?;
     let items = store.items()?;
+    let (catalog, status) = (store.catalog()?, store.status()?);
     let write = |w: &mut dyn Write| match format {
         ExportFormat::Json => export::write_json(&items, w),
         ExportFormat::Csv => export::write_csv(&items, w),
+        ExportFormat::Xlsx => export::write_xlsx(&items, &catalog, &status, w),
     };
     match destination {
         None => write(out),

@@ -875,3 +875,42 @@ fn the_log_holds_every_change_and_filters() {
     let e = env.refused(env.with_db().args(["log", "--county", "杭州市"]));
     assert!(e.contains("unknown county"), "{e}");
 }
+
+#[test]
+fn export_xlsx_is_a_workbook_with_chinese_headers() {
+    let env = Env::new();
+    env.ok(&["--demo", "init"]);
+    env.ok(&["mark", "柯城区", "1.2", "完成", "--note", "台账齐全"]);
+    let out = env.path("结果.xlsx");
+    env.ok(&["export", "--format", "xlsx", "--out", out.to_str().unwrap()]);
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let mut book: Xlsx<_> = open_workbook(&out).unwrap();
+    assert_eq!(book.sheet_names(), vec!["评审结果", "汇总"]);
+    let results = book.worksheet_range("评审结果").unwrap();
+    assert_eq!(results.height(), 763, "a header and 762 items");
+    let header: Vec<String> = results
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(
+        &header[..4],
+        ["县(市、区)代码", "县(市、区)", "指标编号", "指标"]
+    );
+    let marked = results
+        .rows()
+        .find(|r| r[0] == Data::String("330802".into()) && r[2] == Data::String("1.2".into()))
+        .unwrap();
+    assert_eq!(marked[4].to_string(), "≥ 70%");
+    assert_eq!(marked[6], Data::Float(22.0), "numerators are numbers");
+    assert_eq!(marked[10].to_string(), "完成");
+    assert_eq!(marked[11].to_string(), "台账齐全");
+    let summary = book.worksheet_range("汇总").unwrap();
+    let kecheng = summary.rows().nth(1).unwrap();
+    assert_eq!(kecheng[1].to_string(), "柯城区");
+    assert_eq!(kecheng[2], Data::Float(1.0), "one reviewed");
+    let e = env.refused(env.with_db().args(["export", "--format", "xlsx"]));
+    assert!(e.contains("--out"), "{e}");
+}

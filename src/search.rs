@@ -37,13 +37,75 @@ pub enum Jump {
 /// One way of spelling something for matching, lower case.
 #[derive(Debug, Clone)]
 struct Key {
-    text: String,
+    /// Each character of the text: itself (lower case), or for a Chinese character the set of
+    /// first letters of its readings (重: c, z).
+    spelling: Spelling,
     /// Which characters occur (a bit per character class): a query needing a character the
     /// key lacks is ruled out at once.
     mask: u64,
     /// Whether its characters line up one to one with the shown text (so a match can be
     /// highlighted there).
     aligned: bool,
+}
+
+#[derive(Debug, Clone)]
+enum Spelling {
+    /// The text itself.
+    Text(String),
+    /// By pinyin initials, a position per character.
+    Initials(Vec<Letter>),
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Letter {
+    /// A Chinese character: the first letters of its readings, as bits a–z, and the first
+    /// reading's letter.
+    Han { letters: u32, first: char },
+    /// Anything else, as itself.
+    Other(char),
+}
+
+impl Key {
+    /// The spelling of this key that `query` matches best, if any: the text itself, or, by
+    /// initials, each Chinese character read the way the query needs (a subsequence taken
+    /// greedily from the left, which finds one whenever one exists).
+    fn spell_for(&self, query: &str) -> Option<std::borrow::Cow<'_, str>> {
+        match &self.spelling {
+            Spelling::Text(t) => Some(std::borrow::Cow::Borrowed(t)),
+            Spelling::Initials(letters) => {
+                let q: Vec<char> = query.chars().filter(|&c| c != ' ').collect();
+                let mut qi = 0;
+                let mut out = String::with_capacity(letters.len());
+                for l in letters {
+                    let want = q.get(qi).copied();
+                    match *l {
+                        Letter::Han { letters, first } => {
+                            match want
+                                .filter(|w| w.is_ascii_lowercase() && letters & letter_bit(*w) != 0)
+                            {
+                                Some(w) => {
+                                    out.push(w);
+                                    qi += 1;
+                                }
+                                None => out.push(first),
+                            }
+                        }
+                        Letter::Other(c) => {
+                            if want == Some(c) {
+                                qi += 1;
+                            }
+                            out.push(c);
+                        }
+                    }
+                }
+                (qi == q.len()).then_some(std::borrow::Cow::Owned(out))
+            }
+        }
+    }
+}
+
+fn letter_bit(c: char) -> u32 {
+    1u32 << (u32::from(c) - u32::from('a'))
 }
 
 fn bit(c: char) -> u64 {
@@ -61,23 +123,34 @@ struct Keys(Vec<Key>);
 impl Keys {
     fn new(shown: &str, extra: &[&str]) -> Keys {
         let mut keys = Vec::new();
-        let mut add = |text: String, aligned: bool| {
-            if !keys.iter().any(|k: &Key| k.text == text) {
+        for (text, aligned) in
+            std::iter::once((shown, true)).chain(extra.iter().map(|e| (*e, false)))
+        {
+            let lowered = lower(text);
+            keys.push(Key {
+                mask: mask(&lowered),
+                spelling: Spelling::Text(lowered),
+                aligned,
+            });
+            if let Some(letters) = initials(text) {
+                let m = letters.iter().fold(0u64, |m, l| match *l {
+                    Letter::Han { letters, .. } => {
+                        let mut m = m;
+                        for k in 0..26u8 {
+                            if letters & (1 << k) != 0 {
+                                m |= bit(char::from(b'a' + k));
+                            }
+                        }
+                        m
+                    }
+                    Letter::Other(c) if c != ' ' => m | bit(c),
+                    Letter::Other(_) => m,
+                });
                 keys.push(Key {
-                    mask: mask(&text),
-                    text,
+                    mask: m,
+                    spelling: Spelling::Initials(letters),
                     aligned,
                 });
-            }
-        };
-        add(lower(shown), true);
-        for v in initials(shown) {
-            add(v, true);
-        }
-        for words in extra {
-            add(lower(words), false);
-            for v in initials(words) {
-                add(v, false);
             }
         }
         Keys(keys)
@@ -144,10 +217,6 @@ pub struct Found {
     pub notes: Vec<Candidate>,
 }
 
-/// At most this many spellings by initials per text (a text full of polyphonic characters
-/// would otherwise multiply without end).
-const MAX_VARIANTS: usize = 16;
-
 /// Lower case, one character for one (so positions still line up).
 fn lower(s: &str) -> String {
     s.chars()
@@ -155,42 +224,37 @@ fn lower(s: &str) -> String {
         .collect()
 }
 
-/// Every spelling of `text` with each Chinese character replaced by the first letter of one of
-/// its readings (other characters kept, lower case), up to [`MAX_VARIANTS`]; none if `text`
-/// has no Chinese.
-pub fn initials(text: &str) -> Vec<String> {
-    let mut variants = vec![String::new()];
+/// `text` by pinyin initials: for each Chinese character the first letters of all its
+/// readings (every reading of a polyphonic character counts), other characters as they are
+/// (lower case); `None` if `text` has no Chinese.
+fn initials(text: &str) -> Option<Vec<Letter>> {
     let mut any = false;
-    for c in text.chars() {
-        let letters: Vec<char> = match c.to_pinyin_multi() {
+    let letters = text
+        .chars()
+        .map(|c| match c.to_pinyin_multi() {
             Some(multi) => {
-                any = true;
-                let mut ls: Vec<char> = Vec::new();
+                let mut letters = 0u32;
+                let mut first = None;
                 for l in multi
                     .into_iter()
                     .filter_map(|p: Pinyin| p.first_letter().chars().next())
+                    .filter(char::is_ascii_lowercase)
                 {
-                    if !ls.contains(&l) {
-                        ls.push(l);
-                    }
+                    letters |= letter_bit(l);
+                    first.get_or_insert(l);
                 }
-                ls
+                match first {
+                    Some(first) => {
+                        any = true;
+                        Letter::Han { letters, first }
+                    }
+                    None => Letter::Other(c),
+                }
             }
-            None => vec![c.to_lowercase().next().unwrap_or(c)],
-        };
-        let mut next = Vec::new();
-        for v in &variants {
-            for l in &letters {
-                let mut s = v.clone();
-                s.push(*l);
-                next.push(s);
-            }
-        }
-        // The first spelling (every character's first reading) always stays.
-        next.truncate(MAX_VARIANTS);
-        variants = next;
-    }
-    if any { variants } else { Vec::new() }
+            None => Letter::Other(c.to_lowercase().next().unwrap_or(c)),
+        })
+        .collect();
+    any.then_some(letters)
 }
 
 /// A query as typed: full-width letters, digits and spaces (what a Chinese input method types)
@@ -270,9 +334,12 @@ impl Index {
             if key.mask & need != need {
                 continue;
             }
+            let Some(spelling) = key.spell_for(query) else {
+                continue;
+            };
             // The score alone here: the matched positions cost more and only the hits on
             // screen need them.
-            if let Some(score) = self.matcher.fuzzy_match(&key.text, query) {
+            if let Some(score) = self.matcher.fuzzy_match(&spelling, query) {
                 // Matches on the shown text rank a little above matches on other wording.
                 let score = score + i64::from(key.aligned);
                 if best.as_ref().is_none_or(|b| score > b.score) {
@@ -290,10 +357,11 @@ impl Index {
             Some(g) => &self.notes[g].keys,
             None => &self.entries[hit.candidate.id].keys,
         };
+        let query = normalize(query);
         match keys.0.get(hit.candidate.key) {
-            Some(key) if key.aligned => self
-                .matcher
-                .fuzzy_indices(&key.text, &normalize(query))
+            Some(key) if key.aligned => key
+                .spell_for(&query)
+                .and_then(|spelling| self.matcher.fuzzy_indices(&spelling, &query))
                 .map(|(_, p)| p)
                 .unwrap_or_default(),
             _ => Vec::new(),
@@ -453,8 +521,7 @@ mod tests {
         let i = index();
         assert_eq!(found(&i, "cq")[0], "重庆市");
         assert_eq!(found(&i, "zq")[0], "重庆市");
-        assert!(initials("重庆").contains(&"cq".to_string()));
-        assert!(initials("重庆").contains(&"zq".to_string()));
+        assert_eq!(found(&i, "cqs")[0], "重庆市");
     }
 
     #[test]
@@ -492,15 +559,24 @@ mod tests {
     }
 
     #[test]
-    fn polyphones_are_capped() {
-        // Many polyphonic characters in a row must not explode.
-        let v = initials(&"重长行还".repeat(10));
-        assert_eq!(v.len(), MAX_VARIANTS);
+    fn long_runs_of_polyphones_match_any_reading_anywhere() {
+        // 重长行还 ×10: every position may be read either way, at no extra cost.
+        let text = "重长行还".repeat(10);
+        let key = &Keys::new(&text, &[]).0[1];
+        assert!(key.spell_for("zchh").is_some());
+        assert!(key.spell_for("czxh").is_some());
+        assert!(key.spell_for("zzzzzzzzzzzz").is_some());
+        assert!(key.spell_for("q").is_none());
     }
 
     #[test]
     fn the_mask_rules_out_without_losing_matches() {
-        for (text, query) in [("衢江区", "qjq"), ("低保标准", "dbbz"), ("a b", "ab")] {
+        for (text, query) in [
+            ("衢江区", "qjq"),
+            ("低保标准", "dbbz"),
+            ("a b", "ab"),
+            ("重庆", "zq"),
+        ] {
             let keys = Keys::new(text, &[]);
             assert!(
                 keys.0.iter().any(|k| k.mask & mask(query) == mask(query)),

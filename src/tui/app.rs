@@ -220,6 +220,8 @@ pub struct App {
     pub editor: Option<NoteEditor>,
     /// The editor was opened (on a draft, at start) before its item was read.
     editor_unread: bool,
+    /// The finder's notes are as the database holds them (nothing changed since they were read).
+    notes_fresh: bool,
     pub finder: Option<Finder>,
     pub help: Option<usize>,
     /// Other reviewers in a workspace on this database now, and where.
@@ -319,6 +321,7 @@ impl App {
             pane: Pane::Submissions,
             editor: None,
             editor_unread: false,
+            notes_fresh: false,
             finder: None,
             help: None,
             history: None,
@@ -814,6 +817,8 @@ impl App {
                     return self.draft_changed();
                 }
             }
+            // The notes are read again only if something changed since the last look.
+            Search if self.notes_fresh => self.show_finder(),
             Search => return vec![Effect::LoadNotes],
             SearchNext | SearchPrev => {
                 if let Some(f) = &mut self.finder {
@@ -973,6 +978,11 @@ impl App {
             groups[g].items.push((i, c));
         }
         self.index.notes = groups;
+        self.notes_fresh = true;
+        self.show_finder();
+    }
+
+    fn show_finder(&mut self) {
         self.finder = Some(Finder {
             query: TextBuffer::default(),
             found: Found::default(),
@@ -1222,6 +1232,7 @@ impl App {
         };
         self.verdicts[k] = cell.verdict();
         self.cache.insert(k, cell);
+        self.notes_fresh = false;
         let now = self.is_reviewed(at);
         match (was, now) {
             (false, true) => self.reviewed[at.indicator] += 1,

@@ -257,13 +257,18 @@ fn run(n: usize, keep: Option<&str>) {
 
     // Search, per keystroke, with every note in the index.
     let mut per_key = Vec::new();
+    let mut worst = (Duration::ZERO, String::new());
     for query in ["dbbz", "ylfw", "qjq", "佐证", "台账齐全", "zzcl"] {
         app.open_finder(store.notes().unwrap());
         for c in query.chars() {
             let start = Instant::now();
             app.paste(&c.to_string());
             terminal.draw(|f| view::draw(f, &app, &theme)).unwrap();
-            per_key.push(start.elapsed());
+            let took = start.elapsed();
+            if took > worst.0 {
+                worst = (took, format!("{query}: after {c}"));
+            }
+            per_key.push(took);
             terminal.backend_mut().writer_mut().clear();
         }
         app.update(Action::SearchClose);
@@ -278,6 +283,7 @@ fn run(n: usize, keep: Option<&str>) {
         ms(p99),
         ms(max)
     );
+    println!("  (slowest: {})", worst.1);
     let start = Instant::now();
     app.open_finder(store.notes().unwrap());
     println!(
@@ -293,6 +299,17 @@ fn run(n: usize, keep: Option<&str>) {
     kaohe::export::write_csv(&items, &mut out).unwrap();
     println!(
         "export CSV ({} rows, {} bytes): {}",
+        items.len(),
+        out.len(),
+        ms(start.elapsed())
+    );
+    let start = Instant::now();
+    let items = store.items().unwrap();
+    let (catalog, status) = (store.catalog().unwrap(), store.status().unwrap());
+    let mut out = Vec::new();
+    kaohe::export::write_xlsx(&items, &catalog, &status, &mut out).unwrap();
+    println!(
+        "export XLSX ({} rows, {} bytes): {}",
         items.len(),
         out.len(),
         ms(start.elapsed())

@@ -42,7 +42,7 @@ struct Key {
     spelling: Spelling,
     /// Which characters occur (a bit per character class): a query needing a character the
     /// key lacks is ruled out at once.
-    mask: u64,
+    mask: u128,
     /// Whether its characters line up one to one with the shown text (so a match can be
     /// highlighted there).
     aligned: bool,
@@ -66,6 +66,19 @@ enum Letter {
 }
 
 impl Key {
+    /// Where the single character `c` first occurs in this key, read any way.
+    fn first(&self, c: char) -> Option<usize> {
+        match &self.spelling {
+            Spelling::Text(t) => t.chars().position(|x| x == c),
+            Spelling::Initials(letters) => letters.iter().position(|l| match *l {
+                Letter::Han { letters, .. } => {
+                    c.is_ascii_lowercase() && letters & letter_bit(c) != 0
+                }
+                Letter::Other(x) => x == c,
+            }),
+        }
+    }
+
     /// The spelling of this key that `query` matches best, if any: the text itself, or, by
     /// initials, each Chinese character read the way the query needs (a subsequence taken
     /// greedily from the left, which finds one whenever one exists).
@@ -108,11 +121,11 @@ fn letter_bit(c: char) -> u32 {
     1u32 << (u32::from(c) - u32::from('a'))
 }
 
-fn bit(c: char) -> u64 {
-    1u64 << (u64::from(c) % 64)
+fn bit(c: char) -> u128 {
+    1u128 << (u32::from(c) % 128)
 }
 
-fn mask(s: &str) -> u64 {
+fn mask(s: &str) -> u128 {
     s.chars().filter(|&c| c != ' ').fold(0, |m, c| m | bit(c))
 }
 
@@ -133,7 +146,7 @@ impl Keys {
                 aligned,
             });
             if let Some(letters) = initials(text) {
-                let m = letters.iter().fold(0u64, |m, l| match *l {
+                let m = letters.iter().fold(0u128, |m, l| match *l {
                     Letter::Han { letters, .. } => {
                         let mut m = m;
                         for k in 0..26u8 {
@@ -328,10 +341,23 @@ impl Index {
         Found { entries, notes }
     }
 
-    fn best(&self, keys: &Keys, id: usize, query: &str, need: u64) -> Option<Candidate> {
+    fn best(&self, keys: &Keys, id: usize, query: &str, need: u128) -> Option<Candidate> {
         let mut best: Option<Candidate> = None;
+        let single = query.chars().nth(1).is_none();
         for (k, key) in keys.0.iter().enumerate() {
             if key.mask & need != need {
+                continue;
+            }
+            if single {
+                // One character (the first keystroke, matching nearly everything): rank by
+                // how early it comes, without running the matcher on every candidate.
+                let Some(at) = query.chars().next().and_then(|c| key.first(c)) else {
+                    continue;
+                };
+                let score = 1000 - at.min(999) as i64 + i64::from(key.aligned);
+                if best.as_ref().is_none_or(|b| score > b.score) {
+                    best = Some(Candidate { id, score, key: k });
+                }
                 continue;
             }
             let Some(spelling) = key.spell_for(query) else {

@@ -336,7 +336,7 @@ impl App {
             editor_width: 60,
             quit: false,
         };
-        app.index = Index::new(app.fixed_search_entries());
+
         if app.is_empty() {
             return app;
         }
@@ -983,6 +983,11 @@ impl App {
     }
 
     fn show_finder(&mut self) {
+        // Targets, indicators and counties are indexed the first time the finder opens (not
+        // at start: 2,844 counties' pinyin is work the first frame need not wait for).
+        if self.index.entries.is_empty() {
+            self.index.entries = self.fixed_search_entries();
+        }
         self.finder = Some(Finder {
             query: TextBuffer::default(),
             found: Found::default(),

@@ -830,3 +830,76 @@ fn many_writers_at_once_while_a_workspace_is_open() {
     s.send("q");
     assert_eq!(s.exit_code(), 0);
 }
+
+#[test]
+fn a_mark_over_a_verdict_not_yet_seen_asks_keep_mine_or_take_theirs() {
+    let env = Env::new();
+    env.cli(&["--demo", "init"]);
+    // No polling while idle: the workspace cannot have seen 乙's verdicts before the keys.
+    let mut s = env.open_with(
+        &["--reviewer", "甲"],
+        100,
+        30,
+        &[("KAOHE_POLL_MS", "3600000")],
+    );
+    s.wait_for("详情 · 柯城区");
+    env.cli(&["--reviewer", "乙", "mark", "柯城区", "1.1", "not_met"]);
+    s.send("1");
+    s.wait_for("已被乙改为「未完成」，你要评为「完成」：k 保留我的 · t 采用他的");
+    s.send("k");
+    s.wait_for("详情 · 衢江区");
+    // (The workspace looks at the database after each key: 乙's next verdict comes after.)
+    env.cli(&["--reviewer", "乙", "mark", "衢江区", "1.1", "not_met"]);
+    s.send("1");
+    s.wait_for("已被乙改为「未完成」");
+    s.send("t");
+    s.wait_for("已采用他人的评定");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+    assert_eq!(
+        verdicts(&env, "1.1"),
+        vec![
+            ("330802".to_string(), Some("met".to_string())),
+            ("330803".to_string(), Some("not_met".to_string()))
+        ]
+    );
+}
+
+#[test]
+fn undo_is_an_event_of_its_own_in_the_log() {
+    let env = Env::new();
+    let mut s = env.open(&["--demo", "--reviewer", "甲"], 100, 30);
+    s.wait_for("各县报送");
+    s.send("2");
+    s.wait_for("已评 1/762");
+    s.send("u");
+    s.wait_for("已撤销");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+    let conn = env.connection();
+    let mut stmt = conn
+        .prepare("SELECT reviewer, from_verdict, to_verdict FROM review_log ORDER BY seq")
+        .unwrap();
+    let log: Vec<(String, Option<String>, Option<String>)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        log,
+        vec![
+            ("甲".to_string(), None, Some("partly_met".to_string())),
+            ("甲".to_string(), Some("partly_met".to_string()), None),
+        ]
+    );
+}
+
+#[test]
+fn a_panic_restores_the_terminal() {
+    let env = Env::new();
+    let mut s = env.open_with(&["--demo"], 100, 30, &[("KAOHE_TEST_PANIC", "1")]);
+    s.wait_for("各县报送");
+    s.send("j");
+    assert_eq!(s.exit_code(), 101);
+    s.wait_restored();
+}

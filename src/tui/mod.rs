@@ -135,7 +135,7 @@ pub fn run(mut store: Store, who: &Reviewer, settings: Settings) -> Result<Ended
         }
         // Wait for input, but look at the database twice a second for other reviewers' work;
         // when idle, keep the reviewer's place (not on every keystroke).
-        let first = match rx.recv_timeout(Live::EVERY) {
+        let first = match rx.recv_timeout(live.every) {
             Ok(input) => Some(input),
             Err(mpsc::RecvTimeoutError::Timeout) => None,
             Err(mpsc::RecvTimeoutError::Disconnected) => Some(Input::Gone),
@@ -160,6 +160,11 @@ pub fn run(mut store: Store, who: &Reviewer, settings: Settings) -> Result<Ended
             .map(|k| inputs[k + 1..].iter().any(is_typing))
             .collect();
         for (k, input) in inputs.into_iter().enumerate() {
+            #[cfg(debug_assertions)]
+            if std::env::var_os("KAOHE_TEST_PANIC").is_some() {
+                // Debug builds only: proves in a test that a panic restores the terminal.
+                panic!("KAOHE_TEST_PANIC");
+            }
             let effects = match input {
                 // A paste the terminal did not bracket arrives as keys: an Enter with more
                 // typing behind it in the same burst is a line break in the text, not "save".
@@ -259,6 +264,8 @@ pub fn run(mut store: Store, who: &Reviewer, settings: Settings) -> Result<Ended
 /// Other reviewers, seen live: their commits (SQLite's `data_version` moves), the log events
 /// they added, new imports, and where they are (the `sessions` table).
 struct Live {
+    /// How often an idle workspace looks (`KAOHE_POLL_MS`, default 500 ms).
+    every: Duration,
     session: String,
     data_version: i64,
     last_event: i64,
@@ -270,11 +277,23 @@ struct Live {
 impl Live {
     /// How often an idle workspace looks: other reviewers' work shows within a second.
     const EVERY: Duration = Duration::from_millis(500);
+
+    /// The polling interval: `KAOHE_POLL_MS` may set it (between 50 ms and an hour), for a
+    /// quieter workspace on a loaded server, or for tests.
+    fn interval() -> Duration {
+        std::env::var("KAOHE_POLL_MS")
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+            .map_or(Self::EVERY, |ms| {
+                Duration::from_millis(ms.clamp(50, 3_600_000))
+            })
+    }
     /// Presence is refreshed at least this often; a minute without marks a session gone.
     const HEARTBEAT: Duration = Duration::from_secs(20);
 
     fn start(store: &mut Store, who: &Reviewer, app: &mut App) -> Result<Live> {
         let mut live = Live {
+            every: Self::interval(),
             session: format!("{}/{}/{}", who.account, who.name, std::process::id()),
             data_version: store.data_version()?,
             last_event: store.last_event()?,

@@ -263,8 +263,16 @@ fn run(n: usize, keep: Option<&str>) {
         for c in query.chars() {
             let start = Instant::now();
             app.paste(&c.to_string());
+            let matched = start.elapsed();
             terminal.draw(|f| view::draw(f, &app, &theme)).unwrap();
             let took = start.elapsed();
+            if std::env::var_os("KAOHE_BENCH_DETAIL").is_some() {
+                println!(
+                    "  {query} after {c}: match {}, with frame {}",
+                    ms(matched),
+                    ms(took)
+                );
+            }
             if took > worst.0 {
                 worst = (took, format!("{query}: after {c}"));
             }
@@ -276,14 +284,32 @@ fn run(n: usize, keep: Option<&str>) {
     let (p50, p99, max) = spread(per_key);
     println!(
         "search per keystroke ({} entries, {} distinct notes on {} items): median {}, p99 {}, max {}",
-        app.index.entries.len(),
-        app.index.notes.len(),
-        app.index.notes.iter().map(|g| g.items.len()).sum::<usize>(),
+        app.index.entries().len(),
+        app.index.notes().len(),
+        app.index
+            .notes()
+            .iter()
+            .map(|g| g.items.len())
+            .sum::<usize>(),
         ms(p50),
         ms(p99),
         ms(max)
     );
     println!("  (slowest: {})", worst.1);
+    if std::env::var_os("KAOHE_BENCH_DETAIL").is_some() {
+        for q in ["y", "d", "台", "yl"] {
+            let start = Instant::now();
+            let found = app.index.search(q, None);
+            let searched = start.elapsed();
+            let n = found.len(&app.index);
+            println!(
+                "  index.search({q}): {} ({} entries, {} note groups, {n} hits)",
+                ms(searched),
+                found.entries.len(),
+                found.notes.len()
+            );
+        }
+    }
     let start = Instant::now();
     app.open_finder(store.notes().unwrap());
     println!(

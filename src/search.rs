@@ -10,6 +10,7 @@
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use pinyin::{Pinyin, ToPinyinMulti};
+use std::collections::HashMap;
 
 /// What a hit is, shown beside it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -66,19 +67,6 @@ enum Letter {
 }
 
 impl Key {
-    /// Where the single character `c` first occurs in this key, read any way.
-    fn first(&self, c: char) -> Option<usize> {
-        match &self.spelling {
-            Spelling::Text(t) => t.chars().position(|x| x == c),
-            Spelling::Initials(letters) => letters.iter().position(|l| match *l {
-                Letter::Han { letters, .. } => {
-                    c.is_ascii_lowercase() && letters & letter_bit(c) != 0
-                }
-                Letter::Other(x) => x == c,
-            }),
-        }
-    }
-
     /// The spelling of this key that `query` matches best, if any: the text itself, or, by
     /// initials, each Chinese character read the way the query needs (a subsequence taken
     /// greedily from the left, which finds one whenever one exists).
@@ -285,9 +273,12 @@ pub fn normalize(query: &str) -> String {
 }
 
 pub struct Index {
-    pub entries: Vec<Entry>,
-    pub notes: Vec<NoteGroup>,
+    entries: Vec<Entry>,
+    notes: Vec<NoteGroup>,
     matcher: SkimMatcherV2,
+    /// For each character, everything it matches, ranked: the first keystroke of a search
+    /// matches nearly everything, so its answer is worked out when the index is built.
+    firsts: HashMap<char, Found>,
 }
 
 impl Default for Index {
@@ -298,11 +289,116 @@ impl Default for Index {
 
 impl Index {
     pub fn new(entries: Vec<Entry>) -> Index {
-        Index {
+        let mut index = Index {
             entries,
             notes: Vec::new(),
             matcher: SkimMatcherV2::default().ignore_case(),
+            firsts: HashMap::new(),
+        };
+        index.rank_firsts();
+        index
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    pub fn notes(&self) -> &[NoteGroup] {
+        &self.notes
+    }
+
+    pub fn set_entries(&mut self, entries: Vec<Entry>) {
+        self.entries = entries;
+        self.rank_firsts();
+    }
+
+    /// Takes the note groups out (to be regrouped and given back with [`Index::set_notes`]).
+    pub fn take_notes(&mut self) -> Vec<NoteGroup> {
+        std::mem::take(&mut self.notes)
+    }
+
+    pub fn set_notes(&mut self, notes: Vec<NoteGroup>) {
+        self.notes = notes;
+        self.rank_firsts();
+    }
+
+    /// Ranks, for every character any spelling holds, what a one-character query matches:
+    /// the earlier the character comes, the better.
+    fn rank_firsts(&mut self) {
+        fn add(to: &mut HashMap<char, (u16, usize)>, c: char, at: usize, k: usize, aligned: bool) {
+            let score = 2 * (1000 - at.min(999) as u16) + u16::from(aligned);
+            let e = to.entry(c).or_insert((score, k));
+            if score > e.0 {
+                *e = (score, k);
+            }
         }
+        fn firsts_of(keys: &Keys) -> HashMap<char, (u16, usize)> {
+            let mut best = HashMap::new();
+            for (k, key) in keys.0.iter().enumerate() {
+                match &key.spelling {
+                    Spelling::Text(t) => {
+                        for (at, c) in t.chars().enumerate().filter(|(_, c)| *c != ' ') {
+                            add(&mut best, c, at, k, key.aligned);
+                        }
+                    }
+                    Spelling::Initials(letters) => {
+                        for (at, l) in letters.iter().enumerate() {
+                            match *l {
+                                Letter::Han { letters, .. } => {
+                                    for b in 0..26u8 {
+                                        if letters & (1 << b) != 0 {
+                                            add(
+                                                &mut best,
+                                                char::from(b'a' + b),
+                                                at,
+                                                k,
+                                                key.aligned,
+                                            );
+                                        }
+                                    }
+                                }
+                                Letter::Other(c) if c != ' ' => {
+                                    add(&mut best, c, at, k, key.aligned)
+                                }
+                                Letter::Other(_) => {}
+                            }
+                        }
+                    }
+                }
+            }
+            best
+        }
+        let mut firsts: HashMap<char, Found> = HashMap::new();
+        for (id, e) in self.entries.iter().enumerate() {
+            for (c, (score, key)) in firsts_of(&e.keys) {
+                firsts.entry(c).or_default().entries.push(Candidate {
+                    id,
+                    score: i64::from(score),
+                    key,
+                });
+            }
+        }
+        for (id, g) in self.notes.iter().enumerate() {
+            for (c, (score, key)) in firsts_of(&g.keys) {
+                firsts.entry(c).or_default().notes.push(Candidate {
+                    id,
+                    score: i64::from(score),
+                    key,
+                });
+            }
+        }
+        for found in firsts.values_mut() {
+            self.rank(found);
+        }
+        self.firsts = firsts;
+    }
+
+    fn rank(&self, found: &mut Found) {
+        let by_score = |a: &Candidate, b: &Candidate| b.score.cmp(&a.score).then(a.id.cmp(&b.id));
+        found.entries.sort_by(|a, b| {
+            by_score(a, b).then(self.entries[a.id].kind.cmp(&self.entries[b.id].kind))
+        });
+        found.notes.sort_by(by_score);
     }
 
     /// What `query` matches. With `among` (the result of a query this one extends), only
@@ -312,8 +408,12 @@ impl Index {
         if query.is_empty() {
             return Found::default();
         }
+        let mut chars = query.chars();
+        if let (Some(c), None) = (chars.next(), chars.next()) {
+            return self.firsts.get(&c).cloned().unwrap_or_default();
+        }
         let need = mask(&query);
-        let mut entries: Vec<Candidate> = match among {
+        let entries: Vec<Candidate> = match among {
             Some(f) => f
                 .entries
                 .iter()
@@ -323,7 +423,7 @@ impl Index {
                 .filter_map(|i| self.best(&self.entries[i].keys, i, &query, need))
                 .collect(),
         };
-        let mut notes: Vec<Candidate> = match among {
+        let notes: Vec<Candidate> = match among {
             Some(f) => f
                 .notes
                 .iter()
@@ -333,31 +433,15 @@ impl Index {
                 .filter_map(|i| self.best(&self.notes[i].keys, i, &query, need))
                 .collect(),
         };
-        let by_score = |a: &Candidate, b: &Candidate| b.score.cmp(&a.score).then(a.id.cmp(&b.id));
-        entries.sort_by(|a, b| {
-            by_score(a, b).then(self.entries[a.id].kind.cmp(&self.entries[b.id].kind))
-        });
-        notes.sort_by(by_score);
-        Found { entries, notes }
+        let mut found = Found { entries, notes };
+        self.rank(&mut found);
+        found
     }
 
     fn best(&self, keys: &Keys, id: usize, query: &str, need: u128) -> Option<Candidate> {
         let mut best: Option<Candidate> = None;
-        let single = query.chars().nth(1).is_none();
         for (k, key) in keys.0.iter().enumerate() {
             if key.mask & need != need {
-                continue;
-            }
-            if single {
-                // One character (the first keystroke, matching nearly everything): rank by
-                // how early it comes, without running the matcher on every candidate.
-                let Some(at) = query.chars().next().and_then(|c| key.first(c)) else {
-                    continue;
-                };
-                let score = 1000 - at.min(999) as i64 + i64::from(key.aligned);
-                if best.as_ref().is_none_or(|b| score > b.score) {
-                    best = Some(Candidate { id, score, key: k });
-                }
                 continue;
             }
             let Some(spelling) = key.spell_for(query) else {
@@ -493,7 +577,7 @@ mod tests {
         ]);
         let mut group = NoteGroup::new("佐证材料不足");
         group.items = vec![(1, 0), (5, 3)];
-        index.notes.push(group);
+        index.set_notes(vec![group]);
         index
     }
 
@@ -573,6 +657,19 @@ mod tests {
         // Matched on an indicator's full wording: nothing to highlight in its short name.
         let f = i.search("城乡", None);
         assert!(i.positions(&f.nth(&i, 0).unwrap(), "城乡").is_empty());
+    }
+
+    #[test]
+    fn one_character_finds_everything_holding_it_earliest_first() {
+        let i = index();
+        let q = found(&i, "q");
+        assert_eq!(q[0], "衢江区", "q at the start");
+        assert!(q.iter().any(|t| t == "重庆市"), "庆 is q: {q:?}");
+        let z = found(&i, "z");
+        assert!(z.iter().any(|t| t.starts_with("佐证材料不足")), "{z:?}");
+        assert!(z.iter().any(|t| t == "重庆市"), "重 read zhong: {z:?}");
+        assert_eq!(found(&i, "衢"), vec!["衢江区"]);
+        assert!(found(&i, "★").is_empty());
     }
 
     #[test]

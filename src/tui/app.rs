@@ -935,7 +935,9 @@ impl App {
     /// The finder opens with every note as the database holds it now, grouped by text (the
     /// spellings of a text already known are kept, not worked out again).
     pub fn open_finder(&mut self, notes: Vec<(String, String, String)>) {
-        let mut old: HashMap<String, NoteGroup> = std::mem::take(&mut self.index.notes)
+        let mut old: HashMap<String, NoteGroup> = self
+            .index
+            .take_notes()
             .into_iter()
             .map(|g| (g.note.clone(), g))
             .collect();
@@ -977,7 +979,7 @@ impl App {
         for ((i, c), g) in placed {
             groups[g].items.push((i, c));
         }
-        self.index.notes = groups;
+        self.index.set_notes(groups);
         self.notes_fresh = true;
         self.show_finder();
     }
@@ -985,8 +987,9 @@ impl App {
     fn show_finder(&mut self) {
         // Targets, indicators and counties are indexed the first time the finder opens (not
         // at start: 2,844 counties' pinyin is work the first frame need not wait for).
-        if self.index.entries.is_empty() {
-            self.index.entries = self.fixed_search_entries();
+        if self.index.entries().is_empty() {
+            let entries = self.fixed_search_entries();
+            self.index.set_entries(entries);
         }
         self.finder = Some(Finder {
             query: TextBuffer::default(),
@@ -1027,9 +1030,12 @@ impl App {
                 );
                 let shift = prefix.chars().count();
                 let positions = positions.iter().map(|p| p + shift).collect();
-                (format!("{prefix}{}", self.index.notes[g].note), positions)
+                (format!("{prefix}{}", self.index.notes()[g].note), positions)
             }
-            _ => (self.index.entries[hit.candidate.id].text.clone(), positions),
+            _ => (
+                self.index.entries()[hit.candidate.id].text.clone(),
+                positions,
+            ),
         }
     }
 

@@ -467,7 +467,7 @@ fn finding_by_pinyin_initials_and_jumping_there() {
         app.key(&key(c));
     }
     let f = app.finder.as_ref().unwrap();
-    let first = &app.index.entries[f.found.entries[0].id];
+    let first = &app.index.entries()[f.found.entries[0].id];
     assert!(first.text.contains("低保标准"), "{}", first.text);
     app.key(&code(KeyCode::Enter));
     assert_eq!(app.mode(), Mode::Browse);
@@ -495,7 +495,7 @@ fn the_finder_finds_counties_and_notes_and_esc_goes_back() {
     store.run(&mut app, effects);
     app.paste("ｑｊ");
     let f = app.finder.as_ref().unwrap();
-    assert_eq!(app.index.entries[f.found.entries[0].id].text, "衢江区");
+    assert_eq!(app.index.entries()[f.found.entries[0].id].text, "衢江区");
     app.key(&code(KeyCode::Down));
     app.key(&code(KeyCode::Up));
     app.key(&code(KeyCode::Enter));

@@ -77,6 +77,7 @@ pub fn parse(text: &str, path: &str) -> Result<Config, FileError> {
                 config.theme = Some(t.clone());
             }
             ("keys", toml::Value::Table(keys)) => {
+                let mut rebound: Vec<(usize, Action)> = Vec::new();
                 for (name, spec) in keys {
                     let here = at(lines.find(Some("keys"), name));
                     let action = Action::from_name(name).ok_or_else(|| {
@@ -118,21 +119,45 @@ pub fn parse(text: &str, path: &str) -> Result<Config, FileError> {
                         .map(|s| parse_key(s))
                         .collect::<Result<Vec<_>, _>>()
                         .map_err(|m| FileError::new(here.clone(), format!("{name}: {m}")))?;
+                    // Typing in a note or a search must stay typing.
+                    if config.keymap.types_text(action)
+                        && keys.iter().any(|k| {
+                            matches!(k.code, ratatui::crossterm::event::KeyCode::Char(_))
+                                && k.modifiers.is_empty()
+                        })
+                    {
+                        return Err(FileError::new(
+                            here,
+                            format!(
+                                "{name} works while a note or a search is typed: give it a key with ctrl- or alt-, or a named key, not a plain character"
+                            ),
+                        ));
+                    }
                     config
                         .keymap
                         .rebind(action, keys)
                         .map_err(|m| FileError::new(here.clone(), m))?;
-                    if let Some((key, a, b)) = config.keymap.conflict() {
-                        return Err(FileError::new(
-                            here,
-                            format!(
-                                "{} is bound to both {} and {}: give one of them another key",
-                                describe(&key),
-                                a.name(),
-                                b.name()
-                            ),
-                        ));
-                    }
+                    rebound.push((lines.find(Some("keys"), name), action));
+                }
+                // Conflicts once every key is in place (so two actions may swap keys), told
+                // at the later of the two lines.
+                if let Some((key, a, b)) = config.keymap.conflict() {
+                    let line_of = |x: Action| {
+                        rebound
+                            .iter()
+                            .find(|(_, r)| *r == x)
+                            .map(|(offset, _)| *offset)
+                    };
+                    let offset = line_of(a).into_iter().chain(line_of(b)).max().unwrap_or(0);
+                    return Err(FileError::new(
+                        at(offset),
+                        format!(
+                            "{} is bound to both {} and {}: give one of them another key",
+                            describe(&key),
+                            a.name(),
+                            b.name()
+                        ),
+                    ));
                 }
             }
             ("notes", toml::Value::Table(notes)) => {
@@ -226,7 +251,8 @@ impl<'a> KeyLines<'a> {
             } else if current.as_deref() == table {
                 let bare = t
                     .strip_prefix(key)
-                    .or_else(|| t.strip_prefix(&format!("\"{key}\"")));
+                    .or_else(|| t.strip_prefix(&format!("\"{key}\"")))
+                    .or_else(|| t.strip_prefix(&format!("'{key}'")));
                 if bare.is_some_and(|r| r.trim_start().starts_with('=')) {
                     return offset + indent;
                 }
@@ -377,12 +403,41 @@ mod tests {
     }
 
     #[test]
+    fn two_actions_may_swap_keys() {
+        let c = parse(
+            "[keys]\nnext_county = \"k\"\nprev_county = \"j\"\n",
+            "c.toml",
+        )
+        .unwrap();
+        let key = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        use crate::tui::action::Mode::Browse;
+        assert_eq!(c.keymap.action(Browse, &key('k')), Some(Action::NextCounty));
+        assert_eq!(c.keymap.action(Browse, &key('j')), Some(Action::PrevCounty));
+    }
+
+    #[test]
+    fn typing_stays_typing() {
+        let e = parse("[keys]\ncaret_left = [\"left\", \"h\"]\n", "c.toml").unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("c.toml:2:1: caret_left works while"),
+            "{e}"
+        );
+        assert!(
+            parse("[keys]\ncaret_left = [\"left\", \"ctrl-h\"]\n", "c.toml").is_err(),
+            "ctrl-h is delete_back's"
+        );
+        parse("[keys]\ncaret_left = [\"left\", \"alt-h\"]\n", "c.toml").unwrap();
+    }
+
+    #[test]
     fn mistakes_are_refused_with_file_and_line() {
         let e = |t: &str| parse(t, "c.toml").unwrap_err().to_string();
         assert_eq!(
             e("theme = \"light\"\n\n[keys]\nundo = \"j\"\n"),
             "c.toml:4:1: j is bound to both next_county and undo: give one of them another key"
         );
+        assert!(e("[keys]\n'undo' = \"hyper-z\"\n").starts_with("c.toml:2:1:"));
         assert_eq!(
             e("[keys]\nnext_county = \"j\"\nnext_countee = \"x\"\n"),
             "c.toml:3:1: unknown action \"next_countee\" (`kaohe config --print-default` lists them)"

@@ -55,6 +55,18 @@ pub fn write_csv(items: &[Item], out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
+/// Excel holds at most 32,767 characters in a cell: a longer text (a very long note) is cut
+/// there with "…" rather than fail the whole export; CSV and JSON keep every character.
+fn excel_text(s: &str) -> std::borrow::Cow<'_, str> {
+    const MOST: usize = 32_767;
+    if s.chars().count() <= MOST {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut cut: String = s.chars().take(MOST - 1).collect();
+    cut.push('…');
+    std::borrow::Cow::Owned(cut)
+}
+
 /// An Excel workbook: a results sheet (every county × indicator, with its figure, verdict, note,
 /// reviewer and time) and a summary sheet (progress per county and per target). Chinese
 /// headers, columns fitted to their contents, the header row frozen. Rows are streamed to disk
@@ -143,7 +155,7 @@ pub fn write_xlsx(
                     sheet.write_number(row, col, x)?;
                 }
                 None if !cell.is_empty() => {
-                    sheet.write_string(row, col, cell)?;
+                    sheet.write_string(row, col, excel_text(cell).as_ref())?;
                 }
                 None => {}
             }
@@ -201,4 +213,18 @@ pub fn write_xlsx(
     let buffer = book.save_to_buffer()?;
     out.write_all(&buffer)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excel_cells_are_cut_at_excels_limit() {
+        let long = "备".repeat(33_000);
+        let cut = excel_text(&long);
+        assert_eq!(cut.chars().count(), 32_767);
+        assert!(cut.ends_with('…'));
+        assert_eq!(excel_text("台账齐全"), "台账齐全");
+    }
 }

@@ -218,11 +218,20 @@ pub struct Found {
     pub notes: Vec<Candidate>,
 }
 
-/// Lower case, one character for one (so positions still line up).
+/// A character as matching sees it: lower case, and full-width forms (what a Chinese input
+/// method types: ２０２３, （, ａ) as ASCII. One character for one, so positions line up.
+fn fold(c: char) -> char {
+    let c = match c {
+        '\u{3000}' => ' ',
+        '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+        c => c,
+    };
+    c.to_lowercase().next().unwrap_or(c)
+}
+
+/// A text as matching sees it (see [`fold`]).
 fn lower(s: &str) -> String {
-    s.chars()
-        .map(|c| c.to_lowercase().next().unwrap_or(c))
-        .collect()
+    s.chars().map(fold).collect()
 }
 
 /// `text` by pinyin initials: for each Chinese character the first letters of all its
@@ -252,7 +261,7 @@ fn initials(text: &str) -> Option<Vec<Letter>> {
                     None => Letter::Other(c),
                 }
             }
-            None => Letter::Other(c.to_lowercase().next().unwrap_or(c)),
+            None => Letter::Other(fold(c)),
         })
         .collect();
     any.then_some(letters)
@@ -261,15 +270,12 @@ fn initials(text: &str) -> Option<Vec<Letter>> {
 /// A query as typed: full-width letters, digits and spaces (what a Chinese input method types)
 /// read as their ASCII forms, lower case, trimmed.
 pub fn normalize(query: &str) -> String {
-    let s: String = query
-        .chars()
-        .map(|c| match c {
-            '\u{3000}' => ' ',
-            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
-            c => c,
-        })
-        .collect();
-    lower(s.trim())
+    lower(query).trim().to_string()
+}
+
+/// The query the matcher runs: spaces separate words for the reader, not characters to find.
+fn pattern(query: &str) -> String {
+    query.chars().filter(|&c| c != ' ').collect()
 }
 
 pub struct Index {
@@ -408,6 +414,7 @@ impl Index {
         if query.is_empty() {
             return Found::default();
         }
+        let query = pattern(&query);
         let mut chars = query.chars();
         if let (Some(c), None) = (chars.next(), chars.next()) {
             return self.firsts.get(&c).cloned().unwrap_or_default();
@@ -467,7 +474,7 @@ impl Index {
             Some(g) => &self.notes[g].keys,
             None => &self.entries[hit.candidate.id].keys,
         };
-        let query = normalize(query);
+        let query = pattern(&normalize(query));
         match keys.0.get(hit.candidate.key) {
             Some(key) if key.aligned => key
                 .spell_for(&query)
@@ -639,6 +646,24 @@ mod tests {
         assert_eq!(normalize("ＤＢ\u{3000}ＢＺ "), "db bz");
         let i = index();
         assert_eq!(found(&i, "ｑｊ")[0], "衢江区");
+        // Spaces separate words: they are not characters to find.
+        assert_eq!(found(&i, "db bz")[0], "2.5 低保标准年增幅");
+        assert_eq!(found(&i, "低保 标准")[0], "2.5 低保标准年增幅");
+        assert_eq!(found(&i, "ＤＢ\u{3000}ＢＺ")[0], "2.5 低保标准年增幅");
+    }
+
+    #[test]
+    fn full_width_text_in_notes_is_found_either_way() {
+        let mut i = index();
+        let mut g = NoteGroup::new("缺２０２３年数据（附件）");
+        g.items = vec![(0, 0)];
+        i.set_notes(vec![g]);
+        for q in ["2023", "２０２３", "(附件", "（附件"] {
+            assert!(
+                found(&i, q).iter().any(|t| t.starts_with("缺２０２３")),
+                "{q}"
+            );
+        }
     }
 
     #[test]

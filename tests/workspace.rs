@@ -844,9 +844,14 @@ fn a_mark_over_a_verdict_not_yet_seen_asks_keep_mine_or_take_theirs() {
     );
     s.wait_for("详情 · 柯城区");
     env.cli(&["--reviewer", "乙", "mark", "柯城区", "1.1", "not_met"]);
-    s.send("1");
-    s.wait_for("已被乙改为「未完成」，你要评为「完成」：k 保留我的 · t 采用他的");
-    s.send("k");
+    // Keys typed on in the same burst are not answers to a question not yet seen.
+    s.send("1yy");
+    s.wait_for("已被乙改为「未完成」，你要评为「完成」：y 保留我的 · t 采用他的");
+    assert_eq!(
+        verdicts(&env, "1.1"),
+        vec![("330802".to_string(), Some("not_met".to_string()))]
+    );
+    s.send("y");
     s.wait_for("详情 · 衢江区");
     // (The workspace looks at the database after each key: 乙's next verdict comes after.)
     env.cli(&["--reviewer", "乙", "mark", "衢江区", "1.1", "not_met"]);
@@ -902,4 +907,29 @@ fn a_panic_restores_the_terminal() {
     s.send("j");
     assert_eq!(s.exit_code(), 101);
     s.wait_restored();
+}
+
+#[test]
+fn my_own_verdict_far_from_the_cursor_is_no_conflict() {
+    let env = Env::new();
+    env.cli(&[
+        "--demo",
+        "--reviewer",
+        "甲",
+        "mark",
+        "330802",
+        "1.5",
+        "not_met",
+    ]);
+    let mut s = env.open(&["--reviewer", "甲"], 100, 30);
+    s.wait_for("详情 · 柯城区 · 1.1");
+    // Straight to 1.5 and a mark, in one burst: the verdict there is known without reading it.
+    s.send("llll1");
+    s.wait_for("已保存：柯城区 1.5");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+    assert_eq!(
+        verdicts(&env, "1.5"),
+        vec![("330802".to_string(), Some("met".to_string()))]
+    );
 }

@@ -911,6 +911,11 @@ impl Store {
                 unix_now()
             ],
         )?;
+        // Workspaces that ended without saying so (kill -9, a crash) are gone after an hour.
+        tx.execute(
+            "DELETE FROM sessions WHERE seen_at < ?1",
+            params![unix_now() - 3600],
+        )?;
         tx.commit()
             .with_context(|| format!("cannot write to {}", self.path.display()))?;
         Ok(())

@@ -640,7 +640,7 @@ impl App {
                     why: Why::Mark,
                     // Over the verdict on screen only: another's newer verdict is asked about.
                     expected: Expected {
-                        verdict: Some(self.current().verdict()),
+                        verdict: Some(self.verdict_of(self.cursor)),
                         note: None,
                     },
                 })];
@@ -652,7 +652,7 @@ impl App {
                     note: None,
                     why: Why::Clear,
                     expected: Expected {
-                        verdict: Some(self.current().verdict()),
+                        verdict: Some(self.verdict_of(self.cursor)),
                         note: None,
                     },
                 })];

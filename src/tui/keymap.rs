@@ -215,7 +215,9 @@ const DEFAULTS: &[(Mode, &[Key], Action, bool)] = &[
         CaretRight,
         false,
     ),
-    (ConflictMode, &[plain('k')], KeepMine, true),
+    // Keys that mean nothing while browsing: a key typed on before the prompt showed must
+    // not answer it.
+    (ConflictMode, &[plain('y')], KeepMine, true),
     (ConflictMode, &[plain('t'), code(KeyCode::Esc)], TakeTheirs, true),
     (HistoryMode, &[plain('j'), code(KeyCode::Down)], ScrollDown, true),
     (HistoryMode, &[plain('k'), code(KeyCode::Up)], ScrollUp, true),
@@ -322,6 +324,13 @@ impl Keymap {
     /// The bindings of one mode, in table order.
     pub fn of(&self, mode: Mode) -> impl Iterator<Item = &Binding> {
         self.bindings.iter().filter(move |b| b.mode == mode)
+    }
+
+    /// Whether `action` works in a mode where characters are typed (a note, a search).
+    pub fn types_text(&self, action: Action) -> bool {
+        self.bindings
+            .iter()
+            .any(|b| b.action == action && matches!(b.mode, Mode::Editor | Mode::Search))
     }
 
     /// How many bindings there are (for bounding the help's scrolling).
@@ -455,6 +464,21 @@ mod tests {
     #[test]
     fn no_key_means_two_things_in_one_mode() {
         assert_eq!(Keymap::default().conflict(), None);
+    }
+
+    #[test]
+    fn a_prompts_answers_are_no_browsing_keys() {
+        // Keys typed on in a burst land on a prompt the reviewer has not seen yet.
+        let map = Keymap::default();
+        for prompt in [Mode::Conflict, Mode::Confirm] {
+            for b in map.of(prompt) {
+                for k in &b.keys {
+                    let clash = map.of(Mode::Browse).find(|x| x.keys.contains(k));
+                    let harmless = matches!(k.code, KeyCode::Esc | KeyCode::Enter);
+                    assert!(clash.is_none() || harmless, "{k:?} answers {:?}", b.action);
+                }
+            }
+        }
     }
 
     #[test]

@@ -135,7 +135,7 @@ pub fn run(mut store: Store, who: &Reviewer, settings: Settings) -> Result<Ended
         }
         // Wait for input, but look at the database twice a second for other reviewers' work;
         // when idle, keep the reviewer's place (not on every keystroke).
-        let first = match rx.recv_timeout(live.every) {
+        let first = match rx.recv_timeout(live.every.min(Live::HEARTBEAT / 4)) {
             Ok(input) => Some(input),
             Err(mpsc::RecvTimeoutError::Timeout) => None,
             Err(mpsc::RecvTimeoutError::Disconnected) => Some(Input::Gone),
@@ -146,7 +146,10 @@ pub fn run(mut store: Store, who: &Reviewer, settings: Settings) -> Result<Ended
                 live.leave(&mut store);
                 return Ok(Ended::Signal(libc_sighup()));
             }
-            dirty |= live.poll(&mut store, who, &mut app);
+            live.present(&mut store, who, &app);
+            if live.polled.elapsed() >= live.every {
+                dirty |= live.poll(&mut store, who, &mut app);
+            }
             if app.position() != saved_position && last_move.elapsed() >= Duration::from_secs(1) {
                 keep_position(&mut store, who, &app, &mut saved_position);
             }
@@ -248,6 +251,10 @@ pub fn run(mut store: Store, who: &Reviewer, settings: Settings) -> Result<Ended
             if app.quit {
                 break;
             }
+            if app.conflict.is_some() {
+                // A question is on screen: what was typed on after it was not an answer.
+                break;
+            }
         }
         if let Some(d) = pending_draft.take() {
             apply(&mut store, who, &mut app, d);
@@ -272,6 +279,7 @@ struct Live {
     last_import: i64,
     sent: Option<crate::store::Presence>,
     sent_at: Instant,
+    polled: Instant,
 }
 
 impl Live {
@@ -300,6 +308,7 @@ impl Live {
             last_import: store.last_import()?,
             sent: None,
             sent_at: Instant::now(),
+            polled: Instant::now(),
         };
         live.present(store, who, app);
         if let Ok(others) = store.others(&live.session) {
@@ -321,6 +330,7 @@ impl Live {
 
     /// Brings in what others did since the last look; true if the screen must change.
     fn poll(&mut self, store: &mut Store, who: &Reviewer, app: &mut App) -> bool {
+        self.polled = Instant::now();
         self.present(store, who, app);
         let Ok(version) = store.data_version() else {
             return false;

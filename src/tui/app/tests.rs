@@ -621,7 +621,7 @@ fn a_mark_over_a_verdict_i_have_not_seen_asks_first() {
     let c = app.conflict.clone().unwrap();
     assert_eq!((c.theirs, c.by.as_str()), (Some(NotMet), "李四"));
     // Keep mine: written over theirs, knowingly.
-    let Some(Effect::Review(again)) = app.key(&key('k')).into_iter().next() else {
+    let Some(Effect::Review(again)) = app.key(&key('y')).into_iter().next() else {
         panic!("keeping mine writes");
     };
     assert_eq!(again.verdict, Some(Some(Met)));

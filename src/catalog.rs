@@ -93,6 +93,48 @@ pub fn read_text(path: &Path) -> Result<String, FileError> {
     }
 }
 
+/// Reads a spreadsheet saved as CSV, in the encoding it came in: UTF-8 (with or without a
+/// byte-order mark) or GB18030 (what Excel on a Chinese Windows writes as "CSV"), told apart
+/// without being told. Returns the text and the encoding's name.
+pub fn read_csv_text(path: &Path) -> Result<(String, &'static str), FileError> {
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(path)
+        .map_err(|e| FileError::new(Location::file(&shown), format!("cannot read: {e}")))?;
+    decode_csv(&bytes, &shown)
+}
+
+pub fn decode_csv(bytes: &[u8], shown: &str) -> Result<(String, &'static str), FileError> {
+    if let Some(rest) = bytes.strip_prefix(b"\xef\xbb\xbf") {
+        return match std::str::from_utf8(rest) {
+            Ok(text) => Ok((text.to_string(), "UTF-8")),
+            Err(e) => Err(not_text(shown, rest, e.valid_up_to(), "UTF-8")),
+        };
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok((text.to_string(), "UTF-8"));
+    }
+    // Not UTF-8: GB18030 decodes every byte sequence of GBK/GB2312 too.
+    let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+    if had_errors {
+        let good = std::str::from_utf8(bytes)
+            .err()
+            .map_or(0, |e| e.valid_up_to());
+        return Err(not_text(shown, bytes, good, "GB18030"));
+    }
+    Ok((text.into_owned(), "GB18030"))
+}
+
+fn not_text(shown: &str, bytes: &[u8], good: usize, tried: &str) -> FileError {
+    let valid = std::str::from_utf8(&bytes[..good]).unwrap_or_default();
+    let line = line_of(valid, good);
+    FileError::new(
+        Location::line(shown, line),
+        format!(
+            "the file is neither UTF-8 nor GB18030 text (read as {tried}); save it as CSV UTF-8"
+        ),
+    )
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawTargetsFile {

@@ -100,10 +100,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Import county submissions from a CSV file: all rows or none
+    /// Import county submissions from a CSV file (UTF-8 or GB18030): all rows or none
     Import {
         /// The CSV file (columns county, indicator, value, numerator, denominator, evidence, remark)
         file: PathBuf,
+        /// Check the file and say what would be imported, writing nothing
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Mark one county × indicator: met, partly_met, not_met or clear (also 完成, 基本完成, 未完成)
     Mark {
@@ -209,7 +212,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Ended> {
         ),
         Some(Command::Targets { json }) => targets(&open(&db, demo, &who)?, json, out),
         Some(Command::Counties { json }) => counties(&open(&db, demo, &who)?, json, out),
-        Some(Command::Import { file }) => import_file(&db, demo, &file, &who, out),
+        Some(Command::Import { file, dry_run }) => {
+            import_file(&db, demo, &file, dry_run, &who, out)
+        }
         Some(Command::Mark {
             county,
             indicator,
@@ -487,16 +492,46 @@ fn import_file(
     db: &Path,
     demo: bool,
     file: &Path,
+    dry_run: bool,
     who: &Reviewer,
     out: &mut dyn Write,
 ) -> Result<()> {
     let shown = file.display().to_string();
-    let text = catalog::read_text(file)?;
+    let (text, encoding) = catalog::read_csv_text(file)?;
+    if dry_run {
+        // Checked against the database as it is (or the seed it would be made from); nothing
+        // is written, not even a new database.
+        let rows = if Store::would_create(db)? {
+            let seed = embedded(demo)?;
+            import::parse_csv(
+                &text,
+                &shown,
+                &Lookup::from_parts(&seed.catalog, &seed.counties),
+            )?
+        } else {
+            import::parse_csv(&text, &shown, &Store::open(db)?.lookup()?)?
+        };
+        writeln!(
+            out,
+            "{shown} ({encoding}) is fine: {} would be imported; nothing was written (--dry-run)",
+            plural(rows.len(), "submission")
+        )?;
+        return Ok(());
+    }
     let (mut store, rows) = check_then_open(db, demo, who, |lookup| {
         Ok(import::parse_csv(&text, &shown, lookup)?)
     })?;
     let n = store.import_submissions(&rows, &shown, who)?;
-    writeln!(out, "imported {} from {shown}", plural(n, "submission"))?;
+    let read_as = if encoding == "UTF-8" {
+        String::new()
+    } else {
+        format!(" (read as {encoding})")
+    };
+    writeln!(
+        out,
+        "imported {} from {shown}{read_as}",
+        plural(n, "submission")
+    )?;
     Ok(())
 }
 

@@ -914,3 +914,47 @@ fn export_xlsx_is_a_workbook_with_chinese_headers() {
     let e = env.refused(env.with_db().args(["export", "--format", "xlsx"]));
     assert!(e.contains("--out"), "{e}");
 }
+
+#[test]
+fn a_gb18030_sheet_from_excel_imports_and_dry_run_writes_nothing() {
+    let env = Env::new();
+    let text = "县(市、区),指标,完成值,分子,分母,佐证材料,备注\n柯城区,1.2,75%,30,40,台账.xlsx,数据截至年底\n衢江区,1.3,是,,,,\n";
+    let (bytes, _, _) = encoding_rs::GB18030.encode(text);
+    assert!(std::str::from_utf8(&bytes).is_err(), "really not UTF-8");
+    let file = env.path("报送.csv");
+    std::fs::write(&file, &bytes).unwrap();
+    // A dry run on a database not made yet makes none.
+    let out = env.ok(&["import", "--dry-run", file.to_str().unwrap()]);
+    assert!(
+        out.contains("(GB18030) is fine: 2 submissions would be imported"),
+        "{out}"
+    );
+    assert!(!env.db().exists());
+    env.ok(&["init"]);
+    let before = std::fs::read(env.db()).unwrap();
+    env.ok(&["import", "--dry-run", file.to_str().unwrap()]);
+    assert_eq!(std::fs::read(env.db()).unwrap(), before, "nothing written");
+    let out = env.ok(&["import", file.to_str().unwrap()]);
+    assert!(
+        out.contains("imported 2 submissions") && out.contains("(read as GB18030)"),
+        "{out}"
+    );
+    let items = env.json(&["export"]);
+    let row = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["county"] == "柯城区" && i["indicator"] == "1.2")
+        .unwrap()
+        .clone();
+    assert_eq!(row["value"], "75%");
+    assert_eq!(row["remark"], "数据截至年底");
+    // Bytes that are neither: refused with the line.
+    let bad = env.path("bad.csv");
+    std::fs::write(&bad, b"county,indicator,value\n\xff\xfe\xfd,1.1,5\n").unwrap();
+    let e = env.refused(env.with_db().arg("import").arg(&bad));
+    assert!(
+        e.contains("bad.csv:2: the file is neither UTF-8 nor GB18030"),
+        "{e}"
+    );
+}

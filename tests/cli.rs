@@ -280,14 +280,14 @@ fn a_bad_import_names_the_line_and_changes_nothing() {
     }
     let e = env.refused(env.with_db().args(["import", "/nonexistent/x.csv"]));
     assert!(e.contains("/nonexistent/x.csv: cannot read"), "{e}");
-    let file = env.path("gbk.csv");
-    std::fs::write(
-        &file,
-        b"county,indicator,value\n\xbf\xc2\xb3\xc7\xc7\xf8,1.2,80%\n",
-    )
-    .unwrap();
+    // (GBK/GB18030 is read: see a_gb18030_sheet_from_excel…; these bytes are neither.)
+    let file = env.path("garbled.csv");
+    std::fs::write(&file, b"county,indicator,value\n\xbf\xff\xb3,1.2,80%\n").unwrap();
     let e = env.refused(env.with_db().arg("import").arg(&file));
-    assert!(e.contains(":2: the file is not UTF-8"), "{e}");
+    assert!(
+        e.contains(":2: the file is neither UTF-8 nor GB18030"),
+        "{e}"
+    );
     assert_eq!(env.json(&["export"]), before);
 }
 
@@ -712,7 +712,10 @@ fn bad_bytes_and_odd_rows_are_found_on_their_line() {
     )
     .unwrap();
     let e = env.refused(env.with_db().arg("import").arg(&file));
-    assert!(e.contains("cr.csv:2: the file is not UTF-8"), "{e}");
+    assert!(
+        e.contains("cr.csv:2: the file is neither UTF-8 nor GB18030"),
+        "{e}"
+    );
     let file = env.write(
         "ws.csv",
         "county,indicator,value\n柯城区,1.1,是\n   \n柯城区,1.2\n",

@@ -393,6 +393,27 @@ impl App {
         self.cache.entry(k).or_default()
     }
 
+    /// The verdict the figure suggests: met if it meets the threshold (or a yes/no requirement
+    /// is answered yes), not met if short; none when there is nothing to compare.
+    pub fn suggestion(&self, at: Cursor) -> Option<Verdict> {
+        let sub = self.cell(at).submission.as_ref()?;
+        match crate::check::standing(&self.indicators[at.indicator], sub)? {
+            crate::check::Standing::Meets => Some(Verdict::Met),
+            crate::check::Standing::FallsShort => Some(Verdict::NotMet),
+            crate::check::Standing::Unclear => None,
+        }
+    }
+
+    /// Whether the verdict given says the opposite of the figure (met on a figure short of its
+    /// threshold, not met on one that meets it).
+    pub fn contradicts(&self, at: Cursor) -> bool {
+        matches!(
+            (self.verdict_of(at), self.suggestion(at)),
+            (Some(Verdict::Met), Some(Verdict::NotMet))
+                | (Some(Verdict::NotMet), Some(Verdict::Met))
+        )
+    }
+
     /// An item's verdict, known for every item whether read or not.
     pub fn verdict_of(&self, at: Cursor) -> Option<Verdict> {
         self.verdicts[self.index(at)]
@@ -645,6 +666,10 @@ impl App {
                     },
                 })];
             }
+            AcceptSuggestion => match self.suggestion(self.cursor) {
+                Some(v) => return self.update(Mark(v)),
+                None => self.inform(self.strings.no_suggestion),
+            },
             Clear => {
                 return vec![Effect::Review(Write {
                     at: self.cursor,

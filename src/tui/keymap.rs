@@ -84,6 +84,7 @@ const DEFAULTS: &[(Mode, &[Key], Action, bool)] = &[
     (Browse, &[plain('1')], Mark(Verdict::Met), true),
     (Browse, &[plain('2')], Mark(Verdict::PartlyMet), true),
     (Browse, &[plain('3')], Mark(Verdict::NotMet), true),
+    (Browse, &[code(KeyCode::Enter)], AcceptSuggestion, false),
     (Browse, &[plain('0')], Clear, true),
     (Browse, &[plain('e')], EditNote, true),
     (Browse, &[plain('u')], Undo, true),

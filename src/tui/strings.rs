@@ -66,6 +66,9 @@ pub struct Strings {
     pub more: &'static str,
     pub changed_underneath: &'static str,
     pub note_changed_underneath: &'static str,
+    pub no_suggestion: &'static str,
+    pub suggested: &'static str,
+    pub contradicts: &'static str,
     pub search_title: &'static str,
     pub no_hits: &'static str,
     pub hits: &'static str,
@@ -141,6 +144,9 @@ pub const ZH: Strings = Strings {
     none: "无",
     more: "……（窗口不够高，未显示完）",
     changed_underneath: "该项已被他人改动，未撤销（以数据库为准）",
+    no_suggestion: "这一项没有可采纳的建议（定性指标，或报送数无法对照）",
+    suggested: "建议",
+    contradicts: "评定与报送数对照不一致，请核实",
     note_changed_underneath: "他人刚修改了这条备注（见详情），你的未保存：再按 Enter 以你的为准，Esc 可放弃",
     search_title: "查找（汉字或拼音首字母）",
     no_hits: "没有匹配的结果",
@@ -216,6 +222,9 @@ pub const EN: Strings = Strings {
     none: "none",
     more: "… (more than fits)",
     changed_underneath: "Changed by someone else since; not undone (showing what is saved)",
+    no_suggestion: "Nothing to suggest here (judged on evidence, or the figure cannot be compared)",
+    suggested: "Suggested",
+    contradicts: "The verdict and the figure disagree: check it",
     note_changed_underneath: "Someone else just changed this note (see Detail); yours is not saved: Enter again to save yours over it, Esc to throw it away",
     search_title: "Find (Chinese or pinyin initials)",
     no_hits: "Nothing matches",
@@ -339,6 +348,16 @@ impl Strings {
             Mark(Verdict::NotMet) => pick(
                 ("未完成", "评为未完成，并前进"),
                 ("not met", "mark not met and move on"),
+            ),
+            AcceptSuggestion => pick(
+                (
+                    "采纳建议",
+                    "按报送数对照采纳建议评定（达标→完成，未达标→未完成），并前进",
+                ),
+                (
+                    "suggested",
+                    "mark what the figure suggests (meets → met, short → not met) and move on",
+                ),
             ),
             Clear => pick(
                 ("清除", "清除评定（保留备注）"),

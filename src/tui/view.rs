@@ -614,10 +614,14 @@ fn draw_submissions(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             None => (s.not_submitted.to_string(), theme.dim(), None),
         };
         let v = cell.verdict();
-        let verdict = match v {
+        let mut verdict = match v {
             Some(v) => format!("{} {}", glyph(Some(v)), s.verdict(v)),
             None => format!("{} {}", glyph(None), s.unreviewed),
         };
+        if app.contradicts(at) {
+            // The verdict says the opposite of the figure: flagged where it is seen.
+            verdict.push('!');
+        }
         let note = cell.note().lines().next().unwrap_or_default().to_string();
         let mut spans = vec![
             Span::styled(
@@ -714,6 +718,7 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         s.evidence,
         s.remark,
         s.source,
+        s.suggested,
     ]
     .iter()
     .map(|l| width(l))
@@ -770,6 +775,19 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         theme,
         theme.verdict(v),
     );
+    if let Some(suggested) = app.suggestion(app.cursor) {
+        let words = if app.contradicts(app.cursor) {
+            format!("{}（{}）", s.verdict(suggested), s.contradicts)
+        } else {
+            s.verdict(suggested).to_string()
+        };
+        let style = if app.contradicts(app.cursor) {
+            theme.warning()
+        } else {
+            theme.dim()
+        };
+        labelled(&mut lines, (s.suggested, label_w), &words, w, theme, style);
+    }
     let note = cell.note();
     labelled(
         &mut lines,

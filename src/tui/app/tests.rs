@@ -57,16 +57,18 @@ impl FakeStore {
             self.log.push((w.at, from, to));
         }
         self.reviews.insert(key, (to, note.clone()));
+        // The submission is the store's too: it stays as it was.
+        let sub = app.cell(w.at).submission.clone();
         let item = Item {
             county_code: app.counties[w.at.county].code.clone(),
             county: app.counties[w.at.county].name.clone(),
             indicator: app.indicators[w.at.indicator].id.clone(),
-            value: None,
-            value_number: None,
-            numerator: None,
-            denominator: None,
-            evidence: None,
-            remark: None,
+            value: sub.as_ref().map(|s| s.value.clone()),
+            value_number: sub.as_ref().and_then(|s| s.value_number),
+            numerator: sub.as_ref().and_then(|s| s.numerator),
+            denominator: sub.as_ref().and_then(|s| s.denominator),
+            evidence: sub.as_ref().map(|s| s.evidence.clone()),
+            remark: sub.as_ref().map(|s| s.remark.clone()),
             verdict: to,
             note: Some(note),
             reviewer: Some("张三".into()),
@@ -688,4 +690,51 @@ fn others_changes_show_without_moving_the_cursor() {
     }]);
     assert_eq!(app.others[0].at, Some(at(0, 1)));
     assert!(app.others[0].editing);
+}
+
+#[test]
+fn enter_takes_what_the_figure_suggests_and_contradictions_show() {
+    let mut ws = workspace();
+    ws.reviews = Vec::new();
+    let mut app = App::new(ws, &ZH);
+    // 1.2 照料中心覆盖率(城市) ≥ 70%: 柯城区 reports 52.4%, 衢江区 83.3%.
+    let item = |county: &str, value: &str, number: f64| Item {
+        county_code: county.into(),
+        county: String::new(),
+        indicator: "1.2".into(),
+        value: Some(value.into()),
+        value_number: Some(number),
+        numerator: None,
+        denominator: None,
+        evidence: None,
+        remark: None,
+        verdict: None,
+        note: None,
+        reviewer: None,
+        reviewed_at: None,
+    };
+    app.loaded(vec![
+        item("330802", "52.4%", 52.4),
+        item("330803", "83.3%", 83.3),
+    ]);
+    app.cursor = at(1, 0);
+    assert_eq!(app.suggestion(at(1, 0)), Some(NotMet));
+    assert_eq!(app.suggestion(at(1, 1)), Some(Met));
+    let mut store = FakeStore::default();
+    let effects = app.key(&code(KeyCode::Enter));
+    let Some(Effect::Review(w)) = effects.first() else {
+        panic!("Enter marks");
+    };
+    assert_eq!(w.verdict, Some(Some(NotMet)));
+    store.run(&mut app, effects);
+    assert_eq!(app.cursor, at(1, 1), "and moves on, as a mark does");
+    // Met on a figure short of 70%: flagged.
+    app.cursor = at(1, 0);
+    press(&mut app, &mut store, Action::Mark(Met));
+    assert!(app.contradicts(at(1, 0)));
+    assert!(!app.contradicts(at(1, 1)));
+    // Nothing to suggest on an item without a comparable figure.
+    app.cursor = at(0, 0);
+    assert!(app.key(&code(KeyCode::Enter)).is_empty());
+    assert_eq!(app.message.clone().unwrap().text, ZH.no_suggestion);
 }

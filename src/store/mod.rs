@@ -1169,6 +1169,21 @@ fn check_expected(
     indicator_id: &str,
     expected: &Expected,
 ) -> Result<()> {
+    let (verdict, note) = current_review(tx, county_code, indicator_id)?;
+    if expected.verdict.is_some_and(|v| v != verdict)
+        || expected.note.as_ref().is_some_and(|n| *n != note)
+    {
+        return Err(Changed.into());
+    }
+    Ok(())
+}
+
+/// The verdict and note an item holds now (none and empty when it has no review).
+fn current_review(
+    tx: &Transaction<'_>,
+    county_code: &str,
+    indicator_id: &str,
+) -> Result<(Option<Verdict>, String)> {
     let current: Option<(Option<Verdict>, String)> = tx
         .query_row(
             "SELECT verdict, note FROM reviews WHERE county_code = ?1 AND indicator_id = ?2",
@@ -1176,13 +1191,7 @@ fn check_expected(
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
-    let (verdict, note) = current.unwrap_or_default();
-    if expected.verdict.is_some_and(|v| v != verdict)
-        || expected.note.as_ref().is_some_and(|n| *n != note)
-    {
-        return Err(Changed.into());
-    }
-    Ok(())
+    Ok(current.unwrap_or_default())
 }
 
 /// The body of [`Store::review`], inside the caller's write transaction.
@@ -1194,14 +1203,7 @@ fn review_in(
     note: Option<&str>,
     who: &Reviewer,
 ) -> Result<ReviewChange> {
-    let current: Option<(Option<Verdict>, String)> = tx
-        .query_row(
-            "SELECT verdict, note FROM reviews WHERE county_code = ?1 AND indicator_id = ?2",
-            params![county_code, indicator_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    let (from_verdict, from_note) = current.unwrap_or_default();
+    let (from_verdict, from_note) = current_review(tx, county_code, indicator_id)?;
     let to_verdict = verdict.unwrap_or(from_verdict);
     let to_note = note.map_or_else(|| from_note.clone(), str::to_string);
     let change = ReviewChange {

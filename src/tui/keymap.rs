@@ -364,6 +364,18 @@ fn normalize(event: &KeyEvent) -> Key {
     }
 }
 
+impl Binding {
+    /// Its first `n` keys as the hint line writes them: `Enter/Alt-Enter`.
+    pub fn keys_text(&self, n: usize) -> String {
+        self.keys
+            .iter()
+            .take(n)
+            .map(describe)
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+}
+
 /// A key as the help overlay writes it: `j`, `↓`, `Ctrl-R`, `Alt-Enter`.
 pub fn describe(key: &Key) -> String {
     let name = match key.code {

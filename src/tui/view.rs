@@ -298,16 +298,7 @@ fn draw_hints(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         app.keymap
             .of(mode)
             .filter(|b| b.hint)
-            .map(|b| {
-                let keys = b
-                    .keys
-                    .iter()
-                    .take(2)
-                    .map(keymap::describe)
-                    .collect::<Vec<_>>()
-                    .join("/");
-                (keys, s.action(b.action).0, false)
-            })
+            .map(|b| (b.keys_text(2), s.action(b.action).0, false))
             .collect()
     };
     let w = area.width as usize;
@@ -940,16 +931,7 @@ fn draw_editor(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             .keymap
             .of(mode)
             .filter(|b| b.hint)
-            .map(|b| {
-                let keys = b
-                    .keys
-                    .iter()
-                    .take(2)
-                    .map(keymap::describe)
-                    .collect::<Vec<_>>()
-                    .join("/");
-                format!("{keys} {}", s.action(b.action).0)
-            })
+            .map(|b| format!("{} {}", b.keys_text(2), s.action(b.action).0))
             .collect::<Vec<_>>()
             .join(" · ");
         line_of(truncate(&hint, w), theme.dim())

@@ -85,9 +85,15 @@ pub fn fit(s: &str, columns: usize) -> String {
     pad(&truncate(s, columns), columns)
 }
 
-/// Columns one character takes (control characters, which never reach the screen, count as 0).
+/// Columns one character takes, measured as [`width`] measures it (a few characters, such as
+/// the Khmer sign ៘, are wider alone than their code point says); control characters, which
+/// never reach the screen, count as 0.
 pub fn char_width(c: char) -> usize {
-    unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
+    if c.is_control() {
+        return 0;
+    }
+    let mut buf = [0u8; 4];
+    width(c.encode_utf8(&mut buf))
 }
 
 /// Closing punctuation that Chinese typesetting never starts a line with.

@@ -1,0 +1,76 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Property tests: whatever a county's file or a reviewer's keys hold, the readers and the text
+//! helpers answer (a value or a located error), never panic.
+
+use kaohe::catalog::{self, Catalog};
+use kaohe::store::Lookup;
+use proptest::prelude::*;
+
+fn lookup() -> Lookup {
+    Lookup::from_parts(
+        &Catalog::embedded_2014().unwrap(),
+        &catalog::embedded_counties().unwrap(),
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    #[test]
+    fn figures_of_any_text_are_read_or_kept(s in "\\PC{0,40}") {
+        let _ = kaohe::figure::parse_figure(&s);
+        let _ = kaohe::figure::parse_amount(&s);
+    }
+
+    #[test]
+    fn any_csv_is_read_or_refused_with_a_place(
+        rows in proptest::collection::vec("[^\\n]{0,60}", 0..8),
+        header in prop_oneof![
+            Just("county,indicator,value,numerator,denominator,evidence,remark".to_string()),
+            Just("县(市、区),指标,完成值".to_string()),
+            "[a-z,]{0,30}",
+        ],
+    ) {
+        let text = format!("{header}\n{}", rows.join("\n"));
+        match kaohe::import::parse_csv(&text, "x.csv", &lookup()) {
+            Ok(_) => {}
+            Err(e) => prop_assert!(e.to_string().starts_with("x.csv"), "{e}"),
+        }
+    }
+
+    #[test]
+    fn any_bytes_decode_or_are_refused(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+        match catalog::decode_csv(&bytes, "x.csv") {
+            Ok(_) => {}
+            Err(e) => prop_assert!(e.to_string().starts_with("x.csv:"), "{e}"),
+        }
+    }
+
+    #[test]
+    fn wrapped_text_never_passes_the_edge(s in "\\PC{0,80}", width in 2usize..40) {
+        for line in kaohe::text::wrap(&s, width) {
+            // Measured character by character, as terminals advance (emoji sequences such as
+            // 🕯️ are measured differently by different terminals); a line is within the width
+            // unless it is one character wider than any line.
+            let columns: usize = line.chars().map(kaohe::text::char_width).sum();
+            let alone = line.chars().count() == 1;
+            prop_assert!(columns <= width || alone, "{line:?} at {width}");
+        }
+        prop_assert!(kaohe::text::width(&kaohe::text::truncate(&s, width)) <= width);
+    }
+
+    #[test]
+    fn any_query_searches(q in "\\PC{0,12}") {
+        let index = kaohe::search::Index::new(vec![kaohe::search::Entry::new(
+            kaohe::search::Kind::County,
+            "衢江区".into(),
+            kaohe::search::Jump::County(0),
+            &["330803"],
+        )]);
+        let found = index.search(&q, None);
+        for k in 0..found.len(&index) {
+            let hit = found.nth(&index, k).unwrap();
+            let _ = index.positions(&hit, &q);
+        }
+    }
+}

@@ -14,7 +14,13 @@ fn lookup() -> Lookup {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(500))]
+    // A fixed seed: CI sees the same 500 cases every run, so a test can never pass one run and
+    // fail the next. (To explore further, change the seed and run again.)
+    #![proptest_config(ProptestConfig {
+        cases: 500,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(2014),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn figures_of_any_text_are_read_or_kept(s in "\\PC{0,40}") {

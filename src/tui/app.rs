@@ -1291,8 +1291,8 @@ impl App {
 
     /// Who else is in a workspace now.
     pub fn set_others(&mut self, others: Vec<crate::store::Presence>) {
-        let find_i = |id: &str| self.indicators.iter().position(|i| i.id == id);
-        let find_c = |code: &str| self.counties.iter().position(|c| c.code == code);
+        let find_i = |id: &str| self.indicator_at.get(id).copied();
+        let find_c = |code: &str| self.county_at.get(code).copied();
         self.others = others
             .into_iter()
             .map(|p| Other {
@@ -1308,14 +1308,11 @@ impl App {
     /// Another reviewer changed an item (seen in the log): show it as the database holds it,
     /// cursor untouched, and say so — a warning if it is the item I am on or writing about.
     pub fn changed_by_other(&mut self, event: &LogEntry, item: Item) {
-        let find_i = self.indicators.iter().position(|i| i.id == event.indicator);
-        let find_c = self
-            .counties
-            .iter()
-            .position(|c| c.code == event.county_code);
-        let (Some(indicator), Some(county)) = (find_i, find_c) else {
+        let Some(k) = self.item_index(&event.county_code, &event.indicator) else {
             return;
         };
+        let n = self.counties.len();
+        let (indicator, county) = (k / n, k % n);
         let at = Cursor { indicator, county };
         let before = self.cell(at).review.clone();
         self.refresh(at, item);
@@ -1343,16 +1340,29 @@ impl App {
 
     /// An item as the database holds it now (changed in another of my own sessions).
     pub fn refresh_item(&mut self, county_code: &str, indicator_id: &str, item: Item) {
-        let i = self.indicators.iter().position(|i| i.id == indicator_id);
-        let c = self.counties.iter().position(|c| c.code == county_code);
-        if let (Some(indicator), Some(county)) = (i, c) {
-            self.refresh(Cursor { indicator, county }, item);
+        if let Some(k) = self.item_index(county_code, indicator_id) {
+            let n = self.counties.len();
+            self.refresh(
+                Cursor {
+                    indicator: k / n,
+                    county: k % n,
+                },
+                item,
+            );
         }
     }
 
     /// The selected item's history, read from the log: shown until closed.
     pub fn history_loaded(&mut self, at: Cursor, events: Vec<LogEntry>) {
         self.history = Some((at, events, 0));
+    }
+
+    /// The database could not be read (notes, history, items for the screen): say so.
+    pub fn read_failed(&mut self, error: String) {
+        self.warn(
+            Level::Error,
+            format!("{}{}{error}", self.strings.read_failed, self.strings.colon),
+        );
     }
 
     /// A draft could not be kept in the database: say so, keep typing.

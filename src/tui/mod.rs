@@ -232,7 +232,7 @@ pub fn run(mut store: Store, who: &Reviewer, settings: Settings) -> Result<Ended
                     }
                     Effect::LoadNotes => match store.notes() {
                         Ok(notes) => app.open_finder(notes),
-                        Err(e) => app.draft_failed(one_line(&e)),
+                        Err(e) => app.read_failed(one_line(&e)),
                     },
                     Effect::LoadHistory(at) => {
                         let (county_code, indicator) = ids(&app, at);
@@ -243,7 +243,7 @@ pub fn run(mut store: Store, who: &Reviewer, settings: Settings) -> Result<Ended
                         };
                         match store.log_where(&filter) {
                             Ok(events) => app.history_loaded(at, events),
-                            Err(e) => app.draft_failed(one_line(&e)),
+                            Err(e) => app.read_failed(one_line(&e)),
                         }
                     }
                 }
@@ -298,6 +298,8 @@ impl Live {
     }
     /// Presence is refreshed at least this often; a minute without marks a session gone.
     const HEARTBEAT: Duration = Duration::from_secs(20);
+    /// A new place is written no more often than this.
+    const PRESENCE_EVERY: Duration = Duration::from_secs(1);
 
     fn start(store: &mut Store, who: &Reviewer, app: &mut App) -> Result<Live> {
         let mut live = Live {
@@ -319,7 +321,11 @@ impl Live {
 
     fn present(&mut self, store: &mut Store, who: &Reviewer, app: &App) {
         let here = app.presence();
-        if here != self.sent || self.sent_at.elapsed() >= Self::HEARTBEAT {
+        // A move is told at most once a second (a write with its fsync on every keystroke would
+        // cost each key a few milliseconds); the idle look writes the last place soon after.
+        let since = self.sent_at.elapsed();
+        let moved = here != self.sent && since >= Self::PRESENCE_EVERY;
+        if moved || since >= Self::HEARTBEAT {
             // Presence is a courtesy: failing to write it must not stop the work.
             if store.present(&self.session, who, here.as_ref()).is_ok() {
                 self.sent = here;
@@ -386,7 +392,7 @@ pub fn fill(store: &mut Store, app: &mut App) {
             Ok(items) if !items.is_empty() => app.loaded(items),
             Ok(_) => return,
             Err(e) => {
-                app.draft_failed(one_line(&e));
+                app.read_failed(one_line(&e));
                 return;
             }
         }

@@ -861,16 +861,22 @@ fn short_time(rfc3339: &str) -> String {
     }
 }
 
+/// A `w`×`h` box (at most the window) in the middle of `area`.
+fn centred(area: Rect, w: u16, h: u16) -> Rect {
+    let (w, h) = (w.min(area.width), h.min(area.height));
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
 /// The note editor's box for a window of `area`: wide enough to write in, centred.
 pub fn editor_box(area: Rect) -> Rect {
     let w = area.width.saturating_sub(4).clamp(10, 76);
     let h = area.height.saturating_sub(4).clamp(5, 14);
-    Rect {
-        x: area.x + (area.width.saturating_sub(w)) / 2,
-        y: area.y + (area.height.saturating_sub(h)) / 2,
-        width: w.min(area.width),
-        height: h.min(area.height),
-    }
+    centred(area, w, h)
 }
 
 /// Columns the note's text wraps to in a window of `area`.
@@ -972,14 +978,12 @@ fn draw_history(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         return;
     };
     let s = app.strings;
-    let w = area.width.saturating_sub(4).clamp(10, 90).min(area.width);
-    let h = area.height.saturating_sub(2).clamp(3, 30).min(area.height);
-    let r = Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    };
+    let r = centred(
+        area,
+        area.width.saturating_sub(4).clamp(10, 90),
+        area.height.saturating_sub(2).clamp(3, 30),
+    );
+    let w = r.width;
     clear_around(frame, r);
     let ind = &app.indicators[at.indicator];
     let title = format!(
@@ -1092,12 +1096,7 @@ fn draw_help(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         }
     }
     let h = area.height.saturating_sub(2).min(lines.len() as u16 + 2);
-    let r = Rect {
-        x: area.x + (area.width.saturating_sub(w)) / 2,
-        y: area.y + (area.height.saturating_sub(h)) / 2,
-        width: w,
-        height: h,
-    };
+    let r = centred(area, w, h);
     clear_around(frame, r);
     let block = Block::bordered()
         .border_style(theme.label())

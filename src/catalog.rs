@@ -3,7 +3,8 @@
 
 use crate::error::{FileError, LineCounter, Location, line_of};
 use crate::model::{
-    Assessment, Comparator, County, Indicator, IndicatorKind, Requirement, Target, TargetClass,
+    Assessment, Comparator, County, Indicator, IndicatorKind, Requirement, Shares, Target,
+    TargetClass,
 };
 use crate::text::width;
 use serde::Deserialize;
@@ -30,6 +31,8 @@ pub struct Catalog {
     pub assessment: Assessment,
     pub classes: Vec<TargetClass>,
     pub targets: Vec<Target>,
+    /// What each verdict earns of an indicator's points.
+    pub shares: Shares,
 }
 
 impl Catalog {
@@ -140,6 +143,7 @@ fn not_text(shown: &str, bytes: &[u8], good: usize, tried: &str) -> FileError {
 struct RawTargetsFile {
     format: Spanned<u32>,
     assessment: Spanned<RawAssessment>,
+    scoring: Option<Spanned<RawScoring>>,
     classes: Vec<Spanned<RawClass>>,
     targets: Vec<Spanned<RawTarget>>,
 }
@@ -173,6 +177,7 @@ struct RawMethod {
 struct RawClass {
     class: u8,
     name: String,
+    weight: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -182,6 +187,7 @@ struct RawTarget {
     class: u8,
     title: String,
     text: String,
+    points: Option<f64>,
     #[serde(default)]
     indicators: Vec<Spanned<RawIndicator>>,
 }
@@ -197,6 +203,18 @@ struct RawIndicator {
     comparator: Option<String>,
     threshold: Option<f64>,
     unit: Option<String>,
+    partly: Option<f64>,
+    points: Option<f64>,
+    veto: Option<bool>,
+    deduct: Option<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScoring {
+    met: Option<f64>,
+    partly_met: Option<f64>,
+    not_met: Option<f64>,
 }
 
 /// Something wrong in the targets file, and the key it is about (to point at its line).
@@ -327,12 +345,22 @@ pub fn parse_targets(text: &str, path: &str) -> Result<Catalog, FileError> {
                     format!("class {} has an empty name", c.class),
                 ));
             }
-            check_words("name", &format!("class {}'s name", c.class), &c.name)
+            check_words("name", &format!("class {}'s name", c.class), &c.name)?;
+            if let Some(w) = c.weight {
+                if !w.is_finite() || w < 0.0 {
+                    return Err(fault(
+                        "weight",
+                        format!("class {}: weight must be a number, 0 or more", c.class),
+                    ));
+                }
+            }
+            Ok(())
         };
         check().map_err(|f| locate(&span, f))?;
         classes.push(TargetClass {
             class: c.class,
             name: c.name,
+            weight: c.weight.unwrap_or(1.0),
         });
     }
     if classes.is_empty() {
@@ -346,7 +374,9 @@ pub fn parse_targets(text: &str, path: &str) -> Result<Catalog, FileError> {
         let t = spanned.into_inner();
         check_target(&t, k + 1, &classes).map_err(|f| locate(&span, f))?;
         let mut indicators: Vec<Indicator> = Vec::new();
+        let mut given_points: Vec<Option<f64>> = Vec::new();
         for (n, spanned) in t.indicators.into_iter().enumerate() {
+            given_points.push(spanned.get_ref().points);
             let span = spanned.span();
             let indicator = check_indicator(spanned.into_inner(), t.id, n + 1, &t.text)
                 .map_err(|f| locate(&span, f))?;
@@ -364,22 +394,122 @@ pub fn parse_targets(text: &str, path: &str) -> Result<Catalog, FileError> {
             }
             indicators.push(indicator);
         }
+        let points = share_points(t.id, t.points, &given_points, &mut indicators)
+            .map_err(|f| locate(&span, f))?;
         targets.push(Target {
             id: t.id,
             class: t.class,
             title: t.title,
             text: t.text,
+            points,
             indicators,
         });
     }
     if targets.is_empty() {
         return Err(locate(&whole, fault("targets", "no [[targets]] given")));
     }
+    let shares = match raw.scoring {
+        None => Shares::default(),
+        Some(spanned) => {
+            let span = spanned.span();
+            check_shares(spanned.into_inner()).map_err(|f| locate(&span, f))?
+        }
+    };
     Ok(Catalog {
         assessment,
         classes,
         targets,
+        shares,
     })
+}
+
+/// What a target is worth when its file gives no points: the 2014 notice gives none (its
+/// method, 衢市民〔2013〕45号, is not in hand), so every target weighs the same.
+pub const DEFAULT_TARGET_POINTS: f64 = 10.0;
+
+/// Settles a target's points and its indicators' shares: points given are kept, the rest of
+/// the target's points are shared equally among the indicators given none. A target with no
+/// points of its own is worth the sum of its indicators' when all are given, else the default.
+fn share_points(
+    target_id: u32,
+    target_points: Option<f64>,
+    given: &[Option<f64>],
+    indicators: &mut [Indicator],
+) -> Result<f64, Fault> {
+    if let Some(p) = target_points {
+        if !p.is_finite() || p <= 0.0 {
+            return Err(fault(
+                "points",
+                format!("target {target_id}: points must be a number above 0"),
+            ));
+        }
+    }
+    let explicit: f64 = given.iter().flatten().sum();
+    let unspecified = given.iter().filter(|p| p.is_none()).count();
+    let points = match target_points {
+        Some(p) => p,
+        None if unspecified == 0 => explicit,
+        None => DEFAULT_TARGET_POINTS,
+    };
+    // A small tolerance: 3.3 + 3.3 + 3.4 is 10 to a reader, not 9.999999999999998.
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-9 * a.abs().max(b.abs()).max(1.0);
+    if unspecified == 0 && !close(explicit, points) {
+        return Err(fault(
+            "points",
+            format!(
+                "target {target_id} is worth {} points but its indicators' points add up to {}",
+                crate::model::format_number(points),
+                crate::model::format_number(explicit)
+            ),
+        ));
+    }
+    if unspecified > 0 && explicit > points && !close(explicit, points) {
+        return Err(fault(
+            "points",
+            format!(
+                "target {target_id} is worth {} points but its indicators already take {}",
+                crate::model::format_number(points),
+                crate::model::format_number(explicit)
+            ),
+        ));
+    }
+    let each = if unspecified > 0 {
+        ((points - explicit) / unspecified as f64).max(0.0)
+    } else {
+        0.0
+    };
+    for (indicator, given) in indicators.iter_mut().zip(given) {
+        indicator.points = given.unwrap_or(each);
+    }
+    Ok(points)
+}
+
+fn check_shares(raw: RawScoring) -> Result<Shares, Fault> {
+    let default = Shares::default();
+    let shares = Shares {
+        met: raw.met.unwrap_or(default.met),
+        partly_met: raw.partly_met.unwrap_or(default.partly_met),
+        not_met: raw.not_met.unwrap_or(default.not_met),
+    };
+    for (key, value) in [
+        ("met", shares.met),
+        ("partly_met", shares.partly_met),
+        ("not_met", shares.not_met),
+    ] {
+        if !(0.0..=1.0).contains(&value) {
+            return Err(fault(
+                key,
+                format!("scoring.{key} is a share of the points: a number from 0 to 1"),
+            ));
+        }
+    }
+    if !(shares.met >= shares.partly_met && shares.partly_met >= shares.not_met) {
+        return Err(fault(
+            "partly_met",
+            "scoring: met must earn at least partly_met, and partly_met at least not_met",
+        ));
+    }
+    Ok(shares)
 }
 
 fn check_assessment(a: RawAssessment) -> Result<Assessment, Fault> {
@@ -566,10 +696,30 @@ fn check_indicator(
                 ));
             }
             check_words("unit", &format!("indicator {id}'s unit"), &unit)?;
+            if let Some(edge) = raw.partly {
+                let beyond = match comparator {
+                    Comparator::AtLeast => edge < threshold && edge >= 0.0,
+                    Comparator::AtMost => edge > threshold,
+                };
+                if !edge.is_finite() || !beyond {
+                    let side = match comparator {
+                        Comparator::AtLeast => "below",
+                        Comparator::AtMost => "above",
+                    };
+                    return Err(fault(
+                        "partly",
+                        format!(
+                            "indicator {id}: partly (the edge of the 基本完成 band) must lie {side} the threshold {}",
+                            crate::model::format_number(threshold)
+                        ),
+                    ));
+                }
+            }
             Some(Requirement {
                 comparator,
                 threshold,
                 unit,
+                partly: raw.partly,
             })
         }
         IndicatorKind::YesNo | IndicatorKind::Qualitative => {
@@ -577,6 +727,7 @@ fn check_indicator(
                 ("comparator", raw.comparator.is_some()),
                 ("threshold", raw.threshold.is_some()),
                 ("unit", raw.unit.is_some()),
+                ("partly", raw.partly.is_some()),
             ]
             .into_iter()
             .find_map(|(key, given)| given.then_some(key))
@@ -584,7 +735,7 @@ fn check_indicator(
                 return Err(fault(
                     key,
                     format!(
-                        "indicator {id} is {}: comparator, threshold and unit belong only to numeric indicators",
+                        "indicator {id} is {}: comparator, threshold, unit and partly belong only to numeric indicators",
                         kind.as_str()
                     ),
                 ));
@@ -592,6 +743,14 @@ fn check_indicator(
             None
         }
     };
+    for (key, value) in [("points", raw.points), ("deduct", raw.deduct)] {
+        if value.is_some_and(|v| !v.is_finite() || v < 0.0) {
+            return Err(fault(
+                key,
+                format!("indicator {id}: {key} must be a number, 0 or more"),
+            ));
+        }
+    }
     Ok(Indicator {
         id,
         short,
@@ -599,6 +758,10 @@ fn check_indicator(
         source,
         kind,
         requirement,
+        // Settled with the target's other indicators (share_points).
+        points: 0.0,
+        veto: raw.veto.unwrap_or(false),
+        deduct: raw.deduct.unwrap_or(0.0),
     })
 }
 

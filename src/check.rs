@@ -1,13 +1,15 @@
 //! How a submitted figure stands against its indicator's requirement.
 
 use crate::figure::{Figure, parse_figure};
-use crate::model::{Indicator, IndicatorKind, Submission};
+use crate::model::{Indicator, IndicatorKind, Submission, Verdict};
 
 /// A figure read against the requirement. The reviewer's verdict always rules; this only helps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Standing {
     /// The figure satisfies the threshold, or a yes/no requirement was answered yes.
     Meets,
+    /// The figure misses the threshold but lies in the indicator's 基本完成 band.
+    InBand,
     /// The figure misses the threshold, or a yes/no requirement was answered no.
     FallsShort,
     /// Something was submitted that cannot be compared (words, another unit).
@@ -42,11 +44,36 @@ pub fn standing(indicator: &Indicator, submission: &Submission) -> Option<Standi
             let number = number?;
             Some(if requirement.is_satisfied_by(number) {
                 Standing::Meets
+            } else if requirement.is_partly_satisfied_by(number) {
+                Standing::InBand
             } else {
                 Standing::FallsShort
             })
         }
     }
+}
+
+/// The verdict the figure suggests: met if it meets the requirement, partly met in its band,
+/// not met if short; none when there is nothing to compare.
+pub fn suggested(indicator: &Indicator, submission: &Submission) -> Option<Verdict> {
+    match standing(indicator, submission)? {
+        Standing::Meets => Some(Verdict::Met),
+        Standing::InBand => Some(Verdict::PartlyMet),
+        Standing::FallsShort => Some(Verdict::NotMet),
+        Standing::Unclear => None,
+    }
+}
+
+/// Whether a verdict says more than the figure allows or less than it shows: met on a figure
+/// short of its threshold (in the band or below), not met on one that meets it.
+pub fn contradicts(verdict: Option<Verdict>, suggested: Option<Verdict>) -> bool {
+    matches!(
+        (verdict, suggested),
+        (
+            Some(Verdict::Met),
+            Some(Verdict::NotMet | Verdict::PartlyMet)
+        ) | (Some(Verdict::NotMet), Some(Verdict::Met))
+    )
 }
 
 #[cfg(test)]
@@ -62,6 +89,9 @@ mod tests {
             source: String::new(),
             kind,
             requirement,
+            points: 1.0,
+            veto: false,
+            deduct: 0.0,
         }
     }
 
@@ -81,23 +111,32 @@ mod tests {
                 comparator: Comparator::AtLeast,
                 threshold: 70.0,
                 unit: "%".into(),
+                partly: Some(60.0),
             }),
         );
         let s = |v, n| standing(&at_least, &figure(v, n));
         assert_eq!(s("75%", Some(75.0)), Some(Standing::Meets));
         assert_eq!(s("70%", Some(70.0)), Some(Standing::Meets));
-        assert_eq!(s("69.9%", Some(69.9)), Some(Standing::FallsShort));
+        assert_eq!(s("69.9%", Some(69.9)), Some(Standing::InBand));
+        assert_eq!(s("60%", Some(60.0)), Some(Standing::InBand));
+        assert_eq!(s("59.9%", Some(59.9)), Some(Standing::FallsShort));
         assert_eq!(s("75", Some(75.0)), Some(Standing::Meets));
         assert_eq!(s("约七成", None), Some(Standing::Unclear));
         assert_eq!(s("", None), None);
         // Computed from numerator and denominator, with no figure typed.
         assert_eq!(s("", Some(40.0)), Some(Standing::FallsShort));
+        let suggest = |v, n| suggested(&at_least, &figure(v, n));
+        assert_eq!(suggest("75%", Some(75.0)), Some(Verdict::Met));
+        assert_eq!(suggest("65%", Some(65.0)), Some(Verdict::PartlyMet));
+        assert_eq!(suggest("55%", Some(55.0)), Some(Verdict::NotMet));
+        assert_eq!(suggest("约七成", None), None);
         let at_most = indicator(
             IndicatorKind::Numeric,
             Some(Requirement {
                 comparator: Comparator::AtMost,
                 threshold: 5.0,
                 unit: "%".into(),
+                partly: None,
             }),
         );
         assert_eq!(
@@ -112,6 +151,18 @@ mod tests {
             standing(&at_most, &figure("6元", Some(6.0))),
             Some(Standing::Unclear)
         );
+    }
+
+    #[test]
+    fn a_verdict_contradicts_a_figure_only_against_its_direction() {
+        use Verdict::*;
+        assert!(contradicts(Some(Met), Some(NotMet)));
+        assert!(contradicts(Some(Met), Some(PartlyMet)));
+        assert!(contradicts(Some(NotMet), Some(Met)));
+        assert!(!contradicts(Some(PartlyMet), Some(Met)));
+        assert!(!contradicts(Some(NotMet), Some(PartlyMet)));
+        assert!(!contradicts(Some(Met), None));
+        assert!(!contradicts(None, Some(NotMet)));
     }
 
     #[test]

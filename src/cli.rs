@@ -3,7 +3,7 @@
 use crate::catalog::{self, Catalog};
 use crate::export;
 use crate::import;
-use crate::model::{IndicatorKind, Verdict, VerdictArg};
+use crate::model::{IndicatorKind, Verdict, VerdictArg, format_number};
 use crate::paths;
 use crate::store::{Lookup, Progress, Reviewer, Seed, Store, parent_dir};
 use crate::text::{check_words, clean, pad, width};
@@ -733,15 +733,32 @@ fn padded_column<'a>(texts: impl Iterator<Item = &'a str>) -> Vec<String> {
 fn progress_line(p: &Progress) -> String {
     // Rounded down: 759 of 762 is not yet 100%.
     let percent = (p.reviewed * 100).checked_div(p.total).unwrap_or(0);
-    format!(
-        "{}{}{}{}未完成 {}  已报送 {}",
+    let mut line = format!(
+        "{}{}{}{}{}已报送 {}",
         pad(&format!("{}/{}", p.reviewed, p.total), 12),
         pad(&format!("{percent}%"), 6),
         pad(&format!("完成 {}", p.met), 10),
         pad(&format!("基本完成 {}", p.partly_met), 14),
-        p.not_met,
+        pad(&format!("未完成 {}", p.not_met), 12),
         p.submitted
-    )
+    );
+    if p.changed_since_review > 0 {
+        line.push_str(&format!("  评定后数据已变 {}", p.changed_since_review));
+    }
+    line
+}
+
+/// "得分 95.5/120", and why a score is void.
+fn score_line(c: &crate::store::CountyStatus) -> String {
+    let mut line = format!(
+        "得分 {}/{}",
+        format_number(c.score),
+        format_number(c.max_score)
+    );
+    if !c.vetoed_by.is_empty() {
+        line.push_str(&format!("（一票否决：{} 未完成）", c.vetoed_by.join("、")));
+    }
+    line
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -840,6 +857,13 @@ fn status(store: &Store, json: bool, out: &mut dyn Write) -> Result<()> {
     let names = padded_column(status.counties.iter().map(|c| c.name.as_str()));
     for (c, name) in status.counties.iter().zip(names) {
         writeln!(out, "  {} {name}{}", c.code, progress_line(&c.progress))?;
+    }
+    writeln!(out, "\n名次（未评定的项目不得分）")?;
+    let mut ranked: Vec<&crate::store::CountyStatus> = status.counties.iter().collect();
+    ranked.sort_by_key(|c| c.rank);
+    let names = padded_column(ranked.iter().map(|c| c.name.as_str()));
+    for (c, name) in ranked.iter().zip(names) {
+        writeln!(out, "  {:>3}  {} {name}{}", c.rank, c.code, score_line(c))?;
     }
     writeln!(out, "\n目标")?;
     let titles = padded_column(status.targets.iter().map(|t| t.title.as_str()));

@@ -13,6 +13,7 @@ pub mod figure;
 pub mod import;
 pub mod model;
 pub mod paths;
+pub mod score;
 pub mod search;
 pub mod store;
 pub mod text;

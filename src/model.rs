@@ -21,10 +21,12 @@ pub struct Assessment {
 }
 
 /// 一类目标 / 二类目标.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TargetClass {
     pub class: u8,
     pub name: String,
+    /// Multiplies the points of this class's targets in a county's score (1 unless given).
+    pub weight: f64,
 }
 
 /// One numbered paragraph of the document.
@@ -35,6 +37,8 @@ pub struct Target {
     pub title: String,
     /// The paragraph verbatim, as the document prints it after "N、".
     pub text: String,
+    /// What the target is worth before its class's weight (10 unless given).
+    pub points: f64,
     pub indicators: Vec<Indicator>,
 }
 
@@ -51,6 +55,13 @@ pub struct Indicator {
     pub kind: IndicatorKind,
     /// Present exactly when `kind` is numeric.
     pub requirement: Option<Requirement>,
+    /// Its share of the target's points: as given, or the target's points shared equally
+    /// among the indicators given none.
+    pub points: f64,
+    /// 一票否决: not met, the county's whole score is void.
+    pub veto: bool,
+    /// Taken off the county's score, beyond this indicator's own points, when it is not met.
+    pub deduct: f64,
 }
 
 impl Indicator {
@@ -103,6 +114,9 @@ pub struct Requirement {
     pub comparator: Comparator,
     pub threshold: f64,
     pub unit: String,
+    /// The far edge of a 基本完成 band, where the rule defines one: for `>= 70` with
+    /// `partly = 60`, a figure from 60 up to 70 is partly met.
+    pub partly: Option<f64>,
 }
 
 impl Requirement {
@@ -112,6 +126,18 @@ impl Requirement {
             Comparator::AtLeast => figure >= self.threshold,
             Comparator::AtMost => figure <= self.threshold,
         }
+    }
+
+    /// Whether a figure that misses the threshold still lies in the 基本完成 band.
+    pub fn is_partly_satisfied_by(&self, figure: f64) -> bool {
+        let Some(edge) = self.partly else {
+            return false;
+        };
+        !self.is_satisfied_by(figure)
+            && match self.comparator {
+                Comparator::AtLeast => figure >= edge,
+                Comparator::AtMost => figure <= edge,
+            }
     }
 }
 
@@ -159,6 +185,35 @@ impl FromStr for Comparator {
             other => Err(format!(
                 "unknown comparator \"{other}\" (expected \">=\" or \"<=\")"
             )),
+        }
+    }
+}
+
+/// What share of an indicator's points each verdict earns.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Shares {
+    pub met: f64,
+    pub partly_met: f64,
+    pub not_met: f64,
+}
+
+impl Default for Shares {
+    /// Met earns the full points, partly met half, not met none.
+    fn default() -> Self {
+        Shares {
+            met: 1.0,
+            partly_met: 0.5,
+            not_met: 0.0,
+        }
+    }
+}
+
+impl Shares {
+    pub fn of(&self, verdict: Verdict) -> f64 {
+        match verdict {
+            Verdict::Met => self.met,
+            Verdict::PartlyMet => self.partly_met,
+            Verdict::NotMet => self.not_met,
         }
     }
 }
@@ -281,6 +336,7 @@ mod tests {
             comparator: Comparator::AtLeast,
             threshold: 70.0,
             unit: "%".into(),
+            partly: None,
         };
         assert!(at_least.is_satisfied_by(70.0));
         assert!(!at_least.is_satisfied_by(69.9));
@@ -288,9 +344,16 @@ mod tests {
             comparator: Comparator::AtMost,
             threshold: 5.0,
             unit: "%".into(),
+            partly: Some(6.0),
         };
         assert!(at_most.is_satisfied_by(5.0));
         assert!(!at_most.is_satisfied_by(5.1));
+        // The band: 5 < figure <= 6 is partly met; beyond it, not; within the threshold, met.
+        assert!(at_most.is_partly_satisfied_by(5.1));
+        assert!(at_most.is_partly_satisfied_by(6.0));
+        assert!(!at_most.is_partly_satisfied_by(6.1));
+        assert!(!at_most.is_partly_satisfied_by(5.0));
+        assert!(!at_least.is_partly_satisfied_by(60.0));
         assert_eq!(at_least.to_string(), "≥ 70%");
     }
 

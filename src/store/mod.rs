@@ -7,8 +7,8 @@ pub use schema::{MIGRATIONS, latest as latest_schema};
 
 use crate::catalog::Catalog;
 use crate::model::{
-    Assessment, Comparator, County, Indicator, IndicatorKind, Requirement, Target, TargetClass,
-    Verdict,
+    Assessment, Comparator, County, Indicator, IndicatorKind, Requirement, Shares, Target,
+    TargetClass, Verdict,
 };
 use anyhow::{Context, Result, anyhow, bail};
 use rusqlite::{
@@ -448,6 +448,9 @@ impl Store {
                 params![c.code, c.name, pos as i64],
             )?;
         }
+        if schema_version >= 5 {
+            write_scoring(&tx, catalog)?;
+        }
         if let Some((text, path)) = &seed.submissions {
             let lookup = Lookup::from_parts(catalog, counties);
             let rows = crate::import::parse_csv(text, path, &lookup)?;
@@ -455,6 +458,21 @@ impl Store {
         }
         tx.commit().context("cannot save the new database")?;
         Ok(true)
+    }
+
+    /// What each verdict earns of an indicator's points.
+    fn shares(&self) -> Result<Shares> {
+        Ok(self.conn.query_row(
+            "SELECT share_met, share_partly_met, share_not_met FROM assessment WHERE id = 1",
+            [],
+            |r| {
+                Ok(Shares {
+                    met: r.get(0)?,
+                    partly_met: r.get(1)?,
+                    not_met: r.get(2)?,
+                })
+            },
+        )?)
     }
 
     /// The document the targets come from.
@@ -485,29 +503,32 @@ impl Store {
         let assessment = self.assessment()?;
         let classes = self
             .conn
-            .prepare("SELECT class, name FROM target_classes ORDER BY class")?
+            .prepare("SELECT class, name, weight FROM target_classes ORDER BY class")?
             .query_map([], |r| {
                 Ok(TargetClass {
                     class: r.get(0)?,
                     name: r.get(1)?,
+                    weight: r.get(2)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut targets = self
             .conn
-            .prepare("SELECT id, class, title, text FROM targets ORDER BY position")?
+            .prepare("SELECT id, class, title, text, points FROM targets ORDER BY position")?
             .query_map([], |r| {
                 Ok(Target {
                     id: r.get(0)?,
                     class: r.get(1)?,
                     title: r.get(2)?,
                     text: r.get(3)?,
+                    points: r.get(4)?,
                     indicators: Vec::new(),
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut stmt = self.conn.prepare(
-            "SELECT target_id, id, short, text, source, kind, comparator, threshold, unit
+            "SELECT target_id, id, short, text, source, kind, comparator, threshold, unit,
+                    COALESCE(points, 0), partly, veto, deduct
              FROM indicators ORDER BY target_id, position",
         )?;
         let mut rows = stmt.query([])?;
@@ -526,6 +547,7 @@ impl Store {
                         .map_err(|e| anyhow!("indicator {id}: {e}"))?,
                     threshold: r.get(7)?,
                     unit: r.get(8)?,
+                    partly: r.get(10)?,
                 }),
                 None => None,
             };
@@ -536,6 +558,9 @@ impl Store {
                 source: r.get(4)?,
                 kind,
                 requirement,
+                points: r.get(9)?,
+                veto: r.get(11)?,
+                deduct: r.get(12)?,
             };
             if let Some(t) = targets.iter_mut().find(|t| t.id == target_id) {
                 t.indicators.push(indicator);
@@ -545,6 +570,7 @@ impl Store {
             assessment,
             classes,
             targets,
+            shares: self.shares()?,
         })
     }
 
@@ -783,13 +809,18 @@ impl Store {
     pub fn review_states(&self) -> Result<Vec<ReviewState>> {
         let mut stmt = self
             .conn
-            .prepare("SELECT county_code, indicator_id, verdict, note != '' FROM reviews")?;
+            .prepare(&format!(
+                "SELECT r.county_code, r.indicator_id, r.verdict, r.note != '', {CHANGED_SINCE_REVIEW}
+                 FROM reviews r LEFT JOIN submissions s
+                     ON s.county_code = r.county_code AND s.indicator_id = r.indicator_id"
+            ))?;
         let rows = stmt.query_map([], |r| {
             Ok(ReviewState {
                 county_code: r.get(0)?,
                 indicator_id: r.get(1)?,
                 verdict: r.get(2)?,
                 has_note: r.get(3)?,
+                changed_since_review: r.get(4)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -801,6 +832,17 @@ impl Store {
             "{ITEM_SELECT} WHERE i.id = ?1 AND c.position BETWEEN ?2 AND ?3 ORDER BY c.position"
         ))?;
         let rows = stmt.query_map(params![indicator_id, from as i64, to as i64], item_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// The items (county code, indicator id) whose figure changed after their verdict.
+    pub fn changed_since_review(&self) -> Result<Vec<(String, String)>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT r.county_code, r.indicator_id FROM reviews r JOIN submissions s
+                 ON s.county_code = r.county_code AND s.indicator_id = r.indicator_id
+             WHERE {CHANGED_SINCE_REVIEW}"
+        ))?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
@@ -958,9 +1000,12 @@ impl Store {
 
     /// Progress overall, per county and per target.
     pub fn status(&self) -> Result<Status> {
-        const TALLY: &str = "COUNT(r.verdict), COALESCE(SUM(r.verdict = 'met'), 0),
+        let tally_sql = format!(
+            "COUNT(r.verdict), COALESCE(SUM(r.verdict = 'met'), 0),
              COALESCE(SUM(r.verdict = 'partly_met'), 0), COALESCE(SUM(r.verdict = 'not_met'), 0),
-             COUNT(s.indicator_id), COUNT(*)";
+             COUNT(s.indicator_id), COUNT(*), COALESCE(SUM({CHANGED_SINCE_REVIEW}), 0)"
+        );
+        let tally_sql = tally_sql.as_str();
         let tally = |r: &rusqlite::Row<'_>, at: usize| -> rusqlite::Result<Progress> {
             Ok(Progress {
                 reviewed: r.get(at)?,
@@ -969,6 +1014,7 @@ impl Store {
                 not_met: r.get(at + 3)?,
                 submitted: r.get(at + 4)?,
                 total: r.get(at + 5)?,
+                changed_since_review: r.get(at + 6)?,
             })
         };
         let from = "FROM counties c CROSS JOIN indicators i
@@ -976,24 +1022,29 @@ impl Store {
              LEFT JOIN reviews r ON r.county_code = c.code AND r.indicator_id = i.id";
         let overall = self
             .conn
-            .query_row(&format!("SELECT {TALLY} {from}"), [], |r| tally(r, 0))?;
+            .query_row(&format!("SELECT {tally_sql} {from}"), [], |r| tally(r, 0))?;
         let counties = self
             .conn
             .prepare(&format!(
-                "SELECT c.code, c.name, {TALLY} {from} GROUP BY c.code ORDER BY c.position"
+                "SELECT c.code, c.name, {tally_sql} {from} GROUP BY c.code ORDER BY c.position"
             ))?
             .query_map([], |r| {
                 Ok(CountyStatus {
                     code: r.get(0)?,
                     name: r.get(1)?,
                     progress: tally(r, 2)?,
+                    score: 0.0,
+                    max_score: 0.0,
+                    rank: 0,
+                    vetoed_by: Vec::new(),
+                    target_scores: Vec::new(),
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let targets = self
             .conn
             .prepare(&format!(
-                "SELECT t.id, t.class, t.title, {TALLY} {from} JOIN targets t ON t.id = i.target_id
+                "SELECT t.id, t.class, t.title, {tally_sql} {from} JOIN targets t ON t.id = i.target_id
                  GROUP BY t.id ORDER BY t.position"
             ))?
             .query_map([], |r| {
@@ -1002,15 +1053,97 @@ impl Store {
                     class: r.get(1)?,
                     title: r.get(2)?,
                     progress: tally(r, 3)?,
+                    points: 0.0,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(Status {
+        let mut status = Status {
             progress: overall,
             counties,
             targets,
-        })
+        };
+        self.score(&mut status)?;
+        Ok(status)
     }
+
+    /// Fills in each county's score and rank and each target's points.
+    fn score(&self, status: &mut Status) -> Result<()> {
+        let catalog = self.catalog()?;
+        let scorer = crate::score::Scorer::new(&catalog);
+        let indicator_at: std::collections::HashMap<String, usize> = catalog
+            .indicators()
+            .enumerate()
+            .map(|(k, i)| (i.id.clone(), k))
+            .collect();
+        let county_at: std::collections::HashMap<&str, usize> = status
+            .counties
+            .iter()
+            .enumerate()
+            .map(|(k, c)| (c.code.as_str(), k))
+            .collect();
+        let m = indicator_at.len();
+        let mut verdicts: Vec<Option<Verdict>> = vec![None; status.counties.len() * m];
+        let mut stmt = self
+            .conn
+            .prepare("SELECT county_code, indicator_id, verdict FROM reviews WHERE verdict IS NOT NULL")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let (code, id): (String, String) = (r.get(0)?, r.get(1)?);
+            if let (Some(&c), Some(&i)) = (county_at.get(code.as_str()), indicator_at.get(&id)) {
+                verdicts[c * m + i] = r.get(2)?;
+            }
+        }
+        let scores: Vec<crate::score::Score> = (0..status.counties.len())
+            .map(|c| scorer.score(|i| verdicts[c * m + i]))
+            .collect();
+        let ranks = crate::score::ranks(&scores);
+        for ((county, score), rank) in status.counties.iter_mut().zip(scores).zip(ranks) {
+            county.score = score.score;
+            county.max_score = score.max_score;
+            county.rank = rank;
+            county.vetoed_by = score.vetoed_by;
+            county.target_scores = score.targets;
+        }
+        for (target, max) in status.targets.iter_mut().zip(scorer.target_max()) {
+            target.points = crate::score::round2(*max);
+        }
+        Ok(())
+    }
+}
+
+/// The scoring part of a catalog (schema 5), written over the defaults migration 5 gives.
+fn write_scoring(tx: &Transaction<'_>, catalog: &Catalog) -> Result<()> {
+    let s = &catalog.shares;
+    tx.execute(
+        "UPDATE assessment SET share_met = ?1, share_partly_met = ?2, share_not_met = ?3",
+        params![s.met, s.partly_met, s.not_met],
+    )?;
+    for c in &catalog.classes {
+        tx.execute(
+            "UPDATE target_classes SET weight = ?2 WHERE class = ?1",
+            params![c.class, c.weight],
+        )?;
+    }
+    for t in &catalog.targets {
+        tx.execute(
+            "UPDATE targets SET points = ?2 WHERE id = ?1",
+            params![t.id, t.points],
+        )?;
+        for i in &t.indicators {
+            tx.execute(
+                "UPDATE indicators SET points = ?2, partly = ?3, veto = ?4, deduct = ?5
+                 WHERE id = ?1",
+                params![
+                    i.id,
+                    i.points,
+                    i.requirement.as_ref().and_then(|r| r.partly),
+                    i.veto,
+                    i.deduct
+                ],
+            )?;
+        }
+    }
+    Ok(())
 }
 
 fn insert_submissions(
@@ -1030,6 +1163,9 @@ fn insert_submissions(
              denominator, evidence, remark, imported_at, import_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
          ON CONFLICT (county_code, indicator_id) DO UPDATE SET
+             revision = submissions.revision + (submissions.value IS NOT excluded.value
+                 OR submissions.numerator IS NOT excluded.numerator
+                 OR submissions.denominator IS NOT excluded.denominator),
              value = excluded.value, value_number = excluded.value_number,
              numerator = excluded.numerator, denominator = excluded.denominator,
              evidence = excluded.evidence, remark = excluded.remark,
@@ -1129,14 +1265,26 @@ impl Lookup {
     }
 }
 
-const ITEM_SELECT: &str = "SELECT c.code, c.name, i.id,
+/// True where review `r` holds a verdict given before submission `s`'s figure last changed
+/// (a macro, so that [`ITEM_SELECT`] can be one constant with it).
+macro_rules! changed_since_review_sql {
+    () => {
+        "COALESCE(r.verdict IS NOT NULL AND r.revision < s.revision, 0)"
+    };
+}
+const CHANGED_SINCE_REVIEW: &str = changed_since_review_sql!();
+
+const ITEM_SELECT: &str = concat!(
+    "SELECT c.code, c.name, i.id,
         s.value, s.value_number, s.numerator, s.denominator, s.evidence, s.remark,
-        r.verdict, r.note, r.reviewer, r.reviewed_at
-    FROM counties c
+        r.verdict, r.note, r.reviewer, r.reviewed_at, ",
+    changed_since_review_sql!(),
+    " FROM counties c
     CROSS JOIN indicators i
     JOIN targets t ON t.id = i.target_id
     LEFT JOIN submissions s ON s.county_code = c.code AND s.indicator_id = i.id
-    LEFT JOIN reviews r ON r.county_code = c.code AND r.indicator_id = i.id";
+    LEFT JOIN reviews r ON r.county_code = c.code AND r.indicator_id = i.id"
+);
 
 fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
     Ok(Item {
@@ -1153,6 +1301,7 @@ fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
         note: r.get(10)?,
         reviewer: r.get(11)?,
         reviewed_at: r.get(12)?,
+        changed_since_review: r.get(13)?,
     })
 }
 
@@ -1194,6 +1343,24 @@ fn current_review(
     Ok(current.unwrap_or_default())
 }
 
+/// Whether the item's figure changed after its verdict was given. The SQL test is the one
+/// [`CHANGED_SINCE_REVIEW`] spells for queries over many items.
+fn changed_since_review(tx: &Transaction<'_>, county_code: &str, indicator_id: &str) -> Result<bool> {
+    Ok(tx
+        .query_row(
+            &format!(
+                "SELECT {CHANGED_SINCE_REVIEW} FROM reviews r LEFT JOIN submissions s
+                     ON s.county_code = r.county_code AND s.indicator_id = r.indicator_id
+                 WHERE r.county_code = ?1 AND r.indicator_id = ?2"
+            ),
+            params![county_code, indicator_id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(false))
+}
+
+
 /// The body of [`Store::review`], inside the caller's write transaction.
 fn review_in(
     tx: &Transaction<'_>,
@@ -1206,11 +1373,17 @@ fn review_in(
     let (from_verdict, from_note) = current_review(tx, county_code, indicator_id)?;
     let to_verdict = verdict.unwrap_or(from_verdict);
     let to_note = note.map_or_else(|| from_note.clone(), str::to_string);
+    // The same verdict given again on a figure changed since is a review of the new figure.
+    let confirmed = to_verdict.is_some()
+        && verdict.is_some()
+        && from_verdict == to_verdict
+        && changed_since_review(tx, county_code, indicator_id)?;
     let change = ReviewChange {
         from: from_verdict,
         to: to_verdict,
         from_note: from_note.clone(),
         note: to_note.clone(),
+        confirmed,
     };
     if !change.changed() {
         return Ok(change);
@@ -1223,11 +1396,16 @@ fn review_in(
         )?;
     } else {
         tx.execute(
-            "INSERT INTO reviews (county_code, indicator_id, verdict, note, reviewer, account, reviewed_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            // A verdict given is given on the figure there now: its revision is recorded. A
+            // note alone leaves the verdict, and so the figure it was given on, as it was.
+            "INSERT INTO reviews (county_code, indicator_id, verdict, note, reviewer, account,
+                 reviewed_at, revision)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, COALESCE((SELECT revision FROM submissions
+                 WHERE county_code = ?1 AND indicator_id = ?2), 0))
              ON CONFLICT (county_code, indicator_id) DO UPDATE SET
                  verdict = excluded.verdict, note = excluded.note, reviewer = excluded.reviewer,
-                 account = excluded.account, reviewed_at = excluded.reviewed_at",
+                 account = excluded.account, reviewed_at = excluded.reviewed_at,
+                 revision = CASE WHEN ?8 THEN excluded.revision ELSE reviews.revision END",
             params![
                 county_code,
                 indicator_id,
@@ -1235,7 +1413,8 @@ fn review_in(
                 to_note,
                 who.name,
                 who.account,
-                at
+                at,
+                verdict.is_some()
             ],
         )?;
     }
@@ -1270,6 +1449,7 @@ pub struct ReviewState {
     pub indicator_id: String,
     pub verdict: Option<Verdict>,
     pub has_note: bool,
+    pub changed_since_review: bool,
 }
 
 /// A note being typed in the workspace, kept until it is saved or thrown away.
@@ -1324,11 +1504,13 @@ pub struct ReviewChange {
     pub to: Option<Verdict>,
     pub from_note: String,
     pub note: String,
+    /// The same verdict given again on a figure that changed since it was given.
+    pub confirmed: bool,
 }
 
 impl ReviewChange {
     pub fn changed(&self) -> bool {
-        self.from != self.to || self.from_note != self.note
+        self.from != self.to || self.from_note != self.note || self.confirmed
     }
 }
 
@@ -1348,6 +1530,8 @@ pub struct Item {
     pub note: Option<String>,
     pub reviewer: Option<String>,
     pub reviewed_at: Option<String>,
+    /// The figure changed (a corrected sheet was imported) after the verdict was given.
+    pub changed_since_review: bool,
 }
 
 /// Which log events to show; `None` parts let everything through.
@@ -1385,6 +1569,8 @@ pub struct Progress {
     pub partly_met: i64,
     pub not_met: i64,
     pub submitted: i64,
+    /// Verdicts given on a figure that has changed since.
+    pub changed_since_review: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -1393,6 +1579,15 @@ pub struct CountyStatus {
     pub name: String,
     #[serde(flatten)]
     pub progress: Progress,
+    /// Points earned so far (see [`crate::score`]).
+    pub score: f64,
+    pub max_score: f64,
+    /// 1 for the highest score; equal scores share a rank.
+    pub rank: usize,
+    /// 一票否决 items not met: the score is void.
+    pub vetoed_by: Vec<String>,
+    /// Points earned in each target, in the order of `targets`.
+    pub target_scores: Vec<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -1402,6 +1597,8 @@ pub struct TargetStatus {
     pub title: String,
     #[serde(flatten)]
     pub progress: Progress,
+    /// The most a county can earn in this target (weighted by its class).
+    pub points: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

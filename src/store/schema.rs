@@ -135,6 +135,25 @@ CREATE TABLE sessions (
     seen_at      INTEGER NOT NULL
 ) WITHOUT ROWID;
 "#,
+    // 5: scores and "changed since reviewed". Points are data (the notice gives none): each
+    // class a weight, each target points, each indicator its share (a database made before
+    // this gets the defaults: 10 per target, shared equally), a 基本完成 band, 一票否决 and a
+    // deduction. A submission's revision counts changes of its figure; a review records the
+    // revision it was given on, so a figure changed since is seen.
+    r#"
+ALTER TABLE assessment ADD COLUMN share_met REAL NOT NULL DEFAULT 1;
+ALTER TABLE assessment ADD COLUMN share_partly_met REAL NOT NULL DEFAULT 0.5;
+ALTER TABLE assessment ADD COLUMN share_not_met REAL NOT NULL DEFAULT 0;
+ALTER TABLE target_classes ADD COLUMN weight REAL NOT NULL DEFAULT 1;
+ALTER TABLE targets ADD COLUMN points REAL NOT NULL DEFAULT 10;
+ALTER TABLE indicators ADD COLUMN points REAL;
+ALTER TABLE indicators ADD COLUMN partly REAL;
+ALTER TABLE indicators ADD COLUMN veto INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE indicators ADD COLUMN deduct REAL NOT NULL DEFAULT 0;
+UPDATE indicators SET points = 10.0 / (SELECT COUNT(*) FROM indicators j WHERE j.target_id = indicators.target_id);
+ALTER TABLE submissions ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE reviews ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+"#,
 ];
 
 /// The schema version this build writes.

@@ -30,6 +30,8 @@ pub struct Cell {
     pub review: Option<Review>,
     /// A note being typed by this reviewer and not yet saved.
     pub draft: Option<String>,
+    /// The figure changed after the verdict was given.
+    pub changed_since_review: bool,
 }
 
 impl Cell {
@@ -212,6 +214,10 @@ pub struct App {
     indicator_at: HashMap<String, usize>,
     /// For each indicator, how many counties have a verdict.
     reviewed: Vec<usize>,
+    /// Items whose figure changed after their verdict was given (by the same index), and how
+    /// many of them each indicator has: they want reviewing again.
+    stale: std::collections::HashSet<usize>,
+    stale_count: Vec<usize>,
     pub reviewer: String,
     pub cursor: Cursor,
     pub flow: Flow,
@@ -284,6 +290,14 @@ impl App {
                 verdicts[at] = r.verdict;
             }
         }
+        let mut stale = std::collections::HashSet::new();
+        let mut stale_count = vec![0; indicators.len()];
+        for r in ws.reviews.iter().filter(|r| r.changed_since_review) {
+            if let Some(at) = find(&r.county_code, &r.indicator_id) {
+                stale.insert(at);
+                stale_count[at / n] += 1;
+            }
+        }
         let mut drafts = HashMap::new();
         let mut first_draft = None;
         for d in &ws.drafts {
@@ -314,6 +328,8 @@ impl App {
             county_at: county_index.clone(),
             indicator_at: indicator_index.clone(),
             reviewed,
+            stale,
+            stale_count,
             reviewer: ws.reviewer,
             cursor: Cursor::default(),
             flow: Flow::ByIndicator,
@@ -384,6 +400,7 @@ impl App {
             submission: None,
             review: None,
             draft: None,
+            changed_since_review: false,
         };
         self.cache.get(&self.index(at)).unwrap_or(&EMPTY)
     }
@@ -393,25 +410,15 @@ impl App {
         self.cache.entry(k).or_default()
     }
 
-    /// The verdict the figure suggests: met if it meets the threshold (or a yes/no requirement
-    /// is answered yes), not met if short; none when there is nothing to compare.
+    /// The verdict the figure suggests (see [`crate::check::suggested`]).
     pub fn suggestion(&self, at: Cursor) -> Option<Verdict> {
         let sub = self.cell(at).submission.as_ref()?;
-        match crate::check::standing(&self.indicators[at.indicator], sub)? {
-            crate::check::Standing::Meets => Some(Verdict::Met),
-            crate::check::Standing::FallsShort => Some(Verdict::NotMet),
-            crate::check::Standing::Unclear => None,
-        }
+        crate::check::suggested(&self.indicators[at.indicator], sub)
     }
 
-    /// Whether the verdict given says the opposite of the figure (met on a figure short of its
-    /// threshold, not met on one that meets it).
+    /// Whether the verdict given says the opposite of the figure.
     pub fn contradicts(&self, at: Cursor) -> bool {
-        matches!(
-            (self.verdict_of(at), self.suggestion(at)),
-            (Some(Verdict::Met), Some(Verdict::NotMet))
-                | (Some(Verdict::NotMet), Some(Verdict::Met))
-        )
+        crate::check::contradicts(self.verdict_of(at), self.suggestion(at))
     }
 
     /// An item's verdict, known for every item whether read or not.
@@ -448,6 +455,7 @@ impl App {
         }
         for item in items {
             if let Some(k) = self.item_index(&item.county_code, &item.indicator) {
+                self.set_stale(k, item.changed_since_review);
                 let draft = self.drafts.get(&k).cloned();
                 self.cache.insert(
                     k,
@@ -500,6 +508,41 @@ impl App {
         self.verdict_of(at).is_some()
     }
 
+    /// Whether the item's figure changed after its verdict was given.
+    pub fn is_stale(&self, at: Cursor) -> bool {
+        self.stale.contains(&self.index(at))
+    }
+
+    /// How many items' figures changed after their verdicts were given.
+    pub fn stale_total(&self) -> usize {
+        self.stale.len()
+    }
+
+    /// Not reviewed, or reviewed on a figure that has changed since: `n` and the filter go there.
+    fn wants_review(&self, at: Cursor) -> bool {
+        !self.is_reviewed(at) || self.is_stale(at)
+    }
+
+    fn set_stale(&mut self, k: usize, stale: bool) {
+        let n = self.counties.len();
+        if stale && self.stale.insert(k) {
+            self.stale_count[k / n] += 1;
+        } else if !stale && self.stale.remove(&k) {
+            self.stale_count[k / n] -= 1;
+        }
+    }
+
+    /// Every item whose figure changed after its verdict (read again after an import).
+    pub fn set_stale_items(&mut self, items: &[(String, String)]) {
+        self.stale.clear();
+        self.stale_count.iter_mut().for_each(|c| *c = 0);
+        for (county, indicator) in items {
+            if let Some(k) = self.item_index(county, indicator) {
+                self.set_stale(k, true);
+            }
+        }
+    }
+
     /// (reviewed, total) over everything.
     pub fn progress(&self) -> (usize, usize) {
         (self.reviewed.iter().sum(), self.verdicts.len())
@@ -550,7 +593,7 @@ impl App {
     /// Whether the county's row shows for the indicator under the filter.
     pub fn county_shown(&self, indicator: usize, county: usize) -> bool {
         let at = Cursor { indicator, county };
-        !self.only_unreviewed || at == self.cursor || !self.is_reviewed(at)
+        !self.only_unreviewed || at == self.cursor || self.wants_review(at)
     }
 
     /// Whether the indicator shows in the targets pane under the filter.
@@ -559,8 +602,10 @@ impl App {
             return true;
         }
         match self.flow {
-            Flow::ByIndicator => self.reviewed[indicator] < self.counties.len(),
-            Flow::ByCounty => !self.is_reviewed(Cursor {
+            Flow::ByIndicator => {
+                self.reviewed[indicator] < self.counties.len() || self.stale_count[indicator] > 0
+            }
+            Flow::ByCounty => self.wants_review(Cursor {
                 indicator,
                 county: self.cursor.county,
             }),
@@ -1217,6 +1262,8 @@ impl App {
             note: Some(change.note.clone()),
             reviewer: Some(self.reviewer.clone()),
             reviewed_at: cell.review.as_ref().map(|r| r.reviewed_at.clone()),
+            // A verdict was just given on the figure there now.
+            changed_since_review: cell.changed_since_review && change.to.is_none(),
         };
         self.written(write, Ok((change, item)));
     }
@@ -1267,6 +1314,7 @@ impl App {
             ..cell_of(item)
         };
         self.verdicts[k] = cell.verdict();
+        self.set_stale(k, cell.changed_since_review);
         self.cache.insert(k, cell);
         self.notes_fresh = false;
         let now = self.is_reviewed(at);
@@ -1474,7 +1522,7 @@ impl App {
         let start = from.map_or(0, |at| self.rank(at) + 1);
         (0..total)
             .map(|k| self.order((start + k) % total))
-            .find(|&at| !self.is_reviewed(at))
+            .find(|&at| self.wants_review(at))
     }
 
     /// After a mark: the next county of the same indicator (the next indicator for the same
@@ -1501,7 +1549,7 @@ impl App {
             Flow::ByCounty => {
                 let next = (at.indicator + 1..self.indicators.len()).find(|&i| {
                     !self.only_unreviewed
-                        || !self.is_reviewed(Cursor {
+                        || self.wants_review(Cursor {
                             indicator: i,
                             county: at.county,
                         })
@@ -1542,6 +1590,7 @@ fn cell_of(item: Item) -> Cell {
         submission,
         review,
         draft: None,
+        changed_since_review: item.changed_since_review,
     }
 }
 

@@ -172,6 +172,8 @@ impl Theme {
     pub fn standing(&self, s: Standing) -> Style {
         self.style(match s {
             Standing::Meets => "meets",
+            // Between met and not met, as 基本完成 is.
+            Standing::InBand => "partly_met",
             Standing::FallsShort => "falls_short",
             Standing::Unclear => "unclear",
         })

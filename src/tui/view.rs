@@ -481,6 +481,7 @@ fn figure_text(sub: &crate::model::Submission, with_fraction: bool) -> String {
 fn standing_text(app: &App, s: Option<Standing>) -> &'static str {
     match s {
         Some(Standing::Meets) => app.strings.meets,
+        Some(Standing::InBand) => app.strings.in_band,
         Some(Standing::FallsShort) => app.strings.falls_short,
         Some(Standing::Unclear) => app.strings.unclear,
         None => "",

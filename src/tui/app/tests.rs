@@ -52,6 +52,7 @@ impl FakeStore {
             to,
             from_note,
             note: note.clone(),
+            confirmed: false,
         };
         if change.changed() {
             self.log.push((w.at, from, to));
@@ -73,6 +74,7 @@ impl FakeStore {
             note: Some(note),
             reviewer: Some("张三".into()),
             reviewed_at: Some("2026-11-29T09:00:00+08:00".into()),
+            changed_since_review: false,
         };
         Ok((change, item))
     }
@@ -712,6 +714,7 @@ fn enter_takes_what_the_figure_suggests_and_contradictions_show() {
         note: None,
         reviewer: None,
         reviewed_at: None,
+        changed_since_review: false,
     };
     app.loaded(vec![
         item("330802", "52.4%", 52.4),

@@ -1,0 +1,303 @@
+//! Scores and ranking. The 2014 notice gives no points (its method, 衢市民〔2013〕45号, is not
+//! in hand), so they are data in the targets file: a weight per class, points per target,
+//! each indicator's share of them, what each verdict earns, deductions and 一票否决 items.
+//! See data/README.md.
+
+use crate::catalog::Catalog;
+use crate::model::{Shares, Verdict};
+use serde::Serialize;
+
+/// What one indicator is worth in a county's score.
+#[derive(Debug, Clone, PartialEq)]
+struct Worth {
+    id: String,
+    target: usize,
+    /// The indicator's points times its class's weight.
+    points: f64,
+    deduct: f64,
+    veto: bool,
+}
+
+/// Scores counties against one catalog. Indicators are numbered in document order (as
+/// [`Catalog::indicators`] gives them), targets in the order of [`Catalog::targets`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scorer {
+    shares: Shares,
+    indicators: Vec<Worth>,
+    /// Each target's most points, weighted.
+    target_max: Vec<f64>,
+}
+
+/// One county's score.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Score {
+    /// Points earned, less deductions (never below 0); 0 when an 一票否决 item is not met.
+    pub score: f64,
+    /// The most a county can earn.
+    pub max_score: f64,
+    /// Taken off for items not met that carry a deduction.
+    pub deducted: f64,
+    /// The 一票否决 items not met, by indicator id.
+    pub vetoed_by: Vec<String>,
+    /// Points earned in each target (weighted, before deductions).
+    pub targets: Vec<f64>,
+}
+
+impl Scorer {
+    pub fn new(catalog: &Catalog) -> Scorer {
+        let weight = |class: u8| {
+            catalog
+                .classes
+                .iter()
+                .find(|c| c.class == class)
+                .map_or(1.0, |c| c.weight)
+        };
+        let mut indicators = Vec::new();
+        let mut target_max = Vec::new();
+        for (t, target) in catalog.targets.iter().enumerate() {
+            let w = weight(target.class);
+            target_max.push(target.points * w);
+            for i in &target.indicators {
+                indicators.push(Worth {
+                    id: i.id.clone(),
+                    target: t,
+                    points: i.points * w,
+                    deduct: i.deduct,
+                    veto: i.veto,
+                });
+            }
+        }
+        Scorer {
+            shares: catalog.shares,
+            indicators,
+            target_max,
+        }
+    }
+
+    /// The most a county can earn.
+    pub fn max_score(&self) -> f64 {
+        self.target_max.iter().sum()
+    }
+
+    /// The most a county can earn in each target.
+    pub fn target_max(&self) -> &[f64] {
+        &self.target_max
+    }
+
+    /// What an indicator (by its number in document order) earns with `verdict`, weighted.
+    pub fn earned(&self, indicator: usize, verdict: Option<Verdict>) -> f64 {
+        match (self.indicators.get(indicator), verdict) {
+            (Some(w), Some(v)) => w.points * self.shares.of(v),
+            _ => 0.0,
+        }
+    }
+
+    /// A county's score, given its verdict on each indicator. An item not yet reviewed earns
+    /// nothing: while reviewing goes on, a score is what has been earned so far.
+    pub fn score(&self, verdict: impl Fn(usize) -> Option<Verdict>) -> Score {
+        let mut targets = vec![0.0; self.target_max.len()];
+        let mut deducted = 0.0;
+        let mut vetoed_by = Vec::new();
+        for (k, w) in self.indicators.iter().enumerate() {
+            let v = verdict(k);
+            targets[w.target] += self.earned(k, v);
+            if v == Some(Verdict::NotMet) {
+                deducted += w.deduct;
+                if w.veto {
+                    vetoed_by.push(w.id.clone());
+                }
+            }
+        }
+        let earned: f64 = targets.iter().sum();
+        let score = if vetoed_by.is_empty() {
+            (earned - deducted).max(0.0)
+        } else {
+            0.0
+        };
+        Score {
+            score: round2(score),
+            max_score: round2(self.max_score()),
+            deducted: round2(deducted),
+            vetoed_by,
+            targets: targets.into_iter().map(round2).collect(),
+        }
+    }
+}
+
+/// Scores are shown and compared to the hundredth: 8.333… points is 8.33, and two counties
+/// that both show 8.33 share a rank.
+pub fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// Each county's rank (from 1) by score, highest first. Equal scores share a rank and the next
+/// is skipped (1, 2, 2, 4). A county with an 一票否决 item not met ranks after all others.
+pub fn ranks(scores: &[Score]) -> Vec<usize> {
+    // Better is lower: not vetoed before vetoed, then the higher score.
+    let key = |s: &Score| (u8::from(!s.vetoed_by.is_empty()), -round2(s.score));
+    scores
+        .iter()
+        .map(|s| {
+            let mine = key(s);
+            1 + scores.iter().filter(|o| key(o) < mine).count()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::parse_targets;
+
+    /// A small targets file worked by hand: class 1 weighs 2, class 2 weighs 1.
+    /// Target 1 (class 1, 10 points): 1.1 has 4, 1.2 and 1.3 share the other 6 (3 each).
+    /// Target 2 (class 2, 6 points): 2.1 and 2.2 share them (3 each); 2.2 is 一票否决. Target 3 (class 2, no points, default 10): 3.1 alone, with a deduction
+    /// of 2. Most: 2×10 + 6 + 10 = 36.
+    const FILE: &str = r#"
+format = 1
+[assessment]
+year = 2014
+title = "考核"
+issuer = "衢州市民政局"
+number = "衢市民〔2014〕89号"
+date = 2014-08-26
+
+[[classes]]
+class = 1
+name = "一类目标"
+weight = 2
+
+[[classes]]
+class = 2
+name = "二类目标"
+
+[[targets]]
+id = 1
+class = 1
+title = "甲"
+text = "甲。一二三。"
+points = 10
+[[targets.indicators]]
+id = "1.1"
+short = "一"
+text = "一"
+source = "一"
+kind = "yes_no"
+points = 4
+[[targets.indicators]]
+id = "1.2"
+short = "二"
+text = "二"
+source = "二"
+kind = "yes_no"
+[[targets.indicators]]
+id = "1.3"
+short = "三"
+text = "三"
+source = "三"
+kind = "numeric"
+comparator = ">="
+threshold = 70
+partly = 60
+unit = "%"
+
+[[targets]]
+id = 2
+class = 2
+title = "乙"
+text = "乙。四五。"
+points = 6
+[[targets.indicators]]
+id = "2.1"
+short = "四"
+text = "四"
+source = "四"
+kind = "yes_no"
+[[targets.indicators]]
+id = "2.2"
+short = "五"
+text = "五"
+source = "五"
+kind = "yes_no"
+veto = true
+
+[[targets]]
+id = 3
+class = 2
+title = "丙"
+text = "丙。六。"
+[[targets.indicators]]
+id = "3.1"
+short = "六"
+text = "六"
+source = "六"
+kind = "qualitative"
+deduct = 2
+"#;
+
+    fn scorer() -> Scorer {
+        Scorer::new(&parse_targets(FILE, "t.toml").unwrap())
+    }
+
+    fn score_of(verdicts: [Option<Verdict>; 6]) -> Score {
+        scorer().score(|k| verdicts[k])
+    }
+
+    use Verdict::{Met as M, NotMet as N, PartlyMet as P};
+
+    #[test]
+    fn points_are_shared_and_weighted_as_the_file_says() {
+        let s = scorer();
+        assert_eq!(s.max_score(), 36.0);
+        assert_eq!(s.target_max(), &[20.0, 6.0, 10.0]);
+        // 1.1: 4 × 2; 1.2, 1.3: 3 × 2; 2.1, 2.2: 3; 3.1: 10.
+        let worth: Vec<f64> = (0..6).map(|k| s.earned(k, Some(M))).collect();
+        assert_eq!(worth, [8.0, 6.0, 6.0, 3.0, 3.0, 10.0]);
+        assert_eq!(s.earned(1, Some(P)), 3.0);
+        assert_eq!(s.earned(1, Some(N)), 0.0);
+        assert_eq!(s.earned(1, None), 0.0);
+    }
+
+    #[test]
+    fn a_hand_checked_county() {
+        // 8 (met) + 3 (partly: half of 6) + 0 (not met) + 3 + 3 + 0 (not met, −2) = 17 − 2 = 15.
+        let s = score_of([Some(M), Some(P), Some(N), Some(M), Some(M), Some(N)]);
+        assert_eq!(s.score, 15.0);
+        assert_eq!(s.max_score, 36.0);
+        assert_eq!(s.deducted, 2.0);
+        assert_eq!(s.targets, [11.0, 6.0, 0.0]);
+        assert!(s.vetoed_by.is_empty());
+        // Everything met: the most there is.
+        assert_eq!(score_of([Some(M); 6]).score, 36.0);
+        // Nothing reviewed yet: nothing earned.
+        assert_eq!(score_of([None; 6]).score, 0.0);
+    }
+
+    #[test]
+    fn a_veto_item_not_met_voids_the_score_and_ranks_last() {
+        let vetoed = score_of([Some(M), Some(M), Some(M), Some(M), Some(N), Some(M)]);
+        assert_eq!(vetoed.score, 0.0);
+        assert_eq!(vetoed.vetoed_by, ["2.2"]);
+        // Without the veto, a low score stands: 2.2 met earns 3, 3.1 not met takes 2 off.
+        let low = score_of([Some(N), Some(N), Some(N), Some(N), Some(M), Some(N)]);
+        assert_eq!(low.score, 1.0);
+        assert_eq!(ranks(&[vetoed, low]), [2, 1]);
+    }
+
+    #[test]
+    fn ranks_share_ties_and_skip() {
+        let a = score_of([Some(M); 6]); // 36
+        let b = score_of([Some(M), Some(M), Some(M), Some(M), Some(M), Some(P)]); // 31
+        let c = b.clone();
+        let d = score_of([Some(M), Some(M), Some(M), Some(M), Some(N), Some(M)]); // vetoed
+        let e = score_of([None; 6]); // 0, not vetoed: above the vetoed county
+        assert_eq!(ranks(&[d, b, a, c, e]), [5, 2, 1, 2, 4]);
+    }
+
+    #[test]
+    fn deductions_never_take_a_score_below_zero() {
+        let s = score_of([None, None, None, None, None, Some(N)]);
+        assert_eq!(s.score, 0.0);
+        assert_eq!(s.deducted, 2.0);
+    }
+}

@@ -338,24 +338,28 @@ fn run(n: usize, keep: Option<&str>) {
     app.update(Action::SearchClose);
 
     // Export.
+    let results = || kaohe::export::Results {
+        items: store.items().unwrap(),
+        catalog: store.catalog().unwrap(),
+        status: store.status().unwrap(),
+    };
     let start = Instant::now();
-    let items = store.items().unwrap();
+    let r = results();
     let mut out = Vec::new();
-    kaohe::export::write_csv(&items, &mut out).unwrap();
+    kaohe::export::write_csv(&r, &mut out).unwrap();
     println!(
         "export CSV ({} rows, {} bytes): {}",
-        items.len(),
+        r.items.len(),
         out.len(),
         ms(start.elapsed())
     );
     let start = Instant::now();
-    let items = store.items().unwrap();
-    let (catalog, status) = (store.catalog().unwrap(), store.status().unwrap());
+    let r = results();
     let mut out = Vec::new();
-    kaohe::export::write_xlsx(&items, &catalog, &status, &mut out).unwrap();
+    kaohe::export::write_xlsx(&r, &mut out).unwrap();
     println!(
         "export XLSX ({} rows, {} bytes): {}",
-        items.len(),
+        r.items.len(),
         out.len(),
         ms(start.elapsed())
     );

@@ -169,6 +169,8 @@ pub enum ExportFormat {
     Csv,
     /// An Excel workbook (needs --out)
     Xlsx,
+    /// A report per county in Markdown: score, rank, the items not met or partly met
+    Md,
 }
 
 /// Runs a parsed command line, writing results to `out`. Returns how the command ended: the
@@ -599,12 +601,17 @@ fn export_items(
             .map(|path| Destination::check(path, db))
             .transpose()
     })?;
-    let items = store.items()?;
-    let (catalog, status) = (store.catalog()?, store.status()?);
+    let results = export::Results {
+        items: store.items()?,
+        catalog: store.catalog()?,
+        status: store.status()?,
+    };
+    let items = &results.items;
     let write = |w: &mut dyn Write| match format {
-        ExportFormat::Json => export::write_json(&items, w),
-        ExportFormat::Csv => export::write_csv(&items, w),
-        ExportFormat::Xlsx => export::write_xlsx(&items, &catalog, &status, w),
+        ExportFormat::Json => export::write_json(&results, w),
+        ExportFormat::Csv => export::write_csv(&results, w),
+        ExportFormat::Xlsx => export::write_xlsx(&results, w),
+        ExportFormat::Md => export::write_markdown(&results, w),
     };
     match destination {
         None => write(out),

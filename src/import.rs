@@ -75,10 +75,12 @@ impl Column {
 /// misspelt header (valeu, evidance) never silently drops a county's figures.
 const IGNORED_COLUMNS: &[&str] = &[
     "value_number",
+    "suggested",
     "verdict",
     "note",
     "reviewer",
     "reviewed_at",
+    "changed_since_review",
     "序号",
     "指标名称",
     "指标内容",

@@ -391,8 +391,8 @@ fn export_csv_has_a_bom_and_goes_to_a_file() {
         .iter()
         .find(|r| &r[0] == "330824" && &r[2] == "12.1")
         .unwrap();
-    assert_eq!(&marked[9], "met");
-    assert_eq!(&marked[10], "多行\n笔记,含逗号");
+    assert_eq!(&marked[10], "met");
+    assert_eq!(&marked[11], "多行\n笔记,含逗号");
 }
 
 #[test]
@@ -908,12 +908,31 @@ fn export_xlsx_is_a_workbook_with_chinese_headers() {
         .unwrap();
     assert_eq!(marked[4].to_string(), "≥ 70%");
     assert_eq!(marked[6], Data::Float(22.0), "numerators are numbers");
-    assert_eq!(marked[10].to_string(), "完成");
-    assert_eq!(marked[11].to_string(), "台账齐全");
+    assert_eq!(marked[10].to_string(), "未完成", "52.4% suggests not met");
+    assert_eq!(marked[11].to_string(), "完成");
+    assert_eq!(marked[12].to_string(), "台账齐全");
     let summary = book.worksheet_range("汇总").unwrap();
+    let header: Vec<String> = summary
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(
+        &header[..5],
+        ["名次", "县(市、区)代码", "县(市、区)", "得分", "满分"]
+    );
+    assert_eq!(header[13], "1 加快养老服务业发展");
+    // Ranked: 柯城区 earned 1.2's share of target 1 (10 points over 22 indicators), the
+    // others nothing and share second place.
     let kecheng = summary.rows().nth(1).unwrap();
-    assert_eq!(kecheng[1].to_string(), "柯城区");
-    assert_eq!(kecheng[2], Data::Float(1.0), "one reviewed");
+    assert_eq!(kecheng[0], Data::Float(1.0));
+    assert_eq!(kecheng[2].to_string(), "柯城区");
+    assert_eq!(kecheng[3], Data::Float(0.45));
+    assert_eq!(kecheng[4], Data::Float(120.0));
+    assert_eq!(kecheng[6], Data::Float(1.0), "one reviewed");
+    assert_eq!(summary.rows().nth(2).unwrap()[0], Data::Float(2.0));
     let e = env.refused(env.with_db().args(["export", "--format", "xlsx"]));
     assert!(e.contains("--out"), "{e}");
 }

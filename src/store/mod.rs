@@ -129,6 +129,24 @@ fn stored_version(path: &Path, header_version: u32) -> Result<u32> {
         .with_context(|| format!("cannot read database {}", path.display()))
 }
 
+/// Puts the database in WAL mode, answering the mode it is in. Switching needs the file to
+/// itself, and SQLite answers "locked" at once, without its busy wait, while other first
+/// users of a just-filled file read it: wait here instead, as long as the busy timeout.
+fn switch_to_wal(conn: &Connection) -> rusqlite::Result<String> {
+    let start = std::time::Instant::now();
+    loop {
+        match conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0)) {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy
+                    && start.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            answer => return answer,
+        }
+    }
+}
+
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "foreign_keys", true)?;
@@ -179,9 +197,9 @@ impl Store {
         )
         .with_context(|| format!("cannot open database {shown}"))?;
         configure(&conn).with_context(|| format!("cannot open database {shown}"))?;
-        // Persistent once set at creation; asking again is a no-op on a WAL database.
-        let mode: String = conn
-            .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
+        // Persistent once set at creation; asking again is a no-op on a WAL database. (A file
+        // another first user has just filled may not be WAL yet: then this switches it.)
+        let mode: String = switch_to_wal(&conn)
             .map_err(|e| {
                 use rusqlite::ErrorCode::{CannotOpen, ReadOnly};
                 let why = if matches!(e.sqlite_error_code(), Some(ReadOnly | CannotOpen)) {
@@ -246,23 +264,8 @@ impl Store {
                 if !store.initialize(seed, who, schema_version)? {
                     return Ok(Created::ByAnother);
                 }
-                // Switching to WAL needs the file to itself; other first users reading it make
-                // SQLite answer "locked" at once, without waiting: wait here instead.
-                let start = std::time::Instant::now();
-                loop {
-                    match store.conn.pragma_update(None, "journal_mode", "WAL") {
-                        Ok(()) => break,
-                        Err(rusqlite::Error::SqliteFailure(e, _))
-                            if e.code == rusqlite::ErrorCode::DatabaseBusy
-                                && start.elapsed() < BUSY_TIMEOUT =>
-                        {
-                            std::thread::sleep(Duration::from_millis(5));
-                        }
-                        Err(e) => {
-                            return Err(anyhow!(e).context(format!("cannot switch {shown} to WAL")));
-                        }
-                    }
-                }
+                switch_to_wal(&store.conn)
+                    .with_context(|| format!("cannot switch {shown} to WAL"))?;
                 return Ok(Created::ByUs);
             }
             FileKind::Missing => {}
@@ -807,13 +810,11 @@ impl Store {
     /// The verdict of every reviewed item, and whether it has a note: all the workspace keeps
     /// for every item (the rest is read as the screen needs it).
     pub fn review_states(&self) -> Result<Vec<ReviewState>> {
-        let mut stmt = self
-            .conn
-            .prepare(&format!(
-                "SELECT r.county_code, r.indicator_id, r.verdict, r.note != '', {CHANGED_SINCE_REVIEW}
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT r.county_code, r.indicator_id, r.verdict, r.note != '', {CHANGED_SINCE_REVIEW}
                  FROM reviews r LEFT JOIN submissions s
                      ON s.county_code = r.county_code AND s.indicator_id = r.indicator_id"
-            ))?;
+        ))?;
         let rows = stmt.query_map([], |r| {
             Ok(ReviewState {
                 county_code: r.get(0)?,
@@ -1083,9 +1084,9 @@ impl Store {
             .collect();
         let m = indicator_at.len();
         let mut verdicts: Vec<Option<Verdict>> = vec![None; status.counties.len() * m];
-        let mut stmt = self
-            .conn
-            .prepare("SELECT county_code, indicator_id, verdict FROM reviews WHERE verdict IS NOT NULL")?;
+        let mut stmt = self.conn.prepare(
+            "SELECT county_code, indicator_id, verdict FROM reviews WHERE verdict IS NOT NULL",
+        )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let (code, id): (String, String) = (r.get(0)?, r.get(1)?);
@@ -1345,7 +1346,11 @@ fn current_review(
 
 /// Whether the item's figure changed after its verdict was given. The SQL test is the one
 /// [`CHANGED_SINCE_REVIEW`] spells for queries over many items.
-fn changed_since_review(tx: &Transaction<'_>, county_code: &str, indicator_id: &str) -> Result<bool> {
+fn changed_since_review(
+    tx: &Transaction<'_>,
+    county_code: &str,
+    indicator_id: &str,
+) -> Result<bool> {
     Ok(tx
         .query_row(
             &format!(
@@ -1359,7 +1364,6 @@ fn changed_since_review(tx: &Transaction<'_>, county_code: &str, indicator_id: &
         .optional()?
         .unwrap_or(false))
 }
-
 
 /// The body of [`Store::review`], inside the caller's write transaction.
 fn review_in(

@@ -385,14 +385,14 @@ mod tests {
     #[test]
     fn keys_are_rebound_by_action_name() {
         let c = parse(
-            "[keys]\nnext_county = \"s\"\nmark_met = [\"y\", \"F1\"]\n",
+            "[keys]\nnext_county = \"x\"\nmark_met = [\"y\", \"F1\"]\n",
             "c.toml",
         )
         .unwrap();
         let key = |c| KeyEvent::new(c, KeyModifiers::NONE);
         use crate::tui::action::Mode::Browse;
         assert_eq!(
-            c.keymap.action(Browse, &key(KeyCode::Char('s'))),
+            c.keymap.action(Browse, &key(KeyCode::Char('x'))),
             Some(Action::NextCounty)
         );
         assert_eq!(

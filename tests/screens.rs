@@ -315,3 +315,23 @@ fn the_finder_over_the_screen() {
         .to_string();
     assert!(line.contains("/ dbbz"), "{line}");
 }
+
+#[test]
+fn the_summary_screen_ranks_counties_over_a_heat_map() {
+    let f = fixture();
+    let mut app = app(&f, Lang::Zh);
+    app.update(Action::OpenSummary);
+    let at_80 = text(&screen(&app, 80, 24));
+    // 柯城区 (1.2 met) ranks first, 衢江区 (partly met) second, the rest share third.
+    assert!(at_80.contains("  1  柯城区"), "{at_80}");
+    assert!(at_80.contains("  2  衢江区"), "{at_80}");
+    insta::assert_snapshot!("summary_80x24", at_80);
+    let at_120 = screen(&app, 120, 40);
+    insta::assert_snapshot!("summary_120x40", text(&at_120));
+    // Enter goes back to marking at the selected county.
+    app.update(Action::ScrollDown);
+    let chosen = app.summary.as_ref().unwrap().rows[app.summary.as_ref().unwrap().selected].county;
+    app.update(Action::SummaryJump);
+    assert!(app.summary.is_none());
+    assert_eq!(app.cursor.county, chosen);
+}

@@ -933,3 +933,51 @@ fn my_own_verdict_far_from_the_cursor_is_no_conflict() {
         vec![("330802".to_string(), Some("met".to_string()))]
     );
 }
+
+#[test]
+fn a_corrected_sheet_marks_the_verdict_given_on_the_old_figure_until_reviewed_again() {
+    let env = Env::new();
+    env.cli(&["--demo", "mark", "柯城区", "1.1", "met"]);
+    let mut s = env.open(&["--reviewer", "甲"], 100, 30);
+    s.wait_for("详情 · 衢江区");
+    let sheet = env.dir.path().join("更正.csv");
+    std::fs::write(&sheet, "县(市、区),指标,完成值\n柯城区,1.1,否\n").unwrap();
+    env.cli(&["import", sheet.to_str().unwrap()]);
+    // The open workspace sees the import and says how many verdicts want another look.
+    s.wait_for("数据已变 1");
+    s.send("k");
+    s.wait_for("评定后报送数据已变更");
+    // The same verdict given again is a review of the new figure.
+    s.send("1");
+    s.wait_gone("数据已变");
+    let events: i64 = env
+        .connection()
+        .query_row(
+            "SELECT COUNT(*) FROM review_log WHERE county_code = '330802' AND indicator_id = '1.1'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(events, 2, "the mark and its confirmation");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+}
+
+#[test]
+fn the_summary_screen_opens_on_s_and_goes_to_a_county_on_enter() {
+    let env = Env::new();
+    env.cli(&["--demo", "mark", "江山市", "1.1", "met"]);
+    let mut s = env.open(&["--reviewer", "甲"], 100, 30);
+    s.wait_for("详情 · 柯城区");
+    s.send("s");
+    let screen = s.wait_for("汇总 · 得分与排名");
+    assert!(screen.contains("1  江山市"), "{screen}");
+    assert!(screen.contains("各目标完成情况"), "{screen}");
+    // It opens on the county being marked (柯城区, second); g goes to the top, Enter back to
+    // marking at 江山市.
+    s.send("g");
+    s.send("\r");
+    s.wait_for("详情 · 江山市");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+}

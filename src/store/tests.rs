@@ -501,3 +501,110 @@ fn a_note_typed_over_another_reviewers_new_note_is_refused() {
         Some("他人的备注")
     );
 }
+
+/// One submission row for 柯城区 × `indicator`.
+fn row(indicator: &str, value: &str, evidence: &str) -> SubmissionRow {
+    SubmissionRow {
+        line: 2,
+        county_code: "330802".into(),
+        indicator_id: indicator.into(),
+        submission: crate::model::Submission {
+            value: value.into(),
+            value_number: crate::figure::parse_figure(value).number(),
+            evidence: evidence.into(),
+            ..Default::default()
+        },
+    }
+}
+
+fn stale(store: &Store) -> Vec<(String, String)> {
+    store.changed_since_review().unwrap()
+}
+
+#[test]
+fn a_figure_changed_after_its_verdict_is_marked_until_reviewed_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = new_store(&dir);
+    let w = who();
+    store
+        .import_submissions(
+            &[row("1.2", "65%", "a.pdf"), row("1.3", "55%", "")],
+            "一.csv",
+            &w,
+        )
+        .unwrap();
+    store
+        .review(
+            "330802",
+            "1.2",
+            Some(Some(Verdict::NotMet)),
+            Some("未达标"),
+            &w,
+        )
+        .unwrap();
+    store
+        .review("330802", "1.3", Some(Some(Verdict::Met)), None, &w)
+        .unwrap();
+    assert!(stale(&store).is_empty());
+
+    // A corrected sheet: 1.2's figure changes; 1.3 is sent again unchanged but for its evidence.
+    store
+        .import_submissions(
+            &[row("1.2", "72%", "a.pdf"), row("1.3", "55%", "b.pdf")],
+            "二.csv",
+            &w,
+        )
+        .unwrap();
+    assert_eq!(stale(&store), [("330802".to_string(), "1.2".to_string())]);
+    let item = store.item("330802", "1.2").unwrap();
+    assert!(item.changed_since_review);
+    assert_eq!(item.verdict, Some(Verdict::NotMet), "the verdict is kept");
+    assert!(!store.item("330802", "1.3").unwrap().changed_since_review);
+    let status = store.status().unwrap();
+    assert_eq!(status.progress.changed_since_review, 1);
+    assert_eq!(status.counties[0].progress.changed_since_review, 1);
+
+    // A note alone is not a review of the new figure.
+    store
+        .review("330802", "1.2", None, Some("已收到更正"), &w)
+        .unwrap();
+    assert_eq!(stale(&store).len(), 1);
+    // The same verdict given again is: written and logged although it is the same.
+    let before = store.log().unwrap().len();
+    let c = store
+        .review("330802", "1.2", Some(Some(Verdict::NotMet)), None, &w)
+        .unwrap();
+    assert!(c.confirmed && c.changed());
+    assert!(stale(&store).is_empty());
+    assert_eq!(store.log().unwrap().len(), before + 1);
+    // And given again once more, it changes nothing.
+    let c = store
+        .review("330802", "1.2", Some(Some(Verdict::NotMet)), None, &w)
+        .unwrap();
+    assert!(!c.changed());
+
+    // A verdict given before anything was submitted is stale once a figure arrives.
+    store
+        .review("330802", "1.4", Some(Some(Verdict::NotMet)), None, &w)
+        .unwrap();
+    store
+        .import_submissions(&[row("1.4", "是", "")], "三.csv", &w)
+        .unwrap();
+    assert_eq!(stale(&store), [("330802".to_string(), "1.4".to_string())]);
+}
+
+#[test]
+fn an_older_database_gets_the_default_points() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v4.db");
+    Store::create_file(&path, &seed(), &who(), 4).unwrap();
+    let store = Store::open(&path).unwrap();
+    let catalog = store.catalog().unwrap();
+    assert_eq!(
+        catalog,
+        seed().catalog,
+        "the 2014 targets give no points: the defaults"
+    );
+    let status = store.status().unwrap();
+    assert_eq!(status.counties[0].max_score, 120.0);
+}

@@ -57,6 +57,12 @@ pub enum Action {
     // My verdict met another's newer one.
     KeepMine,
     TakeTheirs,
+    // The summary screen: scores, ranking, the heat map.
+    OpenSummary,
+    CloseSummary,
+    SummaryJump,
+    PageDown,
+    PageUp,
     // The bank of standard notes, in the note editor: insert note N (1–9).
     InsertStandardNote(u8),
 }
@@ -113,6 +119,11 @@ impl Action {
             CloseHistory,
             KeepMine,
             TakeTheirs,
+            OpenSummary,
+            CloseSummary,
+            SummaryJump,
+            PageDown,
+            PageUp,
         ];
         all.extend((1..=9).map(InsertStandardNote));
         all
@@ -169,6 +180,11 @@ impl Action {
             CloseHistory => "close_history",
             KeepMine => "keep_mine",
             TakeTheirs => "take_theirs",
+            OpenSummary => "summary",
+            CloseSummary => "close_summary",
+            SummaryJump => "summary_jump",
+            PageDown => "page_down",
+            PageUp => "page_up",
             InsertStandardNote(n) => return format!("standard_note_{n}"),
         };
         name.to_string()
@@ -189,4 +205,5 @@ pub enum Mode {
     Search,
     History,
     Conflict,
+    Summary,
 }

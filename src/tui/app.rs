@@ -44,6 +44,47 @@ impl Cell {
     }
 }
 
+/// The summary screen (`s`): every county's score and rank, its share of each target's points
+/// (the heat map), and how far each target's items have got.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    /// Counties by rank (the document's order among equals).
+    pub rows: Vec<SummaryRow>,
+    /// Each target's items across all counties, by verdict.
+    pub targets: Vec<Tally>,
+    pub max_score: f64,
+    /// The most a county can earn in each target.
+    pub target_max: Vec<f64>,
+    /// The selected row.
+    pub selected: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SummaryRow {
+    /// Index into [`App::counties`].
+    pub county: usize,
+    pub rank: usize,
+    pub score: crate::score::Score,
+    pub reviewed: usize,
+    /// Items with a verdict in each target.
+    pub target_reviewed: Vec<usize>,
+}
+
+/// Items by verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Tally {
+    pub met: usize,
+    pub partly_met: usize,
+    pub not_met: usize,
+    pub total: usize,
+}
+
+impl Tally {
+    pub fn reviewed(&self) -> usize {
+        self.met + self.partly_met + self.not_met
+    }
+}
+
 /// An item: indices into [`App::indicators`] and [`App::counties`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Cursor {
@@ -236,6 +277,11 @@ pub struct App {
     pub conflict: Option<Conflict>,
     /// The selected item's history (`H`): its events and how far it is scrolled.
     pub history: Option<(Cursor, Vec<LogEntry>, usize)>,
+    /// The summary screen, while open (recomputed as verdicts change).
+    pub summary: Option<Summary>,
+    scorer: crate::score::Scorer,
+    /// Rows a page-down moves on the summary screen (from the window size).
+    pub page_rows: usize,
     /// The keys in force (defaults with the user's rebindings).
     pub keymap: Keymap,
     /// Standard notes the editor inserts with one key each.
@@ -253,6 +299,7 @@ pub struct App {
 
 impl App {
     pub fn new(ws: Workspace, strings: &'static Strings) -> App {
+        let scorer = crate::score::Scorer::new(&ws.catalog);
         let mut targets = Vec::new();
         let mut indicators = Vec::new();
         let mut target_of = Vec::new();
@@ -341,6 +388,9 @@ impl App {
             finder: None,
             help: None,
             history: None,
+            summary: None,
+            scorer,
+            page_rows: 10,
             others: Vec::new(),
             conflict: None,
             keymap: Keymap::default(),
@@ -567,6 +617,9 @@ impl App {
         if self.history.is_some() && self.help.is_none() {
             return Mode::History;
         }
+        if self.summary.is_some() && self.help.is_none() {
+            return Mode::Summary;
+        }
         match (&self.help, &self.editor, &self.finder) {
             (Some(_), _, _) => Mode::Help,
             (None, Some(e), _) if e.confirming => Mode::Confirm,
@@ -684,12 +737,12 @@ impl App {
             PrevIndicator => self.step_indicator(false),
             NextTarget => self.step_target(true),
             PrevTarget => self.step_target(false),
-            First => {
+            First if self.mode() != Mode::Summary => {
                 if let Some(&c) = self.shown_counties().first() {
                     self.cursor.county = c;
                 }
             }
-            Last => {
+            Last if self.mode() != Mode::Summary => {
                 if let Some(&c) = self.shown_counties().last() {
                     self.cursor.county = c;
                 }
@@ -926,6 +979,39 @@ impl App {
                     return self.draft_changed();
                 }
             }
+            OpenSummary => self.summary = Some(self.summarize(Some(self.cursor.county))),
+            CloseSummary => self.summary = None,
+            SummaryJump => {
+                if let Some(row) = self
+                    .summary
+                    .take()
+                    .and_then(|v| v.rows.get(v.selected).cloned())
+                {
+                    self.cursor.county = row.county;
+                    if self.only_unreviewed && !self.county_shown(self.cursor.indicator, row.county)
+                    {
+                        self.only_unreviewed = false;
+                    }
+                }
+            }
+            ScrollDown | ScrollUp | PageDown | PageUp | First | Last
+                if self.mode() == Mode::Summary =>
+            {
+                let page = self.page_rows.max(1);
+                if let Some(v) = &mut self.summary {
+                    let last = v.rows.len().saturating_sub(1);
+                    v.selected = match action {
+                        ScrollDown => v.selected + 1,
+                        ScrollUp => v.selected.saturating_sub(1),
+                        PageDown => v.selected + page,
+                        PageUp => v.selected.saturating_sub(page),
+                        First => 0,
+                        _ => last,
+                    }
+                    .min(last);
+                }
+            }
+            PageDown | PageUp | First | Last => {}
             ScrollDown if self.mode() == Mode::History => {
                 if let Some((_, events, scroll)) = &mut self.history {
                     *scroll = (*scroll + 1).min(events.len().saturating_sub(1));
@@ -937,8 +1023,9 @@ impl App {
                 }
             }
             ScrollDown => {
-                // No further than the help's length (every binding and a heading per mode).
-                let most = self.keymap.len() + 10;
+                // No further than the help's length (every binding, and a heading and a blank
+                // line for each of the eight modes).
+                let most = self.keymap.len() + 16;
                 self.help = self.help.map(|s| (s + 1).min(most));
             }
             History => return vec![Effect::LoadHistory(self.cursor)],
@@ -1323,6 +1410,58 @@ impl App {
             (true, false) => self.reviewed[at.indicator] -= 1,
             _ => {}
         }
+        if let Some(v) = &self.summary {
+            // The same county stays selected as ranks move.
+            let county = v.rows.get(v.selected).map(|r| r.county);
+            self.summary = Some(self.summarize(county));
+        }
+    }
+
+    /// Scores, ranks and tallies from the verdicts held (every item's, read or not).
+    pub fn summarize(&self, selected_county: Option<usize>) -> Summary {
+        let n = self.counties.len();
+        let scores: Vec<crate::score::Score> = (0..n)
+            .map(|c| self.scorer.score(|i| self.verdicts[i * n + c]))
+            .collect();
+        let ranks = crate::score::ranks(&scores);
+        let mut rows: Vec<SummaryRow> = scores
+            .into_iter()
+            .zip(ranks)
+            .enumerate()
+            .map(|(county, (score, rank))| SummaryRow {
+                county,
+                rank,
+                score,
+                reviewed: 0,
+                target_reviewed: vec![0; self.targets.len()],
+            })
+            .collect();
+        let mut targets = vec![Tally::default(); self.targets.len()];
+        for (i, &t) in self.target_of.iter().enumerate() {
+            let tally = &mut targets[t];
+            for (c, v) in self.verdicts[i * n..(i + 1) * n].iter().enumerate() {
+                tally.total += 1;
+                match v {
+                    Some(Verdict::Met) => tally.met += 1,
+                    Some(Verdict::PartlyMet) => tally.partly_met += 1,
+                    Some(Verdict::NotMet) => tally.not_met += 1,
+                    None => continue,
+                }
+                rows[c].reviewed += 1;
+                rows[c].target_reviewed[t] += 1;
+            }
+        }
+        rows.sort_by_key(|r| (r.rank, r.county));
+        let selected = selected_county
+            .and_then(|c| rows.iter().position(|r| r.county == c))
+            .unwrap_or(0);
+        Summary {
+            rows,
+            targets,
+            max_score: crate::score::round2(self.scorer.max_score()),
+            target_max: self.scorer.target_max().to_vec(),
+            selected,
+        }
     }
 
     /// Where this reviewer is, for the others to see.
@@ -1370,7 +1509,10 @@ impl App {
         }
         let s = self.strings;
         let mine = at == self.cursor || self.editor.as_ref().is_some_and(|e| e.at == at);
-        let what = if event.from == event.to {
+        let what = if event.from == event.to && event.note == event.from_note {
+            // The same verdict given again on a changed figure.
+            format!("{} {}", self.describe(at, event.to), s.confirmed)
+        } else if event.from == event.to {
             format!("{} {}", self.name(at), s.note)
         } else {
             self.describe(at, event.to)

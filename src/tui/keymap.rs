@@ -55,7 +55,7 @@ pub struct Binding {
 use Action::*;
 use Mode::{
     Browse, Confirm, Conflict as ConflictMode, Editor, Help as HelpMode, History as HistoryMode,
-    Search as SearchMode,
+    Search as SearchMode, Summary as SummaryMode,
 };
 
 /// The default keys: (mode, keys, action, shown in the hint line).
@@ -93,6 +93,7 @@ const DEFAULTS: &[(Mode, &[Key], Action, bool)] = &[
     (Browse, &[plain('m')], ToggleFlow, false),
     (Browse, &[plain('/'), plain('、')], Search, true),
     (Browse, &[plain('H')], History, false),
+    (Browse, &[plain('s')], OpenSummary, true),
     (Browse, &[code(KeyCode::Tab)], NextPane, false),
     (Browse, &[plain('?'), plain('？')], Help, true),
     (Browse, &[plain('q'), ctrl('c')], Quit, true),
@@ -223,6 +224,14 @@ const DEFAULTS: &[(Mode, &[Key], Action, bool)] = &[
     (HistoryMode, &[plain('j'), code(KeyCode::Down)], ScrollDown, true),
     (HistoryMode, &[plain('k'), code(KeyCode::Up)], ScrollUp, true),
     (HistoryMode, &[code(KeyCode::Esc), plain('H'), plain('q')], CloseHistory, true),
+    (SummaryMode, &[plain('j'), code(KeyCode::Down)], ScrollDown, true),
+    (SummaryMode, &[plain('k'), code(KeyCode::Up)], ScrollUp, false),
+    (SummaryMode, &[code(KeyCode::PageDown), plain(' ')], PageDown, false),
+    (SummaryMode, &[code(KeyCode::PageUp)], PageUp, false),
+    (SummaryMode, &[plain('g'), code(KeyCode::Home)], First, false),
+    (SummaryMode, &[plain('G'), code(KeyCode::End)], Last, false),
+    (SummaryMode, &[code(KeyCode::Enter)], SummaryJump, true),
+    (SummaryMode, &[code(KeyCode::Esc), plain('s'), plain('q')], CloseSummary, true),
     (HelpMode, &[plain('j'), code(KeyCode::Down)], ScrollDown, true),
     (HelpMode, &[plain('k'), code(KeyCode::Up)], ScrollUp, true),
     (
@@ -250,6 +259,7 @@ pub const BROWSE_HINTS: &[&[Action]] = &[
     &[Search],
     &[ToggleFilter],
     &[ToggleFlow],
+    &[OpenSummary],
     // Only while the window is narrow (one pane at a time).
     &[NextPane],
     &[Help],

@@ -432,7 +432,9 @@ fn terminal_gone() -> bool {
 
 fn size_editor(app: &mut App, terminal: &Terminal<Tty<Stdout>>) {
     if let Ok(size) = terminal.size() {
-        app.editor_width = view::editor_text_width(Rect::new(0, 0, size.width, size.height));
+        let area = Rect::new(0, 0, size.width, size.height);
+        app.editor_width = view::editor_text_width(area);
+        app.page_rows = view::summary_page_rows(area, app);
     }
 }
 

@@ -41,6 +41,13 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     if app.is_empty() {
         return;
     }
+    if app.summary.is_some() {
+        draw_summary(frame, body, app, theme);
+        if app.help.is_some() {
+            draw_help(frame, area, app, theme);
+        }
+        return;
+    }
     if area.width >= WIDE && area.height >= TALL {
         let left = ((u32::from(area.width) * 3 / 10) as u16).clamp(28, 44);
         let [left, right] =
@@ -211,6 +218,9 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     ));
     if app.only_unreviewed {
         right.push_str(&format!(" · {}", s.only_unreviewed));
+    }
+    if app.stale_total() > 0 {
+        right.push_str(&format!(" · {} {}", s.stale_count, app.stale_total()));
     }
     if !app.others.is_empty() {
         let mut names: Vec<&str> = app.others.iter().map(|o| o.reviewer.as_str()).collect();
@@ -614,6 +624,10 @@ fn draw_submissions(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             // The verdict says the opposite of the figure: flagged where it is seen.
             verdict.push('!');
         }
+        if app.is_stale(at) {
+            // The figure changed after the verdict: it wants reviewing again.
+            verdict.push('*');
+        }
         let note = cell.note().lines().next().unwrap_or_default().to_string();
         let mut spans = vec![
             Span::styled(
@@ -779,6 +793,16 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             theme.dim()
         };
         labelled(&mut lines, (s.suggested, label_w), &words, w, theme, style);
+    }
+    if app.is_stale(app.cursor) {
+        labelled(
+            &mut lines,
+            (s.attention, label_w),
+            s.changed_since_review,
+            w,
+            theme,
+            theme.warning(),
+        );
     }
     let note = cell.note();
     labelled(
@@ -1064,6 +1088,215 @@ fn standard_notes_line(app: &App) -> Option<String> {
     })
 }
 
+/// Rows of counties the summary screen shows at once in a window of this size (what a page
+/// down moves).
+pub fn summary_page_rows(area: Rect, app: &App) -> usize {
+    let body = area.height.saturating_sub(3);
+    let bars = summary_targets_height(body, app.targets.len(), app.counties.len());
+    // Less the borders, the column heads and the bars.
+    (body as usize).saturating_sub(2 + 1 + bars).max(1)
+}
+
+/// The lines the per-target bars take below the matrix (a blank, a heading, a bar a target):
+/// what is left when every county fits, else all of them if ten counties still show, else none.
+fn summary_targets_height(body_height: u16, targets: usize, counties: usize) -> usize {
+    let inner = body_height.saturating_sub(2) as usize;
+    let table = counties + 1;
+    let bars = if inner >= table + 3 {
+        inner - table
+    } else if inner >= 11 + targets + 2 {
+        targets + 2
+    } else {
+        0
+    };
+    bars.min(targets + 2)
+}
+
+/// The summary screen: a county × target heat map ranked by score, then each target's bar.
+fn draw_summary(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let Some(v) = &app.summary else {
+        return;
+    };
+    let s = app.strings;
+    let title = format!(
+        "{} · {} {}（{}）",
+        s.summary_title,
+        s.max_score,
+        format_number(v.max_score),
+        s.unreviewed_scores_nothing
+    );
+    let block = pane_block(
+        truncate(&title, area.width.saturating_sub(4) as usize),
+        theme,
+    );
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height < 2 || inner.width < 10 {
+        return;
+    }
+    let iw = inner.width as usize;
+    let bars = summary_targets_height(area.height, v.targets.len(), v.rows.len());
+    let [table, bottom] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(bars as u16)]).areas(inner);
+
+    // The columns: rank, county, score, reviewed, then one cell per target.
+    let name_w = app
+        .counties
+        .iter()
+        .map(|c| width(&clean(&c.name)))
+        .max()
+        .unwrap_or(6)
+        .clamp(6, 16);
+    let total = app.indicators.len();
+    let scores: Vec<String> = v
+        .rows
+        .iter()
+        .map(|row| {
+            let vetoed = if row.score.vetoed_by.is_empty() {
+                ""
+            } else {
+                s.vetoed
+            };
+            format!(
+                "{}{vetoed}/{}",
+                format_number(row.score.score),
+                format_number(v.max_score)
+            )
+        })
+        .collect();
+    let score_w = scores
+        .iter()
+        .map(|t| width(t))
+        .max()
+        .unwrap_or(0)
+        .max(width(s.score));
+    let reviewed_w = (format!("{total}/{total}").len()).max(width(s.reviewed));
+    let fixed = 4 + 1 + name_w + 1 + score_w + 1 + reviewed_w + 1;
+    let cell_w = 4;
+    let cells = (iw.saturating_sub(fixed) / cell_w).min(v.targets.len());
+    let mut lines: Vec<Line> = Vec::new();
+    let mut head = format!(
+        "{} {} {} {} ",
+        fit(s.rank, 4),
+        fit(s.county, name_w),
+        fit(s.score, score_w),
+        fit(s.reviewed, reviewed_w)
+    );
+    for t in app.targets.iter().take(cells) {
+        head.push_str(&format!("{:>3} ", t.id));
+    }
+    lines.push(line_of(truncate(&head, iw), theme.label()));
+    let rows_h = (table.height as usize).saturating_sub(1);
+    let top = scroll(v.selected, v.rows.len(), rows_h);
+    for (k, row) in v.rows.iter().enumerate().skip(top).take(rows_h) {
+        let selected = k == v.selected;
+        let county = &app.counties[row.county];
+        let vetoed = !row.score.vetoed_by.is_empty();
+        let lead = format!(
+            "{:>3}  {} {} {} ",
+            row.rank,
+            fit(&clean(&county.name), name_w),
+            fit(&scores[k], score_w),
+            fit(&format!("{}/{total}", row.reviewed), reviewed_w),
+        );
+        let base = if selected {
+            theme.selection()
+        } else if vetoed {
+            theme.error()
+        } else {
+            Style::default()
+        };
+        let mut spans = vec![Span::styled(lead, base)];
+        for t in 0..cells {
+            let most = v.target_max.get(t).copied().unwrap_or(0.0);
+            let earned = row.score.targets.get(t).copied().unwrap_or(0.0);
+            let (text, style) = if row.target_reviewed.get(t).copied().unwrap_or(0) == 0 {
+                ("  · ".to_string(), theme.dim())
+            } else {
+                let share = if most > 0.0 { earned / most } else { 0.0 };
+                // Coloured as a verdict would be: all earned, half or more, less.
+                let like = if share >= 0.995 {
+                    crate::model::Verdict::Met
+                } else if share >= 0.5 {
+                    crate::model::Verdict::PartlyMet
+                } else {
+                    crate::model::Verdict::NotMet
+                };
+                let percent = (share * 100.0).round() as u32;
+                (format!("{percent:>3} "), theme.verdict(Some(like)))
+            };
+            spans.push(Span::styled(text, style));
+        }
+        lines.push(Line::from(spans));
+    }
+    frame.render_widget(Paragraph::new(lines), table);
+
+    if bars == 0 {
+        return;
+    }
+    let mut lines: Vec<Line> = vec![
+        Line::raw(""),
+        line_of(truncate(s.target_progress, iw), theme.label()),
+    ];
+    let title_w = app
+        .targets
+        .iter()
+        .map(|t| width(&clean(&t.title)))
+        .max()
+        .unwrap_or(8)
+        .min(iw / 3);
+    let counts: Vec<String> = v
+        .targets
+        .iter()
+        .map(|tally| {
+            format!(
+                " {}/{} {} {} · {} {} · {} {}",
+                tally.reviewed(),
+                tally.total,
+                glyph(Some(crate::model::Verdict::Met)),
+                tally.met,
+                glyph(Some(crate::model::Verdict::PartlyMet)),
+                tally.partly_met,
+                glyph(Some(crate::model::Verdict::NotMet)),
+                tally.not_met
+            )
+        })
+        .collect();
+    let counts_w = counts.iter().map(|c| width(c)).max().unwrap_or(0);
+    for ((t, tally), counts) in app.targets.iter().zip(&v.targets).zip(counts) {
+        let lead = format!("{:>3} {} ", t.id, fit(&clean(&t.title), title_w));
+        let bar_w = iw.saturating_sub(width(&lead) + counts_w).min(40);
+        let mut spans = vec![Span::raw(lead)];
+        // Segments in proportion: met, partly met, not met, then what is not reviewed yet;
+        // any verdict at all shows as a cell at least.
+        let part = |n: usize| {
+            (n * bar_w)
+                .checked_div(tally.total)
+                .unwrap_or(0)
+                .max(usize::from(n > 0))
+        };
+        let (m, p, x) = (part(tally.met), part(tally.partly_met), part(tally.not_met));
+        let rest = bar_w.saturating_sub(m + p + x);
+        for (n, glyph_char, style) in [
+            (m, "█", theme.verdict(Some(crate::model::Verdict::Met))),
+            (
+                p,
+                "▒",
+                theme.verdict(Some(crate::model::Verdict::PartlyMet)),
+            ),
+            (x, "░", theme.verdict(Some(crate::model::Verdict::NotMet))),
+            (rest, "·", theme.dim()),
+        ] {
+            if n > 0 {
+                spans.push(Span::styled(glyph_char.repeat(n), style));
+            }
+        }
+        spans.push(Span::raw(counts));
+        lines.push(Line::from(spans));
+    }
+    frame.render_widget(Paragraph::new(lines), bottom);
+}
+
 fn draw_help(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let s = app.strings;
     let w = area.width.saturating_sub(4).min(72);
@@ -1074,6 +1307,9 @@ fn draw_help(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Mode::Search,
         Mode::Editor,
         Mode::Confirm,
+        Mode::Summary,
+        Mode::History,
+        Mode::Conflict,
         Mode::Help,
     ] {
         if !lines.is_empty() {

@@ -980,3 +980,125 @@ fn a_gb18030_sheet_from_excel_imports_and_dry_run_writes_nothing() {
         "{e}"
     );
 }
+
+#[test]
+fn scores_and_ranks_on_a_hand_checked_example() {
+    let env = Env::new();
+    let counties = env.write(
+        "counties.csv",
+        "code,name\n330802,柯城区\n330803,衢江区\n330825,龙游县\n",
+    );
+    env.kaohe()
+        .arg("--db")
+        .arg(env.db())
+        .args([
+            "init",
+            "--targets",
+            "tests/fixtures/scoring.toml",
+            "--counties",
+        ])
+        .arg(&counties)
+        .assert()
+        .success();
+    // 柯城区, as data/README.md works it: 8 + 3 + 0 + 3 + 3 + 0 − 2 = 15.
+    for (indicator, verdict) in [
+        ("1.1", "met"),
+        ("1.2", "partly_met"),
+        ("1.3", "not_met"),
+        ("2.1", "met"),
+        ("2.2", "met"),
+        ("3.1", "not_met"),
+    ] {
+        env.ok(&["mark", "柯城区", indicator, verdict]);
+    }
+    // 衢江区: everything met, 36. 龙游县: everything met but 2.2, 一票否决.
+    for indicator in ["1.1", "1.2", "1.3", "2.1", "2.2", "3.1"] {
+        env.ok(&["mark", "衢江区", indicator, "met"]);
+        let v = if indicator == "2.2" { "not_met" } else { "met" };
+        env.ok(&["mark", "龙游县", indicator, v]);
+    }
+    let status = env.json(&["status", "--json"]);
+    let county = |code: &str| {
+        status["counties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["code"] == code)
+            .unwrap()
+            .clone()
+    };
+    let kecheng = county("330802");
+    assert_eq!(kecheng["score"], 15.0);
+    assert_eq!(kecheng["max_score"], 36.0);
+    assert_eq!(kecheng["rank"], 2);
+    assert_eq!(kecheng["reviewed"], 6);
+    assert_eq!(kecheng["total"], 6);
+    assert_eq!(county("330803")["score"], 36.0);
+    assert_eq!(county("330803")["rank"], 1);
+    let longyou = county("330825");
+    assert_eq!(longyou["score"], 0.0);
+    assert_eq!(longyou["rank"], 3);
+    assert_eq!(longyou["vetoed_by"], serde_json::json!(["2.2"]));
+    let points: Vec<f64> = status["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["points"].as_f64().unwrap())
+        .collect();
+    assert_eq!(points, [20.0, 6.0, 10.0]);
+    assert_eq!(status["reviewed"], 18);
+
+    let text = env.ok(&["status"]);
+    assert!(text.contains("名次"), "{text}");
+    assert!(text.contains("一票否决：2.2 未完成"), "{text}");
+    let report = env.ok(&["export", "--format", "md"]);
+    assert!(report.contains("| 2 | 柯城区 | 15 | 36 |"), "{report}");
+    assert!(report.contains("得分 **15** / 36，第 2 名"), "{report}");
+    assert!(
+        report.contains("一票否决：2.2 未完成，得分作废"),
+        "{report}"
+    );
+    assert!(
+        report.contains("### 基本完成的项目\n\n- **1.2 二**"),
+        "{report}"
+    );
+}
+
+#[test]
+fn bad_points_are_refused_where_they_are_written() {
+    let env = Env::new();
+    let good = std::fs::read_to_string("tests/fixtures/scoring.toml").unwrap();
+    for (from, to, expected) in [
+        (
+            "points = 4\n",
+            "points = 11\n",
+            "bad.toml:24:1: target 1 is worth 10 points but its indicators already take 11",
+        ),
+        (
+            "weight = 2\n",
+            "weight = -1\n",
+            "bad.toml:13:1: class 1: weight must be a number, 0 or more",
+        ),
+        (
+            "partly = 60\n",
+            "partly = 80\n",
+            "bad.toml:46:1: indicator 1.3: partly (the edge of the 基本完成 band) must lie below the threshold 70",
+        ),
+        (
+            "deduct = 2\n",
+            "deduct = -2\n",
+            "bad.toml:80:1: indicator 3.1: deduct must be a number, 0 or more",
+        ),
+        (
+            "[[classes]]\nclass = 1\n",
+            "[scoring]\npartly_met = 2\n\n[[classes]]\nclass = 1\n",
+            "bad.toml:11:1: scoring.partly_met is a share of the points: a number from 0 to 1",
+        ),
+    ] {
+        assert!(good.contains(from), "{from}");
+        let bad = env.write("bad.toml", &good.replacen(from, to, 1));
+        let e = env.refused(env.with_db().args(["init", "--targets"]).arg(&bad));
+        assert!(e.contains(expected), "{e}");
+        assert!(!env.db().exists(), "nothing made");
+    }
+}

@@ -337,6 +337,40 @@ fn run(n: usize, keep: Option<&str>) {
     );
     app.update(Action::SearchClose);
 
+    // The summary screen: scores and ranks of every county, and the frame.
+    let mut opens = Vec::new();
+    let mut moves = Vec::new();
+    for _ in 0..20 {
+        let start = Instant::now();
+        app.update(Action::OpenSummary);
+        terminal.draw(|f| view::draw(f, &app, &theme)).unwrap();
+        opens.push(start.elapsed());
+        for _ in 0..10 {
+            let start = Instant::now();
+            app.update(Action::PageDown);
+            terminal.draw(|f| view::draw(f, &app, &theme)).unwrap();
+            moves.push(start.elapsed());
+        }
+        app.update(Action::CloseSummary);
+    }
+    let (p50, _, max) = spread(opens);
+    let (m50, m99, _) = spread(moves);
+    println!(
+        "summary open, `s` (score and rank {} counties, frame): median {}, max {}; page down: median {}, p99 {}",
+        app.counties.len(),
+        ms(p50),
+        ms(max),
+        ms(m50),
+        ms(m99)
+    );
+    let start = Instant::now();
+    let status = store.status().unwrap();
+    println!(
+        "status with scores and ranks ({} counties): {}",
+        status.counties.len(),
+        ms(start.elapsed())
+    );
+
     // Export.
     let results = || kaohe::export::Results {
         items: store.items().unwrap(),

@@ -133,15 +133,24 @@ pub fn round2(x: f64) -> f64 {
 /// Each county's rank (from 1) by score, highest first. Equal scores share a rank and the next
 /// is skipped (1, 2, 2, 4). A county with an 一票否决 item not met ranks after all others.
 pub fn ranks(scores: &[Score]) -> Vec<usize> {
-    // Better is lower: not vetoed before vetoed, then the higher score.
-    let key = |s: &Score| (u8::from(!s.vetoed_by.is_empty()), -round2(s.score));
-    scores
-        .iter()
-        .map(|s| {
-            let mine = key(s);
-            1 + scores.iter().filter(|o| key(o) < mine).count()
-        })
-        .collect()
+    // Better is lower: not vetoed before vetoed, then the higher score (to the hundredth, in
+    // whole hundredths so that equal means equal).
+    let key = |s: &Score| {
+        (
+            u8::from(!s.vetoed_by.is_empty()),
+            -((s.score * 100.0).round() as i64),
+        )
+    };
+    let mut order: Vec<usize> = (0..scores.len()).collect();
+    order.sort_by_key(|&k| key(&scores[k]));
+    let mut ranks = vec![0; scores.len()];
+    for (place, &k) in order.iter().enumerate() {
+        ranks[k] = match place.checked_sub(1).map(|p| order[p]) {
+            Some(prev) if key(&scores[prev]) == key(&scores[k]) => ranks[prev],
+            _ => place + 1,
+        };
+    }
+    ranks
 }
 
 #[cfg(test)]
@@ -212,6 +221,30 @@ mod tests {
         let d = score_of([Some(M), Some(M), Some(M), Some(M), Some(N), Some(M)]); // vetoed
         let e = score_of([None; 6]); // 0, not vetoed: above the vetoed county
         assert_eq!(ranks(&[d, b, a, c, e]), [5, 2, 1, 2, 4]);
+    }
+
+    #[test]
+    fn ranks_of_many_are_those_of_the_definition() {
+        // Rank = 1 + how many are strictly better, checked on scores with many ties.
+        let scores: Vec<Score> = (0..500)
+            .map(|k| {
+                let mut s = score_of([None; 6]);
+                s.score = f64::from((k * 7919) % 13) / 4.0;
+                if k % 37 == 0 {
+                    s.vetoed_by = vec!["2.2".into()];
+                }
+                s
+            })
+            .collect();
+        let better = |a: &Score, b: &Score| {
+            let (va, vb) = (a.vetoed_by.is_empty(), b.vetoed_by.is_empty());
+            (va && !vb) || (va == vb && round2(a.score) > round2(b.score))
+        };
+        let expected: Vec<usize> = scores
+            .iter()
+            .map(|s| 1 + scores.iter().filter(|o| better(o, s)).count())
+            .collect();
+        assert_eq!(ranks(&scores), expected);
     }
 
     #[test]

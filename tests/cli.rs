@@ -1102,3 +1102,41 @@ fn bad_points_are_refused_where_they_are_written() {
         assert!(!env.db().exists(), "nothing made");
     }
 }
+
+#[test]
+fn a_corrected_sheet_shows_as_changed_since_reviewed_in_status_and_exports() {
+    let env = Env::new();
+    env.ok(&["--demo", "init"]);
+    env.ok(&["mark", "柯城区", "1.2", "not_met", "--note", "未达标"]);
+    let sheet = env.write(
+        "更正.csv",
+        "县(市、区),指标,完成值,分子,分母\n柯城区,1.2,,30,42\n",
+    );
+    env.ok(&["import", sheet.to_str().unwrap()]);
+    let status = env.json(&["status", "--json"]);
+    assert_eq!(status["changed_since_review"], 1);
+    assert_eq!(status["counties"][0]["changed_since_review"], 1);
+    assert!(env.ok(&["status"]).contains("评定后数据已变 1"));
+    let items = env.json(&["export"]);
+    let item = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["county_code"] == "330802" && i["indicator"] == "1.2")
+        .unwrap()
+        .clone();
+    assert_eq!(item["changed_since_review"], true);
+    assert_eq!(item["verdict"], "not_met", "the verdict is kept");
+    assert_eq!(item["suggested"], "met", "30/42 is 71.4%, over 70%");
+    let csv = env.ok(&["export", "--format", "csv"]);
+    assert!(csv.contains(",not_met,未达标,"), "{csv}");
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("330802,柯城区,1.2,") && l.ends_with(",yes"))
+    );
+    let report = env.ok(&["export", "--format", "md"]);
+    assert!(report.contains("1 项在评定后报送数据有变"), "{report}");
+    // Reviewed again, it is no longer marked.
+    env.ok(&["mark", "柯城区", "1.2", "met"]);
+    assert_eq!(env.json(&["status", "--json"])["changed_since_review"], 0);
+}

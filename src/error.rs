@@ -1,4 +1,5 @@
-//! Errors that point into a user's file: "path:line:column: what is wrong".
+//! Errors that point into a user's file: "path:line:column: what is wrong", or for a workbook
+//! "path: sheet NAME, cell B5: what is wrong".
 
 use std::fmt;
 
@@ -8,6 +9,15 @@ pub struct Location {
     pub path: String,
     pub line: Option<u64>,
     pub column: Option<u64>,
+    /// In a workbook: the sheet, and the cell or row within it (boxed: errors stay small).
+    pub in_sheet: Option<Box<SheetPlace>>,
+}
+
+/// A place in a workbook: the sheet, and "cell B5" or "row 5" within it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetPlace {
+    pub sheet: String,
+    pub cell: Option<String>,
 }
 
 impl Location {
@@ -16,14 +26,43 @@ impl Location {
             path: path.into(),
             line: None,
             column: None,
+            in_sheet: None,
         }
+    }
+
+    /// A whole sheet of a workbook.
+    pub fn sheet(path: impl Into<String>, sheet: impl Into<String>) -> Self {
+        Location {
+            in_sheet: Some(Box::new(SheetPlace {
+                sheet: sheet.into(),
+                cell: None,
+            })),
+            ..Location::file(path)
+        }
+    }
+
+    /// One cell of a sheet; `row` and `column` count from 0, as spreadsheet libraries do.
+    pub fn cell(path: impl Into<String>, sheet: impl Into<String>, row: u32, column: u32) -> Self {
+        let place = format!("cell {}{}", column_letters(column), u64::from(row) + 1);
+        Location::sheet(path, sheet).within(place)
+    }
+
+    /// One row of a sheet, counting from 1 as the spreadsheet shows it.
+    pub fn sheet_row(path: impl Into<String>, sheet: impl Into<String>, row: u64) -> Self {
+        Location::sheet(path, sheet).within(format!("row {row}"))
+    }
+
+    fn within(mut self, place: String) -> Self {
+        if let Some(in_sheet) = &mut self.in_sheet {
+            in_sheet.cell = Some(place);
+        }
+        self
     }
 
     pub fn line(path: impl Into<String>, line: u64) -> Self {
         Location {
-            path: path.into(),
             line: Some(line),
-            column: None,
+            ..Location::file(path)
         }
     }
 
@@ -35,9 +74,9 @@ impl Location {
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let column = before[line_start..].chars().count() as u64 + 1;
         Location {
-            path: path.into(),
             line: Some(line),
             column: Some(column),
+            ..Location::file(path)
         }
     }
 }
@@ -87,6 +126,18 @@ impl<'a> LineCounter<'a> {
     }
 }
 
+/// A spreadsheet column's letters: 0 → A, 25 → Z, 26 → AA.
+pub fn column_letters(column: u32) -> String {
+    let mut n = u64::from(column) + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let rem = ((n - 1) % 26) as u8;
+        letters.push(char::from(b'A' + rem));
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().collect()
+}
+
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     while i > 0 && !s.is_char_boundary(i) {
         i -= 1;
@@ -101,6 +152,12 @@ impl fmt::Display for Location {
             write!(f, ":{line}")?;
             if let Some(column) = self.column {
                 write!(f, ":{column}")?;
+            }
+        }
+        if let Some(place) = &self.in_sheet {
+            write!(f, ": sheet {}", place.sheet)?;
+            if let Some(cell) = &place.cell {
+                write!(f, ", {cell}")?;
             }
         }
         Ok(())
@@ -158,5 +215,26 @@ mod tests {
             Location::at_offset("f.toml", text, second).to_string(),
             "f.toml:2:4"
         );
+    }
+
+    #[test]
+    fn workbook_places_name_the_sheet_and_cell() {
+        assert_eq!(
+            Location::cell("s.xlsx", "报送表", 4, 1).to_string(),
+            "s.xlsx: sheet 报送表, cell B5"
+        );
+        assert_eq!(
+            Location::sheet_row("s.xlsx", "Sheet1", 7).to_string(),
+            "s.xlsx: sheet Sheet1, row 7"
+        );
+        assert_eq!(
+            Location::sheet("s.xlsx", "表").to_string(),
+            "s.xlsx: sheet 表"
+        );
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(701), "ZZ");
+        assert_eq!(column_letters(702), "AAA");
     }
 }

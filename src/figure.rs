@@ -1,5 +1,7 @@
 //! Reading figures as counties type them: "75%", "７５％", "13元", "1,200", "是".
 
+use crate::model::Submission;
+
 /// A submitted figure, read.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Figure {
@@ -173,6 +175,149 @@ fn split_number(s: &str) -> (Option<f64>, &str) {
     }
 }
 
+/// Why a submitted figure deserves a reviewer's second look. Flags are warnings: the figure is
+/// imported as written either way.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FigureFlag {
+    /// Words where a number was asked for, or a number in another unit than the indicator's:
+    /// kept as written, no number read from it.
+    Unreadable,
+    /// The figure and numerator ÷ denominator (×100 for a percentage) disagree by more than the
+    /// figure's own rounding.
+    PartsDisagree { computed: f64 },
+    /// A bare number no larger than 1 from a spreadsheet's number cell, for a percentage: Excel
+    /// stores 75% as 0.75, and the cell's percent format cannot be read, so it may mean 75%.
+    BareFraction { value: f64 },
+}
+
+impl FigureFlag {
+    /// Why, in Chinese, for the figure as written.
+    pub fn zh(&self, figure: &str) -> String {
+        match self {
+            FigureFlag::Unreadable => "报送值无法识别，按原文保留".to_string(),
+            FigureFlag::PartsDisagree { computed } => format!(
+                "报送值 {} 与分子/分母算得 {} 不一致",
+                figure.trim(),
+                shown_like(figure, *computed)
+            ),
+            FigureFlag::BareFraction { value } => format!(
+                "报送值 {} 是表格中的小数，若指 {}% 请改写为百分数",
+                crate::model::format_number(*value),
+                crate::model::format_number(round_to(*value * 100.0, 1e6))
+            ),
+        }
+    }
+
+    /// Why, in English, for the figure as written.
+    pub fn en(&self, figure: &str) -> String {
+        match self {
+            FigureFlag::Unreadable => "the figure cannot be read; kept as written".to_string(),
+            FigureFlag::PartsDisagree { computed } => format!(
+                "the figure {} disagrees with numerator/denominator, which give {}",
+                figure.trim(),
+                shown_like(figure, *computed)
+            ),
+            FigureFlag::BareFraction { value } => format!(
+                "the figure {} is a bare fraction from a spreadsheet cell; if it means {}%, write that",
+                crate::model::format_number(*value),
+                crate::model::format_number(round_to(*value * 100.0, 1e6))
+            ),
+        }
+    }
+}
+
+/// What looks wrong with one submission, for an indicator whose unit is `unit` (`Some("%")`
+/// for a percentage; `None` for an indicator without a number, whose answer may be words).
+pub fn figure_flags(unit: Option<&str>, submission: &Submission) -> Vec<FigureFlag> {
+    let mut flags = Vec::new();
+    let figure = parse_figure(&submission.value);
+    if unit.is_some() && !readable_for(unit, &figure) {
+        flags.push(FigureFlag::Unreadable);
+    }
+    if let (
+        Figure::Number {
+            value,
+            unit: written,
+        },
+        Some(n),
+        Some(d),
+    ) = (&figure, submission.numerator, submission.denominator)
+    {
+        let percent = match written {
+            Some(u) => u == "%",
+            None => unit == Some("%"),
+        };
+        let computed = if percent { n / d * 100.0 } else { n / d };
+        if d != 0.0 && computed.is_finite() {
+            let slack = half_last_digit(&submission.value) + 1e-9 * computed.abs().max(1.0);
+            if (value - computed).abs() > slack {
+                flags.push(FigureFlag::PartsDisagree { computed });
+            }
+        }
+    }
+    flags
+}
+
+/// Whether a figure can be taken as the number an indicator in `unit` asks for: empty, a yes or
+/// no, or a number written bare or in the indicator's own unit.
+pub fn readable_for(unit: Option<&str>, figure: &Figure) -> bool {
+    match figure {
+        Figure::Text => false,
+        Figure::Number {
+            unit: Some(written),
+            ..
+        } => unit.is_none_or(|u| same_unit(u, written)),
+        _ => true,
+    }
+}
+
+fn same_unit(a: &str, b: &str) -> bool {
+    const AREA: [&str; 4] = ["平方米", "㎡", "m2", "m²"];
+    a == b || (AREA.contains(&a) && AREA.contains(&b))
+}
+
+/// Half a unit of the last digit written: 0.05 for "68.6%", 0.5 for "70%", 500 for "1.2E+03".
+fn half_last_digit(written: &str) -> f64 {
+    let s = normalize_width(written);
+    let s = s.trim().trim_start_matches(['+', '-']);
+    let mantissa_end = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+        .unwrap_or(s.len());
+    let decimals = s[..mantissa_end]
+        .split_once('.')
+        .map_or(0, |(_, d)| d.chars().filter(char::is_ascii_digit).count())
+        as i32;
+    let rest = &s[mantissa_end..];
+    let exponent = rest
+        .strip_prefix(['e', 'E'])
+        .map(|e| {
+            let digits = e.trim_start_matches(['+', '-']);
+            let digits: String = digits.chars().take_while(char::is_ascii_digit).collect();
+            let n: i32 = digits.parse().unwrap_or(0).min(400);
+            if e.starts_with('-') { -n } else { n }
+        })
+        .unwrap_or(0);
+    0.5 * 10f64.powi(exponent - decimals)
+}
+
+/// `x` written with one digit more than `figure` has, and in its unit: 68.6% beside "70%".
+fn shown_like(figure: &str, x: f64) -> String {
+    let half = half_last_digit(figure);
+    let decimals = (-(half * 2.0).log10()).round().max(0.0) as i32 + 1;
+    let unit = match parse_figure(figure) {
+        Figure::Number { unit: Some(u), .. } => u,
+        _ => String::new(),
+    };
+    format!(
+        "{}{unit}",
+        crate::model::format_number(round_to(x, 10f64.powi(decimals.min(12))))
+    )
+}
+
+fn round_to(x: f64, scale: f64) -> f64 {
+    (x * scale).round() / scale
+}
+
 /// Larger than any count, area or sum of money a county reports: beyond it a "number" is a typo.
 pub const MAX_FIGURE: f64 = 1e15;
 
@@ -217,5 +362,94 @@ mod tests {
         assert_eq!(parse_amount("inf"), None);
         assert_eq!(parse_amount("NaN"), None);
         assert_eq!(parse_amount(""), None);
+    }
+
+    fn submission(value: &str, parts: Option<(f64, f64)>) -> Submission {
+        Submission {
+            value: value.to_string(),
+            value_number: None,
+            numerator: parts.map(|p| p.0),
+            denominator: parts.map(|p| p.1),
+            evidence: String::new(),
+            remark: String::new(),
+        }
+    }
+
+    #[test]
+    fn words_or_another_unit_are_unreadable_for_a_number() {
+        let pct = Some("%");
+        assert_eq!(
+            figure_flags(pct, &submission("约七成", None)),
+            vec![FigureFlag::Unreadable]
+        );
+        assert_eq!(
+            figure_flags(Some("元"), &submission("13万元", None)),
+            vec![FigureFlag::Unreadable]
+        );
+        assert_eq!(figure_flags(pct, &submission("75%", None)), vec![]);
+        assert_eq!(figure_flags(pct, &submission("75", None)), vec![]);
+        assert_eq!(figure_flags(pct, &submission("", None)), vec![]);
+        assert_eq!(
+            figure_flags(Some("平方米"), &submission("300㎡", None)),
+            vec![]
+        );
+        // An indicator without a number may be answered in words.
+        assert_eq!(figure_flags(None, &submission("已建立制度", None)), vec![]);
+    }
+
+    #[test]
+    fn parts_agree_within_the_figures_rounding() {
+        let pct = Some("%");
+        assert_eq!(
+            figure_flags(pct, &submission("68.6%", Some((24.0, 35.0)))),
+            vec![]
+        );
+        assert_eq!(
+            figure_flags(pct, &submission("68.57%", Some((24.0, 35.0)))),
+            vec![]
+        );
+        assert_eq!(
+            figure_flags(pct, &submission("69%", Some((24.0, 35.0)))),
+            vec![]
+        );
+        let flags = figure_flags(pct, &submission("70%", Some((24.0, 35.0))));
+        let [FigureFlag::PartsDisagree { computed }] = flags.as_slice() else {
+            panic!("{flags:?}")
+        };
+        assert!((computed - 68.571).abs() < 0.001);
+        assert_eq!(
+            flags[0].zh("70%"),
+            "报送值 70% 与分子/分母算得 68.6% 不一致"
+        );
+        assert!(flags[0].en("70%").contains("give 68.6%"));
+        // Not a percentage: the plain quotient, to the figure's precision.
+        assert_eq!(
+            figure_flags(Some("元"), &submission("1.5", Some((3.0, 2.0)))),
+            vec![]
+        );
+        assert_eq!(
+            figure_flags(Some("元"), &submission("1.2E+03", Some((1240.0, 1.0)))),
+            vec![]
+        );
+        assert_eq!(
+            figure_flags(Some("元"), &submission("1.2E+03", Some((1900.0, 1.0)))).len(),
+            1
+        );
+        // Only parts, or only a figure: nothing to compare.
+        assert_eq!(
+            figure_flags(pct, &submission("", Some((24.0, 35.0)))),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn a_bare_fraction_says_what_it_may_mean() {
+        let flag = FigureFlag::BareFraction { value: 0.75 };
+        assert_eq!(
+            flag.zh("0.75"),
+            "报送值 0.75 是表格中的小数，若指 75% 请改写为百分数"
+        );
+        assert!(flag.en("0.75").contains("75%"));
+        assert_eq!(FigureFlag::Unreadable.zh("x"), "报送值无法识别，按原文保留");
     }
 }

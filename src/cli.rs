@@ -100,10 +100,16 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Import county submissions from a CSV file (UTF-8 or GB18030): all rows or none
+    /// Import county submissions from a CSV file (UTF-8 or GB18030), an Excel workbook (.xlsx) or
+    /// a JSON export: all rows or none
     Import {
-        /// The CSV file (columns county, indicator, value, numerator, denominator, evidence, remark)
+        /// The file: CSV or a workbook sheet with columns county, indicator, value, numerator,
+        /// denominator, evidence, remark (or 县(市、区), 指标编号, 完成值 …), or the JSON array
+        /// `kaohe export --format json` writes. The format is told by the content, not the name
         file: PathBuf,
+        /// The workbook's sheet to read [default: the first]
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
         /// Check the file and say what would be imported, writing nothing
         #[arg(long)]
         dry_run: bool,
@@ -214,9 +220,20 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Ended> {
         ),
         Some(Command::Targets { json }) => targets(&open(&db, demo, &who)?, json, out),
         Some(Command::Counties { json }) => counties(&open(&db, demo, &who)?, json, out),
-        Some(Command::Import { file, dry_run }) => {
-            import_file(&db, demo, &file, dry_run, &who, out)
-        }
+        Some(Command::Import {
+            file,
+            sheet,
+            dry_run,
+        }) => import_file(
+            &db,
+            demo,
+            &file,
+            sheet.as_deref(),
+            dry_run,
+            &who,
+            cli.lang,
+            out,
+        ),
         Some(Command::Mark {
             county,
             indicator,
@@ -490,50 +507,107 @@ fn counties(store: &Store, json: bool, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)]
 fn import_file(
     db: &Path,
     demo: bool,
     file: &Path,
+    sheet: Option<&str>,
     dry_run: bool,
     who: &Reviewer,
+    lang: Lang,
     out: &mut dyn Write,
 ) -> Result<()> {
     let shown = file.display().to_string();
-    let (text, encoding) = catalog::read_csv_text(file)?;
+    let bytes = std::fs::read(file).map_err(|e| {
+        crate::error::FileError::new(
+            crate::error::Location::file(&shown),
+            format!("cannot read: {e}"),
+        )
+    })?;
+    // Progress over reading and checking; the write after it is one quick transaction.
+    let mut progress = import::ProgressLine::on_stderr();
+    let mut read = |lookup: &Lookup| {
+        let imported =
+            import::read_submissions(&bytes, &shown, sheet, lookup, &mut |done, total| {
+                progress.update(done, total)
+            });
+        progress.clear();
+        imported
+    };
     if dry_run {
         // Checked against the database as it is (or the seed it would be made from); nothing
         // is written, not even a new database.
-        let rows = if Store::would_create(db)? {
+        let imported = if Store::would_create(db)? {
             let seed = embedded(demo)?;
-            import::parse_csv(
-                &text,
-                &shown,
-                &Lookup::from_parts(&seed.catalog, &seed.counties),
-            )?
+            read(&Lookup::from_parts(&seed.catalog, &seed.counties))?
         } else {
-            import::parse_csv(&text, &shown, &Store::open(db)?.lookup()?)?
+            read(&Store::open(db)?.lookup()?)?
+        };
+        let read_as = match imported.format {
+            import::Format::Csv => format!(" ({})", imported.encoding),
+            _ => String::new(),
         };
         writeln!(
             out,
-            "{shown} ({encoding}) is fine: {} would be imported; nothing was written (--dry-run)",
-            plural(rows.len(), "submission")
+            "{shown}{read_as} is fine: {} would be imported{}; nothing was written (--dry-run)",
+            plural(imported.checked.rows.len(), "submission"),
+            flagged_count(&imported.checked)
         )?;
+        write_flagged(&imported.checked, lang, out)?;
         return Ok(());
     }
-    let (mut store, rows) = check_then_open(db, demo, who, |lookup| {
-        Ok(import::parse_csv(&text, &shown, lookup)?)
-    })?;
-    let n = store.import_submissions(&rows, &shown, who)?;
-    let read_as = if encoding == "UTF-8" {
-        String::new()
+    let (mut store, imported) = check_then_open(db, demo, who, |lookup| Ok(read(lookup)?))?;
+    let n = store.import_submissions(&imported.checked.rows, &shown, who)?;
+    let read_as = if imported.format == import::Format::Csv && imported.encoding != "UTF-8" {
+        format!(" (read as {})", imported.encoding)
     } else {
-        format!(" (read as {encoding})")
+        String::new()
     };
     writeln!(
         out,
-        "imported {} from {shown}{read_as}",
-        plural(n, "submission")
+        "imported {} from {shown}{read_as}{}",
+        plural(n, "submission"),
+        flagged_count(&imported.checked)
     )?;
+    write_flagged(&imported.checked, lang, out)?;
+    Ok(())
+}
+
+/// "; 2 flagged for a second look:" when figures look wrong.
+fn flagged_count(checked: &import::Checked) -> String {
+    match checked.flagged.len() {
+        0 => String::new(),
+        n => format!("; {n} flagged for a second look:"),
+    }
+}
+
+/// The flagged submissions, one a line: county, indicator, the figure, why. Up to 20, then
+/// how many more; the workspace shows them all.
+fn write_flagged(checked: &import::Checked, lang: Lang, out: &mut dyn Write) -> Result<()> {
+    const SHOWN: usize = 20;
+    for f in checked.flagged.iter().take(SHOWN) {
+        let why: Vec<String> = f
+            .flags
+            .iter()
+            .map(|flag| match lang {
+                Lang::Zh => flag.zh(&f.value),
+                Lang::En => flag.en(&f.value),
+            })
+            .collect();
+        let separator = if lang == Lang::Zh { "；" } else { "; " };
+        let line = format!(
+            "  {} {} \"{}\": {}",
+            f.county,
+            f.indicator,
+            f.value,
+            why.join(separator)
+        );
+        writeln!(out, "{}", clean(&line))?;
+    }
+    if checked.flagged.len() > SHOWN {
+        writeln!(out, "  … and {} more", checked.flagged.len() - SHOWN)?;
+    }
     Ok(())
 }
 

@@ -1,9 +1,14 @@
-//! County submissions in: CSV, checked whole before anything is written.
+//! County submissions in: CSV, an Excel workbook (.xlsx) or kaohe's own JSON export, checked
+//! whole before anything is written. One table checker serves all three; only the places named
+//! in errors differ (a CSV line, a sheet's cell, a JSON record's line).
 
 use crate::catalog::{check_row_length, csv_error, csv_reader, csv_text, record_line};
-use crate::error::{FileError, LineCounter, Location};
-use crate::figure::{Figure, MAX_FIGURE, parse_amount, parse_figure, too_large};
-use crate::model::Submission;
+use crate::error::{FileError, LineCounter, Location, column_letters};
+use crate::figure::{
+    Figure, FigureFlag, MAX_FIGURE, figure_flags, parse_amount, parse_figure, readable_for,
+    too_large,
+};
+use crate::model::{Submission, format_number};
 use crate::store::{Lookup, SubmissionRow};
 use std::collections::HashMap;
 
@@ -81,6 +86,7 @@ const IGNORED_COLUMNS: &[&str] = &[
     "reviewer",
     "reviewed_at",
     "changed_since_review",
+    "flags",
     "序号",
     "指标名称",
     "指标内容",
@@ -89,15 +95,487 @@ const IGNORED_COLUMNS: &[&str] = &[
     "考核要求",
 ];
 
+/// One cell as read: CSV and JSON give text; a workbook also gives numbers and error values.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Cell {
+    text: String,
+    kind: CellKind,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum CellKind {
+    #[default]
+    Text,
+    /// A spreadsheet's number cell, written out as text.
+    Number,
+    /// A spreadsheet's error value (#DIV/0!), never a figure.
+    Error,
+}
+
+impl Cell {
+    fn text(s: &str) -> Cell {
+        Cell {
+            text: s.trim().to_string(),
+            kind: CellKind::Text,
+        }
+    }
+}
+
+/// A submissions file, checked: the rows to write, and those a reviewer should look at twice.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Checked {
+    pub rows: Vec<SubmissionRow>,
+    pub flagged: Vec<Flagged>,
+}
+
+/// A submission imported as written, but with a figure that looks wrong.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flagged {
+    /// The county's name.
+    pub county: String,
+    pub indicator: String,
+    /// The figure as written.
+    pub value: String,
+    pub flags: Vec<FigureFlag>,
+}
+
+/// How errors name places: lines of a text (CSV, JSON) or cells of a sheet.
+#[derive(Debug, Clone, Copy)]
+enum Places<'a> {
+    Lines {
+        path: &'a str,
+    },
+    Sheet {
+        path: &'a str,
+        sheet: &'a str,
+        first_column: u32,
+    },
+}
+
+impl Places<'_> {
+    /// Row `row` (a line, or a sheet's row, from 1); for a sheet, the cell of `column` in it.
+    fn at(&self, row: u64, column: Option<usize>) -> Location {
+        match *self {
+            Places::Lines { path } => Location::line(path, row),
+            Places::Sheet {
+                path,
+                sheet,
+                first_column,
+            } => match column {
+                Some(c) => Location::cell(
+                    path,
+                    sheet,
+                    u32::try_from(row.saturating_sub(1)).unwrap_or(u32::MAX),
+                    first_column.saturating_add(u32::try_from(c).unwrap_or(u32::MAX)),
+                ),
+                None => Location::sheet_row(path, sheet, row),
+            },
+        }
+    }
+
+    fn whole(&self) -> Location {
+        match *self {
+            Places::Lines { path } => Location::file(path),
+            Places::Sheet { path, sheet, .. } => Location::sheet(path, sheet),
+        }
+    }
+
+    fn column_label(&self, index: usize) -> String {
+        match *self {
+            Places::Lines { .. } => (index + 1).to_string(),
+            Places::Sheet { first_column, .. } => column_letters(
+                first_column.saturating_add(u32::try_from(index).unwrap_or(u32::MAX)),
+            ),
+        }
+    }
+
+    fn row_word(&self) -> &'static str {
+        match self {
+            Places::Lines { .. } => "line",
+            Places::Sheet { .. } => "row",
+        }
+    }
+}
+
+/// The checks every submissions table goes through, whatever file it came from: its header
+/// resolved to columns, then each row's county, indicator, amounts and figure.
+struct Checker<'a> {
+    lookup: &'a Lookup,
+    places: Places<'a>,
+    /// Where each column is, by `Column as usize`.
+    columns: [Option<usize>; 7],
+    /// (county code, indicator) → the row it was first given on.
+    seen: HashMap<(String, String), u64>,
+    any_row: bool,
+    checked: Checked,
+}
+
+impl<'a> Checker<'a> {
+    fn new(
+        lookup: &'a Lookup,
+        places: Places<'a>,
+        headers: &[String],
+        header_row: u64,
+    ) -> Result<Checker<'a>, FileError> {
+        let at = |column: Option<usize>| places.at(header_row, column);
+        let mut columns: [Option<usize>; 7] = [None; 7];
+        let mut county_code_column = None;
+        for (index, header) in headers.iter().enumerate() {
+            let header = header.trim();
+            if header == "county_code" {
+                // An export carries county_code beside county (the name): the code is the key.
+                county_code_column = Some(index);
+                continue;
+            }
+            let Some(column) = Column::of_header(header) else {
+                if IGNORED_COLUMNS.contains(&header) || header.is_empty() {
+                    continue;
+                }
+                return Err(FileError::new(
+                    at(Some(index)),
+                    format!(
+                        "unknown column \"{header}\" (column {}); the columns are county, indicator, value, numerator, denominator, evidence, remark",
+                        places.column_label(index)
+                    ),
+                ));
+            };
+            if let Some(other) = columns[column as usize] {
+                return Err(FileError::new(
+                    at(Some(index)),
+                    format!(
+                        "columns {} and {} both give the {}",
+                        places.column_label(other),
+                        places.column_label(index),
+                        column.name()
+                    ),
+                ));
+            }
+            columns[column as usize] = Some(index);
+        }
+        if let Some(index) = county_code_column {
+            columns[Column::County as usize] = Some(index);
+        }
+        for required in [Column::County, Column::Indicator] {
+            if columns[required as usize].is_none() {
+                return Err(FileError::new(
+                    at(None),
+                    format!(
+                        "missing column \"{}\" (the header has: {})",
+                        required.name(),
+                        headers.join(",")
+                    ),
+                ));
+            }
+        }
+        if columns[Column::Value as usize].is_none()
+            && (columns[Column::Numerator as usize].is_none()
+                || columns[Column::Denominator as usize].is_none())
+        {
+            return Err(FileError::new(
+                at(None),
+                "missing column \"value\" (or both \"numerator\" and \"denominator\")",
+            ));
+        }
+        Ok(Checker {
+            lookup,
+            places,
+            columns,
+            seen: HashMap::new(),
+            any_row: false,
+            checked: Checked::default(),
+        })
+    }
+
+    /// Checks one row; a row with nothing in it is passed over.
+    fn row(&mut self, row: u64, cells: &[Cell]) -> Result<(), FileError> {
+        if cells
+            .iter()
+            .all(|c| c.text.is_empty() && c.kind != CellKind::Error)
+        {
+            return Ok(());
+        }
+        self.any_row = true;
+        let (lookup, places, columns) = (self.lookup, self.places, self.columns);
+        let empty = Cell::default();
+        let cell = |c: Column| {
+            columns[c as usize]
+                .and_then(|i| cells.get(i))
+                .unwrap_or(&empty)
+        };
+        let fail = |c: Column, message: String| {
+            FileError::new(places.at(row, columns[c as usize]), message)
+        };
+        for c in Column::ALL {
+            let x = cell(c);
+            if x.kind == CellKind::Error {
+                return Err(fail(
+                    c,
+                    format!("the cell holds the error {} (column {})", x.text, c.name()),
+                ));
+            }
+        }
+
+        let county_key = &cell(Column::County).text;
+        if county_key.is_empty() {
+            return Err(fail(Column::County, "the county is empty".into()));
+        }
+        let county = lookup.county(county_key).ok_or_else(|| {
+            fail(
+                Column::County,
+                format!("unknown county \"{county_key}\" (column county)"),
+            )
+        })?;
+        let indicator_cell = cell(Column::Indicator);
+        let indicator_id = indicator_cell.text.clone();
+        if indicator_id.is_empty() {
+            return Err(fail(
+                Column::Indicator,
+                format!("county {county_key}: the indicator is empty"),
+            ));
+        }
+        let unit = lookup.indicator(&indicator_id).ok_or_else(|| {
+            fail(
+                Column::Indicator,
+                format!(
+                    "unknown indicator \"{indicator_id}\" (column indicator, county {county_key})"
+                ),
+            )
+        })?;
+        // A number cell keeps no trailing zero: 1.10 typed into one reads back as 1.1.
+        let longer = format!("{indicator_id}0");
+        if indicator_cell.kind == CellKind::Number
+            && indicator_id.contains('.')
+            && lookup.indicator(&longer).is_some()
+        {
+            return Err(fail(
+                Column::Indicator,
+                format!(
+                    "the indicator is the number {indicator_id}, which cannot tell {indicator_id} from {longer} (county {county_key}); format the indicator column as text"
+                ),
+            ));
+        }
+        let key = (county.code.clone(), indicator_id.clone());
+        if let Some(first) = self.seen.get(&key) {
+            return Err(fail(
+                Column::Indicator,
+                format!(
+                    "county {county_key} indicator {indicator_id} is given twice (first on {} {first})",
+                    places.row_word()
+                ),
+            ));
+        }
+        let item = format!("county {county_key}, indicator {indicator_id}");
+        let amount = |c: Column| -> Result<Option<f64>, FileError> {
+            let raw = &cell(c).text;
+            if raw.is_empty() {
+                return Ok(None);
+            }
+            parse_amount(raw).map(Some).ok_or_else(|| {
+                let why = if too_large(raw) {
+                    "is too large"
+                } else {
+                    "is not a number"
+                };
+                fail(c, format!("{} \"{raw}\" {why} ({item})", c.name()))
+            })
+        };
+        let numerator = amount(Column::Numerator)?;
+        let denominator = amount(Column::Denominator)?;
+        if let Some(d) = denominator {
+            if d == 0.0 {
+                return Err(fail(
+                    Column::Denominator,
+                    format!("the denominator is zero ({item})"),
+                ));
+            }
+            if d < 0.0 {
+                return Err(fail(
+                    Column::Denominator,
+                    format!("the denominator is negative ({item})"),
+                ));
+            }
+        }
+        let value_cell = cell(Column::Value);
+        let submission = Submission {
+            value_number: None,
+            value: value_cell.text.clone(),
+            numerator,
+            denominator,
+            evidence: cell(Column::Evidence).text.clone(),
+            remark: cell(Column::Remark).text.clone(),
+        };
+        if submission.value.is_empty()
+            && numerator.is_none()
+            && denominator.is_none()
+            && submission.evidence.is_empty()
+            && submission.remark.is_empty()
+        {
+            return Ok(());
+        }
+        let figure = parse_figure(&submission.value);
+        let value_number = match figure {
+            // A number in another unit than the indicator's is kept as text, never converted.
+            Figure::Number { value, .. } if readable_for(unit, &figure) => Some(value),
+            Figure::Empty => match (numerator, denominator) {
+                // No figure written: the rate follows from its parts.
+                (Some(n), Some(d)) => {
+                    let rate = if unit == Some("%") {
+                        n / d * 100.0
+                    } else {
+                        n / d
+                    };
+                    if !rate.is_finite() || rate.abs() >= MAX_FIGURE {
+                        return Err(fail(
+                            Column::Denominator,
+                            format!("numerator ÷ denominator is out of range ({item})"),
+                        ));
+                    }
+                    Some(rate)
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+        let submission = Submission {
+            value_number,
+            ..submission
+        };
+        let mut flags = figure_flags(unit, &submission);
+        if let (CellKind::Number, Some("%"), Some(v)) = (value_cell.kind, unit, figure.number()) {
+            if v > 0.0 && v <= 1.0 {
+                flags.push(FigureFlag::BareFraction { value: v });
+            }
+        }
+        if !flags.is_empty() {
+            self.checked.flagged.push(Flagged {
+                county: county.name.clone(),
+                indicator: indicator_id.clone(),
+                value: submission.value.clone(),
+                flags,
+            });
+        }
+        self.seen.insert(key, row);
+        self.checked.rows.push(SubmissionRow {
+            line: row,
+            county_code: county.code.clone(),
+            indicator_id,
+            submission,
+        });
+        Ok(())
+    }
+
+    fn finish(self, no_rows: &str) -> Result<Checked, FileError> {
+        if !self.any_row {
+            return Err(FileError::new(self.places.whole(), no_rows));
+        }
+        Ok(self.checked)
+    }
+}
+
+/// The kinds of file `kaohe import` reads, told apart by their first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Xlsx,
+    Json,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Csv => "CSV",
+            Format::Xlsx => "an Excel workbook",
+            Format::Json => "JSON",
+        }
+    }
+}
+
+/// A zip (an .xlsx is one) by its magic; JSON by its first character after any byte-order
+/// mark and spaces; anything else is CSV. The name of the file is not asked: counties rename.
+pub fn detect_format(bytes: &[u8]) -> Format {
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Format::Xlsx;
+    }
+    let text = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    match text.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'[' | b'{') => Format::Json,
+        _ => Format::Csv,
+    }
+}
+
+/// A submissions file read and checked whole.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Imported {
+    pub checked: Checked,
+    pub format: Format,
+    /// How a CSV's text was decoded: UTF-8 or GB18030.
+    pub encoding: &'static str,
+}
+
+/// Reads a submissions file of any format kaohe takes (see [`detect_format`]). `sheet` names
+/// a workbook's sheet (the first by default). `progress` is told (rows done, rows in all) as
+/// rows are checked. Any error refuses the whole file.
+pub fn read_submissions(
+    bytes: &[u8],
+    path: &str,
+    sheet: Option<&str>,
+    lookup: &Lookup,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Imported, FileError> {
+    let format = detect_format(bytes);
+    if sheet.is_some() && format != Format::Xlsx {
+        return Err(FileError::new(
+            Location::file(path),
+            format!(
+                "--sheet is for Excel workbooks, and this file is {}",
+                format.name()
+            ),
+        ));
+    }
+    let (checked, encoding) = match format {
+        Format::Xlsx => (read_xlsx(bytes, path, sheet, lookup, progress)?, "UTF-8"),
+        Format::Json => {
+            let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+            let text = std::str::from_utf8(bytes).map_err(|e| {
+                let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+                let mut at = Location::at_offset(path, valid, valid.len());
+                at.column = None;
+                FileError::new(at, "the file is not UTF-8 text (JSON is always UTF-8)")
+            })?;
+            (read_json(text, path, lookup, progress)?, "UTF-8")
+        }
+        Format::Csv => {
+            let (text, encoding) = crate::catalog::decode_csv(bytes, path)?;
+            (read_csv(&text, path, lookup, progress)?, encoding)
+        }
+    };
+    Ok(Imported {
+        checked,
+        format,
+        encoding,
+    })
+}
+
 /// Parses a submissions CSV (UTF-8; `#` lines are comments) against the database's counties
 /// and indicators. Any error refuses the whole file: nothing is returned but the first error.
 /// Rows with no figure, parts, evidence or remark are not submissions and are passed over.
 pub fn parse_csv(text: &str, path: &str, lookup: &Lookup) -> Result<Vec<SubmissionRow>, FileError> {
+    read_csv(text, path, lookup, &mut |_, _| {}).map(|c| c.rows)
+}
+
+/// [`parse_csv`], with the flagged figures, telling `progress` (line, lines) as it goes.
+pub fn read_csv(
+    text: &str,
+    path: &str,
+    lookup: &Lookup,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Checked, FileError> {
     let text = csv_text(text);
     let text = text.as_ref();
     if text.trim().is_empty() {
         return Err(FileError::new(Location::file(path), "the file is empty"));
     }
+    let total = text.bytes().filter(|&b| b == b'\n').count() as u64 + 1;
     let mut lines = LineCounter::new(text);
     let mut line_at = |p: Option<&csv::Position>| p.map_or(0, |p| record_line(&mut lines, text, p));
     let mut reader = csv_reader(text);
@@ -112,188 +590,359 @@ pub fn parse_csv(text: &str, path: &str, lookup: &Lookup) -> Result<Vec<Submissi
         ));
     }
     let header_line = line_at(headers.position());
-    let at_header = || Location::line(path, header_line);
-    let mut found: HashMap<&'static str, usize> = HashMap::new();
-    let mut county_code_column = None;
-    for (index, header) in headers.iter().enumerate() {
-        let header = header.trim();
-        if header == "county_code" {
-            // An export carries county_code beside county (the name): the code is the key.
-            county_code_column = Some(index);
-            continue;
-        }
-        let Some(column) = Column::of_header(header) else {
-            if IGNORED_COLUMNS.contains(&header) || header.is_empty() {
-                continue;
-            }
-            return Err(FileError::new(
-                at_header(),
-                format!(
-                    "unknown column \"{header}\" (column {}); the columns are county, indicator, value, numerator, denominator, evidence, remark",
-                    index + 1
-                ),
-            ));
-        };
-        if let Some(&other) = found.get(column.name()) {
-            return Err(FileError::new(
-                at_header(),
-                format!(
-                    "columns {} and {} both give the {}",
-                    other + 1,
-                    index + 1,
-                    column.name()
-                ),
-            ));
-        }
-        found.insert(column.name(), index);
-    }
-    if let Some(index) = county_code_column {
-        found.insert(Column::County.name(), index);
-    }
-    let index_of = |c: Column| found.get(c.name()).copied();
-    for required in [Column::County, Column::Indicator] {
-        if index_of(required).is_none() {
-            return Err(FileError::new(
-                at_header(),
-                format!(
-                    "missing column \"{}\" (the header has: {})",
-                    required.name(),
-                    headers.iter().collect::<Vec<_>>().join(",")
-                ),
-            ));
-        }
-    }
-    if index_of(Column::Value).is_none()
-        && (index_of(Column::Numerator).is_none() || index_of(Column::Denominator).is_none())
-    {
-        return Err(FileError::new(
-            at_header(),
-            "missing column \"value\" (or both \"numerator\" and \"denominator\")",
-        ));
-    }
-
-    let mut rows: Vec<SubmissionRow> = Vec::new();
-    let mut seen: HashMap<(String, String), u64> = HashMap::new();
-    let mut any_row = false;
+    let names: Vec<String> = headers.iter().map(str::to_string).collect();
+    let mut checker = Checker::new(lookup, Places::Lines { path }, &names, header_line)?;
     for record in reader.records() {
         let record = record.map_err(|e| csv_error(path, text, &e))?;
         let line = line_at(record.position());
+        progress(line, total);
         if record.iter().all(str::is_empty) {
             continue;
         }
-        any_row = true;
         check_row_length(path, line, &record, &headers)?;
-        let cell = |c: Column| {
-            index_of(c)
-                .and_then(|i| record.get(i))
-                .unwrap_or("")
-                .to_string()
-        };
-        let here = Location::line(path, line);
-        let fail = |message: String| FileError::new(here.clone(), message);
+        let cells: Vec<Cell> = record.iter().map(Cell::text).collect();
+        checker.row(line, &cells)?;
+    }
+    checker.finish("the file has no rows (only a header and comments)")
+}
 
-        let county_key = cell(Column::County);
-        if county_key.is_empty() {
-            return Err(fail("the county is empty".into()));
-        }
-        let county_code = lookup
-            .county(&county_key)
-            .ok_or_else(|| fail(format!("unknown county \"{county_key}\" (column county)")))?
-            .code
-            .clone();
-        let indicator_id = cell(Column::Indicator);
-        if indicator_id.is_empty() {
-            return Err(fail(format!("county {county_key}: the indicator is empty")));
-        }
-        let unit = lookup.indicator(&indicator_id).ok_or_else(|| {
-            fail(format!(
-                "unknown indicator \"{indicator_id}\" (column indicator, county {county_key})"
-            ))
-        })?;
-        if let Some(first) = seen.insert((county_code.clone(), indicator_id.clone()), line) {
-            return Err(fail(format!(
-                "county {county_key} indicator {indicator_id} is given twice (first on line {first})"
-            )));
-        }
-        let item = format!("county {county_key}, indicator {indicator_id}");
-        let amount = |c: Column| -> Result<Option<f64>, FileError> {
-            let raw = cell(c);
-            if raw.is_empty() {
-                return Ok(None);
-            }
-            parse_amount(&raw).map(Some).ok_or_else(|| {
-                let why = if too_large(&raw) {
-                    "is too large"
-                } else {
-                    "is not a number"
-                };
-                fail(format!("{} \"{raw}\" {why} ({item})", c.name()))
-            })
-        };
-        let numerator = amount(Column::Numerator)?;
-        let denominator = amount(Column::Denominator)?;
-        if let Some(d) = denominator {
-            if d == 0.0 {
-                return Err(fail(format!("the denominator is zero ({item})")));
-            }
-            if d < 0.0 {
-                return Err(fail(format!("the denominator is negative ({item})")));
-            }
-        }
-        let submission = Submission {
-            value_number: None,
-            value: cell(Column::Value),
-            numerator,
-            denominator,
-            evidence: cell(Column::Evidence),
-            remark: cell(Column::Remark),
-        };
-        if submission.value.is_empty()
-            && numerator.is_none()
-            && denominator.is_none()
-            && submission.evidence.is_empty()
-            && submission.remark.is_empty()
-        {
+/// The first line of a library's message: one plain line for the user.
+fn first_line(message: &str) -> &str {
+    message.lines().next().unwrap_or_default().trim()
+}
+
+/// Reads a sheet of an .xlsx workbook (the first unless `sheet` names one). The header is the
+/// first row naming both the county and the indicator column, so a title row above it (a
+/// merged "2014年度考核报送表") is passed over.
+pub fn read_xlsx(
+    bytes: &[u8],
+    path: &str,
+    sheet: Option<&str>,
+    lookup: &Lookup,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Checked, FileError> {
+    use calamine::Reader;
+    let unreadable = |e: &dyn std::fmt::Display| {
+        FileError::new(
+            Location::file(path),
+            format!(
+                "cannot read the workbook (is it a damaged or non-Excel file?): {}",
+                first_line(&e.to_string())
+            ),
+        )
+    };
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    let names = book.sheet_names();
+    let name = match sheet {
+        Some(wanted) => names
+            .iter()
+            .find(|n| n.as_str() == wanted)
+            .cloned()
+            .ok_or_else(|| {
+                FileError::new(
+                    Location::file(path),
+                    format!(
+                        "no sheet \"{wanted}\"; the workbook's sheets are: {}",
+                        names.join(", ")
+                    ),
+                )
+            })?,
+        None => names
+            .first()
+            .cloned()
+            .ok_or_else(|| FileError::new(Location::file(path), "the workbook has no sheets"))?,
+    };
+    let range = book.worksheet_range(&name).map_err(|e| {
+        FileError::new(
+            Location::sheet(path, &name),
+            format!("cannot read the sheet: {}", first_line(&e.to_string())),
+        )
+    })?;
+    let empty = || FileError::new(Location::sheet(path, &name), "the sheet is empty");
+    let Some((top, left)) = range.start() else {
+        return Err(empty());
+    };
+    let total = range.height() as u64;
+    let mut rows = range
+        .rows()
+        .enumerate()
+        .map(|(i, r)| (u64::from(top) + i as u64 + 1, r));
+    let has = |cells: &[Cell], column: Column| {
+        cells.iter().any(|c| {
+            Column::of_header(&c.text) == Some(column)
+                || (column == Column::County && c.text == "county_code")
+        })
+    };
+    let mut header = None;
+    let mut nearest = None;
+    let mut any_cell = false;
+    for (n, r) in rows.by_ref() {
+        let cells: Vec<Cell> = r.iter().map(cell_of).collect();
+        if cells.iter().all(|c| c.text.is_empty()) {
             continue;
         }
-        let value_number = match parse_figure(&submission.value) {
-            Figure::Number { value, .. } => Some(value),
-            Figure::Empty => match (numerator, denominator) {
-                // No figure written: the rate follows from its parts.
-                (Some(n), Some(d)) => {
-                    let rate = if unit == Some("%") {
-                        n / d * 100.0
-                    } else {
-                        n / d
-                    };
-                    if !rate.is_finite() || rate.abs() >= MAX_FIGURE {
-                        return Err(fail(format!(
-                            "numerator ÷ denominator is out of range ({item})"
-                        )));
-                    }
-                    Some(rate)
-                }
-                _ => None,
-            },
-            Figure::Yes | Figure::No | Figure::Text => None,
-        };
-        rows.push(SubmissionRow {
-            line,
-            county_code,
-            indicator_id,
-            submission: Submission {
-                value_number,
-                ..submission
-            },
-        });
+        any_cell = true;
+        let (county, indicator) = (has(&cells, Column::County), has(&cells, Column::Indicator));
+        if county && indicator {
+            header = Some((n, cells));
+            break;
+        }
+        if nearest.is_none() && (county || indicator) {
+            nearest = Some((n, cells));
+        }
     }
-    if !any_row {
+    let places = Places::Sheet {
+        path,
+        sheet: &name,
+        first_column: left,
+    };
+    let texts = |cells: &[Cell]| cells.iter().map(|c| c.text.clone()).collect::<Vec<_>>();
+    let Some((header_row, header)) = header else {
+        if let Some((n, cells)) = nearest {
+            // Names the column that row lacks.
+            Checker::new(lookup, places, &texts(&cells), n)?;
+        }
+        if !any_cell {
+            return Err(empty());
+        }
         return Err(FileError::new(
-            Location::file(path),
-            "the file has no rows (only a header and comments)",
+            places.whole(),
+            "missing columns \"county\" and \"indicator\": no row names them (县(市、区), 指标编号, 完成值 … or county, indicator, value)",
+        ));
+    };
+    let mut checker = Checker::new(lookup, places, &texts(&header), header_row)?;
+    for (n, r) in rows {
+        progress(n - u64::from(top), total);
+        let cells: Vec<Cell> = r.iter().map(cell_of).collect();
+        checker.row(n, &cells)?;
+    }
+    checker.finish("the sheet has no rows under its header")
+}
+
+/// A workbook cell as text: numbers without binary noise (330802.0 is "330802"), TRUE and
+/// FALSE as 是 and 否, dates as 2014-05-01.
+fn cell_of(data: &calamine::Data) -> Cell {
+    use calamine::Data;
+    let number = |text: String| Cell {
+        text,
+        kind: CellKind::Number,
+    };
+    match data {
+        Data::Empty => Cell::default(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::text(s),
+        Data::Int(i) => number(i.to_string()),
+        Data::Float(f) => number(plain_number(*f)),
+        Data::Bool(b) => Cell::text(if *b { "是" } else { "否" }),
+        Data::DateTime(d) if d.is_datetime() => {
+            let (y, mo, day, h, mi, s, _) = d.to_ymd_hms_milli();
+            let text = if (h, mi, s) == (0, 0, 0) {
+                format!("{y:04}-{mo:02}-{day:02}")
+            } else {
+                format!("{y:04}-{mo:02}-{day:02} {h:02}:{mi:02}:{s:02}")
+            };
+            Cell::text(&text)
+        }
+        Data::DateTime(d) => number(plain_number(d.as_f64())),
+        Data::Error(e) => Cell {
+            text: e.to_string(),
+            kind: CellKind::Error,
+        },
+    }
+}
+
+/// Excel shows at most 15 significant digits; the 16th and 17th it stores are binary noise
+/// (=0.1+0.2 is 0.30000000000000004), so a number is read as shown.
+fn plain_number(x: f64) -> String {
+    let shown: f64 = format!("{x:.14e}").parse().unwrap_or(x);
+    format_number(if shown == 0.0 { 0.0 } else { shown })
+}
+
+/// The keys of a record of `kaohe export --format json` that are a county's submission.
+const JSON_KEYS: [&str; 8] = [
+    "county_code",
+    "county",
+    "indicator",
+    "value",
+    "numerator",
+    "denominator",
+    "evidence",
+    "remark",
+];
+
+/// The review's keys, and what kaohe works out: an import never sets them.
+const JSON_IGNORED: [&str; 8] = [
+    "value_number",
+    "verdict",
+    "note",
+    "reviewer",
+    "reviewed_at",
+    "suggested",
+    "changed_since_review",
+    "flags",
+];
+
+/// Reads the array `kaohe export --format json` writes. Errors name the record's line.
+pub fn read_json(
+    text: &str,
+    path: &str,
+    lookup: &Lookup,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Checked, FileError> {
+    use serde_json::Value;
+    use serde_json::value::RawValue;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim_start().starts_with('{') {
+        return Err(FileError::new(
+            Location::line(path, 1),
+            "the file is one JSON object; kaohe imports an array of records [{\"county\": …, \"indicator\": …, \"value\": …}, …] as `kaohe export --format json` writes",
         ));
     }
-    Ok(rows)
+    let records: Vec<&RawValue> = serde_json::from_str(text).map_err(|e| {
+        let message = e.to_string();
+        let suffix = format!(" at line {} column {}", e.line(), e.column());
+        let message = message.strip_suffix(&suffix).unwrap_or(&message);
+        let at = if e.line() == 0 {
+            Location::file(path)
+        } else {
+            Location {
+                line: Some(e.line() as u64),
+                column: Some(e.column() as u64),
+                ..Location::file(path)
+            }
+        };
+        FileError::new(at, format!("not valid JSON: {message}"))
+    })?;
+    // The header the records are laid out under.
+    let header: Vec<String> = Column::ALL.iter().map(|c| c.name().to_string()).collect();
+    let places = Places::Lines { path };
+    let mut checker = Checker::new(lookup, places, &header, 1)?;
+    let mut lines = LineCounter::new(text);
+    let total = records.len() as u64;
+    for (i, raw) in records.iter().enumerate() {
+        // A borrowed raw value is a slice of the text: its address gives its line.
+        let offset = (raw.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
+        let line = lines.line_at(offset);
+        progress(i as u64 + 1, total);
+        let n = i + 1;
+        let fail = |message: String| FileError::new(Location::line(path, line), message);
+        let record: serde_json::Map<String, Value> =
+            serde_json::from_str(raw.get()).map_err(|_| {
+                fail(format!(
+                    "record {n} is not an object {{\"county\": …, \"indicator\": …}}"
+                ))
+            })?;
+        let mut cells = vec![Cell::default(); Column::ALL.len()];
+        let mut code = String::new();
+        for (key, value) in &record {
+            if JSON_IGNORED.contains(&key.as_str()) {
+                continue;
+            }
+            if !JSON_KEYS.contains(&key.as_str()) {
+                return Err(fail(format!(
+                    "unknown key \"{key}\" in record {n}; the keys are {} (and the review's, which are passed over)",
+                    JSON_KEYS.join(", ")
+                )));
+            }
+            let text = match value {
+                Value::Null => String::new(),
+                Value::String(s) => s.trim().to_string(),
+                Value::Number(x) => x.as_f64().map_or_else(|| x.to_string(), format_number),
+                Value::Bool(b) => if *b { "是" } else { "否" }.to_string(),
+                Value::Array(_) | Value::Object(_) => {
+                    return Err(fail(format!(
+                        "\"{key}\" in record {n} is a list or an object; give text or a number"
+                    )));
+                }
+            };
+            if key == "county_code" {
+                code = text;
+            } else if let Some(c) = Column::ALL.iter().find(|c| c.name() == key) {
+                cells[*c as usize] = Cell {
+                    text,
+                    kind: CellKind::Text,
+                };
+            }
+        }
+        if !code.is_empty() {
+            cells[Column::County as usize].text = code;
+        }
+        checker.row(line, &cells)?;
+    }
+    checker.finish("the file holds no records ([])")
+}
+
+/// A one-line progress on standard error while a large file is checked, when standard error
+/// is a terminal; redrawn at most ten times a second and cleared when done (or dropped).
+pub struct ProgressLine {
+    on: bool,
+    drawn: Option<std::time::Instant>,
+}
+
+/// Files shorter than this are checked before a progress line would be seen.
+const PROGRESS_FROM: u64 = 2_000;
+
+impl ProgressLine {
+    pub fn on_stderr() -> ProgressLine {
+        use std::io::IsTerminal;
+        ProgressLine {
+            on: std::io::stderr().is_terminal(),
+            drawn: None,
+        }
+    }
+
+    pub fn update(&mut self, done: u64, total: u64) {
+        if !self.on || total < PROGRESS_FROM {
+            return;
+        }
+        let now = std::time::Instant::now();
+        if self
+            .drawn
+            .is_some_and(|t| now.duration_since(t).as_millis() < 100)
+        {
+            return;
+        }
+        self.drawn = Some(now);
+        eprint!("\r{}\x1b[K", progress_text(done, total));
+    }
+
+    pub fn clear(&mut self) {
+        if self.drawn.take().is_some() {
+            eprint!("\r\x1b[K");
+        }
+    }
+}
+
+impl Drop for ProgressLine {
+    fn drop(&mut self) {
+        self.clear();
+    }
+}
+
+/// "导入 12,345/361,188 行 ▕██░░░░░░░░░░░░░░░░░░▏ 3%"
+pub fn progress_text(done: u64, total: u64) -> String {
+    const WIDTH: u64 = 20;
+    let done = done.min(total);
+    let filled = (done * WIDTH).checked_div(total).unwrap_or(0);
+    let percent = (done * 100).checked_div(total).unwrap_or(0);
+    format!(
+        "导入 {}/{} 行 ▕{}{}▏ {percent}%",
+        thousands(done),
+        thousands(total),
+        "█".repeat(filled as usize),
+        "░".repeat((WIDTH - filled) as usize)
+    )
+}
+
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 #[cfg(test)]

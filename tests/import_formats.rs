@@ -1,0 +1,584 @@
+//! `kaohe import` of workbooks, JSON and every header alias, through the real binary.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use assert_cmd::Command;
+use rust_xlsxwriter::{Format, Formula, Workbook, Worksheet};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn db(&self) -> PathBuf {
+        self.dir.path().join("k.db")
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// kaohe with its own home and data directory, and no KAOHE_DB from the caller.
+    fn kaohe(&self) -> Command {
+        let mut cmd = Command::cargo_bin("kaohe").unwrap();
+        cmd.env_remove("KAOHE_DB")
+            .env("HOME", self.dir.path())
+            .env("XDG_DATA_HOME", self.dir.path().join("data"))
+            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
+            .env_remove("KAOHE_CONFIG")
+            .env_remove("KAOHE_LANG")
+            .env("USER", "tester")
+            .env("LOGNAME", "tester");
+        cmd
+    }
+
+    fn with_db(&self) -> Command {
+        let mut cmd = self.kaohe();
+        cmd.arg("--db").arg(self.db());
+        cmd
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.with_db().args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            out.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        serde_json::from_str(&self.ok(args)).unwrap()
+    }
+
+    /// A command that must be refused: non-zero exit, one line on stderr, returned.
+    fn refused(&self, args: &[&str]) -> String {
+        let out = self.with_db().args(args).output().unwrap();
+        assert!(!out.status.success(), "{args:?} should have failed");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(stderr.lines().count(), 1, "not one line: {stderr:?}");
+        assert!(stderr.starts_with("kaohe: "), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        stderr.trim_end().to_string()
+    }
+
+    /// An import that must be refused, leaving the database byte for byte as it was.
+    fn import_refused(&self, file: &Path, extra: &[&str]) -> String {
+        if !self.db().exists() {
+            self.ok(&["init"]);
+        }
+        let before = std::fs::read(self.db()).unwrap();
+        let mut args = vec!["import", file.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        let message = self.refused(&args);
+        assert_eq!(std::fs::read(self.db()).unwrap(), before, "{message}");
+        message
+    }
+
+    fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.path(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+}
+
+fn item<'a>(export: &'a Value, county: &str, indicator: &str) -> &'a Value {
+    export
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["county_code"] == county && i["indicator"] == indicator)
+        .unwrap()
+}
+
+const HEADER: [&str; 7] = [
+    "县(市、区)",
+    "指标编号",
+    "完成值",
+    "分子",
+    "分母",
+    "佐证材料",
+    "备注",
+];
+
+/// A cell to write: text, a number, a percent-formatted number, a boolean, an error.
+#[derive(Clone)]
+enum C {
+    T(&'static str),
+    N(f64),
+    Pct(f64),
+    B(bool),
+    Err(&'static str),
+    Empty,
+}
+
+fn write_rows(sheet: &mut Worksheet, first_row: u32, rows: &[Vec<C>]) {
+    let percent = Format::new().set_num_format("0%");
+    for (r, row) in rows.iter().enumerate() {
+        let r = first_row + r as u32;
+        for (c, cell) in row.iter().enumerate() {
+            let c = c as u16;
+            match cell {
+                C::T(s) => drop(sheet.write_string(r, c, *s).unwrap()),
+                C::N(x) => drop(sheet.write_number(r, c, *x).unwrap()),
+                C::Pct(x) => drop(sheet.write_number_with_format(r, c, *x, &percent).unwrap()),
+                C::B(b) => drop(sheet.write_boolean(r, c, *b).unwrap()),
+                C::Err(e) => drop(
+                    sheet
+                        .write_formula(r, c, Formula::new("=1/0").set_result(*e))
+                        .unwrap(),
+                ),
+                C::Empty => {}
+            }
+        }
+    }
+}
+
+/// A county's workbook: a merged title row, the Chinese header on row 2, then `rows`.
+fn county_sheet(book: &mut Workbook, name: &str, rows: &[Vec<C>]) {
+    let sheet = book.add_worksheet();
+    sheet.set_name(name).unwrap();
+    sheet
+        .merge_range(0, 0, 0, 6, "2014年度考核报送表", &Format::new())
+        .unwrap();
+    let header: Vec<C> = HEADER.iter().map(|h| C::T(h)).collect();
+    write_rows(sheet, 1, &[header]);
+    write_rows(sheet, 2, rows);
+}
+
+fn workbook(rows: &[Vec<C>]) -> Vec<u8> {
+    let mut book = Workbook::new();
+    county_sheet(&mut book, "报送表", rows);
+    book.save_to_buffer().unwrap()
+}
+
+fn good_rows() -> Vec<Vec<C>> {
+    use C::*;
+    vec![
+        vec![
+            T("柯城区"),
+            T("1.1"),
+            B(true),
+            Empty,
+            Empty,
+            T("文件.pdf"),
+            Empty,
+        ],
+        vec![
+            N(330802.0),
+            T("1.2"),
+            T("68.6%"),
+            N(24.0),
+            N(35.0),
+            T("台账.xlsx"),
+            T("备注"),
+        ],
+        // Excel keeps 75% as 0.75: a percent format calamine cannot read, so it is flagged.
+        vec![T("衢江区"), T("1.2"), Pct(0.75), Empty, Empty, Empty, Empty],
+        vec![T("衢江区"), N(1.3), Empty, N(30.0), N(40.0), Empty, Empty],
+        vec![Empty, Empty, Empty, Empty, Empty, Empty, Empty],
+        vec![
+            T("龙游县"),
+            T("2.1"),
+            N(0.1 + 0.2),
+            Empty,
+            Empty,
+            Empty,
+            T("说明"),
+        ],
+    ]
+}
+
+#[test]
+fn a_workbook_with_a_title_row_and_chinese_headers_imports() {
+    let env = Env::new();
+    let file = env.write("柯城区.xlsx", workbook(&good_rows()));
+    let out = env.ok(&["import", file.to_str().unwrap()]);
+    assert!(out.starts_with("imported 5 submissions from "), "{out}");
+    assert!(out.contains("1 flagged"), "{out}");
+    assert!(
+        out.contains("衢江区 1.2 \"0.75\": 报送值 0.75 是表格中的小数，若指 75% 请改写为百分数"),
+        "{out}"
+    );
+    let export = env.json(&["export"]);
+    let yes = item(&export, "330802", "1.1");
+    assert_eq!(yes["value"], "是");
+    assert_eq!(yes["evidence"], "文件.pdf");
+    let rate = item(&export, "330802", "1.2");
+    assert_eq!(rate["value"], "68.6%");
+    assert_eq!(rate["numerator"], 24.0);
+    assert_eq!(rate["remark"], "备注");
+    let parts = item(&export, "330803", "1.3");
+    assert_eq!(parts["value"], "");
+    assert_eq!(parts["value_number"], 75.0);
+    // Binary noise (0.30000000000000004) is not part of what the county wrote.
+    assert_eq!(item(&export, "330825", "2.1")["value"], "0.3");
+    assert_eq!(item(&export, "330803", "1.2")["value"], "0.75");
+}
+
+#[test]
+fn the_format_is_told_by_content_not_name() {
+    let env = Env::new();
+    let file = env.write("报送.csv", workbook(&good_rows()));
+    let out = env.ok(&["import", "--dry-run", file.to_str().unwrap()]);
+    assert!(
+        out.contains("is fine: 5 submissions would be imported; 1 flagged"),
+        "{out}"
+    );
+    let json = env.write(
+        "报送.txt",
+        "\u{feff}\n  [{\"county\": \"柯城区\", \"indicator\": \"1.1\", \"value\": \"是\"}]",
+    );
+    let out = env.ok(&["import", json.to_str().unwrap()]);
+    assert!(out.starts_with("imported 1 submission from"), "{out}");
+}
+
+#[test]
+fn sheet_picks_a_sheet_and_a_missing_one_lists_those_there_are() {
+    let env = Env::new();
+    let mut book = Workbook::new();
+    let notes = book.add_worksheet();
+    notes.set_name("填表说明").unwrap();
+    notes.write_string(0, 0, "请在报送表中填写").unwrap();
+    county_sheet(&mut book, "报送表", &good_rows()[..2]);
+    let file = env.write("s.xlsx", book.save_to_buffer().unwrap());
+    let f = file.to_str().unwrap();
+    let e = env.import_refused(&file, &[]);
+    assert!(
+        e.contains("s.xlsx: sheet 填表说明: missing columns \"county\" and \"indicator\""),
+        "{e}"
+    );
+    let e = env.import_refused(&file, &["--sheet", "汇总"]);
+    assert!(
+        e.ends_with("s.xlsx: no sheet \"汇总\"; the workbook's sheets are: 填表说明, 报送表"),
+        "{e}"
+    );
+    let out = env.ok(&["import", f, "--sheet", "报送表"]);
+    assert!(out.starts_with("imported 2 submissions"), "{out}");
+    let csv = env.write("s.csv", "county,indicator,value\n柯城区,1.1,是\n");
+    let e = env.import_refused(&csv, &["--sheet", "报送表"]);
+    assert!(e.contains("--sheet is for Excel workbooks"), "{e}");
+}
+
+#[test]
+fn bad_workbooks_are_refused_naming_sheet_and_cell() {
+    use C::*;
+    let env = Env::new();
+    let row = |county: C, indicator: C, value: C, n: C, d: C| vec![county, indicator, value, n, d];
+    let cases: Vec<(Vec<Vec<C>>, &str)> = vec![
+        (
+            vec![
+                row(T("柯城区"), T("1.1"), T("是"), Empty, Empty),
+                row(T("衢州区"), T("1.1"), T("是"), Empty, Empty),
+            ],
+            "sheet 报送表, cell A4: unknown county \"衢州区\" (column county)",
+        ),
+        (
+            vec![row(T("柯城区"), T("99.1"), T("是"), Empty, Empty)],
+            "sheet 报送表, cell B3: unknown indicator \"99.1\" (column indicator, county 柯城区)",
+        ),
+        (
+            vec![
+                row(T("柯城区"), T("1.1"), T("是"), Empty, Empty),
+                row(N(330802.0), T("1.1"), T("否"), Empty, Empty),
+            ],
+            "sheet 报送表, cell B4: county 330802 indicator 1.1 is given twice (first on row 3)",
+        ),
+        (
+            vec![row(T("柯城区"), T("1.2"), Empty, N(3.0), N(0.0))],
+            "sheet 报送表, cell E3: the denominator is zero (county 柯城区, indicator 1.2)",
+        ),
+        (
+            vec![row(T("柯城区"), T("1.2"), Err("#DIV/0!"), Empty, Empty)],
+            "sheet 报送表, cell C3: the cell holds the error #DIV/0! (column value)",
+        ),
+        (
+            // 1.10 typed into a number cell reads back as 1.1.
+            vec![row(T("柯城区"), N(1.1), T("是"), Empty, Empty)],
+            "sheet 报送表, cell B3: the indicator is the number 1.1, which cannot tell 1.1 from 1.10",
+        ),
+        (
+            vec![],
+            "sheet 报送表: the sheet has no rows under its header",
+        ),
+    ];
+    for (i, (rows, expected)) in cases.into_iter().enumerate() {
+        let file = env.write(&format!("bad{i}.xlsx"), workbook(&rows));
+        let e = env.import_refused(&file, &[]);
+        assert!(
+            e.contains(&format!("bad{i}.xlsx: {expected}")),
+            "{e}\nexpected {expected}"
+        );
+    }
+
+    // A missing column, named at the header row.
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    write_rows(
+        sheet,
+        0,
+        &[vec![T("指标编号"), T("完成值")], vec![T("1.1"), T("是")]],
+    );
+    let file = env.write("nocounty.xlsx", book.save_to_buffer().unwrap());
+    let e = env.import_refused(&file, &[]);
+    assert!(
+        e.contains("nocounty.xlsx: sheet Sheet1, row 1: missing column \"county\" (the header has: 指标编号,完成值)"),
+        "{e}"
+    );
+
+    // An empty sheet.
+    let mut book = Workbook::new();
+    book.add_worksheet();
+    let file = env.write("empty.xlsx", book.save_to_buffer().unwrap());
+    let e = env.import_refused(&file, &[]);
+    assert!(
+        e.ends_with("empty.xlsx: sheet Sheet1: the sheet is empty"),
+        "{e}"
+    );
+
+    // Damaged bytes behind a zip's magic, and a cut-off workbook.
+    let file = env.write("junk.xlsx", b"PK\x03\x04 this is not a workbook at all");
+    let e = env.import_refused(&file, &[]);
+    assert!(e.contains("junk.xlsx: cannot read the workbook"), "{e}");
+    let whole = workbook(&good_rows());
+    let file = env.write("cut.xlsx", &whole[..whole.len() / 2]);
+    let e = env.import_refused(&file, &[]);
+    assert!(e.contains("cut.xlsx: cannot read the workbook"), "{e}");
+}
+
+#[test]
+fn a_json_export_imports_again_identically() {
+    let env = Env::new();
+    env.ok(&["--demo", "init"]);
+    env.ok(&["mark", "柯城区", "1.2", "met", "--note", "台账齐全"]);
+    let first = env.ok(&["export"]);
+    let file = env.write("export.json", &first);
+    let fresh = Env::new();
+    let out = fresh.ok(&["import", file.to_str().unwrap()]);
+    assert!(out.starts_with("imported 762 submissions from"), "{out}");
+    let first: Value = serde_json::from_str(&first).unwrap();
+    let second = fresh.json(&["export"]);
+    let submission = |v: &Value| -> Vec<Value> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                let keys = [
+                    "county_code",
+                    "indicator",
+                    "value",
+                    "value_number",
+                    "numerator",
+                    "denominator",
+                    "evidence",
+                    "remark",
+                ];
+                Value::Array(keys.iter().map(|k| i[*k].clone()).collect())
+            })
+            .collect()
+    };
+    assert_eq!(submission(&first), submission(&second));
+    // The review is not imported: verdicts are the city's, not the county's.
+    assert_eq!(item(&second, "330802", "1.2")["verdict"], Value::Null);
+}
+
+#[test]
+fn bad_json_is_refused_with_its_line() {
+    let env = Env::new();
+    let syntax = env.write(
+        "syntax.json",
+        "[\n  {\"county\": \"柯城区\",\n   \"indicator\": \"1.1\" \"value\": \"是\"}\n]",
+    );
+    let e = env.import_refused(&syntax, &[]);
+    assert!(e.contains("syntax.json:3:"), "{e}");
+    assert!(e.contains("not valid JSON: expected"), "{e}");
+    let key = env.write(
+        "key.json",
+        "[\n  {\"county\": \"柯城区\", \"indicator\": \"1.1\", \"value\": \"是\"},\n  {\"county\": \"柯城区\", \"indicator\": \"1.2\", \"valeu\": \"75%\"}\n]",
+    );
+    let e = env.import_refused(&key, &[]);
+    assert!(
+        e.contains("key.json:3: unknown key \"valeu\" in record 2"),
+        "{e}"
+    );
+    let county = env.write(
+        "county.json",
+        "[\n  {\"county\": \"柯城区\", \"indicator\": \"1.1\", \"value\": \"是\"},\n  {\n    \"county\": \"衢州区\",\n    \"indicator\": \"1.1\",\n    \"value\": \"是\"\n  }\n]",
+    );
+    let e = env.import_refused(&county, &[]);
+    assert!(
+        e.ends_with("county.json:3: unknown county \"衢州区\" (column county)"),
+        "{e}"
+    );
+    let object = env.write("object.json", "{\"county\": \"柯城区\"}");
+    let e = env.import_refused(&object, &[]);
+    assert!(
+        e.contains("object.json:1: the file is one JSON object"),
+        "{e}"
+    );
+    let empty = env.write("empty.json", "[]");
+    let e = env.import_refused(&empty, &[]);
+    assert!(
+        e.ends_with("empty.json: the file holds no records ([])"),
+        "{e}"
+    );
+}
+
+#[test]
+fn every_header_alias_is_accepted() {
+    let env = Env::new();
+    let aliases: [&[&str]; 7] = [
+        &[
+            "county",
+            "县(市、区)",
+            "县（市、区）",
+            "县市区",
+            "地区",
+            "单位",
+        ],
+        &["indicator", "指标", "指标编号"],
+        &["value", "完成值", "数值", "完成情况"],
+        &["numerator", "分子"],
+        &["denominator", "分母"],
+        &["evidence", "佐证材料"],
+        &["remark", "说明", "备注"],
+    ];
+    let standard: Vec<&str> = aliases.iter().map(|a| a[0]).collect();
+    for (column, names) in aliases.iter().enumerate() {
+        for name in *names {
+            let mut header = standard.clone();
+            header[column] = name;
+            let text = format!("{}\n柯城区,1.2,70%,35,50,a.pdf,无\n", header.join(","));
+            let file = env.write("alias.csv", &text);
+            let out = env.ok(&["import", "--dry-run", file.to_str().unwrap()]);
+            assert!(
+                out.contains("1 submission would be imported"),
+                "{name}: {out}"
+            );
+        }
+    }
+    // And in a workbook.
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    use C::*;
+    write_rows(
+        sheet,
+        0,
+        &[
+            vec![
+                T("单位"),
+                T("指标"),
+                T("完成情况"),
+                T("分子"),
+                T("分母"),
+                T("佐证材料"),
+                T("说明"),
+            ],
+            vec![
+                T("柯城区"),
+                T("1.2"),
+                T("70%"),
+                N(35.0),
+                N(50.0),
+                T("a.pdf"),
+                T("无"),
+            ],
+        ],
+    );
+    let file = env.write("alias.xlsx", book.save_to_buffer().unwrap());
+    let out = env.ok(&["import", "--dry-run", file.to_str().unwrap()]);
+    assert!(out.contains("1 submission would be imported"), "{out}");
+}
+
+#[test]
+fn flagged_figures_are_listed_and_imported() {
+    let env = Env::new();
+    let mut text = String::from("county,indicator,value,numerator,denominator\n");
+    text.push_str("柯城区,1.2,70%,24,35\n柯城区,1.3,约七成,,\n柯城区,1.4,68.6%,24,35\n");
+    let file = env.write("flags.csv", &text);
+    let out = env.ok(&["import", file.to_str().unwrap()]);
+    assert_eq!(
+        out,
+        "imported 3 submissions from ".to_string()
+            + file.to_str().unwrap()
+            + "; 2 flagged for a second look:\n  柯城区 1.2 \"70%\": 报送值 70% 与分子/分母算得 68.6% 不一致\n  柯城区 1.3 \"约七成\": 报送值无法识别，按原文保留\n"
+    );
+    let out = env.ok(&[
+        "--lang",
+        "en",
+        "import",
+        "--dry-run",
+        file.to_str().unwrap(),
+    ]);
+    assert!(
+        out.contains("1.3 \"约七成\": the figure cannot be read; kept as written"),
+        "{out}"
+    );
+
+    // Many flags: twenty shown, then how many more.
+    // Figures that disagree with their parts are flagged whatever the indicator.
+    let mut text = String::from("county,indicator,value,numerator,denominator\n");
+    for county in ["柯城区", "衢江区"] {
+        for i in 1..=15 {
+            text.push_str(&format!("{county},1.{i},70%,24,35\n"));
+        }
+    }
+    let file = env.write("many.csv", &text);
+    let out = env.ok(&["import", "--dry-run", file.to_str().unwrap()]);
+    let flagged: Vec<&str> = out.lines().skip(1).collect();
+    assert!(
+        out.lines()
+            .next()
+            .unwrap()
+            .contains("flagged for a second look:"),
+        "{out}"
+    );
+    assert_eq!(flagged_total(&out), 30);
+    assert_eq!(flagged.last().unwrap().trim(), "… and 10 more");
+    assert_eq!(flagged.len(), 21, "{out}");
+}
+
+/// "…; N flagged …" → N.
+fn flagged_total(out: &str) -> usize {
+    let first = out.lines().next().unwrap();
+    let (_, rest) = first.split_once("; ").unwrap();
+    rest.split_whitespace().next().unwrap().parse().unwrap()
+}
+
+#[test]
+fn without_a_terminal_a_large_import_prints_only_its_result() {
+    let env = Env::new();
+    let export = Env::new();
+    export.ok(&["--demo", "init"]);
+    let mut text = export.ok(&["export", "--format", "csv"]);
+    // 762 submissions and 2,000 empty lines: over the progress threshold.
+    for _ in 0..2000 {
+        text.push_str(",,,,,,,,,,,,\n");
+    }
+    let file = env.write("large.csv", &text);
+    let out = env
+        .with_db()
+        .args(["import", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 1);
+}

@@ -621,6 +621,29 @@ pub fn read_xlsx(
     lookup: &Lookup,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Checked, FileError> {
+    // calamine 0.35 can panic on a damaged workbook (a dimension "B5:A1" underflows): that is
+    // one more unreadable file, said in one line, not a crash. The hook is silenced meanwhile.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_sheet(bytes, path, sheet, lookup, progress)
+    }));
+    std::panic::set_hook(hook);
+    read.unwrap_or_else(|_| {
+        Err(FileError::new(
+            Location::file(path),
+            "cannot read the workbook (is it a damaged or non-Excel file?): its structure is broken",
+        ))
+    })
+}
+
+fn read_sheet(
+    bytes: &[u8],
+    path: &str,
+    sheet: Option<&str>,
+    lookup: &Lookup,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Checked, FileError> {
     use calamine::Reader;
     let unreadable = |e: &dyn std::fmt::Display| {
         FileError::new(

@@ -80,3 +80,70 @@ proptest! {
         }
     }
 }
+
+/// A small valid workbook, to cut and change.
+fn workbook_bytes() -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in ["县(市、区)", "指标编号", "完成值", "分子", "分母"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    sheet.write_string(1, 0, "柯城区").unwrap();
+    sheet.write_string(1, 1, "1.2").unwrap();
+    sheet.write_number(1, 2, 0.75).unwrap();
+    sheet.write_number(1, 3, 3.0).unwrap();
+    sheet.write_number(1, 4, 4.0).unwrap();
+    book.save_to_buffer().unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 300,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(2014),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn any_bytes_after_a_zip_magic_are_read_or_refused(
+        bytes in proptest::collection::vec(any::<u8>(), 0..400),
+    ) {
+        let mut file = b"PK\x03\x04".to_vec();
+        file.extend(bytes);
+        let read = kaohe::import::read_submissions(&file, "x.xlsx", None, &lookup(), &mut |_, _| {});
+        if let Err(e) = read {
+            prop_assert!(e.to_string().starts_with("x.xlsx"), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_workbook_with_bytes_changed_is_read_or_refused(
+        changes in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8),
+        cut in any::<prop::sample::Index>(),
+        cut_it in any::<bool>(),
+    ) {
+        let mut file = workbook_bytes();
+        for (at, byte) in changes {
+            let i = at.index(file.len());
+            file[i] = byte;
+        }
+        if cut_it {
+            file.truncate(cut.index(file.len()).max(4));
+        }
+        let read = kaohe::import::read_submissions(&file, "x.xlsx", None, &lookup(), &mut |_, _| {});
+        if let Err(e) = read {
+            prop_assert!(e.to_string().starts_with("x.xlsx"), "{e}");
+        }
+    }
+
+    #[test]
+    fn any_json_is_read_or_refused(s in "[\\[\\]{}\",:0-9a-z柯城区 \\n.]{0,80}") {
+        let text = format!("[{s}");
+        let read = kaohe::import::read_submissions(text.as_bytes(), "x.json", None, &lookup(), &mut |_, _| {});
+        if let Err(e) = read {
+            prop_assert!(e.to_string().starts_with("x.json"), "{e}");
+        }
+    }
+}

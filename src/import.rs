@@ -829,7 +829,7 @@ pub fn read_json(
         } else {
             Location {
                 line: Some(e.line() as u64),
-                column: Some(e.column() as u64),
+                column: Some(e.column().max(1) as u64),
                 ..Location::file(path)
             }
         };
@@ -1130,5 +1130,97 @@ mod tests {
         )
         .unwrap();
         assert_eq!(rows.len(), counties.len() * catalog.indicators().count());
+    }
+
+    #[test]
+    fn formats_are_told_by_their_first_bytes() {
+        assert_eq!(detect_format(b"PK\x03\x04rest"), Format::Xlsx);
+        assert_eq!(detect_format(b"\xef\xbb\xbf \n [{}]"), Format::Json);
+        assert_eq!(detect_format(b"{\"a\":1}"), Format::Json);
+        assert_eq!(detect_format(b"county,indicator\n"), Format::Csv);
+        assert_eq!(detect_format("县(市、区),指标\n".as_bytes()), Format::Csv);
+        assert_eq!(detect_format(b""), Format::Csv);
+    }
+
+    #[test]
+    fn workbook_numbers_read_as_shown() {
+        assert_eq!(plain_number(330802.0), "330802");
+        assert_eq!(plain_number(0.1 + 0.2), "0.3");
+        assert_eq!(plain_number(24.0 / 35.0 * 100.0), "68.5714285714286");
+        assert_eq!(plain_number(-0.0), "0");
+        let number = |x: f64| cell_of(&calamine::Data::Float(x));
+        assert_eq!(number(1.2).kind, CellKind::Number);
+        assert_eq!(cell_of(&calamine::Data::Int(330802)).text, "330802");
+        assert_eq!(cell_of(&calamine::Data::Bool(true)).text, "是");
+        assert_eq!(
+            cell_of(&calamine::Data::String(" a.pdf ".into())).text,
+            "a.pdf"
+        );
+        let div = cell_of(&calamine::Data::Error(calamine::CellErrorType::Div0));
+        assert_eq!((div.text.as_str(), div.kind), ("#DIV/0!", CellKind::Error));
+        let date =
+            calamine::ExcelDateTime::new(41760.0, calamine::ExcelDateTimeType::DateTime, false);
+        assert_eq!(cell_of(&calamine::Data::DateTime(date)).text, "2014-05-01");
+    }
+
+    #[test]
+    fn a_number_in_another_unit_is_kept_as_text_and_flagged() {
+        let checked = read_csv(
+            "county,indicator,value,numerator,denominator\n柯城区,1.2,75万元,,\n柯城区,1.3,70%,24,35\n",
+            "s.csv",
+            &lookup(),
+            &mut |_, _| {},
+        )
+        .unwrap();
+        assert_eq!(checked.rows[0].submission.value_number, None);
+        assert_eq!(checked.rows[1].submission.value_number, Some(70.0));
+        assert_eq!(checked.flagged.len(), 2);
+        assert_eq!(checked.flagged[0].county, "柯城区");
+        assert_eq!(checked.flagged[0].flags, vec![FigureFlag::Unreadable]);
+        assert!(matches!(
+            checked.flagged[1].flags[..],
+            [FigureFlag::PartsDisagree { .. }]
+        ));
+    }
+
+    #[test]
+    fn json_errors_name_the_records_line() {
+        let read = |text: &str| {
+            read_json(text, "s.json", &lookup(), &mut |_, _| {}).map_err(|e| e.to_string())
+        };
+        let text = "[\n {\"county\": \"柯城区\", \"indicator\": \"1.1\", \"value\": \"是\"},\n\n {\"county_code\": \"330802\", \"county\": \"柯城区\",\n  \"indicator\": \"1.1\", \"value\": \"否\", \"verdict\": \"met\"}\n]";
+        assert_eq!(
+            read(text).unwrap_err(),
+            "s.json:4: county 330802 indicator 1.1 is given twice (first on line 2)"
+        );
+        assert_eq!(
+            read("[1]").unwrap_err(),
+            "s.json:1: record 1 is not an object {\"county\": …, \"indicator\": …}"
+        );
+        assert_eq!(
+            read("[{\"county\": [1]}]").unwrap_err(),
+            "s.json:1: \"county\" in record 1 is a list or an object; give text or a number"
+        );
+        assert_eq!(
+            read("[\n").unwrap_err(),
+            "s.json:2:1: not valid JSON: EOF while parsing a list"
+        );
+        let rows = read("[{\"county\": \"柯城区\", \"indicator\": \"1.2\", \"value\": null, \"numerator\": 3, \"denominator\": 4}]").unwrap();
+        assert_eq!(rows.rows[0].submission.value_number, Some(75.0));
+    }
+
+    #[test]
+    fn progress_reads_at_a_glance() {
+        assert_eq!(
+            progress_text(12_345, 361_188),
+            "导入 12,345/361,188 行 ▕░░░░░░░░░░░░░░░░░░░░▏ 3%"
+        );
+        assert_eq!(
+            progress_text(2_000, 2_000),
+            "导入 2,000/2,000 行 ▕████████████████████▏ 100%"
+        );
+        assert_eq!(progress_text(5, 0), "导入 0/0 行 ▕░░░░░░░░░░░░░░░░░░░░▏ 0%");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(999), "999");
     }
 }

@@ -550,7 +550,7 @@ fn import_file(
         };
         writeln!(
             out,
-            "{shown}{read_as} is fine: {} would be imported{}; nothing was written (--dry-run)",
+            "{shown}{read_as} is fine: {} would be imported; nothing was written (--dry-run){}",
             plural(imported.checked.rows.len(), "submission"),
             flagged_count(&imported.checked)
         )?;

@@ -235,7 +235,9 @@ fn the_format_is_told_by_content_not_name() {
     let file = env.write("报送.csv", workbook(&good_rows()));
     let out = env.ok(&["import", "--dry-run", file.to_str().unwrap()]);
     assert!(
-        out.contains("is fine: 5 submissions would be imported; 1 flagged"),
+        out.contains(
+            "is fine: 5 submissions would be imported; nothing was written (--dry-run); 1 flagged"
+        ),
         "{out}"
     );
     let json = env.write(
@@ -554,7 +556,7 @@ fn flagged_figures_are_listed_and_imported() {
 /// "…; N flagged …" → N.
 fn flagged_total(out: &str) -> usize {
     let first = out.lines().next().unwrap();
-    let (_, rest) = first.split_once("; ").unwrap();
+    let (_, rest) = first.rsplit_once("; ").unwrap();
     rest.split_whitespace().next().unwrap().parse().unwrap()
 }
 

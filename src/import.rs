@@ -681,6 +681,16 @@ fn read_sheet(
             format!("cannot read the sheet: {}", first_line(&e.to_string())),
         )
     })?;
+    let merged = match book.worksheet_merge_cells(&name) {
+        Some(Ok(merged)) => merged,
+        Some(Err(e)) => {
+            return Err(FileError::new(
+                Location::sheet(path, &name),
+                format!("cannot read the sheet: {}", first_line(&e.to_string())),
+            ));
+        }
+        None => Vec::new(),
+    };
     let empty = || FileError::new(Location::sheet(path, &name), "the sheet is empty");
     let Some((top, left)) = range.start() else {
         return Err(empty());
@@ -734,9 +744,35 @@ fn read_sheet(
         ));
     };
     let mut checker = Checker::new(lookup, places, &texts(&header), header_row)?;
+    // A cell merged down over several rows (a county's name beside all its indicators) is
+    // shown on each of them, and read so; merges that start in or above the header are not.
+    let mut fills: HashMap<(u64, u32), Cell> = HashMap::new();
+    for m in merged
+        .iter()
+        .filter(|m| u64::from(m.start.0) + 1 > header_row)
+    {
+        let (row, column) = m.start;
+        let Some(value) = range.get_value((row, column)) else {
+            continue;
+        };
+        let value = cell_of(value);
+        for below in row.saturating_add(1)..=m.end.0 {
+            fills.insert((u64::from(below) + 1, column), value.clone());
+        }
+    }
     for (n, r) in rows {
         progress(n - u64::from(top), total);
-        let cells: Vec<Cell> = r.iter().map(cell_of).collect();
+        let mut cells: Vec<Cell> = r.iter().map(cell_of).collect();
+        if !fills.is_empty() {
+            for (i, cell) in cells.iter_mut().enumerate() {
+                let column = left.saturating_add(u32::try_from(i).unwrap_or(u32::MAX));
+                if cell.text.is_empty() {
+                    if let Some(value) = fills.get(&(n, column)) {
+                        *cell = value.clone();
+                    }
+                }
+            }
+        }
         checker.row(n, &cells)?;
     }
     checker.finish("the sheet has no rows under its header")

@@ -647,3 +647,30 @@ fn on_a_terminal_a_large_import_shows_progress_then_clears_it() {
         "the progress line is cleared: {contents}"
     );
 }
+
+#[test]
+fn a_county_merged_down_its_rows_is_read_on_each() {
+    use C::*;
+    let env = Env::new();
+    let mut book = Workbook::new();
+    county_sheet(
+        &mut book,
+        "报送表",
+        &[
+            vec![Empty, T("1.1"), T("是")],
+            vec![Empty, T("1.2"), T("75%")],
+            vec![Empty, T("1.3"), T("80%")],
+            vec![T("衢江区"), T("1.1"), T("否")],
+        ],
+    );
+    let sheet = book.worksheet_from_name("报送表").unwrap();
+    sheet
+        .merge_range(2, 0, 4, 0, "柯城区", &Format::new())
+        .unwrap();
+    let file = env.write("merged.xlsx", book.save_to_buffer().unwrap());
+    let out = env.ok(&["import", file.to_str().unwrap()]);
+    assert!(out.starts_with("imported 4 submissions"), "{out}");
+    let export = env.json(&["export"]);
+    assert_eq!(item(&export, "330802", "1.3")["value"], "80%");
+    assert_eq!(item(&export, "330803", "1.1")["value"], "否");
+}

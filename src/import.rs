@@ -95,6 +95,26 @@ const IGNORED_COLUMNS: &[&str] = &[
     "考核要求",
 ];
 
+/// The code column of kaohe's own workbook export (`export --format xlsx`), which marks its
+/// layout: there 备注 is the reviewer's note beside the county's 说明, and 指标 the indicator's
+/// short name beside 指标编号, so its columns are read by this table, not the aliases.
+const OWN_WORKBOOK_CODE: &str = "县(市、区)代码";
+
+const OWN_WORKBOOK: &[(&str, Option<Column>)] = &[
+    ("县(市、区)", None),
+    ("指标编号", Some(Column::Indicator)),
+    ("指标", None),
+    ("要求", None),
+    ("报送值", Some(Column::Value)),
+    ("说明", Some(Column::Remark)),
+    ("建议评定", None),
+    ("评定", None),
+    ("备注", None),
+    ("评定人", None),
+    ("评定时间", None),
+    ("评定后数据已变", None),
+];
+
 /// One cell as read: CSV and JSON give text; a workbook also gives numbers and error values.
 #[derive(Debug, Clone, Default, PartialEq)]
 struct Cell {
@@ -220,14 +240,23 @@ impl<'a> Checker<'a> {
         let at = |column: Option<usize>| places.at(header_row, column);
         let mut columns: [Option<usize>; 7] = [None; 7];
         let mut county_code_column = None;
+        let own_workbook = headers.iter().any(|h| h.trim() == OWN_WORKBOOK_CODE);
         for (index, header) in headers.iter().enumerate() {
             let header = header.trim();
-            if header == "county_code" {
+            if header == "county_code" || header == OWN_WORKBOOK_CODE {
                 // An export carries county_code beside county (the name): the code is the key.
                 county_code_column = Some(index);
                 continue;
             }
-            let Some(column) = Column::of_header(header) else {
+            let own = own_workbook
+                .then(|| OWN_WORKBOOK.iter().find(|(h, _)| *h == header))
+                .flatten();
+            let column = match own {
+                Some((_, None)) => continue,
+                Some((_, Some(column))) => Some(*column),
+                None => Column::of_header(header),
+            };
+            let Some(column) = column else {
                 if IGNORED_COLUMNS.contains(&header) || header.is_empty() {
                     continue;
                 }

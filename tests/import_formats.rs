@@ -674,3 +674,42 @@ fn a_county_merged_down_its_rows_is_read_on_each() {
     assert_eq!(item(&export, "330802", "1.3")["value"], "80%");
     assert_eq!(item(&export, "330803", "1.1")["value"], "否");
 }
+
+#[test]
+fn kaohes_own_workbook_export_imports_again_identically() {
+    let env = Env::new();
+    env.ok(&["--demo", "init"]);
+    env.ok(&["mark", "柯城区", "1.2", "met", "--note", "台账齐全"]);
+    let book = env.path("评审结果.xlsx");
+    env.ok(&[
+        "export",
+        "--format",
+        "xlsx",
+        "--out",
+        book.to_str().unwrap(),
+    ]);
+    let fresh = Env::new();
+    let out = fresh.ok(&["import", book.to_str().unwrap()]);
+    assert!(out.starts_with("imported 762 submissions from"), "{out}");
+    let keys = [
+        "county_code",
+        "indicator",
+        "value",
+        "value_number",
+        "numerator",
+        "denominator",
+        "evidence",
+        "remark",
+    ];
+    let submissions = |v: Value| -> Vec<Vec<Value>> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|i| keys.iter().map(|k| i[*k].clone()).collect())
+            .collect()
+    };
+    assert_eq!(
+        submissions(env.json(&["export"])),
+        submissions(fresh.json(&["export"]))
+    );
+}

@@ -64,6 +64,13 @@ pub fn suggested(indicator: &Indicator, submission: &Submission) -> Option<Verdi
     }
 }
 
+/// What looks wrong with a submitted figure (unreadable, or disagreeing with its numerator
+/// and denominator): the same checks an import reports.
+pub fn flags(indicator: &Indicator, submission: &Submission) -> Vec<crate::figure::FigureFlag> {
+    let unit = indicator.requirement.as_ref().map(|r| r.unit.as_str());
+    crate::figure::figure_flags(unit, submission)
+}
+
 /// Whether a verdict says more than the figure allows or less than it shows: met on a figure
 /// short of its threshold (in the band or below), not met on one that meets it.
 pub fn contradicts(verdict: Option<Verdict>, suggested: Option<Verdict>) -> bool {

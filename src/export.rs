@@ -42,12 +42,24 @@ fn submission_of(item: &Item) -> Option<Submission> {
     })
 }
 
+/// What looks wrong with an item's figure, in Chinese (what the bureau reads).
+fn flags(indicator: Option<&&Indicator>, item: &Item) -> Vec<String> {
+    match (indicator, submission_of(item)) {
+        (Some(ind), Some(sub)) => crate::check::flags(ind, &sub)
+            .iter()
+            .map(|f| f.zh(&sub.value))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// One exported item: the item as stored, and the checks on it.
 #[derive(Serialize)]
 struct Row<'a> {
     #[serde(flatten)]
     item: &'a Item,
     suggested: Option<Verdict>,
+    flags: Vec<String>,
 }
 
 /// One JSON array of every county × indicator.
@@ -56,9 +68,13 @@ pub fn write_json(results: &Results, out: &mut dyn Write) -> Result<()> {
     let rows: Vec<Row<'_>> = results
         .items
         .iter()
-        .map(|item| Row {
-            item,
-            suggested: suggested(indicators.get(item.indicator.as_str()), item),
+        .map(|item| {
+            let indicator = indicators.get(item.indicator.as_str());
+            Row {
+                item,
+                suggested: suggested(indicator, item),
+                flags: flags(indicator, item),
+            }
         })
         .collect();
     serde_json::to_writer_pretty(&mut *out, &rows)?;
@@ -66,7 +82,7 @@ pub fn write_json(results: &Results, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
-pub const CSV_COLUMNS: [&str; 15] = [
+pub const CSV_COLUMNS: [&str; 16] = [
     "county_code",
     "county",
     "indicator",
@@ -82,6 +98,7 @@ pub const CSV_COLUMNS: [&str; 15] = [
     "reviewer",
     "reviewed_at",
     "changed_since_review",
+    "flags",
 ];
 
 /// CSV in UTF-8 with a byte-order mark, so Excel on a Chinese Windows opens it right.
@@ -92,7 +109,9 @@ pub fn write_csv(results: &Results, out: &mut dyn Write) -> Result<()> {
     w.write_record(CSV_COLUMNS)?;
     let number = |x: Option<f64>| x.map(format_number).unwrap_or_default();
     for i in &results.items {
-        let suggested = suggested(indicators.get(i.indicator.as_str()), i);
+        let indicator = indicators.get(i.indicator.as_str());
+        let suggested = suggested(indicator, i);
+        let flags = flags(indicator, i).join("；");
         w.write_record([
             i.county_code.as_str(),
             &i.county,
@@ -109,6 +128,7 @@ pub fn write_csv(results: &Results, out: &mut dyn Write) -> Result<()> {
             i.reviewer.as_deref().unwrap_or(""),
             i.reviewed_at.as_deref().unwrap_or(""),
             if i.changed_since_review { "yes" } else { "" },
+            &flags,
         ])?;
     }
     w.flush()?;
@@ -139,7 +159,7 @@ pub fn write_xlsx(results: &Results, out: &mut dyn Write) -> Result<()> {
     let bold = Format::new().set_bold();
     let mut book = Workbook::new();
 
-    const HEADERS: [&str; 16] = [
+    const HEADERS: [&str; 17] = [
         "县(市、区)代码",
         "县(市、区)",
         "指标编号",
@@ -156,8 +176,9 @@ pub fn write_xlsx(results: &Results, out: &mut dyn Write) -> Result<()> {
         "评定人",
         "评定时间",
         "评定后数据已变",
+        "自动检查",
     ];
-    let text_row = |i: &Item| -> [String; 16] {
+    let text_row = |i: &Item| -> [String; 17] {
         let ind = indicators.get(i.indicator.as_str());
         let requirement = ind
             .and_then(|d| d.requirement.as_ref())
@@ -180,6 +201,7 @@ pub fn write_xlsx(results: &Results, out: &mut dyn Write) -> Result<()> {
             i.reviewer.clone().unwrap_or_default(),
             i.reviewed_at.clone().unwrap_or_default(),
             if i.changed_since_review { "是" } else { "" }.to_string(),
+            flags(ind, i).join("；"),
         ]
     };
     // Widths first (a streamed sheet cannot change them after its rows): the widest cell of

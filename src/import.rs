@@ -113,6 +113,7 @@ const OWN_WORKBOOK: &[(&str, Option<Column>)] = &[
     ("评定人", None),
     ("评定时间", None),
     ("评定后数据已变", None),
+    ("自动检查", None),
 ];
 
 /// One cell as read: CSV and JSON give text; a workbook also gives numbers and error values.

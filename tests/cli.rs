@@ -1110,9 +1110,10 @@ fn a_corrected_sheet_shows_as_changed_since_reviewed_in_status_and_exports() {
     env.ok(&["mark", "柯城区", "1.2", "not_met", "--note", "未达标"]);
     let sheet = env.write(
         "更正.csv",
-        "县(市、区),指标,完成值,分子,分母\n柯城区,1.2,,30,42\n",
+        "县(市、区),指标,完成值,分子,分母\n柯城区,1.2,,30,42\n柯城区,1.3,60%,24,35\n",
     );
-    env.ok(&["import", sheet.to_str().unwrap()]);
+    let out = env.ok(&["import", sheet.to_str().unwrap()]);
+    assert!(out.contains("1.3"), "the flagged figure is listed: {out}");
     let status = env.json(&["status", "--json"]);
     assert_eq!(status["changed_since_review"], 1);
     assert_eq!(status["counties"][0]["changed_since_review"], 1);
@@ -1128,11 +1129,27 @@ fn a_corrected_sheet_shows_as_changed_since_reviewed_in_status_and_exports() {
     assert_eq!(item["changed_since_review"], true);
     assert_eq!(item["verdict"], "not_met", "the verdict is kept");
     assert_eq!(item["suggested"], "met", "30/42 is 71.4%, over 70%");
+    assert_eq!(item["flags"], serde_json::json!([]));
+    let disagreeing = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["county_code"] == "330802" && i["indicator"] == "1.3")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        disagreeing["flags"],
+        serde_json::json!(["报送值 60% 与分子/分母算得 68.6% 不一致"])
+    );
     let csv = env.ok(&["export", "--format", "csv"]);
     assert!(csv.contains(",not_met,未达标,"), "{csv}");
     assert!(
+        csv.contains(",报送值 60% 与分子/分母算得 68.6% 不一致\n"),
+        "{csv}"
+    );
+    assert!(
         csv.lines()
-            .any(|l| l.starts_with("330802,柯城区,1.2,") && l.ends_with(",yes"))
+            .any(|l| l.starts_with("330802,柯城区,1.2,") && l.ends_with(",yes,"))
     );
     let report = env.ok(&["export", "--format", "md"]);
     assert!(report.contains("1 项在评定后报送数据有变"), "{report}");

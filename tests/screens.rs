@@ -335,3 +335,36 @@ fn the_summary_screen_ranks_counties_over_a_heat_map() {
     assert!(app.summary.is_none());
     assert_eq!(app.cursor.county, chosen);
 }
+
+#[test]
+fn the_detail_pane_says_what_is_wrong_with_a_figure_and_a_changed_one() {
+    let mut f = fixture();
+    // 衢江区 1.2 (reviewed 基本完成) is corrected: 60% that its parts (24/35) put at 68.6%.
+    let row = kaohe::store::SubmissionRow {
+        line: 2,
+        county_code: "330803".into(),
+        indicator_id: "1.2".into(),
+        submission: kaohe::model::Submission {
+            value: "60%".into(),
+            value_number: Some(60.0),
+            numerator: Some(24.0),
+            denominator: Some(35.0),
+            ..Default::default()
+        },
+    };
+    f.store
+        .import_submissions(&[row], "更正.csv", &f.who)
+        .unwrap();
+    let app = app(&f, Lang::Zh);
+    let screen = text(&screen(&app, 120, 40));
+    assert!(
+        screen.contains("报送值 60% 与分子/分母算得 68.6% 不一致"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("评定后报送数据已变更，请重新评定"),
+        "{screen}"
+    );
+    assert!(screen.contains("数据已变 1"), "{screen}");
+    assert!(screen.contains("◐ 基本完成*"), "{screen}");
+}

@@ -466,6 +466,15 @@ impl App {
         crate::check::suggested(&self.indicators[at.indicator], sub)
     }
 
+    /// What looks wrong with the item's figure (see [`crate::check::flags`]).
+    pub fn flags(&self, at: Cursor) -> Vec<crate::figure::FigureFlag> {
+        self.cell(at)
+            .submission
+            .as_ref()
+            .map(|sub| crate::check::flags(&self.indicators[at.indicator], sub))
+            .unwrap_or_default()
+    }
+
     /// Whether the verdict given says the opposite of the figure.
     pub fn contradicts(&self, at: Cursor) -> bool {
         crate::check::contradicts(self.verdict_of(at), self.suggestion(at))

@@ -545,7 +545,9 @@ fn draw_submissions(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .chain([width(s.unreviewed), width(s.verdict)])
         .max()
         .unwrap_or(8)
-        + 2;
+        // The glyph and a space before; `!` (contradicts the figure) and `*` (the figure
+        // changed since) after.
+        + 4;
     let rows = app.shown_counties();
     // The rows that fit under the column heads, the selected one among them.
     let room = h.saturating_sub(lines.len() + 1);
@@ -793,6 +795,23 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             theme.dim()
         };
         labelled(&mut lines, (s.suggested, label_w), &words, w, theme, style);
+    }
+    if let Some(sub) = &cell.submission {
+        for flag in app.flags(app.cursor) {
+            let why = if s.lang == crate::tui::strings::Lang::Zh {
+                flag.zh(&sub.value)
+            } else {
+                flag.en(&sub.value)
+            };
+            labelled(
+                &mut lines,
+                (s.attention, label_w),
+                &why,
+                w,
+                theme,
+                theme.warning(),
+            );
+        }
     }
     if app.is_stale(app.cursor) {
         labelled(

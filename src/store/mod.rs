@@ -810,21 +810,28 @@ impl Store {
     /// The verdict of every reviewed item, and whether it has a note: all the workspace keeps
     /// for every item (the rest is read as the screen needs it).
     pub fn review_states(&self) -> Result<Vec<ReviewState>> {
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT r.county_code, r.indicator_id, r.verdict, r.note != '', {CHANGED_SINCE_REVIEW}
-                 FROM reviews r LEFT JOIN submissions s
-                     ON s.county_code = r.county_code AND s.indicator_id = r.indicator_id"
-        ))?;
+        let stale: std::collections::HashSet<(String, String)> =
+            self.changed_since_review()?.into_iter().collect();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT county_code, indicator_id, verdict, note != '' FROM reviews")?;
         let rows = stmt.query_map([], |r| {
             Ok(ReviewState {
                 county_code: r.get(0)?,
                 indicator_id: r.get(1)?,
                 verdict: r.get(2)?,
                 has_note: r.get(3)?,
-                changed_since_review: r.get(4)?,
+                changed_since_review: false,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        let mut states = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        if !stale.is_empty() {
+            for s in &mut states {
+                s.changed_since_review =
+                    stale.contains(&(s.county_code.clone(), s.indicator_id.clone()));
+            }
+        }
+        Ok(states)
     }
 
     /// The items of one indicator for the counties at positions `from..=to` (in list order).
@@ -836,13 +843,19 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
-    /// The items (county code, indicator id) whose figure changed after their verdict.
+    /// The items (county code, indicator id) whose figure changed after their verdict: those
+    /// whose figure a later import changed, and those reviewed before any figure came, each
+    /// found through its partial index (migration 5), never by joining every review.
     pub fn changed_since_review(&self) -> Result<Vec<(String, String)>> {
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT r.county_code, r.indicator_id FROM reviews r JOIN submissions s
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT r.county_code, r.indicator_id FROM submissions s JOIN reviews r
+                 ON r.county_code = s.county_code AND r.indicator_id = s.indicator_id
+             WHERE s.revision > 1 AND r.verdict IS NOT NULL AND r.revision < s.revision
+             UNION ALL
+             SELECT r.county_code, r.indicator_id FROM reviews r JOIN submissions s
                  ON s.county_code = r.county_code AND s.indicator_id = r.indicator_id
-             WHERE {CHANGED_SINCE_REVIEW}"
-        ))?;
+             WHERE r.revision = 0 AND r.verdict IS NOT NULL",
+        )?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
@@ -1056,13 +1069,12 @@ impl Store {
             }
         }
 
+        let stale: std::collections::HashSet<(String, String)> =
+            self.changed_since_review()?.into_iter().collect();
         let mut verdicts: Vec<Option<Verdict>> = vec![None; counties.len() * m];
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT r.county_code, r.indicator_id, r.verdict, {CHANGED_SINCE_REVIEW}
-             FROM reviews r LEFT JOIN submissions s
-                 ON s.county_code = r.county_code AND s.indicator_id = r.indicator_id
-             WHERE r.verdict IS NOT NULL"
-        ))?;
+        let mut stmt = self.conn.prepare(
+            "SELECT county_code, indicator_id, verdict FROM reviews WHERE verdict IS NOT NULL",
+        )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let (code, id): (String, String) = (r.get(0)?, r.get(1)?);
@@ -1072,7 +1084,7 @@ impl Store {
                 continue;
             };
             let verdict: Option<Verdict> = r.get(2)?;
-            let changed: bool = r.get(3)?;
+            let changed = !stale.is_empty() && stale.contains(&(code.clone(), id.clone()));
             verdicts[c * m + i] = verdict;
             for p in [&mut county_progress[c], &mut target_progress[t]] {
                 p.reviewed += 1;

@@ -153,6 +153,11 @@ ALTER TABLE indicators ADD COLUMN deduct REAL NOT NULL DEFAULT 0;
 UPDATE indicators SET points = 10.0 / (SELECT COUNT(*) FROM indicators j WHERE j.target_id = indicators.target_id);
 ALTER TABLE submissions ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE reviews ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+-- A verdict can only be behind a figure changed since its import (revision > 1) or given
+-- before there was a figure (revision 0): these small indexes find them without joining every
+-- review to its submission (60 ms at national scale, at every start).
+CREATE INDEX submissions_revised ON submissions (county_code, indicator_id) WHERE revision > 1;
+CREATE INDEX reviews_before_a_figure ON reviews (county_code, indicator_id) WHERE revision = 0;
 "#,
 ];
 

@@ -440,6 +440,66 @@ fn bad_json_is_refused_with_its_line() {
 }
 
 #[test]
+fn bad_csv_files_are_refused_with_their_line_and_the_database_unchanged() {
+    let env = Env::new();
+    env.ok(&["--demo", "init"]);
+    env.ok(&["mark", "柯城区", "1.2", "met", "--note", "台账齐全"]);
+    let head = "县(市、区),指标,完成值,分子,分母\n柯城区,1.1,是,,\n";
+    for (name, text, expected) in [
+        (
+            "county.csv",
+            format!("{head}衢州区,1.1,是,,\n"),
+            "county.csv:3: unknown county \"衢州区\"",
+        ),
+        (
+            "indicator.csv",
+            format!("{head}柯城区,13.1,是,,\n"),
+            "indicator.csv:3: unknown indicator \"13.1\"",
+        ),
+        (
+            "twice.csv",
+            format!("{head}330802,1.1,否,,\n"),
+            "twice.csv:3: county 330802 indicator 1.1 is given twice (first on line 2)",
+        ),
+        (
+            "zero.csv",
+            format!("{head}柯城区,1.2,,3,0\n"),
+            "zero.csv:3: the denominator is zero",
+        ),
+        (
+            "column.csv",
+            "县(市、区),完成值\n柯城区,是\n".to_string(),
+            "column.csv:1: missing column \"indicator\"",
+        ),
+        (
+            "misspelt.csv",
+            "county,indicator,valeu\n柯城区,1.1,是\n".to_string(),
+            "misspelt.csv:1: unknown column \"valeu\"",
+        ),
+        ("empty.csv", String::new(), "empty.csv: the file is empty"),
+        (
+            "header.csv",
+            "county,indicator,value\n".to_string(),
+            "header.csv: the file has no rows",
+        ),
+    ] {
+        let file = env.write(name, text);
+        let e = env.import_refused(&file, &[]);
+        assert!(e.contains(expected), "{e}");
+    }
+    // Bytes that are neither UTF-8 nor GB18030, a line in.
+    let bytes = env.write("bytes.csv", b"county,indicator,value\n\xff\xfe\xfd,1.1,5\n");
+    let e = env.import_refused(&bytes, &[]);
+    assert!(
+        e.contains("bytes.csv:2: the file is neither UTF-8 nor GB18030"),
+        "{e}"
+    );
+    // Nothing of the good rows before a bad one was written.
+    let export = env.json(&["export"]);
+    assert_eq!(item(&export, "330802", "1.2")["note"], "台账齐全");
+}
+
+#[test]
 fn every_header_alias_is_accepted() {
     let env = Env::new();
     let aliases: [&[&str]; 7] = [

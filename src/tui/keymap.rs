@@ -232,6 +232,7 @@ const DEFAULTS: &[(Mode, &[Key], Action, bool)] = &[
     (SummaryMode, &[plain('G'), code(KeyCode::End)], Last, false),
     (SummaryMode, &[code(KeyCode::Enter)], SummaryJump, true),
     (SummaryMode, &[code(KeyCode::Esc), plain('s'), plain('q')], CloseSummary, true),
+    (SummaryMode, &[plain('?'), plain('？')], Help, false),
     (HelpMode, &[plain('j'), code(KeyCode::Down)], ScrollDown, true),
     (HelpMode, &[plain('k'), code(KeyCode::Up)], ScrollUp, true),
     (

@@ -372,11 +372,12 @@ impl<'a> Checker<'a> {
             )
         })?;
         // A number cell keeps no trailing zero: 1.10 typed into one reads back as 1.1.
-        let longer = format!("{indicator_id}0");
+        let longer = || format!("{indicator_id}0");
         if indicator_cell.kind == CellKind::Number
             && indicator_id.contains('.')
-            && lookup.indicator(&longer).is_some()
+            && lookup.indicator(&longer()).is_some()
         {
+            let longer = longer();
             return Err(fail(
                 Column::Indicator,
                 format!(
@@ -394,7 +395,8 @@ impl<'a> Checker<'a> {
                 ),
             ));
         }
-        let item = format!("county {county_key}, indicator {indicator_id}");
+        // Named only in a message: not formatted for every good row.
+        let item = || format!("county {county_key}, indicator {indicator_id}");
         let amount = |c: Column| -> Result<Option<f64>, FileError> {
             let raw = &cell(c).text;
             if raw.is_empty() {
@@ -406,7 +408,7 @@ impl<'a> Checker<'a> {
                 } else {
                     "is not a number"
                 };
-                fail(c, format!("{} \"{raw}\" {why} ({item})", c.name()))
+                fail(c, format!("{} \"{raw}\" {why} ({})", c.name(), item()))
             })
         };
         let numerator = amount(Column::Numerator)?;
@@ -415,13 +417,13 @@ impl<'a> Checker<'a> {
             if d == 0.0 {
                 return Err(fail(
                     Column::Denominator,
-                    format!("the denominator is zero ({item})"),
+                    format!("the denominator is zero ({})", item()),
                 ));
             }
             if d < 0.0 {
                 return Err(fail(
                     Column::Denominator,
-                    format!("the denominator is negative ({item})"),
+                    format!("the denominator is negative ({})", item()),
                 ));
             }
         }
@@ -457,7 +459,7 @@ impl<'a> Checker<'a> {
                     if !rate.is_finite() || rate.abs() >= MAX_FIGURE {
                         return Err(fail(
                             Column::Denominator,
-                            format!("numerator ÷ denominator is out of range ({item})"),
+                            format!("numerator ÷ denominator is out of range ({})", item()),
                         ));
                     }
                     Some(rate)

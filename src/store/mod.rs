@@ -854,7 +854,7 @@ impl Store {
              UNION ALL
              SELECT r.county_code, r.indicator_id FROM reviews r JOIN submissions s
                  ON s.county_code = r.county_code AND s.indicator_id = r.indicator_id
-             WHERE r.revision = 0 AND r.verdict IS NOT NULL",
+             WHERE r.revision = 0 AND r.verdict IS NOT NULL AND s.revision = 1",
         )?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

@@ -800,7 +800,10 @@ impl App {
                 Some(Step::Review(change)) => {
                     return vec![Effect::Review(Write {
                         at: change.at,
-                        verdict: Some(change.before.verdict),
+                        // A note's step leaves the verdict alone: writing it again would count
+                        // as reviewing a changed figure anew.
+                        verdict: (change.before.verdict != change.after.verdict)
+                            .then_some(change.before.verdict),
                         note: Some(change.before.note.clone()),
                         expected: Expected {
                             verdict: Some(change.after.verdict),
@@ -825,7 +828,8 @@ impl App {
                 Some(change) => {
                     return vec![Effect::Review(Write {
                         at: change.at,
-                        verdict: Some(change.after.verdict),
+                        verdict: (change.before.verdict != change.after.verdict)
+                            .then_some(change.after.verdict),
                         note: Some(change.after.note.clone()),
                         expected: Expected {
                             verdict: Some(change.before.verdict),
@@ -1307,7 +1311,10 @@ impl App {
         let what = self.describe(at, change.to);
         match write.why {
             Why::Mark | Why::Clear | Why::Note => {
-                if change.changed() {
+                // A verdict given again on a changed figure is a review, but not a step to undo:
+                // there is nothing on screen to put back.
+                let undoable = change.from != change.to || change.from_note != change.note;
+                if undoable {
                     self.undo.push(Step::Review(record));
                     self.redo.clear();
                 }
@@ -1358,8 +1365,11 @@ impl App {
             note: Some(change.note.clone()),
             reviewer: Some(self.reviewer.clone()),
             reviewed_at: cell.review.as_ref().map(|r| r.reviewed_at.clone()),
-            // A verdict was just given on the figure there now.
-            changed_since_review: cell.changed_since_review && change.to.is_none(),
+            // A verdict given now is given on the figure there now; a note alone leaves the
+            // mark as it was, and an item without a verdict has none.
+            changed_since_review: cell.changed_since_review
+                && write.verdict.is_none()
+                && change.to.is_some(),
         };
         self.written(write, Ok((change, item)));
     }

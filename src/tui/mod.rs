@@ -349,8 +349,9 @@ impl Live {
             if import != self.last_import {
                 self.last_import = import;
                 app.forget_cached();
-                if let Ok(stale) = store.changed_since_review() {
-                    app.set_stale_items(&stale);
+                match store.changed_since_review() {
+                    Ok(stale) => app.set_stale_items(&stale),
+                    Err(e) => app.read_failed(format!("{e:#}")),
                 }
             }
         }

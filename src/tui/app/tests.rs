@@ -741,3 +741,60 @@ fn enter_takes_what_the_figure_suggests_and_contradictions_show() {
     assert!(app.key(&code(KeyCode::Enter)).is_empty());
     assert_eq!(app.message.clone().unwrap().text, ZH.no_suggestion);
 }
+
+#[test]
+fn undoing_a_note_leaves_the_verdict_alone() {
+    let mut app = app();
+    let mut store = FakeStore::default();
+    press(&mut app, &mut store, Action::Mark(Met));
+    press(&mut app, &mut store, Action::PrevCounty);
+    press(&mut app, &mut store, Action::EditNote);
+    let effects = app.type_text("台账齐全");
+    store.run(&mut app, effects);
+    press(&mut app, &mut store, Action::SaveNote);
+    assert_eq!(app.cell(at(0, 0)).note(), "台账齐全");
+    // Undo writes the note back and nothing else: the verdict written again would count as a
+    // review of a figure changed since.
+    let effects = app.update(Action::Undo);
+    match effects.as_slice() {
+        [Effect::Review(w)] => {
+            assert_eq!(w.verdict, None);
+            assert_eq!(w.note.as_deref(), Some(""));
+        }
+        other => panic!("{other:?}"),
+    }
+    store.run(&mut app, effects);
+    let effects = app.update(Action::Redo);
+    match effects.as_slice() {
+        [Effect::Review(w)] => assert_eq!(w.verdict, None),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_verdict_on_a_changed_figure_is_where_n_and_the_filter_go() {
+    let state = |code: &str, changed| ReviewState {
+        county_code: code.into(),
+        indicator_id: "1.1".into(),
+        verdict: Some(Met),
+        has_note: false,
+        changed_since_review: changed,
+    };
+    let mut ws = workspace();
+    ws.reviews = vec![state("330802", true), state("330803", false)];
+    let mut app = App::new(ws, &ZH);
+    // 柯城区's verdict was given on a figure since changed: it comes first, as unreviewed would.
+    assert_eq!(app.cursor, at(0, 0));
+    assert!(app.is_stale(at(0, 0)));
+    assert_eq!(app.stale_total(), 1);
+    assert_eq!(app.progress().0, 2, "it still counts as reviewed");
+    app.update(Action::ToggleFilter);
+    app.update(Action::NextCounty);
+    assert_eq!(
+        app.cursor,
+        at(0, 2),
+        "衢江区 (reviewed, unchanged) is filtered out"
+    );
+    assert!(app.county_shown(0, 0));
+    assert!(!app.county_shown(0, 1));
+}

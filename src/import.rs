@@ -47,7 +47,8 @@ impl Column {
         }
     }
 
-    /// Header names counties actually write, in English or Chinese.
+    /// Header names counties actually write, in English or Chinese, the likeliest meaning
+    /// first: where a sheet has two of them, the first is taken (see [`Checker::new`]).
     fn aliases(self) -> &'static [&'static str] {
         match self {
             Column::County => &[
@@ -58,7 +59,8 @@ impl Column {
                 "地区",
                 "单位",
             ],
-            Column::Indicator => &["indicator", "指标", "指标编号"],
+            // 指标编号 is the id; 指标 beside it is the indicator's name.
+            Column::Indicator => &["indicator", "指标编号", "指标"],
             Column::Value => &["value", "完成值", "数值", "完成情况"],
             Column::Numerator => &["numerator", "分子"],
             Column::Denominator => &["denominator", "分母"],
@@ -68,10 +70,18 @@ impl Column {
     }
 
     fn of_header(header: &str) -> Option<Column> {
+        Column::of_header_ranked(header).map(|(c, _)| c)
+    }
+
+    /// The column a header names, and how likely a name of it that header is (0 likeliest).
+    fn of_header_ranked(header: &str) -> Option<(Column, usize)> {
         let h = header.trim();
-        Column::ALL
-            .into_iter()
-            .find(|c| c.aliases().iter().any(|a| a.eq_ignore_ascii_case(h)))
+        Column::ALL.into_iter().find_map(|c| {
+            c.aliases()
+                .iter()
+                .position(|a| a.eq_ignore_ascii_case(h))
+                .map(|rank| (c, rank))
+        })
     }
 }
 
@@ -225,6 +235,9 @@ struct Checker<'a> {
     places: Places<'a>,
     /// Where each column is, by `Column as usize`.
     columns: [Option<usize>; 7],
+    /// More columns whose text joins the remark: a second of 说明/备注, and a 完成情况 beside a
+    /// 完成值 (words about the figure).
+    more_remarks: Vec<usize>,
     /// (county code, indicator) → the row it was first given on.
     seen: HashMap<(String, String), u64>,
     any_row: bool,
@@ -240,6 +253,8 @@ impl<'a> Checker<'a> {
     ) -> Result<Checker<'a>, FileError> {
         let at = |column: Option<usize>| places.at(header_row, column);
         let mut columns: [Option<usize>; 7] = [None; 7];
+        let mut ranks: [usize; 7] = [0; 7];
+        let mut more_remarks = Vec::new();
         let mut county_code_column = None;
         let own_workbook = headers.iter().any(|h| h.trim() == OWN_WORKBOOK_CODE);
         for (index, header) in headers.iter().enumerate() {
@@ -252,10 +267,13 @@ impl<'a> Checker<'a> {
             let own = own_workbook
                 .then(|| OWN_WORKBOOK.iter().find(|(h, _)| *h == header))
                 .flatten();
-            let column = match own {
+            let (column, rank) = match own {
                 Some((_, None)) => continue,
-                Some((_, Some(column))) => Some(*column),
-                None => Column::of_header(header),
+                Some((_, Some(column))) => (Some(*column), 0),
+                None => match Column::of_header_ranked(header) {
+                    Some((c, rank)) => (Some(c), rank),
+                    None => (None, 0),
+                },
             };
             let Some(column) = column else {
                 if IGNORED_COLUMNS.contains(&header) || header.is_empty() {
@@ -270,6 +288,28 @@ impl<'a> Checker<'a> {
                 ));
             };
             if let Some(other) = columns[column as usize] {
+                // Two names of one column, as counties' sheets have them: the likelier is the
+                // column; the other is a name beside an id (指标, 地区), or words that join the
+                // remark (说明 and 备注; 完成情况 beside 完成值).
+                let ranked = rank != ranks[column as usize];
+                match column {
+                    Column::Remark | Column::Value | Column::Indicator | Column::County
+                        if ranked =>
+                    {
+                        let passed_over = if rank < ranks[column as usize] {
+                            columns[column as usize] = Some(index);
+                            ranks[column as usize] = rank;
+                            other
+                        } else {
+                            index
+                        };
+                        if matches!(column, Column::Remark | Column::Value) {
+                            more_remarks.push(passed_over);
+                        }
+                        continue;
+                    }
+                    _ => {}
+                }
                 return Err(FileError::new(
                     at(Some(index)),
                     format!(
@@ -281,7 +321,10 @@ impl<'a> Checker<'a> {
                 ));
             }
             columns[column as usize] = Some(index);
+            ranks[column as usize] = rank;
         }
+        // The joined remark reads in the sheet's order.
+        more_remarks.sort_unstable();
         if let Some(index) = county_code_column {
             columns[Column::County as usize] = Some(index);
         }
@@ -310,10 +353,27 @@ impl<'a> Checker<'a> {
             lookup,
             places,
             columns,
+            more_remarks,
             seen: HashMap::new(),
             any_row: false,
             checked: Checked::default(),
         })
+    }
+
+    /// The remark column's text with that of the columns joining it, in the sheet's order.
+    fn remark(&self, cells: &[Cell], remark: &Cell) -> String {
+        if self.more_remarks.is_empty() {
+            return remark.text.clone();
+        }
+        let mut at: Vec<usize> = self.more_remarks.clone();
+        at.extend(self.columns[Column::Remark as usize]);
+        at.sort_unstable();
+        at.iter()
+            .filter_map(|&i| cells.get(i))
+            .map(|c| c.text.as_str())
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join("；")
     }
 
     /// Checks one row; a row with nothing in it is passed over.
@@ -381,7 +441,7 @@ impl<'a> Checker<'a> {
             return Err(fail(
                 Column::Indicator,
                 format!(
-                    "the indicator is the number {indicator_id}, which cannot tell {indicator_id} from {longer} (county {county_key}); format the indicator column as text"
+                    "the indicator is the number {indicator_id}, which cannot tell {indicator_id} from {longer} (county {county_key}); give it as text (\"{longer}\" or \"{indicator_id}\"; in a workbook, format the column as text)"
                 ),
             ));
         }
@@ -434,7 +494,7 @@ impl<'a> Checker<'a> {
             numerator,
             denominator,
             evidence: cell(Column::Evidence).text.clone(),
-            remark: cell(Column::Remark).text.clone(),
+            remark: self.remark(cells, cell(Column::Remark)),
         };
         if submission.value.is_empty()
             && numerator.is_none()
@@ -934,6 +994,12 @@ pub fn read_json(
                     JSON_KEYS.join(", ")
                 )));
             }
+            // A number as the indicator (1.10) reads back as 1.1: checked as a workbook's is.
+            let kind = if value.is_number() {
+                CellKind::Number
+            } else {
+                CellKind::Text
+            };
             let text = match value {
                 Value::Null => String::new(),
                 Value::String(s) => s.trim().to_string(),
@@ -948,10 +1014,7 @@ pub fn read_json(
             if key == "county_code" {
                 code = text;
             } else if let Some(c) = Column::ALL.iter().find(|c| c.name() == key) {
-                cells[*c as usize] = Cell {
-                    text,
-                    kind: CellKind::Text,
-                };
+                cells[*c as usize] = Cell { text, kind };
             }
         }
         if !code.is_empty() {

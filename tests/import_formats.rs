@@ -773,3 +773,54 @@ fn kaohes_own_workbook_export_imports_again_identically() {
         submissions(fresh.json(&["export"]))
     );
 }
+
+#[test]
+fn two_names_of_one_column_take_the_likelier_and_keep_the_words() {
+    let env = Env::new();
+    env.ok(&["init"]);
+    // The id and the name of the indicator; a figure with words about it; 说明 and 备注 both;
+    // 单位 as the unit of measure beside the county.
+    let sheet = env.write(
+        "两列.csv",
+        "县(市、区),单位,指标编号,指标,完成值,完成情况,说明,备注\n\
+         柯城区,%,1.2,照料中心覆盖率(城市),75%,已超额完成,数据截至年底,附台账\n\
+         衢江区,,1.1,养老服务业政策文件,是,,,\n",
+    );
+    let out = env.ok(&["import", sheet.to_str().unwrap()]);
+    assert!(out.contains("imported 2 submissions"), "{out}");
+    let export = env.json(&["export"]);
+    let row = item(&export, "330802", "1.2");
+    assert_eq!(row["value"], "75%");
+    assert_eq!(row["remark"], "已超额完成；数据截至年底；附台账");
+    assert_eq!(item(&export, "330803", "1.1")["value"], "是");
+    // The same name twice is still a mistake, refused.
+    let twice = env.write(
+        "twice.csv",
+        "county,indicator,备注,备注\n柯城区,1.1,甲,乙\n",
+    );
+    let e = env.import_refused(&twice, &[]);
+    assert!(e.contains("columns 3 and 4 both give the remark"), "{e}");
+}
+
+#[test]
+fn a_json_indicator_given_as_a_number_is_refused_where_it_is_ambiguous() {
+    let env = Env::new();
+    let file = env.write(
+        "n.json",
+        "[\n  {\"county\": \"柯城区\", \"indicator\": 1.10, \"value\": \"是\"}\n]",
+    );
+    let e = env.import_refused(&file, &[]);
+    assert!(
+        e.contains("n.json:2: the indicator is the number 1.1, which cannot tell 1.1 from 1.10"),
+        "{e}"
+    );
+    // A number that can only be one indicator is fine.
+    let file = env.write(
+        "ok.json",
+        "[\n  {\"county\": \"柯城区\", \"indicator\": 2.3, \"value\": \"是\"}\n]",
+    );
+    assert!(
+        env.ok(&["import", file.to_str().unwrap()])
+            .contains("imported 1 submission")
+    );
+}

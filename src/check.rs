@@ -30,6 +30,10 @@ pub fn standing(indicator: &Indicator, submission: &Submission) -> Option<Standi
         },
         IndicatorKind::Numeric => {
             let requirement = indicator.requirement.as_ref()?;
+            if submission.bare_fraction {
+                // 0.75 from a spreadsheet may be 75%: a person decides, not the threshold.
+                return Some(Standing::Unclear);
+            }
             let number = match &figure {
                 Figure::Empty => submission.value_number,
                 Figure::Number { unit, .. } => {

@@ -39,6 +39,7 @@ fn submission_of(item: &Item) -> Option<Submission> {
         denominator: item.denominator,
         evidence: item.evidence.clone().unwrap_or_default(),
         remark: item.remark.clone().unwrap_or_default(),
+        bare_fraction: item.bare_fraction,
     })
 }
 

@@ -234,6 +234,9 @@ pub fn figure_flags(unit: Option<&str>, submission: &Submission) -> Vec<FigureFl
     if unit.is_some() && !readable_for(unit, &figure) {
         flags.push(FigureFlag::Unreadable);
     }
+    if let (true, Some(value)) = (submission.bare_fraction, figure.number()) {
+        flags.push(FigureFlag::BareFraction { value });
+    }
     if let (
         Figure::Number {
             value,
@@ -372,6 +375,7 @@ mod tests {
             denominator: parts.map(|p| p.1),
             evidence: String::new(),
             remark: String::new(),
+            bare_fraction: false,
         }
     }
 

@@ -495,6 +495,7 @@ impl<'a> Checker<'a> {
             denominator,
             evidence: cell(Column::Evidence).text.clone(),
             remark: self.remark(cells, cell(Column::Remark)),
+            bare_fraction: false,
         };
         if submission.value.is_empty()
             && numerator.is_none()
@@ -528,16 +529,16 @@ impl<'a> Checker<'a> {
             },
             _ => None,
         };
+        let bare_fraction = matches!(
+            (value_cell.kind, unit, figure.number()),
+            (CellKind::Number, Some("%"), Some(v)) if v > 0.0 && v <= 1.0
+        );
         let submission = Submission {
             value_number,
+            bare_fraction,
             ..submission
         };
-        let mut flags = figure_flags(unit, &submission);
-        if let (CellKind::Number, Some("%"), Some(v)) = (value_cell.kind, unit, figure.number()) {
-            if v > 0.0 && v <= 1.0 {
-                flags.push(FigureFlag::BareFraction { value: v });
-            }
-        }
+        let flags = figure_flags(unit, &submission);
         if !flags.is_empty() {
             self.checked.flagged.push(Flagged {
                 county: county.name.clone(),

@@ -236,6 +236,11 @@ pub struct Submission {
     pub denominator: Option<f64>,
     pub evidence: String,
     pub remark: String,
+    /// A bare number no larger than 1 from a spreadsheet's number cell, for a percentage: it
+    /// may be 75% kept by Excel as 0.75 (a cell's percent format cannot be read), so it is
+    /// not compared with the threshold until a person has looked.
+    #[serde(default)]
+    pub bare_fraction: bool,
 }
 
 /// The review of one county × indicator as it stands: the verdict (none yet, when only a note

@@ -226,7 +226,22 @@ fn a_workbook_with_a_title_row_and_chinese_headers_imports() {
     assert_eq!(parts["value_number"], 75.0);
     // Binary noise (0.30000000000000004) is not part of what the county wrote.
     assert_eq!(item(&export, "330825", "2.1")["value"], "0.3");
-    assert_eq!(item(&export, "330803", "1.2")["value"], "0.75");
+    // The 0.75 keeps its flag after the import: no verdict is suggested from it, and the
+    // exports say why.
+    let fraction = item(&export, "330803", "1.2");
+    assert_eq!(fraction["value"], "0.75");
+    assert_eq!(fraction["suggested"], Value::Null);
+    assert_eq!(
+        fraction["flags"],
+        serde_json::json!(["报送值 0.75 是表格中的小数，若指 75% 请改写为百分数"])
+    );
+    // A corrected sheet with "75%" clears it.
+    let fixed = env.write("更正.csv", "县(市、区),指标,完成值\n衢江区,1.2,75%\n");
+    env.ok(&["import", fixed.to_str().unwrap()]);
+    let export = env.json(&["export"]);
+    let fraction = item(&export, "330803", "1.2");
+    assert_eq!(fraction["suggested"], "met");
+    assert_eq!(fraction["flags"], serde_json::json!([]));
 }
 
 #[test]

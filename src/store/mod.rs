@@ -1198,8 +1198,8 @@ fn insert_submissions(
     let import_id = tx.last_insert_rowid();
     let mut stmt = tx.prepare(
         "INSERT INTO submissions (county_code, indicator_id, value, value_number, numerator,
-             denominator, evidence, remark, imported_at, import_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+             denominator, evidence, remark, imported_at, import_id, bare_fraction)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
          ON CONFLICT (county_code, indicator_id) DO UPDATE SET
              revision = submissions.revision + (submissions.value IS NOT excluded.value
                  OR submissions.numerator IS NOT excluded.numerator
@@ -1207,6 +1207,7 @@ fn insert_submissions(
              value = excluded.value, value_number = excluded.value_number,
              numerator = excluded.numerator, denominator = excluded.denominator,
              evidence = excluded.evidence, remark = excluded.remark,
+             bare_fraction = excluded.bare_fraction,
              imported_at = excluded.imported_at, import_id = excluded.import_id",
     )?;
     for row in rows {
@@ -1221,7 +1222,8 @@ fn insert_submissions(
             s.evidence,
             s.remark,
             at,
-            import_id
+            import_id,
+            s.bare_fraction
         ])
         .with_context(|| {
             format!(
@@ -1315,7 +1317,7 @@ const CHANGED_SINCE_REVIEW: &str = changed_since_review_sql!();
 const ITEM_SELECT: &str = concat!(
     "SELECT c.code, c.name, i.id,
         s.value, s.value_number, s.numerator, s.denominator, s.evidence, s.remark,
-        r.verdict, r.note, r.reviewer, r.reviewed_at, ",
+        r.verdict, r.note, r.reviewer, r.reviewed_at, s.bare_fraction, ",
     changed_since_review_sql!(),
     " FROM counties c
     CROSS JOIN indicators i
@@ -1339,7 +1341,8 @@ fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
         note: r.get(10)?,
         reviewer: r.get(11)?,
         reviewed_at: r.get(12)?,
-        changed_since_review: r.get(13)?,
+        bare_fraction: r.get::<_, Option<bool>>(13)?.unwrap_or(false),
+        changed_since_review: r.get(14)?,
     })
 }
 
@@ -1573,6 +1576,9 @@ pub struct Item {
     pub reviewed_at: Option<String>,
     /// The figure changed (a corrected sheet was imported) after the verdict was given.
     pub changed_since_review: bool,
+    /// See [`crate::model::Submission::bare_fraction`]; exports say it in `flags`.
+    #[serde(skip)]
+    pub bare_fraction: bool,
 }
 
 /// Which log events to show; `None` parts let everything through.

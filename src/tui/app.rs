@@ -1370,6 +1370,7 @@ impl App {
             changed_since_review: cell.changed_since_review
                 && write.verdict.is_none()
                 && change.to.is_some(),
+            bare_fraction: sub.as_ref().is_some_and(|s| s.bare_fraction),
         };
         self.written(write, Ok((change, item)));
     }
@@ -1740,6 +1741,7 @@ fn cell_of(item: Item) -> Cell {
         denominator: item.denominator,
         evidence: item.evidence.unwrap_or_default(),
         remark: item.remark.unwrap_or_default(),
+        bare_fraction: item.bare_fraction,
     });
     let review = item.reviewer.map(|reviewer| Review {
         verdict: item.verdict,

@@ -75,6 +75,7 @@ impl FakeStore {
             reviewer: Some("张三".into()),
             reviewed_at: Some("2026-11-29T09:00:00+08:00".into()),
             changed_since_review: false,
+            bare_fraction: false,
         };
         Ok((change, item))
     }
@@ -715,6 +716,7 @@ fn enter_takes_what_the_figure_suggests_and_contradictions_show() {
         reviewer: None,
         reviewed_at: None,
         changed_since_review: false,
+        bare_fraction: false,
     };
     app.loaded(vec![
         item("330802", "52.4%", 52.4),

@@ -1264,14 +1264,28 @@ fn draw_summary(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .max()
         .unwrap_or(8)
         .min(iw / 3);
+    // Counts in aligned columns: "  3/132 ✓ 1 · ◐ 1 · ✗ 1".
+    let done_w = v
+        .targets
+        .iter()
+        .map(|t| format!("{}/{}", t.reviewed(), t.total).len())
+        .max()
+        .unwrap_or(0);
+    let count_w = |n: fn(&super::app::Tally) -> usize| {
+        v.targets.iter().map(|t| n(t).to_string().len()).max().unwrap_or(1)
+    };
+    let (met_w, partly_w, not_w) = (
+        count_w(|t| t.met),
+        count_w(|t| t.partly_met),
+        count_w(|t| t.not_met),
+    );
     let counts: Vec<String> = v
         .targets
         .iter()
         .map(|tally| {
             format!(
-                " {}/{} {} {} · {} {} · {} {}",
-                tally.reviewed(),
-                tally.total,
+                " {:>done_w$} {} {:<met_w$} · {} {:<partly_w$} · {} {:<not_w$}",
+                format!("{}/{}", tally.reviewed(), tally.total),
                 glyph(Some(crate::model::Verdict::Met)),
                 tally.met,
                 glyph(Some(crate::model::Verdict::PartlyMet)),
@@ -1282,7 +1296,20 @@ fn draw_summary(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         })
         .collect();
     let counts_w = counts.iter().map(|c| width(c)).max().unwrap_or(0);
-    for ((t, tally), counts) in app.targets.iter().zip(&v.targets).zip(counts) {
+    // As many bars as there are lines for; the last line says how many more there are.
+    let room = bars.saturating_sub(2);
+    let shown = if v.targets.len() > room {
+        room.saturating_sub(1)
+    } else {
+        v.targets.len()
+    };
+    for ((t, tally), counts) in app
+        .targets
+        .iter()
+        .zip(&v.targets)
+        .zip(counts)
+        .take(shown)
+    {
         let lead = format!("{:>3} {} ", t.id, fit(&clean(&t.title), title_w));
         let bar_w = iw.saturating_sub(width(&lead) + counts_w).min(40);
         let mut spans = vec![Span::raw(lead)];
@@ -1312,6 +1339,12 @@ fn draw_summary(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         }
         spans.push(Span::raw(counts));
         lines.push(Line::from(spans));
+    }
+    if shown < v.targets.len() {
+        let more = s
+            .more_targets
+            .replace("{n}", &(v.targets.len() - shown).to_string());
+        lines.push(line_of(truncate(&more, iw), theme.dim()));
     }
     frame.render_widget(Paragraph::new(lines), bottom);
 }

@@ -456,9 +456,17 @@ fn md(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut lines = text.lines().peekable();
     while let Some(line) = lines.next() {
+        // "1. " or "1) " starting a line would make it a numbered list.
+        let chars: Vec<char> = line.chars().collect();
+        let digits = chars.iter().take_while(|c| c.is_ascii_digit()).count();
+        let list_mark = digits > 0
+            && chars.get(digits).is_some_and(|c| ".)".contains(*c))
+            && chars.get(digits + 1).is_none_or(|c| c.is_whitespace());
         for (k, ch) in line.chars().enumerate() {
-            // Marks anywhere, and those that only mean something at a line's start there.
-            if "\\`*_[]<>|~".contains(ch) || (k == 0 && "#+-=".contains(ch)) {
+            // Marks anywhere (& too: "&lt;" must not become "<"), and those that only mean
+            // something at a line's start there.
+            let numbered = list_mark && k == digits;
+            if "\\`*_[]<>|~&".contains(ch) || (k == 0 && "#+-=".contains(ch)) || numbered {
                 out.push('\\');
             }
             out.push(ch);
@@ -481,6 +489,10 @@ mod tests {
         // A second line stays inside its list item, and cannot start a list of its own.
         assert_eq!(md("一\n- 二"), "一  \n  \\- 二");
         assert_eq!(md("1.2 覆盖率"), "1.2 覆盖率");
+        assert_eq!(md("1."), "1\\.");
+        assert_eq!(md("一\n1. 二"), "一  \n  1\\. 二");
+        assert_eq!(md("&lt;"), "\\&lt;");
+        assert_eq!(md("共 12 项。"), "共 12 项。");
     }
 
     #[test]

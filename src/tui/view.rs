@@ -1272,7 +1272,11 @@ fn draw_summary(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .max()
         .unwrap_or(0);
     let count_w = |n: fn(&super::app::Tally) -> usize| {
-        v.targets.iter().map(|t| n(t).to_string().len()).max().unwrap_or(1)
+        v.targets
+            .iter()
+            .map(|t| n(t).to_string().len())
+            .max()
+            .unwrap_or(1)
     };
     let (met_w, partly_w, not_w) = (
         count_w(|t| t.met),
@@ -1303,13 +1307,7 @@ fn draw_summary(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     } else {
         v.targets.len()
     };
-    for ((t, tally), counts) in app
-        .targets
-        .iter()
-        .zip(&v.targets)
-        .zip(counts)
-        .take(shown)
-    {
+    for ((t, tally), counts) in app.targets.iter().zip(&v.targets).zip(counts).take(shown) {
         let lead = format!("{:>3} {} ", t.id, fit(&clean(&t.title), title_w));
         let bar_w = iw.saturating_sub(width(&lead) + counts_w).min(40);
         let mut spans = vec![Span::raw(lead)];

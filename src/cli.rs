@@ -542,11 +542,19 @@ fn import_file(
     if dry_run {
         // Checked against the database as it is (or the seed it would be made from); nothing
         // is written, not even a new database.
-        let imported = if Store::would_create(db)? {
+        let (imported, preview) = if Store::would_create(db)? {
             let seed = embedded(demo)?;
-            read(&Lookup::from_parts(&seed.catalog, &seed.counties))?
+            let imported = read(&Lookup::from_parts(&seed.catalog, &seed.counties))?;
+            let preview = crate::store::ImportPreview {
+                new: imported.checked.rows.len(),
+                ..Default::default()
+            };
+            (imported, preview)
         } else {
-            read(&Store::open(db)?.lookup()?)?
+            let store = Store::open(db)?;
+            let imported = read(&store.lookup()?)?;
+            let preview = store.import_preview(&imported.checked.rows)?;
+            (imported, preview)
         };
         let read_as = match imported.format {
             import::Format::Csv => format!(" ({})", imported.encoding),
@@ -554,28 +562,61 @@ fn import_file(
         };
         writeln!(
             out,
-            "{shown}{read_as} is fine: {} would be imported; nothing was written (--dry-run){}",
+            "{shown}{read_as} is fine: {} would be imported ({}); nothing was written (--dry-run){}",
             plural(imported.checked.rows.len(), "submission"),
+            preview_words(&preview),
             flagged_count(&imported.checked)
         )?;
         write_flagged(&imported.checked, lang, out)?;
         return Ok(());
     }
     let (mut store, imported) = check_then_open(db, demo, who, |lookup| Ok(read(lookup)?))?;
+    let stale_before = store.changed_since_review()?.len();
     let n = store.import_submissions(&imported.checked.rows, &shown, who)?;
+    let newly_stale = store
+        .changed_since_review()?
+        .len()
+        .saturating_sub(stale_before);
     let read_as = if imported.format == import::Format::Csv && imported.encoding != "UTF-8" {
         format!(" (read as {})", imported.encoding)
     } else {
         String::new()
     };
+    let recheck = if newly_stale > 0 {
+        format!(
+            "; {} given on earlier figures now marked changed since reviewed (评定后数据已变)",
+            plural(newly_stale, "verdict")
+        )
+    } else {
+        String::new()
+    };
     writeln!(
         out,
-        "imported {} from {shown}{read_as}{}",
+        "imported {} from {shown}{read_as}{recheck}{}",
         plural(n, "submission"),
         flagged_count(&imported.checked)
     )?;
     write_flagged(&imported.checked, lang, out)?;
     Ok(())
+}
+
+/// "12 new, 750 replacing earlier ones (3 with another figure); 2 verdicts would be marked
+/// changed since reviewed".
+fn preview_words(p: &crate::store::ImportPreview) -> String {
+    let mut words = format!("{} new", p.new);
+    if p.replaced > 0 {
+        words.push_str(&format!(
+            ", {} replacing earlier ones ({} with another figure)",
+            p.replaced, p.figure_changed
+        ));
+    }
+    if p.verdicts_to_recheck > 0 {
+        words.push_str(&format!(
+            "; {} would be marked changed since reviewed",
+            plural(p.verdicts_to_recheck, "verdict")
+        ));
+    }
+    words
 }
 
 /// "; 2 flagged for a second look:" when figures look wrong.

@@ -251,7 +251,7 @@ fn the_format_is_told_by_content_not_name() {
     let out = env.ok(&["import", "--dry-run", file.to_str().unwrap()]);
     assert!(
         out.contains(
-            "is fine: 5 submissions would be imported; nothing was written (--dry-run); 1 flagged"
+            "is fine: 5 submissions would be imported (5 new); nothing was written (--dry-run); 1 flagged"
         ),
         "{out}"
     );
@@ -837,5 +837,42 @@ fn a_json_indicator_given_as_a_number_is_refused_where_it_is_ambiguous() {
     assert!(
         env.ok(&["import", file.to_str().unwrap()])
             .contains("imported 1 submission")
+    );
+}
+
+#[test]
+fn a_dry_run_says_what_would_be_replaced_and_which_verdicts_would_want_another_look() {
+    let env = Env::new();
+    env.ok(&["--demo", "init"]);
+    env.ok(&["mark", "柯城区", "1.2", "not_met"]);
+    env.ok(&["mark", "柯城区", "1.1", "met"]);
+    // 1.2 corrected (it has a verdict); 1.1 sent again with its figure as it was and new
+    // evidence (a verdict on it too, which stays as it is).
+    let export = env.json(&["export"]);
+    let same = item(&export, "330802", "1.1")["value"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let sheet = env.write(
+        "更正.csv",
+        format!("县(市、区),指标,完成值,佐证材料\n柯城区,1.2,71%,\n柯城区,1.1,{same},新文件.pdf\n"),
+    );
+    let before = std::fs::read(env.db()).unwrap();
+    let out = env.ok(&["import", "--dry-run", sheet.to_str().unwrap()]);
+    assert!(
+        out.contains("2 submissions would be imported (0 new, 2 replacing earlier ones (1 with another figure); 1 verdict would be marked changed since reviewed)"),
+        "{out}"
+    );
+    assert_eq!(
+        std::fs::read(env.db()).unwrap(),
+        before,
+        "a dry run writes nothing"
+    );
+    let out = env.ok(&["import", sheet.to_str().unwrap()]);
+    assert!(
+        out.contains("imported 2 submissions from")
+            && out
+                .contains("; 1 verdict given on earlier figures now marked changed since reviewed"),
+        "{out}"
     );
 }

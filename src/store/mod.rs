@@ -611,6 +611,44 @@ impl Store {
         Ok(rows.len())
     }
 
+    /// What importing `rows` would do, without writing: how many submissions are new, how
+    /// many replace earlier ones (and of those, how many with another figure), and how many
+    /// verdicts would then be marked changed since reviewed.
+    pub fn import_preview(&self, rows: &[SubmissionRow]) -> Result<ImportPreview> {
+        let mut stmt = self.conn.prepare(
+            "SELECT s.value, s.numerator, s.denominator, r.verdict IS NOT NULL
+             FROM (SELECT ?1 AS c, ?2 AS i) k
+             LEFT JOIN submissions s ON s.county_code = k.c AND s.indicator_id = k.i
+             LEFT JOIN reviews r ON r.county_code = k.c AND r.indicator_id = k.i",
+        )?;
+        let mut preview = ImportPreview::default();
+        for row in rows {
+            type Earlier = (Option<String>, Option<f64>, Option<f64>, Option<bool>);
+            let (value, numerator, denominator, verdict): Earlier = stmt
+                .query_row(params![row.county_code, row.indicator_id], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })?;
+            let s = &row.submission;
+            // The same test as the import's revision (insert_submissions).
+            let changed = match &value {
+                None => true,
+                Some(v) => {
+                    *v != s.value || numerator != s.numerator || denominator != s.denominator
+                }
+            };
+            if value.is_some() {
+                preview.replaced += 1;
+                preview.figure_changed += usize::from(changed);
+            } else {
+                preview.new += 1;
+            }
+            if changed && verdict == Some(true) {
+                preview.verdicts_to_recheck += 1;
+            }
+        }
+        Ok(preview)
+    }
+
     /// Sets the verdict (`Some(None)` clears it) and/or the note of one county × indicator,
     /// and logs the change. Nothing is written when nothing changes.
     pub fn review(
@@ -1530,6 +1568,17 @@ pub struct Position {
     pub county_code: String,
     /// Marking one county across all indicators rather than one indicator across all counties.
     pub by_county: bool,
+}
+
+/// What an import would change (see [`Store::import_preview`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportPreview {
+    pub new: usize,
+    pub replaced: usize,
+    /// Replaced with another figure (value, numerator or denominator).
+    pub figure_changed: usize,
+    /// Verdicts that would be marked changed since reviewed.
+    pub verdicts_to_recheck: usize,
 }
 
 /// One row of an import, checked and resolved.

@@ -114,6 +114,15 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Apply the points of a targets file (class weights, points, 基本完成 bands, deductions,
+    /// 一票否决) to this database; its targets and indicators must be the ones the database holds
+    Points {
+        /// The targets file (TOML, as `init --targets` takes; see data/README.md 一.6)
+        file: PathBuf,
+        /// Check the file and say what the most a county can earn would be, writing nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Mark one county × indicator: met, partly_met, not_met or clear (also 完成, 基本完成, 未完成)
     Mark {
         /// County code (330802) or name (柯城区)
@@ -234,6 +243,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Ended> {
             cli.lang,
             out,
         ),
+        Some(Command::Points { file, dry_run }) => points(&db, demo, &who, &file, dry_run, out),
         Some(Command::Mark {
             county,
             indicator,
@@ -653,6 +663,50 @@ fn write_flagged(checked: &import::Checked, lang: Lang, out: &mut dyn Write) -> 
     if checked.flagged.len() > SHOWN {
         writeln!(out, "  … and {} more", checked.flagged.len() - SHOWN)?;
     }
+    Ok(())
+}
+
+/// `kaohe points FILE`: the scoring of a targets file applied to the database, the targets
+/// themselves checked to be the same.
+fn points(
+    db: &Path,
+    demo: bool,
+    who: &Reviewer,
+    file: &Path,
+    dry_run: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let catalog = catalog::load_targets(file)?;
+    if Store::would_create(db)? {
+        bail!(
+            "{} does not exist yet: `kaohe init --targets {}` makes it with these points",
+            db.display(),
+            file.display()
+        );
+    }
+    let mut store = open(db, demo, who)?;
+    let was = crate::score::Scorer::new(&store.catalog()?).max_score();
+    let now = crate::score::Scorer::new(&catalog).max_score();
+    store.check_same_targets(&catalog, &file.display().to_string())?;
+    let most = |x: f64| format_number(crate::score::round2(x));
+    if dry_run {
+        writeln!(
+            out,
+            "{} is fine: the most a county can earn would be {} (now {}); nothing was written (--dry-run)",
+            file.display(),
+            most(now),
+            most(was)
+        )?;
+        return Ok(());
+    }
+    store.apply_scoring(&catalog)?;
+    writeln!(
+        out,
+        "applied the points of {}: the most a county can earn is {} (was {}); `kaohe status` shows the scores and ranks",
+        file.display(),
+        most(now),
+        most(was)
+    )?;
     Ok(())
 }
 

@@ -1157,3 +1157,54 @@ fn a_corrected_sheet_shows_as_changed_since_reviewed_in_status_and_exports() {
     env.ok(&["mark", "柯城区", "1.2", "met"]);
     assert_eq!(env.json(&["status", "--json"])["changed_since_review"], 0);
 }
+
+#[test]
+fn points_arriving_mid_review_apply_to_the_same_targets_only() {
+    let env = Env::new();
+    env.ok(&["--demo", "init"]);
+    env.ok(&["mark", "柯城区", "1.2", "met"]);
+    assert_eq!(
+        env.json(&["status", "--json"])["counties"][0]["max_score"],
+        120.0
+    );
+    // The method's points arrive: 一类 weighs 2, target 1 is worth 20.
+    let targets = std::fs::read_to_string("data/targets/2014.toml")
+        .unwrap()
+        .replacen(
+            "class = 1\nname = \"一类目标\"\n",
+            "class = 1\nname = \"一类目标\"\nweight = 2\n",
+            1,
+        )
+        .replacen(
+            "title = \"加快养老服务业发展\"\n",
+            "title = \"加快养老服务业发展\"\npoints = 20\n",
+            1,
+        );
+    let file = env.write("2014-points.toml", &targets);
+    let before = std::fs::read(env.db()).unwrap();
+    let out = env.ok(&["points", "--dry-run", file.to_str().unwrap()]);
+    assert!(out.contains("would be 190 (now 120)"), "{out}");
+    assert_eq!(std::fs::read(env.db()).unwrap(), before);
+    let out = env.ok(&["points", file.to_str().unwrap()]);
+    assert!(out.contains("is 190 (was 120)"), "{out}");
+    let status = env.json(&["status", "--json"]);
+    let kecheng = &status["counties"][0];
+    assert_eq!(kecheng["max_score"], 190.0);
+    // 1.2 met: 20 points over target 1's 22 indicators, twice over: 1.82.
+    assert_eq!(kecheng["score"], 1.82);
+    assert_eq!(kecheng["reviewed"], 1, "the verdicts are untouched");
+    // Other targets' points are refused, naming what differs.
+    let e = env.refused(
+        env.with_db()
+            .args(["points", "tests/fixtures/scoring.toml"]),
+    );
+    assert!(e.contains("has other indicators than"), "{e}");
+    let changed = targets.replacen("threshold = 70\n", "threshold = 75\n", 1);
+    let file = env.write("other.toml", &changed);
+    let e = env.refused(env.with_db().arg("points").arg(&file));
+    assert!(e.contains("indicator 1.2 is not the one"), "{e}");
+    assert_eq!(
+        env.json(&["status", "--json"])["counties"][0]["max_score"],
+        190.0
+    );
+}

@@ -611,6 +611,60 @@ impl Store {
         Ok(rows.len())
     }
 
+    /// Refuses a targets file whose targets or indicators are not the ones this database
+    /// holds (apart from their scoring), naming the first difference.
+    pub fn check_same_targets(&self, catalog: &Catalog, shown: &str) -> Result<()> {
+        let held = self.catalog()?;
+        let ids = |c: &Catalog| c.indicators().map(|i| i.id.clone()).collect::<Vec<_>>();
+        if ids(&held) != ids(catalog) {
+            bail!(
+                "{shown} has other indicators than {} ({} there, {} here): its points cannot be applied to these targets",
+                self.path.display(),
+                ids(catalog).len(),
+                ids(&held).len()
+            );
+        }
+        let words = |i: &Indicator| {
+            (
+                i.short.clone(),
+                i.text.clone(),
+                i.kind,
+                i.requirement
+                    .as_ref()
+                    .map(|r| (r.comparator, r.threshold.to_bits(), r.unit.clone())),
+            )
+        };
+        for (mine, theirs) in held.indicators().zip(catalog.indicators()) {
+            if words(mine) != words(theirs) {
+                bail!(
+                    "{shown}: indicator {} is not the one {} holds (its words or requirement differ): its points cannot be applied to these targets",
+                    theirs.id,
+                    self.path.display()
+                );
+            }
+        }
+        for (mine, theirs) in held.targets.iter().zip(&catalog.targets) {
+            if (mine.class, &mine.title) != (theirs.class, &theirs.title) {
+                bail!(
+                    "{shown}: target {} is not the one {} holds: its points cannot be applied to these targets",
+                    theirs.id,
+                    self.path.display()
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes a catalog's scoring (weights, points, bands, deductions, 一票否决, shares) over
+    /// the database's, in one transaction. Call [`Store::check_same_targets`] first.
+    pub fn apply_scoring(&mut self, catalog: &Catalog) -> Result<()> {
+        let tx = self.write()?;
+        write_scoring(&tx, catalog)?;
+        tx.commit()
+            .with_context(|| format!("cannot save the points into {}", self.path.display()))?;
+        Ok(())
+    }
+
     /// What importing `rows` would do, without writing: how many submissions are new, how
     /// many replace earlier ones (and of those, how many with another figure), and how many
     /// verdicts would then be marked changed since reviewed.

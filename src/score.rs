@@ -108,6 +108,9 @@ impl Scorer {
                 }
             }
         }
+        // The total is the sum of the targets' points as shown (to the hundredth), so that a
+        // sheet adding them up gets the same score.
+        let targets: Vec<f64> = targets.into_iter().map(round2).collect();
         let earned: f64 = targets.iter().sum();
         let score = if vetoed_by.is_empty() {
             (earned - deducted).max(0.0)
@@ -119,7 +122,7 @@ impl Scorer {
             max_score: round2(self.max_score()),
             deducted: round2(deducted),
             vetoed_by,
-            targets: targets.into_iter().map(round2).collect(),
+            targets,
         }
     }
 }
@@ -156,7 +159,7 @@ pub fn ranks(scores: &[Score]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::parse_targets;
+    use crate::catalog::{Catalog, parse_targets};
 
     /// A small targets file worked by hand: class 1 weighs 2, class 2 weighs 1.
     /// Target 1 (class 1, 10 points): 1.1 has 4, 1.2 and 1.3 share the other 6 (3 each).
@@ -245,6 +248,18 @@ mod tests {
             .map(|s| 1 + scores.iter().filter(|o| better(o, s)).count())
             .collect();
         assert_eq!(ranks(&scores), expected);
+    }
+
+    #[test]
+    fn a_score_is_the_sum_of_its_targets_as_shown() {
+        // Three of 2014's 22 indicators of target 1 met: 3 × 10/22 = 1.3636… shown as 1.36.
+        let catalog = Catalog::embedded_2014().unwrap();
+        let scorer = Scorer::new(&catalog);
+        let s = scorer.score(|k| (k < 3).then_some(M));
+        assert_eq!(s.targets[0], 1.36);
+        assert_eq!(s.score, 1.36);
+        let s = scorer.score(|k| (k % 7 == 0).then_some(M));
+        assert_eq!(s.score, round2(s.targets.iter().sum()));
     }
 
     #[test]

@@ -937,7 +937,7 @@ impl Store {
 
     /// The items (county code, indicator id) whose figure changed after their verdict: those
     /// whose figure a later import changed, and those reviewed before any figure came, each
-    /// found through its partial index (migration 5), never by joining every review.
+    /// found through its partial index (migration 6), never by joining every review.
     pub fn changed_since_review(&self) -> Result<Vec<(String, String)>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT r.county_code, r.indicator_id FROM submissions s JOIN reviews r

@@ -153,13 +153,16 @@ ALTER TABLE indicators ADD COLUMN deduct REAL NOT NULL DEFAULT 0;
 UPDATE indicators SET points = 10.0 / (SELECT COUNT(*) FROM indicators j WHERE j.target_id = indicators.target_id);
 ALTER TABLE submissions ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE reviews ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
--- A bare number ≤ 1 from a workbook's number cell for a percentage (maybe 75% kept as 0.75).
+"#,
+    // 6: a verdict can only be behind a figure changed since its import (revision > 1) or
+    // given before there was a figure (revision 0): two small indexes find them without joining
+    // every review to its submission (60 ms at national scale, at every start). And a bare
+    // number ≤ 1 from a workbook's number cell for a percentage (maybe 75% kept as 0.75) is
+    // remembered with its submission.
+    r#"
+CREATE INDEX IF NOT EXISTS submissions_revised ON submissions (county_code, indicator_id) WHERE revision > 1;
+CREATE INDEX IF NOT EXISTS reviews_before_a_figure ON reviews (county_code, indicator_id) WHERE revision = 0;
 ALTER TABLE submissions ADD COLUMN bare_fraction INTEGER NOT NULL DEFAULT 0;
--- A verdict can only be behind a figure changed since its import (revision > 1) or given
--- before there was a figure (revision 0): these small indexes find them without joining every
--- review to its submission (60 ms at national scale, at every start).
-CREATE INDEX submissions_revised ON submissions (county_code, indicator_id) WHERE revision > 1;
-CREATE INDEX reviews_before_a_figure ON reviews (county_code, indicator_id) WHERE revision = 0;
 "#,
 ];
 

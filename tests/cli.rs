@@ -1,102 +1,11 @@
 //! The command line against temporary databases and homes.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use assert_cmd::Command;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-struct Env {
-    dir: tempfile::TempDir,
-}
-
-impl Env {
-    fn new() -> Env {
-        Env {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn db(&self) -> PathBuf {
-        self.dir.path().join("k.db")
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    /// kaohe with its own home and data directory, and no KAOHE_DB from the caller.
-    fn kaohe(&self) -> Command {
-        let mut cmd = Command::cargo_bin("kaohe").unwrap();
-        cmd.env_remove("KAOHE_DB")
-            .env("HOME", self.dir.path())
-            .env("XDG_DATA_HOME", self.dir.path().join("data"))
-            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
-            .env_remove("KAOHE_CONFIG")
-            .env_remove("KAOHE_LANG")
-            .env("USER", "tester")
-            .env("LOGNAME", "tester");
-        cmd
-    }
-
-    fn with_db(&self) -> Command {
-        let mut cmd = self.kaohe();
-        cmd.arg("--db").arg(self.db());
-        cmd
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.with_db().args(args).output().unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        serde_json::from_str(&self.ok(args)).unwrap()
-    }
-
-    /// Runs a command that must be refused: non-zero exit, one line on stderr, returned.
-    fn refused(&self, cmd: &mut Command) -> String {
-        let out = cmd.output().unwrap();
-        assert!(!out.status.success(), "should have failed");
-        let stderr = String::from_utf8(out.stderr).unwrap();
-        assert_eq!(stderr.lines().count(), 1, "not one line: {stderr:?}");
-        assert!(stderr.starts_with("kaohe: "), "{stderr}");
-        assert!(!stderr.contains("panicked"), "{stderr}");
-        stderr.trim_end().to_string()
-    }
-
-    /// Starts every command at once against the database and waits for all to succeed.
-    fn all_at_once(&self, commands: Vec<Vec<String>>) {
-        let children: Vec<_> = commands
-            .into_iter()
-            .map(|args| {
-                std::process::Command::new(assert_cmd::cargo::cargo_bin("kaohe"))
-                    .arg("--db")
-                    .arg(self.db())
-                    .args(args)
-                    .stdout(std::process::Stdio::null())
-                    .stderr(std::process::Stdio::piped())
-                    .spawn()
-                    .unwrap()
-            })
-            .collect();
-        for child in children {
-            let out = child.wait_with_output().unwrap();
-            let stderr = String::from_utf8_lossy(&out.stderr);
-            assert!(out.status.success(), "{stderr}");
-        }
-    }
-
-    fn write(&self, name: &str, text: &str) -> PathBuf {
-        let p = self.path(name);
-        std::fs::write(&p, text).unwrap();
-        p
-    }
-}
+mod common;
+use common::Env;
 
 fn item<'a>(export: &'a Value, county: &str, indicator: &str) -> &'a Value {
     export
@@ -1096,7 +1005,7 @@ fn bad_points_are_refused_where_they_are_written() {
         ),
     ] {
         assert!(good.contains(from), "{from}");
-        let bad = env.write("bad.toml", &good.replacen(from, to, 1));
+        let bad = env.write("bad.toml", good.replacen(from, to, 1));
         let e = env.refused(env.with_db().args(["init", "--targets"]).arg(&bad));
         assert!(e.contains(expected), "{e}");
         assert!(!env.db().exists(), "nothing made");

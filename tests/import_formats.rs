@@ -1,99 +1,11 @@
 //! `kaohe import` of workbooks, JSON and every header alias, through the real binary.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use assert_cmd::Command;
 use rust_xlsxwriter::{Format, Formula, Workbook, Worksheet};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
 
-struct Env {
-    dir: tempfile::TempDir,
-}
-
-impl Env {
-    fn new() -> Env {
-        Env {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn db(&self) -> PathBuf {
-        self.dir.path().join("k.db")
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    /// kaohe with its own home and data directory, and no KAOHE_DB from the caller.
-    fn kaohe(&self) -> Command {
-        let mut cmd = Command::cargo_bin("kaohe").unwrap();
-        cmd.env_remove("KAOHE_DB")
-            .env("HOME", self.dir.path())
-            .env("XDG_DATA_HOME", self.dir.path().join("data"))
-            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
-            .env_remove("KAOHE_CONFIG")
-            .env_remove("KAOHE_LANG")
-            .env("USER", "tester")
-            .env("LOGNAME", "tester");
-        cmd
-    }
-
-    fn with_db(&self) -> Command {
-        let mut cmd = self.kaohe();
-        cmd.arg("--db").arg(self.db());
-        cmd
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.with_db().args(args).output().unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert!(
-            out.stderr.is_empty(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        serde_json::from_str(&self.ok(args)).unwrap()
-    }
-
-    /// A command that must be refused: non-zero exit, one line on stderr, returned.
-    fn refused(&self, args: &[&str]) -> String {
-        let out = self.with_db().args(args).output().unwrap();
-        assert!(!out.status.success(), "{args:?} should have failed");
-        let stderr = String::from_utf8(out.stderr).unwrap();
-        assert_eq!(stderr.lines().count(), 1, "not one line: {stderr:?}");
-        assert!(stderr.starts_with("kaohe: "), "{stderr}");
-        assert!(!stderr.contains("panicked"), "{stderr}");
-        stderr.trim_end().to_string()
-    }
-
-    /// An import that must be refused, leaving the database byte for byte as it was.
-    fn import_refused(&self, file: &Path, extra: &[&str]) -> String {
-        if !self.db().exists() {
-            self.ok(&["init"]);
-        }
-        let before = std::fs::read(self.db()).unwrap();
-        let mut args = vec!["import", file.to_str().unwrap()];
-        args.extend_from_slice(extra);
-        let message = self.refused(&args);
-        assert_eq!(std::fs::read(self.db()).unwrap(), before, "{message}");
-        message
-    }
-
-    fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
-        let p = self.path(name);
-        std::fs::write(&p, bytes).unwrap();
-        p
-    }
-}
+mod common;
+use common::Env;
 
 fn item<'a>(export: &'a Value, county: &str, indicator: &str) -> &'a Value {
     export

@@ -1,0 +1,118 @@
+//! What the command-line tests share: a temporary home and database, and the real binary run
+//! in it. Each test crate uses part of it.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// A temporary home, data and config directory with a database path in it.
+pub struct Env {
+    pub dir: tempfile::TempDir,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn db(&self) -> PathBuf {
+        self.dir.path().join("k.db")
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// kaohe with its own home and data directory, and no KAOHE_DB from the caller.
+    pub fn kaohe(&self) -> Command {
+        let mut cmd = Command::cargo_bin("kaohe").unwrap();
+        cmd.env_remove("KAOHE_DB")
+            .env("HOME", self.dir.path())
+            .env("XDG_DATA_HOME", self.dir.path().join("data"))
+            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
+            .env_remove("KAOHE_CONFIG")
+            .env_remove("KAOHE_LANG")
+            .env("USER", "tester")
+            .env("LOGNAME", "tester");
+        cmd
+    }
+
+    pub fn with_db(&self) -> Command {
+        let mut cmd = self.kaohe();
+        cmd.arg("--db").arg(self.db());
+        cmd
+    }
+
+    /// Runs a command that must succeed, saying nothing on stderr; returns its stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.with_db().args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            out.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    pub fn json(&self, args: &[&str]) -> Value {
+        serde_json::from_str(&self.ok(args)).unwrap()
+    }
+
+    /// Runs a command that must be refused: non-zero exit, one line on stderr, returned.
+    pub fn refused(&self, cmd: &mut Command) -> String {
+        let out = cmd.output().unwrap();
+        assert!(!out.status.success(), "should have failed");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(stderr.lines().count(), 1, "not one line: {stderr:?}");
+        assert!(stderr.starts_with("kaohe: "), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        stderr.trim_end().to_string()
+    }
+
+    /// An import that must be refused, leaving the database byte for byte as it was.
+    pub fn import_refused(&self, file: &Path, extra: &[&str]) -> String {
+        if !self.db().exists() {
+            self.ok(&["init"]);
+        }
+        let before = std::fs::read(self.db()).unwrap();
+        let message = self.refused(self.with_db().arg("import").arg(file).args(extra));
+        assert_eq!(std::fs::read(self.db()).unwrap(), before, "{message}");
+        message
+    }
+
+    /// Starts every command at once against the database and waits for all to succeed.
+    pub fn all_at_once(&self, commands: Vec<Vec<String>>) {
+        let children: Vec<_> = commands
+            .into_iter()
+            .map(|args| {
+                std::process::Command::new(assert_cmd::cargo::cargo_bin("kaohe"))
+                    .arg("--db")
+                    .arg(self.db())
+                    .args(args)
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(out.status.success(), "{stderr}");
+        }
+    }
+
+    pub fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.path(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+}

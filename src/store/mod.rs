@@ -748,7 +748,10 @@ impl Store {
     /// Like [`Store::review`], but only if the item still holds what the caller last saw
     /// (`expected`: the verdict and/or the note, each when given): undo, redo and a note typed
     /// over minutes must not overwrite what someone else changed meanwhile. Otherwise fails
-    /// with [`Changed`] and writes nothing.
+    /// with [`Changed`] and writes nothing. `on_old_figure`: the verdict put back (by an undo
+    /// or redo) was given on an earlier figure than the one there now, so it stays marked
+    /// changed since reviewed.
+    #[allow(clippy::too_many_arguments)]
     pub fn review_if(
         &mut self,
         county_code: &str,
@@ -756,11 +759,21 @@ impl Store {
         expected: &Expected,
         verdict: Option<Option<Verdict>>,
         note: Option<&str>,
+        on_old_figure: bool,
         who: &Reviewer,
     ) -> Result<ReviewChange> {
         let tx = self.write()?;
         check_expected(&tx, county_code, indicator_id, expected)?;
         let change = review_in(&tx, county_code, indicator_id, verdict, note, who)?;
+        if on_old_figure && verdict.is_some() && change.to.is_some() {
+            tx.execute(
+                "UPDATE reviews SET revision = (SELECT s.revision - 1 FROM submissions s
+                     WHERE s.county_code = ?1 AND s.indicator_id = ?2)
+                 WHERE county_code = ?1 AND indicator_id = ?2 AND EXISTS (SELECT 1
+                     FROM submissions s WHERE s.county_code = ?1 AND s.indicator_id = ?2)",
+                params![county_code, indicator_id],
+            )?;
+        }
         tx.commit()
             .with_context(|| format!("cannot save the review into {}", self.path.display()))?;
         Ok(change)

@@ -458,6 +458,7 @@ fn a_conditional_review_never_overwrites_a_change_it_did_not_see() {
             },
             Some(None),
             Some(""),
+            false,
             &who(),
         )
         .unwrap_err();
@@ -473,6 +474,7 @@ fn a_conditional_review_never_overwrites_a_change_it_did_not_see() {
             },
             Some(None),
             Some(""),
+            false,
             &who(),
         )
         .unwrap();
@@ -607,4 +609,46 @@ fn an_older_database_gets_the_default_points() {
     );
     let status = store.status().unwrap();
     assert_eq!(status.counties[0].max_score, 120.0);
+}
+
+#[test]
+fn an_undone_review_of_a_changed_figure_is_marked_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = new_store(&dir);
+    let w = who();
+    store
+        .import_submissions(&[row("1.2", "65%", "")], "一.csv", &w)
+        .unwrap();
+    store
+        .review("330802", "1.2", Some(Some(Verdict::NotMet)), None, &w)
+        .unwrap();
+    store
+        .import_submissions(&[row("1.2", "72%", "")], "二.csv", &w)
+        .unwrap();
+    // Reviewed on the new figure, then the reviewer takes it back: the old verdict was given
+    // on the old figure, and says so again.
+    store
+        .review("330802", "1.2", Some(Some(Verdict::Met)), None, &w)
+        .unwrap();
+    assert!(stale(&store).is_empty());
+    let expected = Expected {
+        verdict: Some(Some(Verdict::Met)),
+        note: Some(String::new()),
+    };
+    store
+        .review_if(
+            "330802",
+            "1.2",
+            &expected,
+            Some(Some(Verdict::NotMet)),
+            Some(""),
+            true,
+            &w,
+        )
+        .unwrap();
+    assert_eq!(stale(&store), [("330802".to_string(), "1.2".to_string())]);
+    assert_eq!(
+        store.item("330802", "1.2").unwrap().verdict,
+        Some(Verdict::NotMet)
+    );
 }

@@ -154,6 +154,8 @@ pub struct Conflict {
 pub struct State {
     pub verdict: Option<Verdict>,
     pub note: String,
+    /// The verdict was given on an earlier figure than the one there now.
+    pub on_old_figure: bool,
 }
 
 /// One change this reviewer made, for undo and redo.
@@ -1295,16 +1297,19 @@ impl App {
             }
         };
         let at = write.at;
+        let was_stale = self.is_stale(at);
         self.refresh(at, item);
         let record = Change {
             at,
             before: State {
                 verdict: change.from,
                 note: change.from_note.clone(),
+                on_old_figure: was_stale,
             },
             after: State {
                 verdict: change.to,
                 note: change.note.clone(),
+                on_old_figure: self.is_stale(at),
             },
         };
         let s = self.strings;

@@ -800,3 +800,35 @@ fn a_verdict_on_a_changed_figure_is_where_n_and_the_filter_go() {
     assert!(app.county_shown(0, 0));
     assert!(!app.county_shown(0, 1));
 }
+
+#[test]
+fn undoing_a_review_of_a_changed_figure_puts_back_the_old_figures_verdict() {
+    let mut ws = workspace();
+    ws.reviews = vec![ReviewState {
+        county_code: "330802".into(),
+        indicator_id: "1.1".into(),
+        verdict: Some(Met),
+        has_note: false,
+        changed_since_review: true,
+    }];
+    let mut app = App::new(ws, &ZH);
+    let mut store = FakeStore::default();
+    store.reviews.insert((0, 0), (Some(Met), String::new()));
+    assert!(app.is_stale(at(0, 0)));
+    press(&mut app, &mut store, Action::Mark(NotMet));
+    assert!(!app.is_stale(at(0, 0)), "reviewed on the figure there now");
+    match app.update(Action::Undo).as_slice() {
+        [Effect::Review(w)] => match &w.why {
+            Why::Undo(c) => {
+                assert!(
+                    c.before.on_old_figure,
+                    "the verdict put back was the old figure's"
+                );
+                assert!(!c.after.on_old_figure);
+                assert_eq!(w.verdict, Some(Some(Met)));
+            }
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+}

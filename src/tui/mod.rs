@@ -44,6 +44,9 @@ pub enum Ended {
 
 enum Input {
     Terminal(Event),
+    /// Events that arrived together (one read of a paste or an input method's burst), sent as
+    /// one so that the loop never sees half of them.
+    Burst(Vec<Event>),
     /// The terminal went away (read failed): as good as a hang-up.
     Gone,
     Signal(i32),
@@ -106,7 +109,21 @@ pub fn run(mut store: Store, who: &Reviewer, settings: Settings) -> Result<Ended
         loop {
             match event::read() {
                 Ok(ev) => {
-                    if tx.send(Input::Terminal(ev)).is_err() {
+                    // What arrived with it is read now, and sent with it: an unbracketed paste's
+                    // Enter must be seen with the typing behind it, however busy the machine.
+                    let mut burst = vec![ev];
+                    while let Ok(true) = event::poll(Duration::ZERO) {
+                        match event::read() {
+                            Ok(ev) => burst.push(ev),
+                            Err(_) => break,
+                        }
+                    }
+                    let input = if burst.len() == 1 {
+                        Input::Terminal(burst.remove(0))
+                    } else {
+                        Input::Burst(burst)
+                    };
+                    if tx.send(input).is_err() {
                         break;
                     }
                 }
@@ -156,8 +173,13 @@ pub fn run(mut store: Store, who: &Reviewer, settings: Settings) -> Result<Ended
             continue;
         };
         // Take everything already waiting (an input method's burst, a paste) before drawing.
-        let mut inputs = vec![first];
-        inputs.extend(rx.try_iter());
+        let mut inputs = Vec::new();
+        for input in std::iter::once(first).chain(rx.try_iter()) {
+            match input {
+                Input::Burst(events) => inputs.extend(events.into_iter().map(Input::Terminal)),
+                other => inputs.push(other),
+            }
+        }
         let mut pending_draft: Option<Effect> = None;
         let typed_after: Vec<bool> = (0..inputs.len())
             .map(|k| inputs[k + 1..].iter().any(is_typing))
@@ -186,7 +208,7 @@ pub fn run(mut store: Store, who: &Reviewer, settings: Settings) -> Result<Ended
                     terminal.autoresize().ok();
                     Vec::new()
                 }
-                Input::Terminal(_) => continue,
+                Input::Terminal(_) | Input::Burst(_) => continue,
                 Input::Gone => {
                     finish(
                         &mut store,

@@ -768,107 +768,156 @@ fn read_sheet(
             .cloned()
             .ok_or_else(|| FileError::new(Location::file(path), "the workbook has no sheets"))?,
     };
-    let range = book.worksheet_range(&name).map_err(|e| {
+    let cannot = |e: &dyn std::fmt::Display| {
         FileError::new(
             Location::sheet(path, &name),
             format!("cannot read the sheet: {}", first_line(&e.to_string())),
         )
-    })?;
+    };
     let merged = match book.worksheet_merge_cells(&name) {
         Some(Ok(merged)) => merged,
-        Some(Err(e)) => {
-            return Err(FileError::new(
-                Location::sheet(path, &name),
-                format!("cannot read the sheet: {}", first_line(&e.to_string())),
-            ));
-        }
+        Some(Err(e)) => return Err(cannot(&e)),
         None => Vec::new(),
     };
-    let empty = || FileError::new(Location::sheet(path, &name), "the sheet is empty");
-    let Some((top, left)) = range.start() else {
-        return Err(empty());
-    };
-    let total = range.height() as u64;
-    let mut rows = range
-        .rows()
-        .enumerate()
-        .map(|(i, r)| (u64::from(top) + i as u64 + 1, r));
-    let has = |cells: &[Cell], column: Column| {
-        cells.iter().any(|c| {
-            Column::of_header(&c.text) == Some(column)
-                || (column == Column::County && c.text == "county_code")
-        })
-    };
-    let mut header = None;
-    let mut nearest = None;
-    let mut any_cell = false;
-    for (n, r) in rows.by_ref() {
-        let cells: Vec<Cell> = r.iter().map(cell_of).collect();
-        if cells.iter().all(|c| c.text.is_empty()) {
-            continue;
-        }
-        any_cell = true;
-        let (county, indicator) = (has(&cells, Column::County), has(&cells, Column::Indicator));
-        if county && indicator {
-            header = Some((n, cells));
-            break;
-        }
-        if nearest.is_none() && (county || indicator) {
-            nearest = Some((n, cells));
-        }
-    }
+    // Merge regions by their top-left cell: (row, column) → the last row they cover.
+    let merge_down: HashMap<(u32, u32), u32> = merged
+        .iter()
+        .filter(|m| m.end.0 > m.start.0)
+        .map(|m| (m.start, m.end.0))
+        .collect();
+    // The sheet is read cell by cell as it is unpacked, never held whole: a national
+    // workbook would otherwise take half a gigabyte.
+    let mut cells_reader = book.worksheet_cells_reader(&name).map_err(|e| cannot(&e))?;
+    let dimensions = cells_reader.dimensions();
+    let total = u64::from(dimensions.end.0.saturating_sub(dimensions.start.0)) + 1;
     let places = Places::Sheet {
         path,
         sheet: &name,
-        first_column: left,
+        first_column: 0,
     };
-    let texts = |cells: &[Cell]| cells.iter().map(|c| c.text.clone()).collect::<Vec<_>>();
-    let Some((header_row, header)) = header else {
-        if let Some((n, cells)) = nearest {
+    let mut scan = SheetScan {
+        lookup,
+        places,
+        checker: None,
+        nearest: None,
+        any_cell: false,
+        fills: HashMap::new(),
+        first_row: u64::from(dimensions.start.0),
+        total,
+    };
+    // Rows are met in order; each is taken once its last cell has been read.
+    let mut row_at: Option<u64> = None;
+    let mut cells: Vec<Cell> = Vec::new();
+    while let Some(cell) = cells_reader.next_cell().map_err(|e| cannot(&e))? {
+        let (row, column) = cell.get_position();
+        let n = u64::from(row) + 1;
+        if row_at != Some(n) {
+            if let Some(done) = row_at {
+                scan.row(done, std::mem::take(&mut cells), progress)?;
+            }
+            row_at = Some(n);
+        }
+        let value = cell_of(&calamine::Data::from(cell.get_value().clone()));
+        // A cell merged down over several rows (a county's name beside all its indicators)
+        // is shown on each of them, and read so; merges in or above the header are titles.
+        if let (Some(&last), Some(_)) = (merge_down.get(&(row, column)), &scan.checker) {
+            for below in row.saturating_add(1)..=last {
+                scan.fills
+                    .insert((u64::from(below) + 1, column), value.clone());
+            }
+        }
+        let Ok(at) = usize::try_from(column) else {
+            continue;
+        };
+        // Column numbers come from the file: past Excel's widest (16,384) they are not data.
+        if at >= 16_384 {
+            continue;
+        }
+        if at >= cells.len() {
+            cells.resize(at + 1, Cell::default());
+        }
+        cells[at] = value;
+    }
+    if let Some(done) = row_at {
+        scan.row(done, cells, progress)?;
+    }
+    let Some(checker) = scan.checker else {
+        if let Some((n, cells)) = scan.nearest {
             // Names the column that row lacks.
             Checker::new(lookup, places, &texts(&cells), n)?;
         }
-        if !any_cell {
-            return Err(empty());
+        if !scan.any_cell {
+            return Err(FileError::new(
+                Location::sheet(path, &name),
+                "the sheet is empty",
+            ));
         }
         return Err(FileError::new(
             places.whole(),
             "missing columns \"county\" and \"indicator\": no row names them (县(市、区), 指标编号, 完成值 … or county, indicator, value)",
         ));
     };
-    let mut checker = Checker::new(lookup, places, &texts(&header), header_row)?;
-    // A cell merged down over several rows (a county's name beside all its indicators) is
-    // shown on each of them, and read so; merges that start in or above the header are not.
-    let mut fills: HashMap<(u64, u32), Cell> = HashMap::new();
-    for m in merged
-        .iter()
-        .filter(|m| u64::from(m.start.0) + 1 > header_row)
-    {
-        let (row, column) = m.start;
-        let Some(value) = range.get_value((row, column)) else {
-            continue;
-        };
-        let value = cell_of(value);
-        for below in row.saturating_add(1)..=m.end.0 {
-            fills.insert((u64::from(below) + 1, column), value.clone());
-        }
-    }
-    for (n, r) in rows {
-        progress(n - u64::from(top), total);
-        let mut cells: Vec<Cell> = r.iter().map(cell_of).collect();
-        if !fills.is_empty() {
-            for (i, cell) in cells.iter_mut().enumerate() {
-                let column = left.saturating_add(u32::try_from(i).unwrap_or(u32::MAX));
-                if cell.text.is_empty() {
-                    if let Some(value) = fills.get(&(n, column)) {
-                        *cell = value.clone();
+    checker.finish("the sheet has no rows under its header")
+}
+
+fn texts(cells: &[Cell]) -> Vec<String> {
+    cells.iter().map(|c| c.text.clone()).collect()
+}
+
+/// A sheet read row by row: the rows above the header looked through for it, then every row
+/// under it checked.
+struct SheetScan<'a> {
+    lookup: &'a Lookup,
+    places: Places<'a>,
+    checker: Option<Checker<'a>>,
+    /// The first row naming the county or the indicator column, if none names both.
+    nearest: Option<(u64, Vec<Cell>)>,
+    any_cell: bool,
+    /// Cells merged down from above: (row, column) → what the merge shows.
+    fills: HashMap<(u64, u32), Cell>,
+    first_row: u64,
+    total: u64,
+}
+
+impl SheetScan<'_> {
+    fn row(
+        &mut self,
+        n: u64,
+        mut cells: Vec<Cell>,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<(), FileError> {
+        if let Some(checker) = &mut self.checker {
+            if !self.fills.is_empty() {
+                for (i, cell) in cells.iter_mut().enumerate() {
+                    let column = u32::try_from(i).unwrap_or(u32::MAX);
+                    if cell.text.is_empty() {
+                        if let Some(value) = self.fills.get(&(n, column)) {
+                            *cell = value.clone();
+                        }
                     }
                 }
             }
+            progress(n.saturating_sub(self.first_row), self.total);
+            return checker.row(n, &cells);
         }
-        checker.row(n, &cells)?;
+        if cells.iter().all(|c| c.text.is_empty()) {
+            return Ok(());
+        }
+        self.any_cell = true;
+        let has = |column: Column| {
+            cells.iter().any(|c| {
+                Column::of_header(&c.text) == Some(column)
+                    || (column == Column::County && c.text == "county_code")
+            })
+        };
+        let (county, indicator) = (has(Column::County), has(Column::Indicator));
+        if county && indicator {
+            self.checker = Some(Checker::new(self.lookup, self.places, &texts(&cells), n)?);
+        } else if self.nearest.is_none() && (county || indicator) {
+            self.nearest = Some((n, cells));
+        }
+        Ok(())
     }
-    checker.finish("the sheet has no rows under its header")
 }
 
 /// A workbook cell as text: numbers without binary noise (330802.0 is "330802"), TRUE and

@@ -555,9 +555,17 @@ fn import_file(
         let (imported, preview) = if Store::would_create(db)? {
             let seed = embedded(demo)?;
             let imported = read(&Lookup::from_parts(&seed.catalog, &seed.counties))?;
-            let preview = crate::store::ImportPreview {
-                new: imported.checked.rows.len(),
-                ..Default::default()
+            let preview = if seed.submissions.is_some() {
+                // The database would be made with the demo's submissions first: compared
+                // against a scratch copy of it, never the real path.
+                let scratch = tempfile::tempdir().context("cannot make a scratch directory")?;
+                Store::create(&scratch.path().join("preview.db"), &seed, who)?
+                    .import_preview(&imported.checked.rows)?
+            } else {
+                crate::store::ImportPreview {
+                    new: imported.checked.rows.len(),
+                    ..Default::default()
+                }
             };
             (imported, preview)
         } else {

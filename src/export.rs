@@ -456,6 +456,9 @@ fn md(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut lines = text.lines().peekable();
     while let Some(line) = lines.next() {
+        // Indentation means code or nesting to Markdown, nothing in a note: dropped, so the
+        // marks below are at the line's start.
+        let line = line.trim_start_matches([' ', '\t']);
         // "1. " or "1) " starting a line would make it a numbered list.
         let chars: Vec<char> = line.chars().collect();
         let digits = chars.iter().take_while(|c| c.is_ascii_digit()).count();
@@ -492,6 +495,10 @@ mod tests {
         assert_eq!(md("1."), "1\\.");
         assert_eq!(md("一\n1. 二"), "一  \n  1\\. 二");
         assert_eq!(md("&lt;"), "\\&lt;");
+        assert_eq!(
+            md("一\n  - 二\n  # 三\n 1. 四"),
+            "一  \n  \\- 二  \n  \\# 三  \n  1\\. 四"
+        );
         assert_eq!(md("共 12 项。"), "共 12 项。");
     }
 

@@ -291,24 +291,32 @@ impl<'a> Checker<'a> {
                 // Two names of one column, as counties' sheets have them: the likelier is the
                 // column; the other is a name beside an id (指标, 地区), or words that join the
                 // remark (说明 and 备注; 完成情况 beside 完成值).
-                let ranked = rank != ranks[column as usize];
-                match column {
-                    Column::Remark | Column::Value | Column::Indicator | Column::County
-                        if ranked =>
-                    {
-                        let passed_over = if rank < ranks[column as usize] {
-                            columns[column as usize] = Some(index);
-                            ranks[column as usize] = rank;
-                            other
-                        } else {
-                            index
-                        };
-                        if matches!(column, Column::Remark | Column::Value) {
-                            more_remarks.push(passed_over);
-                        }
-                        continue;
+                // The less likely name of the two, and whether it may stand beside the other:
+                // 指标 (a name) beside an id, 完成情况 (words) beside a figure, 单位 (a unit of
+                // measure) beside the county, and any two remarks. Two figures or two ids are
+                // a mistake.
+                let lesser = rank.max(ranks[column as usize]);
+                let lesser_name = column.aliases().get(lesser).copied().unwrap_or("");
+                let folds = rank != ranks[column as usize]
+                    && match column {
+                        Column::Remark => true,
+                        Column::Value => lesser_name == "完成情况",
+                        Column::Indicator => lesser_name == "指标",
+                        Column::County => lesser_name == "单位",
+                        _ => false,
+                    };
+                if folds {
+                    let passed_over = if rank < ranks[column as usize] {
+                        columns[column as usize] = Some(index);
+                        ranks[column as usize] = rank;
+                        other
+                    } else {
+                        index
+                    };
+                    if matches!(column, Column::Remark | Column::Value) {
+                        more_remarks.push(passed_over);
                     }
-                    _ => {}
+                    continue;
                 }
                 return Err(FileError::new(
                     at(Some(index)),
@@ -1034,8 +1042,15 @@ pub fn read_json(
             })?;
         let mut cells = vec![Cell::default(); Column::ALL.len()];
         let mut code = String::new();
+        let mut bare_fraction = false;
         for (key, value) in &record {
             if JSON_IGNORED.contains(&key.as_str()) {
+                continue;
+            }
+            if key == "bare_fraction" {
+                // The export's word that the figure came from a workbook's number cell: read
+                // back as such, so the figure keeps its flag.
+                bare_fraction = value.as_bool() == Some(true);
                 continue;
             }
             if !JSON_KEYS.contains(&key.as_str()) {
@@ -1069,6 +1084,9 @@ pub fn read_json(
         }
         if !code.is_empty() {
             cells[Column::County as usize].text = code;
+        }
+        if bare_fraction {
+            cells[Column::Value as usize].kind = CellKind::Number;
         }
         checker.row(line, &cells)?;
     }

@@ -788,3 +788,68 @@ fn a_dry_run_says_what_would_be_replaced_and_which_verdicts_would_want_another_l
         "{out}"
     );
 }
+
+#[test]
+fn two_figure_columns_are_refused_not_folded_into_the_remark() {
+    let env = Env::new();
+    let sheet = env.write("两值.csv", "县(市、区),指标,完成值,数值\n龙游县,1.2,,80%\n");
+    let e = env.import_refused(&sheet, &[]);
+    assert!(e.contains("columns 3 and 4 both give the value"), "{e}");
+    let ids = env.write(
+        "两号.csv",
+        "indicator,指标编号,county,value\n1.1,1.1,柯城区,是\n",
+    );
+    let e = env.import_refused(&ids, &[]);
+    assert!(e.contains("columns 1 and 2 both give the indicator"), "{e}");
+}
+
+#[test]
+fn a_bare_fraction_keeps_its_flag_through_the_json_export_and_a_resend() {
+    let env = Env::new();
+    env.ok(&["init"]);
+    let sheet = env.write("柯城区.xlsx", workbook(&good_rows()));
+    env.ok(&["import", sheet.to_str().unwrap()]);
+    let flagged = |env: &Env| {
+        let export = env.json(&["export"]);
+        let row = item(&export, "330803", "1.2").clone();
+        (
+            row["suggested"].clone(),
+            row["flags"].as_array().unwrap().len(),
+        )
+    };
+    assert_eq!(flagged(&env), (Value::Null, 1));
+    // The JSON export read back, into this database and into a new one.
+    let json = env.write("all.json", env.ok(&["export"]));
+    env.ok(&["import", json.to_str().unwrap()]);
+    assert_eq!(flagged(&env), (Value::Null, 1));
+    let other = Env::new();
+    other.ok(&["init"]);
+    other.ok(&["import", json.to_str().unwrap()]);
+    assert_eq!(flagged(&other), (Value::Null, 1));
+    // The same 0.75 sent again as text keeps it too; a corrected figure clears it.
+    let same = env.write("same.csv", "county,indicator,value\n衢江区,1.2,0.75\n");
+    env.ok(&["import", same.to_str().unwrap()]);
+    assert_eq!(flagged(&env), (Value::Null, 1));
+}
+
+#[test]
+fn a_dry_run_counts_only_verdicts_not_already_marked_and_knows_the_demo() {
+    let env = Env::new();
+    // On a demo database not made yet, the demo's own submission is what would be replaced.
+    let sheet = env.write("d.csv", "county,indicator,value\n柯城区,1.2,80%\n");
+    let out = env.ok(&["--demo", "import", "--dry-run", sheet.to_str().unwrap()]);
+    assert!(
+        out.contains("(0 new, 1 replacing earlier ones (1 with another figure))"),
+        "{out}"
+    );
+    assert!(!env.db().exists());
+    env.ok(&["--demo", "init"]);
+    env.ok(&["mark", "柯城区", "1.2", "not_met"]);
+    env.ok(&["import", sheet.to_str().unwrap()]);
+    // Already marked changed: another correction marks nothing new, and says so.
+    let again = env.write("e.csv", "county,indicator,value\n柯城区,1.2,81%\n");
+    let out = env.ok(&["import", "--dry-run", again.to_str().unwrap()]);
+    assert!(!out.contains("would be marked"), "{out}");
+    let out = env.ok(&["import", again.to_str().unwrap()]);
+    assert!(!out.contains("now marked"), "{out}");
+}

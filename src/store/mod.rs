@@ -670,13 +670,15 @@ impl Store {
     /// verdicts would then be marked changed since reviewed.
     pub fn import_preview(&self, rows: &[SubmissionRow]) -> Result<ImportPreview> {
         let mut stmt = self.conn.prepare(
-            "SELECT s.value, s.numerator, s.denominator, r.verdict IS NOT NULL
+            "SELECT s.value, s.numerator, s.denominator,
+                    r.verdict IS NOT NULL AND r.revision >= COALESCE(s.revision, 0)
              FROM (SELECT ?1 AS c, ?2 AS i) k
              LEFT JOIN submissions s ON s.county_code = k.c AND s.indicator_id = k.i
              LEFT JOIN reviews r ON r.county_code = k.c AND r.indicator_id = k.i",
         )?;
         let mut preview = ImportPreview::default();
         for row in rows {
+            // The earlier figure, and whether a verdict is on it (not behind it already).
             type Earlier = (Option<String>, Option<f64>, Option<f64>, Option<bool>);
             let (value, numerator, denominator, verdict): Earlier = stmt
                 .query_row(params![row.county_code, row.indicator_id], |r| {
@@ -748,9 +750,9 @@ impl Store {
     /// Like [`Store::review`], but only if the item still holds what the caller last saw
     /// (`expected`: the verdict and/or the note, each when given): undo, redo and a note typed
     /// over minutes must not overwrite what someone else changed meanwhile. Otherwise fails
-    /// with [`Changed`] and writes nothing. `on_old_figure`: the verdict put back (by an undo
-    /// or redo) was given on an earlier figure than the one there now, so it stays marked
-    /// changed since reviewed.
+    /// with [`Changed`] and writes nothing. `put_back_revision`: an undo or redo puts a
+    /// verdict back on the figure it was given on (the submission revision then), so a verdict
+    /// given before a re-import stays marked changed since reviewed.
     #[allow(clippy::too_many_arguments)]
     pub fn review_if(
         &mut self,
@@ -759,20 +761,18 @@ impl Store {
         expected: &Expected,
         verdict: Option<Option<Verdict>>,
         note: Option<&str>,
-        on_old_figure: bool,
+        put_back_revision: Option<i64>,
         who: &Reviewer,
     ) -> Result<ReviewChange> {
         let tx = self.write()?;
         check_expected(&tx, county_code, indicator_id, expected)?;
-        let change = review_in(&tx, county_code, indicator_id, verdict, note, who)?;
-        if on_old_figure && verdict.is_some() && change.to.is_some() {
+        let mut change = review_in(&tx, county_code, indicator_id, verdict, note, who)?;
+        if let (Some(revision), Some(_), Some(_)) = (put_back_revision, verdict, change.to) {
             tx.execute(
-                "UPDATE reviews SET revision = (SELECT s.revision - 1 FROM submissions s
-                     WHERE s.county_code = ?1 AND s.indicator_id = ?2)
-                 WHERE county_code = ?1 AND indicator_id = ?2 AND EXISTS (SELECT 1
-                     FROM submissions s WHERE s.county_code = ?1 AND s.indicator_id = ?2)",
-                params![county_code, indicator_id],
+                "UPDATE reviews SET revision = ?3 WHERE county_code = ?1 AND indicator_id = ?2",
+                params![county_code, indicator_id, revision],
             )?;
+            change.to_revision = Some(revision);
         }
         tx.commit()
             .with_context(|| format!("cannot save the review into {}", self.path.display()))?;
@@ -1312,7 +1312,9 @@ fn insert_submissions(
              value = excluded.value, value_number = excluded.value_number,
              numerator = excluded.numerator, denominator = excluded.denominator,
              evidence = excluded.evidence, remark = excluded.remark,
-             bare_fraction = excluded.bare_fraction,
+             bare_fraction = CASE WHEN submissions.value IS excluded.value
+                 THEN submissions.bare_fraction OR excluded.bare_fraction
+                 ELSE excluded.bare_fraction END,
              imported_at = excluded.imported_at, import_id = excluded.import_id",
     )?;
     for row in rows {
@@ -1510,6 +1512,21 @@ fn changed_since_review(
         .unwrap_or(false))
 }
 
+/// The submission revision an item's review was given on, if it has a review.
+fn review_revision(
+    tx: &Transaction<'_>,
+    county_code: &str,
+    indicator_id: &str,
+) -> Result<Option<i64>> {
+    Ok(tx
+        .query_row(
+            "SELECT revision FROM reviews WHERE county_code = ?1 AND indicator_id = ?2",
+            params![county_code, indicator_id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
 /// The body of [`Store::review`], inside the caller's write transaction.
 fn review_in(
     tx: &Transaction<'_>,
@@ -1520,6 +1537,7 @@ fn review_in(
     who: &Reviewer,
 ) -> Result<ReviewChange> {
     let (from_verdict, from_note) = current_review(tx, county_code, indicator_id)?;
+    let from_revision = review_revision(tx, county_code, indicator_id)?;
     let to_verdict = verdict.unwrap_or(from_verdict);
     let to_note = note.map_or_else(|| from_note.clone(), str::to_string);
     // The same verdict given again on a figure changed since is a review of the new figure.
@@ -1533,6 +1551,8 @@ fn review_in(
         from_note: from_note.clone(),
         note: to_note.clone(),
         confirmed,
+        from_revision,
+        to_revision: from_revision,
     };
     if !change.changed() {
         return Ok(change);
@@ -1583,7 +1603,10 @@ fn review_in(
             to_note
         ],
     )?;
-    Ok(change)
+    Ok(ReviewChange {
+        to_revision: review_revision(tx, county_code, indicator_id)?,
+        ..change
+    })
 }
 
 /// The item was changed (by someone else) since it was read: nothing was written.
@@ -1666,6 +1689,10 @@ pub struct ReviewChange {
     pub note: String,
     /// The same verdict given again on a figure that changed since it was given.
     pub confirmed: bool,
+    /// The submission revision the review was given on, before and after (none without a
+    /// review): what an undo or redo puts back.
+    pub from_revision: Option<i64>,
+    pub to_revision: Option<i64>,
 }
 
 impl ReviewChange {
@@ -1692,8 +1719,8 @@ pub struct Item {
     pub reviewed_at: Option<String>,
     /// The figure changed (a corrected sheet was imported) after the verdict was given.
     pub changed_since_review: bool,
-    /// See [`crate::model::Submission::bare_fraction`]; exports say it in `flags`.
-    #[serde(skip)]
+    /// See [`crate::model::Submission::bare_fraction`]; exports also say it in `flags`, and
+    /// an import of the JSON export reads it back.
     pub bare_fraction: bool,
 }
 

@@ -458,7 +458,7 @@ fn a_conditional_review_never_overwrites_a_change_it_did_not_see() {
             },
             Some(None),
             Some(""),
-            false,
+            None,
             &who(),
         )
         .unwrap_err();
@@ -474,7 +474,7 @@ fn a_conditional_review_never_overwrites_a_change_it_did_not_see() {
             },
             Some(None),
             Some(""),
-            false,
+            None,
             &who(),
         )
         .unwrap();
@@ -627,9 +627,13 @@ fn an_undone_review_of_a_changed_figure_is_marked_again() {
         .unwrap();
     // Reviewed on the new figure, then the reviewer takes it back: the old verdict was given
     // on the old figure, and says so again.
-    store
+    let change = store
         .review("330802", "1.2", Some(Some(Verdict::Met)), None, &w)
         .unwrap();
+    assert_eq!(
+        (change.from_revision, change.to_revision),
+        (Some(1), Some(2))
+    );
     assert!(stale(&store).is_empty());
     let expected = Expected {
         verdict: Some(Some(Verdict::Met)),
@@ -642,7 +646,7 @@ fn an_undone_review_of_a_changed_figure_is_marked_again() {
             &expected,
             Some(Some(Verdict::NotMet)),
             Some(""),
-            true,
+            change.from_revision,
             &w,
         )
         .unwrap();
@@ -650,5 +654,62 @@ fn an_undone_review_of_a_changed_figure_is_marked_again() {
     assert_eq!(
         store.item("330802", "1.2").unwrap().verdict,
         Some(Verdict::NotMet)
+    );
+}
+
+#[test]
+fn a_redo_after_a_re_import_puts_back_the_figure_the_verdict_was_given_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = new_store(&dir);
+    let w = who();
+    store
+        .import_submissions(&[row("1.2", "65%", "")], "一.csv", &w)
+        .unwrap();
+    store
+        .review("330802", "1.2", Some(Some(Verdict::NotMet)), None, &w)
+        .unwrap();
+    let met = store
+        .review("330802", "1.2", Some(Some(Verdict::Met)), None, &w)
+        .unwrap();
+    // Undo (back to 未完成, given on revision 1), a corrected sheet, then redo (完成, also
+    // given on revision 1): both verdicts are the old figure's.
+    let expect = |v| Expected {
+        verdict: Some(Some(v)),
+        note: Some(String::new()),
+    };
+    store
+        .review_if(
+            "330802",
+            "1.2",
+            &expect(Verdict::Met),
+            Some(Some(Verdict::NotMet)),
+            Some(""),
+            met.from_revision,
+            &w,
+        )
+        .unwrap();
+    store
+        .import_submissions(&[row("1.2", "72%", "")], "二.csv", &w)
+        .unwrap();
+    assert_eq!(stale(&store).len(), 1);
+    store
+        .review_if(
+            "330802",
+            "1.2",
+            &expect(Verdict::NotMet),
+            Some(Some(Verdict::Met)),
+            Some(""),
+            met.to_revision,
+            &w,
+        )
+        .unwrap();
+    assert_eq!(
+        stale(&store).len(),
+        1,
+        "the redone verdict was given on 65%, not 72%"
+    );
+    assert_eq!(
+        store.item("330802", "1.2").unwrap().verdict,
+        Some(Verdict::Met)
     );
 }

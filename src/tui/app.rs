@@ -154,8 +154,12 @@ pub struct Conflict {
 pub struct State {
     pub verdict: Option<Verdict>,
     pub note: String,
-    /// The verdict was given on an earlier figure than the one there now.
+    /// The verdict was given on an earlier figure than the one there now (as far as this
+    /// workspace knew), for the screen.
     pub on_old_figure: bool,
+    /// The submission revision the verdict was given on, for the store: an undo or redo puts
+    /// it back with the verdict, so a re-import in between is still seen.
+    pub revision: Option<i64>,
 }
 
 /// One change this reviewer made, for undo and redo.
@@ -1305,11 +1309,13 @@ impl App {
                 verdict: change.from,
                 note: change.from_note.clone(),
                 on_old_figure: was_stale,
+                revision: change.from_revision,
             },
             after: State {
                 verdict: change.to,
                 note: change.note.clone(),
                 on_old_figure: self.is_stale(at),
+                revision: change.to_revision,
             },
         };
         let s = self.strings;
@@ -1372,9 +1378,12 @@ impl App {
             reviewed_at: cell.review.as_ref().map(|r| r.reviewed_at.clone()),
             // A verdict given now is given on the figure there now; a note alone leaves the
             // mark as it was, and an item without a verdict has none.
-            changed_since_review: cell.changed_since_review
-                && write.verdict.is_none()
-                && change.to.is_some(),
+            changed_since_review: match &write.why {
+                // Undo and redo put back a verdict with the figure it was given on.
+                Why::Undo(c) => c.before.on_old_figure && change.to.is_some(),
+                Why::Redo(c) => c.after.on_old_figure && change.to.is_some(),
+                _ => cell.changed_since_review && write.verdict.is_none() && change.to.is_some(),
+            },
             bare_fraction: sub.as_ref().is_some_and(|s| s.bare_fraction),
         };
         self.written(write, Ok((change, item)));

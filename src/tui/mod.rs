@@ -487,9 +487,9 @@ fn review(store: &mut Store, who: &Reviewer, app: &mut App, write: Write) {
             write.note.as_deref(),
             // Undo and redo put back a verdict as it was, on the figure it was given on.
             match &write.why {
-                app::Why::Undo(c) => c.before.on_old_figure,
-                app::Why::Redo(c) => c.after.on_old_figure,
-                _ => false,
+                app::Why::Undo(c) => c.before.revision,
+                app::Why::Redo(c) => c.after.revision,
+                _ => None,
             },
             who,
         ),

@@ -53,6 +53,8 @@ impl FakeStore {
             from_note,
             note: note.clone(),
             confirmed: false,
+            from_revision: None,
+            to_revision: None,
         };
         if change.changed() {
             self.log.push((w.at, from, to));

@@ -158,6 +158,57 @@ impl Keys {
     }
 }
 
+/// A character a spelling holds, how early (higher is earlier) and in which spelling: what
+/// a one-character query is answered from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct First {
+    c: char,
+    score: u16,
+    key: u8,
+}
+
+impl Keys {
+    /// Each character any spelling holds, once, at its best place.
+    fn firsts(&self) -> Vec<First> {
+        let mut best: HashMap<char, (u16, u8)> = HashMap::new();
+        let mut add = |c: char, at: usize, k: usize, aligned: bool| {
+            let score = 2 * (1000 - at.min(999) as u16) + u16::from(aligned);
+            let key = u8::try_from(k).unwrap_or(u8::MAX);
+            let e = best.entry(c).or_insert((score, key));
+            if score > e.0 {
+                *e = (score, key);
+            }
+        };
+        for (k, key) in self.0.iter().enumerate() {
+            match &key.spelling {
+                Spelling::Text(t) => {
+                    for (at, c) in t.chars().enumerate().filter(|(_, c)| *c != ' ') {
+                        add(c, at, k, key.aligned);
+                    }
+                }
+                Spelling::Initials(letters) => {
+                    for (at, l) in letters.iter().enumerate() {
+                        match *l {
+                            Letter::Han { letters, .. } => {
+                                for b in 0..26u8 {
+                                    if letters & (1 << b) != 0 {
+                                        add(char::from(b'a' + b), at, k, key.aligned);
+                                    }
+                                }
+                            }
+                            Letter::Other(c) if c != ' ' => add(c, at, k, key.aligned),
+                            Letter::Other(_) => {}
+                        }
+                    }
+                }
+            }
+        }
+        best.into_iter()
+            .map(|(c, (score, key))| First { c, score, key })
+            .collect()
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Entry {
     pub kind: Kind,
@@ -165,6 +216,7 @@ pub struct Entry {
     pub text: String,
     pub jump: Jump,
     keys: Keys,
+    firsts: Vec<First>,
 }
 
 impl Entry {
@@ -176,6 +228,7 @@ impl Entry {
             kind,
             text,
             jump,
+            firsts: keys.firsts(),
             keys,
         }
     }
@@ -187,6 +240,7 @@ pub struct NoteGroup {
     /// The note on one line.
     pub note: String,
     keys: Keys,
+    firsts: Vec<First>,
     /// (indicator, county) of each item with this note.
     pub items: Vec<(usize, usize)>,
 }
@@ -194,8 +248,10 @@ pub struct NoteGroup {
 impl NoteGroup {
     pub fn new(note: &str) -> NoteGroup {
         let note = note.replace(['\n', '\r'], " ");
+        let keys = Keys::new(&note, &[]);
         NoteGroup {
-            keys: Keys::new(&note, &[]),
+            firsts: keys.firsts(),
+            keys,
             note,
             items: Vec::new(),
         }
@@ -282,9 +338,12 @@ pub struct Index {
     entries: Vec<Entry>,
     notes: Vec<NoteGroup>,
     matcher: SkimMatcherV2,
-    /// For each character, everything it matches, ranked: the first keystroke of a search
-    /// matches nearly everything, so its answer is worked out when the index is built.
-    firsts: HashMap<char, Found>,
+    /// For each character typed first, everything it matches, ranked: the first keystroke of
+    /// a search matches nearly everything, so it is answered from each entry's and note's
+    /// characters (worked out once, with their spellings), and kept until the index changes.
+    /// Worked out when first asked, so that opening the finder over 30,000 notes costs
+    /// nothing for the characters nobody types.
+    firsts: std::cell::RefCell<HashMap<char, Found>>,
 }
 
 impl Default for Index {
@@ -299,9 +358,9 @@ impl Index {
             entries,
             notes: Vec::new(),
             matcher: SkimMatcherV2::default().ignore_case(),
-            firsts: HashMap::new(),
+            firsts: std::cell::RefCell::new(HashMap::new()),
         };
-        index.rank_firsts();
+        index.forget_firsts();
         index
     }
 
@@ -315,7 +374,7 @@ impl Index {
 
     pub fn set_entries(&mut self, entries: Vec<Entry>) {
         self.entries = entries;
-        self.rank_firsts();
+        self.forget_firsts();
     }
 
     /// Takes the note groups out (to be regrouped and given back with [`Index::set_notes`]).
@@ -325,78 +384,38 @@ impl Index {
 
     pub fn set_notes(&mut self, notes: Vec<NoteGroup>) {
         self.notes = notes;
-        self.rank_firsts();
+        self.forget_firsts();
     }
 
-    /// Ranks, for every character any spelling holds, what a one-character query matches:
-    /// the earlier the character comes, the better.
-    fn rank_firsts(&mut self) {
-        fn add(to: &mut HashMap<char, (u16, usize)>, c: char, at: usize, k: usize, aligned: bool) {
-            let score = 2 * (1000 - at.min(999) as u16) + u16::from(aligned);
-            let e = to.entry(c).or_insert((score, k));
-            if score > e.0 {
-                *e = (score, k);
-            }
+    fn forget_firsts(&mut self) {
+        self.firsts.get_mut().clear();
+    }
+
+    /// What the one-character query `c` matches, ranked: the earlier `c` comes, the better.
+    fn first(&self, c: char) -> Found {
+        if let Some(found) = self.firsts.borrow().get(&c) {
+            return found.clone();
         }
-        fn firsts_of(keys: &Keys) -> HashMap<char, (u16, usize)> {
-            let mut best = HashMap::new();
-            for (k, key) in keys.0.iter().enumerate() {
-                match &key.spelling {
-                    Spelling::Text(t) => {
-                        for (at, c) in t.chars().enumerate().filter(|(_, c)| *c != ' ') {
-                            add(&mut best, c, at, k, key.aligned);
-                        }
-                    }
-                    Spelling::Initials(letters) => {
-                        for (at, l) in letters.iter().enumerate() {
-                            match *l {
-                                Letter::Han { letters, .. } => {
-                                    for b in 0..26u8 {
-                                        if letters & (1 << b) != 0 {
-                                            add(
-                                                &mut best,
-                                                char::from(b'a' + b),
-                                                at,
-                                                k,
-                                                key.aligned,
-                                            );
-                                        }
-                                    }
-                                }
-                                Letter::Other(c) if c != ' ' => {
-                                    add(&mut best, c, at, k, key.aligned)
-                                }
-                                Letter::Other(_) => {}
-                            }
-                        }
-                    }
-                }
-            }
-            best
-        }
-        let mut firsts: HashMap<char, Found> = HashMap::new();
+        let mut found = Found::default();
+        let of = |firsts: &[First]| {
+            firsts
+                .iter()
+                .find(|f| f.c == c)
+                .map(|f| (i64::from(f.score), usize::from(f.key)))
+        };
         for (id, e) in self.entries.iter().enumerate() {
-            for (c, (score, key)) in firsts_of(&e.keys) {
-                firsts.entry(c).or_default().entries.push(Candidate {
-                    id,
-                    score: i64::from(score),
-                    key,
-                });
+            if let Some((score, key)) = of(&e.firsts) {
+                found.entries.push(Candidate { id, score, key });
             }
         }
         for (id, g) in self.notes.iter().enumerate() {
-            for (c, (score, key)) in firsts_of(&g.keys) {
-                firsts.entry(c).or_default().notes.push(Candidate {
-                    id,
-                    score: i64::from(score),
-                    key,
-                });
+            if let Some((score, key)) = of(&g.firsts) {
+                found.notes.push(Candidate { id, score, key });
             }
         }
-        for found in firsts.values_mut() {
-            self.rank(found);
-        }
-        self.firsts = firsts;
+        self.rank(&mut found);
+        self.firsts.borrow_mut().insert(c, found.clone());
+        found
     }
 
     fn rank(&self, found: &mut Found) {
@@ -417,7 +436,7 @@ impl Index {
         let query = pattern(&query);
         let mut chars = query.chars();
         if let (Some(c), None) = (chars.next(), chars.next()) {
-            return self.firsts.get(&c).cloned().unwrap_or_default();
+            return self.first(c);
         }
         let need = mask(&query);
         let entries: Vec<Candidate> = match among {

@@ -1,7 +1,7 @@
 //! Results out: JSON (the default), CSV, XLSX and a Markdown report.
 
 use crate::catalog::Catalog;
-use crate::model::{Indicator, Submission, Verdict, format_number};
+use crate::model::{Indicator, Verdict, format_number};
 use crate::store::{CountyStatus, Item, Status};
 use anyhow::Result;
 use serde::Serialize;
@@ -25,32 +25,18 @@ impl Results {
     }
 }
 
-/// What the checks say of one item: the verdict its figure suggests.
-fn suggested(indicator: Option<&&Indicator>, item: &Item) -> Option<Verdict> {
-    let submission = submission_of(item)?;
-    crate::check::suggested(indicator?, &submission)
-}
-
-fn submission_of(item: &Item) -> Option<Submission> {
-    Some(Submission {
-        value: item.value.clone()?,
-        value_number: item.value_number,
-        numerator: item.numerator,
-        denominator: item.denominator,
-        evidence: item.evidence.clone().unwrap_or_default(),
-        remark: item.remark.clone().unwrap_or_default(),
-        bare_fraction: item.bare_fraction,
-    })
-}
-
-/// What looks wrong with an item's figure, in Chinese (what the bureau reads).
-fn flags(indicator: Option<&&Indicator>, item: &Item) -> Vec<String> {
-    match (indicator, submission_of(item)) {
-        (Some(ind), Some(sub)) => crate::check::flags(ind, &sub)
-            .iter()
-            .map(|f| f.zh(&sub.value))
-            .collect(),
-        _ => Vec::new(),
+/// What the checks say of one item: the verdict its figure suggests, and what looks wrong
+/// with the figure, in Chinese (what the bureau reads).
+fn checks(indicator: Option<&&Indicator>, item: &Item) -> (Option<Verdict>, Vec<String>) {
+    match (indicator, item.submission()) {
+        (Some(ind), Some(sub)) => (
+            crate::check::suggested(ind, &sub),
+            crate::check::flags(ind, &sub)
+                .iter()
+                .map(|f| f.zh(&sub.value))
+                .collect(),
+        ),
+        _ => (None, Vec::new()),
     }
 }
 
@@ -70,11 +56,11 @@ pub fn write_json(results: &Results, out: &mut dyn Write) -> Result<()> {
         .items
         .iter()
         .map(|item| {
-            let indicator = indicators.get(item.indicator.as_str());
+            let (suggested, flags) = checks(indicators.get(item.indicator.as_str()), item);
             Row {
                 item,
-                suggested: suggested(indicator, item),
-                flags: flags(indicator, item),
+                suggested,
+                flags,
             }
         })
         .collect();
@@ -110,9 +96,8 @@ pub fn write_csv(results: &Results, out: &mut dyn Write) -> Result<()> {
     w.write_record(CSV_COLUMNS)?;
     let number = |x: Option<f64>| x.map(format_number).unwrap_or_default();
     for i in &results.items {
-        let indicator = indicators.get(i.indicator.as_str());
-        let suggested = suggested(indicator, i);
-        let flags = flags(indicator, i).join("；");
+        let (suggested, flags) = checks(indicators.get(i.indicator.as_str()), i);
+        let flags = flags.join("；");
         w.write_record([
             i.county_code.as_str(),
             &i.county,
@@ -185,6 +170,7 @@ pub fn write_xlsx(results: &Results, out: &mut dyn Write) -> Result<()> {
             .and_then(|d| d.requirement.as_ref())
             .map_or_else(String::new, |r| r.to_string());
         let number = |x: Option<f64>| x.map(format_number).unwrap_or_default();
+        let (suggested, flags) = checks(ind, i);
         [
             i.county_code.clone(),
             i.county.clone(),
@@ -196,13 +182,13 @@ pub fn write_xlsx(results: &Results, out: &mut dyn Write) -> Result<()> {
             number(i.denominator),
             i.evidence.clone().unwrap_or_default(),
             i.remark.clone().unwrap_or_default(),
-            suggested(ind, i).map_or("", |v| v.chinese()).to_string(),
+            suggested.map_or("", |v| v.chinese()).to_string(),
             i.verdict.map_or("", |v| v.chinese()).to_string(),
             i.note.clone().unwrap_or_default(),
             i.reviewer.clone().unwrap_or_default(),
             i.reviewed_at.clone().unwrap_or_default(),
             if i.changed_since_review { "是" } else { "" }.to_string(),
-            flags(ind, i).join("；"),
+            flags.join("；"),
         ]
     };
     // Widths first (a streamed sheet cannot change them after its rows): the widest cell of

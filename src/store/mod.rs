@@ -616,12 +616,24 @@ impl Store {
     pub fn check_same_targets(&self, catalog: &Catalog, shown: &str) -> Result<()> {
         let held = self.catalog()?;
         let ids = |c: &Catalog| c.indicators().map(|i| i.id.clone()).collect::<Vec<_>>();
-        if ids(&held) != ids(catalog) {
+        let (theirs, mine) = (ids(catalog), ids(&held));
+        if theirs != mine {
+            // Name the first indicator one has and the other has not.
+            let differs = theirs
+                .iter()
+                .find(|id| !mine.contains(id))
+                .map(|id| format!("indicator {id} is not in {}", self.path.display()))
+                .or_else(|| {
+                    mine.iter()
+                        .find(|id| !theirs.contains(id))
+                        .map(|id| format!("the file has no indicator {id}"))
+                })
+                .unwrap_or_else(|| "its indicators are in another order".to_string());
             bail!(
-                "{shown} has other indicators than {} ({} there, {} here): its points cannot be applied to these targets",
+                "{shown} has other indicators than {} ({} there, {} here; {differs}): its points cannot be applied to these targets",
                 self.path.display(),
-                ids(catalog).len(),
-                ids(&held).len()
+                theirs.len(),
+                mine.len()
             );
         }
         let words = |i: &Indicator| {
@@ -1722,6 +1734,21 @@ pub struct Item {
     /// See [`crate::model::Submission::bare_fraction`]; exports also say it in `flags`, and
     /// an import of the JSON export reads it back.
     pub bare_fraction: bool,
+}
+
+impl Item {
+    /// What the county submitted, if anything.
+    pub fn submission(&self) -> Option<crate::model::Submission> {
+        Some(crate::model::Submission {
+            value: self.value.clone()?,
+            value_number: self.value_number,
+            numerator: self.numerator,
+            denominator: self.denominator,
+            evidence: self.evidence.clone().unwrap_or_default(),
+            remark: self.remark.clone().unwrap_or_default(),
+            bare_fraction: self.bare_fraction,
+        })
+    }
 }
 
 /// Which log events to show; `None` parts let everything through.

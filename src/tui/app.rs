@@ -1748,15 +1748,8 @@ impl App {
 }
 
 fn cell_of(item: Item) -> Cell {
-    let submission = item.value.map(|value| Submission {
-        value,
-        value_number: item.value_number,
-        numerator: item.numerator,
-        denominator: item.denominator,
-        evidence: item.evidence.unwrap_or_default(),
-        remark: item.remark.unwrap_or_default(),
-        bare_fraction: item.bare_fraction,
-    });
+    let submission = item.submission();
+    let changed_since_review = item.changed_since_review;
     let review = item.reviewer.map(|reviewer| Review {
         verdict: item.verdict,
         note: item.note.unwrap_or_default(),
@@ -1767,7 +1760,7 @@ fn cell_of(item: Item) -> Cell {
         submission,
         review,
         draft: None,
-        changed_since_review: item.changed_since_review,
+        changed_since_review,
     }
 }
 

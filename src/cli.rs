@@ -3,9 +3,11 @@
 use crate::catalog::{self, Catalog};
 use crate::export;
 use crate::import;
+use crate::lookup::{Lookup, SubmissionRow};
 use crate::model::{IndicatorKind, Verdict, VerdictArg, format_number};
 use crate::paths;
-use crate::store::{Lookup, Progress, Reviewer, Seed, Store, parent_dir};
+use crate::report::Progress;
+use crate::store::{Reviewer, Seed, Store, parent_dir};
 use crate::text::{check_words, clean, pad, width};
 use crate::tui::Ended;
 use crate::tui::strings::Lang;
@@ -298,19 +300,30 @@ fn reviewer(given: Option<&str>) -> Result<Reviewer> {
 
 /// The embedded 2014 set, as a new database gets it.
 fn embedded(demo: bool) -> Result<Seed> {
+    let catalog = Catalog::embedded_2014()?;
+    let counties = catalog::embedded_counties()?;
+    let submissions = if demo {
+        Some(demo_submissions(&catalog, &counties)?)
+    } else {
+        None
+    };
     Ok(Seed {
-        catalog: Catalog::embedded_2014()?,
-        counties: catalog::embedded_counties()?,
-        submissions: demo.then(demo_submissions),
+        catalog,
+        counties,
+        submissions,
     })
 }
 
-/// The embedded demo submissions and the name they are reported by.
-fn demo_submissions() -> (String, String) {
-    (
-        catalog::DEMO_SUBMISSIONS_2014.to_string(),
-        format!("<embedded> {}", catalog::DEMO_SUBMISSIONS_2014_PATH),
-    )
+/// The embedded demo submissions, read against the targets and counties of the database they
+/// go into, and the name they are reported by.
+fn demo_submissions(
+    catalog: &Catalog,
+    counties: &[crate::model::County],
+) -> Result<(Vec<SubmissionRow>, String)> {
+    let name = format!("<embedded> {}", catalog::DEMO_SUBMISSIONS_2014_PATH);
+    let lookup = Lookup::from_parts(catalog, counties);
+    let rows = import::parse_csv(catalog::DEMO_SUBMISSIONS_2014, &name, &lookup)?;
+    Ok((rows, name))
 }
 
 fn open(db: &Path, demo: bool, who: &Reviewer) -> Result<Store> {
@@ -353,25 +366,34 @@ fn init(
     who: &Reviewer,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let seed = Seed {
-        catalog: match targets {
-            Some(path) => catalog::load_targets(path)?,
-            None => Catalog::embedded_2014()?,
-        },
-        counties: match counties {
-            Some(path) => catalog::load_counties(path)?,
-            None => catalog::embedded_counties()?,
-        },
-        submissions: demo.then(demo_submissions),
+    let catalog = match targets {
+        Some(path) => catalog::load_targets(path)?,
+        None => Catalog::embedded_2014()?,
+    };
+    let counties_read = match counties {
+        Some(path) => catalog::load_counties(path)?,
+        None => catalog::embedded_counties()?,
     };
     paths::prepare_default_dir(db)?;
-    let store = Store::create(db, &seed, who).map_err(|e| {
-        if demo && (targets.is_some() || counties.is_some()) {
-            e.context("the demo submissions are for the embedded 2014 targets and Quzhou counties")
-        } else {
-            e
-        }
-    })?;
+    let submissions = if demo {
+        Some(demo_submissions(&catalog, &counties_read).map_err(|e| {
+            if targets.is_some() || counties.is_some() {
+                e.context(
+                    "the demo submissions are for the embedded 2014 targets and Quzhou counties",
+                )
+            } else {
+                e
+            }
+        })?)
+    } else {
+        None
+    };
+    let seed = Seed {
+        catalog,
+        counties: counties_read,
+        submissions,
+    };
+    let store = Store::create(db, &seed, who)?;
     let status = store.status()?;
     writeln!(
         out,
@@ -937,7 +959,7 @@ fn progress_line(p: &Progress) -> String {
 }
 
 /// "得分 95.5/120", and why a score is void.
-fn score_line(c: &crate::store::CountyStatus) -> String {
+fn score_line(c: &crate::report::CountyStatus) -> String {
     let mut line = format!(
         "得分 {}/{}",
         format_number(c.score),
@@ -1047,7 +1069,7 @@ fn status(store: &Store, json: bool, out: &mut dyn Write) -> Result<()> {
         writeln!(out, "  {} {name}{}", c.code, progress_line(&c.progress))?;
     }
     writeln!(out, "\n名次（未评定的项目不得分）")?;
-    let mut ranked: Vec<&crate::store::CountyStatus> = status.counties.iter().collect();
+    let mut ranked: Vec<&crate::report::CountyStatus> = status.counties.iter().collect();
     ranked.sort_by_key(|c| c.rank);
     let names = padded_column(ranked.iter().map(|c| c.name.as_str()));
     for (c, name) in ranked.iter().zip(names) {

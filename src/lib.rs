@@ -1,20 +1,15 @@
 //! kaohe (考核): reviewing county-level civil-affairs work against the bureau's annual targets.
 //!
-//! Data flows one way: data files → [`catalog`] → [`store`] (SQLite, all SQL) ← [`import`];
-//! the [`cli`] and the workspace ([`tui`]) only ask the store.
+//! Three crates, arrows one way: `kaohe-core` (the domain and the file formats) ←
+//! `kaohe-store` (all SQL) ← this binary's [`cli`] and workspace ([`tui`]). The core's modules
+//! are re-exported here under their own names, so `kaohe::catalog` is `kaohe_core::catalog`.
 
-pub mod catalog;
-pub mod check;
+pub use kaohe_core::{
+    catalog, check, error, export, figure, import, item, lookup, model, report, score, search, text,
+};
+pub use kaohe_store as store;
+
 pub mod cli;
 pub mod config;
-pub mod error;
-pub mod export;
-pub mod figure;
-pub mod import;
-pub mod model;
 pub mod paths;
-pub mod score;
-pub mod search;
-pub mod store;
-pub mod text;
 pub mod tui;

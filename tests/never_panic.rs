@@ -3,7 +3,7 @@
 //! helpers answer (a value or a located error), never panic.
 
 use kaohe::catalog::{self, Catalog};
-use kaohe::store::Lookup;
+use kaohe::lookup::Lookup;
 use proptest::prelude::*;
 
 fn lookup() -> Lookup {

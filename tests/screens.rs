@@ -14,6 +14,19 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::{Color, Modifier};
 
+/// The embedded targets and counties, with `csv`'s submissions (named `name`).
+fn seed_with(csv: &str, name: &str) -> Seed {
+    let catalog = Catalog::embedded_2014().unwrap();
+    let counties = catalog::embedded_counties().unwrap();
+    let lookup = kaohe::lookup::Lookup::from_parts(&catalog, &counties);
+    let rows = kaohe::import::parse_csv(csv, name, &lookup).unwrap();
+    Seed {
+        catalog,
+        counties,
+        submissions: Some((rows, name.to_string())),
+    }
+}
+
 struct Fixture {
     _dir: tempfile::TempDir,
     store: Store,
@@ -27,14 +40,10 @@ fn fixture() -> Fixture {
         name: "张三".into(),
         account: "zhangsan".into(),
     };
-    let seed = Seed {
-        catalog: Catalog::embedded_2014().unwrap(),
-        counties: catalog::embedded_counties().unwrap(),
-        submissions: Some((
-            catalog::DEMO_SUBMISSIONS_2014.to_string(),
-            catalog::DEMO_SUBMISSIONS_2014_PATH.to_string(),
-        )),
-    };
+    let seed = seed_with(
+        catalog::DEMO_SUBMISSIONS_2014,
+        catalog::DEMO_SUBMISSIONS_2014_PATH,
+    );
     let mut store = Store::create(&dir.path().join("k.db"), &seed, &who).unwrap();
     store
         .review(
@@ -249,11 +258,7 @@ fn escape_sequences_in_a_submission_are_shown_as_symbols() {
     };
     let csv = "county,indicator,value,evidence,remark\n\
                柯城区,1.1,是,\"a\u{1b}]0;PWNED\u{7}.pdf\",\"\u{1b}[2J\u{1b}]52;c;SGVsbG8=\u{7}清屏\"\n";
-    let seed = Seed {
-        catalog: Catalog::embedded_2014().unwrap(),
-        counties: catalog::embedded_counties().unwrap(),
-        submissions: Some((csv.to_string(), "evil.csv".to_string())),
-    };
+    let seed = seed_with(csv, "evil.csv");
     let mut store = Store::create(&dir.path().join("k.db"), &seed, &who).unwrap();
     let app = kaohe::tui::open(&mut store, &who, Strings::get(Lang::Zh)).unwrap();
     let terminal = screen(&app, 120, 40);
@@ -340,7 +345,7 @@ fn the_summary_screen_ranks_counties_over_a_heat_map() {
 fn the_detail_pane_says_what_is_wrong_with_a_figure_and_a_changed_one() {
     let mut f = fixture();
     // 衢江区 1.2 (reviewed 基本完成) is corrected: 60% that its parts (24/35) put at 68.6%.
-    let row = kaohe::store::SubmissionRow {
+    let row = kaohe::lookup::SubmissionRow {
         line: 2,
         county_code: "330803".into(),
         indicator_id: "1.2".into(),

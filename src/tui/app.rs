@@ -7,9 +7,10 @@ use super::editor::TextBuffer;
 use super::keymap::Keymap;
 use super::strings::Strings;
 use crate::catalog::Catalog;
+use crate::item::Item;
 use crate::model::{Assessment, County, Indicator, Review, Submission, TargetClass, Verdict};
 use crate::search::{Entry, Found, Index, Jump, Kind, NoteGroup};
-use crate::store::{Draft, Expected, Item, LogEntry, Position, ReviewChange, ReviewState};
+use crate::store::{Draft, Expected, LogEntry, Position, ReviewChange, ReviewState};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::collections::HashMap;
 

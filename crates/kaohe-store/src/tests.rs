@@ -1,5 +1,5 @@
 use super::*;
-use crate::catalog::{DEMO_SUBMISSIONS_2014, embedded_counties};
+use kaohe_core::catalog::{DEMO_SUBMISSIONS_2014, embedded_counties};
 
 fn who() -> Reviewer {
     Reviewer {
@@ -126,10 +126,7 @@ fn an_older_schema_is_upgraded_keeping_its_reviews() {
         .unwrap();
     }
     let store = Store::open(&path).unwrap();
-    assert_eq!(
-        store.schema_version().unwrap(),
-        crate::store::latest_schema()
-    );
+    assert_eq!(store.schema_version().unwrap(), crate::latest_schema());
     let item = store
         .items()
         .unwrap()
@@ -243,7 +240,7 @@ fn reimport_replaces_submissions_and_status_counts() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = new_store(&dir);
     let lookup = store.lookup().unwrap();
-    let first = crate::import::parse_csv(
+    let first = kaohe_core::import::parse_csv(
         "county,indicator,value\n柯城区,1.2,65%\n衢江区,1.2,71%\n",
         "a.csv",
         &lookup,
@@ -251,7 +248,7 @@ fn reimport_replaces_submissions_and_status_counts() {
     .unwrap();
     store.import_submissions(&first, "a.csv", &who()).unwrap();
     let second =
-        crate::import::parse_csv("county,indicator,value\n柯城区,1.2,72%\n", "b.csv", &lookup)
+        kaohe_core::import::parse_csv("county,indicator,value\n柯城区,1.2,72%\n", "b.csv", &lookup)
             .unwrap();
     store.import_submissions(&second, "b.csv", &who()).unwrap();
     let items = store.items().unwrap();
@@ -292,9 +289,12 @@ fn reimport_replaces_submissions_and_status_counts() {
 #[test]
 fn a_demo_database_holds_every_demo_submission() {
     let dir = tempfile::tempdir().unwrap();
+    let base = seed();
+    let lookup = Lookup::from_parts(&base.catalog, &base.counties);
+    let rows = kaohe_core::import::parse_csv(DEMO_SUBMISSIONS_2014, "demo.csv", &lookup).unwrap();
     let demo = Seed {
-        submissions: Some((DEMO_SUBMISSIONS_2014.to_string(), "demo.csv".to_string())),
-        ..seed()
+        submissions: Some((rows, "demo.csv".to_string())),
+        ..base
     };
     let store = Store::create(&dir.path().join("demo.db"), &demo, &who()).unwrap();
     let status = store.status().unwrap();
@@ -510,9 +510,9 @@ fn row(indicator: &str, value: &str, evidence: &str) -> SubmissionRow {
         line: 2,
         county_code: "330802".into(),
         indicator_id: indicator.into(),
-        submission: crate::model::Submission {
+        submission: kaohe_core::model::Submission {
             value: value.into(),
-            value_number: crate::figure::parse_figure(value).number(),
+            value_number: kaohe_core::figure::parse_figure(value).number(),
             evidence: evidence.into(),
             ..Default::default()
         },

@@ -8,8 +8,8 @@ use crate::figure::{
     Figure, FigureFlag, MAX_FIGURE, figure_flags, parse_amount, parse_figure, readable_for,
     too_large,
 };
+use crate::lookup::{Lookup, SubmissionRow};
 use crate::model::{Submission, format_number};
-use crate::store::{Lookup, SubmissionRow};
 use std::collections::HashMap;
 
 /// The columns of a submissions file, and the header names that mean each.

@@ -13,13 +13,13 @@ use std::path::Path;
 use toml::Spanned;
 
 /// The embedded 2014 targets (衢市民〔2014〕89号).
-pub const TARGETS_2014: &str = include_str!("../data/targets/2014.toml");
+pub const TARGETS_2014: &str = include_str!("../../../data/targets/2014.toml");
 pub const TARGETS_2014_PATH: &str = "data/targets/2014.toml";
 /// The embedded six county-level units of Quzhou.
-pub const COUNTIES_QUZHOU: &str = include_str!("../data/regions/quzhou.csv");
+pub const COUNTIES_QUZHOU: &str = include_str!("../../../data/regions/quzhou.csv");
 pub const COUNTIES_QUZHOU_PATH: &str = "data/regions/quzhou.csv";
 /// The embedded, invented demo submissions for 2014.
-pub const DEMO_SUBMISSIONS_2014: &str = include_str!("../data/demo/submissions-2014.csv");
+pub const DEMO_SUBMISSIONS_2014: &str = include_str!("../../../data/demo/submissions-2014.csv");
 pub const DEMO_SUBMISSIONS_2014_PATH: &str = "data/demo/submissions-2014.csv";
 
 /// The only version of the targets file format there is so far.
@@ -261,7 +261,7 @@ fn key_offset(text: &str, span: &std::ops::Range<usize>, key: &str) -> usize {
 }
 
 /// The TOML reader's messages, in words a bureau clerk reads.
-pub(crate) fn plain_toml_message(
+pub fn plain_toml_message(
     message: &str,
     text: &str,
     span: Option<std::ops::Range<usize>>,
@@ -850,7 +850,7 @@ pub fn parse_counties(text: &str, path: &str) -> Result<Vec<County>, FileError> 
 
 /// How kaohe reads every CSV: `#` lines are comments, cells are trimmed, and rows may differ
 /// in length from the header so that the caller can say which row and how.
-pub(crate) fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
+pub fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
     csv::ReaderBuilder::new()
         .comment(Some(b'#'))
         .trim(csv::Trim::All)
@@ -860,7 +860,7 @@ pub(crate) fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
 
 /// A CSV text as the reader wants it: without a byte-order mark, and with old Mac line ends
 /// (a lone CR) made LF, which the reader's comment handling needs. Byte offsets are kept.
-pub(crate) fn csv_text(text: &str) -> std::borrow::Cow<'_, str> {
+pub fn csv_text(text: &str) -> std::borrow::Cow<'_, str> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let bytes = text.as_bytes();
     let lone_cr = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
@@ -876,11 +876,7 @@ pub(crate) fn csv_text(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// The line a CSV record starts on. The reader's position is where it started reading, which
 /// is before any blank or comment lines it skipped to reach the record.
-pub(crate) fn record_line(
-    lines: &mut LineCounter<'_>,
-    text: &str,
-    position: &csv::Position,
-) -> u64 {
+pub fn record_line(lines: &mut LineCounter<'_>, text: &str, position: &csv::Position) -> u64 {
     let bytes = text.as_bytes();
     let mut at = (position.byte() as usize).min(bytes.len());
     loop {
@@ -898,7 +894,7 @@ pub(crate) fn record_line(
 }
 
 /// Refuses a row with more or fewer cells than the header has columns.
-pub(crate) fn check_row_length(
+pub fn check_row_length(
     path: &str,
     line: u64,
     record: &csv::StringRecord,
@@ -918,7 +914,7 @@ pub(crate) fn check_row_length(
 }
 
 /// A CSV reader's error, at the line of `text` it happened on.
-pub(crate) fn csv_error(path: &str, text: &str, e: &csv::Error) -> FileError {
+pub fn csv_error(path: &str, text: &str, e: &csv::Error) -> FileError {
     let location = e.position().map_or_else(
         || Location::file(path),
         |p| Location::line(path, record_line(&mut LineCounter::new(text), text, p)),

@@ -5,12 +5,15 @@ mod schema;
 
 pub use schema::{MIGRATIONS, latest as latest_schema};
 
-use crate::catalog::Catalog;
-use crate::model::{
+use anyhow::{Context, Result, anyhow, bail};
+use kaohe_core::catalog::Catalog;
+use kaohe_core::item::Item;
+use kaohe_core::lookup::{Lookup, SubmissionRow};
+use kaohe_core::model::{
     Assessment, Comparator, County, Indicator, IndicatorKind, Requirement, Shares, Target,
     TargetClass, Verdict,
 };
-use anyhow::{Context, Result, anyhow, bail};
+use kaohe_core::report::{CountyStatus, Progress, Status, TargetStatus};
 use rusqlite::{
     Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params,
 };
@@ -41,8 +44,9 @@ pub fn now() -> String {
 pub struct Seed {
     pub catalog: Catalog,
     pub counties: Vec<County>,
-    /// Submissions to import at creation: a CSV text and the name to report it by.
-    pub submissions: Option<(String, String)>,
+    /// Submissions written at creation, already parsed and checked (the store parses no
+    /// file), and the name of the file they came from.
+    pub submissions: Option<(Vec<SubmissionRow>, String)>,
 }
 
 /// An open kaohe database.
@@ -454,10 +458,8 @@ impl Store {
         if schema_version >= 5 {
             write_scoring(&tx, catalog)?;
         }
-        if let Some((text, path)) = &seed.submissions {
-            let lookup = Lookup::from_parts(catalog, counties);
-            let rows = crate::import::parse_csv(text, path, &lookup)?;
-            insert_submissions(&tx, &rows, path, who)?;
+        if let Some((rows, file)) = &seed.submissions {
+            insert_submissions(&tx, rows, file, who)?;
         }
         tx.commit().context("cannot save the new database")?;
         Ok(true)
@@ -936,7 +938,7 @@ impl Store {
             Ok(ReviewState {
                 county_code: r.get(0)?,
                 indicator_id: r.get(1)?,
-                verdict: r.get(2)?,
+                verdict: verdict_at(r, 2)?,
                 has_note: r.get(3)?,
                 changed_since_review: false,
             })
@@ -1040,8 +1042,8 @@ impl Store {
                     account: r.get(3)?,
                     county_code: r.get(4)?,
                     indicator: r.get(5)?,
-                    from: r.get(6)?,
-                    to: r.get(7)?,
+                    from: verdict_at(r, 6)?,
+                    to: verdict_at(r, 7)?,
                     from_note: r.get(8)?,
                     note: r.get(9)?,
                 })
@@ -1200,7 +1202,7 @@ impl Store {
             else {
                 continue;
             };
-            let verdict: Option<Verdict> = r.get(2)?;
+            let verdict: Option<Verdict> = verdict_at(r, 2)?;
             let changed = !stale.is_empty() && stale.contains(&(code.clone(), id.clone()));
             verdicts[c * m + i] = verdict;
             for p in [&mut county_progress[c], &mut target_progress[t]] {
@@ -1215,11 +1217,11 @@ impl Store {
             }
         }
 
-        let scorer = crate::score::Scorer::new(&catalog);
-        let scores: Vec<crate::score::Score> = (0..counties.len())
+        let scorer = kaohe_core::score::Scorer::new(&catalog);
+        let scores: Vec<kaohe_core::score::Score> = (0..counties.len())
             .map(|c| scorer.score(|i| verdicts[c * m + i]))
             .collect();
-        let ranks = crate::score::ranks(&scores);
+        let ranks = kaohe_core::score::ranks(&scores);
         let mut overall = Progress::default();
         for p in &county_progress {
             overall.reviewed += p.reviewed;
@@ -1255,7 +1257,7 @@ impl Store {
                 class: t.class,
                 title: t.title.clone(),
                 progress,
-                points: crate::score::round2(*max),
+                points: kaohe_core::score::round2(*max),
             })
             .collect();
         Ok(Status {
@@ -1354,74 +1356,23 @@ fn insert_submissions(
     Ok(())
 }
 
-/// Verdicts are stored by their English names; anything else in the column is an error, not
-/// a silent "unreviewed".
-impl rusqlite::types::FromSql for Verdict {
-    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
-        let text = value.as_str()?;
+/// A verdict column: verdicts are stored by their English names, and anything else in the
+/// column is an error, not a silent "unreviewed".
+fn verdict_at(r: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<Option<Verdict>> {
+    let text: Option<String> = r.get(index)?;
+    text.map(|text| {
         Verdict::ALL
             .into_iter()
             .find(|v| v.as_str() == text)
             .ok_or_else(|| {
-                rusqlite::types::FromSqlError::Other(format!("\"{text}\" is not a verdict").into())
+                rusqlite::Error::FromSqlConversionFailure(
+                    index,
+                    rusqlite::types::Type::Text,
+                    format!("\"{text}\" is not a verdict").into(),
+                )
             })
-    }
-}
-
-/// Resolves the county names and codes and the indicator ids a user gives.
-#[derive(Debug, Clone, Default)]
-pub struct Lookup {
-    /// code or name → county
-    counties: std::collections::HashMap<String, County>,
-    /// id → the indicator's unit if numeric
-    indicators: std::collections::HashMap<String, Option<String>>,
-}
-
-impl Lookup {
-    pub fn from_parts(catalog: &Catalog, counties: &[County]) -> Lookup {
-        let mut lookup = Lookup::default();
-        for c in counties {
-            lookup.counties.insert(c.code.clone(), c.clone());
-            lookup.counties.insert(c.name.clone(), c.clone());
-        }
-        for i in catalog.indicators() {
-            lookup
-                .indicators
-                .insert(i.id.clone(), i.requirement.as_ref().map(|r| r.unit.clone()));
-        }
-        lookup
-    }
-
-    /// A county by its code or its name.
-    pub fn county(&self, key: &str) -> Option<&County> {
-        self.counties.get(key.trim())
-    }
-
-    /// `None` if unknown; `Some(unit)` (the unit of a numeric indicator, else `None`) if known.
-    pub fn indicator(&self, id: &str) -> Option<Option<&str>> {
-        self.indicators.get(id.trim()).map(Option::as_deref)
-    }
-
-    /// A county by code or name, or an error that says how to name one.
-    pub fn find_county(&self, key: &str) -> Result<&County> {
-        self.county(key).ok_or_else(|| {
-            anyhow!(
-                "unknown county \"{}\" (give a code such as 330802 or a name such as 柯城区; `kaohe counties` lists them)",
-                key.trim()
-            )
-        })
-    }
-
-    /// An indicator id, or an error that says how to name one.
-    pub fn find_indicator<'a>(&self, id: &'a str) -> Result<&'a str> {
-        let id = id.trim();
-        match self.indicator(id) {
-            Some(_) => Ok(id),
-            None => bail!(
-                "unknown indicator \"{id}\" (give an id such as 1.2; `kaohe targets` lists them)"
-            ),
-        }
-    }
+    })
+    .transpose()
 }
 
 /// True where review `r` holds a verdict given before submission `s`'s figure last changed
@@ -1456,7 +1407,7 @@ fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
         denominator: r.get(6)?,
         evidence: r.get(7)?,
         remark: r.get(8)?,
-        verdict: r.get(9)?,
+        verdict: verdict_at(r, 9)?,
         note: r.get(10)?,
         reviewer: r.get(11)?,
         reviewed_at: r.get(12)?,
@@ -1497,7 +1448,7 @@ fn current_review(
         .query_row(
             "SELECT verdict, note FROM reviews WHERE county_code = ?1 AND indicator_id = ?2",
             params![county_code, indicator_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((verdict_at(r, 0)?, r.get(1)?)),
         )
         .optional()?;
     Ok(current.unwrap_or_default())
@@ -1683,15 +1634,6 @@ pub struct ImportPreview {
     pub verdicts_to_recheck: usize,
 }
 
-/// One row of an import, checked and resolved.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SubmissionRow {
-    pub line: u64,
-    pub county_code: String,
-    pub indicator_id: String,
-    pub submission: crate::model::Submission,
-}
-
 /// A verdict or note change, as the log records it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReviewChange {
@@ -1710,44 +1652,6 @@ pub struct ReviewChange {
 impl ReviewChange {
     pub fn changed(&self) -> bool {
         self.from != self.to || self.from_note != self.note || self.confirmed
-    }
-}
-
-/// One county × indicator: the export row.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Item {
-    pub county_code: String,
-    pub county: String,
-    pub indicator: String,
-    pub value: Option<String>,
-    pub value_number: Option<f64>,
-    pub numerator: Option<f64>,
-    pub denominator: Option<f64>,
-    pub evidence: Option<String>,
-    pub remark: Option<String>,
-    pub verdict: Option<Verdict>,
-    pub note: Option<String>,
-    pub reviewer: Option<String>,
-    pub reviewed_at: Option<String>,
-    /// The figure changed (a corrected sheet was imported) after the verdict was given.
-    pub changed_since_review: bool,
-    /// See [`crate::model::Submission::bare_fraction`]; exports also say it in `flags`, and
-    /// an import of the JSON export reads it back.
-    pub bare_fraction: bool,
-}
-
-impl Item {
-    /// What the county submitted, if anything.
-    pub fn submission(&self) -> Option<crate::model::Submission> {
-        Some(crate::model::Submission {
-            value: self.value.clone()?,
-            value_number: self.value_number,
-            numerator: self.numerator,
-            denominator: self.denominator,
-            evidence: self.evidence.clone().unwrap_or_default(),
-            remark: self.remark.clone().unwrap_or_default(),
-            bare_fraction: self.bare_fraction,
-        })
     }
 }
 
@@ -1776,54 +1680,6 @@ pub struct LogEntry {
     pub to: Option<Verdict>,
     pub from_note: String,
     pub note: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-pub struct Progress {
-    pub reviewed: i64,
-    pub total: i64,
-    pub met: i64,
-    pub partly_met: i64,
-    pub not_met: i64,
-    pub submitted: i64,
-    /// Verdicts given on a figure that has changed since.
-    pub changed_since_review: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CountyStatus {
-    pub code: String,
-    pub name: String,
-    #[serde(flatten)]
-    pub progress: Progress,
-    /// Points earned so far (see [`crate::score`]).
-    pub score: f64,
-    pub max_score: f64,
-    /// 1 for the highest score; equal scores share a rank.
-    pub rank: usize,
-    /// 一票否决 items not met: the score is void.
-    pub vetoed_by: Vec<String>,
-    /// Points earned in each target, in the order of `targets`.
-    pub target_scores: Vec<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TargetStatus {
-    pub id: u32,
-    pub class: u8,
-    pub title: String,
-    #[serde(flatten)]
-    pub progress: Progress,
-    /// The most a county can earn in this target (weighted by its class).
-    pub points: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Status {
-    #[serde(flatten)]
-    pub progress: Progress,
-    pub counties: Vec<CountyStatus>,
-    pub targets: Vec<TargetStatus>,
 }
 
 #[cfg(test)]

@@ -165,7 +165,7 @@ mod tests {
     /// Target 1 (class 1, 10 points): 1.1 has 4, 1.2 and 1.3 share the other 6 (3 each).
     /// Target 2 (class 2, 6 points): 2.1 and 2.2 share them (3 each); 2.2 is 一票否决. Target 3 (class 2, no points, default 10): 3.1 alone, with a deduction
     /// of 2. Most: 2×10 + 6 + 10 = 36.
-    const FILE: &str = include_str!("../tests/fixtures/scoring.toml");
+    const FILE: &str = include_str!("../../../tests/fixtures/scoring.toml");
 
     fn scorer() -> Scorer {
         Scorer::new(&parse_targets(FILE, "t.toml").unwrap())

@@ -1,8 +1,9 @@
 //! Results out: JSON (the default), CSV, XLSX and a Markdown report.
 
 use crate::catalog::Catalog;
+use crate::item::Item;
 use crate::model::{Indicator, Verdict, format_number};
-use crate::store::{CountyStatus, Item, Status};
+use crate::report::{CountyStatus, Status};
 use anyhow::Result;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -267,7 +268,7 @@ pub fn write_xlsx(results: &Results, out: &mut dyn Write) -> Result<()> {
         summary.set_column_width(c as u16, w.min(30) as f64)?;
     }
     summary.set_freeze_panes(1, 3)?;
-    let counts = |p: &crate::store::Progress| {
+    let counts = |p: &crate::report::Progress| {
         [
             p.reviewed,
             p.total,

@@ -1,0 +1,43 @@
+//! One county × indicator as it stands: the one shape the store, the exports and the
+//! workspace share.
+
+use crate::model::{Submission, Verdict};
+use serde::Serialize;
+
+/// One county × indicator: the export row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Item {
+    pub county_code: String,
+    pub county: String,
+    pub indicator: String,
+    pub value: Option<String>,
+    pub value_number: Option<f64>,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub evidence: Option<String>,
+    pub remark: Option<String>,
+    pub verdict: Option<Verdict>,
+    pub note: Option<String>,
+    pub reviewer: Option<String>,
+    pub reviewed_at: Option<String>,
+    /// The figure changed (a corrected sheet was imported) after the verdict was given.
+    pub changed_since_review: bool,
+    /// See [`Submission::bare_fraction`]; exports also say it in `flags`, and
+    /// an import of the JSON export reads it back.
+    pub bare_fraction: bool,
+}
+
+impl Item {
+    /// What the county submitted, if anything.
+    pub fn submission(&self) -> Option<Submission> {
+        Some(Submission {
+            value: self.value.clone()?,
+            value_number: self.value_number,
+            numerator: self.numerator,
+            denominator: self.denominator,
+            evidence: self.evidence.clone().unwrap_or_default(),
+            remark: self.remark.clone().unwrap_or_default(),
+            bare_fraction: self.bare_fraction,
+        })
+    }
+}

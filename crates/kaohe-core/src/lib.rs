@@ -1,0 +1,19 @@
+//! kaohe's domain, free of SQLite, the terminal and the command line (its Cargo.toml makes
+//! that a fact): the targets and counties ([`catalog`]), figures as typed ([`figure`]), how a
+//! figure stands against its requirement ([`check`]), points and ranks ([`score`], [`report`]),
+//! finding ([`search`]), text measured in terminal columns ([`text`]), and the file formats a
+//! county sends and the bureau publishes ([`import`], [`export`]).
+
+pub mod catalog;
+pub mod check;
+pub mod error;
+pub mod export;
+pub mod figure;
+pub mod import;
+pub mod item;
+pub mod lookup;
+pub mod model;
+pub mod report;
+pub mod score;
+pub mod search;
+pub mod text;

@@ -13,7 +13,7 @@ mod data;
 
 use kaohe::catalog::{self, Catalog};
 use kaohe::model::Verdict;
-use kaohe::store::{Reviewer, Seed, Store};
+use kaohe::store::{ReviewWrite, Reviewer, Seed, Store, Written};
 use kaohe::tui::action::Action;
 use kaohe::tui::app::{App, Effect};
 use kaohe::tui::backend::Tty;
@@ -148,9 +148,9 @@ fn run(n: usize, keep: Option<&str>) {
             "经现场核实",
         ]);
         let note = if k % 3 == 0 { free_note.as_str() } else { note };
-        reviews.push((c, i, Some(v), note));
+        reviews.push(ReviewWrite::new(c, i).verdict(Some(v)).note(note));
     }
-    store.review_all(&reviews, &who()).unwrap();
+    store.write_reviews(&reviews, &who()).unwrap();
     println!(
         "(setup: {marks} reviews written in {})",
         ms(start.elapsed())
@@ -227,18 +227,15 @@ fn run(n: usize, keep: Option<&str>) {
         let start = Instant::now();
         for effect in app.update(Action::Mark(v)) {
             if let Effect::Review(write) = effect {
-                let county = app.counties[write.at.county].code.clone();
-                let indicator = app.indicators[write.at.indicator].id.clone();
-                let change = store
-                    .review(
-                        &county,
-                        &indicator,
-                        write.verdict,
-                        write.note.as_deref(),
-                        &who(),
-                    )
-                    .unwrap();
-                let item = store.item(&county, &indicator).unwrap();
+                let county = &app.counties[write.at.county].code;
+                let indicator = &app.indicators[write.at.indicator].id;
+                let mut review = ReviewWrite::new(county, indicator);
+                review.verdict = write.verdict;
+                review.note = write.note.clone();
+                let Written::Saved { change, item } = store.write_review(&review, &who()).unwrap()
+                else {
+                    unreachable!("an unconditional write meets no conflict")
+                };
                 app.written(write, Ok((change, item)));
             }
         }

@@ -7,7 +7,7 @@ use crate::lookup::{Lookup, SubmissionRow};
 use crate::model::{IndicatorKind, Verdict, VerdictArg, format_number};
 use crate::paths;
 use crate::report::Progress;
-use crate::store::{Reviewer, Seed, Store, parent_dir};
+use crate::store::{ReviewWrite, Reviewer, Seed, Store, Written, parent_dir};
 use crate::text::{check_words, clean, pad, width};
 use crate::tui::Ended;
 use crate::tui::strings::Lang;
@@ -767,13 +767,14 @@ fn mark(
             lookup.find_indicator(indicator)?.to_string(),
         ))
     })?;
-    let change = store.review(
-        &county.code,
-        &indicator,
-        Some(verdict.0),
-        note.as_deref(),
-        who,
-    )?;
+    let mut review = ReviewWrite::new(&county.code, &indicator).verdict(verdict.0);
+    review.note = note;
+    let Written::Saved { change, .. } = store.write_review(&review, who)? else {
+        bail!(
+            "{} × {indicator} changed while it was being marked; nothing was written",
+            county.code
+        );
+    };
     let item = format!("{} {} {}", county.code, county.name, indicator);
     if change.changed() {
         writeln!(

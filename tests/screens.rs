@@ -4,7 +4,7 @@
 
 use kaohe::catalog::{self, Catalog};
 use kaohe::model::Verdict;
-use kaohe::store::{Reviewer, Seed, Store};
+use kaohe::store::{ReviewWrite, Reviewer, Seed, Store};
 use kaohe::tui::action::Action;
 use kaohe::tui::app::App;
 use kaohe::tui::strings::{Lang, Strings};
@@ -45,27 +45,16 @@ fn fixture() -> Fixture {
         catalog::DEMO_SUBMISSIONS_2014_PATH,
     );
     let mut store = Store::create(&dir.path().join("k.db"), &seed, &who).unwrap();
-    store
-        .review(
-            "330802",
-            "1.2",
-            Some(Some(Verdict::Met)),
-            Some("台账齐全，数据与年报一致"),
-            &who,
-        )
-        .unwrap();
-    store
-        .review(
-            "330803",
-            "1.2",
-            Some(Some(Verdict::PartlyMet)),
-            Some("农村照料中心数据口径不一致，需补充说明"),
-            &who,
-        )
-        .unwrap();
-    store
-        .review("330825", "1.2", Some(Some(Verdict::NotMet)), None, &who)
-        .unwrap();
+    let reviews = [
+        ReviewWrite::new("330802", "1.2")
+            .verdict(Some(Verdict::Met))
+            .note("台账齐全，数据与年报一致"),
+        ReviewWrite::new("330803", "1.2")
+            .verdict(Some(Verdict::PartlyMet))
+            .note("农村照料中心数据口径不一致，需补充说明"),
+        ReviewWrite::new("330825", "1.2").verdict(Some(Verdict::NotMet)),
+    ];
+    store.write_reviews(&reviews, &who).unwrap();
     Fixture {
         _dir: dir,
         store,

@@ -9,6 +9,7 @@ use super::strings::Strings;
 use crate::catalog::Catalog;
 use crate::item::Item;
 use crate::model::{Assessment, County, Indicator, Review, Submission, TargetClass, Verdict};
+use crate::report::{CountyReport, Progress, Report, Verdicts};
 use crate::search::{Entry, Found, Index, Jump, Kind, NoteGroup};
 use crate::store::{Draft, Expected, LogEntry, Position, ReviewChange, ReviewState};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -52,7 +53,7 @@ pub struct Summary {
     /// Counties by rank (the document's order among equals).
     pub rows: Vec<SummaryRow>,
     /// Each target's items across all counties, by verdict.
-    pub targets: Vec<Tally>,
+    pub targets: Vec<Progress>,
     pub max_score: f64,
     /// The most a county can earn in each target.
     pub target_max: Vec<f64>,
@@ -64,26 +65,7 @@ pub struct Summary {
 pub struct SummaryRow {
     /// Index into [`App::counties`].
     pub county: usize,
-    pub rank: usize,
-    pub score: crate::score::Score,
-    pub reviewed: usize,
-    /// Items with a verdict in each target.
-    pub target_reviewed: Vec<usize>,
-}
-
-/// Items by verdict.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Tally {
-    pub met: usize,
-    pub partly_met: usize,
-    pub not_met: usize,
-    pub total: usize,
-}
-
-impl Tally {
-    pub fn reviewed(&self) -> usize {
-        self.met + self.partly_met + self.not_met
-    }
+    pub report: CountyReport,
 }
 
 /// An item: indices into [`App::indicators`] and [`App::counties`].
@@ -1359,46 +1341,13 @@ impl App {
         }
     }
 
-    /// A write was committed but the item could not be read back: show it as the change says.
-    pub fn written_unread(&mut self, write: Write, change: ReviewChange) {
-        let cell = self.cell(write.at).clone();
-        let sub = cell.submission.clone();
-        let item = Item {
-            county_code: self.counties[write.at.county].code.clone(),
-            county: self.counties[write.at.county].name.clone(),
-            indicator: self.indicators[write.at.indicator].id.clone(),
-            value: sub.as_ref().map(|s| s.value.clone()),
-            value_number: sub.as_ref().and_then(|s| s.value_number),
-            numerator: sub.as_ref().and_then(|s| s.numerator),
-            denominator: sub.as_ref().and_then(|s| s.denominator),
-            evidence: sub.as_ref().map(|s| s.evidence.clone()),
-            remark: sub.as_ref().map(|s| s.remark.clone()),
-            verdict: change.to,
-            note: Some(change.note.clone()),
-            reviewer: Some(self.reviewer.clone()),
-            reviewed_at: cell.review.as_ref().map(|r| r.reviewed_at.clone()),
-            // A verdict given now is given on the figure there now; a note alone leaves the
-            // mark as it was, and an item without a verdict has none.
-            changed_since_review: match &write.why {
-                // Undo and redo put back a verdict with the figure it was given on.
-                Why::Undo(c) => c.before.on_old_figure && change.to.is_some(),
-                Why::Redo(c) => c.after.on_old_figure && change.to.is_some(),
-                _ => cell.changed_since_review && write.verdict.is_none() && change.to.is_some(),
-            },
-            bare_fraction: sub.as_ref().is_some_and(|s| s.bare_fraction),
-        };
-        self.written(write, Ok((change, item)));
-    }
-
     /// A conditional write found the item changed by someone else since: nothing was written,
     /// and the item shows what the database holds. An undo or redo step is dropped (it can no
     /// longer apply). A note stays in the editor: the reviewer sees the other note in the
     /// detail pane and decides — Enter again saves theirs over it, Esc offers to throw it away.
-    pub fn changed_underneath(&mut self, write: Write, item: Option<Item>) {
+    pub fn changed_underneath(&mut self, write: Write, item: Item) {
         let at = write.at;
-        if let Some(item) = item {
-            self.refresh(at, item);
-        }
+        self.refresh(at, item);
         self.cursor = at;
         let s = self.strings;
         if matches!(write.why, Why::Mark | Why::Clear) {
@@ -1454,45 +1403,27 @@ impl App {
 
     /// Scores, ranks and tallies from the verdicts held (every item's, read or not).
     pub fn summarize(&self, selected_county: Option<usize>) -> Summary {
-        let n = self.counties.len();
-        let scores: Vec<crate::score::Score> = (0..n)
-            .map(|c| self.scorer.score(|i| self.verdicts[i * n + c]))
-            .collect();
-        let ranks = crate::score::ranks(&scores);
-        let mut rows: Vec<SummaryRow> = scores
+        let report = Report::count(
+            &self.scorer,
+            Verdicts {
+                counties: self.counties.len(),
+                of: &self.verdicts,
+            },
+            |k| self.stale.contains(&k),
+        );
+        let mut rows: Vec<SummaryRow> = report
+            .counties
             .into_iter()
-            .zip(ranks)
             .enumerate()
-            .map(|(county, (score, rank))| SummaryRow {
-                county,
-                rank,
-                score,
-                reviewed: 0,
-                target_reviewed: vec![0; self.targets.len()],
-            })
+            .map(|(county, report)| SummaryRow { county, report })
             .collect();
-        let mut targets = vec![Tally::default(); self.targets.len()];
-        for (i, &t) in self.target_of.iter().enumerate() {
-            let tally = &mut targets[t];
-            for (c, v) in self.verdicts[i * n..(i + 1) * n].iter().enumerate() {
-                tally.total += 1;
-                match v {
-                    Some(Verdict::Met) => tally.met += 1,
-                    Some(Verdict::PartlyMet) => tally.partly_met += 1,
-                    Some(Verdict::NotMet) => tally.not_met += 1,
-                    None => continue,
-                }
-                rows[c].reviewed += 1;
-                rows[c].target_reviewed[t] += 1;
-            }
-        }
-        rows.sort_by_key(|r| (r.rank, r.county));
+        rows.sort_by_key(|r| (r.report.rank, r.county));
         let selected = selected_county
             .and_then(|c| rows.iter().position(|r| r.county == c))
             .unwrap_or(0);
         Summary {
             rows,
-            targets,
+            targets: report.targets,
             max_score: crate::score::round2(self.scorer.max_score()),
             target_max: self.scorer.target_max().to_vec(),
             selected,

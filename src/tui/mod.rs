@@ -13,7 +13,7 @@ pub mod strings;
 pub mod theme;
 pub mod view;
 
-use crate::store::{Reviewer, Store};
+use crate::store::{ReviewWrite, Reviewer, Store, Written};
 use anyhow::{Context, Result, bail};
 use app::{App, Effect, Workspace, Write};
 use backend::Tty;
@@ -472,45 +472,22 @@ fn draw(terminal: &mut Terminal<Tty<Stdout>>, app: &App, theme: &Theme) -> Resul
 }
 
 fn review(store: &mut Store, who: &Reviewer, app: &mut App, write: Write) {
-    let county = app.counties[write.at.county].code.clone();
-    let indicator = app.indicators[write.at.indicator].id.clone();
-    let checked = write.expected != crate::store::Expected::default();
-    let result = match (&write.why, &write.note) {
-        (app::Why::Note, Some(note)) => {
-            store.save_note(&county, &indicator, note, &write.expected, who)
-        }
-        _ if checked => store.review_if(
-            &county,
-            &indicator,
-            &write.expected,
-            write.verdict,
-            write.note.as_deref(),
-            // Undo and redo put back a verdict as it was, on the figure it was given on.
-            match &write.why {
-                app::Why::Undo(c) => c.before.revision,
-                app::Why::Redo(c) => c.after.revision,
-                _ => None,
-            },
-            who,
-        ),
-        _ => store.review(
-            &county,
-            &indicator,
-            write.verdict,
-            write.note.as_deref(),
-            who,
-        ),
-    };
-    match result {
-        Ok(change) => match store.item(&county, &indicator) {
-            Ok(item) => app.written(write, Ok((change, item))),
-            // Saved, but not read back: show it as the change says rather than as failed.
-            Err(_) => app.written_unread(write, change),
-        },
-        Err(e) if e.is::<crate::store::Changed>() => {
-            let item = store.item(&county, &indicator).ok();
-            app.changed_underneath(write, item);
-        }
+    let county = &app.counties[write.at.county].code;
+    let indicator = &app.indicators[write.at.indicator].id;
+    let mut review = ReviewWrite::new(county, indicator)
+        .expecting(write.expected.clone())
+        // Undo and redo put back a verdict as it was, on the figure it was given on.
+        .putting_back(match &write.why {
+            app::Why::Undo(c) => c.before.revision,
+            app::Why::Redo(c) => c.after.revision,
+            _ => None,
+        });
+    review.verdict = write.verdict;
+    review.note = write.note.clone();
+    review.drops_draft = write.why == app::Why::Note;
+    match store.write_review(&review, who) {
+        Ok(Written::Saved { change, item }) => app.written(write, Ok((change, item))),
+        Ok(Written::Conflict { now }) => app.changed_underneath(write, now),
         Err(e) => app.written(write, Err(one_line(&e))),
     }
 }

@@ -1171,14 +1171,14 @@ fn draw_summary(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .rows
         .iter()
         .map(|row| {
-            let vetoed = if row.score.vetoed_by.is_empty() {
+            let vetoed = if row.report.score.vetoed_by.is_empty() {
                 ""
             } else {
                 s.vetoed
             };
             format!(
                 "{}{vetoed}/{}",
-                format_number(row.score.score),
+                format_number(row.report.score.score),
                 format_number(v.max_score)
             )
         })
@@ -1210,13 +1210,16 @@ fn draw_summary(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     for (k, row) in v.rows.iter().enumerate().skip(top).take(rows_h) {
         let selected = k == v.selected;
         let county = &app.counties[row.county];
-        let vetoed = !row.score.vetoed_by.is_empty();
+        let vetoed = !row.report.score.vetoed_by.is_empty();
         let lead = format!(
             "{:>3}  {} {} {} ",
-            row.rank,
+            row.report.rank,
             fit(&clean(&county.name), name_w),
             fit(&scores[k], score_w),
-            fit(&format!("{}/{total}", row.reviewed), reviewed_w),
+            fit(
+                &format!("{}/{total}", row.report.progress.reviewed),
+                reviewed_w
+            ),
         );
         let base = if selected {
             theme.selection()
@@ -1228,8 +1231,8 @@ fn draw_summary(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let mut spans = vec![Span::styled(lead, base)];
         for t in 0..cells {
             let most = v.target_max.get(t).copied().unwrap_or(0.0);
-            let earned = row.score.targets.get(t).copied().unwrap_or(0.0);
-            let (text, style) = if row.target_reviewed.get(t).copied().unwrap_or(0) == 0 {
+            let earned = row.report.score.targets.get(t).copied().unwrap_or(0.0);
+            let (text, style) = if row.report.target_reviewed.get(t).copied().unwrap_or(0) == 0 {
                 ("  · ".to_string(), theme.dim())
             } else {
                 let share = if most > 0.0 { earned / most } else { 0.0 };
@@ -1268,10 +1271,10 @@ fn draw_summary(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let done_w = v
         .targets
         .iter()
-        .map(|t| format!("{}/{}", t.reviewed(), t.total).len())
+        .map(|t| format!("{}/{}", t.reviewed, t.total).len())
         .max()
         .unwrap_or(0);
-    let count_w = |n: fn(&super::app::Tally) -> usize| {
+    let count_w = |n: fn(&crate::report::Progress) -> i64| {
         v.targets
             .iter()
             .map(|t| n(t).to_string().len())
@@ -1289,7 +1292,7 @@ fn draw_summary(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .map(|tally| {
             format!(
                 " {:>done_w$} {} {:<met_w$} · {} {:<partly_w$} · {} {:<not_w$}",
-                format!("{}/{}", tally.reviewed(), tally.total),
+                format!("{}/{}", tally.reviewed, tally.total),
                 glyph(Some(crate::model::Verdict::Met)),
                 tally.met,
                 glyph(Some(crate::model::Verdict::PartlyMet)),
@@ -1313,9 +1316,9 @@ fn draw_summary(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let mut spans = vec![Span::raw(lead)];
         // Segments in proportion: met, partly met, not met, then what is not reviewed yet;
         // any verdict at all shows as a cell at least.
-        let part = |n: usize| {
-            (n * bar_w)
-                .checked_div(tally.total)
+        let part = |n: i64| {
+            (n as usize * bar_w)
+                .checked_div(tally.total as usize)
                 .unwrap_or(0)
                 .max(usize::from(n > 0))
         };

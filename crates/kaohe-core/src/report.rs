@@ -1,5 +1,8 @@
 //! Progress, scores and ranks: what `status`, the exports and the summary screen report.
 
+use crate::catalog::Catalog;
+use crate::model::{County, Verdict};
+use crate::score::{Score, Scorer, ranks, round2};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -48,4 +51,177 @@ pub struct Status {
     pub progress: Progress,
     pub counties: Vec<CountyStatus>,
     pub targets: Vec<TargetStatus>,
+}
+
+impl Progress {
+    /// Counts one reviewed item.
+    fn count(&mut self, verdict: Verdict, changed: bool) {
+        self.reviewed += 1;
+        match verdict {
+            Verdict::Met => self.met += 1,
+            Verdict::PartlyMet => self.partly_met += 1,
+            Verdict::NotMet => self.not_met += 1,
+        }
+        self.changed_since_review += i64::from(changed);
+    }
+
+    fn add(&mut self, other: &Progress) {
+        self.reviewed += other.reviewed;
+        self.total += other.total;
+        self.met += other.met;
+        self.partly_met += other.partly_met;
+        self.not_met += other.not_met;
+        self.submitted += other.submitted;
+        self.changed_since_review += other.changed_since_review;
+    }
+}
+
+/// Every item's verdict in one assessment, indicator-major (`indicator * counties + county`,
+/// indicators numbered in document order as [`Scorer`] numbers them): one byte an item, which
+/// is what the workspace keeps of every item and what a report is counted from.
+#[derive(Debug, Clone, Copy)]
+pub struct Verdicts<'a> {
+    pub counties: usize,
+    pub of: &'a [Option<Verdict>],
+}
+
+/// One county's part of a [`Report`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CountyReport {
+    pub progress: Progress,
+    pub score: Score,
+    /// 1 for the highest score; equal scores share a rank (see [`crate::score::ranks`]).
+    pub rank: usize,
+    /// Items with a verdict in each target.
+    pub target_reviewed: Vec<i64>,
+}
+
+/// What the verdicts add up to, counted once for `status`, the exports and the summary screen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub progress: Progress,
+    /// In the counties' order.
+    pub counties: Vec<CountyReport>,
+    /// In the targets' order.
+    pub targets: Vec<Progress>,
+}
+
+impl Report {
+    /// Counts the verdicts, scores each county and ranks them. `changed(k)` says whether item
+    /// `k`'s verdict was given on a figure that has changed since.
+    pub fn count(
+        scorer: &Scorer,
+        verdicts: Verdicts<'_>,
+        changed: impl Fn(usize) -> bool,
+    ) -> Report {
+        let n = verdicts.counties;
+        let indicators = scorer.indicators();
+        let target_count = scorer.target_max().len();
+        let mut counties = vec![Progress::default(); n];
+        let mut target_reviewed = vec![vec![0i64; target_count]; n];
+        let mut targets = vec![Progress::default(); target_count];
+        for p in &mut counties {
+            p.total = indicators as i64;
+        }
+        for i in 0..indicators {
+            let t = scorer.target_of(i);
+            targets[t].total += n as i64;
+            let row = verdicts.of.get(i * n..(i + 1) * n).unwrap_or_default();
+            for (c, verdict) in row.iter().enumerate() {
+                let Some(verdict) = *verdict else {
+                    continue;
+                };
+                let changed = changed(i * n + c);
+                counties[c].count(verdict, changed);
+                targets[t].count(verdict, changed);
+                target_reviewed[c][t] += 1;
+            }
+        }
+        let scores: Vec<Score> = (0..n)
+            .map(|c| scorer.score(|i| verdicts.of.get(i * n + c).copied().flatten()))
+            .collect();
+        let ranks = ranks(&scores);
+        let mut progress = Progress::default();
+        counties.iter().for_each(|p| progress.add(p));
+        let counties = counties
+            .into_iter()
+            .zip(scores.into_iter().zip(ranks))
+            .zip(target_reviewed)
+            .map(
+                |((progress, (score, rank)), target_reviewed)| CountyReport {
+                    progress,
+                    score,
+                    rank,
+                    target_reviewed,
+                },
+            )
+            .collect();
+        Report {
+            progress,
+            counties,
+            targets,
+        }
+    }
+}
+
+/// How many items were submitted, per county and per target (in their orders).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Submitted {
+    pub by_county: Vec<i64>,
+    pub by_target: Vec<i64>,
+}
+
+impl Status {
+    /// The report of an assessment's counties and targets as `status` and the exports give it.
+    pub fn new(
+        catalog: &Catalog,
+        scorer: &Scorer,
+        counties: Vec<County>,
+        report: Report,
+        submitted: &Submitted,
+    ) -> Status {
+        let at = |v: &[i64], k: usize| v.get(k).copied().unwrap_or(0);
+        let mut progress = report.progress;
+        progress.submitted = submitted.by_county.iter().sum();
+        let counties = counties
+            .into_iter()
+            .zip(report.counties)
+            .enumerate()
+            .map(|(k, (c, r))| CountyStatus {
+                code: c.code,
+                name: c.name,
+                progress: Progress {
+                    submitted: at(&submitted.by_county, k),
+                    ..r.progress
+                },
+                score: r.score.score,
+                max_score: r.score.max_score,
+                rank: r.rank,
+                vetoed_by: r.score.vetoed_by,
+                target_scores: r.score.targets,
+            })
+            .collect();
+        let targets = catalog
+            .targets
+            .iter()
+            .zip(report.targets)
+            .zip(scorer.target_max())
+            .enumerate()
+            .map(|(k, ((t, progress), max))| TargetStatus {
+                id: t.id,
+                class: t.class,
+                title: t.title.clone(),
+                progress: Progress {
+                    submitted: at(&submitted.by_target, k),
+                    ..progress
+                },
+                points: round2(*max),
+            })
+            .collect();
+        Status {
+            progress,
+            counties,
+            targets,
+        }
+    }
 }

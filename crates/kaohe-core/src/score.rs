@@ -79,6 +79,16 @@ impl Scorer {
         self.target_max.iter().sum()
     }
 
+    /// How many indicators are scored (all of the catalog's).
+    pub fn indicators(&self) -> usize {
+        self.indicators.len()
+    }
+
+    /// The target (by its place in the catalog) an indicator (by its number) belongs to.
+    pub fn target_of(&self, indicator: usize) -> usize {
+        self.indicators.get(indicator).map_or(0, |w| w.target)
+    }
+
     /// The most a county can earn in each target.
     pub fn target_max(&self) -> &[f64] {
         &self.target_max

@@ -1,7 +1,10 @@
 //! All SQL lives here. One SQLite file per assessment, shared by several reviewers:
 //! WAL, a busy timeout, and every write in an IMMEDIATE transaction.
 
+mod reviews;
 mod schema;
+
+pub use reviews::{Expected, ReviewChange, ReviewWrite, Written};
 
 pub use schema::{MIGRATIONS, latest as latest_schema};
 
@@ -13,7 +16,8 @@ use kaohe_core::model::{
     Assessment, Comparator, County, Indicator, IndicatorKind, Requirement, Shares, Target,
     TargetClass, Verdict,
 };
-use kaohe_core::report::{CountyStatus, Progress, Status, TargetStatus};
+use kaohe_core::report::{Report, Status, Submitted, Verdicts};
+use kaohe_core::score::Scorer;
 use rusqlite::{
     Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params,
 };
@@ -719,103 +723,6 @@ impl Store {
         Ok(preview)
     }
 
-    /// Sets the verdict (`Some(None)` clears it) and/or the note of one county × indicator,
-    /// and logs the change. Nothing is written when nothing changes.
-    pub fn review(
-        &mut self,
-        county_code: &str,
-        indicator_id: &str,
-        verdict: Option<Option<Verdict>>,
-        note: Option<&str>,
-        who: &Reviewer,
-    ) -> Result<ReviewChange> {
-        let tx = self.write()?;
-        let change = review_in(&tx, county_code, indicator_id, verdict, note, who)?;
-        tx.commit()
-            .with_context(|| format!("cannot save the review into {}", self.path.display()))?;
-        Ok(change)
-    }
-
-    /// Several reviews in one transaction, each logged as [`Store::review`] logs it: all are
-    /// written or none. Returns how many changed something.
-    pub fn review_all(
-        &mut self,
-        reviews: &[(&str, &str, Option<Verdict>, &str)],
-        who: &Reviewer,
-    ) -> Result<usize> {
-        let tx = self.write()?;
-        let mut changed = 0;
-        for (county_code, indicator_id, verdict, note) in reviews {
-            let change = review_in(
-                &tx,
-                county_code,
-                indicator_id,
-                Some(*verdict),
-                Some(note),
-                who,
-            )?;
-            changed += usize::from(change.changed());
-        }
-        tx.commit()
-            .with_context(|| format!("cannot save the reviews into {}", self.path.display()))?;
-        Ok(changed)
-    }
-
-    /// Like [`Store::review`], but only if the item still holds what the caller last saw
-    /// (`expected`: the verdict and/or the note, each when given): undo, redo and a note typed
-    /// over minutes must not overwrite what someone else changed meanwhile. Otherwise fails
-    /// with [`Changed`] and writes nothing. `put_back_revision`: an undo or redo puts a
-    /// verdict back on the figure it was given on (the submission revision then), so a verdict
-    /// given before a re-import stays marked changed since reviewed.
-    #[allow(clippy::too_many_arguments)]
-    pub fn review_if(
-        &mut self,
-        county_code: &str,
-        indicator_id: &str,
-        expected: &Expected,
-        verdict: Option<Option<Verdict>>,
-        note: Option<&str>,
-        put_back_revision: Option<i64>,
-        who: &Reviewer,
-    ) -> Result<ReviewChange> {
-        let tx = self.write()?;
-        check_expected(&tx, county_code, indicator_id, expected)?;
-        let mut change = review_in(&tx, county_code, indicator_id, verdict, note, who)?;
-        if let (Some(revision), Some(_), Some(_)) = (put_back_revision, verdict, change.to) {
-            tx.execute(
-                "UPDATE reviews SET revision = ?3 WHERE county_code = ?1 AND indicator_id = ?2",
-                params![county_code, indicator_id, revision],
-            )?;
-            change.to_revision = Some(revision);
-        }
-        tx.commit()
-            .with_context(|| format!("cannot save the review into {}", self.path.display()))?;
-        Ok(change)
-    }
-
-    /// Saves a note typed in the workspace and drops its draft, in one transaction: either the
-    /// note is saved and the draft gone, or the draft is still there.
-    pub fn save_note(
-        &mut self,
-        county_code: &str,
-        indicator_id: &str,
-        note: &str,
-        expected: &Expected,
-        who: &Reviewer,
-    ) -> Result<ReviewChange> {
-        let tx = self.write()?;
-        check_expected(&tx, county_code, indicator_id, expected)?;
-        let change = review_in(&tx, county_code, indicator_id, None, Some(note), who)?;
-        tx.execute(
-            "DELETE FROM drafts WHERE account = ?1 AND reviewer = ?2
-                 AND county_code = ?3 AND indicator_id = ?4",
-            params![who.account, who.name, county_code, indicator_id],
-        )?;
-        tx.commit()
-            .with_context(|| format!("cannot save the note into {}", self.path.display()))?;
-        Ok(change)
-    }
-
     /// Keeps a note being typed, replacing the account's earlier draft of the same item.
     pub fn save_draft(
         &mut self,
@@ -990,14 +897,7 @@ impl Store {
 
     /// One county × indicator as it stands in the database now.
     pub fn item(&self, county_code: &str, indicator_id: &str) -> Result<Item> {
-        self.conn
-            .query_row(
-                &format!("{ITEM_SELECT} WHERE c.code = ?1 AND i.id = ?2"),
-                params![county_code, indicator_id],
-                item_from_row,
-            )
-            .optional()?
-            .ok_or_else(|| anyhow!("no item {county_code} × {indicator_id} in the database"))
+        read_item(&self.conn, county_code, indicator_id)
     }
 
     /// Every county × indicator, with its submission and review, counties in order then
@@ -1140,32 +1040,25 @@ impl Store {
         let catalog = self.catalog()?;
         let counties = self.counties()?;
         let indicator_at: std::collections::HashMap<&str, (usize, usize)> = catalog
-            .indicators()
+            .targets
+            .iter()
             .enumerate()
-            .map(|(k, i)| {
-                let t = catalog
-                    .targets
-                    .iter()
-                    .position(|t| t.id == i.target_id())
-                    .unwrap_or(0);
-                (i.id.as_str(), (k, t))
-            })
+            .flat_map(|(t, target)| target.indicators.iter().map(move |i| (i.id.as_str(), t)))
+            .enumerate()
+            .map(|(k, (id, t))| (id, (k, t)))
             .collect();
         let county_at: std::collections::HashMap<&str, usize> = counties
             .iter()
             .enumerate()
             .map(|(k, c)| (c.code.as_str(), k))
             .collect();
-        let m = indicator_at.len();
-        let mut county_progress = vec![Progress::default(); counties.len()];
-        let mut target_progress = vec![Progress::default(); catalog.targets.len()];
-        for p in &mut county_progress {
-            p.total = m as i64;
-        }
-        for (p, t) in target_progress.iter_mut().zip(&catalog.targets) {
-            p.total = (t.indicators.len() * counties.len()) as i64;
-        }
+        let n = counties.len();
 
+        let mut submitted = Submitted {
+            by_county: vec![0; n],
+            by_target: vec![0; catalog.targets.len()],
+        };
+        // Counted in SQL: a row per submission is 361,188 rows at national scale.
         let mut stmt = self
             .conn
             .prepare("SELECT county_code, COUNT(*) FROM submissions GROUP BY county_code")?;
@@ -1173,7 +1066,7 @@ impl Store {
         while let Some(r) = rows.next()? {
             let code: String = r.get(0)?;
             if let Some(&c) = county_at.get(code.as_str()) {
-                county_progress[c].submitted = r.get(1)?;
+                submitted.by_county[c] = r.get(1)?;
             }
         }
         let mut stmt = self.conn.prepare(
@@ -1184,87 +1077,40 @@ impl Store {
         while let Some(r) = rows.next()? {
             let id: u32 = r.get(0)?;
             if let Some(t) = catalog.targets.iter().position(|t| t.id == id) {
-                target_progress[t].submitted = r.get(1)?;
+                submitted.by_target[t] = r.get(1)?;
             }
         }
 
-        let stale: std::collections::HashSet<(String, String)> =
-            self.changed_since_review()?.into_iter().collect();
-        let mut verdicts: Vec<Option<Verdict>> = vec![None; counties.len() * m];
+        let at = |code: &str, id: &str| -> Option<usize> {
+            Some(indicator_at.get(id)?.0 * n + county_at.get(code)?)
+        };
+        let stale: std::collections::HashSet<usize> = self
+            .changed_since_review()?
+            .iter()
+            .filter_map(|(code, id)| at(code, id))
+            .collect();
+        let mut verdicts: Vec<Option<Verdict>> = vec![None; indicator_at.len() * n];
         let mut stmt = self.conn.prepare(
             "SELECT county_code, indicator_id, verdict FROM reviews WHERE verdict IS NOT NULL",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let (code, id): (String, String) = (r.get(0)?, r.get(1)?);
-            let (Some(&c), Some(&(i, t))) =
-                (county_at.get(code.as_str()), indicator_at.get(id.as_str()))
-            else {
-                continue;
-            };
-            let verdict: Option<Verdict> = verdict_at(r, 2)?;
-            let changed = !stale.is_empty() && stale.contains(&(code.clone(), id.clone()));
-            verdicts[c * m + i] = verdict;
-            for p in [&mut county_progress[c], &mut target_progress[t]] {
-                p.reviewed += 1;
-                match verdict {
-                    Some(Verdict::Met) => p.met += 1,
-                    Some(Verdict::PartlyMet) => p.partly_met += 1,
-                    Some(Verdict::NotMet) => p.not_met += 1,
-                    None => {}
-                }
-                p.changed_since_review += i64::from(changed);
+            if let Some(k) = at(&code, &id) {
+                verdicts[k] = verdict_at(r, 2)?;
             }
         }
 
-        let scorer = kaohe_core::score::Scorer::new(&catalog);
-        let scores: Vec<kaohe_core::score::Score> = (0..counties.len())
-            .map(|c| scorer.score(|i| verdicts[c * m + i]))
-            .collect();
-        let ranks = kaohe_core::score::ranks(&scores);
-        let mut overall = Progress::default();
-        for p in &county_progress {
-            overall.reviewed += p.reviewed;
-            overall.total += p.total;
-            overall.met += p.met;
-            overall.partly_met += p.partly_met;
-            overall.not_met += p.not_met;
-            overall.submitted += p.submitted;
-            overall.changed_since_review += p.changed_since_review;
-        }
-        let counties = counties
-            .into_iter()
-            .zip(county_progress)
-            .zip(scores.into_iter().zip(ranks))
-            .map(|((c, progress), (score, rank))| CountyStatus {
-                code: c.code,
-                name: c.name,
-                progress,
-                score: score.score,
-                max_score: score.max_score,
-                rank,
-                vetoed_by: score.vetoed_by,
-                target_scores: score.targets,
-            })
-            .collect();
-        let targets = catalog
-            .targets
-            .iter()
-            .zip(target_progress)
-            .zip(scorer.target_max())
-            .map(|((t, progress), max)| TargetStatus {
-                id: t.id,
-                class: t.class,
-                title: t.title.clone(),
-                progress,
-                points: kaohe_core::score::round2(*max),
-            })
-            .collect();
-        Ok(Status {
-            progress: overall,
-            counties,
-            targets,
-        })
+        let scorer = Scorer::new(&catalog);
+        let report = Report::count(
+            &scorer,
+            Verdicts {
+                counties: n,
+                of: &verdicts,
+            },
+            |k| stale.contains(&k),
+        );
+        Ok(Status::new(&catalog, &scorer, counties, report, &submitted))
     }
 }
 
@@ -1396,6 +1242,17 @@ const ITEM_SELECT: &str = concat!(
     LEFT JOIN reviews r ON r.county_code = c.code AND r.indicator_id = i.id"
 );
 
+/// One county × indicator as `conn` (or a transaction) sees it now.
+fn read_item(conn: &Connection, county_code: &str, indicator_id: &str) -> Result<Item> {
+    conn.query_row(
+        &format!("{ITEM_SELECT} WHERE c.code = ?1 AND i.id = ?2"),
+        params![county_code, indicator_id],
+        item_from_row,
+    )
+    .optional()?
+    .ok_or_else(|| anyhow!("no item {county_code} × {indicator_id} in the database"))
+}
+
 fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
     Ok(Item {
         county_code: r.get(0)?,
@@ -1415,167 +1272,6 @@ fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
         changed_since_review: r.get(14)?,
     })
 }
-
-/// What a conditional write expects the item to hold; `None` parts are not checked.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Expected {
-    pub verdict: Option<Option<Verdict>>,
-    pub note: Option<String>,
-}
-
-fn check_expected(
-    tx: &Transaction<'_>,
-    county_code: &str,
-    indicator_id: &str,
-    expected: &Expected,
-) -> Result<()> {
-    let (verdict, note) = current_review(tx, county_code, indicator_id)?;
-    if expected.verdict.is_some_and(|v| v != verdict)
-        || expected.note.as_ref().is_some_and(|n| *n != note)
-    {
-        return Err(Changed.into());
-    }
-    Ok(())
-}
-
-/// The verdict and note an item holds now (none and empty when it has no review).
-fn current_review(
-    tx: &Transaction<'_>,
-    county_code: &str,
-    indicator_id: &str,
-) -> Result<(Option<Verdict>, String)> {
-    let current: Option<(Option<Verdict>, String)> = tx
-        .query_row(
-            "SELECT verdict, note FROM reviews WHERE county_code = ?1 AND indicator_id = ?2",
-            params![county_code, indicator_id],
-            |r| Ok((verdict_at(r, 0)?, r.get(1)?)),
-        )
-        .optional()?;
-    Ok(current.unwrap_or_default())
-}
-
-/// Whether the item's figure changed after its verdict was given. The SQL test is the one
-/// [`CHANGED_SINCE_REVIEW`] spells for queries over many items.
-fn changed_since_review(
-    tx: &Transaction<'_>,
-    county_code: &str,
-    indicator_id: &str,
-) -> Result<bool> {
-    Ok(tx
-        .query_row(
-            &format!(
-                "SELECT {CHANGED_SINCE_REVIEW} FROM reviews r LEFT JOIN submissions s
-                     ON s.county_code = r.county_code AND s.indicator_id = r.indicator_id
-                 WHERE r.county_code = ?1 AND r.indicator_id = ?2"
-            ),
-            params![county_code, indicator_id],
-            |r| r.get(0),
-        )
-        .optional()?
-        .unwrap_or(false))
-}
-
-/// The submission revision an item's review was given on, if it has a review.
-fn review_revision(
-    tx: &Transaction<'_>,
-    county_code: &str,
-    indicator_id: &str,
-) -> Result<Option<i64>> {
-    Ok(tx
-        .query_row(
-            "SELECT revision FROM reviews WHERE county_code = ?1 AND indicator_id = ?2",
-            params![county_code, indicator_id],
-            |r| r.get(0),
-        )
-        .optional()?)
-}
-
-/// The body of [`Store::review`], inside the caller's write transaction.
-fn review_in(
-    tx: &Transaction<'_>,
-    county_code: &str,
-    indicator_id: &str,
-    verdict: Option<Option<Verdict>>,
-    note: Option<&str>,
-    who: &Reviewer,
-) -> Result<ReviewChange> {
-    let (from_verdict, from_note) = current_review(tx, county_code, indicator_id)?;
-    let from_revision = review_revision(tx, county_code, indicator_id)?;
-    let to_verdict = verdict.unwrap_or(from_verdict);
-    let to_note = note.map_or_else(|| from_note.clone(), str::to_string);
-    // The same verdict given again on a figure changed since is a review of the new figure.
-    let confirmed = to_verdict.is_some()
-        && verdict.is_some()
-        && from_verdict == to_verdict
-        && changed_since_review(tx, county_code, indicator_id)?;
-    let change = ReviewChange {
-        from: from_verdict,
-        to: to_verdict,
-        from_note: from_note.clone(),
-        note: to_note.clone(),
-        confirmed,
-        from_revision,
-        to_revision: from_revision,
-    };
-    if !change.changed() {
-        return Ok(change);
-    }
-    let at = now();
-    if to_verdict.is_none() && to_note.is_empty() {
-        tx.execute(
-            "DELETE FROM reviews WHERE county_code = ?1 AND indicator_id = ?2",
-            params![county_code, indicator_id],
-        )?;
-    } else {
-        tx.execute(
-            // A verdict given is given on the figure there now: its revision is recorded. A
-            // note alone leaves the verdict, and so the figure it was given on, as it was.
-            "INSERT INTO reviews (county_code, indicator_id, verdict, note, reviewer, account,
-                 reviewed_at, revision)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, COALESCE((SELECT revision FROM submissions
-                 WHERE county_code = ?1 AND indicator_id = ?2), 0))
-             ON CONFLICT (county_code, indicator_id) DO UPDATE SET
-                 verdict = excluded.verdict, note = excluded.note, reviewer = excluded.reviewer,
-                 account = excluded.account, reviewed_at = excluded.reviewed_at,
-                 revision = CASE WHEN ?8 THEN excluded.revision ELSE reviews.revision END",
-            params![
-                county_code,
-                indicator_id,
-                to_verdict.map(Verdict::as_str),
-                to_note,
-                who.name,
-                who.account,
-                at,
-                verdict.is_some()
-            ],
-        )?;
-    }
-    tx.execute(
-        "INSERT INTO review_log (at, reviewer, account, county_code, indicator_id,
-             from_verdict, to_verdict, from_note, note)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![
-            at,
-            who.name,
-            who.account,
-            county_code,
-            indicator_id,
-            from_verdict.map(Verdict::as_str),
-            to_verdict.map(Verdict::as_str),
-            from_note,
-            to_note
-        ],
-    )?;
-    Ok(ReviewChange {
-        to_revision: review_revision(tx, county_code, indicator_id)?,
-        ..change
-    })
-}
-
-/// The item was changed (by someone else) since it was read: nothing was written.
-#[derive(Debug, thiserror::Error)]
-#[error("the item was changed since you last saw it; nothing was written")]
-pub struct Changed;
 
 /// What the workspace keeps of every reviewed item.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1632,27 +1328,6 @@ pub struct ImportPreview {
     pub figure_changed: usize,
     /// Verdicts that would be marked changed since reviewed.
     pub verdicts_to_recheck: usize,
-}
-
-/// A verdict or note change, as the log records it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReviewChange {
-    pub from: Option<Verdict>,
-    pub to: Option<Verdict>,
-    pub from_note: String,
-    pub note: String,
-    /// The same verdict given again on a figure that changed since it was given.
-    pub confirmed: bool,
-    /// The submission revision the review was given on, before and after (none without a
-    /// review): what an undo or redo puts back.
-    pub from_revision: Option<i64>,
-    pub to_revision: Option<i64>,
-}
-
-impl ReviewChange {
-    pub fn changed(&self) -> bool {
-        self.from != self.to || self.from_note != self.note || self.confirmed
-    }
 }
 
 /// Which log events to show; `None` parts let everything through.

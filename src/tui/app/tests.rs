@@ -453,7 +453,7 @@ fn an_undo_overtaken_by_someone_else_is_dropped_and_the_truth_shown() {
         .unwrap()
         .1;
     theirs.reviewer = Some("李四".into());
-    app.changed_underneath(write, Some(theirs));
+    app.changed_underneath(write, theirs);
     assert_eq!(app.cursor, at(0, 0));
     assert_eq!(app.current().verdict(), Some(NotMet));
     assert_eq!(app.current().review.as_ref().unwrap().reviewer, "李四");
@@ -584,7 +584,7 @@ fn a_note_saved_over_someone_elses_new_note_asks_first() {
         .unwrap()
         .1;
     theirs.reviewer = Some("李四".into());
-    app.changed_underneath(write, Some(theirs));
+    app.changed_underneath(write, theirs);
     // Still editing, nothing lost; theirs is on screen; Enter again saves over theirs.
     assert_eq!(app.mode(), Mode::Editor);
     assert_eq!(app.editor.as_ref().unwrap().buffer.text(), "我的意见");
@@ -622,7 +622,7 @@ fn a_mark_over_a_verdict_i_have_not_seen_asks_first() {
         .unwrap()
         .1;
     theirs.reviewer = Some("李四".into());
-    app.changed_underneath(write.clone(), Some(theirs.clone()));
+    app.changed_underneath(write.clone(), theirs.clone());
     assert_eq!(app.mode(), Mode::Conflict);
     assert_eq!(app.current().verdict(), Some(NotMet), "theirs is on screen");
     let c = app.conflict.clone().unwrap();
@@ -635,7 +635,7 @@ fn a_mark_over_a_verdict_i_have_not_seen_asks_first() {
     assert_eq!(again.expected.verdict, Some(Some(NotMet)));
     assert_eq!(app.mode(), Mode::Browse);
     // Take theirs: nothing written.
-    app.changed_underneath(write, Some(theirs));
+    app.changed_underneath(write, theirs);
     assert!(app.key(&key('t')).is_empty());
     assert_eq!(app.mode(), Mode::Browse);
     assert_eq!(app.current().verdict(), Some(NotMet));

@@ -1,0 +1,333 @@
+//! Reviews: the one way a verdict or note is written, checked against what the writer last
+//! saw, logged, and answered with the item as it now stands.
+
+use crate::{Reviewer, Store, now, read_item, verdict_at};
+use anyhow::{Context, Result};
+use kaohe_core::item::Item;
+use kaohe_core::model::Verdict;
+use rusqlite::{OptionalExtension, Transaction, params};
+
+/// One review to write. Built with [`ReviewWrite::new`] and the setters below; what is not
+/// set is left as the item has it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReviewWrite {
+    pub county_code: String,
+    pub indicator_id: String,
+    /// `Some(None)` clears the verdict; `None` leaves it as it is.
+    pub verdict: Option<Option<Verdict>>,
+    /// `None` leaves the note as it is.
+    pub note: Option<String>,
+    /// What the item must still hold for the write to go ahead: undo, redo and a note typed
+    /// over minutes must not overwrite what someone else changed meanwhile.
+    pub expected: Expected,
+    /// An undo or redo puts a verdict back on the figure it was given on (the submission
+    /// revision then), so a verdict given before a re-import stays marked changed since
+    /// reviewed.
+    pub put_back_revision: Option<i64>,
+    /// A note typed in the workspace: the reviewer's draft of it goes in the same
+    /// transaction, so either the note is saved and the draft gone, or the draft is still
+    /// there.
+    pub drops_draft: bool,
+}
+
+impl ReviewWrite {
+    pub fn new(county_code: &str, indicator_id: &str) -> ReviewWrite {
+        ReviewWrite {
+            county_code: county_code.to_string(),
+            indicator_id: indicator_id.to_string(),
+            ..ReviewWrite::default()
+        }
+    }
+
+    /// Sets the verdict (`None` clears it).
+    pub fn verdict(self, verdict: Option<Verdict>) -> ReviewWrite {
+        ReviewWrite {
+            verdict: Some(verdict),
+            ..self
+        }
+    }
+
+    pub fn note(self, note: &str) -> ReviewWrite {
+        ReviewWrite {
+            note: Some(note.to_string()),
+            ..self
+        }
+    }
+
+    pub fn expecting(self, expected: Expected) -> ReviewWrite {
+        ReviewWrite { expected, ..self }
+    }
+
+    pub fn putting_back(self, revision: Option<i64>) -> ReviewWrite {
+        ReviewWrite {
+            put_back_revision: revision,
+            ..self
+        }
+    }
+
+    pub fn dropping_draft(self) -> ReviewWrite {
+        ReviewWrite {
+            drops_draft: true,
+            ..self
+        }
+    }
+}
+
+/// What a [`ReviewWrite`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Written {
+    /// Written (or nothing to write: `change.changed()` says which), and the item as it now
+    /// stands.
+    Saved { change: ReviewChange, item: Item },
+    /// The item no longer holds what the writer expected (someone else changed it): nothing
+    /// was written; `now` is the item as it stands.
+    Conflict { now: Item },
+}
+
+impl Written {
+    /// The change written, unless the write met a conflict.
+    pub fn change(&self) -> Option<&ReviewChange> {
+        match self {
+            Written::Saved { change, .. } => Some(change),
+            Written::Conflict { .. } => None,
+        }
+    }
+}
+
+impl Store {
+    /// Writes one review in its own transaction (see [`ReviewWrite`]).
+    pub fn write_review(&mut self, write: &ReviewWrite, who: &Reviewer) -> Result<Written> {
+        let mut written = self.write_reviews(std::slice::from_ref(write), who)?;
+        written.pop().context("no answer for the review written")
+    }
+
+    /// Writes several reviews in one transaction: all that hold what they expect are written,
+    /// or (on an error) none. Each answers [`Written`].
+    pub fn write_reviews(
+        &mut self,
+        writes: &[ReviewWrite],
+        who: &Reviewer,
+    ) -> Result<Vec<Written>> {
+        let path = self.path().display().to_string();
+        let tx = self.write()?;
+        let mut answers = Vec::with_capacity(writes.len());
+        for write in writes {
+            answers.push(write_in(&tx, write, who)?);
+        }
+        tx.commit()
+            .with_context(|| format!("cannot save the review into {path}"))?;
+        Ok(answers)
+    }
+}
+
+fn write_in(tx: &Transaction<'_>, write: &ReviewWrite, who: &Reviewer) -> Result<Written> {
+    let (county_code, indicator_id) = (write.county_code.as_str(), write.indicator_id.as_str());
+    if !holds_expected(tx, county_code, indicator_id, &write.expected)? {
+        return Ok(Written::Conflict {
+            now: read_item(tx, county_code, indicator_id)?,
+        });
+    }
+    let mut change = review_in(
+        tx,
+        county_code,
+        indicator_id,
+        write.verdict,
+        write.note.as_deref(),
+        who,
+    )?;
+    if let (Some(revision), Some(_), Some(_)) = (write.put_back_revision, write.verdict, change.to)
+    {
+        tx.execute(
+            "UPDATE reviews SET revision = ?3 WHERE county_code = ?1 AND indicator_id = ?2",
+            params![county_code, indicator_id, revision],
+        )?;
+        change.to_revision = Some(revision);
+    }
+    if write.drops_draft {
+        tx.execute(
+            "DELETE FROM drafts WHERE account = ?1 AND reviewer = ?2
+                 AND county_code = ?3 AND indicator_id = ?4",
+            params![who.account, who.name, county_code, indicator_id],
+        )?;
+    }
+    Ok(Written::Saved {
+        change,
+        item: read_item(tx, county_code, indicator_id)?,
+    })
+}
+
+/// What a conditional write expects the item to hold; `None` parts are not checked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Expected {
+    pub verdict: Option<Option<Verdict>>,
+    pub note: Option<String>,
+}
+
+/// Whether the item still holds what the writer expects.
+fn holds_expected(
+    tx: &Transaction<'_>,
+    county_code: &str,
+    indicator_id: &str,
+    expected: &Expected,
+) -> Result<bool> {
+    let (verdict, note) = current_review(tx, county_code, indicator_id)?;
+    Ok(!(expected.verdict.is_some_and(|v| v != verdict)
+        || expected.note.as_ref().is_some_and(|n| *n != note)))
+}
+
+/// The verdict and note an item holds now (none and empty when it has no review).
+fn current_review(
+    tx: &Transaction<'_>,
+    county_code: &str,
+    indicator_id: &str,
+) -> Result<(Option<Verdict>, String)> {
+    let current: Option<(Option<Verdict>, String)> = tx
+        .query_row(
+            "SELECT verdict, note FROM reviews WHERE county_code = ?1 AND indicator_id = ?2",
+            params![county_code, indicator_id],
+            |r| Ok((verdict_at(r, 0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(current.unwrap_or_default())
+}
+
+/// Whether the item's figure changed after its verdict was given. The SQL test is the one
+/// [`crate::CHANGED_SINCE_REVIEW`] spells for queries over many items.
+fn changed_since_review(
+    tx: &Transaction<'_>,
+    county_code: &str,
+    indicator_id: &str,
+) -> Result<bool> {
+    Ok(tx
+        .query_row(
+            &format!(
+                "SELECT {} FROM reviews r LEFT JOIN submissions s
+                     ON s.county_code = r.county_code AND s.indicator_id = r.indicator_id
+                 WHERE r.county_code = ?1 AND r.indicator_id = ?2",
+                crate::CHANGED_SINCE_REVIEW
+            ),
+            params![county_code, indicator_id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(false))
+}
+
+/// The submission revision an item's review was given on, if it has a review.
+fn review_revision(
+    tx: &Transaction<'_>,
+    county_code: &str,
+    indicator_id: &str,
+) -> Result<Option<i64>> {
+    Ok(tx
+        .query_row(
+            "SELECT revision FROM reviews WHERE county_code = ?1 AND indicator_id = ?2",
+            params![county_code, indicator_id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// One review written inside the caller's write transaction, logged; nothing is written
+/// when nothing changes.
+fn review_in(
+    tx: &Transaction<'_>,
+    county_code: &str,
+    indicator_id: &str,
+    verdict: Option<Option<Verdict>>,
+    note: Option<&str>,
+    who: &Reviewer,
+) -> Result<ReviewChange> {
+    let (from_verdict, from_note) = current_review(tx, county_code, indicator_id)?;
+    let from_revision = review_revision(tx, county_code, indicator_id)?;
+    let to_verdict = verdict.unwrap_or(from_verdict);
+    let to_note = note.map_or_else(|| from_note.clone(), str::to_string);
+    // The same verdict given again on a figure changed since is a review of the new figure.
+    let confirmed = to_verdict.is_some()
+        && verdict.is_some()
+        && from_verdict == to_verdict
+        && changed_since_review(tx, county_code, indicator_id)?;
+    let change = ReviewChange {
+        from: from_verdict,
+        to: to_verdict,
+        from_note: from_note.clone(),
+        note: to_note.clone(),
+        confirmed,
+        from_revision,
+        to_revision: from_revision,
+    };
+    if !change.changed() {
+        return Ok(change);
+    }
+    let at = now();
+    if to_verdict.is_none() && to_note.is_empty() {
+        tx.execute(
+            "DELETE FROM reviews WHERE county_code = ?1 AND indicator_id = ?2",
+            params![county_code, indicator_id],
+        )?;
+    } else {
+        tx.execute(
+            // A verdict given is given on the figure there now: its revision is recorded. A
+            // note alone leaves the verdict, and so the figure it was given on, as it was.
+            "INSERT INTO reviews (county_code, indicator_id, verdict, note, reviewer, account,
+                 reviewed_at, revision)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, COALESCE((SELECT revision FROM submissions
+                 WHERE county_code = ?1 AND indicator_id = ?2), 0))
+             ON CONFLICT (county_code, indicator_id) DO UPDATE SET
+                 verdict = excluded.verdict, note = excluded.note, reviewer = excluded.reviewer,
+                 account = excluded.account, reviewed_at = excluded.reviewed_at,
+                 revision = CASE WHEN ?8 THEN excluded.revision ELSE reviews.revision END",
+            params![
+                county_code,
+                indicator_id,
+                to_verdict.map(Verdict::as_str),
+                to_note,
+                who.name,
+                who.account,
+                at,
+                verdict.is_some()
+            ],
+        )?;
+    }
+    tx.execute(
+        "INSERT INTO review_log (at, reviewer, account, county_code, indicator_id,
+             from_verdict, to_verdict, from_note, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            at,
+            who.name,
+            who.account,
+            county_code,
+            indicator_id,
+            from_verdict.map(Verdict::as_str),
+            to_verdict.map(Verdict::as_str),
+            from_note,
+            to_note
+        ],
+    )?;
+    Ok(ReviewChange {
+        to_revision: review_revision(tx, county_code, indicator_id)?,
+        ..change
+    })
+}
+
+/// A verdict or note change, as the log records it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewChange {
+    pub from: Option<Verdict>,
+    pub to: Option<Verdict>,
+    pub from_note: String,
+    pub note: String,
+    /// The same verdict given again on a figure that changed since it was given.
+    pub confirmed: bool,
+    /// The submission revision the review was given on, before and after (none without a
+    /// review): what an undo or redo puts back.
+    pub from_revision: Option<i64>,
+    pub to_revision: Option<i64>,
+}
+
+impl ReviewChange {
+    pub fn changed(&self) -> bool {
+        self.from != self.to || self.from_note != self.note || self.confirmed
+    }
+}

@@ -324,9 +324,9 @@ fn the_summary_screen_ranks_counties_over_a_heat_map() {
     insta::assert_snapshot!("summary_120x40", text(&at_120));
     // Enter goes back to marking at the selected county.
     app.update(Action::ScrollDown);
-    let chosen = app.summary.as_ref().unwrap().rows[app.summary.as_ref().unwrap().selected].county;
+    let chosen = app.summary().unwrap().rows[app.summary().unwrap().selected].county;
     app.update(Action::SummaryJump);
-    assert!(app.summary.is_none());
+    assert!(app.summary().is_none());
     assert_eq!(app.cursor.county, chosen);
 }
 

@@ -253,21 +253,21 @@ pub struct App {
     pub flow: Flow,
     pub only_unreviewed: bool,
     pub pane: Pane,
-    pub editor: Option<NoteEditor>,
+    editor: Option<NoteEditor>,
     /// The editor was opened (on a draft, at start) before its item was read.
     editor_unread: bool,
     /// The finder's notes are as the database holds them (nothing changed since they were read).
     notes_fresh: bool,
-    pub finder: Option<Finder>,
-    pub help: Option<usize>,
+    finder: Option<Finder>,
+    help: Option<usize>,
     /// Other reviewers in a workspace on this database now, and where.
     pub others: Vec<Other>,
     /// A verdict of mine that met another's newer one: keep mine or take theirs?
-    pub conflict: Option<Conflict>,
+    conflict: Option<Conflict>,
     /// The selected item's history (`H`): its events and how far it is scrolled.
-    pub history: Option<(Cursor, Vec<LogEntry>, usize)>,
+    history: Option<(Cursor, Vec<LogEntry>, usize)>,
     /// The summary screen, while open (recomputed as verdicts change).
-    pub summary: Option<Summary>,
+    summary: Option<Summary>,
     scorer: crate::score::Scorer,
     /// Rows a page-down moves on the summary screen (from the window size).
     pub page_rows: usize,
@@ -606,6 +606,36 @@ impl App {
         let t = &self.targets[target];
         let reviewed = self.reviewed[t.first..t.first + t.len].iter().sum();
         (reviewed, t.len * self.counties.len())
+    }
+
+    /// The note editor, while open.
+    pub fn editor(&self) -> Option<&NoteEditor> {
+        self.editor.as_ref()
+    }
+
+    /// The finder, while open.
+    pub fn finder(&self) -> Option<&Finder> {
+        self.finder.as_ref()
+    }
+
+    /// How far the help overlay is scrolled, while it is open.
+    pub fn help(&self) -> Option<usize> {
+        self.help
+    }
+
+    /// The question a conflicting verdict asks, while it waits for an answer.
+    pub fn conflict(&self) -> Option<&Conflict> {
+        self.conflict.as_ref()
+    }
+
+    /// The selected item's history (`H`), while shown: the item, its events, the scroll.
+    pub fn history(&self) -> Option<&(Cursor, Vec<LogEntry>, usize)> {
+        self.history.as_ref()
+    }
+
+    /// The summary screen, while open.
+    pub fn summary(&self) -> Option<&Summary> {
+        self.summary.as_ref()
     }
 
     pub fn mode(&self) -> Mode {

@@ -273,7 +273,7 @@ pub fn run(mut store: Store, who: &Reviewer, settings: Settings) -> Result<Ended
             if app.quit {
                 break;
             }
-            if app.conflict.is_some() {
+            if app.conflict().is_some() {
                 // A question is on screen: what was typed on after it was not an answer.
                 break;
             }
@@ -556,7 +556,7 @@ fn finish(
     if let Some(d) = pending {
         apply(store, who, app, d);
     }
-    if let Some(e) = &app.editor {
+    if let Some(e) = app.editor() {
         let (c, i) = ids(app, e.at);
         let text = e.buffer.text();
         if text != e.saved {

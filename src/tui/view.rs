@@ -41,9 +41,9 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     if app.is_empty() {
         return;
     }
-    if app.summary.is_some() {
+    if app.summary().is_some() {
         draw_summary(frame, body, app, theme);
-        if app.help.is_some() {
+        if app.help().is_some() {
             draw_help(frame, area, app, theme);
         }
         return;
@@ -65,16 +65,16 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
             Pane::Detail => draw_detail(frame, body, app, theme),
         }
     }
-    if app.editor.is_some() {
+    if app.editor().is_some() {
         draw_editor(frame, area, app, theme);
     }
-    if app.finder.is_some() {
+    if app.finder().is_some() {
         draw_finder(frame, area, app, theme);
     }
-    if app.history.is_some() {
+    if app.history().is_some() {
         draw_history(frame, area, app, theme);
     }
-    if app.help.is_some() {
+    if app.help().is_some() {
         draw_help(frame, area, app, theme);
     }
 }
@@ -90,7 +90,7 @@ fn kind_label(app: &App, kind: Kind) -> &'static str {
 }
 
 fn draw_finder(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let Some(finder) = &app.finder else {
+    let Some(finder) = app.finder() else {
         return;
     };
     let s = app.strings;
@@ -246,7 +246,7 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 }
 
 fn draw_message(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    if let Some(c) = &app.conflict {
+    if let Some(c) = app.conflict() {
         let s = app.strings;
         let name = |v: Option<crate::model::Verdict>| v.map_or(s.unreviewed, |v| s.verdict(v));
         let mine = match c.mine.verdict {
@@ -929,7 +929,7 @@ pub fn editor_text_width(area: Rect) -> usize {
 }
 
 fn draw_editor(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let Some(editor) = &app.editor else {
+    let Some(editor) = app.editor() else {
         return;
     };
     let s = app.strings;
@@ -1018,7 +1018,7 @@ fn clear_around(frame: &mut Frame, r: Rect) {
 
 /// The selected item's history: each event on a line (when, who, from → to), its note under.
 fn draw_history(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let Some((at, events, scroll)) = &app.history else {
+    let Some((at, events, scroll)) = app.history() else {
         return;
     };
     let s = app.strings;
@@ -1133,7 +1133,7 @@ fn summary_targets_height(body_height: u16, targets: usize, counties: usize) -> 
 
 /// The summary screen: a county × target heat map ranked by score, then each target's bar.
 fn draw_summary(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let Some(v) = &app.summary else {
+    let Some(v) = app.summary() else {
         return;
     };
     let s = app.strings;
@@ -1396,7 +1396,7 @@ fn draw_help(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(block, r);
     let room = inner.height as usize;
     let most = lines.len().saturating_sub(room);
-    let top = app.help.unwrap_or(0).min(most);
+    let top = app.help().unwrap_or(0).min(most);
     let shown: Vec<Line> = lines.into_iter().skip(top).take(room).collect();
     frame.render_widget(Paragraph::new(shown), inner);
 }

@@ -3,6 +3,7 @@
 //! the terminal is touched.
 
 use crate::error::{FileError, Location};
+use crate::source::toml::{Table, key_offset};
 use crate::tui::action::Action;
 use crate::tui::keymap::{Keymap, describe, parse_key};
 use std::path::{Path, PathBuf};
@@ -56,30 +57,25 @@ pub fn load(given: Option<&Path>) -> Result<Config, FileError> {
             _ => return Ok(Config::default()),
         },
     };
-    let text = crate::catalog::read_text(&path)?;
+    let text = crate::source::decode::read_text(&path)?;
     parse(&text, &path.display().to_string())
 }
 
 pub fn parse(text: &str, path: &str) -> Result<Config, FileError> {
     let at = |offset: usize| Location::at_offset(path, text, offset);
-    let table: toml::Table = toml::from_str(text).map_err(|e| {
-        let span = e.span();
-        let message = crate::catalog::plain_toml_message(e.message(), text, span.clone());
-        FileError::new(span.map_or(Location::file(path), |s| at(s.start)), message)
-    })?;
+    let table: toml::Table = crate::source::toml::parse(text, path)?;
     let mut config = Config::default();
-    let lines = KeyLines::new(text);
     for (key, value) in &table {
         match (key.as_str(), value) {
             ("theme", toml::Value::String(t)) => {
                 crate::text::check_words("theme", t, false)
-                    .map_err(|m| FileError::new(at(lines.find(None, key)), m))?;
+                    .map_err(|m| FileError::new(at(key_offset(text, Table::Top, key)), m))?;
                 config.theme = Some(t.clone());
             }
             ("keys", toml::Value::Table(keys)) => {
                 let mut rebound: Vec<(usize, Action)> = Vec::new();
                 for (name, spec) in keys {
-                    let here = at(lines.find(Some("keys"), name));
+                    let here = at(key_offset(text, Table::Named("keys"), name));
                     let action = Action::from_name(name).ok_or_else(|| {
                         FileError::new(
                             here.clone(),
@@ -137,7 +133,7 @@ pub fn parse(text: &str, path: &str) -> Result<Config, FileError> {
                         .keymap
                         .rebind(action, keys)
                         .map_err(|m| FileError::new(here.clone(), m))?;
-                    rebound.push((lines.find(Some("keys"), name), action));
+                    rebound.push((key_offset(text, Table::Named("keys"), name), action));
                 }
                 // Conflicts once every key is in place (so two actions may swap keys), told
                 // at the later of the two lines.
@@ -162,7 +158,7 @@ pub fn parse(text: &str, path: &str) -> Result<Config, FileError> {
             }
             ("notes", toml::Value::Table(notes)) => {
                 for (name, value) in notes {
-                    let here = at(lines.find(Some("notes"), name));
+                    let here = at(key_offset(text, Table::Named("notes"), name));
                     if name != "standard" {
                         return Err(FileError::new(
                             here,
@@ -210,11 +206,11 @@ pub fn parse(text: &str, path: &str) -> Result<Config, FileError> {
                     "keys" => "keys is a table: [keys]",
                     _ => "notes is a table: [notes]",
                 };
-                return Err(FileError::new(at(lines.find(None, key)), what));
+                return Err(FileError::new(at(key_offset(text, Table::Top, key)), what));
             }
             (other, _) => {
                 return Err(FileError::new(
-                    at(lines.find(None, other)),
+                    at(key_offset(text, Table::Top, other)),
                     format!(
                         "unknown setting \"{}\" (a config has theme, [keys] and [notes])",
                         crate::text::clean(other)
@@ -224,43 +220,6 @@ pub fn parse(text: &str, path: &str) -> Result<Config, FileError> {
         }
     }
     Ok(config)
-}
-
-/// Finds where a key is written, within a `[table]` or at the top, for error locations.
-struct KeyLines<'a> {
-    text: &'a str,
-}
-
-impl<'a> KeyLines<'a> {
-    fn new(text: &'a str) -> Self {
-        KeyLines { text }
-    }
-
-    fn find(&self, table: Option<&str>, key: &str) -> usize {
-        let mut offset = 0;
-        let mut current: Option<String> = None;
-        for line in self.text.split_inclusive('\n') {
-            let t = line.trim_start();
-            let indent = line.len() - t.len();
-            if let Some(rest) = t.strip_prefix('[') {
-                let name = rest.split(']').next().unwrap_or("").trim().to_string();
-                if table.is_none() && name == key {
-                    return offset + indent;
-                }
-                current = Some(name);
-            } else if current.as_deref() == table {
-                let bare = t
-                    .strip_prefix(key)
-                    .or_else(|| t.strip_prefix(&format!("\"{key}\"")))
-                    .or_else(|| t.strip_prefix(&format!("'{key}'")));
-                if bare.is_some_and(|r| r.trim_start().starts_with('=')) {
-                    return offset + indent;
-                }
-            }
-            offset += line.len();
-        }
-        0
-    }
 }
 
 /// The default config, every setting shown and commented out: a starting point to copy.

@@ -46,7 +46,7 @@ proptest! {
 
     #[test]
     fn any_bytes_decode_or_are_refused(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
-        match catalog::decode_csv(&bytes, "x.csv") {
+        match kaohe::source::decode::decode_csv(&bytes, "x.csv") {
             Ok(_) => {}
             Err(e) => prop_assert!(e.to_string().starts_with("x.csv:"), "{e}"),
         }

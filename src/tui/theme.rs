@@ -5,6 +5,7 @@
 use crate::check::Standing;
 use crate::error::{FileError, Location};
 use crate::model::Verdict;
+use crate::source::toml::{Table, key_offset};
 use ratatui::style::{Color, Modifier, Style};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -118,7 +119,7 @@ impl Theme {
                 ),
             ));
         };
-        let text = crate::catalog::read_text(&path)?;
+        let text = crate::source::decode::read_text(&path)?;
         load_text(&text, &path.display().to_string(), depth)
     }
 
@@ -187,13 +188,10 @@ pub fn load_text(text: &str, path: &str, depth: Depth) -> Result<Theme, FileErro
 
 fn load_depth(text: &str, path: &str, depth: Depth, level: usize) -> Result<Theme, FileError> {
     let at = |offset: usize| Location::at_offset(path, text, offset);
-    let table: toml::Spanned<toml::Table> = toml::from_str(text).map_err(|e| {
-        let span = e.span();
-        let message = crate::catalog::plain_toml_message(e.message(), text, span.clone());
-        FileError::new(span.map_or(Location::file(path), |s| at(s.start)), message)
-    })?;
+    let table: toml::Spanned<toml::Table> = crate::source::toml::parse(text, path)?;
     let table = table.into_inner();
-    let offset_of = |key: &str| key_offset(text, key);
+    let offset_of = |key: &str| key_offset(text, Table::Top, key);
+    let role_offset = |role: &str| key_offset(text, Table::Named("styles"), role);
     for key in table.keys() {
         if key != "base" && key != "styles" {
             return Err(FileError::new(
@@ -263,7 +261,7 @@ fn load_depth(text: &str, path: &str, depth: Depth, level: usize) -> Result<Them
     for (role, value) in &styles {
         let Some(&known) = ROLES.iter().find(|r| *r == role) else {
             return Err(FileError::new(
-                at(offset_of(role)),
+                at(role_offset(role)),
                 format!(
                     "unknown style \"{}\" (styles are: {})",
                     crate::text::clean(role),
@@ -272,7 +270,7 @@ fn load_depth(text: &str, path: &str, depth: Depth, level: usize) -> Result<Them
             ));
         };
         let style = parse_style(value, depth)
-            .map_err(|m| FileError::new(at(offset_of(role)), format!("{role}: {m}")))?;
+            .map_err(|m| FileError::new(at(role_offset(role)), format!("{role}: {m}")))?;
         theme.styles.insert(known, style);
     }
     Ok(theme)
@@ -283,29 +281,6 @@ impl Theme {
     fn default_at(depth: Depth) -> Theme {
         load_text(BUILT_IN[0].1, "<embedded> themes/default.toml", depth).unwrap_or_default()
     }
-}
-
-/// Where `key = ` is written in `text` (the start of its line), for locating an error; the
-/// start of the file if it cannot be found.
-fn key_offset(text: &str, key: &str) -> usize {
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        let bare = trimmed.strip_prefix(key).or_else(|| {
-            trimmed
-                .strip_prefix('"')
-                .and_then(|t| t.strip_prefix(key))
-                .and_then(|t| t.strip_prefix('"'))
-        });
-        if bare.is_some_and(|rest| rest.trim_start().starts_with('=')) {
-            return offset + (line.len() - trimmed.len());
-        }
-        if trimmed.starts_with(&format!("[{key}]")) {
-            return offset + (line.len() - trimmed.len());
-        }
-        offset += line.len();
-    }
-    0
 }
 
 fn parse_style(value: &toml::Value, depth: Depth) -> Result<Style, String> {

@@ -2,7 +2,6 @@
 //! whole before anything is written. One table checker serves all three; only the places named
 //! in errors differ (a CSV line, a sheet's cell, a JSON record's line).
 
-use crate::catalog::{check_row_length, csv_error, csv_reader, csv_text, record_line};
 use crate::error::{FileError, LineCounter, Location, column_letters};
 use crate::figure::{
     Figure, FigureFlag, MAX_FIGURE, figure_flags, parse_amount, parse_figure, readable_for,
@@ -10,6 +9,7 @@ use crate::figure::{
 };
 use crate::lookup::{Lookup, SubmissionRow};
 use crate::model::{Submission, format_number};
+use crate::source::csv::{check_row_length, csv_error, csv_reader, csv_text, record_line};
 use std::collections::HashMap;
 
 /// The columns of a submissions file, and the header names that mean each.
@@ -646,7 +646,7 @@ pub fn read_submissions(
             (read_json(text, path, lookup, progress)?, "UTF-8")
         }
         Format::Csv => {
-            let (text, encoding) = crate::catalog::decode_csv(bytes, path)?;
+            let (text, encoding) = crate::source::decode::decode_csv(bytes, path)?;
             (read_csv(&text, path, lookup, progress)?, encoding)
         }
     };

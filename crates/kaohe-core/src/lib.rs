@@ -1,8 +1,9 @@
 //! kaohe's domain, free of SQLite, the terminal and the command line (its Cargo.toml makes
 //! that a fact): the targets and counties ([`catalog`]), figures as typed ([`figure`]), how a
 //! figure stands against its requirement ([`check`]), points and ranks ([`score`], [`report`]),
-//! finding ([`search`]), text measured in terminal columns ([`text`]), and the file formats a
-//! county sends and the bureau publishes ([`import`], [`export`]).
+//! finding ([`search`]), text measured in terminal columns ([`text`]), reading a user's file
+//! whatever it holds (its encoding, CSV and TOML: [`source`]), and the file formats a county
+//! sends and the bureau publishes ([`import`], [`export`]).
 
 pub mod catalog;
 pub mod check;
@@ -16,4 +17,5 @@ pub mod model;
 pub mod report;
 pub mod score;
 pub mod search;
+pub mod source;
 pub mod text;

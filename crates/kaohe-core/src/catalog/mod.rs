@@ -1,0 +1,78 @@
+//! The catalog an assessment is reviewed against: its targets (a TOML file, `targets.rs`) and
+//! the counties (a CSV file, `counties.rs`), read and checked. The 2014 set is embedded
+//! (`embedded.rs`) so the binary runs from any directory.
+
+mod counties;
+mod embedded;
+mod targets;
+
+pub use counties::parse_counties;
+pub use embedded::{
+    COUNTIES_QUZHOU, COUNTIES_QUZHOU_PATH, DEMO_SUBMISSIONS_2014, DEMO_SUBMISSIONS_2014_PATH,
+    TARGETS_2014, TARGETS_2014_PATH,
+};
+pub use targets::{DEFAULT_TARGET_POINTS, SHORT_WIDTH, TARGETS_FORMAT, parse_targets};
+
+use crate::error::FileError;
+use crate::model::{Assessment, County, Indicator, Shares, Target, TargetClass};
+use crate::source::decode::read_text;
+use std::path::Path;
+
+/// An assessment with its classes and targets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Catalog {
+    pub assessment: Assessment,
+    pub classes: Vec<TargetClass>,
+    pub targets: Vec<Target>,
+    /// What each verdict earns of an indicator's points.
+    pub shares: Shares,
+}
+
+impl Catalog {
+    /// The embedded 2014 targets.
+    pub fn embedded_2014() -> Result<Catalog, FileError> {
+        parse_targets(TARGETS_2014, &format!("<embedded> {TARGETS_2014_PATH}"))
+    }
+
+    pub fn indicators(&self) -> impl Iterator<Item = &Indicator> {
+        self.targets.iter().flat_map(|t| t.indicators.iter())
+    }
+
+    pub fn indicator(&self, id: &str) -> Option<&Indicator> {
+        self.indicators().find(|i| i.id == id)
+    }
+}
+
+/// Reads a targets file from disk.
+pub fn load_targets(path: &Path) -> Result<Catalog, FileError> {
+    let shown = path.display().to_string();
+    let text = read_text(path)?;
+    parse_targets(&text, &shown)
+}
+
+/// Reads a counties file from disk.
+pub fn load_counties(path: &Path) -> Result<Vec<County>, FileError> {
+    let shown = path.display().to_string();
+    let text = read_text(path)?;
+    parse_counties(&text, &shown)
+}
+
+/// The embedded counties of Quzhou.
+pub fn embedded_counties() -> Result<Vec<County>, FileError> {
+    parse_counties(
+        COUNTIES_QUZHOU,
+        &format!("<embedded> {COUNTIES_QUZHOU_PATH}"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_2014_set_loads() {
+        let catalog = Catalog::embedded_2014().unwrap();
+        assert_eq!(catalog.targets.len(), 12);
+        assert_eq!(embedded_counties().unwrap().len(), 6);
+    }
+}

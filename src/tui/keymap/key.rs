@@ -37,10 +37,12 @@ pub enum KeyCode {
     F(u8),
 }
 
+/// A character alone: `j`.
 pub(super) const fn plain(c: char) -> Key {
     code(KeyCode::Char(c))
 }
 
+/// Ctrl with a character: `Ctrl-R`.
 pub(super) const fn ctrl(c: char) -> Key {
     Key {
         ctrl: true,
@@ -48,6 +50,7 @@ pub(super) const fn ctrl(c: char) -> Key {
     }
 }
 
+/// A key alone: `Enter`, `↓`.
 pub(super) const fn code(code: KeyCode) -> Key {
     Key {
         code,
@@ -57,6 +60,7 @@ pub(super) const fn code(code: KeyCode) -> Key {
     }
 }
 
+/// Alt with a key: `Alt-Enter`.
 pub(super) const fn alt(code: KeyCode) -> Key {
     Key {
         alt: true,

@@ -5,7 +5,7 @@
 use crate::error::{FileError, Location};
 use crate::source::toml::{Table, key_offset};
 use crate::tui::action::Action;
-use crate::tui::keymap::{Keymap, describe, parse_key};
+use crate::tui::keymap::{Key, Keymap, describe, parse_key};
 use std::path::{Path, PathBuf};
 
 /// The bank of standard notes a new reviewer starts with (Alt-1 … in the note editor).
@@ -116,12 +116,7 @@ pub fn parse(text: &str, path: &str) -> Result<Config, FileError> {
                         .collect::<Result<Vec<_>, _>>()
                         .map_err(|m| FileError::new(here.clone(), format!("{name}: {m}")))?;
                     // Typing in a note or a search must stay typing.
-                    if config.keymap.types_text(action)
-                        && keys.iter().any(|k| {
-                            matches!(k.code, ratatui::crossterm::event::KeyCode::Char(_))
-                                && k.modifiers.is_empty()
-                        })
-                    {
+                    if config.keymap.types_text(action) && keys.iter().any(Key::types_a_character) {
                         return Err(FileError::new(
                             here,
                             format!(
@@ -250,7 +245,7 @@ pub fn print_default() -> String {
                 continue;
             }
             seen.push(b.action);
-            let keys: Vec<String> = b.keys.iter().map(key_spec).collect();
+            let keys: Vec<String> = b.keys.iter().map(Key::spec).collect();
             let (_, what) = crate::tui::strings::ZH.action(b.action);
             out.push_str(&format!(
                 "# {} = [{}]{}# {what}\n",
@@ -273,40 +268,6 @@ pub fn print_default() -> String {
     }
     out.push_str("# ]\n");
     out
-}
-
-/// A key as a config file writes it (the inverse of `parse_key`).
-fn key_spec(key: &crate::tui::keymap::Key) -> String {
-    use ratatui::crossterm::event::{KeyCode, KeyModifiers};
-    let mut s = String::new();
-    if key.modifiers.contains(KeyModifiers::CONTROL) {
-        s.push_str("ctrl-");
-    }
-    if key.modifiers.contains(KeyModifiers::ALT) {
-        s.push_str("alt-");
-    }
-    let name = match key.code {
-        KeyCode::Char(' ') => "space".to_string(),
-        KeyCode::Char(c) => c.to_string(),
-        KeyCode::Enter => "enter".into(),
-        KeyCode::Esc => "esc".into(),
-        KeyCode::Tab => "tab".into(),
-        KeyCode::Up => "up".into(),
-        KeyCode::Down => "down".into(),
-        KeyCode::Left => "left".into(),
-        KeyCode::Right => "right".into(),
-        KeyCode::Home => "home".into(),
-        KeyCode::End => "end".into(),
-        KeyCode::PageUp => "pageup".into(),
-        KeyCode::PageDown => "pagedown".into(),
-        KeyCode::Backspace => "backspace".into(),
-        KeyCode::Delete => "delete".into(),
-        KeyCode::Insert => "insert".into(),
-        KeyCode::F(n) => format!("f{n}"),
-        other => format!("{other:?}").to_lowercase(),
-    };
-    s.push_str(&name);
-    s
 }
 
 #[cfg(test)]

@@ -1,195 +1,197 @@
-//! Everything a reviewer can do in the workspace, by name. Keys map to these (keymap.rs).
+//! Everything a reviewer can do in the workspace, declared once: each action with the name a
+//! config file gives it and the words the hint line and the help overlay show for it, in
+//! Chinese and English. The enum, `all`, `name`, `from_name` and `wording` are generated from
+//! that one list (as helix's `static_commands!` is), so they cannot drift apart. Keys map to
+//! these in keymap.rs.
 
 use crate::model::Verdict;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Action {
+/// What people call an action: (a short label for the hint line, a full description for the
+/// help overlay).
+pub type Words = (&'static str, &'static str);
+
+/// An action's words in each language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Wording {
+    pub zh: Words,
+    pub en: Words,
+}
+
+/// Declares the actions. An entry is one of
+/// - `Variant => "name", zh words, en words;`
+/// - `Variant(Type) { value => "name", zh words, en words; … }`: a name and words for each
+///   value, every value listed (the compiler's check of `wording` makes sure);
+/// - `Variant(Type) [range] => "prefix" + n, zh words, en words;`: a name for each number in
+///   the range, the same words for all.
+macro_rules! actions {
+    // One entry's actions, by its form (for `all`).
+    (@each $variant:ident => $name:literal) => {
+        [Action::$variant]
+    };
+    (@each $variant:ident { $($value:path),+ }) => {
+        [$( Action::$variant($value) ),+]
+    };
+    (@each $variant:ident [$range:expr]) => {
+        ($range).map(Action::$variant)
+    };
+    ($(
+        $(#[$attr:meta])*
+        $variant:ident
+        $( => $name:literal, $zh:expr, $en:expr; )?
+        $( ($param:ty)
+            $( { $( $value:path => $value_name:literal, $value_zh:expr, $value_en:expr; )+ } )?
+            $( [$range:expr] => $prefix:literal + n, $range_zh:expr, $range_en:expr; )?
+        )?
+    )*) => {
+        /// Everything a reviewer can do in the workspace.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Action {
+            $( $(#[$attr])* $variant $( ($param) )?, )*
+        }
+
+        impl Action {
+            /// Every action, in the list's order: for the config file's names and the help.
+            pub fn all() -> Vec<Action> {
+                let mut all = Vec::new();
+                $(
+                    all.extend(actions!(@each $variant
+                        $( => $name )?
+                        $( $( { $($value),+ } )? $( [$range] )? )?
+                    ));
+                )*
+                all
+            }
+
+            /// The name a config file uses: `next_county`, `mark_met`, `standard_note_3` …
+            pub fn name(self) -> String {
+                match self {
+                    $(
+                        $( Action::$variant => $name.to_string(), )?
+                        $(
+                            $( $( Action::$variant($value) => $value_name.to_string(), )+ )?
+                            $( Action::$variant(n) => format!("{}{n}", $prefix), )?
+                        )?
+                    )*
+                }
+            }
+
+            /// What the hint line and the help overlay call it.
+            pub fn wording(self) -> Wording {
+                match self {
+                    $(
+                        $( Action::$variant => Wording { zh: $zh, en: $en }, )?
+                        $(
+                            $( $(
+                                Action::$variant($value) => Wording {
+                                    zh: $value_zh,
+                                    en: $value_en,
+                                },
+                            )+ )?
+                            $( Action::$variant(_) => Wording { zh: $range_zh, en: $range_en }, )?
+                        )?
+                    )*
+                }
+            }
+        }
+    };
+}
+
+actions! {
     // Browsing and marking.
-    NextCounty,
-    PrevCounty,
-    NextIndicator,
-    PrevIndicator,
-    NextTarget,
-    PrevTarget,
-    First,
-    Last,
-    NextUnreviewed,
-    Mark(Verdict),
+    NextCounty => "next_county", ("下一县", "下一个县"), ("county", "next county");
+    PrevCounty => "prev_county", ("上一县", "上一个县"), ("county", "previous county");
+    NextIndicator => "next_indicator", ("指标", "下一个指标"), ("indicator", "next indicator");
+    PrevIndicator => "prev_indicator",
+        ("上一指标", "上一个指标"), ("indicator", "previous indicator");
+    NextTarget => "next_target", ("目标", "下一个目标"), ("target", "next target");
+    PrevTarget => "prev_target", ("上一目标", "上一个目标"), ("target", "previous target");
+    First => "first", ("首县", "第一个县"), ("first", "first county");
+    Last => "last", ("末县", "最后一个县"), ("last", "last county");
+    NextUnreviewed => "next_unreviewed",
+        ("下一未评", "下一个未评定项目"), ("next", "next unreviewed item");
+    Mark(Verdict) {
+        Verdict::Met => "mark_met",
+            ("完成", "评为完成，并前进"), ("met", "mark met and move on");
+        Verdict::PartlyMet => "mark_partly_met",
+            ("基本完成", "评为基本完成，并前进"), ("partly", "mark partly met and move on");
+        Verdict::NotMet => "mark_not_met",
+            ("未完成", "评为未完成，并前进"), ("not met", "mark not met and move on");
+    }
     /// Mark what the figure suggests (met when it meets the threshold, not met when short).
-    AcceptSuggestion,
-    Clear,
-    EditNote,
-    Undo,
-    Redo,
-    ToggleFilter,
-    ToggleFlow,
-    NextPane,
-    Help,
-    Quit,
+    AcceptSuggestion => "accept_suggestion",
+        ("采纳建议", "按报送数对照采纳建议评定（达标→完成，未达标→未完成），并前进"),
+        ("suggested", "mark what the figure suggests (meets → met, short → not met) and move on");
+    Clear => "clear",
+        ("清除", "清除评定（保留备注）"), ("clear", "clear the verdict (the note stays)");
+    EditNote => "edit_note", ("备注", "编辑备注"), ("note", "edit the note");
+    Undo => "undo",
+        ("撤销", "撤销我的上一次修改（记入日志）"), ("undo", "undo your last change (logged)");
+    Redo => "redo", ("重做", "重做撤销的修改"), ("redo", "redo what was undone");
+    ToggleFilter => "toggle_filter",
+        ("筛选", "只显示未评定 / 显示全部"), ("filter", "unreviewed only / all");
+    ToggleFlow => "toggle_flow",
+        ("按县/按指标", "切换：逐县评同一指标 / 逐项评同一县"),
+        ("flow", "switch: one indicator across counties / one county across indicators");
+    NextPane => "next_pane",
+        ("切换栏", "窄窗口中切换显示的栏"), ("pane", "next pane (narrow windows)");
+    Help => "help", ("帮助", "显示全部快捷键"), ("help", "show every key");
+    Quit => "quit", ("退出", "退出（一切已保存）"), ("quit", "quit (everything is saved)");
     // The note editor.
-    SaveNote,
-    NewLine,
-    CloseEditor,
-    CaretLeft,
-    CaretRight,
-    CaretUp,
-    CaretDown,
-    LineStart,
-    LineEnd,
-    DeleteBack,
-    DeleteForward,
+    SaveNote => "save_note", ("保存", "保存备注"), ("save", "save the note");
+    NewLine => "new_line", ("换行", "换行"), ("new line", "new line");
+    CloseEditor => "close_editor",
+        ("关闭", "关闭编辑（有改动时先询问）"), ("close", "close (asks first if changed)");
+    CaretLeft => "caret_left", ("左移", "光标左移"), ("left", "caret left");
+    CaretRight => "caret_right", ("右移", "光标右移"), ("right", "caret right");
+    CaretUp => "caret_up", ("上移", "光标上移一行"), ("up", "caret up a line");
+    CaretDown => "caret_down", ("下移", "光标下移一行"), ("down", "caret down a line");
+    LineStart => "line_start", ("行首", "到行首"), ("home", "start of line");
+    LineEnd => "line_end", ("行尾", "到行尾"), ("end", "end of line");
+    DeleteBack => "delete_back",
+        ("删除", "删除光标前的字"), ("delete", "delete before the caret");
+    DeleteForward => "delete_forward",
+        ("后删", "删除光标后的字"), ("delete", "delete after the caret");
     // Leaving the editor with changes.
-    DiscardNote,
-    KeepEditing,
+    DiscardNote => "discard_note",
+        ("放弃", "放弃改动，恢复原备注"), ("throw away", "throw the changes away");
+    KeepEditing => "keep_editing", ("继续编辑", "回到编辑"), ("keep editing", "back to editing");
     // The help overlay.
-    ScrollDown,
-    ScrollUp,
-    CloseHelp,
+    ScrollDown => "scroll_down", ("下翻", "向下滚动"), ("down", "scroll down");
+    ScrollUp => "scroll_up", ("上翻", "向上滚动"), ("up", "scroll up");
+    CloseHelp => "close_help", ("关闭", "关闭帮助"), ("close", "close help");
     // Search.
-    Search,
-    SearchNext,
-    SearchPrev,
-    SearchJump,
-    SearchClose,
+    Search => "search",
+        ("查找", "查找目标、指标、县和备注（支持拼音首字母）"),
+        ("find", "find targets, indicators, counties, notes (pinyin initials too)");
+    SearchNext => "search_next", ("下一个", "下一个结果"), ("next", "next result");
+    SearchPrev => "search_prev", ("上一个", "上一个结果"), ("previous", "previous result");
+    SearchJump => "search_jump", ("跳转", "跳到所选结果"), ("go", "go to the result");
+    SearchClose => "search_close",
+        ("返回", "关闭查找，回到原处"), ("back", "close, back where you were");
     // The selected item's history.
-    History,
-    CloseHistory,
+    History => "history",
+        ("历史", "所选项目的全部修改记录"), ("history", "every change of the selected item");
+    CloseHistory => "close_history", ("关闭", "关闭历史"), ("close", "close the history");
     // My verdict met another's newer one.
-    KeepMine,
-    TakeTheirs,
+    KeepMine => "keep_mine",
+        ("保留我的", "保留我的评定（覆盖他人的）"), ("keep mine", "keep my verdict (over theirs)");
+    TakeTheirs => "take_theirs",
+        ("采用他的", "采用他人的评定"), ("take theirs", "take their verdict");
     // The summary screen: scores, ranking, the heat map.
-    OpenSummary,
-    CloseSummary,
-    SummaryJump,
-    PageDown,
-    PageUp,
-    // The bank of standard notes, in the note editor: insert note N (1–9).
-    InsertStandardNote(u8),
+    OpenSummary => "summary",
+        ("汇总", "汇总：各县得分、排名、各目标完成情况"),
+        ("summary", "summary: scores, ranking, each target's progress");
+    CloseSummary => "close_summary", ("返回", "关闭汇总"), ("back", "close the summary");
+    SummaryJump => "summary_jump",
+        ("去该县", "回到评定界面，定位到所选县"), ("go", "back to marking, at the selected county");
+    PageDown => "page_down", ("下页", "向下翻一页"), ("page down", "one page down");
+    PageUp => "page_up", ("上页", "向上翻一页"), ("page up", "one page up");
+    /// The bank of standard notes, in the note editor: insert note N (1–9).
+    InsertStandardNote(u8) [1..=9] => "standard_note_" + n,
+        ("常用备注", "插入常用备注（按编号）"), ("standard note", "insert a standard note (by number)");
 }
 
 impl Action {
-    /// Every action, for the config file's names and the help.
-    pub fn all() -> Vec<Action> {
-        use Action::*;
-        let mut all = vec![
-            NextCounty,
-            PrevCounty,
-            NextIndicator,
-            PrevIndicator,
-            NextTarget,
-            PrevTarget,
-            First,
-            Last,
-            NextUnreviewed,
-            Mark(Verdict::Met),
-            Mark(Verdict::PartlyMet),
-            Mark(Verdict::NotMet),
-            AcceptSuggestion,
-            Clear,
-            EditNote,
-            Undo,
-            Redo,
-            ToggleFilter,
-            ToggleFlow,
-            NextPane,
-            Help,
-            Quit,
-            SaveNote,
-            NewLine,
-            CloseEditor,
-            CaretLeft,
-            CaretRight,
-            CaretUp,
-            CaretDown,
-            LineStart,
-            LineEnd,
-            DeleteBack,
-            DeleteForward,
-            DiscardNote,
-            KeepEditing,
-            ScrollDown,
-            ScrollUp,
-            CloseHelp,
-            Search,
-            SearchNext,
-            SearchPrev,
-            SearchJump,
-            SearchClose,
-            History,
-            CloseHistory,
-            KeepMine,
-            TakeTheirs,
-            OpenSummary,
-            CloseSummary,
-            SummaryJump,
-            PageDown,
-            PageUp,
-        ];
-        all.extend((1..=9).map(InsertStandardNote));
-        all
-    }
-
-    /// The name a config file uses: `next_county`, `mark_met`, `standard_note_3` …
-    pub fn name(self) -> String {
-        use Action::*;
-        let name = match self {
-            NextCounty => "next_county",
-            PrevCounty => "prev_county",
-            NextIndicator => "next_indicator",
-            PrevIndicator => "prev_indicator",
-            NextTarget => "next_target",
-            PrevTarget => "prev_target",
-            First => "first",
-            Last => "last",
-            NextUnreviewed => "next_unreviewed",
-            Mark(Verdict::Met) => "mark_met",
-            Mark(Verdict::PartlyMet) => "mark_partly_met",
-            Mark(Verdict::NotMet) => "mark_not_met",
-            AcceptSuggestion => "accept_suggestion",
-            Clear => "clear",
-            EditNote => "edit_note",
-            Undo => "undo",
-            Redo => "redo",
-            ToggleFilter => "toggle_filter",
-            ToggleFlow => "toggle_flow",
-            NextPane => "next_pane",
-            Help => "help",
-            Quit => "quit",
-            SaveNote => "save_note",
-            NewLine => "new_line",
-            CloseEditor => "close_editor",
-            CaretLeft => "caret_left",
-            CaretRight => "caret_right",
-            CaretUp => "caret_up",
-            CaretDown => "caret_down",
-            LineStart => "line_start",
-            LineEnd => "line_end",
-            DeleteBack => "delete_back",
-            DeleteForward => "delete_forward",
-            DiscardNote => "discard_note",
-            KeepEditing => "keep_editing",
-            ScrollDown => "scroll_down",
-            ScrollUp => "scroll_up",
-            CloseHelp => "close_help",
-            Search => "search",
-            SearchNext => "search_next",
-            SearchPrev => "search_prev",
-            SearchJump => "search_jump",
-            SearchClose => "search_close",
-            History => "history",
-            CloseHistory => "close_history",
-            KeepMine => "keep_mine",
-            TakeTheirs => "take_theirs",
-            OpenSummary => "summary",
-            CloseSummary => "close_summary",
-            SummaryJump => "summary_jump",
-            PageDown => "page_down",
-            PageUp => "page_up",
-            InsertStandardNote(n) => return format!("standard_note_{n}"),
-        };
-        name.to_string()
-    }
-
     pub fn from_name(name: &str) -> Option<Action> {
         Action::all().into_iter().find(|a| a.name() == name)
     }

@@ -1,6 +1,7 @@
-//! Every word the workspace shows, in Chinese (the default) and English (`--lang en`).
+//! Every word the workspace shows, in Chinese (the default) and English (`--lang en`); the
+//! actions' words are declared with the actions (action.rs).
 
-use super::action::{Action, Mode};
+use super::action::{Action, Mode, Words};
 use crate::model::Verdict;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -311,207 +312,43 @@ impl Strings {
         }
     }
 
-    pub fn mode(&self, mode: Mode) -> &'static str {
-        match (self.lang, mode) {
-            (Lang::Zh, Mode::Browse) => "浏览与评定",
-            (Lang::Zh, Mode::Editor) => "编辑备注",
-            (Lang::Zh, Mode::Confirm) => "离开备注编辑",
-            (Lang::Zh, Mode::Help) => "帮助",
-            (Lang::Zh, Mode::Search) => "查找",
-            (Lang::Zh, Mode::History) => "修改历史",
-            (Lang::Zh, Mode::Conflict) => "评定冲突",
-            (Lang::Zh, Mode::Summary) => "汇总（得分与排名）",
-            (Lang::En, Mode::Summary) => "Summary (scores and ranking)",
-            (Lang::En, Mode::Conflict) => "Conflicting verdicts",
-            (Lang::En, Mode::History) => "History",
-            (Lang::En, Mode::Search) => "Find",
-            (Lang::En, Mode::Browse) => "Browsing and marking",
-            (Lang::En, Mode::Editor) => "Editing a note",
-            (Lang::En, Mode::Confirm) => "Leaving the note editor",
-            (Lang::En, Mode::Help) => "Help",
+    /// The Chinese or the English of a pair, by the language in use.
+    fn pick<T>(&self, zh: T, en: T) -> T {
+        match self.lang {
+            Lang::Zh => zh,
+            Lang::En => en,
         }
+    }
+
+    /// A mode's title in the help overlay.
+    pub fn mode(&self, mode: Mode) -> &'static str {
+        let (zh, en) = match mode {
+            Mode::Browse => ("浏览与评定", "Browsing and marking"),
+            Mode::Editor => ("编辑备注", "Editing a note"),
+            Mode::Confirm => ("离开备注编辑", "Leaving the note editor"),
+            Mode::Help => ("帮助", "Help"),
+            Mode::Search => ("查找", "Find"),
+            Mode::History => ("修改历史", "History"),
+            Mode::Conflict => ("评定冲突", "Conflicting verdicts"),
+            Mode::Summary => ("汇总（得分与排名）", "Summary (scores and ranking)"),
+        };
+        self.pick(zh, en)
     }
 
     /// The label of a group on the hint line (`j/k 县`), by its first action.
     pub fn hint(&self, first: Action) -> &'static str {
-        let zh = self.lang == Lang::Zh;
         match first {
-            Action::NextCounty => {
-                if zh {
-                    "县"
-                } else {
-                    "county"
-                }
-            }
-            Action::NextIndicator => {
-                if zh {
-                    "指标"
-                } else {
-                    "indicator"
-                }
-            }
-            Action::Mark(_) => {
-                if zh {
-                    "评定"
-                } else {
-                    "mark"
-                }
-            }
+            Action::NextCounty => self.pick("县", "county"),
+            Action::NextIndicator => self.pick("指标", "indicator"),
+            Action::Mark(_) => self.pick("评定", "mark"),
             other => self.action(other).0,
         }
     }
 
-    /// (short label for the hint line, full description for the help overlay)
-    pub fn action(&self, action: Action) -> (&'static str, &'static str) {
-        use Action::*;
-        let zh = self.lang == Lang::Zh;
-        let pick = |z: (&'static str, &'static str), e: (&'static str, &'static str)| {
-            if zh { z } else { e }
-        };
-        match action {
-            NextCounty => pick(("下一县", "下一个县"), ("county", "next county")),
-            PrevCounty => pick(("上一县", "上一个县"), ("county", "previous county")),
-            NextIndicator => pick(("指标", "下一个指标"), ("indicator", "next indicator")),
-            PrevIndicator => pick(
-                ("上一指标", "上一个指标"),
-                ("indicator", "previous indicator"),
-            ),
-            NextTarget => pick(("目标", "下一个目标"), ("target", "next target")),
-            PrevTarget => pick(("上一目标", "上一个目标"), ("target", "previous target")),
-            First => pick(("首县", "第一个县"), ("first", "first county")),
-            Last => pick(("末县", "最后一个县"), ("last", "last county")),
-            NextUnreviewed => pick(
-                ("下一未评", "下一个未评定项目"),
-                ("next", "next unreviewed item"),
-            ),
-            Mark(Verdict::Met) => pick(
-                ("完成", "评为完成，并前进"),
-                ("met", "mark met and move on"),
-            ),
-            Mark(Verdict::PartlyMet) => pick(
-                ("基本完成", "评为基本完成，并前进"),
-                ("partly", "mark partly met and move on"),
-            ),
-            Mark(Verdict::NotMet) => pick(
-                ("未完成", "评为未完成，并前进"),
-                ("not met", "mark not met and move on"),
-            ),
-            AcceptSuggestion => pick(
-                (
-                    "采纳建议",
-                    "按报送数对照采纳建议评定（达标→完成，未达标→未完成），并前进",
-                ),
-                (
-                    "suggested",
-                    "mark what the figure suggests (meets → met, short → not met) and move on",
-                ),
-            ),
-            Clear => pick(
-                ("清除", "清除评定（保留备注）"),
-                ("clear", "clear the verdict (the note stays)"),
-            ),
-            EditNote => pick(("备注", "编辑备注"), ("note", "edit the note")),
-            Undo => pick(
-                ("撤销", "撤销我的上一次修改（记入日志）"),
-                ("undo", "undo your last change (logged)"),
-            ),
-            Redo => pick(("重做", "重做撤销的修改"), ("redo", "redo what was undone")),
-            ToggleFilter => pick(
-                ("筛选", "只显示未评定 / 显示全部"),
-                ("filter", "unreviewed only / all"),
-            ),
-            ToggleFlow => pick(
-                ("按县/按指标", "切换：逐县评同一指标 / 逐项评同一县"),
-                (
-                    "flow",
-                    "switch: one indicator across counties / one county across indicators",
-                ),
-            ),
-            NextPane => pick(
-                ("切换栏", "窄窗口中切换显示的栏"),
-                ("pane", "next pane (narrow windows)"),
-            ),
-            Help => pick(("帮助", "显示全部快捷键"), ("help", "show every key")),
-            Quit => pick(
-                ("退出", "退出（一切已保存）"),
-                ("quit", "quit (everything is saved)"),
-            ),
-            SaveNote => pick(("保存", "保存备注"), ("save", "save the note")),
-            NewLine => pick(("换行", "换行"), ("new line", "new line")),
-            CloseEditor => pick(
-                ("关闭", "关闭编辑（有改动时先询问）"),
-                ("close", "close (asks first if changed)"),
-            ),
-            CaretLeft => pick(("左移", "光标左移"), ("left", "caret left")),
-            CaretRight => pick(("右移", "光标右移"), ("right", "caret right")),
-            CaretUp => pick(("上移", "光标上移一行"), ("up", "caret up a line")),
-            CaretDown => pick(("下移", "光标下移一行"), ("down", "caret down a line")),
-            LineStart => pick(("行首", "到行首"), ("home", "start of line")),
-            LineEnd => pick(("行尾", "到行尾"), ("end", "end of line")),
-            DeleteBack => pick(
-                ("删除", "删除光标前的字"),
-                ("delete", "delete before the caret"),
-            ),
-            DeleteForward => pick(
-                ("后删", "删除光标后的字"),
-                ("delete", "delete after the caret"),
-            ),
-            DiscardNote => pick(
-                ("放弃", "放弃改动，恢复原备注"),
-                ("throw away", "throw the changes away"),
-            ),
-            KeepEditing => pick(
-                ("继续编辑", "回到编辑"),
-                ("keep editing", "back to editing"),
-            ),
-            ScrollDown => pick(("下翻", "向下滚动"), ("down", "scroll down")),
-            ScrollUp => pick(("上翻", "向上滚动"), ("up", "scroll up")),
-            CloseHelp => pick(("关闭", "关闭帮助"), ("close", "close help")),
-            Search => pick(
-                ("查找", "查找目标、指标、县和备注（支持拼音首字母）"),
-                (
-                    "find",
-                    "find targets, indicators, counties, notes (pinyin initials too)",
-                ),
-            ),
-            SearchNext => pick(("下一个", "下一个结果"), ("next", "next result")),
-            SearchPrev => pick(("上一个", "上一个结果"), ("previous", "previous result")),
-            SearchJump => pick(("跳转", "跳到所选结果"), ("go", "go to the result")),
-            SearchClose => pick(
-                ("返回", "关闭查找，回到原处"),
-                ("back", "close, back where you were"),
-            ),
-            History => pick(
-                ("历史", "所选项目的全部修改记录"),
-                ("history", "every change of the selected item"),
-            ),
-            CloseHistory => pick(("关闭", "关闭历史"), ("close", "close the history")),
-            KeepMine => pick(
-                ("保留我的", "保留我的评定（覆盖他人的）"),
-                ("keep mine", "keep my verdict (over theirs)"),
-            ),
-            TakeTheirs => pick(
-                ("采用他的", "采用他人的评定"),
-                ("take theirs", "take their verdict"),
-            ),
-            OpenSummary => pick(
-                ("汇总", "汇总：各县得分、排名、各目标完成情况"),
-                (
-                    "summary",
-                    "summary: scores, ranking, each target's progress",
-                ),
-            ),
-            CloseSummary => pick(("返回", "关闭汇总"), ("back", "close the summary")),
-            SummaryJump => pick(
-                ("去该县", "回到评定界面，定位到所选县"),
-                ("go", "back to marking, at the selected county"),
-            ),
-            PageDown => pick(("下页", "向下翻一页"), ("page down", "one page down")),
-            PageUp => pick(("上页", "向上翻一页"), ("page up", "one page up")),
-            InsertStandardNote(_) => pick(
-                ("常用备注", "插入常用备注（按编号）"),
-                ("standard note", "insert a standard note (by number)"),
-            ),
-        }
+    /// (short label for the hint line, full description for the help overlay), from the list
+    /// of actions (action.rs).
+    pub fn action(&self, action: Action) -> Words {
+        let wording = action.wording();
+        self.pick(wording.zh, wording.en)
     }
 }

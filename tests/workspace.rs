@@ -80,7 +80,7 @@ impl Env {
         }
         let child = pair.slave.spawn_command(cmd).unwrap();
         drop(pair.slave);
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
+        let parser = Arc::new(Mutex::new(Term::new(rows, cols)));
         let raw = Arc::new(Mutex::new(Vec::new()));
         let mut reader = pair.master.try_clone_reader().unwrap();
         let (p, r) = (parser.clone(), raw.clone());
@@ -90,7 +90,7 @@ impl Env {
                 if n == 0 {
                     break;
                 }
-                p.lock().unwrap().process(&buf[..n]);
+                p.lock().unwrap().feed(&buf[..n]);
                 r.lock().unwrap().extend_from_slice(&buf[..n]);
             }
         });
@@ -113,13 +113,77 @@ struct Session {
     child: Box<dyn Child + Send + Sync>,
     master: Box<dyn MasterPty + Send>,
     writer: Box<dyn Write + Send>,
-    parser: Arc<Mutex<vt100::Parser>>,
+    parser: Arc<Mutex<Term>>,
     raw: Arc<Mutex<Vec<u8>>>,
+}
+
+/// The terminal the workspace draws on, read as a person sees it. Each frame is drawn inside a
+/// synchronized update, which a terminal shows only when it ends: so the screen read here is
+/// the one at the end of the last whole frame, never one half drawn (a test that read a frame
+/// mid-way saw the summary over half of the screen before it).
+struct Term {
+    parser: vt100::Parser,
+    /// A frame is being drawn (its synchronized update is open).
+    drawing: bool,
+    /// The screen as it stood when nothing was last being drawn.
+    settled: String,
+    /// The end of the last read, held back while it may be the start of a marker.
+    held: Vec<u8>,
+}
+
+const FRAME_BEGIN: &[u8] = b"\x1b[?2026h";
+const FRAME_END: &[u8] = b"\x1b[?2026l";
+
+impl Term {
+    fn new(rows: u16, cols: u16) -> Term {
+        Term {
+            parser: vt100::Parser::new(nz(rows), nz(cols), 0),
+            drawing: false,
+            settled: String::new(),
+            held: Vec::new(),
+        }
+    }
+
+    fn feed(&mut self, bytes: &[u8]) {
+        let mut data = std::mem::take(&mut self.held);
+        data.extend_from_slice(bytes);
+        let marker = FRAME_BEGIN.len();
+        let partial = |k: usize| {
+            let tail = &data[data.len() - k..];
+            FRAME_BEGIN.starts_with(tail) || FRAME_END.starts_with(tail)
+        };
+        let keep = (1..marker.min(data.len() + 1))
+            .rev()
+            .find(|&k| partial(k))
+            .unwrap_or(0);
+        self.held = data.split_off(data.len() - keep);
+        let (mut from, mut at) = (0, 0);
+        while at + marker <= data.len() {
+            let window = &data[at..at + marker];
+            if window == FRAME_BEGIN || window == FRAME_END {
+                self.parser.process(&data[from..at + marker]);
+                self.settle(window == FRAME_BEGIN);
+                at += marker;
+                from = at;
+            } else {
+                at += 1;
+            }
+        }
+        self.parser.process(&data[from..]);
+        self.settle(self.drawing);
+    }
+
+    fn settle(&mut self, drawing: bool) {
+        self.drawing = drawing;
+        if !drawing {
+            self.settled = self.parser.screen().contents();
+        }
+    }
 }
 
 impl Session {
     fn screen(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
+        self.parser.lock().unwrap().settled.clone()
     }
 
     /// Waits until the screen shows `what`; returns the screen.
@@ -165,6 +229,7 @@ impl Session {
         self.parser
             .lock()
             .unwrap()
+            .parser
             .screen_mut()
             .set_size(nz(rows), nz(cols));
         self.master
@@ -308,7 +373,8 @@ fn a_chinese_note_is_saved_exactly_and_q_restores_the_terminal() {
     let start = Instant::now();
     loop {
         let (row, col, line) = {
-            let parser = s.parser.lock().unwrap();
+            let term = s.parser.lock().unwrap();
+            let parser = &term.parser;
             let (row, col) = parser.screen().cursor_position();
             let line = parser
                 .screen()

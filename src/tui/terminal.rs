@@ -1,0 +1,104 @@
+//! The terminal the workspace draws on: raw mode and the alternate screen while it runs and
+//! the terminal as it was after (however the workspace ends), the signals that stop it, and
+//! a terminal that went away without one.
+
+use anyhow::{Context, Result, bail};
+use ratatui::crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+use ratatui::crossterm::terminal::{
+    self, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
+};
+use ratatui::crossterm::{cursor, execute};
+use std::io::{IsTerminal, Write as _};
+use std::sync::mpsc;
+
+/// Refuses to start the workspace without a terminal to draw on (before any database is
+/// opened or created).
+pub fn require_terminal() -> Result<()> {
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        bail!(
+            "the review workspace needs a terminal; for scripts use kaohe status, mark, import or export (see kaohe --help)"
+        );
+    }
+    Ok(())
+}
+
+/// Sends each stopping signal (hang-up, terminate, interrupt, quit) on the channel, made into
+/// the loop's input by `input`, so that the loop can keep the reviewer's work before it stops.
+pub(super) fn listen_for_signals<T: Send + 'static>(
+    tx: mpsc::Sender<T>,
+    input: fn(i32) -> T,
+) -> Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGHUP, SIGTERM, SIGINT, SIGQUIT])
+        .context("cannot listen for signals")?;
+    std::thread::spawn(move || {
+        for sig in signals.forever() {
+            if tx.send(input(sig)).is_err() {
+                break;
+            }
+        }
+    });
+    Ok(())
+}
+
+/// The signal a vanished terminal counts as.
+pub(super) fn libc_sighup() -> i32 {
+    signal_hook::consts::SIGHUP
+}
+
+/// Whether the terminal hung up: its input reports a hang-up or error. crossterm's reader
+/// spins rather than fail when the terminal vanishes without a SIGHUP, so this is checked
+/// whenever the workspace is idle.
+pub(super) fn terminal_gone() -> bool {
+    let mut fd = libc::pollfd {
+        fd: libc::STDIN_FILENO,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, a zero timeout.
+    let n = unsafe { libc::poll(&mut fd, 1, 0) };
+    n > 0 && fd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
+}
+
+/// Raw mode and the alternate screen while the workspace runs; the terminal as it was after,
+/// however the workspace ends (return, error or panic).
+pub(super) struct TerminalGuard;
+
+impl TerminalGuard {
+    pub(super) fn enter() -> Result<TerminalGuard> {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            previous(info);
+        }));
+        terminal::enable_raw_mode().context("cannot put the terminal in raw mode")?;
+        let guard = TerminalGuard;
+        execute!(
+            std::io::stdout(),
+            EnterAlternateScreen,
+            EnableBracketedPaste,
+            cursor::Hide
+        )
+        .context("cannot set up the terminal")?;
+        Ok(guard)
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+fn restore() {
+    let mut out = std::io::stdout();
+    let _ = execute!(
+        out,
+        EndSynchronizedUpdate,
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
+    let _ = terminal::disable_raw_mode();
+    let _ = out.flush();
+}

@@ -2,14 +2,13 @@
 //! that a fact): the targets and counties ([`catalog`]), figures as typed ([`figure`]), how a
 //! figure stands against its requirement ([`check`]), points and ranks ([`score`], [`report`]),
 //! finding ([`search`]), text measured in terminal columns ([`text`]), and the file formats a
-//! county sends and the bureau publishes ([`import`], [`export`]).
+//! county sends and the bureau publishes ([`formats`]).
 
 pub mod catalog;
 pub mod check;
 pub mod error;
-pub mod export;
 pub mod figure;
-pub mod import;
+pub mod formats;
 pub mod item;
 pub mod lookup;
 pub mod model;

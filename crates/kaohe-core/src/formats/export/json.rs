@@ -18,25 +18,27 @@ mod tests {
     use super::*;
     use crate::formats::columns::{self, BARE_FRACTION};
     use crate::item::Item;
+    use crate::model::Verdict;
 
     #[test]
     fn a_records_keys_are_the_tables() {
+        // A submitted and reviewed item, so every key has something in it.
         let item = Item {
             county_code: "330802".into(),
             county: "柯城区".into(),
             indicator: "1.2".into(),
-            value: None,
-            value_number: None,
-            numerator: None,
-            denominator: None,
-            evidence: None,
-            remark: None,
-            verdict: None,
-            note: None,
-            reviewer: None,
-            reviewed_at: None,
-            changed_since_review: false,
-            bare_fraction: false,
+            value: Some("70%".into()),
+            value_number: Some(70.0),
+            numerator: Some(24.0),
+            denominator: Some(35.0),
+            evidence: Some("台账.xlsx".into()),
+            remark: Some("城市社区".into()),
+            verdict: Some(Verdict::Met),
+            note: Some("台账齐全".into()),
+            reviewer: Some("王".into()),
+            reviewed_at: Some("2014-05-01 09:00:00".into()),
+            changed_since_review: true,
+            bare_fraction: true,
         };
         let record = serde_json::to_value(Row::new(&item, None)).unwrap();
         let mut keys: Vec<&str> = record

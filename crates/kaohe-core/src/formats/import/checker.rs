@@ -101,8 +101,8 @@ impl Places<'_> {
 pub(super) struct Checker<'a> {
     lookup: &'a Lookup,
     places: Places<'a>,
-    /// Where each column is, by `Column as usize`.
-    columns: [Option<usize>; COLUMNS.len()],
+    /// The index in the header of each column, by `Column as usize`.
+    index_of: [Option<usize>; COLUMNS.len()],
     /// More columns whose text joins the remark: a second of 说明/备注, and a 完成情况 beside a
     /// 完成值 (words about the figure).
     more_remarks: Vec<usize>,
@@ -120,8 +120,8 @@ impl<'a> Checker<'a> {
         header_row: u64,
     ) -> Result<Checker<'a>, FileError> {
         let at = |column: Option<usize>| places.at(header_row, column);
-        let mut columns = [None; COLUMNS.len()];
-        let mut ranks = [0; COLUMNS.len()];
+        let mut index_of = [None; COLUMNS.len()];
+        let mut rank_of = [0; COLUMNS.len()];
         let mut more_remarks = Vec::new();
         let mut county_code_column = None;
         // kaohe's own workbook export (`export --format xlsx`) is told by its code column; its
@@ -161,20 +161,20 @@ impl<'a> Checker<'a> {
                     ),
                 ));
             };
-            if let Some(other) = columns[column as usize] {
+            if let Some(other) = index_of[column as usize] {
                 // Two names of one column, as counties' sheets have them: the likelier is the
                 // column; what the less likely one may be beside it is the table's to say.
-                let lesser = rank.max(ranks[column as usize]);
+                let lesser = rank.max(rank_of[column as usize]);
                 let lesser_name = column.read_names().nth(lesser).unwrap_or("");
                 let (folds, joins_remark) = match column.names().beside {
                     Beside::Refused => (false, false),
                     Beside::PassedOver(name) => (lesser_name == name, false),
                     Beside::JoinsRemark(name) => (name.is_none_or(|n| n == lesser_name), true),
                 };
-                if folds && rank != ranks[column as usize] {
-                    let passed_over = if rank < ranks[column as usize] {
-                        columns[column as usize] = Some(index);
-                        ranks[column as usize] = rank;
+                if folds && rank != rank_of[column as usize] {
+                    let passed_over = if rank < rank_of[column as usize] {
+                        index_of[column as usize] = Some(index);
+                        rank_of[column as usize] = rank;
                         other
                     } else {
                         index
@@ -194,16 +194,16 @@ impl<'a> Checker<'a> {
                     ),
                 ));
             }
-            columns[column as usize] = Some(index);
-            ranks[column as usize] = rank;
+            index_of[column as usize] = Some(index);
+            rank_of[column as usize] = rank;
         }
         // The joined remark reads in the sheet's order.
         more_remarks.sort_unstable();
         if let Some(index) = county_code_column {
-            columns[Column::County as usize] = Some(index);
+            index_of[Column::County as usize] = Some(index);
         }
         for required in [Column::County, Column::Indicator] {
-            if columns[required as usize].is_none() {
+            if index_of[required as usize].is_none() {
                 return Err(FileError::new(
                     at(None),
                     format!(
@@ -214,9 +214,9 @@ impl<'a> Checker<'a> {
                 ));
             }
         }
-        if columns[Column::Value as usize].is_none()
-            && (columns[Column::Numerator as usize].is_none()
-                || columns[Column::Denominator as usize].is_none())
+        if index_of[Column::Value as usize].is_none()
+            && (index_of[Column::Numerator as usize].is_none()
+                || index_of[Column::Denominator as usize].is_none())
         {
             return Err(FileError::new(
                 at(None),
@@ -231,7 +231,7 @@ impl<'a> Checker<'a> {
         Ok(Checker {
             lookup,
             places,
-            columns,
+            index_of,
             more_remarks,
             seen: HashMap::new(),
             any_row: false,
@@ -245,7 +245,7 @@ impl<'a> Checker<'a> {
             return remark.text.clone();
         }
         let mut at: Vec<usize> = self.more_remarks.clone();
-        at.extend(self.columns[Column::Remark as usize]);
+        at.extend(self.index_of[Column::Remark as usize]);
         at.sort_unstable();
         at.iter()
             .filter_map(|&i| cells.get(i))
@@ -264,15 +264,15 @@ impl<'a> Checker<'a> {
             return Ok(());
         }
         self.any_row = true;
-        let (lookup, places, columns) = (self.lookup, self.places, self.columns);
+        let (lookup, places, index_of) = (self.lookup, self.places, self.index_of);
         let empty = Cell::default();
         let cell = |c: Column| {
-            columns[c as usize]
+            index_of[c as usize]
                 .and_then(|i| cells.get(i))
                 .unwrap_or(&empty)
         };
         let fail = |c: Column, message: String| {
-            FileError::new(places.at(row, columns[c as usize]), message)
+            FileError::new(places.at(row, index_of[c as usize]), message)
         };
         for c in columns::submission() {
             let x = cell(c);

@@ -101,7 +101,8 @@ fn run(n: usize, keep: Option<&str>) {
     let mut store = Store::create(&db, &seed, &who()).unwrap();
     let start = Instant::now();
     let lookup = store.lookup().unwrap();
-    let parsed = kaohe::import::parse_csv(&submissions, "submissions.csv", &lookup).unwrap();
+    let parsed =
+        kaohe::formats::import::parse_csv(&submissions, "submissions.csv", &lookup).unwrap();
     store
         .import_submissions(&parsed, "submissions.csv", &who())
         .unwrap();
@@ -369,7 +370,7 @@ fn run(n: usize, keep: Option<&str>) {
     );
 
     // Export.
-    let results = || kaohe::export::Results {
+    let results = || kaohe::formats::export::Results {
         items: store.items().unwrap(),
         catalog: store.catalog().unwrap(),
         status: store.status().unwrap(),
@@ -377,7 +378,7 @@ fn run(n: usize, keep: Option<&str>) {
     let start = Instant::now();
     let r = results();
     let mut out = Vec::new();
-    kaohe::export::write_csv(&r, &mut out).unwrap();
+    kaohe::formats::export::write_csv(&r, &mut out).unwrap();
     println!(
         "export CSV ({} rows, {} bytes): {}",
         r.items.len(),
@@ -387,7 +388,7 @@ fn run(n: usize, keep: Option<&str>) {
     let start = Instant::now();
     let r = results();
     let mut out = Vec::new();
-    kaohe::export::write_xlsx(&r, &mut out).unwrap();
+    kaohe::formats::export::write_xlsx(&r, &mut out).unwrap();
     println!(
         "export XLSX ({} rows, {} bytes): {}",
         r.items.len(),

@@ -1,8 +1,8 @@
 //! The command line: every script, test and later issue goes through here.
 
 use crate::catalog::{self, Catalog};
-use crate::export;
-use crate::import;
+use crate::formats::export;
+use crate::formats::import;
 use crate::lookup::{Lookup, SubmissionRow};
 use crate::model::{IndicatorKind, Verdict, VerdictArg, format_number};
 use crate::paths;

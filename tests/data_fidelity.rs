@@ -270,7 +270,7 @@ fn the_demo_is_labelled_complete_and_varied() {
     let c = catalog();
     let counties = catalog::embedded_counties().unwrap();
     let lookup = kaohe::lookup::Lookup::from_parts(&c, &counties);
-    let rows = kaohe::import::parse_csv(text, "demo", &lookup).unwrap();
+    let rows = kaohe::formats::import::parse_csv(text, "demo", &lookup).unwrap();
     assert_eq!(rows.len(), counties.len() * c.indicators().count());
 
     let mut short_by_county = std::collections::HashMap::<&str, usize>::new();

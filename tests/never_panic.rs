@@ -38,7 +38,7 @@ proptest! {
         ],
     ) {
         let text = format!("{header}\n{}", rows.join("\n"));
-        match kaohe::import::parse_csv(&text, "x.csv", &lookup()) {
+        match kaohe::formats::import::parse_csv(&text, "x.csv", &lookup()) {
             Ok(_) => {}
             Err(e) => prop_assert!(e.to_string().starts_with("x.csv"), "{e}"),
         }
@@ -120,7 +120,7 @@ proptest! {
     ) {
         let mut file = b"PK\x03\x04".to_vec();
         file.extend(bytes);
-        let read = kaohe::import::read_submissions(&file, "x.xlsx", None, &lookup(), &mut |_, _| {});
+        let read = kaohe::formats::import::read_submissions(&file, "x.xlsx", None, &lookup(), &mut |_, _| {});
         if let Err(e) = read {
             prop_assert!(e.to_string().starts_with("x.xlsx"), "{e}");
         }
@@ -140,7 +140,7 @@ proptest! {
         if cut_it {
             file.truncate(cut.index(file.len()).max(4));
         }
-        let read = kaohe::import::read_submissions(&file, "x.xlsx", None, &lookup(), &mut |_, _| {});
+        let read = kaohe::formats::import::read_submissions(&file, "x.xlsx", None, &lookup(), &mut |_, _| {});
         if let Err(e) = read {
             prop_assert!(e.to_string().starts_with("x.xlsx"), "{e}");
         }
@@ -191,7 +191,7 @@ proptest! {
             }
         }
         let file = book.save_to_buffer().unwrap();
-        let read = kaohe::import::read_submissions(&file, "x.xlsx", None, &lookup(), &mut |_, _| {});
+        let read = kaohe::formats::import::read_submissions(&file, "x.xlsx", None, &lookup(), &mut |_, _| {});
         if let Err(e) = read {
             prop_assert!(e.to_string().starts_with("x.xlsx"), "{e}");
         }
@@ -200,7 +200,7 @@ proptest! {
     #[test]
     fn any_json_is_read_or_refused(s in "[\\[\\]{}\",:0-9a-z柯城区 \\n.]{0,80}") {
         let text = format!("[{s}");
-        let read = kaohe::import::read_submissions(text.as_bytes(), "x.json", None, &lookup(), &mut |_, _| {});
+        let read = kaohe::formats::import::read_submissions(text.as_bytes(), "x.json", None, &lookup(), &mut |_, _| {});
         if let Err(e) = read {
             prop_assert!(e.to_string().starts_with("x.json"), "{e}");
         }

@@ -19,7 +19,7 @@ fn seed_with(csv: &str, name: &str) -> Seed {
     let catalog = Catalog::embedded_2014().unwrap();
     let counties = catalog::embedded_counties().unwrap();
     let lookup = kaohe::lookup::Lookup::from_parts(&catalog, &counties);
-    let rows = kaohe::import::parse_csv(csv, name, &lookup).unwrap();
+    let rows = kaohe::formats::import::parse_csv(csv, name, &lookup).unwrap();
     Seed {
         catalog,
         counties,

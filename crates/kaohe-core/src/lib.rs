@@ -3,14 +3,13 @@
 //! figure stands against its requirement ([`check`]), points and ranks ([`score`], [`report`]),
 //! finding ([`search`]), text measured in terminal columns ([`text`]), reading a user's file
 //! whatever it holds (its encoding, CSV and TOML: [`source`]), and the file formats a county
-//! sends and the bureau publishes ([`import`], [`export`]).
+//! sends and the bureau publishes ([`formats`]).
 
 pub mod catalog;
 pub mod check;
 pub mod error;
-pub mod export;
 pub mod figure;
-pub mod import;
+pub mod formats;
 pub mod item;
 pub mod lookup;
 pub mod model;

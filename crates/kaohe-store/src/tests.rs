@@ -340,16 +340,19 @@ fn reimport_replaces_submissions_and_status_counts() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = new_store(&dir);
     let lookup = store.lookup().unwrap();
-    let first = kaohe_core::import::parse_csv(
+    let first = kaohe_core::formats::import::parse_csv(
         "county,indicator,value\n柯城区,1.2,65%\n衢江区,1.2,71%\n",
         "a.csv",
         &lookup,
     )
     .unwrap();
     store.import_submissions(&first, "a.csv", &who()).unwrap();
-    let second =
-        kaohe_core::import::parse_csv("county,indicator,value\n柯城区,1.2,72%\n", "b.csv", &lookup)
-            .unwrap();
+    let second = kaohe_core::formats::import::parse_csv(
+        "county,indicator,value\n柯城区,1.2,72%\n",
+        "b.csv",
+        &lookup,
+    )
+    .unwrap();
     store.import_submissions(&second, "b.csv", &who()).unwrap();
     let items = store.items().unwrap();
     let value = |code: &str| {
@@ -391,7 +394,8 @@ fn a_demo_database_holds_every_demo_submission() {
     let dir = tempfile::tempdir().unwrap();
     let base = seed();
     let lookup = Lookup::from_parts(&base.catalog, &base.counties);
-    let rows = kaohe_core::import::parse_csv(DEMO_SUBMISSIONS_2014, "demo.csv", &lookup).unwrap();
+    let rows =
+        kaohe_core::formats::import::parse_csv(DEMO_SUBMISSIONS_2014, "demo.csv", &lookup).unwrap();
     let demo = Seed {
         submissions: Some((rows, "demo.csv".to_string())),
         ..base

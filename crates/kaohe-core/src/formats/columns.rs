@@ -1,0 +1,335 @@
+//! The one table of the columns kaohe's files carry: each column's name in CSV and JSON (its
+//! key), its header in kaohe's workbook, the other names counties' sheets give it, and what
+//! an import makes of it. Every import reads headers through this table and every export
+//! writes them from it, so a column is named once.
+
+/// A column of kaohe's files: a part of one county × indicator's submission, or what the
+/// catalog, the review and the checks say of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Column {
+    CountyCode,
+    County,
+    Indicator,
+    /// The indicator's short name, beside its id: the workbook's only.
+    IndicatorName,
+    /// The indicator's requirement: the workbook's only.
+    Requirement,
+    Value,
+    /// The figure as a number: CSV's and JSON's only.
+    ValueNumber,
+    Numerator,
+    Denominator,
+    Evidence,
+    Remark,
+    Suggested,
+    Verdict,
+    Note,
+    Reviewer,
+    ReviewedAt,
+    ChangedSinceReview,
+    Flags,
+}
+
+/// What an import makes of a column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Read {
+    /// The county's code: the key a row is found by, over the county's name beside it.
+    CountyCode,
+    /// A part of the county's submission, found by its key or any of its aliases.
+    Submission,
+    /// The catalog's, the review's, and what kaohe works out: written by the exports, passed
+    /// over by an import (verdicts are the city's, not the county's).
+    PassedOver,
+}
+
+/// What a second, less likely name of a column means in a county's sheet beside a likelier
+/// one (see [`Names::aliases`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Beside {
+    /// Nothing: two figures or two ids are a mistake, and the file is refused.
+    Refused,
+    /// This name is something else there and is passed over: 指标 (the indicator's name)
+    /// beside its id, 单位 (a unit of measure) beside the county.
+    PassedOver(&'static str),
+    /// Words that join the remark: this name (完成情况 beside 完成值), or any (说明 and 备注).
+    JoinsRemark(Option<&'static str>),
+}
+
+/// One column's names.
+#[derive(Debug)]
+pub struct Names {
+    pub column: Column,
+    /// Its name in CSV and JSON; `None` where only the workbook has the column.
+    pub key: Option<&'static str>,
+    /// Its header in kaohe's workbook; `None` where only CSV and JSON have the column.
+    pub header: Option<&'static str>,
+    /// The other names counties' sheets give it, in English or Chinese, the likeliest meaning
+    /// first (after the key): where a sheet has two of them, the first is taken.
+    pub aliases: &'static [&'static str],
+    pub beside: Beside,
+    pub read: Read,
+}
+
+/// Every column, in the order the exports write them: the CSV has those with a key, the
+/// workbook those with a header, each in this order. `COLUMNS[c as usize]` is column `c`.
+pub const COLUMNS: [Names; 18] = [
+    Names {
+        column: Column::CountyCode,
+        key: Some("county_code"),
+        header: Some("县(市、区)代码"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::CountyCode,
+    },
+    Names {
+        column: Column::County,
+        key: Some("county"),
+        header: Some("县(市、区)"),
+        aliases: &["县(市、区)", "县（市、区）", "县市区", "地区", "单位"],
+        beside: Beside::PassedOver("单位"),
+        read: Read::Submission,
+    },
+    Names {
+        column: Column::Indicator,
+        key: Some("indicator"),
+        header: Some("指标编号"),
+        // 指标编号 is the id; 指标 beside it is the indicator's name.
+        aliases: &["指标编号", "指标"],
+        beside: Beside::PassedOver("指标"),
+        read: Read::Submission,
+    },
+    Names {
+        column: Column::IndicatorName,
+        key: None,
+        header: Some("指标"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    Names {
+        column: Column::Requirement,
+        key: None,
+        header: Some("要求"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    Names {
+        column: Column::Value,
+        key: Some("value"),
+        // Read only in kaohe's own workbook: a county's sheet says 完成值.
+        header: Some("报送值"),
+        aliases: &["完成值", "数值", "完成情况"],
+        beside: Beside::JoinsRemark(Some("完成情况")),
+        read: Read::Submission,
+    },
+    Names {
+        column: Column::ValueNumber,
+        key: Some("value_number"),
+        header: None,
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    Names {
+        column: Column::Numerator,
+        key: Some("numerator"),
+        header: Some("分子"),
+        aliases: &["分子"],
+        beside: Beside::Refused,
+        read: Read::Submission,
+    },
+    Names {
+        column: Column::Denominator,
+        key: Some("denominator"),
+        header: Some("分母"),
+        aliases: &["分母"],
+        beside: Beside::Refused,
+        read: Read::Submission,
+    },
+    Names {
+        column: Column::Evidence,
+        key: Some("evidence"),
+        header: Some("佐证材料"),
+        aliases: &["佐证材料"],
+        beside: Beside::Refused,
+        read: Read::Submission,
+    },
+    Names {
+        column: Column::Remark,
+        key: Some("remark"),
+        header: Some("说明"),
+        aliases: &["说明", "备注"],
+        beside: Beside::JoinsRemark(None),
+        read: Read::Submission,
+    },
+    Names {
+        column: Column::Suggested,
+        key: Some("suggested"),
+        header: Some("建议评定"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    Names {
+        column: Column::Verdict,
+        key: Some("verdict"),
+        header: Some("评定"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    Names {
+        column: Column::Note,
+        key: Some("note"),
+        // The reviewer's note: in kaohe's own workbook 备注 is this, not the county's remark.
+        header: Some("备注"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    Names {
+        column: Column::Reviewer,
+        key: Some("reviewer"),
+        header: Some("评定人"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    Names {
+        column: Column::ReviewedAt,
+        key: Some("reviewed_at"),
+        header: Some("评定时间"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    Names {
+        column: Column::ChangedSinceReview,
+        key: Some("changed_since_review"),
+        header: Some("评定后数据已变"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    Names {
+        column: Column::Flags,
+        key: Some("flags"),
+        header: Some("自动检查"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+];
+
+/// Columns counties' sheets have that describe a target rather than submit to it: passed
+/// over. Any column neither in [`COLUMNS`] nor here is refused, so that a misspelt header
+/// (valeu, evidance) never silently drops a county's figures.
+pub const DESCRIPTIVE: [&str; 6] = [
+    "序号",
+    "指标名称",
+    "指标内容",
+    "考核内容",
+    "目标值",
+    "考核要求",
+];
+
+/// The JSON export's one key that is no column: the figure came from a workbook's number
+/// cell (see [`crate::model::Submission::bare_fraction`]), read back so the figure keeps its
+/// flag.
+pub const BARE_FRACTION: &str = "bare_fraction";
+
+impl Column {
+    pub fn names(self) -> &'static Names {
+        &COLUMNS[self as usize]
+    }
+
+    pub fn key(self) -> Option<&'static str> {
+        self.names().key
+    }
+
+    pub fn header(self) -> Option<&'static str> {
+        self.names().header
+    }
+
+    /// The column's name in messages: its key (every column an import reads has one).
+    pub fn name(self) -> &'static str {
+        self.key().unwrap_or_default()
+    }
+
+    /// The names a county's sheet may give a submission's column, likeliest first: its key,
+    /// then its aliases.
+    pub fn read_names(self) -> impl Iterator<Item = &'static str> {
+        self.key()
+            .into_iter()
+            .chain(self.names().aliases.iter().copied())
+    }
+}
+
+/// The columns of a county's submission, in the table's order.
+pub fn submission() -> impl Iterator<Item = Column> {
+    COLUMNS
+        .iter()
+        .filter(|n| n.read == Read::Submission)
+        .map(|n| n.column)
+}
+
+/// The columns the CSV export writes (and a JSON record's keys), in order.
+pub fn in_csv() -> impl Iterator<Item = &'static Names> {
+    COLUMNS.iter().filter(|n| n.key.is_some())
+}
+
+/// The columns of kaohe's workbook export, in order.
+pub fn in_workbook() -> impl Iterator<Item = &'static Names> {
+    COLUMNS.iter().filter(|n| n.header.is_some())
+}
+
+/// The column of a CSV, JSON record or workbook export with this key.
+pub fn by_key(key: &str) -> Option<&'static Names> {
+    COLUMNS.iter().find(|n| n.key == Some(key))
+}
+
+/// The column of kaohe's own workbook export with this header.
+pub fn by_header(header: &str) -> Option<Column> {
+    in_workbook()
+        .find(|n| n.header == Some(header))
+        .map(|n| n.column)
+}
+
+/// The submission's column a header names (by its key or an alias, ASCII case aside), and
+/// how likely a name of it that header is (0 likeliest).
+pub fn by_name(header: &str) -> Option<(Column, usize)> {
+    let h = header.trim();
+    submission().find_map(|c| {
+        c.read_names()
+            .position(|a| a.eq_ignore_ascii_case(h))
+            .map(|rank| (c, rank))
+    })
+}
+
+/// Whether a header names the county's code: its key, or its header in kaohe's workbook.
+pub fn is_county_code(header: &str) -> bool {
+    let code = Column::CountyCode;
+    code.key() == Some(header) || code.header() == Some(header)
+}
+
+/// Whether an import passes over a column of this header, not one of the submission's: the
+/// columns of kaohe's own export that are not the county's, and counties' descriptive ones.
+pub fn passed_over(header: &str) -> bool {
+    DESCRIPTIVE.contains(&header) || by_key(header).is_some_and(|n| n.read == Read::PassedOver)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_column_stands_at_its_place() {
+        for (i, names) in COLUMNS.iter().enumerate() {
+            assert_eq!(names.column as usize, i, "{names:?}");
+            assert!(names.key.is_some() || names.header.is_some(), "{names:?}");
+            // A submission's column is named in messages by its key.
+            assert!(names.read != Read::Submission || names.key.is_some());
+        }
+    }
+}

@@ -1,0 +1,173 @@
+//! The Markdown report: the ranking, then each county's score and the items it did not
+//! meet, for the bureau's write-up; every text escaped so Markdown shows it as written.
+
+use super::{Results, ranked};
+use crate::item::Item;
+use crate::model::{Verdict, format_number};
+use anyhow::Result;
+use std::io::Write;
+
+/// Markdown: the ranking, then a report per county — its score and rank, and the items not
+/// met or partly met with their figures and notes, for the bureau's write-up.
+pub fn write_markdown(results: &Results, out: &mut dyn Write) -> Result<()> {
+    let (catalog, status) = (&results.catalog, &results.status);
+    let a = &catalog.assessment;
+    let indicators = results.indicators();
+    writeln!(out, "# {} 评定结果\n", md(&a.title))?;
+    writeln!(
+        out,
+        "{}　{}。已评定 {}/{} 项；未评定的项目不得分。\n",
+        md(&a.issuer),
+        md(&a.number),
+        status.progress.reviewed,
+        status.progress.total
+    )?;
+    writeln!(
+        out,
+        "| 名次 | 县(市、区) | 得分 | 满分 | 已评定 | 完成 | 基本完成 | 未完成 |"
+    )?;
+    writeln!(out, "|---:|---|---:|---:|---:|---:|---:|---:|")?;
+    for c in ranked(&status.counties) {
+        let p = &c.progress;
+        let veto = if c.vetoed_by.is_empty() {
+            ""
+        } else {
+            "（一票否决）"
+        };
+        writeln!(
+            out,
+            "| {} | {}{veto} | {} | {} | {}/{} | {} | {} | {} |",
+            c.rank,
+            md(&c.name),
+            format_number(c.score),
+            format_number(c.max_score),
+            p.reviewed,
+            p.total,
+            p.met,
+            p.partly_met,
+            p.not_met
+        )?;
+    }
+    for c in ranked(&status.counties) {
+        let p = &c.progress;
+        writeln!(out, "\n## {}. {}（{}）\n", c.rank, md(&c.name), md(&c.code))?;
+        writeln!(
+            out,
+            "得分 **{}** / {}，第 {} 名。已评定 {}/{}：完成 {}，基本完成 {}，未完成 {}。",
+            format_number(c.score),
+            format_number(c.max_score),
+            c.rank,
+            p.reviewed,
+            p.total,
+            p.met,
+            p.partly_met,
+            p.not_met
+        )?;
+        if !c.vetoed_by.is_empty() {
+            writeln!(
+                out,
+                "\n一票否决：{} 未完成，得分作废。",
+                md(&c.vetoed_by.join("、"))
+            )?;
+        }
+        if p.changed_since_review > 0 {
+            writeln!(
+                out,
+                "\n{} 项在评定后报送数据有变，须重新评定。",
+                p.changed_since_review
+            )?;
+        }
+        for (verdict, heading) in [
+            (Verdict::NotMet, "未完成的项目"),
+            (Verdict::PartlyMet, "基本完成的项目"),
+        ] {
+            let items: Vec<&Item> = results
+                .items
+                .iter()
+                .filter(|i| i.county_code == c.code && i.verdict == Some(verdict))
+                .collect();
+            if items.is_empty() {
+                continue;
+            }
+            writeln!(out, "\n### {heading}\n")?;
+            for i in items {
+                let ind = indicators.get(i.indicator.as_str());
+                let mut line = format!(
+                    "- **{} {}**",
+                    md(&i.indicator),
+                    md(&ind.map_or_else(String::new, |d| d.short.clone()))
+                );
+                if let Some(r) = ind.and_then(|d| d.requirement.as_ref()) {
+                    line.push_str(&format!("　要求 {}", md(&r.to_string())));
+                }
+                if let Some(v) = i.value.as_deref().filter(|v| !v.is_empty()) {
+                    line.push_str(&format!("，报送 {}", md(v)));
+                }
+                if i.changed_since_review {
+                    line.push_str("（评定后数据已变）");
+                }
+                if let Some(note) = i.note.as_deref().filter(|n| !n.is_empty()) {
+                    line.push_str(&format!("  \n  备注：{}", md(note)));
+                }
+                if let Some(who) = i.reviewer.as_deref() {
+                    line.push_str(&format!("（{}）", md(who)));
+                }
+                writeln!(out, "{line}")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Text as Markdown shows it literally: its punctuation escaped, its lines kept as lines
+/// inside a list item.
+fn md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        // Indentation means code or nesting to Markdown, nothing in a note: dropped, so the
+        // marks below are at the line's start.
+        let line = line.trim_start_matches([' ', '\t']);
+        // "1. " or "1) " starting a line would make it a numbered list.
+        let chars: Vec<char> = line.chars().collect();
+        let digits = chars.iter().take_while(|c| c.is_ascii_digit()).count();
+        let list_mark = digits > 0
+            && chars.get(digits).is_some_and(|c| ".)".contains(*c))
+            && chars.get(digits + 1).is_none_or(|c| c.is_whitespace());
+        for (k, ch) in line.chars().enumerate() {
+            // Marks anywhere (& too: "&lt;" must not become "<"), and those that only mean
+            // something at a line's start there.
+            let numbered = list_mark && k == digits;
+            if "\\`*_[]<>|~&".contains(ch) || (k == 0 && "#+-=".contains(ch)) || numbered {
+                out.push('\\');
+            }
+            out.push(ch);
+        }
+        if lines.peek().is_some() {
+            out.push_str("  \n  ");
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_shows_text_as_written() {
+        assert_eq!(md("台账*齐全*"), "台账\\*齐全\\*");
+        assert_eq!(md("a|b"), "a\\|b");
+        // A second line stays inside its list item, and cannot start a list of its own.
+        assert_eq!(md("一\n- 二"), "一  \n  \\- 二");
+        assert_eq!(md("1.2 覆盖率"), "1.2 覆盖率");
+        assert_eq!(md("1."), "1\\.");
+        assert_eq!(md("一\n1. 二"), "一  \n  1\\. 二");
+        assert_eq!(md("&lt;"), "\\&lt;");
+        assert_eq!(
+            md("一\n  - 二\n  # 三\n 1. 四"),
+            "一  \n  \\- 二  \n  \\# 三  \n  1\\. 四"
+        );
+        assert_eq!(md("共 12 项。"), "共 12 项。");
+    }
+}

@@ -1,0 +1,139 @@
+//! Results out: JSON (the default), CSV, an Excel workbook and a Markdown report, each from
+//! the same rows: every county × indicator with what the checks say of it.
+
+mod csv;
+mod json;
+mod markdown;
+mod xlsx;
+
+pub use self::csv::write_csv;
+pub use json::write_json;
+pub use markdown::write_markdown;
+pub use xlsx::write_xlsx;
+
+use crate::catalog::Catalog;
+use crate::formats::columns::Column;
+use crate::item::Item;
+use crate::model::{Indicator, Verdict, format_number};
+use crate::report::{CountyStatus, Status};
+use serde::Serialize;
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// Everything an export shows: every county × indicator, the targets, and progress, scores
+/// and ranks.
+pub struct Results {
+    pub items: Vec<Item>,
+    pub catalog: Catalog,
+    pub status: Status,
+}
+
+impl Results {
+    fn indicators(&self) -> HashMap<&str, &Indicator> {
+        self.catalog
+            .indicators()
+            .map(|i| (i.id.as_str(), i))
+            .collect()
+    }
+
+    /// Every item with what the checks say of it, in the results' order.
+    fn rows(&self) -> impl Iterator<Item = Row<'_>> {
+        let indicators = self.indicators();
+        self.items
+            .iter()
+            .map(move |item| Row::new(item, indicators.get(item.indicator.as_str()).copied()))
+    }
+}
+
+/// One exported item: the item as stored, its indicator, and what the checks say of it: the
+/// verdict its figure suggests, and what looks wrong with the figure, in Chinese (what the
+/// bureau reads).
+#[derive(Serialize)]
+struct Row<'a> {
+    #[serde(flatten)]
+    item: &'a Item,
+    #[serde(skip)]
+    indicator: Option<&'a Indicator>,
+    suggested: Option<Verdict>,
+    flags: Vec<String>,
+}
+
+/// How a column's text is worded: the CSV's for programs (`met`, `yes`), the workbook's for
+/// the bureau (完成, 是).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Words {
+    Csv,
+    Workbook,
+}
+
+impl<'a> Row<'a> {
+    fn new(item: &'a Item, indicator: Option<&'a Indicator>) -> Row<'a> {
+        let (suggested, flags) = match (indicator, item.submission()) {
+            (Some(ind), Some(sub)) => (
+                crate::check::suggested(ind, &sub),
+                crate::check::flags(ind, &sub)
+                    .iter()
+                    .map(|f| f.zh(&sub.value))
+                    .collect(),
+            ),
+            _ => (None, Vec::new()),
+        };
+        Row {
+            item,
+            indicator,
+            suggested,
+            flags,
+        }
+    }
+
+    /// The text of each of `columns`, as the CSV or the workbook writes it.
+    fn texts(&self, columns: &[Column], words: Words) -> Vec<Cow<'_, str>> {
+        columns.iter().map(|&c| self.text(c, words)).collect()
+    }
+
+    fn text(&self, column: Column, words: Words) -> Cow<'_, str> {
+        let i = self.item;
+        let text = |s: &'a Option<String>| Cow::Borrowed(s.as_deref().unwrap_or(""));
+        let number = |x: Option<f64>| Cow::Owned(x.map(format_number).unwrap_or_default());
+        let verdict = |v: Option<Verdict>| {
+            Cow::Borrowed(v.map_or("", |v| match words {
+                Words::Csv => v.as_str(),
+                Words::Workbook => v.chinese(),
+            }))
+        };
+        match column {
+            Column::CountyCode => Cow::Borrowed(&i.county_code),
+            Column::County => Cow::Borrowed(&i.county),
+            Column::Indicator => Cow::Borrowed(&i.indicator),
+            Column::IndicatorName => Cow::Borrowed(self.indicator.map_or("", |d| &d.short)),
+            Column::Requirement => self
+                .indicator
+                .and_then(|d| d.requirement.as_ref())
+                .map_or(Cow::Borrowed(""), |r| Cow::Owned(r.to_string())),
+            Column::Value => text(&i.value),
+            Column::ValueNumber => number(i.value_number),
+            Column::Numerator => number(i.numerator),
+            Column::Denominator => number(i.denominator),
+            Column::Evidence => text(&i.evidence),
+            Column::Remark => text(&i.remark),
+            Column::Suggested => verdict(self.suggested),
+            Column::Verdict => verdict(i.verdict),
+            Column::Note => text(&i.note),
+            Column::Reviewer => text(&i.reviewer),
+            Column::ReviewedAt => text(&i.reviewed_at),
+            Column::ChangedSinceReview => Cow::Borrowed(match (i.changed_since_review, words) {
+                (false, _) => "",
+                (true, Words::Csv) => "yes",
+                (true, Words::Workbook) => "是",
+            }),
+            Column::Flags => Cow::Owned(self.flags.join("；")),
+        }
+    }
+}
+
+/// Counties in rank order (the document's order among equals).
+fn ranked(counties: &[CountyStatus]) -> Vec<&CountyStatus> {
+    let mut ranked: Vec<&CountyStatus> = counties.iter().collect();
+    ranked.sort_by_key(|c| c.rank);
+    ranked
+}

@@ -1,0 +1,564 @@
+//! The checks every submissions table goes through, whatever file it came from: its header
+//! resolved to columns (through [`columns`]), then each row's county, indicator, amounts and
+//! figure. The readers (CSV, a workbook's sheet, JSON records) hand it cells; only the places
+//! its errors name differ.
+
+use super::{Checked, Flagged};
+use crate::error::{FileError, Location, column_letters};
+use crate::figure::{
+    Figure, MAX_FIGURE, figure_flags, parse_amount, parse_figure, readable_for, too_large,
+};
+use crate::formats::columns::{self, Beside, COLUMNS, Column, Read};
+use crate::lookup::{Lookup, SubmissionRow};
+use crate::model::Submission;
+use std::collections::HashMap;
+
+/// One cell as read: CSV and JSON give text; a workbook also gives numbers and error values.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(super) struct Cell {
+    pub(super) text: String,
+    pub(super) kind: CellKind,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) enum CellKind {
+    #[default]
+    Text,
+    /// A spreadsheet's number cell, written out as text.
+    Number,
+    /// A spreadsheet's error value (#DIV/0!), never a figure.
+    Error,
+}
+
+impl Cell {
+    pub(super) fn text(s: &str) -> Cell {
+        Cell {
+            text: s.trim().to_string(),
+            kind: CellKind::Text,
+        }
+    }
+}
+
+/// How errors name places: lines of a text (CSV, JSON) or cells of a sheet.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Places<'a> {
+    Lines {
+        path: &'a str,
+    },
+    Sheet {
+        path: &'a str,
+        sheet: &'a str,
+        first_column: u32,
+    },
+}
+
+impl Places<'_> {
+    /// Row `row` (a line, or a sheet's row, from 1); for a sheet, the cell of `column` in it.
+    fn at(&self, row: u64, column: Option<usize>) -> Location {
+        match *self {
+            Places::Lines { path } => Location::line(path, row),
+            Places::Sheet {
+                path,
+                sheet,
+                first_column,
+            } => match column {
+                Some(c) => Location::cell(
+                    path,
+                    sheet,
+                    u32::try_from(row.saturating_sub(1)).unwrap_or(u32::MAX),
+                    first_column.saturating_add(u32::try_from(c).unwrap_or(u32::MAX)),
+                ),
+                None => Location::sheet_row(path, sheet, row),
+            },
+        }
+    }
+
+    pub(super) fn whole(&self) -> Location {
+        match *self {
+            Places::Lines { path } => Location::file(path),
+            Places::Sheet { path, sheet, .. } => Location::sheet(path, sheet),
+        }
+    }
+
+    fn column_label(&self, index: usize) -> String {
+        match *self {
+            Places::Lines { .. } => (index + 1).to_string(),
+            Places::Sheet { first_column, .. } => column_letters(
+                first_column.saturating_add(u32::try_from(index).unwrap_or(u32::MAX)),
+            ),
+        }
+    }
+
+    fn row_word(&self) -> &'static str {
+        match self {
+            Places::Lines { .. } => "line",
+            Places::Sheet { .. } => "row",
+        }
+    }
+}
+
+/// The checker of one table: where its columns are, and what its rows have given so far.
+pub(super) struct Checker<'a> {
+    lookup: &'a Lookup,
+    places: Places<'a>,
+    /// The index in the header of each column, by `Column as usize`.
+    index_of: [Option<usize>; COLUMNS.len()],
+    /// More columns whose text joins the remark: a second of 说明/备注, and a 完成情况 beside a
+    /// 完成值 (words about the figure).
+    more_remarks: Vec<usize>,
+    /// (county code, indicator) → the row it was first given on.
+    seen: HashMap<(String, String), u64>,
+    any_row: bool,
+    checked: Checked,
+}
+
+impl<'a> Checker<'a> {
+    pub(super) fn new(
+        lookup: &'a Lookup,
+        places: Places<'a>,
+        headers: &[String],
+        header_row: u64,
+    ) -> Result<Checker<'a>, FileError> {
+        let at = |column: Option<usize>| places.at(header_row, column);
+        let mut index_of = [None; COLUMNS.len()];
+        let mut rank_of = [0; COLUMNS.len()];
+        let mut more_remarks = Vec::new();
+        let mut county_code_column = None;
+        // kaohe's own workbook export (`export --format xlsx`) is told by its code column; its
+        // columns are read by their headers there, not the aliases: 备注 is the reviewer's
+        // note beside the county's 说明, and 指标 the indicator's name beside 指标编号.
+        let own_workbook = headers
+            .iter()
+            .any(|h| Column::CountyCode.header() == Some(h.trim()));
+        for (index, header) in headers.iter().enumerate() {
+            let header = header.trim();
+            if columns::is_county_code(header) {
+                // An export carries county_code beside county (the name): the code is the key.
+                county_code_column = Some(index);
+                continue;
+            }
+            let own = own_workbook.then(|| columns::by_header(header)).flatten();
+            let (column, rank) = match own {
+                // The county's name beside its code is passed over, as is the review.
+                Some(c) if c.names().read != Read::Submission || c == Column::County => continue,
+                Some(c) => (Some(c), 0),
+                None => match columns::by_name(header) {
+                    Some((c, rank)) => (Some(c), rank),
+                    None => (None, 0),
+                },
+            };
+            let Some(column) = column else {
+                if columns::passed_over(header) || header.is_empty() {
+                    continue;
+                }
+                let names: Vec<&str> = columns::submission().map(Column::name).collect();
+                return Err(FileError::new(
+                    at(Some(index)),
+                    format!(
+                        "unknown column \"{header}\" (column {}); the columns are {}",
+                        places.column_label(index),
+                        names.join(", ")
+                    ),
+                ));
+            };
+            if let Some(other) = index_of[column as usize] {
+                // Two names of one column, as counties' sheets have them: the likelier is the
+                // column; what the less likely one may be beside it is the table's to say.
+                let lesser = rank.max(rank_of[column as usize]);
+                let lesser_name = column.read_names().nth(lesser).unwrap_or("");
+                let (folds, joins_remark) = match column.names().beside {
+                    Beside::Refused => (false, false),
+                    Beside::PassedOver(name) => (lesser_name == name, false),
+                    Beside::JoinsRemark(name) => (name.is_none_or(|n| n == lesser_name), true),
+                };
+                if folds && rank != rank_of[column as usize] {
+                    let passed_over = if rank < rank_of[column as usize] {
+                        index_of[column as usize] = Some(index);
+                        rank_of[column as usize] = rank;
+                        other
+                    } else {
+                        index
+                    };
+                    if joins_remark {
+                        more_remarks.push(passed_over);
+                    }
+                    continue;
+                }
+                return Err(FileError::new(
+                    at(Some(index)),
+                    format!(
+                        "columns {} and {} both give the {}",
+                        places.column_label(other),
+                        places.column_label(index),
+                        column.name()
+                    ),
+                ));
+            }
+            index_of[column as usize] = Some(index);
+            rank_of[column as usize] = rank;
+        }
+        // The joined remark reads in the sheet's order.
+        more_remarks.sort_unstable();
+        if let Some(index) = county_code_column {
+            index_of[Column::County as usize] = Some(index);
+        }
+        for required in [Column::County, Column::Indicator] {
+            if index_of[required as usize].is_none() {
+                return Err(FileError::new(
+                    at(None),
+                    format!(
+                        "missing column \"{}\" (the header has: {})",
+                        required.name(),
+                        headers.join(",")
+                    ),
+                ));
+            }
+        }
+        if index_of[Column::Value as usize].is_none()
+            && (index_of[Column::Numerator as usize].is_none()
+                || index_of[Column::Denominator as usize].is_none())
+        {
+            return Err(FileError::new(
+                at(None),
+                format!(
+                    "missing column \"{}\" (or both \"{}\" and \"{}\")",
+                    Column::Value.name(),
+                    Column::Numerator.name(),
+                    Column::Denominator.name()
+                ),
+            ));
+        }
+        Ok(Checker {
+            lookup,
+            places,
+            index_of,
+            more_remarks,
+            seen: HashMap::new(),
+            any_row: false,
+            checked: Checked::default(),
+        })
+    }
+
+    /// The remark column's text with that of the columns joining it, in the sheet's order.
+    fn remark(&self, cells: &[Cell], remark: &Cell) -> String {
+        if self.more_remarks.is_empty() {
+            return remark.text.clone();
+        }
+        let mut at: Vec<usize> = self.more_remarks.clone();
+        at.extend(self.index_of[Column::Remark as usize]);
+        at.sort_unstable();
+        at.iter()
+            .filter_map(|&i| cells.get(i))
+            .map(|c| c.text.as_str())
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join("；")
+    }
+
+    /// Checks one row; a row with nothing in it is passed over.
+    pub(super) fn row(&mut self, row: u64, cells: &[Cell]) -> Result<(), FileError> {
+        if cells
+            .iter()
+            .all(|c| c.text.is_empty() && c.kind != CellKind::Error)
+        {
+            return Ok(());
+        }
+        self.any_row = true;
+        let (lookup, places, index_of) = (self.lookup, self.places, self.index_of);
+        let empty = Cell::default();
+        let cell = |c: Column| {
+            index_of[c as usize]
+                .and_then(|i| cells.get(i))
+                .unwrap_or(&empty)
+        };
+        let fail = |c: Column, message: String| {
+            FileError::new(places.at(row, index_of[c as usize]), message)
+        };
+        for c in columns::submission() {
+            let x = cell(c);
+            if x.kind == CellKind::Error {
+                return Err(fail(
+                    c,
+                    format!("the cell holds the error {} (column {})", x.text, c.name()),
+                ));
+            }
+        }
+
+        let county_key = &cell(Column::County).text;
+        if county_key.is_empty() {
+            return Err(fail(Column::County, "the county is empty".into()));
+        }
+        let county = lookup.county(county_key).ok_or_else(|| {
+            fail(
+                Column::County,
+                format!("unknown county \"{county_key}\" (column county)"),
+            )
+        })?;
+        let indicator_cell = cell(Column::Indicator);
+        let indicator_id = indicator_cell.text.clone();
+        if indicator_id.is_empty() {
+            return Err(fail(
+                Column::Indicator,
+                format!("county {county_key}: the indicator is empty"),
+            ));
+        }
+        let unit = lookup.indicator(&indicator_id).ok_or_else(|| {
+            fail(
+                Column::Indicator,
+                format!(
+                    "unknown indicator \"{indicator_id}\" (column indicator, county {county_key})"
+                ),
+            )
+        })?;
+        // A number cell keeps no trailing zero: 1.10 typed into one reads back as 1.1.
+        let longer = || format!("{indicator_id}0");
+        if indicator_cell.kind == CellKind::Number
+            && indicator_id.contains('.')
+            && lookup.indicator(&longer()).is_some()
+        {
+            let longer = longer();
+            return Err(fail(
+                Column::Indicator,
+                format!(
+                    "the indicator is the number {indicator_id}, which cannot tell {indicator_id} from {longer} (county {county_key}); give it as text (\"{longer}\" or \"{indicator_id}\"; in a workbook, format the column as text)"
+                ),
+            ));
+        }
+        let key = (county.code.clone(), indicator_id.clone());
+        if let Some(first) = self.seen.get(&key) {
+            return Err(fail(
+                Column::Indicator,
+                format!(
+                    "county {county_key} indicator {indicator_id} is given twice (first on {} {first})",
+                    places.row_word()
+                ),
+            ));
+        }
+        // Named only in a message: not formatted for every good row.
+        let item = || format!("county {county_key}, indicator {indicator_id}");
+        let amount = |c: Column| -> Result<Option<f64>, FileError> {
+            let raw = &cell(c).text;
+            if raw.is_empty() {
+                return Ok(None);
+            }
+            parse_amount(raw).map(Some).ok_or_else(|| {
+                let why = if too_large(raw) {
+                    "is too large"
+                } else {
+                    "is not a number"
+                };
+                fail(c, format!("{} \"{raw}\" {why} ({})", c.name(), item()))
+            })
+        };
+        let numerator = amount(Column::Numerator)?;
+        let denominator = amount(Column::Denominator)?;
+        if let Some(d) = denominator {
+            if d == 0.0 {
+                return Err(fail(
+                    Column::Denominator,
+                    format!("the denominator is zero ({})", item()),
+                ));
+            }
+            if d < 0.0 {
+                return Err(fail(
+                    Column::Denominator,
+                    format!("the denominator is negative ({})", item()),
+                ));
+            }
+        }
+        let value_cell = cell(Column::Value);
+        let submission = Submission {
+            value_number: None,
+            value: value_cell.text.clone(),
+            numerator,
+            denominator,
+            evidence: cell(Column::Evidence).text.clone(),
+            remark: self.remark(cells, cell(Column::Remark)),
+            bare_fraction: false,
+        };
+        if submission.value.is_empty()
+            && numerator.is_none()
+            && denominator.is_none()
+            && submission.evidence.is_empty()
+            && submission.remark.is_empty()
+        {
+            return Ok(());
+        }
+        let figure = parse_figure(&submission.value);
+        let value_number = match figure {
+            // A number in another unit than the indicator's is kept as text, never converted.
+            Figure::Number { value, .. } if readable_for(unit, &figure) => Some(value),
+            Figure::Empty => match (numerator, denominator) {
+                // No figure written: the rate follows from its parts.
+                (Some(n), Some(d)) => {
+                    let rate = if unit == Some("%") {
+                        n / d * 100.0
+                    } else {
+                        n / d
+                    };
+                    if !rate.is_finite() || rate.abs() >= MAX_FIGURE {
+                        return Err(fail(
+                            Column::Denominator,
+                            format!("numerator ÷ denominator is out of range ({})", item()),
+                        ));
+                    }
+                    Some(rate)
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+        let bare_fraction = matches!(
+            (value_cell.kind, unit, figure.number()),
+            (CellKind::Number, Some("%"), Some(v)) if v > 0.0 && v <= 1.0
+        );
+        let submission = Submission {
+            value_number,
+            bare_fraction,
+            ..submission
+        };
+        let flags = figure_flags(unit, &submission);
+        if !flags.is_empty() {
+            self.checked.flagged.push(Flagged {
+                county: county.name.clone(),
+                indicator: indicator_id.clone(),
+                value: submission.value.clone(),
+                flags,
+            });
+        }
+        self.seen.insert(key, row);
+        self.checked.rows.push(SubmissionRow {
+            line: row,
+            county_code: county.code.clone(),
+            indicator_id,
+            submission,
+        });
+        Ok(())
+    }
+
+    pub(super) fn finish(self, no_rows: &str) -> Result<Checked, FileError> {
+        if !self.any_row {
+            return Err(FileError::new(self.places.whole(), no_rows));
+        }
+        Ok(self.checked)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{demo_lookup as lookup, parse, read_csv};
+    use crate::figure::FigureFlag;
+
+    #[test]
+    fn chinese_headers_are_understood() {
+        let rows =
+            parse("县(市、区),指标,完成值,佐证材料,备注\n龙游县,1.2,75%,a.pdf,无\n").unwrap();
+        assert_eq!(rows[0].submission.value_number, Some(75.0));
+        assert_eq!(rows[0].submission.evidence, "a.pdf");
+    }
+
+    #[test]
+    fn bad_rows_refuse_the_file_naming_the_line() {
+        let head = "county,indicator,value\n柯城区,1.1,是\n";
+        assert_eq!(
+            parse(&format!("{head}衢州区,1.1,是\n")).unwrap_err(),
+            "s.csv:3: unknown county \"衢州区\" (column county)"
+        );
+        assert_eq!(
+            parse(&format!("{head}柯城区,99.1,是\n")).unwrap_err(),
+            "s.csv:3: unknown indicator \"99.1\" (column indicator, county 柯城区)"
+        );
+        assert_eq!(
+            parse(&format!("{head}330802,1.1,否\n")).unwrap_err(),
+            "s.csv:3: county 330802 indicator 1.1 is given twice (first on line 2)"
+        );
+        assert_eq!(
+            parse("county,value\n柯城区,是\n").unwrap_err(),
+            "s.csv:1: missing column \"indicator\" (the header has: county,value)"
+        );
+        assert!(
+            parse("county,indicator,value,numerator,denominator\n柯城区,1.2,,3,0\n")
+                .unwrap_err()
+                .contains("s.csv:2: the denominator is zero")
+        );
+        assert_eq!(parse("").unwrap_err(), "s.csv: the file is empty");
+        assert_eq!(
+            parse("county,indicator,value\n").unwrap_err(),
+            "s.csv: the file has no rows (only a header and comments)"
+        );
+        assert!(
+            parse(&format!("{head}柯城区,1.2\n"))
+                .unwrap_err()
+                .starts_with("s.csv:3:")
+        );
+    }
+
+    #[test]
+    fn a_misspelt_column_is_refused_not_dropped() {
+        let e = parse("county,indicator,valeu,evidance\n柯城区,1.2,75%,a.pdf\n").unwrap_err();
+        assert!(
+            e.starts_with("s.csv:1: unknown column \"valeu\" (column 3)"),
+            "{e}"
+        );
+        // The columns of kaohe's own export and counties' descriptive columns are passed over.
+        assert!(
+            parse("序号,county,indicator,指标名称,value,verdict\n1,柯城区,1.2,覆盖率,75%,met\n")
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn rows_without_anything_submitted_are_passed_over() {
+        let rows =
+            parse("county,indicator,value,evidence\n柯城区,1.1,,\n柯城区,1.2,75%,\n").unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].indicator_id, "1.2");
+        // A file of rows with nothing submitted (an export of an empty database) imports nothing.
+        assert_eq!(
+            parse("county,indicator,value\n柯城区,1.1,\n").unwrap(),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn amounts_must_be_sane() {
+        let head = "county,indicator,value,numerator,denominator\n";
+        assert!(
+            parse(&format!("{head}柯城区,1.2,,3,-4\n"))
+                .unwrap_err()
+                .contains("the denominator is negative")
+        );
+        assert!(
+            parse(&format!("{head}柯城区,1.2,,1e300,4\n"))
+                .unwrap_err()
+                .contains("numerator \"1e300\" is too large")
+        );
+        assert!(
+            parse(&format!("{head}柯城区,1.2,,1,1e-300\n"))
+                .unwrap_err()
+                .contains("out of range")
+        );
+        let rows = parse(&format!("{head}柯城区,1.2,,1.5E+02,2.0E+02\n")).unwrap();
+        assert_eq!(rows[0].submission.value_number, Some(75.0));
+    }
+
+    #[test]
+    fn a_number_in_another_unit_is_kept_as_text_and_flagged() {
+        let checked = read_csv(
+            "county,indicator,value,numerator,denominator\n柯城区,1.2,75万元,,\n柯城区,1.3,70%,24,35\n",
+            "s.csv",
+            &lookup(),
+            &mut |_, _| {},
+        )
+        .unwrap();
+        assert_eq!(checked.rows[0].submission.value_number, None);
+        assert_eq!(checked.rows[1].submission.value_number, Some(70.0));
+        assert_eq!(checked.flagged.len(), 2);
+        assert_eq!(checked.flagged[0].county, "柯城区");
+        assert_eq!(checked.flagged[0].flags, vec![FigureFlag::Unreadable]);
+        assert!(matches!(
+            checked.flagged[1].flags[..],
+            [FigureFlag::PartsDisagree { .. }]
+        ));
+    }
+}

@@ -1,0 +1,152 @@
+//! County submissions in: CSV, an Excel workbook (.xlsx) or kaohe's own JSON export, checked
+//! whole before anything is written. Every row of every format goes through one
+//! [`checker`]; the readers differ only in how they find rows and the places errors name (a
+//! CSV line, a sheet's cell, a JSON record's line).
+
+mod checker;
+mod csv;
+mod json;
+mod progress;
+mod xlsx;
+
+pub use self::csv::{parse_csv, read_csv};
+pub use json::read_json;
+// Printing, not a format: here for now, beside the import it follows.
+pub use progress::{ProgressLine, progress_text};
+pub use xlsx::read_xlsx;
+
+use crate::error::{FileError, Location};
+use crate::figure::FigureFlag;
+use crate::lookup::{Lookup, SubmissionRow};
+
+/// A submissions file, checked: the rows to write, and those a reviewer should look at twice.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Checked {
+    pub rows: Vec<SubmissionRow>,
+    pub flagged: Vec<Flagged>,
+}
+
+/// A submission imported as written, but with a figure that looks wrong.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flagged {
+    /// The county's name.
+    pub county: String,
+    pub indicator: String,
+    /// The figure as written.
+    pub value: String,
+    pub flags: Vec<FigureFlag>,
+}
+
+/// The kinds of file `kaohe import` reads, told apart by their first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Xlsx,
+    Json,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Csv => "CSV",
+            Format::Xlsx => "an Excel workbook",
+            Format::Json => "JSON",
+        }
+    }
+}
+
+/// A zip (an .xlsx is one) by its magic; JSON by its first character after any byte-order
+/// mark and spaces; anything else is CSV. The name of the file is not asked: counties rename.
+pub fn detect_format(bytes: &[u8]) -> Format {
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Format::Xlsx;
+    }
+    let text = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    match text.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'[' | b'{') => Format::Json,
+        _ => Format::Csv,
+    }
+}
+
+/// A submissions file read and checked whole.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Imported {
+    pub checked: Checked,
+    pub format: Format,
+    /// How a CSV's text was decoded: UTF-8 or GB18030.
+    pub encoding: &'static str,
+}
+
+/// Reads a submissions file of any format kaohe takes (see [`detect_format`]). `sheet` names
+/// a workbook's sheet (the first by default). `progress` is told (rows done, rows in all) as
+/// rows are checked. Any error refuses the whole file.
+pub fn read_submissions(
+    bytes: &[u8],
+    path: &str,
+    sheet: Option<&str>,
+    lookup: &Lookup,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Imported, FileError> {
+    let format = detect_format(bytes);
+    if sheet.is_some() && format != Format::Xlsx {
+        return Err(FileError::new(
+            Location::file(path),
+            format!(
+                "--sheet is for Excel workbooks, and this file is {}",
+                format.name()
+            ),
+        ));
+    }
+    let (checked, encoding) = match format {
+        Format::Xlsx => (read_xlsx(bytes, path, sheet, lookup, progress)?, "UTF-8"),
+        Format::Json => {
+            let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+            let text = std::str::from_utf8(bytes).map_err(|e| {
+                let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+                let mut at = Location::at_offset(path, valid, valid.len());
+                at.column = None;
+                FileError::new(at, "the file is not UTF-8 text (JSON is always UTF-8)")
+            })?;
+            (read_json(text, path, lookup, progress)?, "UTF-8")
+        }
+        Format::Csv => {
+            let (text, encoding) = crate::source::decode::decode_csv(bytes, path)?;
+            (read_csv(&text, path, lookup, progress)?, encoding)
+        }
+    };
+    Ok(Imported {
+        checked,
+        format,
+        encoding,
+    })
+}
+
+/// The lookup the unit tests check against: the embedded 2014 targets and the counties.
+#[cfg(test)]
+fn demo_lookup() -> Lookup {
+    Lookup::from_parts(
+        &crate::catalog::Catalog::embedded_2014().unwrap(),
+        &crate::catalog::embedded_counties().unwrap(),
+    )
+}
+
+/// A CSV parsed against [`demo_lookup`], its error as the user reads it.
+#[cfg(test)]
+fn parse(text: &str) -> Result<Vec<SubmissionRow>, String> {
+    parse_csv(text, "s.csv", &demo_lookup()).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_are_told_by_their_first_bytes() {
+        assert_eq!(detect_format(b"PK\x03\x04rest"), Format::Xlsx);
+        assert_eq!(detect_format(b"\xef\xbb\xbf \n [{}]"), Format::Json);
+        assert_eq!(detect_format(b"{\"a\":1}"), Format::Json);
+        assert_eq!(detect_format(b"county,indicator\n"), Format::Csv);
+        assert_eq!(detect_format("县(市、区),指标\n".as_bytes()), Format::Csv);
+        assert_eq!(detect_format(b""), Format::Csv);
+    }
+}

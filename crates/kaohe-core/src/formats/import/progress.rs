@@ -1,0 +1,104 @@
+//! The one-line progress an import draws on standard error while it checks a large file.
+//! Printing, not a file format: it stands beside the import it follows for now.
+
+/// A one-line progress on standard error while a large file is checked, when standard error
+/// is a terminal; redrawn at most ten times a second and cleared when done (or dropped).
+pub struct ProgressLine {
+    on: bool,
+    drawn: Option<std::time::Instant>,
+}
+
+/// Files shorter than this are checked before a progress line would be seen.
+const PROGRESS_FROM: u64 = 2_000;
+
+impl ProgressLine {
+    pub fn on_stderr() -> ProgressLine {
+        use std::io::IsTerminal;
+        ProgressLine {
+            on: std::io::stderr().is_terminal(),
+            drawn: None,
+        }
+    }
+
+    pub fn update(&mut self, done: u64, total: u64) {
+        if !self.on || total < PROGRESS_FROM {
+            return;
+        }
+        let now = std::time::Instant::now();
+        if self
+            .drawn
+            .is_some_and(|t| now.duration_since(t).as_millis() < 100)
+        {
+            return;
+        }
+        self.drawn = Some(now);
+        eprint!("\r{}\x1b[K", progress_text(done, total));
+    }
+
+    /// A line said once, before rows can be counted (a workbook is unpacked whole first).
+    pub fn note(&mut self, text: &str) {
+        if self.on {
+            self.drawn = Some(std::time::Instant::now());
+            eprint!("\r{text}\x1b[K");
+        }
+    }
+
+    pub fn clear(&mut self) {
+        if self.drawn.take().is_some() {
+            eprint!("\r\x1b[K");
+        }
+    }
+}
+
+impl Drop for ProgressLine {
+    fn drop(&mut self) {
+        self.clear();
+    }
+}
+
+/// "导入 12,345/361,188 行 ▕██░░░░░░░░░░░░░░░░░░▏ 3%"
+pub fn progress_text(done: u64, total: u64) -> String {
+    const WIDTH: u64 = 20;
+    let done = done.min(total);
+    let filled = (done * WIDTH).checked_div(total).unwrap_or(0);
+    let percent = (done * 100).checked_div(total).unwrap_or(0);
+    format!(
+        "导入 {}/{} 行 ▕{}{}▏ {percent}%",
+        thousands(done),
+        thousands(total),
+        "█".repeat(filled as usize),
+        "░".repeat((WIDTH - filled) as usize)
+    )
+}
+
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_reads_at_a_glance() {
+        assert_eq!(
+            progress_text(12_345, 361_188),
+            "导入 12,345/361,188 行 ▕░░░░░░░░░░░░░░░░░░░░▏ 3%"
+        );
+        assert_eq!(
+            progress_text(2_000, 2_000),
+            "导入 2,000/2,000 行 ▕████████████████████▏ 100%"
+        );
+        assert_eq!(progress_text(5, 0), "导入 0/0 行 ▕░░░░░░░░░░░░░░░░░░░░▏ 0%");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(999), "999");
+    }
+}

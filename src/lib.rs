@@ -11,5 +11,4 @@ pub use kaohe_store as store;
 
 pub mod cli;
 pub mod config;
-pub mod paths;
 pub mod tui;

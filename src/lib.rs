@@ -12,5 +12,4 @@ pub use kaohe_store as store;
 
 pub mod cli;
 pub mod config;
-pub mod paths;
 pub mod tui;

@@ -226,7 +226,7 @@ fn mark_by_code_or_name_in_english_or_chinese_and_clear() {
     assert_eq!(item(&export, "330803", "1.2")["verdict"], "partly_met");
     assert_eq!(
         item(&export, "330803", "1.2")["reviewer"],
-        kaohe::paths::account().as_str()
+        kaohe::cli::paths::account().as_str()
     );
     assert_eq!(item(&export, "330825", "11.1")["verdict"], "not_met");
 

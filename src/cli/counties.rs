@@ -1,0 +1,29 @@
+//! `kaohe counties`: the county-level units, as a list or JSON.
+
+use super::context::Context;
+use crate::text::clean;
+use anyhow::Result;
+use clap::Args;
+use std::io::Write;
+
+#[derive(Debug, Args)]
+pub struct Counties {
+    /// Print JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl Counties {
+    pub fn run(self, context: &Context, out: &mut dyn Write) -> Result<()> {
+        let counties = context.open()?.counties()?;
+        if self.json {
+            serde_json::to_writer_pretty(&mut *out, &counties)?;
+            writeln!(out)?;
+        } else {
+            for c in counties {
+                writeln!(out, "{}  {}", c.code, clean(&c.name))?;
+            }
+        }
+        Ok(())
+    }
+}

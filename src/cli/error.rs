@@ -1,0 +1,259 @@
+//! How a command ends in error: its kind, decided once where the error leaves the command, and
+//! the one line the user is shown. `main` turns the kind into the exit status.
+
+use crate::error::FileError;
+use crate::text::clean;
+use clap::error::ErrorKind as ClapErrorKind;
+use std::error::Error as StdError;
+use std::path::Path;
+
+/// What went wrong, as far as the exit status and the message are concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// `--help` or `--version`: clap's text, printed as asked.
+    Help,
+    /// The command line itself is wrong (clap's refusal).
+    Usage,
+    /// A user's file or argument is refused. Also every refusal kaohe words itself.
+    Input,
+    /// The database refused or failed.
+    Database,
+    /// Reading or writing a file or stream failed.
+    Io,
+    /// Whoever reads the output went away (`kaohe export | head`): not worth a message.
+    ClosedPipe,
+    /// kaohe's own doing: what it carries refused (see [`Internal`]).
+    Internal,
+}
+
+/// The error a command ended in, with its kind.
+#[derive(Debug)]
+pub struct CommandError {
+    kind: ErrorKind,
+    error: Error,
+}
+
+#[derive(Debug)]
+enum Error {
+    Parse(clap::Error),
+    Run(anyhow::Error),
+}
+
+/// Marks an error in what kaohe carries itself (the embedded targets, counties and demo
+/// submissions): a bug, never the user's doing. Shows as the error it wraps.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct Internal(#[from] anyhow::Error);
+
+impl CommandError {
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// Names the database in an error from it: a SQLite error means little without the file it
+    /// happened in.
+    pub fn in_database(self, db: &Path) -> CommandError {
+        let Error::Run(e) = self.error else {
+            return self;
+        };
+        let shown = db.display().to_string();
+        let error = if self.kind == ErrorKind::Database && !format!("{e:#}").contains(&shown) {
+            e.context(format!("database {shown}"))
+        } else {
+            e
+        };
+        CommandError {
+            kind: self.kind,
+            error: Error::Run(error),
+        }
+    }
+
+    /// Shows the error as the user sees it: help as clap prints it, anything else as one line
+    /// `kaohe: …` on standard error, a closed pipe not at all.
+    pub fn print(&self) {
+        match (&self.error, self.kind) {
+            (_, ErrorKind::ClosedPipe) => {}
+            (Error::Parse(e), ErrorKind::Help) => {
+                let _ = e.print();
+            }
+            (Error::Parse(e), _) => {
+                eprintln!("kaohe: {} (see kaohe --help)", usage_line(e));
+            }
+            (Error::Run(e), _) => eprintln!("kaohe: {}", single_line(&message(e))),
+        }
+    }
+}
+
+impl From<clap::Error> for CommandError {
+    fn from(e: clap::Error) -> CommandError {
+        let kind = match e.kind() {
+            ClapErrorKind::DisplayHelp | ClapErrorKind::DisplayVersion => ErrorKind::Help,
+            _ => ErrorKind::Usage,
+        };
+        CommandError {
+            kind,
+            error: Error::Parse(e),
+        }
+    }
+}
+
+impl From<anyhow::Error> for CommandError {
+    fn from(e: anyhow::Error) -> CommandError {
+        CommandError {
+            kind: kind_of(&e),
+            error: Error::Run(e),
+        }
+    }
+}
+
+/// The one place an error's causes are looked through for its kind. Where several causes have
+/// a kind, the first of these wins: a closed pipe, the database, kaohe's own data, the user's
+/// file, a file or stream. A cause with none of them is a refusal kaohe worded: Input.
+fn kind_of(e: &anyhow::Error) -> ErrorKind {
+    let found: Vec<ErrorKind> = e.chain().filter_map(kind_of_cause).collect();
+    [
+        ErrorKind::ClosedPipe,
+        ErrorKind::Database,
+        ErrorKind::Internal,
+        ErrorKind::Input,
+        ErrorKind::Io,
+    ]
+    .into_iter()
+    .find(|kind| found.contains(kind))
+    .unwrap_or(ErrorKind::Input)
+}
+
+fn kind_of_cause(cause: &(dyn StdError + 'static)) -> Option<ErrorKind> {
+    if let Some(io) = io_error_kind(cause) {
+        return Some(match io {
+            std::io::ErrorKind::BrokenPipe => ErrorKind::ClosedPipe,
+            _ => ErrorKind::Io,
+        });
+    }
+    // Where the store's own error kinds will map, when it has them.
+    if cause.is::<rusqlite::Error>() {
+        Some(ErrorKind::Database)
+    } else if cause.is::<Internal>() {
+        Some(ErrorKind::Internal)
+    } else if cause.is::<FileError>() {
+        Some(ErrorKind::Input)
+    } else {
+        None
+    }
+}
+
+/// The kind of an input or output error, also when the JSON or CSV writer carries it.
+fn io_error_kind(cause: &(dyn StdError + 'static)) -> Option<std::io::ErrorKind> {
+    if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+        return Some(io.kind());
+    }
+    if let Some(json) = cause.downcast_ref::<serde_json::Error>() {
+        return json.io_error_kind();
+    }
+    match cause.downcast_ref::<csv::Error>().map(csv::Error::kind) {
+        Some(csv::ErrorKind::Io(io)) => Some(io.kind()),
+        _ => None,
+    }
+}
+
+/// Clap's message on one plain line, without its usage block and tips.
+fn usage_line(e: &clap::Error) -> String {
+    let text = e.to_string();
+    let message = text.split("\nUsage:").next().unwrap_or_default();
+    let message = message.strip_prefix("error: ").unwrap_or(message);
+    let message: Vec<&str> = message
+        .lines()
+        .map(str::trim)
+        .filter(|l| {
+            !l.is_empty() && !l.starts_with("tip:") && !l.starts_with("For more information")
+        })
+        .collect();
+    clean(&message.join(" "))
+}
+
+/// The error and its causes, each said once (SQLite's errors repeat their text in their cause).
+fn message(e: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        let core = match text.split_once(": ") {
+            Some((head, rest)) if head.starts_with("Error code ") => rest,
+            _ => text.as_str(),
+        };
+        if !parts.iter().any(|p| p.contains(core)) {
+            parts.push(text);
+        }
+    }
+    parts.join(": ")
+}
+
+/// Keeps the message on one line whatever a cause printed, and shows any control character
+/// (which a message may quote from a user's file) as a visible symbol, never as a command.
+fn single_line(s: &str) -> String {
+    let joined = s
+        .split(['\n', '\r'])
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    clean(&joined)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Location;
+    use anyhow::{Context as _, anyhow};
+
+    fn kind(e: anyhow::Error) -> ErrorKind {
+        CommandError::from(e).kind()
+    }
+
+    #[test]
+    fn the_kind_is_read_from_any_cause() {
+        let pipe = std::io::Error::from(std::io::ErrorKind::BrokenPipe);
+        assert_eq!(
+            kind(anyhow!(pipe).context("writing")),
+            ErrorKind::ClosedPipe
+        );
+        let disk = std::io::Error::other("disk full");
+        assert_eq!(kind(anyhow!(disk).context("writing")), ErrorKind::Io);
+        let file = FileError::new(Location::file("a.csv"), "cannot read");
+        assert_eq!(kind(anyhow!(file)), ErrorKind::Input);
+        let sqlite = rusqlite::Error::InvalidQuery;
+        assert_eq!(kind(anyhow!(sqlite).context("saving")), ErrorKind::Database);
+        let embedded: Result<(), _> = Err(Internal::from(anyhow!("bad embedded row")));
+        assert_eq!(
+            kind(embedded.context("seeding").unwrap_err()),
+            ErrorKind::Internal
+        );
+        assert_eq!(kind(anyhow!("--reviewer is empty")), ErrorKind::Input);
+    }
+
+    #[test]
+    fn a_database_error_names_the_database_once() {
+        let db = Path::new("/data/kaohe.db");
+        let named = CommandError::from(anyhow!(rusqlite::Error::InvalidQuery)).in_database(db);
+        let Error::Run(e) = &named.error else {
+            panic!("not a command's error");
+        };
+        assert_eq!(
+            message(e),
+            "database /data/kaohe.db: Query is not read-only"
+        );
+        let refused = CommandError::from(anyhow!("no such file")).in_database(db);
+        let Error::Run(e) = &refused.error else {
+            panic!("not a command's error");
+        };
+        assert_eq!(message(e), "no such file");
+    }
+
+    #[test]
+    fn a_message_is_one_clean_line() {
+        let e = anyhow!("line one\r\nline\u{1b} two").context("outer");
+        assert_eq!(
+            single_line(&message(&e)),
+            "outer: line one line\u{241b} two"
+        );
+    }
+}

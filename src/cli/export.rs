@@ -1,0 +1,70 @@
+//! `kaohe export`: every county × indicator with its submission and review, as JSON, CSV, a
+//! workbook or a Markdown report, to standard output or a file.
+
+use super::context::Context;
+use super::destination::Destination;
+use super::table::plural;
+use crate::formats::export;
+use anyhow::{Result, bail};
+use clap::{Args, ValueEnum};
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct Export {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+    pub format: ExportFormat,
+    /// Write to FILE (replaced whole) instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Json,
+    Csv,
+    /// An Excel workbook (needs --out)
+    Xlsx,
+    /// A report per county in Markdown: score, rank, the items not met or partly met
+    Md,
+}
+
+impl Export {
+    pub fn run(self, context: &Context, out: &mut dyn Write) -> Result<()> {
+        if self.format == ExportFormat::Xlsx && self.out.is_none() {
+            bail!("--format xlsx writes a workbook: give the file with --out FILE.xlsx");
+        }
+        // The file is checked as the command is: before a new database is made.
+        let (store, destination) = context.check_then_open(|_| {
+            self.out
+                .as_deref()
+                .map(|path| Destination::check(path, &context.db))
+                .transpose()
+        })?;
+        let results = export::Results {
+            items: store.items()?,
+            catalog: store.catalog()?,
+            status: store.status()?,
+        };
+        let write = |w: &mut dyn Write| match self.format {
+            ExportFormat::Json => export::write_json(&results, w),
+            ExportFormat::Csv => export::write_csv(&results, w),
+            ExportFormat::Xlsx => export::write_xlsx(&results, w),
+            ExportFormat::Md => export::write_markdown(&results, w),
+        };
+        match destination {
+            None => write(out),
+            Some(destination) => {
+                destination.replace_with(write)?;
+                writeln!(
+                    out,
+                    "exported {} to {}",
+                    plural(results.items.len(), "item"),
+                    destination.path.display()
+                )?;
+                Ok(())
+            }
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! `kaohe import FILE`: county submissions from a CSV file, a workbook or a JSON export, all
+//! rows or none; with `--dry-run`, what would be imported, writing nothing.
+
+use super::context::Context;
+use super::table::plural;
+use crate::error::{FileError, Location};
+use crate::formats::import::{self, Checked, Format, Imported, ProgressLine};
+use crate::lookup::Lookup;
+use crate::store::{ImportPreview, Store};
+use crate::text::clean;
+use crate::tui::strings::Lang;
+use anyhow::{Context as _, Result};
+use clap::Args;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct Import {
+    /// The file: CSV or a workbook sheet with columns county, indicator, value, numerator,
+    /// denominator, evidence, remark (or 县(市、区), 指标编号, 完成值 …), or the JSON array
+    /// `kaohe export --format json` writes. The format is told by the content, not the name
+    pub file: PathBuf,
+    /// The workbook's sheet to read [default: the first]
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// Check the file and say what would be imported, writing nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+impl Import {
+    pub fn run(self, context: &Context, out: &mut dyn Write) -> Result<()> {
+        let shown = self.file.display().to_string();
+        let bytes = std::fs::read(&self.file)
+            .map_err(|e| FileError::new(Location::file(&shown), format!("cannot read: {e}")))?;
+        // Progress over reading and checking; the write after it is one quick transaction.
+        let mut progress = ProgressLine::on_stderr();
+        // A workbook's shared strings are unpacked before its first row (a moment for a big one).
+        if import::detect_format(&bytes) == Format::Xlsx && bytes.len() > 1_000_000 {
+            progress.note("导入 读取工作簿…");
+        }
+        let sheet = self.sheet.as_deref();
+        let mut read = |lookup: &Lookup| {
+            let imported =
+                import::read_submissions(&bytes, &shown, sheet, lookup, &mut |done, total| {
+                    progress.update(done, total)
+                });
+            progress.clear();
+            imported
+        };
+        if self.dry_run {
+            let (imported, preview) = preview(context, &mut read)?;
+            let read_as = match imported.format {
+                Format::Csv => format!(" ({})", imported.encoding),
+                _ => String::new(),
+            };
+            writeln!(
+                out,
+                "{shown}{read_as} is fine: {} would be imported ({}); nothing was written (--dry-run){}",
+                plural(imported.checked.rows.len(), "submission"),
+                preview_words(&preview),
+                flagged_count(&imported.checked)
+            )?;
+            write_flagged(&imported.checked, context.lang, out)?;
+            return Ok(());
+        }
+        let (mut store, imported) = context.check_then_open(|lookup| Ok(read(lookup)?))?;
+        let stale_before = store.changed_since_review()?.len();
+        let n = store.import_submissions(&imported.checked.rows, &shown, &context.reviewer)?;
+        let newly_stale = store
+            .changed_since_review()?
+            .len()
+            .saturating_sub(stale_before);
+        let read_as = if imported.format == Format::Csv && imported.encoding != "UTF-8" {
+            format!(" (read as {})", imported.encoding)
+        } else {
+            String::new()
+        };
+        let recheck = if newly_stale > 0 {
+            format!(
+                "; {} given on earlier figures now marked changed since reviewed (评定后数据已变)",
+                plural(newly_stale, "verdict")
+            )
+        } else {
+            String::new()
+        };
+        writeln!(
+            out,
+            "imported {} from {shown}{read_as}{recheck}{}",
+            plural(n, "submission"),
+            flagged_count(&imported.checked)
+        )?;
+        write_flagged(&imported.checked, context.lang, out)?;
+        Ok(())
+    }
+}
+
+/// The file read and compared with the database as it is (or the seed it would be made from);
+/// nothing is written, not even a new database.
+fn preview(
+    context: &Context,
+    read: &mut dyn FnMut(&Lookup) -> Result<Imported, FileError>,
+) -> Result<(Imported, ImportPreview)> {
+    if !Store::would_create(&context.db)? {
+        let store = Store::open(&context.db)?;
+        let imported = read(&store.lookup()?)?;
+        let preview = store.import_preview(&imported.checked.rows)?;
+        return Ok((imported, preview));
+    }
+    let seed = context.embedded_seed()?;
+    let imported = read(&Lookup::from_parts(&seed.catalog, &seed.counties))?;
+    let preview = if seed.submissions.is_some() {
+        // The database would be made with the demo's submissions first: compared against a
+        // scratch copy of it, never the real path.
+        let scratch = tempfile::tempdir().context("cannot make a scratch directory")?;
+        Store::create(&scratch.path().join("preview.db"), &seed, &context.reviewer)?
+            .import_preview(&imported.checked.rows)?
+    } else {
+        ImportPreview {
+            new: imported.checked.rows.len(),
+            ..Default::default()
+        }
+    };
+    Ok((imported, preview))
+}
+
+/// "12 new, 750 replacing earlier ones (3 with another figure); 2 verdicts would be marked
+/// changed since reviewed".
+fn preview_words(p: &ImportPreview) -> String {
+    let mut words = format!("{} new", p.new);
+    if p.replaced > 0 {
+        words.push_str(&format!(
+            ", {} replacing earlier ones ({} with another figure)",
+            p.replaced, p.figure_changed
+        ));
+    }
+    if p.verdicts_to_recheck > 0 {
+        words.push_str(&format!(
+            "; {} would be marked changed since reviewed",
+            plural(p.verdicts_to_recheck, "verdict")
+        ));
+    }
+    words
+}
+
+/// "; 2 flagged for a second look:" when figures look wrong.
+fn flagged_count(checked: &Checked) -> String {
+    match checked.flagged.len() {
+        0 => String::new(),
+        n => format!("; {n} flagged for a second look:"),
+    }
+}
+
+/// The flagged submissions, one a line: county, indicator, the figure, why. Up to 20, then
+/// how many more; the workspace shows them all.
+fn write_flagged(checked: &Checked, lang: Lang, out: &mut dyn Write) -> Result<()> {
+    const SHOWN: usize = 20;
+    for f in checked.flagged.iter().take(SHOWN) {
+        let why: Vec<String> = f
+            .flags
+            .iter()
+            .map(|flag| match lang {
+                Lang::Zh => flag.zh(&f.value),
+                Lang::En => flag.en(&f.value),
+            })
+            .collect();
+        let separator = if lang == Lang::Zh { "；" } else { "; " };
+        let line = format!(
+            "  {} {} \"{}\": {}",
+            f.county,
+            f.indicator,
+            f.value,
+            why.join(separator)
+        );
+        writeln!(out, "{}", clean(&line))?;
+    }
+    if checked.flagged.len() > SHOWN {
+        writeln!(out, "  … and {} more", checked.flagged.len() - SHOWN)?;
+    }
+    Ok(())
+}

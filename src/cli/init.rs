@@ -1,0 +1,65 @@
+//! `kaohe init`: a new database with the targets and counties, the embedded 2014 set unless
+//! files are given.
+
+use super::context::{Context, demo_submissions};
+use super::paths;
+use crate::catalog::{self, Catalog};
+use crate::store::{Seed, Store};
+use anyhow::Result;
+use clap::Args;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct Init {
+    /// A targets file (TOML; see data/README.md) instead of the embedded 2014 targets
+    #[arg(long, value_name = "FILE")]
+    pub targets: Option<PathBuf>,
+    /// A counties file (CSV `code,name`) instead of the embedded Quzhou counties
+    #[arg(long, value_name = "FILE")]
+    pub counties: Option<PathBuf>,
+}
+
+impl Init {
+    pub fn run(self, context: &Context, out: &mut dyn Write) -> Result<()> {
+        let catalog = match &self.targets {
+            Some(path) => catalog::load_targets(path)?,
+            None => Catalog::embedded_2014()?,
+        };
+        let counties = match &self.counties {
+            Some(path) => catalog::load_counties(path)?,
+            None => catalog::embedded_counties()?,
+        };
+        paths::prepare_default_dir(&context.db)?;
+        let submissions = if context.demo {
+            Some(demo_submissions(&catalog, &counties).map_err(|e| {
+                if self.targets.is_some() || self.counties.is_some() {
+                    e.context(
+                        "the demo submissions are for the embedded 2014 targets and Quzhou counties",
+                    )
+                } else {
+                    e
+                }
+            })?)
+        } else {
+            None
+        };
+        let seed = Seed {
+            catalog,
+            counties,
+            submissions,
+        };
+        let store = Store::create(&context.db, &seed, &context.reviewer)?;
+        let status = store.status()?;
+        writeln!(
+            out,
+            "created {}: {} targets, {} indicators, {} counties, {} submissions",
+            context.db.display(),
+            seed.catalog.targets.len(),
+            seed.catalog.indicators().count(),
+            seed.counties.len(),
+            status.progress.submitted
+        )?;
+        Ok(())
+    }
+}

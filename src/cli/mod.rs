@@ -1,0 +1,177 @@
+//! The command line: every script, test and later issue goes through here.
+//!
+//! This file is the clap model and the dispatch. The options every command shares become one
+//! `Context` (database, demo, reviewer, language), built once; each command is a file of its
+//! own with its arguments and a `run`. Errors leave as a [`CommandError`] whose kind `main`
+//! turns into the exit status.
+
+mod completions;
+mod context;
+mod counties;
+mod destination;
+mod error;
+mod export;
+mod import;
+mod init;
+mod log;
+mod mark;
+pub mod paths;
+mod points;
+mod settings;
+mod status;
+mod table;
+mod targets;
+mod workspace;
+
+pub use error::{CommandError, ErrorKind};
+pub use export::ExportFormat;
+
+use crate::tui::Ended;
+use crate::tui::strings::Lang;
+use clap::{Args, Parser, Subcommand};
+use context::Context;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kaohe",
+    version,
+    about = "考核 — review county-level civil-affairs work against the bureau's annual targets",
+    long_about = "考核 — review county-level civil-affairs work against the bureau's annual targets.\n\n\
+        Without a subcommand, opens the review workspace on the database. The database is \
+        created on first use with the embedded 2014 targets (衢市民〔2014〕89号) and the six \
+        county-level units of Quzhou.",
+    after_help = "Examples:\n  kaohe --demo status\n  kaohe import submissions.csv\n  kaohe mark 柯城区 1.2 完成 --note \"台账齐全\"\n  kaohe export --format csv --out results.csv"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+// The options every command takes (a doc comment here would become clap's text).
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// The database file [default: $KAOHE_DB, else kaohe.db in your data directory]
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        env = "KAOHE_DB",
+        hide_env = true
+    )]
+    pub db: Option<PathBuf>,
+
+    /// The name recorded with your reviews [default: your login name]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub reviewer: Option<String>,
+
+    /// Use the demo: without --db, a separate demo database in your data directory; a new
+    /// database is created with the invented demo submissions
+    #[arg(long, global = true)]
+    pub demo: bool,
+
+    /// The workspace's language: zh (中文) or en
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "LANG",
+        env = "KAOHE_LANG",
+        hide_env = true,
+        default_value_t = Lang::Zh,
+        hide_default_value = true
+    )]
+    pub lang: Lang,
+
+    /// The workspace's theme: default, light, high-contrast, mono, or a theme file
+    /// [default: the config's theme, else default]
+    #[arg(long, global = true, value_name = "NAME|FILE")]
+    pub theme: Option<String>,
+
+    /// Your settings file [default: config.toml in ~/.config/kaohe]
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        env = "KAOHE_CONFIG",
+        hide_env = true
+    )]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a database with the targets and counties (the embedded 2014 set unless given)
+    Init(init::Init),
+    /// List the targets and their indicators
+    Targets(targets::Targets),
+    /// List the county-level units
+    Counties(counties::Counties),
+    /// Import county submissions from a CSV file (UTF-8 or GB18030), an Excel workbook (.xlsx) or
+    /// a JSON export: all rows or none
+    Import(import::Import),
+    /// Apply the points of a targets file (class weights, points, 基本完成 bands, deductions,
+    /// 一票否决) to this database; its targets and indicators must be the ones the database holds
+    Points(points::Points),
+    /// Mark one county × indicator: met, partly_met, not_met or clear (also 完成, 基本完成, 未完成)
+    Mark(mark::Mark),
+    /// Export every county × indicator with its submission and review
+    Export(export::Export),
+    /// Show progress overall, per county and per target
+    Status(status::Status),
+    /// The history of reviews: every change, who made it and when, oldest first
+    Log(log::Log),
+    /// Check your settings file and say where it is (or print a commented default)
+    Config(settings::Config),
+    /// Print a shell completion script: kaohe completions bash > /etc/bash_completion.d/kaohe
+    Completions(completions::Completions),
+}
+
+/// Runs a parsed command line, writing results to `out`. Returns how the command ended: the
+/// workspace may be stopped by a signal, which sets the exit status.
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Ended, CommandError> {
+    let Cli { global, command } = cli;
+    match command {
+        // Commands that touch no database: no reviewer or database path is needed, or checked.
+        Some(Command::Config(config)) => config.run(&global, out)?,
+        Some(Command::Completions(completions)) => completions.run(out)?,
+        command => {
+            let context = Context::new(&global)?;
+            return on_database(&context, &global, command, out)
+                .map_err(|e| CommandError::from(e).in_database(&context.db));
+        }
+    }
+    Ok(Ended::Quit)
+}
+
+/// The workspace, or a command on the database.
+fn on_database(
+    context: &Context,
+    global: &GlobalArgs,
+    command: Option<Command>,
+    out: &mut dyn Write,
+) -> anyhow::Result<Ended> {
+    let Some(command) = command else {
+        // Settings first: a bad config or theme is refused before the terminal is touched.
+        let settings = settings::load(global)?;
+        return workspace::run(context, settings);
+    };
+    match command {
+        Command::Init(init) => init.run(context, out)?,
+        Command::Targets(targets) => targets.run(context, out)?,
+        Command::Counties(counties) => counties.run(context, out)?,
+        Command::Import(import) => import.run(context, out)?,
+        Command::Points(points) => points.run(context, out)?,
+        Command::Mark(mark) => mark.run(context, out)?,
+        Command::Export(export) => export.run(context, out)?,
+        Command::Status(status) => status.run(context, out)?,
+        Command::Log(log) => log.run(context, out)?,
+        // Run by `run`, before any context.
+        Command::Config(_) | Command::Completions(_) => {}
+    }
+    Ok(Ended::Quit)
+}

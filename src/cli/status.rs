@@ -1,0 +1,82 @@
+//! `kaohe status`: progress overall, per county and per target, and the counties' scores and
+//! ranks, as a table or JSON.
+
+use super::context::Context;
+use super::table::padded_column;
+use crate::model::format_number;
+use crate::report::{CountyStatus, Progress};
+use crate::text::{clean, pad};
+use anyhow::Result;
+use clap::Args;
+use std::io::Write;
+
+#[derive(Debug, Args)]
+pub struct Status {
+    /// Print JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl Status {
+    pub fn run(self, context: &Context, out: &mut dyn Write) -> Result<()> {
+        let store = context.open()?;
+        let status = store.status()?;
+        if self.json {
+            serde_json::to_writer_pretty(&mut *out, &status)?;
+            writeln!(out)?;
+            return Ok(());
+        }
+        let a = store.assessment()?;
+        writeln!(out, "{}  {}", clean(&a.number), clean(&a.title))?;
+        writeln!(out, "已审核 {}", progress_line(&status.progress))?;
+        writeln!(out, "\n县(市、区)")?;
+        let names = padded_column(status.counties.iter().map(|c| c.name.as_str()));
+        for (c, name) in status.counties.iter().zip(names) {
+            writeln!(out, "  {} {name}{}", c.code, progress_line(&c.progress))?;
+        }
+        writeln!(out, "\n名次（未评定的项目不得分）")?;
+        let mut ranked: Vec<&CountyStatus> = status.counties.iter().collect();
+        ranked.sort_by_key(|c| c.rank);
+        let names = padded_column(ranked.iter().map(|c| c.name.as_str()));
+        for (c, name) in ranked.iter().zip(names) {
+            writeln!(out, "  {:>3}  {} {name}{}", c.rank, c.code, score_line(c))?;
+        }
+        writeln!(out, "\n目标")?;
+        let titles = padded_column(status.targets.iter().map(|t| t.title.as_str()));
+        for (t, title) in status.targets.iter().zip(titles) {
+            writeln!(out, "  {:>2} {title}{}", t.id, progress_line(&t.progress))?;
+        }
+        Ok(())
+    }
+}
+
+fn progress_line(p: &Progress) -> String {
+    // Rounded down: 759 of 762 is not yet 100%.
+    let percent = (p.reviewed * 100).checked_div(p.total).unwrap_or(0);
+    let mut line = format!(
+        "{}{}{}{}{}已报送 {}",
+        pad(&format!("{}/{}", p.reviewed, p.total), 12),
+        pad(&format!("{percent}%"), 6),
+        pad(&format!("完成 {}", p.met), 10),
+        pad(&format!("基本完成 {}", p.partly_met), 14),
+        pad(&format!("未完成 {}", p.not_met), 12),
+        p.submitted
+    );
+    if p.changed_since_review > 0 {
+        line.push_str(&format!("  评定后数据已变 {}", p.changed_since_review));
+    }
+    line
+}
+
+/// "得分 95.5/120", and why a score is void.
+fn score_line(c: &CountyStatus) -> String {
+    let mut line = format!(
+        "得分 {}/{}",
+        format_number(c.score),
+        format_number(c.max_score)
+    );
+    if !c.vetoed_by.is_empty() {
+        line.push_str(&format!("（一票否决：{} 未完成）", c.vetoed_by.join("、")));
+    }
+    line
+}

@@ -1,7 +1,8 @@
 //! Reviews: the one way a verdict or note is written, checked against what the writer last
 //! saw, logged, and answered with the item as it now stands.
 
-use crate::{Reviewer, Store, now, read_item, verdict_at};
+use crate::items::{read_item, verdict_at};
+use crate::{Reviewer, Store, now, stale, workspace};
 use anyhow::{Context, Result};
 use kaohe_core::item::Item;
 use kaohe_core::model::Verdict;
@@ -144,11 +145,7 @@ fn write_in(tx: &Transaction<'_>, write: &ReviewWrite, who: &Reviewer) -> Result
         change.to_revision = Some(revision);
     }
     if write.drops_draft {
-        tx.execute(
-            "DELETE FROM drafts WHERE account = ?1 AND reviewer = ?2
-                 AND county_code = ?3 AND indicator_id = ?4",
-            params![who.account, who.name, county_code, indicator_id],
-        )?;
+        workspace::drop_draft(tx, who, county_code, indicator_id)?;
     }
     Ok(Written::Saved {
         change,
@@ -191,28 +188,6 @@ fn current_review(
     Ok(current.unwrap_or_default())
 }
 
-/// Whether the item's figure changed after its verdict was given. The SQL test is the one
-/// [`crate::CHANGED_SINCE_REVIEW`] spells for queries over many items.
-fn changed_since_review(
-    tx: &Transaction<'_>,
-    county_code: &str,
-    indicator_id: &str,
-) -> Result<bool> {
-    Ok(tx
-        .query_row(
-            &format!(
-                "SELECT {} FROM reviews r LEFT JOIN submissions s
-                     ON s.county_code = r.county_code AND s.indicator_id = r.indicator_id
-                 WHERE r.county_code = ?1 AND r.indicator_id = ?2",
-                crate::CHANGED_SINCE_REVIEW
-            ),
-            params![county_code, indicator_id],
-            |r| r.get(0),
-        )
-        .optional()?
-        .unwrap_or(false))
-}
-
 /// The submission revision an item's review was given on, if it has a review.
 fn review_revision(
     tx: &Transaction<'_>,
@@ -246,7 +221,7 @@ fn review_in(
     let confirmed = to_verdict.is_some()
         && verdict.is_some()
         && from_verdict == to_verdict
-        && changed_since_review(tx, county_code, indicator_id)?;
+        && stale::item_changed_since_review(tx, county_code, indicator_id)?;
     let change = ReviewChange {
         from: from_verdict,
         to: to_verdict,
@@ -329,5 +304,150 @@ pub struct ReviewChange {
 impl ReviewChange {
     pub fn changed(&self) -> bool {
         self.from != self.to || self.from_note != self.note || self.confirmed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::{Changed, Reviews, new_store, who};
+
+    #[test]
+    fn reviews_are_logged_change_by_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = new_store(&dir);
+        let w = who();
+        let c = store
+            .review("330802", "1.2", Some(Some(Verdict::Met)), None, &w)
+            .unwrap();
+        assert!(c.changed());
+        // The same again changes nothing and logs nothing.
+        let c = store
+            .review("330802", "1.2", Some(Some(Verdict::Met)), None, &w)
+            .unwrap();
+        assert!(!c.changed());
+        store
+            .review(
+                "330802",
+                "1.2",
+                Some(Some(Verdict::NotMet)),
+                Some("佐证材料不足"),
+                &w,
+            )
+            .unwrap();
+        store
+            .review("330802", "1.2", None, Some("佐证材料不足,台账不全"), &w)
+            .unwrap();
+        store.review("330802", "1.2", Some(None), None, &w).unwrap();
+
+        let log = store.log().unwrap();
+        let steps: Vec<_> = log
+            .iter()
+            .map(|e| (e.from, e.to, e.note.as_str()))
+            .collect();
+        assert_eq!(
+            steps,
+            vec![
+                (None, Some(Verdict::Met), ""),
+                (Some(Verdict::Met), Some(Verdict::NotMet), "佐证材料不足"),
+                (
+                    Some(Verdict::NotMet),
+                    Some(Verdict::NotMet),
+                    "佐证材料不足,台账不全"
+                ),
+                (Some(Verdict::NotMet), None, "佐证材料不足,台账不全"),
+            ]
+        );
+        assert!(
+            log.iter()
+                .all(|e| e.reviewer == "张审核" && e.account == "zhang")
+        );
+        assert!(
+            log.iter()
+                .all(|e| chrono::DateTime::parse_from_rfc3339(&e.at).is_ok())
+        );
+
+        // A cleared verdict keeps its note.
+        let item = store
+            .items()
+            .unwrap()
+            .into_iter()
+            .find(|i| i.county_code == "330802" && i.indicator == "1.2")
+            .unwrap();
+        assert_eq!(item.verdict, None);
+        assert_eq!(item.note.as_deref(), Some("佐证材料不足,台账不全"));
+    }
+
+    #[test]
+    fn a_conditional_review_never_overwrites_a_change_it_did_not_see() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = new_store(&dir);
+        store
+            .review("330802", "1.1", Some(Some(Verdict::Met)), None, &who())
+            .unwrap();
+        // Someone else changes it.
+        store
+            .review(
+                "330802",
+                "1.1",
+                Some(Some(Verdict::NotMet)),
+                Some("复核"),
+                &who(),
+            )
+            .unwrap();
+        let e = store
+            .review_if(
+                "330802",
+                "1.1",
+                &Expected {
+                    verdict: Some(Some(Verdict::Met)),
+                    note: Some(String::new()),
+                },
+                Some(None),
+                Some(""),
+                None,
+                &who(),
+            )
+            .unwrap_err();
+        assert!(e.is::<Changed>());
+        assert_eq!(store.log().unwrap().len(), 2, "nothing written");
+        let change = store
+            .review_if(
+                "330802",
+                "1.1",
+                &Expected {
+                    verdict: Some(Some(Verdict::NotMet)),
+                    note: Some("复核".into()),
+                },
+                Some(None),
+                Some(""),
+                None,
+                &who(),
+            )
+            .unwrap();
+        assert_eq!(change.to, None);
+        assert_eq!(store.log().unwrap().len(), 3);
+    }
+
+    #[test]
+    fn a_note_typed_over_another_reviewers_new_note_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = new_store(&dir);
+        // Editing began on an empty note; meanwhile someone wrote one.
+        store
+            .review("330802", "1.1", None, Some("他人的备注"), &who())
+            .unwrap();
+        let expected = Expected {
+            verdict: None,
+            note: Some(String::new()),
+        };
+        let e = store
+            .save_note("330802", "1.1", "我的备注", &expected, &who())
+            .unwrap_err();
+        assert!(e.is::<Changed>());
+        assert_eq!(
+            store.item("330802", "1.1").unwrap().note.as_deref(),
+            Some("他人的备注")
+        );
     }
 }

@@ -1,0 +1,82 @@
+//! What can be wrong with a database file, as kinds: each says so in the words a user reads,
+//! and the binary can tell them apart by downcasting (`anyhow::Error::downcast_ref`) where it
+//! needs to, as for exit codes. The store's functions answer `anyhow::Result`: a kind is the
+//! error itself where the store refuses a file, and the context over SQLite's or the OS's
+//! error where one of theirs stopped it.
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path} does not exist")]
+    Missing { path: PathBuf },
+
+    #[error("{path} is an empty file, not a kaohe database (`kaohe init` makes one there)")]
+    EmptyFile { path: PathBuf },
+
+    #[error("{path} is not a regular file, so not a kaohe database; it was left untouched")]
+    NotRegularFile { path: PathBuf },
+
+    #[error("{path} is not a kaohe database (it is not a SQLite file); it was left untouched")]
+    NotSqlite { path: PathBuf },
+
+    #[error(
+        "{path} is not a kaohe database (it is another application's SQLite file); it was left untouched"
+    )]
+    ForeignSqlite { path: PathBuf },
+
+    #[error(
+        "{path} was written by a newer kaohe (schema version {version}; this kaohe knows up to {known}); it was left untouched — use a newer kaohe"
+    )]
+    NewerSchema {
+        path: PathBuf,
+        version: u32,
+        known: u32,
+    },
+
+    #[error(
+        "{path} is an incomplete kaohe database (its creation was interrupted); it was left untouched — remove it and create it again"
+    )]
+    Incomplete { path: PathBuf },
+
+    #[error("{path} already exists; it was left untouched")]
+    AlreadyExists { path: PathBuf },
+
+    #[error("cannot create {path}: the directory {dir} does not exist")]
+    NoDirectory { path: PathBuf, dir: PathBuf },
+
+    #[error(
+        "{path}: SQLite refused WAL mode (journal_mode is {mode}); is it on a network filesystem?"
+    )]
+    WalRefused { path: PathBuf, mode: String },
+
+    // The kinds below stand over the OS's or SQLite's error that stopped the store.
+    #[error("cannot open database {path}")]
+    CannotOpen { path: PathBuf },
+
+    /// SQLite could not make the WAL's files beside the database.
+    #[error(
+        "cannot open database {path} (SQLite must be able to write {path}-wal and {path}-shm in {dir})"
+    )]
+    CannotOpenBeside { path: PathBuf, dir: PathBuf },
+
+    #[error("cannot read database {path}")]
+    CannotRead { path: PathBuf },
+
+    #[error("cannot create database {path}")]
+    CannotCreate { path: PathBuf },
+
+    /// The temporary file a new database is built in could not be made.
+    #[error("cannot create a database in {dir}")]
+    CannotCreateIn { dir: PathBuf },
+
+    /// The new database, built whole, could not be renamed into place.
+    #[error("cannot create {path}")]
+    CannotPlace { path: PathBuf },
+
+    #[error("cannot switch {path} to WAL")]
+    CannotSwitchToWal { path: PathBuf },
+
+    #[error("cannot write to {path}")]
+    CannotWrite { path: PathBuf },
+}

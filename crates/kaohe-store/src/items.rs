@@ -1,0 +1,146 @@
+//! Items read back: one county × indicator with its submission and review, as kaohe-core's
+//! [`Item`], one at a time, by indicator, or all; and what the workspace keeps of every
+//! reviewed item.
+
+use crate::Store;
+use crate::stale::changed_since_review_sql;
+use anyhow::{Result, anyhow};
+use kaohe_core::item::Item;
+use kaohe_core::model::Verdict;
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// What the workspace keeps of every reviewed item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewState {
+    pub county_code: String,
+    pub indicator_id: String,
+    pub verdict: Option<Verdict>,
+    pub has_note: bool,
+    pub changed_since_review: bool,
+}
+
+impl Store {
+    /// The verdict of every reviewed item, and whether it has a note: all the workspace keeps
+    /// for every item (the rest is read as the screen needs it).
+    pub fn review_states(&self) -> Result<Vec<ReviewState>> {
+        let stale: std::collections::HashSet<(String, String)> =
+            self.changed_since_review()?.into_iter().collect();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT county_code, indicator_id, verdict, note != '' FROM reviews")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(ReviewState {
+                county_code: r.get(0)?,
+                indicator_id: r.get(1)?,
+                verdict: verdict_at(r, 2)?,
+                has_note: r.get(3)?,
+                changed_since_review: false,
+            })
+        })?;
+        let mut states = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        if !stale.is_empty() {
+            for s in &mut states {
+                s.changed_since_review =
+                    stale.contains(&(s.county_code.clone(), s.indicator_id.clone()));
+            }
+        }
+        Ok(states)
+    }
+
+    /// The items of one indicator for the counties at positions `from..=to` (in list order).
+    pub fn items_range(&self, indicator_id: &str, from: usize, to: usize) -> Result<Vec<Item>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{ITEM_SELECT} WHERE i.id = ?1 AND c.position BETWEEN ?2 AND ?3 ORDER BY c.position"
+        ))?;
+        let rows = stmt.query_map(params![indicator_id, from as i64, to as i64], item_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Every note written: (county code, indicator id, note), for the finder.
+    pub fn notes(&self) -> Result<Vec<(String, String, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT county_code, indicator_id, note FROM reviews WHERE note != ''")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// One county × indicator as it stands in the database now.
+    pub fn item(&self, county_code: &str, indicator_id: &str) -> Result<Item> {
+        read_item(&self.conn, county_code, indicator_id)
+    }
+
+    /// Every county × indicator, with its submission and review, counties in order then
+    /// indicators in document order.
+    pub fn items(&self) -> Result<Vec<Item>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "{ITEM_SELECT} ORDER BY c.position, t.position, i.position"
+        ))?;
+        let rows = stmt.query_map([], item_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}
+
+/// A verdict column: verdicts are stored by their English names, and anything else in the
+/// column is an error, not a silent "unreviewed".
+pub(crate) fn verdict_at(r: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<Option<Verdict>> {
+    let text: Option<String> = r.get(index)?;
+    text.map(|text| {
+        Verdict::ALL
+            .into_iter()
+            .find(|v| v.as_str() == text)
+            .ok_or_else(|| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    index,
+                    rusqlite::types::Type::Text,
+                    format!("\"{text}\" is not a verdict").into(),
+                )
+            })
+    })
+    .transpose()
+}
+
+/// Every county × indicator with its submission, its review and whether the verdict is behind
+/// the figure; the caller adds WHERE and ORDER BY.
+const ITEM_SELECT: &str = concat!(
+    "SELECT c.code, c.name, i.id,
+        s.value, s.value_number, s.numerator, s.denominator, s.evidence, s.remark,
+        r.verdict, r.note, r.reviewer, r.reviewed_at, s.bare_fraction, ",
+    changed_since_review_sql!(),
+    " FROM counties c
+    CROSS JOIN indicators i
+    JOIN targets t ON t.id = i.target_id
+    LEFT JOIN submissions s ON s.county_code = c.code AND s.indicator_id = i.id
+    LEFT JOIN reviews r ON r.county_code = c.code AND r.indicator_id = i.id"
+);
+
+/// One county × indicator as `conn` (or a transaction) sees it now.
+pub(crate) fn read_item(conn: &Connection, county_code: &str, indicator_id: &str) -> Result<Item> {
+    conn.query_row(
+        &format!("{ITEM_SELECT} WHERE c.code = ?1 AND i.id = ?2"),
+        params![county_code, indicator_id],
+        item_from_row,
+    )
+    .optional()?
+    .ok_or_else(|| anyhow!("no item {county_code} × {indicator_id} in the database"))
+}
+
+fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
+    Ok(Item {
+        county_code: r.get(0)?,
+        county: r.get(1)?,
+        indicator: r.get(2)?,
+        value: r.get(3)?,
+        value_number: r.get(4)?,
+        numerator: r.get(5)?,
+        denominator: r.get(6)?,
+        evidence: r.get(7)?,
+        remark: r.get(8)?,
+        verdict: verdict_at(r, 9)?,
+        note: r.get(10)?,
+        reviewer: r.get(11)?,
+        reviewed_at: r.get(12)?,
+        bare_fraction: r.get::<_, Option<bool>>(13)?.unwrap_or(false),
+        changed_since_review: r.get(14)?,
+    })
+}

@@ -1,0 +1,222 @@
+//! Submissions: the figures counties send, imported in one transaction a file (each import
+//! recorded for the audit trail), and what an import would change, said before it is made.
+
+use crate::{Reviewer, Store, now, stale};
+use anyhow::{Context, Result};
+use kaohe_core::lookup::SubmissionRow;
+use rusqlite::{Transaction, params};
+
+/// What an import would change (see [`Store::import_preview`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportPreview {
+    pub new: usize,
+    pub replaced: usize,
+    /// Replaced with another figure (value, numerator or denominator).
+    pub figure_changed: usize,
+    /// Verdicts that would be marked changed since reviewed.
+    pub verdicts_to_recheck: usize,
+}
+
+impl Store {
+    /// Writes parsed submissions in one transaction, replacing any earlier submission of the
+    /// same county and indicator. Returns how many were written.
+    pub fn import_submissions(
+        &mut self,
+        rows: &[SubmissionRow],
+        file: &str,
+        who: &Reviewer,
+    ) -> Result<usize> {
+        let tx = self.write()?;
+        insert_submissions(&tx, rows, file, who)?;
+        tx.commit()
+            .with_context(|| format!("cannot save the import into {}", self.path.display()))?;
+        Ok(rows.len())
+    }
+
+    /// What importing `rows` would do, without writing: how many submissions are new, how
+    /// many replace earlier ones (and of those, how many with another figure), and how many
+    /// verdicts would then be marked changed since reviewed.
+    pub fn import_preview(&self, rows: &[SubmissionRow]) -> Result<ImportPreview> {
+        // Each row's figure against the one held, by the test an import bumps the revision by.
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT s.county_code IS NOT NULL, {figure_changed}, {verdict_on_held_figure}
+             FROM (SELECT ?1 AS county_code, ?2 AS indicator_id,
+                          ?3 AS value, ?4 AS numerator, ?5 AS denominator) k
+             LEFT JOIN submissions s
+                 ON s.county_code = k.county_code AND s.indicator_id = k.indicator_id
+             LEFT JOIN reviews r
+                 ON r.county_code = k.county_code AND r.indicator_id = k.indicator_id",
+            figure_changed = stale::figure_changed_sql("s", "k"),
+            verdict_on_held_figure = stale::VERDICT_ON_HELD_FIGURE,
+        ))?;
+        let mut preview = ImportPreview::default();
+        for row in rows {
+            let s = &row.submission;
+            // Whether it replaces a submission, with another figure, on which a verdict is
+            // (not behind it already).
+            let (replaces, changed, verdict): (bool, bool, bool) = stmt.query_row(
+                params![
+                    row.county_code,
+                    row.indicator_id,
+                    s.value,
+                    s.numerator,
+                    s.denominator
+                ],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?;
+            if replaces {
+                preview.replaced += 1;
+                preview.figure_changed += usize::from(changed);
+            } else {
+                preview.new += 1;
+            }
+            if changed && verdict {
+                preview.verdicts_to_recheck += 1;
+            }
+        }
+        Ok(preview)
+    }
+
+    /// The number of the last import (0 when none): a new one means submissions changed.
+    pub fn last_import(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT COALESCE(MAX(id), 0) FROM imports", [], |r| r.get(0))?)
+    }
+}
+
+/// Writes `rows` as one import inside the caller's write transaction: a submission replaces
+/// the earlier one of its item, its revision counting one more where its figure changed.
+pub(crate) fn insert_submissions(
+    tx: &Transaction<'_>,
+    rows: &[SubmissionRow],
+    file: &str,
+    who: &Reviewer,
+) -> Result<()> {
+    let at = now();
+    tx.execute(
+        "INSERT INTO imports (at, account, reviewer, file, rows) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![at, who.account, who.name, file, rows.len() as i64],
+    )?;
+    let import_id = tx.last_insert_rowid();
+    let mut stmt = tx.prepare(&format!(
+        "INSERT INTO submissions (county_code, indicator_id, value, value_number, numerator,
+             denominator, evidence, remark, imported_at, import_id, bare_fraction)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+         ON CONFLICT (county_code, indicator_id) DO UPDATE SET
+             revision = submissions.revision + {figure_changed},
+             value = excluded.value, value_number = excluded.value_number,
+             numerator = excluded.numerator, denominator = excluded.denominator,
+             evidence = excluded.evidence, remark = excluded.remark,
+             bare_fraction = CASE WHEN submissions.value IS excluded.value
+                 THEN submissions.bare_fraction OR excluded.bare_fraction
+                 ELSE excluded.bare_fraction END,
+             imported_at = excluded.imported_at, import_id = excluded.import_id",
+        figure_changed = stale::figure_changed_sql("submissions", "excluded"),
+    ))?;
+    for row in rows {
+        let s = &row.submission;
+        stmt.execute(params![
+            row.county_code,
+            row.indicator_id,
+            s.value,
+            s.value_number,
+            s.numerator,
+            s.denominator,
+            s.evidence,
+            s.remark,
+            at,
+            import_id,
+            s.bare_fraction
+        ])
+        .with_context(|| {
+            format!(
+                "line {}: cannot store {} × {}",
+                row.line, row.county_code, row.indicator_id
+            )
+        })?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Seed;
+    use crate::test_support::{Reviews, new_store, seed, who};
+    use kaohe_core::catalog::{Catalog, DEMO_SUBMISSIONS_2014};
+    use kaohe_core::lookup::Lookup;
+    use kaohe_core::model::Verdict;
+
+    #[test]
+    fn reimport_replaces_submissions_and_status_counts() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = new_store(&dir);
+        let lookup = store.lookup().unwrap();
+        let first = kaohe_core::formats::import::parse_csv(
+            "county,indicator,value\n柯城区,1.2,65%\n衢江区,1.2,71%\n",
+            "a.csv",
+            &lookup,
+        )
+        .unwrap();
+        store.import_submissions(&first, "a.csv", &who()).unwrap();
+        let second = kaohe_core::formats::import::parse_csv(
+            "county,indicator,value\n柯城区,1.2,72%\n",
+            "b.csv",
+            &lookup,
+        )
+        .unwrap();
+        store.import_submissions(&second, "b.csv", &who()).unwrap();
+        let items = store.items().unwrap();
+        let value = |code: &str| {
+            items
+                .iter()
+                .find(|i| i.county_code == code && i.indicator == "1.2")
+                .and_then(|i| i.value_number)
+        };
+        assert_eq!(value("330802"), Some(72.0));
+        assert_eq!(value("330803"), Some(71.0));
+
+        store
+            .review("330802", "1.2", Some(Some(Verdict::Met)), None, &who())
+            .unwrap();
+        store
+            .review(
+                "330803",
+                "1.2",
+                Some(Some(Verdict::PartlyMet)),
+                None,
+                &who(),
+            )
+            .unwrap();
+        let status = store.status().unwrap();
+        let indicators = Catalog::embedded_2014().unwrap().indicators().count() as i64;
+        assert_eq!(status.progress.total, 6 * indicators);
+        assert_eq!(status.progress.reviewed, 2);
+        assert_eq!(status.progress.submitted, 2);
+        assert_eq!(status.progress.met, 1);
+        assert_eq!(status.progress.partly_met, 1);
+        assert_eq!(status.counties[0].progress.reviewed, 1);
+        assert_eq!(status.counties[0].progress.total, indicators);
+        assert_eq!(status.targets[0].progress.reviewed, 2);
+        assert_eq!(status.targets[1].progress.reviewed, 0);
+    }
+
+    #[test]
+    fn a_demo_database_holds_every_demo_submission() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = seed();
+        let lookup = Lookup::from_parts(&base.catalog, &base.counties);
+        let rows =
+            kaohe_core::formats::import::parse_csv(DEMO_SUBMISSIONS_2014, "demo.csv", &lookup)
+                .unwrap();
+        let demo = Seed {
+            submissions: Some((rows, "demo.csv".to_string())),
+            ..base
+        };
+        let store = Store::create(&dir.path().join("demo.db"), &demo, &who()).unwrap();
+        let status = store.status().unwrap();
+        assert_eq!(status.progress.submitted, status.progress.total);
+        assert_eq!(status.progress.reviewed, 0);
+    }
+}

@@ -2,7 +2,7 @@
 //! every text from outside (a county's file, a note) goes through `text::clean`/`text::wrap`.
 
 use super::action::{Action, Mode};
-use super::app::{App, Cursor, Flow, Level, Pane};
+use super::app::{App, Cursor, Flow, History, Level, Pane};
 use super::keymap;
 use super::theme::{DRAFT_GLYPH, OTHER_GLYPH, Theme, glyph};
 use crate::check::{Standing, standing};
@@ -562,15 +562,14 @@ fn draw_submissions(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         visible
             .iter()
             .map(|&c| {
-                let cell = app.cell(Cursor {
+                app.item(Cursor {
                     indicator: app.cursor.indicator,
                     county: c,
-                });
-                cell.submission
-                    .as_ref()
-                    .map_or(width(s.not_submitted), |sub| {
-                        width(&figure_text(sub, with_fraction))
-                    })
+                })
+                .submission()
+                .map_or(width(s.not_submitted), |sub| {
+                    width(&figure_text(&sub, with_fraction))
+                })
             })
             .max()
             .unwrap_or(0)
@@ -603,21 +602,21 @@ fn draw_submissions(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             indicator: app.cursor.indicator,
             county: c,
         };
-        let cell = app.cell(at);
+        let item = app.item(at);
         let is_selected = c == app.cursor.county;
         let base = if is_selected {
             theme.selection()
         } else {
             Style::new()
         };
-        let (figure, figure_style, standing) = match &cell.submission {
+        let (figure, figure_style, standing) = match &item.submission() {
             Some(sub) => {
                 let st = standing(ind, sub);
                 (figure_text(sub, with_fraction), Style::new(), st)
             }
             None => (s.not_submitted.to_string(), theme.dim(), None),
         };
-        let v = cell.verdict();
+        let v = item.verdict;
         let mut verdict = match v {
             Some(v) => format!("{} {}", glyph(Some(v)), s.verdict(v)),
             None => format!("{} {}", glyph(None), s.unreviewed),
@@ -630,10 +629,15 @@ fn draw_submissions(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             // The figure changed after the verdict: it wants reviewing again.
             verdict.push('*');
         }
-        let note = cell.note().lines().next().unwrap_or_default().to_string();
+        let note = item
+            .note_text()
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string();
         let mut spans = vec![
             Span::styled(
-                if cell.draft.is_some() {
+                if app.draft(at).is_some() {
                     DRAFT_GLYPH
                 } else if app.others.iter().any(|o| o.at == Some(at)) {
                     OTHER_GLYPH
@@ -657,9 +661,8 @@ fn draw_submissions(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             Span::styled(" ", base),
         ];
         if by_w > 0 {
-            let by = cell
-                .review
-                .as_ref()
+            let by = item
+                .review()
                 .filter(|r| r.verdict.is_some() || !r.note.is_empty())
                 .map_or(String::new(), |r| clean(&r.reviewer));
             spans.push(Span::styled(fit(&by, by_w), base));
@@ -714,7 +717,8 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let w = inner.width as usize;
-    let cell = app.current();
+    let item = app.current();
+    let submission = item.submission();
     let mut lines = Vec::new();
     // Labels line up in a column as wide as the language's longest label.
     let label_w = [
@@ -744,7 +748,7 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     );
     // The figure, then the reviewer's own verdict and note, then the county's evidence and
     // remark: what matters most stays on screen when the pane is short.
-    match &cell.submission {
+    match &submission {
         Some(sub) => {
             let st = standing(ind, sub);
             let mut figure = figure_text(sub, true);
@@ -764,8 +768,8 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             theme.dim(),
         ),
     }
-    let v = cell.verdict();
-    let verdict = match (&cell.review, v) {
+    let v = item.verdict;
+    let verdict = match (&item.review(), v) {
         (Some(r), Some(v)) => format!(
             "{} {} · {} · {}",
             glyph(Some(v)),
@@ -796,7 +800,7 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         };
         labelled(&mut lines, (s.suggested, label_w), &words, w, theme, style);
     }
-    if let Some(sub) = &cell.submission {
+    if let Some(sub) = &submission {
         for flag in app.flags(app.cursor) {
             let why = if s.lang == crate::tui::strings::Lang::Zh {
                 flag.zh(&sub.value)
@@ -823,7 +827,7 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             theme.warning(),
         );
     }
-    let note = cell.note();
+    let note = item.note_text();
     labelled(
         &mut lines,
         (s.note, label_w),
@@ -847,7 +851,7 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             theme.warning(),
         );
     }
-    if let Some(draft) = &cell.draft {
+    if let Some(draft) = app.draft(app.cursor) {
         labelled(
             &mut lines,
             (s.draft, label_w),
@@ -857,7 +861,7 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             theme.draft(),
         );
     }
-    if let Some(sub) = &cell.submission {
+    if let Some(sub) = &submission {
         if !sub.evidence.is_empty() {
             labelled(
                 &mut lines,
@@ -1018,7 +1022,7 @@ fn clear_around(frame: &mut Frame, r: Rect) {
 
 /// The selected item's history: each event on a line (when, who, from → to), its note under.
 fn draw_history(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let Some((at, events, scroll)) = app.history() else {
+    let Some(History { at, events, scroll }) = app.history() else {
         return;
     };
     let s = app.strings;

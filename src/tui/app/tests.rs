@@ -705,20 +705,10 @@ fn enter_takes_what_the_figure_suggests_and_contradictions_show() {
     // 1.2 照料中心覆盖率(城市) ≥ 70%: 柯城区 reports 52.4%, 衢江区 83.3%.
     let item = |county: &str, value: &str, number: f64| Item {
         county_code: county.into(),
-        county: String::new(),
         indicator: "1.2".into(),
         value: Some(value.into()),
         value_number: Some(number),
-        numerator: None,
-        denominator: None,
-        evidence: None,
-        remark: None,
-        verdict: None,
-        note: None,
-        reviewer: None,
-        reviewed_at: None,
-        changed_since_review: false,
-        bare_fraction: false,
+        ..UNREAD.clone()
     };
     app.loaded(vec![
         item("330802", "52.4%", 52.4),

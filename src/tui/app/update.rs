@@ -196,16 +196,13 @@ impl App {
             CaretDown => b.down(width),
             LineStart => b.line_start(),
             LineEnd => b.line_end(),
-            DeleteBack | DeleteForward => {
-                if action == DeleteBack {
-                    b.delete_back();
-                } else {
-                    b.delete_forward();
-                }
-                return self.draft_changed();
-            }
+            DeleteBack => b.delete_back(),
+            DeleteForward => b.delete_forward(),
             InsertStandardNote(n) => return self.insert_standard_note(n),
             _ => {}
+        }
+        if matches!(action, DeleteBack | DeleteForward) {
+            return self.draft_changed();
         }
         Vec::new()
     }
@@ -234,14 +231,8 @@ impl App {
         match action {
             CaretLeft => f.query.left(),
             CaretRight => f.query.right(),
-            DeleteBack | DeleteForward => {
-                if action == DeleteBack {
-                    f.query.delete_back();
-                } else {
-                    f.query.delete_forward();
-                }
-                self.find();
-            }
+            DeleteBack => f.query.delete_back(),
+            DeleteForward => f.query.delete_forward(),
             SearchNext => f.selected = (f.selected + 1).min(f.count.saturating_sub(1)),
             SearchPrev => f.selected = f.selected.saturating_sub(1),
             SearchJump => {
@@ -253,6 +244,9 @@ impl App {
                 self.overlay.close();
             }
             _ => {}
+        }
+        if matches!(action, DeleteBack | DeleteForward) {
+            self.find();
         }
         Vec::new()
     }

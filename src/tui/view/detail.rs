@@ -2,10 +2,10 @@
 //! verdict and note first.
 
 use super::shared::{
-    figure_text, line_of, pane_block, requirement_words, short_time, standing_text,
+    figure_text, item_title, line_of, pane, requirement_words, short_time, standing_text,
 };
 use crate::check::standing;
-use crate::text::{clean, fit, truncate, width, wrap};
+use crate::text::{fit, truncate, width, wrap};
 use crate::tui::app::App;
 use crate::tui::strings::Lang;
 use crate::tui::theme::{Theme, glyph};
@@ -43,20 +43,7 @@ fn labelled(
 pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let s = app.strings;
     let ind = app.indicator();
-    let county = app.county();
-    let title = format!(
-        "{} · {} · {} {}",
-        s.detail,
-        clean(&county.name),
-        ind.id,
-        clean(&ind.short)
-    );
-    let block = pane_block(
-        truncate(&title, area.width.saturating_sub(4) as usize),
-        theme,
-    );
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let inner = pane(frame, area, &item_title(app, s.detail, app.cursor), theme);
     let w = inner.width as usize;
     let item = app.current();
     let submission = item.submission();
@@ -203,25 +190,10 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         );
     }
     if let Some(sub) = &submission {
-        if !sub.evidence.is_empty() {
-            labelled(
-                &mut lines,
-                (s.evidence, label_w),
-                &sub.evidence,
-                w,
-                theme,
-                Style::new(),
-            );
-        }
-        if !sub.remark.is_empty() {
-            labelled(
-                &mut lines,
-                (s.remark, label_w),
-                &sub.remark,
-                w,
-                theme,
-                Style::new(),
-            );
+        for (label, text) in [(s.evidence, &sub.evidence), (s.remark, &sub.remark)] {
+            if !text.is_empty() {
+                labelled(&mut lines, (label, label_w), text, w, theme, Style::new());
+            }
         }
     }
     // The words of the notice the indicator comes from, for checking against the document.

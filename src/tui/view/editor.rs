@@ -1,15 +1,15 @@
 //! The note editor's box: the note wrapped to the box with the caret in view (and the real
 //! cursor there, for the input method), the bank of standard notes, the keys or the question.
 
-use super::shared::{centred, clear_around, line_of};
+use super::shared::{centred, item_title, line_of, overlay};
 use crate::text::{clean, truncate};
 use crate::tui::action::{Action, Mode};
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
 
 /// The note editor's box for a window of `area`: wide enough to write in, centred.
 pub fn editor_box(area: Rect) -> Rect {
@@ -28,25 +28,8 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         return;
     };
     let s = app.strings;
-    let r = editor_box(area);
-    clear_around(frame, r);
-    let ind = &app.indicators[editor.at.indicator];
-    let county = &app.counties[editor.at.county];
-    let title = format!(
-        "{} · {} · {} {}",
-        s.editor_title,
-        clean(&county.name),
-        ind.id,
-        clean(&ind.short)
-    );
-    let block = Block::bordered()
-        .border_style(theme.label())
-        .title(Span::styled(
-            truncate(&title, r.width.saturating_sub(4) as usize),
-            theme.title(),
-        ));
-    let inner = block.inner(r);
-    frame.render_widget(block, r);
+    let title = item_title(app, s.editor_title, editor.at);
+    let inner = overlay(frame, editor_box(area), &title, theme);
     let w = inner.width as usize;
     let bank = standard_notes_line(app);
     let text_h = (inner.height as usize).saturating_sub(1 + usize::from(bank.is_some()));

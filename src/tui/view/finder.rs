@@ -1,6 +1,6 @@
 //! The finder's box: the query with its caret, the hits with what matched picked out, the count.
 
-use super::shared::{clear_around, line_of, scroll};
+use super::shared::{line_of, overlay, scroll};
 use crate::search::Kind;
 use crate::text::{char_width, clean, fit, truncate, width};
 use crate::tui::app::App;
@@ -9,7 +9,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::Paragraph;
 
 fn kind_label(app: &App, kind: Kind) -> &'static str {
     let s = app.strings;
@@ -34,15 +34,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         width: w,
         height: h,
     };
-    clear_around(frame, r);
-    let block = Block::bordered()
-        .border_style(theme.label())
-        .title(Span::styled(
-            truncate(s.search_title, w.saturating_sub(4) as usize),
-            theme.title(),
-        ));
-    let inner = block.inner(r);
-    frame.render_widget(block, r);
+    let inner = overlay(frame, r, s.search_title, theme);
     if inner.height == 0 || inner.width < 3 {
         return;
     }

@@ -1,13 +1,13 @@
 //! The selected item's history (`H`): its events from the log, newest first.
 
-use super::shared::{centred, clear_around, line_of, short_time, verdict_name};
+use super::shared::{centred, item_title, line_of, overlay, short_time, verdict_name};
 use crate::text::{clean, truncate, wrap};
 use crate::tui::app::{App, History};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::Paragraph;
 
 /// The selected item's history: each event on a line (when, who, from → to), its note under.
 pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
@@ -20,24 +20,8 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         area.width.saturating_sub(4).clamp(10, 90),
         area.height.saturating_sub(2).clamp(3, 30),
     );
-    let w = r.width;
-    clear_around(frame, r);
-    let ind = &app.indicators[at.indicator];
-    let title = format!(
-        "{} · {} · {} {}",
-        s.history_title,
-        clean(&app.counties[at.county].name),
-        ind.id,
-        clean(&ind.short)
-    );
-    let block = Block::bordered()
-        .border_style(theme.label())
-        .title(Span::styled(
-            truncate(&title, w.saturating_sub(4) as usize),
-            theme.title(),
-        ));
-    let inner = block.inner(r);
-    frame.render_widget(block, r);
+    let title = item_title(app, s.history_title, *at);
+    let inner = overlay(frame, r, &title, theme);
     let iw = inner.width as usize;
     let mut lines: Vec<Line> = Vec::new();
     if events.is_empty() {

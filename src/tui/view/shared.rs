@@ -4,8 +4,8 @@
 
 use crate::check::Standing;
 use crate::model::{IndicatorKind, Submission, Verdict, format_number};
-use crate::text::clean;
-use crate::tui::app::App;
+use crate::text::{clean, truncate};
+use crate::tui::app::{App, Cursor};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -23,6 +23,42 @@ pub(super) fn pane_block(title: String, theme: &Theme) -> Block<'static> {
     Block::bordered()
         .border_style(theme.border())
         .title(Span::styled(title, theme.title()))
+}
+
+/// Draws a pane's frame, its title cut to fit; gives the area inside.
+pub(super) fn pane(frame: &mut Frame, area: Rect, title: &str, theme: &Theme) -> Rect {
+    let block = pane_block(
+        truncate(title, area.width.saturating_sub(4) as usize),
+        theme,
+    );
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    inner
+}
+
+/// Draws an overlay's frame over what is beneath, its title cut to fit; gives the area inside.
+pub(super) fn overlay(frame: &mut Frame, r: Rect, title: &str, theme: &Theme) -> Rect {
+    clear_around(frame, r);
+    let block = Block::bordered()
+        .border_style(theme.label())
+        .title(Span::styled(
+            truncate(title, r.width.saturating_sub(4) as usize),
+            theme.title(),
+        ));
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    inner
+}
+
+/// "标题 · 柯城区 · 1.2 照料中心覆盖率(城市)": an overlay's or pane's title for one item.
+pub(super) fn item_title(app: &App, label: &str, at: Cursor) -> String {
+    let ind = &app.indicators[at.indicator];
+    format!(
+        "{label} · {} · {} {}",
+        clean(&app.counties[at.county].name),
+        ind.id,
+        clean(&ind.short)
+    )
 }
 
 /// The first row to show so that `selected` is on screen, keeping it near the middle.

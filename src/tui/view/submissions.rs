@@ -2,7 +2,7 @@
 //! figure, how it stands against the requirement, the verdict, who gave it, the note.
 
 use super::shared::{
-    figure_text, line_of, pane_block, requirement_words, scroll, standing_text, verdict_name,
+    figure_text, line_of, pane, requirement_words, scroll, standing_text, verdict_name,
 };
 use crate::check::standing;
 use crate::model::Verdict;
@@ -40,12 +40,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let s = app.strings;
     let ind = app.indicator();
     let title = format!("{} · {} {}", s.submissions, ind.id, clean(&ind.short));
-    let block = pane_block(
-        truncate(&title, area.width.saturating_sub(4) as usize),
-        theme,
-    );
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let inner = pane(frame, area, &title, theme);
     let w = inner.width as usize;
     let h = inner.height as usize;
     let mut lines: Vec<Line> = Vec::new();

@@ -1,7 +1,7 @@
 //! The summary screen: counties ranked by score over a heat map of their share of each
 //! target's points, then each target's progress as a bar.
 
-use super::shared::{line_of, pane_block, scroll};
+use super::shared::{line_of, pane, scroll};
 use crate::model::{Verdict, format_number};
 use crate::report::Progress;
 use crate::text::{clean, fit, truncate, width};
@@ -50,12 +50,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         format_number(v.max_score),
         s.unreviewed_scores_nothing
     );
-    let block = pane_block(
-        truncate(&title, area.width.saturating_sub(4) as usize),
-        theme,
-    );
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let inner = pane(frame, area, &title, theme);
     if inner.height < 2 || inner.width < 10 {
         return;
     }

@@ -60,6 +60,7 @@ impl App {
         }
     }
 
+    /// An action, handled by the mode it came in: what the store must do for it.
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         if self.is_empty() {
             if action == Action::Quit {

@@ -1,7 +1,7 @@
 //! One county × indicator as it stands: the one shape the store, the exports and the
 //! workspace share.
 
-use crate::model::{Submission, Verdict};
+use crate::model::{Review, Submission, Verdict};
 use serde::Serialize;
 
 /// One county × indicator: the export row.
@@ -39,5 +39,21 @@ impl Item {
             remark: self.remark.clone().unwrap_or_default(),
             bare_fraction: self.bare_fraction,
         })
+    }
+
+    /// The review as it stands: who gave it and when, once someone has given a verdict or
+    /// written a note.
+    pub fn review(&self) -> Option<Review> {
+        Some(Review {
+            verdict: self.verdict,
+            note: self.note.clone().unwrap_or_default(),
+            reviewer: self.reviewer.clone()?,
+            reviewed_at: self.reviewed_at.clone().unwrap_or_default(),
+        })
+    }
+
+    /// The reviewer's note; empty when there is none.
+    pub fn note_text(&self) -> &str {
+        self.note.as_deref().unwrap_or_default()
     }
 }

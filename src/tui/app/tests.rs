@@ -1,7 +1,10 @@
 use super::*;
 use crate::catalog::{Catalog, embedded_counties};
 use crate::model::Verdict::{Met, NotMet, PartlyMet};
+use crate::store::{Expected, ReviewChange};
+use crate::tui::action::Action;
 use crate::tui::strings::ZH;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// What the store would do with a write: the same rules, in memory.
 #[derive(Default)]
@@ -61,7 +64,7 @@ impl FakeStore {
         }
         self.reviews.insert(key, (to, note.clone()));
         // The submission is the store's too: it stays as it was.
-        let sub = app.cell(w.at).submission.clone();
+        let sub = app.item(w.at).submission();
         let item = Item {
             county_code: app.counties[w.at.county].code.clone(),
             county: app.counties[w.at.county].name.clone(),
@@ -125,7 +128,7 @@ fn marking_moves_down_the_counties_then_to_the_next_indicator() {
         press(&mut app, &mut store, Action::Mark(v));
         assert_eq!(app.cursor, at(0, k + 1));
     }
-    assert_eq!(app.cell(at(0, 1)).verdict(), Some(PartlyMet));
+    assert_eq!(app.item(at(0, 1)).verdict, Some(PartlyMet));
     // The sixth and last county of 1.1: on to the first unreviewed item of 1.2.
     press(&mut app, &mut store, Action::Mark(NotMet));
     assert_eq!(app.cursor, at(1, 0));
@@ -172,7 +175,7 @@ fn clearing_stays_and_keeps_the_note() {
     press(&mut app, &mut store, Action::PrevCounty);
     press(&mut app, &mut store, Action::Clear);
     assert_eq!(app.cursor, at(0, 0));
-    assert_eq!(app.current().verdict(), None);
+    assert_eq!(app.current().verdict, None);
     assert_eq!(app.progress().0, 0);
 }
 
@@ -186,16 +189,16 @@ fn undo_and_redo_are_changes_of_their_own() {
     press(&mut app, &mut store, Action::Undo);
     // Back on the undone item, its verdict gone.
     assert_eq!(app.cursor, at(0, 1));
-    assert_eq!(app.current().verdict(), None);
+    assert_eq!(app.current().verdict, None);
     press(&mut app, &mut store, Action::Undo);
     assert_eq!(app.cursor, at(0, 0));
-    assert_eq!(app.current().verdict(), None);
+    assert_eq!(app.current().verdict, None);
     press(&mut app, &mut store, Action::Undo);
     assert_eq!(app.message.clone().unwrap().text, ZH.nothing_to_undo);
     press(&mut app, &mut store, Action::Redo);
-    assert_eq!(app.cell(at(0, 0)).verdict(), Some(Met));
+    assert_eq!(app.item(at(0, 0)).verdict, Some(Met));
     press(&mut app, &mut store, Action::Redo);
-    assert_eq!(app.cell(at(0, 1)).verdict(), Some(NotMet));
+    assert_eq!(app.item(at(0, 1)).verdict, Some(NotMet));
     press(&mut app, &mut store, Action::Redo);
     assert_eq!(app.message.clone().unwrap().text, ZH.nothing_to_redo);
     // Every step was written and logged: two marks, two undos, two redos.
@@ -217,7 +220,7 @@ fn a_failed_write_changes_nothing_on_screen() {
     };
     press(&mut app, &mut store, Action::Mark(Met));
     assert_eq!(app.cursor, at(0, 0));
-    assert_eq!(app.current().verdict(), None);
+    assert_eq!(app.current().verdict, None);
     let m = app.message.clone().unwrap();
     assert_eq!(m.level, Level::Error);
     assert!(m.text.contains("disk I/O error"), "{}", m.text);
@@ -320,19 +323,16 @@ fn a_note_is_kept_as_a_draft_while_typed_and_saved_on_enter() {
         }]
     );
     assert!(!app.quit);
-    assert_eq!(
-        app.cell(at(0, 0)).draft.as_deref(),
-        Some("佐证材料不足q\n1")
-    );
+    assert_eq!(app.draft(at(0, 0)), Some("佐证材料不足q\n1"));
     let effects = app.key(&code(KeyCode::Enter));
     store.run(&mut app, effects);
     assert_eq!(app.mode(), Mode::Browse);
-    assert_eq!(app.current().note(), "佐证材料不足q\n1");
-    assert_eq!(app.current().draft, None);
+    assert_eq!(app.current().note_text(), "佐证材料不足q\n1");
+    assert_eq!(app.draft(app.cursor), None);
     assert_eq!(app.cursor, at(0, 0), "saving a note does not move on");
     // Undo takes the note back.
     press(&mut app, &mut store, Action::Undo);
-    assert_eq!(app.current().note(), "");
+    assert_eq!(app.current().note_text(), "");
 }
 
 #[test]
@@ -348,12 +348,12 @@ fn nothing_typed_is_lost_by_a_stray_escape() {
     );
     app.key(&code(KeyCode::Esc));
     assert_eq!(app.mode(), Mode::Editor);
-    assert_eq!(app.editor.as_ref().unwrap().buffer.text(), "台账不全");
+    assert_eq!(app.editor().unwrap().buffer.text(), "台账不全");
     app.key(&code(KeyCode::Esc));
     let effects = app.key(&key('d'));
     assert_eq!(effects, vec![Effect::DiscardDraft { at: at(0, 0) }]);
     assert_eq!(app.mode(), Mode::Browse);
-    assert_eq!(app.current().draft, None);
+    assert_eq!(app.draft(app.cursor), None);
     // Unchanged: Esc just closes.
     app.key(&key('e'));
     assert!(app.key(&code(KeyCode::Esc)).is_empty());
@@ -387,7 +387,7 @@ fn a_draft_left_behind_is_offered_back_at_start() {
     assert_eq!(app.mode(), Mode::Editor);
     assert_eq!(app.indicator().id, "2.3");
     assert_eq!(app.county().name, "江山市");
-    let editor = app.editor.as_ref().unwrap();
+    let editor = app.editor().unwrap();
     assert_eq!(editor.buffer.text(), "数据口径不一致");
     assert_eq!(editor.saved, "");
     assert_eq!(app.message.clone().unwrap().text, ZH.draft_restored);
@@ -421,7 +421,7 @@ fn help_and_quit() {
     app.key(&key('?'));
     assert_eq!(app.mode(), Mode::Help);
     app.key(&key('j'));
-    assert_eq!(app.help, Some(1));
+    assert_eq!(app.help(), Some(1));
     app.key(&key('q'));
     assert_eq!(app.mode(), Mode::Browse);
     assert!(!app.quit, "q closes help first");
@@ -455,8 +455,8 @@ fn an_undo_overtaken_by_someone_else_is_dropped_and_the_truth_shown() {
     theirs.reviewer = Some("李四".into());
     app.changed_underneath(write, theirs);
     assert_eq!(app.cursor, at(0, 0));
-    assert_eq!(app.current().verdict(), Some(NotMet));
-    assert_eq!(app.current().review.as_ref().unwrap().reviewer, "李四");
+    assert_eq!(app.current().verdict, Some(NotMet));
+    assert_eq!(app.current().reviewer.as_deref(), Some("李四"));
     assert_eq!(app.message.clone().unwrap().level, Level::Warning);
     // The step is gone: nothing left to undo.
     press(&mut app, &mut store, Action::Undo);
@@ -473,7 +473,7 @@ fn finding_by_pinyin_initials_and_jumping_there() {
     for c in "dbbz".chars() {
         app.key(&key(c));
     }
-    let f = app.finder.as_ref().unwrap();
+    let f = app.finder().unwrap();
     let first = &app.index.entries()[f.found.entries[0].id];
     assert!(first.text.contains("低保标准"), "{}", first.text);
     app.key(&code(KeyCode::Enter));
@@ -501,7 +501,7 @@ fn the_finder_finds_counties_and_notes_and_esc_goes_back() {
     let effects = app.key(&key('/'));
     store.run(&mut app, effects);
     app.paste("ｑｊ");
-    let f = app.finder.as_ref().unwrap();
+    let f = app.finder().unwrap();
     assert_eq!(app.index.entries()[f.found.entries[0].id].text, "衢江区");
     app.key(&code(KeyCode::Down));
     app.key(&code(KeyCode::Up));
@@ -529,7 +529,7 @@ fn standard_notes_insert_with_one_key() {
     // A key without a note does nothing.
     app.key(&KeyEvent::new(KeyCode::Char('9'), KeyModifiers::ALT));
     assert_eq!(
-        app.editor.as_ref().unwrap().buffer.text(),
+        app.editor().unwrap().buffer.text(),
         "佐证材料不足；台账不全"
     );
 }
@@ -545,7 +545,7 @@ fn a_note_thrown_away_comes_back_with_undo() {
     assert_eq!(app.mode(), Mode::Browse);
     let effects = app.key(&key('u'));
     assert_eq!(app.mode(), Mode::Editor);
-    assert_eq!(app.editor.as_ref().unwrap().buffer.text(), "写了很久的备注");
+    assert_eq!(app.editor().unwrap().buffer.text(), "写了很久的备注");
     assert_eq!(
         effects,
         vec![Effect::SaveDraft {
@@ -587,8 +587,8 @@ fn a_note_saved_over_someone_elses_new_note_asks_first() {
     app.changed_underneath(write, theirs);
     // Still editing, nothing lost; theirs is on screen; Enter again saves over theirs.
     assert_eq!(app.mode(), Mode::Editor);
-    assert_eq!(app.editor.as_ref().unwrap().buffer.text(), "我的意见");
-    assert_eq!(app.current().note(), "李四的意见");
+    assert_eq!(app.editor().unwrap().buffer.text(), "我的意见");
+    assert_eq!(app.current().note_text(), "李四的意见");
     let Some(Effect::Review(write)) = app.key(&code(KeyCode::Enter)).into_iter().next() else {
         panic!("saving writes");
     };
@@ -624,8 +624,8 @@ fn a_mark_over_a_verdict_i_have_not_seen_asks_first() {
     theirs.reviewer = Some("李四".into());
     app.changed_underneath(write.clone(), theirs.clone());
     assert_eq!(app.mode(), Mode::Conflict);
-    assert_eq!(app.current().verdict(), Some(NotMet), "theirs is on screen");
-    let c = app.conflict.clone().unwrap();
+    assert_eq!(app.current().verdict, Some(NotMet), "theirs is on screen");
+    let c = app.conflict().cloned().unwrap();
     assert_eq!((c.theirs, c.by.as_str()), (Some(NotMet), "李四"));
     // Keep mine: written over theirs, knowingly.
     let Some(Effect::Review(again)) = app.key(&key('y')).into_iter().next() else {
@@ -638,7 +638,7 @@ fn a_mark_over_a_verdict_i_have_not_seen_asks_first() {
     app.changed_underneath(write, theirs);
     assert!(app.key(&key('t')).is_empty());
     assert_eq!(app.mode(), Mode::Browse);
-    assert_eq!(app.current().verdict(), Some(NotMet));
+    assert_eq!(app.current().verdict, Some(NotMet));
 }
 
 #[test]
@@ -674,7 +674,7 @@ fn others_changes_show_without_moving_the_cursor() {
     };
     app.changed_by_other(&event, item.clone());
     assert_eq!(app.cursor, at(3, 2));
-    assert_eq!(app.cell(at(0, 0)).verdict(), Some(PartlyMet));
+    assert_eq!(app.item(at(0, 0)).verdict, Some(PartlyMet));
     assert_eq!(app.progress().0, 1);
     let m = app.message.clone().unwrap();
     assert!(m.text.starts_with("李四 刚修改了"), "{}", m.text);
@@ -705,20 +705,10 @@ fn enter_takes_what_the_figure_suggests_and_contradictions_show() {
     // 1.2 照料中心覆盖率(城市) ≥ 70%: 柯城区 reports 52.4%, 衢江区 83.3%.
     let item = |county: &str, value: &str, number: f64| Item {
         county_code: county.into(),
-        county: String::new(),
         indicator: "1.2".into(),
         value: Some(value.into()),
         value_number: Some(number),
-        numerator: None,
-        denominator: None,
-        evidence: None,
-        remark: None,
-        verdict: None,
-        note: None,
-        reviewer: None,
-        reviewed_at: None,
-        changed_since_review: false,
-        bare_fraction: false,
+        ..UNREAD.clone()
     };
     app.loaded(vec![
         item("330802", "52.4%", 52.4),
@@ -756,7 +746,7 @@ fn undoing_a_note_leaves_the_verdict_alone() {
     let effects = app.type_text("台账齐全");
     store.run(&mut app, effects);
     press(&mut app, &mut store, Action::SaveNote);
-    assert_eq!(app.cell(at(0, 0)).note(), "台账齐全");
+    assert_eq!(app.item(at(0, 0)).note_text(), "台账齐全");
     // Undo writes the note back and nothing else: the verdict written again would count as a
     // review of a figure changed since.
     let effects = app.update(Action::Undo);

@@ -1,0 +1,341 @@
+//! Input: a key or a paste becomes text or an [`Action`], and `update` hands the action to the
+//! mode it came in — one function a mode, each handling the actions its keys give (any other
+//! does nothing there). The help is the one action every mode takes: it opens over whatever
+//! is up.
+
+use super::effect::{Effect, Why, Write};
+use super::mode::Overlay;
+use super::{App, Flow, Pane};
+use crate::model::Verdict;
+use crate::store::Expected;
+use crate::tui::action::{Action, Mode};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+impl App {
+    /// A key press. Typing in the note editor is text; everything else goes through the keymap.
+    pub fn key(&mut self, event: &KeyEvent) -> Vec<Effect> {
+        if event.kind == KeyEventKind::Release {
+            return Vec::new();
+        }
+        let mode = self.mode();
+        if let Some(action) = self.keymap.action(mode, event) {
+            return self.update(action);
+        }
+        if matches!(mode, Mode::Editor | Mode::Search) {
+            if let KeyCode::Char(c) = event.code {
+                if !event
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                {
+                    return self.type_text(&c.to_string());
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    /// Pasted text (and what some input methods send as a paste) goes into the note editor.
+    pub fn paste(&mut self, text: &str) -> Vec<Effect> {
+        self.type_text(text)
+    }
+
+    /// Text typed into the finder's query or the note editor.
+    pub(super) fn type_text(&mut self, text: &str) -> Vec<Effect> {
+        match self.mode() {
+            Mode::Search => {
+                if let Some(f) = self.overlay.finder_mut() {
+                    // A query is one line.
+                    f.query.insert(&text.replace(['\n', '\r'], " "));
+                }
+                self.find();
+                Vec::new()
+            }
+            Mode::Editor => {
+                if let Some(e) = self.overlay.editor_mut() {
+                    e.buffer.insert(text);
+                }
+                self.draft_changed()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// An action, handled by the mode it came in: what the store must do for it.
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        if self.is_empty() {
+            if action == Action::Quit {
+                self.quit = true;
+            }
+            return Vec::new();
+        }
+        let mode = self.mode();
+        if mode == Mode::Browse {
+            self.message = None;
+        }
+        if action == Action::Help {
+            self.overlay.open_help();
+            return Vec::new();
+        }
+        match mode {
+            Mode::Browse => self.browse(action),
+            Mode::Editor => self.edit(action),
+            Mode::Confirm => self.confirm(action),
+            Mode::Search => self.search(action),
+            Mode::History => {
+                self.read_history(action);
+                Vec::new()
+            }
+            Mode::Summary => {
+                self.read_summary(action);
+                Vec::new()
+            }
+            Mode::Conflict => self.answer_conflict(action),
+            Mode::Help => {
+                self.read_help(action);
+                Vec::new()
+            }
+        }
+    }
+
+    /// The panes: moving, marking, and opening everything else.
+    fn browse(&mut self, action: Action) -> Vec<Effect> {
+        use Action::*;
+        match action {
+            NextCounty => self.step_county(true),
+            PrevCounty => self.step_county(false),
+            NextIndicator => self.step_indicator(true),
+            PrevIndicator => self.step_indicator(false),
+            NextTarget => self.step_target(true),
+            PrevTarget => self.step_target(false),
+            First => self.step_to_end(false),
+            Last => self.step_to_end(true),
+            NextUnreviewed => self.step_to_next_unreviewed(),
+            Mark(v) => return self.review_here(Some(v), Why::Mark),
+            AcceptSuggestion => match self.suggestion(self.cursor) {
+                Some(v) => return self.review_here(Some(v), Why::Mark),
+                None => self.inform(self.strings.no_suggestion),
+            },
+            Clear => return self.review_here(None, Why::Clear),
+            EditNote => {
+                let resumed = self.draft(self.cursor).is_some();
+                self.open_editor();
+                if resumed {
+                    self.inform(self.strings.draft_resumed);
+                }
+            }
+            Undo => return self.undo(),
+            Redo => return self.redo(),
+            ToggleFilter => {
+                self.only_unreviewed = !self.only_unreviewed;
+                self.inform(if self.only_unreviewed {
+                    self.strings.filter_on
+                } else {
+                    self.strings.filter_off
+                });
+            }
+            ToggleFlow => {
+                self.flow = match self.flow {
+                    Flow::ByIndicator => Flow::ByCounty,
+                    Flow::ByCounty => Flow::ByIndicator,
+                };
+                self.inform(match self.flow {
+                    Flow::ByIndicator => self.strings.flow_now_indicator,
+                    Flow::ByCounty => self.strings.flow_now_county,
+                });
+            }
+            NextPane => {
+                self.pane = match self.pane {
+                    Pane::Targets => Pane::Submissions,
+                    Pane::Submissions => Pane::Detail,
+                    Pane::Detail => Pane::Targets,
+                };
+            }
+            // The notes are read again only if something changed since the last look.
+            Search if self.notes_fresh => self.show_finder(),
+            Search => return vec![Effect::LoadNotes],
+            History => return vec![Effect::LoadHistory(self.cursor)],
+            OpenSummary => {
+                let summary = self.summarize(Some(self.cursor.county));
+                self.overlay.open(Overlay::Summary(summary));
+            }
+            Quit => self.quit = true,
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// A verdict (`None` clears it) on the selected item, over the verdict on screen only:
+    /// another's newer verdict is asked about.
+    fn review_here(&self, verdict: Option<Verdict>, why: Why) -> Vec<Effect> {
+        vec![Effect::Review(Write {
+            at: self.cursor,
+            verdict: Some(verdict),
+            note: None,
+            why,
+            expected: Expected {
+                verdict: Some(self.verdict_of(self.cursor)),
+                note: None,
+            },
+        })]
+    }
+
+    /// The note editor: the caret, deleting, a line break, a standard note; save or leave.
+    fn edit(&mut self, action: Action) -> Vec<Effect> {
+        use Action::*;
+        let width = self.editor_width;
+        let Some(e) = self.overlay.editor_mut() else {
+            return Vec::new();
+        };
+        let b = &mut e.buffer;
+        match action {
+            SaveNote => return self.save_note(),
+            NewLine => return self.type_text("\n"),
+            CloseEditor => return self.leave_editor(),
+            CaretLeft => b.left(),
+            CaretRight => b.right(),
+            CaretUp => b.up(width),
+            CaretDown => b.down(width),
+            LineStart => b.line_start(),
+            LineEnd => b.line_end(),
+            DeleteBack => b.delete_back(),
+            DeleteForward => b.delete_forward(),
+            InsertStandardNote(n) => return self.insert_standard_note(n),
+            _ => {}
+        }
+        if matches!(action, DeleteBack | DeleteForward) {
+            return self.draft_changed();
+        }
+        Vec::new()
+    }
+
+    /// Leaving the editor with changes: save them, throw them away, or keep editing.
+    fn confirm(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::SaveNote => self.save_note(),
+            Action::DiscardNote => self.discard_note(),
+            Action::KeepEditing => {
+                if let Some(e) = self.overlay.editor_mut() {
+                    e.confirming = false;
+                }
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The finder: the query's caret and deleting (typing is text), the hits, jump or close.
+    fn search(&mut self, action: Action) -> Vec<Effect> {
+        use Action::*;
+        let Some(f) = self.overlay.finder_mut() else {
+            return Vec::new();
+        };
+        match action {
+            CaretLeft => f.query.left(),
+            CaretRight => f.query.right(),
+            DeleteBack => f.query.delete_back(),
+            DeleteForward => f.query.delete_forward(),
+            SearchNext => f.selected = (f.selected + 1).min(f.count.saturating_sub(1)),
+            SearchPrev => f.selected = f.selected.saturating_sub(1),
+            SearchJump => {
+                if let Overlay::Finder(f) = self.overlay.close() {
+                    self.finder_jump(&f);
+                }
+            }
+            SearchClose => {
+                self.overlay.close();
+            }
+            _ => {}
+        }
+        if matches!(action, DeleteBack | DeleteForward) {
+            self.find();
+        }
+        Vec::new()
+    }
+
+    /// The item's history: scrolled, or closed.
+    fn read_history(&mut self, action: Action) {
+        let Some(h) = self.overlay.history_mut() else {
+            return;
+        };
+        match action {
+            Action::ScrollDown => h.scroll = (h.scroll + 1).min(h.events.len().saturating_sub(1)),
+            Action::ScrollUp => h.scroll = h.scroll.saturating_sub(1),
+            Action::CloseHistory => {
+                self.overlay.close();
+            }
+            _ => {}
+        }
+    }
+
+    /// The summary screen: a row, a page or an end at a time; Enter goes to the county.
+    fn read_summary(&mut self, action: Action) {
+        use Action::*;
+        let page = self.page_rows.max(1);
+        match action {
+            ScrollDown | ScrollUp | PageDown | PageUp | First | Last => {
+                if let Some(s) = self.overlay.summary_mut() {
+                    s.select(action, page);
+                }
+            }
+            SummaryJump => {
+                if let Overlay::Summary(s) = self.overlay.close() {
+                    self.summary_jump(&s);
+                }
+            }
+            CloseSummary => {
+                self.overlay.close();
+            }
+            _ => {}
+        }
+    }
+
+    /// My verdict met another's newer one: keep mine (written over theirs, knowingly) or take
+    /// theirs (nothing written).
+    fn answer_conflict(&mut self, action: Action) -> Vec<Effect> {
+        if !matches!(action, Action::KeepMine | Action::TakeTheirs) {
+            return Vec::new();
+        }
+        let Some(c) = self.overlay.lift() else {
+            return Vec::new();
+        };
+        if action == Action::KeepMine {
+            let mut write = c.mine;
+            write.expected = Expected {
+                verdict: Some(c.theirs),
+                note: None,
+            };
+            return vec![Effect::Review(write)];
+        }
+        let text = format!(
+            "{}{}{}",
+            self.strings.took_theirs,
+            self.strings.colon,
+            self.describe(c.mine.at, c.theirs)
+        );
+        self.inform(&text);
+        Vec::new()
+    }
+
+    /// The help: scrolled, or closed (back to what it was opened over).
+    fn read_help(&mut self, action: Action) {
+        // No further than the help's length (every binding, and a heading and a blank line
+        // for each of the eight modes).
+        let most = self.keymap.len() + 16;
+        match action {
+            Action::ScrollDown => {
+                if let Some(scroll) = self.overlay.help_mut() {
+                    *scroll = (*scroll + 1).min(most);
+                }
+            }
+            Action::ScrollUp => {
+                if let Some(scroll) = self.overlay.help_mut() {
+                    *scroll = scroll.saturating_sub(1);
+                }
+            }
+            Action::CloseHelp => {
+                self.overlay.lift();
+            }
+            _ => {}
+        }
+    }
+}

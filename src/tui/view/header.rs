@@ -1,0 +1,57 @@
+//! The header line: the assessment's title, then the reviewer, progress, the flow, the filter,
+//! changed figures and who else is here.
+
+use super::shared::line_of;
+use crate::text::{clean, fit, truncate, width};
+use crate::tui::app::{App, Flow};
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let s = app.strings;
+    let (done, total) = app.progress();
+    let percent = (done * 100).checked_div(total).unwrap_or(0);
+    let mut right = format!(
+        "{} {} · {} {done}/{total} ({percent}%)",
+        s.reviewer,
+        clean(&app.reviewer),
+        s.progress
+    );
+    right.push_str(&format!(
+        " · {}",
+        match app.flow {
+            Flow::ByIndicator => s.by_indicator,
+            Flow::ByCounty => s.by_county,
+        }
+    ));
+    if app.only_unreviewed {
+        right.push_str(&format!(" · {}", s.only_unreviewed));
+    }
+    if app.stale_total() > 0 {
+        right.push_str(&format!(" · {} {}", s.stale_count, app.stale_total()));
+    }
+    if !app.others.is_empty() {
+        let mut names: Vec<&str> = app.others.iter().map(|o| o.reviewer.as_str()).collect();
+        names.dedup();
+        right.push_str(&format!(" · {} {}", s.online, clean(&names.join("、"))));
+    }
+    let w = area.width as usize;
+    // The reviewer and progress first; the title takes what is left (with a space between).
+    let right = truncate(&right, w);
+    if width(&right) + 2 > w {
+        frame.render_widget(Paragraph::new(line_of(right, theme.label())), area);
+        return;
+    }
+    let room = w - width(&right) - 1;
+    let a = &app.assessment;
+    let left = fit(&clean(&format!("{} · {}", a.title, a.number)), room);
+    let line = Line::from(vec![
+        Span::styled(left, theme.title()),
+        Span::raw(" "),
+        Span::styled(right, theme.label()),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+}

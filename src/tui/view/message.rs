@@ -1,0 +1,40 @@
+//! The message line: what the last action did, or the question a conflicting verdict asks.
+
+use super::shared::{line_of, verdict_name};
+use crate::text::{clean, truncate};
+use crate::tui::app::{App, Level};
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::widgets::Paragraph;
+
+pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    if let Some(c) = app.conflict() {
+        let s = app.strings;
+        let at = c.mine.at;
+        let ind = &app.indicators[at.indicator];
+        let text = format!(
+            "{} {} {}{}",
+            app.counties[at.county].name,
+            ind.id,
+            ind.short,
+            s.conflict
+                .replace("{who}", &c.by)
+                .replace("{theirs}", verdict_name(app, c.theirs))
+                .replace("{mine}", verdict_name(app, c.mine.verdict.flatten()))
+        );
+        let text = truncate(&clean(&text), area.width as usize);
+        frame.render_widget(Paragraph::new(line_of(text, theme.warning())), area);
+        return;
+    }
+    let Some(m) = &app.message else {
+        return;
+    };
+    let style = match m.level {
+        Level::Info => theme.info(),
+        Level::Warning => theme.warning(),
+        Level::Error => theme.error(),
+    };
+    let text = truncate(&clean(&m.text), area.width as usize);
+    frame.render_widget(Paragraph::new(line_of(text, style)), area);
+}

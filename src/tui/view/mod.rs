@@ -1,0 +1,103 @@
+//! Drawing: reads the App, writes nothing but the frame. Every width is in terminal columns and
+//! every text from outside (a county's file, a note) goes through `text::clean`/`text::wrap`.
+//! One file a pane or overlay; shared.rs holds what they share.
+
+mod detail;
+mod editor;
+mod finder;
+mod header;
+mod help;
+mod hints;
+mod history;
+mod message;
+mod shared;
+mod submissions;
+mod summary;
+mod targets;
+
+pub use editor::{editor_box, editor_text_width};
+pub use summary::summary_page_rows;
+
+use super::app::{App, Pane};
+use super::theme::Theme;
+use crate::text::wrap;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+/// Below this the window says it is too small (and recovers when it grows).
+pub const MIN_WIDTH: u16 = 24;
+pub const MIN_HEIGHT: u16 = 8;
+/// From this width (and height) the three panes show side by side.
+pub const WIDE: u16 = 80;
+pub const TALL: u16 = 16;
+
+/// The whole screen: the header, the panes (or the summary screen), the message and hint
+/// lines, then what is open over them.
+pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(frame, area, app, theme);
+        return;
+    }
+    let [header, body, message, hints] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    header::draw(frame, header, app, theme);
+    message::draw(frame, message, app, theme);
+    hints::draw(frame, hints, app, theme);
+    if app.is_empty() {
+        return;
+    }
+    if app.summary().is_some() {
+        summary::draw(frame, body, app, theme);
+        if app.help().is_some() {
+            help::draw(frame, area, app, theme);
+        }
+        return;
+    }
+    if area.width >= WIDE && area.height >= TALL {
+        let left = ((u32::from(area.width) * 3 / 10) as u16).clamp(28, 44);
+        let [left, right] =
+            Layout::horizontal([Constraint::Length(left), Constraint::Fill(1)]).areas(body);
+        let top = submissions::height(app, right.width, right.height);
+        let [top, bottom] =
+            Layout::vertical([Constraint::Length(top), Constraint::Fill(1)]).areas(right);
+        targets::draw(frame, left, app, theme);
+        submissions::draw(frame, top, app, theme);
+        detail::draw(frame, bottom, app, theme);
+    } else {
+        match app.pane {
+            Pane::Targets => targets::draw(frame, body, app, theme),
+            Pane::Submissions => submissions::draw(frame, body, app, theme),
+            Pane::Detail => detail::draw(frame, body, app, theme),
+        }
+    }
+    if app.editor().is_some() {
+        editor::draw(frame, area, app, theme);
+    }
+    if app.finder().is_some() {
+        finder::draw(frame, area, app, theme);
+    }
+    if app.history().is_some() {
+        history::draw(frame, area, app, theme);
+    }
+    if app.help().is_some() {
+        help::draw(frame, area, app, theme);
+    }
+}
+
+/// Only what the window is short of.
+fn too_small(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let text = format!("{} {}×{}", app.strings.too_small, MIN_WIDTH, MIN_HEIGHT);
+    let lines: Vec<Line> = wrap(&text, area.width as usize)
+        .into_iter()
+        .map(|l| Line::styled(l, theme.warning()))
+        .collect();
+    frame.render_widget(Paragraph::new(lines), area);
+}

@@ -1,0 +1,205 @@
+//! The submissions pane: the indicator's words and requirement, then a row a county — its
+//! figure, how it stands against the requirement, the verdict, who gave it, the note.
+
+use super::shared::{
+    figure_text, line_of, pane, requirement_words, scroll, standing_text, verdict_name,
+};
+use crate::check::standing;
+use crate::model::Verdict;
+use crate::text::{clean, fit, truncate, width, wrap};
+use crate::tui::app::{App, Cursor};
+use crate::tui::theme::{DRAFT_GLYPH, OTHER_GLYPH, Theme, glyph};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// Rows the submissions pane wants: borders, the indicator's words, the requirement, the
+/// column heads and a row per county; at most three fifths of the height.
+pub(super) fn height(app: &App, width: u16, height: u16) -> u16 {
+    let inner = width.saturating_sub(2) as usize;
+    let words = wrap(&indicator_words(app), inner).len().min(3);
+    let want = 2 + words + 1 + 1 + app.counties.len();
+    let most = (height as usize * 3 / 5).max(8);
+    want.min(most).min(height as usize) as u16
+}
+
+/// "指标：…": the indicator's full wording.
+fn indicator_words(app: &App) -> String {
+    let ind = app.indicator();
+    format!(
+        "{}{}{}",
+        app.strings.indicator,
+        app.strings.colon,
+        clean(&ind.text)
+    )
+}
+
+pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let s = app.strings;
+    let ind = app.indicator();
+    let title = format!("{} · {} {}", s.submissions, ind.id, clean(&ind.short));
+    let inner = pane(frame, area, &title, theme);
+    let w = inner.width as usize;
+    let h = inner.height as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    let words = wrap(&indicator_words(app), w);
+    // However short the pane, the column heads and the selected county's row show; then the
+    // requirement; then the indicator's words (up to three lines); then more counties.
+    let rows_wanted = app.counties.len().clamp(1, 3);
+    let requirement = h >= 3;
+    let room_for_words = h
+        .saturating_sub(1 + rows_wanted + usize::from(requirement))
+        .min(3);
+    for (k, l) in words.iter().take(room_for_words).enumerate() {
+        let l = if k + 1 == room_for_words && words.len() > room_for_words {
+            truncate(&format!("{l}……"), w)
+        } else {
+            l.clone()
+        };
+        lines.push(Line::raw(l));
+    }
+    if requirement {
+        lines.push(line_of(truncate(&requirement_words(app), w), theme.label()));
+    }
+    // Columns: draft mark, county, figure, check, verdict, by (wide only), note.
+    let county_w = app
+        .counties
+        .iter()
+        .map(|c| width(&c.name))
+        .max()
+        .unwrap_or(6)
+        .max(width(s.county))
+        .min(14);
+    let verdict_w = Verdict::ALL
+        .iter()
+        .map(|&v| width(s.verdict(v)))
+        .chain([width(s.unreviewed), width(s.verdict)])
+        .max()
+        .unwrap_or(8)
+        // The glyph and a space before; `!` (contradicts the figure) and `*` (the figure
+        // changed since) after.
+        + 4;
+    let rows = app.shown_counties();
+    // The rows that fit under the column heads, the selected one among them.
+    let room = h.saturating_sub(lines.len() + 1);
+    let selected = rows
+        .iter()
+        .position(|&c| c == app.cursor.county)
+        .unwrap_or(0);
+    let top = scroll(selected, rows.len(), room);
+    let visible: Vec<usize> = rows.iter().skip(top).take(room).copied().collect();
+    // Columns fitted to the rows on screen (not to thousands of counties off it).
+    let widest = |with_fraction: bool| {
+        visible
+            .iter()
+            .map(|&c| {
+                app.item(Cursor {
+                    indicator: app.cursor.indicator,
+                    county: c,
+                })
+                .submission()
+                .map_or(width(s.not_submitted), |sub| {
+                    width(&figure_text(&sub, with_fraction))
+                })
+            })
+            .max()
+            .unwrap_or(0)
+            .max(width(s.figure))
+            .clamp(4, 20)
+    };
+    // Numerator/denominator in the table only when the note keeps some room (they are always
+    // in the detail pane).
+    let with_fraction = 1 + county_w + 1 + widest(true) + 1 + 6 + 1 + verdict_w + 1 + 12 <= w;
+    let figure_w = widest(with_fraction);
+    let check_w = 6;
+    let fixed = 1 + county_w + 1 + figure_w + 1 + check_w + 1 + verdict_w + 1;
+    let by_w = if w >= fixed + 8 + 16 { 8 } else { 0 };
+    let note_w = w.saturating_sub(fixed + if by_w > 0 { by_w + 1 } else { 0 });
+    let mut head = format!(
+        " {} {} {} {} ",
+        fit(s.county, county_w),
+        fit(s.figure, figure_w),
+        fit(s.against, check_w),
+        fit(s.verdict, verdict_w)
+    );
+    if by_w > 0 {
+        head.push_str(&fit(s.by, by_w));
+        head.push(' ');
+    }
+    head.push_str(&fit(s.note, note_w));
+    lines.push(line_of(truncate(&head, w), theme.label()));
+    for &c in &visible {
+        let at = Cursor {
+            indicator: app.cursor.indicator,
+            county: c,
+        };
+        let item = app.item(at);
+        let is_selected = c == app.cursor.county;
+        let base = if is_selected {
+            theme.selection()
+        } else {
+            Style::new()
+        };
+        let (figure, figure_style, standing) = match &item.submission() {
+            Some(sub) => {
+                let st = standing(ind, sub);
+                (figure_text(sub, with_fraction), Style::new(), st)
+            }
+            None => (s.not_submitted.to_string(), theme.dim(), None),
+        };
+        let v = item.verdict;
+        let mut verdict = format!("{} {}", glyph(v), verdict_name(app, v));
+        if app.contradicts(at) {
+            // The verdict says the opposite of the figure: flagged where it is seen.
+            verdict.push('!');
+        }
+        if app.is_stale(at) {
+            // The figure changed after the verdict: it wants reviewing again.
+            verdict.push('*');
+        }
+        let note = item
+            .note_text()
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let mut spans = vec![
+            Span::styled(
+                if app.draft(at).is_some() {
+                    DRAFT_GLYPH
+                } else if app.others.iter().any(|o| o.at == Some(at)) {
+                    OTHER_GLYPH
+                } else {
+                    " "
+                },
+                theme.draft().patch(base),
+            ),
+            Span::styled(fit(&clean(&app.counties[c].name), county_w), base),
+            Span::styled(" ", base),
+            Span::styled(fit(&figure, figure_w), figure_style.patch(base)),
+            Span::styled(" ", base),
+            Span::styled(
+                fit(standing_text(app, standing), check_w),
+                standing
+                    .map_or(Style::new(), |st| theme.standing(st))
+                    .patch(base),
+            ),
+            Span::styled(" ", base),
+            Span::styled(fit(&verdict, verdict_w), theme.verdict(v).patch(base)),
+            Span::styled(" ", base),
+        ];
+        if by_w > 0 {
+            let by = item
+                .review()
+                .filter(|r| r.verdict.is_some() || !r.note.is_empty())
+                .map_or(String::new(), |r| clean(&r.reviewer));
+            spans.push(Span::styled(fit(&by, by_w), base));
+            spans.push(Span::styled(" ", base));
+        }
+        spans.push(Span::styled(fit(&clean(&note), note_w), base));
+        lines.push(Line::from(spans));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}

@@ -2,6 +2,7 @@
 //! the one line the user is shown. `main` turns the kind into the exit status.
 
 use crate::error::FileError;
+use crate::store::StoreError;
 use crate::text::clean;
 use clap::error::ErrorKind as ClapErrorKind;
 use std::error::Error as StdError;
@@ -57,7 +58,8 @@ impl CommandError {
             return self;
         };
         let shown = db.display().to_string();
-        let error = if self.kind == ErrorKind::Database && !format!("{e:#}").contains(&shown) {
+        let from_sqlite = e.chain().any(|c| c.is::<rusqlite::Error>());
+        let error = if from_sqlite && !format!("{e:#}").contains(&shown) {
             e.context(format!("database {shown}"))
         } else {
             e
@@ -110,7 +112,12 @@ impl From<anyhow::Error> for CommandError {
 /// a kind, the first of these wins: a closed pipe, the database, kaohe's own data, the user's
 /// file, a file or stream. A cause with none of them is a refusal kaohe worded: Input.
 fn kind_of(e: &anyhow::Error) -> ErrorKind {
-    let found: Vec<ErrorKind> = e.chain().filter_map(kind_of_cause).collect();
+    let mut found: Vec<ErrorKind> = e.chain().filter_map(kind_of_cause).collect();
+    // The store's refusals may stand as the context of another error, where only anyhow's
+    // own downcast finds them.
+    if e.downcast_ref::<StoreError>().is_some() {
+        found.push(ErrorKind::Database);
+    }
     [
         ErrorKind::ClosedPipe,
         ErrorKind::Database,
@@ -130,8 +137,7 @@ fn kind_of_cause(cause: &(dyn StdError + 'static)) -> Option<ErrorKind> {
             _ => ErrorKind::Io,
         });
     }
-    // Where the store's own error kinds will map, when it has them.
-    if cause.is::<rusqlite::Error>() {
+    if cause.is::<StoreError>() || cause.is::<rusqlite::Error>() {
         Some(ErrorKind::Database)
     } else if cause.is::<Internal>() {
         Some(ErrorKind::Internal)
@@ -228,6 +234,15 @@ mod tests {
             ErrorKind::Internal
         );
         assert_eq!(kind(anyhow!("--reviewer is empty")), ErrorKind::Input);
+        let foreign = StoreError::ForeignSqlite {
+            path: "k.db".into(),
+        };
+        assert_eq!(kind(anyhow!(foreign)), ErrorKind::Database);
+        let missing = StoreError::Missing {
+            path: "k.db".into(),
+        };
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        assert_eq!(kind(anyhow!(denied).context(missing)), ErrorKind::Database);
     }
 
     #[test]

@@ -2,9 +2,10 @@
 //! rows or none; with `--dry-run`, what would be imported, writing nothing.
 
 use super::context::Context;
+use super::progress::ProgressLine;
 use super::table::plural;
 use crate::error::{FileError, Location};
-use crate::formats::import::{self, Checked, Format, Imported, ProgressLine};
+use crate::formats::import::{self, Checked, Format, Imported};
 use crate::lookup::Lookup;
 use crate::store::{ImportPreview, Store};
 use crate::text::clean;

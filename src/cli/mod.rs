@@ -17,6 +17,7 @@ mod log;
 mod mark;
 pub mod paths;
 mod points;
+mod progress;
 mod settings;
 mod status;
 mod table;

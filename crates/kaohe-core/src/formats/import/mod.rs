@@ -6,13 +6,11 @@
 mod checker;
 mod csv;
 mod json;
-mod progress;
 mod xlsx;
 
 pub use self::csv::{parse_csv, read_csv};
 pub use json::read_json;
 // Printing, not a format: here for now, beside the import it follows.
-pub use progress::{ProgressLine, progress_text};
 pub use xlsx::read_xlsx;
 
 use crate::error::{FileError, Location};

@@ -1,5 +1,5 @@
-//! The one-line progress an import draws on standard error while it checks a large file.
-//! Printing, not a file format: it stands beside the import it follows for now.
+//! The one-line progress `kaohe import` draws on standard error while it checks a large file:
+//! printing, so the command line's, not the file format's (which only reports rows done).
 
 /// A one-line progress on standard error while a large file is checked, when standard error
 /// is a terminal; redrawn at most ten times a second and cleared when done (or dropped).

@@ -89,6 +89,41 @@ fn demo_with_db_creates_that_database_with_the_demo() {
 }
 
 #[test]
+fn init_demo_with_other_counties_says_what_is_wrong_with_the_place_first() {
+    let env = Env::new();
+    let other = env.write("others.csv", "code,name\n110101,东城区\n");
+    // A database is there already: that is said first, with why the demo could not be used.
+    env.ok(&["init"]);
+    let before = std::fs::read(env.db()).unwrap();
+    let e = env.refused(
+        env.with_db()
+            .args(["--demo", "init", "--counties"])
+            .arg(&other),
+    );
+    assert!(
+        e.contains("the demo submissions are for the embedded 2014 targets and Quzhou counties: ")
+            && e.contains("already exists"),
+        "{e}"
+    );
+    assert_eq!(std::fs::read(env.db()).unwrap(), before);
+    // A free place: the demo's counties are not these, and nothing is left behind.
+    let fresh = env.path("fresh.db");
+    let e = env.refused(
+        env.kaohe()
+            .arg("--db")
+            .arg(&fresh)
+            .args(["--demo", "init", "--counties"])
+            .arg(&other),
+    );
+    assert!(
+        e.contains("the demo submissions are for the embedded 2014 targets and Quzhou counties: ")
+            && e.contains("柯城区"),
+        "{e}"
+    );
+    assert!(!fresh.exists());
+}
+
+#[test]
 fn targets_json_has_the_shape_scripts_expect() {
     let env = Env::new();
     let targets = env.json(&["targets", "--json"]);

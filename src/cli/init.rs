@@ -31,33 +31,41 @@ impl Init {
             None => catalog::embedded_counties()?,
         };
         paths::prepare_default_dir(&context.db)?;
-        let submissions = if context.demo {
-            Some(demo_submissions(&catalog, &counties).map_err(|e| {
-                if self.targets.is_some() || self.counties.is_some() {
-                    e.context(
-                        "the demo submissions are for the embedded 2014 targets and Quzhou counties",
-                    )
-                } else {
-                    e
-                }
-            })?)
-        } else {
-            None
+        let made = format!(
+            "{} targets, {} indicators, {} counties",
+            catalog.targets.len(),
+            catalog.indicators().count(),
+            counties.len()
+        );
+        // The demo submissions are read only once the database is known to be free to make,
+        // as they always were: what is wrong with the place is said first.
+        let demo = context.demo;
+        let seed = move || -> Result<Seed> {
+            let submissions = if demo {
+                Some(demo_submissions(&catalog, &counties)?)
+            } else {
+                None
+            };
+            Ok(Seed {
+                catalog,
+                counties,
+                submissions,
+            })
         };
-        let seed = Seed {
-            catalog,
-            counties,
-            submissions,
-        };
-        let store = Store::create(&context.db, &seed, &context.reviewer)?;
+        let store = Store::create_from(&context.db, seed, &context.reviewer).map_err(|e| {
+            if context.demo && (self.targets.is_some() || self.counties.is_some()) {
+                e.context(
+                    "the demo submissions are for the embedded 2014 targets and Quzhou counties",
+                )
+            } else {
+                e
+            }
+        })?;
         let status = store.status()?;
         writeln!(
             out,
-            "created {}: {} targets, {} indicators, {} counties, {} submissions",
+            "created {}: {made}, {} submissions",
             context.db.display(),
-            seed.catalog.targets.len(),
-            seed.catalog.indicators().count(),
-            seed.counties.len(),
             status.progress.submitted
         )?;
         Ok(())

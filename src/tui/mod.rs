@@ -2,7 +2,8 @@
 //!
 //! `run` is the loop (input → actions → App → effects → frame); `effects` is the one place an
 //! effect meets the store; `live` shows other reviewers; `terminal` owns the terminal and the
-//! signals. The App (`app`) and the screen (`view`) know nothing of the store or the terminal.
+//! signals. The App (`app`) and the screen (`view`) never call the store or draw on the
+//! terminal: the App is told what the store answered, and the view draws into a frame.
 
 pub mod action;
 pub mod app;

@@ -7,6 +7,7 @@ use crate::schema::{self, latest as latest_schema};
 use crate::{Reviewer, Seed, Store, StoreError, submissions, targets};
 use anyhow::{Context, Result, anyhow};
 use rusqlite::{Connection, OpenFlags};
+use std::borrow::Borrow;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -210,6 +211,16 @@ impl Store {
     /// Creates a new database at `path` from `seed`. It appears whole or not at all; a new
     /// file gets no world access. Fails if a database (or any non-empty file) is there already.
     pub fn create(path: &Path, seed: &Seed, who: &Reviewer) -> Result<Store> {
+        Self::create_from(path, || Ok(seed), who)
+    }
+
+    /// [`Store::create`] with the seed made only once the path is known to be free and its
+    /// directory there: a file refused is refused before anything is read for it.
+    pub fn create_from<S: Borrow<Seed>>(
+        path: &Path,
+        seed: impl FnOnce() -> Result<S>,
+        who: &Reviewer,
+    ) -> Result<Store> {
         match Self::create_file(path, seed, who, latest_schema())? {
             Created::ByUs => Store::open(path),
             Created::ByAnother => Err(StoreError::AlreadyExists {
@@ -221,9 +232,9 @@ impl Store {
 
     /// Makes the database file with the schema at `schema_version` (older ones only to test
     /// upgrades). Safe against another process doing the same at the same moment.
-    pub(crate) fn create_file(
+    pub(crate) fn create_file<S: Borrow<Seed>>(
         path: &Path,
-        seed: &Seed,
+        seed: impl FnOnce() -> Result<S>,
         who: &Reviewer,
         schema_version: u32,
     ) -> Result<Created> {
@@ -245,7 +256,7 @@ impl Store {
                     conn,
                     path: owned(),
                 };
-                if !store.initialize(seed, who, schema_version)? {
+                if !store.initialize(seed()?.borrow(), who, schema_version)? {
                     return Ok(Created::ByAnother);
                 }
                 switch_to_wal(&store.conn).with_context(cannot_switch)?;
@@ -271,7 +282,7 @@ impl Store {
                 conn,
                 path: temp.path().to_path_buf(),
             };
-            store.initialize(seed, who, schema_version)?;
+            store.initialize(seed()?.borrow(), who, schema_version)?;
             store
                 .conn
                 .pragma_update(None, "journal_mode", "WAL")
@@ -299,7 +310,9 @@ impl Store {
         who: &Reviewer,
     ) -> Result<Store> {
         if matches!(inspect(path)?, FileKind::Missing | FileKind::Empty) {
-            Self::create_file(path, &seed()?, who, latest_schema())?;
+            // Made before the file: making the seed may prepare the place (the data directory).
+            let seed = seed()?;
+            Self::create_file(path, || Ok(seed), who, latest_schema())?;
         }
         Store::open(path)
     }

@@ -85,16 +85,6 @@ pub enum Written {
     Conflict { now: Item },
 }
 
-impl Written {
-    /// The change written, unless the write met a conflict.
-    pub fn change(&self) -> Option<&ReviewChange> {
-        match self {
-            Written::Saved { change, .. } => Some(change),
-            Written::Conflict { .. } => None,
-        }
-    }
-}
-
 impl Store {
     /// Writes one review in its own transaction (see [`ReviewWrite`]).
     pub fn write_review(&mut self, write: &ReviewWrite, who: &Reviewer) -> Result<Written> {
@@ -115,8 +105,13 @@ impl Store {
         for write in writes {
             answers.push(write_in(&tx, write, who)?);
         }
+        let what = match writes {
+            [one] if one.drops_draft => "the note",
+            [_] => "the review",
+            _ => "the reviews",
+        };
         tx.commit()
-            .with_context(|| format!("cannot save the review into {path}"))?;
+            .with_context(|| format!("cannot save {what} into {path}"))?;
         Ok(answers)
     }
 }
@@ -311,6 +306,37 @@ impl ReviewChange {
 mod tests {
     use super::*;
     use crate::test_support::{Changed, Reviews, new_store, who};
+
+    #[test]
+    fn a_write_answers_the_item_as_it_now_stands_or_as_someone_else_left_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = new_store(&dir);
+        let w = who();
+        let mark = ReviewWrite::new("330802", "1.1")
+            .verdict(Some(Verdict::Met))
+            .note("台账齐全");
+        let Written::Saved { change, item } = store.write_review(&mark, &w).unwrap() else {
+            panic!("a write expecting nothing met a conflict");
+        };
+        assert_eq!((change.from, change.to), (None, Some(Verdict::Met)));
+        assert_eq!(item.verdict, Some(Verdict::Met));
+        assert_eq!(item.note.as_deref(), Some("台账齐全"));
+        assert_eq!(item.reviewer.as_deref(), Some("张审核"));
+        assert_eq!(item, store.item("330802", "1.1").unwrap());
+        // A write that expects the item still unreviewed meets the verdict just given: it is
+        // answered with the item as it stands, and nothing is written.
+        let late = ReviewWrite::new("330802", "1.1")
+            .verdict(Some(Verdict::NotMet))
+            .expecting(Expected {
+                verdict: Some(None),
+                note: None,
+            });
+        let Written::Conflict { now } = store.write_review(&late, &w).unwrap() else {
+            panic!("a write over a change it did not see was saved");
+        };
+        assert_eq!(now, item);
+        assert_eq!(store.log().unwrap().len(), 1);
+    }
 
     #[test]
     fn reviews_are_logged_change_by_change() {

@@ -116,7 +116,7 @@ mod tests {
     fn an_older_schema_is_upgraded_keeping_its_reviews() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("v1.db");
-        Store::create_file(&path, &seed(), &who(), 1).unwrap();
+        Store::create_file(&path, || Ok(seed()), &who(), 1).unwrap();
         {
             let c = Connection::open(&path).unwrap();
             let v: u32 = c
@@ -150,7 +150,7 @@ mod tests {
     fn an_older_database_gets_the_default_points() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("v4.db");
-        Store::create_file(&path, &seed(), &who(), 4).unwrap();
+        Store::create_file(&path, || Ok(seed()), &who(), 4).unwrap();
         let store = Store::open(&path).unwrap();
         let catalog = store.catalog().unwrap();
         assert_eq!(

@@ -17,13 +17,12 @@ impl Store {
     pub fn status(&self) -> Result<Status> {
         let catalog = self.catalog()?;
         let counties = self.counties()?;
+        // Indicators numbered as the scorer numbers them (document order), with their target.
+        let scorer = Scorer::new(&catalog);
         let indicator_at: std::collections::HashMap<&str, (usize, usize)> = catalog
-            .targets
-            .iter()
+            .indicators()
             .enumerate()
-            .flat_map(|(t, target)| target.indicators.iter().map(move |i| (i.id.as_str(), t)))
-            .enumerate()
-            .map(|(k, (id, t))| (id, (k, t)))
+            .map(|(k, i)| (i.id.as_str(), (k, scorer.target_of(k))))
             .collect();
         let county_at: std::collections::HashMap<&str, usize> = counties
             .iter()
@@ -79,7 +78,6 @@ impl Store {
             }
         }
 
-        let scorer = Scorer::new(&catalog);
         let report = Report::count(
             &scorer,
             Verdicts {

@@ -10,7 +10,6 @@ mod xlsx;
 
 pub use self::csv::{parse_csv, read_csv};
 pub use json::read_json;
-// Printing, not a format: here for now, beside the import it follows.
 pub use xlsx::read_xlsx;
 
 use crate::error::{FileError, Location};

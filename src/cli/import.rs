@@ -4,9 +4,10 @@
 use super::context::Context;
 use super::progress::ProgressLine;
 use super::table::plural;
-use crate::error::{FileError, Location};
+use crate::error::FileError;
 use crate::formats::import::{self, Checked, Format, Imported};
 use crate::lookup::Lookup;
+use crate::source::decode::read_bytes;
 use crate::store::{ImportPreview, Store};
 use crate::text::clean;
 use crate::tui::strings::Lang;
@@ -32,8 +33,7 @@ pub struct Import {
 impl Import {
     pub fn run(self, context: &Context, out: &mut dyn Write) -> Result<()> {
         let shown = self.file.display().to_string();
-        let bytes = std::fs::read(&self.file)
-            .map_err(|e| FileError::new(Location::file(&shown), format!("cannot read: {e}")))?;
+        let bytes = read_bytes(&self.file)?;
         // Progress over reading and checking; the write after it is one quick transaction.
         let mut progress = ProgressLine::on_stderr();
         // A workbook's shared strings are unpacked before its first row (a moment for a big one).

@@ -7,7 +7,7 @@ use std::path::Path;
 /// Reads a whole file as UTF-8 text, naming the file and the first bad byte's line if it is not.
 pub fn read_text(path: &Path) -> Result<String, FileError> {
     let shown = path.display().to_string();
-    let bytes = read_bytes(path, &shown)?;
+    let bytes = read_bytes(path)?;
     match String::from_utf8(bytes) {
         Ok(mut text) => {
             if text.starts_with('\u{feff}') {
@@ -27,18 +27,14 @@ pub fn read_text(path: &Path) -> Result<String, FileError> {
     }
 }
 
-/// Reads a spreadsheet saved as CSV, in the encoding it came in: UTF-8 (with or without a
-/// byte-order mark) or GB18030, told apart without being told. Returns the text and the
-/// encoding's name.
-pub fn read_csv_text(path: &Path) -> Result<(String, &'static str), FileError> {
-    let shown = path.display().to_string();
-    let bytes = read_bytes(path, &shown)?;
-    decode_csv(&bytes, &shown)
-}
-
-fn read_bytes(path: &Path, shown: &str) -> Result<Vec<u8>, FileError> {
-    std::fs::read(path)
-        .map_err(|e| FileError::new(Location::file(shown), format!("cannot read: {e}")))
+/// Reads a user's file whole, or says which file could not be read and why.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, FileError> {
+    std::fs::read(path).map_err(|e| {
+        FileError::new(
+            Location::file(path.display().to_string()),
+            format!("cannot read: {e}"),
+        )
+    })
 }
 
 /// A CSV file's bytes as text: UTF-8 (a byte-order mark dropped) or GB18030. Returns the text

@@ -8,6 +8,7 @@ use super::action::{Action, Mode};
 use super::app::App;
 use super::backend::Tty;
 use super::effects::Effects;
+use super::keymap::Key;
 use super::live::Live;
 use super::strings::Strings;
 use super::terminal::{
@@ -18,7 +19,7 @@ use super::{Ended, Settings, load, view};
 use crate::store::{Reviewer, Store};
 use anyhow::{Context, Result};
 use ratatui::Terminal;
-use ratatui::crossterm::event::{self, Event, KeyCode, KeyModifiers};
+use ratatui::crossterm::event::{self, Event, KeyCode};
 use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use ratatui::crossterm::{execute, queue};
 use ratatui::layout::Rect;
@@ -193,8 +194,7 @@ fn is_typing(input: &Input) -> bool {
     matches!(
         input,
         Input::Terminal(Event::Key(k))
-            if matches!(k.code, KeyCode::Char(_))
-                && !k.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+            if Key::try_from(k).is_ok_and(|k| k.types_a_character())
     )
 }
 

@@ -9,7 +9,8 @@ use super::{App, Flow, Pane};
 use crate::model::Verdict;
 use crate::store::Expected;
 use crate::tui::action::{Action, Mode};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crate::tui::keymap::Key;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 
 impl App {
     /// A key press. Typing in the note editor is text; everything else goes through the keymap.
@@ -21,15 +22,9 @@ impl App {
         if let Some(action) = self.keymap.action(mode, event) {
             return self.update(action);
         }
-        if matches!(mode, Mode::Editor | Mode::Search) {
-            if let KeyCode::Char(c) = event.code {
-                if !event
-                    .modifiers
-                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-                {
-                    return self.type_text(&c.to_string());
-                }
-            }
+        let types = Key::try_from(event).is_ok_and(|k| k.types_a_character());
+        if let (true, Mode::Editor | Mode::Search, KeyCode::Char(c)) = (types, mode, event.code) {
+            return self.type_text(&c.to_string());
         }
         Vec::new()
     }

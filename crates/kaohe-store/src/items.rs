@@ -15,25 +15,23 @@ pub struct ReviewState {
     pub county_code: String,
     pub indicator_id: String,
     pub verdict: Option<Verdict>,
-    pub has_note: bool,
     pub changed_since_review: bool,
 }
 
 impl Store {
-    /// The verdict of every reviewed item, and whether it has a note: all the workspace keeps
-    /// for every item (the rest is read as the screen needs it).
+    /// The verdict of every reviewed item, and whether its figure changed since: all the
+    /// workspace keeps for every item (the rest is read as the screen needs it).
     pub fn review_states(&self) -> Result<Vec<ReviewState>> {
         let stale: std::collections::HashSet<(String, String)> =
             self.changed_since_review()?.into_iter().collect();
         let mut stmt = self
             .conn
-            .prepare("SELECT county_code, indicator_id, verdict, note != '' FROM reviews")?;
+            .prepare("SELECT county_code, indicator_id, verdict FROM reviews")?;
         let rows = stmt.query_map([], |r| {
             Ok(ReviewState {
                 county_code: r.get(0)?,
                 indicator_id: r.get(1)?,
                 verdict: verdict_at(r, 2)?,
-                has_note: r.get(3)?,
                 changed_since_review: false,
             })
         })?;

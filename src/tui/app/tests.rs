@@ -771,7 +771,6 @@ fn a_verdict_on_a_changed_figure_is_where_n_and_the_filter_go() {
         county_code: code.into(),
         indicator_id: "1.1".into(),
         verdict: Some(Met),
-        has_note: false,
         changed_since_review: changed,
     };
     let mut ws = workspace();
@@ -800,7 +799,6 @@ fn undoing_a_review_of_a_changed_figure_puts_back_the_old_figures_verdict() {
         county_code: "330802".into(),
         indicator_id: "1.1".into(),
         verdict: Some(Met),
-        has_note: false,
         changed_since_review: true,
     }];
     let mut app = App::new(ws, &ZH);

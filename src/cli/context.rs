@@ -75,27 +75,29 @@ impl Context {
     /// The embedded 2014 set, as a new database gets it (with the demo submissions under
     /// `--demo`). kaohe carries it: if it is refused, that is kaohe's fault.
     pub fn embedded_seed(&self) -> Result<Seed> {
-        let seed = || -> Result<Seed> {
-            let catalog = Catalog::embedded_2014()?;
-            let counties = catalog::embedded_counties()?;
-            let submissions = if self.demo {
-                Some(demo_submissions(&catalog, &counties)?)
-            } else {
-                None
-            };
-            Ok(Seed {
-                catalog,
-                counties,
-                submissions,
-            })
-        };
+        let seed = || self.seed(Catalog::embedded_2014()?, catalog::embedded_counties()?);
         Ok(seed().map_err(Internal::from)?)
+    }
+
+    /// What a new database is made from: these targets and counties, with the demo
+    /// submissions under `--demo`.
+    pub fn seed(&self, catalog: Catalog, counties: Vec<County>) -> Result<Seed> {
+        let submissions = if self.demo {
+            Some(demo_submissions(&catalog, &counties)?)
+        } else {
+            None
+        };
+        Ok(Seed {
+            catalog,
+            counties,
+            submissions,
+        })
     }
 }
 
 /// The embedded demo submissions, read against the targets and counties of the database they
 /// go into, and the name they are reported by.
-pub fn demo_submissions(
+fn demo_submissions(
     catalog: &Catalog,
     counties: &[County],
 ) -> Result<(Vec<SubmissionRow>, String)> {

@@ -1,10 +1,10 @@
 //! `kaohe init`: a new database with the targets and counties, the embedded 2014 set unless
 //! files are given.
 
-use super::context::{Context, demo_submissions};
+use super::context::Context;
 use super::paths;
 use crate::catalog::{self, Catalog};
-use crate::store::{Seed, Store};
+use crate::store::Store;
 use anyhow::Result;
 use clap::Args;
 use std::io::Write;
@@ -39,19 +39,7 @@ impl Init {
         );
         // The demo submissions are read only once the database is known to be free to make,
         // as they always were: what is wrong with the place is said first.
-        let demo = context.demo;
-        let seed = move || -> Result<Seed> {
-            let submissions = if demo {
-                Some(demo_submissions(&catalog, &counties)?)
-            } else {
-                None
-            };
-            Ok(Seed {
-                catalog,
-                counties,
-                submissions,
-            })
-        };
+        let seed = move || context.seed(catalog, counties);
         let store = Store::create_from(&context.db, seed, &context.reviewer).map_err(|e| {
             if context.demo && (self.targets.is_some() || self.counties.is_some()) {
                 e.context(

@@ -82,20 +82,21 @@ impl Store {
 /// A verdict column: verdicts are stored by their English names, and anything else in the
 /// column is an error, not a silent "unreviewed".
 pub(crate) fn verdict_at(r: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<Option<Verdict>> {
-    let text: Option<String> = r.get(index)?;
-    text.map(|text| {
-        Verdict::ALL
-            .into_iter()
-            .find(|v| v.as_str() == text)
-            .ok_or_else(|| {
-                rusqlite::Error::FromSqlConversionFailure(
-                    index,
-                    rusqlite::types::Type::Text,
-                    format!("\"{text}\" is not a verdict").into(),
-                )
-            })
-    })
-    .transpose()
+    // Compared where SQLite holds it: the workspace's start reads one per review.
+    let Some(text) = r.get_ref(index)?.as_str_or_null()? else {
+        return Ok(None);
+    };
+    Verdict::ALL
+        .into_iter()
+        .find(|v| v.as_str() == text)
+        .map(Some)
+        .ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(
+                index,
+                rusqlite::types::Type::Text,
+                format!("\"{text}\" is not a verdict").into(),
+            )
+        })
 }
 
 /// Every county × indicator with its submission, its review and whether the verdict is behind

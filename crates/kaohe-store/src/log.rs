@@ -94,6 +94,27 @@ mod tests {
     use kaohe_core::model::Verdict;
 
     #[test]
+    fn a_verdict_column_holding_something_else_is_an_error_not_unreviewed() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = new_store(&dir);
+        store
+            .conn
+            .execute(
+                "INSERT INTO review_log (at, reviewer, account, county_code, indicator_id,
+                     from_verdict, to_verdict, from_note, note)
+                 VALUES ('2026-12-06T10:00:00+08:00', '张', 'zhang', '330802', '1.1',
+                     NULL, 'mett', '', '')",
+                [],
+            )
+            .unwrap();
+        let e = store.log().unwrap_err();
+        assert!(
+            format!("{e:#}").contains("\"mett\" is not a verdict"),
+            "{e:#}"
+        );
+    }
+
+    #[test]
     fn the_log_cannot_be_rewritten() {
         let dir = tempfile::tempdir().unwrap();
         let mut store = new_store(&dir);

@@ -12,4 +12,5 @@ pub use kaohe_store as store;
 
 pub mod cli;
 pub mod config;
+pub mod host;
 pub mod tui;

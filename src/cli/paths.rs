@@ -38,12 +38,8 @@ fn create_private_dir(dir: &std::path::Path) -> Result<()> {
         .with_context(|| format!("cannot create the data directory {}", dir.display()))
 }
 
-/// The OS account running kaohe: always recorded beside the reviewer's chosen name.
+/// The OS account running kaohe (its real uid, never `$USER`): always recorded beside the
+/// reviewer's chosen name.
 pub fn account() -> String {
-    whoami::username()
-        .ok()
-        .or_else(|| std::env::var("USER").ok())
-        .or_else(|| std::env::var("LOGNAME").ok())
-        .filter(|s| !s.trim().is_empty())
-        .unwrap_or_else(|| "unknown".to_string())
+    crate::host::Account::current().name
 }

@@ -307,6 +307,53 @@ impl FromStr for VerdictArg {
     }
 }
 
+/// What a registered reviewer may do in an assessment. Every role marks; a checker also
+/// re-checks (复核) and a lead also approves (审定) and keeps the registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 评审人
+    Reviewer,
+    /// 复核人
+    Checker,
+    /// 审定人
+    Lead,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Reviewer, Role::Checker, Role::Lead];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Reviewer => "reviewer",
+            Role::Checker => "checker",
+            Role::Lead => "lead",
+        }
+    }
+
+    pub fn chinese(self) -> &'static str {
+        match self {
+            Role::Reviewer => "评审人",
+            Role::Checker => "复核人",
+            Role::Lead => "审定人",
+        }
+    }
+}
+
+impl FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "reviewer" | "评审人" | "评审" => Ok(Role::Reviewer),
+            "checker" | "复核人" | "复核" => Ok(Role::Checker),
+            "lead" | "审定人" | "审定" => Ok(Role::Lead),
+            other => Err(format!(
+                "unknown role \"{other}\" (expected reviewer, checker or lead; 评审人, 复核人 or 审定人)"
+            )),
+        }
+    }
+}
+
 /// Formats a number without a trailing ".0": 70 → "70", 1.8 → "1.8".
 pub fn format_number(x: f64) -> String {
     // Rust prints the shortest text that reads back as the same number, and "70" for 70.0.
@@ -333,6 +380,16 @@ mod tests {
         );
         assert_eq!("clear".parse::<VerdictArg>(), Ok(VerdictArg(None)));
         assert!("done".parse::<VerdictArg>().is_err());
+    }
+
+    #[test]
+    fn roles_parse_in_english_and_chinese_and_read_back() {
+        for role in Role::ALL {
+            assert_eq!(role.as_str().parse::<Role>(), Ok(role));
+            assert_eq!(role.chinese().parse::<Role>(), Ok(role));
+        }
+        assert_eq!("复核".parse::<Role>(), Ok(Role::Checker));
+        assert!("admin".parse::<Role>().unwrap_err().contains("\"admin\""));
     }
 
     #[test]

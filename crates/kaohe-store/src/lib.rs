@@ -5,13 +5,15 @@
 //! database file is and how it is opened and made (`file`), its schema (`schema`), the targets
 //! it holds, the submissions imported into it, the reviews written, the items read back,
 //! "changed since reviewed" (`stale`), the workspace's drafts and places, who is present, the
-//! log and the status. Every public name is reachable as `kaohe_store::X`.
+//! log, the registry of reviewers and the status. Every public name is reachable as
+//! `kaohe_store::X`.
 
 mod error;
 mod file;
 mod items;
 mod log;
 mod presence;
+mod registry;
 mod reviews;
 mod schema;
 mod stale;
@@ -28,6 +30,10 @@ pub use file::{APPLICATION_ID, BUSY_TIMEOUT, parent_dir};
 pub use items::ReviewState;
 pub use log::{LogEntry, LogFilter};
 pub use presence::Presence;
+pub use registry::{
+    Registered, Registrar, Registration, RegistryAction, RegistryEntry, RegistryError,
+    RegistryEvent,
+};
 pub use reviews::{Expected, ReviewChange, ReviewWrite, Written};
 pub use schema::{MIGRATIONS, latest as latest_schema};
 pub use submissions::ImportPreview;

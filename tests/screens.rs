@@ -362,3 +362,35 @@ fn the_detail_pane_says_what_is_wrong_with_a_figure_and_a_changed_one() {
     assert!(screen.contains("数据已变 1"), "{screen}");
     assert!(screen.contains("◐ 基本完成*"), "{screen}");
 }
+
+#[test]
+fn an_account_that_may_only_look_is_told_so_in_the_header_and_on_a_mark() {
+    let f = fixture();
+    for (lang, width, header, line) in [
+        (
+            Lang::Zh,
+            80,
+            "评审人 张三 · 只读 · 已评 3/762",
+            "mallory 未登记，只读：所有者或组长可运行 kaohe reviewers add mallory --name 姓名",
+        ),
+        (
+            Lang::En,
+            140,
+            "Reviewer 张三 · read-only · Reviewed 3/762",
+            "mallory is not a registered reviewer, read-only: the owner or a lead runs kaohe reviewers add mallory --name NAME",
+        ),
+    ] {
+        let mut app = app(&f, lang);
+        app.browse_only("mallory");
+        let before = app.verdict_of(app.cursor);
+        assert!(app.update(Action::Mark(Verdict::NotMet)).is_empty());
+        let shown = text(&screen(&app, width, 24));
+        let rows: Vec<&str> = shown.lines().collect();
+        assert!(rows[0].contains(header), "{shown}");
+        assert!(
+            rows.iter().any(|r| r.trim_end() == line),
+            "the whole line, uncut at {width} columns:\n{shown}"
+        );
+        assert_eq!(app.verdict_of(app.cursor), before, "nothing marked");
+    }
+}

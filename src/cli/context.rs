@@ -1,18 +1,20 @@
 //! What every command on a database shares, worked out once from the global options: which
-//! database, whether it is the demo, who is reviewing and in which language; and the ways a
-//! command opens that database.
+//! database, whether it is the demo, who is running kaohe and in which language; and the ways a
+//! command opens that database. Who is reviewing is settled against the open database
+//! ([`Context::identity`]), since its registry of reviewers has the last word.
 
 use super::GlobalArgs;
 use super::error::Internal;
+use super::identity::{Identity, checked_name};
 use super::paths;
 use crate::catalog::{self, Catalog};
 use crate::formats::import;
+use crate::host::Account;
 use crate::lookup::{Lookup, SubmissionRow};
 use crate::model::County;
 use crate::store::{Reviewer, Seed, Store};
-use crate::text::check_words;
 use crate::tui::strings::Lang;
-use anyhow::{Result, bail};
+use anyhow::Result;
 use std::path::PathBuf;
 
 /// The global options, resolved and checked.
@@ -23,21 +25,52 @@ pub struct Context {
     pub db: PathBuf,
     /// `--demo`: a database made now gets the demo submissions.
     pub demo: bool,
-    pub reviewer: Reviewer,
+    /// The OS account running kaohe (the real uid).
+    pub account: Account,
+    /// `--reviewer`, checked: the name recorded where the database has no registry.
+    pub given_name: Option<String>,
     pub lang: Lang,
 }
 
 impl Context {
     /// The reviewer is checked first, then the database is found.
     pub fn new(global: &GlobalArgs) -> Result<Context> {
-        let reviewer = reviewer(global.reviewer.as_deref())?;
+        let given_name = global
+            .reviewer
+            .as_deref()
+            .map(|name| checked_name("--reviewer", name))
+            .transpose()?;
         let db = paths::database(global.db.clone(), global.demo)?;
         Ok(Context {
             db,
             demo: global.demo,
-            reviewer,
+            account: Account::current(),
+            given_name,
             lang: global.lang,
         })
+    }
+
+    /// The reviewer the command line names: `--reviewer`, else the login name, with the OS
+    /// account. What a database without a registry records, and so what a new one is made by.
+    pub fn named_reviewer(&self) -> Reviewer {
+        Reviewer {
+            name: self
+                .given_name
+                .clone()
+                .unwrap_or_else(|| self.account.name.clone()),
+            account: self.account.name.clone(),
+        }
+    }
+
+    /// Who this account is on `store`: with a registry, its registered name (and whether it
+    /// may change anything); a `--reviewer` that is not that name is refused.
+    pub fn identity(&self, store: &Store) -> Result<Identity> {
+        Identity::resolve(store, &self.account, self.given_name.as_deref())
+    }
+
+    /// The reviewer to change `store` as, or the one line saying this account may not.
+    pub fn writer(&self, store: &Store) -> Result<Reviewer> {
+        self.identity(store)?.writer()
     }
 
     /// Opens the database, creating it from the embedded set when it does not exist yet.
@@ -48,7 +81,7 @@ impl Context {
                 paths::prepare_default_dir(&self.db)?;
                 self.embedded_seed()
             },
-            &self.reviewer,
+            &self.named_reviewer(),
         )
     }
 
@@ -63,7 +96,7 @@ impl Context {
             let seed = self.embedded_seed()?;
             let checked = check(&Lookup::from_parts(&seed.catalog, &seed.counties))?;
             paths::prepare_default_dir(&self.db)?;
-            let store = Store::open_or_create(&self.db, || Ok(seed), &self.reviewer)?;
+            let store = Store::open_or_create(&self.db, || Ok(seed), &self.named_reviewer())?;
             Ok((store, checked))
         } else {
             let store = Store::open(&self.db)?;
@@ -105,24 +138,4 @@ fn demo_submissions(
     let lookup = Lookup::from_parts(catalog, counties);
     let rows = import::parse_csv(catalog::DEMO_SUBMISSIONS_2014, &name, &lookup)?;
     Ok((rows, name))
-}
-
-/// `--reviewer` checked, else the login name; the OS account is recorded beside it either way.
-fn reviewer(given: Option<&str>) -> Result<Reviewer> {
-    let account = paths::account();
-    let name = match given {
-        Some(name) => {
-            let name = name.trim();
-            if name.is_empty() {
-                bail!("--reviewer is empty: give the name to record with your reviews");
-            }
-            check_words("--reviewer", name, false).map_err(anyhow::Error::msg)?;
-            if name.chars().count() > 64 {
-                bail!("--reviewer is longer than 64 characters");
-            }
-            name.to_string()
-        }
-        None => account.clone(),
-    };
-    Ok(Reviewer { name, account })
 }

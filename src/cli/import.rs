@@ -66,8 +66,9 @@ impl Import {
             return Ok(());
         }
         let (mut store, imported) = context.check_then_open(|lookup| Ok(read(lookup)?))?;
+        let who = context.writer(&store)?;
         let stale_before = store.changed_since_review()?.len();
-        let n = store.import_submissions(&imported.checked.rows, &shown, &context.reviewer)?;
+        let n = store.import_submissions(&imported.checked.rows, &shown, &who)?;
         let newly_stale = store
             .changed_since_review()?
             .len()
@@ -114,7 +115,7 @@ fn preview(
         // The database would be made with the demo's submissions first: compared against a
         // scratch copy of it, never the real path.
         let scratch = tempfile::tempdir().context("cannot make a scratch directory")?;
-        Store::create(&scratch.path().join("preview.db"), &seed, &context.reviewer)?
+        Store::create(&scratch.path().join("preview.db"), &seed, &context.named_reviewer())?
             .import_preview(&imported.checked.rows)?
     } else {
         ImportPreview {

@@ -38,9 +38,10 @@ impl Mark {
                 lookup.find_indicator(&self.indicator)?.to_string(),
             ))
         })?;
+        let who = context.writer(&store)?;
         let mut review = ReviewWrite::new(&county.code, &indicator).verdict(self.verdict.0);
         review.note = note;
-        let Written::Saved { change, .. } = store.write_review(&review, &context.reviewer)? else {
+        let Written::Saved { change, .. } = store.write_review(&review, &who)? else {
             bail!(
                 "{} × {indicator} changed while it was being marked; nothing was written",
                 county.code

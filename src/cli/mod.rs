@@ -11,6 +11,7 @@ mod counties;
 mod destination;
 mod error;
 mod export;
+mod identity;
 mod import;
 mod init;
 mod log;
@@ -18,6 +19,7 @@ mod mark;
 pub mod paths;
 mod points;
 mod progress;
+mod reviewers;
 mod settings;
 mod status;
 mod table;
@@ -126,6 +128,9 @@ pub enum Command {
     Status(status::Status),
     /// The history of reviews: every change, who made it and when, oldest first
     Log(log::Log),
+    /// The registry of reviewers: who may mark and under which name (add, change, remove;
+    /// --history for every change)
+    Reviewers(reviewers::Reviewers),
     /// Check your settings file and say where it is (or print a commented default)
     Config(settings::Config),
     /// Print a shell completion script: kaohe completions bash > /etc/bash_completion.d/kaohe
@@ -171,6 +176,7 @@ fn on_database(
         Command::Export(export) => export.run(context, out)?,
         Command::Status(status) => status.run(context, out)?,
         Command::Log(log) => log.run(context, out)?,
+        Command::Reviewers(reviewers) => reviewers.run(context, out)?,
         // Run by `run`, before any context.
         Command::Config(_) | Command::Completions(_) => {}
     }

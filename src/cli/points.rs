@@ -45,6 +45,8 @@ impl Points {
             )?;
             return Ok(());
         }
+        // Points change every county's score: only a reviewer who may mark applies them.
+        context.writer(&store)?;
         store.apply_scoring(&catalog)?;
         writeln!(
             out,

@@ -38,11 +38,15 @@ enum Input {
 }
 
 /// Runs the workspace on the terminal until the reviewer quits or a signal stops it.
-pub fn run(store: Store, who: &Reviewer, settings: Settings) -> Result<Ended> {
+/// `browse_only`: the account may look but not change anything (a registry does not hold it).
+pub fn run(store: Store, who: &Reviewer, settings: Settings, browse_only: bool) -> Result<Ended> {
     require_terminal()?;
     let mut app = App::new(load(&store, who)?, Strings::get(settings.lang));
     app.keymap = settings.keymap;
     app.standard_notes = settings.standard_notes;
+    if browse_only {
+        app.browse_only(&who.account);
+    }
     let theme = settings.theme;
     let (tx, rx) = mpsc::channel();
     listen_for_signals(tx.clone(), Input::Signal)?;

@@ -103,6 +103,10 @@ pub struct Strings {
     pub writing: &'static str,
     pub no_history: &'static str,
     pub source: &'static str,
+    /// The header's word for an account that may only look.
+    pub read_only: &'static str,
+    /// What a write action says to an account not in the registry ({account}).
+    pub browse_only: &'static str,
     /// After a label: "：" in Chinese, ": " in English.
     pub colon: &'static str,
 }
@@ -197,6 +201,8 @@ pub const ZH: Strings = Strings {
     writing: "正在写这一项的备注",
     no_history: "这一项还没有任何修改",
     source: "原文",
+    read_only: "只读",
+    browse_only: "{account} 未登记，只读：所有者或组长可运行 kaohe reviewers add {account} --name 姓名",
     colon: "：",
 };
 
@@ -290,6 +296,8 @@ pub const EN: Strings = Strings {
     writing: "is writing a note on this item",
     no_history: "No change to this item yet",
     source: "Source",
+    read_only: "read-only",
+    browse_only: "{account} is not a registered reviewer, read-only: the owner or a lead runs kaohe reviewers add {account} --name NAME",
     colon: ": ",
 };
 

@@ -129,6 +129,9 @@ pub struct App {
     stale: HashSet<usize>,
     stale_count: Vec<usize>,
     pub reviewer: String,
+    /// The account, when it may look but not change anything (a database whose registry of
+    /// reviewers does not hold it): every write action says so instead.
+    pub browse_only: Option<String>,
     pub cursor: Cursor,
     pub flow: Flow,
     pub only_unreviewed: bool,
@@ -260,6 +263,7 @@ impl App {
             stale,
             stale_count,
             reviewer: ws.reviewer,
+            browse_only: None,
             cursor: Cursor::default(),
             flow: Flow::ByIndicator,
             only_unreviewed: false,
@@ -306,6 +310,25 @@ impl App {
             app.inform(app.strings.draft_restored);
         }
         app
+    }
+
+    /// From now on `account` may only look: a verdict, a note, an undo or a redo says why and
+    /// changes nothing. A draft offered back at start is closed (it stays in the database).
+    pub fn browse_only(&mut self, account: &str) {
+        self.browse_only = Some(account.to_string());
+        if self.editor().is_some() {
+            self.overlay.close();
+            self.editor_unread = false;
+        }
+        self.refuse_write();
+    }
+
+    /// The line a write action shows when this account may only look.
+    pub(super) fn refuse_write(&mut self) {
+        if let Some(account) = &self.browse_only {
+            let text = self.strings.browse_only.replace("{account}", account);
+            self.warn(Level::Warning, text);
+        }
     }
 
     /// A database with no counties or no indicators: nothing to show but the header.

@@ -822,3 +822,54 @@ fn undoing_a_review_of_a_changed_figure_puts_back_the_old_figures_verdict() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn an_account_that_may_only_look_moves_and_finds_but_changes_nothing() {
+    let mut app = app();
+    let mut store = FakeStore::default();
+    press(&mut app, &mut store, Action::Mark(Met));
+    app.cursor = at(0, 0);
+    app.browse_only("mallory");
+    let refusal = ZH.browse_only.replace("{account}", "mallory");
+    // Said at once, and again on every write action; nothing is asked of the store.
+    assert_eq!(app.message.clone().unwrap().text, refusal);
+    for action in [
+        Action::Mark(NotMet),
+        Action::AcceptSuggestion,
+        Action::Clear,
+        Action::EditNote,
+        Action::Undo,
+        Action::Redo,
+    ] {
+        app.message = None;
+        assert!(app.update(action).is_empty(), "{action:?} asked for a write");
+        let m = app.message.clone().unwrap();
+        assert_eq!((m.text.as_str(), m.level), (refusal.as_str(), Level::Warning));
+        assert_eq!(app.mode(), Mode::Browse, "{action:?}");
+    }
+    assert!(refusal.contains("kaohe reviewers add mallory --name"), "{refusal}");
+    assert_eq!(store.log.len(), 1, "only the mark made before");
+    assert_eq!(app.item(at(0, 0)).verdict, Some(Met));
+    // Looking goes on as before.
+    press(&mut app, &mut store, Action::NextCounty);
+    assert_eq!(app.cursor, at(0, 1));
+    press(&mut app, &mut store, Action::OpenSummary);
+    assert_eq!(app.mode(), Mode::Summary);
+}
+
+#[test]
+fn a_draft_is_not_opened_for_an_account_that_may_only_look() {
+    let mut ws = workspace();
+    ws.drafts = vec![Draft {
+        county_code: "330881".into(),
+        indicator_id: "2.3".into(),
+        text: "数据口径不一致".into(),
+        saved_at: "2026-11-29T09:00:00+08:00".into(),
+    }];
+    let mut app = App::new(ws, &ZH);
+    assert_eq!(app.mode(), Mode::Editor);
+    app.browse_only("4666");
+    assert_eq!(app.mode(), Mode::Browse);
+    assert_eq!(app.draft(app.cursor), Some("数据口径不一致"), "kept, not lost");
+    assert!(app.message.clone().unwrap().text.starts_with("4666 "));
+}

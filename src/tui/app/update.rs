@@ -95,6 +95,15 @@ impl App {
     /// The panes: moving, marking, and opening everything else.
     fn browse(&mut self, action: Action) -> Vec<Effect> {
         use Action::*;
+        if self.browse_only.is_some()
+            && matches!(
+                action,
+                Mark(_) | AcceptSuggestion | Clear | EditNote | Undo | Redo
+            )
+        {
+            self.refuse_write();
+            return Vec::new();
+        }
         match action {
             NextCounty => self.step_county(true),
             PrevCounty => self.step_county(false),

@@ -14,12 +14,11 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let s = app.strings;
     let (done, total) = app.progress();
     let percent = (done * 100).checked_div(total).unwrap_or(0);
-    let mut right = format!(
-        "{} {} · {} {done}/{total} ({percent}%)",
-        s.reviewer,
-        clean(&app.reviewer),
-        s.progress
-    );
+    let mut right = format!("{} {}", s.reviewer, clean(&app.reviewer));
+    if app.browse_only.is_some() {
+        right.push_str(&format!(" · {}", s.read_only));
+    }
+    right.push_str(&format!(" · {} {done}/{total} ({percent}%)", s.progress));
     right.push_str(&format!(
         " · {}",
         match app.flow {

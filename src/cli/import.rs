@@ -115,8 +115,12 @@ fn preview(
         // The database would be made with the demo's submissions first: compared against a
         // scratch copy of it, never the real path.
         let scratch = tempfile::tempdir().context("cannot make a scratch directory")?;
-        Store::create(&scratch.path().join("preview.db"), &seed, &context.named_reviewer())?
-            .import_preview(&imported.checked.rows)?
+        Store::create(
+            &scratch.path().join("preview.db"),
+            &seed,
+            &context.named_reviewer(),
+        )?
+        .import_preview(&imported.checked.rows)?
     } else {
         ImportPreview {
             new: imported.checked.rows.len(),

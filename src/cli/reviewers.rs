@@ -265,7 +265,10 @@ fn write_list(entries: &[RegistryEntry], out: &mut dyn Write) -> Result<()> {
             names[k],
             divisions[k],
             roles[k],
-            e.changed_at.get(..19).unwrap_or(&e.changed_at).replace('T', " "),
+            e.changed_at
+                .get(..19)
+                .unwrap_or(&e.changed_at)
+                .replace('T', " "),
             clean(&e.changed_by_name),
             clean(&e.changed_by_account)
         );
@@ -279,7 +282,11 @@ fn write_history(events: &[RegistryEvent], out: &mut dyn Write) -> Result<()> {
     for e in events {
         let now = describe(&e.name, e.division.as_deref(), e.role);
         let what = match (e.action, &e.was_name, e.was_role) {
-            (RegistryAction::Changed | RegistryAction::Restored, Some(was_name), Some(was_role)) => {
+            (
+                RegistryAction::Changed | RegistryAction::Restored,
+                Some(was_name),
+                Some(was_role),
+            ) => {
                 let was = describe(was_name, e.was_division.as_deref(), was_role);
                 if was == now {
                     now

@@ -1,7 +1,8 @@
 //! `kaohe` without a subcommand: the review workspace on the database.
 
 use super::context::Context;
-use crate::tui::{self, Ended, Settings};
+use super::identity::Standing;
+use crate::tui::{self, Access, Ended, Settings};
 use anyhow::Result;
 
 /// Opens the workspace in the terminal, with settings already checked. A missing database is
@@ -10,6 +11,10 @@ pub fn run(context: &Context, settings: Settings) -> Result<Ended> {
     tui::require_terminal()?;
     let store = context.open()?;
     let identity = context.identity(&store)?;
-    let browse_only = !identity.may_write();
-    tui::run(store, &identity.reviewer, settings, browse_only)
+    let access = match &identity.standing {
+        Standing::NoRegistry => Access::Open,
+        Standing::Registered(entry) => Access::Registered(entry.uid),
+        Standing::Unregistered(_) => Access::BrowseOnly,
+    };
+    tui::run(store, &identity.reviewer, settings, access)
 }

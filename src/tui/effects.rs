@@ -5,6 +5,7 @@
 //! The store lives here, so the run loop and the live view cannot write to it: they read
 //! through [`Effects::store`].
 
+use super::Access;
 use super::app::{self, App, Effect, Write};
 use crate::store::{LogFilter, Position, Presence, ReviewWrite, Reviewer, Store, Written};
 
@@ -12,6 +13,7 @@ use crate::store::{LogFilter, Position, Presence, ReviewWrite, Reviewer, Store, 
 pub(super) struct Effects<'a> {
     store: Store,
     who: &'a Reviewer,
+    access: Access,
     /// The place last kept, so that an unchanged place is not written again.
     saved_position: Option<Position>,
     /// A draft waiting for the burst of typing it came from to end.
@@ -25,10 +27,11 @@ struct Draft {
 }
 
 impl<'a> Effects<'a> {
-    pub(super) fn new(store: Store, who: &'a Reviewer, app: &App) -> Effects<'a> {
+    pub(super) fn new(store: Store, who: &'a Reviewer, access: Access, app: &App) -> Effects<'a> {
         Effects {
             store,
             who,
+            access,
             saved_position: app.position(),
             pending_draft: None,
         }
@@ -118,6 +121,15 @@ impl<'a> Effects<'a> {
     }
 
     fn review(&mut self, app: &mut App, write: Write) {
+        match self.may_write() {
+            Ok(true) => {}
+            Ok(false) => {
+                self.access = Access::BrowseOnly;
+                app.browse_only(&self.who.account);
+                return;
+            }
+            Err(e) => return app.written(write, Err(one_line(&e))),
+        }
         let county = &app.counties[write.at.county].code;
         let indicator = &app.indicators[write.at.indicator].id;
         let mut review = ReviewWrite::new(county, indicator)
@@ -136,6 +148,19 @@ impl<'a> Effects<'a> {
             Ok(Written::Conflict { now }) => app.changed_underneath(write, now),
             Err(e) => app.written(write, Err(one_line(&e))),
         }
+    }
+
+    /// Whether this account may write now: a registered reviewer is looked up again (by uid,
+    /// before each write), so one removed while the workspace is open marks no more.
+    fn may_write(&self) -> anyhow::Result<bool> {
+        Ok(match self.access {
+            Access::Open => true,
+            Access::BrowseOnly => false,
+            Access::Registered(uid) => self
+                .store
+                .registry_entry(uid)?
+                .is_some_and(|entry| entry.active),
+        })
     }
 
     /// Drafts are kept once per burst of typing, after the burst; a draft of another item

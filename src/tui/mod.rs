@@ -38,6 +38,18 @@ pub enum Ended {
     Signal(i32),
 }
 
+/// What this account may do on the database, as its registry of reviewers says at start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// No registry: whoever can open the database marks.
+    Open,
+    /// An active reviewer of the registry (this uid): asked again before every write, so a
+    /// reviewer removed while the workspace is open marks no more.
+    Registered(u32),
+    /// Not in the registry: looks, changes nothing.
+    BrowseOnly,
+}
+
 /// How the reviewer set the workspace up: language, theme, keys, standard notes. Everything
 /// here is read and checked before the terminal is touched.
 pub struct Settings {

@@ -15,7 +15,7 @@ use super::terminal::{
     TerminalGuard, libc_sighup, listen_for_signals, require_terminal, terminal_gone,
 };
 use super::theme::Theme;
-use super::{Ended, Settings, load, view};
+use super::{Access, Ended, Settings, load, view};
 use crate::store::{Reviewer, Store};
 use anyhow::{Context, Result};
 use ratatui::Terminal;
@@ -38,13 +38,13 @@ enum Input {
 }
 
 /// Runs the workspace on the terminal until the reviewer quits or a signal stops it.
-/// `browse_only`: the account may look but not change anything (a registry does not hold it).
-pub fn run(store: Store, who: &Reviewer, settings: Settings, browse_only: bool) -> Result<Ended> {
+/// `access`: whether the account may change anything (see [`Access`]).
+pub fn run(store: Store, who: &Reviewer, settings: Settings, access: Access) -> Result<Ended> {
     require_terminal()?;
     let mut app = App::new(load(&store, who)?, Strings::get(settings.lang));
     app.keymap = settings.keymap;
     app.standard_notes = settings.standard_notes;
-    if browse_only {
+    if access == Access::BrowseOnly {
         app.browse_only(&who.account);
     }
     let theme = settings.theme;
@@ -56,7 +56,7 @@ pub fn run(store: Store, who: &Reviewer, settings: Settings, browse_only: bool) 
         Terminal::new(Tty::new(std::io::stdout())).context("cannot draw on this terminal")?;
     read_terminal(tx);
 
-    let mut effects = Effects::new(store, who, &app);
+    let mut effects = Effects::new(store, who, access, &app);
     let mut last_move = Instant::now();
     let mut dirty = true;
     size_editor(&mut app, &terminal);

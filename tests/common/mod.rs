@@ -2,6 +2,7 @@
 //! in it. Each test crate uses part of it.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod pty;
 pub mod users;
 
 use assert_cmd::Command;

@@ -108,7 +108,9 @@ pub struct RegistryEvent {
 pub enum RegistryError {
     #[error("only the database's owner or a registered, active lead may change its reviewers")]
     NotAllowed,
-    #[error("\"{name}\" is already the registered name of account {account}: names tell reviewers apart")]
+    #[error(
+        "\"{name}\" is already the registered name of account {account}: names tell reviewers apart"
+    )]
     NameTaken { name: String, account: String },
     #[error("account {account} is not in the registry yet, so it needs a name")]
     NameNeeded { account: String },
@@ -236,9 +238,9 @@ impl Store {
 
     /// Every entry, the active ones first, each group by account.
     pub fn reviewers(&self) -> Result<Vec<RegistryEntry>> {
-        let mut stmt = self
-            .conn
-            .prepare(&format!("{ENTRY_SELECT} ORDER BY active DESC, account, uid"))?;
+        let mut stmt = self.conn.prepare(&format!(
+            "{ENTRY_SELECT} ORDER BY active DESC, account, uid"
+        ))?;
         let rows = stmt.query_map([], entry_of)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
@@ -465,7 +467,11 @@ mod tests {
         reg.division = Some(Some("养老服务处".into()));
         let done = store.register(&reg, &owner()).unwrap();
         assert_eq!(done.action, Some(RegistryAction::Added));
-        assert_eq!(done.entry.role, Role::Reviewer, "the role defaults to reviewer");
+        assert_eq!(
+            done.entry.role,
+            Role::Reviewer,
+            "the role defaults to reviewer"
+        );
         assert!(store.has_registry().unwrap());
         let e = store.registry_entry(4001).unwrap().unwrap();
         assert_eq!(
@@ -476,7 +482,10 @@ mod tests {
 
         let removed = store.unregister(4001, "alice", &owner()).unwrap();
         assert!(!removed.active);
-        assert!(store.has_registry().unwrap(), "a removed entry keeps the registry");
+        assert!(
+            store.has_registry().unwrap(),
+            "a removed entry keeps the registry"
+        );
         assert!(!store.registry_entry(4001).unwrap().unwrap().active);
         assert_eq!(store.registered_name("张三").unwrap(), None);
         assert_eq!(
@@ -518,7 +527,10 @@ mod tests {
         };
         let restored = store.register(&back, &owner()).unwrap();
         assert_eq!(restored.action, Some(RegistryAction::Restored));
-        assert_eq!(restored.entry.division, None, "Some(None) clears the division");
+        assert_eq!(
+            restored.entry.division, None,
+            "Some(None) clears the division"
+        );
         assert_eq!(restored.entry.role, Role::Lead, "the role is kept");
 
         let log = store.registry_log().unwrap();
@@ -532,7 +544,10 @@ mod tests {
                 RegistryAction::Restored
             ]
         );
-        assert!(log.iter().all(|e| e.by_account == "admin" && e.by_name == "admin"));
+        assert!(
+            log.iter()
+                .all(|e| e.by_account == "admin" && e.by_name == "admin")
+        );
         assert_eq!(log[0].was_name, None);
         assert_eq!(
             (log[1].was_role, log[1].role),
@@ -586,7 +601,11 @@ mod tests {
             .unwrap();
         let last = store.registry_log().unwrap().pop().unwrap();
         assert_eq!(
-            (last.by_account.as_str(), last.by_name.as_str(), last.name.as_str()),
+            (
+                last.by_account.as_str(),
+                last.by_name.as_str(),
+                last.name.as_str()
+            ),
             ("bob", "李四", "王五")
         );
         // A removed lead is no longer one.

@@ -842,12 +842,21 @@ fn an_account_that_may_only_look_moves_and_finds_but_changes_nothing() {
         Action::Redo,
     ] {
         app.message = None;
-        assert!(app.update(action).is_empty(), "{action:?} asked for a write");
+        assert!(
+            app.update(action).is_empty(),
+            "{action:?} asked for a write"
+        );
         let m = app.message.clone().unwrap();
-        assert_eq!((m.text.as_str(), m.level), (refusal.as_str(), Level::Warning));
+        assert_eq!(
+            (m.text.as_str(), m.level),
+            (refusal.as_str(), Level::Warning)
+        );
         assert_eq!(app.mode(), Mode::Browse, "{action:?}");
     }
-    assert!(refusal.contains("kaohe reviewers add mallory --name"), "{refusal}");
+    assert!(
+        refusal.contains("kaohe reviewers add mallory --name"),
+        "{refusal}"
+    );
     assert_eq!(store.log.len(), 1, "only the mark made before");
     assert_eq!(app.item(at(0, 0)).verdict, Some(Met));
     // Looking goes on as before.
@@ -870,6 +879,10 @@ fn a_draft_is_not_opened_for_an_account_that_may_only_look() {
     assert_eq!(app.mode(), Mode::Editor);
     app.browse_only("4666");
     assert_eq!(app.mode(), Mode::Browse);
-    assert_eq!(app.draft(app.cursor), Some("数据口径不一致"), "kept, not lost");
+    assert_eq!(
+        app.draft(app.cursor),
+        Some("数据口径不一致"),
+        "kept, not lost"
+    );
     assert!(app.message.clone().unwrap().text.starts_with("4666 "));
 }

@@ -115,12 +115,9 @@ fn preview(
         // The database would be made with the demo's submissions first: compared against a
         // scratch copy of it, never the real path.
         let scratch = tempfile::tempdir().context("cannot make a scratch directory")?;
-        Store::create(
-            &scratch.path().join("preview.db"),
-            &seed,
-            &context.named_reviewer(),
-        )?
-        .import_preview(&imported.checked.rows)?
+        let maker = context.named_reviewer();
+        Store::create(&scratch.path().join("preview.db"), &seed, &maker)?
+            .import_preview(&imported.checked.rows)?
     } else {
         ImportPreview {
             new: imported.checked.rows.len(),

@@ -40,16 +40,16 @@ impl Init {
         // The demo submissions are read only once the database is known to be free to make,
         // as they always were: what is wrong with the place is said first.
         let seed = move || context.seed(catalog, counties);
-        let store =
-            Store::create_from(&context.db, seed, &context.named_reviewer()).map_err(|e| {
-                if context.demo && (self.targets.is_some() || self.counties.is_some()) {
-                    e.context(
+        let maker = context.named_reviewer();
+        let store = Store::create_from(&context.db, seed, &maker).map_err(|e| {
+            if context.demo && (self.targets.is_some() || self.counties.is_some()) {
+                e.context(
                     "the demo submissions are for the embedded 2014 targets and Quzhou counties",
                 )
-                } else {
-                    e
-                }
-            })?;
+            } else {
+                e
+            }
+        })?;
         let status = store.status()?;
         writeln!(
             out,

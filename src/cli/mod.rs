@@ -56,14 +56,10 @@ pub struct Cli {
 // The options every command takes (a doc comment here would become clap's text).
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// The database file [default: $KAOHE_DB, else kaohe.db in your data directory]
-    #[arg(
-        long,
-        global = true,
-        value_name = "PATH",
-        env = "KAOHE_DB",
-        hide_env = true
-    )]
+    /// The database file [default: $KAOHE_DB, else db in your config, else db in the system
+    /// config, else kaohe.db in your data directory]
+    // KAOHE_DB is read with the configs (cli/paths.rs), which must tell it from --db.
+    #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
 
     /// The name recorded with your reviews [default: your login name]
@@ -93,7 +89,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "NAME|FILE")]
     pub theme: Option<String>,
 
-    /// Your settings file [default: config.toml in ~/.config/kaohe]
+    /// Your settings file, over the system's [default: config.toml in ~/.config/kaohe]
     #[arg(
         long,
         global = true,
@@ -158,7 +154,7 @@ fn on_database(
 ) -> anyhow::Result<Ended> {
     let Some(command) = command else {
         // Settings first: a bad config or theme is refused before the terminal is touched.
-        let settings = settings::load(global)?;
+        let settings = settings::load(global, &context.configs.config)?;
         return workspace::run(context, settings);
     };
     match command {

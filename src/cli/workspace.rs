@@ -8,6 +8,11 @@ use anyhow::Result;
 /// created first, as for any command.
 pub fn run(context: &Context, settings: Settings) -> Result<Ended> {
     tui::require_terminal()?;
-    let store = context.open()?;
-    tui::run(store, &context.reviewer, settings)
+    let (store, created) = context.open_telling()?;
+    let database = tui::OnDatabase {
+        path: context.db_shown(),
+        shared: context.is_shared(),
+        created,
+    };
+    tui::run(store, &context.reviewer, settings, database)
 }

@@ -3,5 +3,6 @@
 //! shared host the environment is the user's to set and an identity is not.
 
 pub mod account;
+pub mod privilege;
 
 pub use account::Account;

@@ -15,7 +15,7 @@ use super::terminal::{
     TerminalGuard, libc_sighup, listen_for_signals, require_terminal, terminal_gone,
 };
 use super::theme::Theme;
-use super::{Ended, Settings, load, view};
+use super::{Ended, OnDatabase, Settings, load, view};
 use crate::store::{Reviewer, Store};
 use anyhow::{Context, Result};
 use ratatui::Terminal;
@@ -38,9 +38,15 @@ enum Input {
 }
 
 /// Runs the workspace on the terminal until the reviewer quits or a signal stops it.
-pub fn run(store: Store, who: &Reviewer, settings: Settings) -> Result<Ended> {
+pub fn run(
+    store: Store,
+    who: &Reviewer,
+    settings: Settings,
+    database: OnDatabase,
+) -> Result<Ended> {
     require_terminal()?;
     let mut app = App::new(load(&store, who)?, Strings::get(settings.lang));
+    app.on_database(&database.path, database.shared, database.created);
     app.keymap = settings.keymap;
     app.standard_notes = settings.standard_notes;
     let theme = settings.theme;

@@ -103,6 +103,11 @@ pub struct Strings {
     pub writing: &'static str,
     pub no_history: &'static str,
     pub source: &'static str,
+    /// The database in the header: its group may write it, or only its owner.
+    pub shared: &'static str,
+    pub private: &'static str,
+    /// The first screen on a private database this run has just made ({path}).
+    pub new_private_db: &'static str,
     /// After a label: "：" in Chinese, ": " in English.
     pub colon: &'static str,
 }
@@ -197,6 +202,9 @@ pub const ZH: Strings = Strings {
     writing: "正在写这一项的备注",
     no_history: "这一项还没有任何修改",
     source: "原文",
+    shared: "共享",
+    private: "个人",
+    new_private_db: "新建了个人数据库，同事看不到：{path}（与同事共用：KAOHE_DB 或 config.toml 的 db = 指向共享数据库）",
     colon: "：",
 };
 
@@ -290,6 +298,9 @@ pub const EN: Strings = Strings {
     writing: "is writing a note on this item",
     no_history: "No change to this item yet",
     source: "Source",
+    shared: "shared",
+    private: "private",
+    new_private_db: "New private database, colleagues cannot see it: {path} (to share one: KAOHE_DB or db = in config.toml)",
     colon: ": ",
 };
 

@@ -462,10 +462,7 @@ fn read_one(text: &str, path: &Path, layer: Layer) -> Result<Written, FileError>
                 };
                 return Err(FileError::new(
                     top(other),
-                    format!(
-                        "unknown setting \"{}\" ({has})",
-                        crate::text::clean(other)
-                    ),
+                    format!("unknown setting \"{}\" ({has})", crate::text::clean(other)),
                 ));
             }
         }
@@ -654,7 +651,11 @@ mod tests {
     fn layered(system: &str, user: &str) -> Result<Config, FileError> {
         layer([
             read_one(system, Path::new("/etc/kaohe/config.toml"), Layer::System)?,
-            read_one(user, Path::new("/home/a/.config/kaohe/config.toml"), Layer::User)?,
+            read_one(
+                user,
+                Path::new("/home/a/.config/kaohe/config.toml"),
+                Layer::User,
+            )?,
         ])
     }
 
@@ -690,7 +691,9 @@ mod tests {
         // A theme by name stays a name.
         let c = layered("theme = \"light\"\n", "").unwrap();
         assert_eq!(c.theme.as_deref(), Some("light"));
-        let e = layered("db = \"~/kaohe.db\"\n", "").unwrap_err().to_string();
+        let e = layered("db = \"~/kaohe.db\"\n", "")
+            .unwrap_err()
+            .to_string();
         assert!(
             e.starts_with("/etc/kaohe/config.toml:1:1: db: ~ is not expanded"),
             "{e}"
@@ -738,8 +741,13 @@ mod tests {
             "/home/a/.config/kaohe/config.toml:3:1: x is bound to both next_county and undo: give one of them another key"
         );
         // A conflict inside the system file is told there.
-        let e = layered("[keys]\nundo = \"j\"\n", "").unwrap_err().to_string();
-        assert!(e.starts_with("/etc/kaohe/config.toml:2:1: j is bound"), "{e}");
+        let e = layered("[keys]\nundo = \"j\"\n", "")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("/etc/kaohe/config.toml:2:1: j is bound"),
+            "{e}"
+        );
     }
 
     #[test]

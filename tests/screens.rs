@@ -181,13 +181,22 @@ fn main_screen_in_english() {
 fn the_header_names_the_database_and_gives_way_when_narrow() {
     let f = fixture();
     let mut app = app(&f, Lang::Zh);
-    let header = |app: &App, w| text(&screen(app, w, 24)).lines().next().unwrap().to_string();
+    let header = |app: &App, w| {
+        text(&screen(app, w, 24))
+            .lines()
+            .next()
+            .unwrap()
+            .to_string()
+    };
     let at_80 = header(&app, 80);
     assert!(
         at_80.contains("kaohe.db·共享 · 评审人 张三 · 已评 3/762"),
         "{at_80}"
     );
-    assert!(at_80.starts_with("2014年度"), "the title keeps its place: {at_80}");
+    assert!(
+        at_80.starts_with("2014年度"),
+        "the title keeps its place: {at_80}"
+    );
     // Too narrow for the title to keep a few columns: the database gives way first, the
     // reviewer and progress stay.
     let at_56 = header(&app, 56);
@@ -199,13 +208,19 @@ fn the_header_names_the_database_and_gives_way_when_narrow() {
         false,
         false,
     );
-    assert!(app.message.is_none(), "an old private database says nothing");
+    assert!(
+        app.message.is_none(),
+        "an old private database says nothing"
+    );
     let mut en = self::app(&f, Lang::En);
     en.on_database(std::path::Path::new("k.db"), false, false);
     let line = header(&en, 120);
     assert!(line.contains("k.db·private · Reviewer 张三"), "{line}");
     let line = header(&app, 120);
-    assert!(line.contains("assessment-2014-final-f…·个人 · 评审人"), "{line}");
+    assert!(
+        line.contains("assessment-2014-final-f…·个人 · 评审人"),
+        "{line}"
+    );
 }
 
 #[test]

@@ -6,10 +6,10 @@
 use super::GlobalArgs;
 use super::error::Internal;
 use super::paths::{self, DbSource};
-use crate::config;
-use crate::host::privilege::{self, with_kaohe_group};
 use crate::catalog::{self, Catalog};
+use crate::config;
 use crate::formats::import;
+use crate::host::privilege::{self, with_kaohe_group};
 use crate::lookup::{Lookup, SubmissionRow};
 use crate::model::County;
 use crate::store::{Reviewer, Seed, Store};

@@ -248,11 +248,19 @@ mod tests {
             );
             assert!(e.contains(&trusted.display().to_string()), "{e}");
         }
-        let e = resolve(None, None, Some(named("/tmp/mine.db", Layer::User)), false, Some(4343))
-            .unwrap_err()
-            .to_string();
+        let e = resolve(
+            None,
+            None,
+            Some(named("/tmp/mine.db", Layer::User)),
+            false,
+            Some(4343),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(
-            e.starts_with("/home/a/.config/kaohe/config.toml:1:1: db is not taken from your config"),
+            e.starts_with(
+                "/home/a/.config/kaohe/config.toml:1:1: db is not taken from your config"
+            ),
             "{e}"
         );
         let e = resolve(None, None, None, false, Some(4343))

@@ -102,7 +102,9 @@ pub fn with_kaohe_group<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
     let (real, kaohe) = match state() {
         State::Plain => return f(),
         State::Guarded { real, kaohe } => (real, kaohe),
-        State::Failed(_) => bail!("kaohe's group was never given up: refusing to open the database"),
+        State::Failed(_) => {
+            bail!("kaohe's group was never given up: refusing to open the database")
+        }
     };
     if RAISED.with(Cell::get) {
         return f();
@@ -171,7 +173,8 @@ pub fn trusted_config_for(binary: &Path) -> PathBuf {
 /// The running binary and who owns it.
 fn binary() -> Result<(PathBuf, u32)> {
     use std::os::unix::fs::MetadataExt;
-    let exe = std::env::current_exe().map_err(|e| anyhow!(e).context("cannot find kaohe's own binary"))?;
+    let exe = std::env::current_exe()
+        .map_err(|e| anyhow!(e).context("cannot find kaohe's own binary"))?;
     let owner = std::fs::metadata(&exe)
         .map_err(|e| anyhow!(e).context(format!("cannot read {}", exe.display())))?
         .uid();

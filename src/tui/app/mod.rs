@@ -533,9 +533,10 @@ impl App {
     /// Names the database in the header. A private database this run has just made says so on
     /// the first screen, with where it is: marks in it are seen by nobody else.
     pub fn on_database(&mut self, path: &std::path::Path, shared: bool, created: bool) {
-        let file = path
-            .file_name()
-            .map_or_else(|| path.display().to_string(), |f| f.to_string_lossy().into_owned());
+        let file = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |f| f.to_string_lossy().into_owned(),
+        );
         self.database = Some(Database { file, shared });
         if created && !shared {
             let text = self

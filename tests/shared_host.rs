@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! A team on one host: several OS accounts (other uids and gids, run from root) on one database.
 
 mod common;

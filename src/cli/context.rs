@@ -104,6 +104,8 @@ impl Context {
             let store = Store::open_or_create(
                 &self.db,
                 || {
+                    // Only ever the user's own data directory: a guarded kaohe's database is
+                    // never the default.
                     paths::prepare_default_dir(&self.db)?;
                     self.embedded_seed()
                 },

@@ -1,11 +1,18 @@
-//! The reviewer's own settings: `config.toml` in their config directory (`~/.config/kaohe/`).
-//! kaohe reads it and never writes it. Anything wrong in it is refused with file and line before
-//! the terminal is touched.
+//! The settings files: the system's (`kaohe/config.toml` in `$XDG_CONFIG_DIRS`, else
+//! `/etc/kaohe/config.toml`), which names the team's database, and the reviewer's own
+//! (`~/.config/kaohe/config.toml`, or `--config`), which overrides it setting by setting.
+//! kaohe reads them and never writes them. Anything wrong in either is refused with file, line
+//! and column before anything else happens (and before the terminal is touched).
+//!
+//! In the guarded set-up (kaohe installed setgid, [`crate::host::privilege`]) the system config
+//! is only the one beside the installation, and only if nobody but root could have written it.
 
 use crate::error::{FileError, Location};
+use crate::host::privilege;
 use crate::source::toml::{Table, key_offset};
 use crate::tui::action::Action;
 use crate::tui::keymap::{Key, Keymap, describe, parse_key};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 /// The bank of standard notes a new reviewer starts with (Alt-1 … in the note editor).
@@ -23,12 +30,46 @@ pub const DEFAULT_NOTES: &[&str] = &[
 /// At most this many standard notes: one key each (Alt-1 … Alt-9).
 pub const MAX_NOTES: usize = 9;
 
+/// At most this many characters in a reviewer's name (as `--reviewer` allows).
+pub const MAX_REVIEWER: usize = 64;
+
+/// Which settings file a setting was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layer {
+    /// The system's, shared by every account on the host.
+    System,
+    /// The reviewer's own, which overrides the system's.
+    User,
+}
+
+/// A database named by `db =`: the path (a relative one taken from the config's directory) and
+/// where it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedDb {
+    pub path: PathBuf,
+    pub layer: Layer,
+    pub at: Location,
+}
+
+impl NamedDb {
+    /// The config file that named it.
+    pub fn file(&self) -> &str {
+        &self.at.path
+    }
+}
+
+/// The settings in force: the system's, overridden by the reviewer's, setting by setting.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
-    /// The theme named in the file, if any (a name or a file path).
+    /// The theme named in a file, if any (a name, or a file path: a relative one is taken from
+    /// that config's directory).
     pub theme: Option<String>,
     pub keymap: Keymap,
     pub standard_notes: Vec<String>,
+    /// The database, if a config names one.
+    pub db: Option<NamedDb>,
+    /// The name recorded with reviews (only the reviewer's own config may set it).
+    pub reviewer: Option<String>,
 }
 
 impl Default for Config {
@@ -37,6 +78,8 @@ impl Default for Config {
             theme: None,
             keymap: Keymap::default(),
             standard_notes: DEFAULT_NOTES.iter().map(|s| s.to_string()).collect(),
+            db: None,
+            reviewer: None,
         }
     }
 }
@@ -47,35 +90,242 @@ pub fn config_dir() -> Option<PathBuf> {
     dirs::config_dir().map(|d| d.join("kaohe"))
 }
 
-/// Reads the config: `given` (which must exist), else the default file if it exists, else the
-/// defaults.
-pub fn load(given: Option<&Path>) -> Result<Config, FileError> {
-    let path = match given {
-        Some(p) => p.to_path_buf(),
-        None => match config_dir().map(|d| d.join("config.toml")) {
-            Some(p) if p.exists() => p,
-            _ => return Ok(Config::default()),
-        },
+/// Where a system config is looked for, in order (the first that exists is read):
+/// `kaohe/config.toml` in each directory of `$XDG_CONFIG_DIRS` (`/etc/xdg` when unset or
+/// empty; relative entries are passed over, as the XDG rules say), then `/etc/kaohe/`.
+pub fn system_candidates(xdg_config_dirs: Option<OsString>) -> Vec<PathBuf> {
+    let dirs: Vec<PathBuf> = xdg_config_dirs
+        .as_deref()
+        .map(std::env::split_paths)
+        .into_iter()
+        .flatten()
+        .filter(|d| d.is_absolute())
+        .collect();
+    let dirs = if dirs.is_empty() {
+        vec![PathBuf::from("/etc/xdg")]
+    } else {
+        dirs
     };
-    let text = crate::source::decode::read_text(&path)?;
-    parse(&text, &path.display().to_string())
+    dirs.into_iter()
+        .map(|d| d.join("kaohe/config.toml"))
+        .chain([PathBuf::from("/etc/kaohe/config.toml")])
+        .collect()
 }
 
+/// The settings files read and layered, and where they are.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub config: Config,
+    /// The system config that was read, if one was found.
+    pub system: Option<PathBuf>,
+    /// Where a system config was looked for, in order.
+    pub system_searched: Vec<PathBuf>,
+    /// The reviewer's config: the file given (which must exist) or the usual place.
+    pub user: Option<PathBuf>,
+    /// Whether the reviewer's config exists (and was read).
+    pub user_exists: bool,
+}
+
+/// Reads the system config and the reviewer's (`given`, which must exist, else the usual
+/// place if a file is there), and layers them.
+pub fn load(given: Option<&Path>) -> anyhow::Result<Loaded> {
+    let (system, system_searched) = match privilege::guarded() {
+        Some(_) => {
+            let searched = vec![privilege::trusted_config_path()?];
+            let read = privilege::read_trusted_config()?
+                .map(|(path, bytes)| {
+                    let text = crate::source::decode::text_of(bytes, &path.display().to_string())?;
+                    read_one(&text, &path, Layer::System).map(|w| (path, w))
+                })
+                .transpose()?;
+            (read, searched)
+        }
+        None => {
+            let searched = system_candidates(std::env::var_os("XDG_CONFIG_DIRS"));
+            let read = match searched.iter().find(|p| p.is_file()) {
+                Some(path) => {
+                    let text = crate::source::decode::read_text(path)?;
+                    Some((path.clone(), read_one(&text, path, Layer::System)?))
+                }
+                None => None,
+            };
+            (read, searched)
+        }
+    };
+    let user = given
+        .map(Path::to_path_buf)
+        .or_else(|| config_dir().map(|d| d.join("config.toml")));
+    let user_written = match (&user, given) {
+        (Some(path), Some(_)) => Some(path),
+        (Some(path), None) if path.exists() => Some(path),
+        _ => None,
+    }
+    .map(|path| {
+        let text = crate::source::decode::read_text(path)?;
+        read_one(&text, path, Layer::User)
+    })
+    .transpose()?;
+    let user_exists = user_written.is_some();
+    let (system, system_written) = match system {
+        Some((path, written)) => (Some(path), Some(written)),
+        None => (None, None),
+    };
+    let config = layer([system_written, user_written].into_iter().flatten())?;
+    Ok(Loaded {
+        config,
+        system,
+        system_searched,
+        user,
+        user_exists,
+    })
+}
+
+/// One file read alone, as the reviewer's own config.
 pub fn parse(text: &str, path: &str) -> Result<Config, FileError> {
-    let at = |offset: usize| Location::at_offset(path, text, offset);
-    let table: toml::Table = crate::source::toml::parse(text, path)?;
+    layer([read_one(text, Path::new(path), Layer::User)?])
+}
+
+/// What one settings file says: only the settings it gives.
+#[derive(Debug, Default)]
+struct Written {
+    theme: Option<String>,
+    db: Option<NamedDb>,
+    reviewer: Option<String>,
+    notes: Option<Vec<String>>,
+    /// Actions given other keys, each with where it was written.
+    keys: Vec<(Action, Vec<Key>, Location)>,
+}
+
+/// The files' settings over the defaults, each a later file gives replacing an earlier one's;
+/// keys are rebound action by action.
+fn layer(files: impl IntoIterator<Item = Written>) -> Result<Config, FileError> {
     let mut config = Config::default();
+    let mut rebound: Vec<(Action, Location)> = Vec::new();
+    for written in files {
+        if written.theme.is_some() {
+            config.theme = written.theme;
+        }
+        if written.db.is_some() {
+            config.db = written.db;
+        }
+        if written.reviewer.is_some() {
+            config.reviewer = written.reviewer;
+        }
+        if let Some(notes) = written.notes {
+            config.standard_notes = notes;
+        }
+        for (action, keys, here) in written.keys {
+            config
+                .keymap
+                .rebind(action, keys)
+                .map_err(|m| FileError::new(here.clone(), m))?;
+            rebound.push((action, here));
+        }
+    }
+    // Each file was checked alone; what is left is a key one file gives that the other gave
+    // to another action. Told where it was last given (the reviewer's file, which they can
+    // change).
+    if let Some((key, a, b)) = config.keymap.conflict() {
+        let here = rebound
+            .iter()
+            .rev()
+            .find(|(x, _)| *x == a || *x == b)
+            .map_or_else(|| Location::file("config.toml"), |(_, l)| l.clone());
+        return Err(FileError::new(
+            here,
+            format!(
+                "{} is bound to both {} and {}: give one of them another key",
+                describe(&key),
+                a.name(),
+                b.name()
+            ),
+        ));
+    }
+    Ok(config)
+}
+
+/// A path written in a config, taken from the config's directory when it is relative.
+fn from_dir_of(config: &Path, written: &str) -> PathBuf {
+    let written = Path::new(written);
+    if written.is_absolute() {
+        return written.to_path_buf();
+    }
+    let config = std::path::absolute(config).unwrap_or_else(|_| config.to_path_buf());
+    match config.parent() {
+        Some(dir) => dir.join(written),
+        None => written.to_path_buf(),
+    }
+}
+
+/// Reads one settings file, checking everything it says.
+fn read_one(text: &str, path: &Path, layer: Layer) -> Result<Written, FileError> {
+    let shown = path.display().to_string();
+    let at = |offset: usize| Location::at_offset(&shown, text, offset);
+    let top = |key: &str| at(key_offset(text, Table::Top, key));
+    let table: toml::Table = crate::source::toml::parse(text, &shown)?;
+    let mut written = Written::default();
+    // Checked alone, as the keys would be over the defaults.
+    let mut keymap = Keymap::default();
     for (key, value) in &table {
         match (key.as_str(), value) {
             ("theme", toml::Value::String(t)) => {
                 crate::text::check_words("theme", t, false)
-                    .map_err(|m| FileError::new(at(key_offset(text, Table::Top, key)), m))?;
-                config.theme = Some(t.clone());
+                    .map_err(|m| FileError::new(top(key), m))?;
+                written.theme = Some(if crate::tui::theme::is_path(t) {
+                    from_dir_of(path, t).display().to_string()
+                } else {
+                    t.clone()
+                });
+            }
+            ("db", toml::Value::String(db)) => {
+                let here = top(key);
+                let refuse = |m: &str| Err(FileError::new(here.clone(), m.to_string()));
+                crate::text::check_words("db", db, false)
+                    .map_err(|m| FileError::new(here.clone(), m))?;
+                if db.trim().is_empty() {
+                    return refuse("db is empty: give the database file's path");
+                }
+                if db.starts_with('~') {
+                    return refuse(
+                        "db: ~ is not expanded here; write the whole path (or one relative to this file's directory)",
+                    );
+                }
+                written.db = Some(NamedDb {
+                    path: from_dir_of(path, db),
+                    layer,
+                    at: here,
+                });
+            }
+            ("reviewer", _) if layer == Layer::System => {
+                return Err(FileError::new(
+                    top(key),
+                    "reviewer is each reviewer's own: set it in your config (~/.config/kaohe/config.toml), not the system's",
+                ));
+            }
+            ("reviewer", toml::Value::String(name)) => {
+                let here = top(key);
+                let name = name.trim();
+                if name.is_empty() {
+                    return Err(FileError::new(
+                        here,
+                        "reviewer is empty: give the name to record with your reviews",
+                    ));
+                }
+                crate::text::check_words("reviewer", name, false)
+                    .map_err(|m| FileError::new(here.clone(), m))?;
+                if name.chars().count() > MAX_REVIEWER {
+                    return Err(FileError::new(
+                        here,
+                        format!("reviewer is longer than {MAX_REVIEWER} characters"),
+                    ));
+                }
+                written.reviewer = Some(name.to_string());
             }
             ("keys", toml::Value::Table(keys)) => {
                 let mut rebound: Vec<(usize, Action)> = Vec::new();
                 for (name, spec) in keys {
-                    let here = at(key_offset(text, Table::Named("keys"), name));
+                    let offset = key_offset(text, Table::Named("keys"), name);
+                    let here = at(offset);
                     let action = Action::from_name(name).ok_or_else(|| {
                         FileError::new(
                             here.clone(),
@@ -116,7 +366,7 @@ pub fn parse(text: &str, path: &str) -> Result<Config, FileError> {
                         .collect::<Result<Vec<_>, _>>()
                         .map_err(|m| FileError::new(here.clone(), format!("{name}: {m}")))?;
                     // Typing in a note or a search must stay typing.
-                    if config.keymap.types_text(action) && keys.iter().any(Key::types_a_character) {
+                    if keymap.types_text(action) && keys.iter().any(Key::types_a_character) {
                         return Err(FileError::new(
                             here,
                             format!(
@@ -124,15 +374,15 @@ pub fn parse(text: &str, path: &str) -> Result<Config, FileError> {
                             ),
                         ));
                     }
-                    config
-                        .keymap
-                        .rebind(action, keys)
+                    keymap
+                        .rebind(action, keys.clone())
                         .map_err(|m| FileError::new(here.clone(), m))?;
-                    rebound.push((key_offset(text, Table::Named("keys"), name), action));
+                    rebound.push((offset, action));
+                    written.keys.push((action, keys, here));
                 }
                 // Conflicts once every key is in place (so two actions may swap keys), told
                 // at the later of the two lines.
-                if let Some((key, a, b)) = config.keymap.conflict() {
+                if let Some((key, a, b)) = keymap.conflict() {
                     let line_of = |x: Action| {
                         rebound
                             .iter()
@@ -192,29 +442,32 @@ pub fn parse(text: &str, path: &str) -> Result<Config, FileError> {
                             return Err(FileError::new(here.clone(), "a standard note is empty"));
                         }
                     }
-                    config.standard_notes = list;
+                    written.notes = Some(list);
                 }
             }
-            ("theme" | "keys" | "notes", _) => {
+            ("theme" | "db" | "reviewer" | "keys" | "notes", _) => {
                 let what = match key.as_str() {
                     "theme" => "theme is a name or a file path, in quotes",
+                    "db" => "db is the database file's path, in quotes",
+                    "reviewer" => "reviewer is a name, in quotes",
                     "keys" => "keys is a table: [keys]",
                     _ => "notes is a table: [notes]",
                 };
-                return Err(FileError::new(at(key_offset(text, Table::Top, key)), what));
+                return Err(FileError::new(top(key), what));
             }
             (other, _) => {
+                let has = match layer {
+                    Layer::System => "a system config has db, theme, [keys] and [notes]",
+                    Layer::User => "a config has db, reviewer, theme, [keys] and [notes]",
+                };
                 return Err(FileError::new(
-                    at(key_offset(text, Table::Top, other)),
-                    format!(
-                        "unknown setting \"{}\" (a config has theme, [keys] and [notes])",
-                        crate::text::clean(other)
-                    ),
+                    top(other),
+                    format!("unknown setting \"{}\" ({has})", crate::text::clean(other)),
                 ));
             }
         }
     }
-    Ok(config)
+    Ok(written)
 }
 
 /// The default config, every setting shown and commented out: a starting point to copy.
@@ -222,8 +475,15 @@ pub fn print_default() -> String {
     let mut out = String::from(
         "# kaohe 的个人设置 / kaohe's personal settings\n\
          # 放在 ~/.config/kaohe/config.toml（或 $XDG_CONFIG_HOME/kaohe/config.toml）。kaohe 只读不写。\n\
+         # 系统设置（/etc/kaohe/config.toml 或 $XDG_CONFIG_DIRS 下的 kaohe/config.toml）写法相同，\n\
+         # 但不能写 reviewer；这里写的项逐项覆盖系统设置。\n\
          # 去掉行首的 # 即生效；只需写要改的项。\n\n\
-         # 主题：default、light、high-contrast、mono，或主题文件的路径；\n\
+         # 数据库：与同事共用的数据库文件，通常已由系统设置给出。相对路径从本文件所在目录算起，\n\
+         # 不展开 ~。命令行 --db 和环境变量 KAOHE_DB 优先。\n\
+         # db = \"/srv/kaohe/kaohe.db\"\n\n\
+         # 评审人：记在评定旁的名字，默认是登录名（数据库有评审人名册时以名册为准）。\n\
+         # reviewer = \"张三\"\n\n\
+         # 主题：default、light、high-contrast、mono，或主题文件的路径（相对路径从本文件所在目录算起）；\n\
          # ~/.config/kaohe/themes/NAME.toml 也可按名字使用。命令行 --theme 优先。\n\
          # theme = \"default\"\n\n\
          # 按键：按动作名改键，可写一个键或一组键。键的写法：j、G、ctrl-r、alt-enter、enter、esc、\n\
@@ -386,5 +646,128 @@ mod tests {
         let missing = dir.path().join("nope.toml");
         let e = load(Some(&missing)).unwrap_err().to_string();
         assert!(e.contains("nope.toml"), "{e}");
+    }
+
+    fn layered(system: &str, user: &str) -> Result<Config, FileError> {
+        layer([
+            read_one(system, Path::new("/etc/kaohe/config.toml"), Layer::System)?,
+            read_one(
+                user,
+                Path::new("/home/a/.config/kaohe/config.toml"),
+                Layer::User,
+            )?,
+        ])
+    }
+
+    #[test]
+    fn the_users_settings_override_the_systems_one_by_one() {
+        let system = "db = \"/srv/kaohe/kaohe.db\"\ntheme = \"light\"\n\
+                      [keys]\nnext_county = \"x\"\n[notes]\nstandard = [\"单位统一备注\"]\n";
+        let c = layered(system, "theme = \"mono\"\n[keys]\nprev_county = \"y\"\n").unwrap();
+        assert_eq!(c.theme.as_deref(), Some("mono"), "the user's theme");
+        let db = c.db.unwrap();
+        assert_eq!(db.path, Path::new("/srv/kaohe/kaohe.db"), "the system's db");
+        assert_eq!(db.layer, Layer::System);
+        assert_eq!(db.at.to_string(), "/etc/kaohe/config.toml:1:1");
+        assert_eq!(c.standard_notes, ["单位统一备注"], "the system's notes");
+        let key = |ch| KeyEvent::new(KeyCode::Char(ch), KeyModifiers::NONE);
+        use crate::tui::action::Mode::Browse;
+        assert_eq!(c.keymap.action(Browse, &key('x')), Some(Action::NextCounty));
+        assert_eq!(c.keymap.action(Browse, &key('y')), Some(Action::PrevCounty));
+        // The user's db wins over the system's.
+        let c = layered(system, "db = \"mine.db\"\n").unwrap();
+        let db = c.db.unwrap();
+        assert_eq!(db.path, Path::new("/home/a/.config/kaohe/mine.db"));
+        assert_eq!(db.layer, Layer::User);
+        // Nothing set anywhere: the defaults.
+        assert_eq!(layered("", "").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn paths_in_a_config_are_taken_from_its_directory() {
+        let c = layered("db = \"data/kaohe.db\"\ntheme = \"bureau.toml\"\n", "").unwrap();
+        assert_eq!(c.db.unwrap().path, Path::new("/etc/kaohe/data/kaohe.db"));
+        assert_eq!(c.theme.as_deref(), Some("/etc/kaohe/bureau.toml"));
+        // A theme by name stays a name.
+        let c = layered("theme = \"light\"\n", "").unwrap();
+        assert_eq!(c.theme.as_deref(), Some("light"));
+        let e = layered("db = \"~/kaohe.db\"\n", "")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("/etc/kaohe/config.toml:1:1: db: ~ is not expanded"),
+            "{e}"
+        );
+        let e = layered("", "\n db = \"\"\n").unwrap_err().to_string();
+        assert!(
+            e.starts_with("/home/a/.config/kaohe/config.toml:2:2: db is empty"),
+            "{e}"
+        );
+        let e = layered("db = 1\n", "").unwrap_err().to_string();
+        assert!(e.contains("db is the database file's path"), "{e}");
+    }
+
+    #[test]
+    fn the_reviewer_is_set_only_in_the_users_own_config() {
+        let c = layered("", "reviewer = \" 张三 \"\n").unwrap();
+        assert_eq!(c.reviewer.as_deref(), Some("张三"));
+        let e = layered("theme = \"light\"\nreviewer = \"张三\"\n", "")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("/etc/kaohe/config.toml:2:1: reviewer is each reviewer's own"),
+            "{e}"
+        );
+        let long = "长".repeat(65);
+        let e = layered("", &format!("reviewer = \"{long}\"\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(":1:1: reviewer is longer than 64"), "{e}");
+        let e = layered("", "reviewer = \"a\\u001b[2J\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("control character"), "{e}");
+        let e = layered("", "reviewer = \"  \"\n").unwrap_err().to_string();
+        assert!(e.contains("reviewer is empty"), "{e}");
+    }
+
+    #[test]
+    fn a_key_the_two_files_give_two_actions_is_told_in_the_users_file() {
+        let e = layered("[keys]\nundo = \"x\"\n", "\n[keys]\nnext_county = \"x\"\n")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "/home/a/.config/kaohe/config.toml:3:1: x is bound to both next_county and undo: give one of them another key"
+        );
+        // A conflict inside the system file is told there.
+        let e = layered("[keys]\nundo = \"j\"\n", "")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("/etc/kaohe/config.toml:2:1: j is bound"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn the_system_config_is_looked_for_in_xdg_config_dirs_then_etc_kaohe() {
+        let found = |v: Option<&str>| system_candidates(v.map(OsString::from));
+        assert_eq!(
+            found(None),
+            [
+                PathBuf::from("/etc/xdg/kaohe/config.toml"),
+                PathBuf::from("/etc/kaohe/config.toml")
+            ]
+        );
+        assert_eq!(found(Some("")), found(None));
+        assert_eq!(
+            found(Some("/opt/a:relative/b::/opt/c")),
+            [
+                PathBuf::from("/opt/a/kaohe/config.toml"),
+                PathBuf::from("/opt/c/kaohe/config.toml"),
+                PathBuf::from("/etc/kaohe/config.toml")
+            ]
+        );
     }
 }

@@ -7,6 +7,11 @@ use kaohe::tui::Ended;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // Installed setgid (the guarded set-up), the group is given up before anything is read.
+    if let Err(e) = kaohe::host::privilege::start() {
+        eprintln!("kaohe: {e}");
+        return ExitCode::FAILURE;
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return failed(&CommandError::from(e)),

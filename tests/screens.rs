@@ -75,6 +75,7 @@ fn app(f: &Fixture, lang: Lang) -> App {
     app.loaded(items);
     app.update(Action::NextIndicator);
     app.update(Action::NextCounty);
+    app.on_database(std::path::Path::new("/srv/kaohe/kaohe.db"), true, false);
     app.message = None;
     app
 }
@@ -174,6 +175,74 @@ fn main_screen_in_english() {
     let f = fixture();
     let app = app(&f, Lang::En);
     insta::assert_snapshot!(text(&screen(&app, 120, 40)));
+}
+
+#[test]
+fn the_header_names_the_database_and_gives_way_when_narrow() {
+    let f = fixture();
+    let mut app = app(&f, Lang::Zh);
+    let header = |app: &App, w| {
+        text(&screen(app, w, 24))
+            .lines()
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let at_80 = header(&app, 80);
+    assert!(
+        at_80.contains("kaohe.db·共享 · 评审人 张三 · 已评 3/762"),
+        "{at_80}"
+    );
+    assert!(
+        at_80.starts_with("2014年度"),
+        "the title keeps its place: {at_80}"
+    );
+    // Too narrow for the title to keep a few columns: the database gives way first, the
+    // reviewer and progress stay.
+    let at_56 = header(&app, 56);
+    assert!(!at_56.contains("kaohe.db"), "{at_56}");
+    assert!(at_56.contains("评审人 张三 · 已评 3/762"), "{at_56}");
+    // A private database, in English; a long name is cut.
+    app.on_database(
+        std::path::Path::new("/home/zs/.local/share/kaohe/assessment-2014-final-final.db"),
+        false,
+        false,
+    );
+    assert!(
+        app.message.is_none(),
+        "an old private database says nothing"
+    );
+    let mut en = self::app(&f, Lang::En);
+    en.on_database(std::path::Path::new("k.db"), false, false);
+    let line = header(&en, 120);
+    assert!(line.contains("k.db·private · Reviewer 张三"), "{line}");
+    let line = header(&app, 120);
+    assert!(
+        line.contains("assessment-2014-final-f…·个人 · 评审人"),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_new_private_database_says_so_on_the_first_screen() {
+    let f = fixture();
+    let mut app = app(&f, Lang::Zh);
+    app.on_database(
+        std::path::Path::new("/home/zs/.local/share/kaohe/kaohe.db"),
+        false,
+        true,
+    );
+    let screen = text(&screen(&app, 120, 40));
+    let message = screen.lines().nth(38).unwrap();
+    assert!(
+        message.starts_with("新建了个人数据库，同事看不到：/home/zs/.local/share/kaohe/kaohe.db"),
+        "{screen}"
+    );
+    assert!(screen.lines().next().unwrap().contains("kaohe.db·个人"));
+    // A new shared one (made by `init --shared` elsewhere, say) needs no warning.
+    let mut shared = self::app(&f, Lang::Zh);
+    shared.on_database(std::path::Path::new("/srv/kaohe/kaohe.db"), true, true);
+    assert!(shared.message.is_none());
 }
 
 #[test]

@@ -543,6 +543,9 @@ fn escape_sequences_in_a_submission_never_reach_the_terminal_raw() {
 #[test]
 fn a_cursor_move_sends_a_small_update_not_a_whole_screen() {
     let env = Env::new();
+    // Made first, so that the first screen has no message (a new private database's) whose
+    // clearing the first move would pay for.
+    env.cli(&["--demo", "init"]);
     let mut s = env.open(&["--demo"], 120, 40);
     s.wait_for("详情 · 柯城区");
     s.wait_for_frame(0);
@@ -1044,6 +1047,26 @@ fn the_summary_screen_opens_on_s_and_goes_to_a_county_on_enter() {
     s.send("g");
     s.send("\r");
     s.wait_for("详情 · 江山市");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+}
+
+#[test]
+fn a_new_private_database_says_so_on_its_first_screen_and_the_header_names_it() {
+    let env = Env::new();
+    let mut s = env.open(&[], 120, 40);
+    let screen = s.wait_for("新建了个人数据库，同事看不到：");
+    assert!(
+        screen.contains(&env.db().display().to_string()),
+        "where it is: {screen}"
+    );
+    assert!(screen.contains("k.db·个人 · 评审人"), "{screen}");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+    // Opened again, it is no longer new: the header still names it, the warning is gone.
+    let mut s = env.open(&[], 120, 40);
+    let screen = s.wait_for("k.db·个人 · 评审人");
+    assert!(!screen.contains("新建了个人数据库"), "{screen}");
     s.send("q");
     assert_eq!(s.exit_code(), 0);
 }

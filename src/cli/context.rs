@@ -1,52 +1,72 @@
-//! What every command on a database shares, worked out once from the global options: which
-//! database, whether it is the demo, who is running kaohe and in which language; and the ways a
-//! command opens that database. Who is reviewing is settled against the open database
-//! ([`Context::identity`]), since its registry of reviewers has the last word.
+//! What every command on a database shares, worked out once from the global options and the
+//! settings files: which database (and why), whether it is the demo, who is running kaohe and in
+//! which language; and the ways a command opens that database. Every opening goes through here,
+//! so that in the guarded set-up it is the one thing done with kaohe's group. Who is reviewing is
+//! settled against the open database ([`Context::identity`]), since its registry of reviewers
+//! has the last word.
 
 use super::GlobalArgs;
 use super::error::Internal;
 use super::identity::{Identity, checked_name};
-use super::paths;
+use super::paths::{self, DbSource};
 use crate::catalog::{self, Catalog};
+use crate::config;
 use crate::formats::import;
 use crate::host::Account;
+use crate::host::privilege::{self, with_kaohe_group};
 use crate::lookup::{Lookup, SubmissionRow};
 use crate::model::County;
 use crate::store::{Reviewer, Seed, Store};
 use crate::tui::strings::Lang;
-use anyhow::Result;
+use anyhow::{Result, bail};
 use std::path::PathBuf;
 
 /// The global options, resolved and checked.
 #[derive(Debug)]
 pub struct Context {
-    /// The database file: `--db`, else `$KAOHE_DB`, else the default (or demo) database in the
-    /// data directory.
+    /// The database file: `--db`, else `$KAOHE_DB`, else a config's `db`, else the default (or
+    /// demo) database in the data directory (see [`paths::database`]).
     pub db: PathBuf,
+    /// Where the database's name came from.
+    pub db_from: DbSource,
     /// `--demo`: a database made now gets the demo submissions.
     pub demo: bool,
     /// The OS account running kaohe (the real uid).
     pub account: Account,
-    /// `--reviewer`, checked: the name recorded where the database has no registry.
+    /// `--reviewer` (else the user's config's `reviewer`), checked: the name recorded where the
+    /// database has no registry.
     pub given_name: Option<String>,
     pub lang: Lang,
+    /// The settings files, read and checked (the workspace takes its settings from them).
+    pub configs: config::Loaded,
 }
 
 impl Context {
-    /// The reviewer is checked first, then the database is found.
+    /// The configs are read first (a bad one is refused before anything else), then the
+    /// reviewer is checked, then the database is found.
     pub fn new(global: &GlobalArgs) -> Result<Context> {
+        let configs = config::load(global.config.as_deref())?;
         let given_name = global
             .reviewer
             .as_deref()
+            .or(configs.config.reviewer.as_deref())
             .map(|name| checked_name("--reviewer", name))
             .transpose()?;
-        let db = paths::database(global.db.clone(), global.demo)?;
+        let (db, db_from) = paths::database(paths::Naming {
+            flag: global.db.clone(),
+            env: std::env::var_os("KAOHE_DB"),
+            config: &configs.config,
+            demo: global.demo,
+            guarded: privilege::guarded(),
+        })?;
         Ok(Context {
             db,
+            db_from,
             demo: global.demo,
             account: Account::current(),
             given_name,
             lang: global.lang,
+            configs,
         })
     }
 
@@ -73,33 +93,111 @@ impl Context {
         self.identity(store)?.writer()
     }
 
+    /// Refuses a database a config names that is not there: it is the team's, and is never
+    /// replaced by a new, empty one (only `kaohe init` makes it).
+    fn check_named_exists(&self) -> Result<()> {
+        let Some(named) = self.db_from.config() else {
+            return Ok(());
+        };
+        let missing = with_kaohe_group(|| {
+            Ok(matches!(
+                std::fs::metadata(&self.db),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound
+            ))
+        })?;
+        if !missing {
+            return Ok(());
+        }
+        let create = match privilege::guarded() {
+            Some(_) => "an administrator creates it with `kaohe init --shared GROUP`".to_string(),
+            None => format!(
+                "create it with `kaohe init --shared GROUP --db {}`",
+                self.db.display()
+            ),
+        };
+        bail!(
+            "database {}, named in {}, does not exist: {create}",
+            self.db.display(),
+            named.file()
+        )
+    }
+
     /// Opens the database, creating it from the embedded set when it does not exist yet.
     pub fn open(&self) -> Result<Store> {
-        Store::open_or_create(
-            &self.db,
-            || {
-                paths::prepare_default_dir(&self.db)?;
-                self.embedded_seed()
-            },
-            &self.named_reviewer(),
-        )
+        Ok(self.open_telling()?.0)
+    }
+
+    /// [`Context::open`], and whether this run created the database.
+    pub fn open_telling(&self) -> Result<(Store, bool)> {
+        self.check_named_exists()?;
+        with_kaohe_group(|| {
+            let created = Store::would_create(&self.db)?;
+            let store = Store::open_or_create(
+                &self.db,
+                || {
+                    // Only ever the user's own data directory: a guarded kaohe's database is
+                    // never the default.
+                    paths::prepare_default_dir(&self.db)?;
+                    self.embedded_seed()
+                },
+                &self.named_reviewer(),
+            )?;
+            Ok((store, created))
+        })
+    }
+
+    /// Opens the database, which must exist (nothing is created).
+    pub fn open_existing(&self) -> Result<Store> {
+        self.check_named_exists()?;
+        with_kaohe_group(|| Store::open(&self.db))
+    }
+
+    /// Whether using the database would create it. A database a config names that is missing
+    /// is refused here rather than answered.
+    pub fn would_create(&self) -> Result<bool> {
+        self.check_named_exists()?;
+        with_kaohe_group(|| Store::would_create(&self.db))
+    }
+
+    /// Creates the database from `seed` (`kaohe init`), which must not exist yet.
+    pub fn create<S: std::borrow::Borrow<Seed>>(
+        &self,
+        seed: impl FnOnce() -> Result<S>,
+    ) -> Result<Store> {
+        with_kaohe_group(|| Store::create_from(&self.db, seed, &self.named_reviewer()))
+    }
+
+    /// Whether the database is shared: its file grants its group read and write. (A database
+    /// that cannot be looked at is not said to be shared.)
+    pub fn is_shared(&self) -> bool {
+        use std::os::unix::fs::PermissionsExt;
+        with_kaohe_group(|| Ok(std::fs::metadata(&self.db)?))
+            .is_ok_and(|m| m.permissions().mode() & 0o060 == 0o060)
+    }
+
+    /// The database's path as a whole path, to be shown.
+    pub fn db_shown(&self) -> PathBuf {
+        std::path::absolute(&self.db).unwrap_or_else(|_| self.db.clone())
     }
 
     /// Checks a command against the database's names before anything is written, then opens it.
     /// A database that does not exist yet is checked against the seed it would be made from, so
-    /// a refused command never leaves a new database behind.
+    /// a refused command never leaves a new database behind. The check runs as the user (it may
+    /// look at the user's files); only the opening takes kaohe's group.
     pub fn check_then_open<T>(
         &self,
         check: impl FnOnce(&Lookup) -> Result<T>,
     ) -> Result<(Store, T)> {
-        if Store::would_create(&self.db)? {
+        if self.would_create()? {
             let seed = self.embedded_seed()?;
             let checked = check(&Lookup::from_parts(&seed.catalog, &seed.counties))?;
             paths::prepare_default_dir(&self.db)?;
-            let store = Store::open_or_create(&self.db, || Ok(seed), &self.named_reviewer())?;
+            let store = with_kaohe_group(|| {
+                Store::open_or_create(&self.db, || Ok(seed), &self.named_reviewer())
+            })?;
             Ok((store, checked))
         } else {
-            let store = Store::open(&self.db)?;
+            let store = with_kaohe_group(|| Store::open(&self.db))?;
             let checked = check(&store.lookup()?)?;
             Ok((store, checked))
         }

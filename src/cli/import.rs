@@ -103,8 +103,8 @@ fn preview(
     context: &Context,
     read: &mut dyn FnMut(&Lookup) -> Result<Imported, FileError>,
 ) -> Result<(Imported, ImportPreview)> {
-    if !Store::would_create(&context.db)? {
-        let store = Store::open(&context.db)?;
+    if !context.would_create()? {
+        let store = context.open_existing()?;
         let imported = read(&store.lookup()?)?;
         let preview = store.import_preview(&imported.checked.rows)?;
         return Ok((imported, preview));

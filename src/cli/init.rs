@@ -4,7 +4,6 @@
 use super::context::Context;
 use super::paths;
 use crate::catalog::{self, Catalog};
-use crate::store::Store;
 use anyhow::Result;
 use clap::Args;
 use std::io::Write;
@@ -40,8 +39,7 @@ impl Init {
         // The demo submissions are read only once the database is known to be free to make,
         // as they always were: what is wrong with the place is said first.
         let seed = move || context.seed(catalog, counties);
-        let maker = context.named_reviewer();
-        let store = Store::create_from(&context.db, seed, &maker).map_err(|e| {
+        let store = context.create(seed).map_err(|e| {
             if context.demo && (self.targets.is_some() || self.counties.is_some()) {
                 e.context(
                     "the demo submissions are for the embedded 2014 targets and Quzhou counties",

@@ -42,9 +42,10 @@ use std::path::PathBuf;
     version,
     about = "考核 — review county-level civil-affairs work against the bureau's annual targets",
     long_about = "考核 — review county-level civil-affairs work against the bureau's annual targets.\n\n\
-        Without a subcommand, opens the review workspace on the database. The database is \
-        created on first use with the embedded 2014 targets (衢市民〔2014〕89号) and the six \
-        county-level units of Quzhou.",
+        Without a subcommand, opens the review workspace on the database: --db, else KAOHE_DB, \
+        else db in your config or the system's (/etc/kaohe/config.toml), else kaohe.db in your \
+        data directory, created on first use with the embedded 2014 targets (衢市民〔2014〕89号) \
+        and the six county-level units of Quzhou. A database a config names must exist.",
     after_help = "Examples:\n  kaohe --demo status\n  kaohe import submissions.csv\n  kaohe mark 柯城区 1.2 完成 --note \"台账齐全\"\n  kaohe export --format csv --out results.csv"
 )]
 pub struct Cli {
@@ -58,14 +59,10 @@ pub struct Cli {
 // The options every command takes (a doc comment here would become clap's text).
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// The database file [default: $KAOHE_DB, else kaohe.db in your data directory]
-    #[arg(
-        long,
-        global = true,
-        value_name = "PATH",
-        env = "KAOHE_DB",
-        hide_env = true
-    )]
+    /// The database file [default: $KAOHE_DB, else db in your config, else db in the system
+    /// config, else kaohe.db in your data directory]
+    // KAOHE_DB is read with the configs (cli/paths.rs), which must tell it from --db.
+    #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
 
     /// The name recorded with your reviews [default: your login name]
@@ -95,7 +92,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "NAME|FILE")]
     pub theme: Option<String>,
 
-    /// Your settings file [default: config.toml in ~/.config/kaohe]
+    /// Your settings file, over the system's [default: config.toml in ~/.config/kaohe]
     #[arg(
         long,
         global = true,
@@ -124,14 +121,15 @@ pub enum Command {
     Mark(mark::Mark),
     /// Export every county × indicator with its submission and review
     Export(export::Export),
-    /// Show progress overall, per county and per target
+    /// Show the database (共享 or 个人) and progress overall, per county and per target
     Status(status::Status),
     /// The history of reviews: every change, who made it and when, oldest first
     Log(log::Log),
     /// The registry of reviewers: who may mark and under which name (add, change, remove;
     /// --history for every change)
     Reviewers(reviewers::Reviewers),
-    /// Check your settings file and say where it is (or print a commented default)
+    /// Check the settings files (the system's and yours), say where they are and which database
+    /// is in force (or print a commented default)
     Config(settings::Config),
     /// Print a shell completion script: kaohe completions bash > /etc/bash_completion.d/kaohe
     Completions(completions::Completions),
@@ -163,7 +161,7 @@ fn on_database(
 ) -> anyhow::Result<Ended> {
     let Some(command) = command else {
         // Settings first: a bad config or theme is refused before the terminal is touched.
-        let settings = settings::load(global)?;
+        let settings = settings::load(global, &context.configs.config)?;
         return workspace::run(context, settings);
     };
     match command {

@@ -23,7 +23,7 @@ impl Points {
     pub fn run(self, context: &Context, out: &mut dyn Write) -> Result<()> {
         let file = &self.file;
         let catalog = catalog::load_targets(file)?;
-        if crate::store::Store::would_create(&context.db)? {
+        if context.would_create()? {
             bail!(
                 "{} does not exist yet: `kaohe init --targets {}` makes it with these points",
                 context.db.display(),

@@ -1,15 +1,16 @@
-//! The workspace's settings (the config file, the theme, the language) read and checked, and
-//! `kaohe config`, which checks them as the workspace would. The config file itself is
-//! [`crate::config`].
+//! The workspace's settings (the settings files, the theme, the language) read and checked, and
+//! `kaohe config`, which checks them as the workspace would and says which files and which
+//! database are in force. The settings files themselves are [`crate::config`].
 
 use super::GlobalArgs;
+use super::paths;
 use crate::config;
+use crate::host::privilege;
 use crate::tui::Settings;
 use crate::tui::theme::{Depth, Theme};
 use anyhow::Result;
 use clap::Args;
 use std::io::Write;
-use std::path::Path;
 
 #[derive(Debug, Args)]
 pub struct Config {
@@ -24,29 +25,59 @@ impl Config {
             out.write_all(config::print_default().as_bytes())?;
             return Ok(());
         }
-        let given = global.config.as_deref();
-        let path = given
-            .map(Path::to_path_buf)
-            .or_else(|| config::config_dir().map(|d| d.join("config.toml")));
-        // Checks the file (and the theme it names) as the workspace would.
-        load(global)?;
-        match path {
-            Some(p) if p.exists() => writeln!(out, "{}: OK", p.display())?,
+        // Checks the files (and the theme they name) as the workspace would.
+        let loaded = config::load(global.config.as_deref())?;
+        load(global, &loaded.config)?;
+        let (db, from) = paths::database(paths::Naming {
+            flag: global.db.clone(),
+            env: std::env::var_os("KAOHE_DB"),
+            config: &loaded.config,
+            demo: global.demo,
+            guarded: privilege::guarded(),
+        })?;
+        match &loaded.system {
+            Some(p) => writeln!(out, "system config {}: OK", p.display())?,
+            None => writeln!(
+                out,
+                "no system config (looked for {})",
+                loaded
+                    .system_searched
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )?,
+        }
+        let in_force = if loaded.system.is_some() {
+            "the system config's settings and the defaults are in force"
+        } else {
+            "the defaults are in force"
+        };
+        match &loaded.user {
+            Some(p) if loaded.user_exists => writeln!(out, "your config {}: OK", p.display())?,
             Some(p) => writeln!(
                 out,
-                "{} does not exist: the defaults are in force (kaohe config --print-default > {} to start one)",
+                "your config {} does not exist: {in_force} (kaohe config --print-default > {} to start one)",
                 p.display(),
                 p.display()
             )?,
-            None => writeln!(out, "no config directory: the defaults are in force")?,
+            None => writeln!(out, "no config directory: {in_force}")?,
+        }
+        let db = std::path::absolute(&db).unwrap_or(db);
+        writeln!(out, "database {}, {from}", db.display())?;
+        if let Some(kaohe) = privilege::guarded() {
+            writeln!(
+                out,
+                "{}: the database is taken only from the system config; your files are read and written as you",
+                privilege::describe(kaohe)
+            )?;
         }
         Ok(())
     }
 }
 
-/// The workspace's settings from the config file and the command line, all checked.
-pub fn load(global: &GlobalArgs) -> Result<Settings> {
-    let config = config::load(global.config.as_deref())?;
+/// The workspace's settings from the settings files and the command line, all checked.
+pub fn load(global: &GlobalArgs, config: &config::Config) -> Result<Settings> {
     let spec = global
         .theme
         .as_deref()
@@ -57,7 +88,7 @@ pub fn load(global: &GlobalArgs) -> Result<Settings> {
     Ok(Settings {
         lang: global.lang,
         theme,
-        keymap: config.keymap,
-        standard_notes: config.standard_notes,
+        keymap: config.keymap.clone(),
+        standard_notes: config.standard_notes.clone(),
     })
 }

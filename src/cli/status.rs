@@ -1,5 +1,5 @@
-//! `kaohe status`: progress overall, per county and per target, and the counties' scores and
-//! ranks, as a table or JSON.
+//! `kaohe status`: the database it is of (共享 or 个人), progress overall, per county and per
+//! target, and the counties' scores and ranks, as a table or JSON.
 
 use super::context::Context;
 use super::table::padded_column;
@@ -8,6 +8,7 @@ use crate::report::{CountyStatus, Progress};
 use crate::text::{clean, pad};
 use anyhow::Result;
 use clap::Args;
+use serde::Serialize;
 use std::io::Write;
 
 #[derive(Debug, Args)]
@@ -21,13 +22,27 @@ impl Status {
     pub fn run(self, context: &Context, out: &mut dyn Write) -> Result<()> {
         let store = context.open()?;
         let status = store.status()?;
+        let database = Database {
+            path: context.db_shown().display().to_string(),
+            shared: context.is_shared(),
+        };
         if self.json {
-            serde_json::to_writer_pretty(&mut *out, &status)?;
+            let shown = WithDatabase {
+                status: &status,
+                database,
+            };
+            serde_json::to_writer_pretty(&mut *out, &shown)?;
             writeln!(out)?;
             return Ok(());
         }
         let a = store.assessment()?;
         writeln!(out, "{}  {}", clean(&a.number), clean(&a.title))?;
+        writeln!(
+            out,
+            "数据库 {}（{}）",
+            clean(&database.path),
+            if database.shared { "共享" } else { "个人" }
+        )?;
         writeln!(out, "已审核 {}", progress_line(&status.progress))?;
         writeln!(out, "\n县(市、区)")?;
         let names = padded_column(status.counties.iter().map(|c| c.name.as_str()));
@@ -48,6 +63,22 @@ impl Status {
         }
         Ok(())
     }
+}
+
+/// The database the status is of: where it is, and whether its group may write it (共享) or
+/// only its owner (个人).
+#[derive(Serialize)]
+struct Database {
+    path: String,
+    shared: bool,
+}
+
+/// `status --json`: the status, with the database it is of.
+#[derive(Serialize)]
+struct WithDatabase<'a> {
+    #[serde(flatten)]
+    status: &'a crate::report::Status,
+    database: Database,
 }
 
 fn progress_line(p: &Progress) -> String {

@@ -9,12 +9,17 @@ use anyhow::Result;
 /// created first, as for any command. An account a registry does not hold browses only.
 pub fn run(context: &Context, settings: Settings) -> Result<Ended> {
     tui::require_terminal()?;
-    let store = context.open()?;
+    let (store, created) = context.open_telling()?;
     let identity = context.identity(&store)?;
     let access = match &identity.standing {
         Standing::NoRegistry => Access::Open,
         Standing::Registered(entry) => Access::Registered(entry.uid),
         Standing::Unregistered(_) => Access::BrowseOnly,
     };
-    tui::run(store, &identity.reviewer, settings, access)
+    let database = tui::OnDatabase {
+        path: context.db_shown(),
+        shared: context.is_shared(),
+        created,
+    };
+    tui::run(store, &identity.reviewer, settings, access, database)
 }

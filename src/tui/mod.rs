@@ -50,6 +50,15 @@ pub enum Access {
     BrowseOnly,
 }
 
+/// The database the workspace is on, as the header and the first screen tell it.
+pub struct OnDatabase {
+    pub path: std::path::PathBuf,
+    /// Its group may read and write it (共享), or only its owner (个人).
+    pub shared: bool,
+    /// This run has just created it.
+    pub created: bool,
+}
+
 /// How the reviewer set the workspace up: language, theme, keys, standard notes. Everything
 /// here is read and checked before the terminal is touched.
 pub struct Settings {

@@ -15,7 +15,7 @@ use super::terminal::{
     TerminalGuard, libc_sighup, listen_for_signals, require_terminal, terminal_gone,
 };
 use super::theme::Theme;
-use super::{Access, Ended, Settings, load, view};
+use super::{Access, Ended, OnDatabase, Settings, load, view};
 use crate::store::{Reviewer, Store};
 use anyhow::{Context, Result};
 use ratatui::Terminal;
@@ -38,10 +38,18 @@ enum Input {
 }
 
 /// Runs the workspace on the terminal until the reviewer quits or a signal stops it.
-/// `access`: whether the account may change anything (see [`Access`]).
-pub fn run(store: Store, who: &Reviewer, settings: Settings, access: Access) -> Result<Ended> {
+/// `access`: whether the account may change anything (see [`Access`]); `database`: the file
+/// the header names.
+pub fn run(
+    store: Store,
+    who: &Reviewer,
+    settings: Settings,
+    access: Access,
+    database: OnDatabase,
+) -> Result<Ended> {
     require_terminal()?;
     let mut app = App::new(load(&store, who)?, Strings::get(settings.lang));
+    app.on_database(&database.path, database.shared, database.created);
     app.keymap = settings.keymap;
     app.standard_notes = settings.standard_notes;
     if access == Access::BrowseOnly {

@@ -107,6 +107,11 @@ pub struct Strings {
     pub read_only: &'static str,
     /// What a write action says to an account not in the registry ({account}).
     pub browse_only: &'static str,
+    /// The database in the header: its group may write it, or only its owner.
+    pub shared: &'static str,
+    pub private: &'static str,
+    /// The first screen on a private database this run has just made ({path}).
+    pub new_private_db: &'static str,
     /// After a label: "：" in Chinese, ": " in English.
     pub colon: &'static str,
 }
@@ -203,6 +208,9 @@ pub const ZH: Strings = Strings {
     source: "原文",
     read_only: "只读",
     browse_only: "{account} 未登记，只读：所有者或组长可运行 kaohe reviewers add {account} --name 姓名",
+    shared: "共享",
+    private: "个人",
+    new_private_db: "新建了个人数据库，同事看不到：{path}（与同事共用：KAOHE_DB 或 config.toml 的 db = 指向共享数据库）",
     colon: "：",
 };
 
@@ -298,6 +306,9 @@ pub const EN: Strings = Strings {
     source: "Source",
     read_only: "read-only",
     browse_only: "{account} is not a registered reviewer, read-only: the owner or a lead runs kaohe reviewers add {account} --name NAME",
+    shared: "shared",
+    private: "private",
+    new_private_db: "New private database, colleagues cannot see it: {path} (to share one: KAOHE_DB or db = in config.toml)",
     colon: ": ",
 };
 

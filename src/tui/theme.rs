@@ -93,6 +93,11 @@ impl Default for Theme {
     }
 }
 
+/// Whether a theme is given as a file's path rather than by name.
+pub fn is_path(spec: &str) -> bool {
+    spec.contains('/') || spec.ends_with(".toml")
+}
+
 impl Theme {
     /// A theme by built-in name, by name in the user's themes directory, or by file path;
     /// refused with the file, line and column of what is wrong.
@@ -100,8 +105,7 @@ impl Theme {
         if let Some((_, text)) = BUILT_IN.iter().find(|(n, _)| *n == spec) {
             return load_text(text, &format!("<embedded> themes/{spec}.toml"), depth);
         }
-        let looks_like_path = spec.contains('/') || spec.ends_with(".toml");
-        let path: Option<PathBuf> = if looks_like_path {
+        let path: Option<PathBuf> = if is_path(spec) {
             Some(PathBuf::from(spec))
         } else {
             user_dir

@@ -36,6 +36,7 @@ impl Env {
             .env("HOME", self.dir.path())
             .env("XDG_DATA_HOME", self.dir.path().join("data"))
             .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
+            .env("XDG_CONFIG_DIRS", self.dir.path().join("etc-xdg"))
             .env_remove("KAOHE_CONFIG")
             .env_remove("KAOHE_LANG")
             .env("USER", "tester")

@@ -92,6 +92,15 @@ pub struct Message {
     pub level: Level,
 }
 
+/// The database the workspace is on, as the header names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Database {
+    /// The file's name, without its directory (the header has little room).
+    pub file: String,
+    /// Its group may read and write it (共享), or only its owner (个人).
+    pub shared: bool,
+}
+
 /// What the workspace opens on: everything but the items' details, which are read as the
 /// screen needs them ([`App::missing`], [`App::loaded`]).
 pub struct Workspace {
@@ -156,6 +165,8 @@ pub struct App {
     /// opens).
     pub index: Index,
     pub message: Option<Message>,
+    /// The database, named in the header (once the run loop has said which).
+    pub database: Option<Database>,
     undo: Vec<Step>,
     redo: Vec<Change>,
     /// Columns available to the note editor's text (from the window size).
@@ -278,6 +289,7 @@ impl App {
             standard_notes: Vec::new(),
             index: Index::default(),
             message: None,
+            database: None,
             undo: Vec::new(),
             redo: Vec::new(),
             editor_width: 60,
@@ -539,6 +551,23 @@ impl App {
     fn describe(&self, at: Cursor, verdict: Option<Verdict>) -> String {
         let v = verdict.map_or(self.strings.unreviewed, |v| self.strings.verdict(v));
         format!("{} → {v}", self.name(at))
+    }
+
+    /// Names the database in the header. A private database this run has just made says so on
+    /// the first screen, with where it is: marks in it are seen by nobody else.
+    pub fn on_database(&mut self, path: &std::path::Path, shared: bool, created: bool) {
+        let file = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |f| f.to_string_lossy().into_owned(),
+        );
+        self.database = Some(Database { file, shared });
+        if created && !shared {
+            let text = self
+                .strings
+                .new_private_db
+                .replace("{path}", &path.display().to_string());
+            self.warn(Level::Warning, text);
+        }
     }
 
     fn inform(&mut self, text: &str) {

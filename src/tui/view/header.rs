@@ -1,5 +1,5 @@
-//! The header line: the assessment's title, then the reviewer, progress, the flow, the filter,
-//! changed figures and who else is here.
+//! The header line: the assessment's title, then the database (its file name, 共享 or 个人),
+//! the reviewer, progress, the flow, the filter, changed figures and who else is here.
 
 use super::shared::line_of;
 use crate::text::{clean, fit, truncate, width};
@@ -9,6 +9,11 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+
+/// Columns the database's file name may take in the header.
+const MAX_FILE: usize = 24;
+/// Columns the title keeps before the database's name gives way.
+const MIN_TITLE: usize = 10;
 
 pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let s = app.strings;
@@ -38,6 +43,18 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         right.push_str(&format!(" · {} {}", s.online, clean(&names.join("、"))));
     }
     let w = area.width as usize;
+    // The database next ("kaohe.db·共享"), while the title keeps a few columns; it gives way
+    // before the reviewer and progress do.
+    if let Some(db) = &app.database {
+        let label = format!(
+            "{}·{}",
+            truncate(&clean(&db.file), MAX_FILE),
+            if db.shared { s.shared } else { s.private }
+        );
+        if width(&label) + 3 + width(&right) + 1 + MIN_TITLE <= w {
+            right = format!("{label} · {right}");
+        }
+    }
     // The reviewer and progress first; the title takes what is left (with a space between).
     let right = truncate(&right, w);
     if width(&right) + 2 > w {

@@ -6,8 +6,11 @@ use std::path::Path;
 
 /// Reads a whole file as UTF-8 text, naming the file and the first bad byte's line if it is not.
 pub fn read_text(path: &Path) -> Result<String, FileError> {
-    let shown = path.display().to_string();
-    let bytes = read_bytes(path)?;
+    text_of(read_bytes(path)?, &path.display().to_string())
+}
+
+/// A file's bytes (already read, named `shown`) as UTF-8 text, as [`read_text`] takes them.
+pub fn text_of(bytes: Vec<u8>, shown: &str) -> Result<String, FileError> {
     match String::from_utf8(bytes) {
         Ok(mut text) => {
             if text.starts_with('\u{feff}') {
@@ -20,7 +23,7 @@ pub fn read_text(path: &Path) -> Result<String, FileError> {
             let valid = std::str::from_utf8(&e.as_bytes()[..good]).unwrap_or_default();
             let line = line_of(valid, good);
             Err(FileError::new(
-                Location::line(&shown, line),
+                Location::line(shown, line),
                 "the file is not UTF-8 text (save it as UTF-8)",
             ))
         }

@@ -14,6 +14,7 @@ mod log;
 mod presence;
 mod reviews;
 mod schema;
+pub mod shared;
 mod stale;
 mod status;
 mod submissions;
@@ -24,7 +25,7 @@ mod workspace;
 mod test_support;
 
 pub use error::StoreError;
-pub use file::{APPLICATION_ID, BUSY_TIMEOUT, parent_dir};
+pub use file::{APPLICATION_ID, Access, BUSY_TIMEOUT, parent_dir};
 pub use items::ReviewState;
 pub use log::{LogEntry, LogFilter};
 pub use presence::Presence;

@@ -9,6 +9,7 @@ mod completions;
 mod context;
 mod counties;
 mod destination;
+mod doctor;
 mod error;
 mod export;
 mod import;
@@ -19,6 +20,7 @@ pub mod paths;
 mod points;
 mod progress;
 mod settings;
+mod shared_dir;
 mod status;
 mod table;
 mod targets;
@@ -130,6 +132,9 @@ pub enum Command {
     Config(settings::Config),
     /// Print a shell completion script: kaohe completions bash > /etc/bash_completion.d/kaohe
     Completions(completions::Completions),
+    /// Say which database and configs are in force and why, whether this account can use them,
+    /// and each problem found with the command that mends it (exits 1 if there is one)
+    Doctor(doctor::Doctor),
 }
 
 /// Runs a parsed command line, writing results to `out`. Returns how the command ended: the
@@ -171,6 +176,7 @@ fn on_database(
         Command::Export(export) => export.run(context, out)?,
         Command::Status(status) => status.run(context, out)?,
         Command::Log(log) => log.run(context, out)?,
+        Command::Doctor(doctor) => doctor.run(context, global, out)?,
         // Run by `run`, before any context.
         Command::Config(_) | Command::Completions(_) => {}
     }

@@ -95,7 +95,7 @@ pub fn shell_word(word: &str) -> String {
 }
 
 /// What `found` is, in the words a message uses: "is in group alice with mode 600".
-fn described(found: Ownership, m: Mismatch) -> String {
+pub fn described(found: Ownership, m: Mismatch) -> String {
     match (m.group.is_some(), m.mode.is_some()) {
         (true, true) => format!(
             "is in group {} with mode {:o}",
@@ -108,7 +108,7 @@ fn described(found: Ownership, m: Mismatch) -> String {
 }
 
 /// What the database has that `m` says a side file lacks: "group kaohe and mode 660".
-fn wanted(m: Mismatch) -> String {
+pub fn wanted(m: Mismatch) -> String {
     let mut parts = Vec::new();
     if let Some(gid) = m.group {
         parts.push(format!("group {}", group_name(gid)));

@@ -336,11 +336,9 @@ impl Report {
                 ),
             ));
         }
-        if let Some(why) = integrity
-            .not_checked
-            .as_ref()
-            .filter(|_| problems.is_empty())
-        {
+        // Unless a problem above explains it already.
+        let unexplained = db.exists && problems.is_empty();
+        if let Some(why) = integrity.not_checked.as_ref().filter(|_| unexplained) {
             problems.push(problem(
                 format!("the integrity check could not run: {why}"),
                 "mend what the message names, then run kaohe doctor again",
@@ -647,7 +645,8 @@ impl Report {
                 (None, true) => "read",
                 (None, false) => "not there, so the defaults are in force",
             };
-            writeln!(out, "{head}{}: {path} ({state})", c.scope)?;
+            writeln!(out, "{head}{}: {path}", c.scope)?;
+            writeln!(out, "{}  {state}", label(""))?;
         }
         if !self.configs.iter().any(|c| c.scope == "system") {
             writeln!(out, "{}system: none", label(""))?;

@@ -420,6 +420,10 @@ fn file_problems(
     let shared_db = is_shared(db_own.mode);
     let in_db_group = group::is_member(db_own.gid);
 
+    let dir_own = dir.ownership.filter(|_| dir.is_dir);
+    // A directory made for a team: setgid, and its group may make files there.
+    let team_dir = dir_own.filter(|d| d.mode & 0o2070 == 0o2070);
+
     // This account and the database.
     if !db.readable || !db.writable {
         let cannot = if db.readable {
@@ -442,22 +446,18 @@ fn file_problems(
                 format!("{what} (mode {:o})", db_own.mode),
                 format!("chmod u+rw {}", quoted(db)),
             ));
-        } else {
-            let s = sudo(db_own);
+        } else if shared_db || team_dir.is_none() {
+            let owner = Named::user(db_own.uid).shown();
             found.push(problem(
+                format!("{what}: it belongs to {owner} (mode {:o})", db_own.mode),
                 format!(
-                    "{what}: it belongs to {} and is private (mode {:o})",
-                    Named::user(db_own.uid).shown(),
-                    db_own.mode
-                ),
-                format!(
-                    "share it with your group: {s}chgrp GROUP {0} && {s}chmod 660 {0}",
+                    "its owner ({owner}) shares it with the team's group: chgrp GROUP {0} && chmod 660 {0}",
                     quoted(db)
                 ),
             ));
         }
+        // Else it is a private database in a team's directory, named just below.
     }
-    let dir_own = dir.ownership.filter(|_| dir.is_dir);
     if !shared_db {
         // A private database where a shared one belongs: the rest of the group is locked out.
         if let Some(d) = dir_own.filter(|d| d.mode & 0o2070 == 0o2070) {
@@ -472,10 +472,14 @@ fn file_problems(
                     quoted(db)
                 )
             };
+            let head = if db.writable {
+                db.path.display().to_string()
+            } else {
+                format!("you ({}) cannot write {}: it", me.name, db.path.display())
+            };
             found.push(problem(
                 format!(
-                    "{} is private (mode {:o}) in the shared directory {}, so the rest of group {dir_group} cannot open it",
-                    db.path.display(),
+                    "{head} is private (mode {:o}) in the shared directory {}, so the rest of group {dir_group} cannot use it",
                     db_own.mode,
                     dir.path.display()
                 ),
@@ -820,7 +824,7 @@ mod tests {
         assert!(
             found[0]
                 .problem
-                .contains("has mode 600 where the database has")
+                .contains("has mode 600 where the database beside it has mode 660")
         );
     }
 

@@ -223,19 +223,16 @@ impl SharedDb {
             };
             // As SQLite does when root makes one: owned by the database's owner.
             let uid = me.is_root().then_some(self.own.uid);
-            let placed = std::os::unix::fs::fchown(temp.as_file(), uid, Some(self.own.gid))
+            let given = std::os::unix::fs::fchown(temp.as_file(), uid, Some(self.own.gid))
                 .and_then(|()| {
                     temp.as_file()
                         .set_permissions(std::fs::Permissions::from_mode(self.own.mode & 0o777))
-                })
-                .map_err(|e| e.to_string())
-                .and_then(|()| {
-                    temp.persist_noclobber(&path)
-                        .map(drop)
-                        .map_err(|e| e.to_string())
                 });
-            // Another process making it first is as good; anything else is SQLite's to meet.
-            let _ = placed;
+            if given.is_ok() {
+                // Another process placing one first is as good (ours is then removed);
+                // anything else is SQLite's to meet.
+                let _ = temp.persist_noclobber(&path);
+            }
         }
     }
 

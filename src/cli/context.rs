@@ -16,7 +16,7 @@ use crate::host::Account;
 use crate::host::privilege::{self, with_kaohe_group};
 use crate::lookup::{Lookup, SubmissionRow};
 use crate::model::County;
-use crate::store::{Reviewer, Seed, Store};
+use crate::store::{Access, Reviewer, Seed, Store};
 use crate::tui::strings::Lang;
 use anyhow::{Result, bail};
 use std::path::PathBuf;
@@ -160,11 +160,15 @@ impl Context {
     }
 
     /// Creates the database from `seed` (`kaohe init`), which must not exist yet.
+    /// `access`: private, or shared with a group (`init --shared`).
     pub fn create<S: std::borrow::Borrow<Seed>>(
         &self,
         seed: impl FnOnce() -> Result<S>,
+        access: Access,
     ) -> Result<Store> {
-        with_kaohe_group(|| Store::create_from(&self.db, seed, &self.named_reviewer()))
+        with_kaohe_group(|| {
+            Store::create_with_access(&self.db, seed, &self.named_reviewer(), access)
+        })
     }
 
     /// Whether the database is shared: its file grants its group read and write. (A database

@@ -9,6 +9,7 @@ mod completions;
 mod context;
 mod counties;
 mod destination;
+mod doctor;
 mod error;
 mod export;
 mod identity;
@@ -21,6 +22,7 @@ mod points;
 mod progress;
 mod reviewers;
 mod settings;
+mod shared_dir;
 mod status;
 mod table;
 mod targets;
@@ -133,6 +135,9 @@ pub enum Command {
     Config(settings::Config),
     /// Print a shell completion script: kaohe completions bash > /etc/bash_completion.d/kaohe
     Completions(completions::Completions),
+    /// Say which database and configs are in force and why, whether this account can use them,
+    /// and each problem found with the command that mends it (exits 1 if there is one)
+    Doctor(doctor::Doctor),
 }
 
 /// Runs a parsed command line, writing results to `out`. Returns how the command ended: the
@@ -175,6 +180,7 @@ fn on_database(
         Command::Status(status) => status.run(context, out)?,
         Command::Log(log) => log.run(context, out)?,
         Command::Reviewers(reviewers) => reviewers.run(context, out)?,
+        Command::Doctor(doctor) => doctor.run(context, out)?,
         // Run by `run`, before any context.
         Command::Config(_) | Command::Completions(_) => {}
     }

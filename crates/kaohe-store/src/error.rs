@@ -50,6 +50,18 @@ pub enum StoreError {
     )]
     WalRefused { path: PathBuf, mode: String },
 
+    /// A `-wal` or `-shm` beside a shared database is not in its group and mode, and this
+    /// account can neither use it nor mend it.
+    #[error(
+        "{path} {found} where the database beside it has {wanted}, so this account cannot use it: {advice}"
+    )]
+    SideFileWrong {
+        path: PathBuf,
+        found: String,
+        wanted: String,
+        advice: String,
+    },
+
     // The kinds below stand over the OS's or SQLite's error that stopped the store.
     #[error("cannot open database {path}")]
     CannotOpen { path: PathBuf },

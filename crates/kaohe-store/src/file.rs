@@ -1,9 +1,11 @@
 //! The database file: what is at a path, judged before SQLite opens it (so a file that is not
 //! ours is never touched); opening, with the WAL switch and the connection's settings; and
 //! creation, atomic (built under a temporary name and renamed into place) or, for an empty
-//! file made for us, filled in place under SQLite's write lock.
+//! file made for us, filled in place under SQLite's write lock. A shared database (see
+//! [`crate::shared`]) keeps its `-wal` and `-shm` in its own group and mode.
 
 use crate::schema::{self, latest as latest_schema};
+use crate::shared::SharedDb;
 use crate::{Reviewer, Seed, Store, StoreError, submissions, targets};
 use anyhow::{Context, Result, anyhow};
 use rusqlite::{Connection, OpenFlags};
@@ -133,6 +135,57 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// The most a shared database's WAL keeps between uses: it is truncated to this after a
+/// checkpoint, and emptied when the last connection closes.
+const SHARED_WAL_LIMIT: i64 = 64 << 20;
+
+/// Keeps `-wal` and `-shm` when the last connection closes (SQLITE_FCNTL_PERSIST_WAL), so that
+/// SQLite never makes them again in the group of whoever opens the database next; with a
+/// journal size limit, so the WAL kept is emptied rather than left at its largest.
+fn keep_side_files(conn: &Connection) -> rusqlite::Result<()> {
+    let mut on: std::ffi::c_int = 1;
+    // SAFETY: the handle is this open connection's; "main" is NUL-terminated; the argument is
+    // the int this file control reads (and writes back).
+    let rc = unsafe {
+        rusqlite::ffi::sqlite3_file_control(
+            conn.handle(),
+            c"main".as_ptr(),
+            rusqlite::ffi::SQLITE_FCNTL_PERSIST_WAL,
+            (&raw mut on).cast(),
+        )
+    };
+    if rc != rusqlite::ffi::SQLITE_OK {
+        return Err(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rc),
+            Some("cannot keep the WAL's files".to_string()),
+        ));
+    }
+    conn.pragma_update(None, "journal_size_limit", SHARED_WAL_LIMIT)
+}
+
+/// The group and mode a new database file is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// 0600: this account only.
+    Private,
+    /// 0660 in this group: a shared database.
+    Shared { gid: u32 },
+}
+
+impl Access {
+    /// Gives the file open as `file` this access.
+    fn give(self, file: &std::fs::File) -> std::io::Result<()> {
+        use std::os::unix::fs::PermissionsExt;
+        match self {
+            Access::Private => Ok(()),
+            Access::Shared { gid } => {
+                std::os::unix::fs::fchown(file, None, Some(gid))?;
+                file.set_permissions(std::fs::Permissions::from_mode(0o660))
+            }
+        }
+    }
+}
+
 /// Who made a database that was missing a moment ago.
 pub(crate) enum Created {
     ByUs,
@@ -157,6 +210,10 @@ impl Store {
             FileKind::Missing => return Err(StoreError::Missing { path: owned() }.into()),
             FileKind::Empty => return Err(StoreError::EmptyFile { path: owned() }.into()),
         };
+        let shared = SharedDb::of(path);
+        if let Some(db) = &shared {
+            db.mend_or_refuse()?;
+        }
         let version = stored_version(path, header_version)?;
         if version > latest_schema() {
             return Err(StoreError::NewerSchema {
@@ -169,6 +226,9 @@ impl Store {
         if version == 0 {
             return Err(StoreError::Incomplete { path: owned() }.into());
         }
+        if let Some(db) = &shared {
+            db.make_missing();
+        }
         let cannot_open = || StoreError::CannotOpen { path: owned() };
         let conn = Connection::open_with_flags(
             path,
@@ -176,6 +236,9 @@ impl Store {
         )
         .with_context(cannot_open)?;
         configure(&conn).with_context(cannot_open)?;
+        if shared.is_some() {
+            keep_side_files(&conn).with_context(cannot_open)?;
+        }
         // Persistent once set at creation; asking again is a no-op on a WAL database. (A file
         // another first user has just filled may not be WAL yet: then this switches it.)
         let mode: String = switch_to_wal(&conn).map_err(|e| {
@@ -196,6 +259,9 @@ impl Store {
                 mode,
             }
             .into());
+        }
+        if let Some(db) = &shared {
+            db.mend_own();
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
         let mut store = Store {
@@ -221,7 +287,18 @@ impl Store {
         seed: impl FnOnce() -> Result<S>,
         who: &Reviewer,
     ) -> Result<Store> {
-        match Self::create_file(path, seed, who, latest_schema())? {
+        Self::create_with_access(path, seed, who, Access::Private)
+    }
+
+    /// [`Store::create_from`], giving the new file `access`: a shared database is 0660 in its
+    /// group from the moment it appears (its temporary file is given both before the rename).
+    pub fn create_with_access<S: Borrow<Seed>>(
+        path: &Path,
+        seed: impl FnOnce() -> Result<S>,
+        who: &Reviewer,
+        access: Access,
+    ) -> Result<Store> {
+        match Self::create_file_as(path, seed, who, latest_schema(), access)? {
             Created::ByUs => Store::open(path),
             Created::ByAnother => Err(StoreError::AlreadyExists {
                 path: path.to_path_buf(),
@@ -238,6 +315,16 @@ impl Store {
         who: &Reviewer,
         schema_version: u32,
     ) -> Result<Created> {
+        Self::create_file_as(path, seed, who, schema_version, Access::Private)
+    }
+
+    fn create_file_as<S: Borrow<Seed>>(
+        path: &Path,
+        seed: impl FnOnce() -> Result<S>,
+        who: &Reviewer,
+        schema_version: u32,
+        access: Access,
+    ) -> Result<Created> {
         let owned = || path.to_path_buf();
         let cannot_create = || StoreError::CannotCreate { path: owned() };
         let cannot_switch = || StoreError::CannotSwitchToWal { path: owned() };
@@ -246,6 +333,13 @@ impl Store {
             // An empty file someone made for us (mktemp): filled in place, under SQLite's
             // write lock, so concurrent first users serialise and the file keeps its owner.
             FileKind::Empty => {
+                if access != Access::Private {
+                    let file = std::fs::OpenOptions::new()
+                        .write(true)
+                        .open(path)
+                        .with_context(cannot_create)?;
+                    access.give(&file).with_context(cannot_create)?;
+                }
                 let conn = Connection::open_with_flags(
                     path,
                     OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -268,8 +362,8 @@ impl Store {
         if !dir.is_dir() {
             return Err(StoreError::NoDirectory { path: owned(), dir }.into());
         }
-        // Built under a temporary name (mode 0600) and renamed into place when complete,
-        // so an interrupted init leaves no half-made database behind.
+        // Built under a temporary name (mode 0600, until given its access) and renamed into
+        // place when complete, so an interrupted init leaves no half-made database behind.
         let temp = tempfile::Builder::new()
             .prefix(".kaohe-new-")
             .suffix(".db")
@@ -288,6 +382,7 @@ impl Store {
                 .pragma_update(None, "journal_mode", "WAL")
                 .with_context(cannot_switch)?;
         }
+        access.give(temp.as_file()).with_context(cannot_create)?;
         match temp.persist_noclobber(path).map_err(|e| e.error) {
             Ok(_) => {}
             // Another process won the race; what it renamed into place is whole.
@@ -315,6 +410,34 @@ impl Store {
             Self::create_file(path, || Ok(seed), who, latest_schema())?;
         }
         Store::open(path)
+    }
+
+    /// `PRAGMA quick_check` of the database at `path`, through a read-only connection: it never
+    /// creates a database or changes one. Answers what the check found wrong (nothing: empty).
+    pub fn quick_check(path: &Path) -> Result<Vec<String>> {
+        let owned = || path.to_path_buf();
+        match inspect(path)? {
+            FileKind::Kaohe { .. } => {}
+            FileKind::Missing => return Err(StoreError::Missing { path: owned() }.into()),
+            FileKind::Empty => return Err(StoreError::EmptyFile { path: owned() }.into()),
+        }
+        // Reading a WAL database needs its side files; made right here, never by SQLite.
+        if let Some(db) = SharedDb::of(path) {
+            db.make_missing();
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .with_context(|| StoreError::CannotOpen { path: owned() })?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        let found = (|| {
+            let mut stmt = conn.prepare("PRAGMA quick_check")?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            rows.collect::<rusqlite::Result<Vec<String>>>()
+        })()
+        .with_context(|| StoreError::CannotRead { path: owned() })?;
+        Ok(if found == ["ok"] { Vec::new() } else { found })
     }
 
     /// Whether `path` holds nothing yet, so that using it would create a database.
@@ -388,6 +511,82 @@ mod tests {
             .permissions()
             .mode();
         assert_eq!(mode & 0o007, 0, "mode {mode:o}");
+    }
+
+    fn mode_and_group(path: &Path) -> (u32, u32) {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::metadata(path).unwrap();
+        (m.mode() & 0o7777, m.gid())
+    }
+
+    fn side(db: &Path, suffix: &str) -> PathBuf {
+        crate::shared::side_file(db, suffix)
+    }
+
+    #[test]
+    fn a_shared_database_is_made_0660_in_its_group_and_keeps_its_side_files() {
+        // SAFETY: getegid cannot fail.
+        let gid = unsafe { libc::getegid() };
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shared.db");
+        let access = Access::Shared { gid };
+        let store = Store::create_with_access(&path, || Ok(seed()), &who(), access).unwrap();
+        assert_eq!(mode_and_group(&path), (0o660, gid));
+        for suffix in ["-wal", "-shm"] {
+            assert_eq!(
+                mode_and_group(&side(&path, suffix)),
+                (0o660, gid),
+                "{suffix}"
+            );
+        }
+        drop(store);
+        // Kept when the last connection closes, so SQLite never makes them again.
+        assert!(side(&path, "-wal").exists() && side(&path, "-shm").exists());
+        assert_eq!(Store::quick_check(&path).unwrap(), Vec::<String>::new());
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.counties().unwrap().len(), 6);
+    }
+
+    #[test]
+    fn a_private_database_leaves_no_side_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = new_store(&dir).path().to_path_buf();
+        assert!(!side(&path, "-wal").exists(), "the WAL is removed on close");
+    }
+
+    #[test]
+    fn a_leftover_side_file_of_the_wrong_group_and_mode_is_mended_by_its_owner() {
+        // SAFETY: geteuid cannot fail.
+        if unsafe { libc::geteuid() } != 0 {
+            eprintln!("skipped: giving a file another group needs root");
+            return;
+        }
+        let (team, other) = (3_999_042, 3_999_043);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shared.db");
+        let access = Access::Shared { gid: team };
+        drop(Store::create_with_access(&path, || Ok(seed()), &who(), access).unwrap());
+        let wal = side(&path, "-wal");
+        std::os::unix::fs::chown(&wal, None, Some(other)).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&wal, std::fs::Permissions::from_mode(0o600)).unwrap();
+        std::fs::remove_file(side(&path, "-shm")).unwrap();
+        let store = Store::open(&path).unwrap();
+        assert_eq!(mode_and_group(&wal), (0o660, team));
+        assert_eq!(mode_and_group(&side(&path, "-shm")), (0o660, team));
+        drop(store);
+    }
+
+    #[test]
+    fn the_quick_check_never_creates_a_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("none.db");
+        let e = Store::quick_check(&path).err().unwrap();
+        assert!(matches!(e.downcast_ref(), Some(StoreError::Missing { .. })));
+        assert!(!path.exists());
+        std::fs::write(&path, b"").unwrap();
+        assert!(Store::quick_check(&path).is_err());
+        assert_eq!(std::fs::read(&path).unwrap(), b"");
     }
 
     #[test]

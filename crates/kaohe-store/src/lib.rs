@@ -16,6 +16,7 @@ mod presence;
 mod registry;
 mod reviews;
 mod schema;
+pub mod shared;
 mod stale;
 mod status;
 mod submissions;
@@ -26,7 +27,7 @@ mod workspace;
 mod test_support;
 
 pub use error::StoreError;
-pub use file::{APPLICATION_ID, BUSY_TIMEOUT, parent_dir};
+pub use file::{APPLICATION_ID, Access, BUSY_TIMEOUT, parent_dir};
 pub use items::ReviewState;
 pub use log::{LogEntry, LogFilter};
 pub use presence::Presence;

@@ -27,7 +27,7 @@ pub use error::StoreError;
 pub use file::{APPLICATION_ID, BUSY_TIMEOUT, parent_dir};
 pub use items::ReviewState;
 pub use log::{LogEntry, LogFilter};
-pub use presence::Presence;
+pub use presence::{Presence, SEEN_WITHIN};
 pub use reviews::{Expected, ReviewChange, ReviewWrite, Written};
 pub use schema::{MIGRATIONS, latest as latest_schema};
 pub use submissions::ImportPreview;

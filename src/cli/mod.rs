@@ -14,6 +14,7 @@ mod export;
 mod import;
 mod init;
 mod log;
+mod manual;
 mod mark;
 pub mod paths;
 mod points;
@@ -130,6 +131,9 @@ pub enum Command {
     Config(settings::Config),
     /// Print a shell completion script: kaohe completions bash > /etc/bash_completion.d/kaohe
     Completions(completions::Completions),
+    /// Print the manual page (roff) for the whole command line: kaohe manual | man -l -
+    #[command(hide = true)]
+    Manual(manual::Manual),
 }
 
 /// Runs a parsed command line, writing results to `out`. Returns how the command ended: the
@@ -140,6 +144,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Ended, CommandError> {
         // Commands that touch no database: no reviewer or database path is needed, or checked.
         Some(Command::Config(config)) => config.run(&global, out)?,
         Some(Command::Completions(completions)) => completions.run(out)?,
+        Some(Command::Manual(manual)) => manual.run(out)?,
         command => {
             let context = Context::new(&global)?;
             return on_database(&context, &global, command, out)
@@ -172,7 +177,7 @@ fn on_database(
         Command::Status(status) => status.run(context, out)?,
         Command::Log(log) => log.run(context, out)?,
         // Run by `run`, before any context.
-        Command::Config(_) | Command::Completions(_) => {}
+        Command::Config(_) | Command::Completions(_) | Command::Manual(_) => {}
     }
     Ok(Ended::Quit)
 }

@@ -402,11 +402,13 @@ fn a_file_that_is_not_a_kaohe_database_is_refused_untouched() {
     }
     assert_untouched_refusal(&env, &other, "another application's SQLite file");
     env.ok(&["init"]);
+    // A database from a newer kaohe than this one.
+    let newer = kaohe::store::latest_schema() + 1;
     {
         let c = rusqlite::Connection::open(env.db()).unwrap();
-        c.pragma_update(None, "user_version", 7).unwrap();
+        c.pragma_update(None, "user_version", newer).unwrap();
     }
-    assert_untouched_refusal(&env, &env.db(), "schema version 7");
+    assert_untouched_refusal(&env, &env.db(), &format!("schema version {newer}"));
 }
 
 #[test]

@@ -754,6 +754,46 @@ fn config_and_completions() {
 }
 
 #[test]
+fn the_manual_page_is_generated_from_the_command_line() {
+    use clap::CommandFactory;
+    let env = Env::new();
+    let out = env.kaohe().arg("manual").output().unwrap();
+    assert!(out.status.success());
+    assert!(out.stderr.is_empty());
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.contains("\n.TH KAOHE 1 "), "{page}");
+    for section in [
+        "NAME",
+        "SYNOPSIS",
+        "OPTIONS",
+        "COMMANDS",
+        "ENVIRONMENT",
+        "FILES",
+    ] {
+        assert!(page.contains(&format!("\n.SH {section}\n")), "{section}");
+    }
+    // Every command, with its own options (and not the global ones again).
+    for sub in kaohe::cli::Cli::command().get_subcommands() {
+        let heading = format!(".SS \"kaohe {}\"", sub.get_name());
+        assert_eq!(
+            page.contains(&heading),
+            !sub.is_hide_set() && sub.get_name() != "help",
+            "{heading}"
+        );
+    }
+    let export = &page[page.find(".SS \"kaohe export\"").unwrap()..];
+    let export = &export[..export[1..].find(".SS").unwrap()];
+    assert!(export.contains("\\-\\-format"), "{export}");
+    assert!(!export.contains("\\-\\-reviewer"), "{export}");
+    assert!(page.contains("KAOHE_DB"));
+    // A printing command: no database is made or opened.
+    assert!(!env.path("data").exists());
+    // Hidden from the help a reviewer reads.
+    let help = env.ok(&["--help"]);
+    assert!(!help.contains("manual"), "{help}");
+}
+
+#[test]
 fn the_log_holds_every_change_and_filters() {
     let env = Env::new();
     env.ok(&["--demo", "init"]);

@@ -203,10 +203,15 @@ impl Session {
 
     /// Waits until the screen no longer shows `what`.
     fn wait_gone(&self, what: &str) {
+        self.wait_gone_within(what, TIMEOUT);
+    }
+
+    /// The same, waiting up to `timeout`.
+    fn wait_gone_within(&self, what: &str, timeout: Duration) {
         let start = Instant::now();
         while self.screen().contains(what) {
             assert!(
-                start.elapsed() < TIMEOUT,
+                start.elapsed() < timeout,
                 "the screen kept showing {what:?}:\n{}",
                 self.screen()
             );
@@ -814,6 +819,79 @@ fn reviewers_see_who_else_is_in_and_where() {
     b.send("q");
     assert_eq!(b.exit_code(), 0);
     // Gone when they leave.
+    a.wait_gone("在线 乙");
+    a.send("q");
+    assert_eq!(a.exit_code(), 0);
+}
+
+/// The workspaces' rows in the sessions table.
+fn sessions(env: &Env) -> Vec<String> {
+    let conn = env.connection();
+    let mut stmt = conn
+        .prepare("SELECT reviewer FROM sessions ORDER BY reviewer")
+        .unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+/// Two reviewers in, each seeing the other.
+fn two_in(env: &Env) -> (Session, Session) {
+    env.cli(&["--demo", "init"]);
+    let a = env.open(&["--reviewer", "甲"], 100, 30);
+    a.wait_for("详情 · 柯城区");
+    let b = env.open(&["--reviewer", "乙"], 100, 30);
+    b.wait_for("在线 甲");
+    a.wait_for("在线 乙");
+    (a, b)
+}
+
+#[test]
+fn a_killed_session_is_not_shown_in_for_long() {
+    let env = Env::new();
+    let (mut a, mut b) = two_in(&env);
+    b.signal(libc::SIGKILL);
+    let killed = Instant::now();
+    // Not yet reaped (a zombie), as a killed process is until its parent hears of it.
+    a.wait_gone("在线 乙");
+    let took = killed.elapsed();
+    assert!(
+        took < Duration::from_secs(10),
+        "a session whose process is gone is seen gone at once, not after a timeout: took {took:?}"
+    );
+    // 甲's next write (a move here) clears the row away.
+    a.send("j");
+    a.wait_for("详情 · 衢江区");
+    let start = Instant::now();
+    while sessions(&env) != ["甲"] {
+        assert!(start.elapsed() < TIMEOUT, "rows: {:?}", sessions(&env));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    b.exit_code();
+    a.send("q");
+    assert_eq!(a.exit_code(), 0);
+    assert!(sessions(&env).is_empty(), "quitting leaves at once");
+}
+
+#[test]
+fn a_stopped_session_times_out_within_half_a_minute() {
+    let env = Env::new();
+    let (mut a, mut b) = two_in(&env);
+    // Its process still runs but no longer says it is there (stopped, or frozen).
+    b.signal(libc::SIGSTOP);
+    let stopped = Instant::now();
+    a.wait_gone_within("在线 乙", Duration::from_secs(60));
+    let took = stopped.elapsed();
+    assert!(
+        (Duration::from_secs(15)..Duration::from_secs(35)).contains(&took),
+        "a running process counts until its session times out (about 25-30 s): took {took:?}"
+    );
+    // Started again, it is back.
+    b.signal(libc::SIGCONT);
+    a.wait_for("在线 乙");
+    b.send("q");
+    assert_eq!(b.exit_code(), 0);
     a.wait_gone("在线 乙");
     a.send("q");
     assert_eq!(a.exit_code(), 0);

@@ -16,6 +16,7 @@ mod identity;
 mod import;
 mod init;
 mod log;
+mod manual;
 mod mark;
 pub mod paths;
 mod points;
@@ -138,6 +139,9 @@ pub enum Command {
     /// Say which database and configs are in force and why, whether this account can use them,
     /// and each problem found with the command that mends it (exits 1 if there is one)
     Doctor(doctor::Doctor),
+    /// Print the manual page (roff) for the whole command line: kaohe manual | man -l -
+    #[command(hide = true)]
+    Manual(manual::Manual),
 }
 
 /// Runs a parsed command line, writing results to `out`. Returns how the command ended: the
@@ -148,6 +152,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Ended, CommandError> {
         // Commands that touch no database: no reviewer or database path is needed, or checked.
         Some(Command::Config(config)) => config.run(&global, out)?,
         Some(Command::Completions(completions)) => completions.run(out)?,
+        Some(Command::Manual(manual)) => manual.run(out)?,
         command => {
             let context = Context::new(&global)?;
             return on_database(&context, &global, command, out)
@@ -182,7 +187,7 @@ fn on_database(
         Command::Reviewers(reviewers) => reviewers.run(context, out)?,
         Command::Doctor(doctor) => doctor.run(context, out)?,
         // Run by `run`, before any context.
-        Command::Config(_) | Command::Completions(_) => {}
+        Command::Config(_) | Command::Completions(_) | Command::Manual(_) => {}
     }
     Ok(Ended::Quit)
 }

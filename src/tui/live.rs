@@ -2,12 +2,17 @@
 //! they added, new imports, and where they are (the `sessions` table).
 //!
 //! Everything here reads; this session's own presence is written through the effects.
+//! Who is in is read again every second even when nobody committed: a session leaves by
+//! timing out or by its process ending, and neither commits anything.
 
 use super::app::App;
 use super::effects::Effects;
-use crate::store::{LogFilter, Presence, Reviewer};
+use crate::store::{LogFilter, Presence, Reviewer, SEEN_WITHIN};
 use anyhow::Result;
 use std::time::{Duration, Instant};
+
+// A heartbeat comfortably inside the time after which a session counts as gone.
+const _: () = assert!(Live::HEARTBEAT.as_secs() * 4 <= SEEN_WITHIN.as_secs());
 
 /// What this session has seen of the others, and when it last looked.
 pub(super) struct Live {
@@ -20,6 +25,10 @@ pub(super) struct Live {
     sent: Option<Presence>,
     sent_at: Instant,
     polled: Instant,
+    /// The others as last read, and when: presence ends by time and by a process ending,
+    /// neither of which commits anything, so it is read again even when nothing changed.
+    others: Vec<Presence>,
+    others_read: Instant,
 }
 
 impl Live {
@@ -36,10 +45,15 @@ impl Live {
                 Duration::from_millis(ms.clamp(50, 3_600_000))
             })
     }
-    /// Presence is refreshed at least this often; a minute without marks a session gone.
-    const HEARTBEAT: Duration = Duration::from_secs(20);
+    /// Presence is refreshed at least this often: five beats to the store's timeout
+    /// ([`SEEN_WITHIN`]), so a beat or two held up by a busy database never shows a reviewer
+    /// gone. A beat is a small commit without a sync to disk, and costs each other workspace
+    /// one cheap look (see [`Live::poll`]).
+    const HEARTBEAT: Duration = Duration::from_secs(5);
     /// A new place is written no more often than this.
     const PRESENCE_EVERY: Duration = Duration::from_secs(1);
+    /// Who is in is read again at least this often.
+    const OTHERS_EVERY: Duration = Duration::from_secs(1);
 
     /// How long the loop waits for input before it looks again (at least four times a
     /// heartbeat, so that presence never lapses).
@@ -63,18 +77,19 @@ impl Live {
             sent: None,
             sent_at: Instant::now(),
             polled: Instant::now(),
+            others: Vec::new(),
+            others_read: Instant::now(),
         };
         live.present(effects, app);
-        if let Ok(others) = effects.store().others(&live.session) {
-            app.set_others(others);
-        }
+        live.look_at_others(effects, app);
         Ok(live)
     }
 
     pub(super) fn present(&mut self, effects: &mut Effects, app: &App) {
         let here = app.presence();
-        // A move is told at most once a second (a write with its fsync on every keystroke would
-        // cost each key a few milliseconds); the idle look writes the last place soon after.
+        // A move is told at most once a second (a commit on every keystroke would cost each key
+        // a write and every other workspace a look); the idle look writes the last place soon
+        // after.
         let since = self.sent_at.elapsed();
         let moved = here != self.sent && since >= Self::PRESENCE_EVERY;
         if (moved || since >= Self::HEARTBEAT) && effects.present(&self.session, here.as_ref()) {
@@ -84,6 +99,10 @@ impl Live {
     }
 
     /// Brings in what others did since the last look; true if the screen must change.
+    ///
+    /// Most commits other workspaces make are heartbeats, which change nothing but their
+    /// row's time: such a look costs a few indexed reads (the log's and imports' newest
+    /// numbers, the sessions) and draws nothing unless who is in, or where, changed.
     pub(super) fn poll(&mut self, effects: &mut Effects, who: &Reviewer, app: &mut App) -> bool {
         self.polled = Instant::now();
         self.present(effects, app);
@@ -91,13 +110,26 @@ impl Live {
         let Ok(version) = store.data_version() else {
             return false;
         };
-        if version == self.data_version {
-            return false;
+        let committed = version != self.data_version;
+        let mut changed = false;
+        if committed {
+            self.data_version = version;
+            changed |= self.bring_in_work(effects, who, app);
         }
-        self.data_version = version;
+        if committed || self.others_read.elapsed() >= Self::OTHERS_EVERY {
+            changed |= self.look_at_others(effects, app);
+        }
+        changed
+    }
+
+    /// Others' imports, reviews and notes since the last look; true if any.
+    fn bring_in_work(&mut self, effects: &mut Effects, who: &Reviewer, app: &mut App) -> bool {
+        let store = effects.store();
+        let mut changed = false;
         if let Ok(import) = store.last_import() {
             if import != self.last_import {
                 self.last_import = import;
+                changed = true;
                 app.forget_cached();
                 match store.changed_since_review() {
                     Ok(stale) => app.set_stale_items(&stale),
@@ -105,12 +137,16 @@ impl Live {
                 }
             }
         }
+        if store.last_event().is_ok_and(|last| last == self.last_event) {
+            return changed;
+        }
         let filter = LogFilter {
             after: self.last_event,
             ..Default::default()
         };
         if let Ok(events) = store.log_where(&filter) {
             for e in &events {
+                changed = true;
                 self.last_event = self.last_event.max(e.seq);
                 // My own changes are on screen already (in this or another of my sessions,
                 // they show without a message).
@@ -124,10 +160,20 @@ impl Live {
                 }
             }
         }
-        if let Ok(others) = store.others(&self.session) {
-            app.set_others(others);
+        changed
+    }
+
+    /// Who else is in, and where; true if that changed since the last look.
+    fn look_at_others(&mut self, effects: &mut Effects, app: &mut App) -> bool {
+        self.others_read = Instant::now();
+        match effects.store().others(&self.session) {
+            Ok(others) if others != self.others => {
+                app.set_others(others.clone());
+                self.others = others;
+                true
+            }
+            _ => false,
         }
-        true
     }
 
     pub(super) fn leave(&self, effects: &mut Effects) {

@@ -30,7 +30,7 @@ pub use error::StoreError;
 pub use file::{APPLICATION_ID, Access, BUSY_TIMEOUT, parent_dir};
 pub use items::ReviewState;
 pub use log::{LogEntry, LogFilter};
-pub use presence::Presence;
+pub use presence::{Presence, SEEN_WITHIN};
 pub use registry::{
     Registered, Registrar, Registration, RegistryAction, RegistryEntry, RegistryError,
     RegistryEvent,

@@ -34,6 +34,9 @@ pub const MIGRATIONS: &[&str] = &[
     // work is recorded under, division and role; removing keeps the entry (inactive), and every
     // change is logged, append-only.
     include_str!("../migrations/0007_reviewers.sql"),
+    // 8: which host and process holds each open workspace, so that one whose process has
+    // ended is gone at once, not after the timeout.
+    include_str!("../migrations/0008_session_process.sql"),
 ];
 
 /// The schema version this build writes.
@@ -101,7 +104,7 @@ mod tests {
     fn the_shipped_migrations_are_byte_for_byte_as_shipped() {
         // (length in bytes, fingerprint) of each shipped migration. A new migration adds a
         // line here; a changed line means a shipped migration was edited: undo that.
-        let shipped: [(usize, u64); 7] = [
+        let shipped: [(usize, u64); 8] = [
             (2941, 0x4f02_ff44_88a9_8a95),
             (281, 0x2910_59a9_217d_2899),
             (713, 0x3fd3_683b_d9e3_1f21),
@@ -109,6 +112,8 @@ mod tests {
             (838, 0x1386_884f_32a3_9b53),
             (298, 0x607f_db64_0bbb_a590),
             (1488, 0xbb0b_eeb1_151a_43ab),
+            // 0008_session_process.sql
+            (398, 0x2287_5d7f_d460_266e),
         ];
         let held: Vec<(usize, u64)> = MIGRATIONS
             .iter()

@@ -5,6 +5,7 @@ use super::context::Context;
 use super::paths;
 use crate::catalog::{self, Catalog};
 use crate::store::Store;
+use crate::text::clean;
 use anyhow::Result;
 use clap::Args;
 use std::io::Write;
@@ -53,7 +54,7 @@ impl Init {
         writeln!(
             out,
             "created {}: {made}, {} submissions",
-            context.db.display(),
+            clean(&context.db.display().to_string()),
             status.progress.submitted
         )?;
         Ok(())

@@ -18,6 +18,7 @@ mod mark;
 pub mod paths;
 mod points;
 mod progress;
+mod safe_out;
 mod settings;
 mod status;
 mod table;
@@ -26,6 +27,7 @@ mod workspace;
 
 pub use error::{CommandError, ErrorKind};
 pub use export::ExportFormat;
+pub use safe_out::Output;
 
 use crate::tui::Ended;
 use crate::tui::strings::Lang;

@@ -4,6 +4,7 @@
 
 use super::GlobalArgs;
 use crate::config;
+use crate::text::clean;
 use crate::tui::Settings;
 use crate::tui::theme::{Depth, Theme};
 use anyhow::Result;
@@ -30,13 +31,14 @@ impl Config {
             .or_else(|| config::config_dir().map(|d| d.join("config.toml")));
         // Checks the file (and the theme it names) as the workspace would.
         load(global)?;
+        let shown = |p: &Path| clean(&p.display().to_string());
         match path {
-            Some(p) if p.exists() => writeln!(out, "{}: OK", p.display())?,
+            Some(p) if p.exists() => writeln!(out, "{}: OK", shown(&p))?,
             Some(p) => writeln!(
                 out,
                 "{} does not exist: the defaults are in force (kaohe config --print-default > {} to start one)",
-                p.display(),
-                p.display()
+                shown(&p),
+                shown(&p)
             )?,
             None => writeln!(out, "no config directory: the defaults are in force")?,
         }

@@ -10,7 +10,7 @@ use crate::formats::import;
 use crate::lookup::{Lookup, SubmissionRow};
 use crate::model::County;
 use crate::store::{Reviewer, Seed, Store};
-use crate::text::check_words;
+use crate::text::check_name;
 use crate::tui::strings::Lang;
 use anyhow::{Result, bail};
 use std::path::PathBuf;
@@ -116,7 +116,7 @@ fn reviewer(given: Option<&str>) -> Result<Reviewer> {
             if name.is_empty() {
                 bail!("--reviewer is empty: give the name to record with your reviews");
             }
-            check_words("--reviewer", name, false).map_err(anyhow::Error::msg)?;
+            check_name("--reviewer", name).map_err(anyhow::Error::msg)?;
             if name.chars().count() > 64 {
                 bail!("--reviewer is longer than 64 characters");
             }

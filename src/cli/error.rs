@@ -303,6 +303,25 @@ mod tests {
     }
 
     #[test]
+    fn sqlites_words_are_said_once() {
+        let locked = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+            Some("database is locked".into()),
+        );
+        let e = anyhow!(locked).context("cannot save the import into k.db");
+        assert_eq!(
+            message(&e),
+            "cannot save the import into k.db: database is locked"
+        );
+        // SQLite's generic words for its code add nothing to its own message.
+        let missing = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ERROR),
+            Some("no such table: reviews".into()),
+        );
+        assert_eq!(message(&anyhow!(missing)), "no such table: reviews");
+    }
+
+    #[test]
     fn a_message_is_one_clean_line() {
         let e = anyhow!("line one\r\nline\u{1b} two").context("outer");
         assert_eq!(

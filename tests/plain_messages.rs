@@ -200,7 +200,7 @@ fn a_name_nobody_can_see_is_refused_as_a_reviewer() {
         ("张\u{200d}三", "invisible character U+200D"),
         ("\u{3164}", "invisible character U+3164"),
         ("\u{301}\u{302}", "shows nothing"),
-        ("\u{301}张三", "starts with a mark"),
+        ("\u{301}张三", "starts with the combining mark U+0301"),
         ("\u{3000}", "--reviewer is empty"),
     ] {
         let e =

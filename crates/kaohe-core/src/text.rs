@@ -108,22 +108,23 @@ pub fn check_name(what: &str, name: &str) -> Result<(), String> {
     check_words(what, name, false)?;
     if let Some(c) = name.chars().find(|&c| is_invisible(c)) {
         return Err(format!(
-            "{what} contains the invisible character U+{:04X}: a name must read as it is written",
+            "{what} contains the invisible character U+{:04X}; give the name without it",
             c as u32
         ));
     }
     let visible = |c: char| !c.is_whitespace() && char_width(c) > 0;
     if !name.chars().any(visible) {
         return Err(format!(
-            "{what} shows nothing (only spaces, or marks that combine with another character): give a name people can read"
+            "{what} shows nothing (only spaces or combining marks); give a name people can read"
         ));
     }
-    if name.chars().next().is_some_and(|c| !visible(c)) {
-        return Err(format!(
-            "{what} starts with a mark that combines with the character before it: give the name as it is written"
-        ));
+    match name.chars().next() {
+        Some(c) if !c.is_whitespace() && char_width(c) == 0 => Err(format!(
+            "{what} starts with the combining mark U+{:04X}, which joins whatever is shown before it; give the name as it is written",
+            c as u32
+        )),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 /// `s` cut to at most `columns` columns, ending in `…` when something was cut.

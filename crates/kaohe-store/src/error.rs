@@ -108,7 +108,7 @@ pub fn said_once(e: &anyhow::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use anyhow::{Context as _, anyhow};
+    use anyhow::anyhow;
 
     #[test]
     fn each_cause_is_said_once() {

@@ -67,16 +67,17 @@ impl Destination {
     }
 
     /// Writes the file beside its target and renames it into place, so that no reader ever
-    /// sees half a file. An old file's permissions are kept. A new one is made as the umask
-    /// says, less any access for others, as the database is: an export holds the same
-    /// verdicts and notes (and a group shares it where the umask lets the group in).
+    /// sees half a file. An old file's permissions are kept. A new one is made 0660 less the
+    /// umask: never open to others, as the database is not (an export holds the same verdicts
+    /// and notes), and shared with the group where the umask lets the group in.
     pub fn replace_with(&self, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
         let shown = self.path.display();
         let context = || format!("cannot write {shown}");
         let dir = parent_dir(&self.target);
         let mut builder = tempfile::Builder::new();
         builder.prefix(".kaohe-export-");
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
+        // Never readable by others, not even while it is being written.
+        builder.permissions(std::fs::Permissions::from_mode(0o660));
         let mut temp = builder
             .tempfile_in(&dir)
             .map_err(|e| full(e, &dir))
@@ -84,16 +85,11 @@ impl Destination {
         write(temp.as_file_mut())
             .map_err(|e| full_in_chain(e, &dir))
             .with_context(context)?;
-        let permissions = match &self.existing {
-            Some(meta) => meta.permissions(),
-            None => {
-                let made = temp.as_file().metadata().with_context(context)?.mode();
-                std::fs::Permissions::from_mode(made & 0o7770)
-            }
-        };
-        temp.as_file()
-            .set_permissions(permissions)
-            .with_context(context)?;
+        if let Some(meta) = &self.existing {
+            temp.as_file()
+                .set_permissions(meta.permissions())
+                .with_context(context)?;
+        }
         temp.as_file()
             .sync_all()
             .map_err(|e| full(e, &dir))

@@ -2,8 +2,9 @@
 //! status — from the error's kind, in one place.
 
 use clap::Parser;
-use kaohe::cli::{self, Cli, CommandError, ErrorKind};
+use kaohe::cli::{self, Cli, CommandError, ErrorKind, Output};
 use kaohe::tui::Ended;
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -17,8 +18,15 @@ fn main() -> ExitCode {
         Err(e) => return failed(&CommandError::from(e)),
     };
     let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    match cli::run(cli, &mut out) {
+    // On a terminal every byte a command prints is cleaned (the workspace draws on its own).
+    let mut out = Output::new(stdout.lock(), stdout.is_terminal());
+    let ran = cli::run(cli, &mut out).and_then(|ended| {
+        // What is held back of a cut character is shown, and a failed last write is said.
+        out.finish()
+            .map_err(|e| anyhow::Error::from(e).context("cannot write to standard output"))?;
+        Ok(ended)
+    });
+    match ran {
         Ok(Ended::Quit) => ExitCode::SUCCESS,
         Ok(Ended::Signal(sig)) => ExitCode::from(128u8.saturating_add(sig as u8)),
         Err(e) => failed(&e),

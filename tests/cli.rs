@@ -612,8 +612,11 @@ fn a_refused_export_leaves_no_database_and_links_are_followed() {
     assert!(!env.db().exists());
     #[cfg(unix)]
     {
+        // A link of one's own to a file that is there is followed (one to nothing is refused:
+        // tests/out_safety.rs).
         let link = env.path("link.csv");
         std::os::unix::fs::symlink("real.csv", &link).unwrap();
+        std::fs::write(env.path("real.csv"), "").unwrap();
         env.ok(&["export", "--format", "csv", "--out", link.to_str().unwrap()]);
         assert!(
             std::fs::symlink_metadata(&link)

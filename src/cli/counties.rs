@@ -1,6 +1,7 @@
 //! `kaohe counties`: the county-level units, as a list or JSON.
 
 use super::context::Context;
+use crate::formats::export::write_json_value;
 use crate::text::clean;
 use anyhow::Result;
 use clap::Args;
@@ -17,11 +18,10 @@ impl Counties {
     pub fn run(self, context: &Context, out: &mut dyn Write) -> Result<()> {
         let counties = context.open()?.counties()?;
         if self.json {
-            serde_json::to_writer_pretty(&mut *out, &counties)?;
-            writeln!(out)?;
+            write_json_value(&counties, out)?;
         } else {
             for c in counties {
-                writeln!(out, "{}  {}", c.code, clean(&c.name))?;
+                writeln!(out, "{}  {}", clean(&c.code), clean(&c.name))?;
             }
         }
         Ok(())

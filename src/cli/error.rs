@@ -2,11 +2,11 @@
 //! the one line the user is shown. `main` turns the kind into the exit status.
 
 use crate::error::FileError;
-use crate::store::StoreError;
+use crate::store::{StoreError, parent_dir, said_once};
 use crate::text::clean;
 use clap::error::ErrorKind as ClapErrorKind;
 use std::error::Error as StdError;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// What went wrong, as far as the exit status and the message are concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,7 +59,11 @@ impl CommandError {
         };
         let shown = db.display().to_string();
         let from_sqlite = e.chain().any(|c| c.is::<rusqlite::Error>());
-        let error = if from_sqlite && !format!("{e:#}").contains(&shown) {
+        let error = if disk_full(&e, db) {
+            anyhow::Error::new(DiskFull {
+                file: db.to_path_buf(),
+            })
+        } else if from_sqlite && !format!("{e:#}").contains(&shown) {
             e.context(format!("database {shown}"))
         } else {
             e
@@ -149,7 +153,7 @@ fn kind_of_cause(cause: &(dyn StdError + 'static)) -> Option<ErrorKind> {
 }
 
 /// The kind of an input or output error, also when the JSON or CSV writer carries it.
-fn io_error_kind(cause: &(dyn StdError + 'static)) -> Option<std::io::ErrorKind> {
+pub(super) fn io_error_kind(cause: &(dyn StdError + 'static)) -> Option<std::io::ErrorKind> {
     if let Some(io) = cause.downcast_ref::<std::io::Error>() {
         return Some(io.kind());
     }
@@ -179,18 +183,53 @@ fn usage_line(e: &clap::Error) -> String {
 
 /// The error and its causes, each said once (SQLite's errors repeat their text in their cause).
 fn message(e: &anyhow::Error) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    for cause in e.chain() {
-        let text = cause.to_string();
-        let core = match text.split_once(": ") {
-            Some((head, rest)) if head.starts_with("Error code ") => rest,
-            _ => text.as_str(),
-        };
-        if !parts.iter().any(|p| p.contains(core)) {
-            parts.push(text);
-        }
+    said_once(e)
+}
+
+/// The disk holding a file has no room left. Said instead of whatever SQLite said: it reports
+/// a full disk as a plain "disk I/O error" where it grows its `-shm` file, and the store's
+/// context may name the row that happened to be written last.
+#[derive(Debug, thiserror::Error)]
+#[error("the disk is full ({}'s filesystem); free space and run again", .file.display())]
+pub struct DiskFull {
+    pub file: PathBuf,
+}
+
+/// Whether `e` is the database finding no room on its disk: SQLite's "disk is full", or an
+/// I/O error while that disk has (almost) nothing free.
+fn disk_full(e: &anyhow::Error, db: &Path) -> bool {
+    use rusqlite::ErrorCode::{DiskFull, SystemIoFailure};
+    // Less than this free after a failed write: the write needed it (SQLite's -shm alone
+    // takes 32 KiB, a page of the log 4 KiB and more).
+    const NEARLY_NOTHING: u64 = 1 << 20;
+    let codes: Vec<_> = e
+        .chain()
+        .filter_map(|c| c.downcast_ref::<rusqlite::Error>())
+        .filter_map(rusqlite::Error::sqlite_error_code)
+        .collect();
+    codes.contains(&DiskFull)
+        || (codes.contains(&SystemIoFailure)
+            && free_bytes(&parent_dir(db)).is_some_and(|free| free < NEARLY_NOTHING))
+}
+
+/// Bytes an ordinary user may still write on the filesystem holding `dir`, if the OS says.
+#[cfg(unix)]
+fn free_bytes(dir: &Path) -> Option<u64> {
+    use std::os::unix::ffi::OsStrExt;
+    let path = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
+    // SAFETY: statvfs only writes the struct it is given; an all-zero statvfs is a valid value.
+    let mut fs: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: `path` is NUL-terminated and outlives the call.
+    if unsafe { libc::statvfs(path.as_ptr(), &mut fs) } != 0 {
+        return None;
     }
-    parts.join(": ")
+    #[allow(clippy::unnecessary_cast)] // the fields' types differ between platforms
+    Some((fs.f_bavail as u64).saturating_mul(fs.f_frsize as u64))
+}
+
+#[cfg(not(unix))]
+fn free_bytes(_dir: &Path) -> Option<u64> {
+    None
 }
 
 /// Keeps the message on one line whatever a cause printed, and shows any control character
@@ -261,6 +300,25 @@ mod tests {
             panic!("not a command's error");
         };
         assert_eq!(message(e), "no such file");
+    }
+
+    #[test]
+    fn sqlites_words_are_said_once() {
+        let locked = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+            Some("database is locked".into()),
+        );
+        let e = anyhow!(locked).context("cannot save the import into k.db");
+        assert_eq!(
+            message(&e),
+            "cannot save the import into k.db: database is locked"
+        );
+        // SQLite's generic words for its code add nothing to its own message.
+        let missing = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ERROR),
+            Some("no such table: reviews".into()),
+        );
+        assert_eq!(message(&anyhow!(missing)), "no such table: reviews");
     }
 
     #[test]

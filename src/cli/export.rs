@@ -5,6 +5,7 @@ use super::context::Context;
 use super::destination::Destination;
 use super::table::plural;
 use crate::formats::export;
+use crate::text::clean;
 use anyhow::{Result, bail};
 use clap::{Args, ValueEnum};
 use std::io::Write;
@@ -61,7 +62,7 @@ impl Export {
                     out,
                     "exported {} to {}",
                     plural(results.items.len(), "item"),
-                    destination.path.display()
+                    clean(&destination.path.display().to_string())
                 )?;
                 Ok(())
             }

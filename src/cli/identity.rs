@@ -6,7 +6,7 @@
 
 use crate::host::Account;
 use crate::store::{RegistryEntry, Reviewer, Store};
-use crate::text::check_words;
+use crate::text::check_name;
 use anyhow::{Result, bail};
 
 /// A name to record with a reviewer's work (`--reviewer`, `reviewers add --name`): trimmed,
@@ -16,7 +16,7 @@ pub fn checked_name(what: &str, given: &str) -> Result<String> {
     if name.is_empty() {
         bail!("{what} is empty: give the name to record with the reviews");
     }
-    check_words(what, name, false).map_err(anyhow::Error::msg)?;
+    check_name(what, name).map_err(anyhow::Error::msg)?;
     if name.chars().count() > 64 {
         bail!("{what} is longer than 64 characters");
     }

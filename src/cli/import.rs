@@ -32,7 +32,9 @@ pub struct Import {
 
 impl Import {
     pub fn run(self, context: &Context, out: &mut dyn Write) -> Result<()> {
+        // The name as stored with the import; shown cleaned, as every name from a user is.
         let shown = self.file.display().to_string();
+        let named = clean(&shown);
         let bytes = read_bytes(&self.file)?;
         // Progress over reading and checking; the write after it is one quick transaction.
         let mut progress = ProgressLine::on_stderr();
@@ -57,7 +59,7 @@ impl Import {
             };
             writeln!(
                 out,
-                "{shown}{read_as} is fine: {} would be imported ({}); nothing was written (--dry-run){}",
+                "{named}{read_as} is fine: {} would be imported ({}); nothing was written (--dry-run){}",
                 plural(imported.checked.rows.len(), "submission"),
                 preview_words(&preview),
                 flagged_count(&imported.checked)
@@ -88,7 +90,7 @@ impl Import {
         };
         writeln!(
             out,
-            "imported {} from {shown}{read_as}{recheck}{}",
+            "imported {} from {named}{read_as}{recheck}{}",
             plural(n, "submission"),
             flagged_count(&imported.checked)
         )?;

@@ -7,6 +7,7 @@ use super::shared_dir::{self, Plan};
 use crate::catalog::{self, Catalog};
 use crate::host::{Account, Group, group};
 use crate::store::{Access, Store, StoreError, parent_dir};
+use crate::text::clean;
 use anyhow::{Result, bail};
 use clap::Args;
 use std::io::Write;
@@ -82,7 +83,7 @@ impl Init {
         writeln!(
             out,
             "created {}{sharing}: {made}, {} submissions",
-            context.db.display(),
+            clean(&context.db.display().to_string()),
             status.progress.submitted
         )?;
         Ok(())

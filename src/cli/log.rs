@@ -3,6 +3,7 @@
 
 use super::context::Context;
 use super::table::verdict_label;
+use crate::formats::export::write_json_value;
 use crate::model::Verdict;
 use crate::store::{LogEntry, LogFilter, Store};
 use crate::text::clean;
@@ -79,8 +80,7 @@ fn write_json(events: &[LogEntry], out: &mut dyn Write) -> Result<()> {
             note: &e.note,
         })
         .collect();
-    serde_json::to_writer_pretty(&mut *out, &list)?;
-    writeln!(out)?;
+    write_json_value(&list, out)?;
     Ok(())
 }
 

@@ -4,7 +4,7 @@ use super::context::Context;
 use super::table::verdict_label;
 use crate::model::VerdictArg;
 use crate::store::{ReviewWrite, Written};
-use crate::text::check_words;
+use crate::text::{check_words, clean};
 use anyhow::{Result, anyhow, bail};
 use clap::Args;
 use std::io::Write;
@@ -43,11 +43,13 @@ impl Mark {
         review.note = note;
         let Written::Saved { change, .. } = store.write_review(&review, &who)? else {
             bail!(
-                "{} × {indicator} changed while it was being marked; nothing was written",
-                county.code
+                "{} × {} changed while it was being marked; nothing was written",
+                clean(&county.code),
+                clean(&indicator)
             );
         };
-        let item = format!("{} {} {}", county.code, county.name, indicator);
+        // Names from the database, shown as the workspace shows them.
+        let item = clean(&format!("{} {} {}", county.code, county.name, indicator));
         if change.changed() {
             writeln!(
                 out,

@@ -22,6 +22,7 @@ pub mod paths;
 mod points;
 mod progress;
 mod reviewers;
+mod safe_out;
 mod settings;
 mod shared_dir;
 mod status;
@@ -31,6 +32,7 @@ mod workspace;
 
 pub use error::{CommandError, ErrorKind};
 pub use export::ExportFormat;
+pub use safe_out::Output;
 
 use crate::tui::Ended;
 use crate::tui::strings::Lang;

@@ -5,6 +5,7 @@ use super::context::Context;
 use crate::catalog;
 use crate::model::format_number;
 use crate::score::{Scorer, round2};
+use crate::text::clean;
 use anyhow::{Result, bail};
 use clap::Args;
 use std::io::Write;
@@ -22,6 +23,7 @@ pub struct Points {
 impl Points {
     pub fn run(self, context: &Context, out: &mut dyn Write) -> Result<()> {
         let file = &self.file;
+        let shown = clean(&file.display().to_string());
         let catalog = catalog::load_targets(file)?;
         if context.would_create()? {
             bail!(
@@ -38,8 +40,7 @@ impl Points {
         if self.dry_run {
             writeln!(
                 out,
-                "{} is fine: the most a county can earn would be {} (now {}); nothing was written (--dry-run)",
-                file.display(),
+                "{shown} is fine: the most a county can earn would be {} (now {}); nothing was written (--dry-run)",
                 most(now),
                 most(was)
             )?;
@@ -50,8 +51,7 @@ impl Points {
         store.apply_scoring(&catalog)?;
         writeln!(
             out,
-            "applied the points of {}: the most a county can earn is {} (was {}); `kaohe status` shows the scores and ranks",
-            file.display(),
+            "applied the points of {shown}: the most a county can earn is {} (was {}); `kaohe status` shows the scores and ranks",
             most(now),
             most(was)
         )?;

@@ -6,6 +6,7 @@ use super::GlobalArgs;
 use super::paths;
 use crate::config;
 use crate::host::privilege;
+use crate::text::clean;
 use crate::tui::Settings;
 use crate::tui::theme::{Depth, Theme};
 use anyhow::Result;
@@ -36,14 +37,14 @@ impl Config {
             guarded: privilege::guarded(),
         })?;
         match &loaded.system {
-            Some(p) => writeln!(out, "system config {}: OK", p.display())?,
+            Some(p) => writeln!(out, "system config {}: OK", clean(&p.display().to_string()))?,
             None => writeln!(
                 out,
                 "no system config (looked for {})",
                 loaded
                     .system_searched
                     .iter()
-                    .map(|p| p.display().to_string())
+                    .map(|p| clean(&p.display().to_string()))
                     .collect::<Vec<_>>()
                     .join(", ")
             )?,
@@ -54,17 +55,24 @@ impl Config {
             "the defaults are in force"
         };
         match &loaded.user {
-            Some(p) if loaded.user_exists => writeln!(out, "your config {}: OK", p.display())?,
+            Some(p) if loaded.user_exists => {
+                writeln!(out, "your config {}: OK", clean(&p.display().to_string()))?
+            }
             Some(p) => writeln!(
                 out,
                 "your config {} does not exist: {in_force} (kaohe config --print-default > {} to start one)",
-                p.display(),
-                p.display()
+                clean(&p.display().to_string()),
+                clean(&p.display().to_string())
             )?,
             None => writeln!(out, "no config directory: {in_force}")?,
         }
         let db = std::path::absolute(&db).unwrap_or(db);
-        writeln!(out, "database {}, {from}", db.display())?;
+        writeln!(
+            out,
+            "database {}, {}",
+            clean(&db.display().to_string()),
+            clean(&from.to_string())
+        )?;
         if let Some(kaohe) = privilege::guarded() {
             writeln!(
                 out,

@@ -3,6 +3,7 @@
 
 use super::context::Context;
 use super::table::padded_column;
+use crate::formats::export::write_json_value;
 use crate::model::format_number;
 use crate::report::{CountyStatus, Progress};
 use crate::text::{clean, pad};
@@ -31,8 +32,7 @@ impl Status {
                 status: &status,
                 database,
             };
-            serde_json::to_writer_pretty(&mut *out, &shown)?;
-            writeln!(out)?;
+            write_json_value(&shown, out)?;
             return Ok(());
         }
         let a = store.assessment()?;
@@ -47,14 +47,25 @@ impl Status {
         writeln!(out, "\n县(市、区)")?;
         let names = padded_column(status.counties.iter().map(|c| c.name.as_str()));
         for (c, name) in status.counties.iter().zip(names) {
-            writeln!(out, "  {} {name}{}", c.code, progress_line(&c.progress))?;
+            writeln!(
+                out,
+                "  {} {name}{}",
+                clean(&c.code),
+                progress_line(&c.progress)
+            )?;
         }
         writeln!(out, "\n名次（未评定的项目不得分）")?;
         let mut ranked: Vec<&CountyStatus> = status.counties.iter().collect();
         ranked.sort_by_key(|c| c.rank);
         let names = padded_column(ranked.iter().map(|c| c.name.as_str()));
         for (c, name) in ranked.iter().zip(names) {
-            writeln!(out, "  {:>3}  {} {name}{}", c.rank, c.code, score_line(c))?;
+            writeln!(
+                out,
+                "  {:>3}  {} {name}{}",
+                c.rank,
+                clean(&c.code),
+                score_line(c)
+            )?;
         }
         writeln!(out, "\n目标")?;
         let titles = padded_column(status.targets.iter().map(|t| t.title.as_str()));
@@ -107,7 +118,10 @@ fn score_line(c: &CountyStatus) -> String {
         format_number(c.max_score)
     );
     if !c.vetoed_by.is_empty() {
-        line.push_str(&format!("（一票否决：{} 未完成）", c.vetoed_by.join("、")));
+        line.push_str(&format!(
+            "（一票否决：{} 未完成）",
+            clean(&c.vetoed_by.join("、"))
+        ));
     }
     line
 }

@@ -2,6 +2,7 @@
 
 use super::context::Context;
 use crate::catalog::Catalog;
+use crate::formats::export::write_json_value;
 use crate::model::IndicatorKind;
 use crate::text::{clean, pad};
 use anyhow::Result;
@@ -53,8 +54,7 @@ fn write_json(catalog: &Catalog, out: &mut dyn Write) -> Result<()> {
             })
         })
         .collect();
-    serde_json::to_writer_pretty(&mut *out, &list)?;
-    writeln!(out)?;
+    write_json_value(&list, out)?;
     Ok(())
 }
 

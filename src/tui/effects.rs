@@ -211,7 +211,7 @@ fn ids(app: &App, at: app::Cursor) -> (String, String) {
     )
 }
 
-/// An error on the status line: one line, whatever the error says.
+/// An error on the status line: one line, whatever the error says, each cause said once.
 fn one_line(e: &anyhow::Error) -> String {
-    format!("{e:#}").replace(['\n', '\r'], " ")
+    crate::store::said_once(e).replace(['\n', '\r'], " ")
 }

@@ -133,7 +133,7 @@ impl Live {
                 app.forget_cached();
                 match store.changed_since_review() {
                     Ok(stale) => app.set_stale_items(&stale),
-                    Err(e) => app.read_failed(format!("{e:#}")),
+                    Err(e) => app.read_failed(crate::store::said_once(&e)),
                 }
             }
         }

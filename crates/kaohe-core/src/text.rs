@@ -48,13 +48,83 @@ pub fn clean(s: &str) -> String {
         return s.to_string();
     }
     s.chars()
-        .map(|c| match c {
-            c if !is_unsafe(c, false) => c,
-            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
-            '\u{7f}' => '\u{2421}',
-            _ => '\u{fffd}',
-        })
+        .map(|c| if is_unsafe(c, false) { symbol(c) } else { c })
         .collect()
+}
+
+/// `s` made safe for a terminal with its lines kept: as [`clean`], but line feeds and tabs
+/// stay, and so does a carriage return right before a line feed (a CSV's CRLF). A carriage
+/// return alone, which would let later text overwrite a line, is shown as ␍. Everything the
+/// command line prints to a terminal passes through this.
+pub fn clean_lines(s: &str) -> String {
+    if !s.chars().any(|c| is_unsafe(c, true)) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => out.push(c),
+            c if is_unsafe(c, true) => out.push(symbol(c)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The visible symbol an unsafe character is shown as: its Control Pictures sign for C0
+/// controls and DEL (␛ ␊ ␡), � for the rest.
+fn symbol(c: char) -> char {
+    match c {
+        '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+        '\u{7f}' => '\u{2421}',
+        _ => '\u{fffd}',
+    }
+}
+
+/// Characters that take no room and show nothing: zero-width spaces and joiners, the word
+/// joiner and invisible operators, the Mongolian vowel separator, the combining grapheme
+/// joiner and the Hangul fillers (which look like a blank), and the Braille blank.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200b}'..='\u{200d}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{180e}'
+            | '\u{034f}'
+            | '\u{115f}'
+            | '\u{1160}'
+            | '\u{3164}'
+            | '\u{ffa0}'
+            | '\u{2800}'
+    )
+}
+
+/// Refuses a name a reader could not see or tell apart: one holding a character unsafe for the
+/// terminal, an invisible one (a zero-width space, a joiner, a filler), no visible character
+/// at all (only spaces or combining marks), or a combining mark first, which would sit on
+/// whatever is shown before the name.
+pub fn check_name(what: &str, name: &str) -> Result<(), String> {
+    check_words(what, name, false)?;
+    if let Some(c) = name.chars().find(|&c| is_invisible(c)) {
+        return Err(format!(
+            "{what} contains the invisible character U+{:04X}; give the name without it",
+            c as u32
+        ));
+    }
+    let visible = |c: char| !c.is_whitespace() && char_width(c) > 0;
+    if !name.chars().any(visible) {
+        return Err(format!(
+            "{what} shows nothing (only spaces or combining marks); give a name people can read"
+        ));
+    }
+    match name.chars().next() {
+        Some(c) if !c.is_whitespace() && char_width(c) == 0 => Err(format!(
+            "{what} starts with the combining mark U+{:04X}, which joins whatever is shown before it; give the name as it is written",
+            c as u32
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// `s` cut to at most `columns` columns, ending in `…` when something was cut.
@@ -199,6 +269,41 @@ mod tests {
         assert!(!is_unsafe('\n', true));
         assert!(is_unsafe('\n', false));
         assert!(is_unsafe('\u{1b}', true));
+    }
+
+    #[test]
+    fn lines_are_kept_and_nothing_else_reaches_the_terminal() {
+        let hostile = "a\u{1b}]52;c;eA==\u{7}\u{1b}P1$q\u{1b}\\\u{1b}_x\u{1b}\\\u{1b}[2J\u{9b}\u{9d}\u{90}\u{202e}\u{2066}";
+        let out = clean_lines(&format!("{hostile}\tb\r\nc\rd\n"));
+        assert!(
+            !out.chars().any(|c| is_unsafe(c, true) && c != '\r'),
+            "{out:?}"
+        );
+        assert!(out.ends_with("\tb\r\nc\u{240d}d\n"), "{out:?}");
+        assert_eq!(clean_lines("柯城区\n"), "柯城区\n");
+        assert_eq!(clean_lines("\u{0}\r\n"), "\u{2400}\r\n");
+    }
+
+    #[test]
+    fn a_name_must_be_seen_to_be_given() {
+        assert_eq!(check_name("--reviewer", "张三"), Ok(()));
+        assert_eq!(check_name("--reviewer", "Li Wei"), Ok(()));
+        assert_eq!(check_name("--reviewer", "José"), Ok(()));
+        for invisible in [
+            "\u{200b}",
+            "\u{200b}\u{200c}\u{200d}",
+            "张\u{200b}三",
+            "\u{301}\u{302}",
+            "\u{301}张三",
+            "\u{3164}",
+            "\u{2800}",
+            "\u{3000}\u{a0}",
+            "\u{202e}",
+        ] {
+            let refused = check_name("--reviewer", invisible);
+            assert!(refused.is_err(), "{invisible:?} was accepted");
+            assert!(refused.unwrap_err().starts_with("--reviewer "));
+        }
     }
 
     #[test]

@@ -92,3 +92,52 @@ pub enum StoreError {
     #[error("cannot write to {path}")]
     CannotWrite { path: PathBuf },
 }
+
+/// An error and its causes on one line, each said once. SQLite's errors say their words again
+/// in their cause ("database is locked: Error code 5: database is locked"), and a context may
+/// already quote the error it stands over; a cause is left out when what was said holds it.
+pub fn said_once(e: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in e.chain() {
+        // SQLite's code under its own message: the message said it better.
+        if cause.is::<rusqlite::ffi::Error>() && !parts.is_empty() {
+            continue;
+        }
+        let text = cause.to_string();
+        let words = match text.strip_prefix("Error code ") {
+            Some(rest) => rest.split_once(": ").map_or(rest, |(_, words)| words),
+            None => text.as_str(),
+        };
+        let words = words.trim();
+        let lower = words.to_lowercase();
+        if !words.is_empty() && !parts.iter().any(|p| p.to_lowercase().contains(&lower)) {
+            parts.push(words.to_string());
+        }
+    }
+    parts.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use anyhow::anyhow;
+
+    #[test]
+    fn each_cause_is_said_once() {
+        let locked = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+            Some("database is locked".into()),
+        );
+        let e = anyhow!(locked).context("cannot write to k.db");
+        assert_eq!(said_once(&e), "cannot write to k.db: database is locked");
+        // SQLite's code alone, without a message: its words, once, without the number.
+        let bare = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_IOERR),
+            None,
+        );
+        assert_eq!(said_once(&anyhow!(bare)), "disk I/O error");
+        // A context quoting its cause.
+        let quoted = anyhow!("no such file").context("cannot read a.csv: no such file");
+        assert_eq!(said_once(&quoted), "cannot read a.csv: no such file");
+    }
+}

@@ -26,7 +26,7 @@ mod workspace;
 #[cfg(test)]
 mod test_support;
 
-pub use error::StoreError;
+pub use error::{StoreError, said_once};
 pub use file::{APPLICATION_ID, Access, BUSY_TIMEOUT, parent_dir};
 pub use items::ReviewState;
 pub use log::{LogEntry, LogFilter};

@@ -2,7 +2,7 @@
 //! recorded for the audit trail), and what an import would change, said before it is made.
 
 use crate::{Reviewer, Store, now, stale};
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, anyhow};
 use kaohe_core::lookup::SubmissionRow;
 use rusqlite::{Transaction, params};
 
@@ -129,11 +129,17 @@ pub(crate) fn insert_submissions(
             import_id,
             s.bare_fraction
         ])
-        .with_context(|| {
-            format!(
-                "line {}: cannot store {} × {}",
-                row.line, row.county_code, row.indicator_id
-            )
+        .map_err(|e| {
+            // The row's line is named only where the row itself was refused: a full disk or an
+            // I/O error is no line's fault.
+            if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) {
+                anyhow!(e).context(format!(
+                    "line {}: cannot store {} × {}",
+                    row.line, row.county_code, row.indicator_id
+                ))
+            } else {
+                anyhow!(e)
+            }
         })?;
     }
     Ok(())

@@ -1,16 +1,90 @@
 //! The JSON export: one array of every county × indicator, the item's fields as serde writes
-//! them (their names are the column table's keys, a test makes sure) and the checks'.
+//! them (their names are the column table's keys, a test makes sure) and the checks'. Also the
+//! one way kaohe writes any JSON (`status --json`, `log --json` …): escaped so that no
+//! character unsafe for a terminal is ever in it raw.
 
 use super::{Results, Row};
+use crate::text::is_unsafe;
 use anyhow::Result;
-use std::io::Write;
+use serde::Serialize;
+use serde_json::ser::{Formatter, PrettyFormatter};
+use std::io::{self, Write};
 
 /// One JSON array of every county × indicator.
 pub fn write_json(results: &Results, out: &mut dyn Write) -> Result<()> {
     let rows: Vec<Row<'_>> = results.rows().collect();
-    serde_json::to_writer_pretty(&mut *out, &rows)?;
+    write_json_value(&rows, out)
+}
+
+/// `value` as indented JSON and a line break. Besides what JSON itself escapes (C0 controls),
+/// every character [`is_unsafe`] for a terminal — DEL, the C1 controls (U+0080–U+009F, CSI,
+/// OSC, DCS among them), the bidirectional overrides and isolates — is written as `\uXXXX`:
+/// the same string to any JSON reader, and nothing a terminal would act on.
+pub fn write_json_value<T: Serialize + ?Sized>(value: &T, out: &mut dyn Write) -> Result<()> {
+    let mut ser =
+        serde_json::Serializer::with_formatter(&mut *out, Escaped(PrettyFormatter::new()));
+    value.serialize(&mut ser)?;
     writeln!(out)?;
     Ok(())
+}
+
+/// serde_json's indented layout, escaping what it leaves raw and a terminal would act on.
+struct Escaped<'a>(PrettyFormatter<'a>);
+
+impl Formatter for Escaped<'_> {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        // serde_json has escaped every C0 control already; the rest are ours.
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if is_unsafe(c, false) {
+                writer.write_all(&fragment.as_bytes()[start..i])?;
+                // Every unsafe character is in the Basic Multilingual Plane: one \u escape.
+                write!(writer, "\\u{:04x}", c as u32)?;
+                start = i + c.len_utf8();
+            }
+        }
+        writer.write_all(&fragment.as_bytes()[start..])
+    }
+
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_array(w)
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array(w)
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array_value(w)
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object(w)
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object(w)
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object_value(w)
+    }
 }
 
 #[cfg(test)]
@@ -19,6 +93,27 @@ mod tests {
     use crate::formats::columns::{self, BARE_FRACTION};
     use crate::item::Item;
     use crate::model::Verdict;
+
+    #[test]
+    fn nothing_a_terminal_acts_on_is_written_raw_and_the_text_reads_back_the_same() {
+        let hostile = "\u{1b}]52;c;eA==\u{7}\u{1b}P1$q\u{1b}\\\u{1b}[2J\u{7f}\u{9b}\u{9d}\u{90}\u{202e}\u{2066}\u{2028}\u{feff}柯城区\n";
+        let value = serde_json::json!({ "remark": hostile, hostile: [hostile] });
+        let mut out = Vec::new();
+        write_json_value(&value, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(!text.chars().any(|c| is_unsafe(c, true)), "raw in {text:?}");
+        assert!(
+            text.contains("\\u009b") && text.contains("\\u202e"),
+            "{text}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, value);
+        // Laid out as before: indented two spaces, one key a line.
+        let plain = serde_json::to_string_pretty(&serde_json::json!({"a": [1, "柯城区"]})).unwrap();
+        let mut ours = Vec::new();
+        write_json_value(&serde_json::json!({"a": [1, "柯城区"]}), &mut ours).unwrap();
+        assert_eq!(String::from_utf8(ours).unwrap(), format!("{plain}\n"));
+    }
 
     #[test]
     fn a_records_keys_are_the_tables() {

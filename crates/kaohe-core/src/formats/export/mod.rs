@@ -7,7 +7,7 @@ mod markdown;
 mod xlsx;
 
 pub use self::csv::write_csv;
-pub use json::write_json;
+pub use json::{write_json, write_json_value};
 pub use markdown::write_markdown;
 pub use xlsx::write_xlsx;
 

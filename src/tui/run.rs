@@ -2,8 +2,8 @@
 //!
 //! Keys, pastes, resizes and signals arrive on one channel (keys and pastes read whole and
 //! told apart by `input`); the App turns each into effects; the store writes them; only then
-//! is the screen redrawn — only when something changed, in a
-//! synchronized update, and ratatui sends only the cells that differ.
+//! is the screen redrawn — only when something changed, in a synchronized update, and ratatui
+//! sends only the cells that differ.
 
 use super::app::App;
 use super::backend::Tty;
@@ -92,7 +92,7 @@ pub fn run(store: Store, who: &Reviewer, settings: Settings) -> Result<Ended> {
         };
         // Everything already waiting is handled before the next frame: keys in the order
         // they came, each on the item the one before left the cursor on.
-        let mut answered_elsewhere = false;
+        let mut question_up = false;
         for input in std::iter::once(first).chain(rx.try_iter()) {
             if app.quit {
                 break;
@@ -119,7 +119,7 @@ pub fn run(store: Store, who: &Reviewer, settings: Settings) -> Result<Ended> {
                 if app.quit {
                     break;
                 }
-                if answered_elsewhere && !matches!(unit, Unit::PasteEnded { .. }) {
+                if question_up && !matches!(unit, Unit::PasteEnded { .. }) {
                     // A question is on screen: what was typed on after it was not an answer.
                     continue;
                 }
@@ -138,7 +138,7 @@ pub fn run(store: Store, who: &Reviewer, settings: Settings) -> Result<Ended> {
                 dirty = true;
                 last_move = Instant::now();
                 effects.apply(&mut app, asked);
-                answered_elsewhere |= app.conflict().is_some();
+                question_up |= app.conflict().is_some();
             }
         }
         effects.end_burst(&mut app);

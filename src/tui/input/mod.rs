@@ -45,7 +45,7 @@ pub enum Read {
 /// each burst is sent as `wrap` makes it.
 pub fn read_terminal<T: Send + 'static>(tx: mpsc::Sender<T>, wrap: fn(Read) -> T) {
     std::thread::spawn(move || {
-        let mut reader = Reader::new();
+        let mut reader = Reader::new(libc::STDIN_FILENO);
         loop {
             let read = reader.next();
             let gone = matches!(read, Read::Gone);
@@ -57,6 +57,8 @@ pub fn read_terminal<T: Send + 'static>(tx: mpsc::Sender<T>, wrap: fn(Read) -> T
 }
 
 struct Reader {
+    /// What is read: standard input (a pipe in tests).
+    fd: libc::c_int,
     parser: Parser,
     gather: Gather,
     buf: Vec<u8>,
@@ -72,8 +74,9 @@ enum Ready {
 }
 
 impl Reader {
-    fn new() -> Reader {
+    fn new(fd: libc::c_int) -> Reader {
         Reader {
+            fd,
             // One byte over the limit: the judge then knows the paste was cut.
             parser: Parser::new(PASTE_LIMIT + 1),
             gather: Gather::new(),
@@ -91,7 +94,7 @@ impl Reader {
             };
             let timeout = deadline.map(|d| d.saturating_duration_since(Instant::now()));
             let mut units = Vec::new();
-            match wait_readable(timeout) {
+            match wait_readable(self.fd, timeout) {
                 Ready::Gone => return Read::Gone,
                 Ready::Timeout => {
                     let now = Instant::now();
@@ -129,14 +132,8 @@ impl Reader {
         let mut tokens = Vec::new();
         let mut total = 0;
         loop {
-            // SAFETY: reading into a buffer of this length, from standard input.
-            let n = unsafe {
-                libc::read(
-                    libc::STDIN_FILENO,
-                    self.buf.as_mut_ptr().cast(),
-                    self.buf.len(),
-                )
-            };
+            // SAFETY: reading into a buffer of this length, from an open descriptor.
+            let n = unsafe { libc::read(self.fd, self.buf.as_mut_ptr().cast(), self.buf.len()) };
             if n > 0 {
                 let n = n as usize;
                 self.parser.feed(&self.buf[..n], &mut tokens);
@@ -153,7 +150,8 @@ impl Reader {
                     _ => return None,
                 }
             }
-            if total >= BURST_BYTES || !matches!(wait_readable(Some(Duration::ZERO)), Ready::Input)
+            if total >= BURST_BYTES
+                || !matches!(wait_readable(self.fd, Some(Duration::ZERO)), Ready::Input)
             {
                 return Some(tokens);
             }
@@ -161,21 +159,21 @@ impl Reader {
     }
 }
 
-/// Waits until standard input has something to read (or has hung up), at most `timeout`
-/// (`None`: for as long as it takes).
-fn wait_readable(timeout: Option<Duration>) -> Ready {
+/// Waits until `fd` has something to read (or has hung up), at most `timeout` (`None`: for as
+/// long as it takes).
+fn wait_readable(fd: libc::c_int, timeout: Option<Duration>) -> Ready {
     let ms = timeout.map_or(-1, |t| {
         // Round up: waking a millisecond early would only loop.
         t.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32
     });
-    let mut fd = libc::pollfd {
-        fd: libc::STDIN_FILENO,
+    let mut pfd = libc::pollfd {
+        fd,
         events: libc::POLLIN,
         revents: 0,
     };
     loop {
         // SAFETY: one valid pollfd.
-        let n = unsafe { libc::poll(&mut fd, 1, ms) };
+        let n = unsafe { libc::poll(&mut pfd, 1, ms) };
         if n < 0 {
             if std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
                 continue;
@@ -185,10 +183,106 @@ fn wait_readable(timeout: Option<Duration>) -> Ready {
         if n == 0 {
             return Ready::Timeout;
         }
-        if fd.revents & libc::POLLNVAL != 0 {
+        if pfd.revents & libc::POLLNVAL != 0 {
             return Ready::Gone;
         }
         // A hang-up with bytes still to read: read them first (the read then says it is over).
         return Ready::Input;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use std::io::Write;
+    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+
+    /// A pipe: the reader's end, and a writer for the test.
+    fn pipe() -> (OwnedFd, std::fs::File) {
+        let mut fds = [0; 2];
+        assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+        // SAFETY: two descriptors the pipe just opened, each owned once.
+        unsafe {
+            (
+                OwnedFd::from_raw_fd(fds[0]),
+                std::fs::File::from_raw_fd(fds[1]),
+            )
+        }
+    }
+
+    fn text_of(units: &[Unit]) -> String {
+        units
+            .iter()
+            .filter_map(|u| match u {
+                Unit::Text(t) => Some(t.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_paste_larger_than_any_buffer_is_read_to_its_end() {
+        // 300 KB: far more than a pipe (64 KiB) or a terminal (4 KiB) holds, so the writer
+        // finishes only if the reader keeps reading what is pending.
+        let (read_end, mut writer) = pipe();
+        let paste = "第一行 1 2 3 jjl q\r".repeat(12_000);
+        let sent = paste.clone();
+        let writing = std::thread::spawn(move || {
+            writer.write_all(sent.as_bytes()).unwrap();
+            // Dropped: the end of input.
+        });
+        let mut reader = Reader::new(read_end.as_raw_fd());
+        let mut units = Vec::new();
+        // Until the end of input (the writer done and gone).
+        while let Read::Units(u) = reader.next() {
+            units.extend(u);
+        }
+        writing.join().unwrap();
+        assert!(
+            units.iter().all(|u| matches!(u, Unit::Text(_))),
+            "no key acted"
+        );
+        let kept = text_of(&units);
+        assert!(kept.len() > PASTE_LIMIT - 4 && kept.len() <= PASTE_LIMIT);
+        assert!(paste.replace('\r', "\n").starts_with(&kept));
+    }
+
+    #[test]
+    fn a_key_after_a_paste_comes_at_once_not_one_key_late() {
+        let (read_end, mut writer) = pipe();
+        let mut reader = Reader::new(read_end.as_raw_fd());
+        // A 5 KB paste, then (after it ended) one key.
+        let paste = "abc def\r".repeat(640);
+        writer.write_all(paste.as_bytes()).unwrap();
+        let mut units = Vec::new();
+        while !units.iter().any(|u| matches!(u, Unit::PasteEnded { .. })) {
+            match reader.next() {
+                Read::Units(u) => units.extend(u),
+                Read::Gone => panic!("the pipe is open"),
+            }
+        }
+        assert_eq!(text_of(&units), paste.replace('\r', "\n"));
+        writer.write_all(b"j").unwrap();
+        let Read::Units(next) = reader.next() else {
+            panic!("the pipe is open");
+        };
+        assert_eq!(
+            next,
+            vec![Unit::Key(KeyEvent::new(
+                KeyCode::Char('j'),
+                KeyModifiers::NONE
+            ))]
+        );
+    }
+
+    #[test]
+    fn the_end_of_input_is_a_hang_up() {
+        let (read_end, writer) = pipe();
+        drop(writer);
+        assert!(matches!(
+            Reader::new(read_end.as_raw_fd()).next(),
+            Read::Gone
+        ));
     }
 }

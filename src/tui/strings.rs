@@ -67,6 +67,8 @@ pub struct Strings {
     pub draft_resumed: &'static str,
     pub draft_discarded: &'static str,
     pub draft_not_kept: &'static str,
+    /// A paste still coming in.
+    pub pasting: &'static str,
     /// A paste typed into a note or a search: `{n}` characters.
     pub pasted: &'static str,
     /// A paste longer than the bound (`{limit}`): its first `{n}` characters were kept.
@@ -171,6 +173,7 @@ pub const ZH: Strings = Strings {
     draft_resumed: "继续编辑草稿",
     draft_discarded: "已放弃备注改动（按 u 可找回）",
     draft_not_kept: "草稿未能存入数据库",
+    pasting: "正在接收粘贴的文字……",
     pasted: "已粘贴 {n} 个字符",
     paste_cut: "粘贴的内容超过 {limit}，只保留了前 {n} 个字符",
     paste_not_keys: "粘贴的 {n} 个字符没有当作按键执行（要写备注，请先按 {key}）",
@@ -269,6 +272,7 @@ pub const EN: Strings = Strings {
     draft_resumed: "Back to your draft",
     draft_discarded: "Changes to the note thrown away (u brings them back)",
     draft_not_kept: "The draft could not be kept in the database",
+    pasting: "Receiving pasted text…",
     pasted: "Pasted {n} characters",
     paste_cut: "The paste was longer than {limit}: only its first {n} characters were kept",
     paste_not_keys: "The {n} pasted characters were not taken as keys (to write a note, press {key} first)",

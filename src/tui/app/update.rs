@@ -33,6 +33,9 @@ impl App {
     /// note editor, the finder's query. Anywhere else it does nothing: a paste is never keys.
     /// What became of it is told when it ends ([`App::paste_ended`]).
     pub fn paste(&mut self, text: &str) -> Vec<Effect> {
+        // Until it ends, the reviewer sees that a paste is coming in (a slow link takes a
+        // while), and that what they type now is more of it.
+        self.inform(self.strings.pasting);
         if !matches!(self.mode(), Mode::Editor | Mode::Search) {
             self.pasting.refused += text.chars().count();
             return Vec::new();

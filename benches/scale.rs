@@ -266,7 +266,7 @@ fn run(n: usize, keep: Option<&str>) {
         opens.push(start.elapsed());
         for c in query.chars() {
             let start = Instant::now();
-            app.paste(&c.to_string());
+            app.phrase(&c.to_string());
             let matched = start.elapsed();
             terminal.draw(|f| view::draw(f, &app, &theme)).unwrap();
             let took = start.elapsed();

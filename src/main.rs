@@ -21,9 +21,13 @@ fn main() -> ExitCode {
     // On a terminal every byte a command prints is cleaned (the workspace draws on its own).
     let mut out = Output::new(stdout.lock(), stdout.is_terminal());
     let ran = cli::run(cli, &mut out).and_then(|ended| {
-        // What is held back of a cut character is shown, and a failed last write is said.
-        out.finish()
-            .map_err(|e| anyhow::Error::from(e).context("cannot write to standard output"))?;
+        // What is held back of a cut character is shown, and a failed last write is said —
+        // unless the terminal is gone (a hang-up), when there is nobody to write to.
+        let finished = out.finish();
+        if ended == Ended::Quit {
+            finished
+                .map_err(|e| anyhow::Error::from(e).context("cannot write to standard output"))?;
+        }
         Ok(ended)
     });
     match ran {

@@ -12,6 +12,7 @@ use kaohe::tui::theme::Theme;
 use kaohe::tui::{load, view};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::{Color, Modifier};
 
 /// The embedded targets and counties, with `csv`'s submissions (named `name`).
@@ -258,7 +259,9 @@ fn note_editor_with_the_cursor_at_the_caret() {
     let f = fixture();
     let mut app = app(&f, Lang::Zh);
     app.update(Action::EditNote);
-    app.paste("\n补充说明：农村照料中心按行政村计");
+    // A new line, then a phrase from the input method.
+    app.update(Action::NewLine);
+    app.phrase("补充说明：农村照料中心按行政村计");
     let mut terminal = screen(&app, 80, 24);
     insta::assert_snapshot!(text(&terminal));
     // The real cursor sits right after the last character typed, where the input method's
@@ -366,7 +369,9 @@ fn the_finder_over_the_screen() {
     let f = fixture();
     let mut app = app(&f, Lang::Zh);
     app.open_finder(f.store.notes().unwrap());
-    app.paste("dbbz");
+    for c in "dbbz".chars() {
+        app.key(&KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
     let mut terminal = screen(&app, 100, 30);
     insta::assert_snapshot!(text(&terminal));
     // The query's caret is where the cursor is: after "/ dbbz".

@@ -7,6 +7,7 @@ use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system}
 use rusqlite::Connection;
 use std::io::{Read, Write};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -84,23 +85,40 @@ impl Env {
         let raw = Arc::new(Mutex::new(Vec::new()));
         let mut reader = pair.master.try_clone_reader().unwrap();
         let (p, r) = (parser.clone(), raw.clone());
-        std::thread::spawn(move || {
+        let fd = pair.master.as_raw_fd().unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = stop.clone();
+        // Reads only when there is something to read, so that it can be told to stop and let
+        // go of its end of the terminal (a hang-up needs every copy of the master closed).
+        let reading = std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
+            while !stopped.load(Ordering::Relaxed) {
+                let mut pfd = libc::pollfd {
+                    fd,
+                    events: libc::POLLIN,
+                    revents: 0,
+                };
+                if unsafe { libc::poll(&mut pfd, 1, 20) } <= 0 {
+                    continue;
                 }
-                p.lock().unwrap().feed(&buf[..n]);
-                r.lock().unwrap().extend_from_slice(&buf[..n]);
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        p.lock().unwrap().feed(&buf[..n]);
+                        r.lock().unwrap().extend_from_slice(&buf[..n]);
+                    }
+                }
             }
         });
-        let writer = pair.master.take_writer().unwrap();
+        let writer = Arc::new(Mutex::new(pair.master.take_writer().unwrap()));
         Session {
             child,
             master: pair.master,
             writer,
             parser,
             raw,
+            stop,
+            reading,
         }
     }
 
@@ -112,9 +130,12 @@ impl Env {
 struct Session {
     child: Box<dyn Child + Send + Sync>,
     master: Box<dyn MasterPty + Send>,
-    writer: Box<dyn Write + Send>,
+    writer: Arc<Mutex<Box<dyn Write + Send>>>,
     parser: Arc<Mutex<Term>>,
     raw: Arc<Mutex<Vec<u8>>>,
+    /// Tells the thread reading the screen to stop.
+    stop: Arc<AtomicBool>,
+    reading: std::thread::JoinHandle<()>,
 }
 
 /// The terminal the workspace draws on, read as a person sees it. Each frame is drawn inside a
@@ -221,8 +242,69 @@ impl Session {
 
     /// Types bytes as a terminal would send them (an input method sends UTF-8).
     fn send(&mut self, bytes: &str) {
-        self.writer.write_all(bytes.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
+        let mut writer = self.writer.lock().unwrap();
+        writer.write_all(bytes.as_bytes()).unwrap();
+        writer.flush().unwrap();
+    }
+
+    /// Sends more than the terminal holds: the write only ends if the workspace reads it all.
+    /// Panics if it has not within the timeout (the workspace stopped reading).
+    fn send_all_of(&self, bytes: String) {
+        let writer = self.writer.clone();
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut writer = writer.lock().unwrap();
+            writer.write_all(bytes.as_bytes()).unwrap();
+            writer.flush().unwrap();
+            let _ = done.send(());
+        });
+        if finished.recv_timeout(TIMEOUT).is_err() {
+            panic!(
+                "the workspace stopped reading what was typed; it shows:\n{}",
+                self.screen()
+            );
+        }
+    }
+
+    /// Presses `key` until the screen shows `what`, waiting a while after each press: for a
+    /// key that may fall within a paste still coming in (and is then dropped with it).
+    fn press_until(&mut self, key: &str, what: &str) {
+        let start = Instant::now();
+        loop {
+            self.send(key);
+            let pressed = Instant::now();
+            while pressed.elapsed() < Duration::from_secs(2) {
+                if self.screen().contains(what) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            if start.elapsed() > TIMEOUT {
+                panic!(
+                    "the screen never showed {what:?}; it shows:\n{}",
+                    self.screen()
+                );
+            }
+        }
+    }
+
+    /// The terminal closes (an SSH connection dropped): every copy of its master end is
+    /// closed. Returns the process, to wait for.
+    fn hang_up(self) -> Box<dyn Child + Send + Sync> {
+        self.stop.store(true, Ordering::Relaxed);
+        self.reading.join().unwrap();
+        // portable-pty's writer sends a line feed and EOF when dropped, unless EOF is unset:
+        // a hang-up sends nothing.
+        let fd = self.master.as_raw_fd().unwrap();
+        unsafe {
+            let mut t: libc::termios = std::mem::zeroed();
+            assert_eq!(libc::tcgetattr(fd, &mut t), 0);
+            t.c_cc[libc::VEOF] = 0;
+            assert_eq!(libc::tcsetattr(fd, libc::TCSANOW, &t), 0);
+        }
+        drop(self.writer);
+        drop(self.master);
+        self.child
     }
 
     fn signal(&self, signal: i32) {
@@ -369,8 +451,13 @@ fn a_chinese_note_is_saved_exactly_and_q_restores_the_terminal() {
     s.wait_for("详情 · 衢江区");
     s.send("e");
     s.wait_for("Enter 保存");
+    // Typed as a person types: each phrase, and the new line, after the screen showed the
+    // last (sent in one write, the three would be a paste).
     s.send("佐证材料不足，");
+    s.wait_for("│佐证材料不足，");
+    let before = s.raw().len();
     s.send(ALT_ENTER);
+    s.wait_for_frame(before);
     s.send("台账不全（见附件）");
     s.wait_for("台账不全（见附件）");
     // The real cursor comes to sit just after the last character typed: the input method's
@@ -615,7 +702,11 @@ fn no_color_sends_no_colour_at_all() {
     s.wait_for("已评 1/762");
     s.send("/");
     s.wait_for("查找");
-    s.send("qj\r");
+    // (Two characters and Enter in one write would be a paste: the query, then Enter.)
+    s.send("qj");
+    s.wait_for("/ qj");
+    s.send("\r");
+    s.wait_gone("/ qj");
     s.wait_for("详情 · 衢江区");
     s.send("q");
     assert_eq!(s.exit_code(), 0);
@@ -722,6 +813,9 @@ fn a_paste_the_terminal_did_not_bracket_stays_text() {
     // tmux paste-buffer, GNU screen and some SSH clients send a paste as plain keys.
     s.send("台账不全\r请补充2份材料\r3项说明");
     s.wait_for("3项说明");
+    // Enter right after a paste is more of it (the rest of a paste split by the network):
+    // Enter saves once the paste has ended.
+    s.wait_for("已粘贴 17 个字符");
     s.send("\r");
     s.wait_for("备注已保存");
     s.send("q");
@@ -1147,4 +1241,267 @@ fn a_new_private_database_says_so_on_its_first_screen_and_the_header_names_it() 
     assert!(!screen.contains("新建了个人数据库"), "{screen}");
     s.send("q");
     assert_eq!(s.exit_code(), 0);
+}
+
+/// Waits for a process (left by [`Session::hang_up`]) to end; its exit code.
+fn wait_exit(mut child: Box<dyn Child + Send + Sync>) -> u32 {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status.exit_code();
+        }
+        if start.elapsed() > TIMEOUT {
+            child.kill().ok();
+            panic!("the workspace did not end after the terminal closed");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// A count of rows from a query on the test's database.
+fn count(env: &Env, sql: &str) -> i64 {
+    env.connection().query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+/// The draft being typed (one at most in these tests).
+fn draft(env: &Env) -> String {
+    env.connection()
+        .query_row("SELECT text FROM drafts", [], |r| r.get(0))
+        .unwrap()
+}
+
+fn note_of(env: &Env, county: &str, indicator: &str) -> String {
+    env.connection()
+        .query_row(
+            "SELECT note FROM reviews WHERE county_code = ?1 AND indicator_id = ?2",
+            [county, indicator],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+/// Lines as a terminal that does not bracket pastes sends them (a line break is Enter, CR),
+/// each full of keys that mean something while browsing: digits mark, `j`/`l` move, `e`
+/// edits, `q` quits.
+fn pasted_lines(lines: usize, last: &str) -> (String, String) {
+    let mut text: Vec<String> = (1..=lines)
+        .map(|k| format!("第{k:04}条 1 完成 2 基本 3 未完成 jjl e q"))
+        .collect();
+    text.push(last.to_string());
+    let note = text.join("\n");
+    (note.replace('\n', "\r"), note)
+}
+
+#[test]
+fn an_unbracketed_multi_line_paste_in_the_editor_saves_nothing_early_and_marks_nothing() {
+    let env = Env::new();
+    let mut s = env.open(&["--demo"], 100, 30);
+    s.wait_for("各县报送");
+    s.send("e");
+    s.wait_for("Enter 保存");
+    // About 3 KB, ending in a line break: a terminal reading 1 KB at a time split it.
+    let (sent, note) = pasted_lines(60, "以上共六十条\r");
+    s.send(&sent);
+    s.wait_for("以上共六十条");
+    // Nothing was saved or marked: it is all a draft.
+    assert_eq!(count(&env, "SELECT COUNT(*) FROM reviews"), 0);
+    assert_eq!(draft(&env), note.replace('\r', "\n"));
+    // The paste ends after a moment of quiet; Enter then saves.
+    s.wait_for("已粘贴");
+    s.send("\r");
+    s.wait_for("备注已保存");
+    assert_eq!(note_of(&env, "330802", "1.1"), note.replace('\r', "\n"));
+    assert_eq!(
+        count(
+            &env,
+            "SELECT COUNT(*) FROM reviews WHERE verdict IS NOT NULL"
+        ),
+        0
+    );
+    assert_eq!(count(&env, "SELECT COUNT(*) FROM review_log"), 1);
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+}
+
+#[test]
+fn an_unbracketed_paste_while_browsing_is_refused_and_marks_nothing() {
+    let env = Env::new();
+    let mut s = env.open(&["--demo"], 100, 30);
+    s.wait_for("详情 · 柯城区 · 1.1");
+    let (sent, _) = pasted_lines(5, "完");
+    s.send(&sent);
+    let screen = s.wait_for("没有当作按键执行");
+    assert!(screen.contains("详情 · 柯城区 · 1.1"), "{screen}");
+    assert_eq!(count(&env, "SELECT COUNT(*) FROM reviews"), 0);
+    // A key after it acts.
+    s.send("1");
+    s.wait_for("已评 1/762");
+    assert_eq!(
+        verdicts(&env, "1.1"),
+        vec![("330802".to_string(), Some("met".to_string()))]
+    );
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+}
+
+#[test]
+fn a_paste_split_by_the_network_stays_text_in_the_editor() {
+    let env = Env::new();
+    let mut s = env.open(&["--demo"], 100, 30);
+    s.wait_for("各县报送");
+    s.send("e");
+    s.wait_for("Enter 保存");
+    // The first piece ends in a line break; the rest comes 30 ms later, as over SSH. (The
+    // pause is the input being tested, not a wait for the workspace.)
+    s.send("核查意见：\r1 台账不全，已补充\r");
+    std::thread::sleep(Duration::from_millis(30));
+    s.send("2 请补充佐证材料\r3 已电话核实，待复查");
+    s.wait_for("3 已电话核实，待复查");
+    assert_eq!(count(&env, "SELECT COUNT(*) FROM reviews"), 0);
+    let note = "核查意见：\n1 台账不全，已补充\n2 请补充佐证材料\n3 已电话核实，待复查";
+    assert_eq!(draft(&env), note);
+    // One paste of all of it (the message says so when it has ended).
+    s.wait_for(&format!("已粘贴 {} 个字符", note.chars().count()));
+    s.send("\r");
+    s.wait_for("备注已保存");
+    assert_eq!(note_of(&env, "330802", "1.1"), note);
+    assert_eq!(
+        count(
+            &env,
+            "SELECT COUNT(*) FROM reviews WHERE verdict IS NOT NULL"
+        ),
+        0
+    );
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+}
+
+#[test]
+fn a_256_kb_paste_keeps_the_workspace_live_and_is_cut_at_64_kib() {
+    let env = Env::new();
+    let mut s = env.open(&["--demo"], 100, 30);
+    s.wait_for("各县报送");
+    s.send("e");
+    s.wait_for("Enter 保存");
+    let line = "line 00000: 1 2 3 j k l e q Enter\r";
+    let mut big: String = (0..256 * 1024 / line.len() + 1)
+        .map(|k| line.replace("00000", &format!("{k:05}")))
+        .collect();
+    big.push_str("end");
+    assert!(big.len() >= 256 * 1024);
+    // The write ends only if the workspace keeps reading.
+    s.send_all_of(big.clone());
+    // Said when the paste ends (the count is the paste's; over a link slow enough to split it
+    // in two pastes, it is the part the second one brought).
+    s.wait_for("64 KiB，只保留了前");
+    // Exactly the first 64 KiB is the draft; nothing is saved or marked.
+    let kept = big[..64 * 1024].replace('\r', "\n");
+    let got = draft(&env);
+    if got != kept {
+        let at = got
+            .bytes()
+            .zip(kept.bytes())
+            .take_while(|(a, b)| a == b)
+            .count();
+        panic!(
+            "the draft ({} bytes) differs from the first 64 KiB at byte {at}: {:?} / {:?}",
+            got.len(),
+            &got[at.saturating_sub(40)..(at + 40).min(got.len())],
+            &kept[at.saturating_sub(40)..(at + 40).min(kept.len())]
+        );
+    }
+    assert_eq!(count(&env, "SELECT COUNT(*) FROM reviews"), 0);
+    // The next key acts: Ctrl-C leaves the editor (asking first), d throws the paste away.
+    // (Were the machine so busy that the paste came in two pieces over 100 ms apart, a Ctrl-C
+    // right after would be more of the second: it is pressed again until it is answered.)
+    s.press_until("\u{3}", "d 放弃改动");
+    s.send("d");
+    s.wait_for("已放弃备注改动");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+    assert_eq!(count(&env, "SELECT COUNT(*) FROM drafts"), 0);
+}
+
+#[test]
+fn a_20_kb_paste_arrives_whole() {
+    let env = Env::new();
+    let mut s = env.open(&["--demo"], 100, 30);
+    s.wait_for("各县报送");
+    s.send("e");
+    s.wait_for("Enter 保存");
+    let (sent, note) = pasted_lines(440, "全文完");
+    assert!(sent.len() > 20_000, "{}", sent.len());
+    s.send_all_of(sent);
+    s.wait_for("全文完");
+    s.wait_for("已粘贴");
+    s.send("\r");
+    s.wait_for("备注已保存");
+    assert_eq!(note_of(&env, "330802", "1.1"), note);
+    assert_eq!(
+        count(
+            &env,
+            "SELECT COUNT(*) FROM reviews WHERE verdict IS NOT NULL"
+        ),
+        0
+    );
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+}
+
+#[test]
+fn keys_sent_together_each_act_on_the_item_they_land_on() {
+    let env = Env::new();
+    let mut s = env.open(&["--demo"], 100, 30);
+    s.wait_for("详情 · 柯城区 · 1.1");
+    // `l` then Enter in one write: Enter takes 柯城区 1.2's suggestion (未完成), read first.
+    s.send("l\r");
+    s.wait_for("已评 1/762");
+    // The last county of 1.2, then Enter Enter: 开化县 1.2 (完成), then the first item of 1.3,
+    // 柯城区 (未完成).
+    s.send("G");
+    s.wait_for("详情 · 开化县 · 1.2");
+    s.send("\r\r");
+    s.wait_for("已评 3/762");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+    let conn = env.connection();
+    let mut stmt = conn
+        .prepare("SELECT county_code, indicator_id, verdict FROM reviews ORDER BY indicator_id, county_code")
+        .unwrap();
+    let got: Vec<(String, String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let want: Vec<(String, String, String)> = [
+        ("330802", "1.2", "not_met"),
+        ("330824", "1.2", "met"),
+        ("330802", "1.3", "not_met"),
+    ]
+    .iter()
+    .map(|(c, i, v)| (c.to_string(), i.to_string(), v.to_string()))
+    .collect();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn a_closed_terminal_exits_129() {
+    let env = Env::new();
+    let s = env.open(&["--demo"], 100, 30);
+    s.wait_for("详情 · 柯城区");
+    assert_eq!(wait_exit(s.hang_up()), 128 + libc::SIGHUP as u32);
+}
+
+#[test]
+fn a_closed_terminal_keeps_the_draft_and_exits_129() {
+    let env = Env::new();
+    let mut s = env.open(&["--demo"], 100, 30);
+    s.wait_for("各县报送");
+    s.send("e");
+    s.wait_for("Enter 保存");
+    s.send("写到一半的备注");
+    s.wait_for("写到一半的备注");
+    assert_eq!(wait_exit(s.hang_up()), 128 + libc::SIGHUP as u32);
+    assert_eq!(draft(&env), "写到一半的备注");
+    assert_eq!(count(&env, "SELECT COUNT(*) FROM reviews"), 0);
 }

@@ -75,18 +75,19 @@ impl CommandError {
     }
 
     /// Shows the error as the user sees it: help as clap prints it, anything else as one line
-    /// `kaohe: …` on standard error, a closed pipe not at all.
+    /// `kaohe: …` on standard error, a closed pipe not at all. Standard error that is gone (a
+    /// terminal that hung up) is nobody to tell: that is no panic.
     pub fn print(&self) {
-        match (&self.error, self.kind) {
-            (_, ErrorKind::ClosedPipe) => {}
-            (Error::Parse(e), ErrorKind::Help) => {
-                let _ = e.print();
-            }
+        use std::io::Write as _;
+        let mut stderr = std::io::stderr();
+        let _ = match (&self.error, self.kind) {
+            (_, ErrorKind::ClosedPipe) => Ok(()),
+            (Error::Parse(e), ErrorKind::Help) => e.print(),
             (Error::Parse(e), _) => {
-                eprintln!("kaohe: {} (see kaohe --help)", usage_line(e));
+                writeln!(stderr, "kaohe: {} (see kaohe --help)", usage_line(e))
             }
-            (Error::Run(e), _) => eprintln!("kaohe: {}", single_line(&message(e))),
-        }
+            (Error::Run(e), _) => writeln!(stderr, "kaohe: {}", single_line(&message(e))),
+        };
     }
 }
 

@@ -32,22 +32,28 @@ impl ProgressLine {
             return;
         }
         self.drawn = Some(now);
-        eprint!("\r{}\x1b[K", progress_text(done, total));
+        say(&format!("\r{}\x1b[K", progress_text(done, total)));
     }
 
     /// A line said once, before rows can be counted (a workbook is unpacked whole first).
     pub fn note(&mut self, text: &str) {
         if self.on {
             self.drawn = Some(std::time::Instant::now());
-            eprint!("\r{text}\x1b[K");
+            say(&format!("\r{text}\x1b[K"));
         }
     }
 
     pub fn clear(&mut self) {
         if self.drawn.take().is_some() {
-            eprint!("\r\x1b[K");
+            say("\r\x1b[K");
         }
     }
+}
+
+/// Writes to standard error; a terminal that hung up is no reason to panic (`eprint!` would).
+fn say(text: &str) {
+    use std::io::Write as _;
+    let _ = std::io::stderr().write_all(text.as_bytes());
 }
 
 impl Drop for ProgressLine {

@@ -85,7 +85,12 @@ impl<W: Write> Backend for Tty<W> {
     }
 
     fn show_cursor(&mut self) -> io::Result<()> {
-        execute!(self.out, Show)
+        // Never an error: ratatui shows the cursor again when its terminal is dropped and
+        // prints a failure with `eprintln!`, which panics when the terminal (standard error
+        // too) hung up. The cursor is shown on every exit by the terminal guard anyway, and a
+        // frame that could not be written fails when it is flushed.
+        let _ = execute!(self.out, Show);
+        Ok(())
     }
 
     fn get_cursor_position(&mut self) -> io::Result<Position> {

@@ -38,18 +38,37 @@ impl TextBuffer {
     /// tabs become spaces; other control characters are dropped, so a note can never carry a
     /// terminal command.
     pub fn insert(&mut self, text: &str) {
+        self.insert_within(text, usize::MAX);
+    }
+
+    /// [`TextBuffer::insert`], as much of it as keeps the whole within `limit` bytes of UTF-8:
+    /// how many characters went in, and whether that was all of them.
+    pub fn insert_within(&mut self, text: &str, limit: usize) -> (usize, bool) {
         let text = text.replace("\r\n", "\n").replace('\r', "\n");
-        let clean: Vec<char> = text
-            .chars()
-            .flat_map(|c| match c {
-                '\t' => vec![' ', ' '],
-                c if is_unsafe(c, true) => vec![],
-                c => vec![c],
-            })
-            .collect();
+        let mut room = limit.saturating_sub(self.bytes());
+        let mut clean = Vec::new();
+        let mut all = true;
+        for c in text.chars().flat_map(|c| match c {
+            '\t' => vec![' ', ' '],
+            c if is_unsafe(c, true) => vec![],
+            c => vec![c],
+        }) {
+            if c.len_utf8() > room {
+                all = false;
+                break;
+            }
+            room -= c.len_utf8();
+            clean.push(c);
+        }
         let n = clean.len();
         self.chars.splice(self.caret..self.caret, clean);
         self.caret += n;
+        (n, all)
+    }
+
+    /// The text's length in bytes of UTF-8.
+    pub fn bytes(&self) -> usize {
+        self.chars.iter().map(|c| c.len_utf8()).sum()
     }
 
     pub fn delete_back(&mut self) {

@@ -15,6 +15,7 @@ pub mod theme;
 pub mod view;
 
 mod effects;
+mod input;
 mod live;
 mod run;
 mod terminal;

@@ -67,6 +67,18 @@ pub struct Strings {
     pub draft_resumed: &'static str,
     pub draft_discarded: &'static str,
     pub draft_not_kept: &'static str,
+    /// A paste still coming in.
+    pub pasting: &'static str,
+    /// A paste typed into a note or a search: `{n}` characters.
+    pub pasted: &'static str,
+    /// A paste longer than the bound (`{limit}`): its first `{n}` characters were kept.
+    pub paste_cut: &'static str,
+    /// A paste where no text is typed: `{n}` characters, none acted on; `{key}` opens a note.
+    pub paste_not_keys: &'static str,
+    /// An input method's phrase where no text is typed: `{n}` characters, none acted on.
+    pub phrase_not_keys: &'static str,
+    /// A note (or the finder's query) that holds all it may (`{limit}`).
+    pub note_full: &'static str,
     pub save_failed: &'static str,
     pub too_small: &'static str,
     pub editor_title: &'static str,
@@ -170,6 +182,12 @@ pub const ZH: Strings = Strings {
     draft_resumed: "继续编辑草稿",
     draft_discarded: "已放弃备注改动（按 u 可找回）",
     draft_not_kept: "草稿未能存入数据库",
+    pasting: "正在接收粘贴的文字……",
+    pasted: "已粘贴 {n} 个字符",
+    paste_cut: "粘贴的内容超过 {limit}，只保留了前 {n} 个字符",
+    paste_not_keys: "粘贴的 {n} 个字符没有当作按键执行（要写备注，请先按 {key}）",
+    phrase_not_keys: "输入法送来的 {n} 个字符没有当作按键执行（要写备注，请先按 {key}）",
+    note_full: "最多只能写 {limit}，多出的文字没有加入",
     save_failed: "保存失败",
     too_small: "窗口太小，请放大到至少",
     editor_title: "备注",
@@ -268,6 +286,12 @@ pub const EN: Strings = Strings {
     draft_resumed: "Back to your draft",
     draft_discarded: "Changes to the note thrown away (u brings them back)",
     draft_not_kept: "The draft could not be kept in the database",
+    pasting: "Receiving pasted text…",
+    pasted: "Pasted {n} characters",
+    paste_cut: "The paste was longer than {limit}: only its first {n} characters were kept",
+    paste_not_keys: "The {n} pasted characters were not taken as keys (to write a note, press {key} first)",
+    phrase_not_keys: "The {n} characters typed at once were not taken as keys (to write a note, press {key} first)",
+    note_full: "This holds at most {limit}: what did not fit was not added",
     save_failed: "Not saved",
     too_small: "Window too small; make it at least",
     editor_title: "Note",

@@ -23,14 +23,16 @@ pub fn require_terminal() -> Result<()> {
 }
 
 /// Sends each stopping signal (hang-up, terminate, interrupt, quit) on the channel, made into
-/// the loop's input by `input`, so that the loop can keep the reviewer's work before it stops.
+/// the loop's input by `input`, so that the loop can keep the reviewer's work before it stops;
+/// and the window's changes of size (SIGWINCH), which the loop redraws for.
 pub(super) fn listen_for_signals<T: Send + 'static>(
     tx: mpsc::Sender<T>,
     input: fn(i32) -> T,
 ) -> Result<()> {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGHUP, SIGTERM, SIGINT, SIGQUIT])
-        .context("cannot listen for signals")?;
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGWINCH};
+    let mut signals =
+        signal_hook::iterator::Signals::new([SIGHUP, SIGTERM, SIGINT, SIGQUIT, SIGWINCH])
+            .context("cannot listen for signals")?;
     std::thread::spawn(move || {
         for sig in signals.forever() {
             if tx.send(input(sig)).is_err() {
@@ -46,9 +48,13 @@ pub(super) fn libc_sighup() -> i32 {
     signal_hook::consts::SIGHUP
 }
 
-/// Whether the terminal hung up: its input reports a hang-up or error. crossterm's reader
-/// spins rather than fail when the terminal vanishes without a SIGHUP, so this is checked
-/// whenever the workspace is idle.
+/// The signal a change of the window's size is.
+pub(super) fn libc_sigwinch() -> i32 {
+    signal_hook::consts::SIGWINCH
+}
+
+/// Whether the terminal hung up: its input reports a hang-up or error. (The reader says so
+/// too, when its read fails; this is checked whenever the workspace is idle as well.)
 pub(super) fn terminal_gone() -> bool {
     let mut fd = libc::pollfd {
         fd: libc::STDIN_FILENO,

@@ -20,7 +20,7 @@ mod update;
 pub use effect::{Effect, Why, Write};
 pub use finder::Finder;
 pub use mode::{Conflict, History};
-pub use note::NoteEditor;
+pub use note::{NOTE_LIMIT, NoteEditor, QUERY_LIMIT};
 pub use summary::{Summary, SummaryRow};
 pub use undo::{Change, State, Step};
 
@@ -171,7 +171,18 @@ pub struct App {
     redo: Vec<Change>,
     /// Columns available to the note editor's text (from the window size).
     pub editor_width: usize,
+    /// The paste coming in: what became of it so far, told when it ends.
+    pasting: Pasting,
     pub quit: bool,
+}
+
+/// A paste as it comes in (in pieces, over a slow link): how many characters went in, how many
+/// did not fit (and under which bound), how many were refused where no text is typed.
+#[derive(Debug, Clone, Copy, Default)]
+struct Pasting {
+    typed: usize,
+    cut_at: Option<usize>,
+    refused: usize,
 }
 
 /// What an item not read yet shows as: nothing submitted, nothing reviewed.
@@ -293,6 +304,7 @@ impl App {
             undo: Vec::new(),
             redo: Vec::new(),
             editor_width: 60,
+            pasting: Pasting::default(),
             quit: false,
         };
 

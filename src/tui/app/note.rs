@@ -9,6 +9,14 @@ use super::{App, Cursor};
 use crate::store::Expected;
 use crate::tui::editor::TextBuffer;
 
+/// The most a note holds: 64 KiB of UTF-8 (some 21,000 Chinese characters, far more than any
+/// note). What would go past it — typed or pasted — is not added, and the reviewer is told.
+pub const NOTE_LIMIT: usize = 64 * 1024;
+
+/// The most the finder's query holds: a query is a few words, and a paste of a page into it
+/// would make every look-up crawl.
+pub const QUERY_LIMIT: usize = 256;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoteEditor {
     pub at: Cursor,
@@ -148,7 +156,10 @@ impl App {
         let before = text[..e.buffer.caret()].last().copied();
         let separate = before.is_some_and(|c| !"，。；：、！？,.;:!? \n".contains(c));
         let insert = if separate { format!("；{note}") } else { note };
-        e.buffer.insert(&insert);
+        let (_, all) = e.buffer.insert_within(&insert, NOTE_LIMIT);
+        if !all {
+            self.note_full(NOTE_LIMIT);
+        }
         self.draft_changed()
     }
 }

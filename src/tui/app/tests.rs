@@ -886,3 +886,86 @@ fn a_draft_is_not_opened_for_an_account_that_may_only_look() {
     );
     assert!(app.message.clone().unwrap().text.starts_with("4666 "));
 }
+
+#[test]
+fn a_paste_while_browsing_acts_on_nothing_and_says_so_when_it_ends() {
+    let mut app = app();
+    let before = app.cursor;
+    // Lines full of keys that mark and move.
+    assert!(app.paste("1 完成\n2 jjl\n3 q").is_empty());
+    assert!(app.paste("\ne 1").is_empty());
+    assert_eq!(
+        (app.cursor, app.mode(), app.quit),
+        (before, Mode::Browse, false)
+    );
+    assert_eq!(app.progress().0, 0);
+    app.paste_ended(false, 1024);
+    let m = app.message.clone().unwrap();
+    assert_eq!(m.level, Level::Warning);
+    assert_eq!(
+        m.text,
+        "粘贴的 18 个字符没有当作按键执行（要写备注，请先按 e）"
+    );
+    // An input method's phrase neither.
+    assert!(app.phrase("2023年").is_empty());
+    assert_eq!(app.progress().0, 0);
+    assert!(
+        app.message
+            .clone()
+            .unwrap()
+            .text
+            .contains("5 个字符没有当作按键执行")
+    );
+}
+
+#[test]
+fn a_paste_in_the_editor_is_text_and_is_counted_when_it_ends() {
+    let mut app = app();
+    app.key(&key('e'));
+    let effects = app.paste("台账不全\n请补充");
+    assert_eq!(
+        effects,
+        vec![Effect::SaveDraft {
+            at: at(0, 0),
+            text: "台账不全\n请补充".into()
+        }]
+    );
+    app.paste("2份");
+    app.paste_ended(false, 1024);
+    assert_eq!(app.message.clone().unwrap().text, "已粘贴 10 个字符");
+    assert_eq!(app.editor().unwrap().buffer.text(), "台账不全\n请补充2份");
+    // The reader said it cut the paste: the message says so.
+    app.paste("x");
+    app.paste_ended(true, 64 * 1024);
+    assert_eq!(
+        app.message.clone().unwrap().text,
+        "粘贴的内容超过 64 KiB，只保留了前 1 个字符"
+    );
+}
+
+#[test]
+fn a_note_holds_at_most_64_kib_typed_or_pasted() {
+    let mut app = app();
+    app.key(&key('e'));
+    let almost = "台".repeat(NOTE_LIMIT / 3); // 65,535 bytes
+    app.paste(&almost);
+    // One more Chinese character does not fit (nor anything after it in the paste).
+    app.paste("账x");
+    app.paste_ended(false, NOTE_LIMIT);
+    let text = app.editor().unwrap().buffer.text();
+    assert_eq!(text.len(), NOTE_LIMIT - 1);
+    assert_eq!(
+        app.message.clone().unwrap().text,
+        "粘贴的内容超过 64 KiB，只保留了前 21845 个字符"
+    );
+    // A letter typed then fills the last byte.
+    app.key(&key('y'));
+    assert_eq!(app.editor().unwrap().buffer.text().len(), NOTE_LIMIT);
+    // Full: a key typed adds nothing, and says why.
+    assert!(app.key(&key('z')).is_empty());
+    assert_eq!(app.editor().unwrap().buffer.text().len(), NOTE_LIMIT);
+    assert_eq!(
+        app.message.clone().unwrap().text,
+        "最多只能写 64 KiB，多出的文字没有加入"
+    );
+}

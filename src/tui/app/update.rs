@@ -5,7 +5,7 @@
 
 use super::effect::{Effect, Why, Write};
 use super::mode::Overlay;
-use super::{App, Flow, Pane};
+use super::{App, Flow, Level, NOTE_LIMIT, Pane, QUERY_LIMIT};
 use crate::model::Verdict;
 use crate::store::Expected;
 use crate::tui::action::{Action, Mode};
@@ -29,29 +29,119 @@ impl App {
         Vec::new()
     }
 
-    /// Pasted text (and what some input methods send as a paste) goes into the note editor.
+    /// Pasted text (and what some input methods send as a paste) goes where text is typed: the
+    /// note editor, the finder's query. Anywhere else it does nothing: a paste is never keys.
+    /// What became of it is told when it ends ([`App::paste_ended`]).
     pub fn paste(&mut self, text: &str) -> Vec<Effect> {
-        self.type_text(text)
+        // Until it ends, the reviewer sees that a paste is coming in (a slow link takes a
+        // while), and that what they type now is more of it.
+        self.inform(self.strings.pasting);
+        if !matches!(self.mode(), Mode::Editor | Mode::Search) {
+            self.pasting.refused += text.chars().count();
+            return Vec::new();
+        }
+        let (effects, typed, cut_at) = self.insert_text(text);
+        self.pasting.typed += typed;
+        self.pasting.cut_at = self.pasting.cut_at.or(cut_at);
+        effects
     }
 
-    /// Text typed into the finder's query or the note editor.
+    /// Characters an input method committed at once: text where text is typed; anywhere else
+    /// none of them is a key (`2023年` marks nothing).
+    pub fn phrase(&mut self, text: &str) -> Vec<Effect> {
+        if matches!(self.mode(), Mode::Editor | Mode::Search) {
+            return self.type_text(text);
+        }
+        let text = self
+            .strings
+            .phrase_not_keys
+            .replace("{n}", &text.chars().count().to_string())
+            .replace("{key}", &self.edit_key());
+        self.warn(Level::Warning, text);
+        Vec::new()
+    }
+
+    /// The key that opens the note editor, for messages that send the reviewer there.
+    fn edit_key(&self) -> String {
+        self.keymap
+            .first_key(Mode::Browse, Action::EditNote)
+            .unwrap_or_default()
+    }
+
+    /// A paste ended (`cut` if it was longer than the reader keeps of one paste, `limit`
+    /// bytes): where text is typed, how much went in, and whether some did not fit; anywhere
+    /// else, that none of it was taken as keys.
+    pub fn paste_ended(&mut self, cut: bool, limit: usize) {
+        let p = std::mem::take(&mut self.pasting);
+        let cut_at = p.cut_at.or(cut.then_some(limit));
+        if p.refused > 0 {
+            let text = self
+                .strings
+                .paste_not_keys
+                .replace("{n}", &p.refused.to_string())
+                .replace("{key}", &self.edit_key());
+            self.warn(Level::Warning, text);
+        } else if let Some(limit) = cut_at {
+            let text = self
+                .strings
+                .paste_cut
+                .replace("{limit}", &size(limit))
+                .replace("{n}", &p.typed.to_string());
+            self.warn(Level::Warning, text);
+        } else {
+            let text = self.strings.pasted.replace("{n}", &p.typed.to_string());
+            self.inform(&text);
+        }
+    }
+
+    /// Text typed into the finder's query or the note editor; a note that is full (or a query)
+    /// takes no more, and says so.
     pub(super) fn type_text(&mut self, text: &str) -> Vec<Effect> {
+        let (effects, _, cut_at) = self.insert_text(text);
+        if let Some(limit) = cut_at {
+            self.note_full(limit);
+        }
+        effects
+    }
+
+    /// A note or a query that holds as much as it may: nothing more was added.
+    pub(super) fn note_full(&mut self, limit: usize) {
+        let text = self.strings.note_full.replace("{limit}", &size(limit));
+        self.warn(Level::Warning, text);
+    }
+
+    /// Inserts text where it is typed, within the bound there: the effects, how many
+    /// characters went in, and the bound that left some out.
+    fn insert_text(&mut self, text: &str) -> (Vec<Effect>, usize, Option<usize>) {
+        let limit = match self.mode() {
+            Mode::Search => QUERY_LIMIT,
+            _ => NOTE_LIMIT,
+        };
         match self.mode() {
             Mode::Search => {
-                if let Some(f) = self.overlay.finder_mut() {
-                    // A query is one line.
-                    f.query.insert(&text.replace(['\n', '\r'], " "));
-                }
+                let Some(f) = self.overlay.finder_mut() else {
+                    return (Vec::new(), 0, None);
+                };
+                // A query is one line.
+                let (n, all) = f
+                    .query
+                    .insert_within(&text.replace(['\n', '\r'], " "), limit);
                 self.find();
-                Vec::new()
+                (Vec::new(), n, (!all).then_some(limit))
             }
             Mode::Editor => {
-                if let Some(e) = self.overlay.editor_mut() {
-                    e.buffer.insert(text);
-                }
-                self.draft_changed()
+                let Some(e) = self.overlay.editor_mut() else {
+                    return (Vec::new(), 0, None);
+                };
+                let (n, all) = e.buffer.insert_within(text, limit);
+                let effects = if n > 0 {
+                    self.draft_changed()
+                } else {
+                    Vec::new()
+                };
+                (effects, n, (!all).then_some(limit))
             }
-            _ => Vec::new(),
+            _ => (Vec::new(), 0, None),
         }
     }
 
@@ -341,5 +431,14 @@ impl App {
             }
             _ => {}
         }
+    }
+}
+
+/// A bound as people read it: `64 KiB`, `256 B`.
+fn size(bytes: usize) -> String {
+    if bytes >= 1024 && bytes % 1024 == 0 {
+        format!("{} KiB", bytes / 1024)
+    } else {
+        format!("{bytes} B")
     }
 }

@@ -85,7 +85,15 @@ impl Host {
         let bin = dir.path().join("bin");
         std::fs::create_dir(&bin).unwrap();
         std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
-        std::fs::copy(env!("CARGO_BIN_EXE_kaohe"), bin.join("kaohe")).unwrap();
+        // Copied by `cp`, not by this process: a file this multi-threaded test process holds
+        // open for writing can be inherited by a child another test forks meanwhile, and running
+        // it then fails with ETXTBSY ("text file busy") until that child execs.
+        let copied = std::process::Command::new("cp")
+            .arg(env!("CARGO_BIN_EXE_kaohe"))
+            .arg(bin.join("kaohe"))
+            .status()
+            .unwrap();
+        assert!(copied.success(), "cp of the binary failed");
         std::fs::set_permissions(bin.join("kaohe"), std::fs::Permissions::from_mode(0o755))
             .unwrap();
         Host { dir }

@@ -4,6 +4,7 @@
 use super::context::Context;
 use super::paths;
 use crate::catalog::{self, Catalog};
+use crate::source::limits::{Limits, Size};
 use crate::store::Store;
 use anyhow::Result;
 use clap::Args;
@@ -18,16 +19,20 @@ pub struct Init {
     /// A counties file (CSV `code,name`) instead of the embedded Quzhou counties
     #[arg(long, value_name = "FILE")]
     pub counties: Option<PathBuf>,
+    /// The most kaohe reads from --targets or --counties, such as 64MiB [default: 16MiB]
+    #[arg(long, value_name = "SIZE")]
+    pub limit: Option<Size>,
 }
 
 impl Init {
     pub fn run(self, context: &Context, out: &mut dyn Write) -> Result<()> {
+        let limits = Limits::with(self.limit);
         let catalog = match &self.targets {
-            Some(path) => catalog::load_targets(path)?,
+            Some(path) => catalog::load_targets_within(path, &limits)?,
             None => Catalog::embedded_2014()?,
         };
         let counties = match &self.counties {
-            Some(path) => catalog::load_counties(path)?,
+            Some(path) => catalog::load_counties_within(path, &limits)?,
             None => catalog::embedded_counties()?,
         };
         paths::prepare_default_dir(&context.db)?;

@@ -19,7 +19,7 @@ pub struct Init {
     /// A counties file (CSV `code,name`) instead of the embedded Quzhou counties
     #[arg(long, value_name = "FILE")]
     pub counties: Option<PathBuf>,
-    /// The most kaohe reads from --targets or --counties, such as 64MiB [default: 16MiB]
+    /// The most kaohe reads from --targets or --counties, such as 64MiB [default: 4MiB]
     #[arg(long, value_name = "SIZE")]
     pub limit: Option<Size>,
 }

@@ -18,7 +18,7 @@ pub struct Points {
     /// Check the file and say what the most a county can earn would be, writing nothing
     #[arg(long)]
     pub dry_run: bool,
-    /// The most kaohe reads from the targets file, such as 64MiB [default: 16MiB]
+    /// The most kaohe reads from the targets file, such as 64MiB [default: 4MiB]
     #[arg(long, value_name = "SIZE")]
     pub limit: Option<Size>,
 }

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use std::path::Path;
 
 /// Reads a whole settings file (a config, a theme) as UTF-8 text, naming the file and the
-/// first bad byte's line if it is not; a file over 16 MiB is not settings and is refused.
+/// first bad byte's line if it is not; a file over 1 MiB is not settings and is refused.
 pub fn read_text(path: &Path) -> Result<String, FileError> {
     read_text_within(path, &Limit::SETTINGS)
 }

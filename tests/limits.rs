@@ -240,7 +240,8 @@ const HEADER: &[&str] = &["county", "indicator", "value"];
 fn shared_strings_bomb() -> Part {
     deflated(
         "xl/sharedStrings.xml",
-        format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><sst xmlns=\"{MAIN}\"><si><t>").as_bytes(),
+        format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><sst xmlns=\"{MAIN}\"><si><t>")
+            .as_bytes(),
         &[b'a'; 1 << 20],
         1100,
         b"</t></si></sst>",
@@ -293,7 +294,10 @@ fn shared_strings_count_as_what_they_take_in_memory() {
         1,
         b"</sst>",
     );
-    let file = env.write("strings.xlsx", workbook(&row(1, HEADER), &[], vec![strings]));
+    let file = env.write(
+        "strings.xlsx",
+        workbook(&row(1, HEADER), &[], vec![strings]),
+    );
     let message = import_refused_within(&env, 512 * MIB, &file, &["--limit", "8MiB"]);
     assert!(
         message.contains(": the workbook's ")
@@ -310,7 +314,9 @@ fn shared_strings_count_as_what_they_take_in_memory() {
     let file = env.write("claim.xlsx", workbook(&row(1, HEADER), &[], vec![claim]));
     let message = import_refused_within(&env, 512 * MIB, &file, &[]);
     assert!(
-        message.contains(": the workbook's 4000000000000 shared strings would take more than 1 GiB in memory"),
+        message.contains(
+            ": the workbook's 4000000000000 shared strings would take more than 1 GiB in memory"
+        ),
         "{message}"
     );
 }
@@ -319,7 +325,10 @@ fn shared_strings_count_as_what_they_take_in_memory() {
 fn one_string_repeated_on_every_row_is_held_to_the_limit() {
     let env = Env::new();
     env.ok(&["init"]);
-    let ids: Vec<String> = env.json(&["targets", "--json"]).as_array().unwrap()
+    let ids: Vec<String> = env
+        .json(&["targets", "--json"])
+        .as_array()
+        .unwrap()
         .iter()
         .flat_map(|t| t["indicators"].as_array().unwrap().clone())
         .map(|i| i["id"].as_str().unwrap().to_string())
@@ -439,7 +448,10 @@ fn an_over_size_file_is_refused_before_it_is_read() {
     );
     let json = sparse(&env, "big.json", b"[", 2 * GIB);
     let message = import_refused_within(&env, 256 * MIB, &json, &[]);
-    assert!(message.contains("the file is 2 GiB, over kaohe's limit of 1 GiB for a submissions file"), "{message}");
+    assert!(
+        message.contains("the file is 2 GiB, over kaohe's limit of 1 GiB for a submissions file"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -448,7 +460,11 @@ fn the_limit_flag_sets_the_limit_that_applies() {
     let demo = Env::new();
     demo.ok(&["--demo", "init"]);
     let text = demo.ok(&["export", "--format", "csv"]);
-    assert!(text.len() > 64 * 1024 && text.len() < 1024 * 1024, "{}", text.len());
+    assert!(
+        text.len() > 64 * 1024 && text.len() < 1024 * 1024,
+        "{}",
+        text.len()
+    );
     let file = env.write("demo.csv", &text);
     let message = env.import_refused(&file, &["--limit", "64KiB"]);
     assert!(
@@ -495,10 +511,15 @@ fn an_over_size_targets_or_counties_file_is_refused_before_it_is_read() {
     assert!(!env.db().exists());
     env.ok(&["init"]);
     let before = std::fs::read(env.db()).unwrap();
-    let out = capped(&env, 256 * MIB, &[OsStr::new("points"), targets.as_os_str()]);
+    let out = capped(
+        &env,
+        256 * MIB,
+        &[OsStr::new("points"), targets.as_os_str()],
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("over kaohe's limit of 4 MiB for a targets file"),
+        String::from_utf8_lossy(&out.stderr)
+            .contains("over kaohe's limit of 4 MiB for a targets file"),
         "{out:?}"
     );
     assert_eq!(std::fs::read(env.db()).unwrap(), before);
@@ -510,8 +531,69 @@ fn an_over_size_targets_or_counties_file_is_refused_before_it_is_read() {
             .arg(&real),
     );
     assert!(message.contains("over kaohe's limit of 16 KiB for a targets file; if it is genuine, raise the limit: --limit 1MiB"), "{message}");
-    let out = env.ok(&["points", "--dry-run", "--limit", "1MiB", real.to_str().unwrap()]);
+    let out = env.ok(&[
+        "points",
+        "--dry-run",
+        "--limit",
+        "1MiB",
+        real.to_str().unwrap(),
+    ]);
     assert!(out.contains("is fine"), "{out}");
     let made = Env::new();
-    made.ok(&["init", "--limit", "1MiB", "--targets", real.to_str().unwrap()]);
+    made.ok(&[
+        "init",
+        "--limit",
+        "1MiB",
+        "--targets",
+        real.to_str().unwrap(),
+    ]);
+}
+
+#[test]
+fn a_pipe_is_read_within_the_limit_whatever_its_format() {
+    let env = Env::new();
+    env.ok(&["init"]);
+    let demo = Env::new();
+    demo.ok(&["--demo", "init"]);
+    let text = demo.ok(&["export", "--format", "csv"]);
+    // A pipe has no size to ask: it is refused once it turns out longer than the limit.
+    let out = env
+        .with_db()
+        .args(["import", "/dev/stdin", "--limit", "64KiB"])
+        .write_stdin(text.clone())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim_end(),
+        "kaohe: /dev/stdin: the file is more than 64 KiB, over kaohe's limit of 64 KiB for a submissions file; if it is genuine, raise the limit: --limit 1MiB"
+    );
+    let out = env
+        .with_db()
+        .args(["import", "/dev/stdin"])
+        .write_stdin(text)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("imported 762 submissions"));
+    // A workbook from a pipe, which cannot be read at will, is read whole first.
+    let book = demo.path("demo.xlsx");
+    demo.ok(&[
+        "export",
+        "--format",
+        "xlsx",
+        "--out",
+        book.to_str().unwrap(),
+    ]);
+    let out = env
+        .with_db()
+        .args(["import", "/dev/stdin", "--dry-run"])
+        .write_stdin(std::fs::read(&book).unwrap())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("is fine: 762 submissions would be imported"),
+        "{out:?}"
+    );
 }

@@ -69,10 +69,15 @@ impl std::str::FromStr for Size {
             }
         };
         let fraction = &fraction[..fraction.len().min(18)];
-        let (whole, part) = (digits(whole).ok_or_else(bad)?, digits(fraction).ok_or_else(bad)?);
+        let (whole, part) = (
+            digits(whole).ok_or_else(bad)?,
+            digits(fraction).ok_or_else(bad)?,
+        );
         let bytes = whole
             .checked_mul(u128::from(scale))
-            .and_then(|b| b.checked_add(part * u128::from(scale) / 10u128.pow(fraction.len() as u32)))
+            .and_then(|b| {
+                b.checked_add(part * u128::from(scale) / 10u128.pow(fraction.len() as u32))
+            })
             .and_then(|b| u64::try_from(b).ok())
             .ok_or_else(|| format!("\"{s}\" is more than kaohe can count"))?;
         if bytes == 0 {
@@ -301,7 +306,8 @@ impl Limits {
 /// read from it.
 pub fn open_within(path: &Path, limit: &Limit) -> Result<(File, u64), FileError> {
     let shown = path.display().to_string();
-    let cannot = |e: std::io::Error| FileError::new(Location::file(&shown), format!("cannot read: {e}"));
+    let cannot =
+        |e: std::io::Error| FileError::new(Location::file(&shown), format!("cannot read: {e}"));
     let file = File::open(path).map_err(cannot)?;
     let size = file.metadata().map_err(cannot)?.len();
     limit.check_size(&shown, size)?;
@@ -312,12 +318,14 @@ pub fn open_within(path: &Path, limit: &Limit) -> Result<(File, u64), FileError>
 /// turns out longer while it is read (a pipe, a file still being written).
 pub fn read_within(path: &Path, limit: &Limit) -> Result<Vec<u8>, FileError> {
     let (file, size) = open_within(path, limit)?;
-    read_open_within(file, size, &path.display().to_string(), limit)
+    read_open_within(file, &[], size, &path.display().to_string(), limit)
 }
 
-/// Reads an opened file of `size` bytes (as it said) whole, within `limit`.
+/// Reads the rest of an opened file of `size` bytes (as it said) whole, within `limit`, after
+/// the `first` bytes already read from it (it is never asked to seek: a pipe cannot).
 pub fn read_open_within(
     file: File,
+    first: &[u8],
     size: u64,
     shown: &str,
     limit: &Limit,
@@ -325,8 +333,13 @@ pub fn read_open_within(
     // Room for the whole file at once (its size is within the limit), and one byte more to
     // see that it ends there.
     let capacity = usize::try_from(size.min(limit.bytes).saturating_add(1)).unwrap_or(0);
-    let mut bytes = Vec::with_capacity(capacity);
-    file.take(limit.bytes.saturating_add(1))
+    let mut bytes = Vec::with_capacity(capacity.max(first.len()));
+    bytes.extend_from_slice(first);
+    let rest = limit
+        .bytes
+        .saturating_add(1)
+        .saturating_sub(first.len() as u64);
+    file.take(rest)
         .read_to_end(&mut bytes)
         .map_err(|e| FileError::new(Location::file(shown), format!("cannot read: {e}")))?;
     if bytes.len() as u64 > limit.bytes {
@@ -368,8 +381,16 @@ mod tests {
         }
         assert!(size("0").unwrap_err().contains("would refuse every file"));
         assert!(size("0.0001KiB").unwrap_err().contains("would refuse"));
-        assert!(size("99999999999TiB").unwrap_err().contains("more than kaohe can count"));
-        assert!(size("18446744073709551616").unwrap_err().contains("more than"));
+        assert!(
+            size("99999999999TiB")
+                .unwrap_err()
+                .contains("more than kaohe can count")
+        );
+        assert!(
+            size("18446744073709551616")
+                .unwrap_err()
+                .contains("more than")
+        );
     }
 
     #[test]
@@ -412,7 +433,10 @@ mod tests {
             ),
             "{e}"
         );
-        let e = limits.targets_file().check_size("t.toml", 113 * MIB).unwrap_err();
+        let e = limits
+            .targets_file()
+            .check_size("t.toml", 113 * MIB)
+            .unwrap_err();
         assert!(e.to_string().contains("4 MiB for a targets file"), "{e}");
         assert!(e.to_string().ends_with("--limit 128MiB"), "{e}");
         let e = Limit::SETTINGS.check_size("c.toml", 20 * MIB).unwrap_err();
@@ -440,11 +464,16 @@ mod tests {
         std::fs::write(&path, vec![b'x'; 2048]).unwrap();
         let limit = Limits::with(Some(Size(KIB))).submissions_file();
         let e = read_within(&path, &limit).unwrap_err().to_string();
-        assert!(e.contains("the file is 2 KiB, over kaohe's limit of 1 KiB"), "{e}");
+        assert!(
+            e.contains("the file is 2 KiB, over kaohe's limit of 1 KiB"),
+            "{e}"
+        );
         let fits = Limits::with(Some(Size(2 * KIB))).submissions_file();
         assert_eq!(read_within(&path, &fits).unwrap().len(), 2048);
         // A file that says it is empty but goes on: /dev/zero.
-        let e = read_within(Path::new("/dev/zero"), &limit).unwrap_err().to_string();
+        let e = read_within(Path::new("/dev/zero"), &limit)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("the file is more than 1 KiB"), "{e}");
         assert!(e.ends_with("--limit 1MiB"), "{e}");
     }

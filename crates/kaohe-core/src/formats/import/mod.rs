@@ -77,9 +77,9 @@ pub struct Imported {
     pub encoding: &'static str,
 }
 
-/// A submissions file opened and measured, before anything is read from it: a workbook is
-/// kept open (calamine reads it from the disk), a CSV or JSON file is read whole once its
-/// size is known to be within the limit.
+/// A submissions file opened and measured, before anything more than its first bytes is read
+/// from it: a workbook on the disk is kept open (calamine reads it from there), anything else
+/// is read whole once its size is known to be within the limit.
 #[derive(Debug)]
 pub struct SubmissionsFile {
     shown: String,
@@ -91,42 +91,49 @@ pub struct SubmissionsFile {
 
 #[derive(Debug)]
 enum Body {
-    Workbook(std::fs::File),
-    Text(Vec<u8>),
+    /// A workbook that is a file on the disk, read where it lies.
+    Open(std::fs::File),
+    /// The file read whole: text, or a workbook from a pipe (which cannot be read at will).
+    Read(Vec<u8>),
 }
 
 impl SubmissionsFile {
     /// Opens `path` and tells its format by its first bytes; refuses a file over the limit
-    /// for its format before reading it (a workbook's contents are measured by [`Self::read`]).
+    /// for its format before reading more (a workbook's contents are measured by
+    /// [`Self::read`]).
     pub fn open(path: &Path, limits: &Limits) -> Result<SubmissionsFile, FileError> {
         let shown = path.display().to_string();
         let cannot =
             |e: std::io::Error| FileError::new(Location::file(&shown), format!("cannot read: {e}"));
-        // Which limit applies is told by the first bytes; nothing more is read before the size
-        // is checked against it.
         let mut file = std::fs::File::open(path).map_err(cannot)?;
-        let size = file.metadata().map_err(cannot)?.len();
+        let metadata = file.metadata().map_err(cannot)?;
+        let size = metadata.len();
+        // Which limit applies is told by the first bytes.
         let mut magic = [0u8; 4];
         let got = read_up_to(&mut file, &mut magic).map_err(cannot)?;
-        if detect_format(&magic[..got]) == Format::Xlsx {
-            limits.workbook_file().check_size(&shown, size)?;
+        let workbook = detect_format(&magic[..got]) == Format::Xlsx;
+        let limit = if workbook {
+            limits.workbook_file()
+        } else {
+            limits.submissions_file()
+        };
+        limit.check_size(&shown, size)?;
+        if workbook && metadata.is_file() {
+            file.seek(SeekFrom::Start(0)).map_err(cannot)?;
             return Ok(SubmissionsFile {
                 shown,
                 format: Format::Xlsx,
                 size,
-                body: Body::Workbook(file),
+                body: Body::Open(file),
                 limits: *limits,
             });
         }
-        let limit = limits.submissions_file();
-        limit.check_size(&shown, size)?;
-        file.seek(SeekFrom::Start(0)).map_err(cannot)?;
-        let bytes = read_open_within(file, size, &shown, &limit)?;
+        let bytes = read_open_within(file, &magic[..got], size, &shown, &limit)?;
         Ok(SubmissionsFile {
             shown,
             format: detect_format(&bytes),
             size: bytes.len() as u64,
-            body: Body::Text(bytes),
+            body: Body::Read(bytes),
             limits: *limits,
         })
     }
@@ -149,8 +156,7 @@ impl SubmissionsFile {
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<Imported, FileError> {
         match &self.body {
-            Body::Workbook(file) => {
-                check_sheet_option(self.format, sheet, &self.shown)?;
+            Body::Open(file) => {
                 let reader = std::io::BufReader::new(file);
                 let limit = self.limits.workbook_contents();
                 let checked = read_xlsx(reader, &self.shown, sheet, lookup, &limit, progress)?;
@@ -160,7 +166,9 @@ impl SubmissionsFile {
                     encoding: "UTF-8",
                 })
             }
-            Body::Text(bytes) => read_within(bytes, &self.shown, sheet, lookup, &self.limits, progress),
+            Body::Read(bytes) => {
+                read_within(bytes, &self.shown, sheet, lookup, &self.limits, progress)
+            }
         }
     }
 }
@@ -221,7 +229,10 @@ fn read_within(
         Format::Xlsx => {
             let limit = limits.workbook_contents();
             let reader = std::io::Cursor::new(bytes);
-            (read_xlsx(reader, path, sheet, lookup, &limit, progress)?, "UTF-8")
+            (
+                read_xlsx(reader, path, sheet, lookup, &limit, progress)?,
+                "UTF-8",
+            )
         }
         Format::Json => {
             let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);

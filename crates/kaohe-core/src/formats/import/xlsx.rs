@@ -145,7 +145,8 @@ fn read_sheet<R: Read + Seek>(
         // is shown on each of them, and read so; merges in or above the header are titles.
         if let (Some(&last), Some(_)) = (merge_down.get(&(row, column)), &scan.checker) {
             if !value.text.is_empty() {
-                scan.fills.insert(column, (u64::from(last) + 1, value.clone()));
+                scan.fills
+                    .insert(column, (u64::from(last) + 1, value.clone()));
             }
         }
         if at >= cells.len() {

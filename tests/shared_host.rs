@@ -18,7 +18,11 @@ fn the_account_recorded_is_the_real_uid_not_user() {
         .args(["mark", "柯城区", "1.2", "完成"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let log = host
         .kaohe_as(ALICE, &[])
         .arg("--db")

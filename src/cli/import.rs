@@ -5,9 +5,9 @@ use super::context::Context;
 use super::progress::ProgressLine;
 use super::table::plural;
 use crate::error::FileError;
-use crate::formats::import::{self, Checked, Format, Imported};
+use crate::formats::import::{Checked, Format, Imported, SubmissionsFile};
 use crate::lookup::Lookup;
-use crate::source::decode::read_bytes;
+use crate::source::limits::{Limits, Size};
 use crate::store::{ImportPreview, Store};
 use crate::text::clean;
 use crate::tui::strings::Lang;
@@ -28,6 +28,10 @@ pub struct Import {
     /// Check the file and say what would be imported, writing nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// The most kaohe takes in from the file, such as 2GiB [default: a CSV or JSON file 1GiB;
+    /// a workbook 256MiB, and 1GiB unpacked]
+    #[arg(long, value_name = "SIZE")]
+    pub limit: Option<Size>,
 }
 
 impl Import {
@@ -35,19 +39,20 @@ impl Import {
         // The name as stored with the import; shown cleaned, as every name from a user is.
         let shown = self.file.display().to_string();
         let named = clean(&shown);
-        let bytes = read_bytes(&self.file)?;
+        // Refused here, before it is read, if it is over its limit.
+        let file = SubmissionsFile::open(&self.file, &Limits::with(self.limit))?;
         // Progress over reading and checking; the write after it is one quick transaction.
         let mut progress = ProgressLine::on_stderr();
-        // A workbook's shared strings are unpacked before its first row (a moment for a big one).
-        if import::detect_format(&bytes) == Format::Xlsx && bytes.len() > 1_000_000 {
+        // A workbook is unpacked, and its shared strings read, before its first row (a moment
+        // for a big one).
+        if file.format() == Format::Xlsx && file.size() > 1_000_000 {
             progress.note("导入 读取工作簿…");
         }
         let sheet = self.sheet.as_deref();
         let mut read = |lookup: &Lookup| {
-            let imported =
-                import::read_submissions(&bytes, &shown, sheet, lookup, &mut |done, total| {
-                    progress.update(done, total)
-                });
+            let imported = file.read(sheet, lookup, &mut |done, total| {
+                progress.update(done, total)
+            });
             progress.clear();
             imported
         };

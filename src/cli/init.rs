@@ -6,6 +6,7 @@ use super::paths::{self, DbSource};
 use super::shared_dir::{self, Plan};
 use crate::catalog::{self, Catalog};
 use crate::host::{Account, Group, group};
+use crate::source::limits::{Limits, Size};
 use crate::store::{Access, Store, StoreError, parent_dir};
 use crate::text::clean;
 use anyhow::{Result, bail};
@@ -25,16 +26,20 @@ pub struct Init {
     /// checked) setgid in GROUP with no access for others, and the database made 0660 in GROUP
     #[arg(long, value_name = "GROUP")]
     pub shared: Option<String>,
+    /// The most kaohe reads from --targets or --counties, such as 64MiB [default: 4MiB]
+    #[arg(long, value_name = "SIZE")]
+    pub limit: Option<Size>,
 }
 
 impl Init {
     pub fn run(self, context: &Context, out: &mut dyn Write) -> Result<()> {
+        let limits = Limits::with(self.limit);
         let catalog = match &self.targets {
-            Some(path) => catalog::load_targets(path)?,
+            Some(path) => catalog::load_targets_within(path, &limits)?,
             None => Catalog::embedded_2014()?,
         };
         let counties = match &self.counties {
-            Some(path) => catalog::load_counties(path)?,
+            Some(path) => catalog::load_counties_within(path, &limits)?,
             None => catalog::embedded_counties()?,
         };
         let shared = match &self.shared {

@@ -5,6 +5,7 @@ use super::context::Context;
 use crate::catalog;
 use crate::model::format_number;
 use crate::score::{Scorer, round2};
+use crate::source::limits::{Limits, Size};
 use crate::text::clean;
 use anyhow::{Result, bail};
 use clap::Args;
@@ -18,13 +19,16 @@ pub struct Points {
     /// Check the file and say what the most a county can earn would be, writing nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// The most kaohe reads from the targets file, such as 64MiB [default: 4MiB]
+    #[arg(long, value_name = "SIZE")]
+    pub limit: Option<Size>,
 }
 
 impl Points {
     pub fn run(self, context: &Context, out: &mut dyn Write) -> Result<()> {
         let file = &self.file;
         let shown = clean(&file.display().to_string());
-        let catalog = catalog::load_targets(file)?;
+        let catalog = catalog::load_targets_within(file, &Limits::with(self.limit))?;
         if context.would_create()? {
             bail!(
                 "{} does not exist yet: `kaohe init --targets {}` makes it with these points",

@@ -15,7 +15,8 @@ pub use targets::{DEFAULT_TARGET_POINTS, SHORT_WIDTH, TARGETS_FORMAT, parse_targ
 
 use crate::error::FileError;
 use crate::model::{Assessment, County, Indicator, Shares, Target, TargetClass};
-use crate::source::decode::read_text;
+use crate::source::decode::read_text_within;
+use crate::source::limits::Limits;
 use std::path::Path;
 
 /// An assessment with its classes and targets.
@@ -43,17 +44,27 @@ impl Catalog {
     }
 }
 
-/// Reads a targets file from disk.
+/// Reads a targets file from disk, within the default limit for one.
 pub fn load_targets(path: &Path) -> Result<Catalog, FileError> {
+    load_targets_within(path, &Limits::default())
+}
+
+/// Reads a targets file from disk; a file over `limits` is refused before it is read.
+pub fn load_targets_within(path: &Path, limits: &Limits) -> Result<Catalog, FileError> {
     let shown = path.display().to_string();
-    let text = read_text(path)?;
+    let text = read_text_within(path, &limits.targets_file())?;
     parse_targets(&text, &shown)
 }
 
-/// Reads a counties file from disk.
+/// Reads a counties file from disk, within the default limit for one.
 pub fn load_counties(path: &Path) -> Result<Vec<County>, FileError> {
+    load_counties_within(path, &Limits::default())
+}
+
+/// Reads a counties file from disk; a file over `limits` is refused before it is read.
+pub fn load_counties_within(path: &Path, limits: &Limits) -> Result<Vec<County>, FileError> {
     let shown = path.display().to_string();
-    let text = read_text(path)?;
+    let text = read_text_within(path, &limits.counties_file())?;
     parse_counties(&text, &shown)
 }
 

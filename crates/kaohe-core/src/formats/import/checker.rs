@@ -54,7 +54,7 @@ pub(super) enum Places<'a> {
 
 impl Places<'_> {
     /// Row `row` (a line, or a sheet's row, from 1); for a sheet, the cell of `column` in it.
-    fn at(&self, row: u64, column: Option<usize>) -> Location {
+    pub(super) fn at(&self, row: u64, column: Option<usize>) -> Location {
         match *self {
             Places::Lines { path } => Location::line(path, row),
             Places::Sheet {

@@ -1,5 +1,7 @@
 //! kaohe's own JSON export read back: each record's keys laid out as a table's columns (those
-//! of the review passed over) and handed to the checker, errors naming the record's line.
+//! of the review passed over) and handed to the checker, errors naming the record's line. The
+//! records are checked as the parser meets them, never gathered first: memory is the text and
+//! the rows kept, whatever the file holds.
 
 use super::Checked;
 use super::checker::{Cell, CellKind, Checker, Places};
@@ -7,6 +9,9 @@ use crate::error::{FileError, LineCounter, Location};
 use crate::formats::columns::{self, BARE_FRACTION, Column, Read};
 use crate::lookup::Lookup;
 use crate::model::format_number;
+use serde::de::{DeserializeSeed, Error as _, SeqAccess, Visitor};
+use serde_json::Value;
+use serde_json::value::RawValue;
 
 /// Reads the array `kaohe export --format json` writes. Errors name the record's line.
 pub fn read_json(
@@ -15,8 +20,6 @@ pub fn read_json(
     lookup: &Lookup,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Checked, FileError> {
-    use serde_json::Value;
-    use serde_json::value::RawValue;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim_start().starts_with('{') {
         return Err(FileError::new(
@@ -24,7 +27,29 @@ pub fn read_json(
             "the file is one JSON object; kaohe imports an array of records [{\"county\": …, \"indicator\": …, \"value\": …}, …] as `kaohe export --format json` writes",
         ));
     }
-    let records: Vec<&RawValue> = serde_json::from_str(text).map_err(|e| {
+    // The header the records are laid out under: the submission's columns.
+    let fields: Vec<Column> = columns::submission().collect();
+    let header: Vec<String> = fields.iter().map(|c| c.name().to_string()).collect();
+    let places = Places::Lines { path };
+    let mut records = Records {
+        text,
+        path,
+        fields,
+        checker: Checker::new(lookup, places, &header, 1)?,
+        lines: LineCounter::new(text),
+        total: text.bytes().filter(|&b| b == b'\n').count() as u64 + 1,
+        n: 0,
+        refused: None,
+        progress,
+    };
+    let mut parser = serde_json::Deserializer::from_str(text);
+    let parsed = (&mut records)
+        .deserialize(&mut parser)
+        .and_then(|()| parser.end());
+    if let Some(refused) = records.refused.take() {
+        return Err(refused);
+    }
+    parsed.map_err(|e| {
         let message = e.to_string();
         let suffix = format!(" at line {} column {}", e.line(), e.column());
         let message = message.strip_suffix(&suffix).unwrap_or(&message);
@@ -39,20 +64,61 @@ pub fn read_json(
         };
         FileError::new(at, format!("not valid JSON: {message}"))
     })?;
-    // The header the records are laid out under: the submission's columns.
-    let fields: Vec<Column> = columns::submission().collect();
-    let header: Vec<String> = fields.iter().map(|c| c.name().to_string()).collect();
-    let place_of = |column: Column| fields.iter().position(|&c| c == column);
-    let places = Places::Lines { path };
-    let mut checker = Checker::new(lookup, places, &header, 1)?;
-    let mut lines = LineCounter::new(text);
-    let total = records.len() as u64;
-    for (i, raw) in records.iter().enumerate() {
+    records.checker.finish("the file holds no records ([])")
+}
+
+/// The records of one file, checked one by one as the parser meets them.
+struct Records<'a, 'p> {
+    text: &'a str,
+    path: &'a str,
+    fields: Vec<Column>,
+    checker: Checker<'a>,
+    lines: LineCounter<'a>,
+    /// Lines in the file: what progress counts in.
+    total: u64,
+    /// Records so far.
+    n: usize,
+    /// The first record refused, which stops the parser.
+    refused: Option<FileError>,
+    progress: &'p mut dyn FnMut(u64, u64),
+}
+
+impl<'de> DeserializeSeed<'de> for &mut Records<'de, '_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for &mut Records<'de, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an array of records")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(raw) = seq.next_element::<&'de RawValue>()? {
+            if let Err(refused) = self.record(raw) {
+                self.refused = Some(refused);
+                return Err(A::Error::custom("a record was refused"));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Records<'_, '_> {
+    /// One record laid out under the header and checked.
+    fn record(&mut self, raw: &RawValue) -> Result<(), FileError> {
         // A borrowed raw value is a slice of the text: its address gives its line.
-        let offset = (raw.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
-        let line = lines.line_at(offset);
-        progress(i as u64 + 1, total);
-        let n = i + 1;
+        let offset = (raw.get().as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize);
+        let line = self.lines.line_at(offset);
+        (self.progress)(line, self.total);
+        self.n += 1;
+        let n = self.n;
+        let path = self.path;
         let fail = |message: String| FileError::new(Location::line(path, line), message);
         let record: serde_json::Map<String, Value> =
             serde_json::from_str(raw.get()).map_err(|_| {
@@ -60,6 +126,8 @@ pub fn read_json(
                     "record {n} is not an object {{\"county\": …, \"indicator\": …}}"
                 ))
             })?;
+        let fields = &self.fields;
+        let place_of = |column: Column| fields.iter().position(|&c| c == column);
         let mut cells = vec![Cell::default(); fields.len()];
         let mut code = String::new();
         let mut bare_fraction = false;
@@ -111,9 +179,8 @@ pub fn read_json(
         if let Some(at) = place_of(Column::Value).filter(|_| bare_fraction) {
             cells[at].kind = CellKind::Number;
         }
-        checker.row(line, &cells)?;
+        self.checker.row(line, &cells)
     }
-    checker.finish("the file holds no records ([])")
 }
 
 #[cfg(test)]

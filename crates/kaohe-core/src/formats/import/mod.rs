@@ -15,6 +15,9 @@ pub use xlsx::read_xlsx;
 use crate::error::{FileError, Location};
 use crate::figure::FigureFlag;
 use crate::lookup::{Lookup, SubmissionRow};
+use crate::source::limits::{Limits, read_open_within};
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
 
 /// A submissions file, checked: the rows to write, and those a reviewer should look at twice.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -74,17 +77,118 @@ pub struct Imported {
     pub encoding: &'static str,
 }
 
-/// Reads a submissions file of any format kaohe takes (see [`detect_format`]). `sheet` names
-/// a workbook's sheet (the first by default). `progress` is told (rows done, rows in all) as
-/// rows are checked. Any error refuses the whole file.
-pub fn read_submissions(
-    bytes: &[u8],
-    path: &str,
-    sheet: Option<&str>,
-    lookup: &Lookup,
-    progress: &mut dyn FnMut(u64, u64),
-) -> Result<Imported, FileError> {
-    let format = detect_format(bytes);
+/// A submissions file opened and measured, before anything more than its first bytes is read
+/// from it: a workbook on the disk is kept open (calamine reads it from there), anything else
+/// is read whole once its size is known to be within the limit.
+#[derive(Debug)]
+pub struct SubmissionsFile {
+    shown: String,
+    format: Format,
+    size: u64,
+    body: Body,
+    limits: Limits,
+}
+
+#[derive(Debug)]
+enum Body {
+    /// A workbook that is a file on the disk, read where it lies.
+    Open(std::fs::File),
+    /// The file read whole: text, or a workbook from a pipe (which cannot be read at will).
+    Read(Vec<u8>),
+}
+
+impl SubmissionsFile {
+    /// Opens `path` and tells its format by its first bytes; refuses a file over the limit
+    /// for its format before reading more (a workbook's contents are measured by
+    /// [`Self::read`]).
+    pub fn open(path: &Path, limits: &Limits) -> Result<SubmissionsFile, FileError> {
+        let shown = path.display().to_string();
+        let cannot =
+            |e: std::io::Error| FileError::new(Location::file(&shown), format!("cannot read: {e}"));
+        let mut file = std::fs::File::open(path).map_err(cannot)?;
+        let metadata = file.metadata().map_err(cannot)?;
+        let size = metadata.len();
+        // Which limit applies is told by the first bytes.
+        let mut magic = [0u8; 4];
+        let got = read_up_to(&mut file, &mut magic).map_err(cannot)?;
+        let workbook = detect_format(&magic[..got]) == Format::Xlsx;
+        let limit = if workbook {
+            limits.workbook_file()
+        } else {
+            limits.submissions_file()
+        };
+        limit.check_size(&shown, size)?;
+        if workbook && metadata.is_file() {
+            file.seek(SeekFrom::Start(0)).map_err(cannot)?;
+            return Ok(SubmissionsFile {
+                shown,
+                format: Format::Xlsx,
+                size,
+                body: Body::Open(file),
+                limits: *limits,
+            });
+        }
+        let bytes = read_open_within(file, &magic[..got], size, &shown, &limit)?;
+        Ok(SubmissionsFile {
+            shown,
+            format: detect_format(&bytes),
+            size: bytes.len() as u64,
+            body: Body::Read(bytes),
+            limits: *limits,
+        })
+    }
+
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// The file's size in bytes.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// Reads and checks the whole file: see [`read_submissions`]. A workbook is unpacked into
+    /// a counter first and refused if its contents are over the limit.
+    pub fn read(
+        &self,
+        sheet: Option<&str>,
+        lookup: &Lookup,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<Imported, FileError> {
+        match &self.body {
+            Body::Open(file) => {
+                let reader = std::io::BufReader::new(file);
+                let limit = self.limits.workbook_contents();
+                let checked = read_xlsx(reader, &self.shown, sheet, lookup, &limit, progress)?;
+                Ok(Imported {
+                    checked,
+                    format: Format::Xlsx,
+                    encoding: "UTF-8",
+                })
+            }
+            Body::Read(bytes) => {
+                read_within(bytes, &self.shown, sheet, lookup, &self.limits, progress)
+            }
+        }
+    }
+}
+
+/// Reads into `buf` until it is full or the file ends; how many bytes were read.
+fn read_up_to(file: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut got = 0;
+    while got < buf.len() {
+        match file.read(&mut buf[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(got)
+}
+
+/// `--sheet` is for workbooks only.
+fn check_sheet_option(format: Format, sheet: Option<&str>, path: &str) -> Result<(), FileError> {
     if sheet.is_some() && format != Format::Xlsx {
         return Err(FileError::new(
             Location::file(path),
@@ -94,8 +198,42 @@ pub fn read_submissions(
             ),
         ));
     }
+    Ok(())
+}
+
+/// Reads a submissions file of any format kaohe takes (see [`detect_format`]), held in
+/// memory, within the default limits. `sheet` names a workbook's sheet (the first by
+/// default). `progress` is told (rows done, rows in all) as rows are checked. Any error
+/// refuses the whole file.
+pub fn read_submissions(
+    bytes: &[u8],
+    path: &str,
+    sheet: Option<&str>,
+    lookup: &Lookup,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Imported, FileError> {
+    read_within(bytes, path, sheet, lookup, &Limits::default(), progress)
+}
+
+fn read_within(
+    bytes: &[u8],
+    path: &str,
+    sheet: Option<&str>,
+    lookup: &Lookup,
+    limits: &Limits,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Imported, FileError> {
+    let format = detect_format(bytes);
+    check_sheet_option(format, sheet, path)?;
     let (checked, encoding) = match format {
-        Format::Xlsx => (read_xlsx(bytes, path, sheet, lookup, progress)?, "UTF-8"),
+        Format::Xlsx => {
+            let limit = limits.workbook_contents();
+            let reader = std::io::Cursor::new(bytes);
+            (
+                read_xlsx(reader, path, sheet, lookup, &limit, progress)?,
+                "UTF-8",
+            )
+        }
         Format::Json => {
             let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
             let text = std::str::from_utf8(bytes).map_err(|e| {

@@ -1,6 +1,7 @@
-//! A sheet of an Excel workbook (.xlsx, read with calamine): its header found below any title
-//! rows, its cells read as Excel shows them, merged cells filled down, every row under the
-//! header handed to the checker.
+//! A sheet of an Excel workbook (.xlsx, read with calamine): its zip looked through first
+//! (within the limit on a workbook's contents), its header found below any title rows, its
+//! cells read as Excel shows them, merged cells filled down, every row under the header
+//! handed to the checker.
 
 use super::Checked;
 use super::checker::{Cell, CellKind, Checker, Places};
@@ -8,7 +9,10 @@ use crate::error::{FileError, Location};
 use crate::formats::columns::{self, Column};
 use crate::lookup::Lookup;
 use crate::model::format_number;
+use crate::source::limits::{Limit, Size};
+use crate::source::workbook::{check_workbook, unreadable};
 use std::collections::HashMap;
+use std::io::{Read, Seek, SeekFrom};
 
 /// The first line of a library's message: one plain line for the user.
 fn first_line(message: &str) -> &str {
@@ -17,12 +21,15 @@ fn first_line(message: &str) -> &str {
 
 /// Reads a sheet of an .xlsx workbook (the first unless `sheet` names one). The header is the
 /// first row naming both the county and the indicator column, so a title row above it (a
-/// merged "2014年度考核报送表") is passed over.
-pub fn read_xlsx(
-    bytes: &[u8],
+/// merged "2014年度考核报送表") is passed over. The workbook is unpacked into a counter first
+/// and refused if its contents are over `limit`; the sheet's text, once its shared strings
+/// are filled in, is held to the same limit.
+pub fn read_xlsx<R: Read + Seek>(
+    mut reader: R,
     path: &str,
     sheet: Option<&str>,
     lookup: &Lookup,
+    limit: &Limit,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Checked, FileError> {
     // calamine 0.35 can panic on a damaged workbook (a dimension "B5:A1" underflows): that is
@@ -30,7 +37,11 @@ pub fn read_xlsx(
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        read_sheet(bytes, path, sheet, lookup, progress)
+        check_workbook(&mut reader, path, limit)?;
+        reader
+            .seek(SeekFrom::Start(0))
+            .map_err(|e| unreadable(path, &e))?;
+        read_sheet(reader, path, sheet, lookup, limit, progress)
     }));
     std::panic::set_hook(hook);
     read.unwrap_or_else(|_| {
@@ -41,24 +52,16 @@ pub fn read_xlsx(
     })
 }
 
-fn read_sheet(
-    bytes: &[u8],
+fn read_sheet<R: Read + Seek>(
+    reader: R,
     path: &str,
     sheet: Option<&str>,
     lookup: &Lookup,
+    limit: &Limit,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Checked, FileError> {
     use calamine::Reader;
-    let unreadable = |e: &dyn std::fmt::Display| {
-        FileError::new(
-            Location::file(path),
-            format!(
-                "cannot read the workbook (is it a damaged or non-Excel file?): {}",
-                first_line(&e.to_string())
-            ),
-        )
-    };
-    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    let mut book = calamine::Xlsx::new(reader).map_err(|e| unreadable(path, &e))?;
     let names = book.sheet_names();
     let name = match sheet {
         Some(wanted) => names
@@ -90,12 +93,14 @@ fn read_sheet(
         Some(Err(e)) => return Err(cannot(&e)),
         None => Vec::new(),
     };
-    // Merge regions by their top-left cell: (row, column) → the last row they cover.
+    // Merge regions by their top-left cell: (row, column) → the last row they cover. Kept as
+    // ranges, never spread over the rows they cover: a merge A2:A1048576 is one entry.
     let merge_down: HashMap<(u32, u32), u32> = merged
         .iter()
         .filter(|m| m.end.0 > m.start.0)
         .map(|m| (m.start, m.end.0))
         .collect();
+    drop(merged);
     // The sheet is read cell by cell as it is unpacked, never held whole: a national
     // workbook would otherwise take half a gigabyte.
     let mut cells_reader = book.worksheet_cells_reader(&name).map_err(|e| cannot(&e))?;
@@ -110,9 +115,12 @@ fn read_sheet(
         lookup,
         places,
         checker: None,
+        width: 0,
         nearest: None,
         any_cell: false,
         fills: HashMap::new(),
+        text_left: limit.bytes,
+        limit,
         first_row: u64::from(dimensions.start.0),
         total,
     };
@@ -128,21 +136,18 @@ fn read_sheet(
             }
             row_at = Some(n);
         }
-        let value = cell_of(&calamine::Data::from(cell.get_value().clone()));
+        // Column numbers come from the file: past Excel's widest (16,384) they are not data.
+        let Some(at) = usize::try_from(column).ok().filter(|&at| at < 16_384) else {
+            continue;
+        };
+        let value = scan.take(n, column, cell.get_value())?;
         // A cell merged down over several rows (a county's name beside all its indicators)
         // is shown on each of them, and read so; merges in or above the header are titles.
         if let (Some(&last), Some(_)) = (merge_down.get(&(row, column)), &scan.checker) {
-            for below in row.saturating_add(1)..=last {
+            if !value.text.is_empty() {
                 scan.fills
-                    .insert((u64::from(below) + 1, column), value.clone());
+                    .insert(column, (u64::from(last) + 1, value.clone()));
             }
-        }
-        let Ok(at) = usize::try_from(column) else {
-            continue;
-        };
-        // Column numbers come from the file: past Excel's widest (16,384) they are not data.
-        if at >= 16_384 {
-            continue;
         }
         if at >= cells.len() {
             cells.resize(at + 1, Cell::default());
@@ -181,35 +186,79 @@ struct SheetScan<'a> {
     lookup: &'a Lookup,
     places: Places<'a>,
     checker: Option<Checker<'a>>,
+    /// The header's cells: the columns a merge is filled down in.
+    width: usize,
     /// The first row naming the county or the indicator column, if none names both.
     nearest: Option<(u64, Vec<Cell>)>,
     any_cell: bool,
-    /// Cells merged down from above: (row, column) → what the merge shows.
-    fills: HashMap<(u64, u32), Cell>,
+    /// Cells merged down from above, by column: the last row (from 1) the merge covers, and
+    /// what it shows. One a column: a merge is a range, not a copy for every row it covers.
+    fills: HashMap<u32, (u64, Cell)>,
+    /// What is left of the limit for the sheet's text, shared strings and merges filled in:
+    /// a short string repeated on every row must not grow into more than the file held.
+    text_left: u64,
+    limit: &'a Limit,
     first_row: u64,
     total: u64,
 }
 
 impl SheetScan<'_> {
+    /// A cell of row `n` as text, counted against the limit on the sheet's text.
+    fn take(
+        &mut self,
+        n: u64,
+        column: u32,
+        data: &calamine::DataRef<'_>,
+    ) -> Result<Cell, FileError> {
+        use calamine::DataRef;
+        // Text is counted before it is copied; a string is read once, where it lies.
+        let text = match data {
+            DataRef::SharedString(s) => Some(*s),
+            DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
+                Some(s.as_str())
+            }
+            _ => None,
+        };
+        let size = text.map_or(24, |t| t.len() as u64);
+        let places = self.places;
+        self.spend(size, || places.at(n, usize::try_from(column).ok()))?;
+        Ok(match text {
+            Some(t) => Cell::text(t),
+            None => cell_of(&calamine::Data::from(data.clone())),
+        })
+    }
+
+    /// Counts `size` bytes of text against the limit; over it, the sheet is refused at `at`.
+    fn spend(&mut self, size: u64, at: impl FnOnce() -> Location) -> Result<(), FileError> {
+        match self.text_left.checked_sub(size) {
+            Some(left) => {
+                self.text_left = left;
+                Ok(())
+            }
+            None => {
+                let what = format!(
+                    "the sheet's text comes to more than {} with its shared strings and merged cells filled in",
+                    Size(self.limit.bytes)
+                );
+                Err(self
+                    .limit
+                    .refusal(at(), &what, self.limit.bytes.saturating_add(1)))
+            }
+        }
+    }
+
     fn row(
         &mut self,
         n: u64,
         mut cells: Vec<Cell>,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<(), FileError> {
-        if let Some(checker) = &mut self.checker {
-            if !self.fills.is_empty() {
-                for (i, cell) in cells.iter_mut().enumerate() {
-                    let column = u32::try_from(i).unwrap_or(u32::MAX);
-                    if cell.text.is_empty() {
-                        if let Some(value) = self.fills.get(&(n, column)) {
-                            *cell = value.clone();
-                        }
-                    }
-                }
-            }
+        if self.checker.is_some() {
+            self.fill(n, &mut cells)?;
             progress(n.saturating_sub(self.first_row), self.total);
-            return checker.row(n, &cells);
+            if let Some(checker) = &mut self.checker {
+                return checker.row(n, &cells);
+            }
         }
         if cells.iter().all(|c| c.text.is_empty()) {
             return Ok(());
@@ -225,8 +274,36 @@ impl SheetScan<'_> {
         let (county, indicator) = (has(Column::County), has(Column::Indicator));
         if county && indicator {
             self.checker = Some(Checker::new(self.lookup, self.places, &texts(&cells), n)?);
+            self.width = cells.len();
         } else if self.nearest.is_none() && (county || indicator) {
             self.nearest = Some((n, cells));
+        }
+        Ok(())
+    }
+
+    /// Fills row `n`'s empty cells under the header that a merge from above covers, and
+    /// forgets the merges that end above it.
+    fn fill(&mut self, n: u64, cells: &mut Vec<Cell>) -> Result<(), FileError> {
+        if self.fills.is_empty() {
+            return Ok(());
+        }
+        self.fills.retain(|_, (last, _)| *last >= n);
+        let mut filled = Vec::new();
+        for (&column, (_, value)) in &self.fills {
+            let Ok(at) = usize::try_from(column) else {
+                continue;
+            };
+            if at < self.width && cells.get(at).is_none_or(|c| c.text.is_empty()) {
+                filled.push((at, value.clone()));
+            }
+        }
+        let places = self.places;
+        for (at, value) in filled {
+            self.spend(value.text.len() as u64, || places.at(n, Some(at)))?;
+            if at >= cells.len() {
+                cells.resize(at + 1, Cell::default());
+            }
+            cells[at] = value;
         }
         Ok(())
     }

@@ -36,13 +36,13 @@ impl Export {
         if self.format == ExportFormat::Xlsx && self.out.is_none() {
             bail!("--format xlsx writes a workbook: give the file with --out FILE.xlsx");
         }
-        // Only ever an existing database; the file is checked before anything is read.
-        let store = context.open_existing()?;
+        // The file is checked first; then only ever an existing database is read.
         let destination = self
             .out
             .as_deref()
             .map(|path| Destination::check(path, &context.db))
             .transpose()?;
+        let store = context.open_existing()?;
         let results = export::Results {
             items: store.items()?,
             catalog: store.catalog()?,

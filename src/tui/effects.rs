@@ -73,7 +73,10 @@ struct Draft {
 /// A write that waits for the lock.
 #[derive(Clone)]
 enum Queued {
-    Review { write: Write, review: ReviewWrite },
+    Review {
+        write: Box<Write>,
+        review: Box<ReviewWrite>,
+    },
     Draft(DraftWrite),
 }
 
@@ -238,7 +241,7 @@ impl<'a> Effects<'a> {
         self.end_burst(app);
         let given_up: Vec<Write> = app.pending_writes().to_vec();
         self.queue.retain(|q| match q {
-            Queued::Review { write, .. } => !given_up.contains(write),
+            Queued::Review { write, .. } => !given_up.contains(&**write),
             Queued::Draft(_) => true,
         });
         self.flush(app, STOPPING_WAIT);
@@ -320,7 +323,10 @@ impl<'a> Effects<'a> {
         review.verdict = write.verdict;
         review.note = write.note.clone();
         review.drops_draft = write.why == app::Why::Note;
-        let queued = Queued::Review { write, review };
+        let queued = Queued::Review {
+            write: Box::new(write),
+            review: Box::new(review),
+        };
         if self.queue.is_empty() {
             if let Some(queued) = self.try_write(app, queued) {
                 self.wait_with(app, queued);
@@ -382,7 +388,7 @@ impl<'a> Effects<'a> {
             }
             _ => {
                 if let Queued::Review { write, .. } = &queued {
-                    app.queued(write.clone());
+                    app.queued((**write).clone());
                 }
                 self.queue.push_back(queued);
             }
@@ -401,13 +407,13 @@ impl<'a> Effects<'a> {
                     Tried::Busy => return Some(queued),
                     Tried::Done(Written::Saved { change, item }) => {
                         self.committed();
-                        app.written(write.clone(), Ok((change, item)));
+                        app.written((**write).clone(), Ok((change, item)));
                     }
                     Tried::Done(Written::Conflict { now }) => {
-                        app.changed_underneath(write.clone(), now);
+                        app.changed_underneath((**write).clone(), now);
                     }
                     Tried::Failed(e) => {
-                        app.written(write.clone(), Err(one_line(&e)));
+                        app.written((**write).clone(), Err(one_line(&e)));
                         self.failed(app, &e);
                     }
                 }
@@ -513,7 +519,7 @@ impl<'a> Effects<'a> {
             .queue
             .iter()
             .filter_map(|q| match q {
-                Queued::Review { write, .. } => Some(write.clone()),
+                Queued::Review { write, .. } => Some((**write).clone()),
                 Queued::Draft(_) => None,
             })
             .collect();

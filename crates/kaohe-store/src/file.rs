@@ -265,6 +265,7 @@ impl Store {
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
         let mut store = Store::on(conn, owned());
+        store.watch.wal_mode();
         if version < latest_schema() {
             store.migrate(latest_schema())?;
         }

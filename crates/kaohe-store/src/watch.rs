@@ -121,6 +121,10 @@ pub(crate) struct Watch {
     index_at_swap: Option<WalIndex>,
     /// Which side file went (`-wal`, `-shm`), when one did.
     lost: Option<&'static str>,
+    /// The connection is in WAL mode (a database being made is not yet): only then is the
+    /// WAL-index read. Asking for it earlier would make SQLite open one, and take its locks,
+    /// under a database still in rollback mode.
+    wal_mode: bool,
 }
 
 impl Watch {
@@ -139,7 +143,24 @@ impl Watch {
             found: None,
             index_at_swap: None,
             lost: None,
+            wal_mode: false,
         }
+    }
+
+    /// The connection is in WAL mode from now on.
+    pub(crate) fn wal_mode(&mut self) {
+        self.wal_mode = true;
+    }
+
+    /// The WAL-index, in WAL mode.
+    ///
+    /// # Safety
+    /// `handle` is the open connection this watch belongs to, used on this thread only.
+    unsafe fn index(&self, handle: *mut ffi::sqlite3) -> Option<WalIndex> {
+        // SAFETY: as this function's contract says.
+        self.wal_mode
+            .then(|| unsafe { wal_index(handle) })
+            .flatten()
     }
 
     /// What was found, if anything (it stays found).
@@ -161,7 +182,7 @@ impl Watch {
             return self.found;
         }
         // SAFETY: as this function's contract says.
-        let index = unsafe { wal_index(handle) };
+        let index = unsafe { self.index(handle) };
         let swap = self.look(handle, index);
         if swap.is_some() {
             self.found = swap;
@@ -260,7 +281,7 @@ impl Watch {
         let handle = unsafe { conn.handle() };
         // The WAL is still the one from before the swap while nobody began a new cycle in it.
         // SAFETY: as above.
-        let now = unsafe { wal_index(handle) };
+        let now = unsafe { self.index(handle) };
         let unchanged = match (self.index_at_swap, now) {
             (Some(then), Some(now)) => then.salt == now.salt,
             _ => false,
@@ -279,7 +300,7 @@ impl Watch {
                 // ... and the WAL, now all in that file, is emptied: left as it is, the next
                 // first user of the file at the path would recover it into that file.
                 // SAFETY: as above.
-                let after = unsafe { wal_index(handle) };
+                let after = unsafe { self.index(handle) };
                 if after.is_some_and(|a| a.all_in_file() && Some(a.salt) == now.map(|n| n.salt)) {
                     // SAFETY: as above.
                     unsafe { truncate_wal(handle) };

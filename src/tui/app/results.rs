@@ -221,6 +221,13 @@ impl App {
 
     /// The database could not be read (notes, history, items for the screen): say so.
     pub fn read_failed(&mut self, error: String) {
+        if self
+            .stopped()
+            .is_some_and(|s| matches!(s, super::Stopped::Swapped { .. }))
+        {
+            // What a swapped database reads is not to be trusted, and why stays on the screen.
+            return;
+        }
         self.warn(
             Level::Error,
             format!("{}{}{error}", self.strings.read_failed, self.strings.colon),

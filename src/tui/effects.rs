@@ -205,12 +205,26 @@ impl<'a> Effects<'a> {
         }
         if let Some(p) = app.position() {
             if self.saved_position.as_ref() != Some(&p)
-                && self.store.save_position(self.who, &p).is_ok()
+                && self.courtesy(|store, who| store.save_position(who, &p))
             {
                 self.saved_position = Some(p);
-                self.committed();
             }
         }
+    }
+
+    /// A write the work does not need (the place, presence): tried once without waiting at
+    /// all, so that no move ever waits for the lock; checkpointed when written.
+    fn courtesy(
+        &mut self,
+        write: impl FnOnce(&mut Store, &Reviewer) -> anyhow::Result<()>,
+    ) -> bool {
+        let _ = self.store.set_busy_timeout(Duration::ZERO);
+        let written = write(&mut self.store, self.who).is_ok();
+        let _ = self.store.set_busy_timeout(WRITE_WAIT);
+        if written {
+            self.committed();
+        }
+        written
     }
 
     /// Before stopping on a signal or a vanished terminal: the draft being typed, what waits
@@ -255,17 +269,14 @@ impl<'a> Effects<'a> {
         if self.stopped {
             return false;
         }
-        let written = self.store.present(session, self.who, here).is_ok();
-        if written {
-            self.committed();
-        }
-        written
+        self.courtesy(|store, who| store.present(session, who, here))
     }
 
-    /// Takes this session out of the others' view.
+    /// Takes this session out of the others' view (a session left behind while the lock is
+    /// held goes once its process has ended: see the store's presence).
     pub(super) fn leave(&mut self, session: &str) {
-        if !self.stopped && self.store.leave(session).is_ok() {
-            self.committed();
+        if !self.stopped {
+            self.courtesy(|store, _| store.leave(session));
         }
     }
 

@@ -100,7 +100,7 @@ pub enum StoreError {
 
     /// The file was swapped under the open store: nothing more is written to it.
     #[error(
-        "{path} {swap}, so nothing more was written; open it again (the last saved changes are in `kaohe log`)"
+        "{path} {swap}, so nothing more was written; open it again, and check with `kaohe log` which changes it holds"
     )]
     Swapped { path: PathBuf, swap: crate::Swap },
 }

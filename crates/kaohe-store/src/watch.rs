@@ -571,6 +571,25 @@ mod tests {
     }
 
     #[test]
+    fn a_removed_shm_is_found_and_nothing_tried_with_the_index_left_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = new_store(&dir);
+        mark(&mut store, "330802", "1.1").unwrap();
+        assert_eq!(store.watch(), None);
+        std::fs::remove_file(crate::shared::side_file(store.path(), "-shm")).unwrap();
+        assert_eq!(store.watch(), Some(Swap::SideFileRemoved));
+        assert_eq!(
+            store.rescued(),
+            None,
+            "no checkpoint through an index nobody else sees"
+        );
+        refused_as_swapped(&mut store, Swap::SideFileRemoved);
+        let path = store.path().to_path_buf();
+        drop(store);
+        assert_eq!(verdicts(&path), [pair("330802", "1.1")]);
+    }
+
+    #[test]
     fn a_long_write_is_rolled_back_if_the_file_was_swapped_while_it_ran() {
         let dir = tempfile::tempdir().unwrap();
         let mut store = new_store(&dir);

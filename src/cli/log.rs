@@ -30,22 +30,22 @@ pub struct Log {
 
 impl Log {
     pub fn run(self, context: &Context, out: &mut dyn Write) -> Result<()> {
-        let (store, filter) = context.check_then_open(|lookup| {
-            Ok(LogFilter {
-                after: 0,
-                county_code: self
-                    .county
-                    .as_deref()
-                    .map(|c| lookup.find_county(c).map(|c| c.code.clone()))
-                    .transpose()?,
-                indicator: self
-                    .indicator
-                    .as_deref()
-                    .map(|i| lookup.find_indicator(i).map(str::to_string))
-                    .transpose()?,
-                reviewer: self.reviewer,
-            })
-        })?;
+        let store = context.open_existing()?;
+        let lookup = store.lookup()?;
+        let filter = LogFilter {
+            after: 0,
+            county_code: self
+                .county
+                .as_deref()
+                .map(|c| lookup.find_county(c).map(|c| c.code.clone()))
+                .transpose()?,
+            indicator: self
+                .indicator
+                .as_deref()
+                .map(|i| lookup.find_indicator(i).map(str::to_string))
+                .transpose()?,
+            reviewer: self.reviewer,
+        };
         let events = store.log_where(&filter)?;
         if self.json {
             write_json(&events, out)

@@ -21,7 +21,7 @@ pub struct Status {
 
 impl Status {
     pub fn run(self, context: &Context, out: &mut dyn Write) -> Result<()> {
-        let store = context.open()?;
+        let store = context.open_existing()?;
         let status = store.status()?;
         let database = Database {
             path: context.db_shown().display().to_string(),

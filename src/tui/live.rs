@@ -105,13 +105,15 @@ impl Live {
     /// numbers, the sessions) and draws nothing unless who is in, or where, changed.
     pub(super) fn poll(&mut self, effects: &mut Effects, who: &Reviewer, app: &mut App) -> bool {
         self.polled = Instant::now();
+        // The file first: one swapped under us is said at once, and written to no more.
+        let swapped = effects.watch(app);
         self.present(effects, app);
         let store = effects.store();
         let Ok(version) = store.data_version() else {
-            return false;
+            return swapped;
         };
         let committed = version != self.data_version;
-        let mut changed = false;
+        let mut changed = swapped;
         if committed {
             self.data_version = version;
             changed |= self.bring_in_work(effects, who, app);

@@ -17,6 +17,7 @@ pub mod view;
 mod effects;
 mod input;
 mod live;
+mod recovery;
 mod run;
 mod terminal;
 
@@ -58,6 +59,9 @@ pub struct OnDatabase {
     pub shared: bool,
     /// This run has just created it.
     pub created: bool,
+    /// Where notes a hang-up could not write (the database locked) are kept for the next start
+    /// (`~/.local/share/kaohe/recovery`); `None`: nowhere to keep them.
+    pub recovery_dir: Option<std::path::PathBuf>,
 }
 
 /// How the reviewer set the workspace up: language, theme, keys, standard notes. Everything

@@ -124,6 +124,37 @@ pub struct Strings {
     pub private: &'static str,
     /// The first screen on a private database this run has just made ({path}).
     pub new_private_db: &'static str,
+    /// A verdict or note waiting for the write lock, in the table and the detail pane.
+    pub pending: &'static str,
+    /// What waits and for whom: `{who}`'s `{what}` ([`Strings::an_import`]), `{n}` writes.
+    pub waiting_for: &'static str,
+    pub an_import: &'static str,
+    /// What waits, for someone kaohe cannot name.
+    pub waiting_unknown: &'static str,
+    /// The header while writes wait (`{n}`).
+    pub waiting_tag: &'static str,
+    /// The header once nothing is written.
+    pub stopped_tag: &'static str,
+    /// The database moved over (`mv`) under the workspace.
+    pub db_replaced: &'static str,
+    /// The database written over (`cp`) under the workspace.
+    pub db_rewritten: &'static str,
+    /// Its `-wal` or `-shm` removed; `{rescued}` one of the two below.
+    pub wal_removed: &'static str,
+    pub wal_rescued: &'static str,
+    pub wal_not_rescued: &'static str,
+    /// The database file read-only to this account (`{path}`).
+    pub db_read_only: &'static str,
+    /// `q` while `{n}` writes wait; `{key}` quits at once.
+    pub quit_pending: &'static str,
+    /// Undo or redo while writes wait.
+    pub undo_pending: &'static str,
+    /// The editor asked for on an item whose note waits to be written.
+    pub note_pending: &'static str,
+    /// At start: `{n}` drafts kept in a file when a hang-up found the database locked.
+    pub recovered_drafts: &'static str,
+    /// At start: `{n}` marks a hang-up found waiting (`{items}`), never written.
+    pub unwritten_last_time: &'static str,
     /// After a label: "：" in Chinese, ": " in English.
     pub colon: &'static str,
 }
@@ -229,6 +260,23 @@ pub const ZH: Strings = Strings {
     shared: "共享",
     private: "个人",
     new_private_db: "新建了个人数据库，同事看不到：{path}（与同事共用：KAOHE_DB 或 config.toml 的 db = 指向共享数据库）",
+    pending: "待写入",
+    waiting_for: "数据库正被{who}的{what}占用：{n} 项等待写入，写入前都不算保存（可以继续操作）",
+    an_import: "导入",
+    waiting_unknown: "数据库正被另一个写入占用：{n} 项等待写入，写入前都不算保存（可以继续操作）",
+    waiting_tag: "等待写入 {n}",
+    stopped_tag: "已停止写入",
+    db_replaced: "数据库文件已被替换（mv）：已停止写入，此后的改动都不会保存。请退出 kaohe 后重新打开，并用 kaohe log 核对现在的数据库里有哪些评定",
+    db_rewritten: "数据库文件被其他程序改写（cp）：已停止写入，此后的改动都不会保存。请退出 kaohe 后重新打开，并用 kaohe log 核对现在的数据库里有哪些评定",
+    wal_removed: "数据库的 -wal 或 -shm 文件被删除：已停止写入{rescued}。请所有人退出 kaohe 后重新打开",
+    wal_rescued: "（此前保存的都已写入数据库文件）",
+    wal_not_rescued: "（此前保存的可能不全，请用 kaohe log 核对）",
+    db_read_only: "数据库只读：本账号不能写入 {path}，可以查看，不能评定（请所有者或组长给予写权限）",
+    quit_pending: "还有 {n} 项等待写入：写入后自动退出；再按 {key} 立即退出（这些都不会保存）",
+    undo_pending: "还有改动等待写入：写入后才能撤销或重做",
+    note_pending: "这条备注正等待写入：写入后才能再编辑",
+    recovered_drafts: "已找回上次断线时未能存入数据库的 {n} 条备注草稿",
+    unwritten_last_time: "上次断线时有 {n} 项评定未能写入（数据库被占用）：{items}，请重新评定",
     colon: "：",
 };
 
@@ -333,6 +381,23 @@ pub const EN: Strings = Strings {
     shared: "shared",
     private: "private",
     new_private_db: "New private database, colleagues cannot see it: {path} (to share one: KAOHE_DB or db = in config.toml)",
+    pending: "pending",
+    waiting_for: "The database is held by {what} by {who}: {n} waiting to be written, none saved until then (keep working)",
+    an_import: "an import",
+    waiting_unknown: "The database is held by another write: {n} waiting to be written, none saved until then (keep working)",
+    waiting_tag: "{n} waiting",
+    stopped_tag: "not writing",
+    db_replaced: "The database file was replaced (mv): writing stopped, nothing from now on is saved. Quit kaohe, open it again, and check with kaohe log which marks the database now holds",
+    db_rewritten: "The database file was written over by another program (cp): writing stopped, nothing from now on is saved. Quit kaohe, open it again, and check with kaohe log which marks the database now holds",
+    wal_removed: "The database's -wal or -shm file was removed: writing stopped{rescued}. Everyone should quit kaohe and open it again",
+    wal_rescued: " (everything saved before is in the database file)",
+    wal_not_rescued: " (what was saved before may be incomplete: check kaohe log)",
+    db_read_only: "The database is read-only for this account: {path}; you can look but not mark (its owner or a lead can give write access)",
+    quit_pending: "{n} still waiting to be written: kaohe quits once they are; {key} again quits now (they are not saved)",
+    undo_pending: "Changes are still waiting to be written: undo and redo once they are",
+    note_pending: "This note is waiting to be written: edit it again once it is",
+    recovered_drafts: "Brought back {n} note drafts a hang-up kept in a file (the database was locked)",
+    unwritten_last_time: "At the last hang-up {n} marks could not be written (the database was locked): {items}; mark them again",
     colon: ": ",
 };
 

@@ -19,18 +19,41 @@ pub struct ImportPreview {
 
 impl Store {
     /// Writes parsed submissions in one transaction, replacing any earlier submission of the
-    /// same county and indicator. Returns how many were written.
+    /// same county and indicator. Returns how many were written. While it runs, it is listed
+    /// as an import by `who` (see [`Store::long_writes`]).
     pub fn import_submissions(
         &mut self,
         rows: &[SubmissionRow],
         file: &str,
         who: &Reviewer,
     ) -> Result<usize> {
-        let tx = self.write()?;
-        insert_submissions(&tx, rows, file, who)?;
-        tx.commit()
-            .with_context(|| format!("cannot save the import into {}", self.path.display()))?;
-        Ok(rows.len())
+        // Saying so is a courtesy to those kept waiting: the import goes ahead without it.
+        let announced = match self.begin_long_write("import", who) {
+            Ok(id) => Some(id),
+            Err(e)
+                if matches!(
+                    e.downcast_ref(),
+                    Some(crate::StoreError::ReadOnly { .. } | crate::StoreError::Swapped { .. })
+                ) =>
+            {
+                return Err(e);
+            }
+            Err(_) => None,
+        };
+        let path = self.path.display().to_string();
+        let written = (|| {
+            let tx = self.write()?;
+            insert_submissions(&tx, rows, file, who)?;
+            if let Some(id) = announced {
+                crate::long_writes::end_long_write(&tx, id)?;
+            }
+            tx.commit()
+                .with_context(|| format!("cannot save the import into {path}"))
+        })();
+        if let (Err(_), Some(id)) = (&written, announced) {
+            self.long_write_ended(id);
+        }
+        written.map(|()| rows.len())
     }
 
     /// What importing `rows` would do, without writing: how many submissions are new, how

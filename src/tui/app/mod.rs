@@ -16,6 +16,7 @@ mod results;
 mod summary;
 mod undo;
 mod update;
+mod waiting;
 
 pub use effect::{Effect, Why, Write};
 pub use finder::Finder;
@@ -23,6 +24,7 @@ pub use mode::{Conflict, History};
 pub use note::{NOTE_LIMIT, NoteEditor, QUERY_LIMIT};
 pub use summary::{Summary, SummaryRow};
 pub use undo::{Change, State, Step};
+pub use waiting::{Holder, Stopped};
 
 use super::action::Mode;
 use super::keymap::Keymap;
@@ -167,6 +169,14 @@ pub struct App {
     pub message: Option<Message>,
     /// The database, named in the header (once the run loop has said which).
     pub database: Option<Database>,
+    /// Why nothing is written (the database read-only, or swapped under the workspace).
+    stopped: Option<Stopped>,
+    /// Reviews waiting for the write lock, in order: shown as pending, never as saved.
+    pending: Vec<Write>,
+    /// Whom they wait for, while they wait (`Some(None)`: someone kaohe cannot name).
+    waiting: Option<Option<Holder>>,
+    /// `q` was pressed while writes waited: quit once they are written.
+    quit_when_written: bool,
     undo: Vec<Step>,
     redo: Vec<Change>,
     /// Columns available to the note editor's text (from the window size).
@@ -301,6 +311,10 @@ impl App {
             index: Index::default(),
             message: None,
             database: None,
+            stopped: None,
+            pending: Vec::new(),
+            waiting: None,
+            quit_when_written: false,
             undo: Vec::new(),
             redo: Vec::new(),
             editor_width: 60,
@@ -347,9 +361,21 @@ impl App {
         self.refuse_write();
     }
 
-    /// The line a write action shows when this account may only look.
+    /// Why nothing is written, if nothing is.
+    pub fn stopped(&self) -> Option<&Stopped> {
+        self.stopped.as_ref()
+    }
+
+    /// Whether a verdict or note may be written now (as far as the App knows).
+    pub(super) fn may_write(&self) -> bool {
+        self.browse_only.is_none() && self.stopped.is_none()
+    }
+
+    /// The line a write action shows when nothing may be written: why.
     pub(super) fn refuse_write(&mut self) {
-        if let Some(account) = &self.browse_only {
+        if let Some(text) = self.stopped_text() {
+            self.warn(Level::Error, text);
+        } else if let Some(account) = &self.browse_only {
             let text = self.strings.browse_only.replace("{account}", account);
             self.warn(Level::Warning, text);
         }

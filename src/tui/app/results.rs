@@ -55,6 +55,8 @@ impl App {
 
     /// A review was written (or failed to be). `item` is the item as the database now holds it.
     pub fn written(&mut self, write: Write, result: Result<(ReviewChange, Item), String>) {
+        // A write that waited for the lock: the reviewer has moved on since.
+        let waited = self.unpend(&write);
         let (change, item) = match result {
             Ok(ok) => ok,
             Err(e) => {
@@ -76,12 +78,14 @@ impl App {
         match write.why {
             Why::Mark => {
                 self.inform(&format!("{}{}{what}", s.saved, s.colon));
-                self.advance();
+                if !waited {
+                    self.advance();
+                }
             }
             Why::Clear => self.inform(&format!("{}{}{what}", s.cleared, s.colon)),
             Why::Note => {
                 self.drafts.remove(&self.index(at));
-                if self.editor().is_some() {
+                if self.editor().is_some_and(|e| e.at == at) {
                     self.overlay.close();
                 }
                 let where_ = self.name(at);
@@ -103,6 +107,7 @@ impl App {
     /// longer apply). A note stays in the editor: the reviewer sees the other note in the
     /// detail pane and decides — Enter again saves theirs over it, Esc offers to throw it away.
     pub fn changed_underneath(&mut self, write: Write, item: Item) {
+        self.unpend(&write);
         let at = write.at;
         self.refresh(at, item);
         self.cursor = at;
@@ -216,6 +221,13 @@ impl App {
 
     /// The database could not be read (notes, history, items for the screen): say so.
     pub fn read_failed(&mut self, error: String) {
+        if self
+            .stopped()
+            .is_some_and(|s| matches!(s, super::Stopped::Swapped { .. }))
+        {
+            // What a swapped database reads is not to be trusted, and why stays on the screen.
+            return;
+        }
         self.warn(
             Level::Error,
             format!("{}{}{error}", self.strings.read_failed, self.strings.colon),

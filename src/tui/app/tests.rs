@@ -969,3 +969,173 @@ fn a_note_holds_at_most_64_kib_typed_or_pasted() {
         "最多只能写 64 KiB，多出的文字没有加入"
     );
 }
+
+/// The one review write an action asked for.
+fn the_write(effects: Vec<Effect>) -> Write {
+    let mut writes = effects.into_iter().filter_map(|e| match e {
+        Effect::Review(w) => Some(w),
+        _ => None,
+    });
+    let w = writes.next().expect("a review write");
+    assert!(writes.next().is_none(), "one write");
+    w
+}
+
+fn wang_importing() -> Option<Holder> {
+    Some(Holder {
+        reviewer: "王五".into(),
+        what: "import".into(),
+    })
+}
+
+#[test]
+fn a_mark_that_waits_for_the_lock_shows_pending_moves_on_and_is_saved_once() {
+    let mut app = app();
+    let mut store = FakeStore::default();
+    let first = the_write(app.update(Action::Mark(Met)));
+    app.queued(first.clone());
+    app.waiting_for(wang_importing());
+    // On to the next county as usual, but nothing is shown as saved.
+    assert_eq!(app.cursor, at(0, 1));
+    assert_eq!(app.pending_at(at(0, 0)), Some(Some(Met)));
+    assert_eq!(app.verdict_of(at(0, 0)), None);
+    assert_eq!(app.progress().0, 0);
+    assert!(app.message.is_none());
+    let waiting = app.waiting_text().unwrap();
+    assert!(
+        waiting.contains("王五的导入") && waiting.contains("1 项等待写入"),
+        "{waiting}"
+    );
+    // Keys go on being answered: another mark waits behind the first.
+    let second = the_write(app.update(Action::Mark(NotMet)));
+    app.queued(second.clone());
+    assert_eq!(app.cursor, at(0, 2));
+    assert_eq!(app.pending_count(), 2);
+    // The lock frees: each is written in order, and the cursor stays where the reviewer is.
+    let result = store.write(&app, &first);
+    app.written(first, result);
+    assert_eq!(app.cursor, at(0, 2));
+    assert_eq!(app.verdict_of(at(0, 0)), Some(Met));
+    assert_eq!(app.pending_at(at(0, 0)), None);
+    assert!(app.message.as_ref().unwrap().text.starts_with("已保存"));
+    let result = store.write(&app, &second);
+    app.written(second, result);
+    app.waiting_over();
+    assert_eq!(app.cursor, at(0, 2));
+    assert_eq!((app.pending_count(), app.progress().0), (0, 2));
+    assert!(app.waiting_text().is_none());
+}
+
+#[test]
+fn a_second_mark_on_an_item_that_waits_expects_the_first_not_what_is_saved() {
+    let mut app = app();
+    let first = the_write(app.update(Action::Mark(Met)));
+    app.queued(first);
+    app.update(Action::PrevCounty);
+    let second = the_write(app.update(Action::Mark(NotMet)));
+    assert_eq!(second.expected.verdict, Some(Some(Met)));
+    app.queued(second);
+    assert_eq!(app.pending_at(at(0, 0)), Some(Some(NotMet)));
+}
+
+#[test]
+fn undo_and_a_waiting_notes_editor_wait_for_what_waits() {
+    let mut app = app();
+    let mut store = FakeStore::default();
+    press(&mut app, &mut store, Action::Mark(Met));
+    press(&mut app, &mut store, Action::PrevCounty);
+    let write = the_write(app.update(Action::Mark(NotMet)));
+    app.queued(write);
+    assert!(app.update(Action::Undo).is_empty());
+    assert_eq!(app.message.as_ref().unwrap().text, ZH.undo_pending);
+    // A note saved while the lock is held: the editor closes, the text stays as the draft.
+    app.cursor = at(1, 0);
+    app.update(Action::EditNote);
+    app.type_text("台账不全");
+    let note = the_write(app.update(Action::SaveNote));
+    app.queued(note.clone());
+    assert!(app.editor().is_none());
+    assert_eq!(app.draft(at(1, 0)), Some("台账不全"));
+    assert_eq!(app.pending_at(at(1, 0)), Some(None));
+    // Not opened again before it is written.
+    app.update(Action::EditNote);
+    assert!(app.editor().is_none());
+    assert_eq!(app.message.as_ref().unwrap().text, ZH.note_pending);
+    let result = store.write(&app, &note);
+    app.written(note, result);
+    assert_eq!(app.draft(at(1, 0)), None);
+    assert_eq!(app.item(at(1, 0)).note_text(), "台账不全");
+}
+
+#[test]
+fn quitting_with_writes_waiting_says_so_once_and_quits_when_they_are_written() {
+    let mut app = app();
+    let mut store = FakeStore::default();
+    let write = the_write(app.update(Action::Mark(Met)));
+    app.queued(write.clone());
+    app.update(Action::Quit);
+    assert!(!app.quit);
+    let said = &app.message.as_ref().unwrap().text;
+    assert!(
+        said.contains("1 项等待写入") && said.contains("再按 q"),
+        "{said}"
+    );
+    let result = store.write(&app, &write);
+    app.written(write, result);
+    assert!(app.quit, "quits once written");
+    // Pressed twice, it quits at once.
+    let mut app = self::app();
+    let write = the_write(app.update(Action::Mark(Met)));
+    app.queued(write);
+    app.update(Action::Quit);
+    app.update(Action::Quit);
+    assert!(app.quit);
+}
+
+#[test]
+fn a_workspace_whose_database_was_swapped_writes_nothing_and_says_why() {
+    let mut app = app();
+    let mark = Write {
+        at: at(0, 3),
+        verdict: Some(Some(Met)),
+        note: None,
+        why: Why::Mark,
+        expected: Expected::default(),
+    };
+    app.queued(mark.clone());
+    app.stop_writing(Stopped::Swapped {
+        swap: crate::store::Swap::Replaced,
+        rescued: None,
+    });
+    app.not_written(mark, app.stopped_text().unwrap());
+    assert_eq!(app.pending_count(), 0);
+    assert!(app.stopped_text().unwrap().contains("已被替换"));
+    for action in [
+        Action::Mark(Met),
+        Action::Clear,
+        Action::Undo,
+        Action::EditNote,
+    ] {
+        app.message = None;
+        assert!(app.update(action).is_empty(), "{action:?}");
+        assert_eq!(app.message.as_ref().unwrap().level, Level::Error);
+        assert!(app.message.as_ref().unwrap().text.contains("已停止写入"));
+    }
+    // Moving still works, and the reason stays on screen when nothing else is said.
+    app.update(Action::NextCounty);
+    assert!(app.message.is_none());
+    assert!(app.stopped_text().is_some());
+}
+
+#[test]
+fn a_note_being_typed_when_writing_stops_stays_in_the_editor() {
+    let mut app = app();
+    app.update(Action::EditNote);
+    app.type_text("还没保存");
+    app.stop_writing(Stopped::ReadOnly {
+        path: "/srv/k.db".into(),
+    });
+    assert!(app.update(Action::SaveNote).is_empty());
+    assert_eq!(app.editor().unwrap().buffer.text(), "还没保存");
+    assert!(app.message.as_ref().unwrap().text.starts_with("数据库只读"));
+}

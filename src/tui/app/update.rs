@@ -185,13 +185,22 @@ impl App {
     /// The panes: moving, marking, and opening everything else.
     fn browse(&mut self, action: Action) -> Vec<Effect> {
         use Action::*;
-        if self.browse_only.is_some()
+        if !self.may_write()
             && matches!(
                 action,
                 Mark(_) | AcceptSuggestion | Clear | EditNote | Undo | Redo
             )
         {
             self.refuse_write();
+            return Vec::new();
+        }
+        // An undo takes back a change that is saved: not while later ones wait behind it.
+        if matches!(action, Undo | Redo) && !self.pending.is_empty() {
+            self.warn(Level::Warning, self.strings.undo_pending.to_string());
+            return Vec::new();
+        }
+        if action == EditNote && self.note_pending_at(self.cursor) {
+            self.warn(Level::Warning, self.strings.note_pending.to_string());
             return Vec::new();
         }
         match action {
@@ -252,14 +261,14 @@ impl App {
                 let summary = self.summarize(Some(self.cursor.county));
                 self.overlay.open(Overlay::Summary(summary));
             }
-            Quit => self.quit = true,
+            Quit => self.quit_asked(),
             _ => {}
         }
         Vec::new()
     }
 
-    /// A verdict (`None` clears it) on the selected item, over the verdict on screen only:
-    /// another's newer verdict is asked about.
+    /// A verdict (`None` clears it) on the selected item, over the verdict on screen (or the
+    /// one of mine waiting to be written there) only: another's newer verdict is asked about.
     fn review_here(&self, verdict: Option<Verdict>, why: Why) -> Vec<Effect> {
         vec![Effect::Review(Write {
             at: self.cursor,
@@ -267,7 +276,7 @@ impl App {
             note: None,
             why,
             expected: Expected {
-                verdict: Some(self.verdict_of(self.cursor)),
+                verdict: Some(self.verdict_expected(self.cursor)),
                 note: None,
             },
         })]
@@ -277,6 +286,10 @@ impl App {
     fn edit(&mut self, action: Action) -> Vec<Effect> {
         use Action::*;
         let width = self.editor_width;
+        if action == SaveNote && !self.may_write() {
+            self.refuse_write();
+            return Vec::new();
+        }
         let Some(e) = self.overlay.editor_mut() else {
             return Vec::new();
         };
@@ -305,6 +318,10 @@ impl App {
     /// Leaving the editor with changes: save them, throw them away, or keep editing.
     fn confirm(&mut self, action: Action) -> Vec<Effect> {
         match action {
+            Action::SaveNote if !self.may_write() => {
+                self.refuse_write();
+                Vec::new()
+            }
             Action::SaveNote => self.save_note(),
             Action::DiscardNote => self.discard_note(),
             Action::KeepEditing => {

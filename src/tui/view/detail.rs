@@ -98,6 +98,16 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     let v = item.verdict;
     let verdict = match (&item.review(), v) {
+        // Mine, waiting for the write lock: not saved yet, and said so.
+        _ if app.pending_at(app.cursor).is_some() => {
+            let p = app.pending_at(app.cursor).flatten();
+            format!(
+                "{} {}（{}）",
+                glyph(p),
+                p.map_or(s.unreviewed, |p| s.verdict(p)),
+                s.pending
+            )
+        }
         (Some(r), Some(v)) => format!(
             "{} {} · {} · {}",
             glyph(Some(v)),

@@ -3,7 +3,7 @@
 
 use super::shared::line_of;
 use crate::text::{clean, fit, truncate, width};
-use crate::tui::app::{App, Flow};
+use crate::tui::app::{App, Flow, Stopped};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -20,8 +20,17 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let (done, total) = app.progress();
     let percent = (done * 100).checked_div(total).unwrap_or(0);
     let mut right = format!("{} {}", s.reviewer, clean(&app.reviewer));
-    if app.browse_only.is_some() {
-        right.push_str(&format!(" · {}", s.read_only));
+    match app.stopped() {
+        Some(Stopped::Swapped { .. }) => right.push_str(&format!(" · {}", s.stopped_tag)),
+        Some(Stopped::ReadOnly { .. }) => right.push_str(&format!(" · {}", s.read_only)),
+        None if app.browse_only.is_some() => right.push_str(&format!(" · {}", s.read_only)),
+        None => {}
+    }
+    if app.pending_count() > 0 {
+        let tag = s
+            .waiting_tag
+            .replace("{n}", &app.pending_count().to_string());
+        right.push_str(&format!(" · {tag}"));
     }
     right.push_str(&format!(" · {} {done}/{total} ({percent}%)", s.progress));
     right.push_str(&format!(

@@ -75,7 +75,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let verdict_w = Verdict::ALL
         .iter()
         .map(|&v| width(s.verdict(v)))
-        .chain([width(s.unreviewed), width(s.verdict)])
+        .chain([width(s.unreviewed), width(s.verdict), width(s.pending)])
         .max()
         .unwrap_or(8)
         // The glyph and a space before; `!` (contradicts the figure) and `*` (the figure
@@ -149,9 +149,14 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             }
             None => (s.not_submitted.to_string(), theme.dim(), None),
         };
-        let v = item.verdict;
-        let mut verdict = format!("{} {}", glyph(v), verdict_name(app, v));
-        if app.contradicts(at) {
+        let pending = app.pending_at(at);
+        let v = pending.unwrap_or(item.verdict);
+        // A verdict waiting for the write lock is never shown as saved: its glyph, and 待写入.
+        let mut verdict = match pending {
+            Some(p) => format!("{} {}", glyph(p), s.pending),
+            None => format!("{} {}", glyph(v), verdict_name(app, v)),
+        };
+        if pending.is_none() && app.contradicts(at) {
             // The verdict says the opposite of the figure: flagged where it is seen.
             verdict.push('!');
         }
@@ -187,7 +192,15 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                     .patch(base),
             ),
             Span::styled(" ", base),
-            Span::styled(fit(&verdict, verdict_w), theme.verdict(v).patch(base)),
+            Span::styled(
+                fit(&verdict, verdict_w),
+                if pending.is_some() {
+                    theme.dim()
+                } else {
+                    theme.verdict(v)
+                }
+                .patch(base),
+            ),
             Span::styled(" ", base),
         ];
         if by_w > 0 {

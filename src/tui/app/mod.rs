@@ -202,6 +202,8 @@ static UNREAD: Item = Item {
     reviewed_at: None,
     changed_since_review: false,
     bare_fraction: false,
+    self_verdict: None,
+    self_score: None,
 };
 
 impl App {

@@ -81,6 +81,8 @@ impl FakeStore {
             reviewed_at: Some("2026-11-29T09:00:00+08:00".into()),
             changed_since_review: false,
             bare_fraction: false,
+            self_verdict: sub.as_ref().and_then(|s| s.self_verdict),
+            self_score: sub.as_ref().and_then(|s| s.self_score),
         };
         Ok((change, item))
     }

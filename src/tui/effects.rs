@@ -52,6 +52,27 @@ impl<'a> Effects<'a> {
                     self.end_burst(app);
                     self.review(app, write);
                 }
+                Effect::Reviews(batch) => {
+                    self.end_burst(app);
+                    self.reviews(app, batch);
+                }
+                Effect::PutAside { at, aside } => {
+                    let result = match self.may_write() {
+                        Ok(true) => {
+                            let (c, i) = ids(app, at);
+                            self.store
+                                .put_aside(self.who, &c, &i, aside)
+                                .map_err(|e| one_line(&e))
+                        }
+                        Ok(false) => {
+                            self.access = Access::BrowseOnly;
+                            app.browse_only(&self.who.account);
+                            continue;
+                        }
+                        Err(e) => Err(one_line(&e)),
+                    };
+                    app.aside_written(at, aside, result);
+                }
                 Effect::LoadNotes => match self.store.notes() {
                     Ok(notes) => app.open_finder(notes),
                     Err(e) => app.read_failed(one_line(&e)),
@@ -130,24 +151,37 @@ impl<'a> Effects<'a> {
             }
             Err(e) => return app.written(write, Err(one_line(&e))),
         }
-        let county = &app.counties[write.at.county].code;
-        let indicator = &app.indicators[write.at.indicator].id;
-        let mut review = ReviewWrite::new(county, indicator)
-            .expecting(write.expected.clone())
-            // Undo and redo put back a verdict as it was, on the figure it was given on.
-            .putting_back(match &write.why {
-                app::Why::Undo(c) => c.before.revision,
-                app::Why::Redo(c) => c.after.revision,
-                _ => None,
-            });
-        review.verdict = write.verdict;
-        review.note = write.note.clone();
-        review.drops_draft = write.why == app::Why::Note;
+        let review = review_write(app, &write);
         match self.store.write_review(&review, self.who) {
             Ok(Written::Saved { change, item }) => app.written(write, Ok((change, item))),
             Ok(Written::Conflict { now }) => app.changed_underneath(write, now),
             Err(e) => app.written(write, Err(one_line(&e))),
         }
+    }
+
+    /// Several reviews in one transaction (one verdict for the selected rows, or its undo):
+    /// each written where the item still holds what was seen, none on an error.
+    fn reviews(&mut self, app: &mut App, batch: app::Batch) {
+        match self.may_write() {
+            Ok(true) => {}
+            Ok(false) => {
+                self.access = Access::BrowseOnly;
+                app.browse_only(&self.who.account);
+                return;
+            }
+            Err(e) => return app.batch_written(batch, Err(one_line(&e))),
+        }
+        let writes: Vec<ReviewWrite> = batch.writes.iter().map(|w| review_write(app, w)).collect();
+        let result = self.store.write_reviews(&writes, self.who).map(|answers| {
+            answers
+                .into_iter()
+                .map(|a| match a {
+                    Written::Saved { change, item } => app::Answer::Saved(change, item),
+                    Written::Conflict { now } => app::Answer::Changed(now),
+                })
+                .collect()
+        });
+        app.batch_written(batch, result.map_err(|e| one_line(&e)));
     }
 
     /// Whether this account may write now: a registered reviewer is looked up again (by uid,
@@ -186,8 +220,29 @@ impl<'a> Effects<'a> {
     }
 }
 
-/// Reads the items the screen is about to show and the App has not read yet.
+/// The store's write of one of the App's: the item, what it must still hold, and (for undo
+/// and redo) the figure a verdict is put back on.
+fn review_write(app: &App, write: &Write) -> ReviewWrite {
+    let county = &app.counties[write.at.county].code;
+    let indicator = &app.indicators[write.at.indicator].id;
+    let mut review = ReviewWrite::new(county, indicator)
+        .expecting(write.expected.clone())
+        // Undo and redo put back a verdict as it was, on the figure it was given on.
+        .putting_back(match &write.why {
+            app::Why::Undo(c) => c.before.revision,
+            app::Why::Redo(c) => c.after.revision,
+            _ => None,
+        });
+    review.verdict = write.verdict;
+    review.note = write.note.clone();
+    review.drops_draft = write.why == app::Why::Note;
+    review
+}
+
+/// Reads the items the screen is about to show and the App has not read yet, and what the
+/// filters need of every item (the counties' own assessments; what the figures say).
 pub fn fill(store: &mut Store, app: &mut App) {
+    fill_marking(store, app);
     for _ in 0..4 {
         let Some((indicator, from, to)) = app.missing() else {
             return;
@@ -199,6 +254,33 @@ pub fn fill(store: &mut Store, app: &mut App) {
             Err(e) => {
                 app.read_failed(one_line(&e));
                 return;
+            }
+        }
+    }
+}
+
+/// What the filters and the summary need of every item, read when first wanted (and after an
+/// import). A failed read is said once and not tried again until the next import.
+fn fill_marking(store: &Store, app: &mut App) {
+    if app.needs_own() {
+        match store.self_verdicts() {
+            Ok(own) => app.own_loaded(own),
+            Err(e) => {
+                app.own_loaded(Vec::new());
+                app.read_failed(one_line(&e));
+            }
+        }
+    }
+    if app.needs_checks() {
+        let read = store.figures().and_then(|figures| {
+            let noted = store.notes()?.into_iter().map(|(c, i, _)| (c, i)).collect();
+            Ok((figures, noted))
+        });
+        match read {
+            Ok((figures, noted)) => app.checks_loaded(figures, noted),
+            Err(e) => {
+                app.checks_loaded(Vec::new(), Vec::new());
+                app.read_failed(one_line(&e));
             }
         }
     }

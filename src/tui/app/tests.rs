@@ -96,6 +96,7 @@ fn workspace() -> Workspace {
         drafts: Vec::new(),
         position: None,
         reviewer: "张三".into(),
+        set_aside: Vec::new(),
     }
 }
 

@@ -228,14 +228,21 @@ mod tests {
         ] {
             for modifiers in [KeyModifiers::NONE, KeyModifiers::SHIFT] {
                 let ev = KeyEvent::new(Sent::Char(sent), modifiers);
-                assert_eq!(map.action(Mode::Browse, &ev), Some(MarkAndNote(v)), "{sent}");
+                assert_eq!(
+                    map.action(Mode::Browse, &ev),
+                    Some(MarkAndNote(v)),
+                    "{sent}"
+                );
             }
         }
         let key = |c| KeyEvent::new(Sent::Char(c), KeyModifiers::NONE);
         assert_eq!(map.action(Mode::Browse, &key(' ')), Some(ToggleSelect));
         assert_eq!(map.action(Mode::Browse, &key('x')), Some(ToggleAside));
         assert_eq!(map.action(Mode::Filter, &key('3')), Some(PickFilter(3)));
-        assert_eq!(map.action(Mode::Browse, &key('3')), Some(Mark(Verdict::NotMet)));
+        assert_eq!(
+            map.action(Mode::Browse, &key('3')),
+            Some(Mark(Verdict::NotMet))
+        );
     }
 
     #[test]

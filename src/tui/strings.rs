@@ -537,7 +537,10 @@ pub const MARKING_EN: Marking = Marking {
     legend_title: "Symbols",
     legend: &[
         ("✓ ◐ ✗ ○", "met / partly met / not met / not reviewed"),
-        ("●", "targets pane: every item of the target or indicator reviewed (not all met)"),
+        (
+            "●",
+            "targets pane: every item of the target or indicator reviewed (not all met)",
+        ),
         ("!", "the verdict says the opposite of the figure"),
         ("*", "the figure changed after the verdict"),
         ("≠", "the county's own assessment differs from the verdict"),

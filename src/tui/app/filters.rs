@@ -165,9 +165,10 @@ impl App {
         let checks = self.marking.checks.as_ref();
         match filter {
             Filter::SetAside => self.marking.aside.contains(&k),
-            Filter::Contradicts => {
-                check::contradicts(verdict, checks.and_then(|c| c.suggested.get(k).copied().flatten()))
-            }
+            Filter::Contradicts => check::contradicts(
+                verdict,
+                checks.and_then(|c| c.suggested.get(k).copied().flatten()),
+            ),
             Filter::Flagged => checks.is_some_and(|c| c.flagged.contains(&k)),
             Filter::NoNote => {
                 matches!(verdict, Some(Verdict::NotMet | Verdict::PartlyMet))
@@ -234,7 +235,11 @@ impl App {
 
     /// What the figures say of every item (every submission, without its evidence and
     /// remark), and which items have a note: the filters then go by them.
-    pub fn checks_loaded(&mut self, figures: Vec<(String, String, Submission)>, noted: Vec<(String, String)>) {
+    pub fn checks_loaded(
+        &mut self,
+        figures: Vec<(String, String, Submission)>,
+        noted: Vec<(String, String)>,
+    ) {
         let mut checks = Checks {
             suggested: vec![None; self.verdicts.len()],
             ..Checks::default()

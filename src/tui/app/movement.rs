@@ -22,9 +22,9 @@ impl App {
         // With another filter, or items put aside, each county is asked.
         let each = self.marking.filter.is_some() || self.aside_count() > 0;
         match self.flow {
-            Flow::ByIndicator if each => (0..self.counties.len()).any(|county| {
-                self.sought(Cursor { indicator, county })
-            }),
+            Flow::ByIndicator if each => {
+                (0..self.counties.len()).any(|county| self.sought(Cursor { indicator, county }))
+            }
             Flow::ByIndicator => {
                 self.reviewed[indicator] < self.counties.len() || self.stale_count[indicator] > 0
             }

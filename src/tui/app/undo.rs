@@ -31,7 +31,10 @@ pub struct Change {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
     Review(Change),
-    Discarded { at: Cursor, text: String },
+    Discarded {
+        at: Cursor,
+        text: String,
+    },
     /// One verdict given to several items at once (selection.rs): taken back together.
     Batch(Vec<Change>),
 }

@@ -6,8 +6,8 @@ use super::shared::{
 };
 use crate::check::standing;
 use crate::model::format_number;
-use crate::tui::action::{Action, Mode};
 use crate::text::{fit, truncate, width, wrap};
+use crate::tui::action::{Action, Mode};
 use crate::tui::app::App;
 use crate::tui::strings::Lang;
 use crate::tui::theme::{Theme, glyph};

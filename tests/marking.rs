@@ -53,17 +53,29 @@ fn a_csvs_own_assessment_is_imported_and_stored_with_the_figures() {
     );
     assert_eq!(stored(&env, "330803", "1.2"), (Some("met".into()), None));
     assert_eq!(stored(&env, "330825", "1.2"), (None, Some(8.0)));
-    assert_eq!(stored(&env, "330881", "1.2"), (Some("not_met".into()), None));
+    assert_eq!(
+        stored(&env, "330881", "1.2"),
+        (Some("not_met".into()), None)
+    );
     let export = env.json(&["export"]);
     let kc = item(&export, "330802", "1.2");
     assert_eq!(kc["self_verdict"], "partly_met");
     assert_eq!(kc["self_score"], 7.0);
     assert_eq!(kc["self_disagrees"], false, "not reviewed yet");
     // A 自评 that is no verdict refuses the whole file, naming its line; nothing changes.
-    let bad = env.write("坏.csv", "county,indicator,value,自评\n柯城区,1.3,55%,差不多\n");
+    let bad = env.write(
+        "坏.csv",
+        "county,indicator,value,自评\n柯城区,1.3,55%,差不多\n",
+    );
     let e = env.import_refused(&bad, &[]);
-    assert!(e.contains("坏.csv:2: self_verdict \"差不多\" is not a verdict"), "{e}");
-    assert_eq!(stored(&env, "330802", "1.2").0.as_deref(), Some("partly_met"));
+    assert!(
+        e.contains("坏.csv:2: self_verdict \"差不多\" is not a verdict"),
+        "{e}"
+    );
+    assert_eq!(
+        stored(&env, "330802", "1.2").0.as_deref(),
+        Some("partly_met")
+    );
 }
 
 #[test]
@@ -93,11 +105,17 @@ fn a_workbooks_own_assessment_is_imported_from_text_and_number_cells() {
         stored(&env, "330802", "1.2"),
         (Some("met".into()), Some(8.5))
     );
-    assert_eq!(stored(&env, "330824", "1.2"), (Some("not_met".into()), None));
+    assert_eq!(
+        stored(&env, "330824", "1.2"),
+        (Some("not_met".into()), None)
+    );
     // A score that is no number: refused at its cell.
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
-    for (c, h) in ["县(市、区)", "指标", "完成值", "自评分"].iter().enumerate() {
+    for (c, h) in ["县(市、区)", "指标", "完成值", "自评分"]
+        .iter()
+        .enumerate()
+    {
         sheet.write_string(0, c as u16, *h).unwrap();
     }
     for (c, v) in ["柯城区", "1.3", "55%", "良好"].iter().enumerate() {
@@ -123,13 +141,8 @@ fn status_counts_where_a_countys_own_assessment_differs_from_the_verdict() {
     let status = env.json(&["status", "--json"]);
     assert_eq!(status["self_disagrees"], 2);
     let counties = status["counties"].as_array().unwrap();
-    let of = |code: &str| {
-        counties
-            .iter()
-            .find(|c| c["code"] == code)
-            .unwrap()["self_disagrees"]
-            .clone()
-    };
+    let of =
+        |code: &str| counties.iter().find(|c| c["code"] == code).unwrap()["self_disagrees"].clone();
     assert_eq!(of("330802"), 1);
     assert_eq!(of("330803"), 1);
     assert_eq!(of("330825"), 0);
@@ -180,7 +193,10 @@ fn every_export_carries_the_countys_own_assessment_and_imports_back_the_same() {
         header.ends_with(",self_verdict,self_score,self_disagrees"),
         "{header}"
     );
-    let row = csv.lines().find(|l| l.starts_with("330802,柯城区,1.2,")).unwrap();
+    let row = csv
+        .lines()
+        .find(|l| l.starts_with("330802,柯城区,1.2,"))
+        .unwrap();
     assert!(row.ends_with(",partly_met,7,yes"), "{row}");
     // The Markdown report says it per county, and lists the item.
     let md = env.ok(&["export", "--format", "md"]);
@@ -205,7 +221,13 @@ fn workspace(env: &Env, cols: u16, rows: u16) -> Screen {
     cmd.env("TERM", "xterm-256color");
     cmd.env("USER", "tester");
     cmd.env("LOGNAME", "tester");
-    for k in ["KAOHE_DB", "KAOHE_LANG", "KAOHE_CONFIG", "NO_COLOR", "COLORTERM"] {
+    for k in [
+        "KAOHE_DB",
+        "KAOHE_LANG",
+        "KAOHE_CONFIG",
+        "NO_COLOR",
+        "COLORTERM",
+    ] {
         cmd.env_remove(k);
     }
     Screen::spawn(cmd, cols, rows)
@@ -232,9 +254,8 @@ fn the_80x24_detail_pane_shows_its_last_line() {
     let env = Env::new();
     // An item whose detail is far longer than the 80×24 pane: a long remark and note.
     let remark = "农村照料中心建设进度".repeat(8);
-    let sheet = format!(
-        "county,indicator,value,remark,自评结果,自评分\n柯城区,1.2,65%,{remark},完成,9\n"
-    );
+    let sheet =
+        format!("county,indicator,value,remark,自评结果,自评分\n柯城区,1.2,65%,{remark},完成,9\n");
     let file = env.write("s.csv", sheet);
     env.ok(&["import", file.to_str().unwrap()]);
     let note = "台账与年报口径不一致，需补充说明".repeat(4);
@@ -252,7 +273,10 @@ fn the_80x24_detail_pane_shows_its_last_line() {
     };
     assert!(!screen.contains(LAST), "{screen}");
     assert!(screen.contains("自评 ✓ 完成 · 9分"), "{screen}");
-    assert!(screen.contains("自评「完成」与评定「基本完成」不一致"), "{screen}");
+    assert!(
+        screen.contains("自评「完成」与评定「基本完成」不一致"),
+        "{screen}"
+    );
     // PgDn (and J) scroll the pane until its last line shows, last in the pane.
     s.send("\x1b[6~\x1b[6~\x1b[6~\x1b[6~\x1b[6~\x1b[6~");
     let screen = s.wait_for(LAST);

@@ -426,6 +426,8 @@ pub struct Marking {
     pub selection_cleared: &'static str,
     /// One verdict for several: `{n}` items.
     pub marked_many: &'static str,
+    /// `0` with rows selected: `{n}` verdicts cleared.
+    pub cleared_many: &'static str,
     pub undone_many: &'static str,
     pub redone_many: &'static str,
     /// Selected items a colleague gave the verdict of: left as they are (`{n}`, `{names}`).
@@ -470,6 +472,7 @@ pub const MARKING_ZH: Marking = Marking {
     selected: "已选",
     selection_cleared: "已取消选择",
     marked_many: "已评定 {n} 项",
+    cleared_many: "已清除 {n} 项的评定（备注保留）",
     undone_many: "已撤销 {n} 项",
     redone_many: "已重做 {n} 项",
     skipped_others: "{n} 项是他人评定的，未改动（请逐项评定）：{names}",
@@ -516,6 +519,7 @@ pub const MARKING_EN: Marking = Marking {
     selected: "selected",
     selection_cleared: "Selection cleared",
     marked_many: "Marked {n} items",
+    cleared_many: "Cleared the verdicts of {n} items (the notes stay)",
     undone_many: "Undid {n} items",
     redone_many: "Redid {n} items",
     skipped_others: "{n} items marked by someone else were left as they are (mark them one by one): {names}",

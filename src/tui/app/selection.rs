@@ -196,13 +196,16 @@ impl App {
                 }
                 self.marking.selection.clear();
                 // "已评定 3 项：完成" when they all have one verdict now.
-                let mut text = m.marked_many.replace("{n}", &n.to_string());
-                if let Some(first) = verdicts.first() {
-                    if verdicts.iter().all(|v| v == first) {
-                        let v = first.map_or(s.unreviewed, |v| s.verdict(v));
-                        text = format!("{text}{}{v}", s.colon);
+                let text = match verdicts.first() {
+                    Some(None) if verdicts.iter().all(Option::is_none) => {
+                        m.cleared_many.replace("{n}", &n.to_string())
                     }
-                }
+                    Some(Some(first)) if verdicts.iter().all(|v| *v == Some(*first)) => {
+                        let said = m.marked_many.replace("{n}", &n.to_string());
+                        format!("{said}{}{}", s.colon, s.verdict(*first))
+                    }
+                    _ => m.marked_many.replace("{n}", &n.to_string()),
+                };
                 (text, n)
             }
             BatchKind::Undo => {

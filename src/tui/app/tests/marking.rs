@@ -66,6 +66,22 @@ fn selected_rows_get_one_verdict_in_one_transaction_and_one_undo_takes_it_back()
     assert_eq!(app.progress().0, 0);
     press(&mut app, &mut store, Action::Undo);
     assert_eq!(app.message.clone().unwrap().text, ZH.nothing_to_undo);
+    // 0 with rows selected clears them all, as one step too.
+    press(&mut app, &mut store, Action::Redo);
+    app.cursor = at(0, 0);
+    app.key(&key(' '));
+    app.cursor = at(0, 2);
+    app.key(&key(' '));
+    press(&mut app, &mut store, Action::Clear);
+    assert_eq!(
+        app.message.clone().unwrap().text,
+        "已清除 2 项的评定（备注保留）"
+    );
+    assert_eq!(app.verdict_of(at(0, 0)), None);
+    assert_eq!(app.verdict_of(at(0, 3)), Some(PartlyMet));
+    press(&mut app, &mut store, Action::Undo);
+    assert_eq!(app.verdict_of(at(0, 0)), Some(PartlyMet));
+    assert_eq!(app.verdict_of(at(0, 2)), Some(PartlyMet));
 }
 
 #[test]

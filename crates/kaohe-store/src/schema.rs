@@ -39,7 +39,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0008_session_process.sql"),
     // 13: a county's own assessment (自评结果, 自评分) beside its figures, and the items each
     // reviewer has put aside for later.
-    include_str!("../migrations/0013_self_assessment_and_set_aside.sql"),
+    include_str!("../migrations/0010_self_assessment_and_set_aside.sql"),
 ];
 
 /// The schema version this build writes.
@@ -117,7 +117,7 @@ mod tests {
             (1488, 0xbb0b_eeb1_151a_43ab),
             // 0008_session_process.sql
             (398, 0x2287_5d7f_d460_266e),
-            // 0013_self_assessment_and_set_aside.sql
+            // 0010_self_assessment_and_set_aside.sql
             (1105, 0x713e_36ff_ff65_ed8c),
         ];
         let held: Vec<(usize, u64)> = MIGRATIONS

@@ -107,6 +107,9 @@ fn progress_line(p: &Progress) -> String {
     if p.changed_since_review > 0 {
         line.push_str(&format!("  评定后数据已变 {}", p.changed_since_review));
     }
+    if p.self_disagrees > 0 {
+        line.push_str(&format!("  自评不一致 {}", p.self_disagrees));
+    }
     line
 }
 

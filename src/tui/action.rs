@@ -189,6 +189,45 @@ actions! {
     /// The bank of standard notes, in the note editor: insert note N (1–9).
     InsertStandardNote(u8) [1..=9] => "standard_note_" + n,
         ("常用备注", "插入常用备注（按编号）"), ("standard note", "insert a standard note (by number)");
+    // Rapid marking: a verdict and its note in one motion, items put aside, several at once.
+    MarkAndNote(Verdict) {
+        Verdict::Met => "mark_met_note",
+            ("完成+备注", "评为完成并在原处写备注（保存后前进）"),
+            ("met+note", "mark met and write its note in place (on once saved)");
+        Verdict::PartlyMet => "mark_partly_met_note",
+            ("基本完成+备注", "评为基本完成并在原处写备注（保存后前进）"),
+            ("partly+note", "mark partly met and write its note in place (on once saved)");
+        Verdict::NotMet => "mark_not_met_note",
+            ("未完成+备注", "评为未完成并在原处写备注（保存后前进）"),
+            ("not met+note", "mark not met and write its note in place (on once saved)");
+    }
+    NotePrevious => "note_previous",
+        ("补备注", "给刚评定的项目写备注（光标不动）"),
+        ("last note", "write the note of the item just marked (the cursor stays)");
+    ToggleAside => "put_aside",
+        ("搁置", "搁置本项稍后再评 / 取消搁置（n 和评定流程跳过已搁置项）"),
+        ("aside", "put the item aside for later / take it back (n and the flow skip it)");
+    ToggleSelect => "select",
+        ("选择", "选中 / 取消本行；选中后 1/2/3/0/Enter 一次评定全部，u 一次撤销"),
+        ("select", "select / unselect the row; then 1/2/3/0/Enter mark all selected, u undoes them at once");
+    ClearSelection => "clear_selection", ("取消选择", "取消全部选择"), ("unselect", "clear the selection");
+    OpenFilters => "filters",
+        ("筛选…", "筛选菜单：已搁置、评定与报送数相反、报送数存疑、缺备注、自评不一致"),
+        ("filters…", "filters: put aside, verdict against the figure, doubtful figure, no note, own assessment differs");
+    DetailDown => "detail_down", ("详情下翻", "详情栏向下滚动一行"), ("detail ↓", "scroll the detail pane down a line");
+    DetailUp => "detail_up", ("详情上翻", "详情栏向上滚动一行"), ("detail ↑", "scroll the detail pane up a line");
+    DetailPageDown => "detail_page_down",
+        ("详情下页", "详情栏向下翻一页"), ("detail page ↓", "scroll the detail pane down a page");
+    DetailPageUp => "detail_page_up",
+        ("详情上页", "详情栏向上翻一页"), ("detail page ↑", "scroll the detail pane up a page");
+    ToggleDetailWhole => "detail_whole",
+        ("详情全屏", "详情占满窗口 / 还原（仍可移动和评定）"),
+        ("whole detail", "the detail pane fills the window / back (moving and marking still work)");
+    // The filter menu.
+    PickFilter(u8) [1..=7] => "filter_" + n,
+        ("选择筛选", "按编号选择筛选"), ("filter", "choose a filter by its number");
+    ChooseFilter => "choose_filter", ("选定", "采用所选的筛选"), ("choose", "use the selected filter");
+    CloseFilters => "close_filters", ("返回", "关闭筛选菜单"), ("back", "close the filters");
 }
 
 impl Action {
@@ -208,4 +247,6 @@ pub enum Mode {
     History,
     Conflict,
     Summary,
+    /// The filter menu (`F`).
+    Filter,
 }

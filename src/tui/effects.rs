@@ -77,6 +77,11 @@ enum Queued {
         write: Box<Write>,
         review: Box<ReviewWrite>,
     },
+    /// One verdict for several selected rows (or its undo), in one transaction.
+    Batch {
+        batch: Box<app::Batch>,
+        reviews: Vec<ReviewWrite>,
+    },
     Draft(DraftWrite),
 }
 
@@ -148,6 +153,27 @@ impl<'a> Effects<'a> {
                 Effect::Review(write) => {
                     self.end_burst(app);
                     self.review(app, write);
+                }
+                Effect::Reviews(batch) => {
+                    self.end_burst(app);
+                    self.reviews(app, batch);
+                }
+                Effect::PutAside { at, aside } => {
+                    let result = match self.may_write() {
+                        Ok(true) => {
+                            let (c, i) = ids(app, at);
+                            self.store
+                                .put_aside(self.who, &c, &i, aside)
+                                .map_err(|e| one_line(&e))
+                        }
+                        Ok(false) => {
+                            self.access = Access::BrowseOnly;
+                            app.browse_only(&self.who.account);
+                            continue;
+                        }
+                        Err(e) => Err(one_line(&e)),
+                    };
+                    app.aside_written(at, aside, result);
                 }
                 Effect::LoadNotes => match self.store.notes() {
                     Ok(notes) => app.open_finder(notes),
@@ -254,8 +280,10 @@ impl<'a> Effects<'a> {
     pub(super) fn close(&mut self, app: &mut App) {
         self.end_burst(app);
         let given_up: Vec<Write> = app.pending_writes().to_vec();
+        // A batch waiting was never shown as saved: quitting gives it up too.
         self.queue.retain(|q| match q {
             Queued::Review { write, .. } => !given_up.contains(&**write),
+            Queued::Batch { .. } => false,
             Queued::Draft(_) => true,
         });
         self.flush(app, STOPPING_WAIT);
@@ -321,23 +349,16 @@ impl<'a> Effects<'a> {
             let why = app.stopped_text().unwrap_or_default();
             return app.written(write, Err(why));
         }
-        let county = &app.counties[write.at.county].code;
-        let indicator = &app.indicators[write.at.indicator].id;
-        let mut review = ReviewWrite::new(county, indicator)
-            .expecting(write.expected.clone())
-            // Undo and redo put back a verdict as it was, on the figure it was given on.
-            .putting_back(match &write.why {
-                app::Why::Undo(c) => c.before.revision,
-                app::Why::Redo(c) => c.after.revision,
-                _ => None,
-            });
-        review.verdict = write.verdict;
-        review.note = write.note.clone();
-        review.drops_draft = write.why == app::Why::Note;
+        let review = review_write(app, &write);
         let queued = Queued::Review {
             write: Box::new(write),
             review: Box::new(review),
         };
+        self.write_or_wait(app, queued);
+    }
+
+    /// Writes now, unless writes already wait (they go first) or the lock is held.
+    fn write_or_wait(&mut self, app: &mut App, queued: Queued) {
         if self.queue.is_empty() {
             if let Some(queued) = self.try_write(app, queued) {
                 self.wait_with(app, queued);
@@ -345,6 +366,33 @@ impl<'a> Effects<'a> {
         } else {
             self.wait_with(app, queued);
         }
+    }
+
+    /// Several reviews in one transaction (one verdict for the selected rows, or its undo):
+    /// each written where the item still holds what was seen, none on an error.
+    fn reviews(&mut self, app: &mut App, batch: app::Batch) {
+        match self.may_write() {
+            Ok(true) => {}
+            Ok(false) => {
+                self.access = Access::BrowseOnly;
+                app.browse_only(&self.who.account);
+                return;
+            }
+            Err(e) => return app.batch_written(batch, Err(one_line(&e))),
+        }
+        if self.stopped {
+            let why = app.stopped_text().unwrap_or_default();
+            return app.batch_written(batch, Err(why));
+        }
+        // Waiting for the lock, a batch shows nothing as saved: its rows keep what they held.
+        let reviews = batch.writes.iter().map(|w| review_write(app, w)).collect();
+        self.write_or_wait(
+            app,
+            Queued::Batch {
+                batch: Box::new(batch),
+                reviews,
+            },
+        );
     }
 
     /// Whether this account may write now: a registered reviewer is looked up again (by uid,
@@ -425,6 +473,26 @@ impl<'a> Effects<'a> {
                     }
                     Tried::Failed(e) => {
                         app.written((**write).clone(), Err(one_line(&e)));
+                        self.failed(app, &e);
+                    }
+                }
+            }
+            Queued::Batch { batch, reviews } => {
+                match tried(self.store.write_reviews(reviews, self.who)) {
+                    Tried::Busy => return Some(queued),
+                    Tried::Done(answers) => {
+                        self.committed();
+                        let answers = answers
+                            .into_iter()
+                            .map(|a| match a {
+                                Written::Saved { change, item } => app::Answer::Saved(change, item),
+                                Written::Conflict { now } => app::Answer::Changed(now),
+                            })
+                            .collect();
+                        app.batch_written((**batch).clone(), Ok(answers));
+                    }
+                    Tried::Failed(e) => {
+                        app.batch_written((**batch).clone(), Err(one_line(&e)));
                         self.failed(app, &e);
                     }
                 }
@@ -531,15 +599,21 @@ impl<'a> Effects<'a> {
             .iter()
             .filter_map(|q| match q {
                 Queued::Review { write, .. } => Some((**write).clone()),
-                Queued::Draft(_) => None,
+                Queued::Batch { .. } | Queued::Draft(_) => None,
             })
             .collect();
         for write in reviews {
             app.not_written(write, why.clone());
         }
+        for q in &self.queue {
+            if let Queued::Batch { batch, .. } = q {
+                app.batch_written((**batch).clone(), Err(why.clone()));
+            }
+        }
         // Marks said not written are gone; a note among them is kept (as a draft) to the end.
         self.queue.retain(|q| match q {
             Queued::Review { review, .. } => review.note.is_some(),
+            Queued::Batch { .. } => false,
             Queued::Draft(_) => true,
         });
         // The last word on the screen is why.
@@ -588,6 +662,9 @@ impl<'a> Effects<'a> {
                     Some(note) => keep(&review.county_code, &review.indicator_id, note),
                     None => unwritten.push(app.describe_write(write)),
                 },
+                Queued::Batch { batch, .. } => {
+                    unwritten.extend(batch.writes.iter().map(|w| app.describe_write(w)));
+                }
             }
         }
         if drafts.is_empty() && unwritten.is_empty() {
@@ -604,8 +681,29 @@ impl<'a> Effects<'a> {
     }
 }
 
-/// Reads the items the screen is about to show and the App has not read yet.
+/// The store's write of one of the App's: the item, what it must still hold, and (for undo
+/// and redo) the figure a verdict is put back on.
+fn review_write(app: &App, write: &Write) -> ReviewWrite {
+    let county = &app.counties[write.at.county].code;
+    let indicator = &app.indicators[write.at.indicator].id;
+    let mut review = ReviewWrite::new(county, indicator)
+        .expecting(write.expected.clone())
+        // Undo and redo put back a verdict as it was, on the figure it was given on.
+        .putting_back(match &write.why {
+            app::Why::Undo(c) => c.before.revision,
+            app::Why::Redo(c) => c.after.revision,
+            _ => None,
+        });
+    review.verdict = write.verdict;
+    review.note = write.note.clone();
+    review.drops_draft = write.why == app::Why::Note;
+    review
+}
+
+/// Reads the items the screen is about to show and the App has not read yet, and what the
+/// filters need of every item (the counties' own assessments; what the figures say).
 pub fn fill(store: &mut Store, app: &mut App) {
+    fill_marking(store, app);
     for _ in 0..4 {
         let Some((indicator, from, to)) = app.missing() else {
             return;
@@ -617,6 +715,33 @@ pub fn fill(store: &mut Store, app: &mut App) {
             Err(e) => {
                 app.read_failed(one_line(&e));
                 return;
+            }
+        }
+    }
+}
+
+/// What the filters and the summary need of every item, read when first wanted (and after an
+/// import). A failed read is said once and not tried again until the next import.
+fn fill_marking(store: &Store, app: &mut App) {
+    if app.needs_own() {
+        match store.self_verdicts() {
+            Ok(own) => app.own_loaded(own),
+            Err(e) => {
+                app.own_loaded(Vec::new());
+                app.read_failed(one_line(&e));
+            }
+        }
+    }
+    if app.needs_checks() {
+        let read = store.figures().and_then(|figures| {
+            let noted = store.notes()?.into_iter().map(|(c, i, _)| (c, i)).collect();
+            Ok((figures, noted))
+        });
+        match read {
+            Ok((figures, noted)) => app.checks_loaded(figures, noted),
+            Err(e) => {
+                app.checks_loaded(Vec::new(), Vec::new());
+                app.read_failed(one_line(&e));
             }
         }
     }

@@ -215,6 +215,37 @@ mod tests {
     }
 
     #[test]
+    fn shift_and_a_digit_marks_and_opens_the_note_as_terminals_send_it() {
+        // Shift-1/2/3 arrive as the characters they type (! @ #, or ！ ＠ ＃ through a
+        // Chinese input method), whatever modifier a terminal reports with them.
+        let map = Keymap::default();
+        for (sent, v) in [
+            ('!', Verdict::Met),
+            ('！', Verdict::Met),
+            ('@', Verdict::PartlyMet),
+            ('#', Verdict::NotMet),
+            ('＃', Verdict::NotMet),
+        ] {
+            for modifiers in [KeyModifiers::NONE, KeyModifiers::SHIFT] {
+                let ev = KeyEvent::new(Sent::Char(sent), modifiers);
+                assert_eq!(
+                    map.action(Mode::Browse, &ev),
+                    Some(MarkAndNote(v)),
+                    "{sent}"
+                );
+            }
+        }
+        let key = |c| KeyEvent::new(Sent::Char(c), KeyModifiers::NONE);
+        assert_eq!(map.action(Mode::Browse, &key(' ')), Some(ToggleSelect));
+        assert_eq!(map.action(Mode::Browse, &key('x')), Some(ToggleAside));
+        assert_eq!(map.action(Mode::Filter, &key('3')), Some(PickFilter(3)));
+        assert_eq!(
+            map.action(Mode::Browse, &key('3')),
+            Some(Mark(Verdict::NotMet))
+        );
+    }
+
+    #[test]
     fn every_browse_action_has_a_key_every_terminal_sends() {
         // A plain key, or Ctrl with a letter (Ctrl-R): never Ctrl-Enter, Shift-Enter, F-keys.
         for b in Keymap::default().of(Mode::Browse) {
@@ -257,8 +288,8 @@ mod tests {
         assert_eq!((k, a, b), (plain('s'), NextCounty, Undo));
         // The same key in two modes is no conflict.
         let mut map = Keymap::default();
-        map.rebind(SaveNote, vec![plain('x')]).unwrap();
-        map.rebind(NextCounty, vec![plain('x')]).unwrap();
+        map.rebind(SaveNote, vec![plain('w')]).unwrap();
+        map.rebind(NextCounty, vec![plain('w')]).unwrap();
         assert_eq!(map.conflict(), None);
     }
 }

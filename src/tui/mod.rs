@@ -90,5 +90,6 @@ pub fn load(store: &Store, who: &Reviewer) -> Result<Workspace> {
         drafts: store.drafts(who)?,
         position: store.position(who)?,
         reviewer: who.name.clone(),
+        set_aside: store.set_aside(who)?,
     })
 }

@@ -118,6 +118,7 @@ pub fn run(
     loop {
         if dirty {
             effects.fill(&mut app);
+            measure_detail(&mut app, &terminal, &theme);
             if draw(&mut terminal, &app, &theme).is_err() {
                 // Writing to the terminal failed: it is gone, as good as a hang-up. Keep what
                 // can be kept.
@@ -237,6 +238,15 @@ fn size_editor(app: &mut App, terminal: &Terminal<Tty<Stdout>>) {
         let area = Rect::new(0, 0, size.width, size.height);
         app.editor_width = view::editor_text_width(area);
         app.page_rows = view::summary_page_rows(area, app);
+    }
+}
+
+/// How far the detail pane can scroll in this window (for `J`, PgDn and their kin).
+fn measure_detail(app: &mut App, terminal: &Terminal<Tty<Stdout>>, theme: &Theme) {
+    if let Ok(size) = terminal.size() {
+        let area = Rect::new(0, 0, size.width, size.height);
+        let (most, page) = view::detail_size(area, app, theme);
+        app.set_detail_size(most, page);
     }
 }
 

@@ -157,6 +157,8 @@ pub struct Strings {
     pub unwritten_last_time: &'static str,
     /// After a label: "：" in Chinese, ": " in English.
     pub colon: &'static str,
+    /// The words of rapid marking, 自评, the filters and the detail's scrolling.
+    pub marking: &'static Marking,
 }
 
 pub const ZH: Strings = Strings {
@@ -278,6 +280,7 @@ pub const ZH: Strings = Strings {
     recovered_drafts: "已找回上次断线时未能存入数据库的 {n} 条备注草稿",
     unwritten_last_time: "上次断线时有 {n} 项评定未能写入（数据库被占用）：{items}，请重新评定",
     colon: "：",
+    marking: &MARKING_ZH,
 };
 
 pub const EN: Strings = Strings {
@@ -399,6 +402,7 @@ pub const EN: Strings = Strings {
     recovered_drafts: "Brought back {n} note drafts a hang-up kept in a file (the database was locked)",
     unwritten_last_time: "At the last hang-up {n} marks could not be written (the database was locked): {items}; mark them again",
     colon: ": ",
+    marking: &MARKING_EN,
 };
 
 impl Strings {
@@ -439,6 +443,7 @@ impl Strings {
             Mode::History => ("修改历史", "History"),
             Mode::Conflict => ("评定冲突", "Conflicting verdicts"),
             Mode::Summary => ("汇总（得分与排名）", "Summary (scores and ranking)"),
+            Mode::Filter => ("筛选", "Filters"),
         };
         self.pick(zh, en)
     }
@@ -460,3 +465,157 @@ impl Strings {
         self.pick(wording.zh, wording.en)
     }
 }
+
+/// The words of rapid marking (mark and note, put aside, several at once), the county's own
+/// assessment (自评), the filters and the detail pane's scrolling.
+pub struct Marking {
+    /// The county's own assessment, as a label and a column head.
+    pub own: &'static str,
+    /// A score the county gave itself: `{n}` points.
+    pub own_score: &'static str,
+    /// Its own assessment ({own}) and the city's verdict ({verdict}) differ.
+    pub own_differs: &'static str,
+    /// The summary's column of how many verdicts a county's own assessment differs from.
+    pub own_differs_head: &'static str,
+    /// In the verdict column, for an item put aside.
+    pub aside: &'static str,
+    /// The detail pane's line for an item put aside (`{key}` takes it back).
+    pub aside_line: &'static str,
+    pub put_aside: &'static str,
+    pub taken_back: &'static str,
+    pub aside_failed: &'static str,
+    /// What is left wanting review is all put aside ({n} items).
+    pub only_aside_left: &'static str,
+    /// The header: how many rows are selected.
+    pub selected: &'static str,
+    pub selection_cleared: &'static str,
+    /// One verdict for several: `{n}` items.
+    pub marked_many: &'static str,
+    /// `0` with rows selected: `{n}` verdicts cleared.
+    pub cleared_many: &'static str,
+    pub undone_many: &'static str,
+    pub redone_many: &'static str,
+    /// Selected items a colleague gave the verdict of: left as they are (`{n}`, `{names}`).
+    pub skipped_others: &'static str,
+    /// Items changed by someone else since they were seen: left as they are.
+    pub changed_meanwhile: &'static str,
+    /// Selected items the figure suggests nothing for (`{names}`): nothing was marked.
+    pub no_suggestion_some: &'static str,
+    pub nothing_marked_yet: &'static str,
+    /// The filters, in the menu's order after 全部 and 仅未评定.
+    pub all: &'static str,
+    pub unreviewed_only: &'static str,
+    pub filter_aside: &'static str,
+    pub filter_contradicts: &'static str,
+    pub filter_flagged: &'static str,
+    pub filter_no_note: &'static str,
+    pub filter_own_differs: &'static str,
+    pub filter_title: &'static str,
+    pub filter_footer: &'static str,
+    /// The header's word before the filter in force.
+    pub filter: &'static str,
+    /// No item is under the filter `{name}`.
+    pub nothing_matches: &'static str,
+    /// The detail pane has `{n}` more lines below (`{down}` scrolls, `{whole}` shows it whole).
+    pub more_below: &'static str,
+    pub legend_title: &'static str,
+    /// (symbol, meaning) for the help's legend.
+    pub legend: &'static [(&'static str, &'static str)],
+}
+
+pub const MARKING_ZH: Marking = Marking {
+    own: "自评",
+    own_score: "{n}分",
+    own_differs: "自评「{own}」与评定「{verdict}」不一致",
+    own_differs_head: "自评≠",
+    aside: "搁置",
+    aside_line: "已搁置，稍后再评（{key} 取消搁置）",
+    put_aside: "已搁置，稍后再评",
+    taken_back: "已取消搁置",
+    aside_failed: "搁置未能存入数据库",
+    only_aside_left: "其余未评定的 {n} 项都已搁置（F 选「已搁置」查看）",
+    selected: "已选",
+    selection_cleared: "已取消选择",
+    marked_many: "已评定 {n} 项",
+    cleared_many: "已清除 {n} 项的评定（备注保留）",
+    undone_many: "已撤销 {n} 项",
+    redone_many: "已重做 {n} 项",
+    skipped_others: "{n} 项是他人评定的，未改动（请逐项评定）：{names}",
+    changed_meanwhile: "{n} 项已被他人改动，未改动：{names}",
+    no_suggestion_some: "所选项目中这些没有可采纳的建议，均未评定：{names}",
+    nothing_marked_yet: "还没有刚评定的项目",
+    all: "全部",
+    unreviewed_only: "仅未评定",
+    filter_aside: "已搁置",
+    filter_contradicts: "评定与报送数相反（!）",
+    filter_flagged: "报送数存疑（注意）",
+    filter_no_note: "未完成或基本完成但无备注",
+    filter_own_differs: "自评与评定不一致（≠）",
+    filter_title: "筛选",
+    filter_footer: "数字或 Enter 选定 · Esc 返回",
+    filter: "筛选",
+    nothing_matches: "没有「{name}」的项目",
+    more_below: "……还有 {n} 行（{down} 下翻 · {whole} 全屏）",
+    legend_title: "符号",
+    legend: &[
+        ("✓ ◐ ✗ ○", "完成 / 基本完成 / 未完成 / 未评定"),
+        ("●", "目标栏：该目标或指标已全部评定（不代表都完成）"),
+        ("!", "评定与报送数对照相反"),
+        ("*", "评定后报送数据已变"),
+        ("≠", "县的自评与评定不一致"),
+        ("✎", "有未保存的备注草稿"),
+        ("@", "另一位评审人在这一行"),
+        ("+", "已选中（1/2/3 一次评定全部选中行）"),
+        ("搁置", "已搁置，n 和评定流程跳过"),
+    ],
+};
+
+pub const MARKING_EN: Marking = Marking {
+    own: "Own",
+    own_score: "{n} pts",
+    own_differs: "the county's own assessment ({own}) differs from the verdict ({verdict})",
+    own_differs_head: "own≠",
+    aside: "aside",
+    aside_line: "put aside for later ({key} takes it back)",
+    put_aside: "Put aside for later",
+    taken_back: "Taken back from the aside list",
+    aside_failed: "Could not keep it aside in the database",
+    only_aside_left: "The {n} items left unreviewed are all put aside (F, then \"put aside\", lists them)",
+    selected: "selected",
+    selection_cleared: "Selection cleared",
+    marked_many: "Marked {n} items",
+    cleared_many: "Cleared the verdicts of {n} items (the notes stay)",
+    undone_many: "Undid {n} items",
+    redone_many: "Redid {n} items",
+    skipped_others: "{n} items marked by someone else were left as they are (mark them one by one): {names}",
+    changed_meanwhile: "{n} items changed by someone else meanwhile were left as they are: {names}",
+    no_suggestion_some: "The figure suggests nothing for these selected items, so none was marked: {names}",
+    nothing_marked_yet: "Nothing marked yet",
+    all: "all",
+    unreviewed_only: "unreviewed only",
+    filter_aside: "put aside",
+    filter_contradicts: "verdict against the figure (!)",
+    filter_flagged: "doubtful figure",
+    filter_no_note: "not met or partly met without a note",
+    filter_own_differs: "own assessment differs (≠)",
+    filter_title: "Filters",
+    filter_footer: "number or Enter chooses · Esc back",
+    filter: "filter",
+    nothing_matches: "No item is \"{name}\"",
+    more_below: "… {n} more lines ({down} scrolls · {whole} whole)",
+    legend_title: "Symbols",
+    legend: &[
+        ("✓ ◐ ✗ ○", "met / partly met / not met / not reviewed"),
+        (
+            "●",
+            "targets pane: every item of the target or indicator reviewed (not all met)",
+        ),
+        ("!", "the verdict says the opposite of the figure"),
+        ("*", "the figure changed after the verdict"),
+        ("≠", "the county's own assessment differs from the verdict"),
+        ("✎", "an unsaved draft of a note"),
+        ("@", "another reviewer is on this row"),
+        ("+", "selected (1/2/3 mark every selected row)"),
+        ("aside", "put aside: n and the flow skip it"),
+    ],
+};

@@ -25,6 +25,10 @@ pub struct Item {
     /// See [`Submission::bare_fraction`]; exports also say it in `flags`, and
     /// an import of the JSON export reads it back.
     pub bare_fraction: bool,
+    /// The county's own assessment (自评结果), as its sheet gave it.
+    pub self_verdict: Option<Verdict>,
+    /// The score the county gave itself (自评分).
+    pub self_score: Option<f64>,
 }
 
 impl Item {
@@ -38,6 +42,8 @@ impl Item {
             evidence: self.evidence.clone().unwrap_or_default(),
             remark: self.remark.clone().unwrap_or_default(),
             bare_fraction: self.bare_fraction,
+            self_verdict: self.self_verdict,
+            self_score: self.self_score,
         })
     }
 
@@ -50,6 +56,12 @@ impl Item {
             reviewer: self.reviewer.clone()?,
             reviewed_at: self.reviewed_at.clone().unwrap_or_default(),
         })
+    }
+
+    /// Whether the county's own assessment differs from the city's verdict (see
+    /// [`crate::check::self_disagrees`]).
+    pub fn self_disagrees(&self) -> bool {
+        crate::check::self_disagrees(self.self_verdict, self.verdict)
     }
 
     /// The reviewer's note; empty when there is none.

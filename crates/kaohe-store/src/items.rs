@@ -6,7 +6,7 @@ use crate::Store;
 use crate::stale::changed_since_review_sql;
 use anyhow::{Result, anyhow};
 use kaohe_core::item::Item;
-use kaohe_core::model::Verdict;
+use kaohe_core::model::{Submission, Verdict};
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// What the workspace keeps of every reviewed item.
@@ -51,6 +51,50 @@ impl Store {
             "{ITEM_SELECT} WHERE i.id = ?1 AND c.position BETWEEN ?2 AND ?3 ORDER BY c.position"
         ))?;
         let rows = stmt.query_map(params![indicator_id, from as i64, to as i64], item_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Every county's own assessment given (自评结果): (county code, indicator id, verdict).
+    /// Read through a partial index: nothing to read where no county gave one.
+    pub fn self_verdicts(&self) -> Result<Vec<(String, String, Verdict)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT county_code, indicator_id, self_verdict FROM submissions
+             WHERE self_verdict IS NOT NULL",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, verdict_at(r, 2)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (county, indicator, verdict): (String, String, Option<Verdict>) = row?;
+            if let Some(v) = verdict {
+                out.push((county, indicator, v));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every submitted figure, without its evidence and remark: (county code, indicator id,
+    /// the submission), for the workspace's filters on what the figures say (what they
+    /// suggest, what looks wrong with them).
+    pub fn figures(&self) -> Result<Vec<(String, String, Submission)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT county_code, indicator_id, value, value_number, numerator, denominator,
+                 bare_fraction
+             FROM submissions",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                Submission {
+                    value: r.get(2)?,
+                    value_number: r.get(3)?,
+                    numerator: r.get(4)?,
+                    denominator: r.get(5)?,
+                    bare_fraction: r.get::<_, Option<bool>>(6)?.unwrap_or(false),
+                    ..Submission::default()
+                },
+            ))
+        })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
@@ -106,7 +150,7 @@ const ITEM_SELECT: &str = concat!(
         s.value, s.value_number, s.numerator, s.denominator, s.evidence, s.remark,
         r.verdict, r.note, r.reviewer, r.reviewed_at, s.bare_fraction, ",
     changed_since_review_sql!(),
-    " FROM counties c
+    ", s.self_verdict, s.self_score FROM counties c
     CROSS JOIN indicators i
     JOIN targets t ON t.id = i.target_id
     LEFT JOIN submissions s ON s.county_code = c.code AND s.indicator_id = i.id
@@ -141,5 +185,7 @@ fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
         reviewed_at: r.get(12)?,
         bare_fraction: r.get::<_, Option<bool>>(13)?.unwrap_or(false),
         changed_since_review: r.get(14)?,
+        self_verdict: verdict_at(r, 15)?,
+        self_score: r.get(16)?,
     })
 }

@@ -8,6 +8,7 @@
 //! log, the registry of reviewers and the status. Every public name is reachable as
 //! `kaohe_store::X`.
 
+mod aside;
 mod error;
 mod file;
 mod items;

@@ -339,6 +339,45 @@ mod tests {
     }
 
     #[test]
+    fn a_batch_writes_what_still_holds_what_was_seen_and_answers_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = new_store(&dir);
+        let w = who();
+        // 龙游县 was marked by someone else after the writer saw it unreviewed.
+        store
+            .review("330825", "1.1", Some(Some(Verdict::Met)), None, &w)
+            .unwrap();
+        let unseen = Expected {
+            verdict: Some(None),
+            note: None,
+        };
+        let batch: Vec<ReviewWrite> = ["330802", "330825", "330803"]
+            .iter()
+            .map(|c| {
+                ReviewWrite::new(c, "1.1")
+                    .verdict(Some(Verdict::NotMet))
+                    .expecting(unseen.clone())
+            })
+            .collect();
+        let answers = store.write_reviews(&batch, &w).unwrap();
+        assert!(matches!(answers[0], Written::Saved { .. }));
+        let Written::Conflict { now } = &answers[1] else {
+            panic!("a change it did not see was overwritten");
+        };
+        assert_eq!(now.verdict, Some(Verdict::Met));
+        assert!(matches!(answers[2], Written::Saved { .. }));
+        assert_eq!(
+            store.item("330825", "1.1").unwrap().verdict,
+            Some(Verdict::Met)
+        );
+        assert_eq!(
+            store.item("330803", "1.1").unwrap().verdict,
+            Some(Verdict::NotMet)
+        );
+        assert_eq!(store.log().unwrap().len(), 3, "two written, one left alone");
+    }
+
+    #[test]
     fn reviews_are_logged_change_by_change() {
         let dir = tempfile::tempdir().unwrap();
         let mut store = new_store(&dir);

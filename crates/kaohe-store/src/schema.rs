@@ -40,6 +40,9 @@ pub const MIGRATIONS: &[&str] = &[
     // 9: long writes under way (an import), who runs them and from which process, so that a
     // workspace waiting for the write lock can say for whom.
     include_str!("../migrations/0009_long_writes.sql"),
+    // 13: a county's own assessment (自评结果, 自评分) beside its figures, and the items each
+    // reviewer has put aside for later.
+    include_str!("../migrations/0010_self_assessment_and_set_aside.sql"),
 ];
 
 /// The schema version this build writes.
@@ -107,7 +110,7 @@ mod tests {
     fn the_shipped_migrations_are_byte_for_byte_as_shipped() {
         // (length in bytes, fingerprint) of each shipped migration. A new migration adds a
         // line here; a changed line means a shipped migration was edited: undo that.
-        let shipped: [(usize, u64); 9] = [
+        let shipped: [(usize, u64); 10] = [
             (2941, 0x4f02_ff44_88a9_8a95),
             (281, 0x2910_59a9_217d_2899),
             (713, 0x3fd3_683b_d9e3_1f21),
@@ -119,6 +122,8 @@ mod tests {
             (398, 0x2287_5d7f_d460_266e),
             // 0009_long_writes.sql
             (701, 0x87fb_f66c_91e8_6f5a),
+            // 0010_self_assessment_and_set_aside.sql
+            (1105, 0x713e_36ff_ff65_ed8c),
         ];
         let held: Vec<(usize, u64)> = MIGRATIONS
             .iter()

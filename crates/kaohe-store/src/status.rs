@@ -78,14 +78,22 @@ impl Store {
             }
         }
 
-        let report = Report::count(
-            &scorer,
-            Verdicts {
-                counties: n,
-                of: &verdicts,
-            },
-            |k| stale.contains(&k),
-        );
+        let of = Verdicts {
+            counties: n,
+            of: &verdicts,
+        };
+        let mut report = Report::count(&scorer, of, |k| stale.contains(&k));
+        // The counties' own assessments, where any was given (read through a partial index).
+        let mut own: Vec<Option<Verdict>> = Vec::new();
+        for (code, id, v) in self.self_verdicts()? {
+            if let Some(k) = at(&code, &id) {
+                if own.is_empty() {
+                    own = vec![None; verdicts.len()];
+                }
+                own[k] = Some(v);
+            }
+        }
+        report.count_self(&scorer, of, &own);
         Ok(Status::new(&catalog, &scorer, counties, report, &submitted))
     }
 }

@@ -4,6 +4,7 @@
 use crate::{Reviewer, Store, now, stale};
 use anyhow::{Context, Result, anyhow};
 use kaohe_core::lookup::SubmissionRow;
+use kaohe_core::model::Verdict;
 use rusqlite::{Transaction, params};
 
 /// What an import would change (see [`Store::import_preview`]).
@@ -124,8 +125,9 @@ pub(crate) fn insert_submissions(
     let import_id = tx.last_insert_rowid();
     let mut stmt = tx.prepare(&format!(
         "INSERT INTO submissions (county_code, indicator_id, value, value_number, numerator,
-             denominator, evidence, remark, imported_at, import_id, bare_fraction)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+             denominator, evidence, remark, imported_at, import_id, bare_fraction,
+             self_verdict, self_score)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
          ON CONFLICT (county_code, indicator_id) DO UPDATE SET
              revision = submissions.revision + {figure_changed},
              value = excluded.value, value_number = excluded.value_number,
@@ -134,7 +136,8 @@ pub(crate) fn insert_submissions(
              bare_fraction = CASE WHEN submissions.value IS excluded.value
                  THEN submissions.bare_fraction OR excluded.bare_fraction
                  ELSE excluded.bare_fraction END,
-             imported_at = excluded.imported_at, import_id = excluded.import_id",
+             imported_at = excluded.imported_at, import_id = excluded.import_id,
+             self_verdict = excluded.self_verdict, self_score = excluded.self_score",
         figure_changed = stale::figure_changed_sql("submissions", "excluded"),
     ))?;
     for row in rows {
@@ -150,7 +153,9 @@ pub(crate) fn insert_submissions(
             s.remark,
             at,
             import_id,
-            s.bare_fraction
+            s.bare_fraction,
+            s.self_verdict.map(Verdict::as_str),
+            s.self_score
         ])
         .map_err(|e| {
             // The row's line is named only where the row itself was refused: a full disk or an
@@ -229,6 +234,68 @@ mod tests {
         assert_eq!(status.counties[0].progress.total, indicators);
         assert_eq!(status.targets[0].progress.reviewed, 2);
         assert_eq!(status.targets[1].progress.reviewed, 0);
+    }
+
+    #[test]
+    fn a_countys_own_assessment_is_stored_counted_and_never_makes_a_verdict_stale() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = new_store(&dir);
+        let lookup = store.lookup().unwrap();
+        let parse =
+            |csv: &str| kaohe_core::formats::import::parse_csv(csv, "a.csv", &lookup).unwrap();
+        let first = parse(
+            "county,indicator,value,自评结果,自评分\n柯城区,1.2,65%,完成,9\n衢江区,1.2,71%,完成,\n龙游县,1.3,52%,,\n",
+        );
+        store.import_submissions(&first, "a.csv", &who()).unwrap();
+        let item = store.item("330802", "1.2").unwrap();
+        assert_eq!(
+            (item.self_verdict, item.self_score),
+            (Some(Verdict::Met), Some(9.0))
+        );
+        assert_eq!(store.item("330825", "1.3").unwrap().self_verdict, None);
+        let mut own = store.self_verdicts().unwrap();
+        own.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        assert_eq!(
+            own,
+            vec![
+                ("330802".to_string(), "1.2".to_string(), Verdict::Met),
+                ("330803".to_string(), "1.2".to_string(), Verdict::Met),
+            ]
+        );
+
+        // The city disagrees with 柯城区 and agrees with 衢江区.
+        store
+            .review(
+                "330802",
+                "1.2",
+                Some(Some(Verdict::PartlyMet)),
+                None,
+                &who(),
+            )
+            .unwrap();
+        store
+            .review("330803", "1.2", Some(Some(Verdict::Met)), None, &who())
+            .unwrap();
+        let status = store.status().unwrap();
+        assert_eq!(status.progress.self_disagrees, 1);
+        assert_eq!(status.counties[0].progress.self_disagrees, 1);
+        assert_eq!(status.counties[1].progress.self_disagrees, 0);
+        assert_eq!(status.targets[0].progress.self_disagrees, 1);
+
+        // A corrected sheet that changes only the county's own assessment: stored, and no
+        // verdict wants reviewing again (the figure it was given on is the same).
+        let second = parse("county,indicator,value,自评结果,自评分\n衢江区,1.2,71%,基本完成,6.5\n");
+        let preview = store.import_preview(&second).unwrap();
+        assert_eq!(preview.verdicts_to_recheck, 0);
+        store.import_submissions(&second, "b.csv", &who()).unwrap();
+        let item = store.item("330803", "1.2").unwrap();
+        assert_eq!(
+            (item.self_verdict, item.self_score),
+            (Some(Verdict::PartlyMet), Some(6.5))
+        );
+        assert!(!item.changed_since_review);
+        assert!(store.changed_since_review().unwrap().is_empty());
+        assert_eq!(store.status().unwrap().progress.self_disagrees, 2);
     }
 
     #[test]

@@ -7,18 +7,23 @@
 //! ([`Item`], as the store reads them) only for those on screen and near it, with this
 //! reviewer's drafts beside them.
 
+mod aside;
 mod effect;
+mod filters;
 mod finder;
+mod marking;
 mod mode;
 mod movement;
 mod note;
 mod results;
+mod selection;
 mod summary;
 mod undo;
 mod update;
 mod waiting;
 
-pub use effect::{Effect, Why, Write};
+pub use effect::{Answer, Batch, BatchKind, Effect, Why, Write};
+pub use filters::{Filter, MENU_ROWS};
 pub use finder::Finder;
 pub use mode::{Conflict, History};
 pub use note::{NOTE_LIMIT, NoteEditor, QUERY_LIMIT};
@@ -112,6 +117,8 @@ pub struct Workspace {
     pub drafts: Vec<Draft>,
     pub position: Option<Position>,
     pub reviewer: String,
+    /// The items this reviewer has put aside for later: (county code, indicator id).
+    pub set_aside: Vec<(String, String)>,
 }
 
 pub struct App {
@@ -178,12 +185,16 @@ pub struct App {
     /// `q` was pressed while writes waited: quit once they are written.
     quit_when_written: bool,
     undo: Vec<Step>,
-    redo: Vec<Change>,
+    /// What was undone, to redo (a review's step or a batch's).
+    redo: Vec<Step>,
     /// Columns available to the note editor's text (from the window size).
     pub editor_width: usize,
     /// The paste coming in: what became of it so far, told when it ends.
     pasting: Pasting,
     pub quit: bool,
+    /// Rapid marking: selection, items put aside, the filters, the counties' own
+    /// assessments, the detail pane's scrolling (marking.rs).
+    marking: marking::Marking,
 }
 
 /// A paste as it comes in (in pieces, over a slow link): how many characters went in, how many
@@ -212,6 +223,8 @@ static UNREAD: Item = Item {
     reviewed_at: None,
     changed_since_review: false,
     bare_fraction: false,
+    self_verdict: None,
+    self_score: None,
 };
 
 impl App {
@@ -262,6 +275,11 @@ impl App {
                 stale_count[at / n] += 1;
             }
         }
+        let aside: HashSet<usize> = ws
+            .set_aside
+            .iter()
+            .filter_map(|(county, indicator)| find(county, indicator))
+            .collect();
         let mut drafts = HashMap::new();
         let mut first_draft = None;
         for d in &ws.drafts {
@@ -320,6 +338,7 @@ impl App {
             editor_width: 60,
             pasting: Pasting::default(),
             quit: false,
+            marking: marking::Marking::new(aside),
         };
 
         if app.is_empty() {
@@ -455,6 +474,8 @@ impl App {
         if let Some(e) = self.editor() {
             wanted.push(e.at);
         }
+        // A verdict for the selected rows needs to know who gave theirs.
+        wanted.extend(self.selected_items());
         for at in wanted {
             let lo = at.county.saturating_sub(64);
             let hi = (at.county + 64).min(self.counties.len() - 1);
@@ -489,8 +510,9 @@ impl App {
     }
 
     /// Not reviewed, or reviewed on a figure that has changed since: `n` and the filter go there.
+    /// Items put aside are passed over until taken back.
     fn wants_review(&self, at: Cursor) -> bool {
-        !self.is_reviewed(at) || self.is_stale(at)
+        (!self.is_reviewed(at) || self.is_stale(at)) && !self.is_aside(at)
     }
 
     fn set_stale(&mut self, k: usize, stale: bool) {

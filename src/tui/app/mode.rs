@@ -43,6 +43,8 @@ pub(super) enum Overlay {
     Conflict(Conflict, Box<Overlay>),
     /// The help, scrolled this far, over what it was opened from.
     Help(usize, Box<Overlay>),
+    /// The filter menu (`F`), on this row.
+    Filters(usize),
 }
 
 impl Overlay {
@@ -56,6 +58,7 @@ impl Overlay {
             Overlay::Summary(_) => Mode::Summary,
             Overlay::Conflict(..) => Mode::Conflict,
             Overlay::Help(..) => Mode::Help,
+            Overlay::Filters(_) => Mode::Filter,
         }
     }
 
@@ -196,6 +199,20 @@ impl Overlay {
     pub(super) fn summary(&self) -> Option<&Summary> {
         match self.base() {
             Overlay::Summary(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub(super) fn filters(&self) -> Option<usize> {
+        match self.base() {
+            Overlay::Filters(row) => Some(*row),
+            _ => None,
+        }
+    }
+
+    pub(super) fn filters_mut(&mut self) -> Option<&mut usize> {
+        match self.base_mut() {
+            Overlay::Filters(row) => Some(row),
             _ => None,
         }
     }

@@ -7,19 +7,28 @@ impl App {
     /// Whether the county's row shows for the indicator under the filter.
     pub fn county_shown(&self, indicator: usize, county: usize) -> bool {
         let at = Cursor { indicator, county };
+        if let Some(f) = self.marking.filter {
+            return at == self.cursor || self.lets_through(f, at);
+        }
         !self.only_unreviewed || at == self.cursor || self.wants_review(at)
     }
 
     /// Whether the indicator shows in the targets pane under the filter.
     pub fn indicator_shown(&self, indicator: usize) -> bool {
-        if !self.only_unreviewed || indicator == self.cursor.indicator {
+        let filtered = self.only_unreviewed || self.marking.filter.is_some();
+        if !filtered || indicator == self.cursor.indicator {
             return true;
         }
+        // With another filter, or items put aside, each county is asked.
+        let each = self.marking.filter.is_some() || self.aside_count() > 0;
         match self.flow {
+            Flow::ByIndicator if each => {
+                (0..self.counties.len()).any(|county| self.sought(Cursor { indicator, county }))
+            }
             Flow::ByIndicator => {
                 self.reviewed[indicator] < self.counties.len() || self.stale_count[indicator] > 0
             }
-            Flow::ByCounty => self.wants_review(Cursor {
+            Flow::ByCounty => self.sought(Cursor {
                 indicator,
                 county: self.cursor.county,
             }),
@@ -89,7 +98,7 @@ impl App {
     pub(super) fn step_to_next_unreviewed(&mut self) {
         match self.next_unreviewed_from(Some(self.cursor)) {
             Some(at) => self.cursor = at,
-            None => self.inform(self.strings.all_reviewed),
+            None => self.nothing_left(),
         }
     }
 
@@ -119,20 +128,30 @@ impl App {
         let start = from.map_or(0, |at| self.rank(at) + 1);
         (0..total)
             .map(|k| self.order((start + k) % total))
-            .find(|&at| self.wants_review(at))
+            .find(|&at| self.sought(at))
     }
 
     /// After a mark: the next county of the same indicator (the next indicator for the same
     /// county when marking by county); after the last, the first unreviewed item beyond.
     pub(super) fn advance(&mut self) {
         let at = self.cursor;
+        // The flow passes over items put aside (unless it is their list being gone through).
+        let passes = |next: Cursor| {
+            self.marking.filter == Some(super::Filter::SetAside) || !self.is_aside(next)
+        };
         let next = match self.flow {
             Flow::ByIndicator => (at.county + 1..self.counties.len())
-                .find(|&c| self.county_shown(at.indicator, c))
-                .map(|county| Cursor { county, ..at }),
+                .map(|county| Cursor { county, ..at })
+                .find(|&next| self.county_shown(at.indicator, next.county) && passes(next)),
             Flow::ByCounty => (at.indicator + 1..self.indicators.len())
                 .map(|indicator| Cursor { indicator, ..at })
-                .find(|&next| !self.only_unreviewed || self.wants_review(next)),
+                .find(|&next| {
+                    let shown = match self.marking.filter {
+                        Some(f) => self.lets_through(f, next),
+                        None => !self.only_unreviewed || self.wants_review(next),
+                    };
+                    shown && passes(next)
+                }),
         };
         if let Some(next) = next {
             self.cursor = next;
@@ -151,7 +170,7 @@ impl App {
         };
         match self.next_unreviewed_from(Some(last)) {
             Some(next) => self.cursor = next,
-            None => self.inform(self.strings.all_reviewed),
+            None => self.nothing_left(),
         }
     }
 }

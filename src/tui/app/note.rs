@@ -43,12 +43,15 @@ impl App {
 
     /// The editor on the selected item: on the draft left there, else on the saved note.
     pub(super) fn open_editor(&mut self) {
-        let saved = self.current().note_text().to_string();
-        let text = self
-            .draft(self.cursor)
-            .map_or_else(|| saved.clone(), str::to_string);
+        self.open_editor_at(self.cursor);
+    }
+
+    /// The editor on an item (the selected one, or the one just marked: `E`).
+    pub(super) fn open_editor_at(&mut self, at: Cursor) {
+        let saved = self.item(at).note_text().to_string();
+        let text = self.draft(at).map_or_else(|| saved.clone(), str::to_string);
         self.overlay.open(Overlay::Editor(NoteEditor {
-            at: self.cursor,
+            at,
             saved,
             buffer: TextBuffer::new(&text),
             confirming: false,

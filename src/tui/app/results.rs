@@ -40,6 +40,7 @@ impl App {
     /// Forget what was read (submissions changed under it): read again as needed.
     pub fn forget_cached(&mut self) {
         self.cache.clear();
+        self.forget_checks();
     }
 
     /// Every item whose figure changed after its verdict (read again after an import).
@@ -78,8 +79,17 @@ impl App {
         match write.why {
             Why::Mark => {
                 self.inform(&format!("{}{}{what}", s.saved, s.colon));
+                self.marking.last_marked = Some(at);
                 if !waited {
                     self.advance();
+                }
+            }
+            Why::MarkThenNote => {
+                self.inform(&format!("{}{}{what}", s.saved, s.colon));
+                self.marking.last_marked = Some(at);
+                // Opened already if the verdict waited for the lock.
+                if !waited {
+                    self.marked_then_note(at);
                 }
             }
             Why::Clear => self.inform(&format!("{}{}{what}", s.cleared, s.colon)),
@@ -90,6 +100,7 @@ impl App {
                 }
                 let where_ = self.name(at);
                 self.inform(&format!("{}{}{where_}", s.note_saved, s.colon));
+                self.note_saved_after_mark(at);
             }
             Why::Undo(_) => {
                 self.cursor = at;
@@ -113,7 +124,7 @@ impl App {
         self.cursor = at;
         let s = self.strings;
         match write.why {
-            Why::Mark | Why::Clear => {
+            Why::Mark | Why::Clear | Why::MarkThenNote => {
                 let now = self.item(at);
                 let conflict = Conflict {
                     theirs: now.verdict,
@@ -137,11 +148,12 @@ impl App {
     }
 
     /// Shows an item as the database now holds it (this reviewer's draft stays beside it).
-    fn refresh(&mut self, at: Cursor, item: Item) {
+    pub(super) fn refresh(&mut self, at: Cursor, item: Item) {
         let was = self.is_reviewed(at);
         let k = self.index(at);
         self.verdicts[k] = item.verdict;
         self.set_stale(k, item.changed_since_review);
+        self.checks_refreshed(k, !item.note_text().is_empty(), item.self_verdict);
         self.cache.insert(k, item);
         self.notes_fresh = false;
         let now = self.is_reviewed(at);

@@ -12,6 +12,10 @@ struct FakeStore {
     reviews: HashMap<(usize, usize), (Option<Verdict>, String)>,
     log: Vec<(Cursor, Option<Verdict>, Option<Verdict>)>,
     fail: bool,
+    /// Items put aside (marking's tests).
+    aside: HashSet<(usize, usize)>,
+    /// Batches written, each one transaction (marking's tests).
+    transactions: usize,
 }
 
 impl FakeStore {
@@ -21,6 +25,18 @@ impl FakeStore {
                 Effect::Review(write) => {
                     let result = self.write(app, &write);
                     app.written(write, result);
+                }
+                Effect::Reviews(batch) => {
+                    let result = self.write_batch(app, &batch);
+                    app.batch_written(batch, result);
+                }
+                Effect::PutAside { at, aside } => {
+                    if aside {
+                        self.aside.insert((at.indicator, at.county));
+                    } else {
+                        self.aside.remove(&(at.indicator, at.county));
+                    }
+                    app.aside_written(at, aside, Ok(()));
                 }
                 Effect::LoadNotes => {
                     let notes = self
@@ -81,8 +97,36 @@ impl FakeStore {
             reviewed_at: Some("2026-11-29T09:00:00+08:00".into()),
             changed_since_review: false,
             bare_fraction: false,
+            // The county's own assessment is the submission's: the store keeps it.
+            self_verdict: app.own_verdict(w.at),
+            self_score: sub.as_ref().and_then(|s| s.self_score),
         };
         Ok((change, item))
+    }
+}
+
+impl FakeStore {
+    /// A batch as the store writes it: in one transaction, each write only where the item
+    /// still holds what it expects.
+    fn write_batch(&mut self, app: &App, batch: &Batch) -> Result<Vec<Answer>, String> {
+        if self.fail {
+            return Err("disk I/O error".into());
+        }
+        self.transactions += 1;
+        let mut answers = Vec::new();
+        for w in &batch.writes {
+            let key = (w.at.indicator, w.at.county);
+            let (now, _) = self.reviews.get(&key).cloned().unwrap_or_default();
+            if w.expected.verdict.is_some_and(|v| v != now) {
+                let mut item = app.item(w.at).clone();
+                item.verdict = now;
+                answers.push(Answer::Changed(item));
+                continue;
+            }
+            let (change, item) = self.write(app, w)?;
+            answers.push(Answer::Saved(change, item));
+        }
+        Ok(answers)
     }
 }
 
@@ -94,6 +138,7 @@ fn workspace() -> Workspace {
         drafts: Vec::new(),
         position: None,
         reviewer: "张三".into(),
+        set_aside: Vec::new(),
     }
 }
 
@@ -1139,3 +1184,6 @@ fn a_note_being_typed_when_writing_stops_stays_in_the_editor() {
     assert_eq!(app.editor().unwrap().buffer.text(), "还没保存");
     assert!(app.message.as_ref().unwrap().text.starts_with("数据库只读"));
 }
+
+/// Rapid marking, 自评 and the filters (tests/marking.rs).
+mod marking;

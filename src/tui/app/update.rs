@@ -179,12 +179,20 @@ impl App {
                 self.read_help(action);
                 Vec::new()
             }
+            Mode::Filter => {
+                self.choose_filter(action);
+                Vec::new()
+            }
         }
     }
 
     /// The panes: moving, marking, and opening everything else.
     fn browse(&mut self, action: Action) -> Vec<Effect> {
         use Action::*;
+        // Rapid marking's keys, and 1/2/3/0/Enter while rows are selected (marking.rs).
+        if let Some(effects) = self.browse_marking(action) {
+            return effects;
+        }
         if !self.may_write()
             && matches!(
                 action,
@@ -213,9 +221,9 @@ impl App {
             First => self.step_to_end(false),
             Last => self.step_to_end(true),
             NextUnreviewed => self.step_to_next_unreviewed(),
-            Mark(v) => return self.review_here(Some(v), Why::Mark),
+            Mark(v) => return self.mark_here(v),
             AcceptSuggestion => match self.suggestion(self.cursor) {
-                Some(v) => return self.review_here(Some(v), Why::Mark),
+                Some(v) => return self.mark_here(v),
                 None => self.inform(self.strings.no_suggestion),
             },
             Clear => return self.review_here(None, Why::Clear),
@@ -269,7 +277,7 @@ impl App {
 
     /// A verdict (`None` clears it) on the selected item, over the verdict on screen (or the
     /// one of mine waiting to be written there) only: another's newer verdict is asked about.
-    fn review_here(&self, verdict: Option<Verdict>, why: Why) -> Vec<Effect> {
+    pub(super) fn review_here(&self, verdict: Option<Verdict>, why: Why) -> Vec<Effect> {
         vec![Effect::Review(Write {
             at: self.cursor,
             verdict: Some(verdict),
@@ -280,6 +288,13 @@ impl App {
                 note: None,
             },
         })]
+    }
+
+    /// A verdict on the selected item (and, if it was put aside, off that list).
+    fn mark_here(&self, verdict: Verdict) -> Vec<Effect> {
+        let mut effects = self.review_here(Some(verdict), Why::Mark);
+        effects.extend(self.settle_aside(self.cursor));
+        effects
     }
 
     /// The note editor: the caret, deleting, a line break, a standard note; save or leave.
@@ -429,9 +444,9 @@ impl App {
 
     /// The help: scrolled, or closed (back to what it was opened over).
     fn read_help(&mut self, action: Action) {
-        // No further than the help's length (every binding, and a heading and a blank line
-        // for each of the eight modes).
-        let most = self.keymap.len() + 16;
+        // No further than the help's length (every binding, a heading and a blank line for
+        // each of the nine modes, and the legend of symbols).
+        let most = self.keymap.len() + 18 + 2 + self.strings.marking.legend.len();
         match action {
             Action::ScrollDown => {
                 if let Some(scroll) = self.overlay.help_mut() {

@@ -68,6 +68,8 @@ impl App {
         self.message = None;
         match why {
             Why::Mark => self.advance(),
+            // The note opens on the item as if it were marked; the verdict waits before it.
+            Why::MarkThenNote => self.marked_then_note(at),
             Why::Note => {
                 if self.editor().is_some_and(|e| e.at == at) {
                     self.overlay.close();

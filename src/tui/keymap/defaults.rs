@@ -8,8 +8,8 @@ use crate::tui::action::{Action, Mode};
 
 use Action::*;
 use Mode::{
-    Browse, Confirm, Conflict as ConflictMode, Editor, Help as HelpMode, History as HistoryMode,
-    Search as SearchMode, Summary as SummaryMode,
+    Browse, Confirm, Conflict as ConflictMode, Editor, Filter as FilterMode, Help as HelpMode,
+    History as HistoryMode, Search as SearchMode, Summary as SummaryMode,
 };
 
 /// The default keys: (mode, keys, action, shown in the hint line).
@@ -90,6 +90,33 @@ pub(super) const DEFAULTS: &[(Mode, &[Key], Action, bool)] = &[
     (HelpMode, &[plain('j'), code(KeyCode::Down)], ScrollDown, true),
     (HelpMode, &[plain('k'), code(KeyCode::Up)], ScrollUp, true),
     (HelpMode, &[code(KeyCode::Esc), plain('?'), plain('？'), plain('q')], CloseHelp, true),
+    // Rapid marking. Shift-1/2/3 send ! @ # (US layout; ！ ＠ ＃ with a Chinese input method
+    // on): a plain character every terminal sends, read as it is.
+    (Browse, &[plain('!'), plain('！')], MarkAndNote(Verdict::Met), false),
+    (Browse, &[plain('@'), plain('＠')], MarkAndNote(Verdict::PartlyMet), false),
+    (Browse, &[plain('#'), plain('＃')], MarkAndNote(Verdict::NotMet), false),
+    (Browse, &[plain('E')], NotePrevious, false),
+    (Browse, &[plain('x')], ToggleAside, false),
+    (Browse, &[plain('v'), plain(' ')], ToggleSelect, false),
+    (Browse, &[code(KeyCode::Esc)], ClearSelection, false),
+    (Browse, &[plain('F')], OpenFilters, false),
+    (Browse, &[plain('J')], DetailDown, false),
+    (Browse, &[plain('K')], DetailUp, false),
+    (Browse, &[code(KeyCode::PageDown)], DetailPageDown, false),
+    (Browse, &[code(KeyCode::PageUp)], DetailPageUp, false),
+    (Browse, &[plain('D')], ToggleDetailWhole, false),
+    (FilterMode, &[plain('j'), code(KeyCode::Down)], ScrollDown, true),
+    (FilterMode, &[plain('k'), code(KeyCode::Up)], ScrollUp, false),
+    (FilterMode, &[code(KeyCode::Enter)], ChooseFilter, true),
+    (FilterMode, &[plain('1')], PickFilter(1), false),
+    (FilterMode, &[plain('2')], PickFilter(2), false),
+    (FilterMode, &[plain('3')], PickFilter(3), false),
+    (FilterMode, &[plain('4')], PickFilter(4), false),
+    (FilterMode, &[plain('5')], PickFilter(5), false),
+    (FilterMode, &[plain('6')], PickFilter(6), false),
+    (FilterMode, &[plain('7')], PickFilter(7), false),
+    (FilterMode, &[code(KeyCode::Esc), plain('F'), plain('q')], CloseFilters, true),
+    (FilterMode, &[plain('?'), plain('？')], Help, false),
 ];
 
 /// The hint line while browsing: groups of actions shown as one entry (`j/k 县`), their keys
@@ -110,6 +137,8 @@ pub const BROWSE_HINTS: &[&[Action]] = &[
     &[ToggleFilter],
     &[ToggleFlow],
     &[OpenSummary],
+    &[ToggleAside],
+    &[OpenFilters],
     // Only while the window is narrow (one pane at a time).
     &[NextPane],
     &[Help],

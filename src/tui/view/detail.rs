@@ -5,7 +5,9 @@ use super::shared::{
     figure_text, item_title, line_of, pane, requirement_words, short_time, standing_text,
 };
 use crate::check::standing;
+use crate::model::format_number;
 use crate::text::{fit, truncate, width, wrap};
+use crate::tui::action::{Action, Mode};
 use crate::tui::app::App;
 use crate::tui::strings::Lang;
 use crate::tui::theme::{Theme, glyph};
@@ -42,9 +44,41 @@ fn labelled(
 
 pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let s = app.strings;
-    let ind = app.indicator();
     let inner = pane(frame, area, &item_title(app, s.detail, app.cursor), theme);
     let w = inner.width as usize;
+    let h = inner.height as usize;
+    let lines = lines(app, w, theme);
+    // Scrolled as far as the reviewer asked (never past the last line); a last line says how
+    // much more there is below, and which keys show it.
+    let top = app.detail_scroll().min(lines.len().saturating_sub(h));
+    let below = lines.len().saturating_sub(top + h);
+    let mut shown: Vec<Line> = lines.into_iter().skip(top).take(h).collect();
+    if below > 0 && h > 0 {
+        let hidden = below + 1;
+        shown.truncate(h - 1);
+        let key = |a: Action| app.keymap.first_key(Mode::Browse, a).unwrap_or_default();
+        let more = s
+            .marking
+            .more_below
+            .replace("{n}", &hidden.to_string())
+            .replace("{down}", &key(Action::DetailDown))
+            .replace("{whole}", &key(Action::ToggleDetailWhole));
+        shown.push(line_of(truncate(&more, w), theme.dim()));
+    }
+    frame.render_widget(Paragraph::new(shown), inner);
+}
+
+/// How far the detail pane drawn in `inner` (inside its borders) can scroll, and a page of it.
+pub(super) fn size(app: &App, inner: Rect, theme: &Theme) -> (usize, usize) {
+    let h = inner.height as usize;
+    let total = lines(app, inner.width as usize, theme).len();
+    (total.saturating_sub(h), h.saturating_sub(1).max(1))
+}
+
+/// Every line of the selected item's detail, `w` columns wide.
+fn lines(app: &App, w: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let s = app.strings;
+    let ind = app.indicator();
     let item = app.current();
     let submission = item.submission();
     let mut lines = Vec::new();
@@ -59,6 +93,8 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         s.remark,
         s.source,
         s.suggested,
+        s.marking.own,
+        s.marking.aside,
     ]
     .iter()
     .map(|l| width(l))
@@ -125,6 +161,54 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         theme,
         theme.verdict(v),
     );
+    // The county's own assessment beside the city's verdict: "自评 ✓ 完成 · 8.5分".
+    let own = item.self_verdict;
+    if own.is_some() || item.self_score.is_some() {
+        let mut words: Vec<String> = Vec::new();
+        if let Some(o) = own {
+            words.push(format!("{} {}", glyph(Some(o)), s.verdict(o)));
+        }
+        if let Some(score) = item.self_score {
+            words.push(s.marking.own_score.replace("{n}", &format_number(score)));
+        }
+        labelled(
+            &mut lines,
+            (s.marking.own, label_w),
+            &words.join(" · "),
+            w,
+            theme,
+            theme.verdict(own),
+        );
+    }
+    if let (Some(o), Some(city), true) = (own, v, item.self_disagrees()) {
+        let words = s
+            .marking
+            .own_differs
+            .replace("{own}", s.verdict(o))
+            .replace("{verdict}", s.verdict(city));
+        labelled(
+            &mut lines,
+            (s.attention, label_w),
+            &words,
+            w,
+            theme,
+            theme.warning(),
+        );
+    }
+    if app.is_aside(app.cursor) {
+        let key = app
+            .keymap
+            .first_key(Mode::Browse, Action::ToggleAside)
+            .unwrap_or_default();
+        labelled(
+            &mut lines,
+            (s.marking.aside, label_w),
+            &s.marking.aside_line.replace("{key}", &key),
+            w,
+            theme,
+            theme.dim(),
+        );
+    }
     if let Some(suggested) = app.suggestion(app.cursor) {
         let words = if app.contradicts(app.cursor) {
             format!("{}（{}）", s.verdict(suggested), s.contradicts)
@@ -215,11 +299,5 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         theme,
         theme.dim(),
     );
-    let h = inner.height as usize;
-    if lines.len() > h && h > 0 {
-        // Say that there is more rather than cut it silently.
-        lines.truncate(h - 1);
-        lines.push(line_of(truncate(s.more, w), theme.dim()));
-    }
-    frame.render_widget(Paragraph::new(lines), inner);
+    lines
 }

@@ -43,6 +43,21 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     if app.only_unreviewed {
         right.push_str(&format!(" · {}", s.only_unreviewed));
     }
+    if let Some(f) = app.filter() {
+        right.push_str(&format!(
+            " · {}{}{}",
+            s.marking.filter,
+            s.colon,
+            app.filter_words(f)
+        ));
+    }
+    if app.selected_count() > 0 {
+        right.push_str(&format!(
+            " · {} {}",
+            s.marking.selected,
+            app.selected_count()
+        ));
+    }
     if app.stale_total() > 0 {
         right.push_str(&format!(" · {} {}", s.stale_count, app.stale_total()));
     }

@@ -28,6 +28,12 @@ pub enum Column {
     ReviewedAt,
     ChangedSinceReview,
     Flags,
+    /// The county's own assessment (自评结果): its sheet's, read with the figures.
+    SelfVerdict,
+    /// The score the county gave itself (自评分).
+    SelfScore,
+    /// The county's own assessment differs from the city's verdict: written, passed over.
+    SelfDisagrees,
 }
 
 /// What an import makes of a column.
@@ -72,7 +78,7 @@ pub struct Names {
 
 /// Every column, in the order the exports write them: the CSV has those with a key, the
 /// workbook those with a header, each in this order. `COLUMNS[c as usize]` is column `c`.
-pub const COLUMNS: [Names; 18] = [
+pub const COLUMNS: [Names; 21] = [
     Names {
         column: Column::CountyCode,
         key: Some("county_code"),
@@ -216,6 +222,30 @@ pub const COLUMNS: [Names; 18] = [
         column: Column::Flags,
         key: Some("flags"),
         header: Some("自动检查"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    Names {
+        column: Column::SelfVerdict,
+        key: Some("self_verdict"),
+        header: Some("自评结果"),
+        aliases: &["自评结果", "自评", "自评等次", "自评结论"],
+        beside: Beside::Refused,
+        read: Read::Submission,
+    },
+    Names {
+        column: Column::SelfScore,
+        key: Some("self_score"),
+        header: Some("自评分"),
+        aliases: &["自评分", "自评得分", "自评分数"],
+        beside: Beside::Refused,
+        read: Read::Submission,
+    },
+    Names {
+        column: Column::SelfDisagrees,
+        key: Some("self_disagrees"),
+        header: Some("自评与评定不一致"),
         aliases: &[],
         beside: Beside::Refused,
         read: Read::PassedOver,

@@ -134,6 +134,8 @@ mod tests {
             reviewed_at: Some("2014-05-01 09:00:00".into()),
             changed_since_review: true,
             bare_fraction: true,
+            self_verdict: Some(Verdict::PartlyMet),
+            self_score: Some(8.5),
         };
         let record = serde_json::to_value(Row::new(&item, None)).unwrap();
         let mut keys: Vec<&str> = record

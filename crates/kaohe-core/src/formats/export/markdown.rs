@@ -77,6 +77,9 @@ pub fn write_markdown(results: &Results, out: &mut dyn Write) -> Result<()> {
                 p.changed_since_review
             )?;
         }
+        if p.self_disagrees > 0 {
+            writeln!(out, "\n自评与评定不一致 {} 项（见下）。", p.self_disagrees)?;
+        }
         for (verdict, heading) in [
             (Verdict::NotMet, "未完成的项目"),
             (Verdict::PartlyMet, "基本完成的项目"),
@@ -112,6 +115,29 @@ pub fn write_markdown(results: &Results, out: &mut dyn Write) -> Result<()> {
                 if let Some(who) = i.reviewer.as_deref() {
                     line.push_str(&format!("（{}）", md(who)));
                 }
+                writeln!(out, "{line}")?;
+            }
+        }
+        let differing: Vec<&Item> = results
+            .items
+            .iter()
+            .filter(|i| i.county_code == c.code && i.self_disagrees())
+            .collect();
+        if !differing.is_empty() {
+            writeln!(out, "\n### 自评与评定不一致的项目\n")?;
+            for i in differing {
+                let ind = indicators.get(i.indicator.as_str());
+                let said = |v: Option<Verdict>| v.map_or("", Verdict::chinese);
+                let mut line = format!(
+                    "- **{} {}**　自评 {}",
+                    md(&i.indicator),
+                    md(&ind.map_or_else(String::new, |d| d.short.clone())),
+                    said(i.self_verdict)
+                );
+                if let Some(score) = i.self_score {
+                    line.push_str(&format!("（{}分）", format_number(score)));
+                }
+                line.push_str(&format!("，评定 {}", said(i.verdict)));
                 writeln!(out, "{line}")?;
             }
         }

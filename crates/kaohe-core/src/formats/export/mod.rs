@@ -56,6 +56,8 @@ struct Row<'a> {
     indicator: Option<&'a Indicator>,
     suggested: Option<Verdict>,
     flags: Vec<String>,
+    /// The county's own assessment differs from the city's verdict.
+    self_disagrees: bool,
 }
 
 /// How a column's text is worded: the CSV's for programs (`met`, `yes`), the workbook's for
@@ -83,6 +85,7 @@ impl<'a> Row<'a> {
             indicator,
             suggested,
             flags,
+            self_disagrees: item.self_disagrees(),
         }
     }
 
@@ -127,6 +130,13 @@ impl<'a> Row<'a> {
                 (true, Words::Workbook) => "是",
             }),
             Column::Flags => Cow::Owned(self.flags.join("；")),
+            Column::SelfVerdict => verdict(i.self_verdict),
+            Column::SelfScore => number(i.self_score),
+            Column::SelfDisagrees => Cow::Borrowed(match (self.self_disagrees, words) {
+                (false, _) => "",
+                (true, Words::Csv) => "yes",
+                (true, Words::Workbook) => "是",
+            }),
         }
     }
 }

@@ -57,10 +57,11 @@ pub fn write_xlsx(results: &Results, out: &mut dyn Write) -> Result<()> {
         let cells = row.texts(&in_workbook, Words::Workbook);
         for (c, (column, cell)) in in_workbook.iter().zip(&cells).enumerate() {
             let col = c as u16;
-            // Numerator and denominator are numbers, for sums and formulas.
+            // Numerator, denominator and the county's own score are numbers, for sums and formulas.
             let number = match column {
                 Column::Numerator => row.item.numerator,
                 Column::Denominator => row.item.denominator,
+                Column::SelfScore => row.item.self_score,
                 _ => None,
             };
             match number {
@@ -94,13 +95,16 @@ pub fn write_xlsx(results: &Results, out: &mut dyn Write) -> Result<()> {
     ]
     .map(String::from)
     .to_vec();
-    // Then the points earned in each target.
+    // Then the points earned in each target, then how many verdicts the county's own
+    // assessment differs from.
     heads.extend(
         status
             .targets
             .iter()
             .map(|t| format!("{} {}", t.id, t.title)),
     );
+    heads.push("自评与评定不一致".to_string());
+    let self_column = 13 + status.targets.len() as u16;
     for (c, h) in heads.iter().enumerate() {
         summary.write_string_with_format(0, c as u16, h, &bold)?;
         let w = if c == 2 {
@@ -138,6 +142,7 @@ pub fn write_xlsx(results: &Results, out: &mut dyn Write) -> Result<()> {
         for (k, points) in c.target_scores.iter().enumerate() {
             summary.write_number(row, 13 + k as u16, *points)?;
         }
+        summary.write_number(row, self_column, c.progress.self_disagrees as f64)?;
         row += 1;
     }
     row += 1;

@@ -25,6 +25,35 @@ pub struct Item {
     /// See [`Submission::bare_fraction`]; exports also say it in `flags`, and
     /// an import of the JSON export reads it back.
     pub bare_fraction: bool,
+    /// Its second review (复核) and sign-off (审定).
+    #[serde(flatten)]
+    pub stages: Stages,
+}
+
+/// Where an item stands after its first review: the second review (复核) of the first verdict
+/// as it stands (none where there is none, or the first verdict changed since), and whether it
+/// is signed off (审定: locked).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Stages {
+    pub second_verdict: Option<Verdict>,
+    pub checker: Option<String>,
+    /// The reason for a change (none for an agreement without a remark).
+    pub check_reason: Option<String>,
+    pub checked_at: Option<String>,
+    /// A lock covers it (the exports write its stage: 初步 or 审定).
+    #[serde(skip)]
+    pub signed_off: bool,
+}
+
+impl Stages {
+    /// No second review, not signed off (a `const`, for items made in statics).
+    pub const NONE: Stages = Stages {
+        second_verdict: None,
+        checker: None,
+        check_reason: None,
+        checked_at: None,
+        signed_off: false,
+    };
 }
 
 impl Item {
@@ -50,6 +79,11 @@ impl Item {
             reviewer: self.reviewer.clone()?,
             reviewed_at: self.reviewed_at.clone().unwrap_or_default(),
         })
+    }
+
+    /// The verdict that counts: the second review's, where there is one, else the first.
+    pub fn result(&self) -> Option<Verdict> {
+        crate::stages::result(self.verdict, self.stages.second_verdict)
     }
 
     /// The reviewer's note; empty when there is none.

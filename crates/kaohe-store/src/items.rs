@@ -5,7 +5,7 @@
 use crate::Store;
 use crate::stale::changed_since_review_sql;
 use anyhow::{Result, anyhow};
-use kaohe_core::item::Item;
+use kaohe_core::item::{Item, Stages};
 use kaohe_core::model::Verdict;
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -106,11 +106,16 @@ const ITEM_SELECT: &str = concat!(
         s.value, s.value_number, s.numerator, s.denominator, s.evidence, s.remark,
         r.verdict, r.note, r.reviewer, r.reviewed_at, s.bare_fraction, ",
     changed_since_review_sql!(),
+    // The second review on the first verdict as it stands, and whether a lock covers it.
+    ", sr.verdict, sr.checker, NULLIF(sr.reason, ''), sr.checked_at,
+        EXISTS (SELECT 1 FROM locks l WHERE l.target_id IS NULL OR l.target_id = i.target_id)",
     " FROM counties c
     CROSS JOIN indicators i
     JOIN targets t ON t.id = i.target_id
     LEFT JOIN submissions s ON s.county_code = c.code AND s.indicator_id = i.id
-    LEFT JOIN reviews r ON r.county_code = c.code AND r.indicator_id = i.id"
+    LEFT JOIN reviews r ON r.county_code = c.code AND r.indicator_id = i.id
+    LEFT JOIN second_reviews sr ON sr.county_code = c.code AND sr.indicator_id = i.id
+        AND sr.first_verdict = r.verdict"
 );
 
 /// One county × indicator as `conn` (or a transaction) sees it now.
@@ -141,5 +146,12 @@ fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
         reviewed_at: r.get(12)?,
         bare_fraction: r.get::<_, Option<bool>>(13)?.unwrap_or(false),
         changed_since_review: r.get(14)?,
+        stages: Stages {
+            second_verdict: verdict_at(r, 15)?,
+            checker: r.get(16)?,
+            check_reason: r.get(17)?,
+            checked_at: r.get(18)?,
+            signed_off: r.get(19)?,
+        },
     })
 }

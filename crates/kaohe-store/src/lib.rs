@@ -8,10 +8,13 @@
 //! log, the registry of reviewers and the status. Every public name is reachable as
 //! `kaohe_store::X`.
 
+mod checks;
 mod error;
 mod file;
 mod items;
+mod locks;
 mod log;
+mod people;
 mod presence;
 mod registry;
 mod reviews;
@@ -26,9 +29,11 @@ mod workspace;
 #[cfg(test)]
 mod test_support;
 
+pub use checks::{CheckChange, CheckError, CheckEvent, CheckState, CheckWrite, Checked};
 pub use error::{StoreError, said_once};
 pub use file::{APPLICATION_ID, Access, BUSY_TIMEOUT, parent_dir};
 pub use items::ReviewState;
+pub use locks::{Acting, LockError, LockEvent, Locked, LockedRow};
 pub use log::{LogEntry, LogFilter};
 pub use presence::{Presence, SEEN_WITHIN};
 pub use registry::{

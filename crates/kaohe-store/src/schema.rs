@@ -37,6 +37,13 @@ pub const MIGRATIONS: &[&str] = &[
     // 8: which host and process holds each open workspace, so that one whose process has
     // ended is gone at once, not after the timeout.
     include_str!("../migrations/0008_session_process.sql"),
+    // Files 0009 and 0010 are the owners' (divisions and note threads), merged in before these.
+    // 9 (file 0011): the second review (复核): a checker's verdict beside the first, the first
+    // verdict it was given on, the reason for a change; every decision logged.
+    include_str!("../migrations/0011_second_reviews.sql"),
+    // 10 (file 0012): sign-off (审定): locks on the assessment or a target, their log, and
+    // triggers that refuse any write a lock covers.
+    include_str!("../migrations/0012_locks.sql"),
 ];
 
 /// The schema version this build writes.
@@ -104,7 +111,7 @@ mod tests {
     fn the_shipped_migrations_are_byte_for_byte_as_shipped() {
         // (length in bytes, fingerprint) of each shipped migration. A new migration adds a
         // line here; a changed line means a shipped migration was edited: undo that.
-        let shipped: [(usize, u64); 8] = [
+        let shipped: [(usize, u64); 10] = [
             (2941, 0x4f02_ff44_88a9_8a95),
             (281, 0x2910_59a9_217d_2899),
             (713, 0x3fd3_683b_d9e3_1f21),
@@ -114,6 +121,10 @@ mod tests {
             (1488, 0xbb0b_eeb1_151a_43ab),
             // 0008_session_process.sql
             (398, 0x2287_5d7f_d460_266e),
+            // 0011_second_reviews.sql
+            (1943, 0x32ac_8b70_26f1_9c92),
+            // 0012_locks.sql
+            (4291, 0x33b2_783f_7284_ba0d),
         ];
         let held: Vec<(usize, u64)> = MIGRATIONS
             .iter()

@@ -1,6 +1,7 @@
 //! Submissions: the figures counties send, imported in one transaction a file (each import
 //! recorded for the audit trail), and what an import would change, said before it is made.
 
+use crate::locks::{Covered, refuse_locked};
 use crate::{Reviewer, Store, now, stale};
 use anyhow::{Context, Result, anyhow};
 use kaohe_core::lookup::SubmissionRow;
@@ -27,6 +28,8 @@ impl Store {
         who: &Reviewer,
     ) -> Result<usize> {
         let tx = self.write()?;
+        // A new database (the other caller) has no lock yet.
+        refuse_locked(&tx, Covered::Rows(rows, file))?;
         insert_submissions(&tx, rows, file, who)?;
         tx.commit()
             .with_context(|| format!("cannot save the import into {}", self.path.display()))?;

@@ -134,6 +134,7 @@ mod tests {
             reviewed_at: Some("2014-05-01 09:00:00".into()),
             changed_since_review: true,
             bare_fraction: true,
+            stages: crate::item::Stages::NONE,
         };
         let record = serde_json::to_value(Row::new(&item, None)).unwrap();
         let mut keys: Vec<&str> = record

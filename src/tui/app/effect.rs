@@ -43,4 +43,19 @@ pub enum Effect {
     DiscardDraft {
         at: Cursor,
     },
+    /// A second review (复核) to write.
+    Check(CheckWrite),
+    /// Read the progress by person (the summary screen's 按人 view).
+    LoadPeople,
+}
+
+/// A second review to write: the checker's decision on the first verdict they saw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckWrite {
+    pub at: Cursor,
+    pub decision: crate::stages::Decision,
+    /// Needed for a change.
+    pub reason: String,
+    /// The first verdict on screen: if it changed since, nothing is written.
+    pub first_seen: Verdict,
 }

@@ -13,14 +13,16 @@ mod mode;
 mod movement;
 mod note;
 mod results;
+mod stages;
 mod summary;
 mod undo;
 mod update;
 
-pub use effect::{Effect, Why, Write};
+pub use effect::{CheckWrite, Effect, Why, Write};
 pub use finder::Finder;
 pub use mode::{Conflict, History};
 pub use note::{NOTE_LIMIT, NoteEditor, QUERY_LIMIT};
+pub use stages::{CheckMark, CheckStatus, PendingChange};
 pub use summary::{Summary, SummaryRow};
 pub use undo::{Change, State, Step};
 
@@ -173,6 +175,8 @@ pub struct App {
     pub editor_width: usize,
     /// The paste coming in: what became of it so far, told when it ends.
     pasting: Pasting,
+    /// The later stages: second reviews, locks, 复核 mode, progress by person (stages.rs).
+    stage: stages::StageState,
     pub quit: bool,
 }
 
@@ -202,6 +206,7 @@ static UNREAD: Item = Item {
     reviewed_at: None,
     changed_since_review: false,
     bare_fraction: false,
+    stages: crate::item::Stages::NONE,
 };
 
 impl App {
@@ -305,6 +310,7 @@ impl App {
             redo: Vec::new(),
             editor_width: 60,
             pasting: Pasting::default(),
+            stage: stages::StageState::default(),
             quit: false,
         };
 
@@ -495,7 +501,10 @@ impl App {
 
     /// Which keys are live: what is up over the panes decides it.
     pub fn mode(&self) -> Mode {
-        self.overlay.mode()
+        match self.overlay.mode() {
+            Mode::Browse if self.checking() => Mode::Check,
+            mode => mode,
+        }
     }
 
     /// The note editor, while open (under the help or a question too).
@@ -594,5 +603,7 @@ impl App {
     }
 }
 
+#[cfg(test)]
+mod stages_tests;
 #[cfg(test)]
 mod tests;

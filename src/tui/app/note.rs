@@ -43,6 +43,7 @@ impl App {
 
     /// The editor on the selected item: on the draft left there, else on the saved note.
     pub(super) fn open_editor(&mut self) {
+        self.editor_for_note();
         let saved = self.current().note_text().to_string();
         let text = self
             .draft(self.cursor)
@@ -57,6 +58,10 @@ impl App {
 
     /// The editor's text changed: keep it as a draft, or drop the draft if it is the saved note.
     pub(super) fn draft_changed(&mut self) -> Vec<Effect> {
+        if self.editing_reason() {
+            // A 复核 change's reason is no note: nothing to keep as a draft.
+            return Vec::new();
+        }
         let Some(e) = self.editor() else {
             return Vec::new();
         };
@@ -81,6 +86,9 @@ impl App {
     /// Saved once written ([`App::written`]); only if nobody changed the note since editing
     /// began.
     pub(super) fn save_note(&mut self) -> Vec<Effect> {
+        if self.editing_reason() {
+            return self.save_reason();
+        }
         let Some(e) = self.overlay.editor_mut() else {
             return Vec::new();
         };
@@ -113,6 +121,9 @@ impl App {
 
     /// The changes thrown away, on the reviewer's word.
     pub(super) fn discard_note(&mut self) -> Vec<Effect> {
+        if self.editing_reason() {
+            return self.drop_reason();
+        }
         if self.editor().is_none() {
             return Vec::new();
         }

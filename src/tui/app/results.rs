@@ -132,9 +132,10 @@ impl App {
     }
 
     /// Shows an item as the database now holds it (this reviewer's draft stays beside it).
-    fn refresh(&mut self, at: Cursor, item: Item) {
+    pub(super) fn refresh(&mut self, at: Cursor, item: Item) {
         let was = self.is_reviewed(at);
         let k = self.index(at);
+        self.stage_refreshed(k, &item);
         self.verdicts[k] = item.verdict;
         self.set_stale(k, item.changed_since_review);
         self.cache.insert(k, item);

@@ -51,11 +51,13 @@ impl Summary {
 impl App {
     /// Scores, ranks and tallies from the verdicts held (every item's, read or not).
     pub fn summarize(&self, selected_county: Option<usize>) -> Summary {
+        // Scored by the verdict that counts (a second review's over the first).
+        let results = self.results();
         let report = Report::count(
             &self.scorer,
             Verdicts {
                 counties: self.counties.len(),
-                of: &self.verdicts,
+                of: &results,
             },
             |k| self.stale.contains(&k),
         );

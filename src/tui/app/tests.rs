@@ -81,6 +81,7 @@ impl FakeStore {
             reviewed_at: Some("2026-11-29T09:00:00+08:00".into()),
             changed_since_review: false,
             bare_fraction: false,
+            stages: crate::item::Stages::NONE,
         };
         Ok((change, item))
     }

@@ -5,8 +5,8 @@ use super::shared::{
     figure_text, item_title, line_of, pane, requirement_words, short_time, standing_text,
 };
 use crate::check::standing;
-use crate::text::{fit, truncate, width, wrap};
-use crate::tui::app::App;
+use crate::text::{clean, fit, truncate, width, wrap};
+use crate::tui::app::{App, CheckStatus};
 use crate::tui::strings::Lang;
 use crate::tui::theme::{Theme, glyph};
 use ratatui::Frame;
@@ -59,6 +59,9 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         s.remark,
         s.source,
         s.suggested,
+        s.check_label,
+        s.reason,
+        s.signed_off,
     ]
     .iter()
     .map(|l| width(l))
@@ -115,6 +118,35 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         theme,
         theme.verdict(v),
     );
+    // The second review (复核) and the sign-off (审定), under the first verdict.
+    if let Some((text, style)) = check_text(app, theme) {
+        labelled(&mut lines, (s.check_label, label_w), &text, w, theme, style);
+    }
+    if let Some(reason) = item.stages.check_reason.as_deref() {
+        labelled(
+            &mut lines,
+            (s.reason, label_w),
+            reason,
+            w,
+            theme,
+            Style::new(),
+        );
+    }
+    if let Some(lock) = app.lock_at(app.cursor) {
+        let text = s
+            .locked_by
+            .replace("{who}", &clean(&lock.by))
+            .replace("{at}", &short_time(&lock.at))
+            .replace("{scope}", &scope(app, lock));
+        labelled(
+            &mut lines,
+            (s.signed_off, label_w),
+            &text,
+            w,
+            theme,
+            theme.warning(),
+        );
+    }
     if let Some(suggested) = app.suggestion(app.cursor) {
         let words = if app.contradicts(app.cursor) {
             format!("{}（{}）", s.verdict(suggested), s.contradicts)
@@ -212,4 +244,52 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         lines.push(line_of(truncate(s.more, w), theme.dim()));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// "✓ 同意 · 李四 · 2026-12-01 10:00", "◐ 基本完成（改判）· 李四 · …", or that the first verdict
+/// changed since; nothing before a second review.
+fn check_text(app: &App, theme: &Theme) -> Option<(String, Style)> {
+    let s = app.strings;
+    let item = app.current();
+    let by = || {
+        let who = item
+            .stages
+            .checker
+            .as_deref()
+            .map(clean)
+            .unwrap_or_default();
+        let at = item
+            .stages
+            .checked_at
+            .as_deref()
+            .map(short_time)
+            .unwrap_or_default();
+        format!(" · {who} · {at}")
+    };
+    match app.check_status(app.cursor)? {
+        CheckStatus::Unchecked => None,
+        CheckStatus::Agreed => Some((
+            format!("{} {}{}", glyph(item.verdict), s.agree, by()),
+            theme.verdict(item.verdict),
+        )),
+        CheckStatus::Changed(v) => Some((
+            format!(
+                "{} {}（{}）{}",
+                glyph(Some(v)),
+                s.verdict(v),
+                s.change,
+                by()
+            ),
+            theme.verdict(Some(v)),
+        )),
+        CheckStatus::Outdated => Some((s.check_outdated.to_string(), theme.warning())),
+    }
+}
+
+/// "目标 3" / "整个考核", in the workspace's language.
+fn scope(app: &App, lock: &crate::stages::Lock) -> String {
+    match app.strings.lang {
+        Lang::Zh => lock.scope_zh(),
+        Lang::En => lock.scope_en(),
+    }
 }

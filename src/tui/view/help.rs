@@ -21,6 +21,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Mode::Search,
         Mode::Editor,
         Mode::Confirm,
+        Mode::Check,
         Mode::Summary,
         Mode::History,
         Mode::Conflict,

@@ -161,6 +161,12 @@ pub struct Strings {
     pub preliminary: &'static str,
     /// The detail pane's lock line.
     pub locked_by: &'static str,
+    /// What a write a lock covers shows: `{who}` locked `{scope}` at `{at}`.
+    pub lock_refusal: &'static str,
+    /// After a second verdict that changed the first.
+    pub changed_mark: &'static str,
+    /// The 按人 view's label for where the assessment stands.
+    pub stage_label: &'static str,
     /// A lock seen live.
     pub locked_now: &'static str,
     pub unlocked_now: &'static str,
@@ -304,6 +310,9 @@ pub const ZH: Strings = Strings {
     partly_signed_off: "部分审定",
     preliminary: "初步",
     locked_by: "{who} {at} 锁定了{scope}",
+    lock_refusal: "已审定：{who} {at} 锁定了{scope}；要改动须由组长 kaohe unlock",
+    changed_mark: "（改判）",
+    stage_label: "阶段",
     locked_now: "{who} 锁定了{scope}（已审定），其中的评定不能再改",
     unlocked_now: "{scope} 已解锁，可以再改动",
     people_title: "进度 · 按人（p 返回排名）",
@@ -439,11 +448,14 @@ pub const EN: Strings = Strings {
     check_outdated_short: "redo",
     check_outdated: "The first verdict changed after the second review: to be checked again",
     reason: "Reason",
-    signed_off: "Signed off",
+    signed_off: "Locked",
     whole_signed_off: "signed off",
     partly_signed_off: "partly signed off",
     preliminary: "preliminary",
     locked_by: "{who} locked {scope} on {at}",
+    lock_refusal: "Signed off: {who} locked {scope} on {at}; only a lead can change it (kaohe unlock)",
+    changed_mark: " (changed) ",
+    stage_label: "Stage",
     locked_now: "{who} signed off {scope}: its verdicts can no longer change",
     unlocked_now: "{scope} was unlocked: it can change again",
     people_title: "Progress by person (p: back to the ranking)",

@@ -320,12 +320,13 @@ impl App {
         covering(&self.stage.locks, target)
     }
 
-    /// "已审定：王五 2026-12-01 10:00 锁定了目标 3；要改动须由组长 kaohe unlock …".
+    /// "已审定：王五 2026-12-01 10:00 锁定了目标 3；要改动须由组长 kaohe unlock".
     pub fn lock_line(&self, lock: &Lock) -> String {
-        match self.strings.lang {
-            Lang::Zh => lock.refusal(),
-            Lang::En => lock.refusal_en(),
-        }
+        self.strings
+            .lock_refusal
+            .replace("{who}", &lock.by)
+            .replace("{at}", &crate::stages::short_time(&lock.at))
+            .replace("{scope}", &self.lock_scope(lock))
     }
 
     /// "目标 3" / "整个考核", in the workspace's language.

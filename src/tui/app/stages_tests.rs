@@ -294,7 +294,7 @@ fn a_lock_refuses_every_write_action_with_who_and_when() {
     app.update(Action::EditNote);
     app.phrase("备注");
     app.set_locks(vec![lock(Some(1))]);
-    let line = "已审定：王五 2026-12-01 10:00 锁定了目标 1；要改动须由组长 kaohe unlock --target 1";
+    let line = "已审定：王五 2026-12-01 10:00 锁定了目标 1；要改动须由组长 kaohe unlock";
     let refused = |app: &mut App, action: Action| {
         let effects = app.update(action);
         assert!(effects.is_empty(), "{action:?} wrote {effects:?}");

@@ -264,20 +264,20 @@ fn check_text(app: &App, theme: &Theme) -> Option<(String, Style)> {
             .as_deref()
             .map(short_time)
             .unwrap_or_default();
-        format!(" · {who} · {at}")
+        format!("· {who} · {at}")
     };
     match app.check_status(app.cursor)? {
         CheckStatus::Unchecked => None,
         CheckStatus::Agreed => Some((
-            format!("{} {}{}", glyph(item.verdict), s.agree, by()),
+            format!("{} {} {}", glyph(item.verdict), s.agree, by()),
             theme.verdict(item.verdict),
         )),
         CheckStatus::Changed(v) => Some((
             format!(
-                "{} {}（{}）{}",
+                "{} {}{}{}",
                 glyph(Some(v)),
                 s.verdict(v),
-                s.change,
+                s.changed_mark,
                 by()
             ),
             theme.verdict(Some(v)),

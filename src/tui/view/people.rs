@@ -42,7 +42,7 @@ fn lines(app: &App, people: &People, iw: usize, theme: &Theme) -> Vec<Line<'stat
     let mut lines = Vec::new();
     let stage = &people.stage;
     let stage_words = match stage.stage {
-        Stage::Preliminary => s.preliminary.to_string(),
+        Stage::Preliminary => pick("初步（未审定）", "preliminary (not signed off)").to_string(),
         st => {
             let locks: Vec<String> = stage
                 .locks
@@ -57,7 +57,7 @@ fn lines(app: &App, people: &People, iw: usize, theme: &Theme) -> Vec<Line<'stat
         }
     };
     lines.push(line_of(
-        truncate(&format!("{}{}{stage_words}", s.signed_off, s.colon), iw),
+        truncate(&format!("{}{}{stage_words}", s.stage_label, s.colon), iw),
         if stage.stage == Stage::Preliminary {
             theme.dim()
         } else {

@@ -88,8 +88,9 @@ fn stage_events(store: &Store, filter: &LogFilter) -> Result<Vec<StageEvent>> {
                 .map(StageEvent::Lock),
         );
     }
-    // In time order, a check before a lock of the same second (each log is in order already).
-    events.sort_by(|a, b| a.at().cmp(b.at()));
+    // In the order they were written: after the same review event, by time (a check before
+    // a lock of the same second).
+    events.sort_by(|a, b| (a.review_seq(), a.at()).cmp(&(b.review_seq(), b.at())));
     Ok(events)
 }
 
@@ -106,9 +107,18 @@ impl StageEvent {
             StageEvent::Lock(e) => &e.at,
         }
     }
+
+    /// The review log's last event when it was written.
+    fn review_seq(&self) -> i64 {
+        match self {
+            StageEvent::Check(e) => e.review_seq,
+            StageEvent::Lock(e) => e.review_seq,
+        }
+    }
 }
 
-/// Review events and stage events, merged in time order (a review first within a second).
+/// Review events and stage events, merged in the order they were written: a stage event
+/// comes after the review event that was the last when it was written.
 fn merged<'a, T>(
     reviews: &'a [LogEntry],
     stages: &'a [StageEvent],
@@ -118,7 +128,7 @@ fn merged<'a, T>(
     let mut out = Vec::with_capacity(reviews.len() + stages.len());
     let mut s = stages.iter().peekable();
     for r in reviews {
-        while let Some(e) = s.next_if(|e| e.at() < r.at.as_str()) {
+        while let Some(e) = s.next_if(|e| e.review_seq() < r.seq) {
             out.push(stage(e));
         }
         out.push(review(r));

@@ -1,7 +1,8 @@
 -- The second review (复核): a checker's verdict on an item's first verdict (初审), which stays
 -- as it was in reviews. One row an item: the latest decision, with the first verdict and its
 -- reviewer it was given on (so a first verdict changed since is seen), and the reason for a
--- change. Every decision is logged, append-only.
+-- change. Every decision is logged, append-only, with the review log's last event then (so the
+-- two logs read in one order).
 CREATE TABLE second_reviews (
     county_code    TEXT NOT NULL REFERENCES counties (code),
     indicator_id   TEXT NOT NULL REFERENCES indicators (id),
@@ -27,7 +28,8 @@ CREATE TABLE check_log (
     first_reviewer TEXT NOT NULL,
     from_verdict   TEXT CHECK (from_verdict IN ('met', 'partly_met', 'not_met')),
     to_verdict     TEXT NOT NULL CHECK (to_verdict IN ('met', 'partly_met', 'not_met')),
-    reason         TEXT NOT NULL
+    reason         TEXT NOT NULL,
+    review_seq     INTEGER NOT NULL
 );
 CREATE INDEX check_log_by_item ON check_log (county_code, indicator_id, seq);
 CREATE TRIGGER check_log_no_update BEFORE UPDATE ON check_log

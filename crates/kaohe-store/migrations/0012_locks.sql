@@ -18,6 +18,8 @@ CREATE TABLE lock_log (
     action     TEXT NOT NULL CHECK (action IN ('locked', 'unlocked')),
     target_id  INTEGER REFERENCES targets (id),
     reason     TEXT NOT NULL,
+    -- The review log's last event then, so the logs read in one order.
+    review_seq INTEGER NOT NULL,
     CHECK (action = 'locked' OR reason != '')
 );
 CREATE TRIGGER lock_log_no_update BEFORE UPDATE ON lock_log

@@ -86,6 +86,9 @@ pub struct CheckEvent {
     pub from: Option<Verdict>,
     pub to: Verdict,
     pub reason: String,
+    /// The review log's last event when this was written: the logs' one order.
+    #[serde(skip)]
+    pub review_seq: i64,
 }
 
 /// The second review's refusals.
@@ -293,8 +296,9 @@ impl Store {
             )?;
             tx.execute(
                 "INSERT INTO check_log (at, checker, account, county_code, indicator_id,
-                     first_verdict, first_reviewer, from_verdict, to_verdict, reason)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                     first_verdict, first_reviewer, from_verdict, to_verdict, reason, review_seq)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
+                     (SELECT COALESCE(MAX(seq), 0) FROM review_log))",
                 params![
                     at,
                     by.who.name,
@@ -351,7 +355,7 @@ impl Store {
     pub fn check_log_after(&self, after: i64) -> Result<Vec<CheckEvent>> {
         let mut stmt = self.conn.prepare(
             "SELECT seq, at, checker, account, county_code, indicator_id, first_verdict,
-                    first_reviewer, from_verdict, to_verdict, reason
+                    first_reviewer, from_verdict, to_verdict, reason, review_seq
              FROM check_log WHERE seq > ?1 ORDER BY seq",
         )?;
         let rows = stmt.query_map([after], |r| {
@@ -367,6 +371,7 @@ impl Store {
                 from: verdict_at(r, 8)?,
                 to: required(r, 9)?,
                 reason: r.get(10)?,
+                review_seq: r.get(11)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

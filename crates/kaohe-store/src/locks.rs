@@ -76,6 +76,9 @@ pub struct LockEvent {
     /// `None`: the whole assessment.
     pub target: Option<u32>,
     pub reason: String,
+    /// The review log's last event when this was written: the logs' one order.
+    #[serde(skip)]
+    pub review_seq: i64,
 }
 
 /// What a write would change, for [`refuse_locked`].
@@ -197,8 +200,8 @@ fn log_in(
     reason: &str,
 ) -> Result<()> {
     tx.execute(
-        "INSERT INTO lock_log (at, by_name, by_account, action, target_id, reason)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO lock_log (at, by_name, by_account, action, target_id, reason, review_seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT COALESCE(MAX(seq), 0) FROM review_log))",
         params![at, by.who.name, by.who.account, action, target, reason],
     )?;
     Ok(())
@@ -280,8 +283,8 @@ impl Store {
     /// Every lock and unlock, oldest first.
     pub fn lock_log(&self) -> Result<Vec<LockEvent>> {
         let mut stmt = self.conn.prepare(
-            "SELECT seq, at, by_name, by_account, action, target_id, reason FROM lock_log
-             ORDER BY seq",
+            "SELECT seq, at, by_name, by_account, action, target_id, reason, review_seq
+             FROM lock_log ORDER BY seq",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok(LockEvent {
@@ -292,6 +295,7 @@ impl Store {
                 action: r.get(4)?,
                 target: r.get(5)?,
                 reason: r.get(6)?,
+                review_seq: r.get(7)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

@@ -122,9 +122,9 @@ mod tests {
             // 0008_session_process.sql
             (398, 0x2287_5d7f_d460_266e),
             // 0011_second_reviews.sql
-            (1943, 0x32ac_8b70_26f1_9c92),
+            (2058, 0x05c8_1c52_0248_358a),
             // 0012_locks.sql
-            (4291, 0x33b2_783f_7284_ba0d),
+            (4396, 0xd956_1bce_a369_eb50),
         ];
         let held: Vec<(usize, u64)> = MIGRATIONS
             .iter()

@@ -61,7 +61,10 @@ fn check_confirms_or_changes_with_a_reason_and_both_verdicts_are_kept() {
         "--reason",
         "农村照料中心口径不一",
     ]);
-    assert_eq!(out, "330803 衢江区 1.1: 复核 改判 完成 → 基本完成 (初审 张三)\n");
+    assert_eq!(
+        out,
+        "330803 衢江区 1.1: 复核 改判 完成 → 基本完成 (初审 张三)\n"
+    );
     let out = env.ok(&["--reviewer", "李四", "check", "柯城区", "1.1", "confirm"]);
     assert_eq!(out, "330802 柯城区 1.1: 复核 同意 完成 (初审 张三)\n");
     // The same again changes nothing.
@@ -81,7 +84,10 @@ fn check_confirms_or_changes_with_a_reason_and_both_verdicts_are_kept() {
     assert_eq!(agreed["check_reason"], Value::Null);
     // The verdict that counts is the second: one met, one partly met.
     let status = env.json(&["status", "--json"]);
-    assert_eq!((status["met"].as_i64(), status["partly_met"].as_i64()), (Some(1), Some(1)));
+    assert_eq!(
+        (status["met"].as_i64(), status["partly_met"].as_i64()),
+        (Some(1), Some(1))
+    );
     assert_eq!(status["stages"]["checked"], 2);
     assert_eq!(status["stages"]["agreement"], 50.0);
     // The CSV too.
@@ -92,8 +98,8 @@ fn check_confirms_or_changes_with_a_reason_and_both_verdicts_are_kept() {
         "{header}"
     );
     assert!(
-        csv.lines()
-            .any(|l| l.starts_with("330803,衢江区,1.1,") && l.contains(",partly_met,李四,农村照料中心口径不一,")),
+        csv.lines().any(|l| l.starts_with("330803,衢江区,1.1,")
+            && l.contains(",partly_met,李四,农村照料中心口径不一,")),
         "{csv}"
     );
     // And an export imports again: its new columns are passed over.
@@ -104,22 +110,44 @@ fn check_confirms_or_changes_with_a_reason_and_both_verdicts_are_kept() {
 #[test]
 fn check_refuses_ones_own_first_verdict_and_an_item_not_marked() {
     let env = Env::new();
+    // No database yet: refused, and none is made.
+    for args in [
+        &["check", "柯城区", "1.1", "confirm"][..],
+        &["lock"][..],
+        &["unlock", "--reason", "x"][..],
+    ] {
+        let line = env.refused(env.with_db().args(args));
+        assert!(line.contains("does not exist yet"), "{line}");
+        assert!(!env.db().exists(), "{args:?} made a database");
+    }
     env.ok(&["init"]);
     mark(&env, "张三", "柯城区", "1.1", "完成");
     let line = env.refused(env.with_db().args([
-        "--reviewer", "张三", "check", "柯城区", "1.1", "confirm",
+        "--reviewer",
+        "张三",
+        "check",
+        "柯城区",
+        "1.1",
+        "confirm",
     ]));
     assert_eq!(
         line,
         "kaohe: 330802 × 1.1: the first verdict (初审) is 张三's own; 复核 is someone else's"
     );
     let line = env.refused(env.with_db().args([
-        "--reviewer", "李四", "check", "柯城区", "1.2", "confirm",
+        "--reviewer",
+        "李四",
+        "check",
+        "柯城区",
+        "1.2",
+        "confirm",
     ]));
     assert!(line.contains("has no first verdict (初审) yet"), "{line}");
-    let line = env.refused(env.with_db().args([
-        "--reviewer", "李四", "check", "柯城区", "1.1", "clear",
-    ]));
+    let line =
+        env.refused(
+            env.with_db()
+                .args(["--reviewer", "李四", "check", "柯城区", "1.1", "clear"]),
+        );
     assert!(line.contains("unknown decision \"clear\""), "{line}");
 }
 
@@ -140,7 +168,15 @@ fn while_locked_every_write_is_refused_with_who_and_when() {
     let env = Env::new();
     env.ok(&["--demo", "init"]);
     mark(&env, "张三", "柯城区", "1.1", "完成");
-    let out = env.ok(&["--reviewer", "王五", "lock", "--target", "1", "--reason", "年终审定"]);
+    let out = env.ok(&[
+        "--reviewer",
+        "王五",
+        "lock",
+        "--target",
+        "1",
+        "--reason",
+        "年终审定",
+    ]);
     assert!(
         out.starts_with("signed off (审定) target 1 加快养老服务业发展: 王五 "),
         "{out}"
@@ -156,11 +192,20 @@ fn while_locked_every_write_is_refused_with_who_and_when() {
     refused(&["--reviewer", "张三", "mark", "柯城区", "1.1", "clear"]);
     refused(&["--reviewer", "李四", "check", "柯城区", "1.1", "confirm"]);
     // An import with one row in the locked target: refused whole, naming the row.
-    let sheet = env.write("s.csv", "县(市、区),指标,完成值\n柯城区,2.1,是\n衢江区,1.3,55%\n");
+    let sheet = env.write(
+        "s.csv",
+        "县(市、区),指标,完成值\n柯城区,2.1,是\n衢江区,1.3,55%\n",
+    );
     let line = env.import_refused(&sheet, &[]);
-    assert!(line.contains("s.csv line 3 (330803 × 1.3): 已审定：王五 "), "{line}");
+    assert!(
+        line.contains("s.csv line 3 (330803 × 1.3): 已审定：王五 "),
+        "{line}"
+    );
     let line = env.refused(env.with_db().arg("import").arg(&sheet).arg("--dry-run"));
-    assert!(line.contains("line 3 (330803 × 1.3): 已审定：王五 "), "{line}");
+    assert!(
+        line.contains("line 3 (330803 × 1.3): 已审定：王五 "),
+        "{line}"
+    );
     // Points change every score: refused while anything is locked.
     let targets = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/targets/2014.toml");
     refused(&["points", targets.to_str().unwrap()]);
@@ -177,7 +222,10 @@ fn while_locked_every_write_is_refused_with_who_and_when() {
     );
     // Locking what is locked says so.
     let line = env.refused(env.with_db().args(["lock", "--target", "1"]));
-    assert!(line.starts_with("kaohe: target 1 is already signed off: 已审定"), "{line}");
+    assert!(
+        line.starts_with("kaohe: target 1 is already signed off: 已审定"),
+        "{line}"
+    );
     // status and the exports say 审定.
     let status = env.ok(&["status"]);
     assert!(status.contains("阶段 审定：整个考核（王五 "), "{status}");
@@ -192,23 +240,45 @@ fn unlocking_needs_a_reason_and_is_logged() {
     env.ok(&["init"]);
     env.ok(&["--reviewer", "王五", "lock", "--target", "1"]);
     // No reason: clap refuses (exit 2); an empty one, the store.
-    let out = env.with_db().args(["unlock", "--target", "1"]).output().unwrap();
+    let out = env
+        .with_db()
+        .args(["unlock", "--target", "1"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    let line = env.refused(env.with_db().args(["unlock", "--target", "1", "--reason", " "]));
+    let line = env.refused(
+        env.with_db()
+            .args(["unlock", "--target", "1", "--reason", " "]),
+    );
     assert!(line.contains("unlocking needs a reason"), "{line}");
     let line = env.refused(env.with_db().args(["unlock", "--reason", "x"]));
-    assert!(line.contains("the whole assessment is not locked"), "{line}");
+    assert!(
+        line.contains("the whole assessment is not locked"),
+        "{line}"
+    );
     let out = env.ok(&[
-        "--reviewer", "王五", "unlock", "--target", "1", "--reason", "数据更正",
+        "--reviewer",
+        "王五",
+        "unlock",
+        "--target",
+        "1",
+        "--reason",
+        "数据更正",
     ]);
-    assert!(out.starts_with("unlocked target 1 加快养老服务业发展 (signed off by 王五 "), "{out}");
+    assert!(
+        out.starts_with("unlocked target 1 加快养老服务业发展 (signed off by 王五 "),
+        "{out}"
+    );
     assert!(out.ends_with("the reason is logged: 数据更正\n"), "{out}");
     mark(&env, "张三", "柯城区", "1.1", "完成");
     let log = env.ok(&["log"]);
     let lines: Vec<&str> = log.lines().collect();
     assert_eq!(lines.len(), 3, "{log}");
     assert!(lines[0].ends_with("审定 锁定 目标 1"), "{log}");
-    assert!(lines[1].ends_with("审定 解锁 目标 1  理由：数据更正"), "{log}");
+    assert!(
+        lines[1].ends_with("审定 解锁 目标 1  理由：数据更正"),
+        "{log}"
+    );
     assert!(lines[2].contains("张三("), "{log}");
     let json = env.json(&["log", "--json"]);
     assert_eq!(json[1]["stage"], "审定");
@@ -297,7 +367,11 @@ fn status_by_reviewer_division_and_stage_gives_the_hand_checked_figures() {
     assert_eq!(target(1), (1, 1, 0, 1, Some(0.0), 0));
     let stage = &by["stage"];
     assert_eq!(
-        (stage["marked"].as_i64(), stage["checked"].as_i64(), stage["agreed"].as_i64()),
+        (
+            stage["marked"].as_i64(),
+            stage["checked"].as_i64(),
+            stage["agreed"].as_i64()
+        ),
         (Some(6), Some(5), Some(3))
     );
     assert_eq!(stage["agreement"], 60.0);
@@ -316,7 +390,10 @@ fn status_by_reviewer_division_and_stage_gives_the_hand_checked_figures() {
     };
     assert_eq!(line("张三"), "张三 — — 5 — 4 2 2 50.0% 0 0");
     assert_eq!(line("王五"), "王五 — — 0 — 0 0 0 — 5 1");
-    assert_eq!(line("1 加快养老服务业发展"), "1 加快养老服务业发展 初步 5/132 4 3 1 75.0% 1");
+    assert_eq!(
+        line("1 加快养老服务业发展"),
+        "1 加快养老服务业发展 初步 5/132 4 3 1 75.0% 1"
+    );
 
     // The verdicts that count.
     let status = env.json(&["status", "--json"]);
@@ -333,7 +410,17 @@ fn status_by_reviewer_division_and_stage_gives_the_hand_checked_figures() {
         ("60002", "李四", "社会救助处", "reviewer"),
         ("60003", "王五", "养老服务处", "checker"),
     ] {
-        env.ok(&["reviewers", "add", uid, "--name", name, "--division", division, "--role", role]);
+        env.ok(&[
+            "reviewers",
+            "add",
+            uid,
+            "--name",
+            name,
+            "--division",
+            division,
+            "--role",
+            role,
+        ]);
     }
     let by = env.json(&["status", "--by", "division", "--json"]);
     let division = |name: &str| {
@@ -348,7 +435,11 @@ fn status_by_reviewer_division_and_stage_gives_the_hand_checked_figures() {
     let yl = division("养老服务处");
     assert_eq!(yl["reviewers"], serde_json::json!(["张三", "王五"]));
     assert_eq!(
-        (yl["marked"].as_i64(), yl["checked"].as_i64(), yl["agreed"].as_i64()),
+        (
+            yl["marked"].as_i64(),
+            yl["checked"].as_i64(),
+            yl["agreed"].as_i64()
+        ),
         (Some(5), Some(4), Some(2))
     );
     assert_eq!(yl["agreement"], 50.0);
@@ -356,8 +447,19 @@ fn status_by_reviewer_division_and_stage_gives_the_hand_checked_figures() {
     assert_eq!(division("社会救助处")["agreement"], 100.0);
     let text = env.ok(&["status", "--by", "division"]);
     assert!(
-        text.lines().any(|l| l.split_whitespace().collect::<Vec<_>>()
-            == ["养老服务处", "张三、王五", "5", "—", "4", "2", "2", "50.0%", "5"]),
+        text.lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>()
+                == [
+                    "养老服务处",
+                    "张三、王五",
+                    "5",
+                    "—",
+                    "4",
+                    "2",
+                    "2",
+                    "50.0%",
+                    "5"
+                ]),
         "{text}"
     );
     // A reviewer (role) checks nothing: no 待复核 for them.
@@ -377,7 +479,15 @@ fn status_by_reviewer_division_and_stage_gives_the_hand_checked_figures() {
     assert_eq!(row("初审"), "初审 6/762 756 已评定的项目");
     assert_eq!(row("复核"), "复核 5/6 1 同意 3，改判 2，一致率 60.0%");
     assert_eq!(row("审定"), "审定 0/12 个目标 12 未锁定：初步");
-    env.ok(&["reviewers", "add", "60004", "--name", "赵六", "--role", "lead"]);
+    env.ok(&[
+        "reviewers",
+        "add",
+        "60004",
+        "--name",
+        "赵六",
+        "--role",
+        "lead",
+    ]);
 }
 
 #[test]
@@ -391,11 +501,17 @@ fn the_workbook_and_the_report_carry_the_second_review_and_the_stage() {
     env.ok(&["export", "--format", "xlsx", "--out", out.to_str().unwrap()]);
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(&out).unwrap();
     let results = book.worksheet_range("评审结果").unwrap();
-    let heads: Vec<String> = results.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    let heads: Vec<String> = results
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
     let at = |name: &str| heads.iter().position(|h| h == name).unwrap();
     let row = results
         .rows()
-        .find(|r| r[at("县(市、区)")].to_string() == "柯城区" && r[at("指标编号")].to_string() == "1.1")
+        .find(|r| r[at("县(市、区)")] == "柯城区" && r[at("指标编号")] == "1.1")
         .unwrap();
     assert_eq!(row[at("评定")].to_string(), "完成");
     assert_eq!(row[at("复核评定")].to_string(), "未完成");
@@ -403,16 +519,31 @@ fn the_workbook_and_the_report_carry_the_second_review_and_the_stage() {
     assert_eq!(row[at("改判理由")].to_string(), "督导记录不全");
     assert_eq!(row[at("阶段")].to_string(), "审定");
     let summary = book.worksheet_range("汇总").unwrap();
-    let cells: Vec<String> = summary.rows().flat_map(|r| r.iter().map(|c| c.to_string())).collect();
+    let cells: Vec<String> = summary
+        .rows()
+        .flat_map(|r| r.iter().map(|c| c.to_string()))
+        .collect();
     for word in ["一致率", "初审评审人", "张三", "0.0%"] {
-        assert!(cells.iter().any(|c| c == word), "汇总 lacks {word}: {cells:?}");
+        assert!(
+            cells.iter().any(|c| c == word),
+            "汇总 lacks {word}: {cells:?}"
+        );
     }
     assert!(
         cells.iter().any(|c| c.starts_with("部分审定：目标 1（")),
         "{cells:?}"
     );
     let md = env.ok(&["export", "--format", "md"]);
-    assert!(md.contains("复核：李四 改判（初审 完成）：督导记录不全"), "{md}");
-    assert!(md.contains("| 张三 |  | 1 | 1 | 0 | 1 | 0.0% | 0 |"), "{md}");
-    assert!(md.contains("| 1 加快养老服务业发展 | 审定 | 1/132 |"), "{md}");
+    assert!(
+        md.contains("复核：李四 改判（初审 完成）：督导记录不全"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| 张三 |  | 1 | 1 | 0 | 1 | 0.0% | 0 |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| 1 加快养老服务业发展 | 审定 | 1/132 |"),
+        "{md}"
+    );
 }

@@ -48,7 +48,15 @@ fn an_item_signed_off_is_refused_in_the_workspace_with_who_and_when() {
     // It opens on the first item not reviewed: 衢江区 1.1.
     s.wait_for("详情 · 衢江区");
     // A lead signs off target 1 while the workspace is open: it learns of it live.
-    env.ok(&["--reviewer", "王五", "lock", "--target", "1", "--reason", "年终审定"]);
+    env.ok(&[
+        "--reviewer",
+        "王五",
+        "lock",
+        "--target",
+        "1",
+        "--reason",
+        "年终审定",
+    ]);
     s.wait_for("王五 锁定了目标 1（已审定）");
     s.wait_for("部分审定");
     // A mark is refused at once, with who locked it and when.
@@ -64,7 +72,11 @@ fn an_item_signed_off_is_refused_in_the_workspace_with_who_and_when() {
     s.wait_gone("已审定：王五 20");
     s.send("e");
     s.wait_for("已审定：王五 20");
-    assert!(!s.text().contains("┌备注 ·"), "no editor opened:\n{}", s.text());
+    assert!(
+        !s.text().contains("┌备注 ·"),
+        "no editor opened:\n{}",
+        s.text()
+    );
     s.send("k");
     s.wait_for("详情 · 衢江区");
     s.wait_gone("已审定：王五 20");
@@ -79,7 +91,15 @@ fn an_item_signed_off_is_refused_in_the_workspace_with_who_and_when() {
     s.wait_for("已保存");
     assert_eq!(count(&env, "SELECT COUNT(*) FROM reviews"), 2);
     // Unlocked with a reason, the open workspace may mark target 1 again.
-    env.ok(&["--reviewer", "王五", "unlock", "--target", "1", "--reason", "数据更正"]);
+    env.ok(&[
+        "--reviewer",
+        "王五",
+        "unlock",
+        "--target",
+        "1",
+        "--reason",
+        "数据更正",
+    ]);
     s.wait_for("目标 1 已解锁");
     s.send("[");
     s.wait_for("详情 · 龙游县 · 1.1");
@@ -134,7 +154,11 @@ fn a_check_change_without_a_reason_is_refused_and_one_with_it_is_kept() {
     s.wait_for("复核 ✓ 同意 · 李四");
     s.wait_for("没有待复核的项目");
     assert_eq!(count(&env, "SELECT COUNT(*) FROM check_log"), 2);
-    assert_eq!(count(&env, "SELECT COUNT(*) FROM drafts"), 0, "a reason is no draft");
+    assert_eq!(
+        count(&env, "SELECT COUNT(*) FROM drafts"),
+        0,
+        "a reason is no draft"
+    );
     s.send("q");
     assert_eq!(s.exit_code(), 0);
 }

@@ -54,6 +54,12 @@ impl Check {
             .unwrap_or_default();
         check_words("--reason", &reason, true)
             .map_err(|e| anyhow!("{e} (a reason may hold line breaks and tabs, nothing else)"))?;
+        if context.would_create()? {
+            bail!(
+                "{} does not exist yet, so nothing is marked there to check",
+                context.db.display()
+            );
+        }
         let (mut store, (county, indicator)) = context.check_then_open(|lookup| {
             Ok((
                 lookup.find_county(&self.county)?.clone(),

@@ -37,6 +37,17 @@ fn reason(given: &str) -> Result<String> {
     Ok(reason)
 }
 
+/// The database, which must exist: signing off a database nobody has marked makes none.
+fn open(context: &Context) -> Result<Store> {
+    if context.would_create()? {
+        anyhow::bail!(
+            "{} does not exist yet, so there is nothing to sign off",
+            context.db.display()
+        );
+    }
+    context.open_existing()
+}
+
 /// "target 3 加快养老服务业发展", or "the whole assessment".
 fn scope(store: &Store, lock: &Held) -> Result<String> {
     let Some(id) = lock.target else {
@@ -55,7 +66,7 @@ fn scope(store: &Store, lock: &Held) -> Result<String> {
 impl Lock {
     pub fn run(self, context: &Context, out: &mut dyn Write) -> Result<()> {
         let reason = reason(self.reason.as_deref().unwrap_or(""))?;
-        let mut store = context.open()?;
+        let mut store = open(context)?;
         let by = Acting {
             uid: context.account.uid,
             who: context.writer(&store)?,
@@ -76,7 +87,7 @@ impl Lock {
 impl Unlock {
     pub fn run(self, context: &Context, out: &mut dyn Write) -> Result<()> {
         let reason = reason(&self.reason)?;
-        let mut store = context.open()?;
+        let mut store = open(context)?;
         let by = Acting {
             uid: context.account.uid,
             who: context.writer(&store)?,

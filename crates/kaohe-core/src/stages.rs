@@ -655,7 +655,9 @@ mod tests {
         let names: Vec<&str> = p.reviewers.iter().map(|r| r.reviewer.as_str()).collect();
         assert_eq!(names, ["张三", "李四", "王五", "赵六"]);
 
-        let d: Vec<(Option<&str>, i64, i64, i64, Option<f64>, i64)> = p
+        // (division, marked, checked, agreed, agreement, checks given)
+        type Row<'a> = (Option<&'a str>, i64, i64, i64, Option<f64>, i64);
+        let d: Vec<Row> = p
             .divisions
             .iter()
             .map(|d| {

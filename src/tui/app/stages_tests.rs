@@ -381,6 +381,7 @@ fn another_checkers_second_review_arrives_live() {
         from: None,
         to: PartlyMet,
         reason: "台账不全".into(),
+        review_seq: 0,
     };
     app.check_arrived(
         &event,

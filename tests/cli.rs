@@ -855,7 +855,8 @@ fn the_log_holds_every_change_and_filters() {
             "indicator",
             "from",
             "to",
-            "note"
+            "note",
+            "stage"
         ]
     );
     // A change and a clear: from and to as they were.
@@ -1151,12 +1152,13 @@ fn a_corrected_sheet_shows_as_changed_since_reviewed_in_status_and_exports() {
     // The flags, then the county's own assessment (none here): self_verdict, self_score,
     // self_disagrees.
     assert!(
-        csv.contains(",报送值 60% 与分子/分母算得 68.6% 不一致,,,\n"),
+        // Then the 自评 columns, the second review's (none here) and the stage.
+        csv.contains(",报送值 60% 与分子/分母算得 68.6% 不一致,,,,,,,,初步\n"),
         "{csv}"
     );
     assert!(
         csv.lines()
-            .any(|l| l.starts_with("330802,柯城区,1.2,") && l.ends_with(",yes,,,,"))
+            .any(|l| l.starts_with("330802,柯城区,1.2,") && l.ends_with(",yes,,,,,,,,,初步"))
     );
     let report = env.ok(&["export", "--format", "md"]);
     assert!(report.contains("1 项在评定后报送数据有变"), "{report}");

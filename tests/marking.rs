@@ -190,14 +190,16 @@ fn every_export_carries_the_countys_own_assessment_and_imports_back_the_same() {
     let csv = std::fs::read_to_string(env.path("e.csv")).unwrap();
     let header = csv.lines().next().unwrap();
     assert!(
-        header.ends_with(",self_verdict,self_score,self_disagrees"),
+        header.ends_with(
+            ",self_verdict,self_score,self_disagrees,second_verdict,checker,check_reason,checked_at,stage"
+        ),
         "{header}"
     );
     let row = csv
         .lines()
         .find(|l| l.starts_with("330802,柯城区,1.2,"))
         .unwrap();
-    assert!(row.ends_with(",partly_met,7,yes"), "{row}");
+    assert!(row.ends_with(",partly_met,7,yes,,,,,初步"), "{row}");
     // The Markdown report says it per county, and lists the item.
     let md = env.ok(&["export", "--format", "md"]);
     assert!(md.contains("自评与评定不一致 1 项"), "{md}");

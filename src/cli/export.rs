@@ -47,6 +47,7 @@ impl Export {
             items: store.items()?,
             catalog: store.catalog()?,
             status: store.status()?,
+            people: store.people()?,
         };
         let write = |w: &mut dyn Write| match self.format {
             ExportFormat::Json => export::write_json(&results, w),

@@ -5,6 +5,7 @@
 //! own with its arguments and a `run`. Errors leave as a [`CommandError`] whose kind `main`
 //! turns into the exit status.
 
+mod check;
 mod completions;
 mod context;
 mod counties;
@@ -15,6 +16,7 @@ mod export;
 mod identity;
 mod import;
 mod init;
+mod lock;
 mod log;
 mod manual;
 mod mark;
@@ -26,6 +28,7 @@ mod safe_out;
 mod settings;
 mod shared_dir;
 mod status;
+mod status_by;
 mod table;
 mod targets;
 mod workspace;
@@ -141,6 +144,14 @@ pub enum Command {
     /// Say which database and configs are in force and why, whether this account can use them,
     /// and each problem found with the command that mends it (exits 1 if there is one)
     Doctor(doctor::Doctor),
+    /// The second review (复核) of one county × indicator: confirm its first verdict, or change
+    /// it with --reason (a checker's or a lead's; never one's own first verdict)
+    Check(check::Check),
+    /// Sign off (审定) the whole assessment or one target: every change it covers is refused
+    /// until a lead unlocks it (a lead's)
+    Lock(lock::Lock),
+    /// Lift a sign-off (审定), with a reason that is logged (a lead's)
+    Unlock(lock::Unlock),
     /// Print the manual page (roff) for the whole command line: kaohe manual | man -l -
     #[command(hide = true)]
     Manual(manual::Manual),
@@ -188,6 +199,9 @@ fn on_database(
         Command::Log(log) => log.run(context, out)?,
         Command::Reviewers(reviewers) => reviewers.run(context, out)?,
         Command::Doctor(doctor) => doctor.run(context, out)?,
+        Command::Check(check) => check.run(context, out)?,
+        Command::Lock(lock) => lock.run(context, out)?,
+        Command::Unlock(unlock) => unlock.run(context, out)?,
         // Run by `run`, before any context.
         Command::Config(_) | Command::Completions(_) | Command::Manual(_) => {}
     }

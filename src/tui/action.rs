@@ -186,6 +186,29 @@ actions! {
         ("去该县", "回到评定界面，定位到所选县"), ("go", "back to marking, at the selected county");
     PageDown => "page_down", ("下页", "向下翻一页"), ("page down", "one page down");
     PageUp => "page_up", ("上页", "向上翻一页"), ("page up", "one page up");
+    // The second review (复核).
+    ToggleCheck => "check_mode",
+        ("复核", "复核模式：逐项复核他人的初审 / 退出"),
+        ("2nd review", "second review: go through others' first verdicts / leave");
+    CheckConfirm => "check_confirm",
+        ("同意", "复核：同意初审评定，并前进"), ("agree", "second review: agree, and move on");
+    CheckChange(Verdict) {
+        Verdict::Met => "check_change_met",
+            ("改判完成", "复核：改判为完成（须写理由）"),
+            ("→ met", "second review: change to met (needs a reason)");
+        Verdict::PartlyMet => "check_change_partly_met",
+            ("改判基本完成", "复核：改判为基本完成（须写理由）"),
+            ("→ partly", "second review: change to partly met (needs a reason)");
+        Verdict::NotMet => "check_change_not_met",
+            ("改判未完成", "复核：改判为未完成（须写理由）"),
+            ("→ not met", "second review: change to not met (needs a reason)");
+    }
+    NextToCheck => "next_to_check",
+        ("下一待复核", "下一个待复核项目（初审在复核后又改过的在前）"),
+        ("next", "next item to second-review (first verdicts changed since first)");
+    SummaryPeople => "summary_people",
+        ("按人", "汇总：各评审人、各目标的进度与复核一致率 / 返回排名"),
+        ("by person", "summary: progress and agreement by reviewer and target / back");
     /// The bank of standard notes, in the note editor: insert note N (1–9).
     InsertStandardNote(u8) [1..=9] => "standard_note_" + n,
         ("常用备注", "插入常用备注（按编号）"), ("standard note", "insert a standard note (by number)");
@@ -249,4 +272,23 @@ pub enum Mode {
     Summary,
     /// The filter menu (`F`).
     Filter,
+    /// 复核 mode: browsing, where Enter and 1/2/3 are the second review's (any key it does not
+    /// bind is browsing's).
+    Check,
+}
+
+impl Mode {
+    /// Every mode, in the order the help lists them.
+    pub const ALL: [Mode; 10] = [
+        Mode::Browse,
+        Mode::Search,
+        Mode::Editor,
+        Mode::Confirm,
+        Mode::Check,
+        Mode::Summary,
+        Mode::History,
+        Mode::Conflict,
+        Mode::Filter,
+        Mode::Help,
+    ];
 }

@@ -26,7 +26,8 @@ use super::Access;
 use super::app::{self, App, Effect, Holder, Stopped, Write};
 use super::recovery::{LeftDraft, Recovery};
 use crate::store::{
-    LogFilter, Position, Presence, ReviewWrite, Reviewer, Store, StoreError, Written, is_busy,
+    Acting, CheckWrite, Checked, LogFilter, Position, Presence, ReviewWrite, Reviewer, Store,
+    StoreError, Written, is_busy,
 };
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -146,6 +147,7 @@ impl<'a> Effects<'a> {
 
     /// Carries out what one input asked for.
     pub(super) fn apply(&mut self, app: &mut App, effects: Vec<Effect>) {
+        let any = !effects.is_empty();
         for effect in effects {
             match effect {
                 Effect::SaveDraft { at, text } => self.hold_draft(app, at, Some(text)),
@@ -179,6 +181,11 @@ impl<'a> Effects<'a> {
                     Ok(notes) => app.open_finder(notes),
                     Err(e) => app.read_failed(one_line(&e)),
                 },
+                Effect::Check(check) => {
+                    self.end_burst(app);
+                    self.check(app, check);
+                }
+                Effect::LoadPeople => self.load_people(app),
                 Effect::LoadHistory(at) => {
                     let (county_code, indicator) = ids(app, at);
                     let filter = LogFilter {
@@ -192,6 +199,53 @@ impl<'a> Effects<'a> {
                     }
                 }
             }
+        }
+        if any {
+            self.refresh_people(app);
+        }
+    }
+
+    /// The progress by person, read again if the summary shows it and it changed.
+    pub(super) fn refresh_people(&mut self, app: &mut App) {
+        if app.people_wanted() {
+            self.load_people(app);
+        }
+    }
+
+    fn load_people(&mut self, app: &mut App) {
+        match self.store.people() {
+            Ok(people) => app.people_loaded(people),
+            Err(e) => app.read_failed(one_line(&e)),
+        }
+    }
+
+    /// A second review, written as the reviewer's OS account (the registry decides in the
+    /// store whether it may).
+    fn check(&mut self, app: &mut App, check: app::CheckWrite) {
+        match self.may_write() {
+            Ok(true) => {}
+            Ok(false) => {
+                self.access = Access::BrowseOnly;
+                app.browse_only(&self.who.account);
+                return;
+            }
+            Err(e) => return app.checked(check, Err(one_line(&e))),
+        }
+        let write = CheckWrite {
+            county_code: app.counties[check.at.county].code.clone(),
+            indicator_id: app.indicators[check.at.indicator].id.clone(),
+            decision: check.decision,
+            reason: check.reason.clone(),
+            first_seen: Some(check.first_seen),
+        };
+        let by = Acting {
+            uid: crate::host::Account::current().uid,
+            who: self.who.clone(),
+        };
+        match self.store.write_check(&write, &by) {
+            Ok(Checked::Saved { change, item }) => app.checked(check, Ok((change, item))),
+            Ok(Checked::Conflict { now }) => app.check_changed_underneath(check, now),
+            Err(e) => app.checked(check, Err(one_line(&e))),
         }
     }
 
@@ -679,6 +733,30 @@ impl<'a> Effects<'a> {
     fn committed(&mut self) {
         let _ = self.store.checkpoint();
     }
+}
+
+/// What the App keeps of the later stages, read at start: the locks, the second reviews, the
+/// first verdicts this reviewer gave (not theirs to check), and whether their role checks.
+pub fn load_stages(
+    store: &Store,
+    who: &Reviewer,
+    access: Access,
+    app: &mut App,
+) -> anyhow::Result<()> {
+    app.set_locks(store.locks()?);
+    app.set_checks(store.check_states()?, &store.first_reviews_by(&who.name)?);
+    if let Access::Registered(uid) = access {
+        if let Some(entry) = store.registry_entry(uid)? {
+            if entry.role == crate::model::Role::Reviewer {
+                let role = match app.strings.lang {
+                    crate::tui::strings::Lang::Zh => entry.role.chinese(),
+                    crate::tui::strings::Lang::En => entry.role.as_str(),
+                };
+                app.may_not_check(app.strings.may_not_check.replace("{role}", role));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The store's write of one of the App's: the item, what it must still hold, and (for undo

@@ -7,7 +7,7 @@
 mod defaults;
 mod key;
 
-pub use defaults::BROWSE_HINTS;
+pub use defaults::{BROWSE_HINTS, CHECK_HINTS};
 pub use key::{Key, KeyCode, describe, parse_key};
 
 use super::action::{Action, Mode};
@@ -87,10 +87,16 @@ impl Keymap {
 
     /// The action a key means in `mode`, if any.
     pub fn action_of(&self, mode: Mode, key: Key) -> Option<Action> {
-        self.bindings
+        let bound = self
+            .bindings
             .iter()
             .find(|b| b.mode == mode && b.keys.contains(&key))
-            .map(|b| b.action)
+            .map(|b| b.action);
+        match (bound, mode) {
+            // 复核 mode is browsing with a few keys of its own.
+            (None, Mode::Check) => self.action_of(Mode::Browse, key),
+            _ => bound,
+        }
     }
 
     /// The bindings of one mode, in table order.
@@ -116,10 +122,15 @@ impl Keymap {
 
     /// The first key of an action in `mode`, as written for people.
     pub fn first_key(&self, mode: Mode, action: Action) -> Option<String> {
-        self.of(mode)
+        let key = self
+            .of(mode)
             .find(|b| b.action == action)
             .and_then(|b| b.keys.first())
-            .map(describe)
+            .map(describe);
+        match (key, mode) {
+            (None, Mode::Check) => self.first_key(Mode::Browse, action),
+            (key, _) => key,
+        }
     }
 }
 

@@ -22,6 +22,9 @@ pub(super) struct Live {
     data_version: i64,
     last_event: i64,
     last_import: i64,
+    /// The newest second review and lock event seen (复核, 审定).
+    last_check: i64,
+    last_lock: i64,
     sent: Option<Presence>,
     sent_at: Instant,
     polled: Instant,
@@ -74,6 +77,8 @@ impl Live {
             data_version: store.data_version()?,
             last_event: store.last_event()?,
             last_import: store.last_import()?,
+            last_check: store.last_check_event()?,
+            last_lock: store.last_lock_event()?,
             sent: None,
             sent_at: Instant::now(),
             polled: Instant::now(),
@@ -117,6 +122,9 @@ impl Live {
         if committed {
             self.data_version = version;
             changed |= self.bring_in_work(effects, who, app);
+            changed |= self.bring_in_stages(effects, who, app);
+            // The summary's 按人 view, if it is up and anything it counts changed.
+            effects.refresh_people(app);
         }
         if committed || self.others_read.elapsed() >= Self::OTHERS_EVERY {
             changed |= self.look_at_others(effects, app);
@@ -158,6 +166,46 @@ impl Live {
                         app.refresh_item(&e.county_code, &e.indicator, item);
                     } else {
                         app.changed_by_other(e, item);
+                    }
+                }
+            }
+        }
+        changed
+    }
+
+    /// Second reviews and locks since the last look (a lock shows at once: the next write it
+    /// covers is refused without a restart); true if any.
+    fn bring_in_stages(&mut self, effects: &mut Effects, who: &Reviewer, app: &mut App) -> bool {
+        let store = effects.store();
+        let mut changed = false;
+        if let Ok(last) = store.last_lock_event() {
+            if last != self.last_lock {
+                let by_me = store
+                    .lock_log()
+                    .ok()
+                    .and_then(|log| log.last().cloned())
+                    .is_some_and(|e| e.by == who.name && e.account == who.account);
+                match store.locks() {
+                    Ok(locks) => {
+                        self.last_lock = last;
+                        app.locks_changed(locks, by_me);
+                        changed = true;
+                    }
+                    Err(e) => app.read_failed(crate::store::said_once(&e)),
+                }
+            }
+        }
+        if store
+            .last_check_event()
+            .is_ok_and(|last| last != self.last_check)
+        {
+            if let Ok(events) = store.check_log_after(self.last_check) {
+                for e in &events {
+                    self.last_check = self.last_check.max(e.seq);
+                    let me = e.checker == who.name && e.account == who.account;
+                    if let Ok(state) = store.check_state(&e.county_code, &e.indicator) {
+                        app.check_arrived(e, state, me);
+                        changed = true;
                     }
                 }
             }

@@ -29,6 +29,35 @@ pub struct Item {
     pub self_verdict: Option<Verdict>,
     /// The score the county gave itself (自评分).
     pub self_score: Option<f64>,
+    /// Its second review (复核) and sign-off (审定).
+    #[serde(flatten)]
+    pub stages: Stages,
+}
+
+/// Where an item stands after its first review: the second review (复核) of the first verdict
+/// as it stands (none where there is none, or the first verdict changed since), and whether it
+/// is signed off (审定: locked).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Stages {
+    pub second_verdict: Option<Verdict>,
+    pub checker: Option<String>,
+    /// The reason for a change (none for an agreement without a remark).
+    pub check_reason: Option<String>,
+    pub checked_at: Option<String>,
+    /// A lock covers it (the exports write its stage: 初步 or 审定).
+    #[serde(skip)]
+    pub signed_off: bool,
+}
+
+impl Stages {
+    /// No second review, not signed off (a `const`, for items made in statics).
+    pub const NONE: Stages = Stages {
+        second_verdict: None,
+        checker: None,
+        check_reason: None,
+        checked_at: None,
+        signed_off: false,
+    };
 }
 
 impl Item {
@@ -61,7 +90,12 @@ impl Item {
     /// Whether the county's own assessment differs from the city's verdict (see
     /// [`crate::check::self_disagrees`]).
     pub fn self_disagrees(&self) -> bool {
-        crate::check::self_disagrees(self.self_verdict, self.verdict)
+        crate::check::self_disagrees(self.self_verdict, self.result())
+    }
+
+    /// The verdict that counts: the second review's, where there is one, else the first.
+    pub fn result(&self) -> Option<Verdict> {
+        crate::stages::result(self.verdict, self.stages.second_verdict)
     }
 
     /// The reviewer's note; empty when there is none.

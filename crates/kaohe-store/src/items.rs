@@ -5,7 +5,7 @@
 use crate::Store;
 use crate::stale::changed_since_review_sql;
 use anyhow::{Result, anyhow};
-use kaohe_core::item::Item;
+use kaohe_core::item::{Item, Stages};
 use kaohe_core::model::{Submission, Verdict};
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -150,11 +150,18 @@ const ITEM_SELECT: &str = concat!(
         s.value, s.value_number, s.numerator, s.denominator, s.evidence, s.remark,
         r.verdict, r.note, r.reviewer, r.reviewed_at, s.bare_fraction, ",
     changed_since_review_sql!(),
-    ", s.self_verdict, s.self_score FROM counties c
+    // The county's own assessment; the second review on the first verdict as it stands, and
+    // whether a lock covers it.
+    ", s.self_verdict, s.self_score,
+        sr.verdict, sr.checker, NULLIF(sr.reason, ''), sr.checked_at,
+        EXISTS (SELECT 1 FROM locks l WHERE l.target_id IS NULL OR l.target_id = i.target_id)",
+    " FROM counties c
     CROSS JOIN indicators i
     JOIN targets t ON t.id = i.target_id
     LEFT JOIN submissions s ON s.county_code = c.code AND s.indicator_id = i.id
-    LEFT JOIN reviews r ON r.county_code = c.code AND r.indicator_id = i.id"
+    LEFT JOIN reviews r ON r.county_code = c.code AND r.indicator_id = i.id
+    LEFT JOIN second_reviews sr ON sr.county_code = c.code AND sr.indicator_id = i.id
+        AND sr.first_verdict = r.verdict"
 );
 
 /// One county × indicator as `conn` (or a transaction) sees it now.
@@ -187,5 +194,12 @@ fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
         changed_since_review: r.get(14)?,
         self_verdict: verdict_at(r, 15)?,
         self_score: r.get(16)?,
+        stages: Stages {
+            second_verdict: verdict_at(r, 17)?,
+            checker: r.get(18)?,
+            check_reason: r.get(19)?,
+            checked_at: r.get(20)?,
+            signed_off: r.get(21)?,
+        },
     })
 }

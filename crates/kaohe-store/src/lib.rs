@@ -9,11 +9,14 @@
 //! `kaohe_store::X`.
 
 mod aside;
+mod checks;
 mod error;
 mod file;
 mod items;
+mod locks;
 mod log;
 mod long_writes;
+mod people;
 mod presence;
 mod registry;
 mod reviews;
@@ -29,9 +32,11 @@ mod workspace;
 #[cfg(test)]
 mod test_support;
 
+pub use checks::{CheckChange, CheckError, CheckEvent, CheckState, CheckWrite, Checked};
 pub use error::{StoreError, is_busy, said_once};
 pub use file::{APPLICATION_ID, Access, BUSY_TIMEOUT, parent_dir};
 pub use items::ReviewState;
+pub use locks::{Acting, LockError, LockEvent, Locked, LockedRow};
 pub use log::{LogEntry, LogFilter};
 pub use long_writes::LongWrite;
 pub use presence::{Presence, SEEN_WITHIN};

@@ -2,6 +2,7 @@
 //! saw, logged, and answered with the item as it now stands.
 
 use crate::items::{read_item, verdict_at};
+use crate::locks::{Covered, refuse_locked};
 use crate::{Reviewer, Store, now, stale, workspace};
 use anyhow::{Context, Result};
 use kaohe_core::item::Item;
@@ -118,6 +119,7 @@ impl Store {
 
 fn write_in(tx: &Transaction<'_>, write: &ReviewWrite, who: &Reviewer) -> Result<Written> {
     let (county_code, indicator_id) = (write.county_code.as_str(), write.indicator_id.as_str());
+    refuse_locked(tx, Covered::Indicator(indicator_id))?;
     if !holds_expected(tx, county_code, indicator_id, &write.expected)? {
         return Ok(Written::Conflict {
             now: read_item(tx, county_code, indicator_id)?,

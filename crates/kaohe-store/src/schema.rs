@@ -43,6 +43,12 @@ pub const MIGRATIONS: &[&str] = &[
     // 13: a county's own assessment (自评结果, 自评分) beside its figures, and the items each
     // reviewer has put aside for later.
     include_str!("../migrations/0010_self_assessment_and_set_aside.sql"),
+    // 11: the second review (复核): a checker's verdict beside the first, the first
+    // verdict it was given on, the reason for a change; every decision logged.
+    include_str!("../migrations/0011_second_reviews.sql"),
+    // 12: sign-off (审定): locks on the assessment or a target, their log, and
+    // triggers that refuse any write a lock covers.
+    include_str!("../migrations/0012_locks.sql"),
 ];
 
 /// The schema version this build writes.
@@ -110,7 +116,7 @@ mod tests {
     fn the_shipped_migrations_are_byte_for_byte_as_shipped() {
         // (length in bytes, fingerprint) of each shipped migration. A new migration adds a
         // line here; a changed line means a shipped migration was edited: undo that.
-        let shipped: [(usize, u64); 10] = [
+        let shipped: [(usize, u64); 12] = [
             (2941, 0x4f02_ff44_88a9_8a95),
             (281, 0x2910_59a9_217d_2899),
             (713, 0x3fd3_683b_d9e3_1f21),
@@ -124,6 +130,10 @@ mod tests {
             (701, 0x87fb_f66c_91e8_6f5a),
             // 0010_self_assessment_and_set_aside.sql
             (1105, 0x713e_36ff_ff65_ed8c),
+            // 0011_second_reviews.sql
+            (2058, 0x05c8_1c52_0248_358a),
+            // 0012_locks.sql
+            (4396, 0xd956_1bce_a369_eb50),
         ];
         let held: Vec<(usize, u64)> = MIGRATIONS
             .iter()

@@ -78,6 +78,21 @@ impl Store {
             }
         }
 
+        // The verdict that counts: the second review's, where one was given on the first
+        // verdict as it stands.
+        let mut stmt = self.conn.prepare(
+            "SELECT sr.county_code, sr.indicator_id, sr.verdict FROM second_reviews sr
+             JOIN reviews r ON r.county_code = sr.county_code
+                 AND r.indicator_id = sr.indicator_id AND r.verdict = sr.first_verdict",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let (code, id): (String, String) = (r.get(0)?, r.get(1)?);
+            if let Some(k) = at(&code, &id) {
+                verdicts[k] = verdict_at(r, 2)?;
+            }
+        }
+
         let of = Verdicts {
             counties: n,
             of: &verdicts,

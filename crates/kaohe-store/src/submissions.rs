@@ -1,6 +1,7 @@
 //! Submissions: the figures counties send, imported in one transaction a file (each import
 //! recorded for the audit trail), and what an import would change, said before it is made.
 
+use crate::locks::{Covered, refuse_locked};
 use crate::{Reviewer, Store, now, stale};
 use anyhow::{Context, Result, anyhow};
 use kaohe_core::lookup::SubmissionRow;
@@ -28,6 +29,9 @@ impl Store {
         file: &str,
         who: &Reviewer,
     ) -> Result<usize> {
+        // Refused by a lock before anything is written, the announcement below included (the
+        // write checks again, inside its transaction).
+        refuse_locked(&self.conn, Covered::Rows(rows, file))?;
         // Saying so is a courtesy to those kept waiting: the import goes ahead without it.
         let announced = match self.begin_long_write("import", who) {
             Ok(id) => Some(id),
@@ -44,6 +48,8 @@ impl Store {
         let path = self.path.display().to_string();
         let written = (|| {
             let tx = self.write()?;
+            // A new database (the other caller) has no lock yet.
+            refuse_locked(&tx, Covered::Rows(rows, file))?;
             insert_submissions(&tx, rows, file, who)?;
             if let Some(id) = announced {
                 crate::long_writes::end_long_write(&tx, id)?;

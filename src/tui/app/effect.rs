@@ -55,6 +55,10 @@ pub enum Effect {
         at: Cursor,
         aside: bool,
     },
+    /// A second review (复核) to write.
+    Check(CheckWrite),
+    /// Read the progress by person (the summary screen's 按人 view).
+    LoadPeople,
 }
 
 /// Reviews written together, in one transaction, as one step for undo.
@@ -79,4 +83,15 @@ pub enum BatchKind {
 pub enum Answer {
     Saved(ReviewChange, Item),
     Changed(Item),
+}
+
+/// A second review to write: the checker's decision on the first verdict they saw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckWrite {
+    pub at: Cursor,
+    pub decision: crate::stages::Decision,
+    /// Needed for a change.
+    pub reason: String,
+    /// The first verdict on screen: if it changed since, nothing is written.
+    pub first_seen: Verdict,
 }

@@ -17,16 +17,18 @@ mod movement;
 mod note;
 mod results;
 mod selection;
+mod stages;
 mod summary;
 mod undo;
 mod update;
 mod waiting;
 
-pub use effect::{Answer, Batch, BatchKind, Effect, Why, Write};
+pub use effect::{Answer, Batch, BatchKind, CheckWrite, Effect, Why, Write};
 pub use filters::{Filter, MENU_ROWS};
 pub use finder::Finder;
 pub use mode::{Conflict, History};
 pub use note::{NOTE_LIMIT, NoteEditor, QUERY_LIMIT};
+pub use stages::{CheckMark, CheckStatus, PendingChange};
 pub use summary::{Summary, SummaryRow};
 pub use undo::{Change, State, Step};
 pub use waiting::{Holder, Stopped};
@@ -191,6 +193,8 @@ pub struct App {
     pub editor_width: usize,
     /// The paste coming in: what became of it so far, told when it ends.
     pasting: Pasting,
+    /// The later stages: second reviews, locks, 复核 mode, progress by person (stages.rs).
+    stage: stages::StageState,
     pub quit: bool,
     /// Rapid marking: selection, items put aside, the filters, the counties' own
     /// assessments, the detail pane's scrolling (marking.rs).
@@ -225,6 +229,7 @@ static UNREAD: Item = Item {
     bare_fraction: false,
     self_verdict: None,
     self_score: None,
+    stages: crate::item::Stages::NONE,
 };
 
 impl App {
@@ -337,6 +342,7 @@ impl App {
             redo: Vec::new(),
             editor_width: 60,
             pasting: Pasting::default(),
+            stage: stages::StageState::default(),
             quit: false,
             marking: marking::Marking::new(aside),
         };
@@ -543,7 +549,10 @@ impl App {
 
     /// Which keys are live: what is up over the panes decides it.
     pub fn mode(&self) -> Mode {
-        self.overlay.mode()
+        match self.overlay.mode() {
+            Mode::Browse if self.checking() => Mode::Check,
+            mode => mode,
+        }
     }
 
     /// The note editor, while open (under the help or a question too).
@@ -642,5 +651,7 @@ impl App {
     }
 }
 
+#[cfg(test)]
+mod stages_tests;
 #[cfg(test)]
 mod tests;

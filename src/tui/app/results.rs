@@ -151,6 +151,7 @@ impl App {
     pub(super) fn refresh(&mut self, at: Cursor, item: Item) {
         let was = self.is_reviewed(at);
         let k = self.index(at);
+        self.stage_refreshed(k, &item);
         self.verdicts[k] = item.verdict;
         self.set_stale(k, item.changed_since_review);
         self.checks_refreshed(k, !item.note_text().is_empty(), item.self_verdict);

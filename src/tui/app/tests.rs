@@ -100,6 +100,7 @@ impl FakeStore {
             // The county's own assessment is the submission's: the store keeps it.
             self_verdict: app.own_verdict(w.at),
             self_score: sub.as_ref().and_then(|s| s.self_score),
+            stages: crate::item::Stages::NONE,
         };
         Ok((change, item))
     }

@@ -154,15 +154,22 @@ impl App {
             return Vec::new();
         }
         let mode = self.mode();
-        if mode == Mode::Browse {
+        if matches!(mode, Mode::Browse | Mode::Check) {
             self.message = None;
         }
         if action == Action::Help {
             self.overlay.open_help();
             return Vec::new();
         }
+        if self.refused_by_lock(mode, action) {
+            return Vec::new();
+        }
         match mode {
             Mode::Browse => self.browse(action),
+            Mode::Check => match self.check_action(action) {
+                Some(effects) => effects,
+                None => self.browse(action),
+            },
             Mode::Editor => self.edit(action),
             Mode::Confirm => self.confirm(action),
             Mode::Search => self.search(action),
@@ -170,10 +177,13 @@ impl App {
                 self.read_history(action);
                 Vec::new()
             }
-            Mode::Summary => {
-                self.read_summary(action);
-                Vec::new()
-            }
+            Mode::Summary => match self.people_action(action) {
+                Some(effects) => effects,
+                None => {
+                    self.read_summary(action);
+                    Vec::new()
+                }
+            },
             Mode::Conflict => self.answer_conflict(action),
             Mode::Help => {
                 self.read_help(action);
@@ -265,6 +275,7 @@ impl App {
             Search if self.notes_fresh => self.show_finder(),
             Search => return vec![Effect::LoadNotes],
             History => return vec![Effect::LoadHistory(self.cursor)],
+            ToggleCheck => self.enter_check_mode(),
             OpenSummary => {
                 let summary = self.summarize(Some(self.cursor.county));
                 self.overlay.open(Overlay::Summary(summary));
@@ -445,8 +456,8 @@ impl App {
     /// The help: scrolled, or closed (back to what it was opened over).
     fn read_help(&mut self, action: Action) {
         // No further than the help's length (every binding, a heading and a blank line for
-        // each of the nine modes, and the legend of symbols).
-        let most = self.keymap.len() + 18 + 2 + self.strings.marking.legend.len();
+        // each mode, and the legend of symbols).
+        let most = self.keymap.len() + 2 * Mode::ALL.len() + 2 + self.strings.marking.legend.len();
         match action {
             Action::ScrollDown => {
                 if let Some(scroll) = self.overlay.help_mut() {

@@ -8,8 +8,8 @@ use crate::tui::action::{Action, Mode};
 
 use Action::*;
 use Mode::{
-    Browse, Confirm, Conflict as ConflictMode, Editor, Filter as FilterMode, Help as HelpMode,
-    History as HistoryMode, Search as SearchMode, Summary as SummaryMode,
+    Browse, Check as CheckMode, Confirm, Conflict as ConflictMode, Editor, Filter as FilterMode,
+    Help as HelpMode, History as HistoryMode, Search as SearchMode, Summary as SummaryMode,
 };
 
 /// The default keys: (mode, keys, action, shown in the hint line).
@@ -39,6 +39,7 @@ pub(super) const DEFAULTS: &[(Mode, &[Key], Action, bool)] = &[
     (Browse, &[plain('H')], History, false),
     (Browse, &[plain('s')], OpenSummary, true),
     (Browse, &[code(KeyCode::Tab)], NextPane, false),
+    (Browse, &[plain('c')], ToggleCheck, false),
     (Browse, &[plain('?'), plain('？')], Help, true),
     (Browse, &[plain('q'), ctrl('c')], Quit, true),
     (Editor, &[code(KeyCode::Enter)], SaveNote, true),
@@ -87,6 +88,14 @@ pub(super) const DEFAULTS: &[(Mode, &[Key], Action, bool)] = &[
     (SummaryMode, &[code(KeyCode::Enter)], SummaryJump, true),
     (SummaryMode, &[code(KeyCode::Esc), plain('s'), plain('q')], CloseSummary, true),
     (SummaryMode, &[plain('?'), plain('？')], Help, false),
+    // 复核 mode: these keys, else browsing's.
+    (CheckMode, &[code(KeyCode::Enter)], CheckConfirm, true),
+    (CheckMode, &[plain('1')], CheckChange(Verdict::Met), true),
+    (CheckMode, &[plain('2')], CheckChange(Verdict::PartlyMet), true),
+    (CheckMode, &[plain('3')], CheckChange(Verdict::NotMet), true),
+    (CheckMode, &[plain('n')], NextToCheck, true),
+    (CheckMode, &[plain('c')], ToggleCheck, true),
+    (SummaryMode, &[plain('p')], SummaryPeople, true),
     (HelpMode, &[plain('j'), code(KeyCode::Down)], ScrollDown, true),
     (HelpMode, &[plain('k'), code(KeyCode::Up)], ScrollUp, true),
     (HelpMode, &[code(KeyCode::Esc), plain('?'), plain('？'), plain('q')], CloseHelp, true),
@@ -117,6 +126,24 @@ pub(super) const DEFAULTS: &[(Mode, &[Key], Action, bool)] = &[
     (FilterMode, &[plain('7')], PickFilter(7), false),
     (FilterMode, &[code(KeyCode::Esc), plain('F'), plain('q')], CloseFilters, true),
     (FilterMode, &[plain('?'), plain('？')], Help, false),
+];
+
+/// The hint line in 复核 mode, as [`BROWSE_HINTS`] (keys it does not bind are browsing's).
+pub const CHECK_HINTS: &[&[Action]] = &[
+    &[CheckConfirm],
+    &[
+        CheckChange(Verdict::Met),
+        CheckChange(Verdict::PartlyMet),
+        CheckChange(Verdict::NotMet),
+    ],
+    &[NextToCheck],
+    &[NextCounty, PrevCounty],
+    &[NextIndicator, PrevIndicator],
+    &[ToggleCheck],
+    &[OpenSummary],
+    &[NextPane],
+    &[Help],
+    &[Quit],
 ];
 
 /// The hint line while browsing: groups of actions shown as one entry (`j/k 县`), their keys

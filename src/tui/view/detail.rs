@@ -6,9 +6,9 @@ use super::shared::{
 };
 use crate::check::standing;
 use crate::model::format_number;
-use crate::text::{fit, truncate, width, wrap};
+use crate::text::{clean, fit, truncate, width, wrap};
 use crate::tui::action::{Action, Mode};
-use crate::tui::app::App;
+use crate::tui::app::{App, CheckStatus};
 use crate::tui::strings::Lang;
 use crate::tui::theme::{Theme, glyph};
 use ratatui::Frame;
@@ -95,6 +95,9 @@ fn lines(app: &App, w: usize, theme: &Theme) -> Vec<Line<'static>> {
         s.suggested,
         s.marking.own,
         s.marking.aside,
+        s.check_label,
+        s.reason,
+        s.signed_off,
     ]
     .iter()
     .map(|l| width(l))
@@ -190,6 +193,35 @@ fn lines(app: &App, w: usize, theme: &Theme) -> Vec<Line<'static>> {
             &mut lines,
             (s.attention, label_w),
             &words,
+            w,
+            theme,
+            theme.warning(),
+        );
+    }
+    // The second review (复核) and the sign-off (审定), under the first verdict.
+    if let Some((text, style)) = check_text(app, theme) {
+        labelled(&mut lines, (s.check_label, label_w), &text, w, theme, style);
+    }
+    if let Some(reason) = item.stages.check_reason.as_deref() {
+        labelled(
+            &mut lines,
+            (s.reason, label_w),
+            reason,
+            w,
+            theme,
+            Style::new(),
+        );
+    }
+    if let Some(lock) = app.lock_at(app.cursor) {
+        let text = s
+            .locked_by
+            .replace("{who}", &clean(&lock.by))
+            .replace("{at}", &short_time(&lock.at))
+            .replace("{scope}", &scope(app, lock));
+        labelled(
+            &mut lines,
+            (s.signed_off, label_w),
+            &text,
             w,
             theme,
             theme.warning(),
@@ -300,4 +332,52 @@ fn lines(app: &App, w: usize, theme: &Theme) -> Vec<Line<'static>> {
         theme.dim(),
     );
     lines
+}
+
+/// "✓ 同意 · 李四 · 2026-12-01 10:00", "◐ 基本完成（改判）· 李四 · …", or that the first verdict
+/// changed since; nothing before a second review.
+fn check_text(app: &App, theme: &Theme) -> Option<(String, Style)> {
+    let s = app.strings;
+    let item = app.current();
+    let by = || {
+        let who = item
+            .stages
+            .checker
+            .as_deref()
+            .map(clean)
+            .unwrap_or_default();
+        let at = item
+            .stages
+            .checked_at
+            .as_deref()
+            .map(short_time)
+            .unwrap_or_default();
+        format!("· {who} · {at}")
+    };
+    match app.check_status(app.cursor)? {
+        CheckStatus::Unchecked => None,
+        CheckStatus::Agreed => Some((
+            format!("{} {} {}", glyph(item.verdict), s.agree, by()),
+            theme.verdict(item.verdict),
+        )),
+        CheckStatus::Changed(v) => Some((
+            format!(
+                "{} {}{}{}",
+                glyph(Some(v)),
+                s.verdict(v),
+                s.changed_mark,
+                by()
+            ),
+            theme.verdict(Some(v)),
+        )),
+        CheckStatus::Outdated => Some((s.check_outdated.to_string(), theme.warning())),
+    }
+}
+
+/// "目标 3" / "整个考核", in the workspace's language.
+fn scope(app: &App, lock: &crate::stages::Lock) -> String {
+    match app.strings.lang {
+        Lang::Zh => lock.scope_zh(),
+        Lang::En => lock.scope_en(),
+    }
 }

@@ -28,7 +28,17 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         return;
     };
     let s = app.strings;
-    let title = item_title(app, s.editor_title, editor.at);
+    // A 复核 change's reason, or the note.
+    let label = match app.reason_pending() {
+        Some(p) => format!(
+            "{} {} → {}",
+            s.reason_title,
+            s.verdict(p.first),
+            s.verdict(p.to)
+        ),
+        None => s.editor_title.to_string(),
+    };
+    let title = item_title(app, &label, editor.at);
     let inner = overlay(frame, editor_box(area), &title, theme);
     let w = inner.width as usize;
     let bank = standard_notes_line(app);

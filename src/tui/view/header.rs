@@ -2,6 +2,7 @@
 //! the reviewer, progress, the flow, the filter, changed figures and who else is here.
 
 use super::shared::line_of;
+use crate::stages::Stage;
 use crate::text::{clean, fit, truncate, width};
 use crate::tui::app::{App, Flow, Stopped};
 use crate::tui::theme::Theme;
@@ -40,6 +41,14 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             Flow::ByCounty => s.by_county,
         }
     ));
+    if app.checking() {
+        right.push_str(&format!(" · {}", s.check_mode));
+    }
+    match app.stage() {
+        Stage::Preliminary => {}
+        Stage::PartlySignedOff => right.push_str(&format!(" · {}", s.partly_signed_off)),
+        Stage::SignedOff => right.push_str(&format!(" · {}", s.whole_signed_off)),
+    }
     if app.only_unreviewed {
         right.push_str(&format!(" · {}", s.only_unreviewed));
     }

@@ -16,17 +16,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let w = area.width.saturating_sub(4).min(72);
     let key_w = 18usize;
     let mut lines: Vec<Line> = Vec::new();
-    for mode in [
-        Mode::Browse,
-        Mode::Search,
-        Mode::Editor,
-        Mode::Confirm,
-        Mode::Summary,
-        Mode::History,
-        Mode::Conflict,
-        Mode::Filter,
-        Mode::Help,
-    ] {
+    for mode in Mode::ALL {
         if !lines.is_empty() {
             lines.push(Line::raw(""));
         }

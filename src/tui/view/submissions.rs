@@ -7,7 +7,7 @@ use super::shared::{
 use crate::check::standing;
 use crate::model::{Verdict, format_number};
 use crate::text::{clean, fit, truncate, width, wrap};
-use crate::tui::app::{App, Cursor};
+use crate::tui::app::{App, CheckStatus, Cursor};
 use crate::tui::theme::{DRAFT_GLYPH, OTHER_GLYPH, SELECTED_GLYPH, Theme, glyph};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -110,9 +110,16 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             .max(width(s.figure))
             .clamp(4, 20)
     };
+    // The second review's column (复核), once there is one or in 复核 mode.
+    let second_w = if app.shows_checks() {
+        width(s.check_label).max(4) + 1
+    } else {
+        0
+    };
     // Numerator/denominator in the table only when the note keeps some room (they are always
     // in the detail pane).
-    let with_fraction = 1 + county_w + 1 + widest(true) + 1 + 6 + 1 + verdict_w + 1 + 12 <= w;
+    let with_fraction =
+        1 + county_w + 1 + widest(true) + 1 + 6 + 1 + verdict_w + 1 + second_w + 12 <= w;
     let figure_w = widest(with_fraction);
     let check_w = 6;
     // The county's own assessment (自评), a glyph under its head, where a county on screen gave
@@ -125,7 +132,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         });
         item.self_verdict.is_some() || item.self_score.is_some()
     });
-    let mut fixed = 1 + county_w + 1 + figure_w + 1 + check_w + 1 + verdict_w + 1;
+    let mut fixed = 1 + county_w + 1 + figure_w + 1 + check_w + 1 + verdict_w + 1 + second_w;
     let own_shown = any_own && w >= fixed + own_w + 1 + 8;
     if own_shown {
         fixed += own_w + 1;
@@ -144,6 +151,9 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     head.push_str(&fit(s.verdict, verdict_w));
     head.push(' ');
+    if second_w > 0 {
+        head.push_str(&fit(s.check_label, second_w));
+    }
     if by_w > 0 {
         head.push_str(&fit(s.by, by_w));
         head.push(' ');
@@ -249,6 +259,10 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             .patch(base),
         ));
         spans.push(Span::styled(" ", base));
+        if second_w > 0 {
+            let (text, style) = second_cell(app, at, theme);
+            spans.push(Span::styled(fit(&text, second_w), style.patch(base)));
+        }
         if by_w > 0 {
             let by = item
                 .review()
@@ -261,4 +275,22 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         lines.push(Line::from(spans));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The 复核 cell: 同意, the second verdict's glyph and 改, 重核 where the first verdict changed
+/// since, nothing before a second review.
+fn second_cell(app: &App, at: Cursor, theme: &Theme) -> (String, Style) {
+    let s = app.strings;
+    match app.check_status(at) {
+        Some(CheckStatus::Agreed) => (
+            s.check_agreed_short.to_string(),
+            theme.verdict(app.verdict_of(at)),
+        ),
+        Some(CheckStatus::Changed(v)) => (
+            format!("{}{}", glyph(Some(v)), s.check_changed_short),
+            theme.verdict(Some(v)),
+        ),
+        Some(CheckStatus::Outdated) => (s.check_outdated_short.to_string(), theme.warning()),
+        Some(CheckStatus::Unchecked) | None => (String::new(), Style::new()),
+    }
 }

@@ -4,6 +4,7 @@
 use super::shared::{line_of, pane, scroll};
 use crate::model::{Verdict, format_number};
 use crate::report::Progress;
+use crate::stages::Stage;
 use crate::text::{clean, fit, truncate, width};
 use crate::tui::app::App;
 use crate::tui::theme::{Theme, glyph};
@@ -42,9 +43,18 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let Some(v) = app.summary() else {
         return;
     };
+    if app.people_view().is_some() {
+        super::people::draw(frame, area, app, theme);
+        return;
+    }
     let s = app.strings;
+    let stage = match app.stage() {
+        Stage::Preliminary => s.preliminary,
+        Stage::PartlySignedOff => s.partly_signed_off,
+        Stage::SignedOff => s.whole_signed_off,
+    };
     let title = format!(
-        "{} · {} {}（{}）",
+        "{} · {stage} · {} {}（{}）",
         s.summary_title,
         s.max_score,
         format_number(v.max_score),

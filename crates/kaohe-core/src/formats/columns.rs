@@ -34,6 +34,13 @@ pub enum Column {
     SelfScore,
     /// The county's own assessment differs from the city's verdict: written, passed over.
     SelfDisagrees,
+    /// The second review (复核): its verdict, who gave it, the reason for a change, when.
+    SecondVerdict,
+    Checker,
+    CheckReason,
+    CheckedAt,
+    /// 初步 until the item's target (or the assessment) is signed off, 审定 after.
+    Stage,
 }
 
 /// What an import makes of a column.
@@ -78,7 +85,7 @@ pub struct Names {
 
 /// Every column, in the order the exports write them: the CSV has those with a key, the
 /// workbook those with a header, each in this order. `COLUMNS[c as usize]` is column `c`.
-pub const COLUMNS: [Names; 21] = [
+pub const COLUMNS: [Names; 26] = [
     Names {
         column: Column::CountyCode,
         key: Some("county_code"),
@@ -246,6 +253,46 @@ pub const COLUMNS: [Names; 21] = [
         column: Column::SelfDisagrees,
         key: Some("self_disagrees"),
         header: Some("自评与评定不一致"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    Names {
+        column: Column::SecondVerdict,
+        key: Some("second_verdict"),
+        header: Some("复核评定"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    Names {
+        column: Column::Checker,
+        key: Some("checker"),
+        header: Some("复核人"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    Names {
+        column: Column::CheckReason,
+        key: Some("check_reason"),
+        header: Some("改判理由"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    Names {
+        column: Column::CheckedAt,
+        key: Some("checked_at"),
+        header: Some("复核时间"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    Names {
+        column: Column::Stage,
+        key: Some("stage"),
+        header: Some("阶段"),
         aliases: &[],
         beside: Beside::Refused,
         read: Read::PassedOver,

@@ -136,6 +136,7 @@ mod tests {
             bare_fraction: true,
             self_verdict: Some(Verdict::PartlyMet),
             self_score: Some(8.5),
+            stages: crate::item::Stages::NONE,
         };
         let record = serde_json::to_value(Row::new(&item, None)).unwrap();
         let mut keys: Vec<&str> = record

@@ -467,6 +467,9 @@ impl Store {
         if schema_version >= 5 {
             targets::write_scoring(&tx, &seed.catalog)?;
         }
+        if schema_version >= 9 {
+            crate::owners::seed_owners(&tx, &seed.catalog, who)?;
+        }
         if let Some((rows, file)) = &seed.submissions {
             submissions::insert_submissions(&tx, rows, file, who)?;
         }
@@ -678,7 +681,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = new_store(&dir).path().to_path_buf();
         let writer = Connection::open(&path).unwrap();
-        writer.pragma_update(None, "user_version", 9).unwrap();
+        // A version past the newest this build writes.
+        let newer = latest_schema() + 1;
+        writer.pragma_update(None, "user_version", newer).unwrap();
         let wal = PathBuf::from(format!("{}-wal", path.display()));
         assert!(
             wal.metadata().unwrap().len() > 0,
@@ -686,7 +691,7 @@ mod tests {
         );
         let before = std::fs::read(&path).unwrap();
         let e = format!("{:#}", Store::open(&path).err().expect("must refuse"));
-        assert!(e.contains("schema version 9"), "{e}");
+        assert!(e.contains(&format!("schema version {newer}")), "{e}");
         assert_eq!(std::fs::read(&path).unwrap(), before);
         assert!(
             wal.metadata().unwrap().len() > 0,

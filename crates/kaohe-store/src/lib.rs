@@ -5,13 +5,16 @@
 //! database file is and how it is opened and made (`file`), its schema (`schema`), the targets
 //! it holds, the submissions imported into it, the reviews written, the items read back,
 //! "changed since reviewed" (`stale`), the workspace's drafts and places, who is present, the
-//! log, the registry of reviewers and the status. Every public name is reachable as
+//! log, the registry of reviewers, who owns what (`owners`), the notes' threads (`notes`) and
+//! the status. Every public name is reachable as
 //! `kaohe_store::X`.
 
 mod error;
 mod file;
 mod items;
 mod log;
+mod notes;
+mod owners;
 mod presence;
 mod registry;
 mod reviews;
@@ -30,6 +33,7 @@ pub use error::{StoreError, said_once};
 pub use file::{APPLICATION_ID, Access, BUSY_TIMEOUT, parent_dir};
 pub use items::ReviewState;
 pub use log::{LogEntry, LogFilter};
+pub use owners::{Assigned, OwnerEvent, OwnerRef};
 pub use presence::{Presence, SEEN_WITHIN};
 pub use registry::{
     Registered, Registrar, Registration, RegistryAction, RegistryEntry, RegistryError,

@@ -2,7 +2,7 @@
 //! saw, logged, and answered with the item as it now stands.
 
 use crate::items::{read_item, verdict_at};
-use crate::{Reviewer, Store, now, stale, workspace};
+use crate::{Reviewer, Store, notes, now, stale, workspace};
 use anyhow::{Context, Result};
 use kaohe_core::item::Item;
 use kaohe_core::model::Verdict;
@@ -16,7 +16,10 @@ pub struct ReviewWrite {
     pub indicator_id: String,
     /// `Some(None)` clears the verdict; `None` leaves it as it is.
     pub verdict: Option<Option<Verdict>>,
-    /// `None` leaves the note as it is.
+    /// The writer's own note on the item, in its thread: `None` leaves it as it is. It
+    /// replaces their note when theirs is the thread's latest, else goes below the others'
+    /// as a new one; an empty text takes their latest note away. Nobody else's note is ever
+    /// changed.
     pub note: Option<String>,
     /// What the item must still hold for the write to go ahead: undo, redo and a note typed
     /// over minutes must not overwrite what someone else changed meanwhile.
@@ -118,7 +121,7 @@ impl Store {
 
 fn write_in(tx: &Transaction<'_>, write: &ReviewWrite, who: &Reviewer) -> Result<Written> {
     let (county_code, indicator_id) = (write.county_code.as_str(), write.indicator_id.as_str());
-    if !holds_expected(tx, county_code, indicator_id, &write.expected)? {
+    if !holds_expected(tx, county_code, indicator_id, &write.expected, who)? {
         return Ok(Written::Conflict {
             now: read_item(tx, county_code, indicator_id)?,
         });
@@ -148,7 +151,9 @@ fn write_in(tx: &Transaction<'_>, write: &ReviewWrite, who: &Reviewer) -> Result
     })
 }
 
-/// What a conditional write expects the item to hold; `None` parts are not checked.
+/// What a conditional write expects the item to hold; `None` parts are not checked. `note` is
+/// the writer's own note (see [`ReviewWrite::note`]): theirs when it is the thread's latest,
+/// else empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Expected {
     pub verdict: Option<Option<Verdict>>,
@@ -161,26 +166,33 @@ fn holds_expected(
     county_code: &str,
     indicator_id: &str,
     expected: &Expected,
+    who: &Reviewer,
 ) -> Result<bool> {
-    let (verdict, note) = current_review(tx, county_code, indicator_id)?;
-    Ok(!(expected.verdict.is_some_and(|v| v != verdict)
-        || expected.note.as_ref().is_some_and(|n| *n != note)))
+    if let Some(verdict) = expected.verdict {
+        if verdict != current_verdict(tx, county_code, indicator_id)? {
+            return Ok(false);
+        }
+    }
+    if let Some(note) = &expected.note {
+        return Ok(*note == notes::own(tx, county_code, indicator_id, who)?);
+    }
+    Ok(true)
 }
 
-/// The verdict and note an item holds now (none and empty when it has no review).
-fn current_review(
+/// The verdict an item holds now (none when it has no review).
+fn current_verdict(
     tx: &Transaction<'_>,
     county_code: &str,
     indicator_id: &str,
-) -> Result<(Option<Verdict>, String)> {
-    let current: Option<(Option<Verdict>, String)> = tx
+) -> Result<Option<Verdict>> {
+    let current: Option<Option<Verdict>> = tx
         .query_row(
-            "SELECT verdict, note FROM reviews WHERE county_code = ?1 AND indicator_id = ?2",
+            "SELECT verdict FROM reviews WHERE county_code = ?1 AND indicator_id = ?2",
             params![county_code, indicator_id],
-            |r| Ok((verdict_at(r, 0)?, r.get(1)?)),
+            |r| verdict_at(r, 0),
         )
         .optional()?;
-    Ok(current.unwrap_or_default())
+    Ok(current.flatten())
 }
 
 /// The submission revision an item's review was given on, if it has a review.
@@ -199,7 +211,8 @@ fn review_revision(
 }
 
 /// One review written inside the caller's write transaction, logged; nothing is written
-/// when nothing changes.
+/// when nothing changes. The note is the writer's own, in the item's thread: the verdict's
+/// reviewer changes only with the verdict, and a note never goes under another name.
 fn review_in(
     tx: &Transaction<'_>,
     county_code: &str,
@@ -208,7 +221,8 @@ fn review_in(
     note: Option<&str>,
     who: &Reviewer,
 ) -> Result<ReviewChange> {
-    let (from_verdict, from_note) = current_review(tx, county_code, indicator_id)?;
+    let from_verdict = current_verdict(tx, county_code, indicator_id)?;
+    let from_note = notes::own(tx, county_code, indicator_id, who)?;
     let from_revision = review_revision(tx, county_code, indicator_id)?;
     let to_verdict = verdict.unwrap_or(from_verdict);
     let to_note = note.map_or_else(|| from_note.clone(), str::to_string);
@@ -230,7 +244,15 @@ fn review_in(
         return Ok(change);
     }
     let at = now();
-    if to_verdict.is_none() && to_note.is_empty() {
+    if to_note != from_note {
+        notes::set_own(tx, county_code, indicator_id, &to_note, who, &at)?;
+    }
+    let latest = notes::latest(tx, county_code, indicator_id)?;
+    // The verdict is given (and so is under this reviewer) only when it changes, or is given
+    // again on a changed figure: the same verdict with a note of one's own leaves it the
+    // colleague's who gave it.
+    let gives_verdict = verdict.is_some() && (from_verdict != to_verdict || confirmed);
+    if to_verdict.is_none() && latest.is_empty() {
         tx.execute(
             "DELETE FROM reviews WHERE county_code = ?1 AND indicator_id = ?2",
             params![county_code, indicator_id],
@@ -238,24 +260,31 @@ fn review_in(
     } else {
         tx.execute(
             // A verdict given is given on the figure there now: its revision is recorded. A
-            // note alone leaves the verdict, and so the figure it was given on, as it was.
+            // note alone leaves the verdict, the figure it was given on, who gave it and when,
+            // as they were; an item with no verdict is under whoever wrote on it last.
             "INSERT INTO reviews (county_code, indicator_id, verdict, note, reviewer, account,
                  reviewed_at, revision)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, COALESCE((SELECT revision FROM submissions
                  WHERE county_code = ?1 AND indicator_id = ?2), 0))
              ON CONFLICT (county_code, indicator_id) DO UPDATE SET
-                 verdict = excluded.verdict, note = excluded.note, reviewer = excluded.reviewer,
-                 account = excluded.account, reviewed_at = excluded.reviewed_at,
+                 verdict = excluded.verdict, note = excluded.note,
+                 reviewer = CASE WHEN ?9 OR reviews.verdict IS NULL
+                     THEN excluded.reviewer ELSE reviews.reviewer END,
+                 account = CASE WHEN ?9 OR reviews.verdict IS NULL
+                     THEN excluded.account ELSE reviews.account END,
+                 reviewed_at = CASE WHEN ?9 OR reviews.verdict IS NULL
+                     THEN excluded.reviewed_at ELSE reviews.reviewed_at END,
                  revision = CASE WHEN ?8 THEN excluded.revision ELSE reviews.revision END",
             params![
                 county_code,
                 indicator_id,
                 to_verdict.map(Verdict::as_str),
-                to_note,
+                latest,
                 who.name,
                 who.account,
                 at,
-                verdict.is_some()
+                verdict.is_some(),
+                gives_verdict
             ],
         )?;
     }
@@ -281,7 +310,8 @@ fn review_in(
     })
 }
 
-/// A verdict or note change, as the log records it.
+/// A verdict or note change, as the log records it. The notes are the writer's own note
+/// before and after (see [`ReviewWrite::note`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReviewChange {
     pub from: Option<Verdict>,

@@ -37,6 +37,12 @@ pub const MIGRATIONS: &[&str] = &[
     // 8: which host and process holds each open workspace, so that one whose process has
     // ended is gone at once, not after the timeout.
     include_str!("../migrations/0008_session_process.sql"),
+    // 9: who owns what: a target, an indicator or a county belongs to a division or to one
+    // reviewer; every change logged, append-only.
+    include_str!("../migrations/0009_owners.sql"),
+    // 10: an item's notes as a thread, each under its author; the existing note becomes the
+    // first, by whoever the log says wrote it; a verdict is under whoever gave it.
+    include_str!("../migrations/0010_note_threads.sql"),
 ];
 
 /// The schema version this build writes.
@@ -104,7 +110,7 @@ mod tests {
     fn the_shipped_migrations_are_byte_for_byte_as_shipped() {
         // (length in bytes, fingerprint) of each shipped migration. A new migration adds a
         // line here; a changed line means a shipped migration was edited: undo that.
-        let shipped: [(usize, u64); 8] = [
+        let shipped: [(usize, u64); 10] = [
             (2941, 0x4f02_ff44_88a9_8a95),
             (281, 0x2910_59a9_217d_2899),
             (713, 0x3fd3_683b_d9e3_1f21),
@@ -114,6 +120,10 @@ mod tests {
             (1488, 0xbb0b_eeb1_151a_43ab),
             // 0008_session_process.sql
             (398, 0x2287_5d7f_d460_266e),
+            // 0009_owners.sql
+            (1322, 0x6198_edc8_0edf_8fe9),
+            // 0010_note_threads.sql
+            (1985, 0x63fe_0a28_7533_c336),
         ];
         let held: Vec<(usize, u64)> = MIGRATIONS
             .iter()

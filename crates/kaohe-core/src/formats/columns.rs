@@ -28,6 +28,8 @@ pub enum Column {
     ReviewedAt,
     ChangedSinceReview,
     Flags,
+    /// The item's notes, each under its author: JSON's array, a line a note elsewhere.
+    Notes,
 }
 
 /// What an import makes of a column.
@@ -72,7 +74,7 @@ pub struct Names {
 
 /// Every column, in the order the exports write them: the CSV has those with a key, the
 /// workbook those with a header, each in this order. `COLUMNS[c as usize]` is column `c`.
-pub const COLUMNS: [Names; 18] = [
+pub const COLUMNS: [Names; 19] = [
     Names {
         column: Column::CountyCode,
         key: Some("county_code"),
@@ -216,6 +218,14 @@ pub const COLUMNS: [Names; 18] = [
         column: Column::Flags,
         key: Some("flags"),
         header: Some("自动检查"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    Names {
+        column: Column::Notes,
+        key: Some("notes"),
+        header: Some("备注记录"),
         aliases: &[],
         beside: Beside::Refused,
         read: Read::PassedOver,

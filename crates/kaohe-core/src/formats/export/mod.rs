@@ -127,6 +127,14 @@ impl<'a> Row<'a> {
                 (true, Words::Workbook) => "是",
             }),
             Column::Flags => Cow::Owned(self.flags.join("；")),
+            // One line a note, oldest first: "张三 2026-11-29 09:30：台账齐全".
+            Column::Notes => Cow::Owned(
+                i.notes
+                    .iter()
+                    .map(crate::model::Note::line)
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
         }
     }
 }

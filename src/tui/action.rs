@@ -177,6 +177,16 @@ actions! {
         ("保留我的", "保留我的评定（覆盖他人的）"), ("keep mine", "keep my verdict (over theirs)");
     TakeTheirs => "take_theirs",
         ("采用他的", "采用他人的评定"), ("take theirs", "take their verdict");
+    // Own work and others' (owners.rs).
+    ToggleOwn => "toggle_own",
+        ("本人/全部", "只走本人的工作 / 全部工作（n、筛选和连续评定）"),
+        ("own/all", "own work only / all the work (n, the filter and the flow)");
+    // Marking a colleague's verdict or someone else's item: asked first.
+    MarkAnyway => "mark_anyway",
+        ("仍要评定", "仍要评定（改掉同事的评定，或评定他人的项目）"),
+        ("mark it", "mark it anyway (over a colleague's verdict, or someone else's item)");
+    LeaveIt => "leave_it",
+        ("不评", "不评定，保留原样"), ("leave it", "leave it as it is");
     // The summary screen: scores, ranking, the heat map.
     OpenSummary => "summary",
         ("汇总", "汇总：各县得分、排名、各目标完成情况"),
@@ -208,4 +218,6 @@ pub enum Mode {
     History,
     Conflict,
     Summary,
+    /// Mark a colleague's verdict, or someone else's item, anyway?
+    Ask,
 }

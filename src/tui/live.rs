@@ -22,6 +22,8 @@ pub(super) struct Live {
     data_version: i64,
     last_event: i64,
     last_import: i64,
+    /// The owners' last change seen (`kaohe assign` while the workspace is open).
+    last_owners: i64,
     sent: Option<Presence>,
     sent_at: Instant,
     polled: Instant,
@@ -74,6 +76,7 @@ impl Live {
             data_version: store.data_version()?,
             last_event: store.last_event()?,
             last_import: store.last_import()?,
+            last_owners: store.last_owner_change()?,
             sent: None,
             sent_at: Instant::now(),
             polled: Instant::now(),
@@ -133,6 +136,16 @@ impl Live {
                 app.forget_cached();
                 match store.changed_since_review() {
                     Ok(stale) => app.set_stale_items(&stale),
+                    Err(e) => app.read_failed(crate::store::said_once(&e)),
+                }
+            }
+        }
+        if let Ok(owners) = store.last_owner_change() {
+            if owners != self.last_owners {
+                self.last_owners = owners;
+                changed = true;
+                match store.owners() {
+                    Ok(owners) => app.set_owners(&owners),
                     Err(e) => app.read_failed(crate::store::said_once(&e)),
                 }
             }

@@ -35,10 +35,11 @@ pub struct Assignment {
     pub owner: Owner,
 }
 
-/// A reviewer as ownership sees them: their uid and the division the registry gives them.
+/// A reviewer as ownership sees them: their uid and the division the registry gives them
+/// (none for an account the registry does not hold).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Me {
-    pub uid: u32,
+    pub uid: Option<u32>,
     pub division: Option<String>,
 }
 
@@ -55,7 +56,7 @@ impl Owner {
     pub fn includes(&self, me: &Me) -> bool {
         match self {
             Owner::Division(d) => me.division.as_deref() == Some(d.as_str()),
-            Owner::Reviewer { uid, .. } => *uid == me.uid,
+            Owner::Reviewer { uid, .. } => me.uid == Some(*uid),
         }
     }
 
@@ -220,11 +221,11 @@ mod tests {
         assert_eq!(owners.of_item(ind("2.1"), "330802"), None);
 
         let zhang = Me {
-            uid: 1001,
+            uid: Some(1001),
             division: Some("养老服务处".into()),
         };
         let wang = Me {
-            uid: 1002,
+            uid: Some(1002),
             division: None,
         };
         assert!(owners.is_own(ind("1.2"), "330881", &zhang));

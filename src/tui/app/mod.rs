@@ -12,6 +12,7 @@ mod finder;
 mod mode;
 mod movement;
 mod note;
+mod owners;
 mod results;
 mod summary;
 mod undo;
@@ -21,6 +22,7 @@ pub use effect::{Effect, Why, Write};
 pub use finder::Finder;
 pub use mode::{Conflict, History};
 pub use note::{NOTE_LIMIT, NoteEditor, QUERY_LIMIT};
+pub use owners::{OwnerLabel, Question};
 pub use summary::{Summary, SummaryRow};
 pub use undo::{Change, State, Step};
 
@@ -110,6 +112,12 @@ pub struct Workspace {
     pub drafts: Vec<Draft>,
     pub position: Option<Position>,
     pub reviewer: String,
+    /// The reviewer's OS account: with their name, whose note is theirs.
+    pub account: String,
+    /// Who owns what, and who the reviewer is to it (`None` without a registry: every item
+    /// is everyone's).
+    pub owners: Vec<crate::owners::Assignment>,
+    pub me: Option<crate::owners::Me>,
 }
 
 pub struct App {
@@ -138,6 +146,10 @@ pub struct App {
     stale: HashSet<usize>,
     stale_count: Vec<usize>,
     pub reviewer: String,
+    /// The reviewer's OS account.
+    pub account: String,
+    /// Own work and others' (owners.rs).
+    own: owners::OwnWork,
     /// The account, when it may look but not change anything (a database whose registry of
     /// reviewers does not hold it): every write action says so instead.
     pub browse_only: Option<String>,
@@ -202,6 +214,7 @@ static UNREAD: Item = Item {
     reviewed_at: None,
     changed_since_review: false,
     bare_fraction: false,
+    notes: Vec::new(),
 };
 
 impl App {
@@ -239,9 +252,11 @@ impl App {
         let find = |county: &str, indicator: &str| -> Option<usize> {
             Some(indicator_index.get(indicator)? * n + county_index.get(county)?)
         };
+        let mut own = owners::OwnWork::new(ws.me);
         for r in &ws.reviews {
             if let Some(at) = find(&r.county_code, &r.indicator_id) {
                 verdicts[at] = r.verdict;
+                own.marked(at, r.by_other);
             }
         }
         let mut stale = HashSet::new();
@@ -285,6 +300,8 @@ impl App {
             stale,
             stale_count,
             reviewer: ws.reviewer,
+            account: ws.account,
+            own,
             browse_only: None,
             cursor: Cursor::default(),
             flow: Flow::ByIndicator,
@@ -311,6 +328,7 @@ impl App {
         if app.is_empty() {
             return app;
         }
+        app.set_owners(&ws.owners);
         if let Some(p) = &ws.position {
             if let (Some(&i), Some(&c)) = (
                 indicator_index.get(&p.indicator_id),

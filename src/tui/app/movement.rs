@@ -7,7 +7,7 @@ impl App {
     /// Whether the county's row shows for the indicator under the filter.
     pub fn county_shown(&self, indicator: usize, county: usize) -> bool {
         let at = Cursor { indicator, county };
-        !self.only_unreviewed || at == self.cursor || self.wants_review(at)
+        !self.only_unreviewed || at == self.cursor || self.queued(at)
     }
 
     /// Whether the indicator shows in the targets pane under the filter.
@@ -16,10 +16,14 @@ impl App {
             return true;
         }
         match self.flow {
+            // Own work only: some county of it still wants review.
+            Flow::ByIndicator if self.only_own() => {
+                (0..self.counties.len()).any(|county| self.queued(Cursor { indicator, county }))
+            }
             Flow::ByIndicator => {
                 self.reviewed[indicator] < self.counties.len() || self.stale_count[indicator] > 0
             }
-            Flow::ByCounty => self.wants_review(Cursor {
+            Flow::ByCounty => self.queued(Cursor {
                 indicator,
                 county: self.cursor.county,
             }),
@@ -89,8 +93,17 @@ impl App {
     pub(super) fn step_to_next_unreviewed(&mut self) {
         match self.next_unreviewed_from(Some(self.cursor)) {
             Some(at) => self.cursor = at,
-            None => self.inform(self.strings.all_reviewed),
+            None => self.say_all_reviewed(),
         }
+    }
+
+    /// Nothing left to review: in all the work, or in own work (`o` shows the rest).
+    fn say_all_reviewed(&mut self) {
+        self.inform(if self.only_own() {
+            self.strings.own_all_reviewed
+        } else {
+            self.strings.all_reviewed
+        });
     }
 
     /// Items in the order the flow marks them.
@@ -113,26 +126,36 @@ impl App {
     }
 
     /// The first unreviewed item after `from` in the flow's order (from the start if `None`),
-    /// wrapping around.
+    /// wrapping around, in the work gone through (own work, or all).
     pub(super) fn next_unreviewed_from(&self, from: Option<Cursor>) -> Option<Cursor> {
+        self.next_where(from, |at| self.queued(at))
+    }
+
+    /// The first item after `from` in the flow's order, wrapping around, where `wanted`.
+    fn next_where(&self, from: Option<Cursor>, wanted: impl Fn(Cursor) -> bool) -> Option<Cursor> {
         let total = self.verdicts.len();
         let start = from.map_or(0, |at| self.rank(at) + 1);
         (0..total)
             .map(|k| self.order((start + k) % total))
-            .find(|&at| self.wants_review(at))
+            .find(|&at| wanted(at))
     }
 
     /// After a mark: the next county of the same indicator (the next indicator for the same
-    /// county when marking by county); after the last, the first unreviewed item beyond.
+    /// county when marking by county); after the last, the first unreviewed item beyond. It
+    /// passes by others' items while going through own work, and always a colleague's verdict.
     pub(super) fn advance(&mut self) {
         let at = self.cursor;
         let next = match self.flow {
             Flow::ByIndicator => (at.county + 1..self.counties.len())
-                .find(|&c| self.county_shown(at.indicator, c))
-                .map(|county| Cursor { county, ..at }),
+                .map(|county| Cursor { county, ..at })
+                .find(|&next| {
+                    self.county_shown(at.indicator, next.county) && self.flow_stops_at(next)
+                }),
             Flow::ByCounty => (at.indicator + 1..self.indicators.len())
                 .map(|indicator| Cursor { indicator, ..at })
-                .find(|&next| !self.only_unreviewed || self.wants_review(next)),
+                .find(|&next| {
+                    (!self.only_unreviewed || self.wants_review(next)) && self.flow_stops_at(next)
+                }),
         };
         if let Some(next) = next {
             self.cursor = next;
@@ -149,9 +172,9 @@ impl App {
                 ..at
             },
         };
-        match self.next_unreviewed_from(Some(last)) {
+        match self.next_where(Some(last), |at| self.queued(at) && self.flow_stops_at(at)) {
             Some(next) => self.cursor = next,
-            None => self.inform(self.strings.all_reviewed),
+            None => self.say_all_reviewed(),
         }
     }
 }

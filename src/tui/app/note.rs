@@ -20,7 +20,8 @@ pub const QUERY_LIMIT: usize = 256;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoteEditor {
     pub at: Cursor,
-    /// The note as saved in the database when editing began.
+    /// The reviewer's own note as the database held it when editing began: the thread's
+    /// latest, when theirs; empty for a new note below the others'.
     pub saved: String,
     pub buffer: TextBuffer,
     /// Asking whether to save or throw away the changes.
@@ -41,9 +42,13 @@ impl App {
         self.editor_unread = true;
     }
 
-    /// The editor on the selected item: on the draft left there, else on the saved note.
+    /// The editor on the selected item: on the draft left there, else on the reviewer's own
+    /// note (the thread's latest, when theirs; else a new one, below the others').
     pub(super) fn open_editor(&mut self) {
-        let saved = self.current().note_text().to_string();
+        let saved = self
+            .current()
+            .own_note(&self.reviewer, &self.account)
+            .to_string();
         let text = self
             .draft(self.cursor)
             .map_or_else(|| saved.clone(), str::to_string);

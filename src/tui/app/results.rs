@@ -29,7 +29,7 @@ impl App {
             let Some(item) = self.cache.get(&self.index(at)) else {
                 return;
             };
-            let saved = item.note_text().to_string();
+            let saved = item.own_note(&self.reviewer, &self.account).to_string();
             self.editor_unread = false;
             if let Some(e) = self.overlay.editor_mut() {
                 e.saved = saved;
@@ -118,7 +118,10 @@ impl App {
                 self.overlay.ask(conflict);
             }
             Why::Note => {
-                let now = self.item(at).note_text().to_string();
+                let now = self
+                    .item(at)
+                    .own_note(&self.reviewer, &self.account)
+                    .to_string();
                 if let Some(e) = self.overlay.editor_mut() {
                     e.saved = now;
                 }
@@ -136,6 +139,7 @@ impl App {
         let was = self.is_reviewed(at);
         let k = self.index(at);
         self.verdicts[k] = item.verdict;
+        self.note_whose(k, &item);
         self.set_stale(k, item.changed_since_review);
         self.cache.insert(k, item);
         self.notes_fresh = false;

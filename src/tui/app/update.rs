@@ -175,6 +175,7 @@ impl App {
                 Vec::new()
             }
             Mode::Conflict => self.answer_conflict(action),
+            Mode::Ask => self.answer_question(action),
             Mode::Help => {
                 self.read_help(action);
                 Vec::new()
@@ -227,6 +228,7 @@ impl App {
                     self.strings.filter_off
                 });
             }
+            ToggleOwn => self.toggle_own(),
             ToggleFlow => {
                 self.flow = match self.flow {
                     Flow::ByIndicator => Flow::ByCounty,
@@ -259,9 +261,10 @@ impl App {
     }
 
     /// A verdict (`None` clears it) on the selected item, over the verdict on screen only:
-    /// another's newer verdict is asked about.
-    fn review_here(&self, verdict: Option<Verdict>, why: Why) -> Vec<Effect> {
-        vec![Effect::Review(Write {
+    /// another's newer verdict is asked about, and so is a colleague's on screen, or an item
+    /// someone else owns (owners.rs).
+    fn review_here(&mut self, verdict: Option<Verdict>, why: Why) -> Vec<Effect> {
+        self.mark_or_ask(Write {
             at: self.cursor,
             verdict: Some(verdict),
             note: None,
@@ -270,7 +273,7 @@ impl App {
                 verdict: Some(self.verdict_of(self.cursor)),
                 note: None,
             },
-        })]
+        })
     }
 
     /// The note editor: the caret, deleting, a line break, a standard note; save or leave.
@@ -413,8 +416,8 @@ impl App {
     /// The help: scrolled, or closed (back to what it was opened over).
     fn read_help(&mut self, action: Action) {
         // No further than the help's length (every binding, and a heading and a blank line
-        // for each of the eight modes).
-        let most = self.keymap.len() + 16;
+        // for each of the nine modes).
+        let most = self.keymap.len() + 18;
         match action {
             Action::ScrollDown => {
                 if let Some(scroll) = self.overlay.help_mut() {

@@ -8,8 +8,8 @@ use crate::tui::action::{Action, Mode};
 
 use Action::*;
 use Mode::{
-    Browse, Confirm, Conflict as ConflictMode, Editor, Help as HelpMode, History as HistoryMode,
-    Search as SearchMode, Summary as SummaryMode,
+    Ask as AskMode, Browse, Confirm, Conflict as ConflictMode, Editor, Help as HelpMode,
+    History as HistoryMode, Search as SearchMode, Summary as SummaryMode,
 };
 
 /// The default keys: (mode, keys, action, shown in the hint line).
@@ -35,6 +35,7 @@ pub(super) const DEFAULTS: &[(Mode, &[Key], Action, bool)] = &[
     (Browse, &[ctrl('r')], Redo, false),
     (Browse, &[plain('f')], ToggleFilter, false),
     (Browse, &[plain('m')], ToggleFlow, false),
+    (Browse, &[plain('o')], ToggleOwn, false),
     (Browse, &[plain('/'), plain('、')], Search, true),
     (Browse, &[plain('H')], History, false),
     (Browse, &[plain('s')], OpenSummary, true),
@@ -75,6 +76,8 @@ pub(super) const DEFAULTS: &[(Mode, &[Key], Action, bool)] = &[
     // not answer it.
     (ConflictMode, &[plain('y')], KeepMine, true),
     (ConflictMode, &[plain('t'), code(KeyCode::Esc)], TakeTheirs, true),
+    (AskMode, &[plain('y')], MarkAnyway, true),
+    (AskMode, &[plain('n'), code(KeyCode::Esc)], LeaveIt, true),
     (HistoryMode, &[plain('j'), code(KeyCode::Down)], ScrollDown, true),
     (HistoryMode, &[plain('k'), code(KeyCode::Up)], ScrollUp, true),
     (HistoryMode, &[code(KeyCode::Esc), plain('H'), plain('q')], CloseHistory, true),

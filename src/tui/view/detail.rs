@@ -59,6 +59,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         s.remark,
         s.source,
         s.suggested,
+        s.owner,
     ]
     .iter()
     .map(|l| width(l))
@@ -115,6 +116,9 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         theme,
         theme.verdict(v),
     );
+    if let Some((owner, style)) = super::owners::owner_line(app, app.cursor, theme) {
+        labelled(&mut lines, (s.owner, label_w), &owner, w, theme, style);
+    }
     if let Some(suggested) = app.suggestion(app.cursor) {
         let words = if app.contradicts(app.cursor) {
             format!("{}（{}）", s.verdict(suggested), s.contradicts)
@@ -155,19 +159,16 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             theme.warning(),
         );
     }
-    let note = item.note_text();
-    labelled(
-        &mut lines,
+    // The notes, each under its author, newest last; at least the latest shows.
+    let room = (inner.height as usize).saturating_sub(lines.len() + 1);
+    lines.extend(super::owners::thread_lines(
+        app,
+        item,
         (s.note, label_w),
-        if note.is_empty() { s.none } else { note },
         w,
+        room,
         theme,
-        if note.is_empty() {
-            theme.dim()
-        } else {
-            Style::new()
-        },
-    );
+    ));
     for o in app.others.iter().filter(|o| o.at == Some(app.cursor)) {
         let doing = if o.editing { s.writing } else { s.looking };
         labelled(

@@ -28,7 +28,13 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         return;
     };
     let s = app.strings;
-    let title = item_title(app, s.editor_title, editor.at);
+    // A note below colleagues' is a new one; the reviewer's own latest is changed in place.
+    let label = if editor.saved.is_empty() && !app.item(editor.at).notes.is_empty() {
+        s.new_note
+    } else {
+        s.editor_title
+    };
+    let title = item_title(app, label, editor.at);
     let inner = overlay(frame, editor_box(area), &title, theme);
     let w = inner.width as usize;
     let bank = standard_notes_line(app);

@@ -24,6 +24,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Mode::Summary,
         Mode::History,
         Mode::Conflict,
+        Mode::Ask,
         Mode::Help,
     ] {
         if !lines.is_empty() {

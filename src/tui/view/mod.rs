@@ -10,6 +10,7 @@ mod help;
 mod hints;
 mod history;
 mod message;
+mod owners;
 mod shared;
 mod submissions;
 mod summary;

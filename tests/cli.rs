@@ -1133,13 +1133,13 @@ fn a_corrected_sheet_shows_as_changed_since_reviewed_in_status_and_exports() {
     let csv = env.ok(&["export", "--format", "csv"]);
     assert!(csv.contains(",not_met,未达标,"), "{csv}");
     assert!(
-        csv.contains(",报送值 60% 与分子/分母算得 68.6% 不一致\n"),
+        csv.contains(",报送值 60% 与分子/分母算得 68.6% 不一致,\n"),
         "{csv}"
     );
-    assert!(
-        csv.lines()
-            .any(|l| l.starts_with("330802,柯城区,1.2,") && l.ends_with(",yes,"))
-    );
+    // changed_since_review, flags (none), then the notes.
+    assert!(csv.lines().any(|l| l.starts_with("330802,柯城区,1.2,")
+        && l.contains(",yes,,")
+        && l.ends_with("：未达标")));
     let report = env.ok(&["export", "--format", "md"]);
     assert!(report.contains("1 项在评定后报送数据有变"), "{report}");
     // Reviewed again, it is no longer marked.

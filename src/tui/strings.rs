@@ -128,8 +128,9 @@ pub struct Strings {
     pub colon: &'static str,
     /// Own work and others' (owners.rs): the header's word while going through own work,
     /// the detail pane's label for the owner, what `o` says, what `n` says when own work is
-    /// done, the question before marking a colleague's verdict (`{who}`, `{theirs}`,
-    /// `{mine}`) or someone else's item (`{owner}`), and its answer "no".
+    /// done, the question before marking a colleague's verdict (`{who}`, `{theirs}`) or
+    /// someone else's item (`{owner}`), with the verdict being given (`{mine}`) and the keys,
+    /// and what its answer "no" says.
     pub own_work: &'static str,
     pub all_work: &'static str,
     pub owner: &'static str,
@@ -140,6 +141,7 @@ pub struct Strings {
     pub own_all_reviewed: &'static str,
     pub ask_theirs: &'static str,
     pub ask_owner: &'static str,
+    pub ask_mine: &'static str,
     pub ask_keys: &'static str,
     pub left_as_it_is: &'static str,
     /// The thread: earlier notes not shown (`{n}`), and the editor's title for a new note
@@ -258,9 +260,10 @@ pub const ZH: Strings = Strings {
     all_now: "全部工作：n、筛选和连续评定经过所有项目",
     no_owners: "没有分工：所有项目都是大家的",
     own_all_reviewed: "本人的项目都已评定（按 o 看全部工作）",
-    ask_theirs: "{who}已评为「{theirs}」，你要改为「{mine}」",
-    ask_owner: "此项归{owner}，你要评为「{mine}」",
-    ask_keys: "：y 仍要评定 · n 不评",
+    ask_theirs: "{who}已评「{theirs}」",
+    ask_owner: "此项归{owner}",
+    ask_mine: "，你要评「{mine}」？",
+    ask_keys: "y 评定 · n 不评",
     left_as_it_is: "未评定，保留原样",
     earlier_notes: "（更早的 {n} 条备注，按 H 查看）",
     new_note: "新增备注（在他人的备注之后）",
@@ -376,9 +379,10 @@ pub const EN: Strings = Strings {
     all_now: "All the work: n, the filter and the flow go through every item",
     no_owners: "No owners: every item is everyone's",
     own_all_reviewed: "Your own items are all reviewed (o shows all the work)",
-    ask_theirs: "{who} marked it \"{theirs}\"; you are marking \"{mine}\"",
-    ask_owner: "This is {owner}'s; you are marking \"{mine}\"",
-    ask_keys: ": y mark it · n leave it",
+    ask_theirs: "{who} marked it \"{theirs}\"",
+    ask_owner: "it is {owner}'s",
+    ask_mine: "; mark it \"{mine}\"? ",
+    ask_keys: "y mark · n leave it",
     left_as_it_is: "Not marked, left as it is",
     earlier_notes: "({n} earlier notes: H shows them)",
     new_note: "New note (below the others')",

@@ -170,27 +170,23 @@ pub(super) fn question_text(app: &App) -> Option<String> {
     let mine = verdict_name(app, q.write.verdict.flatten());
     let mut reasons = Vec::new();
     if let Some(owner) = &q.owner {
-        reasons.push(
-            s.ask_owner
-                .replace("{owner}", owner)
-                .replace("{mine}", mine),
-        );
+        reasons.push(s.ask_owner.replace("{owner}", owner));
     }
     if let Some((who, theirs)) = &q.theirs {
         reasons.push(
             s.ask_theirs
                 .replace("{who}", who)
-                .replace("{theirs}", verdict_name(app, Some(*theirs)))
-                .replace("{mine}", mine),
+                .replace("{theirs}", verdict_name(app, Some(*theirs))),
         );
     }
     let sep = if s.colon == "：" { "；" } else { "; " };
+    // Short enough for 80 columns with the keys: the item is the one the cursor is on.
     Some(clean(&format!(
-        "{} {} {} {}{}",
+        "{} {} {}{}{}",
         app.counties[at.county].name,
         ind.id,
-        ind.short,
         reasons.join(sep),
+        s.ask_mine.replace("{mine}", mine),
         s.ask_keys
     )))
 }

@@ -504,7 +504,7 @@ fn a_colleagues_verdict_is_passed_by_in_the_flow_asked_about_when_marked_and_sta
     s.wait_for("详情 · 开化县 · 4.2");
     s.wait_for("备注 王五 ");
     s.send("\r");
-    s.wait_for("开化县 4.2 王五已评「基本完成」，你要评「完成」？y 评定 · n 不评");
+    s.wait_for("王五已评「基本完成」，你要评「完成」？y 评定 · n 不评");
     s.send("n");
     s.wait_for("未评定，保留原样");
     assert_eq!(record(&env, "开化县", "4.2")["verdict"], "partly_met");
@@ -568,7 +568,7 @@ fn the_workspace_opens_on_own_work_with_others_items_labelled_and_asked_about() 
     s.wait_for("[社会救助]");
     s.wait_for("归属 社会救助处（他人的）");
     s.send("1");
-    s.wait_for("柯城区 1.1 此项归社会救助处，你要评「完成」？y 评定 · n 不评");
+    s.wait_for("此项归社会救助处，你要评「完成」？y 评定 · n 不评");
     s.send("\u{1b}");
     s.wait_for("未评定，保留原样");
     assert_eq!(record(&env, "柯城区", "1.1")["verdict"], Value::Null);

@@ -494,7 +494,7 @@ fn others_items_their_owner_and_a_thread_of_notes_at_80x24() {
             &by,
         )
         .unwrap();
-    // 1.2 is 社会救助处's; on 衢江区 王五 wrote a note after 张三's.
+    // 1.2 is 社会救助处's; on 衢江区 王五 gave another verdict, and a note after 张三's.
     f.store
         .assign(
             &Scope::Indicator("1.2".into()),
@@ -508,7 +508,9 @@ fn others_items_their_owner_and_a_thread_of_notes_at_80x24() {
     };
     f.store
         .write_review(
-            &ReviewWrite::new("330803", "1.2").note("复核：口径说明已补"),
+            &ReviewWrite::new("330803", "1.2")
+                .verdict(Some(Verdict::NotMet))
+                .note("复核：口径说明已补"),
             &wang,
         )
         .unwrap();
@@ -529,6 +531,6 @@ fn others_items_their_owner_and_a_thread_of_notes_at_80x24() {
     let line = asked.lines().nth(22).unwrap();
     assert_eq!(
         line.trim_end(),
-        "衢江区 1.2 此项归社会救助处；张三已评「基本完成」，你要评「完成」？y 评定 · n 不评"
+        "此项归社会救助处；王五已评「未完成」，你要评「完成」？y 评定 · n 不评"
     );
 }

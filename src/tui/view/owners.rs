@@ -160,13 +160,11 @@ pub(super) fn history_thread(
     lines
 }
 
-/// The message line while a mark waits to be confirmed: the item, whose verdict or item it
-/// is, and the keys.
+/// The message line while a mark waits to be confirmed: whose item or verdict it is, the
+/// verdict being given, and the keys.
 pub(super) fn question_text(app: &App) -> Option<String> {
     let q = app.question()?;
     let s = app.strings;
-    let at = q.write.at;
-    let ind = &app.indicators[at.indicator];
     let mine = verdict_name(app, q.write.verdict.flatten());
     let mut reasons = Vec::new();
     if let Some(owner) = &q.owner {
@@ -180,11 +178,10 @@ pub(super) fn question_text(app: &App) -> Option<String> {
         );
     }
     let sep = if s.colon == "：" { "；" } else { "; " };
-    // Short enough for 80 columns with the keys: the item is the one the cursor is on.
+    // Short enough for 80 columns with the keys: the item is the one the cursor is on, named
+    // in the detail pane's title.
     Some(clean(&format!(
-        "{} {} {}{}{}",
-        app.counties[at.county].name,
-        ind.id,
+        "{}{}{}",
         reasons.join(sep),
         s.ask_mine.replace("{mine}", mine),
         s.ask_keys

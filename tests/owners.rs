@@ -450,16 +450,15 @@ fn every_export_shows_the_thread_under_its_authors() {
         )),
         "{report}"
     );
-    // An export imports again: the notes are passed over.
+    // An export imports again, JSON or workbook: the notes are passed over.
     let json = env.path("结果.json");
     env.ok(&["export", "--out", json.to_str().unwrap()]);
     let again = Env::new();
     again.ok(&["init"]);
-    assert!(
-        again
-            .ok(&["import", json.to_str().unwrap()])
-            .contains("762")
-    );
+    for file in [json, env.path("结果.xlsx")] {
+        let out = again.ok(&["import", file.to_str().unwrap()]);
+        assert!(out.contains("762"), "{out}");
+    }
 }
 
 #[test]

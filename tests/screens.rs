@@ -533,4 +533,17 @@ fn others_items_their_owner_and_a_thread_of_notes_at_80x24() {
         line.trim_end(),
         "此项归社会救助处；王五已评「未完成」，你要评「完成」？y 评定 · n 不评"
     );
+    // The history (H) lists the notes, each under its author, before the changes.
+    app.update(Action::LeaveIt);
+    app.history_loaded(app.cursor, Vec::new());
+    let history = text(&screen(&app, 80, 24));
+    assert!(history.contains("备注（2）"), "{history}");
+    assert!(
+        history.contains("张三 2026-11-29 09:30：农村照料中心数据口径不一致"),
+        "{history}"
+    );
+    assert!(
+        history.contains("王五 2026-11-29 09:30：复核：口径说明已补"),
+        "{history}"
+    );
 }

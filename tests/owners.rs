@@ -398,13 +398,13 @@ fn every_export_shows_the_thread_under_its_authors() {
     let csv = env.ok(&["export", "--format", "csv"]);
     let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
     let headers = reader.headers().unwrap().clone();
-    assert_eq!(headers.iter().last(), Some("notes"));
+    assert_eq!(headers.iter().next_back(), Some("notes"));
     let row = reader
         .records()
         .map(Result::unwrap)
         .find(|r| &r[1] == "开化县" && &r[2] == "4.2")
         .unwrap();
-    let notes = row.iter().last().unwrap().to_string();
+    let notes = row.iter().next_back().unwrap().to_string();
     assert_eq!(
         notes,
         format!("王五 {}：督导记录不全\n李四 {}：缺名册", at(0), at(1))
@@ -436,7 +436,7 @@ fn every_export_shows_the_thread_under_its_authors() {
     let col = header.iter().position(|h| h == "备注记录").unwrap();
     let row = results
         .rows()
-        .find(|r| r[1].to_string() == "开化县" && r[2].to_string() == "4.2")
+        .find(|r| r[1] == "开化县" && r[2] == "4.2")
         .unwrap();
     assert_eq!(row[col].to_string(), notes);
 
@@ -512,14 +512,23 @@ fn a_colleagues_verdict_is_passed_by_in_the_flow_asked_about_when_marked_and_sta
     s.wait_for("王五已评「基本完成」");
     s.send("y");
     s.wait_for("已保存");
-    s.send("q");
-    assert_eq!(s.exit_code(), 0);
     let r = record(&env, "开化县", "4.2");
     assert_eq!(
         (r["verdict"].as_str(), r["reviewer"].as_str()),
         (Some("met"), Some("李四"))
     );
     assert_eq!(r["note"], "督导记录不全");
+    assert_eq!(thread(&r), pairs(&[("王五", "督导记录不全")]));
+    // Undone, the verdict is 王五's again, under his name.
+    s.send("u");
+    s.wait_for("已撤销");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+    let r = record(&env, "开化县", "4.2");
+    assert_eq!(
+        (r["verdict"].as_str(), r["reviewer"].as_str()),
+        (Some("partly_met"), Some("王五"))
+    );
     assert_eq!(thread(&r), pairs(&[("王五", "督导记录不全")]));
     let log = env.json(&["log", "--json", "--county", "开化县", "--indicator", "4.2"]);
     let who: Vec<&str> = log
@@ -528,7 +537,7 @@ fn a_colleagues_verdict_is_passed_by_in_the_flow_asked_about_when_marked_and_sta
         .iter()
         .map(|e| e["reviewer"].as_str().unwrap())
         .collect();
-    assert_eq!(who, ["王五", "李四"]);
+    assert_eq!(who, ["王五", "李四", "李四"]);
 }
 
 /// The login name of the account running the tests (kaohe's own account, never $USER).

@@ -139,6 +139,12 @@ impl<'a> Effects<'a> {
                 app::Why::Undo(c) => c.before.revision,
                 app::Why::Redo(c) => c.after.revision,
                 _ => None,
+            })
+            // … and under whoever gave it.
+            .putting_back_by(match &write.why {
+                app::Why::Undo(c) => c.before.by.clone(),
+                app::Why::Redo(c) => c.after.by.clone(),
+                _ => None,
             });
         review.verdict = write.verdict;
         review.note = write.note.clone();

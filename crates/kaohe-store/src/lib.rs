@@ -39,7 +39,7 @@ pub use registry::{
     Registered, Registrar, Registration, RegistryAction, RegistryEntry, RegistryError,
     RegistryEvent,
 };
-pub use reviews::{Expected, ReviewChange, ReviewWrite, Written};
+pub use reviews::{Expected, GivenBy, ReviewChange, ReviewWrite, Written};
 pub use schema::{MIGRATIONS, latest as latest_schema};
 pub use submissions::ImportPreview;
 pub use workspace::{Draft, Position};

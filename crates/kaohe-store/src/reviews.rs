@@ -32,6 +32,17 @@ pub struct ReviewWrite {
     /// transaction, so either the note is saved and the draft gone, or the draft is still
     /// there.
     pub drops_draft: bool,
+    /// An undo or redo puts a verdict back under whoever gave it, and when: a colleague's
+    /// verdict put back is theirs again, not the undoer's.
+    pub put_back_by: Option<GivenBy>,
+}
+
+/// Who gave a verdict (name and OS account), and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GivenBy {
+    pub reviewer: String,
+    pub account: String,
+    pub at: String,
 }
 
 impl ReviewWrite {
@@ -65,6 +76,13 @@ impl ReviewWrite {
     pub fn putting_back(self, revision: Option<i64>) -> ReviewWrite {
         ReviewWrite {
             put_back_revision: revision,
+            ..self
+        }
+    }
+
+    pub fn putting_back_by(self, by: Option<GivenBy>) -> ReviewWrite {
+        ReviewWrite {
+            put_back_by: by,
             ..self
         }
     }
@@ -142,6 +160,19 @@ fn write_in(tx: &Transaction<'_>, write: &ReviewWrite, who: &Reviewer) -> Result
         )?;
         change.to_revision = Some(revision);
     }
+    if let (Some(by), Some(_), Some(_), true) = (
+        &write.put_back_by,
+        write.verdict,
+        change.to,
+        change.changed(),
+    ) {
+        tx.execute(
+            "UPDATE reviews SET reviewer = ?3, account = ?4, reviewed_at = ?5
+             WHERE county_code = ?1 AND indicator_id = ?2",
+            params![county_code, indicator_id, by.reviewer, by.account, by.at],
+        )?;
+        change.to_by = Some(by.clone());
+    }
     if write.drops_draft {
         workspace::drop_draft(tx, who, county_code, indicator_id)?;
     }
@@ -195,6 +226,28 @@ fn current_verdict(
     Ok(current.flatten())
 }
 
+/// Who gave an item's verdict, and when, if it has one.
+fn given_by(
+    tx: &Transaction<'_>,
+    county_code: &str,
+    indicator_id: &str,
+) -> Result<Option<GivenBy>> {
+    Ok(tx
+        .query_row(
+            "SELECT reviewer, account, reviewed_at FROM reviews
+             WHERE county_code = ?1 AND indicator_id = ?2 AND verdict IS NOT NULL",
+            params![county_code, indicator_id],
+            |r| {
+                Ok(GivenBy {
+                    reviewer: r.get(0)?,
+                    account: r.get(1)?,
+                    at: r.get(2)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
 /// The submission revision an item's review was given on, if it has a review.
 fn review_revision(
     tx: &Transaction<'_>,
@@ -224,6 +277,7 @@ fn review_in(
     let from_verdict = current_verdict(tx, county_code, indicator_id)?;
     let from_note = notes::own(tx, county_code, indicator_id, who)?;
     let from_revision = review_revision(tx, county_code, indicator_id)?;
+    let from_by = given_by(tx, county_code, indicator_id)?;
     let to_verdict = verdict.unwrap_or(from_verdict);
     let to_note = note.map_or_else(|| from_note.clone(), str::to_string);
     // The same verdict given again on a figure changed since is a review of the new figure.
@@ -239,6 +293,8 @@ fn review_in(
         confirmed,
         from_revision,
         to_revision: from_revision,
+        to_by: from_by.clone(),
+        from_by,
     };
     if !change.changed() {
         return Ok(change);
@@ -306,6 +362,7 @@ fn review_in(
     )?;
     Ok(ReviewChange {
         to_revision: review_revision(tx, county_code, indicator_id)?,
+        to_by: given_by(tx, county_code, indicator_id)?,
         ..change
     })
 }
@@ -324,6 +381,10 @@ pub struct ReviewChange {
     /// review): what an undo or redo puts back.
     pub from_revision: Option<i64>,
     pub to_revision: Option<i64>,
+    /// Who gave the verdict, and when, before and after (none without a verdict): what an
+    /// undo or redo puts back with it.
+    pub from_by: Option<GivenBy>,
+    pub to_by: Option<GivenBy>,
 }
 
 impl ReviewChange {
@@ -366,6 +427,56 @@ mod tests {
         };
         assert_eq!(now, item);
         assert_eq!(store.log().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn an_undo_puts_a_colleagues_verdict_back_under_their_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = new_store(&dir);
+        let wang = Reviewer {
+            name: "王五".into(),
+            account: "wang".into(),
+        };
+        let li = Reviewer {
+            name: "李四".into(),
+            account: "li".into(),
+        };
+        let mark = ReviewWrite::new("330824", "4.2").verdict(Some(Verdict::PartlyMet));
+        store.write_review(&mark, &wang).unwrap();
+        let theirs = store.item("330824", "4.2").unwrap();
+        let over = ReviewWrite::new("330824", "4.2")
+            .verdict(Some(Verdict::Met))
+            .expecting(Expected {
+                verdict: Some(Some(Verdict::PartlyMet)),
+                note: None,
+            });
+        let Written::Saved { change, item } = store.write_review(&over, &li).unwrap() else {
+            panic!("nothing changed it meanwhile");
+        };
+        assert_eq!(item.reviewer.as_deref(), Some("李四"));
+        let by = change.from_by.clone().unwrap();
+        assert_eq!(
+            (by.reviewer.as_str(), by.account.as_str()),
+            ("王五", "wang")
+        );
+        assert_eq!(Some(by.at.clone()), theirs.reviewed_at);
+        // 李四 undoes it: the verdict is 王五's again, given when he gave it.
+        let undo = ReviewWrite::new("330824", "4.2")
+            .verdict(Some(Verdict::PartlyMet))
+            .expecting(Expected {
+                verdict: Some(Some(Verdict::Met)),
+                note: Some(String::new()),
+            })
+            .putting_back_by(change.from_by);
+        let Written::Saved { change, item } = store.write_review(&undo, &li).unwrap() else {
+            panic!("nothing changed it meanwhile");
+        };
+        assert_eq!(item.verdict, Some(Verdict::PartlyMet));
+        assert_eq!(item.reviewer.as_deref(), Some("王五"));
+        assert_eq!(item.reviewed_at, theirs.reviewed_at);
+        assert_eq!(change.to_by.map(|b| b.reviewer), Some("王五".to_string()));
+        // The undo itself is 李四's act, in the log.
+        assert_eq!(store.log().unwrap().last().unwrap().reviewer, "李四");
     }
 
     #[test]

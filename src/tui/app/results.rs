@@ -18,6 +18,7 @@ impl App {
         for item in items {
             if let Some(k) = self.item_index(&item.county_code, &item.indicator) {
                 self.set_stale(k, item.changed_since_review);
+                self.note_whose(k, &item);
                 self.cache.insert(k, item);
             }
         }

@@ -89,6 +89,8 @@ impl FakeStore {
             confirmed: false,
             from_revision: None,
             to_revision: None,
+            from_by: None,
+            to_by: None,
         };
         if change.changed() {
             self.log.push((w.at, from, to));

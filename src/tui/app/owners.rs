@@ -225,8 +225,9 @@ impl App {
         let theirs = self
             .verdict_of(at)
             .filter(|_| self.marked_by_other(at))
-            // The same verdict again changes nothing, unless the figure changed since.
-            .filter(|&v| write.verdict != Some(Some(v)) || self.is_stale(at))
+            // The same verdict again replaces nothing (on a changed figure it is a review of
+            // the new figure, asked about by nobody).
+            .filter(|&v| write.verdict != Some(Some(v)))
             .map(|v| {
                 let who = self.item(at).reviewer.clone().unwrap_or_default();
                 (who, v)

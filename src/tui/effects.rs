@@ -140,10 +140,9 @@ impl<'a> Effects<'a> {
                 app::Why::Redo(c) => c.after.revision,
                 _ => None,
             })
-            // … and under whoever gave it.
+            // … and an undo under whoever gave it.
             .putting_back_by(match &write.why {
-                app::Why::Undo(c) => c.before.by.clone(),
-                app::Why::Redo(c) => c.after.by.clone(),
+                app::Why::Undo(c) => c.before.by.as_deref().cloned(),
                 _ => None,
             });
         review.verdict = write.verdict;

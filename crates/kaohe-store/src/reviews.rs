@@ -171,7 +171,6 @@ fn write_in(tx: &Transaction<'_>, write: &ReviewWrite, who: &Reviewer) -> Result
              WHERE county_code = ?1 AND indicator_id = ?2",
             params![county_code, indicator_id, by.reviewer, by.account, by.at],
         )?;
-        change.to_by = Some(by.clone());
     }
     if write.drops_draft {
         workspace::drop_draft(tx, who, county_code, indicator_id)?;
@@ -293,7 +292,6 @@ fn review_in(
         confirmed,
         from_revision,
         to_revision: from_revision,
-        to_by: from_by.clone(),
         from_by,
     };
     if !change.changed() {
@@ -362,7 +360,6 @@ fn review_in(
     )?;
     Ok(ReviewChange {
         to_revision: review_revision(tx, county_code, indicator_id)?,
-        to_by: given_by(tx, county_code, indicator_id)?,
         ..change
     })
 }
@@ -381,10 +378,9 @@ pub struct ReviewChange {
     /// review): what an undo or redo puts back.
     pub from_revision: Option<i64>,
     pub to_revision: Option<i64>,
-    /// Who gave the verdict, and when, before and after (none without a verdict): what an
-    /// undo or redo puts back with it.
+    /// Who gave the verdict before, and when (none without a verdict): what an undo puts
+    /// back with it. (After, it is the writer's, now.)
     pub from_by: Option<GivenBy>,
-    pub to_by: Option<GivenBy>,
 }
 
 impl ReviewChange {
@@ -474,7 +470,7 @@ mod tests {
         assert_eq!(item.verdict, Some(Verdict::PartlyMet));
         assert_eq!(item.reviewer.as_deref(), Some("王五"));
         assert_eq!(item.reviewed_at, theirs.reviewed_at);
-        assert_eq!(change.to_by.map(|b| b.reviewer), Some("王五".to_string()));
+        assert_eq!(change.from_by.map(|b| b.reviewer), Some("李四".to_string()));
         // The undo itself is 李四's act, in the log.
         assert_eq!(store.log().unwrap().last().unwrap().reviewer, "李四");
     }

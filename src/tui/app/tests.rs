@@ -90,7 +90,6 @@ impl FakeStore {
             from_revision: None,
             to_revision: None,
             from_by: None,
-            to_by: None,
         };
         if change.changed() {
             self.log.push((w.at, from, to));

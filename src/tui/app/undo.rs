@@ -17,8 +17,9 @@ pub struct State {
     /// The submission revision the verdict was given on, for the store: an undo or redo puts
     /// it back with the verdict, so a re-import in between is still seen.
     pub revision: Option<i64>,
-    /// Who gave the verdict, and when: an undo puts a colleague's verdict back as theirs.
-    pub by: Option<GivenBy>,
+    /// Who gave the verdict, and when (before a change): an undo puts a colleague's verdict
+    /// back as theirs. (Boxed, to keep every step small: only a verdict replaced has one.)
+    pub by: Option<Box<GivenBy>>,
 }
 
 /// One change this reviewer made, for undo and redo.
@@ -83,14 +84,15 @@ impl App {
                         note: change.from_note.clone(),
                         on_old_figure: was_stale,
                         revision: change.from_revision,
-                        by: change.from_by.clone(),
+                        by: change.from_by.clone().map(Box::new),
                     },
                     after: State {
                         verdict: change.to,
                         note: change.note.clone(),
                         on_old_figure: self.is_stale(at),
                         revision: change.to_revision,
-                        by: change.to_by.clone(),
+                        // The writer's, now: a redo gives it again as the reviewer's own.
+                        by: None,
                     },
                 }));
                 self.redo.clear();

@@ -39,10 +39,10 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0008_session_process.sql"),
     // 9: who owns what: a target, an indicator or a county belongs to a division or to one
     // reviewer; every change logged, append-only.
-    include_str!("../migrations/0009_owners.sql"),
+    include_str!("../migrations/0013_owners.sql"),
     // 10: an item's notes as a thread, each under its author; the existing note becomes the
     // first, by whoever the log says wrote it; a verdict is under whoever gave it.
-    include_str!("../migrations/0010_note_threads.sql"),
+    include_str!("../migrations/0014_note_threads.sql"),
 ];
 
 /// The schema version this build writes.
@@ -120,9 +120,9 @@ mod tests {
             (1488, 0xbb0b_eeb1_151a_43ab),
             // 0008_session_process.sql
             (398, 0x2287_5d7f_d460_266e),
-            // 0009_owners.sql
+            // 0013_owners.sql
             (1322, 0x6198_edc8_0edf_8fe9),
-            // 0010_note_threads.sql
+            // 0014_note_threads.sql
             (1985, 0x63fe_0a28_7533_c336),
         ];
         let held: Vec<(usize, u64)> = MIGRATIONS

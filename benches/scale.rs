@@ -374,6 +374,7 @@ fn run(n: usize, keep: Option<&str>) {
         items: store.items().unwrap(),
         catalog: store.catalog().unwrap(),
         status: store.status().unwrap(),
+        people: store.people().unwrap(),
     };
     let start = Instant::now();
     let r = results();

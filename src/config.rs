@@ -565,14 +565,14 @@ mod tests {
     #[test]
     fn keys_are_rebound_by_action_name() {
         let c = parse(
-            "[keys]\nnext_county = \"x\"\nmark_met = [\"y\", \"F1\"]\n",
+            "[keys]\nnext_county = \"w\"\nmark_met = [\"y\", \"F1\"]\n",
             "c.toml",
         )
         .unwrap();
         let key = |c| KeyEvent::new(c, KeyModifiers::NONE);
         use crate::tui::action::Mode::Browse;
         assert_eq!(
-            c.keymap.action(Browse, &key(KeyCode::Char('x'))),
+            c.keymap.action(Browse, &key(KeyCode::Char('w'))),
             Some(Action::NextCounty)
         );
         assert_eq!(
@@ -662,7 +662,7 @@ mod tests {
     #[test]
     fn the_users_settings_override_the_systems_one_by_one() {
         let system = "db = \"/srv/kaohe/kaohe.db\"\ntheme = \"light\"\n\
-                      [keys]\nnext_county = \"x\"\n[notes]\nstandard = [\"单位统一备注\"]\n";
+                      [keys]\nnext_county = \"w\"\n[notes]\nstandard = [\"单位统一备注\"]\n";
         let c = layered(system, "theme = \"mono\"\n[keys]\nprev_county = \"y\"\n").unwrap();
         assert_eq!(c.theme.as_deref(), Some("mono"), "the user's theme");
         let db = c.db.unwrap();
@@ -672,7 +672,7 @@ mod tests {
         assert_eq!(c.standard_notes, ["单位统一备注"], "the system's notes");
         let key = |ch| KeyEvent::new(KeyCode::Char(ch), KeyModifiers::NONE);
         use crate::tui::action::Mode::Browse;
-        assert_eq!(c.keymap.action(Browse, &key('x')), Some(Action::NextCounty));
+        assert_eq!(c.keymap.action(Browse, &key('w')), Some(Action::NextCounty));
         assert_eq!(c.keymap.action(Browse, &key('y')), Some(Action::PrevCounty));
         // The user's db wins over the system's.
         let c = layered(system, "db = \"mine.db\"\n").unwrap();
@@ -733,12 +733,12 @@ mod tests {
 
     #[test]
     fn a_key_the_two_files_give_two_actions_is_told_in_the_users_file() {
-        let e = layered("[keys]\nundo = \"x\"\n", "\n[keys]\nnext_county = \"x\"\n")
+        let e = layered("[keys]\nundo = \"w\"\n", "\n[keys]\nnext_county = \"w\"\n")
             .unwrap_err()
             .to_string();
         assert_eq!(
             e,
-            "/home/a/.config/kaohe/config.toml:3:1: x is bound to both next_county and undo: give one of them another key"
+            "/home/a/.config/kaohe/config.toml:3:1: w is bound to both next_county and undo: give one of them another key"
         );
         // A conflict inside the system file is told there.
         let e = layered("[keys]\nundo = \"j\"\n", "")

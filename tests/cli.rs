@@ -38,26 +38,37 @@ fn init_creates_a_private_database_once() {
 fn db_goes_before_or_after_the_subcommand_or_in_kaohe_db() {
     let env = Env::new();
     env.kaohe()
-        .args(["counties", "--db"])
+        .args(["init", "--db"])
         .arg(env.db())
         .assert()
         .success();
     assert!(env.db().exists());
+    env.kaohe()
+        .args(["counties", "--db"])
+        .arg(env.db())
+        .assert()
+        .success();
     let other = env.path("env.db");
+    env.kaohe()
+        .env("KAOHE_DB", &other)
+        .arg("init")
+        .assert()
+        .success();
+    assert!(other.exists());
     env.kaohe()
         .env("KAOHE_DB", &other)
         .arg("counties")
         .assert()
         .success();
-    assert!(other.exists());
 }
 
 #[test]
 fn without_db_the_data_directory_is_used_and_demo_is_separate() {
     let env = Env::new();
-    env.kaohe().arg("status").assert().success();
+    env.kaohe().arg("init").assert().success();
     let data = env.path("data").join("kaohe");
     assert!(data.join("kaohe.db").exists());
+    env.kaohe().args(["--demo", "init"]).assert().success();
     let out = env
         .kaohe()
         .args(["--demo", "status", "--json"])
@@ -81,6 +92,8 @@ fn without_db_the_data_directory_is_used_and_demo_is_separate() {
 #[test]
 fn demo_with_db_creates_that_database_with_the_demo() {
     let env = Env::new();
+    // A mark (any command that writes) creates it with the demo's submissions.
+    env.ok(&["--demo", "mark", "柯城区", "1.1", "clear"]);
     let status = env.json(&["--demo", "status", "--json"]);
     assert_eq!(status["submitted"], status["total"]);
     assert_eq!(status["reviewed"], 0);
@@ -126,6 +139,7 @@ fn init_demo_with_other_counties_says_what_is_wrong_with_the_place_first() {
 #[test]
 fn targets_json_has_the_shape_scripts_expect() {
     let env = Env::new();
+    env.ok(&["init"]);
     let targets = env.json(&["targets", "--json"]);
     let targets = targets.as_array().unwrap();
     assert_eq!(targets.len(), 12);
@@ -158,6 +172,7 @@ fn targets_json_has_the_shape_scripts_expect() {
 #[test]
 fn counties_json_lists_code_and_name() {
     let env = Env::new();
+    env.ok(&["init"]);
     let counties = env.json(&["counties", "--json"]);
     assert_eq!(
         counties[0],
@@ -614,6 +629,7 @@ fn a_refused_export_leaves_no_database_and_links_are_followed() {
     {
         // A link of one's own to a file that is there is followed (one to nothing is refused:
         // tests/out_safety.rs).
+        env.ok(&["init"]);
         let link = env.path("link.csv");
         std::os::unix::fs::symlink("real.csv", &link).unwrap();
         std::fs::write(env.path("real.csv"), "").unwrap();
@@ -839,7 +855,8 @@ fn the_log_holds_every_change_and_filters() {
             "indicator",
             "from",
             "to",
-            "note"
+            "note",
+            "stage"
         ]
     );
     // A change and a clear: from and to as they were.
@@ -1132,13 +1149,18 @@ fn a_corrected_sheet_shows_as_changed_since_reviewed_in_status_and_exports() {
     );
     let csv = env.ok(&["export", "--format", "csv"]);
     assert!(csv.contains(",not_met,未达标,"), "{csv}");
+    // The flags, then the county's own assessment (none here): self_verdict, self_score,
+    // self_disagrees.
     assert!(
-        csv.contains(",报送值 60% 与分子/分母算得 68.6% 不一致,\n"),
+        // Then the 自评 columns, the second review's (none here), the stage and the notes
+        // (none on this row).
+        csv.contains(",报送值 60% 与分子/分母算得 68.6% 不一致,,,,,,,,初步,\n"),
         "{csv}"
     );
-    // changed_since_review, flags (none), then the notes.
+    // changed_since_review, flags (none), the 自评 and second review's columns (none), the
+    // stage, then the notes.
     assert!(csv.lines().any(|l| l.starts_with("330802,柯城区,1.2,")
-        && l.contains(",yes,,")
+        && l.contains(",yes,,,,,,,,,初步,")
         && l.ends_with("：未达标")));
     let report = env.ok(&["export", "--format", "md"]);
     assert!(report.contains("1 项在评定后报送数据有变"), "{report}");

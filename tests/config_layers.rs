@@ -265,13 +265,13 @@ fn a_bad_system_config_is_refused_with_its_place_before_anything_else() {
         "{e}"
     );
     // A key the two files give two actions: told in the reviewer's file.
-    system_config(&env, "[keys]\nundo = \"x\"\n");
-    let user = user_config(&env, "[keys]\nnext_county = \"x\"\n");
+    system_config(&env, "[keys]\nundo = \"w\"\n");
+    let user = user_config(&env, "[keys]\nnext_county = \"w\"\n");
     let e = env.refused(env.with_db().arg("status"));
     assert_eq!(
         e,
         format!(
-            "kaohe: {}:2:1: x is bound to both next_county and undo: give one of them another key",
+            "kaohe: {}:2:1: w is bound to both next_county and undo: give one of them another key",
             user.display()
         )
     );

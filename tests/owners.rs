@@ -589,3 +589,50 @@ fn the_workspace_opens_on_own_work_with_others_items_labelled_and_asked_about() 
     assert_eq!(s.exit_code(), 0);
     assert_eq!(record(&env, "柯城区", "1.1")["verdict"], "met");
 }
+
+#[test]
+fn status_by_reviewer_and_division_says_what_is_left_of_each_ones_own_work() {
+    let env = Env::new();
+    env.ok(&["init"]);
+    env.ok(&[
+        "reviewers",
+        "add",
+        &me(),
+        "--name",
+        "张三",
+        "--division",
+        "养老服务处",
+    ]);
+    env.ok(&["reviewers", "add", "4002", "--name", "王五"]);
+    let by = |env: &Env, what: &str, name: &str| -> Value {
+        let by = env.json(&["status", "--by", what, "--json"]);
+        let (list, key) = match what {
+            "reviewer" => ("reviewers", "reviewer"),
+            _ => ("divisions", "division"),
+        };
+        by[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r[key] == name)
+            .unwrap_or_else(|| panic!("{name}: {by}"))["left"]
+            .clone()
+    };
+    // Nobody owns anything yet: nobody's own work is known.
+    assert_eq!(by(&env, "reviewer", "张三"), Value::Null);
+    // Target 1 (22 indicators, 6 counties) is 养老服务处's; 开化县 is 王五's elsewhere.
+    env.ok(&["assign", "1", "--division", "养老服务处"]);
+    env.ok(&["assign", "--county", "开化县", "--account", "4002"]);
+    env.ok(&["mark", "柯城区", "1.1", "met"]);
+    env.ok(&["mark", "开化县", "2.1", "met"]);
+    assert_eq!(by(&env, "reviewer", "张三"), json!(22 * 6 - 1));
+    assert_eq!(by(&env, "division", "养老服务处"), json!(22 * 6 - 1));
+    let indicators = env.json(&["status", "--by", "stage", "--json"])["stage"]["items"]
+        .as_i64()
+        .unwrap()
+        / 6;
+    assert_eq!(by(&env, "reviewer", "王五"), json!(indicators - 22 - 1));
+    // The table says it too, where it said "—" before.
+    let text = env.ok(&["status", "--by", "reviewer"]);
+    assert!(!text.contains("待评 —"), "{text}");
+}

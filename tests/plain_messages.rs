@@ -131,7 +131,15 @@ fn a_full_disk_during_an_import_blames_no_line_and_imports_nothing() {
     // Enough rows that SQLite writes pages to its log before the commit (its cache holds about
     // 2 MB): the disk fills on a row, which used to be blamed ("line 15232: cannot store …").
     let ids: Vec<String> = {
-        let out = kaohe(&home.path().join("probe.db"), home.path())
+        let probe = home.path().join("probe.db");
+        assert!(
+            kaohe(&probe, home.path())
+                .arg("init")
+                .status()
+                .unwrap()
+                .success()
+        );
+        let out = kaohe(&probe, home.path())
             .args(["targets", "--json"])
             .output()
             .unwrap();

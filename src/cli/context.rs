@@ -16,7 +16,8 @@ use crate::host::Account;
 use crate::host::privilege::{self, with_kaohe_group};
 use crate::lookup::{Lookup, SubmissionRow};
 use crate::model::County;
-use crate::store::{Access, Reviewer, Seed, Store};
+use crate::store::shared::shell_word;
+use crate::store::{Access, Reviewer, Seed, Store, StoreError};
 use crate::tui::strings::Lang;
 use anyhow::{Result, bail};
 use std::path::PathBuf;
@@ -88,8 +89,10 @@ impl Context {
         Identity::resolve(store, &self.account, self.given_name.as_deref())
     }
 
-    /// The reviewer to change `store` as, or the one line saying this account may not.
+    /// The reviewer to change `store` as, or the one line saying this account may not (not in
+    /// its registry, or the database is read-only to it).
     pub fn writer(&self, store: &Store) -> Result<Reviewer> {
+        self.refuse_read_only(store)?;
         self.identity(store)?.writer()
     }
 
@@ -146,10 +149,51 @@ impl Context {
         })
     }
 
-    /// Opens the database, which must exist (nothing is created).
+    /// Opens the database, which must exist: a command that only reads never creates one (a
+    /// mistyped `--db` would otherwise leave an empty assessment behind, and report on it).
     pub fn open_existing(&self) -> Result<Store> {
         self.check_named_exists()?;
+        let missing = with_kaohe_group(|| {
+            Ok(matches!(
+                std::fs::symlink_metadata(&self.db),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound
+            ))
+        })?;
+        if missing {
+            bail!(
+                "database {} does not exist, and a command that only reads creates none: {}",
+                self.db.display(),
+                self.how_to_create()
+            );
+        }
         with_kaohe_group(|| Store::open(&self.db))
+    }
+
+    /// The command that creates the database this context names.
+    fn how_to_create(&self) -> String {
+        let demo = if self.demo { " --demo" } else { "" };
+        match self.db_from {
+            DbSource::Flag => format!(
+                "`kaohe init{demo} --db {}` creates it",
+                shell_word(&self.db.display().to_string())
+            ),
+            DbSource::Demo => {
+                "`kaohe init --demo` creates it (or open the workspace: `kaohe --demo`)".to_string()
+            }
+            _ => format!("`kaohe init{demo}` creates it"),
+        }
+    }
+
+    /// Refuses, in one line, a database this account may only read, before anything is done
+    /// for a change to it.
+    pub fn refuse_read_only(&self, store: &Store) -> Result<()> {
+        if store.read_only() {
+            return Err(StoreError::ReadOnly {
+                path: self.db_shown(),
+            }
+            .into());
+        }
+        Ok(())
     }
 
     /// Whether using the database would create it. A database a config names that is missing
@@ -184,10 +228,11 @@ impl Context {
         std::path::absolute(&self.db).unwrap_or_else(|_| self.db.clone())
     }
 
-    /// Checks a command against the database's names before anything is written, then opens it.
-    /// A database that does not exist yet is checked against the seed it would be made from, so
-    /// a refused command never leaves a new database behind. The check runs as the user (it may
-    /// look at the user's files); only the opening takes kaohe's group.
+    /// Checks a command that changes the database against its names before anything is
+    /// written, then opens it. A database that does not exist yet is checked against the seed
+    /// it would be made from, so a refused command never leaves a new database behind; one this
+    /// account may only read is refused before the check's work. The check runs as the user (it
+    /// may look at the user's files); only the opening takes kaohe's group.
     pub fn check_then_open<T>(
         &self,
         check: impl FnOnce(&Lookup) -> Result<T>,
@@ -202,6 +247,7 @@ impl Context {
             Ok((store, checked))
         } else {
             let store = with_kaohe_group(|| Store::open(&self.db))?;
+            self.refuse_read_only(&store)?;
             let checked = check(&store.lookup()?)?;
             Ok((store, checked))
         }

@@ -16,7 +16,7 @@ pub struct Counties {
 
 impl Counties {
     pub fn run(self, context: &Context, out: &mut dyn Write) -> Result<()> {
-        let counties = context.open()?.counties()?;
+        let counties = context.open_existing()?.counties()?;
         if self.json {
             write_json_value(&counties, out)?;
         } else {

@@ -649,7 +649,7 @@ impl Report {
             Some(false) => "private (个人)",
             None => "does not exist yet: kaohe makes it on first use",
         };
-        writeln!(out, "{}from {}; {kind}", label(""), db.source)?;
+        writeln!(out, "{}{}; {kind}", label(""), db.source)?;
         for (i, c) in self.configs.iter().enumerate() {
             let head = label(if i == 0 { "configs" } else { "" });
             let path = c

@@ -36,17 +36,18 @@ impl Export {
         if self.format == ExportFormat::Xlsx && self.out.is_none() {
             bail!("--format xlsx writes a workbook: give the file with --out FILE.xlsx");
         }
-        // The file is checked as the command is: before a new database is made.
-        let (store, destination) = context.check_then_open(|_| {
-            self.out
-                .as_deref()
-                .map(|path| Destination::check(path, &context.db))
-                .transpose()
-        })?;
+        // The file is checked first; then only ever an existing database is read.
+        let destination = self
+            .out
+            .as_deref()
+            .map(|path| Destination::check(path, &context.db))
+            .transpose()?;
+        let store = context.open_existing()?;
         let results = export::Results {
             items: store.items()?,
             catalog: store.catalog()?,
             status: store.status()?,
+            people: store.people()?,
         };
         let write = |w: &mut dyn Write| match self.format {
             ExportFormat::Json => export::write_json(&results, w),

@@ -57,7 +57,7 @@ impl Import {
             imported
         };
         if self.dry_run {
-            let (imported, preview) = preview(context, &mut read)?;
+            let (imported, preview) = preview(context, &named, &mut read)?;
             let read_as = match imported.format {
                 Format::Csv => format!(" ({})", imported.encoding),
                 _ => String::new(),
@@ -108,11 +108,14 @@ impl Import {
 /// nothing is written, not even a new database.
 fn preview(
     context: &Context,
+    file: &str,
     read: &mut dyn FnMut(&Lookup) -> Result<Imported, FileError>,
 ) -> Result<(Imported, ImportPreview)> {
     if !context.would_create()? {
         let store = context.open_existing()?;
         let imported = read(&store.lookup()?)?;
+        // A row a lock (审定) covers would refuse the import: said now.
+        store.refuse_locked_rows(&imported.checked.rows, file)?;
         let preview = store.import_preview(&imported.checked.rows)?;
         return Ok((imported, preview));
     }

@@ -5,7 +5,7 @@ use super::context::Context;
 use super::table::verdict_label;
 use crate::formats::export::write_json_value;
 use crate::model::Verdict;
-use crate::store::{LogEntry, LogFilter, Store};
+use crate::store::{CheckEvent, LockEvent, LogEntry, LogFilter, Store};
 use crate::text::clean;
 use anyhow::Result;
 use clap::Args;
@@ -14,7 +14,8 @@ use std::io::Write;
 
 #[derive(Debug, Args)]
 pub struct Log {
-    /// Print JSON (one array of {at, reviewer, account, county_code, indicator, from, to, note})
+    /// Print JSON (one array of {at, reviewer, account, county_code, indicator, from, to, note,
+    /// stage}; a 复核 also first_verdict and first_reviewer, a 审定 action and target)
     #[arg(long)]
     pub json: bool,
     /// Only this county (code or name)
@@ -30,84 +31,274 @@ pub struct Log {
 
 impl Log {
     pub fn run(self, context: &Context, out: &mut dyn Write) -> Result<()> {
-        let (store, filter) = context.check_then_open(|lookup| {
-            Ok(LogFilter {
-                after: 0,
-                county_code: self
-                    .county
-                    .as_deref()
-                    .map(|c| lookup.find_county(c).map(|c| c.code.clone()))
-                    .transpose()?,
-                indicator: self
-                    .indicator
-                    .as_deref()
-                    .map(|i| lookup.find_indicator(i).map(str::to_string))
-                    .transpose()?,
-                reviewer: self.reviewer,
-            })
-        })?;
+        let store = context.open_existing()?;
+        let lookup = store.lookup()?;
+        let filter = LogFilter {
+            after: 0,
+            county_code: self
+                .county
+                .as_deref()
+                .map(|c| lookup.find_county(c).map(|c| c.code.clone()))
+                .transpose()?,
+            indicator: self
+                .indicator
+                .as_deref()
+                .map(|i| lookup.find_indicator(i).map(str::to_string))
+                .transpose()?,
+            reviewer: self.reviewer,
+        };
         let events = store.log_where(&filter)?;
+        let stages = stage_events(&store, &filter)?;
         if self.json {
-            write_json(&events, out)
+            write_json(&events, &stages, out)
         } else {
-            write_lines(&store, &events, out)
+            write_lines(&store, &events, &stages, out)
         }
     }
 }
 
-fn write_json(events: &[LogEntry], out: &mut dyn Write) -> Result<()> {
+/// The second reviews (复核) and the locks (审定) the filter lets through: a lock is of no
+/// county or indicator, so it shows only without those filters.
+fn stage_events(store: &Store, filter: &LogFilter) -> Result<Vec<StageEvent>> {
+    let by = |name: &str, account: &str| {
+        filter
+            .reviewer
+            .as_deref()
+            .is_none_or(|r| r == name || r == account)
+    };
+    let mut events: Vec<StageEvent> = store
+        .check_log_after(0)?
+        .into_iter()
+        .filter(|e| {
+            filter
+                .county_code
+                .as_ref()
+                .is_none_or(|c| *c == e.county_code)
+                && filter.indicator.as_ref().is_none_or(|i| *i == e.indicator)
+                && by(&e.checker, &e.account)
+        })
+        .map(StageEvent::Check)
+        .collect();
+    if filter.county_code.is_none() && filter.indicator.is_none() {
+        events.extend(
+            store
+                .lock_log()?
+                .into_iter()
+                .filter(|e| by(&e.by, &e.account))
+                .map(StageEvent::Lock),
+        );
+    }
+    // In the order they were written: after the same review event, by time (a check before
+    // a lock of the same second).
+    events.sort_by(|a, b| (a.review_seq(), a.at()).cmp(&(b.review_seq(), b.at())));
+    Ok(events)
+}
+
+/// An event of the later stages' logs.
+enum StageEvent {
+    Check(CheckEvent),
+    Lock(LockEvent),
+}
+
+impl StageEvent {
+    fn at(&self) -> &str {
+        match self {
+            StageEvent::Check(e) => &e.at,
+            StageEvent::Lock(e) => &e.at,
+        }
+    }
+
+    /// The review log's last event when it was written.
+    fn review_seq(&self) -> i64 {
+        match self {
+            StageEvent::Check(e) => e.review_seq,
+            StageEvent::Lock(e) => e.review_seq,
+        }
+    }
+}
+
+/// Review events and stage events, merged in the order they were written: a stage event
+/// comes after the review event that was the last when it was written.
+fn merged<'a, T>(
+    reviews: &'a [LogEntry],
+    stages: &'a [StageEvent],
+    review: impl Fn(&'a LogEntry) -> T,
+    stage: impl Fn(&'a StageEvent) -> T,
+) -> Vec<T> {
+    let mut out = Vec::with_capacity(reviews.len() + stages.len());
+    let mut s = stages.iter().peekable();
+    for r in reviews {
+        while let Some(e) = s.next_if(|e| e.review_seq() < r.seq) {
+            out.push(stage(e));
+        }
+        out.push(review(r));
+    }
+    out.extend(s.map(stage));
+    out
+}
+
+fn write_json(events: &[LogEntry], stages: &[StageEvent], out: &mut dyn Write) -> Result<()> {
+    /// One event; `stage` says which log: 初审 (a verdict or note), 复核 (a second review:
+    /// `reviewer` is the checker, `from`/`to` the second verdict, `note` the reason, with the
+    /// first verdict and its reviewer), 审定 (`action` locked or unlocked, `target` or null for
+    /// the whole assessment, `note` the reason).
     #[derive(serde::Serialize)]
     struct Event<'a> {
         at: &'a str,
         reviewer: &'a str,
         account: &'a str,
-        county_code: &'a str,
-        indicator: &'a str,
+        county_code: Option<&'a str>,
+        indicator: Option<&'a str>,
         from: Option<Verdict>,
         to: Option<Verdict>,
         note: &'a str,
+        stage: &'static str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        first_verdict: Option<Verdict>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        first_reviewer: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        action: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        target: Option<u32>,
     }
-    let list: Vec<Event> = events
-        .iter()
-        .map(|e| Event {
+    let list: Vec<Event> = merged(
+        events,
+        stages,
+        |e| Event {
             at: &e.at,
             reviewer: &e.reviewer,
             account: &e.account,
-            county_code: &e.county_code,
-            indicator: &e.indicator,
+            county_code: Some(&e.county_code),
+            indicator: Some(&e.indicator),
             from: e.from,
             to: e.to,
             note: &e.note,
-        })
-        .collect();
+            stage: "初审",
+            first_verdict: None,
+            first_reviewer: None,
+            action: None,
+            target: None,
+        },
+        |e| match e {
+            StageEvent::Check(c) => Event {
+                at: &c.at,
+                reviewer: &c.checker,
+                account: &c.account,
+                county_code: Some(&c.county_code),
+                indicator: Some(&c.indicator),
+                from: c.from,
+                to: Some(c.to),
+                note: &c.reason,
+                stage: "复核",
+                first_verdict: Some(c.first_verdict),
+                first_reviewer: Some(&c.first_reviewer),
+                action: None,
+                target: None,
+            },
+            StageEvent::Lock(l) => Event {
+                at: &l.at,
+                reviewer: &l.by,
+                account: &l.account,
+                county_code: None,
+                indicator: None,
+                from: None,
+                to: None,
+                note: &l.reason,
+                stage: "审定",
+                first_verdict: None,
+                first_reviewer: None,
+                action: Some(&l.action),
+                target: l.target,
+            },
+        },
+    );
     write_json_value(&list, out)?;
     Ok(())
 }
 
-/// One line an event: when, who, which item, the verdict's change, and the note if it changed.
-fn write_lines(store: &Store, events: &[LogEntry], out: &mut dyn Write) -> Result<()> {
+/// One line an event: when, who, which item, the verdict's change, and the note if it changed;
+/// a second review (复核) or a lock (审定) in the same shape, each with its reason.
+fn write_lines(
+    store: &Store,
+    events: &[LogEntry],
+    stages: &[StageEvent],
+    out: &mut dyn Write,
+) -> Result<()> {
     let names: HashMap<String, String> = store
         .counties()?
         .into_iter()
         .map(|c| (c.code, c.name))
         .collect();
-    for e in events {
-        let county = names
-            .get(&e.county_code)
-            .map_or(e.county_code.as_str(), String::as_str);
-        let mut line = format!(
-            "{}  {}({})  {} {}  {} → {}",
-            e.at.get(..19).unwrap_or(&e.at).replace('T', " "),
-            e.reviewer,
-            e.account,
-            county,
-            e.indicator,
-            verdict_label(e.from),
-            verdict_label(e.to)
-        );
-        if e.note != e.from_note {
-            line.push_str(&format!("  备注：{}", e.note.replace('\n', " / ")));
-        }
+    let county = |code: &str| names.get(code).map_or(code.to_string(), String::clone);
+    let when = |at: &str| at.get(..19).unwrap_or(at).replace('T', " ");
+    let lines = merged(
+        events,
+        stages,
+        |e| {
+            let mut line = format!(
+                "{}  {}({})  {} {}  {} → {}",
+                when(&e.at),
+                e.reviewer,
+                e.account,
+                county(&e.county_code),
+                e.indicator,
+                verdict_label(e.from),
+                verdict_label(e.to)
+            );
+            if e.note != e.from_note {
+                line.push_str(&format!("  备注：{}", e.note.replace('\n', " / ")));
+            }
+            line
+        },
+        |e| match e {
+            StageEvent::Check(c) => {
+                let decided = if c.to == c.first_verdict {
+                    format!("同意 {}", verdict_label(Some(c.to)))
+                } else {
+                    format!(
+                        "改判 {} → {}",
+                        verdict_label(Some(c.first_verdict)),
+                        verdict_label(Some(c.to))
+                    )
+                };
+                let mut line = format!(
+                    "{}  {}({})  {} {}  复核 {decided}（初审 {}）",
+                    when(&c.at),
+                    c.checker,
+                    c.account,
+                    county(&c.county_code),
+                    c.indicator,
+                    c.first_reviewer
+                );
+                if !c.reason.is_empty() {
+                    line.push_str(&format!("  理由：{}", c.reason.replace('\n', " / ")));
+                }
+                line
+            }
+            StageEvent::Lock(l) => {
+                let scope = l
+                    .target
+                    .map_or_else(|| "整个考核".to_string(), |t| format!("目标 {t}"));
+                let action = if l.action == "locked" {
+                    "锁定"
+                } else {
+                    "解锁"
+                };
+                let mut line = format!(
+                    "{}  {}({})  审定 {action} {scope}",
+                    when(&l.at),
+                    l.by,
+                    l.account
+                );
+                if !l.reason.is_empty() {
+                    line.push_str(&format!("  理由：{}", l.reason.replace('\n', " / ")));
+                }
+                line
+            }
+        },
+    );
+    for line in lines {
         writeln!(out, "{}", clean(&line))?;
     }
     Ok(())

@@ -6,6 +6,7 @@
 //! turns into the exit status.
 
 mod assign;
+mod check;
 mod completions;
 mod context;
 mod counties;
@@ -16,6 +17,7 @@ mod export;
 mod identity;
 mod import;
 mod init;
+mod lock;
 mod log;
 mod manual;
 mod mark;
@@ -27,6 +29,7 @@ mod safe_out;
 mod settings;
 mod shared_dir;
 mod status;
+mod status_by;
 mod table;
 mod targets;
 mod workspace;
@@ -146,6 +149,14 @@ pub enum Command {
     /// Say which database and configs are in force and why, whether this account can use them,
     /// and each problem found with the command that mends it (exits 1 if there is one)
     Doctor(doctor::Doctor),
+    /// The second review (复核) of one county × indicator: confirm its first verdict, or change
+    /// it with --reason (a checker's or a lead's; never one's own first verdict)
+    Check(check::Check),
+    /// Sign off (审定) the whole assessment or one target: every change it covers is refused
+    /// until a lead unlocks it (a lead's)
+    Lock(lock::Lock),
+    /// Lift a sign-off (审定), with a reason that is logged (a lead's)
+    Unlock(lock::Unlock),
     /// Print the manual page (roff) for the whole command line: kaohe manual | man -l -
     #[command(hide = true)]
     Manual(manual::Manual),
@@ -194,6 +205,9 @@ fn on_database(
         Command::Reviewers(reviewers) => reviewers.run(context, out)?,
         Command::Assign(assign) => assign.run(context, out)?,
         Command::Doctor(doctor) => doctor.run(context, out)?,
+        Command::Check(check) => check.run(context, out)?,
+        Command::Lock(lock) => lock.run(context, out)?,
+        Command::Unlock(unlock) => unlock.run(context, out)?,
         // Run by `run`, before any context.
         Command::Config(_) | Command::Completions(_) | Command::Manual(_) => {}
     }

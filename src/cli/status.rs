@@ -2,6 +2,7 @@
 //! target, and the counties' scores and ranks, as a table or JSON.
 
 use super::context::Context;
+use super::status_by::{self, By};
 use super::table::padded_column;
 use crate::formats::export::write_json_value;
 use crate::model::format_number;
@@ -17,20 +18,35 @@ pub struct Status {
     /// Print JSON instead of a table
     #[arg(long)]
     pub json: bool,
+    /// Progress by person: done and left per reviewer, per division or per stage (初审, 复核,
+    /// 审定), with the second review's agreement
+    #[arg(long, value_enum, value_name = "BY")]
+    pub by: Option<By>,
 }
 
 impl Status {
     pub fn run(self, context: &Context, out: &mut dyn Write) -> Result<()> {
-        let store = context.open()?;
+        let store = context.open_existing()?;
         let status = store.status()?;
+        let people = store.people()?;
         let database = Database {
             path: context.db_shown().display().to_string(),
             shared: context.is_shared(),
         };
+        if let (true, Some(by)) = (self.json, self.by) {
+            let shown = ByPerson {
+                by,
+                people: &people,
+                database,
+            };
+            write_json_value(&shown, out)?;
+            return Ok(());
+        }
         if self.json {
             let shown = WithDatabase {
                 status: &status,
                 database,
+                stages: &people.stage,
             };
             write_json_value(&shown, out)?;
             return Ok(());
@@ -43,7 +59,12 @@ impl Status {
             clean(&database.path),
             if database.shared { "共享" } else { "个人" }
         )?;
+        writeln!(out, "阶段 {}", status_by::stage_line(&people.stage))?;
+        if let Some(by) = self.by {
+            return status_by::write_text(by, &people, out);
+        }
         writeln!(out, "已审核 {}", progress_line(&status.progress))?;
+        writeln!(out, "复核 {}", status_by::check_line(&people.stage))?;
         writeln!(out, "\n县(市、区)")?;
         let names = padded_column(status.counties.iter().map(|c| c.name.as_str()));
         for (c, name) in status.counties.iter().zip(names) {
@@ -84,11 +105,22 @@ struct Database {
     shared: bool,
 }
 
-/// `status --json`: the status, with the database it is of.
+/// `status --json`: the status, with the database it is of and where it stands in the stages
+/// (复核 and 审定).
 #[derive(Serialize)]
 struct WithDatabase<'a> {
     #[serde(flatten)]
     status: &'a crate::report::Status,
+    database: Database,
+    stages: &'a crate::stages::StageProgress,
+}
+
+/// `status --by … --json`: progress by reviewer, division, target and stage.
+#[derive(Serialize)]
+struct ByPerson<'a> {
+    by: By,
+    #[serde(flatten)]
+    people: &'a crate::stages::People,
     database: Database,
 }
 
@@ -106,6 +138,9 @@ fn progress_line(p: &Progress) -> String {
     );
     if p.changed_since_review > 0 {
         line.push_str(&format!("  评定后数据已变 {}", p.changed_since_review));
+    }
+    if p.self_disagrees > 0 {
+        line.push_str(&format!("  自评不一致 {}", p.self_disagrees));
     }
     line
 }

@@ -18,7 +18,7 @@ pub struct Targets {
 
 impl Targets {
     pub fn run(self, context: &Context, out: &mut dyn Write) -> Result<()> {
-        let catalog = context.open()?.catalog()?;
+        let catalog = context.open_existing()?.catalog()?;
         if self.json {
             write_json(&catalog, out)
         } else {

@@ -20,6 +20,7 @@ pub fn run(context: &Context, settings: Settings) -> Result<Ended> {
         path: context.db_shown(),
         shared: context.is_shared(),
         created,
+        recovery_dir: super::paths::data_dir().ok().map(|d| d.join("recovery")),
     };
     tui::run(store, &identity.reviewer, settings, access, database)
 }

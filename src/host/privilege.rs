@@ -124,29 +124,7 @@ pub fn with_kaohe_group<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
 
 /// The name of group `gid` from the group database, or its number.
 pub fn group_name(gid: u32) -> String {
-    let mut buf = vec![0 as libc::c_char; 4096];
-    // SAFETY: an all-zero group is a valid value to be overwritten by getgrgid_r.
-    let mut grp: libc::group = unsafe { std::mem::zeroed() };
-    let mut found: *mut libc::group = std::ptr::null_mut();
-    loop {
-        // SAFETY: every pointer is to memory we own, sized as passed.
-        let rc =
-            unsafe { libc::getgrgid_r(gid, &mut grp, buf.as_mut_ptr(), buf.len(), &mut found) };
-        if rc == libc::ERANGE && buf.len() < 1 << 20 {
-            buf.resize(buf.len() * 2, 0);
-            continue;
-        }
-        if rc != 0 || found.is_null() || grp.gr_name.is_null() {
-            return gid.to_string();
-        }
-        // SAFETY: getgrgid_r succeeded, so gr_name points to a NUL-terminated string in buf.
-        let name = unsafe { std::ffi::CStr::from_ptr(grp.gr_name) };
-        return name
-            .to_str()
-            .ok()
-            .filter(|n| !n.is_empty())
-            .map_or_else(|| gid.to_string(), str::to_string);
-    }
+    kaohe_host::group::shown(gid)
 }
 
 /// "this kaohe runs setgid (group kaohe)": how messages name the guarded set-up.

@@ -196,9 +196,71 @@ actions! {
         ("去该县", "回到评定界面，定位到所选县"), ("go", "back to marking, at the selected county");
     PageDown => "page_down", ("下页", "向下翻一页"), ("page down", "one page down");
     PageUp => "page_up", ("上页", "向上翻一页"), ("page up", "one page up");
+    // The second review (复核).
+    ToggleCheck => "check_mode",
+        ("复核", "复核模式：逐项复核他人的初审 / 退出"),
+        ("2nd review", "second review: go through others' first verdicts / leave");
+    CheckConfirm => "check_confirm",
+        ("同意", "复核：同意初审评定，并前进"), ("agree", "second review: agree, and move on");
+    CheckChange(Verdict) {
+        Verdict::Met => "check_change_met",
+            ("改判完成", "复核：改判为完成（须写理由）"),
+            ("→ met", "second review: change to met (needs a reason)");
+        Verdict::PartlyMet => "check_change_partly_met",
+            ("改判基本完成", "复核：改判为基本完成（须写理由）"),
+            ("→ partly", "second review: change to partly met (needs a reason)");
+        Verdict::NotMet => "check_change_not_met",
+            ("改判未完成", "复核：改判为未完成（须写理由）"),
+            ("→ not met", "second review: change to not met (needs a reason)");
+    }
+    NextToCheck => "next_to_check",
+        ("下一待复核", "下一个待复核项目（初审在复核后又改过的在前）"),
+        ("next", "next item to second-review (first verdicts changed since first)");
+    SummaryPeople => "summary_people",
+        ("按人", "汇总：各评审人、各目标的进度与复核一致率 / 返回排名"),
+        ("by person", "summary: progress and agreement by reviewer and target / back");
     /// The bank of standard notes, in the note editor: insert note N (1–9).
     InsertStandardNote(u8) [1..=9] => "standard_note_" + n,
         ("常用备注", "插入常用备注（按编号）"), ("standard note", "insert a standard note (by number)");
+    // Rapid marking: a verdict and its note in one motion, items put aside, several at once.
+    MarkAndNote(Verdict) {
+        Verdict::Met => "mark_met_note",
+            ("完成+备注", "评为完成并在原处写备注（保存后前进）"),
+            ("met+note", "mark met and write its note in place (on once saved)");
+        Verdict::PartlyMet => "mark_partly_met_note",
+            ("基本完成+备注", "评为基本完成并在原处写备注（保存后前进）"),
+            ("partly+note", "mark partly met and write its note in place (on once saved)");
+        Verdict::NotMet => "mark_not_met_note",
+            ("未完成+备注", "评为未完成并在原处写备注（保存后前进）"),
+            ("not met+note", "mark not met and write its note in place (on once saved)");
+    }
+    NotePrevious => "note_previous",
+        ("补备注", "给刚评定的项目写备注（光标不动）"),
+        ("last note", "write the note of the item just marked (the cursor stays)");
+    ToggleAside => "put_aside",
+        ("搁置", "搁置本项稍后再评 / 取消搁置（n 和评定流程跳过已搁置项）"),
+        ("aside", "put the item aside for later / take it back (n and the flow skip it)");
+    ToggleSelect => "select",
+        ("选择", "选中 / 取消本行；选中后 1/2/3/0/Enter 一次评定全部，u 一次撤销"),
+        ("select", "select / unselect the row; then 1/2/3/0/Enter mark all selected, u undoes them at once");
+    ClearSelection => "clear_selection", ("取消选择", "取消全部选择"), ("unselect", "clear the selection");
+    OpenFilters => "filters",
+        ("筛选…", "筛选菜单：已搁置、评定与报送数相反、报送数存疑、缺备注、自评不一致"),
+        ("filters…", "filters: put aside, verdict against the figure, doubtful figure, no note, own assessment differs");
+    DetailDown => "detail_down", ("详情下翻", "详情栏向下滚动一行"), ("detail ↓", "scroll the detail pane down a line");
+    DetailUp => "detail_up", ("详情上翻", "详情栏向上滚动一行"), ("detail ↑", "scroll the detail pane up a line");
+    DetailPageDown => "detail_page_down",
+        ("详情下页", "详情栏向下翻一页"), ("detail page ↓", "scroll the detail pane down a page");
+    DetailPageUp => "detail_page_up",
+        ("详情上页", "详情栏向上翻一页"), ("detail page ↑", "scroll the detail pane up a page");
+    ToggleDetailWhole => "detail_whole",
+        ("详情全屏", "详情占满窗口 / 还原（仍可移动和评定）"),
+        ("whole detail", "the detail pane fills the window / back (moving and marking still work)");
+    // The filter menu.
+    PickFilter(u8) [1..=7] => "filter_" + n,
+        ("选择筛选", "按编号选择筛选"), ("filter", "choose a filter by its number");
+    ChooseFilter => "choose_filter", ("选定", "采用所选的筛选"), ("choose", "use the selected filter");
+    CloseFilters => "close_filters", ("返回", "关闭筛选菜单"), ("back", "close the filters");
 }
 
 impl Action {
@@ -218,6 +280,28 @@ pub enum Mode {
     History,
     Conflict,
     Summary,
+    /// The filter menu (`F`).
+    Filter,
+    /// 复核 mode: browsing, where Enter and 1/2/3 are the second review's (any key it does not
+    /// bind is browsing's).
+    Check,
     /// Mark a colleague's verdict, or someone else's item, anyway?
     Ask,
+}
+
+impl Mode {
+    /// Every mode, in the order the help lists them.
+    pub const ALL: [Mode; 11] = [
+        Mode::Browse,
+        Mode::Search,
+        Mode::Editor,
+        Mode::Confirm,
+        Mode::Check,
+        Mode::Summary,
+        Mode::History,
+        Mode::Conflict,
+        Mode::Ask,
+        Mode::Filter,
+        Mode::Help,
+    ];
 }

@@ -7,7 +7,7 @@
 mod defaults;
 mod key;
 
-pub use defaults::BROWSE_HINTS;
+pub use defaults::{BROWSE_HINTS, CHECK_HINTS};
 pub use key::{Key, KeyCode, describe, parse_key};
 
 use super::action::{Action, Mode};
@@ -87,10 +87,16 @@ impl Keymap {
 
     /// The action a key means in `mode`, if any.
     pub fn action_of(&self, mode: Mode, key: Key) -> Option<Action> {
-        self.bindings
+        let bound = self
+            .bindings
             .iter()
             .find(|b| b.mode == mode && b.keys.contains(&key))
-            .map(|b| b.action)
+            .map(|b| b.action);
+        match (bound, mode) {
+            // 复核 mode is browsing with a few keys of its own.
+            (None, Mode::Check) => self.action_of(Mode::Browse, key),
+            _ => bound,
+        }
     }
 
     /// The bindings of one mode, in table order.
@@ -116,10 +122,15 @@ impl Keymap {
 
     /// The first key of an action in `mode`, as written for people.
     pub fn first_key(&self, mode: Mode, action: Action) -> Option<String> {
-        self.of(mode)
+        let key = self
+            .of(mode)
             .find(|b| b.action == action)
             .and_then(|b| b.keys.first())
-            .map(describe)
+            .map(describe);
+        match (key, mode) {
+            (None, Mode::Check) => self.first_key(Mode::Browse, action),
+            (key, _) => key,
+        }
     }
 }
 
@@ -217,6 +228,37 @@ mod tests {
     }
 
     #[test]
+    fn shift_and_a_digit_marks_and_opens_the_note_as_terminals_send_it() {
+        // Shift-1/2/3 arrive as the characters they type (! @ #, or ！ ＠ ＃ through a
+        // Chinese input method), whatever modifier a terminal reports with them.
+        let map = Keymap::default();
+        for (sent, v) in [
+            ('!', Verdict::Met),
+            ('！', Verdict::Met),
+            ('@', Verdict::PartlyMet),
+            ('#', Verdict::NotMet),
+            ('＃', Verdict::NotMet),
+        ] {
+            for modifiers in [KeyModifiers::NONE, KeyModifiers::SHIFT] {
+                let ev = KeyEvent::new(Sent::Char(sent), modifiers);
+                assert_eq!(
+                    map.action(Mode::Browse, &ev),
+                    Some(MarkAndNote(v)),
+                    "{sent}"
+                );
+            }
+        }
+        let key = |c| KeyEvent::new(Sent::Char(c), KeyModifiers::NONE);
+        assert_eq!(map.action(Mode::Browse, &key(' ')), Some(ToggleSelect));
+        assert_eq!(map.action(Mode::Browse, &key('x')), Some(ToggleAside));
+        assert_eq!(map.action(Mode::Filter, &key('3')), Some(PickFilter(3)));
+        assert_eq!(
+            map.action(Mode::Browse, &key('3')),
+            Some(Mark(Verdict::NotMet))
+        );
+    }
+
+    #[test]
     fn every_browse_action_has_a_key_every_terminal_sends() {
         // A plain key, or Ctrl with a letter (Ctrl-R): never Ctrl-Enter, Shift-Enter, F-keys.
         for b in Keymap::default().of(Mode::Browse) {
@@ -259,8 +301,8 @@ mod tests {
         assert_eq!((k, a, b), (plain('s'), NextCounty, Undo));
         // The same key in two modes is no conflict.
         let mut map = Keymap::default();
-        map.rebind(SaveNote, vec![plain('x')]).unwrap();
-        map.rebind(NextCounty, vec![plain('x')]).unwrap();
+        map.rebind(SaveNote, vec![plain('w')]).unwrap();
+        map.rebind(NextCounty, vec![plain('w')]).unwrap();
         assert_eq!(map.conflict(), None);
     }
 }

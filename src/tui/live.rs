@@ -24,6 +24,9 @@ pub(super) struct Live {
     last_import: i64,
     /// The owners' last change seen (`kaohe assign` while the workspace is open).
     last_owners: i64,
+    /// The newest second review and lock event seen (复核, 审定).
+    last_check: i64,
+    last_lock: i64,
     sent: Option<Presence>,
     sent_at: Instant,
     polled: Instant,
@@ -77,6 +80,8 @@ impl Live {
             last_event: store.last_event()?,
             last_import: store.last_import()?,
             last_owners: store.last_owner_change()?,
+            last_check: store.last_check_event()?,
+            last_lock: store.last_lock_event()?,
             sent: None,
             sent_at: Instant::now(),
             polled: Instant::now(),
@@ -108,16 +113,21 @@ impl Live {
     /// numbers, the sessions) and draws nothing unless who is in, or where, changed.
     pub(super) fn poll(&mut self, effects: &mut Effects, who: &Reviewer, app: &mut App) -> bool {
         self.polled = Instant::now();
+        // The file first: one swapped under us is said at once, and written to no more.
+        let swapped = effects.watch(app);
         self.present(effects, app);
         let store = effects.store();
         let Ok(version) = store.data_version() else {
-            return false;
+            return swapped;
         };
         let committed = version != self.data_version;
-        let mut changed = false;
+        let mut changed = swapped;
         if committed {
             self.data_version = version;
             changed |= self.bring_in_work(effects, who, app);
+            changed |= self.bring_in_stages(effects, who, app);
+            // The summary's 按人 view, if it is up and anything it counts changed.
+            effects.refresh_people(app);
         }
         if committed || self.others_read.elapsed() >= Self::OTHERS_EVERY {
             changed |= self.look_at_others(effects, app);
@@ -169,6 +179,46 @@ impl Live {
                         app.refresh_item(&e.county_code, &e.indicator, item);
                     } else {
                         app.changed_by_other(e, item);
+                    }
+                }
+            }
+        }
+        changed
+    }
+
+    /// Second reviews and locks since the last look (a lock shows at once: the next write it
+    /// covers is refused without a restart); true if any.
+    fn bring_in_stages(&mut self, effects: &mut Effects, who: &Reviewer, app: &mut App) -> bool {
+        let store = effects.store();
+        let mut changed = false;
+        if let Ok(last) = store.last_lock_event() {
+            if last != self.last_lock {
+                let by_me = store
+                    .lock_log()
+                    .ok()
+                    .and_then(|log| log.last().cloned())
+                    .is_some_and(|e| e.by == who.name && e.account == who.account);
+                match store.locks() {
+                    Ok(locks) => {
+                        self.last_lock = last;
+                        app.locks_changed(locks, by_me);
+                        changed = true;
+                    }
+                    Err(e) => app.read_failed(crate::store::said_once(&e)),
+                }
+            }
+        }
+        if store
+            .last_check_event()
+            .is_ok_and(|last| last != self.last_check)
+        {
+            if let Ok(events) = store.check_log_after(self.last_check) {
+                for e in &events {
+                    self.last_check = self.last_check.max(e.seq);
+                    let me = e.checker == who.name && e.account == who.account;
+                    if let Ok(state) = store.check_state(&e.county_code, &e.indicator) {
+                        app.check_arrived(e, state, me);
+                        changed = true;
                     }
                 }
             }

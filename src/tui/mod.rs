@@ -17,6 +17,7 @@ pub mod view;
 mod effects;
 mod input;
 mod live;
+mod recovery;
 mod run;
 mod terminal;
 
@@ -58,6 +59,9 @@ pub struct OnDatabase {
     pub shared: bool,
     /// This run has just created it.
     pub created: bool,
+    /// Where notes a hang-up could not write (the database locked) are kept for the next start
+    /// (`~/.local/share/kaohe/recovery`); `None`: nowhere to keep them.
+    pub recovery_dir: Option<std::path::PathBuf>,
 }
 
 /// How the reviewer set the workspace up: language, theme, keys, standard notes. Everything
@@ -73,6 +77,7 @@ pub struct Settings {
 /// loop does before every frame; for tests and benchmarks).
 pub fn open(store: &mut Store, who: &Reviewer, strings: &'static Strings) -> Result<App> {
     let mut app = App::new(load(store, who)?, strings);
+    effects::load_stages(store, who, Access::Open, &mut app)?;
     fill(store, &mut app);
     Ok(app)
 }
@@ -89,6 +94,7 @@ pub fn load(store: &Store, who: &Reviewer) -> Result<Workspace> {
         account: who.account.clone(),
         owners: store.owners()?,
         me: me(store, who)?,
+        set_aside: store.set_aside(who)?,
     })
 }
 

@@ -6,17 +6,19 @@
 //! sends only the cells that differ.
 
 use super::app::App;
+use super::app::Stopped;
 use super::backend::Tty;
-use super::effects::Effects;
+use super::effects::{Effects, RETRY_EVERY};
 use super::input::{PASTE_LIMIT, Read, Unit, read_terminal};
 use super::live::Live;
+use super::recovery::Recovery;
 use super::strings::Strings;
 use super::terminal::{
     TerminalGuard, libc_sighup, libc_sigwinch, listen_for_signals, require_terminal, terminal_gone,
 };
 use super::theme::Theme;
 use super::{Access, Ended, OnDatabase, Settings, load, view};
-use crate::store::{Reviewer, Store};
+use crate::store::{Draft, Reviewer, Store};
 use anyhow::{Context, Result};
 use ratatui::Terminal;
 use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
@@ -45,12 +47,45 @@ pub fn run(
     database: OnDatabase,
 ) -> Result<Ended> {
     require_terminal()?;
-    let mut app = App::new(load(&store, who)?, Strings::get(settings.lang));
+    // Notes a hang-up kept in a file while the database was locked come back as drafts.
+    let recovery = database
+        .recovery_dir
+        .clone()
+        .map(|dir| Recovery::new(dir, &database.path, who));
+    let left = recovery.as_ref().map(Recovery::take).unwrap_or_default();
+    let mut workspace = load(&store, who)?;
+    for (_, l) in &left {
+        for d in &l.drafts {
+            workspace
+                .drafts
+                .retain(|w| (&w.county_code, &w.indicator_id) != (&d.county_code, &d.indicator_id));
+            // The most recent first: the editor opens on it.
+            workspace.drafts.insert(
+                0,
+                Draft {
+                    county_code: d.county_code.clone(),
+                    indicator_id: d.indicator_id.clone(),
+                    text: d.text.clone(),
+                    saved_at: crate::store::now(),
+                },
+            );
+        }
+    }
+    let mut app = App::new(workspace, Strings::get(settings.lang));
     app.on_database(&database.path, database.shared, database.created);
     app.keymap = settings.keymap;
     app.standard_notes = settings.standard_notes;
+    super::effects::load_stages(&store, who, access, &mut app)?;
     if access == Access::BrowseOnly {
         app.browse_only(&who.account);
+    }
+    let drafts_back: usize = left.iter().map(|(_, l)| l.drafts.len()).sum();
+    let unwritten: Vec<String> = left.iter().flat_map(|(_, l)| l.unwritten.clone()).collect();
+    app.recovered(drafts_back, &unwritten);
+    if store.read_only() {
+        // Said at once, not at the first mark.
+        let path = database.path.display().to_string();
+        app.stop_writing(Stopped::ReadOnly { path });
     }
     let theme = settings.theme;
     let (tx, rx) = mpsc::channel();
@@ -67,7 +102,16 @@ pub fn run(
         Terminal::new(Tty::new(std::io::stdout())).context("cannot draw on this terminal")?;
     read_terminal(tx, Input::Read);
 
-    let mut effects = Effects::new(store, who, access, &app);
+    let mut effects = Effects::new(store, who, access, &app, recovery);
+    for (file, l) in left {
+        if l.drafts.is_empty() {
+            // Only marks named: said above, nothing to write.
+            let _ = std::fs::remove_file(file);
+        } else {
+            effects.recovered(file, &l.drafts);
+        }
+    }
+    effects.watch(&mut app);
     let mut last_move = Instant::now();
     let mut dirty = true;
     size_editor(&mut app, &terminal);
@@ -75,6 +119,7 @@ pub fn run(
     loop {
         if dirty {
             effects.fill(&mut app);
+            measure_detail(&mut app, &terminal, &theme);
             if draw(&mut terminal, &app, &theme).is_err() {
                 // Writing to the terminal failed: it is gone, as good as a hang-up. Keep what
                 // can be kept.
@@ -84,7 +129,13 @@ pub fn run(
         }
         // Wait for input, but look at the database twice a second for other reviewers' work;
         // when idle, keep the reviewer's place (not on every keystroke).
-        let first = match rx.recv_timeout(live.wait()) {
+        // While writes wait for the lock, look again soon: they are written as it frees.
+        let wait = if effects.waiting() {
+            live.wait().min(RETRY_EVERY)
+        } else {
+            live.wait()
+        };
+        let first = match rx.recv_timeout(wait) {
             Ok(input) => Some(input),
             Err(mpsc::RecvTimeoutError::Timeout) => None,
             Err(mpsc::RecvTimeoutError::Disconnected) => Some(Input::Read(Read::Gone)),
@@ -92,6 +143,11 @@ pub fn run(
         let Some(first) = first else {
             if terminal_gone() {
                 return Ok(stop(&mut effects, &live, &mut app, libc_sighup()));
+            }
+            dirty |= effects.retry(&mut app);
+            if app.quit {
+                // `q` with writes waiting, and now they are written.
+                return Ok(close(&mut effects, &live, &mut app));
             }
             live.present(&mut effects, &app);
             if live.due() {
@@ -154,13 +210,20 @@ pub fn run(
             }
         }
         effects.end_burst(&mut app);
+        dirty |= effects.retry(&mut app);
         if app.quit {
-            effects.keep_position(&app);
-            live.leave(&mut effects);
-            return Ok(Ended::Quit);
+            return Ok(close(&mut effects, &live, &mut app));
         }
         dirty |= live.poll(&mut effects, who, &mut app);
     }
+}
+
+/// `q`: the notes go to the database (or, the lock held, to a file), the place is kept, and
+/// the session leaves the others' view.
+fn close(effects: &mut Effects, live: &Live, app: &mut App) -> Ended {
+    effects.close(app);
+    live.leave(effects);
+    Ended::Quit
 }
 
 /// Stopped by a signal or a vanished terminal: the reviewer's work is kept and the session
@@ -176,6 +239,15 @@ fn size_editor(app: &mut App, terminal: &Terminal<Tty<Stdout>>) {
         let area = Rect::new(0, 0, size.width, size.height);
         app.editor_width = view::editor_text_width(area);
         app.page_rows = view::summary_page_rows(area, app);
+    }
+}
+
+/// How far the detail pane can scroll in this window (for `J`, PgDn and their kin).
+fn measure_detail(app: &mut App, terminal: &Terminal<Tty<Stdout>>, theme: &Theme) {
+    if let Ok(size) = terminal.size() {
+        let area = Rect::new(0, 0, size.width, size.height);
+        let (most, page) = view::detail_size(area, app, theme);
+        app.set_detail_size(most, page);
     }
 }
 

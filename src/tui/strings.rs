@@ -124,6 +124,89 @@ pub struct Strings {
     pub private: &'static str,
     /// The first screen on a private database this run has just made ({path}).
     pub new_private_db: &'static str,
+    /// A verdict or note waiting for the write lock, in the table and the detail pane.
+    pub pending: &'static str,
+    /// What waits and for whom: `{who}`'s `{what}` ([`Strings::an_import`]), `{n}` writes.
+    pub waiting_for: &'static str,
+    pub an_import: &'static str,
+    /// What waits, for someone kaohe cannot name.
+    pub waiting_unknown: &'static str,
+    /// The header while writes wait (`{n}`).
+    pub waiting_tag: &'static str,
+    /// The header once nothing is written.
+    pub stopped_tag: &'static str,
+    /// The database moved over (`mv`) under the workspace.
+    pub db_replaced: &'static str,
+    /// The database written over (`cp`) under the workspace.
+    pub db_rewritten: &'static str,
+    /// Its `-wal` or `-shm` removed; `{rescued}` one of the two below.
+    pub wal_removed: &'static str,
+    pub wal_rescued: &'static str,
+    pub wal_not_rescued: &'static str,
+    /// The database file read-only to this account (`{path}`).
+    pub db_read_only: &'static str,
+    /// `q` while `{n}` writes wait; `{key}` quits at once.
+    pub quit_pending: &'static str,
+    /// Undo or redo while writes wait.
+    pub undo_pending: &'static str,
+    /// The editor asked for on an item whose note waits to be written.
+    pub note_pending: &'static str,
+    /// At start: `{n}` drafts kept in a file when a hang-up found the database locked.
+    pub recovered_drafts: &'static str,
+    /// At start: `{n}` marks a hang-up found waiting (`{items}`), never written.
+    pub unwritten_last_time: &'static str,
+    /// The header's word for 复核 mode.
+    pub check_mode: &'static str,
+    /// Entering 复核 mode: `{n}` items to check.
+    pub check_on: &'static str,
+    pub check_off: &'static str,
+    pub nothing_to_check: &'static str,
+    pub not_marked_to_check: &'static str,
+    pub own_first_review: &'static str,
+    /// A reviewer whose role does not check: `{role}`.
+    pub may_not_check: &'static str,
+    /// The editor's title while it holds a 复核 change's reason.
+    pub reason_title: &'static str,
+    pub reason_prompt: &'static str,
+    pub reason_needed: &'static str,
+    pub change_dropped: &'static str,
+    pub check_agreed: &'static str,
+    pub check_changed: &'static str,
+    pub check_failed: &'static str,
+    pub check_changed_underneath: &'static str,
+    pub checked_it: &'static str,
+    pub agree: &'static str,
+    pub change: &'static str,
+    /// The 复核 column and the detail pane's label.
+    pub check_label: &'static str,
+    /// The table's 复核 cell: agreed, changed (after the glyph), to check again.
+    pub check_agreed_short: &'static str,
+    pub check_changed_short: &'static str,
+    pub check_outdated_short: &'static str,
+    pub check_outdated: &'static str,
+    pub reason: &'static str,
+    /// The detail pane's label for a lock; the header's words for the stage.
+    pub signed_off: &'static str,
+    pub whole_signed_off: &'static str,
+    pub partly_signed_off: &'static str,
+    pub preliminary: &'static str,
+    /// The detail pane's lock line.
+    pub locked_by: &'static str,
+    /// What a write a lock covers shows: `{who}` locked `{scope}` at `{at}`.
+    pub lock_refusal: &'static str,
+    /// After a second verdict that changed the first.
+    pub changed_mark: &'static str,
+    /// The 按人 view's label for where the assessment stands.
+    pub stage_label: &'static str,
+    /// A lock seen live.
+    pub locked_now: &'static str,
+    pub unlocked_now: &'static str,
+    pub people_title: &'static str,
+    /// The 按人 view's first heading.
+    pub people_reviewers: &'static str,
+    pub people_targets: &'static str,
+    pub people_reading: &'static str,
+    pub people_left_unknown: &'static str,
     /// After a label: "：" in Chinese, ": " in English.
     pub colon: &'static str,
     /// Own work and others' (owners.rs): the header's word while going through own work,
@@ -148,6 +231,8 @@ pub struct Strings {
     /// below others'.
     pub earlier_notes: &'static str,
     pub new_note: &'static str,
+    /// The words of rapid marking, 自评, the filters and the detail's scrolling.
+    pub marking: &'static Marking,
 }
 
 pub const ZH: Strings = Strings {
@@ -251,6 +336,62 @@ pub const ZH: Strings = Strings {
     shared: "共享",
     private: "个人",
     new_private_db: "新建了个人数据库，同事看不到：{path}（与同事共用：KAOHE_DB 或 config.toml 的 db = 指向共享数据库）",
+    pending: "待写入",
+    waiting_for: "数据库正被{who}的{what}占用：{n} 项等待写入，写入前都不算保存（可以继续操作）",
+    an_import: "导入",
+    waiting_unknown: "数据库正被另一个写入占用：{n} 项等待写入，写入前都不算保存（可以继续操作）",
+    waiting_tag: "等待写入 {n}",
+    stopped_tag: "已停止写入",
+    db_replaced: "数据库文件已被替换（mv）：已停止写入，此后的改动都不会保存。请退出 kaohe 后重新打开，并用 kaohe log 核对现在的数据库里有哪些评定",
+    db_rewritten: "数据库文件被其他程序改写（cp）：已停止写入，此后的改动都不会保存。请退出 kaohe 后重新打开，并用 kaohe log 核对现在的数据库里有哪些评定",
+    wal_removed: "数据库的 -wal 或 -shm 文件被删除：已停止写入{rescued}。请所有人退出 kaohe 后重新打开",
+    wal_rescued: "（此前保存的都已写入数据库文件）",
+    wal_not_rescued: "（此前保存的可能不全，请用 kaohe log 核对）",
+    db_read_only: "数据库只读：本账号不能写入 {path}，可以查看，不能评定（请所有者或组长给予写权限）",
+    quit_pending: "还有 {n} 项等待写入：写入后自动退出；再按 {key} 立即退出（这些都不会保存）",
+    undo_pending: "还有改动等待写入：写入后才能撤销或重做",
+    note_pending: "这条备注正等待写入：写入后才能再编辑",
+    recovered_drafts: "已找回上次断线时未能存入数据库的 {n} 条备注草稿",
+    unwritten_last_time: "上次断线时有 {n} 项评定未能写入（数据库被占用）：{items}，请重新评定",
+    check_mode: "复核",
+    check_on: "复核：待复核 {n} 项，初审在复核后又改过的在前。Enter 同意 · 1/2/3 改判（须写理由）· n 下一项 · c 退出",
+    check_off: "已退出复核",
+    nothing_to_check: "没有待复核的项目",
+    not_marked_to_check: "这一项还没有初审评定，无从复核",
+    own_first_review: "这是你自己的初审，须由他人复核",
+    may_not_check: "复核须由复核人或组长进行（你登记为{role}）",
+    reason_title: "改判理由",
+    reason_prompt: "写明改判理由（{from} → {to}）：Enter 确定改判，Esc 放弃",
+    reason_needed: "改判须写明理由：写好后按 Enter（Esc 放弃改判）",
+    change_dropped: "已放弃改判",
+    check_agreed: "已复核（同意）",
+    check_changed: "已改判",
+    check_failed: "复核未保存",
+    check_changed_underneath: "初审刚被{who}改为「{verdict}」，未复核：请再看一遍",
+    checked_it: "复核了",
+    agree: "同意",
+    change: "改判",
+    check_label: "复核",
+    check_agreed_short: "同意",
+    check_changed_short: "改",
+    check_outdated_short: "重核",
+    check_outdated: "初审在复核后又改过，待重新复核",
+    reason: "理由",
+    signed_off: "审定",
+    whole_signed_off: "已审定",
+    partly_signed_off: "部分审定",
+    preliminary: "初步",
+    locked_by: "{who} {at} 锁定了{scope}",
+    lock_refusal: "已审定：{who} {at} 锁定了{scope}；要改动须由组长 kaohe unlock",
+    changed_mark: "（改判）",
+    stage_label: "阶段",
+    locked_now: "{who} 锁定了{scope}（已审定），其中的评定不能再改",
+    unlocked_now: "{scope} 已解锁，可以再改动",
+    people_title: "进度 · 按人（p 返回排名）",
+    people_reviewers: "按评审人：初审已评、待评；其初审被复核、同意、改判、一致率；复核他人",
+    people_targets: "按目标：阶段、初审已评、被复核、同意、改判、一致率、待复核",
+    people_reading: "正在读取……",
+    people_left_unknown: "待评 —：各人负责的项目确定后才有",
     colon: "：",
     own_work: "本人工作",
     all_work: "全部工作",
@@ -267,6 +408,7 @@ pub const ZH: Strings = Strings {
     left_as_it_is: "未评定，保留原样",
     earlier_notes: "（更早的 {n} 条备注，按 H 查看）",
     new_note: "新增备注（在他人的备注之后）",
+    marking: &MARKING_ZH,
 };
 
 pub const EN: Strings = Strings {
@@ -370,6 +512,62 @@ pub const EN: Strings = Strings {
     shared: "shared",
     private: "private",
     new_private_db: "New private database, colleagues cannot see it: {path} (to share one: KAOHE_DB or db = in config.toml)",
+    pending: "pending",
+    waiting_for: "The database is held by {what} by {who}: {n} waiting to be written, none saved until then (keep working)",
+    an_import: "an import",
+    waiting_unknown: "The database is held by another write: {n} waiting to be written, none saved until then (keep working)",
+    waiting_tag: "{n} waiting",
+    stopped_tag: "not writing",
+    db_replaced: "The database file was replaced (mv): writing stopped, nothing from now on is saved. Quit kaohe, open it again, and check with kaohe log which marks the database now holds",
+    db_rewritten: "The database file was written over by another program (cp): writing stopped, nothing from now on is saved. Quit kaohe, open it again, and check with kaohe log which marks the database now holds",
+    wal_removed: "The database's -wal or -shm file was removed: writing stopped{rescued}. Everyone should quit kaohe and open it again",
+    wal_rescued: " (everything saved before is in the database file)",
+    wal_not_rescued: " (what was saved before may be incomplete: check kaohe log)",
+    db_read_only: "The database is read-only for this account: {path}; you can look but not mark (its owner or a lead can give write access)",
+    quit_pending: "{n} still waiting to be written: kaohe quits once they are; {key} again quits now (they are not saved)",
+    undo_pending: "Changes are still waiting to be written: undo and redo once they are",
+    note_pending: "This note is waiting to be written: edit it again once it is",
+    recovered_drafts: "Brought back {n} note drafts a hang-up kept in a file (the database was locked)",
+    unwritten_last_time: "At the last hang-up {n} marks could not be written (the database was locked): {items}; mark them again",
+    check_mode: "2nd review",
+    check_on: "Second review: {n} items to check, first verdicts changed since a check first. Enter agree · 1/2/3 change (with a reason) · n next · c leave",
+    check_off: "Left the second review",
+    nothing_to_check: "Nothing left to second-review",
+    not_marked_to_check: "No first verdict here yet: nothing to second-review",
+    own_first_review: "This first verdict is yours: someone else second-reviews it",
+    may_not_check: "Second review is for a checker or a lead (you are registered as {role})",
+    reason_title: "Reason for the change",
+    reason_prompt: "Write the reason for the change ({from} → {to}): Enter to change, Esc to drop it",
+    reason_needed: "A change needs a reason: write it, then Enter (Esc drops the change)",
+    change_dropped: "Change dropped",
+    check_agreed: "Second review: agreed",
+    check_changed: "Second review: changed",
+    check_failed: "Second review not saved",
+    check_changed_underneath: "{who} just changed the first verdict to \"{verdict}\"; not checked: look again",
+    checked_it: "second-reviewed",
+    agree: "agreed",
+    change: "changed",
+    check_label: "2nd",
+    check_agreed_short: "ok",
+    check_changed_short: "ch",
+    check_outdated_short: "redo",
+    check_outdated: "The first verdict changed after the second review: to be checked again",
+    reason: "Reason",
+    signed_off: "Locked",
+    whole_signed_off: "signed off",
+    partly_signed_off: "partly signed off",
+    preliminary: "preliminary",
+    locked_by: "{who} locked {scope} on {at}",
+    lock_refusal: "Signed off: {who} locked {scope} on {at}; only a lead can change it (kaohe unlock)",
+    changed_mark: " (changed) ",
+    stage_label: "Stage",
+    locked_now: "{who} signed off {scope}: its verdicts can no longer change",
+    unlocked_now: "{scope} was unlocked: it can change again",
+    people_title: "Progress by person (p: back to the ranking)",
+    people_reviewers: "By reviewer: first reviews done, left; of them second-reviewed, agreed, changed, agreement; second reviews given",
+    people_targets: "By target: stage, first reviews, second-reviewed, agreed, changed, agreement, to check",
+    people_reading: "Reading…",
+    people_left_unknown: "Left —: known once targets have owners",
     colon: ": ",
     own_work: "own work",
     all_work: "all work",
@@ -386,6 +584,7 @@ pub const EN: Strings = Strings {
     left_as_it_is: "Not marked, left as it is",
     earlier_notes: "({n} earlier notes: H shows them)",
     new_note: "New note (below the others')",
+    marking: &MARKING_EN,
 };
 
 impl Strings {
@@ -430,6 +629,11 @@ impl Strings {
                 "评定同事评过的或他人的项目",
                 "Marking a colleague's verdict or someone else's item",
             ),
+            Mode::Filter => ("筛选", "Filters"),
+            Mode::Check => (
+                "复核（其余按键同浏览与评定）",
+                "Second review (other keys as browsing)",
+            ),
         };
         self.pick(zh, en)
     }
@@ -440,6 +644,7 @@ impl Strings {
             Action::NextCounty => self.pick("县", "county"),
             Action::NextIndicator => self.pick("指标", "indicator"),
             Action::Mark(_) => self.pick("评定", "mark"),
+            Action::CheckChange(_) => self.pick("改判", "change"),
             other => self.action(other).0,
         }
     }
@@ -451,3 +656,157 @@ impl Strings {
         self.pick(wording.zh, wording.en)
     }
 }
+
+/// The words of rapid marking (mark and note, put aside, several at once), the county's own
+/// assessment (自评), the filters and the detail pane's scrolling.
+pub struct Marking {
+    /// The county's own assessment, as a label and a column head.
+    pub own: &'static str,
+    /// A score the county gave itself: `{n}` points.
+    pub own_score: &'static str,
+    /// Its own assessment ({own}) and the city's verdict ({verdict}) differ.
+    pub own_differs: &'static str,
+    /// The summary's column of how many verdicts a county's own assessment differs from.
+    pub own_differs_head: &'static str,
+    /// In the verdict column, for an item put aside.
+    pub aside: &'static str,
+    /// The detail pane's line for an item put aside (`{key}` takes it back).
+    pub aside_line: &'static str,
+    pub put_aside: &'static str,
+    pub taken_back: &'static str,
+    pub aside_failed: &'static str,
+    /// What is left wanting review is all put aside ({n} items).
+    pub only_aside_left: &'static str,
+    /// The header: how many rows are selected.
+    pub selected: &'static str,
+    pub selection_cleared: &'static str,
+    /// One verdict for several: `{n}` items.
+    pub marked_many: &'static str,
+    /// `0` with rows selected: `{n}` verdicts cleared.
+    pub cleared_many: &'static str,
+    pub undone_many: &'static str,
+    pub redone_many: &'static str,
+    /// Selected items a colleague gave the verdict of: left as they are (`{n}`, `{names}`).
+    pub skipped_others: &'static str,
+    /// Items changed by someone else since they were seen: left as they are.
+    pub changed_meanwhile: &'static str,
+    /// Selected items the figure suggests nothing for (`{names}`): nothing was marked.
+    pub no_suggestion_some: &'static str,
+    pub nothing_marked_yet: &'static str,
+    /// The filters, in the menu's order after 全部 and 仅未评定.
+    pub all: &'static str,
+    pub unreviewed_only: &'static str,
+    pub filter_aside: &'static str,
+    pub filter_contradicts: &'static str,
+    pub filter_flagged: &'static str,
+    pub filter_no_note: &'static str,
+    pub filter_own_differs: &'static str,
+    pub filter_title: &'static str,
+    pub filter_footer: &'static str,
+    /// The header's word before the filter in force.
+    pub filter: &'static str,
+    /// No item is under the filter `{name}`.
+    pub nothing_matches: &'static str,
+    /// The detail pane has `{n}` more lines below (`{down}` scrolls, `{whole}` shows it whole).
+    pub more_below: &'static str,
+    pub legend_title: &'static str,
+    /// (symbol, meaning) for the help's legend.
+    pub legend: &'static [(&'static str, &'static str)],
+}
+
+pub const MARKING_ZH: Marking = Marking {
+    own: "自评",
+    own_score: "{n}分",
+    own_differs: "自评「{own}」与评定「{verdict}」不一致",
+    own_differs_head: "自评≠",
+    aside: "搁置",
+    aside_line: "已搁置，稍后再评（{key} 取消搁置）",
+    put_aside: "已搁置，稍后再评",
+    taken_back: "已取消搁置",
+    aside_failed: "搁置未能存入数据库",
+    only_aside_left: "其余未评定的 {n} 项都已搁置（F 选「已搁置」查看）",
+    selected: "已选",
+    selection_cleared: "已取消选择",
+    marked_many: "已评定 {n} 项",
+    cleared_many: "已清除 {n} 项的评定（备注保留）",
+    undone_many: "已撤销 {n} 项",
+    redone_many: "已重做 {n} 项",
+    skipped_others: "{n} 项是他人评定的，未改动（请逐项评定）：{names}",
+    changed_meanwhile: "{n} 项已被他人改动，未改动：{names}",
+    no_suggestion_some: "所选项目中这些没有可采纳的建议，均未评定：{names}",
+    nothing_marked_yet: "还没有刚评定的项目",
+    all: "全部",
+    unreviewed_only: "仅未评定",
+    filter_aside: "已搁置",
+    filter_contradicts: "评定与报送数相反（!）",
+    filter_flagged: "报送数存疑（注意）",
+    filter_no_note: "未完成或基本完成但无备注",
+    filter_own_differs: "自评与评定不一致（≠）",
+    filter_title: "筛选",
+    filter_footer: "数字或 Enter 选定 · Esc 返回",
+    filter: "筛选",
+    nothing_matches: "没有「{name}」的项目",
+    more_below: "……还有 {n} 行（{down} 下翻 · {whole} 全屏）",
+    legend_title: "符号",
+    legend: &[
+        ("✓ ◐ ✗ ○", "完成 / 基本完成 / 未完成 / 未评定"),
+        ("●", "目标栏：该目标或指标已全部评定（不代表都完成）"),
+        ("!", "评定与报送数对照相反"),
+        ("*", "评定后报送数据已变"),
+        ("≠", "县的自评与评定不一致"),
+        ("✎", "有未保存的备注草稿"),
+        ("@", "另一位评审人在这一行"),
+        ("+", "已选中（1/2/3 一次评定全部选中行）"),
+        ("搁置", "已搁置，n 和评定流程跳过"),
+    ],
+};
+
+pub const MARKING_EN: Marking = Marking {
+    own: "Own",
+    own_score: "{n} pts",
+    own_differs: "the county's own assessment ({own}) differs from the verdict ({verdict})",
+    own_differs_head: "own≠",
+    aside: "aside",
+    aside_line: "put aside for later ({key} takes it back)",
+    put_aside: "Put aside for later",
+    taken_back: "Taken back from the aside list",
+    aside_failed: "Could not keep it aside in the database",
+    only_aside_left: "The {n} items left unreviewed are all put aside (F, then \"put aside\", lists them)",
+    selected: "selected",
+    selection_cleared: "Selection cleared",
+    marked_many: "Marked {n} items",
+    cleared_many: "Cleared the verdicts of {n} items (the notes stay)",
+    undone_many: "Undid {n} items",
+    redone_many: "Redid {n} items",
+    skipped_others: "{n} items marked by someone else were left as they are (mark them one by one): {names}",
+    changed_meanwhile: "{n} items changed by someone else meanwhile were left as they are: {names}",
+    no_suggestion_some: "The figure suggests nothing for these selected items, so none was marked: {names}",
+    nothing_marked_yet: "Nothing marked yet",
+    all: "all",
+    unreviewed_only: "unreviewed only",
+    filter_aside: "put aside",
+    filter_contradicts: "verdict against the figure (!)",
+    filter_flagged: "doubtful figure",
+    filter_no_note: "not met or partly met without a note",
+    filter_own_differs: "own assessment differs (≠)",
+    filter_title: "Filters",
+    filter_footer: "number or Enter chooses · Esc back",
+    filter: "filter",
+    nothing_matches: "No item is \"{name}\"",
+    more_below: "… {n} more lines ({down} scrolls · {whole} whole)",
+    legend_title: "Symbols",
+    legend: &[
+        ("✓ ◐ ✗ ○", "met / partly met / not met / not reviewed"),
+        (
+            "●",
+            "targets pane: every item of the target or indicator reviewed (not all met)",
+        ),
+        ("!", "the verdict says the opposite of the figure"),
+        ("*", "the figure changed after the verdict"),
+        ("≠", "the county's own assessment differs from the verdict"),
+        ("✎", "an unsaved draft of a note"),
+        ("@", "another reviewer is on this row"),
+        ("+", "selected (1/2/3 mark every selected row)"),
+        ("aside", "put aside: n and the flow skip it"),
+    ],
+};

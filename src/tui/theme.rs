@@ -455,6 +455,11 @@ pub fn glyph(v: Option<Verdict>) -> &'static str {
 pub const DRAFT_GLYPH: &str = "✎";
 /// Another reviewer is on this item now.
 pub const OTHER_GLYPH: &str = "@";
+/// The row is selected (one verdict for all selected).
+pub const SELECTED_GLYPH: &str = "+";
+/// Every item of a target or indicator has a verdict (whatever the verdicts are): not ✓,
+/// which is 完成.
+pub const ALL_REVIEWED_GLYPH: &str = "●";
 
 #[cfg(test)]
 mod tests {

@@ -91,6 +91,13 @@ impl Screen {
         self.writer.flush().unwrap();
     }
 
+    /// Sends the program a signal.
+    pub fn signal(&self, signal: i32) {
+        let pid = self.child.process_id().expect("the program runs") as i32;
+        // SAFETY: kill only sends a signal to the process this screen started.
+        assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
+    }
+
     /// Waits for the program to end; returns its exit code.
     pub fn exit_code(&mut self) -> u32 {
         let start = Instant::now();

@@ -87,6 +87,12 @@ pub fn contradicts(verdict: Option<Verdict>, suggested: Option<Verdict>) -> bool
     )
 }
 
+/// Whether a county's own assessment (自评) differs from the city's verdict: both given, and
+/// not the same. Its self-given score is never compared: its scale is the county's.
+pub fn self_disagrees(self_verdict: Option<Verdict>, verdict: Option<Verdict>) -> bool {
+    matches!((self_verdict, verdict), (Some(own), Some(city)) if own != city)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,6 +119,17 @@ mod tests {
             value_number: number,
             ..Submission::default()
         }
+    }
+
+    #[test]
+    fn a_countys_own_assessment_differs_only_from_a_verdict_given() {
+        use Verdict::*;
+        assert!(self_disagrees(Some(Met), Some(PartlyMet)));
+        assert!(self_disagrees(Some(NotMet), Some(Met)));
+        assert!(!self_disagrees(Some(Met), Some(Met)));
+        // Not reviewed yet, or no 自评: nothing to differ from.
+        assert!(!self_disagrees(Some(Met), None));
+        assert!(!self_disagrees(None, Some(NotMet)));
     }
 
     #[test]

@@ -376,6 +376,8 @@ mod tests {
             evidence: String::new(),
             remark: String::new(),
             bare_fraction: false,
+            self_verdict: None,
+            self_score: None,
         }
     }
 

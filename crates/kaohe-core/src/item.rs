@@ -25,9 +25,42 @@ pub struct Item {
     /// See [`Submission::bare_fraction`]; exports also say it in `flags`, and
     /// an import of the JSON export reads it back.
     pub bare_fraction: bool,
+    /// The county's own assessment (自评结果), as its sheet gave it.
+    pub self_verdict: Option<Verdict>,
+    /// The score the county gave itself (自评分).
+    pub self_score: Option<f64>,
+    /// Its second review (复核) and sign-off (审定).
+    #[serde(flatten)]
+    pub stages: Stages,
     /// The item's notes, oldest first, each under its author: the thread. `note` is the
     /// latest one's text (kept for what read it before there were threads).
     pub notes: Vec<Note>,
+}
+
+/// Where an item stands after its first review: the second review (复核) of the first verdict
+/// as it stands (none where there is none, or the first verdict changed since), and whether it
+/// is signed off (审定: locked).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Stages {
+    pub second_verdict: Option<Verdict>,
+    pub checker: Option<String>,
+    /// The reason for a change (none for an agreement without a remark).
+    pub check_reason: Option<String>,
+    pub checked_at: Option<String>,
+    /// A lock covers it (the exports write its stage: 初步 or 审定).
+    #[serde(skip)]
+    pub signed_off: bool,
+}
+
+impl Stages {
+    /// No second review, not signed off (a `const`, for items made in statics).
+    pub const NONE: Stages = Stages {
+        second_verdict: None,
+        checker: None,
+        check_reason: None,
+        checked_at: None,
+        signed_off: false,
+    };
 }
 
 impl Item {
@@ -41,6 +74,8 @@ impl Item {
             evidence: self.evidence.clone().unwrap_or_default(),
             remark: self.remark.clone().unwrap_or_default(),
             bare_fraction: self.bare_fraction,
+            self_verdict: self.self_verdict,
+            self_score: self.self_score,
         })
     }
 
@@ -53,6 +88,17 @@ impl Item {
             reviewer: self.reviewer.clone()?,
             reviewed_at: self.reviewed_at.clone().unwrap_or_default(),
         })
+    }
+
+    /// Whether the county's own assessment differs from the city's verdict (see
+    /// [`crate::check::self_disagrees`]).
+    pub fn self_disagrees(&self) -> bool {
+        crate::check::self_disagrees(self.self_verdict, self.result())
+    }
+
+    /// The verdict that counts: the second review's, where there is one, else the first.
+    pub fn result(&self) -> Option<Verdict> {
+        crate::stages::result(self.verdict, self.stages.second_verdict)
     }
 
     /// The reviewer's note; empty when there is none.

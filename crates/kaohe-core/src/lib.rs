@@ -19,4 +19,5 @@ pub mod report;
 pub mod score;
 pub mod search;
 pub mod source;
+pub mod stages;
 pub mod text;

@@ -248,6 +248,13 @@ pub struct Submission {
     /// not compared with the threshold until a person has looked.
     #[serde(default)]
     pub bare_fraction: bool,
+    /// The county's own assessment of the item (its sheet's 自评结果), if it gave one.
+    #[serde(default)]
+    pub self_verdict: Option<Verdict>,
+    /// The score the county gave itself (its sheet's 自评分), if any: shown and exported
+    /// beside the city's verdict, never compared with it (its scale is the county's).
+    #[serde(default)]
+    pub self_score: Option<f64>,
 }
 
 /// The review of one county × indicator as it stands: the verdict (none yet, when only a note
@@ -301,6 +308,19 @@ pub enum Verdict {
 
 impl Verdict {
     pub const ALL: [Verdict; 3] = [Verdict::Met, Verdict::PartlyMet, Verdict::NotMet];
+
+    /// A county's own assessment as its sheet words it: 完成 (or 已完成), 基本完成, 未完成, or
+    /// met, partly_met, not_met (any case, a space for the underscore). `None` for anything
+    /// else.
+    pub fn from_self_assessment(text: &str) -> Option<Verdict> {
+        let t = text.trim().to_ascii_lowercase().replace(' ', "_");
+        match t.as_str() {
+            "完成" | "已完成" | "met" => Some(Verdict::Met),
+            "基本完成" | "partly_met" => Some(Verdict::PartlyMet),
+            "未完成" | "not_met" => Some(Verdict::NotMet),
+            _ => None,
+        }
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -414,6 +434,33 @@ mod tests {
         );
         assert_eq!("clear".parse::<VerdictArg>(), Ok(VerdictArg(None)));
         assert!("done".parse::<VerdictArg>().is_err());
+    }
+
+    #[test]
+    fn a_countys_own_assessment_reads_in_either_language() {
+        assert_eq!(Verdict::from_self_assessment("完成"), Some(Verdict::Met));
+        assert_eq!(
+            Verdict::from_self_assessment(" 已完成 "),
+            Some(Verdict::Met)
+        );
+        assert_eq!(
+            Verdict::from_self_assessment("基本完成"),
+            Some(Verdict::PartlyMet)
+        );
+        assert_eq!(
+            Verdict::from_self_assessment("Partly Met"),
+            Some(Verdict::PartlyMet)
+        );
+        assert_eq!(
+            Verdict::from_self_assessment("not_met"),
+            Some(Verdict::NotMet)
+        );
+        for v in Verdict::ALL {
+            assert_eq!(Verdict::from_self_assessment(v.as_str()), Some(v));
+            assert_eq!(Verdict::from_self_assessment(v.chinese()), Some(v));
+        }
+        assert_eq!(Verdict::from_self_assessment("大致完成"), None);
+        assert_eq!(Verdict::from_self_assessment(""), None);
     }
 
     #[test]

@@ -15,6 +15,8 @@ pub struct Progress {
     pub submitted: i64,
     /// Verdicts given on a figure that has changed since.
     pub changed_since_review: i64,
+    /// Verdicts the county's own assessment (自评) differs from.
+    pub self_disagrees: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -73,6 +75,7 @@ impl Progress {
         self.not_met += other.not_met;
         self.submitted += other.submitted;
         self.changed_since_review += other.changed_since_review;
+        self.self_disagrees += other.self_disagrees;
     }
 }
 
@@ -160,6 +163,34 @@ impl Report {
             progress,
             counties,
             targets,
+        }
+    }
+}
+
+impl Report {
+    /// Counts the verdicts the counties' own assessments (自评) differ from, into the
+    /// progress overall, per county and per target. `self_verdicts` is laid out as
+    /// [`Verdicts::of`] (empty when no county gave its own assessment).
+    pub fn count_self(
+        &mut self,
+        scorer: &Scorer,
+        verdicts: Verdicts<'_>,
+        self_verdicts: &[Option<Verdict>],
+    ) {
+        let n = verdicts.counties;
+        for (k, own) in self_verdicts.iter().enumerate() {
+            let verdict = verdicts.of.get(k).copied().flatten();
+            if n == 0 || !crate::check::self_disagrees(*own, verdict) {
+                continue;
+            }
+            let (i, c) = (k / n, k % n);
+            self.progress.self_disagrees += 1;
+            if let Some(county) = self.counties.get_mut(c) {
+                county.progress.self_disagrees += 1;
+            }
+            if let Some(target) = self.targets.get_mut(scorer.target_of(i)) {
+                target.self_disagrees += 1;
+            }
         }
     }
 }

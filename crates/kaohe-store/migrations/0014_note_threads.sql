@@ -25,6 +25,9 @@ LEFT JOIN review_log l ON l.note = r.note AND l.seq = (
       AND x.note <> x.from_note)
 WHERE r.note <> ''
 ORDER BY r.indicator_id, r.county_code;
+-- Putting a verdict back under whoever gave it changes no verdict: it is done under a lock too
+-- (the trigger of 0012 is set aside for it and made again as it was).
+DROP TRIGGER reviews_locked_update;
 UPDATE reviews SET (reviewer, account, reviewed_at) = (
     SELECT x.reviewer, x.account, x.at FROM review_log x
     WHERE x.county_code = reviews.county_code AND x.indicator_id = reviews.indicator_id
@@ -35,3 +38,20 @@ WHERE verdict IS NOT NULL AND verdict IS (
     WHERE x.county_code = reviews.county_code AND x.indicator_id = reviews.indicator_id
       AND (x.from_verdict IS NOT x.to_verdict OR x.from_note = x.note)
     ORDER BY x.seq DESC LIMIT 1);
+CREATE TRIGGER reviews_locked_update BEFORE UPDATE ON reviews
+WHEN EXISTS (SELECT 1 FROM locks WHERE target_id IS NULL OR target_id =
+    (SELECT target_id FROM indicators WHERE id = OLD.indicator_id))
+BEGIN SELECT RAISE(ABORT, '已审定：锁定期间不能改动（须由组长 kaohe unlock）'); END;
+-- A note is a write a lock covers, like the review it is on.
+CREATE TRIGGER notes_locked_insert BEFORE INSERT ON notes
+WHEN EXISTS (SELECT 1 FROM locks WHERE target_id IS NULL OR target_id =
+    (SELECT target_id FROM indicators WHERE id = NEW.indicator_id))
+BEGIN SELECT RAISE(ABORT, '已审定：锁定期间不能改动（须由组长 kaohe unlock）'); END;
+CREATE TRIGGER notes_locked_update BEFORE UPDATE ON notes
+WHEN EXISTS (SELECT 1 FROM locks WHERE target_id IS NULL OR target_id =
+    (SELECT target_id FROM indicators WHERE id = OLD.indicator_id))
+BEGIN SELECT RAISE(ABORT, '已审定：锁定期间不能改动（须由组长 kaohe unlock）'); END;
+CREATE TRIGGER notes_locked_delete BEFORE DELETE ON notes
+WHEN EXISTS (SELECT 1 FROM locks WHERE target_id IS NULL OR target_id =
+    (SELECT target_id FROM indicators WHERE id = OLD.indicator_id))
+BEGIN SELECT RAISE(ABORT, '已审定：锁定期间不能改动（须由组长 kaohe unlock）'); END;

@@ -91,6 +91,30 @@ pub enum StoreError {
 
     #[error("cannot write to {path}")]
     CannotWrite { path: PathBuf },
+
+    /// The database file (or its mount) is read-only to this account: refused before any write.
+    #[error(
+        "{path} is read-only for this account, so nothing was written (its owner or group can give write access, or use an account that has it)"
+    )]
+    ReadOnly { path: PathBuf },
+
+    /// The file was swapped under the open store: nothing more is written to it.
+    #[error(
+        "{path} {swap}, so nothing more was written; open it again, and check with `kaohe log` which changes it holds"
+    )]
+    Swapped { path: PathBuf, swap: crate::Swap },
+}
+
+/// Whether the error is SQLite's "busy" (another connection holds the write lock) or "locked".
+pub fn is_busy(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause.downcast_ref::<rusqlite::Error>().is_some_and(|e| {
+            matches!(
+                e.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+            )
+        })
+    })
 }
 
 /// An error and its causes on one line, each said once. SQLite's errors say their words again

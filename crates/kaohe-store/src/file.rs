@@ -264,10 +264,8 @@ impl Store {
             db.mend_own();
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
-        let mut store = Store {
-            conn,
-            path: owned(),
-        };
+        let mut store = Store::on(conn, owned());
+        store.watch.wal_mode();
         if version < latest_schema() {
             store.migrate(latest_schema())?;
         }
@@ -346,10 +344,7 @@ impl Store {
                 )
                 .with_context(cannot_create)?;
                 configure(&conn)?;
-                let mut store = Store {
-                    conn,
-                    path: owned(),
-                };
+                let mut store = Store::on(conn, owned());
                 if !store.initialize(seed()?.borrow(), who, schema_version)? {
                     return Ok(Created::ByAnother);
                 }
@@ -372,10 +367,7 @@ impl Store {
         {
             let conn = Connection::open(temp.path()).with_context(cannot_create)?;
             configure(&conn)?;
-            let mut store = Store {
-                conn,
-                path: temp.path().to_path_buf(),
-            };
+            let mut store = Store::on(conn, temp.path().to_path_buf());
             store.initialize(seed()?.borrow(), who, schema_version)?;
             store
                 .conn

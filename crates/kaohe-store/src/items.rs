@@ -5,8 +5,8 @@
 use crate::stale::changed_since_review_sql;
 use crate::{Store, notes};
 use anyhow::{Result, anyhow};
-use kaohe_core::item::Item;
-use kaohe_core::model::Verdict;
+use kaohe_core::item::{Item, Stages};
+use kaohe_core::model::{Submission, Verdict};
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// What the workspace keeps of every reviewed item.
@@ -63,6 +63,50 @@ impl Store {
             item.notes = threads.remove(&item.county_code).unwrap_or_default();
         }
         Ok(items)
+    }
+
+    /// Every county's own assessment given (自评结果): (county code, indicator id, verdict).
+    /// Read through a partial index: nothing to read where no county gave one.
+    pub fn self_verdicts(&self) -> Result<Vec<(String, String, Verdict)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT county_code, indicator_id, self_verdict FROM submissions
+             WHERE self_verdict IS NOT NULL",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, verdict_at(r, 2)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (county, indicator, verdict): (String, String, Option<Verdict>) = row?;
+            if let Some(v) = verdict {
+                out.push((county, indicator, v));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every submitted figure, without its evidence and remark: (county code, indicator id,
+    /// the submission), for the workspace's filters on what the figures say (what they
+    /// suggest, what looks wrong with them).
+    pub fn figures(&self) -> Result<Vec<(String, String, Submission)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT county_code, indicator_id, value, value_number, numerator, denominator,
+                 bare_fraction
+             FROM submissions",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                Submission {
+                    value: r.get(2)?,
+                    value_number: r.get(3)?,
+                    numerator: r.get(4)?,
+                    denominator: r.get(5)?,
+                    bare_fraction: r.get::<_, Option<bool>>(6)?.unwrap_or(false),
+                    ..Submission::default()
+                },
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     /// Every note written, each of every thread: (county code, indicator id, note), for the
@@ -126,11 +170,18 @@ const ITEM_SELECT: &str = concat!(
         s.value, s.value_number, s.numerator, s.denominator, s.evidence, s.remark,
         r.verdict, r.note, r.reviewer, r.reviewed_at, s.bare_fraction, ",
     changed_since_review_sql!(),
+    // The county's own assessment; the second review on the first verdict as it stands, and
+    // whether a lock covers it.
+    ", s.self_verdict, s.self_score,
+        sr.verdict, sr.checker, NULLIF(sr.reason, ''), sr.checked_at,
+        EXISTS (SELECT 1 FROM locks l WHERE l.target_id IS NULL OR l.target_id = i.target_id)",
     " FROM counties c
     CROSS JOIN indicators i
     JOIN targets t ON t.id = i.target_id
     LEFT JOIN submissions s ON s.county_code = c.code AND s.indicator_id = i.id
-    LEFT JOIN reviews r ON r.county_code = c.code AND r.indicator_id = i.id"
+    LEFT JOIN reviews r ON r.county_code = c.code AND r.indicator_id = i.id
+    LEFT JOIN second_reviews sr ON sr.county_code = c.code AND sr.indicator_id = i.id
+        AND sr.first_verdict = r.verdict"
 );
 
 /// One county × indicator as `conn` (or a transaction) sees it now.
@@ -164,6 +215,15 @@ fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
         reviewed_at: r.get(12)?,
         bare_fraction: r.get::<_, Option<bool>>(13)?.unwrap_or(false),
         changed_since_review: r.get(14)?,
+        self_verdict: verdict_at(r, 15)?,
+        self_score: r.get(16)?,
+        stages: Stages {
+            second_verdict: verdict_at(r, 17)?,
+            checker: r.get(18)?,
+            check_reason: r.get(19)?,
+            checked_at: r.get(20)?,
+            signed_off: r.get(21)?,
+        },
         // Read beside, by the caller: a thread is several rows.
         notes: Vec::new(),
     })

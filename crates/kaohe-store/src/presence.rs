@@ -27,7 +27,7 @@ pub struct Presence {
 }
 
 /// Seconds since 1970: presence needs only to compare times.
-fn unix_now() -> i64 {
+pub(crate) fn unix_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
@@ -152,11 +152,11 @@ impl Store {
     }
 }
 
-/// The process behind a session, as this host sees it.
-mod process {
+/// The process behind a session (or a long write), as this host sees it.
+pub(crate) mod process {
     /// The host's name as the kernel has it; "" when it cannot say (then no session is taken
     /// for this host's, and only time judges them).
-    pub(super) fn this_host() -> String {
+    pub(crate) fn this_host() -> String {
         let mut name = [0u8; 256];
         // SAFETY: `name` is writable for the length given.
         if unsafe { libc::gethostname(name.as_mut_ptr().cast(), name.len()) } != 0 {
@@ -169,7 +169,7 @@ mod process {
     /// Whether process `pid` on this host has ended: the kernel lists no such process, or
     /// lists only a zombie (killed, its parent not yet told). Anything unclear counts as
     /// running, for the timeout to settle.
-    pub(super) fn ended(pid: i64) -> bool {
+    pub(crate) fn ended(pid: i64) -> bool {
         // 0 and negative numbers name process groups, not a process (rows from before the
         // host and pid were kept hold 0).
         let Ok(pid) = libc::pid_t::try_from(pid) else {

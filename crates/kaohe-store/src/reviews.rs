@@ -2,6 +2,7 @@
 //! saw, logged, and answered with the item as it now stands.
 
 use crate::items::{read_item, verdict_at};
+use crate::locks::{Covered, refuse_locked};
 use crate::{Reviewer, Store, notes, now, stale, workspace};
 use anyhow::{Context, Result};
 use kaohe_core::item::Item;
@@ -139,6 +140,7 @@ impl Store {
 
 fn write_in(tx: &Transaction<'_>, write: &ReviewWrite, who: &Reviewer) -> Result<Written> {
     let (county_code, indicator_id) = (write.county_code.as_str(), write.indicator_id.as_str());
+    refuse_locked(tx, Covered::Indicator(indicator_id))?;
     if !holds_expected(tx, county_code, indicator_id, &write.expected, who)? {
         return Ok(Written::Conflict {
             now: read_item(tx, county_code, indicator_id)?,
@@ -473,6 +475,45 @@ mod tests {
         assert_eq!(change.from_by.map(|b| b.reviewer), Some("李四".to_string()));
         // The undo itself is 李四's act, in the log.
         assert_eq!(store.log().unwrap().last().unwrap().reviewer, "李四");
+    }
+
+    #[test]
+    fn a_batch_writes_what_still_holds_what_was_seen_and_answers_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = new_store(&dir);
+        let w = who();
+        // 龙游县 was marked by someone else after the writer saw it unreviewed.
+        store
+            .review("330825", "1.1", Some(Some(Verdict::Met)), None, &w)
+            .unwrap();
+        let unseen = Expected {
+            verdict: Some(None),
+            note: None,
+        };
+        let batch: Vec<ReviewWrite> = ["330802", "330825", "330803"]
+            .iter()
+            .map(|c| {
+                ReviewWrite::new(c, "1.1")
+                    .verdict(Some(Verdict::NotMet))
+                    .expecting(unseen.clone())
+            })
+            .collect();
+        let answers = store.write_reviews(&batch, &w).unwrap();
+        assert!(matches!(answers[0], Written::Saved { .. }));
+        let Written::Conflict { now } = &answers[1] else {
+            panic!("a change it did not see was overwritten");
+        };
+        assert_eq!(now.verdict, Some(Verdict::Met));
+        assert!(matches!(answers[2], Written::Saved { .. }));
+        assert_eq!(
+            store.item("330825", "1.1").unwrap().verdict,
+            Some(Verdict::Met)
+        );
+        assert_eq!(
+            store.item("330803", "1.1").unwrap().verdict,
+            Some(Verdict::NotMet)
+        );
+        assert_eq!(store.log().unwrap().len(), 3, "two written, one left alone");
     }
 
     #[test]

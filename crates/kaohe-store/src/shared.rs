@@ -292,73 +292,19 @@ impl Me {
     }
 }
 
-// The store cannot reach the binary's `host` module (the arrows go one way), so the few group
-// and account facts its messages need are read here.
-
 /// The process's supplementary groups.
 fn supplementary_groups() -> Vec<u32> {
-    // SAFETY: a count of 0 asks only for the number of groups.
-    let n = unsafe { libc::getgroups(0, std::ptr::null_mut()) };
-    if n <= 0 {
-        return Vec::new();
-    }
-    let mut groups = vec![0 as libc::gid_t; n as usize];
-    // SAFETY: the buffer holds n entries, as passed.
-    let got = unsafe { libc::getgroups(n, groups.as_mut_ptr()) };
-    groups.truncate(got.max(0) as usize);
-    groups
+    kaohe_host::group::supplementary()
 }
 
 /// A group's name from the group database, else its number.
 pub fn group_name(gid: u32) -> String {
-    let mut buf = vec![0 as libc::c_char; 4096];
-    // SAFETY: an all-zero group is a valid value to be overwritten by getgrgid_r.
-    let mut grp: libc::group = unsafe { std::mem::zeroed() };
-    let mut found: *mut libc::group = std::ptr::null_mut();
-    loop {
-        // SAFETY: every pointer is to memory we own, sized as passed.
-        let rc =
-            unsafe { libc::getgrgid_r(gid, &mut grp, buf.as_mut_ptr(), buf.len(), &mut found) };
-        if rc == libc::ERANGE && buf.len() < 1 << 20 {
-            buf.resize(buf.len() * 2, 0);
-            continue;
-        }
-        if rc != 0 || found.is_null() || grp.gr_name.is_null() {
-            return gid.to_string();
-        }
-        // SAFETY: getgrgid_r succeeded, so gr_name points to a NUL-terminated string in buf.
-        let name = unsafe { std::ffi::CStr::from_ptr(grp.gr_name) };
-        return match name.to_str() {
-            Ok(n) if !n.is_empty() => n.to_string(),
-            _ => gid.to_string(),
-        };
-    }
+    kaohe_host::group::shown(gid)
 }
 
 /// An account's login name from the account database, else its number.
 pub fn user_name(uid: u32) -> String {
-    let mut buf = vec![0 as libc::c_char; 4096];
-    // SAFETY: an all-zero passwd is a valid value to be overwritten by getpwuid_r.
-    let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
-    let mut found: *mut libc::passwd = std::ptr::null_mut();
-    loop {
-        // SAFETY: every pointer is to memory we own, sized as passed.
-        let rc =
-            unsafe { libc::getpwuid_r(uid, &mut pwd, buf.as_mut_ptr(), buf.len(), &mut found) };
-        if rc == libc::ERANGE && buf.len() < 1 << 20 {
-            buf.resize(buf.len() * 2, 0);
-            continue;
-        }
-        if rc != 0 || found.is_null() || pwd.pw_name.is_null() {
-            return uid.to_string();
-        }
-        // SAFETY: getpwuid_r succeeded, so pw_name points to a NUL-terminated string in buf.
-        let name = unsafe { std::ffi::CStr::from_ptr(pwd.pw_name) };
-        return match name.to_str() {
-            Ok(n) if !n.is_empty() => n.to_string(),
-            _ => uid.to_string(),
-        };
-    }
+    kaohe_host::account::name_of(uid).unwrap_or_else(|| uid.to_string())
 }
 
 #[cfg(test)]

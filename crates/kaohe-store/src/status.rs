@@ -78,14 +78,37 @@ impl Store {
             }
         }
 
-        let report = Report::count(
-            &scorer,
-            Verdicts {
-                counties: n,
-                of: &verdicts,
-            },
-            |k| stale.contains(&k),
-        );
+        // The verdict that counts: the second review's, where one was given on the first
+        // verdict as it stands.
+        let mut stmt = self.conn.prepare(
+            "SELECT sr.county_code, sr.indicator_id, sr.verdict FROM second_reviews sr
+             JOIN reviews r ON r.county_code = sr.county_code
+                 AND r.indicator_id = sr.indicator_id AND r.verdict = sr.first_verdict",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let (code, id): (String, String) = (r.get(0)?, r.get(1)?);
+            if let Some(k) = at(&code, &id) {
+                verdicts[k] = verdict_at(r, 2)?;
+            }
+        }
+
+        let of = Verdicts {
+            counties: n,
+            of: &verdicts,
+        };
+        let mut report = Report::count(&scorer, of, |k| stale.contains(&k));
+        // The counties' own assessments, where any was given (read through a partial index).
+        let mut own: Vec<Option<Verdict>> = Vec::new();
+        for (code, id, v) in self.self_verdicts()? {
+            if let Some(k) = at(&code, &id) {
+                if own.is_empty() {
+                    own = vec![None; verdicts.len()];
+                }
+                own[k] = Some(v);
+            }
+        }
+        report.count_self(&scorer, of, &own);
         Ok(Status::new(&catalog, &scorer, counties, report, &submitted))
     }
 }

@@ -1,9 +1,11 @@
 //! Submissions: the figures counties send, imported in one transaction a file (each import
 //! recorded for the audit trail), and what an import would change, said before it is made.
 
+use crate::locks::{Covered, refuse_locked};
 use crate::{Reviewer, Store, now, stale};
 use anyhow::{Context, Result, anyhow};
 use kaohe_core::lookup::SubmissionRow;
+use kaohe_core::model::Verdict;
 use rusqlite::{Transaction, params};
 
 /// What an import would change (see [`Store::import_preview`]).
@@ -19,18 +21,46 @@ pub struct ImportPreview {
 
 impl Store {
     /// Writes parsed submissions in one transaction, replacing any earlier submission of the
-    /// same county and indicator. Returns how many were written.
+    /// same county and indicator. Returns how many were written. While it runs, it is listed
+    /// as an import by `who` (see [`Store::long_writes`]).
     pub fn import_submissions(
         &mut self,
         rows: &[SubmissionRow],
         file: &str,
         who: &Reviewer,
     ) -> Result<usize> {
-        let tx = self.write()?;
-        insert_submissions(&tx, rows, file, who)?;
-        tx.commit()
-            .with_context(|| format!("cannot save the import into {}", self.path.display()))?;
-        Ok(rows.len())
+        // Refused by a lock before anything is written, the announcement below included (the
+        // write checks again, inside its transaction).
+        refuse_locked(&self.conn, Covered::Rows(rows, file))?;
+        // Saying so is a courtesy to those kept waiting: the import goes ahead without it.
+        let announced = match self.begin_long_write("import", who) {
+            Ok(id) => Some(id),
+            Err(e)
+                if matches!(
+                    e.downcast_ref(),
+                    Some(crate::StoreError::ReadOnly { .. } | crate::StoreError::Swapped { .. })
+                ) =>
+            {
+                return Err(e);
+            }
+            Err(_) => None,
+        };
+        let path = self.path.display().to_string();
+        let written = (|| {
+            let tx = self.write()?;
+            // A new database (the other caller) has no lock yet.
+            refuse_locked(&tx, Covered::Rows(rows, file))?;
+            insert_submissions(&tx, rows, file, who)?;
+            if let Some(id) = announced {
+                crate::long_writes::end_long_write(&tx, id)?;
+            }
+            tx.commit()
+                .with_context(|| format!("cannot save the import into {path}"))
+        })();
+        if let (Err(_), Some(id)) = (&written, announced) {
+            self.long_write_ended(id);
+        }
+        written.map(|()| rows.len())
     }
 
     /// What importing `rows` would do, without writing: how many submissions are new, how
@@ -101,8 +131,9 @@ pub(crate) fn insert_submissions(
     let import_id = tx.last_insert_rowid();
     let mut stmt = tx.prepare(&format!(
         "INSERT INTO submissions (county_code, indicator_id, value, value_number, numerator,
-             denominator, evidence, remark, imported_at, import_id, bare_fraction)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+             denominator, evidence, remark, imported_at, import_id, bare_fraction,
+             self_verdict, self_score)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
          ON CONFLICT (county_code, indicator_id) DO UPDATE SET
              revision = submissions.revision + {figure_changed},
              value = excluded.value, value_number = excluded.value_number,
@@ -111,7 +142,8 @@ pub(crate) fn insert_submissions(
              bare_fraction = CASE WHEN submissions.value IS excluded.value
                  THEN submissions.bare_fraction OR excluded.bare_fraction
                  ELSE excluded.bare_fraction END,
-             imported_at = excluded.imported_at, import_id = excluded.import_id",
+             imported_at = excluded.imported_at, import_id = excluded.import_id,
+             self_verdict = excluded.self_verdict, self_score = excluded.self_score",
         figure_changed = stale::figure_changed_sql("submissions", "excluded"),
     ))?;
     for row in rows {
@@ -127,7 +159,9 @@ pub(crate) fn insert_submissions(
             s.remark,
             at,
             import_id,
-            s.bare_fraction
+            s.bare_fraction,
+            s.self_verdict.map(Verdict::as_str),
+            s.self_score
         ])
         .map_err(|e| {
             // The row's line is named only where the row itself was refused: a full disk or an
@@ -206,6 +240,68 @@ mod tests {
         assert_eq!(status.counties[0].progress.total, indicators);
         assert_eq!(status.targets[0].progress.reviewed, 2);
         assert_eq!(status.targets[1].progress.reviewed, 0);
+    }
+
+    #[test]
+    fn a_countys_own_assessment_is_stored_counted_and_never_makes_a_verdict_stale() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = new_store(&dir);
+        let lookup = store.lookup().unwrap();
+        let parse =
+            |csv: &str| kaohe_core::formats::import::parse_csv(csv, "a.csv", &lookup).unwrap();
+        let first = parse(
+            "county,indicator,value,自评结果,自评分\n柯城区,1.2,65%,完成,9\n衢江区,1.2,71%,完成,\n龙游县,1.3,52%,,\n",
+        );
+        store.import_submissions(&first, "a.csv", &who()).unwrap();
+        let item = store.item("330802", "1.2").unwrap();
+        assert_eq!(
+            (item.self_verdict, item.self_score),
+            (Some(Verdict::Met), Some(9.0))
+        );
+        assert_eq!(store.item("330825", "1.3").unwrap().self_verdict, None);
+        let mut own = store.self_verdicts().unwrap();
+        own.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        assert_eq!(
+            own,
+            vec![
+                ("330802".to_string(), "1.2".to_string(), Verdict::Met),
+                ("330803".to_string(), "1.2".to_string(), Verdict::Met),
+            ]
+        );
+
+        // The city disagrees with 柯城区 and agrees with 衢江区.
+        store
+            .review(
+                "330802",
+                "1.2",
+                Some(Some(Verdict::PartlyMet)),
+                None,
+                &who(),
+            )
+            .unwrap();
+        store
+            .review("330803", "1.2", Some(Some(Verdict::Met)), None, &who())
+            .unwrap();
+        let status = store.status().unwrap();
+        assert_eq!(status.progress.self_disagrees, 1);
+        assert_eq!(status.counties[0].progress.self_disagrees, 1);
+        assert_eq!(status.counties[1].progress.self_disagrees, 0);
+        assert_eq!(status.targets[0].progress.self_disagrees, 1);
+
+        // A corrected sheet that changes only the county's own assessment: stored, and no
+        // verdict wants reviewing again (the figure it was given on is the same).
+        let second = parse("county,indicator,value,自评结果,自评分\n衢江区,1.2,71%,基本完成,6.5\n");
+        let preview = store.import_preview(&second).unwrap();
+        assert_eq!(preview.verdicts_to_recheck, 0);
+        store.import_submissions(&second, "b.csv", &who()).unwrap();
+        let item = store.item("330803", "1.2").unwrap();
+        assert_eq!(
+            (item.self_verdict, item.self_score),
+            (Some(Verdict::PartlyMet), Some(6.5))
+        );
+        assert!(!item.changed_since_review);
+        assert!(store.changed_since_review().unwrap().is_empty());
+        assert_eq!(store.status().unwrap().progress.self_disagrees, 2);
     }
 
     #[test]

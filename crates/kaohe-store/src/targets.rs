@@ -317,6 +317,8 @@ impl Store {
     /// the database's, in one transaction. Call [`Store::check_same_targets`] first.
     pub fn apply_scoring(&mut self, catalog: &Catalog) -> Result<()> {
         let tx = self.write()?;
+        // Points change every county's score: refused while anything is signed off.
+        crate::locks::refuse_locked(&tx, crate::locks::Covered::Anything)?;
         write_scoring(&tx, catalog)?;
         tx.commit()
             .with_context(|| format!("cannot save the points into {}", self.path.display()))?;

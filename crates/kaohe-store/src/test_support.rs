@@ -113,6 +113,17 @@ pub(crate) fn who() -> Reviewer {
     }
 }
 
+/// A lead (for locks): uid 4242, 王五.
+pub(crate) fn lead() -> crate::Acting {
+    crate::Acting {
+        uid: 4242,
+        who: Reviewer {
+            name: "王五".into(),
+            account: "wangwu".into(),
+        },
+    }
+}
+
 pub(crate) fn seed() -> Seed {
     Seed {
         catalog: Catalog::embedded_2014().unwrap(),

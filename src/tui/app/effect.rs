@@ -3,8 +3,9 @@
 
 use super::Cursor;
 use super::undo::Change;
+use crate::item::Item;
 use crate::model::Verdict;
-use crate::store::Expected;
+use crate::store::{Expected, ReviewChange};
 
 /// Why a review is written: what the App does once it is saved.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,6 +15,9 @@ pub enum Why {
     Note,
     Undo(Change),
     Redo(Change),
+    /// A verdict given with `!` `@` `#`: once saved, the note editor opens on the item, which
+    /// the cursor stays on.
+    MarkThenNote,
 }
 
 /// A review to write: `verdict` `Some(None)` clears it; `None` leaves it as it is. `expected`
@@ -43,4 +47,51 @@ pub enum Effect {
     DiscardDraft {
         at: Cursor,
     },
+    /// Several reviews in one transaction: one verdict for the selected items, or the undo
+    /// or redo of that.
+    Reviews(Batch),
+    /// Put an item aside for later, or take it back (this reviewer's own list).
+    PutAside {
+        at: Cursor,
+        aside: bool,
+    },
+    /// A second review (复核) to write.
+    Check(CheckWrite),
+    /// Read the progress by person (the summary screen's 按人 view).
+    LoadPeople,
+}
+
+/// Reviews written together, in one transaction, as one step for undo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Batch {
+    /// Each write's `why` is [`Why::Mark`], or the change it undoes or redoes.
+    pub writes: Vec<Write>,
+    pub kind: BatchKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchKind {
+    /// One verdict (or clearing) for the selected items.
+    Mark,
+    Undo,
+    Redo,
+}
+
+/// What the store answered for one write of a batch: saved (the change, and the item as it
+/// now stands), or found changed by someone else since it was seen (nothing written).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    Saved(ReviewChange, Item),
+    Changed(Item),
+}
+
+/// A second review to write: the checker's decision on the first verdict they saw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckWrite {
+    pub at: Cursor,
+    pub decision: crate::stages::Decision,
+    /// Needed for a change.
+    pub reason: String,
+    /// The first verdict on screen: if it changed since, nothing is written.
+    pub first_seen: Verdict,
 }

@@ -7,24 +7,33 @@
 //! ([`Item`], as the store reads them) only for those on screen and near it, with this
 //! reviewer's drafts beside them.
 
+mod aside;
 mod effect;
+mod filters;
 mod finder;
+mod marking;
 mod mode;
 mod movement;
 mod note;
 mod owners;
 mod results;
+mod selection;
+mod stages;
 mod summary;
 mod undo;
 mod update;
+mod waiting;
 
-pub use effect::{Effect, Why, Write};
+pub use effect::{Answer, Batch, BatchKind, CheckWrite, Effect, Why, Write};
+pub use filters::{Filter, MENU_ROWS};
 pub use finder::Finder;
 pub use mode::{Conflict, History};
 pub use note::{NOTE_LIMIT, NoteEditor, QUERY_LIMIT};
 pub use owners::{OwnerLabel, Question};
+pub use stages::{CheckMark, CheckStatus, PendingChange};
 pub use summary::{Summary, SummaryRow};
 pub use undo::{Change, State, Step};
+pub use waiting::{Holder, Stopped};
 
 use super::action::Mode;
 use super::keymap::Keymap;
@@ -118,6 +127,8 @@ pub struct Workspace {
     /// is everyone's).
     pub owners: Vec<crate::owners::Assignment>,
     pub me: Option<crate::owners::Me>,
+    /// The items this reviewer has put aside for later: (county code, indicator id).
+    pub set_aside: Vec<(String, String)>,
 }
 
 pub struct App {
@@ -179,13 +190,27 @@ pub struct App {
     pub message: Option<Message>,
     /// The database, named in the header (once the run loop has said which).
     pub database: Option<Database>,
+    /// Why nothing is written (the database read-only, or swapped under the workspace).
+    stopped: Option<Stopped>,
+    /// Reviews waiting for the write lock, in order: shown as pending, never as saved.
+    pending: Vec<Write>,
+    /// Whom they wait for, while they wait (`Some(None)`: someone kaohe cannot name).
+    waiting: Option<Option<Holder>>,
+    /// `q` was pressed while writes waited: quit once they are written.
+    quit_when_written: bool,
     undo: Vec<Step>,
-    redo: Vec<Change>,
+    /// What was undone, to redo (a review's step or a batch's).
+    redo: Vec<Step>,
     /// Columns available to the note editor's text (from the window size).
     pub editor_width: usize,
     /// The paste coming in: what became of it so far, told when it ends.
     pasting: Pasting,
+    /// The later stages: second reviews, locks, 复核 mode, progress by person (stages.rs).
+    stage: stages::StageState,
     pub quit: bool,
+    /// Rapid marking: selection, items put aside, the filters, the counties' own
+    /// assessments, the detail pane's scrolling (marking.rs).
+    marking: marking::Marking,
 }
 
 /// A paste as it comes in (in pieces, over a slow link): how many characters went in, how many
@@ -214,6 +239,9 @@ static UNREAD: Item = Item {
     reviewed_at: None,
     changed_since_review: false,
     bare_fraction: false,
+    self_verdict: None,
+    self_score: None,
+    stages: crate::item::Stages::NONE,
     notes: Vec::new(),
 };
 
@@ -267,6 +295,11 @@ impl App {
                 stale_count[at / n] += 1;
             }
         }
+        let aside: HashSet<usize> = ws
+            .set_aside
+            .iter()
+            .filter_map(|(county, indicator)| find(county, indicator))
+            .collect();
         let mut drafts = HashMap::new();
         let mut first_draft = None;
         for d in &ws.drafts {
@@ -318,11 +351,17 @@ impl App {
             index: Index::default(),
             message: None,
             database: None,
+            stopped: None,
+            pending: Vec::new(),
+            waiting: None,
+            quit_when_written: false,
             undo: Vec::new(),
             redo: Vec::new(),
             editor_width: 60,
             pasting: Pasting::default(),
+            stage: stages::StageState::default(),
             quit: false,
+            marking: marking::Marking::new(aside),
         };
 
         if app.is_empty() {
@@ -365,9 +404,21 @@ impl App {
         self.refuse_write();
     }
 
-    /// The line a write action shows when this account may only look.
+    /// Why nothing is written, if nothing is.
+    pub fn stopped(&self) -> Option<&Stopped> {
+        self.stopped.as_ref()
+    }
+
+    /// Whether a verdict or note may be written now (as far as the App knows).
+    pub(super) fn may_write(&self) -> bool {
+        self.browse_only.is_none() && self.stopped.is_none()
+    }
+
+    /// The line a write action shows when nothing may be written: why.
     pub(super) fn refuse_write(&mut self) {
-        if let Some(account) = &self.browse_only {
+        if let Some(text) = self.stopped_text() {
+            self.warn(Level::Error, text);
+        } else if let Some(account) = &self.browse_only {
             let text = self.strings.browse_only.replace("{account}", account);
             self.warn(Level::Warning, text);
         }
@@ -447,6 +498,8 @@ impl App {
         if let Some(e) = self.editor() {
             wanted.push(e.at);
         }
+        // A verdict for the selected rows needs to know who gave theirs.
+        wanted.extend(self.selected_items());
         for at in wanted {
             let lo = at.county.saturating_sub(64);
             let hi = (at.county + 64).min(self.counties.len() - 1);
@@ -481,8 +534,9 @@ impl App {
     }
 
     /// Not reviewed, or reviewed on a figure that has changed since: `n` and the filter go there.
+    /// Items put aside are passed over until taken back.
     fn wants_review(&self, at: Cursor) -> bool {
-        !self.is_reviewed(at) || self.is_stale(at)
+        (!self.is_reviewed(at) || self.is_stale(at)) && !self.is_aside(at)
     }
 
     fn set_stale(&mut self, k: usize, stale: bool) {
@@ -513,7 +567,10 @@ impl App {
 
     /// Which keys are live: what is up over the panes decides it.
     pub fn mode(&self) -> Mode {
-        self.overlay.mode()
+        match self.overlay.mode() {
+            Mode::Browse if self.checking() => Mode::Check,
+            mode => mode,
+        }
     }
 
     /// The note editor, while open (under the help or a question too).
@@ -612,5 +669,7 @@ impl App {
     }
 }
 
+#[cfg(test)]
+mod stages_tests;
 #[cfg(test)]
 mod tests;

@@ -45,6 +45,8 @@ pub(super) enum Overlay {
     Ask(Question, Box<Overlay>),
     /// The help, scrolled this far, over what it was opened from.
     Help(usize, Box<Overlay>),
+    /// The filter menu (`F`), on this row.
+    Filters(usize),
 }
 
 impl Overlay {
@@ -59,6 +61,7 @@ impl Overlay {
             Overlay::Conflict(..) => Mode::Conflict,
             Overlay::Ask(..) => Mode::Ask,
             Overlay::Help(..) => Mode::Help,
+            Overlay::Filters(_) => Mode::Filter,
         }
     }
 
@@ -229,6 +232,20 @@ impl Overlay {
     pub(super) fn summary(&self) -> Option<&Summary> {
         match self.base() {
             Overlay::Summary(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub(super) fn filters(&self) -> Option<usize> {
+        match self.base() {
+            Overlay::Filters(row) => Some(*row),
+            _ => None,
+        }
+    }
+
+    pub(super) fn filters_mut(&mut self) -> Option<&mut usize> {
+        match self.base_mut() {
+            Overlay::Filters(row) => Some(row),
             _ => None,
         }
     }

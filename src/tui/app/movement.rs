@@ -7,23 +7,26 @@ impl App {
     /// Whether the county's row shows for the indicator under the filter.
     pub fn county_shown(&self, indicator: usize, county: usize) -> bool {
         let at = Cursor { indicator, county };
-        !self.only_unreviewed || at == self.cursor || self.queued(at)
+        let filtered = self.only_unreviewed || self.marking.filter.is_some();
+        !filtered || at == self.cursor || self.to_visit(at)
     }
 
     /// Whether the indicator shows in the targets pane under the filter.
     pub fn indicator_shown(&self, indicator: usize) -> bool {
-        if !self.only_unreviewed || indicator == self.cursor.indicator {
+        let filtered = self.only_unreviewed || self.marking.filter.is_some();
+        if !filtered || indicator == self.cursor.indicator {
             return true;
         }
+        // With another filter, items put aside, or own work only, each county is asked.
+        let each = self.marking.filter.is_some() || self.aside_count() > 0 || self.only_own();
         match self.flow {
-            // Own work only: some county of it still wants review.
-            Flow::ByIndicator if self.only_own() => {
-                (0..self.counties.len()).any(|county| self.queued(Cursor { indicator, county }))
+            Flow::ByIndicator if each => {
+                (0..self.counties.len()).any(|county| self.to_visit(Cursor { indicator, county }))
             }
             Flow::ByIndicator => {
                 self.reviewed[indicator] < self.counties.len() || self.stale_count[indicator] > 0
             }
-            Flow::ByCounty => self.queued(Cursor {
+            Flow::ByCounty => self.to_visit(Cursor {
                 indicator,
                 county: self.cursor.county,
             }),
@@ -93,12 +96,12 @@ impl App {
     pub(super) fn step_to_next_unreviewed(&mut self) {
         match self.next_unreviewed_from(Some(self.cursor)) {
             Some(at) => self.cursor = at,
-            None => self.say_all_reviewed(),
+            None => self.nothing_left(),
         }
     }
 
     /// Nothing left to review: in all the work, or in own work (`o` shows the rest).
-    fn say_all_reviewed(&mut self) {
+    pub(super) fn say_all_reviewed(&mut self) {
         self.inform(if self.only_own() {
             self.strings.own_all_reviewed
         } else {
@@ -128,7 +131,7 @@ impl App {
     /// The first unreviewed item after `from` in the flow's order (from the start if `None`),
     /// wrapping around, in the work gone through (own work, or all).
     pub(super) fn next_unreviewed_from(&self, from: Option<Cursor>) -> Option<Cursor> {
-        self.next_where(from, |at| self.queued(at))
+        self.next_where(from, |at| self.to_visit(at))
     }
 
     /// The first item after `from` in the flow's order, wrapping around, where `wanted`.
@@ -145,16 +148,26 @@ impl App {
     /// passes by others' items while going through own work, and always a colleague's verdict.
     pub(super) fn advance(&mut self) {
         let at = self.cursor;
+        // The flow passes over items put aside (unless it is their list being gone through).
+        let passes = |next: Cursor| {
+            self.marking.filter == Some(super::Filter::SetAside) || !self.is_aside(next)
+        };
         let next = match self.flow {
             Flow::ByIndicator => (at.county + 1..self.counties.len())
                 .map(|county| Cursor { county, ..at })
                 .find(|&next| {
-                    self.county_shown(at.indicator, next.county) && self.flow_stops_at(next)
+                    self.county_shown(at.indicator, next.county)
+                        && passes(next)
+                        && self.flow_stops_at(next)
                 }),
             Flow::ByCounty => (at.indicator + 1..self.indicators.len())
                 .map(|indicator| Cursor { indicator, ..at })
                 .find(|&next| {
-                    (!self.only_unreviewed || self.wants_review(next)) && self.flow_stops_at(next)
+                    let shown = match self.marking.filter {
+                        Some(f) => self.lets_through(f, next),
+                        None => !self.only_unreviewed || self.wants_review(next),
+                    };
+                    shown && passes(next) && self.flow_stops_at(next)
                 }),
         };
         if let Some(next) = next {
@@ -172,9 +185,9 @@ impl App {
                 ..at
             },
         };
-        match self.next_where(Some(last), |at| self.queued(at) && self.flow_stops_at(at)) {
+        match self.next_where(Some(last), |at| self.to_visit(at) && self.flow_stops_at(at)) {
             Some(next) => self.cursor = next,
-            None => self.say_all_reviewed(),
+            None => self.nothing_left(),
         }
     }
 }

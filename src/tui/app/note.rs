@@ -45,15 +45,19 @@ impl App {
     /// The editor on the selected item: on the draft left there, else on the reviewer's own
     /// note (the thread's latest, when theirs; else a new one, below the others').
     pub(super) fn open_editor(&mut self) {
+        self.open_editor_at(self.cursor);
+    }
+
+    /// The editor on an item (the selected one, or the one just marked: `E`).
+    pub(super) fn open_editor_at(&mut self, at: Cursor) {
+        self.editor_for_note();
         let saved = self
-            .current()
+            .item(at)
             .own_note(&self.reviewer, &self.account)
             .to_string();
-        let text = self
-            .draft(self.cursor)
-            .map_or_else(|| saved.clone(), str::to_string);
+        let text = self.draft(at).map_or_else(|| saved.clone(), str::to_string);
         self.overlay.open(Overlay::Editor(NoteEditor {
-            at: self.cursor,
+            at,
             saved,
             buffer: TextBuffer::new(&text),
             confirming: false,
@@ -62,6 +66,10 @@ impl App {
 
     /// The editor's text changed: keep it as a draft, or drop the draft if it is the saved note.
     pub(super) fn draft_changed(&mut self) -> Vec<Effect> {
+        if self.editing_reason() {
+            // A 复核 change's reason is no note: nothing to keep as a draft.
+            return Vec::new();
+        }
         let Some(e) = self.editor() else {
             return Vec::new();
         };
@@ -86,6 +94,9 @@ impl App {
     /// Saved once written ([`App::written`]); only if nobody changed the note since editing
     /// began.
     pub(super) fn save_note(&mut self) -> Vec<Effect> {
+        if self.editing_reason() {
+            return self.save_reason();
+        }
         let Some(e) = self.overlay.editor_mut() else {
             return Vec::new();
         };
@@ -118,6 +129,9 @@ impl App {
 
     /// The changes thrown away, on the reviewer's word.
     pub(super) fn discard_note(&mut self) -> Vec<Effect> {
+        if self.editing_reason() {
+            return self.drop_reason();
+        }
         if self.editor().is_none() {
             return Vec::new();
         }

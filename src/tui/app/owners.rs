@@ -164,9 +164,10 @@ impl App {
         !self.only_own() || self.is_own(at)
     }
 
-    /// Wants review and is in the work gone through: where `n` and the filter go.
-    pub(super) fn queued(&self, at: Cursor) -> bool {
-        self.wants_review(at) && self.in_view(at)
+    /// Sought (wants review, or what the filter in force lets through) and in the work gone
+    /// through: where `n`, the filters and the flow go.
+    pub(super) fn to_visit(&self, at: Cursor) -> bool {
+        self.sought(at) && self.in_view(at)
     }
 
     /// Whether the marking flow stops at an item: in the work gone through, and not given its
@@ -222,9 +223,11 @@ impl App {
     /// going through own work.
     pub(super) fn mark_or_ask(&mut self, write: Write) -> Vec<Effect> {
         let at = write.at;
+        // A write of mine waiting there makes the verdict mine once written: nobody's to ask
+        // about.
         let theirs = self
             .verdict_of(at)
-            .filter(|_| self.marked_by_other(at))
+            .filter(|_| self.marked_by_other(at) && !self.verdict_pending_at(at))
             // The same verdict again replaces nothing (on a changed figure it is a review of
             // the new figure, asked about by nobody).
             .filter(|&v| write.verdict != Some(Some(v)))
@@ -256,7 +259,18 @@ impl App {
             return Vec::new();
         };
         if action == Action::MarkAnyway {
-            return vec![Effect::Review(q.write)];
+            // The database may have stopped taking writes while the question was up.
+            if !self.may_write() {
+                self.refuse_write();
+                return Vec::new();
+            }
+            let at = q.write.at;
+            let gives = matches!(q.write.verdict, Some(Some(_)));
+            let mut effects = vec![Effect::Review(q.write)];
+            if gives {
+                effects.extend(self.settle_aside(at));
+            }
+            return effects;
         }
         let text = format!(
             "{}{}{}",

@@ -41,6 +41,7 @@ impl App {
     /// Forget what was read (submissions changed under it): read again as needed.
     pub fn forget_cached(&mut self) {
         self.cache.clear();
+        self.forget_checks();
     }
 
     /// Every item whose figure changed after its verdict (read again after an import).
@@ -56,6 +57,8 @@ impl App {
 
     /// A review was written (or failed to be). `item` is the item as the database now holds it.
     pub fn written(&mut self, write: Write, result: Result<(ReviewChange, Item), String>) {
+        // A write that waited for the lock: the reviewer has moved on since.
+        let waited = self.unpend(&write);
         let (change, item) = match result {
             Ok(ok) => ok,
             Err(e) => {
@@ -77,16 +80,28 @@ impl App {
         match write.why {
             Why::Mark => {
                 self.inform(&format!("{}{}{what}", s.saved, s.colon));
-                self.advance();
+                self.marking.last_marked = Some(at);
+                if !waited {
+                    self.advance();
+                }
+            }
+            Why::MarkThenNote => {
+                self.inform(&format!("{}{}{what}", s.saved, s.colon));
+                self.marking.last_marked = Some(at);
+                // Opened already if the verdict waited for the lock.
+                if !waited {
+                    self.marked_then_note(at);
+                }
             }
             Why::Clear => self.inform(&format!("{}{}{what}", s.cleared, s.colon)),
             Why::Note => {
                 self.drafts.remove(&self.index(at));
-                if self.editor().is_some() {
+                if self.editor().is_some_and(|e| e.at == at) {
                     self.overlay.close();
                 }
                 let where_ = self.name(at);
                 self.inform(&format!("{}{}{where_}", s.note_saved, s.colon));
+                self.note_saved_after_mark(at);
             }
             Why::Undo(_) => {
                 self.cursor = at;
@@ -104,12 +119,13 @@ impl App {
     /// longer apply). A note stays in the editor: the reviewer sees the other note in the
     /// detail pane and decides — Enter again saves theirs over it, Esc offers to throw it away.
     pub fn changed_underneath(&mut self, write: Write, item: Item) {
+        self.unpend(&write);
         let at = write.at;
         self.refresh(at, item);
         self.cursor = at;
         let s = self.strings;
         match write.why {
-            Why::Mark | Why::Clear => {
+            Why::Mark | Why::Clear | Why::MarkThenNote => {
                 let now = self.item(at);
                 let conflict = Conflict {
                     theirs: now.verdict,
@@ -136,12 +152,14 @@ impl App {
     }
 
     /// Shows an item as the database now holds it (this reviewer's draft stays beside it).
-    fn refresh(&mut self, at: Cursor, item: Item) {
+    pub(super) fn refresh(&mut self, at: Cursor, item: Item) {
         let was = self.is_reviewed(at);
         let k = self.index(at);
+        self.stage_refreshed(k, &item);
         self.verdicts[k] = item.verdict;
         self.note_whose(k, &item);
         self.set_stale(k, item.changed_since_review);
+        self.checks_refreshed(k, !item.note_text().is_empty(), item.self_verdict);
         self.cache.insert(k, item);
         self.notes_fresh = false;
         let now = self.is_reviewed(at);
@@ -221,6 +239,13 @@ impl App {
 
     /// The database could not be read (notes, history, items for the screen): say so.
     pub fn read_failed(&mut self, error: String) {
+        if self
+            .stopped()
+            .is_some_and(|s| matches!(s, super::Stopped::Swapped { .. }))
+        {
+            // What a swapped database reads is not to be trusted, and why stays on the screen.
+            return;
+        }
         self.warn(
             Level::Error,
             format!("{}{}{error}", self.strings.read_failed, self.strings.colon),

@@ -51,14 +51,15 @@ impl Summary {
 impl App {
     /// Scores, ranks and tallies from the verdicts held (every item's, read or not).
     pub fn summarize(&self, selected_county: Option<usize>) -> Summary {
-        let report = Report::count(
-            &self.scorer,
-            Verdicts {
-                counties: self.counties.len(),
-                of: &self.verdicts,
-            },
-            |k| self.stale.contains(&k),
-        );
+        // Scored by the verdict that counts (a second review's over the first).
+        let results = self.results();
+        let of = Verdicts {
+            counties: self.counties.len(),
+            of: &results,
+        };
+        let mut report = Report::count(&self.scorer, of, |k| self.stale.contains(&k));
+        // The counties' own assessments the verdicts differ from (自评不一致).
+        report.count_self(&self.scorer, of, &self.marking.own);
         let mut rows: Vec<SummaryRow> = report
             .counties
             .into_iter()

@@ -14,6 +14,10 @@ struct FakeStore {
     reviews: HashMap<(usize, usize), Held>,
     log: Vec<(Cursor, Option<Verdict>, Option<Verdict>)>,
     fail: bool,
+    /// Items put aside (marking's tests).
+    aside: HashSet<(usize, usize)>,
+    /// Batches written, each one transaction (marking's tests).
+    transactions: usize,
 }
 
 /// An item's review as the fake store holds it.
@@ -24,13 +28,51 @@ struct Held {
     notes: Vec<Note>,
 }
 
+impl Held {
+    /// A verdict `reviewer` gave, without a note.
+    fn by(reviewer: &str, verdict: Option<Verdict>) -> Held {
+        Held {
+            verdict,
+            reviewer: reviewer.into(),
+            notes: Vec::new(),
+        }
+    }
+}
+
 impl FakeStore {
+    /// An item's verdict and its latest note (empty without one).
+    fn verdict_and_note(&self, indicator: usize, county: usize) -> (Option<Verdict>, String) {
+        let held = self
+            .reviews
+            .get(&(indicator, county))
+            .cloned()
+            .unwrap_or_default();
+        let note = held
+            .notes
+            .last()
+            .map(|n| n.text.clone())
+            .unwrap_or_default();
+        (held.verdict, note)
+    }
+
     fn run(&mut self, app: &mut App, effects: Vec<Effect>) {
         for effect in effects {
             match effect {
                 Effect::Review(write) => {
                     let result = self.write(app, &write);
                     app.written(write, result);
+                }
+                Effect::Reviews(batch) => {
+                    let result = self.write_batch(app, &batch);
+                    app.batch_written(batch, result);
+                }
+                Effect::PutAside { at, aside } => {
+                    if aside {
+                        self.aside.insert((at.indicator, at.county));
+                    } else {
+                        self.aside.remove(&(at.indicator, at.county));
+                    }
+                    app.aside_written(at, aside, Ok(()));
                 }
                 Effect::LoadNotes => {
                     let mut notes = Vec::new();
@@ -136,8 +178,37 @@ impl FakeStore {
             changed_since_review: false,
             bare_fraction: false,
             notes: held.notes,
+            // The county's own assessment is the submission's: the store keeps it.
+            self_verdict: app.own_verdict(w.at),
+            self_score: sub.as_ref().and_then(|s| s.self_score),
+            stages: crate::item::Stages::NONE,
         };
         Ok((change, item))
+    }
+}
+
+impl FakeStore {
+    /// A batch as the store writes it: in one transaction, each write only where the item
+    /// still holds what it expects.
+    fn write_batch(&mut self, app: &App, batch: &Batch) -> Result<Vec<Answer>, String> {
+        if self.fail {
+            return Err("disk I/O error".into());
+        }
+        self.transactions += 1;
+        let mut answers = Vec::new();
+        for w in &batch.writes {
+            let key = (w.at.indicator, w.at.county);
+            let now = self.reviews.get(&key).and_then(|h| h.verdict);
+            if w.expected.verdict.is_some_and(|v| v != now) {
+                let mut item = app.item(w.at).clone();
+                item.verdict = now;
+                answers.push(Answer::Changed(item));
+                continue;
+            }
+            let (change, item) = self.write(app, w)?;
+            answers.push(Answer::Saved(change, item));
+        }
+        Ok(answers)
     }
 }
 
@@ -152,6 +223,7 @@ fn workspace() -> Workspace {
         account: "zhang".into(),
         owners: Vec::new(),
         me: None,
+        set_aside: Vec::new(),
     }
 }
 
@@ -1359,3 +1431,310 @@ fn when_own_work_is_all_reviewed_n_says_so_and_how_to_see_the_rest() {
     }
     assert_eq!(app.message.clone().unwrap().text, ZH.own_all_reviewed);
 }
+
+/// A workspace where 王五 marked 开化县 1.1 基本完成 (the cursor on it, the item read).
+fn over_a_colleagues_verdict(ws: Workspace) -> App {
+    let mut ws = ws;
+    ws.reviews = vec![ReviewState {
+        county_code: "330824".into(),
+        indicator_id: "1.1".into(),
+        verdict: Some(PartlyMet),
+        changed_since_review: false,
+        by_other: true,
+    }];
+    let mut app = App::new(ws, &ZH);
+    app.loaded(vec![colleagues(&app, at(0, 5), PartlyMet)]);
+    app.cursor = at(0, 5);
+    app
+}
+
+#[test]
+fn an_item_put_aside_leaves_the_list_only_when_the_question_is_answered_yes() {
+    let mut ws = workspace();
+    ws.set_aside = vec![("330824".into(), "1.1".into())];
+    let mut app = over_a_colleagues_verdict(ws);
+    assert!(app.is_aside(at(0, 5)));
+    // 1 asks first: nothing written, nothing taken off the list.
+    assert!(app.update(Action::Mark(Met)).is_empty());
+    assert_eq!(app.mode(), Mode::Ask);
+    assert!(app.key(&key('n')).is_empty());
+    assert!(app.is_aside(at(0, 5)));
+    // ! asks too; y gives the verdict and takes the item off the list, as a mark does.
+    assert!(app.key(&key('!')).is_empty());
+    assert_eq!(app.mode(), Mode::Ask);
+    let effects = app.key(&key('y'));
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [
+                Effect::Review(Write {
+                    why: Why::MarkThenNote,
+                    ..
+                }),
+                Effect::PutAside { aside: false, .. }
+            ]
+        ),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn a_question_answered_after_writing_stopped_or_a_lock_arrived_writes_nothing() {
+    let mut app = over_a_colleagues_verdict(workspace());
+    app.update(Action::Mark(Met));
+    assert_eq!(app.mode(), Mode::Ask);
+    app.stop_writing(Stopped::ReadOnly {
+        path: "/srv/kaohe/kaohe.db".into(),
+    });
+    assert!(app.key(&key('y')).is_empty());
+    assert_eq!(app.mode(), Mode::Browse, "the question is gone");
+    assert!(app.message.as_ref().unwrap().text.starts_with("数据库只读"));
+
+    // Target 1 signed off while the question was up: y is refused with who and when.
+    let mut app = over_a_colleagues_verdict(workspace());
+    app.update(Action::Mark(Met));
+    app.set_locks(vec![crate::stages::Lock {
+        target: Some(1),
+        by: "王五".into(),
+        account: "wangwu".into(),
+        at: "2026-12-01T10:00:00+08:00".into(),
+        reason: String::new(),
+    }]);
+    assert!(app.key(&key('y')).is_empty());
+    assert_eq!(app.mode(), Mode::Browse);
+    let said = app.message.clone().unwrap().text;
+    assert!(said.starts_with("已审定：王五"), "{said}");
+}
+
+#[test]
+fn a_mark_of_mine_waiting_over_a_colleagues_verdict_is_not_asked_about_again() {
+    let mut app = over_a_colleagues_verdict(workspace());
+    app.update(Action::Mark(Met));
+    let first = the_write(app.key(&key('y')));
+    app.queued(first);
+    app.waiting_for(wang_importing());
+    app.cursor = at(0, 5);
+    // Still 王五's in the database, but mine once what waits is written.
+    assert!(app.marked_by_other(at(0, 5)));
+    let second = the_write(app.update(Action::Mark(NotMet)));
+    assert_eq!(app.mode(), Mode::Browse);
+    assert_eq!(second.expected.verdict, Some(Some(Met)));
+
+    // A note of mine waiting there gives no verdict: a mark over 王五's still asks.
+    let mut app = over_a_colleagues_verdict(workspace());
+    app.update(Action::EditNote);
+    app.type_text("口径待核");
+    let note = the_write(app.update(Action::SaveNote));
+    assert_eq!(note.verdict, None);
+    app.queued(note);
+    assert!(app.update(Action::Mark(Met)).is_empty());
+    assert_eq!(app.mode(), Mode::Ask);
+}
+
+#[test]
+fn a_filter_in_own_work_goes_through_own_items_only() {
+    let mut ws = owned_workspace();
+    // Put aside: 柯城区 1.1 (社会救助处's) and 柯城区 of target 2's first (养老服务处's: own).
+    let t2_first = {
+        let app = App::new(owned_workspace(), &ZH);
+        app.indicators[app.targets[1].first].id.clone()
+    };
+    ws.set_aside = vec![
+        ("330802".into(), "1.1".into()),
+        ("330802".into(), t2_first.clone()),
+    ];
+    let mut app = App::new(ws, &ZH);
+    let t2 = app.targets[1].first;
+    app.cursor = at(t2, 3);
+    // The 已搁置 filter (F, then 3): own work's item only.
+    app.key(&key('F'));
+    app.key(&key('3'));
+    assert_eq!(app.filter(), Some(Filter::SetAside));
+    assert_eq!(app.cursor, at(t2, 0));
+    assert!(!app.indicator_shown(0), "target 1's item is not own work");
+    let mut store = FakeStore::default();
+    press(&mut app, &mut store, Action::NextUnreviewed);
+    assert_eq!(
+        app.cursor,
+        at(t2, 0),
+        "nothing else of own work is put aside"
+    );
+    // o: all the work, and the other one shows.
+    press(&mut app, &mut store, Action::ToggleOwn);
+    assert!(app.indicator_shown(0));
+    press(&mut app, &mut store, Action::NextUnreviewed);
+    assert_eq!(app.cursor, at(0, 0));
+}
+
+/// The one review write an action asked for.
+fn the_write(effects: Vec<Effect>) -> Write {
+    let mut writes = effects.into_iter().filter_map(|e| match e {
+        Effect::Review(w) => Some(w),
+        _ => None,
+    });
+    let w = writes.next().expect("a review write");
+    assert!(writes.next().is_none(), "one write");
+    w
+}
+
+fn wang_importing() -> Option<Holder> {
+    Some(Holder {
+        reviewer: "王五".into(),
+        what: "import".into(),
+    })
+}
+
+#[test]
+fn a_mark_that_waits_for_the_lock_shows_pending_moves_on_and_is_saved_once() {
+    let mut app = app();
+    let mut store = FakeStore::default();
+    let first = the_write(app.update(Action::Mark(Met)));
+    app.queued(first.clone());
+    app.waiting_for(wang_importing());
+    // On to the next county as usual, but nothing is shown as saved.
+    assert_eq!(app.cursor, at(0, 1));
+    assert_eq!(app.pending_at(at(0, 0)), Some(Some(Met)));
+    assert_eq!(app.verdict_of(at(0, 0)), None);
+    assert_eq!(app.progress().0, 0);
+    assert!(app.message.is_none());
+    let waiting = app.waiting_text().unwrap();
+    assert!(
+        waiting.contains("王五的导入") && waiting.contains("1 项等待写入"),
+        "{waiting}"
+    );
+    // Keys go on being answered: another mark waits behind the first.
+    let second = the_write(app.update(Action::Mark(NotMet)));
+    app.queued(second.clone());
+    assert_eq!(app.cursor, at(0, 2));
+    assert_eq!(app.pending_count(), 2);
+    // The lock frees: each is written in order, and the cursor stays where the reviewer is.
+    let result = store.write(&app, &first);
+    app.written(first, result);
+    assert_eq!(app.cursor, at(0, 2));
+    assert_eq!(app.verdict_of(at(0, 0)), Some(Met));
+    assert_eq!(app.pending_at(at(0, 0)), None);
+    assert!(app.message.as_ref().unwrap().text.starts_with("已保存"));
+    let result = store.write(&app, &second);
+    app.written(second, result);
+    app.waiting_over();
+    assert_eq!(app.cursor, at(0, 2));
+    assert_eq!((app.pending_count(), app.progress().0), (0, 2));
+    assert!(app.waiting_text().is_none());
+}
+
+#[test]
+fn a_second_mark_on_an_item_that_waits_expects_the_first_not_what_is_saved() {
+    let mut app = app();
+    let first = the_write(app.update(Action::Mark(Met)));
+    app.queued(first);
+    app.update(Action::PrevCounty);
+    let second = the_write(app.update(Action::Mark(NotMet)));
+    assert_eq!(second.expected.verdict, Some(Some(Met)));
+    app.queued(second);
+    assert_eq!(app.pending_at(at(0, 0)), Some(Some(NotMet)));
+}
+
+#[test]
+fn undo_and_a_waiting_notes_editor_wait_for_what_waits() {
+    let mut app = app();
+    let mut store = FakeStore::default();
+    press(&mut app, &mut store, Action::Mark(Met));
+    press(&mut app, &mut store, Action::PrevCounty);
+    let write = the_write(app.update(Action::Mark(NotMet)));
+    app.queued(write);
+    assert!(app.update(Action::Undo).is_empty());
+    assert_eq!(app.message.as_ref().unwrap().text, ZH.undo_pending);
+    // A note saved while the lock is held: the editor closes, the text stays as the draft.
+    app.cursor = at(1, 0);
+    app.update(Action::EditNote);
+    app.type_text("台账不全");
+    let note = the_write(app.update(Action::SaveNote));
+    app.queued(note.clone());
+    assert!(app.editor().is_none());
+    assert_eq!(app.draft(at(1, 0)), Some("台账不全"));
+    assert_eq!(app.pending_at(at(1, 0)), Some(None));
+    // Not opened again before it is written.
+    app.update(Action::EditNote);
+    assert!(app.editor().is_none());
+    assert_eq!(app.message.as_ref().unwrap().text, ZH.note_pending);
+    let result = store.write(&app, &note);
+    app.written(note, result);
+    assert_eq!(app.draft(at(1, 0)), None);
+    assert_eq!(app.item(at(1, 0)).note_text(), "台账不全");
+}
+
+#[test]
+fn quitting_with_writes_waiting_says_so_once_and_quits_when_they_are_written() {
+    let mut app = app();
+    let mut store = FakeStore::default();
+    let write = the_write(app.update(Action::Mark(Met)));
+    app.queued(write.clone());
+    app.update(Action::Quit);
+    assert!(!app.quit);
+    let said = &app.message.as_ref().unwrap().text;
+    assert!(
+        said.contains("1 项等待写入") && said.contains("再按 q"),
+        "{said}"
+    );
+    let result = store.write(&app, &write);
+    app.written(write, result);
+    assert!(app.quit, "quits once written");
+    // Pressed twice, it quits at once.
+    let mut app = self::app();
+    let write = the_write(app.update(Action::Mark(Met)));
+    app.queued(write);
+    app.update(Action::Quit);
+    app.update(Action::Quit);
+    assert!(app.quit);
+}
+
+#[test]
+fn a_workspace_whose_database_was_swapped_writes_nothing_and_says_why() {
+    let mut app = app();
+    let mark = Write {
+        at: at(0, 3),
+        verdict: Some(Some(Met)),
+        note: None,
+        why: Why::Mark,
+        expected: Expected::default(),
+    };
+    app.queued(mark.clone());
+    app.stop_writing(Stopped::Swapped {
+        swap: crate::store::Swap::Replaced,
+        rescued: None,
+    });
+    app.not_written(mark, app.stopped_text().unwrap());
+    assert_eq!(app.pending_count(), 0);
+    assert!(app.stopped_text().unwrap().contains("已被替换"));
+    for action in [
+        Action::Mark(Met),
+        Action::Clear,
+        Action::Undo,
+        Action::EditNote,
+    ] {
+        app.message = None;
+        assert!(app.update(action).is_empty(), "{action:?}");
+        assert_eq!(app.message.as_ref().unwrap().level, Level::Error);
+        assert!(app.message.as_ref().unwrap().text.contains("已停止写入"));
+    }
+    // Moving still works, and the reason stays on screen when nothing else is said.
+    app.update(Action::NextCounty);
+    assert!(app.message.is_none());
+    assert!(app.stopped_text().is_some());
+}
+
+#[test]
+fn a_note_being_typed_when_writing_stops_stays_in_the_editor() {
+    let mut app = app();
+    app.update(Action::EditNote);
+    app.type_text("还没保存");
+    app.stop_writing(Stopped::ReadOnly {
+        path: "/srv/k.db".into(),
+    });
+    assert!(app.update(Action::SaveNote).is_empty());
+    assert_eq!(app.editor().unwrap().buffer.text(), "还没保存");
+    assert!(app.message.as_ref().unwrap().text.starts_with("数据库只读"));
+}
+
+/// Rapid marking, 自评 and the filters (tests/marking.rs).
+mod marking;

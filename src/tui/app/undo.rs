@@ -34,7 +34,12 @@ pub struct Change {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
     Review(Change),
-    Discarded { at: Cursor, text: String },
+    Discarded {
+        at: Cursor,
+        text: String,
+    },
+    /// One verdict given to several items at once (selection.rs): taken back together.
+    Batch(Vec<Change>),
 }
 
 impl App {
@@ -43,6 +48,7 @@ impl App {
         match self.undo.pop() {
             Some(Step::Review(change)) => vec![Effect::Review(step_write(change, true))],
             Some(Step::Discarded { at, text }) => self.restore_note(at, &text),
+            Some(Step::Batch(changes)) => self.step_batch(changes, true),
             None => {
                 self.inform(self.strings.nothing_to_undo);
                 Vec::new()
@@ -53,8 +59,10 @@ impl App {
     /// Ctrl-R: the last step taken back, taken again.
     pub(super) fn redo(&mut self) -> Vec<Effect> {
         match self.redo.pop() {
-            Some(change) => vec![Effect::Review(step_write(change, false))],
-            None => {
+            Some(Step::Review(change)) => vec![Effect::Review(step_write(change, false))],
+            Some(Step::Batch(changes)) => self.step_batch(changes, false),
+            // Only a review's step is ever redone.
+            Some(Step::Discarded { .. }) | None => {
                 self.inform(self.strings.nothing_to_redo);
                 Vec::new()
             }
@@ -71,50 +79,62 @@ impl App {
         was_stale: bool,
     ) {
         match why {
-            Why::Mark | Why::Clear | Why::Note => {
-                // A verdict given again on a changed figure is a review, but not a step to
-                // undo: there is nothing on screen to put back.
-                if change.from == change.to && change.from_note == change.note {
-                    return;
+            Why::Mark | Why::Clear | Why::Note | Why::MarkThenNote => {
+                if let Some(step) = self.change_of(at, change, was_stale) {
+                    self.undo.push(Step::Review(step));
+                    self.redo.clear();
                 }
-                self.undo.push(Step::Review(Change {
-                    at,
-                    before: State {
-                        verdict: change.from,
-                        note: change.from_note.clone(),
-                        on_old_figure: was_stale,
-                        revision: change.from_revision,
-                        by: change.from_by.clone().map(Box::new),
-                    },
-                    after: State {
-                        verdict: change.to,
-                        note: change.note.clone(),
-                        on_old_figure: self.is_stale(at),
-                        revision: change.to_revision,
-                        // The writer's, now: a redo gives it again as the reviewer's own.
-                        by: None,
-                    },
-                }));
-                self.redo.clear();
             }
-            Why::Undo(original) => self.redo.push(original),
+            Why::Undo(original) => self.redo.push(Step::Review(original)),
             Why::Redo(original) => self.undo.push(Step::Review(original)),
         }
+    }
+
+    /// A change of mine as a step to undo; none when nothing on screen changed.
+    pub(super) fn change_of(
+        &self,
+        at: Cursor,
+        change: &ReviewChange,
+        was_stale: bool,
+    ) -> Option<Change> {
+        // A verdict given again on a changed figure is a review, but not a step to undo:
+        // there is nothing on screen to put back.
+        if change.from == change.to && change.from_note == change.note {
+            return None;
+        }
+        Some(Change {
+            at,
+            before: State {
+                verdict: change.from,
+                note: change.from_note.clone(),
+                on_old_figure: was_stale,
+                revision: change.from_revision,
+                by: change.from_by.clone().map(Box::new),
+            },
+            after: State {
+                verdict: change.to,
+                note: change.note.clone(),
+                on_old_figure: self.is_stale(at),
+                revision: change.to_revision,
+                // The writer's, now: a redo gives it again as the reviewer's own.
+                by: None,
+            },
+        })
     }
 
     /// A write that failed: its undo or redo stays where it was.
     pub(super) fn put_back_step(&mut self, why: Why) {
         match why {
             Why::Undo(c) => self.undo.push(Step::Review(c)),
-            Why::Redo(c) => self.redo.push(c),
-            Why::Mark | Why::Clear | Why::Note => {}
+            Why::Redo(c) => self.redo.push(Step::Review(c)),
+            Why::Mark | Why::Clear | Why::Note | Why::MarkThenNote => {}
         }
     }
 }
 
 /// The write that takes a change back (`back`) or takes it again: the other side of it put
 /// over the side the item must still hold.
-fn step_write(change: Change, back: bool) -> Write {
+pub(super) fn step_write(change: Change, back: bool) -> Write {
     let (from, to) = if back {
         (&change.after, &change.before)
     } else {

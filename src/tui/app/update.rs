@@ -154,15 +154,22 @@ impl App {
             return Vec::new();
         }
         let mode = self.mode();
-        if mode == Mode::Browse {
+        if matches!(mode, Mode::Browse | Mode::Check) {
             self.message = None;
         }
         if action == Action::Help {
             self.overlay.open_help();
             return Vec::new();
         }
+        if self.refused_by_lock(mode, action) {
+            return Vec::new();
+        }
         match mode {
             Mode::Browse => self.browse(action),
+            Mode::Check => match self.check_action(action) {
+                Some(effects) => effects,
+                None => self.browse(action),
+            },
             Mode::Editor => self.edit(action),
             Mode::Confirm => self.confirm(action),
             Mode::Search => self.search(action),
@@ -170,14 +177,21 @@ impl App {
                 self.read_history(action);
                 Vec::new()
             }
-            Mode::Summary => {
-                self.read_summary(action);
-                Vec::new()
-            }
+            Mode::Summary => match self.people_action(action) {
+                Some(effects) => effects,
+                None => {
+                    self.read_summary(action);
+                    Vec::new()
+                }
+            },
             Mode::Conflict => self.answer_conflict(action),
             Mode::Ask => self.answer_question(action),
             Mode::Help => {
                 self.read_help(action);
+                Vec::new()
+            }
+            Mode::Filter => {
+                self.choose_filter(action);
                 Vec::new()
             }
         }
@@ -186,13 +200,26 @@ impl App {
     /// The panes: moving, marking, and opening everything else.
     fn browse(&mut self, action: Action) -> Vec<Effect> {
         use Action::*;
-        if self.browse_only.is_some()
+        // Rapid marking's keys, and 1/2/3/0/Enter while rows are selected (marking.rs).
+        if let Some(effects) = self.browse_marking(action) {
+            return effects;
+        }
+        if !self.may_write()
             && matches!(
                 action,
                 Mark(_) | AcceptSuggestion | Clear | EditNote | Undo | Redo
             )
         {
             self.refuse_write();
+            return Vec::new();
+        }
+        // An undo takes back a change that is saved: not while later ones wait behind it.
+        if matches!(action, Undo | Redo) && !self.pending.is_empty() {
+            self.warn(Level::Warning, self.strings.undo_pending.to_string());
+            return Vec::new();
+        }
+        if action == EditNote && self.note_pending_at(self.cursor) {
+            self.warn(Level::Warning, self.strings.note_pending.to_string());
             return Vec::new();
         }
         match action {
@@ -205,9 +232,9 @@ impl App {
             First => self.step_to_end(false),
             Last => self.step_to_end(true),
             NextUnreviewed => self.step_to_next_unreviewed(),
-            Mark(v) => return self.review_here(Some(v), Why::Mark),
+            Mark(v) => return self.mark_here(v),
             AcceptSuggestion => match self.suggestion(self.cursor) {
-                Some(v) => return self.review_here(Some(v), Why::Mark),
+                Some(v) => return self.mark_here(v),
                 None => self.inform(self.strings.no_suggestion),
             },
             Clear => return self.review_here(None, Why::Clear),
@@ -250,36 +277,51 @@ impl App {
             Search if self.notes_fresh => self.show_finder(),
             Search => return vec![Effect::LoadNotes],
             History => return vec![Effect::LoadHistory(self.cursor)],
+            ToggleCheck => self.enter_check_mode(),
             OpenSummary => {
                 let summary = self.summarize(Some(self.cursor.county));
                 self.overlay.open(Overlay::Summary(summary));
             }
-            Quit => self.quit = true,
+            Quit => self.quit_asked(),
             _ => {}
         }
         Vec::new()
     }
 
-    /// A verdict (`None` clears it) on the selected item, over the verdict on screen only:
-    /// another's newer verdict is asked about, and so is a colleague's on screen, or an item
-    /// someone else owns (owners.rs).
-    fn review_here(&mut self, verdict: Option<Verdict>, why: Why) -> Vec<Effect> {
+    /// A verdict (`None` clears it) on the selected item, over the verdict on screen (or the
+    /// one of mine waiting to be written there) only: another's newer verdict is asked about,
+    /// and so is a colleague's on screen, or an item someone else owns (owners.rs).
+    pub(super) fn review_here(&mut self, verdict: Option<Verdict>, why: Why) -> Vec<Effect> {
         self.mark_or_ask(Write {
             at: self.cursor,
             verdict: Some(verdict),
             note: None,
             why,
             expected: Expected {
-                verdict: Some(self.verdict_of(self.cursor)),
+                verdict: Some(self.verdict_expected(self.cursor)),
                 note: None,
             },
         })
+    }
+
+    /// A verdict on the selected item (and, if it was put aside, off that list; once asked
+    /// about, when the answer gives it).
+    fn mark_here(&mut self, verdict: Verdict) -> Vec<Effect> {
+        let mut effects = self.review_here(Some(verdict), Why::Mark);
+        if !effects.is_empty() {
+            effects.extend(self.settle_aside(self.cursor));
+        }
+        effects
     }
 
     /// The note editor: the caret, deleting, a line break, a standard note; save or leave.
     fn edit(&mut self, action: Action) -> Vec<Effect> {
         use Action::*;
         let width = self.editor_width;
+        if action == SaveNote && !self.may_write() {
+            self.refuse_write();
+            return Vec::new();
+        }
         let Some(e) = self.overlay.editor_mut() else {
             return Vec::new();
         };
@@ -308,6 +350,10 @@ impl App {
     /// Leaving the editor with changes: save them, throw them away, or keep editing.
     fn confirm(&mut self, action: Action) -> Vec<Effect> {
         match action {
+            Action::SaveNote if !self.may_write() => {
+                self.refuse_write();
+                Vec::new()
+            }
             Action::SaveNote => self.save_note(),
             Action::DiscardNote => self.discard_note(),
             Action::KeepEditing => {
@@ -415,9 +461,9 @@ impl App {
 
     /// The help: scrolled, or closed (back to what it was opened over).
     fn read_help(&mut self, action: Action) {
-        // No further than the help's length (every binding, and a heading and a blank line
-        // for each of the nine modes).
-        let most = self.keymap.len() + 18;
+        // No further than the help's length (every binding, a heading and a blank line for
+        // each mode, and the legend of symbols).
+        let most = self.keymap.len() + 2 * Mode::ALL.len() + 2 + self.strings.marking.legend.len();
         match action {
             Action::ScrollDown => {
                 if let Some(scroll) = self.overlay.help_mut() {

@@ -8,8 +8,9 @@ use crate::tui::action::{Action, Mode};
 
 use Action::*;
 use Mode::{
-    Ask as AskMode, Browse, Confirm, Conflict as ConflictMode, Editor, Help as HelpMode,
-    History as HistoryMode, Search as SearchMode, Summary as SummaryMode,
+    Ask as AskMode, Browse, Check as CheckMode, Confirm, Conflict as ConflictMode, Editor,
+    Filter as FilterMode, Help as HelpMode, History as HistoryMode, Search as SearchMode,
+    Summary as SummaryMode,
 };
 
 /// The default keys: (mode, keys, action, shown in the hint line).
@@ -40,6 +41,7 @@ pub(super) const DEFAULTS: &[(Mode, &[Key], Action, bool)] = &[
     (Browse, &[plain('H')], History, false),
     (Browse, &[plain('s')], OpenSummary, true),
     (Browse, &[code(KeyCode::Tab)], NextPane, false),
+    (Browse, &[plain('c')], ToggleCheck, false),
     (Browse, &[plain('?'), plain('？')], Help, true),
     (Browse, &[plain('q'), ctrl('c')], Quit, true),
     (Editor, &[code(KeyCode::Enter)], SaveNote, true),
@@ -90,9 +92,62 @@ pub(super) const DEFAULTS: &[(Mode, &[Key], Action, bool)] = &[
     (SummaryMode, &[code(KeyCode::Enter)], SummaryJump, true),
     (SummaryMode, &[code(KeyCode::Esc), plain('s'), plain('q')], CloseSummary, true),
     (SummaryMode, &[plain('?'), plain('？')], Help, false),
+    // 复核 mode: these keys, else browsing's.
+    (CheckMode, &[code(KeyCode::Enter)], CheckConfirm, true),
+    (CheckMode, &[plain('1')], CheckChange(Verdict::Met), true),
+    (CheckMode, &[plain('2')], CheckChange(Verdict::PartlyMet), true),
+    (CheckMode, &[plain('3')], CheckChange(Verdict::NotMet), true),
+    (CheckMode, &[plain('n')], NextToCheck, true),
+    (CheckMode, &[plain('c')], ToggleCheck, true),
+    (SummaryMode, &[plain('p')], SummaryPeople, true),
     (HelpMode, &[plain('j'), code(KeyCode::Down)], ScrollDown, true),
     (HelpMode, &[plain('k'), code(KeyCode::Up)], ScrollUp, true),
     (HelpMode, &[code(KeyCode::Esc), plain('?'), plain('？'), plain('q')], CloseHelp, true),
+    // Rapid marking. Shift-1/2/3 send ! @ # (US layout; ！ ＠ ＃ with a Chinese input method
+    // on): a plain character every terminal sends, read as it is.
+    (Browse, &[plain('!'), plain('！')], MarkAndNote(Verdict::Met), false),
+    (Browse, &[plain('@'), plain('＠')], MarkAndNote(Verdict::PartlyMet), false),
+    (Browse, &[plain('#'), plain('＃')], MarkAndNote(Verdict::NotMet), false),
+    (Browse, &[plain('E')], NotePrevious, false),
+    (Browse, &[plain('x')], ToggleAside, false),
+    (Browse, &[plain('v'), plain(' ')], ToggleSelect, false),
+    (Browse, &[code(KeyCode::Esc)], ClearSelection, false),
+    (Browse, &[plain('F')], OpenFilters, false),
+    (Browse, &[plain('J')], DetailDown, false),
+    (Browse, &[plain('K')], DetailUp, false),
+    (Browse, &[code(KeyCode::PageDown)], DetailPageDown, false),
+    (Browse, &[code(KeyCode::PageUp)], DetailPageUp, false),
+    (Browse, &[plain('D')], ToggleDetailWhole, false),
+    (FilterMode, &[plain('j'), code(KeyCode::Down)], ScrollDown, true),
+    (FilterMode, &[plain('k'), code(KeyCode::Up)], ScrollUp, false),
+    (FilterMode, &[code(KeyCode::Enter)], ChooseFilter, true),
+    (FilterMode, &[plain('1')], PickFilter(1), false),
+    (FilterMode, &[plain('2')], PickFilter(2), false),
+    (FilterMode, &[plain('3')], PickFilter(3), false),
+    (FilterMode, &[plain('4')], PickFilter(4), false),
+    (FilterMode, &[plain('5')], PickFilter(5), false),
+    (FilterMode, &[plain('6')], PickFilter(6), false),
+    (FilterMode, &[plain('7')], PickFilter(7), false),
+    (FilterMode, &[code(KeyCode::Esc), plain('F'), plain('q')], CloseFilters, true),
+    (FilterMode, &[plain('?'), plain('？')], Help, false),
+];
+
+/// The hint line in 复核 mode, as [`BROWSE_HINTS`] (keys it does not bind are browsing's).
+pub const CHECK_HINTS: &[&[Action]] = &[
+    &[CheckConfirm],
+    &[
+        CheckChange(Verdict::Met),
+        CheckChange(Verdict::PartlyMet),
+        CheckChange(Verdict::NotMet),
+    ],
+    &[NextToCheck],
+    &[NextCounty, PrevCounty],
+    &[NextIndicator, PrevIndicator],
+    &[ToggleCheck],
+    &[OpenSummary],
+    &[NextPane],
+    &[Help],
+    &[Quit],
 ];
 
 /// The hint line while browsing: groups of actions shown as one entry (`j/k 县`), their keys
@@ -113,6 +168,8 @@ pub const BROWSE_HINTS: &[&[Action]] = &[
     &[ToggleFilter],
     &[ToggleFlow],
     &[OpenSummary],
+    &[ToggleAside],
+    &[OpenFilters],
     // Only while the window is narrow (one pane at a time).
     &[NextPane],
     &[Help],

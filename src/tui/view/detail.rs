@@ -5,8 +5,10 @@ use super::shared::{
     figure_text, item_title, line_of, pane, requirement_words, short_time, standing_text,
 };
 use crate::check::standing;
-use crate::text::{fit, truncate, width, wrap};
-use crate::tui::app::App;
+use crate::model::format_number;
+use crate::text::{clean, fit, truncate, width, wrap};
+use crate::tui::action::{Action, Mode};
+use crate::tui::app::{App, CheckStatus};
 use crate::tui::strings::Lang;
 use crate::tui::theme::{Theme, glyph};
 use ratatui::Frame;
@@ -42,9 +44,42 @@ fn labelled(
 
 pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let s = app.strings;
-    let ind = app.indicator();
     let inner = pane(frame, area, &item_title(app, s.detail, app.cursor), theme);
     let w = inner.width as usize;
+    let h = inner.height as usize;
+    let lines = lines(app, w, h, theme);
+    // Scrolled as far as the reviewer asked (never past the last line); a last line says how
+    // much more there is below, and which keys show it.
+    let top = app.detail_scroll().min(lines.len().saturating_sub(h));
+    let below = lines.len().saturating_sub(top + h);
+    let mut shown: Vec<Line> = lines.into_iter().skip(top).take(h).collect();
+    if below > 0 && h > 0 {
+        let hidden = below + 1;
+        shown.truncate(h - 1);
+        let key = |a: Action| app.keymap.first_key(Mode::Browse, a).unwrap_or_default();
+        let more = s
+            .marking
+            .more_below
+            .replace("{n}", &hidden.to_string())
+            .replace("{down}", &key(Action::DetailDown))
+            .replace("{whole}", &key(Action::ToggleDetailWhole));
+        shown.push(line_of(truncate(&more, w), theme.dim()));
+    }
+    frame.render_widget(Paragraph::new(shown), inner);
+}
+
+/// How far the detail pane drawn in `inner` (inside its borders) can scroll, and a page of it.
+pub(super) fn size(app: &App, inner: Rect, theme: &Theme) -> (usize, usize) {
+    let h = inner.height as usize;
+    let total = lines(app, inner.width as usize, h, theme).len();
+    (total.saturating_sub(h), h.saturating_sub(1).max(1))
+}
+
+/// Every line of the selected item's detail, `w` columns wide, for a pane `h` lines high (the
+/// notes' thread gives its earlier notes one line where the pane has no room for them).
+fn lines(app: &App, w: usize, h: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let s = app.strings;
+    let ind = app.indicator();
     let item = app.current();
     let submission = item.submission();
     let mut lines = Vec::new();
@@ -60,6 +95,11 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         s.source,
         s.suggested,
         s.owner,
+        s.marking.own,
+        s.marking.aside,
+        s.check_label,
+        s.reason,
+        s.signed_off,
     ]
     .iter()
     .map(|l| width(l))
@@ -99,6 +139,16 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     let v = item.verdict;
     let verdict = match (&item.review(), v) {
+        // Mine, waiting for the write lock: not saved yet, and said so.
+        _ if app.pending_at(app.cursor).is_some() => {
+            let p = app.pending_at(app.cursor).flatten();
+            format!(
+                "{} {}（{}）",
+                glyph(p),
+                p.map_or(s.unreviewed, |p| s.verdict(p)),
+                s.pending
+            )
+        }
         (Some(r), Some(v)) => format!(
             "{} {} · {} · {}",
             glyph(Some(v)),
@@ -118,6 +168,83 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     );
     if let Some((owner, style)) = super::owners::owner_line(app, app.cursor, theme) {
         labelled(&mut lines, (s.owner, label_w), &owner, w, theme, style);
+    }
+    // The county's own assessment beside the city's verdict: "自评 ✓ 完成 · 8.5分".
+    let own = item.self_verdict;
+    if own.is_some() || item.self_score.is_some() {
+        let mut words: Vec<String> = Vec::new();
+        if let Some(o) = own {
+            words.push(format!("{} {}", glyph(Some(o)), s.verdict(o)));
+        }
+        if let Some(score) = item.self_score {
+            words.push(s.marking.own_score.replace("{n}", &format_number(score)));
+        }
+        labelled(
+            &mut lines,
+            (s.marking.own, label_w),
+            &words.join(" · "),
+            w,
+            theme,
+            theme.verdict(own),
+        );
+    }
+    if let (Some(o), Some(city), true) = (own, v, item.self_disagrees()) {
+        let words = s
+            .marking
+            .own_differs
+            .replace("{own}", s.verdict(o))
+            .replace("{verdict}", s.verdict(city));
+        labelled(
+            &mut lines,
+            (s.attention, label_w),
+            &words,
+            w,
+            theme,
+            theme.warning(),
+        );
+    }
+    // The second review (复核) and the sign-off (审定), under the first verdict.
+    if let Some((text, style)) = check_text(app, theme) {
+        labelled(&mut lines, (s.check_label, label_w), &text, w, theme, style);
+    }
+    if let Some(reason) = item.stages.check_reason.as_deref() {
+        labelled(
+            &mut lines,
+            (s.reason, label_w),
+            reason,
+            w,
+            theme,
+            Style::new(),
+        );
+    }
+    if let Some(lock) = app.lock_at(app.cursor) {
+        let text = s
+            .locked_by
+            .replace("{who}", &clean(&lock.by))
+            .replace("{at}", &short_time(&lock.at))
+            .replace("{scope}", &scope(app, lock));
+        labelled(
+            &mut lines,
+            (s.signed_off, label_w),
+            &text,
+            w,
+            theme,
+            theme.warning(),
+        );
+    }
+    if app.is_aside(app.cursor) {
+        let key = app
+            .keymap
+            .first_key(Mode::Browse, Action::ToggleAside)
+            .unwrap_or_default();
+        labelled(
+            &mut lines,
+            (s.marking.aside, label_w),
+            &s.marking.aside_line.replace("{key}", &key),
+            w,
+            theme,
+            theme.dim(),
+        );
     }
     if let Some(suggested) = app.suggestion(app.cursor) {
         let words = if app.contradicts(app.cursor) {
@@ -160,7 +287,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         );
     }
     // The notes, each under its author, newest last; at least the latest shows.
-    let room = (inner.height as usize).saturating_sub(lines.len() + 1);
+    let room = h.saturating_sub(lines.len() + 1);
     lines.extend(super::owners::thread_lines(
         app,
         item,
@@ -206,11 +333,53 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         theme,
         theme.dim(),
     );
-    let h = inner.height as usize;
-    if lines.len() > h && h > 0 {
-        // Say that there is more rather than cut it silently.
-        lines.truncate(h - 1);
-        lines.push(line_of(truncate(s.more, w), theme.dim()));
+    lines
+}
+
+/// "✓ 同意 · 李四 · 2026-12-01 10:00", "◐ 基本完成（改判）· 李四 · …", or that the first verdict
+/// changed since; nothing before a second review.
+fn check_text(app: &App, theme: &Theme) -> Option<(String, Style)> {
+    let s = app.strings;
+    let item = app.current();
+    let by = || {
+        let who = item
+            .stages
+            .checker
+            .as_deref()
+            .map(clean)
+            .unwrap_or_default();
+        let at = item
+            .stages
+            .checked_at
+            .as_deref()
+            .map(short_time)
+            .unwrap_or_default();
+        format!("· {who} · {at}")
+    };
+    match app.check_status(app.cursor)? {
+        CheckStatus::Unchecked => None,
+        CheckStatus::Agreed => Some((
+            format!("{} {} {}", glyph(item.verdict), s.agree, by()),
+            theme.verdict(item.verdict),
+        )),
+        CheckStatus::Changed(v) => Some((
+            format!(
+                "{} {}{}{}",
+                glyph(Some(v)),
+                s.verdict(v),
+                s.changed_mark,
+                by()
+            ),
+            theme.verdict(Some(v)),
+        )),
+        CheckStatus::Outdated => Some((s.check_outdated.to_string(), theme.warning())),
     }
-    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// "目标 3" / "整个考核", in the workspace's language.
+fn scope(app: &App, lock: &crate::stages::Lock) -> String {
+    match app.strings.lang {
+        Lang::Zh => lock.scope_zh(),
+        Lang::En => lock.scope_en(),
+    }
 }

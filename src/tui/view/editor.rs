@@ -28,13 +28,21 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         return;
     };
     let s = app.strings;
-    // A note below colleagues' is a new one; the reviewer's own latest is changed in place.
-    let label = if editor.saved.is_empty() && !app.item(editor.at).notes.is_empty() {
-        s.new_note
-    } else {
-        s.editor_title
+    // A 复核 change's reason, or the note: a note below colleagues' is a new one; the
+    // reviewer's own latest is changed in place.
+    let label = match app.reason_pending() {
+        Some(p) => format!(
+            "{} {} → {}",
+            s.reason_title,
+            s.verdict(p.first),
+            s.verdict(p.to)
+        ),
+        None if editor.saved.is_empty() && !app.item(editor.at).notes.is_empty() => {
+            s.new_note.to_string()
+        }
+        None => s.editor_title.to_string(),
     };
-    let title = item_title(app, label, editor.at);
+    let title = item_title(app, &label, editor.at);
     let inner = overlay(frame, editor_box(area), &title, theme);
     let w = inner.width as usize;
     let bank = standard_notes_line(app);

@@ -2,8 +2,9 @@
 //! the reviewer, progress, the flow, the filter, changed figures and who else is here.
 
 use super::shared::line_of;
+use crate::stages::Stage;
 use crate::text::{clean, fit, truncate, width};
-use crate::tui::app::{App, Flow};
+use crate::tui::app::{App, Flow, Stopped};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -20,8 +21,17 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let (done, total) = app.progress();
     let percent = (done * 100).checked_div(total).unwrap_or(0);
     let mut right = format!("{} {}", s.reviewer, clean(&app.reviewer));
-    if app.browse_only.is_some() {
-        right.push_str(&format!(" · {}", s.read_only));
+    match app.stopped() {
+        Some(Stopped::Swapped { .. }) => right.push_str(&format!(" · {}", s.stopped_tag)),
+        Some(Stopped::ReadOnly { .. }) => right.push_str(&format!(" · {}", s.read_only)),
+        None if app.browse_only.is_some() => right.push_str(&format!(" · {}", s.read_only)),
+        None => {}
+    }
+    if app.pending_count() > 0 {
+        let tag = s
+            .waiting_tag
+            .replace("{n}", &app.pending_count().to_string());
+        right.push_str(&format!(" · {tag}"));
     }
     right.push_str(&format!(" · {} {done}/{total} ({percent}%)", s.progress));
     right.push_str(&format!(
@@ -37,8 +47,31 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     } else if app.owners_apply() {
         right.push_str(&format!(" · {}", s.all_work));
     }
+    if app.checking() {
+        right.push_str(&format!(" · {}", s.check_mode));
+    }
+    match app.stage() {
+        Stage::Preliminary => {}
+        Stage::PartlySignedOff => right.push_str(&format!(" · {}", s.partly_signed_off)),
+        Stage::SignedOff => right.push_str(&format!(" · {}", s.whole_signed_off)),
+    }
     if app.only_unreviewed {
         right.push_str(&format!(" · {}", s.only_unreviewed));
+    }
+    if let Some(f) = app.filter() {
+        right.push_str(&format!(
+            " · {}{}{}",
+            s.marking.filter,
+            s.colon,
+            app.filter_words(f)
+        ));
+    }
+    if app.selected_count() > 0 {
+        right.push_str(&format!(
+            " · {} {}",
+            s.marking.selected,
+            app.selected_count()
+        ));
     }
     if app.stale_total() > 0 {
         right.push_str(&format!(" · {} {}", s.stale_count, app.stale_total()));

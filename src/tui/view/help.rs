@@ -16,17 +16,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let w = area.width.saturating_sub(4).min(72);
     let key_w = 18usize;
     let mut lines: Vec<Line> = Vec::new();
-    for mode in [
-        Mode::Browse,
-        Mode::Search,
-        Mode::Editor,
-        Mode::Confirm,
-        Mode::Summary,
-        Mode::History,
-        Mode::Conflict,
-        Mode::Ask,
-        Mode::Help,
-    ] {
+    for mode in Mode::ALL {
         if !lines.is_empty() {
             lines.push(Line::raw(""));
         }
@@ -46,6 +36,18 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 Span::raw(truncate(desc, room)),
             ]));
         }
+    }
+    // What the symbols on screen mean (✓ is 完成; ● in the targets pane is "all reviewed").
+    let m = s.marking;
+    lines.push(Line::raw(""));
+    lines.push(line_of(m.legend_title.to_string(), theme.label()));
+    let room = (w as usize).saturating_sub(2 + key_w + 1);
+    for (symbol, meaning) in m.legend {
+        lines.push(Line::from(vec![
+            Span::styled(fit(symbol, key_w), theme.key()),
+            Span::raw(" "),
+            Span::raw(truncate(meaning, room)),
+        ]));
     }
     let h = area.height.saturating_sub(2).min(lines.len() as u16 + 2);
     let r = centred(area, w, h);

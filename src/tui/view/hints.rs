@@ -18,8 +18,13 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     // (keys, label) pieces, from the keymap.
     let narrow = area.width < WIDE;
     // (keys, label, kept when crowded) pieces, from the keymap.
-    let pieces: Vec<(String, &str, bool)> = if mode == Mode::Browse {
-        keymap::BROWSE_HINTS
+    let groups = match mode {
+        Mode::Browse => Some(keymap::BROWSE_HINTS),
+        Mode::Check => Some(keymap::CHECK_HINTS),
+        _ => None,
+    };
+    let pieces: Vec<(String, &str, bool)> = if let Some(groups) = groups {
+        groups
             .iter()
             .filter(|group| narrow || group.first() != Some(&Action::NextPane))
             .filter_map(|group| {

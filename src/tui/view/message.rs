@@ -32,14 +32,19 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         frame.render_widget(Paragraph::new(line_of(text, theme.warning())), area);
         return;
     }
-    let Some(m) = &app.message else {
-        return;
+    // The last action's message; else, for as long as it holds, why nothing is written or
+    // what waits to be.
+    let (text, level) = match (&app.message, app.stopped_text(), app.waiting_text()) {
+        (Some(m), _, _) => (m.text.clone(), m.level),
+        (None, Some(stopped), _) => (stopped, Level::Error),
+        (None, None, Some(waiting)) => (waiting, Level::Warning),
+        (None, None, None) => return,
     };
-    let style = match m.level {
+    let style = match level {
         Level::Info => theme.info(),
         Level::Warning => theme.warning(),
         Level::Error => theme.error(),
     };
-    let text = truncate(&clean(&m.text), area.width as usize);
+    let text = truncate(&clean(&text), area.width as usize);
     frame.render_widget(Paragraph::new(line_of(text, style)), area);
 }

@@ -4,6 +4,7 @@
 
 mod detail;
 mod editor;
+mod filters;
 mod finder;
 mod header;
 mod help;
@@ -11,6 +12,7 @@ mod hints;
 mod history;
 mod message;
 mod owners;
+mod people;
 mod shared;
 mod submissions;
 mod summary;
@@ -62,13 +64,11 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         }
         return;
     }
-    if area.width >= WIDE && area.height >= TALL {
-        let left = ((u32::from(area.width) * 3 / 10) as u16).clamp(28, 44);
-        let [left, right] =
-            Layout::horizontal([Constraint::Length(left), Constraint::Fill(1)]).areas(body);
-        let top = submissions::height(app, right.width, right.height);
-        let [top, bottom] =
-            Layout::vertical([Constraint::Length(top), Constraint::Fill(1)]).areas(right);
+    if app.detail_whole() {
+        // `D`: the detail pane alone, the whole window long.
+        detail::draw(frame, body, app, theme);
+    } else if area.width >= WIDE && area.height >= TALL {
+        let [left, top, bottom] = panes(body, app);
         targets::draw(frame, left, app, theme);
         submissions::draw(frame, top, app, theme);
         detail::draw(frame, bottom, app, theme);
@@ -88,9 +88,50 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     if app.history().is_some() {
         history::draw(frame, area, app, theme);
     }
+    if app.filter_menu().is_some() {
+        filters::draw(frame, area, app, theme);
+    }
     if app.help().is_some() {
         help::draw(frame, area, app, theme);
     }
+}
+
+/// The three panes side by side in a wide window's body: targets, submissions, detail.
+fn panes(body: Rect, app: &App) -> [Rect; 3] {
+    let left = ((u32::from(body.width) * 3 / 10) as u16).clamp(28, 44);
+    let [left, right] =
+        Layout::horizontal([Constraint::Length(left), Constraint::Fill(1)]).areas(body);
+    let top = submissions::height(app, right.width, right.height);
+    let [top, bottom] =
+        Layout::vertical([Constraint::Length(top), Constraint::Fill(1)]).areas(right);
+    [left, top, bottom]
+}
+
+/// How far the detail pane can scroll in a window of this size, and a page of it: (0, 1)
+/// when it is not on screen. The run loop tells the App before each frame.
+pub fn detail_size(area: Rect, app: &App, theme: &Theme) -> (usize, usize) {
+    if app.is_empty() || area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        return (0, 1);
+    }
+    let [_, body, _, _] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let pane = if app.detail_whole() {
+        body
+    } else if area.width >= WIDE && area.height >= TALL {
+        panes(body, app)[2]
+    } else if app.pane == Pane::Detail {
+        body
+    } else {
+        return (0, 1);
+    };
+    // Inside its borders.
+    let inner = ratatui::widgets::Block::bordered().inner(pane);
+    detail::size(app, inner, theme)
 }
 
 /// Only what the window is short of.

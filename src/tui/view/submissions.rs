@@ -5,10 +5,10 @@ use super::shared::{
     figure_text, line_of, pane, requirement_words, scroll, standing_text, verdict_name,
 };
 use crate::check::standing;
-use crate::model::Verdict;
+use crate::model::{Verdict, format_number};
 use crate::text::{clean, fit, truncate, width, wrap};
-use crate::tui::app::{App, Cursor};
-use crate::tui::theme::{DRAFT_GLYPH, OTHER_GLYPH, Theme, glyph};
+use crate::tui::app::{App, CheckStatus, Cursor};
+use crate::tui::theme::{DRAFT_GLYPH, OTHER_GLYPH, SELECTED_GLYPH, Theme, glyph};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -75,11 +75,12 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let verdict_w = Verdict::ALL
         .iter()
         .map(|&v| width(s.verdict(v)))
-        .chain([width(s.unreviewed), width(s.verdict)])
+        .chain([width(s.unreviewed), width(s.verdict), width(s.pending)])
         .max()
         .unwrap_or(8)
-        // The glyph and a space before; `!` (contradicts the figure) and `*` (the figure
-        // changed since) after.
+        // The glyph and a space before; `!` (contradicts the figure), `*` (the figure changed
+        // since) and `≠` (the county's own assessment differs) after: never all three, as a
+        // 基本完成 contradicts no figure.
         + 4;
     let rows = app.shown_counties();
     // The rows that fit under the column heads, the selected one among them.
@@ -109,21 +110,50 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             .max(width(s.figure))
             .clamp(4, 20)
     };
+    // The second review's column (复核), once there is one or in 复核 mode.
+    let second_w = if app.shows_checks() {
+        width(s.check_label).max(4) + 1
+    } else {
+        0
+    };
     // Numerator/denominator in the table only when the note keeps some room (they are always
     // in the detail pane).
-    let with_fraction = 1 + county_w + 1 + widest(true) + 1 + 6 + 1 + verdict_w + 1 + 12 <= w;
+    let with_fraction =
+        1 + county_w + 1 + widest(true) + 1 + 6 + 1 + verdict_w + 1 + second_w + 12 <= w;
     let figure_w = widest(with_fraction);
     let check_w = 6;
-    let fixed = 1 + county_w + 1 + figure_w + 1 + check_w + 1 + verdict_w + 1;
+    // The county's own assessment (自评), a glyph under its head, where a county on screen gave
+    // one and the note keeps some room.
+    let own_w = width(s.marking.own);
+    let any_own = visible.iter().any(|&c| {
+        let item = app.item(Cursor {
+            indicator: app.cursor.indicator,
+            county: c,
+        });
+        item.self_verdict.is_some() || item.self_score.is_some()
+    });
+    let mut fixed = 1 + county_w + 1 + figure_w + 1 + check_w + 1 + verdict_w + 1 + second_w;
+    let own_shown = any_own && w >= fixed + own_w + 1 + 8;
+    if own_shown {
+        fixed += own_w + 1;
+    }
     let by_w = if w >= fixed + 8 + 16 { 8 } else { 0 };
     let note_w = w.saturating_sub(fixed + if by_w > 0 { by_w + 1 } else { 0 });
     let mut head = format!(
-        " {} {} {} {} ",
+        " {} {} {} ",
         fit(s.county, county_w),
         fit(s.figure, figure_w),
         fit(s.against, check_w),
-        fit(s.verdict, verdict_w)
     );
+    if own_shown {
+        head.push_str(&fit(s.marking.own, own_w));
+        head.push(' ');
+    }
+    head.push_str(&fit(s.verdict, verdict_w));
+    head.push(' ');
+    if second_w > 0 {
+        head.push_str(&fit(s.check_label, second_w));
+    }
     if by_w > 0 {
         head.push_str(&fit(s.by, by_w));
         head.push(' ');
@@ -149,15 +179,26 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             }
             None => (s.not_submitted.to_string(), theme.dim(), None),
         };
-        let v = item.verdict;
-        let mut verdict = format!("{} {}", glyph(v), verdict_name(app, v));
-        if app.contradicts(at) {
+        let pending = app.pending_at(at);
+        let v = pending.unwrap_or(item.verdict);
+        // A verdict waiting for the write lock is never shown as saved: its glyph, and 待写入.
+        let mut verdict = match pending {
+            Some(p) => format!("{} {}", glyph(p), s.pending),
+            // Put aside for later: still unreviewed, and said so.
+            None if v.is_none() && app.is_aside(at) => format!("{} {}", glyph(v), s.marking.aside),
+            None => format!("{} {}", glyph(v), verdict_name(app, v)),
+        };
+        if pending.is_none() && app.contradicts(at) {
             // The verdict says the opposite of the figure: flagged where it is seen.
             verdict.push('!');
         }
         if app.is_stale(at) {
             // The figure changed after the verdict: it wants reviewing again.
             verdict.push('*');
+        }
+        if item.self_disagrees() {
+            // The county's own assessment says otherwise.
+            verdict.push('≠');
         }
         let note = item
             .note_text()
@@ -167,14 +208,20 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             .to_string();
         let mut spans = vec![
             Span::styled(
-                if app.draft(at).is_some() {
+                if app.is_selected(at) {
+                    SELECTED_GLYPH
+                } else if app.draft(at).is_some() {
                     DRAFT_GLYPH
                 } else if app.others.iter().any(|o| o.at == Some(at)) {
                     OTHER_GLYPH
                 } else {
                     " "
                 },
-                theme.draft().patch(base),
+                if app.is_selected(at) {
+                    theme.key().patch(base)
+                } else {
+                    theme.draft().patch(base)
+                },
             ),
             Span::styled(fit(&clean(&app.counties[c].name), county_w), base),
             Span::styled(" ", base),
@@ -187,9 +234,35 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                     .patch(base),
             ),
             Span::styled(" ", base),
-            Span::styled(fit(&verdict, verdict_w), theme.verdict(v).patch(base)),
-            Span::styled(" ", base),
         ];
+        if own_shown {
+            let own = item.self_verdict;
+            let text = match (own, item.self_score) {
+                (Some(o), _) => glyph(Some(o)).to_string(),
+                (None, Some(score)) => format_number(score),
+                (None, None) => String::new(),
+            };
+            spans.push(Span::styled(
+                fit(&text, own_w),
+                theme.verdict(own).patch(base),
+            ));
+            spans.push(Span::styled(" ", base));
+        }
+        spans.push(Span::styled(
+            fit(&verdict, verdict_w),
+            // A verdict waiting for the write lock is dim: not saved yet.
+            if pending.is_some() {
+                theme.dim()
+            } else {
+                theme.verdict(v)
+            }
+            .patch(base),
+        ));
+        spans.push(Span::styled(" ", base));
+        if second_w > 0 {
+            let (text, style) = second_cell(app, at, theme);
+            spans.push(Span::styled(fit(&text, second_w), style.patch(base)));
+        }
         if by_w > 0 {
             let by = item
                 .review()
@@ -212,4 +285,22 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         lines.push(Line::from(spans));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The 复核 cell: 同意, the second verdict's glyph and 改, 重核 where the first verdict changed
+/// since, nothing before a second review.
+fn second_cell(app: &App, at: Cursor, theme: &Theme) -> (String, Style) {
+    let s = app.strings;
+    match app.check_status(at) {
+        Some(CheckStatus::Agreed) => (
+            s.check_agreed_short.to_string(),
+            theme.verdict(app.verdict_of(at)),
+        ),
+        Some(CheckStatus::Changed(v)) => (
+            format!("{}{}", glyph(Some(v)), s.check_changed_short),
+            theme.verdict(Some(v)),
+        ),
+        Some(CheckStatus::Outdated) => (s.check_outdated_short.to_string(), theme.warning()),
+        Some(CheckStatus::Unchecked) | None => (String::new(), Style::new()),
+    }
 }

@@ -4,6 +4,7 @@
 use super::shared::{line_of, pane, scroll};
 use crate::model::{Verdict, format_number};
 use crate::report::Progress;
+use crate::stages::Stage;
 use crate::text::{clean, fit, truncate, width};
 use crate::tui::app::App;
 use crate::tui::theme::{Theme, glyph};
@@ -42,9 +43,18 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let Some(v) = app.summary() else {
         return;
     };
+    if app.people_view().is_some() {
+        super::people::draw(frame, area, app, theme);
+        return;
+    }
     let s = app.strings;
+    let stage = match app.stage() {
+        Stage::Preliminary => s.preliminary,
+        Stage::PartlySignedOff => s.partly_signed_off,
+        Stage::SignedOff => s.whole_signed_off,
+    };
     let title = format!(
-        "{} · {} {}（{}）",
+        "{} · {stage} · {} {}（{}）",
         s.summary_title,
         s.max_score,
         format_number(v.max_score),
@@ -91,7 +101,13 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .unwrap_or(0)
         .max(width(s.score));
     let reviewed_w = (format!("{total}/{total}").len()).max(width(s.reviewed));
-    let fixed = 4 + 1 + name_w + 1 + score_w + 1 + reviewed_w + 1;
+    // How many verdicts each county's own assessment (自评) differs from, where any was given.
+    let own_w = if app.any_own() {
+        width(s.marking.own_differs_head) + 1
+    } else {
+        0
+    };
+    let fixed = 4 + 1 + name_w + 1 + score_w + 1 + reviewed_w + 1 + own_w;
     let cell_w = 4;
     let cells = (iw.saturating_sub(fixed) / cell_w).min(v.targets.len());
     let mut lines: Vec<Line> = Vec::new();
@@ -102,6 +118,9 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         fit(s.score, score_w),
         fit(s.reviewed, reviewed_w)
     );
+    if own_w > 0 {
+        head.push_str(&fit(s.marking.own_differs_head, own_w));
+    }
     for t in app.targets.iter().take(cells) {
         head.push_str(&format!("{:>3} ", t.id));
     }
@@ -130,6 +149,14 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             Style::default()
         };
         let mut spans = vec![Span::styled(lead, base)];
+        if own_w > 0 {
+            let n = row.report.progress.self_disagrees;
+            let style = if n > 0 { theme.warning() } else { theme.dim() };
+            spans.push(Span::styled(
+                format!("{:>w$} ", n, w = own_w - 1),
+                style.patch(base),
+            ));
+        }
         for t in 0..cells {
             let most = v.target_max.get(t).copied().unwrap_or(0.0);
             let earned = row.report.score.targets.get(t).copied().unwrap_or(0.0);

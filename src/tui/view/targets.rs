@@ -2,10 +2,9 @@
 //! under it.
 
 use super::shared::{line_of, pane_block, scroll};
-use crate::model::Verdict;
 use crate::text::{clean, fit, truncate, width};
 use crate::tui::app::{App, Cursor, Flow};
-use crate::tui::theme::{Theme, glyph};
+use crate::tui::theme::{ALL_REVIEWED_GLYPH, Theme, glyph};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -33,7 +32,12 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         }
         let (done, total) = app.target_progress(t);
         let count = format!("{done}/{total}");
-        let mark = if done == total { "✓" } else { " " };
+        // Every item reviewed, whatever the verdicts: ● (✓ is 完成).
+        let mark = if done == total {
+            ALL_REVIEWED_GLYPH
+        } else {
+            " "
+        };
         let room = w.saturating_sub(width(&count) + 3);
         let title = fit(&format!("{} {}", target.id, clean(&target.title)), room);
         let style = if t == current_target {
@@ -45,7 +49,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             Span::styled(title, style),
             Span::raw(" "),
             Span::styled(count, theme.dim()),
-            Span::styled(format!(" {mark}"), theme.verdict(Some(Verdict::Met))),
+            Span::styled(format!(" {mark}"), theme.label()),
         ]));
         if t != current_target {
             continue;
@@ -64,16 +68,20 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                     (glyph(v).to_string(), theme.verdict(v))
                 }
                 Flow::ByIndicator => {
+                    // Progress, not a verdict: the count, and ● once every county has one
+                    // (not ✓ ◐ ○, which are verdicts in the table beside).
                     let (done, total) = app.indicator_progress(i);
                     let g = if done == total {
-                        "✓"
-                    } else if done == 0 {
-                        "○"
+                        ALL_REVIEWED_GLYPH
                     } else {
-                        "◐"
+                        " "
                     };
-                    let v = (done == total).then_some(Verdict::Met);
-                    (format!("{done}/{total} {g}"), theme.verdict(v))
+                    let style = if done == total {
+                        theme.label()
+                    } else {
+                        theme.dim()
+                    };
+                    (format!("{done}/{total} {g}"), style)
                 }
             };
             let room = w.saturating_sub(width(&state) + 1);

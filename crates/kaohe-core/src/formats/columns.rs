@@ -28,6 +28,19 @@ pub enum Column {
     ReviewedAt,
     ChangedSinceReview,
     Flags,
+    /// The county's own assessment (自评结果): its sheet's, read with the figures.
+    SelfVerdict,
+    /// The score the county gave itself (自评分).
+    SelfScore,
+    /// The county's own assessment differs from the city's verdict: written, passed over.
+    SelfDisagrees,
+    /// The second review (复核): its verdict, who gave it, the reason for a change, when.
+    SecondVerdict,
+    Checker,
+    CheckReason,
+    CheckedAt,
+    /// 初步 until the item's target (or the assessment) is signed off, 审定 after.
+    Stage,
     /// The item's notes, each under its author: JSON's array, a line a note elsewhere.
     Notes,
 }
@@ -74,7 +87,7 @@ pub struct Names {
 
 /// Every column, in the order the exports write them: the CSV has those with a key, the
 /// workbook those with a header, each in this order. `COLUMNS[c as usize]` is column `c`.
-pub const COLUMNS: [Names; 19] = [
+pub const COLUMNS: [Names; 27] = [
     Names {
         column: Column::CountyCode,
         key: Some("county_code"),
@@ -218,6 +231,70 @@ pub const COLUMNS: [Names; 19] = [
         column: Column::Flags,
         key: Some("flags"),
         header: Some("自动检查"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    Names {
+        column: Column::SelfVerdict,
+        key: Some("self_verdict"),
+        header: Some("自评结果"),
+        aliases: &["自评结果", "自评", "自评等次", "自评结论"],
+        beside: Beside::Refused,
+        read: Read::Submission,
+    },
+    Names {
+        column: Column::SelfScore,
+        key: Some("self_score"),
+        header: Some("自评分"),
+        aliases: &["自评分", "自评得分", "自评分数"],
+        beside: Beside::Refused,
+        read: Read::Submission,
+    },
+    Names {
+        column: Column::SelfDisagrees,
+        key: Some("self_disagrees"),
+        header: Some("自评与评定不一致"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    Names {
+        column: Column::SecondVerdict,
+        key: Some("second_verdict"),
+        header: Some("复核评定"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    Names {
+        column: Column::Checker,
+        key: Some("checker"),
+        header: Some("复核人"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    Names {
+        column: Column::CheckReason,
+        key: Some("check_reason"),
+        header: Some("改判理由"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    Names {
+        column: Column::CheckedAt,
+        key: Some("checked_at"),
+        header: Some("复核时间"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    Names {
+        column: Column::Stage,
+        key: Some("stage"),
+        header: Some("阶段"),
         aliases: &[],
         beside: Beside::Refused,
         read: Read::PassedOver,

@@ -140,6 +140,9 @@ mod tests {
                 at: "2014-05-01T09:00:00+08:00".into(),
                 text: "台账齐全".into(),
             }],
+            self_verdict: Some(Verdict::PartlyMet),
+            self_score: Some(8.5),
+            stages: crate::item::Stages::NONE,
         };
         let record = serde_json::to_value(Row::new(&item, None)).unwrap();
         let mut keys: Vec<&str> = record

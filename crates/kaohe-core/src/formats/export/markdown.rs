@@ -1,7 +1,7 @@
 //! The Markdown report: the ranking, then each county's score and the items it did not
 //! meet, for the bureau's write-up; every text escaped so Markdown shows it as written.
 
-use super::{Results, ranked};
+use super::{Results, ranked, stage_words};
 use crate::item::Item;
 use crate::model::{Verdict, format_number};
 use anyhow::Result;
@@ -21,6 +21,12 @@ pub fn write_markdown(results: &Results, out: &mut dyn Write) -> Result<()> {
         md(&a.number),
         status.progress.reviewed,
         status.progress.total
+    )?;
+    let stage = &results.people.stage;
+    writeln!(
+        out,
+        "阶段：{}。\n",
+        md(&stage_words(stage.stage, &stage.locks))
     )?;
     writeln!(
         out,
@@ -77,14 +83,18 @@ pub fn write_markdown(results: &Results, out: &mut dyn Write) -> Result<()> {
                 p.changed_since_review
             )?;
         }
+        if p.self_disagrees > 0 {
+            writeln!(out, "\n自评与评定不一致 {} 项（见下）。", p.self_disagrees)?;
+        }
         for (verdict, heading) in [
             (Verdict::NotMet, "未完成的项目"),
             (Verdict::PartlyMet, "基本完成的项目"),
         ] {
+            // By the verdict that counts: the second review's where there is one.
             let items: Vec<&Item> = results
                 .items
                 .iter()
-                .filter(|i| i.county_code == c.code && i.verdict == Some(verdict))
+                .filter(|i| i.county_code == c.code && i.result() == Some(verdict))
                 .collect();
             if items.is_empty() {
                 continue;
@@ -109,6 +119,7 @@ pub fn write_markdown(results: &Results, out: &mut dyn Write) -> Result<()> {
                 if let Some(who) = i.reviewer.as_deref() {
                     line.push_str(&format!("（{}）", md(who)));
                 }
+                line.push_str(&check_words(i));
                 writeln!(out, "{line}")?;
                 // The notes, each under its author, as a list inside the item's.
                 for note in &i.notes {
@@ -116,6 +127,109 @@ pub fn write_markdown(results: &Results, out: &mut dyn Write) -> Result<()> {
                 }
             }
         }
+        let differing: Vec<&Item> = results
+            .items
+            .iter()
+            .filter(|i| i.county_code == c.code && i.self_disagrees())
+            .collect();
+        if !differing.is_empty() {
+            writeln!(out, "\n### 自评与评定不一致的项目\n")?;
+            for i in differing {
+                let ind = indicators.get(i.indicator.as_str());
+                let said = |v: Option<Verdict>| v.map_or("", Verdict::chinese);
+                let mut line = format!(
+                    "- **{} {}**　自评 {}",
+                    md(&i.indicator),
+                    md(&ind.map_or_else(String::new, |d| d.short.clone())),
+                    said(i.self_verdict)
+                );
+                if let Some(score) = i.self_score {
+                    line.push_str(&format!("（{}分）", format_number(score)));
+                }
+                line.push_str(&format!("，评定 {}", said(i.verdict)));
+                writeln!(out, "{line}")?;
+            }
+        }
+    }
+    write_agreement(results, out)?;
+    Ok(())
+}
+
+/// "  \n  复核：李四 改判（初审 完成）：理由…", or "  \n  复核：李四 同意".
+fn check_words(i: &Item) -> String {
+    let (Some(second), Some(checker)) = (i.stages.second_verdict, i.stages.checker.as_deref())
+    else {
+        return String::new();
+    };
+    let mut words = if Some(second) == i.verdict {
+        format!("  \n  复核：{} 同意", md(checker))
+    } else {
+        format!(
+            "  \n  复核：{} 改判（初审 {}）",
+            md(checker),
+            i.verdict.map_or("未评定", Verdict::chinese)
+        )
+    };
+    if let Some(reason) = i.stages.check_reason.as_deref().filter(|r| !r.is_empty()) {
+        words.push_str(&format!("：{}", md(reason)));
+    }
+    words
+}
+
+/// The second review's agreement: overall, per reviewer of the first review, per target.
+fn write_agreement(results: &Results, out: &mut dyn Write) -> Result<()> {
+    let people = &results.people;
+    let a = &people.stage.agreement;
+    writeln!(out, "\n## 复核\n")?;
+    writeln!(
+        out,
+        "已初审 {} 项，已复核 {} 项：同意 {}，改判 {}，一致率 {}；待复核 {} 项。",
+        people.stage.marked,
+        a.checked,
+        a.agreed,
+        a.changed,
+        a.percent_text(),
+        people.stage.checks_left
+    )?;
+    writeln!(
+        out,
+        "\n| 初审评审人 | 处室 | 已初审 | 已复核 | 同意 | 改判 | 一致率 | 复核他人 |"
+    )?;
+    writeln!(out, "|---|---|---:|---:|---:|---:|---:|---:|")?;
+    for r in &people.reviewers {
+        writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            md(&r.reviewer),
+            md(r.division.as_deref().unwrap_or("")),
+            r.marked,
+            r.agreement.checked,
+            r.agreement.agreed,
+            r.agreement.changed,
+            r.agreement.percent_text(),
+            r.checks_done
+        )?;
+    }
+    writeln!(
+        out,
+        "\n| 目标 | 阶段 | 已初审 | 已复核 | 同意 | 改判 | 一致率 | 待复核 |"
+    )?;
+    writeln!(out, "|---|---|---:|---:|---:|---:|---:|---:|")?;
+    for t in &people.targets {
+        writeln!(
+            out,
+            "| {} {} | {} | {}/{} | {} | {} | {} | {} | {} |",
+            t.id,
+            md(&t.title),
+            t.stage.chinese(),
+            t.marked,
+            t.items,
+            t.agreement.checked,
+            t.agreement.agreed,
+            t.agreement.changed,
+            t.agreement.percent_text(),
+            t.checks_left
+        )?;
     }
     Ok(())
 }

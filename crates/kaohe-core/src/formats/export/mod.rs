@@ -16,16 +16,18 @@ use crate::formats::columns::Column;
 use crate::item::Item;
 use crate::model::{Indicator, Verdict, format_number};
 use crate::report::{CountyStatus, Status};
+use crate::stages::{Lock, People, Stage};
 use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// Everything an export shows: every county × indicator, the targets, and progress, scores
-/// and ranks.
+/// and ranks; the second review's agreement and the locks (审定).
 pub struct Results {
     pub items: Vec<Item>,
     pub catalog: Catalog,
     pub status: Status,
+    pub people: People,
 }
 
 impl Results {
@@ -56,6 +58,10 @@ struct Row<'a> {
     indicator: Option<&'a Indicator>,
     suggested: Option<Verdict>,
     flags: Vec<String>,
+    /// The county's own assessment differs from the city's verdict.
+    self_disagrees: bool,
+    /// 初步 or 审定 (see [`crate::stages::Stage`]).
+    stage: Stage,
 }
 
 /// How a column's text is worded: the CSV's for programs (`met`, `yes`), the workbook's for
@@ -83,6 +89,12 @@ impl<'a> Row<'a> {
             indicator,
             suggested,
             flags,
+            self_disagrees: item.self_disagrees(),
+            stage: if item.stages.signed_off {
+                Stage::SignedOff
+            } else {
+                Stage::Preliminary
+            },
         }
     }
 
@@ -127,6 +139,18 @@ impl<'a> Row<'a> {
                 (true, Words::Workbook) => "是",
             }),
             Column::Flags => Cow::Owned(self.flags.join("；")),
+            Column::SelfVerdict => verdict(i.self_verdict),
+            Column::SelfScore => number(i.self_score),
+            Column::SelfDisagrees => Cow::Borrowed(match (self.self_disagrees, words) {
+                (false, _) => "",
+                (true, Words::Csv) => "yes",
+                (true, Words::Workbook) => "是",
+            }),
+            Column::SecondVerdict => verdict(i.stages.second_verdict),
+            Column::Checker => text(&i.stages.checker),
+            Column::CheckReason => text(&i.stages.check_reason),
+            Column::CheckedAt => text(&i.stages.checked_at),
+            Column::Stage => Cow::Borrowed(self.stage.chinese()),
             // One line a note, oldest first: "张三 2026-11-29 09:30：台账齐全".
             Column::Notes => Cow::Owned(
                 i.notes
@@ -135,6 +159,25 @@ impl<'a> Row<'a> {
                     .collect::<Vec<_>>()
                     .join("\n"),
             ),
+        }
+    }
+}
+
+/// "初步（未审定）", "审定：王五 2026-12-01 10:00 锁定了整个考核", "部分审定：目标 3（王五 …）".
+fn stage_words(stage: Stage, locks: &[Lock]) -> String {
+    let who = |l: &Lock| {
+        format!(
+            "{}（{} {}）",
+            l.scope_zh(),
+            l.by,
+            crate::stages::short_time(&l.at)
+        )
+    };
+    match stage {
+        Stage::Preliminary => "初步（未审定）".to_string(),
+        _ => {
+            let locks: Vec<String> = locks.iter().map(who).collect();
+            format!("{}：{}", stage.chinese(), locks.join("、"))
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The workbook export (written with rust_xlsxwriter): a results sheet headed as the column
 //! table says, and a summary sheet of scores, ranks and progress.
 
-use super::{Results, Words, ranked};
+use super::{Results, Words, ranked, stage_words};
 use crate::formats::columns::{self, Column};
 use anyhow::Result;
 use std::borrow::Cow;
@@ -57,10 +57,11 @@ pub fn write_xlsx(results: &Results, out: &mut dyn Write) -> Result<()> {
         let cells = row.texts(&in_workbook, Words::Workbook);
         for (c, (column, cell)) in in_workbook.iter().zip(&cells).enumerate() {
             let col = c as u16;
-            // Numerator and denominator are numbers, for sums and formulas.
+            // Numerator, denominator and the county's own score are numbers, for sums and formulas.
             let number = match column {
                 Column::Numerator => row.item.numerator,
                 Column::Denominator => row.item.denominator,
+                Column::SelfScore => row.item.self_score,
                 _ => None,
             };
             match number {
@@ -94,13 +95,16 @@ pub fn write_xlsx(results: &Results, out: &mut dyn Write) -> Result<()> {
     ]
     .map(String::from)
     .to_vec();
-    // Then the points earned in each target.
+    // Then the points earned in each target, then how many verdicts the county's own
+    // assessment differs from.
     heads.extend(
         status
             .targets
             .iter()
             .map(|t| format!("{} {}", t.id, t.title)),
     );
+    heads.push("自评与评定不一致".to_string());
+    let self_column = 13 + status.targets.len() as u16;
     for (c, h) in heads.iter().enumerate() {
         summary.write_string_with_format(0, c as u16, h, &bold)?;
         let w = if c == 2 {
@@ -138,6 +142,7 @@ pub fn write_xlsx(results: &Results, out: &mut dyn Write) -> Result<()> {
         for (k, points) in c.target_scores.iter().enumerate() {
             summary.write_number(row, 13 + k as u16, *points)?;
         }
+        summary.write_number(row, self_column, c.progress.self_disagrees as f64)?;
         row += 1;
     }
     row += 1;
@@ -146,7 +151,13 @@ pub fn write_xlsx(results: &Results, out: &mut dyn Write) -> Result<()> {
             summary.write_string_with_format(row, c as u16, *h, &bold)?;
         }
     }
+    // Each target's stage and second review, beside its counts.
+    let agreement_heads = ["阶段", "已复核", "同意", "改判", "一致率", "待复核"];
+    for (k, h) in agreement_heads.iter().enumerate() {
+        summary.write_string_with_format(row, 13 + k as u16, *h, &bold)?;
+    }
     row += 1;
+    let people = &results.people;
     for t in &status.targets {
         summary.write_number(row, 0, t.id as f64)?;
         summary.write_string(row, 2, &t.title)?;
@@ -154,10 +165,77 @@ pub fn write_xlsx(results: &Results, out: &mut dyn Write) -> Result<()> {
         for (k, n) in counts(&t.progress).iter().enumerate() {
             summary.write_number(row, 6 + k as u16, *n as f64)?;
         }
+        if let Some(p) = people.targets.iter().find(|p| p.id == t.id) {
+            summary.write_string(row, 13, p.stage.chinese())?;
+            write_agreement(summary, row, 14, &p.agreement)?;
+            summary.write_number(row, 18, p.checks_left as f64)?;
+        }
         row += 1;
     }
+    // The second review by the reviewer of the first, then the stage.
+    row += 1;
+    let heads = [
+        "初审评审人",
+        "",
+        "处室",
+        "",
+        "",
+        "",
+        "已初审",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "复核他人",
+        "已复核",
+        "同意",
+        "改判",
+        "一致率",
+    ];
+    for (c, h) in heads.iter().enumerate() {
+        if !h.is_empty() {
+            summary.write_string_with_format(row, c as u16, *h, &bold)?;
+        }
+    }
+    row += 1;
+    for r in &people.reviewers {
+        summary.write_string(row, 0, &r.reviewer)?;
+        if let Some(d) = &r.division {
+            summary.write_string(row, 2, d)?;
+        }
+        summary.write_number(row, 6, r.marked as f64)?;
+        summary.write_number(row, 13, r.checks_done as f64)?;
+        write_agreement(summary, row, 14, &r.agreement)?;
+        row += 1;
+    }
+    row += 1;
+    summary.write_string_with_format(row, 0, "阶段", &bold)?;
+    summary.write_string(row, 2, stage_words(people.stage.stage, &people.stage.locks))?;
+    let a = &people.stage.agreement;
+    summary.write_string_with_format(row, 13, "合计", &bold)?;
+    write_agreement(summary, row, 14, a)?;
+    summary.write_number(row, 18, people.stage.checks_left as f64)?;
     let buffer = book.save_to_buffer()?;
     out.write_all(&buffer)?;
+    Ok(())
+}
+
+/// Second-reviewed, agreed, changed and the share agreed (a number, blank before any), from
+/// column `from`.
+fn write_agreement(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    row: u32,
+    from: u16,
+    a: &crate::stages::Agreement,
+) -> Result<()> {
+    sheet.write_number(row, from, a.checked as f64)?;
+    sheet.write_number(row, from + 1, a.agreed as f64)?;
+    sheet.write_number(row, from + 2, a.changed as f64)?;
+    if let Some(p) = a.agreement {
+        sheet.write_string(row, from + 3, format!("{p:.1}%"))?;
+    }
     Ok(())
 }
 

@@ -10,7 +10,7 @@ use crate::figure::{
 };
 use crate::formats::columns::{self, Beside, COLUMNS, Column, Read};
 use crate::lookup::{Lookup, SubmissionRow};
-use crate::model::Submission;
+use crate::model::{Submission, Verdict};
 use std::collections::HashMap;
 
 /// One cell as read: CSV and JSON give text; a workbook also gives numbers and error values.
@@ -366,6 +366,7 @@ impl<'a> Checker<'a> {
                 ));
             }
         }
+        let (self_verdict, self_score) = self_assessment(cell, &fail, &item)?;
         let value_cell = cell(Column::Value);
         let submission = Submission {
             value_number: None,
@@ -375,12 +376,16 @@ impl<'a> Checker<'a> {
             evidence: cell(Column::Evidence).text.clone(),
             remark: self.remark(cells, cell(Column::Remark)),
             bare_fraction: false,
+            self_verdict,
+            self_score,
         };
         if submission.value.is_empty()
             && numerator.is_none()
             && denominator.is_none()
             && submission.evidence.is_empty()
             && submission.remark.is_empty()
+            && self_verdict.is_none()
+            && self_score.is_none()
         {
             return Ok(());
         }
@@ -444,6 +449,55 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// The county's own assessment in a row: its 自评结果 (a verdict in Chinese or English) and
+/// its 自评分 (a number, `8.5` or `8.5分`, not negative). Either may be empty; anything else
+/// refuses the file at that cell.
+fn self_assessment<'c>(
+    cell: impl Fn(Column) -> &'c Cell,
+    fail: &impl Fn(Column, String) -> FileError,
+    item: &impl Fn() -> String,
+) -> Result<(Option<Verdict>, Option<f64>), FileError> {
+    let words = &cell(Column::SelfVerdict).text;
+    let verdict = if words.is_empty() {
+        None
+    } else {
+        Some(Verdict::from_self_assessment(words).ok_or_else(|| {
+            fail(
+                Column::SelfVerdict,
+                format!(
+                    "self_verdict \"{words}\" is not a verdict; give 完成, 基本完成 or 未完成 (or met, partly_met, not_met) ({})",
+                    item()
+                ),
+            )
+        })?)
+    };
+    let raw = &cell(Column::SelfScore).text;
+    let score = if raw.is_empty() {
+        None
+    } else {
+        let number = raw.trim().strip_suffix('分').unwrap_or(raw);
+        let score = parse_amount(number).ok_or_else(|| {
+            let why = if too_large(number) {
+                "is too large"
+            } else {
+                "is not a number"
+            };
+            fail(
+                Column::SelfScore,
+                format!("self_score \"{raw}\" {why} ({})", item()),
+            )
+        })?;
+        if score < 0.0 {
+            return Err(fail(
+                Column::SelfScore,
+                format!("self_score \"{raw}\" is negative ({})", item()),
+            ));
+        }
+        Some(score)
+    };
+    Ok((verdict, score))
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::{demo_lookup as lookup, parse, read_csv};
@@ -490,6 +544,55 @@ mod tests {
             parse(&format!("{head}柯城区,1.2\n"))
                 .unwrap_err()
                 .starts_with("s.csv:3:")
+        );
+    }
+
+    #[test]
+    fn a_countys_own_assessment_is_read_with_its_figures() {
+        use crate::model::Verdict;
+        let rows = parse(
+            "县(市、区),指标,完成值,自评结果,自评分\n柯城区,1.2,75%,完成,8.5\n衢江区,1.2,60%,基本完成,7分\n龙游县,1.2,50%,,\n江山市,1.1,,not_met,\n",
+        )
+        .unwrap();
+        let own: Vec<_> = rows
+            .iter()
+            .map(|r| (r.submission.self_verdict, r.submission.self_score))
+            .collect();
+        assert_eq!(
+            own,
+            vec![
+                (Some(Verdict::Met), Some(8.5)),
+                (Some(Verdict::PartlyMet), Some(7.0)),
+                (None, None),
+                // A row with only the county's own verdict is a submission too.
+                (Some(Verdict::NotMet), None),
+            ]
+        );
+        // The English keys, as kaohe's own CSV export writes them.
+        let rows =
+            parse("county,indicator,value,self_verdict,self_score\n柯城区,1.2,75%,partly_met,9\n")
+                .unwrap();
+        assert_eq!(rows[0].submission.self_verdict, Some(Verdict::PartlyMet));
+        assert_eq!(rows[0].submission.self_score, Some(9.0));
+        // What is no verdict or no score refuses the file at its line.
+        assert_eq!(
+            parse("county,indicator,value,自评\n柯城区,1.2,75%,大致完成\n").unwrap_err(),
+            "s.csv:2: self_verdict \"大致完成\" is not a verdict; give 完成, 基本完成 or 未完成 (or met, partly_met, not_met) (county 柯城区, indicator 1.2)"
+        );
+        assert_eq!(
+            parse("county,indicator,value,自评得分\n柯城区,1.2,75%,八分\n").unwrap_err(),
+            "s.csv:2: self_score \"八分\" is not a number (county 柯城区, indicator 1.2)"
+        );
+        assert!(
+            parse("county,indicator,value,自评分\n柯城区,1.2,75%,-1\n")
+                .unwrap_err()
+                .contains("is negative")
+        );
+        // Two names of the county's own verdict are one column given twice.
+        assert!(
+            parse("county,indicator,value,自评,自评结果\n柯城区,1.2,75%,完成,完成\n")
+                .unwrap_err()
+                .contains("both give the self_verdict")
         );
     }
 

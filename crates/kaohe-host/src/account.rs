@@ -4,6 +4,8 @@
 //! set, and a setgid kaohe runs with the user's real uid and kaohe's group. An id with no entry
 //! in the account database (a container, a test running as a bare uid) is named by its number.
 
+use crate::lookup::{name_at, with_buffer};
+
 /// An OS account: its user id and the name it logs in with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
@@ -39,39 +41,26 @@ impl Account {
 
 /// The login name of `uid`, if the account database has one.
 pub fn name_of(uid: u32) -> Option<String> {
-    let mut buf = vec![0 as libc::c_char; 4096];
-    // SAFETY: an all-zero passwd is a valid value to be overwritten by getpwuid_r.
-    let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
-    let mut found: *mut libc::passwd = std::ptr::null_mut();
-    loop {
+    with_buffer(|buf| {
+        // SAFETY: an all-zero passwd is a valid value to be overwritten by getpwuid_r.
+        let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
+        let mut found: *mut libc::passwd = std::ptr::null_mut();
         // SAFETY: every pointer is to memory we own, sized as passed.
         let rc =
             unsafe { libc::getpwuid_r(uid, &mut pwd, buf.as_mut_ptr(), buf.len(), &mut found) };
-        if rc == libc::ERANGE && buf.len() < 1 << 20 {
-            buf.resize(buf.len() * 2, 0);
-            continue;
-        }
-        if rc != 0 || found.is_null() || pwd.pw_name.is_null() {
-            return None;
-        }
-        // SAFETY: getpwuid_r succeeded, so pw_name points to a NUL-terminated string in buf.
-        let name = unsafe { std::ffi::CStr::from_ptr(pwd.pw_name) };
-        return name
-            .to_str()
-            .ok()
-            .filter(|n| !n.is_empty())
-            .map(str::to_string);
-    }
+        // SAFETY: on success pw_name points into `buf`, which outlives this read.
+        let name = (!found.is_null()).then(|| unsafe { name_at(pwd.pw_name) });
+        (rc, name.flatten())
+    })
 }
 
 /// The user id of the login `name`, if the account database has it.
 pub fn uid_of(name: &str) -> Option<u32> {
     let cname = std::ffi::CString::new(name).ok()?;
-    let mut buf = vec![0 as libc::c_char; 4096];
-    // SAFETY: as in `name_of`.
-    let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
-    let mut found: *mut libc::passwd = std::ptr::null_mut();
-    loop {
+    with_buffer(|buf| {
+        // SAFETY: as in `name_of`.
+        let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
+        let mut found: *mut libc::passwd = std::ptr::null_mut();
         // SAFETY: every pointer is to memory we own, sized as passed; cname is NUL-terminated.
         let rc = unsafe {
             libc::getpwnam_r(
@@ -82,15 +71,8 @@ pub fn uid_of(name: &str) -> Option<u32> {
                 &mut found,
             )
         };
-        if rc == libc::ERANGE && buf.len() < 1 << 20 {
-            buf.resize(buf.len() * 2, 0);
-            continue;
-        }
-        if rc != 0 || found.is_null() {
-            return None;
-        }
-        return Some(pwd.pw_uid);
-    }
+        (rc, (!found.is_null()).then_some(pwd.pw_uid))
+    })
 }
 
 #[cfg(test)]

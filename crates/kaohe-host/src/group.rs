@@ -4,6 +4,8 @@
 //! A gid with no entry in the group database (a container, a test running with bare ids) is
 //! named by its number, as accounts are.
 
+use crate::lookup::{name_at, with_buffer};
+
 /// An OS group: its id and its name from the group database, where it has one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Group {
@@ -67,7 +69,7 @@ pub fn current() -> Vec<Group> {
 }
 
 /// The process's supplementary groups.
-fn supplementary() -> Vec<u32> {
+pub fn supplementary() -> Vec<u32> {
     // SAFETY: a count of 0 asks only how many there are.
     let n = unsafe { libc::getgroups(0, std::ptr::null_mut()) };
     if n <= 0 {
@@ -82,39 +84,31 @@ fn supplementary() -> Vec<u32> {
 
 /// The name of group `gid`, if the group database has one.
 pub fn name_of(gid: u32) -> Option<String> {
-    let mut buf = vec![0 as libc::c_char; 4096];
-    // SAFETY: an all-zero group is a valid value to be overwritten by getgrgid_r.
-    let mut grp: libc::group = unsafe { std::mem::zeroed() };
-    let mut found: *mut libc::group = std::ptr::null_mut();
-    loop {
+    with_buffer(|buf| {
+        // SAFETY: an all-zero group is a valid value to be overwritten by getgrgid_r.
+        let mut grp: libc::group = unsafe { std::mem::zeroed() };
+        let mut found: *mut libc::group = std::ptr::null_mut();
         // SAFETY: every pointer is to memory we own, sized as passed.
         let rc =
             unsafe { libc::getgrgid_r(gid, &mut grp, buf.as_mut_ptr(), buf.len(), &mut found) };
-        if rc == libc::ERANGE && buf.len() < 1 << 20 {
-            buf.resize(buf.len() * 2, 0);
-            continue;
-        }
-        if rc != 0 || found.is_null() || grp.gr_name.is_null() {
-            return None;
-        }
-        // SAFETY: getgrgid_r succeeded, so gr_name points to a NUL-terminated string in buf.
-        let name = unsafe { std::ffi::CStr::from_ptr(grp.gr_name) };
-        return name
-            .to_str()
-            .ok()
-            .filter(|n| !n.is_empty())
-            .map(str::to_string);
-    }
+        // SAFETY: on success gr_name points into `buf`, which outlives this read.
+        let name = (!found.is_null()).then(|| unsafe { name_at(grp.gr_name) });
+        (rc, name.flatten())
+    })
+}
+
+/// The name of group `gid`, else its number: how a message names a group.
+pub fn shown(gid: u32) -> String {
+    name_of(gid).unwrap_or_else(|| gid.to_string())
 }
 
 /// The id of the group called `name`, if the group database has it.
 pub fn gid_of(name: &str) -> Option<u32> {
     let cname = std::ffi::CString::new(name).ok()?;
-    let mut buf = vec![0 as libc::c_char; 4096];
-    // SAFETY: as in `name_of`.
-    let mut grp: libc::group = unsafe { std::mem::zeroed() };
-    let mut found: *mut libc::group = std::ptr::null_mut();
-    loop {
+    with_buffer(|buf| {
+        // SAFETY: as in `name_of`.
+        let mut grp: libc::group = unsafe { std::mem::zeroed() };
+        let mut found: *mut libc::group = std::ptr::null_mut();
         // SAFETY: every pointer is to memory we own, sized as passed; cname is NUL-terminated.
         let rc = unsafe {
             libc::getgrnam_r(
@@ -125,15 +119,8 @@ pub fn gid_of(name: &str) -> Option<u32> {
                 &mut found,
             )
         };
-        if rc == libc::ERANGE && buf.len() < 1 << 20 {
-            buf.resize(buf.len() * 2, 0);
-            continue;
-        }
-        if rc != 0 || found.is_null() {
-            return None;
-        }
-        return Some(grp.gr_gid);
-    }
+        (rc, (!found.is_null()).then_some(grp.gr_gid))
+    })
 }
 
 #[cfg(test)]

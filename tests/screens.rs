@@ -72,6 +72,9 @@ fn app(f: &Fixture, lang: Lang) -> App {
         if item.reviewed_at.is_some() {
             item.reviewed_at = Some("2026-11-29T09:30:00+08:00".into());
         }
+        for note in &mut item.notes {
+            note.at = "2026-11-29T09:30:00+08:00".into();
+        }
     }
     app.loaded(items);
     app.update(Action::NextIndicator);
@@ -467,4 +470,80 @@ fn an_account_that_may_only_look_is_told_so_in_the_header_and_on_a_mark() {
         );
         assert_eq!(app.verdict_of(app.cursor), before, "nothing marked");
     }
+}
+
+#[test]
+fn others_items_their_owner_and_a_thread_of_notes_at_80x24() {
+    use kaohe::owners::Scope;
+    use kaohe::store::{OwnerRef, Registrar, Registration};
+    let mut f = fixture();
+    let by = Registrar {
+        uid: 0,
+        who: f.who.clone(),
+        owner: true,
+    };
+    f.store
+        .register(
+            &Registration {
+                uid: 1001,
+                account: "zhangsan".into(),
+                name: Some("张三".into()),
+                division: Some(Some("养老服务处".into())),
+                role: None,
+            },
+            &by,
+        )
+        .unwrap();
+    // 1.2 is 社会救助处's; on 衢江区 王五 gave another verdict, and a note after 张三's.
+    f.store
+        .assign(
+            &Scope::Indicator("1.2".into()),
+            Some(&OwnerRef::Division("社会救助处".into())),
+            &by,
+        )
+        .unwrap();
+    let wang = Reviewer {
+        name: "王五".into(),
+        account: "wangwu".into(),
+    };
+    f.store
+        .write_review(
+            &ReviewWrite::new("330803", "1.2")
+                .verdict(Some(Verdict::NotMet))
+                .note("复核：口径说明已补"),
+            &wang,
+        )
+        .unwrap();
+    let mut app = app(&f, Lang::Zh);
+    assert!(app.only_own());
+    let screen80 = text(&screen(&app, 80, 24));
+    assert!(screen80.contains("[社会救助]"), "{screen80}");
+    assert!(screen80.contains("归属 社会救助处（他人的）"), "{screen80}");
+    // 王五's note is the latest: it shows, under his name.
+    assert!(
+        screen80.contains("王五 11-29 09:30 复核：口径说明已补"),
+        "{screen80}"
+    );
+    insta::assert_snapshot!(screen80);
+    // Marking it asks first, on the message line, keys and all at 80 columns.
+    app.update(Action::Mark(Verdict::Met));
+    let asked = text(&screen(&app, 80, 24));
+    let line = asked.lines().nth(22).unwrap();
+    assert_eq!(
+        line.trim_end(),
+        "此项归社会救助处；王五已评「未完成」，你要评「完成」？y 评定 · n 不评"
+    );
+    // The history (H) lists the notes, each under its author, before the changes.
+    app.update(Action::LeaveIt);
+    app.history_loaded(app.cursor, Vec::new());
+    let history = text(&screen(&app, 80, 24));
+    assert!(history.contains("备注（2）"), "{history}");
+    assert!(
+        history.contains("张三 2026-11-29 09:30：农村照料中心数据口径不一致"),
+        "{history}"
+    );
+    assert!(
+        history.contains("王五 2026-11-29 09:30：复核：口径说明已补"),
+        "{history}"
+    );
 }

@@ -81,6 +81,9 @@ fn app(f: &Fixture) -> App {
         if item.reviewed_at.is_some() {
             item.reviewed_at = Some("2026-11-29T09:30:00+08:00".into());
         }
+        for note in &mut item.notes {
+            note.at = "2026-11-29T09:30:00+08:00".into();
+        }
     }
     app.loaded(items);
     app.update(Action::NextIndicator);

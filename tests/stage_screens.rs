@@ -89,6 +89,9 @@ fn app(f: &Fixture, lang: Lang) -> App {
         if item.reviewed_at.is_some() {
             item.reviewed_at = Some("2026-11-29T09:30:00+08:00".into());
         }
+        for note in &mut item.notes {
+            note.at = "2026-11-29T09:30:00+08:00".into();
+        }
         if item.stages.checked_at.is_some() {
             item.stages.checked_at = Some("2026-11-30T14:00:00+08:00".into());
         }

@@ -17,7 +17,8 @@ pub struct Mark {
     pub indicator: String,
     /// met | partly_met | not_met | clear | 完成 | 基本完成 | 未完成
     pub verdict: VerdictArg,
-    /// A note to keep with the verdict (replaces the current note)
+    /// Your note on it: added to its notes under your name (in place of your own note when
+    /// yours is the latest; "" takes that away). A colleague's note is never replaced
     #[arg(long, value_name = "TEXT")]
     pub note: Option<String>,
 }
@@ -39,6 +40,8 @@ impl Mark {
             ))
         })?;
         let who = context.writer(&store)?;
+        // Whose verdict this replaces, to say so.
+        let before = store.item(&county.code, &indicator)?;
         let mut review = ReviewWrite::new(&county.code, &indicator).verdict(self.verdict.0);
         review.note = note;
         let Written::Saved { change, .. } = store.write_review(&review, &who)? else {
@@ -51,9 +54,15 @@ impl Mark {
         // Names from the database, shown as the workspace shows them.
         let item = clean(&format!("{} {} {}", county.code, county.name, indicator));
         if change.changed() {
+            let whose = match before.reviewer.as_deref() {
+                Some(r) if change.from.is_some() && change.from != change.to && r != who.name => {
+                    format!(" ({})", clean(r))
+                }
+                _ => String::new(),
+            };
             writeln!(
                 out,
-                "{item}: {} → {}",
+                "{item}: {}{whose} → {}",
                 verdict_label(change.from),
                 verdict_label(change.to)
             )?;

@@ -5,6 +5,7 @@
 //! own with its arguments and a `run`. Errors leave as a [`CommandError`] whose kind `main`
 //! turns into the exit status.
 
+mod assign;
 mod check;
 mod completions;
 mod context;
@@ -136,6 +137,10 @@ pub enum Command {
     /// The registry of reviewers: who may mark and under which name (add, change, remove;
     /// --history for every change)
     Reviewers(reviewers::Reviewers),
+    /// Who owns what: give a target, an indicator or a county to a division or a reviewer
+    /// (--division, --account, --clear); without a change, list the owners (--history for
+    /// every change). Only the database's owner or a registered lead assigns
+    Assign(assign::Assign),
     /// Check the settings files (the system's and yours), say where they are and which database
     /// is in force (or print a commented default)
     Config(settings::Config),
@@ -198,6 +203,7 @@ fn on_database(
         Command::Status(status) => status.run(context, out)?,
         Command::Log(log) => log.run(context, out)?,
         Command::Reviewers(reviewers) => reviewers.run(context, out)?,
+        Command::Assign(assign) => assign.run(context, out)?,
         Command::Doctor(doctor) => doctor.run(context, out)?,
         Command::Check(check) => check.run(context, out)?,
         Command::Lock(lock) => lock.run(context, out)?,

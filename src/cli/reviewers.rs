@@ -167,7 +167,7 @@ impl Remove {
 
 /// Who is changing the registry: this account, under its name on the database (a `--reviewer`
 /// that is not its registered name is refused), and whether it owns the file.
-fn registrar(context: &Context, store: &Store) -> Result<Registrar> {
+pub(super) fn registrar(context: &Context, store: &Store) -> Result<Registrar> {
     let identity = context.identity(store)?;
     Ok(Registrar {
         uid: context.account.uid,
@@ -177,7 +177,7 @@ fn registrar(context: &Context, store: &Store) -> Result<Registrar> {
 }
 
 /// The uid owning the database file.
-fn owner_of(db: &std::path::Path) -> Result<u32> {
+pub(super) fn owner_of(db: &std::path::Path) -> Result<u32> {
     use std::os::unix::fs::MetadataExt;
     match std::fs::metadata(db) {
         Ok(m) => Ok(m.uid()),
@@ -186,7 +186,7 @@ fn owner_of(db: &std::path::Path) -> Result<u32> {
 }
 
 /// The store's refusal in the words of this command line.
-fn worded(e: anyhow::Error, context: &Context, account: &str) -> anyhow::Error {
+pub(super) fn worded(e: anyhow::Error, context: &Context, account: &str) -> anyhow::Error {
     match e.downcast_ref::<RegistryError>() {
         Some(RegistryError::NotAllowed) => {
             let owner = owner_of(&context.db)

@@ -38,6 +38,7 @@ fn write_json(catalog: &Catalog, out: &mut dyn Write) -> Result<()> {
                 "class_name": catalog.classes.iter().find(|c| c.class == t.class).map(|c| c.name.as_str()),
                 "title": t.title,
                 "text": t.text,
+                "division": t.division,
                 "indicators": t.indicators.iter().map(|i| {
                     let r = i.requirement.as_ref();
                     serde_json::json!({
@@ -49,6 +50,7 @@ fn write_json(catalog: &Catalog, out: &mut dyn Write) -> Result<()> {
                         "comparator": r.map(|r| r.comparator.as_str()),
                         "threshold": r.map(|r| r.threshold),
                         "unit": r.map(|r| r.unit.as_str()),
+                        "division": i.division,
                     })
                 }).collect::<Vec<_>>(),
             })
@@ -64,7 +66,18 @@ fn write_table(catalog: &Catalog, out: &mut dyn Write) -> Result<()> {
     for class in &catalog.classes {
         writeln!(out, "\n{}", clean(&class.name))?;
         for t in catalog.targets.iter().filter(|t| t.class == class.class) {
-            writeln!(out, "{:>3}  {}", t.id, clean(&t.title))?;
+            // Its division (处室), where it has one.
+            let owner = |d: &Option<String>| {
+                d.as_deref()
+                    .map_or_else(String::new, |d| format!("  〔{}〕", clean(d)))
+            };
+            writeln!(
+                out,
+                "{:>3}  {}{}",
+                t.id,
+                clean(&t.title),
+                owner(&t.division)
+            )?;
             for i in &t.indicators {
                 let rule = match (&i.requirement, i.kind) {
                     (Some(r), _) => r.to_string(),
@@ -73,10 +86,11 @@ fn write_table(catalog: &Catalog, out: &mut dyn Write) -> Result<()> {
                 };
                 writeln!(
                     out,
-                    "     {}{}{}",
+                    "     {}{}{}{}",
                     pad(&clean(&i.id), 6),
                     pad(&clean(&rule), 12),
-                    clean(&i.text)
+                    clean(&i.text),
+                    owner(&i.division)
                 )?;
             }
         }

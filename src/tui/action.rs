@@ -177,6 +177,16 @@ actions! {
         ("保留我的", "保留我的评定（覆盖他人的）"), ("keep mine", "keep my verdict (over theirs)");
     TakeTheirs => "take_theirs",
         ("采用他的", "采用他人的评定"), ("take theirs", "take their verdict");
+    // Own work and others' (owners.rs).
+    ToggleOwn => "toggle_own",
+        ("本人/全部", "只走本人的工作 / 全部工作（n、筛选和连续评定）"),
+        ("own/all", "own work only / all the work (n, the filter and the flow)");
+    // Marking a colleague's verdict or someone else's item: asked first.
+    MarkAnyway => "mark_anyway",
+        ("仍要评定", "仍要评定（改掉同事的评定，或评定他人的项目）"),
+        ("mark it", "mark it anyway (over a colleague's verdict, or someone else's item)");
+    LeaveIt => "leave_it",
+        ("不评", "不评定，保留原样"), ("leave it", "leave it as it is");
     // The summary screen: scores, ranking, the heat map.
     OpenSummary => "summary",
         ("汇总", "汇总：各县得分、排名、各目标完成情况"),
@@ -275,11 +285,13 @@ pub enum Mode {
     /// 复核 mode: browsing, where Enter and 1/2/3 are the second review's (any key it does not
     /// bind is browsing's).
     Check,
+    /// Mark a colleague's verdict, or someone else's item, anyway?
+    Ask,
 }
 
 impl Mode {
     /// Every mode, in the order the help lists them.
-    pub const ALL: [Mode; 10] = [
+    pub const ALL: [Mode; 11] = [
         Mode::Browse,
         Mode::Search,
         Mode::Editor,
@@ -288,6 +300,7 @@ impl Mode {
         Mode::Summary,
         Mode::History,
         Mode::Conflict,
+        Mode::Ask,
         Mode::Filter,
         Mode::Help,
     ];

@@ -771,6 +771,11 @@ fn review_write(app: &App, write: &Write) -> ReviewWrite {
             app::Why::Undo(c) => c.before.revision,
             app::Why::Redo(c) => c.after.revision,
             _ => None,
+        })
+        // … and an undo under whoever gave it.
+        .putting_back_by(match &write.why {
+            app::Why::Undo(c) => c.before.by.as_deref().cloned(),
+            _ => None,
         });
     review.verdict = write.verdict;
     review.note = write.note.clone();

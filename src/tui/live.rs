@@ -22,6 +22,8 @@ pub(super) struct Live {
     data_version: i64,
     last_event: i64,
     last_import: i64,
+    /// The owners' last change seen (`kaohe assign` while the workspace is open).
+    last_owners: i64,
     /// The newest second review and lock event seen (复核, 审定).
     last_check: i64,
     last_lock: i64,
@@ -77,6 +79,7 @@ impl Live {
             data_version: store.data_version()?,
             last_event: store.last_event()?,
             last_import: store.last_import()?,
+            last_owners: store.last_owner_change()?,
             last_check: store.last_check_event()?,
             last_lock: store.last_lock_event()?,
             sent: None,
@@ -143,6 +146,16 @@ impl Live {
                 app.forget_cached();
                 match store.changed_since_review() {
                     Ok(stale) => app.set_stale_items(&stale),
+                    Err(e) => app.read_failed(crate::store::said_once(&e)),
+                }
+            }
+        }
+        if let Ok(owners) = store.last_owner_change() {
+            if owners != self.last_owners {
+                self.last_owners = owners;
+                changed = true;
+                match store.owners() {
+                    Ok(owners) => app.set_owners(&owners),
                     Err(e) => app.read_failed(crate::store::said_once(&e)),
                 }
             }

@@ -87,10 +87,27 @@ pub fn load(store: &Store, who: &Reviewer) -> Result<Workspace> {
     Ok(Workspace {
         catalog: store.catalog()?,
         counties: store.counties()?,
-        reviews: store.review_states()?,
+        reviews: store.review_states(&who.name)?,
         drafts: store.drafts(who)?,
         position: store.position(who)?,
         reviewer: who.name.clone(),
+        account: who.account.clone(),
+        owners: store.owners()?,
+        me: me(store, who)?,
         set_aside: store.set_aside(who)?,
     })
+}
+
+/// Who the reviewer is to owners: the registry's entry under their name (its uid and
+/// division). `None` without a registry, where every item is everyone's; an account the
+/// registry does not hold owns nothing.
+pub fn me(store: &Store, who: &Reviewer) -> Result<Option<crate::owners::Me>> {
+    if !store.has_registry()? {
+        return Ok(None);
+    }
+    let entry = store.registered_name(&who.name)?;
+    Ok(Some(crate::owners::Me {
+        uid: entry.as_ref().map(|e| e.uid),
+        division: entry.and_then(|e| e.division),
+    }))
 }

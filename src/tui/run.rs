@@ -206,7 +206,7 @@ pub fn run(
                 dirty = true;
                 last_move = Instant::now();
                 effects.apply(&mut app, asked);
-                question_up |= app.conflict().is_some();
+                question_up |= app.conflict().is_some() || app.question().is_some();
             }
         }
         effects.end_burst(&mut app);

@@ -209,6 +209,28 @@ pub struct Strings {
     pub people_left_unknown: &'static str,
     /// After a label: "：" in Chinese, ": " in English.
     pub colon: &'static str,
+    /// Own work and others' (owners.rs): the header's word while going through own work,
+    /// the detail pane's label for the owner, what `o` says, what `n` says when own work is
+    /// done, the question before marking a colleague's verdict (`{who}`, `{theirs}`) or
+    /// someone else's item (`{owner}`), with the verdict being given (`{mine}`) and the keys,
+    /// and what its answer "no" says.
+    pub own_work: &'static str,
+    pub all_work: &'static str,
+    pub owner: &'static str,
+    pub others_item: &'static str,
+    pub own_now: &'static str,
+    pub all_now: &'static str,
+    pub no_owners: &'static str,
+    pub own_all_reviewed: &'static str,
+    pub ask_theirs: &'static str,
+    pub ask_owner: &'static str,
+    pub ask_mine: &'static str,
+    pub ask_keys: &'static str,
+    pub left_as_it_is: &'static str,
+    /// The thread: earlier notes not shown (`{n}`), and the editor's title for a new note
+    /// below others'.
+    pub earlier_notes: &'static str,
+    pub new_note: &'static str,
     /// The words of rapid marking, 自评, the filters and the detail's scrolling.
     pub marking: &'static Marking,
 }
@@ -371,6 +393,21 @@ pub const ZH: Strings = Strings {
     people_reading: "正在读取……",
     people_left_unknown: "待评 —：各人负责的项目确定后才有",
     colon: "：",
+    own_work: "本人工作",
+    all_work: "全部工作",
+    owner: "归属",
+    others_item: "他人的",
+    own_now: "只走本人的工作：n、筛选和连续评定只经过本人（本处室）的项目",
+    all_now: "全部工作：n、筛选和连续评定经过所有项目",
+    no_owners: "没有分工：所有项目都是大家的",
+    own_all_reviewed: "本人的项目都已评定（按 o 看全部工作）",
+    ask_theirs: "{who}已评「{theirs}」",
+    ask_owner: "此项归{owner}",
+    ask_mine: "，你要评「{mine}」？",
+    ask_keys: "y 评定 · n 不评",
+    left_as_it_is: "未评定，保留原样",
+    earlier_notes: "（更早的 {n} 条备注，按 H 查看）",
+    new_note: "新增备注（在他人的备注之后）",
     marking: &MARKING_ZH,
 };
 
@@ -532,6 +569,21 @@ pub const EN: Strings = Strings {
     people_reading: "Reading…",
     people_left_unknown: "Left —: known once targets have owners",
     colon: ": ",
+    own_work: "own work",
+    all_work: "all work",
+    owner: "Owner",
+    others_item: "someone else's",
+    own_now: "Own work only: n, the filter and the flow go through your own (your division's) items",
+    all_now: "All the work: n, the filter and the flow go through every item",
+    no_owners: "No owners: every item is everyone's",
+    own_all_reviewed: "Your own items are all reviewed (o shows all the work)",
+    ask_theirs: "{who} marked it \"{theirs}\"",
+    ask_owner: "it is {owner}'s",
+    ask_mine: "; mark it \"{mine}\"? ",
+    ask_keys: "y mark · n leave it",
+    left_as_it_is: "Not marked, left as it is",
+    earlier_notes: "({n} earlier notes: H shows them)",
+    new_note: "New note (below the others')",
     marking: &MARKING_EN,
 };
 
@@ -573,6 +625,10 @@ impl Strings {
             Mode::History => ("修改历史", "History"),
             Mode::Conflict => ("评定冲突", "Conflicting verdicts"),
             Mode::Summary => ("汇总（得分与排名）", "Summary (scores and ranking)"),
+            Mode::Ask => (
+                "评定同事评过的或他人的项目",
+                "Marking a colleague's verdict or someone else's item",
+            ),
             Mode::Filter => ("筛选", "Filters"),
             Mode::Check => (
                 "复核（其余按键同浏览与评定）",

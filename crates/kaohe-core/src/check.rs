@@ -109,6 +109,7 @@ mod tests {
             points: 1.0,
             veto: false,
             deduct: 0.0,
+            division: None,
         }
     }
 

@@ -1,7 +1,7 @@
 //! One county × indicator as it stands: the one shape the store, the exports and the
 //! workspace share.
 
-use crate::model::{Review, Submission, Verdict};
+use crate::model::{Note, Review, Submission, Verdict};
 use serde::Serialize;
 
 /// One county × indicator: the export row.
@@ -32,6 +32,9 @@ pub struct Item {
     /// Its second review (复核) and sign-off (审定).
     #[serde(flatten)]
     pub stages: Stages,
+    /// The item's notes, oldest first, each under its author: the thread. `note` is the
+    /// latest one's text (kept for what read it before there were threads).
+    pub notes: Vec<Note>,
 }
 
 /// Where an item stands after its first review: the second review (复核) of the first verdict
@@ -101,5 +104,14 @@ impl Item {
     /// The reviewer's note; empty when there is none.
     pub fn note_text(&self) -> &str {
         self.note.as_deref().unwrap_or_default()
+    }
+
+    /// The note `name` on `account` may change: the thread's latest, when they wrote it;
+    /// empty otherwise (what they write then is a new note below the others').
+    pub fn own_note(&self, name: &str, account: &str) -> &str {
+        match self.notes.last() {
+            Some(n) if n.is_by(name, account) => &n.text,
+            _ => "",
+        }
     }
 }

@@ -1,7 +1,8 @@
 //! kaohe's domain, free of SQLite, the terminal and the command line (its Cargo.toml makes
 //! that a fact): the targets and counties ([`catalog`]), figures as typed ([`figure`]), how a
 //! figure stands against its requirement ([`check`]), points and ranks ([`score`], [`report`]),
-//! finding ([`search`]), text measured in terminal columns ([`text`]), reading a user's file
+//! who owns what ([`owners`]), finding ([`search`]), text measured in terminal columns
+//! ([`text`]), reading a user's file
 //! whatever it holds (its encoding, CSV and TOML: [`source`]), and the file formats a county
 //! sends and the bureau publishes ([`formats`]).
 
@@ -13,6 +14,7 @@ pub mod formats;
 pub mod item;
 pub mod lookup;
 pub mod model;
+pub mod owners;
 pub mod report;
 pub mod score;
 pub mod search;

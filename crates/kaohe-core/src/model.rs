@@ -40,6 +40,10 @@ pub struct Target {
     /// What the target is worth before its class's weight (10 unless given).
     pub points: f64,
     pub indicators: Vec<Indicator>,
+    /// The division (处室) that owns it, whose reviewers mark it: as the targets file gives it,
+    /// or as `kaohe assign` changed it since. `None`: nobody's in particular.
+    #[serde(default)]
+    pub division: Option<String>,
 }
 
 /// One checkable requirement of a target.
@@ -62,6 +66,9 @@ pub struct Indicator {
     pub veto: bool,
     /// Taken off the county's score, beyond this indicator's own points, when it is not met.
     pub deduct: f64,
+    /// A division that owns this indicator rather than its target's (see [`Target::division`]).
+    #[serde(default)]
+    pub division: Option<String>,
 }
 
 impl Indicator {
@@ -258,6 +265,33 @@ pub struct Review {
     pub note: String,
     pub reviewer: String,
     pub reviewed_at: String,
+}
+
+/// One note of an item's thread: who wrote it (their name, and the OS account beside it), when
+/// (RFC 3339), and what. A thread keeps every reviewer's notes under their own name, oldest
+/// first; a verdict given by someone else takes nobody's note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    pub author: String,
+    pub account: String,
+    pub at: String,
+    pub text: String,
+}
+
+impl Note {
+    /// "张三 2026-11-29 09:30：台账齐全": the note as one entry of a thread written out.
+    pub fn line(&self) -> String {
+        let at = match self.at.get(..16) {
+            Some(t) => t.replace('T', " "),
+            None => self.at.clone(),
+        };
+        format!("{} {at}：{}", self.author, self.text)
+    }
+
+    /// Whether `name` on `account` wrote it.
+    pub fn is_by(&self, name: &str, account: &str) -> bool {
+        self.author == name && self.account == account
+    }
 }
 
 /// A reviewer's decision on one county × indicator.

@@ -459,6 +459,9 @@ impl Store {
         if schema_version >= 5 {
             targets::write_scoring(&tx, &seed.catalog)?;
         }
+        if schema_version >= 9 {
+            crate::owners::seed_owners(&tx, &seed.catalog, who)?;
+        }
         if let Some((rows, file)) = &seed.submissions {
             submissions::insert_submissions(&tx, rows, file, who)?;
         }
@@ -670,6 +673,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = new_store(&dir).path().to_path_buf();
         let writer = Connection::open(&path).unwrap();
+        // A version past the newest this build writes.
         let newer = latest_schema() + 1;
         writer.pragma_update(None, "user_version", newer).unwrap();
         let wal = PathBuf::from(format!("{}-wal", path.display()));

@@ -2,8 +2,8 @@
 //! [`Item`], one at a time, by indicator, or all; and what the workspace keeps of every
 //! reviewed item.
 
-use crate::Store;
 use crate::stale::changed_since_review_sql;
+use crate::{Store, notes};
 use anyhow::{Result, anyhow};
 use kaohe_core::item::{Item, Stages};
 use kaohe_core::model::{Submission, Verdict};
@@ -16,23 +16,29 @@ pub struct ReviewState {
     pub indicator_id: String,
     pub verdict: Option<Verdict>,
     pub changed_since_review: bool,
+    /// Its verdict was given by another reviewer than the one asking: the marking flow passes
+    /// it by, and a mark over it asks first.
+    pub by_other: bool,
 }
 
 impl Store {
-    /// The verdict of every reviewed item, and whether its figure changed since: all the
-    /// workspace keeps for every item (the rest is read as the screen needs it).
-    pub fn review_states(&self) -> Result<Vec<ReviewState>> {
+    /// The verdict of every reviewed item, whether its figure changed since, and whether
+    /// someone other than `me` (a reviewer's name) gave it: all the workspace keeps for every
+    /// item (the rest is read as the screen needs it).
+    pub fn review_states(&self, me: &str) -> Result<Vec<ReviewState>> {
         let stale: std::collections::HashSet<(String, String)> =
             self.changed_since_review()?.into_iter().collect();
-        let mut stmt = self
-            .conn
-            .prepare("SELECT county_code, indicator_id, verdict FROM reviews")?;
-        let rows = stmt.query_map([], |r| {
+        let mut stmt = self.conn.prepare(
+            "SELECT county_code, indicator_id, verdict,
+                    verdict IS NOT NULL AND reviewer <> ?1 FROM reviews",
+        )?;
+        let rows = stmt.query_map([me], |r| {
             Ok(ReviewState {
                 county_code: r.get(0)?,
                 indicator_id: r.get(1)?,
                 verdict: verdict_at(r, 2)?,
                 changed_since_review: false,
+                by_other: r.get(3)?,
             })
         })?;
         let mut states = rows.collect::<rusqlite::Result<Vec<_>>>()?;
@@ -51,7 +57,12 @@ impl Store {
             "{ITEM_SELECT} WHERE i.id = ?1 AND c.position BETWEEN ?2 AND ?3 ORDER BY c.position"
         ))?;
         let rows = stmt.query_map(params![indicator_id, from as i64, to as i64], item_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        let mut items = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut threads = notes::threads_in_range(&self.conn, indicator_id, from, to)?;
+        for item in &mut items {
+            item.notes = threads.remove(&item.county_code).unwrap_or_default();
+        }
+        Ok(items)
     }
 
     /// Every county's own assessment given (自评结果): (county code, indicator id, verdict).
@@ -98,11 +109,12 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
-    /// Every note written: (county code, indicator id, note), for the finder.
+    /// Every note written, each of every thread: (county code, indicator id, note), for the
+    /// finder.
     pub fn notes(&self) -> Result<Vec<(String, String, String)>> {
         let mut stmt = self
             .conn
-            .prepare("SELECT county_code, indicator_id, note FROM reviews WHERE note != ''")?;
+            .prepare("SELECT county_code, indicator_id, text FROM notes ORDER BY seq")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
@@ -119,7 +131,15 @@ impl Store {
             "{ITEM_SELECT} ORDER BY c.position, t.position, i.position"
         ))?;
         let rows = stmt.query_map([], item_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        let mut items = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut threads = notes::all_threads(&self.conn)?;
+        if !threads.is_empty() {
+            for item in &mut items {
+                let key = (item.county_code.clone(), item.indicator.clone());
+                item.notes = threads.remove(&key).unwrap_or_default();
+            }
+        }
+        Ok(items)
     }
 }
 
@@ -166,13 +186,16 @@ const ITEM_SELECT: &str = concat!(
 
 /// One county × indicator as `conn` (or a transaction) sees it now.
 pub(crate) fn read_item(conn: &Connection, county_code: &str, indicator_id: &str) -> Result<Item> {
-    conn.query_row(
-        &format!("{ITEM_SELECT} WHERE c.code = ?1 AND i.id = ?2"),
-        params![county_code, indicator_id],
-        item_from_row,
-    )
-    .optional()?
-    .ok_or_else(|| anyhow!("no item {county_code} × {indicator_id} in the database"))
+    let mut item = conn
+        .query_row(
+            &format!("{ITEM_SELECT} WHERE c.code = ?1 AND i.id = ?2"),
+            params![county_code, indicator_id],
+            item_from_row,
+        )
+        .optional()?
+        .ok_or_else(|| anyhow!("no item {county_code} × {indicator_id} in the database"))?;
+    item.notes = notes::thread(conn, county_code, indicator_id)?;
+    Ok(item)
 }
 
 fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
@@ -201,5 +224,7 @@ fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
             checked_at: r.get(20)?,
             signed_off: r.get(21)?,
         },
+        // Read beside, by the caller: a thread is several rows.
+        notes: Vec::new(),
     })
 }

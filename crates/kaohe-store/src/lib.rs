@@ -5,7 +5,8 @@
 //! database file is and how it is opened and made (`file`), its schema (`schema`), the targets
 //! it holds, the submissions imported into it, the reviews written, the items read back,
 //! "changed since reviewed" (`stale`), the workspace's drafts and places, who is present, the
-//! log, the registry of reviewers and the status. Every public name is reachable as
+//! log, the registry of reviewers, who owns what (`owners`), the notes' threads (`notes`) and
+//! the status. Every public name is reachable as
 //! `kaohe_store::X`.
 
 mod aside;
@@ -16,6 +17,8 @@ mod items;
 mod locks;
 mod log;
 mod long_writes;
+mod notes;
+mod owners;
 mod people;
 mod presence;
 mod registry;
@@ -39,12 +42,13 @@ pub use items::ReviewState;
 pub use locks::{Acting, LockError, LockEvent, Locked, LockedRow};
 pub use log::{LogEntry, LogFilter};
 pub use long_writes::LongWrite;
+pub use owners::{Assigned, OwnerEvent, OwnerRef};
 pub use presence::{Presence, SEEN_WITHIN};
 pub use registry::{
     Registered, Registrar, Registration, RegistryAction, RegistryEntry, RegistryError,
     RegistryEvent,
 };
-pub use reviews::{Expected, ReviewChange, ReviewWrite, Written};
+pub use reviews::{Expected, GivenBy, ReviewChange, ReviewWrite, Written};
 pub use schema::{MIGRATIONS, latest as latest_schema};
 pub use submissions::ImportPreview;
 pub use watch::Swap;

@@ -471,6 +471,16 @@ mod tests {
             )
             .unwrap_err();
         assert!(e.to_string().contains("已审定"), "{e}");
+        // A note of the thread is a write the lock covers too.
+        let e = store
+            .conn
+            .execute(
+                "INSERT INTO notes (county_code, indicator_id, author, account, at, text)
+                 VALUES ('330802', '1.1', 'x', 'x', 'now', '备注')",
+                [],
+            )
+            .unwrap_err();
+        assert!(e.to_string().contains("已审定"), "{e}");
         assert!(
             store
                 .conn

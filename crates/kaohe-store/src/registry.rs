@@ -178,7 +178,7 @@ fn holder_in(conn: &rusqlite::Connection, name: &str) -> Result<Option<RegistryE
 }
 
 /// Refuses anyone but the owner or an active lead, as the registry stands inside this write.
-fn check_allowed(tx: &Transaction<'_>, by: &Registrar) -> Result<()> {
+pub(crate) fn check_allowed(tx: &Transaction<'_>, by: &Registrar) -> Result<()> {
     if by.owner {
         return Ok(());
     }

@@ -3,7 +3,7 @@
 
 use crate::items::{read_item, verdict_at};
 use crate::locks::{Covered, refuse_locked};
-use crate::{Reviewer, Store, now, stale, workspace};
+use crate::{Reviewer, Store, notes, now, stale, workspace};
 use anyhow::{Context, Result};
 use kaohe_core::item::Item;
 use kaohe_core::model::Verdict;
@@ -17,7 +17,10 @@ pub struct ReviewWrite {
     pub indicator_id: String,
     /// `Some(None)` clears the verdict; `None` leaves it as it is.
     pub verdict: Option<Option<Verdict>>,
-    /// `None` leaves the note as it is.
+    /// The writer's own note on the item, in its thread: `None` leaves it as it is. It
+    /// replaces their note when theirs is the thread's latest, else goes below the others'
+    /// as a new one; an empty text takes their latest note away. Nobody else's note is ever
+    /// changed.
     pub note: Option<String>,
     /// What the item must still hold for the write to go ahead: undo, redo and a note typed
     /// over minutes must not overwrite what someone else changed meanwhile.
@@ -30,6 +33,17 @@ pub struct ReviewWrite {
     /// transaction, so either the note is saved and the draft gone, or the draft is still
     /// there.
     pub drops_draft: bool,
+    /// An undo or redo puts a verdict back under whoever gave it, and when: a colleague's
+    /// verdict put back is theirs again, not the undoer's.
+    pub put_back_by: Option<GivenBy>,
+}
+
+/// Who gave a verdict (name and OS account), and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GivenBy {
+    pub reviewer: String,
+    pub account: String,
+    pub at: String,
 }
 
 impl ReviewWrite {
@@ -63,6 +77,13 @@ impl ReviewWrite {
     pub fn putting_back(self, revision: Option<i64>) -> ReviewWrite {
         ReviewWrite {
             put_back_revision: revision,
+            ..self
+        }
+    }
+
+    pub fn putting_back_by(self, by: Option<GivenBy>) -> ReviewWrite {
+        ReviewWrite {
+            put_back_by: by,
             ..self
         }
     }
@@ -120,7 +141,7 @@ impl Store {
 fn write_in(tx: &Transaction<'_>, write: &ReviewWrite, who: &Reviewer) -> Result<Written> {
     let (county_code, indicator_id) = (write.county_code.as_str(), write.indicator_id.as_str());
     refuse_locked(tx, Covered::Indicator(indicator_id))?;
-    if !holds_expected(tx, county_code, indicator_id, &write.expected)? {
+    if !holds_expected(tx, county_code, indicator_id, &write.expected, who)? {
         return Ok(Written::Conflict {
             now: read_item(tx, county_code, indicator_id)?,
         });
@@ -141,6 +162,18 @@ fn write_in(tx: &Transaction<'_>, write: &ReviewWrite, who: &Reviewer) -> Result
         )?;
         change.to_revision = Some(revision);
     }
+    if let (Some(by), Some(_), Some(_), true) = (
+        &write.put_back_by,
+        write.verdict,
+        change.to,
+        change.changed(),
+    ) {
+        tx.execute(
+            "UPDATE reviews SET reviewer = ?3, account = ?4, reviewed_at = ?5
+             WHERE county_code = ?1 AND indicator_id = ?2",
+            params![county_code, indicator_id, by.reviewer, by.account, by.at],
+        )?;
+    }
     if write.drops_draft {
         workspace::drop_draft(tx, who, county_code, indicator_id)?;
     }
@@ -150,7 +183,9 @@ fn write_in(tx: &Transaction<'_>, write: &ReviewWrite, who: &Reviewer) -> Result
     })
 }
 
-/// What a conditional write expects the item to hold; `None` parts are not checked.
+/// What a conditional write expects the item to hold; `None` parts are not checked. `note` is
+/// the writer's own note (see [`ReviewWrite::note`]): theirs when it is the thread's latest,
+/// else empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Expected {
     pub verdict: Option<Option<Verdict>>,
@@ -163,26 +198,55 @@ fn holds_expected(
     county_code: &str,
     indicator_id: &str,
     expected: &Expected,
+    who: &Reviewer,
 ) -> Result<bool> {
-    let (verdict, note) = current_review(tx, county_code, indicator_id)?;
-    Ok(!(expected.verdict.is_some_and(|v| v != verdict)
-        || expected.note.as_ref().is_some_and(|n| *n != note)))
+    if let Some(verdict) = expected.verdict {
+        if verdict != current_verdict(tx, county_code, indicator_id)? {
+            return Ok(false);
+        }
+    }
+    if let Some(note) = &expected.note {
+        return Ok(*note == notes::own(tx, county_code, indicator_id, who)?);
+    }
+    Ok(true)
 }
 
-/// The verdict and note an item holds now (none and empty when it has no review).
-fn current_review(
+/// The verdict an item holds now (none when it has no review).
+fn current_verdict(
     tx: &Transaction<'_>,
     county_code: &str,
     indicator_id: &str,
-) -> Result<(Option<Verdict>, String)> {
-    let current: Option<(Option<Verdict>, String)> = tx
+) -> Result<Option<Verdict>> {
+    let current: Option<Option<Verdict>> = tx
         .query_row(
-            "SELECT verdict, note FROM reviews WHERE county_code = ?1 AND indicator_id = ?2",
+            "SELECT verdict FROM reviews WHERE county_code = ?1 AND indicator_id = ?2",
             params![county_code, indicator_id],
-            |r| Ok((verdict_at(r, 0)?, r.get(1)?)),
+            |r| verdict_at(r, 0),
         )
         .optional()?;
-    Ok(current.unwrap_or_default())
+    Ok(current.flatten())
+}
+
+/// Who gave an item's verdict, and when, if it has one.
+fn given_by(
+    tx: &Transaction<'_>,
+    county_code: &str,
+    indicator_id: &str,
+) -> Result<Option<GivenBy>> {
+    Ok(tx
+        .query_row(
+            "SELECT reviewer, account, reviewed_at FROM reviews
+             WHERE county_code = ?1 AND indicator_id = ?2 AND verdict IS NOT NULL",
+            params![county_code, indicator_id],
+            |r| {
+                Ok(GivenBy {
+                    reviewer: r.get(0)?,
+                    account: r.get(1)?,
+                    at: r.get(2)?,
+                })
+            },
+        )
+        .optional()?)
 }
 
 /// The submission revision an item's review was given on, if it has a review.
@@ -201,7 +265,8 @@ fn review_revision(
 }
 
 /// One review written inside the caller's write transaction, logged; nothing is written
-/// when nothing changes.
+/// when nothing changes. The note is the writer's own, in the item's thread: the verdict's
+/// reviewer changes only with the verdict, and a note never goes under another name.
 fn review_in(
     tx: &Transaction<'_>,
     county_code: &str,
@@ -210,8 +275,10 @@ fn review_in(
     note: Option<&str>,
     who: &Reviewer,
 ) -> Result<ReviewChange> {
-    let (from_verdict, from_note) = current_review(tx, county_code, indicator_id)?;
+    let from_verdict = current_verdict(tx, county_code, indicator_id)?;
+    let from_note = notes::own(tx, county_code, indicator_id, who)?;
     let from_revision = review_revision(tx, county_code, indicator_id)?;
+    let from_by = given_by(tx, county_code, indicator_id)?;
     let to_verdict = verdict.unwrap_or(from_verdict);
     let to_note = note.map_or_else(|| from_note.clone(), str::to_string);
     // The same verdict given again on a figure changed since is a review of the new figure.
@@ -227,12 +294,21 @@ fn review_in(
         confirmed,
         from_revision,
         to_revision: from_revision,
+        from_by,
     };
     if !change.changed() {
         return Ok(change);
     }
     let at = now();
-    if to_verdict.is_none() && to_note.is_empty() {
+    if to_note != from_note {
+        notes::set_own(tx, county_code, indicator_id, &to_note, who, &at)?;
+    }
+    let latest = notes::latest(tx, county_code, indicator_id)?;
+    // The verdict is given (and so is under this reviewer) only when it changes, or is given
+    // again on a changed figure: the same verdict with a note of one's own leaves it the
+    // colleague's who gave it.
+    let gives_verdict = verdict.is_some() && (from_verdict != to_verdict || confirmed);
+    if to_verdict.is_none() && latest.is_empty() {
         tx.execute(
             "DELETE FROM reviews WHERE county_code = ?1 AND indicator_id = ?2",
             params![county_code, indicator_id],
@@ -240,24 +316,31 @@ fn review_in(
     } else {
         tx.execute(
             // A verdict given is given on the figure there now: its revision is recorded. A
-            // note alone leaves the verdict, and so the figure it was given on, as it was.
+            // note alone leaves the verdict, the figure it was given on, who gave it and when,
+            // as they were; an item with no verdict is under whoever wrote on it last.
             "INSERT INTO reviews (county_code, indicator_id, verdict, note, reviewer, account,
                  reviewed_at, revision)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, COALESCE((SELECT revision FROM submissions
                  WHERE county_code = ?1 AND indicator_id = ?2), 0))
              ON CONFLICT (county_code, indicator_id) DO UPDATE SET
-                 verdict = excluded.verdict, note = excluded.note, reviewer = excluded.reviewer,
-                 account = excluded.account, reviewed_at = excluded.reviewed_at,
+                 verdict = excluded.verdict, note = excluded.note,
+                 reviewer = CASE WHEN ?9 OR reviews.verdict IS NULL
+                     THEN excluded.reviewer ELSE reviews.reviewer END,
+                 account = CASE WHEN ?9 OR reviews.verdict IS NULL
+                     THEN excluded.account ELSE reviews.account END,
+                 reviewed_at = CASE WHEN ?9 OR reviews.verdict IS NULL
+                     THEN excluded.reviewed_at ELSE reviews.reviewed_at END,
                  revision = CASE WHEN ?8 THEN excluded.revision ELSE reviews.revision END",
             params![
                 county_code,
                 indicator_id,
                 to_verdict.map(Verdict::as_str),
-                to_note,
+                latest,
                 who.name,
                 who.account,
                 at,
-                verdict.is_some()
+                verdict.is_some(),
+                gives_verdict
             ],
         )?;
     }
@@ -283,7 +366,8 @@ fn review_in(
     })
 }
 
-/// A verdict or note change, as the log records it.
+/// A verdict or note change, as the log records it. The notes are the writer's own note
+/// before and after (see [`ReviewWrite::note`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReviewChange {
     pub from: Option<Verdict>,
@@ -296,6 +380,9 @@ pub struct ReviewChange {
     /// review): what an undo or redo puts back.
     pub from_revision: Option<i64>,
     pub to_revision: Option<i64>,
+    /// Who gave the verdict before, and when (none without a verdict): what an undo puts
+    /// back with it. (After, it is the writer's, now.)
+    pub from_by: Option<GivenBy>,
 }
 
 impl ReviewChange {
@@ -338,6 +425,56 @@ mod tests {
         };
         assert_eq!(now, item);
         assert_eq!(store.log().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn an_undo_puts_a_colleagues_verdict_back_under_their_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = new_store(&dir);
+        let wang = Reviewer {
+            name: "王五".into(),
+            account: "wang".into(),
+        };
+        let li = Reviewer {
+            name: "李四".into(),
+            account: "li".into(),
+        };
+        let mark = ReviewWrite::new("330824", "4.2").verdict(Some(Verdict::PartlyMet));
+        store.write_review(&mark, &wang).unwrap();
+        let theirs = store.item("330824", "4.2").unwrap();
+        let over = ReviewWrite::new("330824", "4.2")
+            .verdict(Some(Verdict::Met))
+            .expecting(Expected {
+                verdict: Some(Some(Verdict::PartlyMet)),
+                note: None,
+            });
+        let Written::Saved { change, item } = store.write_review(&over, &li).unwrap() else {
+            panic!("nothing changed it meanwhile");
+        };
+        assert_eq!(item.reviewer.as_deref(), Some("李四"));
+        let by = change.from_by.clone().unwrap();
+        assert_eq!(
+            (by.reviewer.as_str(), by.account.as_str()),
+            ("王五", "wang")
+        );
+        assert_eq!(Some(by.at.clone()), theirs.reviewed_at);
+        // 李四 undoes it: the verdict is 王五's again, given when he gave it.
+        let undo = ReviewWrite::new("330824", "4.2")
+            .verdict(Some(Verdict::PartlyMet))
+            .expecting(Expected {
+                verdict: Some(Some(Verdict::Met)),
+                note: Some(String::new()),
+            })
+            .putting_back_by(change.from_by);
+        let Written::Saved { change, item } = store.write_review(&undo, &li).unwrap() else {
+            panic!("nothing changed it meanwhile");
+        };
+        assert_eq!(item.verdict, Some(Verdict::PartlyMet));
+        assert_eq!(item.reviewer.as_deref(), Some("王五"));
+        assert_eq!(item.reviewed_at, theirs.reviewed_at);
+        assert_eq!(change.from_by.map(|b| b.reviewer), Some("李四".to_string()));
+        // The undo itself is 李四's act, in the log.
+        assert_eq!(store.log().unwrap().last().unwrap().reviewer, "李四");
     }
 
     #[test]

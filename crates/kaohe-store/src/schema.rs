@@ -40,7 +40,7 @@ pub const MIGRATIONS: &[&str] = &[
     // 9: long writes under way (an import), who runs them and from which process, so that a
     // workspace waiting for the write lock can say for whom.
     include_str!("../migrations/0009_long_writes.sql"),
-    // 13: a county's own assessment (自评结果, 自评分) beside its figures, and the items each
+    // 10: a county's own assessment (自评结果, 自评分) beside its figures, and the items each
     // reviewer has put aside for later.
     include_str!("../migrations/0010_self_assessment_and_set_aside.sql"),
     // 11: the second review (复核): a checker's verdict beside the first, the first
@@ -49,6 +49,12 @@ pub const MIGRATIONS: &[&str] = &[
     // 12: sign-off (审定): locks on the assessment or a target, their log, and
     // triggers that refuse any write a lock covers.
     include_str!("../migrations/0012_locks.sql"),
+    // 13: who owns what: a target, an indicator or a county belongs to a division or to one
+    // reviewer; every change logged, append-only.
+    include_str!("../migrations/0013_owners.sql"),
+    // 14: an item's notes as a thread, each under its author; the existing note becomes the
+    // first, by whoever the log says wrote it; a verdict is under whoever gave it.
+    include_str!("../migrations/0014_note_threads.sql"),
 ];
 
 /// The schema version this build writes.
@@ -116,7 +122,7 @@ mod tests {
     fn the_shipped_migrations_are_byte_for_byte_as_shipped() {
         // (length in bytes, fingerprint) of each shipped migration. A new migration adds a
         // line here; a changed line means a shipped migration was edited: undo that.
-        let shipped: [(usize, u64); 12] = [
+        let shipped: [(usize, u64); 14] = [
             (2941, 0x4f02_ff44_88a9_8a95),
             (281, 0x2910_59a9_217d_2899),
             (713, 0x3fd3_683b_d9e3_1f21),
@@ -134,6 +140,10 @@ mod tests {
             (2058, 0x05c8_1c52_0248_358a),
             // 0012_locks.sql
             (4396, 0xd956_1bce_a369_eb50),
+            // 0013_owners.sql
+            (1322, 0x6198_edc8_0edf_8fe9),
+            // 0014_note_threads.sql
+            (3458, 0xcac1_b1e7_b34f_9730),
         ];
         let held: Vec<(usize, u64)> = MIGRATIONS
             .iter()
@@ -174,6 +184,52 @@ mod tests {
             .query_row("SELECT COUNT(*) FROM imports", [], |r| r.get(0))
             .unwrap();
         assert_eq!(imports, 0);
+    }
+
+    #[test]
+    fn a_database_signed_off_before_note_threads_upgrades_and_stays_locked() {
+        // Version 12: a review whose note 李 wrote over 张's verdict, then the whole
+        // assessment locked. Putting the verdict back under 张 is no change a lock refuses.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v12.db");
+        Store::create_file(&path, || Ok(seed()), &who(), 12).unwrap();
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(
+                "INSERT INTO reviews (county_code, indicator_id, verdict, note, reviewer, account,
+                     reviewed_at, revision)
+                 VALUES ('330802', '1.1', 'met', '台账齐全', '李', 'li',
+                     '2026-12-01T10:00:00+08:00', 0);
+                 INSERT INTO review_log (at, reviewer, account, county_code, indicator_id,
+                     from_verdict, to_verdict, from_note, note)
+                 VALUES ('2026-12-01T09:00:00+08:00', '张', 'zhang', '330802', '1.1',
+                     NULL, 'met', '', ''),
+                     ('2026-12-01T10:00:00+08:00', '李', 'li', '330802', '1.1',
+                     'met', 'met', '', '台账齐全');
+                 INSERT INTO locks (target_id, locked_by, account, locked_at, reason)
+                 VALUES (NULL, '王五', 'wangwu', '2026-12-02T10:00:00+08:00', '');",
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), crate::latest_schema());
+        let item = store.item("330802", "1.1").unwrap();
+        assert_eq!(item.reviewer.as_deref(), Some("张"), "the verdict is 张's");
+        let notes: Vec<(&str, &str)> = item
+            .notes
+            .iter()
+            .map(|n| (n.author.as_str(), n.text.as_str()))
+            .collect();
+        assert_eq!(notes, [("李", "台账齐全")]);
+        assert!(item.stages.signed_off);
+        // The lock's triggers hold as before, on the reviews and on the notes.
+        for sql in [
+            "UPDATE reviews SET verdict = 'not_met'",
+            "DELETE FROM notes",
+        ] {
+            let e = store.conn.execute(sql, []).unwrap_err();
+            assert!(e.to_string().contains("已审定"), "{sql}: {e}");
+        }
     }
 
     #[test]

@@ -169,7 +169,11 @@ impl Store {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut targets = self
             .conn
-            .prepare("SELECT id, class, title, text, points FROM targets ORDER BY position")?
+            .prepare(
+                "SELECT t.id, t.class, t.title, t.text, t.points, o.division FROM targets t
+                 LEFT JOIN owners o ON o.scope = 'target' AND o.key = CAST(t.id AS TEXT)
+                 ORDER BY t.position",
+            )?
             .query_map([], |r| {
                 Ok(Target {
                     id: r.get(0)?,
@@ -178,13 +182,17 @@ impl Store {
                     text: r.get(3)?,
                     points: r.get(4)?,
                     indicators: Vec::new(),
+                    division: r.get(5)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut stmt = self.conn.prepare(
-            "SELECT target_id, id, short, text, source, kind, comparator, threshold, unit,
-                    COALESCE(points, 0), partly, veto, deduct
-             FROM indicators ORDER BY target_id, position",
+            "SELECT i.target_id, i.id, i.short, i.text, i.source, i.kind, i.comparator,
+                    i.threshold, i.unit, COALESCE(i.points, 0), i.partly, i.veto, i.deduct,
+                    o.division
+             FROM indicators i
+             LEFT JOIN owners o ON o.scope = 'indicator' AND o.key = i.id
+             ORDER BY i.target_id, i.position",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
@@ -216,6 +224,7 @@ impl Store {
                 points: r.get(9)?,
                 veto: r.get(11)?,
                 deduct: r.get(12)?,
+                division: r.get(13)?,
             };
             if let Some(t) = targets.iter_mut().find(|t| t.id == target_id) {
                 t.indicators.push(indicator);

@@ -24,7 +24,8 @@ impl App {
         }
     }
 
-    /// `n` or the flow found nothing more: all reviewed, or what is left is put aside.
+    /// `n` or the flow found nothing more: all reviewed (of own work, when only own work is
+    /// gone through), or what is left is put aside.
     pub(super) fn nothing_left(&mut self) {
         let left = self
             .marking
@@ -32,7 +33,7 @@ impl App {
             .iter()
             .filter(|&&k| {
                 let at = self.cursor_of(k);
-                !self.is_reviewed(at) || self.is_stale(at)
+                (!self.is_reviewed(at) || self.is_stale(at)) && self.in_view(at)
             })
             .count();
         if left > 0 && self.marking.filter.is_none() {
@@ -43,7 +44,7 @@ impl App {
                 .replace("{n}", &left.to_string());
             self.inform(&text);
         } else {
-            self.inform(self.strings.all_reviewed);
+            self.say_all_reviewed();
         }
     }
 

@@ -120,7 +120,9 @@ impl App {
     /// `!` `@` `#`: the verdict, then (once saved) the note editor on the same item.
     fn mark_then_note(&mut self, verdict: Verdict) -> Vec<Effect> {
         let mut effects = self.review_here(Some(verdict), Why::MarkThenNote);
-        effects.extend(self.settle_aside(self.cursor));
+        if !effects.is_empty() {
+            effects.extend(self.settle_aside(self.cursor));
+        }
         effects
     }
 

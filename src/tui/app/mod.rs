@@ -15,6 +15,7 @@ mod marking;
 mod mode;
 mod movement;
 mod note;
+mod owners;
 mod results;
 mod selection;
 mod stages;
@@ -28,6 +29,7 @@ pub use filters::{Filter, MENU_ROWS};
 pub use finder::Finder;
 pub use mode::{Conflict, History};
 pub use note::{NOTE_LIMIT, NoteEditor, QUERY_LIMIT};
+pub use owners::{OwnerLabel, Question};
 pub use stages::{CheckMark, CheckStatus, PendingChange};
 pub use summary::{Summary, SummaryRow};
 pub use undo::{Change, State, Step};
@@ -119,6 +121,12 @@ pub struct Workspace {
     pub drafts: Vec<Draft>,
     pub position: Option<Position>,
     pub reviewer: String,
+    /// The reviewer's OS account: with their name, whose note is theirs.
+    pub account: String,
+    /// Who owns what, and who the reviewer is to it (`None` without a registry: every item
+    /// is everyone's).
+    pub owners: Vec<crate::owners::Assignment>,
+    pub me: Option<crate::owners::Me>,
     /// The items this reviewer has put aside for later: (county code, indicator id).
     pub set_aside: Vec<(String, String)>,
 }
@@ -149,6 +157,10 @@ pub struct App {
     stale: HashSet<usize>,
     stale_count: Vec<usize>,
     pub reviewer: String,
+    /// The reviewer's OS account.
+    pub account: String,
+    /// Own work and others' (owners.rs).
+    own: owners::OwnWork,
     /// The account, when it may look but not change anything (a database whose registry of
     /// reviewers does not hold it): every write action says so instead.
     pub browse_only: Option<String>,
@@ -230,6 +242,7 @@ static UNREAD: Item = Item {
     self_verdict: None,
     self_score: None,
     stages: crate::item::Stages::NONE,
+    notes: Vec::new(),
 };
 
 impl App {
@@ -267,9 +280,11 @@ impl App {
         let find = |county: &str, indicator: &str| -> Option<usize> {
             Some(indicator_index.get(indicator)? * n + county_index.get(county)?)
         };
+        let mut own = owners::OwnWork::new(ws.me);
         for r in &ws.reviews {
             if let Some(at) = find(&r.county_code, &r.indicator_id) {
                 verdicts[at] = r.verdict;
+                own.marked(at, r.by_other);
             }
         }
         let mut stale = HashSet::new();
@@ -318,6 +333,8 @@ impl App {
             stale,
             stale_count,
             reviewer: ws.reviewer,
+            account: ws.account,
+            own,
             browse_only: None,
             cursor: Cursor::default(),
             flow: Flow::ByIndicator,
@@ -350,6 +367,7 @@ impl App {
         if app.is_empty() {
             return app;
         }
+        app.set_owners(&ws.owners);
         if let Some(p) = &ws.position {
             if let (Some(&i), Some(&c)) = (
                 indicator_index.get(&p.indicator_id),

@@ -8,7 +8,7 @@
 //! ([`NoteEditor::confirming`]), not a layer.
 
 use super::effect::Write;
-use super::{Cursor, Finder, NoteEditor, Summary};
+use super::{Cursor, Finder, NoteEditor, Question, Summary};
 use crate::model::Verdict;
 use crate::store::LogEntry;
 use crate::tui::action::Mode;
@@ -41,6 +41,8 @@ pub(super) enum Overlay {
     Summary(Summary),
     /// Keep mine or take theirs? Over what was up when the write came back.
     Conflict(Conflict, Box<Overlay>),
+    /// Mark it anyway? (A colleague's verdict, or someone else's item.) Over what was up.
+    Ask(Question, Box<Overlay>),
     /// The help, scrolled this far, over what it was opened from.
     Help(usize, Box<Overlay>),
     /// The filter menu (`F`), on this row.
@@ -57,6 +59,7 @@ impl Overlay {
             Overlay::History(_) => Mode::History,
             Overlay::Summary(_) => Mode::Summary,
             Overlay::Conflict(..) => Mode::Conflict,
+            Overlay::Ask(..) => Mode::Ask,
             Overlay::Help(..) => Mode::Help,
             Overlay::Filters(_) => Mode::Filter,
         }
@@ -65,7 +68,9 @@ impl Overlay {
     /// What this layer covers, if it is a layer.
     fn under(&self) -> Option<&Overlay> {
         match self {
-            Overlay::Conflict(_, under) | Overlay::Help(_, under) => Some(under),
+            Overlay::Conflict(_, under) | Overlay::Help(_, under) | Overlay::Ask(_, under) => {
+                Some(under)
+            }
             _ => None,
         }
     }
@@ -82,7 +87,9 @@ impl Overlay {
 
     fn base_mut(&mut self) -> &mut Overlay {
         match self {
-            Overlay::Conflict(_, under) | Overlay::Help(_, under) => under.base_mut(),
+            Overlay::Conflict(_, under) | Overlay::Help(_, under) | Overlay::Ask(_, under) => {
+                under.base_mut()
+            }
             base => base,
         }
     }
@@ -119,6 +126,32 @@ impl Overlay {
             Overlay::Conflict(asked, _) => *asked = conflict,
             _ => *self = Overlay::Conflict(conflict, Box::new(std::mem::take(self))),
         }
+    }
+
+    /// Asks whether to mark it anyway, over what is up.
+    pub(super) fn ask_first(&mut self, question: Question) {
+        *self = Overlay::Ask(question, Box::new(std::mem::take(self)));
+    }
+
+    /// Takes away the question in front, once answered: what it covered is back.
+    pub(super) fn take_question(&mut self) -> Option<Question> {
+        match std::mem::take(self) {
+            Overlay::Ask(question, under) => {
+                *self = *under;
+                Some(question)
+            }
+            other => {
+                *self = other;
+                None
+            }
+        }
+    }
+
+    pub(super) fn question(&self) -> Option<&Question> {
+        self.layers().find_map(|o| match o {
+            Overlay::Ask(q, _) => Some(q),
+            _ => None,
+        })
     }
 
     /// Takes away the layer in front (the help, a question answered): what it covered is

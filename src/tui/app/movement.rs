@@ -7,10 +7,8 @@ impl App {
     /// Whether the county's row shows for the indicator under the filter.
     pub fn county_shown(&self, indicator: usize, county: usize) -> bool {
         let at = Cursor { indicator, county };
-        if let Some(f) = self.marking.filter {
-            return at == self.cursor || self.lets_through(f, at);
-        }
-        !self.only_unreviewed || at == self.cursor || self.wants_review(at)
+        let filtered = self.only_unreviewed || self.marking.filter.is_some();
+        !filtered || at == self.cursor || self.to_visit(at)
     }
 
     /// Whether the indicator shows in the targets pane under the filter.
@@ -19,16 +17,16 @@ impl App {
         if !filtered || indicator == self.cursor.indicator {
             return true;
         }
-        // With another filter, or items put aside, each county is asked.
-        let each = self.marking.filter.is_some() || self.aside_count() > 0;
+        // With another filter, items put aside, or own work only, each county is asked.
+        let each = self.marking.filter.is_some() || self.aside_count() > 0 || self.only_own();
         match self.flow {
             Flow::ByIndicator if each => {
-                (0..self.counties.len()).any(|county| self.sought(Cursor { indicator, county }))
+                (0..self.counties.len()).any(|county| self.to_visit(Cursor { indicator, county }))
             }
             Flow::ByIndicator => {
                 self.reviewed[indicator] < self.counties.len() || self.stale_count[indicator] > 0
             }
-            Flow::ByCounty => self.sought(Cursor {
+            Flow::ByCounty => self.to_visit(Cursor {
                 indicator,
                 county: self.cursor.county,
             }),
@@ -102,6 +100,15 @@ impl App {
         }
     }
 
+    /// Nothing left to review: in all the work, or in own work (`o` shows the rest).
+    pub(super) fn say_all_reviewed(&mut self) {
+        self.inform(if self.only_own() {
+            self.strings.own_all_reviewed
+        } else {
+            self.strings.all_reviewed
+        });
+    }
+
     /// Items in the order the flow marks them.
     fn order(&self, k: usize) -> Cursor {
         let m = self.indicators.len();
@@ -122,17 +129,23 @@ impl App {
     }
 
     /// The first unreviewed item after `from` in the flow's order (from the start if `None`),
-    /// wrapping around.
+    /// wrapping around, in the work gone through (own work, or all).
     pub(super) fn next_unreviewed_from(&self, from: Option<Cursor>) -> Option<Cursor> {
+        self.next_where(from, |at| self.to_visit(at))
+    }
+
+    /// The first item after `from` in the flow's order, wrapping around, where `wanted`.
+    fn next_where(&self, from: Option<Cursor>, wanted: impl Fn(Cursor) -> bool) -> Option<Cursor> {
         let total = self.verdicts.len();
         let start = from.map_or(0, |at| self.rank(at) + 1);
         (0..total)
             .map(|k| self.order((start + k) % total))
-            .find(|&at| self.sought(at))
+            .find(|&at| wanted(at))
     }
 
     /// After a mark: the next county of the same indicator (the next indicator for the same
-    /// county when marking by county); after the last, the first unreviewed item beyond.
+    /// county when marking by county); after the last, the first unreviewed item beyond. It
+    /// passes by others' items while going through own work, and always a colleague's verdict.
     pub(super) fn advance(&mut self) {
         let at = self.cursor;
         // The flow passes over items put aside (unless it is their list being gone through).
@@ -142,7 +155,11 @@ impl App {
         let next = match self.flow {
             Flow::ByIndicator => (at.county + 1..self.counties.len())
                 .map(|county| Cursor { county, ..at })
-                .find(|&next| self.county_shown(at.indicator, next.county) && passes(next)),
+                .find(|&next| {
+                    self.county_shown(at.indicator, next.county)
+                        && passes(next)
+                        && self.flow_stops_at(next)
+                }),
             Flow::ByCounty => (at.indicator + 1..self.indicators.len())
                 .map(|indicator| Cursor { indicator, ..at })
                 .find(|&next| {
@@ -150,7 +167,7 @@ impl App {
                         Some(f) => self.lets_through(f, next),
                         None => !self.only_unreviewed || self.wants_review(next),
                     };
-                    shown && passes(next)
+                    shown && passes(next) && self.flow_stops_at(next)
                 }),
         };
         if let Some(next) = next {
@@ -168,7 +185,7 @@ impl App {
                 ..at
             },
         };
-        match self.next_unreviewed_from(Some(last)) {
+        match self.next_where(Some(last), |at| self.to_visit(at) && self.flow_stops_at(at)) {
             Some(next) => self.cursor = next,
             None => self.nothing_left(),
         }

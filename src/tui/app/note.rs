@@ -20,7 +20,8 @@ pub const QUERY_LIMIT: usize = 256;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoteEditor {
     pub at: Cursor,
-    /// The note as saved in the database when editing began.
+    /// The reviewer's own note as the database held it when editing began: the thread's
+    /// latest, when theirs; empty for a new note below the others'.
     pub saved: String,
     pub buffer: TextBuffer,
     /// Asking whether to save or throw away the changes.
@@ -41,7 +42,8 @@ impl App {
         self.editor_unread = true;
     }
 
-    /// The editor on the selected item: on the draft left there, else on the saved note.
+    /// The editor on the selected item: on the draft left there, else on the reviewer's own
+    /// note (the thread's latest, when theirs; else a new one, below the others').
     pub(super) fn open_editor(&mut self) {
         self.open_editor_at(self.cursor);
     }
@@ -49,7 +51,10 @@ impl App {
     /// The editor on an item (the selected one, or the one just marked: `E`).
     pub(super) fn open_editor_at(&mut self, at: Cursor) {
         self.editor_for_note();
-        let saved = self.item(at).note_text().to_string();
+        let saved = self
+            .item(at)
+            .own_note(&self.reviewer, &self.account)
+            .to_string();
         let text = self.draft(at).map_or_else(|| saved.clone(), str::to_string);
         self.overlay.open(Overlay::Editor(NoteEditor {
             at,

@@ -18,6 +18,7 @@ impl App {
         for item in items {
             if let Some(k) = self.item_index(&item.county_code, &item.indicator) {
                 self.set_stale(k, item.changed_since_review);
+                self.note_whose(k, &item);
                 self.cache.insert(k, item);
             }
         }
@@ -29,7 +30,7 @@ impl App {
             let Some(item) = self.cache.get(&self.index(at)) else {
                 return;
             };
-            let saved = item.note_text().to_string();
+            let saved = item.own_note(&self.reviewer, &self.account).to_string();
             self.editor_unread = false;
             if let Some(e) = self.overlay.editor_mut() {
                 e.saved = saved;
@@ -134,7 +135,10 @@ impl App {
                 self.overlay.ask(conflict);
             }
             Why::Note => {
-                let now = self.item(at).note_text().to_string();
+                let now = self
+                    .item(at)
+                    .own_note(&self.reviewer, &self.account)
+                    .to_string();
                 if let Some(e) = self.overlay.editor_mut() {
                     e.saved = now;
                 }
@@ -153,6 +157,7 @@ impl App {
         let k = self.index(at);
         self.stage_refreshed(k, &item);
         self.verdicts[k] = item.verdict;
+        self.note_whose(k, &item);
         self.set_stale(k, item.changed_since_review);
         self.checks_refreshed(k, !item.note_text().is_empty(), item.self_verdict);
         self.cache.insert(k, item);

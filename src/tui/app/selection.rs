@@ -68,12 +68,10 @@ impl App {
         let mut theirs = Vec::new();
         let mut effects = Vec::new();
         for (at, verdict) in items {
-            let item = self.item(at);
-            let by_other = item.verdict.is_some()
-                && item.reviewer.as_deref().is_some_and(|r| r != self.reviewer);
-            // An item whose verdict is known but not who gave it (not read) is not guessed at.
-            let unknown = self.verdict_of(at).is_some() && item.reviewer.is_none();
-            if by_other || unknown {
+            // Who gave every verdict is known from the start (owners.rs), read or not; a
+            // write of mine waiting there makes it mine.
+            let by_other = self.marked_by_other(at) && !self.verdict_pending_at(at);
+            if by_other {
                 theirs.push(self.who_marked(at));
                 continue;
             }
@@ -86,7 +84,7 @@ impl App {
                 note: None,
                 why: Why::Mark,
                 expected: Expected {
-                    verdict: Some(self.verdict_of(at)),
+                    verdict: Some(self.verdict_expected(at)),
                     note: None,
                 },
             });

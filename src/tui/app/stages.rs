@@ -388,12 +388,19 @@ impl App {
             SaveNote if matches!(mode, Mode::Editor | Mode::Confirm) => {
                 self.editor().map(|e| e.at).into_iter().collect()
             }
+            MarkAnyway if mode == Mode::Ask => {
+                self.question().map(|q| q.write.at).into_iter().collect()
+            }
             _ => Vec::new(),
         };
         let Some(lock) = at.into_iter().find_map(|at| self.lock_at(at)) else {
             return false;
         };
         let line = self.lock_line(lock);
+        // A question about marking what is locked now has no answer but no.
+        if mode == Mode::Ask {
+            self.overlay.take_question();
+        }
         if let Some(e) = self.overlay.editor_mut() {
             e.confirming = false;
         }

@@ -25,6 +25,8 @@ fn app() -> App {
         indicator_id: indicator.into(),
         verdict: Some(verdict),
         changed_since_review: false,
+        // The first verdicts are others': 李四 checks them.
+        by_other: true,
     };
     let ws = Workspace {
         catalog: Catalog::embedded_2014().unwrap(),
@@ -39,6 +41,9 @@ fn app() -> App {
         drafts: Vec::new(),
         position: None,
         reviewer: "李四".into(),
+        account: "lisi".into(),
+        owners: Vec::new(),
+        me: None,
         set_aside: Vec::new(),
     };
     let mut app = App::new(ws, &ZH);
@@ -117,6 +122,7 @@ fn answer_review(app: &mut App, effects: Vec<Effect>) {
             confirmed: false,
             from_revision: None,
             to_revision: None,
+            from_by: None,
         };
         let item = Item {
             county_code: app.counties[w.at.county].code.clone(),
@@ -281,12 +287,16 @@ fn a_reviewer_whose_role_does_not_check_stays_out_of_check_mode() {
 #[test]
 fn a_lock_refuses_every_write_action_with_who_and_when() {
     let mut app = app();
-    // A mark of 衢江区 1.1 to undo, and one undone to redo, before the lock.
+    // A mark of 衢江区 1.1 to undo, and one undone to redo, before the lock: each over a
+    // colleague's verdict, so asked about first (y).
     app.cursor = at(0, 1);
-    let e = app.update(Action::Mark(NotMet));
+    app.update(Action::Mark(NotMet));
+    assert_eq!(app.mode(), Mode::Ask);
+    let e = app.update(Action::MarkAnyway);
     answer_review(&mut app, e);
     app.cursor = at(0, 2);
-    let e = app.update(Action::Mark(NotMet));
+    app.update(Action::Mark(NotMet));
+    let e = app.update(Action::MarkAnyway);
     answer_review(&mut app, e);
     let e = app.update(Action::Undo);
     answer_review(&mut app, e);

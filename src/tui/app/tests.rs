@@ -1,15 +1,17 @@
 use super::*;
 use crate::catalog::{Catalog, embedded_counties};
+use crate::model::Note;
 use crate::model::Verdict::{Met, NotMet, PartlyMet};
 use crate::store::{Expected, ReviewChange};
 use crate::tui::action::Action;
 use crate::tui::strings::ZH;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-/// What the store would do with a write: the same rules, in memory.
+/// What the store would do with a write: the same rules, in memory (a verdict under whoever
+/// gave it, each reviewer's note their own in the item's thread).
 #[derive(Default)]
 struct FakeStore {
-    reviews: HashMap<(usize, usize), (Option<Verdict>, String)>,
+    reviews: HashMap<(usize, usize), Held>,
     log: Vec<(Cursor, Option<Verdict>, Option<Verdict>)>,
     fail: bool,
     /// Items put aside (marking's tests).
@@ -18,7 +20,41 @@ struct FakeStore {
     transactions: usize,
 }
 
+/// An item's review as the fake store holds it.
+#[derive(Debug, Clone, Default)]
+struct Held {
+    verdict: Option<Verdict>,
+    reviewer: String,
+    notes: Vec<Note>,
+}
+
+impl Held {
+    /// A verdict `reviewer` gave, without a note.
+    fn by(reviewer: &str, verdict: Option<Verdict>) -> Held {
+        Held {
+            verdict,
+            reviewer: reviewer.into(),
+            notes: Vec::new(),
+        }
+    }
+}
+
 impl FakeStore {
+    /// An item's verdict and its latest note (empty without one).
+    fn verdict_and_note(&self, indicator: usize, county: usize) -> (Option<Verdict>, String) {
+        let held = self
+            .reviews
+            .get(&(indicator, county))
+            .cloned()
+            .unwrap_or_default();
+        let note = held
+            .notes
+            .last()
+            .map(|n| n.text.clone())
+            .unwrap_or_default();
+        (held.verdict, note)
+    }
+
     fn run(&mut self, app: &mut App, effects: Vec<Effect>) {
         for effect in effects {
             match effect {
@@ -39,18 +75,16 @@ impl FakeStore {
                     app.aside_written(at, aside, Ok(()));
                 }
                 Effect::LoadNotes => {
-                    let notes = self
-                        .reviews
-                        .iter()
-                        .filter(|(_, (_, note))| !note.is_empty())
-                        .map(|(&(i, c), (_, note))| {
-                            (
+                    let mut notes = Vec::new();
+                    for (&(i, c), held) in &self.reviews {
+                        for n in &held.notes {
+                            notes.push((
                                 app.counties[c].code.clone(),
                                 app.indicators[i].id.clone(),
-                                note.clone(),
-                            )
-                        })
-                        .collect();
+                                n.text.clone(),
+                            ));
+                        }
+                    }
                     app.open_finder(notes);
                 }
                 _ => {}
@@ -58,27 +92,68 @@ impl FakeStore {
         }
     }
 
+    /// A write as the App's reviewer.
     fn write(&mut self, app: &App, w: &Write) -> Result<(ReviewChange, Item), String> {
+        let (name, account) = (app.reviewer.clone(), app.account.clone());
+        self.write_as(app, w, &name, &account)
+    }
+
+    /// A write as `name` on `account`.
+    fn write_as(
+        &mut self,
+        app: &App,
+        w: &Write,
+        name: &str,
+        account: &str,
+    ) -> Result<(ReviewChange, Item), String> {
         if self.fail {
             return Err("disk I/O error".into());
         }
         let key = (w.at.indicator, w.at.county);
-        let (from, from_note) = self.reviews.get(&key).cloned().unwrap_or_default();
+        let mut held = self.reviews.get(&key).cloned().unwrap_or_default();
+        let mine = held.notes.last().is_some_and(|n| n.is_by(name, account));
+        let from_note = if mine {
+            held.notes
+                .last()
+                .map(|n| n.text.clone())
+                .unwrap_or_default()
+        } else {
+            String::new()
+        };
+        let from = held.verdict;
         let to = w.verdict.unwrap_or(from);
         let note = w.note.clone().unwrap_or_else(|| from_note.clone());
         let change = ReviewChange {
             from,
             to,
-            from_note,
+            from_note: from_note.clone(),
             note: note.clone(),
             confirmed: false,
             from_revision: None,
             to_revision: None,
+            from_by: None,
         };
         if change.changed() {
             self.log.push((w.at, from, to));
         }
-        self.reviews.insert(key, (to, note.clone()));
+        if note != from_note {
+            if mine {
+                held.notes.pop();
+            }
+            if !note.is_empty() {
+                held.notes.push(Note {
+                    author: name.into(),
+                    account: account.into(),
+                    at: "2026-11-29T09:30:00+08:00".into(),
+                    text: note,
+                });
+            }
+        }
+        if from != to || held.reviewer.is_empty() {
+            held.reviewer = name.into();
+        }
+        held.verdict = to;
+        self.reviews.insert(key, held.clone());
         // The submission is the store's too: it stays as it was.
         let sub = app.item(w.at).submission();
         let item = Item {
@@ -92,11 +167,17 @@ impl FakeStore {
             evidence: sub.as_ref().map(|s| s.evidence.clone()),
             remark: sub.as_ref().map(|s| s.remark.clone()),
             verdict: to,
-            note: Some(note),
-            reviewer: Some("张三".into()),
+            note: Some(
+                held.notes
+                    .last()
+                    .map(|n| n.text.clone())
+                    .unwrap_or_default(),
+            ),
+            reviewer: Some(held.reviewer.clone()),
             reviewed_at: Some("2026-11-29T09:00:00+08:00".into()),
             changed_since_review: false,
             bare_fraction: false,
+            notes: held.notes,
             // The county's own assessment is the submission's: the store keeps it.
             self_verdict: app.own_verdict(w.at),
             self_score: sub.as_ref().and_then(|s| s.self_score),
@@ -117,7 +198,7 @@ impl FakeStore {
         let mut answers = Vec::new();
         for w in &batch.writes {
             let key = (w.at.indicator, w.at.county);
-            let (now, _) = self.reviews.get(&key).cloned().unwrap_or_default();
+            let now = self.reviews.get(&key).and_then(|h| h.verdict);
             if w.expected.verdict.is_some_and(|v| v != now) {
                 let mut item = app.item(w.at).clone();
                 item.verdict = now;
@@ -139,6 +220,9 @@ fn workspace() -> Workspace {
         drafts: Vec::new(),
         position: None,
         reviewer: "张三".into(),
+        account: "zhang".into(),
+        owners: Vec::new(),
+        me: None,
         set_aside: Vec::new(),
     }
 }
@@ -602,9 +686,25 @@ fn a_note_thrown_away_comes_back_with_undo() {
 }
 
 #[test]
-fn a_note_saved_over_someone_elses_new_note_asks_first() {
+fn a_note_goes_below_a_colleagues_and_asks_only_if_my_own_changed_underneath() {
     let mut app = app();
+    let mut store = FakeStore::default();
+    // 李四 wrote a note first: mine starts empty, a new note below theirs.
+    let lisi = Write {
+        at: at(0, 0),
+        verdict: None,
+        note: Some("李四的意见".into()),
+        why: Why::Note,
+        expected: Expected::default(),
+    };
+    let (_, theirs) = store.write_as(&app, &lisi, "李四", "lisi").unwrap();
+    app.loaded(vec![theirs]);
     app.key(&key('e'));
+    assert_eq!(
+        app.editor().unwrap().saved,
+        "",
+        "李四's note is not mine to change"
+    );
     app.paste("我的意见");
     let Some(Effect::Review(write)) = app.key(&code(KeyCode::Enter)).into_iter().next() else {
         panic!("saving writes");
@@ -612,33 +712,36 @@ fn a_note_saved_over_someone_elses_new_note_asks_first() {
     assert_eq!(
         write.expected.note.as_deref(),
         Some(""),
-        "only if still empty"
+        "only if I still have no note of my own there"
     );
-    // The store found another reviewer's note there.
-    let mut store = FakeStore::default();
-    let mut theirs = store
-        .write(
-            &app,
-            &Write {
-                at: at(0, 0),
-                verdict: None,
-                note: Some("李四的意见".into()),
-                why: Why::Mark,
-                expected: Expected::default(),
-            },
-        )
-        .unwrap()
-        .1;
-    theirs.reviewer = Some("李四".into());
-    app.changed_underneath(write, theirs);
-    // Still editing, nothing lost; theirs is on screen; Enter again saves over theirs.
-    assert_eq!(app.mode(), Mode::Editor);
-    assert_eq!(app.editor().unwrap().buffer.text(), "我的意见");
-    assert_eq!(app.current().note_text(), "李四的意见");
+    store.run(&mut app, vec![Effect::Review(write)]);
+    let thread: Vec<(&str, &str)> = app
+        .current()
+        .notes
+        .iter()
+        .map(|n| (n.author.as_str(), n.text.as_str()))
+        .collect();
+    assert_eq!(thread, vec![("李四", "李四的意见"), ("张三", "我的意见")]);
+    // e again: my own note, the latest, is what I change.
+    app.key(&key('e'));
+    assert_eq!(app.editor().unwrap().saved, "我的意见");
+    app.paste("，已核实");
     let Some(Effect::Review(write)) = app.key(&code(KeyCode::Enter)).into_iter().next() else {
         panic!("saving writes");
     };
-    assert_eq!(write.expected.note.as_deref(), Some("李四的意见"));
+    // Meanwhile my note was changed in another session of mine: asked, nothing lost.
+    let mut now = app.current().clone();
+    if let Some(n) = now.notes.last_mut() {
+        n.text = "另一个窗口改的".into();
+    }
+    app.changed_underneath(write, now);
+    assert_eq!(app.mode(), Mode::Editor);
+    assert_eq!(app.editor().unwrap().buffer.text(), "我的意见，已核实");
+    assert_eq!(app.editor().unwrap().saved, "另一个窗口改的");
+    let Some(Effect::Review(write)) = app.key(&code(KeyCode::Enter)).into_iter().next() else {
+        panic!("saving writes");
+    };
+    assert_eq!(write.expected.note.as_deref(), Some("另一个窗口改的"));
 }
 
 #[test]
@@ -818,6 +921,7 @@ fn a_verdict_on_a_changed_figure_is_where_n_and_the_filter_go() {
         indicator_id: "1.1".into(),
         verdict: Some(Met),
         changed_since_review: changed,
+        by_other: false,
     };
     let mut ws = workspace();
     ws.reviews = vec![state("330802", true), state("330803", false)];
@@ -846,10 +950,18 @@ fn undoing_a_review_of_a_changed_figure_puts_back_the_old_figures_verdict() {
         indicator_id: "1.1".into(),
         verdict: Some(Met),
         changed_since_review: true,
+        by_other: false,
     }];
     let mut app = App::new(ws, &ZH);
     let mut store = FakeStore::default();
-    store.reviews.insert((0, 0), (Some(Met), String::new()));
+    store.reviews.insert(
+        (0, 0),
+        Held {
+            verdict: Some(Met),
+            reviewer: "张三".into(),
+            notes: Vec::new(),
+        },
+    );
     assert!(app.is_stale(at(0, 0)));
     press(&mut app, &mut store, Action::Mark(NotMet));
     assert!(!app.is_stale(at(0, 0)), "reviewed on the figure there now");
@@ -1014,6 +1126,444 @@ fn a_note_holds_at_most_64_kib_typed_or_pasted() {
         app.message.clone().unwrap().text,
         "最多只能写 64 KiB，多出的文字没有加入"
     );
+}
+
+/// 王五's verdict and note on an item, as the store reads it back.
+fn colleagues(app: &App, at: Cursor, verdict: Verdict) -> Item {
+    Item {
+        county_code: app.counties[at.county].code.clone(),
+        county: app.counties[at.county].name.clone(),
+        indicator: app.indicators[at.indicator].id.clone(),
+        verdict: Some(verdict),
+        note: Some("督导记录不全".into()),
+        reviewer: Some("王五".into()),
+        reviewed_at: Some("2026-11-29T09:30:00+08:00".into()),
+        notes: vec![Note {
+            author: "王五".into(),
+            account: "wangwu".into(),
+            at: "2026-11-29T09:30:00+08:00".into(),
+            text: "督导记录不全".into(),
+        }],
+        ..UNREAD.clone()
+    }
+}
+
+#[test]
+fn the_flow_passes_by_a_colleagues_verdict_and_marking_it_asks_first() {
+    let mut ws = workspace();
+    // 王五 marked 开化县 1.1 基本完成 with a note (kaohe --reviewer 王五 mark 开化县 1.1 …).
+    ws.reviews = vec![ReviewState {
+        county_code: "330824".into(),
+        indicator_id: "1.1".into(),
+        verdict: Some(PartlyMet),
+        changed_since_review: false,
+        by_other: true,
+    }];
+    let mut app = App::new(ws, &ZH);
+    let mut store = FakeStore::default();
+    store.reviews.insert(
+        (0, 5),
+        Held {
+            verdict: Some(PartlyMet),
+            reviewer: "王五".into(),
+            notes: colleagues(&app, at(0, 5), PartlyMet).notes,
+        },
+    );
+    assert!(app.marked_by_other(at(0, 5)));
+    for county in 0..5 {
+        assert_eq!(app.cursor, at(0, county));
+        press(&mut app, &mut store, Action::Mark(Met));
+    }
+    // After 常山县 the flow passes 开化县 by: on to 1.2.
+    assert_eq!(app.cursor, at(1, 0));
+    assert_eq!(store.log.len(), 5);
+    assert_eq!(store.reviews[&(0, 5)].verdict, Some(PartlyMet));
+
+    // Marking it directly asks first; n leaves it as it is.
+    press(&mut app, &mut store, Action::PrevIndicator);
+    press(&mut app, &mut store, Action::Last);
+    app.loaded(vec![colleagues(&app, at(0, 5), PartlyMet)]);
+    assert_eq!(app.cursor, at(0, 5));
+    assert!(
+        app.update(Action::Mark(Met)).is_empty(),
+        "nothing written yet"
+    );
+    assert_eq!(app.mode(), Mode::Ask);
+    let q = app.question().cloned().unwrap();
+    assert_eq!(q.theirs, Some(("王五".to_string(), PartlyMet)));
+    assert_eq!(q.owner, None);
+    assert!(app.key(&key('n')).is_empty());
+    assert_eq!(app.mode(), Mode::Browse);
+    assert_eq!(
+        app.cursor,
+        at(0, 5),
+        "n answered the question, it did not move on"
+    );
+    assert_eq!(app.current().verdict, Some(PartlyMet));
+    assert!(
+        app.message
+            .clone()
+            .unwrap()
+            .text
+            .starts_with(ZH.left_as_it_is)
+    );
+    // The same verdict as theirs changes nothing and asks nothing.
+    let effects = app.update(Action::Mark(PartlyMet));
+    assert!(matches!(effects.as_slice(), [Effect::Review(_)]));
+    // y marks it, over the verdict on screen only; 王五's note stays 王五's.
+    app.update(Action::Clear);
+    assert_eq!(
+        app.mode(),
+        Mode::Ask,
+        "clearing a colleague's verdict asks too"
+    );
+    app.key(&code(KeyCode::Esc));
+    app.update(Action::Mark(Met));
+    let effects = app.key(&key('y'));
+    let [Effect::Review(write)] = effects.as_slice() else {
+        panic!("y writes: {effects:?}");
+    };
+    assert_eq!(write.verdict, Some(Some(Met)));
+    assert_eq!(write.expected.verdict, Some(Some(PartlyMet)));
+    store.run(&mut app, effects);
+    let item = app.item(at(0, 5));
+    assert_eq!(item.verdict, Some(Met));
+    assert_eq!(item.reviewer.as_deref(), Some("张三"));
+    assert_eq!(item.notes.len(), 1);
+    assert_eq!(item.notes[0].author, "王五");
+    assert!(!app.marked_by_other(at(0, 5)), "mine now");
+    assert_eq!(app.cursor, at(1, 0), "marked, then on");
+}
+
+#[test]
+fn a_colleagues_verdict_seen_live_is_passed_by_too() {
+    let mut app = app();
+    let mut store = FakeStore::default();
+    let (_, item) = store
+        .write_as(
+            &app,
+            &Write {
+                at: at(0, 1),
+                verdict: Some(Some(NotMet)),
+                note: None,
+                why: Why::Mark,
+                expected: Expected::default(),
+            },
+            "王五",
+            "wangwu",
+        )
+        .unwrap();
+    let event = crate::store::LogEntry {
+        seq: 1,
+        at: "2026-11-29T10:00:00+08:00".into(),
+        reviewer: "王五".into(),
+        account: "wangwu".into(),
+        county_code: "330803".into(),
+        indicator: "1.1".into(),
+        from: None,
+        to: Some(NotMet),
+        from_note: String::new(),
+        note: String::new(),
+    };
+    app.changed_by_other(&event, item);
+    assert!(app.marked_by_other(at(0, 1)));
+    press(&mut app, &mut store, Action::Mark(Met));
+    assert_eq!(app.cursor, at(0, 2), "衢江区 is 王五's: passed by");
+}
+
+/// A registry where 张三 is in 养老服务处: target 1 is 社会救助处's, target 2 养老服务处's,
+/// 开化县 王五's (where neither indicator nor target has an owner).
+fn owned_workspace() -> Workspace {
+    use crate::owners::{Assignment, Me, Owner, Scope};
+    let mut ws = workspace();
+    ws.me = Some(Me {
+        uid: Some(1001),
+        division: Some("养老服务处".into()),
+    });
+    ws.owners = vec![
+        Assignment {
+            scope: Scope::Target(1),
+            owner: Owner::Division("社会救助处".into()),
+        },
+        Assignment {
+            scope: Scope::Target(2),
+            owner: Owner::Division("养老服务处".into()),
+        },
+        Assignment {
+            scope: Scope::County("330824".into()),
+            owner: Owner::Reviewer {
+                uid: 1002,
+                name: "王五".into(),
+            },
+        },
+    ];
+    ws
+}
+
+#[test]
+fn the_workspace_opens_on_own_work_and_n_the_filter_and_the_flow_go_through_it() {
+    let mut app = App::new(owned_workspace(), &ZH);
+    let mut store = FakeStore::default();
+    let t2 = app.targets[1].first;
+    let t3 = app.targets[2].first;
+    assert!(app.owners_apply() && app.only_own());
+    // Target 1 is 社会救助处's: the first of own work is target 2's.
+    assert_eq!(app.cursor, at(t2, 0));
+    assert!(!app.is_own(at(0, 0)));
+    assert_eq!(app.others_owner(at(0, 0)).unwrap().short, "社会救助");
+    assert_eq!(app.owner_of(at(t2, 5)).unwrap().name, "养老服务处");
+    assert!(
+        app.is_own(at(t2, 5)),
+        "the target's owner before the county's"
+    );
+    assert!(
+        !app.is_own(at(t3, 5)),
+        "开化县 is 王五's where the target has no owner"
+    );
+    assert!(app.is_own(at(t3, 4)), "nobody's: everyone's");
+    let (m, n) = (app.indicators.len(), app.counties.len());
+    let t1_len = app.targets[0].len;
+    let t2_len = app.targets[1].len;
+    assert_eq!(
+        app.own_progress(),
+        (0, t2_len * n + (m - t1_len - t2_len) * (n - 1))
+    );
+
+    // n goes through own work only, and wraps past target 1.
+    app.cursor = at(t3 - 1, 5);
+    press(&mut app, &mut store, Action::NextUnreviewed);
+    assert_eq!(app.cursor, at(t3, 0));
+    app.cursor = at(m - 1, 4);
+    press(&mut app, &mut store, Action::NextUnreviewed);
+    assert_eq!(app.cursor, at(t2, 0), "wrapped round, target 1 passed by");
+
+    // The flow: the last own county of an unowned target's indicator, then on.
+    app.cursor = at(t3, 4);
+    press(&mut app, &mut store, Action::Mark(Met));
+    assert_eq!(app.cursor, at(t3 + 1, 0), "开化县 is 王五's: passed by");
+
+    // The filter shows own work wanting review; others' items are hidden, not the cursor's.
+    press(&mut app, &mut store, Action::ToggleFilter);
+    assert_eq!(app.shown_counties(), vec![0, 1, 2, 3, 4]);
+    assert!(!app.indicator_shown(0));
+    assert!(app.indicator_shown(t2));
+    press(&mut app, &mut store, Action::ToggleFilter);
+
+    // Marking someone else's item directly asks first.
+    app.cursor = at(0, 0);
+    assert!(app.update(Action::Mark(NotMet)).is_empty());
+    let q = app.question().cloned().unwrap();
+    assert_eq!(q.owner.as_deref(), Some("社会救助处"));
+    assert_eq!(q.theirs, None);
+    let effects = app.key(&key('y'));
+    assert!(matches!(effects.as_slice(), [Effect::Review(_)]));
+    store.run(&mut app, effects);
+    assert_eq!(app.item(at(0, 0)).verdict, Some(NotMet));
+
+    // o: all the work. n and the flow go everywhere; marking others' items asks nothing.
+    press(&mut app, &mut store, Action::ToggleOwn);
+    assert!(!app.only_own());
+    assert_eq!(app.message.clone().unwrap().text, ZH.all_now);
+    app.cursor = at(m - 1, 5);
+    press(&mut app, &mut store, Action::NextUnreviewed);
+    assert_eq!(app.cursor, at(0, 1));
+    let effects = app.update(Action::Mark(Met));
+    assert!(matches!(effects.as_slice(), [Effect::Review(_)]));
+    store.run(&mut app, effects);
+    press(&mut app, &mut store, Action::ToggleOwn);
+    assert!(app.only_own());
+
+    // Owners changed while the workspace is open (kaohe assign): target 1 is everyone's now.
+    let mut owners = owned_workspace().owners;
+    owners.remove(0);
+    app.set_owners(&owners);
+    assert!(app.is_own(at(0, 2)));
+    app.cursor = at(m - 1, 4);
+    press(&mut app, &mut store, Action::NextUnreviewed);
+    assert_eq!(app.cursor, at(0, 2));
+}
+
+#[test]
+fn without_a_registry_or_without_owners_everything_is_own() {
+    let mut ws = owned_workspace();
+    ws.me = None;
+    let mut app = App::new(ws, &ZH);
+    assert!(!app.owners_apply() && !app.only_own());
+    assert_eq!(app.cursor, at(0, 0));
+    assert!(app.is_own(at(0, 0)));
+    assert!(app.others_owner(at(0, 0)).is_none());
+    let effects = app.update(Action::Mark(Met));
+    assert!(matches!(effects.as_slice(), [Effect::Review(_)]));
+    app.update(Action::ToggleOwn);
+    assert_eq!(app.message.clone().unwrap().text, ZH.no_owners);
+
+    let mut ws = owned_workspace();
+    ws.owners = Vec::new();
+    let app = App::new(ws, &ZH);
+    assert!(!app.owners_apply());
+    assert_eq!(app.cursor, at(0, 0));
+}
+
+#[test]
+fn when_own_work_is_all_reviewed_n_says_so_and_how_to_see_the_rest() {
+    let mut ws = owned_workspace();
+    ws.owners = vec![crate::owners::Assignment {
+        scope: crate::owners::Scope::County("330802".into()),
+        owner: crate::owners::Owner::Division("养老服务处".into()),
+    }];
+    // Only 柯城区 is 张三's division's; every other county is 王五's.
+    for code in ["330803", "330822", "330881", "330825", "330824"] {
+        ws.owners.push(crate::owners::Assignment {
+            scope: crate::owners::Scope::County(code.into()),
+            owner: crate::owners::Owner::Reviewer {
+                uid: 1002,
+                name: "王五".into(),
+            },
+        });
+    }
+    let mut app = App::new(ws, &ZH);
+    let mut store = FakeStore::default();
+    assert_eq!(app.cursor, at(0, 0));
+    let m = app.indicators.len();
+    for i in 0..m {
+        assert_eq!(app.cursor, at(i, 0));
+        press(&mut app, &mut store, Action::Mark(Met));
+    }
+    assert_eq!(app.message.clone().unwrap().text, ZH.own_all_reviewed);
+}
+
+/// A workspace where 王五 marked 开化县 1.1 基本完成 (the cursor on it, the item read).
+fn over_a_colleagues_verdict(ws: Workspace) -> App {
+    let mut ws = ws;
+    ws.reviews = vec![ReviewState {
+        county_code: "330824".into(),
+        indicator_id: "1.1".into(),
+        verdict: Some(PartlyMet),
+        changed_since_review: false,
+        by_other: true,
+    }];
+    let mut app = App::new(ws, &ZH);
+    app.loaded(vec![colleagues(&app, at(0, 5), PartlyMet)]);
+    app.cursor = at(0, 5);
+    app
+}
+
+#[test]
+fn an_item_put_aside_leaves_the_list_only_when_the_question_is_answered_yes() {
+    let mut ws = workspace();
+    ws.set_aside = vec![("330824".into(), "1.1".into())];
+    let mut app = over_a_colleagues_verdict(ws);
+    assert!(app.is_aside(at(0, 5)));
+    // 1 asks first: nothing written, nothing taken off the list.
+    assert!(app.update(Action::Mark(Met)).is_empty());
+    assert_eq!(app.mode(), Mode::Ask);
+    assert!(app.key(&key('n')).is_empty());
+    assert!(app.is_aside(at(0, 5)));
+    // ! asks too; y gives the verdict and takes the item off the list, as a mark does.
+    assert!(app.key(&key('!')).is_empty());
+    assert_eq!(app.mode(), Mode::Ask);
+    let effects = app.key(&key('y'));
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [
+                Effect::Review(Write {
+                    why: Why::MarkThenNote,
+                    ..
+                }),
+                Effect::PutAside { aside: false, .. }
+            ]
+        ),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn a_question_answered_after_writing_stopped_or_a_lock_arrived_writes_nothing() {
+    let mut app = over_a_colleagues_verdict(workspace());
+    app.update(Action::Mark(Met));
+    assert_eq!(app.mode(), Mode::Ask);
+    app.stop_writing(Stopped::ReadOnly {
+        path: "/srv/kaohe/kaohe.db".into(),
+    });
+    assert!(app.key(&key('y')).is_empty());
+    assert_eq!(app.mode(), Mode::Browse, "the question is gone");
+    assert!(app.message.as_ref().unwrap().text.starts_with("数据库只读"));
+
+    // Target 1 signed off while the question was up: y is refused with who and when.
+    let mut app = over_a_colleagues_verdict(workspace());
+    app.update(Action::Mark(Met));
+    app.set_locks(vec![crate::stages::Lock {
+        target: Some(1),
+        by: "王五".into(),
+        account: "wangwu".into(),
+        at: "2026-12-01T10:00:00+08:00".into(),
+        reason: String::new(),
+    }]);
+    assert!(app.key(&key('y')).is_empty());
+    assert_eq!(app.mode(), Mode::Browse);
+    let said = app.message.clone().unwrap().text;
+    assert!(said.starts_with("已审定：王五"), "{said}");
+}
+
+#[test]
+fn a_mark_of_mine_waiting_over_a_colleagues_verdict_is_not_asked_about_again() {
+    let mut app = over_a_colleagues_verdict(workspace());
+    app.update(Action::Mark(Met));
+    let first = the_write(app.key(&key('y')));
+    app.queued(first);
+    app.waiting_for(wang_importing());
+    app.cursor = at(0, 5);
+    // Still 王五's in the database, but mine once what waits is written.
+    assert!(app.marked_by_other(at(0, 5)));
+    let second = the_write(app.update(Action::Mark(NotMet)));
+    assert_eq!(app.mode(), Mode::Browse);
+    assert_eq!(second.expected.verdict, Some(Some(Met)));
+
+    // A note of mine waiting there gives no verdict: a mark over 王五's still asks.
+    let mut app = over_a_colleagues_verdict(workspace());
+    app.update(Action::EditNote);
+    app.type_text("口径待核");
+    let note = the_write(app.update(Action::SaveNote));
+    assert_eq!(note.verdict, None);
+    app.queued(note);
+    assert!(app.update(Action::Mark(Met)).is_empty());
+    assert_eq!(app.mode(), Mode::Ask);
+}
+
+#[test]
+fn a_filter_in_own_work_goes_through_own_items_only() {
+    let mut ws = owned_workspace();
+    // Put aside: 柯城区 1.1 (社会救助处's) and 柯城区 of target 2's first (养老服务处's: own).
+    let t2_first = {
+        let app = App::new(owned_workspace(), &ZH);
+        app.indicators[app.targets[1].first].id.clone()
+    };
+    ws.set_aside = vec![
+        ("330802".into(), "1.1".into()),
+        ("330802".into(), t2_first.clone()),
+    ];
+    let mut app = App::new(ws, &ZH);
+    let t2 = app.targets[1].first;
+    app.cursor = at(t2, 3);
+    // The 已搁置 filter (F, then 3): own work's item only.
+    app.key(&key('F'));
+    app.key(&key('3'));
+    assert_eq!(app.filter(), Some(Filter::SetAside));
+    assert_eq!(app.cursor, at(t2, 0));
+    assert!(!app.indicator_shown(0), "target 1's item is not own work");
+    let mut store = FakeStore::default();
+    press(&mut app, &mut store, Action::NextUnreviewed);
+    assert_eq!(
+        app.cursor,
+        at(t2, 0),
+        "nothing else of own work is put aside"
+    );
+    // o: all the work, and the other one shows.
+    press(&mut app, &mut store, Action::ToggleOwn);
+    assert!(app.indicator_shown(0));
+    press(&mut app, &mut store, Action::NextUnreviewed);
+    assert_eq!(app.cursor, at(0, 0));
 }
 
 /// The one review write an action asked for.

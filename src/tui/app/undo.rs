@@ -4,7 +4,7 @@
 use super::effect::{Effect, Why, Write};
 use super::{App, Cursor};
 use crate::model::Verdict;
-use crate::store::{Expected, ReviewChange};
+use crate::store::{Expected, GivenBy, ReviewChange};
 
 /// A verdict and note, before or after a change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,6 +17,9 @@ pub struct State {
     /// The submission revision the verdict was given on, for the store: an undo or redo puts
     /// it back with the verdict, so a re-import in between is still seen.
     pub revision: Option<i64>,
+    /// Who gave the verdict, and when (before a change): an undo puts a colleague's verdict
+    /// back as theirs. (Boxed, to keep every step small: only a verdict replaced has one.)
+    pub by: Option<Box<GivenBy>>,
 }
 
 /// One change this reviewer made, for undo and redo.
@@ -106,12 +109,15 @@ impl App {
                 note: change.from_note.clone(),
                 on_old_figure: was_stale,
                 revision: change.from_revision,
+                by: change.from_by.clone().map(Box::new),
             },
             after: State {
                 verdict: change.to,
                 note: change.note.clone(),
                 on_old_figure: self.is_stale(at),
                 revision: change.to_revision,
+                // The writer's, now: a redo gives it again as the reviewer's own.
+                by: None,
             },
         })
     }

@@ -185,6 +185,7 @@ impl App {
                 }
             },
             Mode::Conflict => self.answer_conflict(action),
+            Mode::Ask => self.answer_question(action),
             Mode::Help => {
                 self.read_help(action);
                 Vec::new()
@@ -254,6 +255,7 @@ impl App {
                     self.strings.filter_off
                 });
             }
+            ToggleOwn => self.toggle_own(),
             ToggleFlow => {
                 self.flow = match self.flow {
                     Flow::ByIndicator => Flow::ByCounty,
@@ -287,9 +289,10 @@ impl App {
     }
 
     /// A verdict (`None` clears it) on the selected item, over the verdict on screen (or the
-    /// one of mine waiting to be written there) only: another's newer verdict is asked about.
-    pub(super) fn review_here(&self, verdict: Option<Verdict>, why: Why) -> Vec<Effect> {
-        vec![Effect::Review(Write {
+    /// one of mine waiting to be written there) only: another's newer verdict is asked about,
+    /// and so is a colleague's on screen, or an item someone else owns (owners.rs).
+    pub(super) fn review_here(&mut self, verdict: Option<Verdict>, why: Why) -> Vec<Effect> {
+        self.mark_or_ask(Write {
             at: self.cursor,
             verdict: Some(verdict),
             note: None,
@@ -298,13 +301,16 @@ impl App {
                 verdict: Some(self.verdict_expected(self.cursor)),
                 note: None,
             },
-        })]
+        })
     }
 
-    /// A verdict on the selected item (and, if it was put aside, off that list).
-    fn mark_here(&self, verdict: Verdict) -> Vec<Effect> {
+    /// A verdict on the selected item (and, if it was put aside, off that list; once asked
+    /// about, when the answer gives it).
+    fn mark_here(&mut self, verdict: Verdict) -> Vec<Effect> {
         let mut effects = self.review_here(Some(verdict), Why::Mark);
-        effects.extend(self.settle_aside(self.cursor));
+        if !effects.is_empty() {
+            effects.extend(self.settle_aside(self.cursor));
+        }
         effects
     }
 

@@ -154,6 +154,14 @@ impl App {
             .unwrap_or_else(|| self.verdict_of(at))
     }
 
+    /// Whether a verdict of mine (or its clearing) waits to be written on the item: once it
+    /// is, the item's verdict is mine, whoever gave the one there now.
+    pub(super) fn verdict_pending_at(&self, at: Cursor) -> bool {
+        self.pending
+            .iter()
+            .any(|w| w.at == at && w.verdict.is_some())
+    }
+
     /// Whether a note waits to be written on the item.
     pub(super) fn note_pending_at(&self, at: Cursor) -> bool {
         self.pending.iter().any(|w| w.at == at && w.note.is_some())

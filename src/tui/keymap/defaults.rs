@@ -8,8 +8,9 @@ use crate::tui::action::{Action, Mode};
 
 use Action::*;
 use Mode::{
-    Browse, Check as CheckMode, Confirm, Conflict as ConflictMode, Editor, Filter as FilterMode,
-    Help as HelpMode, History as HistoryMode, Search as SearchMode, Summary as SummaryMode,
+    Ask as AskMode, Browse, Check as CheckMode, Confirm, Conflict as ConflictMode, Editor,
+    Filter as FilterMode, Help as HelpMode, History as HistoryMode, Search as SearchMode,
+    Summary as SummaryMode,
 };
 
 /// The default keys: (mode, keys, action, shown in the hint line).
@@ -35,6 +36,7 @@ pub(super) const DEFAULTS: &[(Mode, &[Key], Action, bool)] = &[
     (Browse, &[ctrl('r')], Redo, false),
     (Browse, &[plain('f')], ToggleFilter, false),
     (Browse, &[plain('m')], ToggleFlow, false),
+    (Browse, &[plain('o')], ToggleOwn, false),
     (Browse, &[plain('/'), plain('、')], Search, true),
     (Browse, &[plain('H')], History, false),
     (Browse, &[plain('s')], OpenSummary, true),
@@ -76,6 +78,8 @@ pub(super) const DEFAULTS: &[(Mode, &[Key], Action, bool)] = &[
     // not answer it.
     (ConflictMode, &[plain('y')], KeepMine, true),
     (ConflictMode, &[plain('t'), code(KeyCode::Esc)], TakeTheirs, true),
+    (AskMode, &[plain('y')], MarkAnyway, true),
+    (AskMode, &[plain('n'), code(KeyCode::Esc)], LeaveIt, true),
     (HistoryMode, &[plain('j'), code(KeyCode::Down)], ScrollDown, true),
     (HistoryMode, &[plain('k'), code(KeyCode::Up)], ScrollUp, true),
     (HistoryMode, &[code(KeyCode::Esc), plain('H'), plain('q')], CloseHistory, true),

@@ -47,7 +47,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let inner = pane(frame, area, &item_title(app, s.detail, app.cursor), theme);
     let w = inner.width as usize;
     let h = inner.height as usize;
-    let lines = lines(app, w, theme);
+    let lines = lines(app, w, h, theme);
     // Scrolled as far as the reviewer asked (never past the last line); a last line says how
     // much more there is below, and which keys show it.
     let top = app.detail_scroll().min(lines.len().saturating_sub(h));
@@ -71,12 +71,13 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 /// How far the detail pane drawn in `inner` (inside its borders) can scroll, and a page of it.
 pub(super) fn size(app: &App, inner: Rect, theme: &Theme) -> (usize, usize) {
     let h = inner.height as usize;
-    let total = lines(app, inner.width as usize, theme).len();
+    let total = lines(app, inner.width as usize, h, theme).len();
     (total.saturating_sub(h), h.saturating_sub(1).max(1))
 }
 
-/// Every line of the selected item's detail, `w` columns wide.
-fn lines(app: &App, w: usize, theme: &Theme) -> Vec<Line<'static>> {
+/// Every line of the selected item's detail, `w` columns wide, for a pane `h` lines high (the
+/// notes' thread gives its earlier notes one line where the pane has no room for them).
+fn lines(app: &App, w: usize, h: usize, theme: &Theme) -> Vec<Line<'static>> {
     let s = app.strings;
     let ind = app.indicator();
     let item = app.current();
@@ -93,6 +94,7 @@ fn lines(app: &App, w: usize, theme: &Theme) -> Vec<Line<'static>> {
         s.remark,
         s.source,
         s.suggested,
+        s.owner,
         s.marking.own,
         s.marking.aside,
         s.check_label,
@@ -164,6 +166,9 @@ fn lines(app: &App, w: usize, theme: &Theme) -> Vec<Line<'static>> {
         theme,
         theme.verdict(v),
     );
+    if let Some((owner, style)) = super::owners::owner_line(app, app.cursor, theme) {
+        labelled(&mut lines, (s.owner, label_w), &owner, w, theme, style);
+    }
     // The county's own assessment beside the city's verdict: "自评 ✓ 完成 · 8.5分".
     let own = item.self_verdict;
     if own.is_some() || item.self_score.is_some() {
@@ -281,19 +286,16 @@ fn lines(app: &App, w: usize, theme: &Theme) -> Vec<Line<'static>> {
             theme.warning(),
         );
     }
-    let note = item.note_text();
-    labelled(
-        &mut lines,
+    // The notes, each under its author, newest last; at least the latest shows.
+    let room = h.saturating_sub(lines.len() + 1);
+    lines.extend(super::owners::thread_lines(
+        app,
+        item,
         (s.note, label_w),
-        if note.is_empty() { s.none } else { note },
         w,
+        room,
         theme,
-        if note.is_empty() {
-            theme.dim()
-        } else {
-            Style::new()
-        },
-    );
+    ));
     for o in app.others.iter().filter(|o| o.at == Some(app.cursor)) {
         let doing = if o.editing { s.writing } else { s.looking };
         labelled(

@@ -28,7 +28,8 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         return;
     };
     let s = app.strings;
-    // A 复核 change's reason, or the note.
+    // A 复核 change's reason, or the note: a note below colleagues' is a new one; the
+    // reviewer's own latest is changed in place.
     let label = match app.reason_pending() {
         Some(p) => format!(
             "{} {} → {}",
@@ -36,6 +37,9 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             s.verdict(p.first),
             s.verdict(p.to)
         ),
+        None if editor.saved.is_empty() && !app.item(editor.at).notes.is_empty() => {
+            s.new_note.to_string()
+        }
         None => s.editor_title.to_string(),
     };
     let title = item_title(app, &label, editor.at);

@@ -41,6 +41,12 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             Flow::ByCounty => s.by_county,
         }
     ));
+    if app.only_own() {
+        let (own_done, own_total) = app.own_progress();
+        right.push_str(&format!(" · {} {own_done}/{own_total}", s.own_work));
+    } else if app.owners_apply() {
+        right.push_str(&format!(" · {}", s.all_work));
+    }
     if app.checking() {
         right.push_str(&format!(" · {}", s.check_mode));
     }

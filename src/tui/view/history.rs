@@ -23,7 +23,8 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let title = item_title(app, s.history_title, *at);
     let inner = overlay(frame, r, &title, theme);
     let iw = inner.width as usize;
-    let mut lines: Vec<Line> = Vec::new();
+    // The notes first, each under its author; then every change.
+    let mut lines: Vec<Line> = super::owners::history_thread(app, app.item(*at), iw, theme);
     if events.is_empty() {
         lines.push(line_of(truncate(s.no_history, iw), theme.dim()));
     }

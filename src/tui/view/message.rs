@@ -27,6 +27,11 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         frame.render_widget(Paragraph::new(line_of(text, theme.warning())), area);
         return;
     }
+    if let Some(text) = super::owners::question_text(app) {
+        let text = truncate(&text, area.width as usize);
+        frame.render_widget(Paragraph::new(line_of(text, theme.warning())), area);
+        return;
+    }
     // The last action's message; else, for as long as it holds, why nothing is written or
     // what waits to be.
     let (text, level) = match (&app.message, app.stopped_text(), app.waiting_text()) {

@@ -11,6 +11,7 @@ mod help;
 mod hints;
 mod history;
 mod message;
+mod owners;
 mod people;
 mod shared;
 mod submissions;

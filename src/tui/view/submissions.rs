@@ -271,7 +271,17 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             spans.push(Span::styled(fit(&by, by_w), base));
             spans.push(Span::styled(" ", base));
         }
-        spans.push(Span::styled(fit(&clean(&note), note_w), base));
+        // Someone else's item says whose, before its note.
+        let note = clean(&note);
+        match super::owners::table_label(app, at) {
+            Some(label) => {
+                let label = truncate(&label, note_w);
+                let rest = note_w.saturating_sub(width(&label));
+                spans.push(Span::styled(label, theme.dim().patch(base)));
+                spans.push(Span::styled(fit(&note, rest), base));
+            }
+            None => spans.push(Span::styled(fit(&note, note_w), base)),
+        }
         lines.push(Line::from(spans));
     }
     frame.render_widget(Paragraph::new(lines), inner);

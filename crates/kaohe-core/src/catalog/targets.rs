@@ -65,6 +65,7 @@ struct RawTarget {
     title: String,
     text: String,
     points: Option<f64>,
+    division: Option<String>,
     #[serde(default)]
     indicators: Vec<Spanned<RawIndicator>>,
 }
@@ -84,6 +85,7 @@ struct RawIndicator {
     points: Option<f64>,
     veto: Option<bool>,
     deduct: Option<f64>,
+    division: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -105,6 +107,16 @@ fn fault(key: &'static str, message: impl Into<String>) -> Fault {
         key: Some(key),
         message: message.into(),
     }
+}
+
+/// A division given on a target or an indicator (`what`): a name people can read.
+fn checked_division(given: Option<&str>, what: &str) -> Result<Option<String>, Fault> {
+    given
+        .map(|d| {
+            crate::owners::check_division(&format!("{what}'s division"), d)
+                .map_err(|m| fault("division", m))
+        })
+        .transpose()
 }
 
 /// Refuses text that would be terminal commands rather than words (line breaks included:
@@ -183,6 +195,8 @@ pub fn parse_targets(text: &str, path: &str) -> Result<Catalog, FileError> {
         let span = spanned.span();
         let t = spanned.into_inner();
         check_target(&t, k + 1, &classes).map_err(|f| locate(&span, f))?;
+        let division = checked_division(t.division.as_deref(), &format!("target {}", t.id))
+            .map_err(|f| locate(&span, f))?;
         let mut indicators: Vec<Indicator> = Vec::new();
         let mut given_points: Vec<Option<f64>> = Vec::new();
         for (n, spanned) in t.indicators.into_iter().enumerate() {
@@ -213,6 +227,7 @@ pub fn parse_targets(text: &str, path: &str) -> Result<Catalog, FileError> {
             text: t.text,
             points,
             indicators,
+            division,
         });
     }
     if targets.is_empty() {
@@ -553,6 +568,7 @@ fn check_indicator(
             None
         }
     };
+    let division = checked_division(raw.division.as_deref(), &format!("indicator {id}"))?;
     for (key, value) in [("points", raw.points), ("deduct", raw.deduct)] {
         if value.is_some_and(|v| !v.is_finite() || v < 0.0) {
             return Err(fault(
@@ -572,6 +588,7 @@ fn check_indicator(
         points: 0.0,
         veto: raw.veto.unwrap_or(false),
         deduct: raw.deduct.unwrap_or(0.0),
+        division,
     })
 }
 
@@ -750,6 +767,61 @@ unit = "%"
             "{}",
             error_of(&bad)
         );
+    }
+
+    #[test]
+    fn a_target_or_an_indicator_names_its_division() {
+        let given = MINIMAL
+            .replace(
+                "text = \"养老。覆盖率达70%。\"",
+                "text = \"养老。覆盖率达70%。\"\ndivision = \" 养老服务处 \"",
+            )
+            .replace("unit = \"%\"", "unit = \"%\"\ndivision = \"福利彩票中心\"");
+        let c = parse_targets(&given, "t.toml").unwrap();
+        assert_eq!(c.targets[0].division.as_deref(), Some("养老服务处"));
+        assert_eq!(
+            c.targets[0].indicators[0].division.as_deref(),
+            Some("福利彩票中心")
+        );
+        assert_eq!(
+            parse_targets(MINIMAL, "t.toml").unwrap().targets[0].division,
+            None
+        );
+
+        let bad = given.replace("division = \" 养老服务处 \"", "division = \"\"");
+        let line = line_of_key(&bad, "division");
+        assert_eq!(
+            error_of(&bad),
+            format!(
+                "t.toml:{line}:1: target 1's division is empty: give the division's name, e.g. 养老服务处"
+            )
+        );
+        let bad = given.replace(
+            "division = \"福利彩票中心\"",
+            "division = \"福利\\u001b[2J\"",
+        );
+        let line = bad
+            .lines()
+            .collect::<Vec<_>>()
+            .iter()
+            .rposition(|l| l.starts_with("division ="))
+            .unwrap()
+            + 1;
+        assert!(
+            error_of(&bad).starts_with(&format!(
+                "t.toml:{line}:1: indicator 1.1's division contains the control character U+001B"
+            )),
+            "{}",
+            error_of(&bad)
+        );
+        let bad = given.replace("division = \"福利彩票中心\"", "division = 3");
+        assert!(
+            error_of(&bad).contains("expected a string"),
+            "{}",
+            error_of(&bad)
+        );
+        let bad = given.replace("division = \"福利彩票中心\"", "divison = \"福利彩票中心\"");
+        assert!(error_of(&bad).contains("divison"), "{}", error_of(&bad));
     }
 
     #[test]

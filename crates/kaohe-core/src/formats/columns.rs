@@ -41,6 +41,8 @@ pub enum Column {
     CheckedAt,
     /// 初步 until the item's target (or the assessment) is signed off, 审定 after.
     Stage,
+    /// The item's notes, each under its author: JSON's array, a line a note elsewhere.
+    Notes,
 }
 
 /// What an import makes of a column.
@@ -85,7 +87,7 @@ pub struct Names {
 
 /// Every column, in the order the exports write them: the CSV has those with a key, the
 /// workbook those with a header, each in this order. `COLUMNS[c as usize]` is column `c`.
-pub const COLUMNS: [Names; 26] = [
+pub const COLUMNS: [Names; 27] = [
     Names {
         column: Column::CountyCode,
         key: Some("county_code"),
@@ -293,6 +295,14 @@ pub const COLUMNS: [Names; 26] = [
         column: Column::Stage,
         key: Some("stage"),
         header: Some("阶段"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    Names {
+        column: Column::Notes,
+        key: Some("notes"),
+        header: Some("备注记录"),
         aliases: &[],
         beside: Beside::Refused,
         read: Read::PassedOver,

@@ -121,7 +121,7 @@ fn one_verdict_for_several_leaves_a_colleagues_verdict_and_a_change_meanwhile_al
         reviewer: Some("李四".into()),
         ..UNREAD.clone()
     };
-    store.reviews.insert((0, 1), (Some(NotMet), String::new()));
+    store.reviews.insert((0, 1), Held::by("李四", Some(NotMet)));
     app.changed_by_other(
         &crate::store::LogEntry {
             seq: 1,
@@ -143,7 +143,7 @@ fn one_verdict_for_several_leaves_a_colleagues_verdict_and_a_change_meanwhile_al
     }
     assert_eq!(app.selected_count(), 3);
     // 龙游县 is marked by someone else after it was seen (the store finds it changed).
-    store.reviews.insert((0, 2), (Some(Met), String::new()));
+    store.reviews.insert((0, 2), Held::by("王五", Some(Met)));
     press(&mut app, &mut store, Action::Mark(PartlyMet));
     assert_eq!(app.verdict_of(at(0, 0)), Some(PartlyMet));
     assert_eq!(
@@ -262,7 +262,7 @@ fn when_only_items_put_aside_are_left_n_says_so() {
     for k in 1..n {
         store
             .reviews
-            .insert((k / 6, k % 6), (Some(Met), String::new()));
+            .insert((k / 6, k % 6), Held::by("张三", Some(Met)));
         app.verdicts[k] = Some(Met);
     }
     press(&mut app, &mut store, Action::NextUnreviewed);
@@ -288,7 +288,7 @@ fn shift_and_a_digit_marks_opens_the_note_in_place_and_saving_it_moves_on() {
     store.run(&mut app, effects);
     assert_eq!(app.mode(), Mode::Browse);
     assert_eq!(
-        store.reviews[&(0, 0)],
+        store.verdict_and_note(0, 0),
         (Some(PartlyMet), "佐证材料不全".to_string())
     );
     assert_eq!(
@@ -331,7 +331,7 @@ fn e_writes_the_note_of_the_item_just_marked_without_moving_back() {
     store.run(&mut app, effects);
     let effects = app.key(&code(KeyCode::Enter));
     store.run(&mut app, effects);
-    assert_eq!(store.reviews[&(0, 0)].1, "未见正式文件");
+    assert_eq!(store.verdict_and_note(0, 0).1, "未见正式文件");
     assert_eq!(app.cursor, at(0, 1), "the cursor never went back");
     assert_eq!(app.mode(), Mode::Browse);
 }

@@ -92,7 +92,7 @@ mod tests {
     use super::*;
     use crate::formats::columns::{self, BARE_FRACTION};
     use crate::item::Item;
-    use crate::model::Verdict;
+    use crate::model::{Note, Verdict};
 
     #[test]
     fn nothing_a_terminal_acts_on_is_written_raw_and_the_text_reads_back_the_same() {
@@ -134,6 +134,12 @@ mod tests {
             reviewed_at: Some("2014-05-01 09:00:00".into()),
             changed_since_review: true,
             bare_fraction: true,
+            notes: vec![Note {
+                author: "王".into(),
+                account: "wang".into(),
+                at: "2014-05-01T09:00:00+08:00".into(),
+                text: "台账齐全".into(),
+            }],
             self_verdict: Some(Verdict::PartlyMet),
             self_score: Some(8.5),
             stages: crate::item::Stages::NONE,

@@ -116,14 +116,15 @@ pub fn write_markdown(results: &Results, out: &mut dyn Write) -> Result<()> {
                 if i.changed_since_review {
                     line.push_str("（评定后数据已变）");
                 }
-                if let Some(note) = i.note.as_deref().filter(|n| !n.is_empty()) {
-                    line.push_str(&format!("  \n  备注：{}", md(note)));
-                }
                 if let Some(who) = i.reviewer.as_deref() {
                     line.push_str(&format!("（{}）", md(who)));
                 }
                 line.push_str(&check_words(i));
                 writeln!(out, "{line}")?;
+                // The notes, each under its author, as a list inside the item's.
+                for note in &i.notes {
+                    writeln!(out, "  - {}", md(&note.line()).replace("\n  ", "\n    "))?;
+                }
             }
         }
         let differing: Vec<&Item> = results

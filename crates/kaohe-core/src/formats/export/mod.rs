@@ -151,6 +151,14 @@ impl<'a> Row<'a> {
             Column::CheckReason => text(&i.stages.check_reason),
             Column::CheckedAt => text(&i.stages.checked_at),
             Column::Stage => Cow::Borrowed(self.stage.chinese()),
+            // One line a note, oldest first: "张三 2026-11-29 09:30：台账齐全".
+            Column::Notes => Cow::Owned(
+                i.notes
+                    .iter()
+                    .map(crate::model::Note::line)
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
         }
     }
 }

@@ -4,6 +4,9 @@
 //! scrolled to its last line and shown whole; the filter menu; the summary's count; the
 //! help's legend. Snapshots live in tests/snapshots/.
 
+mod common;
+
+use common::screen::{fix_times, text};
 use kaohe::catalog::{self, Catalog};
 use kaohe::model::Verdict;
 use kaohe::store::{ReviewWrite, Reviewer, Seed, Store};
@@ -77,40 +80,13 @@ fn app(f: &Fixture) -> App {
     let ws = load(&f.store, &f.who).unwrap();
     assert_eq!(ws.set_aside.len(), 1);
     let mut items = f.store.items().unwrap();
-    for item in &mut items {
-        if item.reviewed_at.is_some() {
-            item.reviewed_at = Some("2026-11-29T09:30:00+08:00".into());
-        }
-        for note in &mut item.notes {
-            note.at = "2026-11-29T09:30:00+08:00".into();
-        }
-    }
+    fix_times(&mut items);
     app.loaded(items);
     app.update(Action::NextIndicator);
     app.update(Action::NextCounty);
     app.on_database(std::path::Path::new("/srv/kaohe/kaohe.db"), true, false);
     app.message = None;
     app
-}
-
-/// The screen as plain text, a line per row, wide characters once.
-fn text(terminal: &Terminal<TestBackend>) -> String {
-    let buffer = terminal.backend().buffer();
-    let width = buffer.area.width as usize;
-    let mut out = String::new();
-    for row in buffer.content.chunks(width.max(1)) {
-        let mut skip = 0;
-        for cell in row {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            out.push_str(cell.symbol());
-            skip = kaohe::text::width(cell.symbol()).saturating_sub(1);
-        }
-        out.push('\n');
-    }
-    out
 }
 
 /// The App drawn on an 80×24 screen, the detail pane measured first (as the run loop does).

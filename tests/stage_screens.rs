@@ -3,6 +3,9 @@
 //! second review in the detail pane, the header), a locked item, the reason's editor, and the
 //! summary's 按人 view — at 80×24 first. Snapshots live in tests/snapshots/.
 
+mod common;
+
+use common::screen::text;
 use kaohe::catalog::{self, Catalog};
 use kaohe::model::Verdict;
 use kaohe::stages::{Decision, Lock};
@@ -83,7 +86,7 @@ fn fixture() -> Fixture {
 fn app(f: &Fixture, lang: Lang) -> App {
     let who = reviewer("李四", "lisi");
     let mut store_app = App::new(load(&f.store, &who).unwrap(), Strings::get(lang));
-    store_app.set_checks(f.store.check_states().unwrap(), &[]);
+    store_app.set_checks(f.store.check_states().unwrap());
     let mut items = f.store.items().unwrap();
     for item in &mut items {
         if item.reviewed_at.is_some() {
@@ -104,25 +107,6 @@ fn app(f: &Fixture, lang: Lang) -> App {
     store_app.on_database(std::path::Path::new("/srv/kaohe/kaohe.db"), true, false);
     store_app.message = None;
     store_app
-}
-
-fn text(terminal: &Terminal<TestBackend>) -> String {
-    let buffer = terminal.backend().buffer();
-    let width = buffer.area.width as usize;
-    let mut out = String::new();
-    for row in buffer.content.chunks(width.max(1)) {
-        let mut skip = 0;
-        for cell in row {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            out.push_str(cell.symbol());
-            skip = kaohe::text::width(cell.symbol()).saturating_sub(1);
-        }
-        out.push('\n');
-    }
-    out
 }
 
 fn screen(app: &App, width: u16, height: u16) -> String {

@@ -735,16 +735,11 @@ impl<'a> Effects<'a> {
     }
 }
 
-/// What the App keeps of the later stages, read at start: the locks, the second reviews, the
-/// first verdicts this reviewer gave (not theirs to check), and whether their role checks.
-pub fn load_stages(
-    store: &Store,
-    who: &Reviewer,
-    access: Access,
-    app: &mut App,
-) -> anyhow::Result<()> {
+/// What the App keeps of the later stages, read at start: the locks, the second reviews, and
+/// whether this reviewer's role checks.
+pub fn load_stages(store: &Store, access: Access, app: &mut App) -> anyhow::Result<()> {
     app.set_locks(store.locks()?);
-    app.set_checks(store.check_states()?, &store.first_reviews_by(&who.name)?);
+    app.set_checks(store.check_states()?);
     if let Access::Registered(uid) = access {
         if let Some(entry) = store.registry_entry(uid)? {
             if entry.role == crate::model::Role::Reviewer {

@@ -77,7 +77,7 @@ pub struct Settings {
 /// loop does before every frame; for tests and benchmarks).
 pub fn open(store: &mut Store, who: &Reviewer, strings: &'static Strings) -> Result<App> {
     let mut app = App::new(load(store, who)?, strings);
-    effects::load_stages(store, who, Access::Open, &mut app)?;
+    effects::load_stages(store, Access::Open, &mut app)?;
     fill(store, &mut app);
     Ok(app)
 }

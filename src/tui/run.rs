@@ -75,7 +75,7 @@ pub fn run(
     app.on_database(&database.path, database.shared, database.created);
     app.keymap = settings.keymap;
     app.standard_notes = settings.standard_notes;
-    super::effects::load_stages(&store, who, access, &mut app)?;
+    super::effects::load_stages(&store, access, &mut app)?;
     if access == Access::BrowseOnly {
         app.browse_only(&who.account);
     }

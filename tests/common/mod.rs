@@ -3,6 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 pub mod pty;
+pub mod screen;
 pub mod users;
 
 use assert_cmd::Command;

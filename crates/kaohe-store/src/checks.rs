@@ -340,17 +340,6 @@ impl Store {
             .optional()?)
     }
 
-    /// The items whose first verdict `reviewer` gave (county code, indicator id): not theirs
-    /// to check.
-    pub fn first_reviews_by(&self, reviewer: &str) -> Result<Vec<(String, String)>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT county_code, indicator_id FROM reviews
-             WHERE reviewer = ?1 AND verdict IS NOT NULL",
-        )?;
-        let rows = stmt.query_map([reviewer], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-    }
-
     /// The check log's events after `after`, oldest first.
     pub fn check_log_after(&self, after: i64) -> Result<Vec<CheckEvent>> {
         let mut stmt = self.conn.prepare(

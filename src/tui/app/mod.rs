@@ -281,10 +281,15 @@ impl App {
             Some(indicator_index.get(indicator)? * n + county_index.get(county)?)
         };
         let mut own = owners::OwnWork::new(ws.me);
+        // The first verdicts this reviewer gave: not theirs to second-review (复核).
+        let mut mine = HashSet::new();
         for r in &ws.reviews {
             if let Some(at) = find(&r.county_code, &r.indicator_id) {
                 verdicts[at] = r.verdict;
                 own.marked(at, r.by_other);
+                if r.verdict.is_some() && !r.by_other {
+                    mine.insert(at);
+                }
             }
         }
         let mut stale = HashSet::new();
@@ -359,7 +364,7 @@ impl App {
             redo: Vec::new(),
             editor_width: 60,
             pasting: Pasting::default(),
-            stage: stages::StageState::default(),
+            stage: stages::StageState::with_mine(mine),
             quit: false,
             marking: marking::Marking::new(aside),
         };

@@ -68,6 +68,17 @@ pub struct StageState {
     people_scroll: usize,
 }
 
+impl StageState {
+    /// Nothing of the later stages read yet, but the items whose first verdict is this
+    /// reviewer's (known from the review states read at start).
+    pub(super) fn with_mine(mine: HashSet<usize>) -> StageState {
+        StageState {
+            mine,
+            ..StageState::default()
+        }
+    }
+}
+
 impl App {
     // ---- What the run loop tells the App.
 
@@ -77,7 +88,8 @@ impl App {
     }
 
     /// The second reviews kept, and the first verdicts this reviewer gave (at start).
-    pub fn set_checks(&mut self, checks: Vec<CheckState>, mine: &[(String, String)]) {
+    /// (The first verdicts this reviewer gave are known from the start: `App::new`.)
+    pub fn set_checks(&mut self, checks: Vec<CheckState>) {
         self.stage.checks = checks
             .into_iter()
             .filter_map(|c| {
@@ -90,10 +102,6 @@ impl App {
                     },
                 ))
             })
-            .collect();
-        self.stage.mine = mine
-            .iter()
-            .filter_map(|(c, i)| self.item_index(c, i))
             .collect();
     }
 

@@ -25,8 +25,8 @@ fn app() -> App {
         indicator_id: indicator.into(),
         verdict: Some(verdict),
         changed_since_review: false,
-        // The first verdicts are others': 李四 checks them.
-        by_other: true,
+        // The first verdicts are others' (李四 checks them), but for 江山市's 1.1, his own.
+        by_other: (county, indicator) != ("330881", "1.1"),
     };
     let ws = Workspace {
         catalog: Catalog::embedded_2014().unwrap(),
@@ -47,7 +47,7 @@ fn app() -> App {
         set_aside: Vec::new(),
     };
     let mut app = App::new(ws, &ZH);
-    app.set_checks(Vec::new(), &[("330881".into(), "1.1".into())]);
+    app.set_checks(Vec::new());
     app.cursor = at(0, 0);
     app
 }
@@ -140,13 +140,10 @@ fn the_check_queue_takes_first_verdicts_changed_since_first_then_the_rest_in_ord
     let mut app = app();
     // 龙游县's 1.1 was checked on 完成 and has been changed to 基本完成 since; 衢江区's is
     // checked on the verdict it has.
-    app.set_checks(
-        vec![
-            check_state("330825", "1.1", Met, Met),
-            check_state("330803", "1.1", PartlyMet, PartlyMet),
-        ],
-        &[("330881".into(), "1.1".into())],
-    );
+    app.set_checks(vec![
+        check_state("330825", "1.1", Met, Met),
+        check_state("330803", "1.1", PartlyMet, PartlyMet),
+    ]);
     assert_eq!(app.check_status(at(0, 2)), Some(CheckStatus::Outdated));
     assert_eq!(app.check_status(at(0, 1)), Some(CheckStatus::Agreed));
     assert_eq!(app.check_status(at(0, 0)), Some(CheckStatus::Unchecked));

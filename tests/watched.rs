@@ -471,3 +471,39 @@ fn a_read_only_database_says_so_in_the_workspace_and_mark_refuses() {
         "the database changed"
     );
 }
+
+#[test]
+fn a_second_review_given_while_locked_is_written_when_the_lock_frees() {
+    let env = Env::new();
+    env.demo(&env.db());
+    // 李四's first verdict, for this workspace's reviewer (张三) to check.
+    env.ok(
+        &env.db(),
+        &["--reviewer", "李四", "mark", "柯城区", "1.1", "完成"],
+    );
+    let mut s = env.open(&env.db());
+    s.wait_for("已评 1/762");
+    s.send("c");
+    s.wait_for("复核：待复核 1 项");
+    let holder = hold_as_wangs_import(&env.db());
+    // 同意, while the lock is held: answered, said waiting, and not said done.
+    s.send("\r");
+    let screen = s.wait_for("数据库正被王五的导入占用");
+    assert!(!screen.contains("已复核（同意）"), "{screen}");
+    assert_eq!(count(&env.db(), "SELECT COUNT(*) FROM second_reviews"), 0);
+    // The lock frees: written, and the queue goes on (this was the only item to check).
+    holder
+        .execute_batch("DELETE FROM long_writes; COMMIT")
+        .unwrap();
+    let screen = s.wait_for("没有待复核的项目");
+    assert!(!screen.contains("等待写入"), "{screen}");
+    assert_eq!(
+        count(
+            &env.db(),
+            "SELECT COUNT(*) FROM second_reviews WHERE county_code = '330802' AND indicator_id = '1.1' AND verdict = 'met'"
+        ),
+        1
+    );
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+}

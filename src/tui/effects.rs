@@ -78,6 +78,11 @@ enum Queued {
         write: Box<Write>,
         review: Box<ReviewWrite>,
     },
+    /// A second review (复核).
+    Check {
+        check: Box<app::CheckWrite>,
+        write: Box<CheckWrite>,
+    },
     /// One verdict for several selected rows (or its undo), in one transaction.
     Batch {
         batch: Box<app::Batch>,
@@ -238,15 +243,14 @@ impl<'a> Effects<'a> {
             reason: check.reason.clone(),
             first_seen: Some(check.first_seen),
         };
-        let by = Acting {
-            uid: crate::host::Account::current().uid,
-            who: self.who.clone(),
-        };
-        match self.store.write_check(&write, &by) {
-            Ok(Checked::Saved { change, item }) => app.checked(check, Ok((change, item))),
-            Ok(Checked::Conflict { now }) => app.check_changed_underneath(check, now),
-            Err(e) => app.checked(check, Err(one_line(&e))),
-        }
+        // Waiting for the lock, a 复核 shows nothing as saved until it is written.
+        self.write_or_wait(
+            app,
+            Queued::Check {
+                check: Box::new(check),
+                write: Box::new(write),
+            },
+        );
     }
 
     /// A burst of input has been handled: the draft it left waiting is written.
@@ -337,7 +341,7 @@ impl<'a> Effects<'a> {
         // A batch waiting was never shown as saved: quitting gives it up too.
         self.queue.retain(|q| match q {
             Queued::Review { write, .. } => !given_up.contains(&**write),
-            Queued::Batch { .. } => false,
+            Queued::Batch { .. } | Queued::Check { .. } => false,
             Queued::Draft(_) => true,
         });
         self.flush(app, STOPPING_WAIT);
@@ -500,8 +504,10 @@ impl<'a> Effects<'a> {
                 *last = new.clone();
             }
             _ => {
-                if let Queued::Review { write, .. } = &queued {
-                    app.queued((**write).clone());
+                match &queued {
+                    Queued::Review { write, .. } => app.queued((**write).clone()),
+                    Queued::Batch { .. } | Queued::Check { .. } => app.other_queued(true),
+                    Queued::Draft(_) => {}
                 }
                 self.queue.push_back(queued);
             }
@@ -527,6 +533,26 @@ impl<'a> Effects<'a> {
                     }
                     Tried::Failed(e) => {
                         app.written((**write).clone(), Err(one_line(&e)));
+                        self.failed(app, &e);
+                    }
+                }
+            }
+            Queued::Check { check, write } => {
+                let by = Acting {
+                    uid: crate::host::Account::current().uid,
+                    who: self.who.clone(),
+                };
+                match tried(self.store.write_check(write, &by)) {
+                    Tried::Busy => return Some(queued),
+                    Tried::Done(Checked::Saved { change, item }) => {
+                        self.committed();
+                        app.checked((**check).clone(), Ok((change, item)));
+                    }
+                    Tried::Done(Checked::Conflict { now }) => {
+                        app.check_changed_underneath((**check).clone(), now);
+                    }
+                    Tried::Failed(e) => {
+                        app.checked((**check).clone(), Err(one_line(&e)));
                         self.failed(app, &e);
                     }
                 }
@@ -578,13 +604,19 @@ impl<'a> Effects<'a> {
             let Some(front) = self.queue.pop_front() else {
                 break;
             };
+            let other = matches!(front, Queued::Batch { .. } | Queued::Check { .. });
             match self.try_write(app, front) {
                 Some(back) => {
                     self.queue.push_front(back);
                     self.tell_holder(app);
                     return changed;
                 }
-                None => changed = true,
+                None => {
+                    if other {
+                        app.other_queued(false);
+                    }
+                    changed = true;
+                }
             }
         }
         if self.queue.is_empty() {
@@ -653,21 +685,25 @@ impl<'a> Effects<'a> {
             .iter()
             .filter_map(|q| match q {
                 Queued::Review { write, .. } => Some((**write).clone()),
-                Queued::Batch { .. } | Queued::Draft(_) => None,
+                Queued::Batch { .. } | Queued::Check { .. } | Queued::Draft(_) => None,
             })
             .collect();
         for write in reviews {
             app.not_written(write, why.clone());
         }
         for q in &self.queue {
-            if let Queued::Batch { batch, .. } = q {
-                app.batch_written((**batch).clone(), Err(why.clone()));
+            match q {
+                Queued::Batch { batch, .. } => {
+                    app.batch_written((**batch).clone(), Err(why.clone()));
+                }
+                Queued::Check { check, .. } => app.checked((**check).clone(), Err(why.clone())),
+                Queued::Review { .. } | Queued::Draft(_) => {}
             }
         }
         // Marks said not written are gone; a note among them is kept (as a draft) to the end.
         self.queue.retain(|q| match q {
             Queued::Review { review, .. } => review.note.is_some(),
-            Queued::Batch { .. } => false,
+            Queued::Batch { .. } | Queued::Check { .. } => false,
             Queued::Draft(_) => true,
         });
         // The last word on the screen is why.
@@ -719,6 +755,8 @@ impl<'a> Effects<'a> {
                 Queued::Batch { batch, .. } => {
                     unwritten.extend(batch.writes.iter().map(|w| app.describe_write(w)));
                 }
+                // A 复核 never written is not kept: the checker gives it again.
+                Queued::Check { .. } => {}
             }
         }
         if drafts.is_empty() && unwritten.is_empty() {

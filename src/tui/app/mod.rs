@@ -194,6 +194,9 @@ pub struct App {
     stopped: Option<Stopped>,
     /// Reviews waiting for the write lock, in order: shown as pending, never as saved.
     pending: Vec<Write>,
+    /// Other writes waiting for the lock (a batch for selected rows, a 复核): counted, so the
+    /// reviewer is told they wait; their rows show as they were until written.
+    pending_other: usize,
     /// Whom they wait for, while they wait (`Some(None)`: someone kaohe cannot name).
     waiting: Option<Option<Holder>>,
     /// `q` was pressed while writes waited: quit once they are written.
@@ -358,6 +361,7 @@ impl App {
             database: None,
             stopped: None,
             pending: Vec::new(),
+            pending_other: 0,
             waiting: None,
             quit_when_written: false,
             undo: Vec::new(),

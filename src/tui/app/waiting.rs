@@ -87,6 +87,7 @@ impl App {
     /// Nothing waits any more.
     pub fn waiting_over(&mut self) {
         self.waiting = None;
+        self.pending_other = 0;
         if self.quit_when_written && self.pending.is_empty() {
             self.quit = true;
         }
@@ -127,7 +128,16 @@ impl App {
 
     /// How many writes wait.
     pub fn pending_count(&self) -> usize {
-        self.pending.len()
+        self.pending.len() + self.pending_other
+    }
+
+    /// A write other than a review (a batch, a 复核) waits for the lock, or no longer does.
+    pub fn other_queued(&mut self, waits: bool) {
+        if waits {
+            self.pending_other += 1;
+        } else {
+            self.pending_other = self.pending_other.saturating_sub(1);
+        }
     }
 
     /// The verdict waiting to be written on an item, if a write waits there: `Some(None)` a
@@ -170,11 +180,11 @@ impl App {
     /// The line that says what waits, and for whom, while something does.
     pub fn waiting_text(&self) -> Option<String> {
         let holder = self.waiting.as_ref()?;
-        if self.pending.is_empty() {
+        if self.pending_count() == 0 {
             return None;
         }
         let s = self.strings;
-        let n = self.pending.len().to_string();
+        let n = self.pending_count().to_string();
         Some(match holder {
             Some(h) => s
                 .waiting_for

@@ -47,12 +47,19 @@ impl Context {
     /// reviewer is checked, then the database is found.
     pub fn new(global: &GlobalArgs) -> Result<Context> {
         let configs = config::load(global.config.as_deref())?;
-        let given_name = global
-            .reviewer
-            .as_deref()
-            .or(configs.config.reviewer.as_deref())
-            .map(|name| checked_name("--reviewer", name))
-            .transpose()?;
+        // A refused name says where it was given: the flag, or the user's config.
+        let in_config = configs
+            .user
+            .as_ref()
+            .map(|p| format!("reviewer in {}", p.display()));
+        let given_name = match (&global.reviewer, &configs.config.reviewer) {
+            (Some(name), _) => Some(checked_name("--reviewer", name)?),
+            (None, Some(name)) => Some(checked_name(
+                in_config.as_deref().unwrap_or("reviewer in your config"),
+                name,
+            )?),
+            (None, None) => None,
+        };
         let (db, db_from) = paths::database(paths::Naming {
             flag: global.db.clone(),
             env: std::env::var_os("KAOHE_DB"),

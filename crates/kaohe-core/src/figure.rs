@@ -28,31 +28,6 @@ impl Figure {
     }
 }
 
-/// Units a figure may carry after its number.
-const UNITS: &[&str] = &[
-    "%",
-    "‰",
-    "元",
-    "万元",
-    "亿元",
-    "平方米",
-    "㎡",
-    "m2",
-    "m²",
-    "家",
-    "个",
-    "人",
-    "人次",
-    "次",
-    "张",
-    "户",
-    "所",
-    "处",
-    "场",
-    "件",
-    "名",
-];
-
 const YES: &[&str] = &[
     "是",
     "已完成",
@@ -66,11 +41,12 @@ const YES: &[&str] = &[
 ];
 const NO: &[&str] = &["否", "未完成", "无", "没有", "未建立", "未出台", "no", "n"];
 
-/// Full-width digits and signs (what a Chinese input method types) to ASCII.
+/// Full-width digits, letters and signs (what a Chinese input method types) to ASCII.
 pub fn normalize_width(s: &str) -> String {
     s.chars()
         .map(|c| match c {
-            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            // The full-width forms stand 0xFEE0 above the ASCII ones.
+            '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
             '．' => '.',
             '，' => ',',
             '％' => '%',
@@ -104,10 +80,10 @@ pub fn parse_figure(input: &str) -> Figure {
     if rest.is_empty() {
         return Figure::Number { value, unit: None };
     }
-    if UNITS.contains(&rest) {
+    if crate::units::is_unit(rest) {
         return Figure::Number {
             value,
-            unit: Some(rest.to_string()),
+            unit: Some(crate::units::canonical(rest)),
         };
     }
     Figure::Text
@@ -175,13 +151,100 @@ fn split_number(s: &str) -> (Option<f64>, &str) {
     }
 }
 
+/// The number of a figure as written, without its unit: "15" of "１５‰", "1,200" of "1,200元".
+pub fn number_text(input: &str) -> Option<String> {
+    let s = normalize_width(input);
+    let s = s.trim();
+    let (number, rest) = split_number(s);
+    number.map(|_| s[..s.len() - rest.len()].to_string())
+}
+
+/// A submitted figure as kaohe keeps it: the text stored as the figure, the number read from
+/// it, and — when it was written in another unit than its indicator's and converted exactly —
+/// the figure as the county wrote it, with its unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Kept {
+    pub value: String,
+    pub number: Option<f64>,
+    pub converted_from: Option<String>,
+}
+
+/// The figure `written` (a value cell's text), with the unit a 单位 column gives it
+/// (`column_unit`, if the sheet has one), for an indicator in unit `wanted` (`None`: no
+/// number asked). A number in another unit than the indicator's is converted where that is
+/// exact ("15‰" is kept as "1.5%", from "15‰"); where it is not, it is kept as written with
+/// its unit and no number is read from it ([`figure_flags`] says why). A unit the number
+/// carries that its 单位 column contradicts is refused: `Err` says both.
+pub fn keep_figure(
+    written: &str,
+    column_unit: Option<&str>,
+    wanted: Option<&str>,
+) -> Result<Kept, String> {
+    let written = written.trim();
+    let as_is = |number| Kept {
+        value: written.to_string(),
+        number,
+        converted_from: None,
+    };
+    let Figure::Number { value, unit: own } = parse_figure(written) else {
+        // Words, a yes or no, or nothing: a unit says nothing of them.
+        return Ok(as_is(None));
+    };
+    let column_unit = column_unit
+        .filter(|u| !crate::units::is_no_unit(u))
+        .map(|u| normalize_width(u.trim()));
+    let (with_unit, unit) = match (own, column_unit) {
+        (Some(own), Some(column)) if !same_unit(&own, &column) => {
+            return Err(format!(
+                "the figure \"{written}\" is in {own} but its unit column says {column}; correct one of them"
+            ));
+        }
+        (Some(own), _) => (written.to_string(), Some(own)),
+        (None, Some(column)) => (format!("{written}{column}"), Some(column)),
+        (None, None) => return Ok(as_is(Some(value))),
+    };
+    let Some(unit) = unit else {
+        return Ok(as_is(Some(value)));
+    };
+    let Some(wanted) = wanted else {
+        // No number asked: kept with its unit, read as written.
+        return Ok(Kept {
+            value: with_unit,
+            number: Some(value),
+            converted_from: None,
+        });
+    };
+    if same_unit(&unit, wanted) {
+        return Ok(as_is(Some(value)));
+    }
+    let number = number_text(written).unwrap_or_default();
+    Ok(match crate::units::convert(&number, &unit, wanted) {
+        crate::units::Conversion::Exact { value, text } => Kept {
+            value: format!("{text}{wanted}"),
+            number: Some(value),
+            converted_from: Some(with_unit),
+        },
+        // Kept with the unit it was written in, never read as the indicator's.
+        _ => Kept {
+            value: with_unit,
+            number: None,
+            converted_from: None,
+        },
+    })
+}
+
 /// Why a submitted figure deserves a reviewer's second look. Flags are warnings: the figure is
 /// imported as written either way.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FigureFlag {
-    /// Words where a number was asked for, or a number in another unit than the indicator's:
-    /// kept as written, no number read from it.
+    /// Words where a number was asked for: kept as written, no number read from it.
     Unreadable,
+    /// Written in another unit than the indicator's and converted exactly: `from` is the
+    /// figure as written (15‰), the figure kept is in the indicator's unit (1.5%).
+    UnitConverted { from: String },
+    /// A number in another unit than the indicator's (`wanted`) that cannot be converted
+    /// exactly (万元 for %, 1亩 for 平方米): kept as written, no number read from it.
+    UnitNotConverted { unit: String, wanted: String },
     /// The figure and numerator ÷ denominator (×100 for a percentage) disagree by more than the
     /// figure's own rounding.
     PartsDisagree { computed: f64 },
@@ -195,6 +258,18 @@ impl FigureFlag {
     pub fn zh(&self, figure: &str) -> String {
         match self {
             FigureFlag::Unreadable => "报送值无法识别，按原文保留".to_string(),
+            FigureFlag::UnitConverted { from } => {
+                format!("报送值原为 {from}，已换算为 {}", figure.trim())
+            }
+            FigureFlag::UnitNotConverted { unit, wanted } => match about_in(figure, unit, wanted) {
+                Some(about) => format!(
+                    "报送值 {} 约合 {about}{wanted}，不能精确换算，按原文保留；请按{wanted}填报",
+                    figure.trim()
+                ),
+                None => format!(
+                    "报送值的单位{unit}与指标的单位{wanted}不同，无法换算，按原文保留"
+                ),
+            },
             FigureFlag::PartsDisagree { computed } => format!(
                 "报送值 {} 与分子/分母算得 {} 不一致",
                 figure.trim(),
@@ -212,6 +287,18 @@ impl FigureFlag {
     pub fn en(&self, figure: &str) -> String {
         match self {
             FigureFlag::Unreadable => "the figure cannot be read; kept as written".to_string(),
+            FigureFlag::UnitConverted { from } => {
+                format!("written {from}, converted to {}", figure.trim())
+            }
+            FigureFlag::UnitNotConverted { unit, wanted } => match about_in(figure, unit, wanted) {
+                Some(about) => format!(
+                    "the figure {} is about {about}{wanted}, not exactly: kept as written (give it in {wanted})",
+                    figure.trim()
+                ),
+                None => format!(
+                    "the figure is in {unit} and the indicator in {wanted}: not converted, kept as written"
+                ),
+            },
             FigureFlag::PartsDisagree { computed } => format!(
                 "the figure {} disagrees with numerator/denominator, which give {}",
                 figure.trim(),
@@ -226,13 +313,34 @@ impl FigureFlag {
     }
 }
 
+/// Roughly what `figure` (in `unit`) is in `wanted`, where the units measure one thing but
+/// the conversion does not end.
+fn about_in(figure: &str, unit: &str, wanted: &str) -> Option<String> {
+    match crate::units::convert(&number_text(figure)?, unit, wanted) {
+        crate::units::Conversion::Inexact { about } => Some(crate::units::about(about)),
+        _ => None,
+    }
+}
+
 /// What looks wrong with one submission, for an indicator whose unit is `unit` (`Some("%")`
 /// for a percentage; `None` for an indicator without a number, whose answer may be words).
 pub fn figure_flags(unit: Option<&str>, submission: &Submission) -> Vec<FigureFlag> {
     let mut flags = Vec::new();
     let figure = parse_figure(&submission.value);
-    if unit.is_some() && !readable_for(unit, &figure) {
-        flags.push(FigureFlag::Unreadable);
+    if let Some(from) = &submission.converted_from {
+        flags.push(FigureFlag::UnitConverted { from: from.clone() });
+    }
+    if let Some(wanted) = unit.filter(|_| !readable_for(unit, &figure)) {
+        flags.push(match &figure {
+            Figure::Number {
+                unit: Some(written),
+                ..
+            } => FigureFlag::UnitNotConverted {
+                unit: written.clone(),
+                wanted: wanted.to_string(),
+            },
+            _ => FigureFlag::Unreadable,
+        });
     }
     if let (true, Some(value)) = (submission.bare_fraction, figure.number()) {
         flags.push(FigureFlag::BareFraction { value });
@@ -275,8 +383,7 @@ pub fn readable_for(unit: Option<&str>, figure: &Figure) -> bool {
 }
 
 fn same_unit(a: &str, b: &str) -> bool {
-    const AREA: [&str; 4] = ["平方米", "㎡", "m2", "m²"];
-    a == b || (AREA.contains(&a) && AREA.contains(&b))
+    crate::units::same_unit(a, b)
 }
 
 /// Half a unit of the last digit written: 0.05 for "68.6%", 0.5 for "70%", 500 for "1.2E+03".
@@ -376,6 +483,7 @@ mod tests {
             evidence: String::new(),
             remark: String::new(),
             bare_fraction: false,
+            converted_from: None,
             self_verdict: None,
             self_score: None,
         }
@@ -390,7 +498,10 @@ mod tests {
         );
         assert_eq!(
             figure_flags(Some("元"), &submission("13万元", None)),
-            vec![FigureFlag::Unreadable]
+            vec![FigureFlag::UnitNotConverted {
+                unit: "万元".into(),
+                wanted: "元".into()
+            }]
         );
         assert_eq!(figure_flags(pct, &submission("75%", None)), vec![]);
         assert_eq!(figure_flags(pct, &submission("75", None)), vec![]);

@@ -89,7 +89,7 @@ impl Store {
     pub fn figures(&self) -> Result<Vec<(String, String, Submission)>> {
         let mut stmt = self.conn.prepare(
             "SELECT county_code, indicator_id, value, value_number, numerator, denominator,
-                 bare_fraction
+                 bare_fraction, converted_from
              FROM submissions",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -102,6 +102,7 @@ impl Store {
                     numerator: r.get(4)?,
                     denominator: r.get(5)?,
                     bare_fraction: r.get::<_, Option<bool>>(6)?.unwrap_or(false),
+                    converted_from: r.get(7)?,
                     ..Submission::default()
                 },
             ))
@@ -174,7 +175,8 @@ const ITEM_SELECT: &str = concat!(
     // whether a lock covers it.
     ", s.self_verdict, s.self_score,
         sr.verdict, sr.checker, NULLIF(sr.reason, ''), sr.checked_at,
-        EXISTS (SELECT 1 FROM locks l WHERE l.target_id IS NULL OR l.target_id = i.target_id)",
+        EXISTS (SELECT 1 FROM locks l WHERE l.target_id IS NULL OR l.target_id = i.target_id),
+        s.converted_from",
     " FROM counties c
     CROSS JOIN indicators i
     JOIN targets t ON t.id = i.target_id
@@ -214,6 +216,7 @@ fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
         reviewer: r.get(11)?,
         reviewed_at: r.get(12)?,
         bare_fraction: r.get::<_, Option<bool>>(13)?.unwrap_or(false),
+        converted_from: r.get(22)?,
         changed_since_review: r.get(14)?,
         self_verdict: verdict_at(r, 15)?,
         self_score: r.get(16)?,

@@ -159,6 +159,7 @@ impl<'a> Row<'a> {
                     .collect::<Vec<_>>()
                     .join("\n"),
             ),
+            Column::AsWritten => text(&i.converted_from),
         }
     }
 }

@@ -1,12 +1,12 @@
 //! A sheet of an Excel workbook (.xlsx, read with calamine): its zip looked through first
-//! (within the limit on a workbook's contents), its header found below any title rows, its
-//! cells read as Excel shows them, merged cells filled down, every row under the header
-//! handed to the checker.
+//! (within the limit on a workbook's contents), its cells read as Excel shows them, merged
+//! cells under the header filled down, every row handed to the layout (which finds the header
+//! below any title rows).
 
 use super::Checked;
-use super::checker::{Cell, CellKind, Checker, Places};
+use super::checker::{Cell, CellKind, Places};
+use super::layout::Layout;
 use crate::error::{FileError, Location};
-use crate::formats::columns::{self, Column};
 use crate::lookup::Lookup;
 use crate::model::format_number;
 use crate::source::limits::{Limit, Size};
@@ -112,12 +112,8 @@ fn read_sheet<R: Read + Seek>(
         first_column: 0,
     };
     let mut scan = SheetScan {
-        lookup,
         places,
-        checker: None,
-        width: 0,
-        nearest: None,
-        any_cell: false,
+        layout: Layout::new(lookup, places, true),
         fills: HashMap::new(),
         text_left: limit.bytes,
         limit,
@@ -143,7 +139,10 @@ fn read_sheet<R: Read + Seek>(
         let value = scan.take(n, column, cell.get_value())?;
         // A cell merged down over several rows (a county's name beside all its indicators)
         // is shown on each of them, and read so; merges in or above the header are titles.
-        if let (Some(&last), Some(_)) = (merge_down.get(&(row, column)), &scan.checker) {
+        if let (Some(&last), Some(_)) = (
+            merge_down.get(&(row, column)),
+            scan.layout.header_width(),
+        ) {
             if !value.text.is_empty() {
                 scan.fills
                     .insert(column, (u64::from(last) + 1, value.clone()));
@@ -157,40 +156,16 @@ fn read_sheet<R: Read + Seek>(
     if let Some(done) = row_at {
         scan.row(done, cells, progress)?;
     }
-    let Some(checker) = scan.checker else {
-        if let Some((n, cells)) = scan.nearest {
-            // Names the column that row lacks.
-            Checker::new(lookup, places, &texts(&cells), n)?;
-        }
-        if !scan.any_cell {
-            return Err(FileError::new(
-                Location::sheet(path, &name),
-                "the sheet is empty",
-            ));
-        }
-        return Err(FileError::new(
-            places.whole(),
-            "missing columns \"county\" and \"indicator\": no row names them (县(市、区), 指标编号, 完成值 … or county, indicator, value)",
-        ));
-    };
-    checker.finish("the sheet has no rows under its header")
+    let (checked, _) = scan
+        .layout
+        .finish("the sheet has no rows under its header")?;
+    Ok(checked)
 }
 
-fn texts(cells: &[Cell]) -> Vec<String> {
-    cells.iter().map(|c| c.text.clone()).collect()
-}
-
-/// A sheet read row by row: the rows above the header looked through for it, then every row
-/// under it checked.
+/// A sheet read row by row, each handed to the layout once merges from above are filled in.
 struct SheetScan<'a> {
-    lookup: &'a Lookup,
     places: Places<'a>,
-    checker: Option<Checker<'a>>,
-    /// The header's cells: the columns a merge is filled down in.
-    width: usize,
-    /// The first row naming the county or the indicator column, if none names both.
-    nearest: Option<(u64, Vec<Cell>)>,
-    any_cell: bool,
+    layout: Layout<'a>,
     /// Cells merged down from above, by column: the last row (from 1) the merge covers, and
     /// what it shows. One a column: a merge is a range, not a copy for every row it covers.
     fills: HashMap<u32, (u64, Cell)>,
@@ -253,37 +228,16 @@ impl SheetScan<'_> {
         mut cells: Vec<Cell>,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<(), FileError> {
-        if self.checker.is_some() {
-            self.fill(n, &mut cells)?;
+        if let Some(width) = self.layout.header_width() {
+            self.fill(n, &mut cells, width)?;
             progress(n.saturating_sub(self.first_row), self.total);
-            if let Some(checker) = &mut self.checker {
-                return checker.row(n, &cells);
-            }
         }
-        if cells.iter().all(|c| c.text.is_empty()) {
-            return Ok(());
-        }
-        self.any_cell = true;
-        let has = |column: Column| {
-            cells.iter().any(|c| {
-                columns::by_name(&c.text).map(|(c, _)| c) == Some(column)
-                    || (column == Column::County
-                        && Column::CountyCode.key() == Some(c.text.as_str()))
-            })
-        };
-        let (county, indicator) = (has(Column::County), has(Column::Indicator));
-        if county && indicator {
-            self.checker = Some(Checker::new(self.lookup, self.places, &texts(&cells), n)?);
-            self.width = cells.len();
-        } else if self.nearest.is_none() && (county || indicator) {
-            self.nearest = Some((n, cells));
-        }
-        Ok(())
+        self.layout.row(n, cells)
     }
 
     /// Fills row `n`'s empty cells under the header that a merge from above covers, and
     /// forgets the merges that end above it.
-    fn fill(&mut self, n: u64, cells: &mut Vec<Cell>) -> Result<(), FileError> {
+    fn fill(&mut self, n: u64, cells: &mut Vec<Cell>, width: usize) -> Result<(), FileError> {
         if self.fills.is_empty() {
             return Ok(());
         }
@@ -293,7 +247,7 @@ impl SheetScan<'_> {
             let Ok(at) = usize::try_from(column) else {
                 continue;
             };
-            if at < self.width && cells.get(at).is_none_or(|c| c.text.is_empty()) {
+            if at < width && cells.get(at).is_none_or(|c| c.text.is_empty()) {
                 filled.push((at, value.clone()));
             }
         }

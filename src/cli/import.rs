@@ -5,7 +5,7 @@ use super::context::Context;
 use super::progress::ProgressLine;
 use super::table::plural;
 use crate::error::FileError;
-use crate::formats::import::{Checked, Format, Imported, SubmissionsFile};
+use crate::formats::import::{Checked, Format, Imported, LayoutKind, SubmissionsFile};
 use crate::lookup::Lookup;
 use crate::source::limits::{Limits, Size};
 use crate::store::{ImportPreview, Store};
@@ -64,9 +64,11 @@ impl Import {
             };
             writeln!(
                 out,
-                "{named}{read_as} is fine: {} would be imported ({}); nothing was written (--dry-run){}",
+                "{named}{read_as}{} is fine: {} would be imported ({}){}; nothing was written (--dry-run){}",
+                layout_words(&imported.checked),
                 plural(imported.checked.rows.len(), "submission"),
                 preview_words(&preview),
+                passed_over_words(&imported.checked),
                 flagged_count(&imported.checked)
             )?;
             write_flagged(&imported.checked, context.lang, out)?;
@@ -95,8 +97,10 @@ impl Import {
         };
         writeln!(
             out,
-            "imported {} from {named}{read_as}{recheck}{}",
+            "imported {} from {named}{read_as}{}{}{recheck}{}",
             plural(n, "submission"),
+            layout_words(&imported.checked),
+            passed_over_words(&imported.checked),
             flagged_count(&imported.checked)
         )?;
         write_flagged(&imported.checked, context.lang, out)?;
@@ -154,6 +158,37 @@ fn preview_words(p: &ImportPreview) -> String {
         ));
     }
     words
+}
+
+/// " (a column per county)" for a wide table; nothing for a long one.
+fn layout_words(checked: &Checked) -> String {
+    match checked.layout {
+        LayoutKind::Long => String::new(),
+        wide => format!(" ({})", wide.words()),
+    }
+}
+
+/// "; passed over 3 footer rows (填报人 …) and 1 total row (合计 …)" where the table had them.
+fn passed_over_words(checked: &Checked) -> String {
+    let p = &checked.passed_over;
+    let mut parts = Vec::new();
+    if p.footer_rows > 0 {
+        parts.push(format!(
+            "{} (填报人, 审核人, 备注 …)",
+            plural(p.footer_rows, "footer row")
+        ));
+    }
+    if p.total_rows > 0 {
+        parts.push(format!("{} (合计, 小计 …)", plural(p.total_rows, "total row")));
+    }
+    if p.total_columns > 0 {
+        parts.push(format!("{} (合计, 全市 …)", plural(p.total_columns, "total column")));
+    }
+    match parts.as_slice() {
+        [] => String::new(),
+        [one] => format!("; passed over {one}"),
+        [first @ .., last] => format!("; passed over {} and {last}", first.join(", ")),
+    }
 }
 
 /// "; 2 flagged for a second look:" when figures look wrong.

@@ -213,6 +213,8 @@ struct Table {
     described: Vec<usize>,
     /// The first footer row, once met.
     footer: Option<u64>,
+    /// Columns of totals (合计, 全市) passed over.
+    total_columns: usize,
 }
 
 /// One submission of a row: where its parts are, and the cells that are its own (a wide
@@ -284,7 +286,7 @@ impl<'a> Layout<'a> {
 
     /// What the table held, checked; or why it holds nothing kaohe can read.
     pub(super) fn finish(mut self, no_rows: &str) -> Result<(Checked, LayoutKind), FileError> {
-        let kind = match std::mem::replace(
+        let table = match std::mem::replace(
             &mut self.state,
             State::Finding {
                 nearest: None,
@@ -303,9 +305,11 @@ impl<'a> Layout<'a> {
                 };
                 return Err(FileError::new(self.places.whole(), message));
             }
-            State::Header { row, cells } => self.resolve(&cells, row, None)?.kind,
-            State::Rows(table) => table.kind,
+            State::Header { row, cells } => self.resolve(&cells, row, None)?,
+            State::Rows(table) => table,
         };
+        self.passed.total_columns = table.total_columns;
+        let kind = table.kind;
         if !self.checker.any_row() {
             return Err(FileError::new(self.places.whole(), no_rows));
         }
@@ -518,6 +522,7 @@ impl<'a> Layout<'a> {
             keys,
             described,
             footer: None,
+            total_columns: heads.iter().filter(|h| h.slot == Slot::Total).count(),
         })
     }
 

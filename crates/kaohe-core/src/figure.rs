@@ -267,7 +267,7 @@ impl FigureFlag {
                     figure.trim()
                 ),
                 None => format!(
-                    "报送值的单位{unit}与指标的单位{wanted}不同，无法换算，按原文保留"
+                    "报送值的单位“{unit}”与指标的单位“{wanted}”不同，无法换算，按原文保留"
                 ),
             },
             FigureFlag::PartsDisagree { computed } => format!(

@@ -226,6 +226,11 @@ impl<'a> Checker<'a> {
                 ));
             }
         }
+        // A row that gives nothing of a submission, not even whose (a heading 一、养老服务 in a
+        // column of names): nothing to check.
+        if columns::submission().all(|c| cell(c).text.is_empty()) {
+            return Ok(());
+        }
         let unit_cell = from(fields.unit.as_ref());
         if unit_cell.kind == CellKind::Error {
             return Err(FileError::new(

@@ -195,6 +195,9 @@ enum State {
     Finding {
         nearest: Option<(u64, Vec<Cell>)>,
         any_cell: bool,
+        /// The last row with anything in it: the first row of a header whose second names
+        /// the counties or indicators (各县完成情况 merged over 柯城区, 衢江区 …).
+        previous: Option<(u64, Vec<Cell>)>,
     },
     /// The header's (first) row: the next row may be its second.
     Header { row: u64, cells: Vec<Cell> },
@@ -233,6 +236,7 @@ impl<'a> Layout<'a> {
             state: State::Finding {
                 nearest: None,
                 any_cell: false,
+                previous: None,
             },
             checker: Checker::new(lookup, places),
             passed: PassedOver::default(),
@@ -255,16 +259,47 @@ impl<'a> Layout<'a> {
             .iter()
             .all(|c| c.text.is_empty() && c.kind != CellKind::Error);
         match &mut self.state {
-            State::Finding { nearest, any_cell } => {
+            State::Finding {
+                any_cell, previous, ..
+            } => {
                 if blank {
                     return Ok(());
                 }
                 *any_cell = true;
-                match header_kind(self.lookup, &cells) {
-                    Seen::Header => self.state = State::Header { row: n, cells },
-                    Seen::OneKey if nearest.is_none() => *nearest = Some((n, cells)),
-                    Seen::OneKey | Seen::Nothing => {}
+                let seen = header_kind(self.lookup, &cells);
+                if matches!(seen, Seen::Header) {
+                    self.state = State::Header { row: n, cells };
+                    return Ok(());
                 }
+                // The row above heading this one's counties or indicators.
+                if let Some((above, top)) = previous.take() {
+                    let under: Vec<Cell> = (0..top.len().max(cells.len()))
+                        .map(|i| match cells.get(i) {
+                            Some(c) if !c.text.is_empty() => c.clone(),
+                            _ => top.get(i).cloned().unwrap_or_default(),
+                        })
+                        .collect();
+                    let names_keys = cells.iter().any(|c| {
+                        let (name, _) = unit_in_header(&c.text);
+                        self.lookup.county(name).is_some()
+                            || indicator_heading(self.lookup, name).is_some()
+                    });
+                    if names_keys && matches!(header_kind(self.lookup, &under), Seen::Header) {
+                        let table = self.resolve(&top, above, Some((&cells, n)))?;
+                        self.state = State::Rows(table);
+                        return Ok(());
+                    }
+                }
+                let State::Finding {
+                    nearest, previous, ..
+                } = &mut self.state
+                else {
+                    return Ok(());
+                };
+                if matches!(seen, Seen::OneKey) && nearest.is_none() {
+                    *nearest = Some((n, cells.clone()));
+                }
+                *previous = Some((n, cells));
                 Ok(())
             }
             State::Header { .. } if blank => Ok(()),
@@ -291,9 +326,12 @@ impl<'a> Layout<'a> {
             State::Finding {
                 nearest: None,
                 any_cell: false,
+                previous: None,
             },
         ) {
-            State::Finding { nearest, any_cell } => {
+            State::Finding {
+                nearest, any_cell, ..
+            } => {
                 if let Some((n, cells)) = nearest {
                     // Names what that row lacks.
                     self.resolve(&cells, n, None)?;
@@ -329,16 +367,18 @@ impl<'a> Layout<'a> {
             .iter()
             .find(|c| !c.text.is_empty())
             .map_or("", |c| c.text.as_str());
+        // Whether the row names a known county and indicator where its key cells are (one
+        // a wide table's header gives is known).
         let resolves = |table: &Table| {
             table.groups.first().is_some_and(|g| {
-                let key = |c: Column| match g.fields.get(c) {
-                    Some(Source::Cell(i)) => cells.get(*i).map(|c| c.text.as_str()),
-                    _ => None,
+                let known = |c: Column, found: &dyn Fn(&str) -> bool| match g.fields.get(c) {
+                    Some(Source::Cell(i)) => cells.get(*i).is_some_and(|c| found(&c.text)),
+                    _ => true,
                 };
-                let county = key(Column::County).is_none_or(|k| lookup.county(k).is_some());
-                let indicator = key(Column::Indicator)
-                    .is_none_or(|k| lookup.indicator_by_id_or_name(k).is_some());
-                county && indicator
+                known(Column::County, &|k| lookup.county(k).is_some())
+                    && known(Column::Indicator, &|k| {
+                        lookup.indicator_by_id_or_name(k).is_some()
+                    })
             })
         };
         if is_footer(first) && !resolves(table) {
@@ -385,7 +425,10 @@ impl<'a> Layout<'a> {
         if let [only] = filled.as_slice() {
             let known = lookup.county(&only.text).is_some()
                 || lookup.indicator_by_id_or_name(&only.text).is_some();
-            if only.kind == CellKind::Text && !known && !resolves(table) && table.groups.len() == 1
+            if only.kind == CellKind::Text
+                && !known
+                && !resolves(table)
+                && table.kind == LayoutKind::Long
             {
                 let at = cells.iter().position(|c| !c.text.is_empty());
                 return Err(FileError::new(
@@ -585,7 +628,19 @@ impl<'a> Layout<'a> {
                 }
             }
         }
-        if is_total(&text) || (lower.is_empty() && is_total(upper)) {
+        // A title over the counties or indicators (各县完成情况 merged over 柯城区, 衢江区 …).
+        if !lower.is_empty() {
+            let (lower_name, lower_unit) = unit_in_header(lower);
+            if let Some(county) = lookup.county(lower_name) {
+                return Ok(head(Slot::County(county.code.clone(), Column::Value), lower_unit));
+            }
+            if columns::by_name(lower_name).is_none() && !columns::is_unit(lower_name) {
+                if let Some(id) = indicator_heading(lookup, lower_name) {
+                    return Ok(head(Slot::Indicator(id, Column::Value), lower_unit.or(unit)));
+                }
+            }
+        }
+        if is_total(&text) || (lower.is_empty() && is_total(upper)) || is_total(lower) {
             return Ok(head(Slot::Total, None));
         }
         // A plain column: by its names, the second row's qualifying the first's.

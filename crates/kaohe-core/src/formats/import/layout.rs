@@ -1156,4 +1156,78 @@ mod tests {
         let e = parse("柯城区,1.2,75%\n衢江区,1.2,70%\n").unwrap_err();
         assert!(e.starts_with("s.csv: no header row found: kaohe reads a row per county × indicator"), "{e}");
     }
+
+    /// Cells a county's table may hold anywhere: header words, counties, ids, units, figures,
+    /// footers and totals, error values, anything.
+    fn any_cell() -> impl proptest::strategy::Strategy<Value = Cell> {
+        use proptest::prelude::*;
+        let words = prop::sample::select(vec![
+            "", "", "", "县(市、区)", "指标编号", "指标", "完成值", "完成情况", "分子", "分母",
+            "自评", "结果", "得分", "单位", "计量单位", "佐证材料", "备注", "说明", "序号",
+            "指标名称", "柯城区", "330803", "３３０８２５", "1.2", "１．３", "1.9（‰）",
+            "照料中心覆盖率(城市)", "1.2 照料中心覆盖率(城市)", "合计", "全市", "填报人：张三",
+            "联系电话", "注：", "‰", "%", "万元", "亩", "公顷", "75%", "15‰", "0.45亩", "是",
+            "1e300", "-", "/", "as_written", "county", "indicator", "value",
+        ]);
+        prop_oneof![
+            6 => words.prop_map(Cell::text),
+            2 => any::<f64>().prop_map(|x| Cell {
+                text: crate::model::format_number(x),
+                kind: CellKind::Number,
+            }),
+            1 => "\\PC{0,6}".prop_map(|s| Cell::text(&s)),
+            1 => Just(Cell {
+                text: "#DIV/0!".into(),
+                kind: CellKind::Error,
+            }),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 400,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(16),
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// Any table of cells, in a sheet (rows of any length) or a text (rows as long as the
+        /// header), is read or refused with its place, never a panic; what is read is a known
+        /// county × indicator.
+        #[test]
+        fn any_table_is_read_or_refused_with_a_place(
+            rows in proptest::collection::vec(proptest::collection::vec(any_cell(), 0..7), 0..9),
+            sheet in proptest::bool::ANY,
+        ) {
+            let lookup = demo_lookup();
+            let places = if sheet {
+                Places::Sheet { path: "t.xlsx", sheet: "表", first_column: 0 }
+            } else {
+                Places::Lines { path: "t.csv" }
+            };
+            let mut layout = Layout::new(&lookup, places, sheet);
+            let mut read = Ok(());
+            for (n, cells) in rows.into_iter().enumerate() {
+                read = layout.row(n as u64 + 1, cells);
+                if read.is_err() {
+                    break;
+                }
+            }
+            let result = read.and_then(|()| layout.finish("no rows").map(|(c, _)| c));
+            match result {
+                Ok(checked) => {
+                    for row in &checked.rows {
+                        proptest::prop_assert!(lookup.county(&row.county_code).is_some());
+                        proptest::prop_assert!(lookup.indicator(&row.indicator_id).is_some());
+                    }
+                }
+                Err(e) => {
+                    let text = e.to_string();
+                    let file = if sheet { "t.xlsx: sheet 表" } else { "t.csv" };
+                    proptest::prop_assert!(text.starts_with(file), "{}", text);
+                    proptest::prop_assert_eq!(text.lines().count(), 1);
+                }
+            }
+        }
+    }
 }
+

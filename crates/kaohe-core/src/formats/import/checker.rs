@@ -286,8 +286,14 @@ impl<'a> Checker<'a> {
         }
         let key = (county.code.clone(), indicator_id.clone());
         if let Some(first) = self.seen.get(&key) {
+            // Named at the row's own key cell: the county's where the header gives the
+            // indicator (a column per indicator).
+            let at = match fields.get(Column::Indicator) {
+                Some(Source::Header { .. }) => Column::County,
+                _ => Column::Indicator,
+            };
             return Err(fail(
-                Column::Indicator,
+                at,
                 format!(
                     "county {county_key} indicator {indicator_id} is given twice (first on {} {first})",
                     places.row_word()

@@ -484,7 +484,7 @@ impl<'a> Layout<'a> {
         let own_workbook = texts
             .iter()
             .any(|h| Column::CountyCode.header() == Some(h.as_str()));
-        let mut heads: Vec<Head> = Vec::with_capacity(width);
+        let mut heads: Vec<Option<Head>> = Vec::with_capacity(width);
         let mut carried: Option<&str> = None;
         for i in 0..width {
             let upper = top.get(i).map_or("", |c| c.text.as_str());
@@ -502,20 +502,39 @@ impl<'a> Layout<'a> {
             let head = self.head(upper, lower, number, own_workbook).map_err(|why| {
                 FileError::new(at(Some(i)), why)
             })?;
-            let Some(head) = head else {
-                let names: Vec<&str> = columns::submission().map(Column::name).collect();
-                return Err(FileError::new(
-                    at(Some(i)),
-                    format!(
-                        "unknown column \"{}\" (column {}); the columns are {}, 单位 (the unit), or a county (柯城区 …) or an indicator (1.2 …) heading a column of its figures",
-                        texts[i],
-                        places.column_label(i),
-                        names.join(", ")
-                    ),
-                ));
-            };
             heads.push(head);
         }
+        // A column that is nothing kaohe knows: said with what the table's layout wants there.
+        if let Some(i) = heads.iter().position(Option::is_none) {
+            let names: Vec<&str> = columns::submission().map(Column::name).collect();
+            let known = if heads.iter().flatten().any(|h| matches!(h.slot, Slot::County(..))) {
+                format!(
+                    "; the counties heading the other columns, the database knows {}",
+                    lookup.known_counties()
+                )
+            } else if heads
+                .iter()
+                .flatten()
+                .any(|h| matches!(h.slot, Slot::Indicator(..)))
+            {
+                format!(
+                    "; the indicators heading the other columns, the database knows {} (`kaohe targets` lists them)",
+                    lookup.known_indicators()
+                )
+            } else {
+                String::new()
+            };
+            return Err(FileError::new(
+                at(Some(i)),
+                format!(
+                    "unknown column \"{}\" (column {}); the columns are {}, 单位 (the unit), or a county (柯城区 …) or an indicator (1.2 …) heading a column of its figures{known}",
+                    texts[i],
+                    places.column_label(i),
+                    names.join(", ")
+                ),
+            ));
+        }
+        let mut heads: Vec<Head> = heads.into_iter().flatten().collect();
         let by_county = heads.iter().position(|h| matches!(h.slot, Slot::County(..)));
         let by_indicator = heads
             .iter()
@@ -1098,7 +1117,7 @@ fn wide_groups(
 
 #[cfg(test)]
 mod tests {
-    use super::super::{demo_lookup, parse};
+    use super::super::{demo_lookup, parse, read_csv};
     use super::*;
 
     #[test]
@@ -1155,6 +1174,132 @@ mod tests {
     fn a_table_without_a_header_says_what_kaohe_reads() {
         let e = parse("柯城区,1.2,75%\n衢江区,1.2,70%\n").unwrap_err();
         assert!(e.starts_with("s.csv: no header row found: kaohe reads a row per county × indicator"), "{e}");
+    }
+
+    /// Rows of a sheet (text cells, `#n` a number cell) read through the layout.
+    fn sheet(rows: &[&[&str]]) -> Result<Checked, String> {
+        let lookup = demo_lookup();
+        let places = Places::Sheet {
+            path: "t.xlsx",
+            sheet: "表",
+            first_column: 0,
+        };
+        let mut layout = Layout::new(&lookup, places, true);
+        for (n, row) in rows.iter().enumerate() {
+            let cells = row
+                .iter()
+                .map(|t| match t.strip_prefix('#') {
+                    Some(number) => Cell {
+                        text: number.to_string(),
+                        kind: CellKind::Number,
+                    },
+                    None => Cell::text(t),
+                })
+                .collect();
+            layout.row(n as u64 + 1, cells).map_err(|e| e.to_string())?;
+        }
+        layout
+            .finish("no rows")
+            .map(|(c, _)| c)
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn a_number_heading_an_indicators_column_must_say_which() {
+        let e = sheet(&[&["县(市、区)", "#1.1", "1.2"], &["柯城区", "是", "75%"]]).unwrap_err();
+        assert_eq!(
+            e,
+            "t.xlsx: sheet 表, cell B1: the indicator heading the column is the number 1.1, which cannot tell 1.1 from 1.10; give it as text (format the header row as text)"
+        );
+        // 1.3 is no 1.30: a number is enough.
+        let read = sheet(&[&["县(市、区)", "#1.3"], &["柯城区", "55%"]]).unwrap();
+        assert_eq!(read.rows[0].indicator_id, "1.3");
+    }
+
+    #[test]
+    fn a_county_given_twice_in_a_column_per_indicator_is_named_at_its_row() {
+        let e = sheet(&[
+            &["县(市、区)", "1.2", "1.3"],
+            &["柯城区", "75%", "50%"],
+            &["柯城区", "76%", ""],
+        ])
+        .unwrap_err();
+        assert_eq!(
+            e,
+            "t.xlsx: sheet 表, cell A3: county 柯城区 indicator 1.2 is given twice (first on row 2)"
+        );
+    }
+
+    #[test]
+    fn an_unknown_heading_beside_counties_lists_the_counties() {
+        let e = parse("指标编号,柯城区,柯城\n1.2,75%,70%\n").unwrap_err();
+        assert!(
+            e.ends_with("heading a column of its figures; the counties heading the other columns, the database knows 330802 柯城区, 330803 衢江区, 330825 龙游县, 330881 江山市, 330822 常山县, 330824 开化县"),
+            "{e}"
+        );
+        let e = parse("县(市、区),1.2,低保\n柯城区,75%,70%\n").unwrap_err();
+        assert!(e.contains("the indicators heading the other columns, the database knows 1.1–1."), "{e}");
+    }
+
+    #[test]
+    fn danwei_is_the_county_alone_and_the_unit_beside_one() {
+        let rows = parse("单位,指标,完成值\n柯城区,1.2,75%\n").unwrap();
+        assert_eq!(rows[0].county_code, "330802");
+        let rows = parse("县(市、区),指标,完成值,单位\n柯城区,1.9,15,‰\n").unwrap();
+        assert_eq!(rows[0].submission.value, "1.5%");
+        assert_eq!(rows[0].submission.converted_from.as_deref(), Some("15‰"));
+        // Where the counties head columns, 单位 is the unit too.
+        let rows = parse("指标编号,单位,柯城区\n1.9,‰,15\n").unwrap();
+        assert_eq!(rows[0].submission.value, "1.5%");
+        // A dash says there is no unit: the figure is read as the indicator's.
+        let rows = parse("指标编号,单位,柯城区\n1.2,—,75\n").unwrap();
+        assert_eq!(rows[0].submission.value, "75");
+        assert_eq!(rows[0].submission.value_number, Some(75.0));
+    }
+
+    #[test]
+    fn a_figure_with_its_own_unit_is_converted_as_one_from_a_unit_column() {
+        let rows = parse("县(市、区),指标,完成值\n柯城区,1.9,１５‰\n衢江区,3.6,0.05公顷\n").unwrap();
+        assert_eq!(rows[0].submission.value, "1.5%");
+        assert_eq!(rows[0].submission.value_number, Some(1.5));
+        assert_eq!(rows[0].submission.converted_from.as_deref(), Some("１５‰"));
+        assert_eq!(rows[1].submission.value, "500平方米");
+        // A unit in the figure's header is every row's.
+        let rows = parse("县(市、区),指标,完成值（万元）\n柯城区,2.11,0.0013\n").unwrap();
+        assert_eq!(rows[0].submission.value, "13元");
+        assert_eq!(rows[0].submission.converted_from.as_deref(), Some("0.0013万元"));
+    }
+
+    #[test]
+    fn a_wide_row_gives_a_submission_for_each_county_with_something_in_its_cell() {
+        let rows = parse("指标编号,柯城区,衢江区,龙游县\n1.2,75%,,70%\n一、社会救助,,,\n1.3,,,\n").unwrap();
+        let got: Vec<(&str, &str, &str)> = rows
+            .iter()
+            .map(|r| (r.county_code.as_str(), r.indicator_id.as_str(), r.submission.value.as_str()))
+            .collect();
+        assert_eq!(got, [("330802", "1.2", "75%"), ("330825", "1.2", "70%")]);
+        // The rows the figures came from.
+        assert!(rows.iter().all(|r| r.line == 2));
+    }
+
+    #[test]
+    fn footers_may_run_over_several_rows_and_blank_ones() {
+        let checked = read_csv(
+            "县(市、区),指标,完成值\n柯城区,1.2,75%\n小计,,\n\n填报人：张三,审核人：李四,\n\n联系电话：123,,\n（本表一式两份）,,\n",
+            "s.csv",
+            &demo_lookup(),
+            &mut |_, _| {},
+        )
+        .unwrap();
+        assert_eq!(checked.rows.len(), 1);
+        assert_eq!(
+            checked.passed_over,
+            PassedOver {
+                footer_rows: 3,
+                total_rows: 1,
+                total_columns: 0
+            }
+        );
     }
 
     /// Cells a county's table may hold anywhere: header words, counties, ids, units, figures,

@@ -429,19 +429,19 @@ fn the_detail_pane_says_what_a_converted_figure_was_written_as() {
     f.store
         .import_submissions(&rows, "衢江区.csv", &f.who)
         .unwrap();
-    let mut app = app(&f, Lang::Zh);
-    while app.indicator().id != "1.9" {
-        app.update(Action::NextIndicator);
-    }
-    let wide = text(&screen(&app, 120, 40));
+    let on_1_9 = |lang| {
+        let mut app = app(&f, lang);
+        while app.indicator().id != "1.9" {
+            app.update(Action::NextIndicator);
+        }
+        app
+    };
+    let zh = on_1_9(Lang::Zh);
+    let wide = text(&screen(&zh, 120, 40));
     assert!(wide.contains("报送值原为 15‰，已换算为 1.5%"), "{wide}");
-    let small = text(&screen(&app, 80, 24));
+    let small = text(&screen(&zh, 80, 24));
     assert!(small.contains("15‰"), "{small}");
-    let mut app = app(&f, Lang::En);
-    while app.indicator().id != "1.9" {
-        app.update(Action::NextIndicator);
-    }
-    let english = text(&screen(&app, 120, 40));
+    let english = text(&screen(&on_1_9(Lang::En), 120, 40));
     assert!(english.contains("written 15‰, converted to 1.5%"), "{english}");
 }
 

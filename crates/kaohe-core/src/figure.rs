@@ -43,7 +43,15 @@ const NO: &[&str] = &["否", "未完成", "无", "没有", "未建立", "未出�
 
 /// Full-width digits, letters and signs (what a Chinese input method types) to ASCII.
 pub fn normalize_width(s: &str) -> String {
-    s.chars()
+    width_normal(s).into_owned()
+}
+
+/// [`normalize_width`], without a copy where there is nothing to change (most figures).
+pub(crate) fn width_normal(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.is_ascii() {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(s.chars()
         .map(|c| match c {
             // The full-width forms stand 0xFEE0 above the ASCII ones.
             '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
@@ -55,22 +63,25 @@ pub fn normalize_width(s: &str) -> String {
             '\u{3000}' => ' ',
             _ => c,
         })
-        .collect()
+        .collect())
 }
 
 /// Reads a figure as typed.
 pub fn parse_figure(input: &str) -> Figure {
-    let s = normalize_width(input);
+    let s = width_normal(input);
     let s = s.trim();
     if s.is_empty() {
         return Figure::Empty;
     }
-    let lower = s.to_lowercase();
-    if YES.contains(&lower.as_str()) {
-        return Figure::Yes;
-    }
-    if NO.contains(&lower.as_str()) {
-        return Figure::No;
+    // A figure that begins as a number is no yes or no: told without lowering a copy.
+    if !s.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+' || c == '.') {
+        let lower = s.to_lowercase();
+        if YES.contains(&lower.as_str()) {
+            return Figure::Yes;
+        }
+        if NO.contains(&lower.as_str()) {
+            return Figure::No;
+        }
     }
     let (number, rest) = split_number(s);
     let Some(value) = number else {
@@ -91,7 +102,7 @@ pub fn parse_figure(input: &str) -> Figure {
 
 /// Reads a plain amount (a numerator or denominator): digits, thousands separators, a decimal point.
 pub fn parse_amount(input: &str) -> Option<f64> {
-    let s = normalize_width(input);
+    let s = width_normal(input);
     let (number, rest) = split_number(s.trim());
     if rest.trim().is_empty() { number } else { None }
 }
@@ -165,6 +176,9 @@ pub fn number_text(input: &str) -> Option<String> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Kept {
     pub value: String,
+    /// `value`, read.
+    pub figure: Figure,
+    /// The number read from it, if it is one in the indicator's unit.
     pub number: Option<f64>,
     pub converted_from: Option<String>,
 }
@@ -181,55 +195,78 @@ pub fn keep_figure(
     wanted: Option<&str>,
 ) -> Result<Kept, String> {
     let written = written.trim();
-    let as_is = |number| Kept {
-        value: written.to_string(),
-        number,
-        converted_from: None,
-    };
-    let Figure::Number { value, unit: own } = parse_figure(written) else {
+    let figure = parse_figure(written);
+    let Figure::Number { value, unit: own } = &figure else {
         // Words, a yes or no, or nothing: a unit says nothing of them.
-        return Ok(as_is(None));
+        return Ok(Kept {
+            value: written.to_string(),
+            figure,
+            number: None,
+            converted_from: None,
+        });
     };
+    let value = *value;
     let column_unit = column_unit
         .filter(|u| !crate::units::is_no_unit(u))
-        .map(|u| normalize_width(u.trim()));
+        .map(|u| crate::units::canonical(&normalize_width(u.trim())));
+    // With its unit, as the county wrote it; the unit.
     let (with_unit, unit) = match (own, column_unit) {
-        (Some(own), Some(column)) if !same_unit(&own, &column) => {
+        (Some(own), Some(column)) if !same_unit(own, &column) => {
             return Err(format!(
                 "the figure \"{written}\" is in {own} but its unit column says {column}; correct one of them"
             ));
         }
-        (Some(own), _) => (written.to_string(), Some(own)),
-        (None, Some(column)) => (format!("{written}{column}"), Some(column)),
-        (None, None) => return Ok(as_is(Some(value))),
+        (Some(own), _) => (written.to_string(), own.clone()),
+        (None, Some(column)) => (format!("{written}{column}"), column),
+        (None, None) => {
+            return Ok(Kept {
+                value: written.to_string(),
+                figure,
+                number: Some(value),
+                converted_from: None,
+            });
+        }
     };
-    let Some(unit) = unit else {
-        return Ok(as_is(Some(value)));
+    // What the text kept reads as (a unit kaohe does not know makes it words).
+    let kept = |text: String, number, converted_from| Kept {
+        figure: if crate::units::is_unit(&unit) {
+            Figure::Number {
+                value,
+                unit: Some(unit.clone()),
+            }
+        } else {
+            Figure::Text
+        },
+        value: text,
+        number,
+        converted_from,
     };
     let Some(wanted) = wanted else {
         // No number asked: kept with its unit, read as written.
+        return Ok(kept(with_unit, Some(value), None));
+    };
+    if same_unit(&unit, wanted) {
+        // The indicator's own unit: as written.
         return Ok(Kept {
-            value: with_unit,
+            value: written.to_string(),
+            figure,
             number: Some(value),
             converted_from: None,
         });
-    };
-    if same_unit(&unit, wanted) {
-        return Ok(as_is(Some(value)));
     }
     let number = number_text(written).unwrap_or_default();
     Ok(match crate::units::convert(&number, &unit, wanted) {
         crate::units::Conversion::Exact { value, text } => Kept {
             value: format!("{text}{wanted}"),
+            figure: Figure::Number {
+                value,
+                unit: Some(wanted.to_string()),
+            },
             number: Some(value),
             converted_from: Some(with_unit),
         },
         // Kept with the unit it was written in, never read as the indicator's.
-        _ => Kept {
-            value: with_unit,
-            number: None,
-            converted_from: None,
-        },
+        _ => kept(with_unit, None, None),
     })
 }
 
@@ -325,13 +362,21 @@ fn about_in(figure: &str, unit: &str, wanted: &str) -> Option<String> {
 /// What looks wrong with one submission, for an indicator whose unit is `unit` (`Some("%")`
 /// for a percentage; `None` for an indicator without a number, whose answer may be words).
 pub fn figure_flags(unit: Option<&str>, submission: &Submission) -> Vec<FigureFlag> {
+    flags_of(unit, submission, &parse_figure(&submission.value))
+}
+
+/// [`figure_flags`], the submission's figure read already (`figure`).
+pub(crate) fn flags_of(
+    unit: Option<&str>,
+    submission: &Submission,
+    figure: &Figure,
+) -> Vec<FigureFlag> {
     let mut flags = Vec::new();
-    let figure = parse_figure(&submission.value);
     if let Some(from) = &submission.converted_from {
         flags.push(FigureFlag::UnitConverted { from: from.clone() });
     }
-    if let Some(wanted) = unit.filter(|_| !readable_for(unit, &figure)) {
-        flags.push(match &figure {
+    if let Some(wanted) = unit.filter(|_| !readable_for(unit, figure)) {
+        flags.push(match figure {
             Figure::Number {
                 unit: Some(written),
                 ..
@@ -352,7 +397,7 @@ pub fn figure_flags(unit: Option<&str>, submission: &Submission) -> Vec<FigureFl
         },
         Some(n),
         Some(d),
-    ) = (&figure, submission.numerator, submission.denominator)
+    ) = (figure, submission.numerator, submission.denominator)
     {
         let percent = match written {
             Some(u) => u == "%",

@@ -76,8 +76,8 @@ const UNITS: &[Unit] = &[
 const NO_UNIT: &[&str] = &["-", "—", "–", "/", "\\", "无", "——", "--"];
 
 fn find(name: &str) -> Option<&'static Unit> {
-    let name = crate::figure::normalize_width(name.trim());
-    let name = name.as_str();
+    let name = crate::figure::width_normal(name.trim());
+    let name = name.as_ref();
     UNITS.iter().find(|u| {
         u.names
             .iter()

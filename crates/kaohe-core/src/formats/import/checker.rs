@@ -7,7 +7,7 @@
 use super::{Checked, Flagged};
 use crate::error::{FileError, Location, column_letters};
 use crate::figure::{
-    Figure, MAX_FIGURE, figure_flags, keep_figure, parse_amount, parse_figure, too_large,
+    Figure, MAX_FIGURE, flags_of, keep_figure, parse_amount, too_large,
 };
 use crate::formats::columns::{self, COLUMNS, Column};
 use crate::lookup::{Lookup, SubmissionRow};
@@ -381,7 +381,7 @@ impl<'a> Checker<'a> {
             }
             kept
         };
-        let value_number = match (parse_figure(&kept.value), kept.number) {
+        let value_number = match (&kept.figure, kept.number) {
             (_, Some(number)) => Some(number),
             (Figure::Empty, None) => match (numerator, denominator) {
                 // No figure written: the rate follows from its parts.
@@ -409,7 +409,7 @@ impl<'a> Checker<'a> {
             && kept.converted_from.is_none()
             && unit == Some("%")
             && kept.value == submission.value
-            && matches!(parse_figure(&kept.value).number(), Some(v) if v > 0.0 && v <= 1.0);
+            && matches!(kept.figure.number(), Some(v) if v > 0.0 && v <= 1.0);
         let submission = Submission {
             value: kept.value,
             value_number,
@@ -417,7 +417,7 @@ impl<'a> Checker<'a> {
             converted_from: kept.converted_from,
             ..submission
         };
-        let flags = figure_flags(unit, &submission);
+        let flags = flags_of(unit, &submission, &kept.figure);
         if !flags.is_empty() {
             self.checked.flagged.push(Flagged {
                 county: county.name.clone(),

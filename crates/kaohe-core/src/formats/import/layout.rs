@@ -120,12 +120,21 @@ fn squeezed(text: &str) -> String {
 }
 
 fn is_total(text: &str) -> bool {
+    // Most cells are no total: told without a copy.
+    if text.is_empty() || text.len() > 40 || text.starts_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
     let t = squeezed(text);
     !t.is_empty() && TOTALS.iter().any(|w| t.eq_ignore_ascii_case(w))
 }
 
 /// Whether a row's first cell begins a footer or a note: 填报人：张三, 联系电话, 注：….
 fn is_footer(text: &str) -> bool {
+    // Most rows begin with no footer word: told without a copy.
+    let first = text.trim_start().chars().next();
+    if !first.is_some_and(|c| FOOTER.iter().any(|w| w.starts_with(c)) || c == '注') {
+        return false;
+    }
     let t = squeezed(text);
     if FOOTER.iter().any(|w| t.starts_with(w)) {
         return true;
@@ -421,8 +430,8 @@ impl<'a> Layout<'a> {
             ));
         }
         // One lone note that names no county or indicator: said as such.
-        let filled: Vec<&Cell> = cells.iter().filter(|c| !c.text.is_empty()).collect();
-        if let [only] = filled.as_slice() {
+        let mut filled = cells.iter().filter(|c| !c.text.is_empty());
+        if let (Some(only), None) = (filled.next(), filled.next()) {
             let known = lookup.county(&only.text).is_some()
                 || lookup.indicator_by_id_or_name(&only.text).is_some();
             if only.kind == CellKind::Text

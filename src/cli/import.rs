@@ -18,9 +18,12 @@ use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub struct Import {
-    /// The file: CSV or a workbook sheet with columns county, indicator, value, numerator,
-    /// denominator, evidence, remark (or 县(市、区), 指标编号, 完成值 …), or the JSON array
-    /// `kaohe export --format json` writes. The format is told by the content, not the name
+    /// The file: CSV (comma, tab or semicolon) or a workbook sheet with columns county,
+    /// indicator, value, numerator, denominator, evidence, remark (or 县(市、区), 指标编号, 完成值 …;
+    /// a 单位 column gives the figures' unit), a row per county × indicator, or a column per
+    /// county or per indicator, title rows above the header and footers below it passed over;
+    /// or the JSON array `kaohe export --format json` writes. The format is told by the
+    /// content, not the name
     pub file: PathBuf,
     /// The workbook's sheet to read [default: the first]
     #[arg(long, value_name = "NAME")]

@@ -605,6 +605,65 @@ mod tests {
     }
 
     #[test]
+    fn a_figure_is_kept_in_its_indicators_unit_where_that_is_exact() {
+        let kept = |w: &str, column: Option<&str>, wanted: Option<&str>| {
+            let k = keep_figure(w, column, wanted).unwrap();
+            (k.value, k.number, k.converted_from)
+        };
+        assert_eq!(
+            kept("15‰", None, Some("%")),
+            ("1.5%".into(), Some(1.5), Some("15‰".into()))
+        );
+        assert_eq!(
+            kept("15", Some("‰"), Some("%")),
+            ("1.5%".into(), Some(1.5), Some("15‰".into()))
+        );
+        // A ‰ indicator given a percentage.
+        assert_eq!(
+            kept("1.5%", None, Some("‰")),
+            ("15‰".into(), Some(15.0), Some("1.5%".into()))
+        );
+        // The indicator's own unit, or none given, or a dash for none: as written.
+        assert_eq!(kept("75", Some("%"), Some("%")), ("75".into(), Some(75.0), None));
+        assert_eq!(kept("75", Some("—"), Some("%")), ("75".into(), Some(75.0), None));
+        assert_eq!(kept(" 75% ", None, Some("%")), ("75%".into(), Some(75.0), None));
+        // Not exact, or not the same thing, or a unit kaohe does not know: kept with its unit,
+        // no number.
+        assert_eq!(kept("1", Some("亩"), Some("平方米")), ("1亩".into(), None, None));
+        assert_eq!(kept("3", Some("个"), Some("家")), ("3个".into(), None, None));
+        assert_eq!(kept("3", Some("吨"), Some("%")), ("3吨".into(), None, None));
+        // Words and yes or no are no number: a unit says nothing of them.
+        assert_eq!(kept("是", Some("%"), Some("%")), ("是".into(), None, None));
+        // No number asked: the unit kept beside it.
+        assert_eq!(kept("12", Some("个"), None), ("12个".into(), Some(12.0), None));
+        // A unit the figure carries that the unit column contradicts.
+        assert_eq!(
+            keep_figure("15‰", Some("%"), Some("%")).unwrap_err(),
+            "the figure \"15‰\" is in ‰ but its unit column says %; correct one of them"
+        );
+    }
+
+    #[test]
+    fn a_converted_figure_says_what_it_was_written_as() {
+        let mut s = submission("1.5%", None);
+        s.converted_from = Some("15‰".into());
+        let flags = figure_flags(Some("%"), &s);
+        assert_eq!(flags, vec![FigureFlag::UnitConverted { from: "15‰".into() }]);
+        assert_eq!(flags[0].zh("1.5%"), "报送值原为 15‰，已换算为 1.5%");
+        assert_eq!(flags[0].en("1.5%"), "written 15‰, converted to 1.5%");
+        let not = figure_flags(Some("平方米"), &submission("1亩", None));
+        assert_eq!(
+            not[0].en("1亩"),
+            "the figure 1亩 is about 666.67平方米, not exactly: kept as written (give it in 平方米)"
+        );
+        let other = figure_flags(Some("%"), &submission("3万元", None));
+        assert_eq!(
+            other[0].zh("3万元"),
+            "报送值的单位“万元”与指标的单位“%”不同，无法换算，按原文保留"
+        );
+    }
+
+    #[test]
     fn a_bare_fraction_says_what_it_may_mean() {
         let flag = FigureFlag::BareFraction { value: 0.75 };
         assert_eq!(

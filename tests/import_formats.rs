@@ -187,7 +187,9 @@ fn sheet_picks_a_sheet_and_a_missing_one_lists_those_there_are() {
     let f = file.to_str().unwrap();
     let e = env.import_refused(&file, &[]);
     assert!(
-        e.contains("s.xlsx: sheet 填表说明: no header row found: kaohe reads a row per county × indicator"),
+        e.contains(
+            "s.xlsx: sheet 填表说明: no header row found: kaohe reads a row per county × indicator"
+        ),
         "{e}"
     );
     let e = env.import_refused(&file, &["--sheet", "汇总"]);

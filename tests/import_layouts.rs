@@ -50,8 +50,7 @@ fn figure(items: &[Value], county: &str, indicator: &str) -> (Value, Value, Valu
 }
 
 #[test]
-fn a_long_sheet_with_a_title_units_a_total_and_a_footer_keeps_each_figure_in_its_indicators_unit()
-{
+fn a_long_sheet_with_a_title_units_a_total_and_a_footer_keeps_each_figure_in_its_indicators_unit() {
     let env = Env::new();
     let out = imported(&env, "long_title_units_footer.xlsx");
     assert!(out.starts_with("imported 6 submissions from "), "{out}");
@@ -62,10 +61,16 @@ fn a_long_sheet_with_a_title_units_a_total_and_a_footer_keeps_each_figure_in_its
     let items = stored(&env);
     assert_eq!(items.len(), 6);
     // The unit the indicator asks for: kept as written.
-    assert_eq!(figure(&items, "330802", "1.2"), (json!("75"), json!(75.0), json!(null)));
+    assert_eq!(
+        figure(&items, "330802", "1.2"),
+        (json!("75"), json!(75.0), json!(null))
+    );
     assert_eq!(item(&items, "330802", "1.2")["evidence"], "台账.xlsx");
     // ‰ for a %, 万元 for 元, 亩 for 平方米 where exact: converted, what was written kept.
-    assert_eq!(figure(&items, "330802", "1.9"), (json!("1.5%"), json!(1.5), json!("15‰")));
+    assert_eq!(
+        figure(&items, "330802", "1.9"),
+        (json!("1.5%"), json!(1.5), json!("15‰"))
+    );
     assert_eq!(item(&items, "330802", "1.9")["remark"], "按户籍人口");
     assert_eq!(
         figure(&items, "330802", "2.11"),
@@ -81,13 +86,19 @@ fn a_long_sheet_with_a_title_units_a_total_and_a_footer_keeps_each_figure_in_its
         json!(["报送值原为 15‰，已换算为 1.5%"])
     );
     // 1亩 is 666.66…平方米, and a 个 is no 家: kept with their units, no number, flagged.
-    assert_eq!(figure(&items, "330803", "3.6"), (json!("1亩"), json!(null), json!(null)));
+    assert_eq!(
+        figure(&items, "330803", "3.6"),
+        (json!("1亩"), json!(null), json!(null))
+    );
     assert_eq!(
         item(&items, "330803", "3.6")["flags"],
         json!(["报送值 1亩 约合 666.67平方米，不能精确换算，按原文保留；请按平方米填报"])
     );
     assert_eq!(item(&items, "330803", "3.6")["suggested"], Value::Null);
-    assert_eq!(figure(&items, "330803", "3.12"), (json!("3个"), json!(null), json!(null)));
+    assert_eq!(
+        figure(&items, "330803", "3.12"),
+        (json!("3个"), json!(null), json!(null))
+    );
 }
 
 #[test]
@@ -114,7 +125,10 @@ fn a_two_row_header_reads_its_second_row_under_its_first() {
     let items = stored(&env);
     let changshan = item(&items, "330822", "1.7");
     assert_eq!(
-        (changshan["numerator"].clone(), changshan["denominator"].clone()),
+        (
+            changshan["numerator"].clone(),
+            changshan["denominator"].clone()
+        ),
         (json!(21.0), json!(30.0))
     );
     assert_eq!(changshan["value_number"], 70.0);
@@ -135,7 +149,10 @@ fn a_column_per_county_is_read_a_county_at_a_time_as_written_by_xlsxwriter_and_l
         // Four indicators × six counties, less 常山县's empty 2.11.
         assert_eq!(items.len(), 23, "{name}");
         assert_eq!(item(&items, "330822", "1.1")["value"], "否");
-        assert_eq!(figure(&items, "330803", "1.2"), (json!("68"), json!(68.0), json!(null)));
+        assert_eq!(
+            figure(&items, "330803", "1.2"),
+            (json!("68"), json!(68.0), json!(null))
+        );
         assert_eq!(item(&items, "330822", "1.2")["value"], "71.5");
         // A bare 0.7 for a percentage keeps its flag, in any layout.
         assert_eq!(item(&items, "330824", "1.2")["bare_fraction"], true);
@@ -144,13 +161,26 @@ fn a_column_per_county_is_read_a_county_at_a_time_as_written_by_xlsxwriter_and_l
             (json!("1.25%"), json!(1.25), json!("12.5‰"))
         );
         assert_eq!(item(&items, "330881", "1.9")["suggested"], "not_met");
-        assert_eq!(figure(&items, "330802", "2.11"), (json!("13.5"), json!(13.5), json!(null)));
+        assert_eq!(
+            figure(&items, "330802", "2.11"),
+            (json!("13.5"), json!(13.5), json!(null))
+        );
         // Each figure is the cell under its county: none is another's.
         let row: Vec<&Value> = ["330802", "330803", "330822", "330824", "330825", "330881"]
             .iter()
             .map(|c| &item(&items, c, "1.9")["as_written"])
             .collect();
-        assert_eq!(row, [&json!("15‰"), &json!("20‰"), &json!("18‰"), &json!("17‰"), &json!("16‰"), &json!("12.5‰")]);
+        assert_eq!(
+            row,
+            [
+                &json!("15‰"),
+                &json!("20‰"),
+                &json!("18‰"),
+                &json!("17‰"),
+                &json!("16‰"),
+                &json!("12.5‰")
+            ]
+        );
         exports.push(items);
     }
     assert_eq!(exports[0], exports[1], "LibreOffice's copy stores the same");
@@ -172,7 +202,10 @@ fn counties_under_a_merged_title_and_by_their_codes_head_columns() {
         (json!("500平方米"), json!(500.0), json!("0.05公顷"))
     );
     // ㎡ is 平方米: nothing to convert.
-    assert_eq!(figure(&items, "330822", "3.6"), (json!("300㎡"), json!(300.0), json!(null)));
+    assert_eq!(
+        figure(&items, "330822", "3.6"),
+        (json!("300㎡"), json!(300.0), json!(null))
+    );
 }
 
 #[test]
@@ -193,15 +226,22 @@ fn a_column_per_indicator_by_id_or_name_in_a_workbook_and_a_tab_separated_file()
     let env = Env::new();
     let out = imported(&env, "column_per_indicator.xlsx");
     assert!(
-        out.starts_with("imported 5 submissions") && out.contains("(a column per indicator); passed over 1 total row"),
+        out.starts_with("imported 5 submissions")
+            && out.contains("(a column per indicator); passed over 1 total row"),
         "{out}"
     );
     let items = stored(&env);
     assert_eq!(item(&items, "330802", "1.2")["value"], "75%");
     // The unit in the header, "1.9 …（‰）", is the column's.
-    assert_eq!(figure(&items, "330802", "1.9"), (json!("1.5%"), json!(1.5), json!("15‰")));
+    assert_eq!(
+        figure(&items, "330802", "1.9"),
+        (json!("1.5%"), json!(1.5), json!("15‰"))
+    );
     // A code typed full-width is the county's.
-    assert_eq!(figure(&items, "330825", "1.9"), (json!("1.2%"), json!(1.2), json!("12‰")));
+    assert_eq!(
+        figure(&items, "330825", "1.9"),
+        (json!("1.2%"), json!(1.2), json!("12‰"))
+    );
     assert_eq!(item(&items, "330825", "1.2")["value_number"], 80.0);
     // An indicator heading its column by its short name.
     assert_eq!(item(&items, "330802", "1.3")["bare_fraction"], true);
@@ -239,9 +279,18 @@ fn gb18030_semicolons_title_rows_and_full_width_ids() {
     let out = imported(&env, "long_semicolon.csv");
     assert!(out.starts_with("imported 3 submissions"), "{out}");
     let items = stored(&env);
-    assert_eq!(figure(&items, "330802", "1.9"), (json!("1.5%"), json!(1.5), json!("15‰")));
-    assert_eq!(item(&items, "330802", "1.9")["remark"], "按户籍人口,不含外来");
-    assert_eq!(figure(&items, "330825", "2.12"), (json!("3.5"), json!(3.5), json!(null)));
+    assert_eq!(
+        figure(&items, "330802", "1.9"),
+        (json!("1.5%"), json!(1.5), json!("15‰"))
+    );
+    assert_eq!(
+        item(&items, "330802", "1.9")["remark"],
+        "按户籍人口,不含外来"
+    );
+    assert_eq!(
+        figure(&items, "330825", "2.12"),
+        (json!("3.5"), json!(3.5), json!(null))
+    );
     assert_eq!(
         figure(&items, "330881", "2.11"),
         (json!("13000元"), json!(13000.0), json!("13千元"))
@@ -276,8 +325,14 @@ fn refusals_say_what_layout_they_saw_and_what_to_change_and_write_nothing() {
     // A wide header with an unknown column names the layouts.
     let file = env.write("wide.csv", "指标编号,柯城区,柯城\n1.2,75%,70%\n");
     let e = env.import_refused(&file, &[]);
-    assert!(e.contains("wide.csv:1: unknown column \"柯城\" (column 3)"), "{e}");
-    assert!(e.contains("a county (柯城区 …) or an indicator (1.2 …) heading a column"), "{e}");
+    assert!(
+        e.contains("wide.csv:1: unknown column \"柯城\" (column 3)"),
+        "{e}"
+    );
+    assert!(
+        e.contains("a county (柯城区 …) or an indicator (1.2 …) heading a column"),
+        "{e}"
+    );
     // No header at all: the three layouts, and what to give.
     let file = env.write("bare.csv", "柯城区,1.2,75%\n");
     let e = env.import_refused(&file, &[]);
@@ -286,7 +341,10 @@ fn refusals_say_what_layout_they_saw_and_what_to_change_and_write_nothing() {
         "{e}"
     );
     // A note under the table that is neither a footer nor a row.
-    let file = env.write("note.csv", "县(市、区),指标编号,完成值\n柯城区,1.2,75%\n本表由各县民政局填报,,\n");
+    let file = env.write(
+        "note.csv",
+        "县(市、区),指标编号,完成值\n柯城区,1.2,75%\n本表由各县民政局填报,,\n",
+    );
     let e = env.import_refused(&file, &[]);
     assert!(
         e.contains("note.csv:3: the row holds only \"本表由各县民政局填报\", which is no county or indicator; a note under the table begins 备注： or 说明："),
@@ -310,7 +368,10 @@ fn an_unknown_county_or_indicator_lists_those_the_database_knows() {
         e.contains("b.csv:2: unknown indicator \"1.99\" (column indicator, county 柯城区); the database knows 1.1–1."),
         "{e}"
     );
-    assert!(e.contains(", 12.1–12.") && e.ends_with("(`kaohe targets` lists them)"), "{e}");
+    assert!(
+        e.contains(", 12.1–12.") && e.ends_with("(`kaohe targets` lists them)"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -442,7 +442,10 @@ fn the_detail_pane_says_what_a_converted_figure_was_written_as() {
     let small = text(&screen(&zh, 80, 24));
     assert!(small.contains("15‰"), "{small}");
     let english = text(&screen(&on_1_9(Lang::En), 120, 40));
-    assert!(english.contains("written 15‰, converted to 1.5%"), "{english}");
+    assert!(
+        english.contains("written 15‰, converted to 1.5%"),
+        "{english}"
+    );
 }
 
 #[test]

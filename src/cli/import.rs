@@ -182,10 +182,16 @@ fn passed_over_words(checked: &Checked) -> String {
         ));
     }
     if p.total_rows > 0 {
-        parts.push(format!("{} (合计, 小计 …)", plural(p.total_rows, "total row")));
+        parts.push(format!(
+            "{} (合计, 小计 …)",
+            plural(p.total_rows, "total row")
+        ));
     }
     if p.total_columns > 0 {
-        parts.push(format!("{} (合计, 全市 …)", plural(p.total_columns, "total column")));
+        parts.push(format!(
+            "{} (合计, 全市 …)",
+            plural(p.total_columns, "total column")
+        ));
     }
     match parts.as_slice() {
         [] => String::new(),

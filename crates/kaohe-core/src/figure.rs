@@ -51,19 +51,23 @@ pub(crate) fn width_normal(s: &str) -> std::borrow::Cow<'_, str> {
     if s.is_ascii() {
         return std::borrow::Cow::Borrowed(s);
     }
-    std::borrow::Cow::Owned(s.chars()
-        .map(|c| match c {
-            // The full-width forms stand 0xFEE0 above the ASCII ones.
-            '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '．' => '.',
-            '，' => ',',
-            '％' => '%',
-            '－' | '−' => '-',
-            '＋' => '+',
-            '\u{3000}' => ' ',
-            _ => c,
-        })
-        .collect())
+    std::borrow::Cow::Owned(
+        s.chars()
+            .map(|c| match c {
+                // The full-width forms stand 0xFEE0 above the ASCII ones.
+                '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => {
+                    char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+                }
+                '．' => '.',
+                '，' => ',',
+                '％' => '%',
+                '－' | '−' => '-',
+                '＋' => '+',
+                '\u{3000}' => ' ',
+                _ => c,
+            })
+            .collect(),
+    )
 }
 
 /// Reads a figure as typed.
@@ -303,9 +307,9 @@ impl FigureFlag {
                     "报送值 {} 约合 {about}{wanted}，不能精确换算，按原文保留；请按{wanted}填报",
                     figure.trim()
                 ),
-                None => format!(
-                    "报送值的单位“{unit}”与指标的单位“{wanted}”不同，无法换算，按原文保留"
-                ),
+                None => {
+                    format!("报送值的单位“{unit}”与指标的单位“{wanted}”不同，无法换算，按原文保留")
+                }
             },
             FigureFlag::PartsDisagree { computed } => format!(
                 "报送值 {} 与分子/分母算得 {} 不一致",
@@ -624,18 +628,36 @@ mod tests {
             ("15‰".into(), Some(15.0), Some("1.5%".into()))
         );
         // The indicator's own unit, or none given, or a dash for none: as written.
-        assert_eq!(kept("75", Some("%"), Some("%")), ("75".into(), Some(75.0), None));
-        assert_eq!(kept("75", Some("—"), Some("%")), ("75".into(), Some(75.0), None));
-        assert_eq!(kept(" 75% ", None, Some("%")), ("75%".into(), Some(75.0), None));
+        assert_eq!(
+            kept("75", Some("%"), Some("%")),
+            ("75".into(), Some(75.0), None)
+        );
+        assert_eq!(
+            kept("75", Some("—"), Some("%")),
+            ("75".into(), Some(75.0), None)
+        );
+        assert_eq!(
+            kept(" 75% ", None, Some("%")),
+            ("75%".into(), Some(75.0), None)
+        );
         // Not exact, or not the same thing, or a unit kaohe does not know: kept with its unit,
         // no number.
-        assert_eq!(kept("1", Some("亩"), Some("平方米")), ("1亩".into(), None, None));
-        assert_eq!(kept("3", Some("个"), Some("家")), ("3个".into(), None, None));
+        assert_eq!(
+            kept("1", Some("亩"), Some("平方米")),
+            ("1亩".into(), None, None)
+        );
+        assert_eq!(
+            kept("3", Some("个"), Some("家")),
+            ("3个".into(), None, None)
+        );
         assert_eq!(kept("3", Some("吨"), Some("%")), ("3吨".into(), None, None));
         // Words and yes or no are no number: a unit says nothing of them.
         assert_eq!(kept("是", Some("%"), Some("%")), ("是".into(), None, None));
         // No number asked: the unit kept beside it.
-        assert_eq!(kept("12", Some("个"), None), ("12个".into(), Some(12.0), None));
+        assert_eq!(
+            kept("12", Some("个"), None),
+            ("12个".into(), Some(12.0), None)
+        );
         // A unit the figure carries that the unit column contradicts.
         assert_eq!(
             keep_figure("15‰", Some("%"), Some("%")).unwrap_err(),
@@ -648,7 +670,12 @@ mod tests {
         let mut s = submission("1.5%", None);
         s.converted_from = Some("15‰".into());
         let flags = figure_flags(Some("%"), &s);
-        assert_eq!(flags, vec![FigureFlag::UnitConverted { from: "15‰".into() }]);
+        assert_eq!(
+            flags,
+            vec![FigureFlag::UnitConverted {
+                from: "15‰".into()
+            }]
+        );
         assert_eq!(flags[0].zh("1.5%"), "报送值原为 15‰，已换算为 1.5%");
         assert_eq!(flags[0].en("1.5%"), "written 15‰, converted to 1.5%");
         let not = figure_flags(Some("平方米"), &submission("1亩", None));

@@ -202,7 +202,8 @@ mod tests {
     fn messages_list_what_the_database_knows() {
         let l = lookup();
         assert!(
-            l.known_counties().starts_with("330802 柯城区, 330803 衢江区"),
+            l.known_counties()
+                .starts_with("330802 柯城区, 330803 衢江区"),
             "{}",
             l.known_counties()
         );

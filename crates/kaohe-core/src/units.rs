@@ -103,8 +103,7 @@ pub fn is_no_unit(cell: &str) -> bool {
 
 /// Whether two names are one unit (㎡ and 平方米).
 pub fn same_unit(a: &str, b: &str) -> bool {
-    a.trim() == b.trim()
-        || matches!((find(a), find(b)), (Some(x), Some(y)) if std::ptr::eq(x, y))
+    a.trim() == b.trim() || matches!((find(a), find(b)), (Some(x), Some(y)) if std::ptr::eq(x, y))
 }
 
 /// A figure written in one unit, in another.

@@ -134,13 +134,13 @@ mod tests {
     #[test]
     fn delimiters_are_told_from_the_first_lines() {
         assert_eq!(sniff_delimiter("a,b,c\n1,2,3\n"), b',');
-        assert_eq!(sniff_delimiter("标题\na\tb\tc\n1\t1,200\t3\n4\t5\t6\n"), b'\t');
+        assert_eq!(
+            sniff_delimiter("标题\na\tb\tc\n1\t1,200\t3\n4\t5\t6\n"),
+            b'\t'
+        );
         assert_eq!(sniff_delimiter("a;b;c\n1;2,5;3\n4;5;6\n"), b';');
         // A remark with semicolons in a comma file: the comma splits every line alike.
-        assert_eq!(
-            sniff_delimiter("a,b,c\n1,x;y;z,3\n4,5,6\n7,8,9\n"),
-            b','
-        );
+        assert_eq!(sniff_delimiter("a,b,c\n1,x;y;z,3\n4,5,6\n7,8,9\n"), b',');
         assert_eq!(sniff_delimiter("只有一列\n"), b',');
         assert_eq!(sniff_delimiter(""), b',');
     }

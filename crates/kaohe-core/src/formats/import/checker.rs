@@ -6,9 +6,7 @@
 
 use super::{Checked, Flagged};
 use crate::error::{FileError, Location, column_letters};
-use crate::figure::{
-    Figure, MAX_FIGURE, flags_of, keep_figure, parse_amount, too_large,
-};
+use crate::figure::{Figure, MAX_FIGURE, flags_of, keep_figure, parse_amount, too_large};
 use crate::formats::columns::{self, COLUMNS, Column};
 use crate::lookup::{Lookup, SubmissionRow};
 use crate::model::{Submission, Verdict};

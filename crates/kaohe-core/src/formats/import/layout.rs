@@ -15,8 +15,8 @@
 //! total rows (合计, 小计 …) are passed over and counted. Nothing is held but the header and
 //! the rows checked: a table of any length is read in bounded memory.
 
-use super::checker::{Cell, CellKind, Checker, Fields, Places, Source};
 use super::Checked;
+use super::checker::{Cell, CellKind, Checker, Fields, Places, Source};
 use crate::error::FileError;
 use crate::formats::columns::{self, Beside, COLUMNS, Column, Read};
 use crate::lookup::{Lookup, ascii_key};
@@ -116,7 +116,10 @@ const QUALIFIERS: &[&str] = &["结果", "得分", "分数", "等次", "结论", 
 
 /// Text with every space taken out (合 计, 填 报 人), full-width letters and digits made ASCII.
 fn squeezed(text: &str) -> String {
-    ascii_key(text).chars().filter(|c| !c.is_whitespace()).collect()
+    ascii_key(text)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
 }
 
 fn is_total(text: &str) -> bool {
@@ -141,7 +144,9 @@ fn is_footer(text: &str) -> bool {
     }
     // 注：, 注1. — not 注册 …
     t.strip_prefix('注').is_some_and(|rest| {
-        rest.is_empty() || rest.starts_with([':', '：', '.', '、', '①']) || rest.starts_with(|c: char| c.is_ascii_digit())
+        rest.is_empty()
+            || rest.starts_with([':', '：', '.', '、', '①'])
+            || rest.starts_with(|c: char| c.is_ascii_digit())
     })
 }
 
@@ -209,7 +214,10 @@ enum State {
         previous: Option<(u64, Vec<Cell>)>,
     },
     /// The header's (first) row: the next row may be its second.
-    Header { row: u64, cells: Vec<Cell> },
+    Header {
+        row: u64,
+        cells: Vec<Cell>,
+    },
     Rows(Table),
 }
 
@@ -497,7 +505,9 @@ impl<'a> Layout<'a> {
         let mut carried: Option<&str> = None;
         for i in 0..width {
             let upper = top.get(i).map_or("", |c| c.text.as_str());
-            let lower = second.and_then(|(s, _)| s.get(i)).map_or("", |c| c.text.as_str());
+            let lower = second
+                .and_then(|(s, _)| s.get(i))
+                .map_or("", |c| c.text.as_str());
             if !upper.is_empty() {
                 carried = Some(upper);
             }
@@ -508,15 +518,19 @@ impl<'a> Layout<'a> {
                 upper
             };
             let number = top.get(i).is_some_and(|c| c.kind == CellKind::Number);
-            let head = self.head(upper, lower, number, own_workbook).map_err(|why| {
-                FileError::new(at(Some(i)), why)
-            })?;
+            let head = self
+                .head(upper, lower, number, own_workbook)
+                .map_err(|why| FileError::new(at(Some(i)), why))?;
             heads.push(head);
         }
         // A column that is nothing kaohe knows: said with what the table's layout wants there.
         if let Some(i) = heads.iter().position(Option::is_none) {
             let names: Vec<&str> = columns::submission().map(Column::name).collect();
-            let known = if heads.iter().flatten().any(|h| matches!(h.slot, Slot::County(..))) {
+            let known = if heads
+                .iter()
+                .flatten()
+                .any(|h| matches!(h.slot, Slot::County(..)))
+            {
                 format!(
                     "; the counties heading the other columns, the database knows {}",
                     lookup.known_counties()
@@ -544,7 +558,9 @@ impl<'a> Layout<'a> {
             ));
         }
         let mut heads: Vec<Head> = heads.into_iter().flatten().collect();
-        let by_county = heads.iter().position(|h| matches!(h.slot, Slot::County(..)));
+        let by_county = heads
+            .iter()
+            .position(|h| matches!(h.slot, Slot::County(..)));
         let by_indicator = heads
             .iter()
             .position(|h| matches!(h.slot, Slot::Indicator(..)));
@@ -609,11 +625,7 @@ impl<'a> Layout<'a> {
     ) -> Result<Option<Head>, String> {
         let lookup = self.lookup;
         let (name, unit) = unit_in_header(upper);
-        let text = header_text(
-            &[Cell::text(upper)],
-            Some(&[Cell::text(lower)]),
-            0,
-        );
+        let text = header_text(&[Cell::text(upper)], Some(&[Cell::text(lower)]), 0);
         let head = |slot: Slot, unit: Option<&str>| {
             Some(Head {
                 slot,
@@ -660,11 +672,17 @@ impl<'a> Layout<'a> {
         if !lower.is_empty() {
             let (lower_name, lower_unit) = unit_in_header(lower);
             if let Some(county) = lookup.county(lower_name) {
-                return Ok(head(Slot::County(county.code.clone(), Column::Value), lower_unit));
+                return Ok(head(
+                    Slot::County(county.code.clone(), Column::Value),
+                    lower_unit,
+                ));
             }
             if columns::by_name(lower_name).is_none() && !columns::is_unit(lower_name) {
                 if let Some(id) = indicator_heading(lookup, lower_name) {
-                    return Ok(head(Slot::Indicator(id, Column::Value), lower_unit.or(unit)));
+                    return Ok(head(
+                        Slot::Indicator(id, Column::Value),
+                        lower_unit.or(unit),
+                    ));
                 }
             }
         }
@@ -817,14 +835,16 @@ impl<'a> Layout<'a> {
         if let Some(index) = county_code_column {
             index_of[Column::County as usize] = Some(index);
         }
-        for (c, index) in columns::submission().zip(columns::submission().map(|c| index_of[c as usize])) {
+        for (c, index) in
+            columns::submission().zip(columns::submission().map(|c| index_of[c as usize]))
+        {
             if let Some(i) = index {
                 fields.set(c, Source::Cell(i));
             }
         }
         // A unit given in the figure's header, or a unit column.
-        let value_unit = index_of[Column::Value as usize]
-            .and_then(|i| heads[i].unit.clone().map(|u| (i, u)));
+        let value_unit =
+            index_of[Column::Value as usize].and_then(|i| heads[i].unit.clone().map(|u| (i, u)));
         match (unit_column, value_unit) {
             (Some(u), Some((v, _))) => {
                 return Err(FileError::new(
@@ -866,7 +886,8 @@ impl<'a> Layout<'a> {
                         return Err(missing(required));
                     }
                 }
-                if !has(Column::Value) && !(has(Column::Numerator) && has(Column::Denominator)) {
+                let parts = has(Column::Numerator) && has(Column::Denominator);
+                if !has(Column::Value) && !parts {
                     return Err(FileError::new(
                         at(None),
                         format!(
@@ -891,7 +912,11 @@ impl<'a> Layout<'a> {
                             "missing column \"{}\": the header has {} heading columns ({}), so each row must say its {} (the header has: {})",
                             key.name(),
                             kind.words(),
-                            if kind == LayoutKind::ColumnPerCounty { "柯城区 …" } else { "1.2 …" },
+                            if kind == LayoutKind::ColumnPerCounty {
+                                "柯城区 …"
+                            } else {
+                                "1.2 …"
+                            },
                             key.name(),
                             texts.join(",")
                         ),
@@ -935,7 +960,9 @@ const LAYOUTS: &str = "kaohe reads a row per county × indicator (a header such 
 /// A header cell's text, for messages: its first row's, and its second's under it.
 fn header_text(top: &[Cell], second: Option<&[Cell]>, i: usize) -> String {
     let upper = top.get(i).map_or("", |c| c.text.as_str());
-    let lower = second.and_then(|s| s.get(i)).map_or("", |c| c.text.as_str());
+    let lower = second
+        .and_then(|s| s.get(i))
+        .map_or("", |c| c.text.as_str());
     match (upper.is_empty(), lower.is_empty()) {
         (false, false) => format!("{upper}/{lower}"),
         (true, _) => lower.to_string(),
@@ -989,7 +1016,11 @@ fn header_kind(lookup: &Lookup, cells: &[Cell]) -> Seen {
             None => {}
         }
     }
-    if (county && indicator) || (indicator && counties > 0) || (county && indicators > 0) {
+    // Long, a column per county, a column per indicator.
+    let long = county && indicator;
+    let per_county = indicator && counties > 0;
+    let per_indicator = county && indicators > 0;
+    if long || per_county || per_indicator {
         Seen::Header
     } else if county || indicator {
         Seen::OneKey
@@ -1035,7 +1066,8 @@ fn is_second_row(lookup: &Lookup, top: &[Cell], row: &[Cell]) -> bool {
         grouped |= upper.is_empty()
             || lookup.county(over_name).is_some()
             || indicator_heading(lookup, over_name).is_some()
-            || columns::by_name(&qualified).is_some_and(|(c, _)| Some(c) != columns::by_name(over_name).map(|(c, _)| c))
+            || columns::by_name(&qualified)
+                .is_some_and(|(c, _)| Some(c) != columns::by_name(over_name).map(|(c, _)| c))
             || columns::by_name(over_name).is_none();
     }
     any && grouped
@@ -1086,16 +1118,16 @@ fn wide_groups(
             }
         };
         let group = &mut groups[at];
-        if group.own.iter().any(|&j| {
-            matches!(&heads[j].slot, Slot::County(_, p) | Slot::Indicator(_, p) if *p == part)
-        }) {
+        if group.own.iter().any(
+            |&j| matches!(&heads[j].slot, Slot::County(_, p) | Slot::Indicator(_, p) if *p == part),
+        ) {
             let first = group.own.iter().copied().find(|&j| {
                 matches!(&heads[j].slot, Slot::County(_, p) | Slot::Indicator(_, p) if *p == part)
             });
             let whose = match kind {
-                LayoutKind::ColumnPerCounty => lookup
-                    .county(&key)
-                    .map_or(key.clone(), |c| c.name.clone()),
+                LayoutKind::ColumnPerCounty => {
+                    lookup.county(&key).map_or(key.clone(), |c| c.name.clone())
+                }
                 _ => key.clone(),
             };
             return Err((
@@ -1182,7 +1214,10 @@ mod tests {
     #[test]
     fn a_table_without_a_header_says_what_kaohe_reads() {
         let e = parse("柯城区,1.2,75%\n衢江区,1.2,70%\n").unwrap_err();
-        assert!(e.starts_with("s.csv: no header row found: kaohe reads a row per county × indicator"), "{e}");
+        assert!(
+            e.starts_with("s.csv: no header row found: kaohe reads a row per county × indicator"),
+            "{e}"
+        );
     }
 
     /// Rows of a sheet (text cells, `#n` a number cell) read through the layout.
@@ -1247,7 +1282,10 @@ mod tests {
             "{e}"
         );
         let e = parse("县(市、区),1.2,低保\n柯城区,75%,70%\n").unwrap_err();
-        assert!(e.contains("the indicators heading the other columns, the database knows 1.1–1."), "{e}");
+        assert!(
+            e.contains("the indicators heading the other columns, the database knows 1.1–1."),
+            "{e}"
+        );
     }
 
     #[test]
@@ -1268,7 +1306,8 @@ mod tests {
 
     #[test]
     fn a_figure_with_its_own_unit_is_converted_as_one_from_a_unit_column() {
-        let rows = parse("县(市、区),指标,完成值\n柯城区,1.9,１５‰\n衢江区,3.6,0.05公顷\n").unwrap();
+        let rows =
+            parse("县(市、区),指标,完成值\n柯城区,1.9,１５‰\n衢江区,3.6,0.05公顷\n").unwrap();
         assert_eq!(rows[0].submission.value, "1.5%");
         assert_eq!(rows[0].submission.value_number, Some(1.5));
         assert_eq!(rows[0].submission.converted_from.as_deref(), Some("１５‰"));
@@ -1276,15 +1315,25 @@ mod tests {
         // A unit in the figure's header is every row's.
         let rows = parse("县(市、区),指标,完成值（万元）\n柯城区,2.11,0.0013\n").unwrap();
         assert_eq!(rows[0].submission.value, "13元");
-        assert_eq!(rows[0].submission.converted_from.as_deref(), Some("0.0013万元"));
+        assert_eq!(
+            rows[0].submission.converted_from.as_deref(),
+            Some("0.0013万元")
+        );
     }
 
     #[test]
     fn a_wide_row_gives_a_submission_for_each_county_with_something_in_its_cell() {
-        let rows = parse("指标编号,柯城区,衢江区,龙游县\n1.2,75%,,70%\n一、社会救助,,,\n1.3,,,\n").unwrap();
+        let rows = parse("指标编号,柯城区,衢江区,龙游县\n1.2,75%,,70%\n一、社会救助,,,\n1.3,,,\n")
+            .unwrap();
         let got: Vec<(&str, &str, &str)> = rows
             .iter()
-            .map(|r| (r.county_code.as_str(), r.indicator_id.as_str(), r.submission.value.as_str()))
+            .map(|r| {
+                (
+                    r.county_code.as_str(),
+                    r.indicator_id.as_str(),
+                    r.submission.value.as_str(),
+                )
+            })
             .collect();
         assert_eq!(got, [("330802", "1.2", "75%"), ("330825", "1.2", "70%")]);
         // The rows the figures came from.
@@ -1316,12 +1365,55 @@ mod tests {
     fn any_cell() -> impl proptest::strategy::Strategy<Value = Cell> {
         use proptest::prelude::*;
         let words = prop::sample::select(vec![
-            "", "", "", "县(市、区)", "指标编号", "指标", "完成值", "完成情况", "分子", "分母",
-            "自评", "结果", "得分", "单位", "计量单位", "佐证材料", "备注", "说明", "序号",
-            "指标名称", "柯城区", "330803", "３３０８２５", "1.2", "１．３", "1.9（‰）",
-            "照料中心覆盖率(城市)", "1.2 照料中心覆盖率(城市)", "合计", "全市", "填报人：张三",
-            "联系电话", "注：", "‰", "%", "万元", "亩", "公顷", "75%", "15‰", "0.45亩", "是",
-            "1e300", "-", "/", "as_written", "county", "indicator", "value",
+            "",
+            "",
+            "",
+            "县(市、区)",
+            "指标编号",
+            "指标",
+            "完成值",
+            "完成情况",
+            "分子",
+            "分母",
+            "自评",
+            "结果",
+            "得分",
+            "单位",
+            "计量单位",
+            "佐证材料",
+            "备注",
+            "说明",
+            "序号",
+            "指标名称",
+            "柯城区",
+            "330803",
+            "３３０８２５",
+            "1.2",
+            "１．３",
+            "1.9（‰）",
+            "照料中心覆盖率(城市)",
+            "1.2 照料中心覆盖率(城市)",
+            "合计",
+            "全市",
+            "填报人：张三",
+            "联系电话",
+            "注：",
+            "‰",
+            "%",
+            "万元",
+            "亩",
+            "公顷",
+            "75%",
+            "15‰",
+            "0.45亩",
+            "是",
+            "1e300",
+            "-",
+            "/",
+            "as_written",
+            "county",
+            "indicator",
+            "value",
         ]);
         prop_oneof![
             6 => words.prop_map(Cell::text),
@@ -1384,4 +1476,3 @@ mod tests {
         }
     }
 }
-

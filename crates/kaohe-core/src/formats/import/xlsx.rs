@@ -139,10 +139,8 @@ fn read_sheet<R: Read + Seek>(
         let value = scan.take(n, column, cell.get_value())?;
         // A cell merged down over several rows (a county's name beside all its indicators)
         // is shown on each of them, and read so; merges in or above the header are titles.
-        if let (Some(&last), Some(_)) = (
-            merge_down.get(&(row, column)),
-            scan.layout.header_width(),
-        ) {
+        if let (Some(&last), Some(_)) = (merge_down.get(&(row, column)), scan.layout.header_width())
+        {
             if !value.text.is_empty() {
                 scan.fills
                     .insert(column, (u64::from(last) + 1, value.clone()));

@@ -12,7 +12,9 @@
 mod aside;
 mod checks;
 mod error;
+mod facts;
 mod file;
+mod findings;
 mod items;
 mod locks;
 mod log;
@@ -37,6 +39,7 @@ mod test_support;
 
 pub use checks::{CheckChange, CheckError, CheckEvent, CheckState, CheckWrite, Checked};
 pub use error::{StoreError, is_busy, said_once};
+pub use findings::{FindingChange, FindingError, FindingEvent, FindingWrite};
 pub use file::{APPLICATION_ID, Access, BUSY_TIMEOUT, parent_dir};
 pub use items::ReviewState;
 pub use locks::{Acting, LockError, LockEvent, Locked, LockedRow};

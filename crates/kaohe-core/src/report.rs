@@ -3,8 +3,8 @@
 use crate::catalog::Catalog;
 use crate::model::{County, Verdict};
 use crate::score::{Facts, Score, Scorer, ranks, round2};
-use std::collections::HashMap;
 use serde::Serialize;
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct Progress {
@@ -180,9 +180,7 @@ impl Report {
                 target_reviewed[c][t] += 1;
             }
         }
-        let scored = scorer.score_all(n, |k| {
-            facts.item(k, verdicts.of.get(k).copied().flatten())
-        });
+        let scored = scorer.score_all(n, |k| facts.item(k, verdicts.of.get(k).copied().flatten()));
         let scores: Vec<Score> = scored.counties;
         let ranks = ranks(&scores);
         let mut progress = Progress::default();

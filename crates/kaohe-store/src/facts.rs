@@ -5,8 +5,7 @@
 
 use crate::Store;
 use anyhow::Result;
-use kaohe_core::catalog::Catalog;
-use kaohe_core::model::County;
+use kaohe_core::model::{County, Indicator};
 use kaohe_core::score::Facts;
 use std::collections::HashMap;
 
@@ -15,17 +14,23 @@ use std::collections::HashMap;
 const FIGURE: &str = "s.value_number";
 
 impl Store {
-    /// The facts of every item of `catalog` × `counties` that its indicator's rule reads, laid
-    /// out as kaohe-core's report lays out the verdicts (`indicator * counties + county`).
-    pub fn score_facts(&self, catalog: &Catalog, counties: &[County]) -> Result<Facts> {
+    /// The facts of every item of `indicators` (all of a catalog's, in document order) ×
+    /// `counties` that its indicator's rule reads, laid out as kaohe-core's report lays out the
+    /// verdicts (`indicator * counties + county`).
+    pub fn score_facts<'a>(
+        &self,
+        indicators: impl Iterator<Item = &'a Indicator>,
+        counties: &[County],
+    ) -> Result<Facts> {
+        let indicators: Vec<&Indicator> = indicators.collect();
         let n = counties.len();
         let county_at: HashMap<&str, usize> = counties
             .iter()
             .enumerate()
             .map(|(k, c)| (c.code.as_str(), k))
             .collect();
-        let indicator_at: HashMap<&str, (usize, kaohe_core::score::Rule)> = catalog
-            .indicators()
+        let indicator_at: HashMap<&str, (usize, kaohe_core::score::Rule)> = indicators
+            .iter()
             .enumerate()
             .map(|(k, i)| (i.id.as_str(), (k, i.rule)))
             .collect();
@@ -35,8 +40,8 @@ impl Store {
         };
         let mut facts = Facts::default();
         // Only the indicators whose rule reads a figure or evidence: a few of them, if any.
-        let wanted: Vec<&str> = catalog
-            .indicators()
+        let wanted: Vec<&str> = indicators
+            .iter()
             .filter(|i| i.rule.reads_figure() || i.rule.is_bonus())
             .map(|i| i.id.as_str())
             .collect();

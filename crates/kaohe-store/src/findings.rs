@@ -263,7 +263,10 @@ mod tests {
                 &who(),
             )
             .unwrap();
-        assert_eq!(v.item.void_reason.as_deref(), Some("弄虚作假：台账与抽查不符"));
+        assert_eq!(
+            v.item.void_reason.as_deref(),
+            Some("弄虚作假：台账与抽查不符")
+        );
         assert_eq!(v.item.cases, Some(3), "the count stays");
         store
             .write_finding("330803", "1.3", &FindingWrite::Unvoid, &who())
@@ -295,10 +298,7 @@ mod tests {
         );
         assert_eq!(store.last_finding_event().unwrap(), log[3].seq);
         assert!(
-            store
-                .conn
-                .execute("DELETE FROM finding_log", [])
-                .is_err(),
+            store.conn.execute("DELETE FROM finding_log", []).is_err(),
             "append-only"
         );
     }
@@ -331,7 +331,12 @@ mod tests {
         let mut store = new_store(&dir);
         store.lock(Some(1), "", &lead()).unwrap();
         let e = store
-            .write_finding("330802", "1.1", &FindingWrite::Void("弄虚作假".into()), &who())
+            .write_finding(
+                "330802",
+                "1.1",
+                &FindingWrite::Void("弄虚作假".into()),
+                &who(),
+            )
             .unwrap_err();
         assert!(e.is::<Locked>(), "{e}");
         // And the triggers, whatever path a write takes.
@@ -374,7 +379,12 @@ mod tests {
                 .unwrap();
         }
         store
-            .write_finding("330802", "1.2", &FindingWrite::Void("弄虚作假".into()), &who())
+            .write_finding(
+                "330802",
+                "1.2",
+                &FindingWrite::Void("弄虚作假".into()),
+                &who(),
+            )
             .unwrap();
         let status = store.status().unwrap();
         let (a, b) = (&status.counties[0], &status.counties[1]);
@@ -409,12 +419,13 @@ mod tests {
     fn rules_and_grades_are_kept_and_applied_anew() {
         let dir = tempfile::tempdir().unwrap();
         let mut store = rules_store(&dir);
-        let file = kaohe_core::catalog::parse_targets(
-            crate::test_support::RULES,
-            "rules.toml",
-        )
-        .unwrap();
-        assert_eq!(store.catalog().unwrap(), file, "everything read back as given");
+        let file =
+            kaohe_core::catalog::parse_targets(crate::test_support::RULES, "rules.toml").unwrap();
+        assert_eq!(
+            store.catalog().unwrap(),
+            file,
+            "everything read back as given"
+        );
         assert_eq!(store.last_scoring_change().unwrap(), 0);
         let changed = crate::test_support::RULES.replace(
             "rule = { shape = \"rank\", step = 0.5 }",

@@ -104,7 +104,7 @@ impl Store {
             counties: n,
             of: &verdicts,
         };
-        let facts = self.score_facts(&catalog, &counties)?;
+        let facts = self.score_facts(catalog.indicators(), &counties)?;
         let mut report = Report::count(&scorer, of, &facts, |k| stale.contains(&k));
         // The counties' own assessments, where any was given (read through a partial index).
         let mut own: Vec<Option<Verdict>> = Vec::new();

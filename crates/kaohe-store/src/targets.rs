@@ -13,6 +13,20 @@ use kaohe_core::model::{
 use kaohe_core::score::{Grades, Rule};
 use rusqlite::{Transaction, params};
 
+/// A scoring applied (`kaohe points FILE`): who, when, from which file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ScoringEvent {
+    #[serde(skip)]
+    pub seq: i64,
+    pub at: String,
+    pub by: String,
+    pub account: String,
+    pub file: String,
+    /// The review log's last event when it was applied: the logs' one order.
+    #[serde(skip)]
+    pub review_seq: i64,
+}
+
 /// Writes the catalog and the counties into a new database's empty tables (the scoring
 /// apart: see [`write_scoring`]).
 pub(crate) fn insert_catalog(
@@ -369,6 +383,25 @@ impl Store {
         tx.commit()
             .with_context(|| format!("cannot save the points into {}", self.path.display()))?;
         Ok(())
+    }
+
+    /// The scorings applied after event `after`, oldest first.
+    pub fn scoring_log_after(&self, after: i64) -> Result<Vec<ScoringEvent>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT seq, at, by_name, account, file, review_seq FROM scoring_log
+             WHERE seq > ?1 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([after], |r| {
+            Ok(ScoringEvent {
+                seq: r.get(0)?,
+                at: r.get(1)?,
+                by: r.get(2)?,
+                account: r.get(3)?,
+                file: r.get(4)?,
+                review_seq: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     /// The number of the last scoring applied (0: none since the database was made): what

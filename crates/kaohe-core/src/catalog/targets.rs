@@ -237,8 +237,8 @@ pub fn parse_targets(text: &str, path: &str) -> Result<Catalog, FileError> {
             indicators.push(indicator);
         }
         let shared = indicators.iter_mut().filter(|i| !i.rule.is_bonus());
-        let points = share_points(t.id, t.points, &given_points, shared)
-            .map_err(|f| locate(&span, f))?;
+        let points =
+            share_points(t.id, t.points, &given_points, shared).map_err(|f| locate(&span, f))?;
         targets.push(Target {
             id: t.id,
             class: t.class,

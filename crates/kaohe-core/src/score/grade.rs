@@ -84,7 +84,11 @@ mod tests {
         ]);
         assert_eq!(g.of(95.0, 1, false).as_deref(), Some("优秀"));
         assert_eq!(g.of(90.0, 2, false).as_deref(), Some("优秀"));
-        assert_eq!(g.of(89.995, 2, false).as_deref(), Some("优秀"), "90.00 shown");
+        assert_eq!(
+            g.of(89.995, 2, false).as_deref(),
+            Some("优秀"),
+            "90.00 shown"
+        );
         assert_eq!(g.of(89.99, 2, false).as_deref(), Some("良好"));
         assert_eq!(g.of(10.0, 6, false).as_deref(), Some("一般"));
         assert_eq!(g.of(95.0, 1, true).as_deref(), Some("一般"), "一票否决");

@@ -137,7 +137,9 @@ impl Scorer {
 
     /// An indicator's rule (by its number in document order).
     pub fn rule(&self, indicator: usize) -> Rule {
-        self.indicators.get(indicator).map_or(Rule::Verdict, |w| w.rule)
+        self.indicators
+            .get(indicator)
+            .map_or(Rule::Verdict, |w| w.rule)
     }
 
     /// The grades counties are given (none where the file names none).
@@ -167,9 +169,13 @@ impl Scorer {
         let base = indicator * counties;
         let place = match w.rule {
             Rule::Rank { .. } => {
-                let figures: Vec<Option<f64>> =
-                    (0..counties).map(|c| ranked_figure(&facts(base + c))).collect();
-                places(&figures, w.comparator).get(county).copied().flatten()
+                let figures: Vec<Option<f64>> = (0..counties)
+                    .map(|c| ranked_figure(&facts(base + c)))
+                    .collect();
+                places(&figures, w.comparator)
+                    .get(county)
+                    .copied()
+                    .flatten()
             }
             _ => None,
         };
@@ -265,7 +271,8 @@ impl Scorer {
             };
             s.score = round2(score);
             s.deducted = round2(deducted[c]);
-            s.bonus = b;
+            // A score an 一票否决 item voids adds no bonus either.
+            s.bonus = if s.vetoed_by.is_empty() { b } else { 0.0 };
         }
         Scored {
             counties: scores,

@@ -166,11 +166,9 @@ impl Rule {
                     0.0
                 })
             }
-            Rule::AllOrNothing { at: None } => scored(if verdict == Verdict::Met {
-                points
-            } else {
-                0.0
-            }),
+            Rule::AllOrNothing { at: None } => {
+                scored(if verdict == Verdict::Met { points } else { 0.0 })
+            }
             Rule::PerCase { deduct } => {
                 scored(points - deduct * f64::from(facts.cases.unwrap_or(0)))
             }
@@ -262,14 +260,20 @@ impl Rule {
                 if whole { " (a part counts whole)" } else { "" }
             ),
             Rule::AllOrNothing { at: Some(at) } => {
-                format!("{reach} {}{unit} earns {p}, else nothing", format_number(at))
+                format!(
+                    "{reach} {}{unit} earns {p}, else nothing",
+                    format_number(at)
+                )
             }
             Rule::AllOrNothing { at: None } => format!("met earns {p}, else nothing"),
             Rule::PerCase { deduct } => {
                 format!("{p}, less {} a case, down to 0", format_number(deduct))
             }
             Rule::Rank { step } => {
-                format!("by rank: the first {p}, {} less a place", format_number(step))
+                format!(
+                    "by rank: the first {p}, {} less a place",
+                    format_number(step)
+                )
             }
             Rule::Bonus { cap, each } => match each {
                 Some(each) => format!(

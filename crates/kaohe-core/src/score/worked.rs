@@ -32,19 +32,35 @@ fn facts() -> Facts {
     for (c, x) in [99.0, 97.0, 96.5, 90.0, 98.0, 95.0].into_iter().enumerate() {
         f.set_figure(at(0, c), Some(x));
     }
-    for (c, x) in [100.0, 99.5, 100.0, 100.0, 100.0, 100.0].into_iter().enumerate() {
-        f.set_figure(at(1, c), Some(x));
-    }
-    for (c, x) in [Some(95.0), Some(95.0), Some(93.0), Some(91.0), None, Some(80.0)]
+    for (c, x) in [100.0, 99.5, 100.0, 100.0, 100.0, 100.0]
         .into_iter()
         .enumerate()
     {
+        f.set_figure(at(1, c), Some(x));
+    }
+    for (c, x) in [
+        Some(95.0),
+        Some(95.0),
+        Some(93.0),
+        Some(91.0),
+        None,
+        Some(80.0),
+    ]
+    .into_iter()
+    .enumerate()
+    {
         f.set_figure(at(3, c), x);
     }
-    for (c, n) in [None, Some(3), Some(10), Some(1), Some(0), Some(2)].into_iter().enumerate() {
+    for (c, n) in [None, Some(3), Some(10), Some(1), Some(0), Some(2)]
+        .into_iter()
+        .enumerate()
+    {
         f.set_cases(at(2, c), n);
     }
-    for (c, n) in [Some(2), Some(5), Some(2), None, None, Some(1)].into_iter().enumerate() {
+    for (c, n) in [Some(2), Some(5), Some(2), None, None, Some(1)]
+        .into_iter()
+        .enumerate()
+    {
         f.set_cases(at(5, c), n);
     }
     for c in [0, 1, 5] {
@@ -116,22 +132,50 @@ fn each_item_earns_what_the_readme_works_out() {
     // 1.1: ≥ 98% all 2, 0.5 off per point short, down to 0.
     assert_eq!(
         item(0),
-        [Some(2.0), Some(1.5), Some(1.25), Some(0.0), Some(2.0), Some(0.5)]
+        [
+            Some(2.0),
+            Some(1.5),
+            Some(1.25),
+            Some(0.0),
+            Some(2.0),
+            Some(0.5)
+        ]
     );
     // 1.2: 100% or nothing; 龙游县's voided.
     assert_eq!(
         item(1),
-        [Some(4.0), Some(0.0), Some(0.0), Some(4.0), Some(4.0), Some(4.0)]
+        [
+            Some(4.0),
+            Some(0.0),
+            Some(0.0),
+            Some(4.0),
+            Some(4.0),
+            Some(4.0)
+        ]
     );
     // 1.3: 4, less 0.5 a case, down to 0.
     assert_eq!(
         item(2),
-        [Some(4.0), Some(2.5), Some(0.0), Some(3.5), Some(4.0), Some(3.0)]
+        [
+            Some(4.0),
+            Some(2.5),
+            Some(0.0),
+            Some(3.5),
+            Some(4.0),
+            Some(3.0)
+        ]
     );
     // 2.1: places 1, 1, 3, 4, none, 5 → 3, 3, 2, 1.5, 0, 1.
     assert_eq!(
         item(3),
-        [Some(3.0), Some(3.0), Some(2.0), Some(1.5), Some(0.0), Some(1.0)]
+        [
+            Some(3.0),
+            Some(3.0),
+            Some(2.0),
+            Some(1.5),
+            Some(0.0),
+            Some(1.0)
+        ]
     );
     // 3.1: 1 a case, at most 3, only with evidence; 3.2: its cap's share by verdict.
     assert_eq!(
@@ -157,7 +201,7 @@ fn each_county_scores_ranks_and_grades_as_the_readme_works_out() {
             (6.25, 0.0, 5, Some("一般")),
             (13.0, 1.0, 3, Some("良好")),
             (13.0, 0.0, 3, Some("良好")),
-            (0.0, 1.0, 6, Some("一般")),
+            (0.0, 0.0, 6, Some("一般")),
         ]
     );
     let c = &r.counties;

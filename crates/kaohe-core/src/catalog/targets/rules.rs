@@ -191,7 +191,10 @@ pub(super) fn check_grades(raw: Vec<RawGrade>, most: f64) -> Result<Grades, (usi
         let at = |f: Fault| (k, f);
         let name = g.name.trim().to_string();
         if name.is_empty() {
-            return Err(at(fault("name", "a grade has an empty name (优秀, 良好, 先进单位 …)")));
+            return Err(at(fault(
+                "name",
+                "a grade has an empty name (优秀, 良好, 先进单位 …)",
+            )));
         }
         check_words("name", &format!("grade {name}'s name"), &name).map_err(at)?;
         if width(&name) > super::SHORT_WIDTH {

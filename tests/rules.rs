@@ -182,6 +182,20 @@ fn every_export_carries_the_points_findings_and_grades() {
     assert!(md.contains("等次：**良好**。"), "{md}");
     assert!(md.contains("不计分（审核认定）：1.2。"), "{md}");
     assert!(md.contains("无佐证材料，暂未加分：3.1。"), "{md}");
+    assert!(
+        md.contains("### 不计分的项目\n\n- **1.2 城市覆盖率**　弄虚作假：覆盖率台账与抽查不符"),
+        "{md}"
+    );
+    // The targets list says each indicator's rule.
+    let targets = env.ok(&["targets"]);
+    assert!(
+        targets.contains("〈计分：≥ 98% 得满分（2 分），每低 1 个百分点扣 0.5 分，扣完为止〉"),
+        "{targets}"
+    );
+    assert_eq!(
+        env.json(&["targets", "--json"])[1]["indicators"][0]["rule"],
+        serde_json::json!({"shape": "rank", "step": 0.5})
+    );
 
     // Read back, kaohe's own export passes these columns over: nothing changes.
     let file = env.write("back.csv", &csv);

@@ -197,6 +197,8 @@ impl Rule {
     /// `points` are the indicator's, `unit` its requirement's.
     pub fn zh(&self, points: f64, unit: &str, comparator: Option<Comparator>) -> String {
         let p = format_number(points);
+        // "每低 1 个百分点", not "每低 1%" (which might be read as a share of the figure).
+        let per_unit = if unit == "%" { "个百分点" } else { unit };
         let side = comparator.unwrap_or(Comparator::AtLeast);
         let (reach, lower) = match side {
             Comparator::AtLeast => ("≥", "低"),
@@ -210,7 +212,7 @@ impl Rule {
                 deduct,
                 whole,
             } => format!(
-                "{reach} {}{unit} 得满分（{p} 分），每{lower} {}{unit} 扣 {} 分{}，扣完为止",
+                "{reach} {}{unit} 得满分（{p} 分），每{lower} {} {per_unit} 扣 {} 分{}，扣完为止",
                 format_number(full_at),
                 format_number(per),
                 format_number(deduct),

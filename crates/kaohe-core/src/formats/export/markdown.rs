@@ -143,6 +143,25 @@ pub fn write_markdown(results: &Results, out: &mut dyn Write) -> Result<()> {
                 }
             }
         }
+        // Items a reviewer's finding voided (不计分), with why.
+        let voided: Vec<&Item> = results
+            .items
+            .iter()
+            .filter(|i| i.county_code == c.code && i.void_reason.is_some())
+            .collect();
+        if !voided.is_empty() {
+            writeln!(out, "\n### 不计分的项目\n")?;
+            for i in voided {
+                let ind = indicators.get(i.indicator.as_str());
+                writeln!(
+                    out,
+                    "- **{} {}**　{}",
+                    md(&i.indicator),
+                    md(&ind.map_or_else(String::new, |d| d.short.clone())),
+                    md(i.void_reason.as_deref().unwrap_or_default())
+                )?;
+            }
+        }
         let differing: Vec<&Item> = results
             .items
             .iter()

@@ -212,7 +212,7 @@ impl Rule {
                 deduct,
                 whole,
             } => format!(
-                "{reach} {}{unit} 得满分（{p} 分），每{lower} {} {per_unit} 扣 {} 分{}，扣完为止",
+                "{reach} {}{unit} 得满分（{p} 分），每{lower} {} {per_unit}扣 {} 分{}，扣完为止",
                 format_number(full_at),
                 format_number(per),
                 format_number(deduct),

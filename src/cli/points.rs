@@ -147,13 +147,13 @@ fn write_unused_cases(store: &Store, catalog: &Catalog, out: &mut dyn Write) -> 
     let unused: Vec<String> = store
         .findings()?
         .into_iter()
-        .filter(|(_, id, cases, _)| {
-            cases.is_some()
+        .filter(|f| {
+            f.cases.is_some()
                 && catalog
-                    .indicator(id)
+                    .indicator(&f.indicator_id)
                     .is_some_and(|i| !i.rule.counts_cases())
         })
-        .map(|(code, id, _, _)| format!("{code} × {id}"))
+        .map(|f| format!("{} × {}", f.county_code, f.indicator_id))
         .collect();
     if !unused.is_empty() {
         writeln!(

@@ -67,10 +67,10 @@ impl Store {
                 facts.set_evidence_named(k, r.get(3)?);
             }
         }
-        for (code, id, cases, void) in self.findings()? {
-            if let Some((k, _)) = at(&code, &id) {
-                facts.set_cases(k, cases);
-                facts.set_void(k, void.is_some());
+        for f in self.findings()? {
+            if let Some((k, _)) = at(&f.county_code, &f.indicator_id) {
+                facts.set_cases(k, f.cases);
+                facts.set_void(k, f.void_reason.is_some());
             }
         }
         Ok(facts)

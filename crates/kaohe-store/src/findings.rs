@@ -49,6 +49,15 @@ pub enum FindingError {
     ReasonNeeded,
 }
 
+/// The findings held on one item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldFinding {
+    pub county_code: String,
+    pub indicator_id: String,
+    pub cases: Option<u32>,
+    pub void_reason: Option<String>,
+}
+
 /// One event of the findings' log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FindingEvent {
@@ -189,12 +198,19 @@ impl Store {
         })
     }
 
-    /// Every finding held: (county code, indicator id, cases, void reason).
-    pub fn findings(&self) -> Result<Vec<(String, String, Option<u32>, Option<String>)>> {
+    /// Every finding held.
+    pub fn findings(&self) -> Result<Vec<HeldFinding>> {
         let mut stmt = self
             .conn
             .prepare("SELECT county_code, indicator_id, cases, void_reason FROM findings")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        let rows = stmt.query_map([], |r| {
+            Ok(HeldFinding {
+                county_code: r.get(0)?,
+                indicator_id: r.get(1)?,
+                cases: r.get(2)?,
+                void_reason: r.get(3)?,
+            })
+        })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 

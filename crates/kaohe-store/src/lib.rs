@@ -40,7 +40,7 @@ mod test_support;
 pub use checks::{CheckChange, CheckError, CheckEvent, CheckState, CheckWrite, Checked};
 pub use error::{StoreError, is_busy, said_once};
 pub use file::{APPLICATION_ID, Access, BUSY_TIMEOUT, parent_dir};
-pub use findings::{FindingChange, FindingError, FindingEvent, FindingWrite};
+pub use findings::{FindingChange, FindingError, FindingEvent, FindingWrite, HeldFinding};
 pub use items::ReviewState;
 pub use locks::{Acting, LockError, LockEvent, Locked, LockedRow};
 pub use log::{LogEntry, LogFilter};

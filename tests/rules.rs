@@ -407,6 +407,7 @@ fn an_open_workspace_scores_anew_when_the_rules_change_beside_it() {
 
     // Another reviewer takes 龙游县's void away: its 1.2 earns 4 again.
     env.ok(&["--reviewer", "李四", "finding", "龙游县", "1.2", "--unvoid"]);
+    screen.wait_for("李四 已取消不计分：龙游县 1.2 城市覆盖率");
     let shown = screen.wait_for("9.25/16");
     assert!(line(&shown, "龙游县").contains("9.25/16"), "{shown}");
     // q closes the summary, then the workspace.

@@ -180,10 +180,8 @@ impl App {
         } else {
             Level::Info
         };
-        self.warn(
-            level,
-            format!("{} {}{}{what}", event.by, s.changed_it, s.colon),
-        );
+        // "李四 已认定不计分：龙游县 1.2 城市覆盖率".
+        self.warn(level, format!("{} {what}", event.by));
     }
 
     // ---- What the screen shows.

@@ -176,14 +176,15 @@ const ITEM_SELECT: &str = concat!(
     ", s.self_verdict, s.self_score,
         sr.verdict, sr.checker, NULLIF(sr.reason, ''), sr.checked_at,
         EXISTS (SELECT 1 FROM locks l WHERE l.target_id IS NULL OR l.target_id = i.target_id),
-        s.converted_from",
+        f.cases, f.void_reason, s.converted_from",
     " FROM counties c
     CROSS JOIN indicators i
     JOIN targets t ON t.id = i.target_id
     LEFT JOIN submissions s ON s.county_code = c.code AND s.indicator_id = i.id
     LEFT JOIN reviews r ON r.county_code = c.code AND r.indicator_id = i.id
     LEFT JOIN second_reviews sr ON sr.county_code = c.code AND sr.indicator_id = i.id
-        AND sr.first_verdict = r.verdict"
+        AND sr.first_verdict = r.verdict
+    LEFT JOIN findings f ON f.county_code = c.code AND f.indicator_id = i.id"
 );
 
 /// One county × indicator as `conn` (or a transaction) sees it now.
@@ -216,7 +217,7 @@ fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
         reviewer: r.get(11)?,
         reviewed_at: r.get(12)?,
         bare_fraction: r.get::<_, Option<bool>>(13)?.unwrap_or(false),
-        converted_from: r.get(22)?,
+        converted_from: r.get(24)?,
         changed_since_review: r.get(14)?,
         self_verdict: verdict_at(r, 15)?,
         self_score: r.get(16)?,
@@ -229,5 +230,7 @@ fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
         },
         // Read beside, by the caller: a thread is several rows.
         notes: Vec::new(),
+        cases: r.get(22)?,
+        void_reason: r.get(23)?,
     })
 }

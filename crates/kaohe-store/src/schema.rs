@@ -58,7 +58,23 @@ pub const MIGRATIONS: &[&str] = &[
     // 15: a figure written in another unit than its indicator's and converted exactly on
     // import (15‰ kept as 1.5%) remembers what it was written as.
     include_str!("../migrations/0015_converted_from.sql"),
+    // 16 (issue 17; 15 is issue 16's): each indicator's rule shape, the bonus cap and the
+    // grades; the reviewer's findings (cases counted, 不计分 with its reason) and their log;
+    // the log of scorings applied, which open workspaces watch; sign-off covers them all.
+    include_str!("../migrations/0016_rules_grades_findings.sql"),
 ];
+
+/// The migration that brought rule shapes, grades and findings (issue 17).
+const RULES: &str = include_str!("../migrations/0016_rules_grades_findings.sql");
+
+/// The schema version from which a database keeps rule shapes, grades and findings: found by
+/// the migration itself, so that renumbering the list cannot make it wrong.
+pub(crate) fn with_rules() -> u32 {
+    MIGRATIONS
+        .iter()
+        .position(|m| *m == RULES)
+        .map_or(u32::MAX, |p| p as u32 + 1)
+}
 
 /// The schema version this build writes.
 pub fn latest() -> u32 {
@@ -125,7 +141,7 @@ mod tests {
     fn the_shipped_migrations_are_byte_for_byte_as_shipped() {
         // (length in bytes, fingerprint) of each shipped migration. A new migration adds a
         // line here; a changed line means a shipped migration was edited: undo that.
-        let shipped: [(usize, u64); 15] = [
+        let shipped: [(usize, u64); 16] = [
             (2941, 0x4f02_ff44_88a9_8a95),
             (281, 0x2910_59a9_217d_2899),
             (713, 0x3fd3_683b_d9e3_1f21),
@@ -149,6 +165,8 @@ mod tests {
             (3458, 0xcac1_b1e7_b34f_9730),
             // 0015_converted_from.sql
             (242, 0xcaa8_f2f8_3d85_9e00),
+            // 0016_rules_grades_findings.sql (issue 17)
+            (3959, 0xf654_4728_3367_aab4),
         ];
         let held: Vec<(usize, u64)> = MIGRATIONS
             .iter()

@@ -727,10 +727,7 @@ impl<'a> Layout<'a> {
             if columns::is_unit(candidate) {
                 return Ok(head(Slot::Unit, None));
             }
-            if candidate.is_empty()
-                || columns::passed_over(candidate)
-                || QUALIFIERS.contains(&candidate)
-            {
+            if candidate.is_empty() || columns::passed_over(candidate) {
                 return Ok(head(Slot::Skip, None));
             }
         }

@@ -97,12 +97,14 @@ impl Places<'_> {
     }
 }
 
-/// Where a part of a submission is: a cell of the row, or a cell of the header (the county
-/// a column is headed with, where a sheet has a column per county).
+/// Where a part of a submission is: a cell of the row, a cell of the header (the county a
+/// column is headed with, where a sheet has a column per county), or given by no cell (the
+/// county a sheet is for, by its name or title).
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Source {
     Cell(usize),
     Header { cell: Cell, row: u64, column: usize },
+    Given(Cell),
 }
 
 /// Where each part of one county × indicator's submission is in a row.
@@ -212,7 +214,7 @@ impl<'a> Checker<'a> {
         let place = |source: Option<&Source>| match source {
             Some(Source::Cell(i)) => places.at(row, Some(*i)),
             Some(Source::Header { row, column, .. }) => places.at(*row, Some(*column)),
-            None => places.at(row, None),
+            Some(Source::Given(_)) | None => places.at(row, None),
         };
         let fail = |c: Column, message: String| FileError::new(place(fields.get(c)), message);
         for c in columns::submission() {
@@ -287,7 +289,7 @@ impl<'a> Checker<'a> {
             // Named at the row's own key cell: the county's where the header gives the
             // indicator (a column per indicator).
             let at = match fields.get(Column::Indicator) {
-                Some(Source::Header { .. }) => Column::County,
+                Some(Source::Header { .. } | Source::Given(_)) => Column::County,
                 _ => Column::Indicator,
             };
             return Err(fail(
@@ -455,7 +457,7 @@ static EMPTY: Cell = Cell {
 fn source_cell<'c>(cells: &'c [Cell], source: Option<&'c Source>) -> &'c Cell {
     match source {
         Some(Source::Cell(i)) => cells.get(*i).unwrap_or(&EMPTY),
-        Some(Source::Header { cell, .. }) => cell,
+        Some(Source::Header { cell, .. } | Source::Given(cell)) => cell,
         None => &EMPTY,
     }
 }

@@ -20,6 +20,7 @@ use super::checker::{Cell, CellKind, Checker, Fields, Places, Source};
 use crate::error::FileError;
 use crate::formats::columns::{self, Beside, COLUMNS, Column, Read};
 use crate::lookup::{Lookup, ascii_key};
+use crate::model::County;
 
 /// How a table is laid out (see the module's comment).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -202,6 +203,9 @@ pub(super) struct Layout<'a> {
     state: State,
     checker: Checker<'a>,
     passed: PassedOver,
+    /// The county the table is for where it has no county column (a workbook's sheet named
+    /// after it, or titled with it).
+    county: Option<&'a County>,
 }
 
 enum State {
@@ -257,7 +261,15 @@ impl<'a> Layout<'a> {
             },
             checker: Checker::new(lookup, places),
             passed: PassedOver::default(),
+            county: None,
         }
+    }
+
+    /// Says the county the table is for, where its rows need not name one (a sheet of one
+    /// county's): told before the header is met, so that a header without a county column is
+    /// one.
+    pub(super) fn county_known(&mut self, county: Option<&'a County>) {
+        self.county = county;
     }
 
     /// The header's width, once a header row is found: the cells a merge may be filled down
@@ -283,7 +295,7 @@ impl<'a> Layout<'a> {
                     return Ok(());
                 }
                 *any_cell = true;
-                let seen = header_kind(self.lookup, &cells);
+                let seen = header_kind(self.lookup, &cells, self.county.is_some());
                 if matches!(seen, Seen::Header) {
                     self.state = State::Header { row: n, cells };
                     return Ok(());
@@ -301,7 +313,8 @@ impl<'a> Layout<'a> {
                         self.lookup.county(name).is_some()
                             || indicator_heading(self.lookup, name).is_some()
                     });
-                    if names_keys && matches!(header_kind(self.lookup, &under), Seen::Header) {
+                    if names_keys && matches!(header_kind(self.lookup, &under, false), Seen::Header)
+                    {
                         let table = self.resolve(&top, above, Some((&cells, n)))?;
                         self.state = State::Rows(table);
                         return Ok(());
@@ -832,6 +845,12 @@ impl<'a> Layout<'a> {
         if let Some(index) = county_code_column {
             index_of[Column::County as usize] = Some(index);
         }
+        // A sheet of one county's without a county column: its rows are that county's.
+        if let (None, Some(county), LayoutKind::Long) =
+            (index_of[Column::County as usize], self.county, kind)
+        {
+            fields.set(Column::County, Source::Given(Cell::text(&county.code)));
+        }
         for (c, index) in
             columns::submission().zip(columns::submission().map(|c| index_of[c as usize]))
         {
@@ -864,12 +883,19 @@ impl<'a> Layout<'a> {
             }
             (None, None) => {}
         }
-        let has = |c: Column| index_of[c as usize].is_some();
+        let has = |c: Column| index_of[c as usize].is_some() || fields.get(c).is_some();
         let missing = |c: Column| {
+            // A sheet of one county may say which in its name or a title row instead.
+            let or_sheet = match (c, places) {
+                (Column::County, Places::Sheet { .. }) => {
+                    "; or, for a sheet of one county, name the county in the sheet's name or a title row above the header"
+                }
+                _ => "",
+            };
             FileError::new(
                 at(None),
                 format!(
-                    "missing column \"{}\" (the header has: {}); kaohe reads {}",
+                    "missing column \"{}\" (the header has: {}); kaohe reads {}{or_sheet}",
                     c.name(),
                     texts.join(","),
                     LAYOUT_LIST
@@ -993,11 +1019,12 @@ enum Seen {
     Nothing,
 }
 
-/// Whether a row is a header: it names the county and the indicator columns (long), or the
-/// indicator column and a county heading a column, or the county column and an indicator
-/// heading one.
-fn header_kind(lookup: &Lookup, cells: &[Cell]) -> Seen {
+/// Whether a row is a header: it names the county and the indicator columns (long; where the
+/// table's county is known, the indicator and the figure), or the indicator column and a county
+/// heading a column, or the county column and an indicator heading one.
+fn header_kind(lookup: &Lookup, cells: &[Cell], county_known: bool) -> Seen {
     let (mut county, mut indicator, mut counties, mut indicators) = (false, false, 0, 0);
+    let mut figure = false;
     for cell in cells {
         let (name, _) = unit_in_header(&cell.text);
         if name.is_empty() {
@@ -1006,6 +1033,7 @@ fn header_kind(lookup: &Lookup, cells: &[Cell]) -> Seen {
         match columns::by_name(name) {
             Some((Column::County, _)) => county = true,
             Some((Column::Indicator, _)) => indicator = true,
+            Some((Column::Value | Column::Numerator, _)) => figure = true,
             Some(_) => {}
             None if columns::is_county_code(name) => county = true,
             None if lookup.county(name).is_some() => counties += 1,
@@ -1013,8 +1041,9 @@ fn header_kind(lookup: &Lookup, cells: &[Cell]) -> Seen {
             None => {}
         }
     }
-    // Long, a column per county, a column per indicator.
-    let long = county && indicator;
+    // Long (in a sheet of one county's, its county need not be a column), a column per
+    // county, a column per indicator.
+    let long = indicator && (county || (county_known && figure));
     let per_county = indicator && counties > 0;
     let per_indicator = county && indicators > 0;
     if long || per_county || per_indicator {
@@ -1354,6 +1383,37 @@ mod tests {
                 total_rows: 1,
                 total_columns: 0
             }
+        );
+    }
+
+    #[test]
+    fn a_sheet_of_one_countys_needs_no_county_column() {
+        let lookup = demo_lookup();
+        let places = Places::Sheet {
+            path: "t.xlsx",
+            sheet: "柯城区",
+            first_column: 0,
+        };
+        let mut layout = Layout::new(&lookup, places, true);
+        layout.county_known(lookup.county("柯城区"));
+        let rows: [&[&str]; 3] = [
+            &["柯城区2014年度考核报送表"],
+            &["指标编号", "完成值"],
+            &["1.2", "75%"],
+        ];
+        for (n, row) in rows.iter().enumerate() {
+            let cells = row.iter().map(|t| Cell::text(t)).collect();
+            layout.row(n as u64 + 1, cells).unwrap();
+        }
+        let (checked, _) = layout.finish("no rows").unwrap();
+        assert_eq!(checked.rows[0].county_code, "330802");
+        assert_eq!(checked.rows[0].line, 3);
+        // Without it, the county column is missing, and the message says how else to say it.
+        let e = sheet(&[&["指标编号", "完成值"], &["1.2", "75%"]]).unwrap_err();
+        assert!(
+            e.starts_with("t.xlsx: sheet 表, row 1: missing column \"county\"")
+                && e.ends_with("or, for a sheet of one county, name the county in the sheet's name or a title row above the header"),
+            "{e}"
         );
     }
 

@@ -175,13 +175,17 @@ const ITEM_SELECT: &str = concat!(
     ", s.self_verdict, s.self_score,
         sr.verdict, sr.checker, NULLIF(sr.reason, ''), sr.checked_at,
         EXISTS (SELECT 1 FROM locks l WHERE l.target_id IS NULL OR l.target_id = i.target_id)",
+    // The verified figure (核定值), if one is recorded.
+    ", vf.value, vf.value_number, vf.reason, vf.verifier, vf.account, vf.verified_at,
+        vf.county_value",
     " FROM counties c
     CROSS JOIN indicators i
     JOIN targets t ON t.id = i.target_id
     LEFT JOIN submissions s ON s.county_code = c.code AND s.indicator_id = i.id
     LEFT JOIN reviews r ON r.county_code = c.code AND r.indicator_id = i.id
     LEFT JOIN second_reviews sr ON sr.county_code = c.code AND sr.indicator_id = i.id
-        AND sr.first_verdict = r.verdict"
+        AND sr.first_verdict = r.verdict
+    LEFT JOIN verified_figures vf ON vf.county_code = c.code AND vf.indicator_id = i.id"
 );
 
 /// One county × indicator as `conn` (or a transaction) sees it now.
@@ -226,5 +230,9 @@ fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
         },
         // Read beside, by the caller: a thread is several rows.
         notes: Vec::new(),
+        verified: match r.get_ref(22)? {
+            rusqlite::types::ValueRef::Null => None,
+            _ => Some(crate::verified::verified_from(r, 22)?),
+        },
     })
 }

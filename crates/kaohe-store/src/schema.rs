@@ -55,6 +55,10 @@ pub const MIGRATIONS: &[&str] = &[
     // 14: an item's notes as a thread, each under its author; the existing note becomes the
     // first, by whoever the log says wrote it; a verdict is under whoever gave it.
     include_str!("../migrations/0014_note_threads.sql"),
+    // 0015 and 0016 are issue 16's and 17's other parts (their branches add them here).
+    // 17: the verified figure (核定值) beside the county's, with its reason and who recorded
+    // it; every change logged, append-only; a lock covers it like a review.
+    include_str!("../migrations/0017_verified_figures.sql"),
 ];
 
 /// The schema version this build writes.
@@ -122,7 +126,7 @@ mod tests {
     fn the_shipped_migrations_are_byte_for_byte_as_shipped() {
         // (length in bytes, fingerprint) of each shipped migration. A new migration adds a
         // line here; a changed line means a shipped migration was edited: undo that.
-        let shipped: [(usize, u64); 14] = [
+        let shipped: [(usize, u64); 15] = [
             (2941, 0x4f02_ff44_88a9_8a95),
             (281, 0x2910_59a9_217d_2899),
             (713, 0x3fd3_683b_d9e3_1f21),
@@ -144,6 +148,8 @@ mod tests {
             (1322, 0x6198_edc8_0edf_8fe9),
             // 0014_note_threads.sql
             (3458, 0xcac1_b1e7_b34f_9730),
+            // 0017_verified_figures.sql
+            (2942, 0x8ccb_c3f4_5307_9df9),
         ];
         let held: Vec<(usize, u64)> = MIGRATIONS
             .iter()

@@ -246,6 +246,7 @@ static UNREAD: Item = Item {
     self_score: None,
     stages: crate::item::Stages::NONE,
     notes: Vec::new(),
+    verified: None,
 };
 
 impl App {

@@ -182,6 +182,7 @@ impl FakeStore {
             self_verdict: app.own_verdict(w.at),
             self_score: sub.as_ref().and_then(|s| s.self_score),
             stages: crate::item::Stages::NONE,
+            verified: app.item(w.at).verified.clone(),
         };
         Ok((change, item))
     }

@@ -43,6 +43,15 @@ pub enum Column {
     Stage,
     /// The item's notes, each under its author: JSON's array, a line a note elsewhere.
     Notes,
+    // Issue 17: the verified figure (核定值), the city's, passed over by an import.
+    /// The figure a reviewer recorded as verified, in the indicator's unit.
+    Verified,
+    /// Why it differs from the county's.
+    VerifiedReason,
+    VerifiedBy,
+    VerifiedAt,
+    /// The verified figure is lower than the county's: 核减.
+    VerifiedLower,
 }
 
 /// What an import makes of a column.
@@ -87,7 +96,7 @@ pub struct Names {
 
 /// Every column, in the order the exports write them: the CSV has those with a key, the
 /// workbook those with a header, each in this order. `COLUMNS[c as usize]` is column `c`.
-pub const COLUMNS: [Names; 27] = [
+pub const COLUMNS: [Names; 32] = [
     Names {
         column: Column::CountyCode,
         key: Some("county_code"),
@@ -303,6 +312,49 @@ pub const COLUMNS: [Names; 27] = [
         column: Column::Notes,
         key: Some("notes"),
         header: Some("备注记录"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    // Issue 17: the verified figure (核定值) and its reason, who recorded it and when, and
+    // 核减 where it is lower than the county's. The city's, not the county's: an import passes
+    // them over.
+    Names {
+        column: Column::Verified,
+        key: Some("verified"),
+        header: Some("核定值"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    Names {
+        column: Column::VerifiedReason,
+        key: Some("verified_reason"),
+        header: Some("核定说明"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    Names {
+        column: Column::VerifiedBy,
+        key: Some("verified_by"),
+        header: Some("核定人"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    Names {
+        column: Column::VerifiedAt,
+        key: Some("verified_at"),
+        header: Some("核定时间"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    Names {
+        column: Column::VerifiedLower,
+        key: Some("verified_lower"),
+        header: Some("核减"),
         aliases: &[],
         beside: Beside::Refused,
         read: Read::PassedOver,

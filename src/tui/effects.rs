@@ -27,7 +27,7 @@ use super::app::{self, App, Effect, Holder, Stopped, Write};
 use super::recovery::{LeftDraft, Recovery};
 use crate::store::{
     Acting, CheckWrite, Checked, LogFilter, Position, Presence, ReviewWrite, Reviewer, Store,
-    StoreError, Written, is_busy,
+    StoreError, VerifyWrite, VerifyWritten, Written, is_busy,
 };
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -82,6 +82,11 @@ enum Queued {
     Check {
         check: Box<app::CheckWrite>,
         write: Box<CheckWrite>,
+    },
+    /// A verified figure (核定值).
+    Verify {
+        verify: Box<app::VerifyWrite>,
+        write: Box<VerifyWrite>,
     },
     /// One verdict for several selected rows (or its undo), in one transaction.
     Batch {
@@ -191,6 +196,10 @@ impl<'a> Effects<'a> {
                     self.check(app, check);
                 }
                 Effect::LoadPeople => self.load_people(app),
+                Effect::Verify(verify) => {
+                    self.end_burst(app);
+                    self.verify(app, verify);
+                }
                 Effect::LoadHistory(at) => {
                     let (county_code, indicator) = ids(app, at);
                     let filter = LogFilter {
@@ -248,6 +257,38 @@ impl<'a> Effects<'a> {
             app,
             Queued::Check {
                 check: Box::new(check),
+                write: Box::new(write),
+            },
+        );
+    }
+
+    /// A verified figure (核定值), written as the reviewer like a review; waiting for the lock,
+    /// it shows nothing as saved until it is written.
+    fn verify(&mut self, app: &mut App, verify: app::VerifyWrite) {
+        match self.may_write() {
+            Ok(true) => {}
+            Ok(false) => {
+                self.access = Access::BrowseOnly;
+                app.browse_only(&self.who.account);
+                return;
+            }
+            Err(e) => return app.verified_written(verify, Err(one_line(&e))),
+        }
+        if self.stopped {
+            let why = app.stopped_text().unwrap_or_default();
+            return app.verified_written(verify, Err(why));
+        }
+        let write = VerifyWrite {
+            county_code: app.counties[verify.at.county].code.clone(),
+            indicator_id: app.indicators[verify.at.indicator].id.clone(),
+            figure: verify.figure.clone(),
+            reason: verify.reason.clone(),
+            seen: Some(verify.seen.clone()),
+        };
+        self.write_or_wait(
+            app,
+            Queued::Verify {
+                verify: Box::new(verify),
                 write: Box::new(write),
             },
         );
@@ -341,7 +382,7 @@ impl<'a> Effects<'a> {
         // A batch waiting was never shown as saved: quitting gives it up too.
         self.queue.retain(|q| match q {
             Queued::Review { write, .. } => !given_up.contains(&**write),
-            Queued::Batch { .. } | Queued::Check { .. } => false,
+            Queued::Batch { .. } | Queued::Check { .. } | Queued::Verify { .. } => false,
             Queued::Draft(_) => true,
         });
         self.flush(app, STOPPING_WAIT);
@@ -506,7 +547,9 @@ impl<'a> Effects<'a> {
             _ => {
                 match &queued {
                     Queued::Review { write, .. } => app.queued((**write).clone()),
-                    Queued::Batch { .. } | Queued::Check { .. } => app.other_queued(true),
+                    Queued::Batch { .. } | Queued::Check { .. } | Queued::Verify { .. } => {
+                        app.other_queued(true)
+                    }
                     Queued::Draft(_) => {}
                 }
                 self.queue.push_back(queued);
@@ -553,6 +596,22 @@ impl<'a> Effects<'a> {
                     }
                     Tried::Failed(e) => {
                         app.checked((**check).clone(), Err(one_line(&e)));
+                        self.failed(app, &e);
+                    }
+                }
+            }
+            Queued::Verify { verify, write } => {
+                match tried(self.store.write_verified(write, self.who)) {
+                    Tried::Busy => return Some(queued),
+                    Tried::Done(VerifyWritten::Saved { change, item }) => {
+                        self.committed();
+                        app.verified_written((**verify).clone(), Ok((change, item)));
+                    }
+                    Tried::Done(VerifyWritten::Conflict { now }) => {
+                        app.verified_changed_underneath((**verify).clone(), now);
+                    }
+                    Tried::Failed(e) => {
+                        app.verified_written((**verify).clone(), Err(one_line(&e)));
                         self.failed(app, &e);
                     }
                 }
@@ -604,7 +663,10 @@ impl<'a> Effects<'a> {
             let Some(front) = self.queue.pop_front() else {
                 break;
             };
-            let other = matches!(front, Queued::Batch { .. } | Queued::Check { .. });
+            let other = matches!(
+                front,
+                Queued::Batch { .. } | Queued::Check { .. } | Queued::Verify { .. }
+            );
             match self.try_write(app, front) {
                 Some(back) => {
                     self.queue.push_front(back);
@@ -685,7 +747,10 @@ impl<'a> Effects<'a> {
             .iter()
             .filter_map(|q| match q {
                 Queued::Review { write, .. } => Some((**write).clone()),
-                Queued::Batch { .. } | Queued::Check { .. } | Queued::Draft(_) => None,
+                Queued::Batch { .. }
+                | Queued::Check { .. }
+                | Queued::Verify { .. }
+                | Queued::Draft(_) => None,
             })
             .collect();
         for write in reviews {
@@ -697,13 +762,16 @@ impl<'a> Effects<'a> {
                     app.batch_written((**batch).clone(), Err(why.clone()));
                 }
                 Queued::Check { check, .. } => app.checked((**check).clone(), Err(why.clone())),
+                Queued::Verify { verify, .. } => {
+                    app.verified_written((**verify).clone(), Err(why.clone()));
+                }
                 Queued::Review { .. } | Queued::Draft(_) => {}
             }
         }
         // Marks said not written are gone; a note among them is kept (as a draft) to the end.
         self.queue.retain(|q| match q {
             Queued::Review { review, .. } => review.note.is_some(),
-            Queued::Batch { .. } | Queued::Check { .. } => false,
+            Queued::Batch { .. } | Queued::Check { .. } | Queued::Verify { .. } => false,
             Queued::Draft(_) => true,
         });
         // The last word on the screen is why.
@@ -757,6 +825,8 @@ impl<'a> Effects<'a> {
                 }
                 // A 复核 never written is not kept: the checker gives it again.
                 Queued::Check { .. } => {}
+                // Nor a verified figure: it is named, to be recorded again.
+                Queued::Verify { verify, .. } => unwritten.push(app.describe_verify(verify)),
             }
         }
         if drafts.is_empty() && unwritten.is_empty() {
@@ -851,10 +921,10 @@ fn fill_marking(store: &Store, app: &mut App) {
     if app.needs_checks() {
         let read = store.figures().and_then(|figures| {
             let noted = store.notes()?.into_iter().map(|(c, i, _)| (c, i)).collect();
-            Ok((figures, noted))
+            Ok((figures, store.verified_figures()?, noted))
         });
         match read {
-            Ok((figures, noted)) => app.checks_loaded(figures, noted),
+            Ok((figures, verified, noted)) => app.checks_loaded_with(figures, verified, noted),
             Err(e) => {
                 app.checks_loaded(Vec::new(), Vec::new());
                 app.read_failed(one_line(&e));

@@ -18,7 +18,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 /// "label  value" with the value wrapped under itself.
-fn labelled(
+pub(super) fn labelled(
     lines: &mut Vec<Line<'static>>,
     (label, label_w): (&str, usize),
     value: &str,
@@ -100,6 +100,8 @@ fn lines(app: &App, w: usize, h: usize, theme: &Theme) -> Vec<Line<'static>> {
         s.check_label,
         s.reason,
         s.signed_off,
+        s.verify.label,
+        s.verify.reason_label,
     ]
     .iter()
     .map(|l| width(l))
@@ -137,6 +139,10 @@ fn lines(app: &App, w: usize, h: usize, theme: &Theme) -> Vec<Line<'static>> {
             theme.dim(),
         ),
     }
+    // The verified figure (核定值) under the county's: what the suggestion goes by.
+    lines.extend(super::verify::detail_lines(
+        app, label_w, w, theme, labelled,
+    ));
     let v = item.verdict;
     let verdict = match (&item.review(), v) {
         // Mine, waiting for the write lock: not saved yet, and said so.

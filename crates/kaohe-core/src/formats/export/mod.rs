@@ -2,11 +2,13 @@
 //! the same rows: every county × indicator with what the checks say of it.
 
 mod csv;
+mod docx;
 mod json;
 mod markdown;
 mod xlsx;
 
 pub use self::csv::write_csv;
+pub use docx::write_docx;
 pub use json::{write_json, write_json_value};
 pub use markdown::write_markdown;
 pub use xlsx::write_xlsx;

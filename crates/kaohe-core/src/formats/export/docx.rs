@@ -100,12 +100,15 @@ fn document(results: &Results) -> String {
     let graded = counties.iter().any(|c| grade(c).is_some());
     let mut head: Vec<&str> = vec!["名次", "县（市、区）", "得分", "满分"];
     let mut widths: Vec<u32> = vec![800, 2000, 1100, 1000];
+    let mut centred = vec![true, false, true, true];
     if graded {
         head.push("等次");
         widths.push(1100);
+        centred.push(true);
     }
     head.extend(["完成", "基本完成", "未完成"]);
     widths.extend([900, 1150, 900]);
+    centred.extend([true, true, true]);
     let rows: Vec<Vec<String>> = counties
         .iter()
         .map(|c| {
@@ -131,7 +134,7 @@ fn document(results: &Results) -> String {
             row
         })
         .collect();
-    body.push_str(&table(&head, &widths, &rows));
+    body.push_str(&table(&head, &widths, &centred, &rows));
 
     body.push_str(&para("Heading1", "二、各县（市、区）未完成目标情况"));
     for (k, c) in counties.iter().enumerate() {
@@ -211,7 +214,8 @@ fn document(results: &Results) -> String {
             .collect();
         body.push_str(&table(
             &["指标", "要求", "报送值", "核定值", "评定", "评审意见"],
-            &[1650, 1650, 1100, 1200, 1000, 2244],
+            &[1500, 1250, 1050, 1600, 1100, 2344],
+            &[false, true, true, true, true, false],
             &rows,
         ));
     }
@@ -284,9 +288,10 @@ fn runs(text: &str) -> String {
         .collect()
 }
 
-/// A table over the text's width: `widths` are the columns' shares (in any unit); the first
-/// row (the head) repeats on every page.
-fn table(head: &[&str], widths: &[u32], rows: &[Vec<String>]) -> String {
+/// A table over the text's width: `widths` are the columns' shares (in any unit), `centred`
+/// which columns' cells are centred (numbers, short words); the first row (the head) repeats
+/// on every page.
+fn table(head: &[&str], widths: &[u32], centred: &[bool], rows: &[Vec<String>]) -> String {
     let total: u32 = widths.iter().sum::<u32>().max(1);
     let twips: Vec<u32> = widths.iter().map(|w| w * TEXT_WIDTH / total).collect();
     let border = |side: &str| {
@@ -308,14 +313,19 @@ fn table(head: &[&str], widths: &[u32], rows: &[Vec<String>]) -> String {
         xml.push_str(&format!("<w:gridCol w:w=\"{w}\"/>"));
     }
     xml.push_str("</w:tblGrid>");
-    let row = |cells: &mut dyn Iterator<Item = &str>, style: &str, header: bool| {
+    let row = |cells: &mut dyn Iterator<Item = &str>, header: bool| {
         let mut r = String::from("<w:tr>");
         if header {
             r.push_str("<w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>");
         } else {
             r.push_str("<w:trPr><w:cantSplit/></w:trPr>");
         }
-        for (cell, w) in cells.zip(&twips) {
+        for (k, (cell, w)) in cells.zip(&twips).enumerate() {
+            let style = match (header, centred.get(k).copied().unwrap_or(false)) {
+                (true, _) => "TableHead",
+                (false, true) => "TableCentre",
+                (false, false) => "TableText",
+            };
             r.push_str(&format!(
                 "<w:tc><w:tcPr><w:tcW w:w=\"{w}\" w:type=\"dxa\"/><w:vAlign w:val=\"center\"/></w:tcPr>{}</w:tc>",
                 para(style, cell)
@@ -324,13 +334,9 @@ fn table(head: &[&str], widths: &[u32], rows: &[Vec<String>]) -> String {
         r.push_str("</w:tr>");
         r
     };
-    xml.push_str(&row(&mut head.iter().copied(), "TableHead", true));
+    xml.push_str(&row(&mut head.iter().copied(), true));
     for cells in rows {
-        xml.push_str(&row(
-            &mut cells.iter().map(String::as_str),
-            "TableText",
-            false,
-        ));
+        xml.push_str(&row(&mut cells.iter().map(String::as_str), false));
     }
     xml.push_str("</w:tbl>");
     xml
@@ -431,6 +437,8 @@ const STYLES: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\
 <w:style w:type=\"paragraph\" w:styleId=\"TableText\"><w:name w:val=\"Table Text\"/><w:basedOn w:val=\"Normal\"/>\
 <w:pPr><w:spacing w:line=\"320\" w:lineRule=\"atLeast\"/></w:pPr>\
 <w:rPr><w:sz w:val=\"21\"/><w:szCs w:val=\"21\"/></w:rPr></w:style>\
+<w:style w:type=\"paragraph\" w:styleId=\"TableCentre\"><w:name w:val=\"Table Text Centred\"/><w:basedOn w:val=\"TableText\"/>\
+<w:pPr><w:jc w:val=\"center\"/></w:pPr></w:style>\
 <w:style w:type=\"paragraph\" w:styleId=\"Signature\"><w:name w:val=\"Signature\"/><w:basedOn w:val=\"Normal\"/>\
 <w:pPr><w:jc w:val=\"right\"/><w:ind w:right=\"640\"/></w:pPr></w:style>\
 </w:styles>";

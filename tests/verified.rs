@@ -318,7 +318,7 @@ fn in_the_workspace_a_verified_figure_changes_the_suggestion_and_so_the_score() 
     to_quzhou_1_2(&mut s);
     let screen = s.text();
     assert!(
-        screen.contains("建议     完成"),
+        screen.contains("建议 完成"),
         "83.3% suggests 完成:\n{screen}"
     );
     // `=`: the editor, the figure, Tab, the reason in Chinese (an input method's phrase).
@@ -332,9 +332,9 @@ fn in_the_workspace_a_verified_figure_changes_the_suggestion_and_so_the_score() 
     s.wait_for("实地核查只有7个在运营");
     s.send("\r");
     s.wait_for("已核定：衢江区 1.2 照料中心覆盖率(城市) 60%（核减）");
-    let screen = s.wait_for("核定     60% · 核减 · 张三");
+    let screen = s.wait_for("核定 60% · 核减 · 张三");
     assert!(screen.contains("衢江区 83.3％→60% 未达标"), "{screen}");
-    assert!(screen.contains("建议     未完成"), "{screen}");
+    assert!(screen.contains("建议 未完成"), "{screen}");
     // Enter marks what the figure suggests: the verified figure's.
     s.send("\r");
     s.wait_for("衢江区 1.2 照料中心覆盖率(城市) → 未完成");

@@ -819,9 +819,8 @@ pub const MARKING_EN: Marking = Marking {
 /// The verified figure's words (核定值, issue 17): its editor, the detail pane's lines, what
 /// is said once it is written or refused.
 pub struct VerifyWords {
-    /// The detail pane's labels: the verified figure, and why.
+    /// The detail pane's label of the verified figure (its reason goes under it).
     pub label: &'static str,
-    pub reason_label: &'static str,
     /// After the figure where it is lower than the county's.
     pub cut: &'static str,
     /// After the item's name in the message, where it is lower.
@@ -868,7 +867,6 @@ pub struct VerifyWords {
 
 pub const VERIFY_ZH: VerifyWords = VerifyWords {
     label: "核定",
-    reason_label: "核定说明",
     cut: "核减",
     cut_after: "（核减）",
     outdated: "核定后报送值已变（核定时报送 {value}），请复查核定值",
@@ -902,7 +900,6 @@ pub const VERIFY_ZH: VerifyWords = VerifyWords {
 
 pub const VERIFY_EN: VerifyWords = VerifyWords {
     label: "Verified",
-    reason_label: "Why",
     cut: "cut",
     cut_after: " (cut)",
     outdated: "the county's figure changed since it was verified (it was {value} then): look at the verified figure again",

@@ -100,10 +100,10 @@ fn lines(app: &App, w: usize, h: usize, theme: &Theme) -> Vec<Line<'static>> {
         s.check_label,
         s.reason,
         s.signed_off,
-        s.verify.label,
-        s.verify.reason_label,
     ]
     .iter()
+    // The verified figure's label only where there is one (its reason goes under it).
+    .chain(item.verified.as_ref().map(|_| &s.verify.label))
     .map(|l| width(l))
     .max()
     .unwrap_or(4);

@@ -210,14 +210,8 @@ pub(super) fn detail_lines(
         theme,
         style,
     );
-    labelled(
-        &mut lines,
-        (s.verify.reason_label, label_w),
-        &v.reason,
-        w,
-        theme,
-        Style::new(),
-    );
+    // Why, under the figure.
+    labelled(&mut lines, ("", label_w), &v.reason, w, theme, Style::new());
     if v.outdated(item.value.as_deref()) {
         let text = s
             .verify

@@ -460,3 +460,44 @@ fn in_the_workspace_what_cannot_be_verified_is_said_in_the_box() {
         Value::Null
     );
 }
+
+mod typed {
+    use kaohe::catalog::Catalog;
+    use kaohe::verified::read_verified;
+    use proptest::prelude::*;
+
+    proptest! {
+        // A fixed seed, as tests/never_panic.rs: the same cases every run.
+        #![proptest_config(ProptestConfig {
+            cases: 500,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(2014),
+            ..ProptestConfig::default()
+        })]
+
+        /// Whatever a reviewer types as a verified figure is a number in the indicator's
+        /// unit, written as kaohe writes it, or refused with a line that quotes it safely.
+        #[test]
+        fn any_typed_figure_is_a_number_in_the_unit_or_refused(
+            typed in prop_oneof!["\\PC{0,24}", "[-+]?[0-9０-９.,，]{0,10}[%％元]?", "\\PC{0,3}\u{1b}\\PC{0,3}"],
+            which in 0usize..127,
+        ) {
+            static CATALOG: std::sync::OnceLock<Catalog> = std::sync::OnceLock::new();
+            let catalog = CATALOG.get_or_init(|| Catalog::embedded_2014().unwrap());
+            let ind = catalog.indicators().nth(which).unwrap();
+            match read_verified(ind, &typed) {
+                Ok((value, number)) => {
+                    let unit = &ind.requirement.as_ref().unwrap().unit;
+                    prop_assert!(number.is_finite());
+                    prop_assert!(value.ends_with(unit.as_str()), "{value}");
+                    // Read again, it is the same figure.
+                    prop_assert_eq!(read_verified(ind, &value).unwrap(), (value.clone(), number));
+                }
+                Err(e) => {
+                    let line = e.to_string();
+                    prop_assert!(!line.contains('\n') && !line.contains('\u{1b}'), "{line:?}");
+                    prop_assert!(!e.zh().contains('\u{1b}'), "{}", e.zh());
+                }
+            }
+        }
+    }
+}

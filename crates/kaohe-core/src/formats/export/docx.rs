@@ -466,3 +466,55 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod any_text {
+    use super::*;
+    use proptest::prelude::*;
+    use quick_xml::events::Event;
+
+    /// The text of a paragraph read back: its runs' texts, breaks as line breaks.
+    fn read_back(xml: &str) -> String {
+        let mut reader = quick_xml::Reader::from_str(xml);
+        let (mut text, mut in_t) = (String::new(), false);
+        loop {
+            match reader.read_event().unwrap() {
+                Event::Start(e) if e.name().as_ref() == b"w:t" => in_t = true,
+                Event::End(e) if e.name().as_ref() == b"w:t" => in_t = false,
+                Event::Empty(e) if e.name().as_ref() == b"w:br" => text.push('\n'),
+                Event::Text(t) if in_t => text.push_str(&t.decode().unwrap()),
+                Event::GeneralRef(r) if in_t => {
+                    let name = r.decode().unwrap();
+                    text.push(match name.as_ref() {
+                        "amp" => '&',
+                        "lt" => '<',
+                        "gt" => '>',
+                        "quot" => '"',
+                        "apos" => '\'',
+                        _ => r.resolve_char_ref().unwrap().unwrap(),
+                    });
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        text
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 500,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(2014),
+            ..ProptestConfig::default()
+        })]
+
+        /// Any text a county or a reviewer wrote is well-formed XML in the document and reads
+        /// back as written (control characters as their visible symbols).
+        #[test]
+        fn any_text_is_well_formed_and_reads_back(s in "(\\PC|[\u{0}-\u{1f}\u{7f}-\u{9f}\u{202e}\u{fffe}\u{ffff}])*") {
+            let xml = format!("<w:body xmlns:w=\"{W}\">{}</w:body>", para("Body", &s));
+            let back = read_back(&xml);
+            prop_assert_eq!(back, crate::text::clean_lines(&s).replace('\r', "\u{FFFD}"));
+        }
+    }
+}

@@ -605,7 +605,7 @@ impl<'a> Effects<'a> {
                     Tried::Busy => return Some(queued),
                     Tried::Done(VerifyWritten::Saved { change, item }) => {
                         self.committed();
-                        app.verified_written((**verify).clone(), Ok((change, item)));
+                        app.verified_written((**verify).clone(), Ok((*change, item)));
                     }
                     Tried::Done(VerifyWritten::Conflict { now }) => {
                         app.verified_changed_underneath((**verify).clone(), now);

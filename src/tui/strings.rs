@@ -763,6 +763,7 @@ pub const MARKING_ZH: Marking = Marking {
         ("@", "另一位评审人在这一行"),
         ("+", "已选中（1/2/3 一次评定全部选中行）"),
         ("搁置", "已搁置，n 和评定流程跳过"),
+        ("→", "报送值→核定值（= 记录；对照与建议按核定值）"),
     ],
 };
 
@@ -813,6 +814,10 @@ pub const MARKING_EN: Marking = Marking {
         ("@", "another reviewer is on this row"),
         ("+", "selected (1/2/3 mark every selected row)"),
         ("aside", "put aside: n and the flow skip it"),
+        (
+            "→",
+            "the county's figure → the verified one (= records it; the suggestion goes by it)",
+        ),
     ],
 };
 

@@ -52,7 +52,10 @@ impl Seen {
 pub enum VerifyWritten {
     /// Written (or nothing to write: `change.written` says which), and the item as it now
     /// stands.
-    Saved { change: VerifyChange, item: Item },
+    Saved {
+        change: Box<VerifyChange>,
+        item: Item,
+    },
     /// The item holds another verified figure than the writer saw: nothing was written; `now`
     /// is the item as it stands.
     Conflict { now: Item },
@@ -307,7 +310,10 @@ impl Store {
         let item = read_item(&tx, county_code, indicator_id)?;
         tx.commit()
             .with_context(|| format!("cannot save the verified figure into {path}"))?;
-        Ok(VerifyWritten::Saved { change, item })
+        Ok(VerifyWritten::Saved {
+            change: Box::new(change),
+            item,
+        })
     }
 
     /// Every verified figure recorded: (county code, indicator id, the figure), for what the
@@ -405,7 +411,7 @@ mod tests {
 
     fn saved(w: VerifyWritten) -> (VerifyChange, Item) {
         match w {
-            VerifyWritten::Saved { change, item } => (change, item),
+            VerifyWritten::Saved { change, item } => (*change, item),
             VerifyWritten::Conflict { .. } => panic!("a conflict"),
         }
     }

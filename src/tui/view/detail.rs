@@ -140,9 +140,7 @@ fn lines(app: &App, w: usize, h: usize, theme: &Theme) -> Vec<Line<'static>> {
         ),
     }
     // The verified figure (核定值) under the county's: what the suggestion goes by.
-    lines.extend(super::verify::detail_lines(
-        app, label_w, w, theme, labelled,
-    ));
+    lines.extend(super::verify::detail_lines(app, label_w, w, theme));
     let v = item.verdict;
     let verdict = match (&item.review(), v) {
         // Mine, waiting for the write lock: not saved yet, and said so.

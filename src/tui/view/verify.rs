@@ -180,8 +180,8 @@ pub(super) fn detail_lines(
     label_w: usize,
     w: usize,
     theme: &Theme,
-    labelled: fn(&mut Vec<Line<'static>>, (&str, usize), &str, usize, &Theme, Style),
 ) -> Vec<Line<'static>> {
+    use super::detail::labelled;
     let s = app.strings;
     let item = app.current();
     let mut lines = Vec::new();

@@ -151,3 +151,152 @@ fn the_editor_with_the_cursor_at_the_caret_and_the_question() {
     let effects = app.update(Action::MarkAnyway);
     assert_eq!(effects.len(), 1, "{effects:?}");
 }
+
+/// What the App asks the store for a verified figure, written through the real store and
+/// told back, as the run loop does.
+fn write_through(f: &mut Fixture, app: &mut App, w: kaohe::tui::app::VerifyWrite) {
+    let write = VerifyWrite {
+        county_code: app.counties[w.at.county].code.clone(),
+        indicator_id: app.indicators[w.at.indicator].id.clone(),
+        figure: w.figure.clone(),
+        reason: w.reason.clone(),
+        seen: Some(w.seen.clone()),
+    };
+    match f.store.write_verified(&write, &f.who).unwrap() {
+        kaohe::store::VerifyWritten::Saved { change, item } => {
+            app.verified_written(w, Ok((*change, item)));
+        }
+        kaohe::store::VerifyWritten::Conflict { now } => app.verified_changed_underneath(w, now),
+    }
+}
+
+fn the_write(effects: Vec<kaohe::tui::app::Effect>) -> kaohe::tui::app::VerifyWrite {
+    match effects.as_slice() {
+        [kaohe::tui::app::Effect::Verify(w)] => w.clone(),
+        other => panic!("not one verified figure to write: {other:?}"),
+    }
+}
+
+#[test]
+fn recorded_then_cleared_the_suggestion_follows() {
+    let mut f = fixture();
+    let mut app = app(&f);
+    // 龙游县's 93.8 for 1.2 suggests 完成.
+    app.update(Action::NextCounty);
+    assert_eq!(app.county().name, "龙游县");
+    assert_eq!(app.suggestion(app.cursor), Some(Verdict::Met));
+    app.update(Action::Verify);
+    app.phrase("65.5");
+    app.update(Action::NextField);
+    app.phrase("核实台账");
+    let w = the_write(app.update(Action::SaveVerified));
+    assert_eq!(w.figure, Some(("65.5%".to_string(), 65.5)));
+    write_through(&mut f, &mut app, w);
+    assert!(app.verify_editor().is_none(), "closed once written");
+    assert_eq!(
+        app.message.as_ref().unwrap().text,
+        "已核定：龙游县 1.2 照料中心覆盖率(城市) 65.5%（核减）"
+    );
+    assert_eq!(app.suggestion(app.cursor), Some(Verdict::NotMet));
+    // Cleared: the figure emptied and saved (my own: nothing asked).
+    app.update(Action::Verify);
+    for _ in 0..5 {
+        app.update(Action::DeleteBack);
+    }
+    let w = the_write(app.update(Action::SaveVerified));
+    assert_eq!(w.figure, None);
+    write_through(&mut f, &mut app, w);
+    assert_eq!(
+        app.message.as_ref().unwrap().text,
+        "已清除核定值：龙游县 1.2 照料中心覆盖率(城市)"
+    );
+    assert_eq!(app.suggestion(app.cursor), Some(Verdict::Met));
+    assert!(f.store.verified("330881", "1.2").unwrap().is_none());
+}
+
+#[test]
+fn an_item_someone_else_owns_is_asked_about_first_and_a_lock_refuses() {
+    let f = fixture();
+    let mut ws = load(&f.store, &f.who).unwrap();
+    // Target 1 belongs to 养老服务处; this reviewer is in 社会救助处.
+    ws.owners = vec![kaohe::owners::Assignment {
+        scope: kaohe::owners::Scope::Target(1),
+        owner: kaohe::owners::Owner::Division("养老服务处".into()),
+    }];
+    ws.me = Some(kaohe::owners::Me {
+        uid: Some(1000),
+        division: Some("社会救助处".into()),
+    });
+    let mut app = App::new(ws, Strings::get(Lang::Zh));
+    let mut items = f.store.items().unwrap();
+    fix_times(&mut items);
+    app.loaded(items);
+    // It opens on own work (target 2): to 龙游县 1.2, which is 养老服务处's.
+    app.cursor = kaohe::tui::app::Cursor {
+        indicator: 1,
+        county: 2,
+    };
+    assert_eq!(
+        (app.county().name.as_str(), app.indicator().id.as_str()),
+        ("龙游县", "1.2")
+    );
+    app.update(Action::Verify);
+    app.phrase("65");
+    app.update(Action::NextField);
+    app.phrase("核实台账");
+    assert!(app.update(Action::SaveVerified).is_empty(), "asked first");
+    let shown = text(&screen(&app, 80, 24));
+    assert!(
+        shown.contains("此项归养老服务处；你要记录核定值 65%？ y 改 · n 不改"),
+        "{shown}"
+    );
+    // n: back to the editor, nothing written; y: written.
+    assert!(app.update(Action::LeaveIt).is_empty());
+    assert!(app.verify_editor().is_some_and(|e| !e.asking));
+    app.update(Action::SaveVerified);
+    the_write(app.update(Action::MarkAnyway));
+
+    // A lock on target 1: `=` is refused at once, saying who locked it.
+    let mut f = fixture();
+    f.store
+        .lock(
+            Some(1),
+            "",
+            &kaohe::store::Acting {
+                uid: 1,
+                who: Reviewer {
+                    name: "王五".into(),
+                    account: "wangwu".into(),
+                },
+            },
+        )
+        .unwrap();
+    let mut locked = self::app(&f);
+    locked.set_locks(f.store.locks().unwrap());
+    locked.update(Action::Verify);
+    assert!(locked.verify_editor().is_none());
+    assert!(
+        locked
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("已审定：王五"),
+        "{:?}",
+        locked.message
+    );
+}
+
+#[test]
+fn nothing_submitted_or_no_number_opens_no_editor() {
+    let f = fixture();
+    let mut app = app(&f);
+    // 1.1 asks for no number.
+    app.update(Action::PrevIndicator);
+    app.update(Action::Verify);
+    assert!(app.verify_editor().is_none());
+    assert_eq!(
+        app.message.as_ref().unwrap().text,
+        "该指标没有数值要求，不记核定值（核实情况请写在备注里）"
+    );
+}

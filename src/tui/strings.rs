@@ -844,6 +844,10 @@ pub struct VerifyWords {
     /// The question before replacing a colleague's figure (`{who}`, `{value}`, `{mine}`).
     pub ask: &'static str,
     pub ask_clear: &'static str,
+    /// On an item someone else owns (`{owner}`), while going through own work: the question
+    /// starts so, and asks about recording `{mine}` where nobody's figure is there.
+    pub owner_first: &'static str,
+    pub ask_record: &'static str,
     pub ask_keys: &'static str,
     /// The hint line's words for its answers.
     pub ask_yes: &'static str,
@@ -883,6 +887,8 @@ pub const VERIFY_ZH: VerifyWords = VerifyWords {
     theirs_there: "{who} 已核定为 {value}；保存前会先询问",
     ask: "{who} 已核定为 {value}，你要改为 {mine}？",
     ask_clear: "{who} 已核定为 {value}，你要清除？",
+    owner_first: "此项归{owner}；",
+    ask_record: "你要记录核定值 {mine}？",
     ask_keys: "y 改 · n 不改",
     ask_yes: "改",
     ask_no: "不改",
@@ -916,6 +922,8 @@ pub const VERIFY_EN: VerifyWords = VerifyWords {
     theirs_there: "{who} verified it as {value}; saving asks first",
     ask: "{who} verified it as {value}; change it to {mine}?",
     ask_clear: "{who} verified it as {value}; clear it?",
+    owner_first: "it is {owner}'s; ",
+    ask_record: "record the verified figure {mine}?",
     ask_keys: "y change · n leave it",
     ask_yes: "change",
     ask_no: "leave it",

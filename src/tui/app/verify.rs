@@ -41,8 +41,11 @@ pub struct VerifyEditor {
     pub opened_with: (String, String),
     /// Why the last Enter wrote nothing (shown in the box until the next key changes it).
     pub problem: Option<String>,
-    /// Asking whether to replace a colleague's verified figure (y/n).
+    /// Asking whether to replace a colleague's verified figure, or record one on an item
+    /// someone else owns while going through own work (y/n).
     pub asking: bool,
+    /// The owner, when the item is someone else's (said in the question).
+    pub owner: Option<String>,
     /// Asking whether to save or throw away the changes (Esc with changes).
     pub confirming: bool,
 }
@@ -96,6 +99,7 @@ impl App {
             opened_with: (figure, reason),
             problem: None,
             asking: false,
+            owner: None,
             confirming: false,
         }));
     }
@@ -193,11 +197,17 @@ impl App {
             }
             _ => {}
         }
-        // A colleague's figure is replaced (or cleared) only once asked.
+        // A colleague's figure is replaced (or cleared) only once asked; so is an item someone
+        // else owns, while going through own work (as a mark is: owners.rs).
         let theirs = seen.as_ref().is_some_and(|v| v.by != me);
+        let owner = self
+            .only_own()
+            .then(|| self.others_owner(at).map(|o| o.name.clone()))
+            .flatten();
         if let Some(e) = self.overlay.verify_editor_mut() {
-            if theirs && !e.asking {
+            if (theirs || owner.is_some()) && !e.asking {
                 e.asking = true;
+                e.owner = owner;
                 return Vec::new();
             }
             e.asking = false;

@@ -24,22 +24,24 @@ fn verify_box(area: Rect) -> Rect {
 pub(super) fn question_text(app: &App) -> Option<String> {
     let e = app.verify_editor().filter(|e| e.asking)?;
     let s = app.strings.verify;
-    let seen = e.seen.as_ref()?;
     let typed = e.figure.text();
     // As it will be recorded ("58" is 58% for a percentage).
     let mine = crate::verified::read_verified(&app.indicators[e.at.indicator], &typed)
         .map_or_else(|_| typed.trim().to_string(), |(value, _)| value);
-    let ask = if mine.is_empty() {
-        s.ask_clear.to_string()
-    } else {
-        s.ask.replace("{mine}", &mine)
+    let mut ask = match &e.seen {
+        Some(_) if mine.is_empty() => s.ask_clear.to_string(),
+        Some(v) if v.by != app.reviewer => s.ask.replace("{mine}", &mine),
+        _ => s.ask_record.replace("{mine}", &mine),
     };
-    Some(clean(&format!(
-        "{} {}",
-        ask.replace("{who}", &seen.by)
-            .replace("{value}", &seen.value),
-        s.ask_keys
-    )))
+    if let Some(seen) = &e.seen {
+        ask = ask
+            .replace("{who}", &seen.by)
+            .replace("{value}", &seen.value);
+    }
+    if let Some(owner) = &e.owner {
+        ask = format!("{}{ask}", s.owner_first.replace("{owner}", owner));
+    }
+    Some(clean(&format!("{ask} {}", s.ask_keys)))
 }
 
 pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {

@@ -502,3 +502,101 @@ fn libreoffice_converts_the_notice_to_pdf_with_its_text() {
         assert!(flat.contains(expected), "{expected} not in:\n{text}");
     }
 }
+
+/// Where the targets file names grades (等次), the ranking gives each county's.
+#[test]
+fn the_ranking_gives_the_grades_where_the_targets_name_them() {
+    let env = Env::new();
+    env.ok(&["init", "--targets", "tests/fixtures/rules.toml"]);
+    env.ok(&["import", "tests/fixtures/rules-submissions.csv"]);
+    for county in ["柯城区", "衢江区", "龙游县", "江山市", "常山县", "开化县"] {
+        env.ok(&["mark", county, "1.2", "met"]);
+        env.ok(&["mark", county, "2.2", "met"]);
+    }
+    env.ok(&["mark", "衢江区", "1.1", "not_met", "--note", "准确率 97%"]);
+    let file = env.path("g.docx");
+    env.ok(&[
+        "export",
+        "--format",
+        "docx",
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    let parts = parts(&std::fs::read(&file).unwrap());
+    let document = &parts
+        .iter()
+        .find(|(n, _)| n == "word/document.xml")
+        .unwrap()
+        .1;
+    let blocks = blocks(document);
+    let Some(Block::Table(ranking)) = blocks.iter().find(|b| matches!(b, Block::Table(_))) else {
+        panic!("no ranking table");
+    };
+    assert_eq!(
+        ranking[0],
+        [
+            "名次",
+            "县（市、区）",
+            "得分",
+            "满分",
+            "等次",
+            "完成",
+            "基本完成",
+            "未完成"
+        ]
+    );
+    let status = env.json(&["status", "--json"]);
+    for row in &ranking[1..] {
+        let c = status["counties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == row[1].as_str())
+            .unwrap();
+        assert_eq!(row[4], c["grade"].as_str().unwrap_or(""), "{row:?}");
+    }
+    assert!(ranking[1..].iter().any(|r| !r[4].is_empty()), "{ranking:?}");
+}
+
+/// An item a reviewer voided (不计分) is among its county's shortfalls, met or not, with why.
+#[test]
+fn a_voided_item_is_listed_with_its_reason() {
+    let env = Env::new();
+    env.ok(&["init", "--targets", "tests/fixtures/rules.toml"]);
+    env.ok(&["import", "tests/fixtures/rules-submissions.csv"]);
+    env.ok(&["mark", "龙游县", "1.2", "met"]);
+    env.ok(&[
+        "finding",
+        "龙游县",
+        "1.2",
+        "--void",
+        "弄虚作假：台账与抽查不符",
+    ]);
+    let file = env.path("v.docx");
+    env.ok(&[
+        "export",
+        "--format",
+        "docx",
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    let parts = parts(&std::fs::read(&file).unwrap());
+    let document = &parts
+        .iter()
+        .find(|(n, _)| n == "word/document.xml")
+        .unwrap()
+        .1;
+    let blocks = blocks(document);
+    assert!(blocks.iter().any(|b| matches!(b,
+        Block::Para { style, text } if style == "Body"
+            && text.starts_with("未完成 0 项，基本完成 0 项，不计分 1 项："))));
+    let row = blocks
+        .iter()
+        .find_map(|b| match b {
+            Block::Table(t) => t.iter().find(|r| r[0].starts_with("1.2 ")).cloned(),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(row[4], "完成\n不计分");
+    assert_eq!(row[5], "不计分：弄虚作假：台账与抽查不符");
+}

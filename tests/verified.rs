@@ -501,3 +501,41 @@ mod typed {
         }
     }
 }
+
+/// The rule shapes' worked example (tests/fixtures/rules.toml, data/README.md 一.6): 1.1 is
+/// scored by its figure, 2 points at ≥ 98%, 0.5 off a point short; 1.2 all or nothing at 100%.
+#[test]
+fn a_verified_figure_is_what_a_rule_scores_by() {
+    let env = Env::new();
+    env.ok(&["init", "--targets", "tests/fixtures/rules.toml"]);
+    env.ok(&["import", "tests/fixtures/rules-submissions.csv"]);
+    env.ok(&["mark", "柯城区", "1.1", "met"]);
+    env.ok(&["mark", "柯城区", "1.2", "met"]);
+    let points = |ind: &str| -> f64 {
+        let json = env.json(&["export"]);
+        item(&json, "柯城区", ind)["points"].as_f64().unwrap()
+    };
+    let score = || -> f64 {
+        let status = env.json(&["status", "--json"]);
+        status["counties"][0]["score"].as_f64().unwrap()
+    };
+    // The county's 99% and 100%: full points.
+    assert_eq!((points("1.1"), points("1.2")), (2.0, 4.0));
+    let before = score();
+    // Verified at 96%: two points short, 1 off; and 1.2 at 99.5%: nothing.
+    env.ok(&["verify", "柯城区", "1.1", "96%", "--reason", "抽查台账"]);
+    env.ok(&[
+        "verify",
+        "柯城区",
+        "1.2",
+        "99.5",
+        "--reason",
+        "2个社区未覆盖",
+    ]);
+    assert_eq!((points("1.1"), points("1.2")), (1.0, 0.0));
+    assert_eq!(score(), before - 5.0);
+    // Cleared, the county's figures score again.
+    env.ok(&["verify", "柯城区", "1.1", "clear"]);
+    env.ok(&["verify", "柯城区", "1.2", "clear"]);
+    assert_eq!(score(), before);
+}

@@ -5,7 +5,9 @@ use super::context::Context;
 use super::table::verdict_label;
 use crate::formats::export::write_json_value;
 use crate::model::Verdict;
-use crate::store::{CheckEvent, LockEvent, LogEntry, LogFilter, Store, VerifyEvent};
+use crate::store::{
+    CheckEvent, FindingEvent, LockEvent, LogEntry, LogFilter, ScoringEvent, Store, VerifyEvent,
+};
 use crate::text::clean;
 use anyhow::Result;
 use clap::Args;
@@ -80,6 +82,22 @@ fn stage_events(store: &Store, filter: &LogFilter) -> Result<Vec<StageEvent>> {
         })
         .map(StageEvent::Check)
         .collect();
+    // The findings (issue 17), filtered as the second reviews are.
+    events.extend(
+        store
+            .finding_log_after(0)?
+            .into_iter()
+            .filter(|e| {
+                filter
+                    .county_code
+                    .as_ref()
+                    .is_none_or(|c| *c == e.county_code)
+                    && filter.indicator.as_ref().is_none_or(|i| *i == e.indicator)
+                    && by(&e.by, &e.account)
+            })
+            .map(StageEvent::Finding),
+    );
+    // The verified figures (核定值), filtered as the second reviews are.
     events.extend(
         store
             .verified_log_after(0)?
@@ -102,6 +120,13 @@ fn stage_events(store: &Store, filter: &LogFilter) -> Result<Vec<StageEvent>> {
                 .filter(|e| by(&e.by, &e.account))
                 .map(StageEvent::Lock),
         );
+        events.extend(
+            store
+                .scoring_log_after(0)?
+                .into_iter()
+                .filter(|e| by(&e.by, &e.account))
+                .map(StageEvent::Scoring),
+        );
     }
     // In the order they were written: after the same review event, by time (a check before
     // a lock of the same second).
@@ -109,10 +134,12 @@ fn stage_events(store: &Store, filter: &LogFilter) -> Result<Vec<StageEvent>> {
     Ok(events)
 }
 
-/// An event of the later stages' logs.
+/// An event of the later stages' logs, or of the findings and scorings (issue 17).
 enum StageEvent {
     Check(CheckEvent),
     Lock(LockEvent),
+    Finding(FindingEvent),
+    Scoring(ScoringEvent),
     /// A verified figure (核定值) recorded, replaced or cleared.
     Verify(VerifyEvent),
 }
@@ -122,6 +149,8 @@ impl StageEvent {
         match self {
             StageEvent::Check(e) => &e.at,
             StageEvent::Lock(e) => &e.at,
+            StageEvent::Finding(e) => &e.at,
+            StageEvent::Scoring(e) => &e.at,
             StageEvent::Verify(e) => &e.at,
         }
     }
@@ -131,6 +160,8 @@ impl StageEvent {
         match self {
             StageEvent::Check(e) => e.review_seq,
             StageEvent::Lock(e) => e.review_seq,
+            StageEvent::Finding(e) => e.review_seq,
+            StageEvent::Scoring(e) => e.review_seq,
             StageEvent::Verify(e) => e.review_seq,
         }
     }
@@ -157,10 +188,12 @@ fn merged<'a, T>(
 }
 
 fn write_json(events: &[LogEntry], stages: &[StageEvent], out: &mut dyn Write) -> Result<()> {
-    /// One event; `stage` says which log: 初审 (a verdict or note), 复核 (a second review:
-    /// `reviewer` is the checker, `from`/`to` the second verdict, `note` the reason, with the
-    /// first verdict and its reviewer), 审定 (`action` locked or unlocked, `target` or null for
-    /// the whole assessment, `note` the reason), 核定 (a verified figure: `verified_from` and
+    /// One event; `stage` says which log: 初审 (a verdict or note; or a finding, with
+    /// `action` cases, void or unvoid, `from_cases`/`to_cases`, `note` the void's reason), 复核
+    /// (a second review: `reviewer` is the checker, `from`/`to` the second verdict, `note` the
+    /// reason, with the first verdict and its reviewer), 审定 (`action` locked or unlocked,
+    /// `target` or null for the whole assessment, `note` the reason), 计分 (`action` points:
+    /// a scoring applied, `note` its file), 核定 (a verified figure: `verified_from` and
     /// `verified_to`, null where none, `verified_from_by` whose it was, `county_figure` the
     /// county's then, `note` the reason).
     #[derive(serde::Serialize)]
@@ -182,6 +215,10 @@ fn write_json(events: &[LogEntry], stages: &[StageEvent], out: &mut dyn Write) -
         action: Option<&'a str>,
         #[serde(skip_serializing_if = "Option::is_none")]
         target: Option<u32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        from_cases: Option<Option<u32>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        to_cases: Option<Option<u32>>,
         #[serde(skip_serializing_if = "Option::is_none")]
         verified_from: Option<Option<&'a str>>,
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -208,6 +245,8 @@ fn write_json(events: &[LogEntry], stages: &[StageEvent], out: &mut dyn Write) -
             first_reviewer: None,
             action: None,
             target: None,
+            from_cases: None,
+            to_cases: None,
             verified_from: None,
             verified_to: None,
             verified_from_by: None,
@@ -228,6 +267,8 @@ fn write_json(events: &[LogEntry], stages: &[StageEvent], out: &mut dyn Write) -
                 first_reviewer: Some(&c.first_reviewer),
                 action: None,
                 target: None,
+                from_cases: None,
+                to_cases: None,
                 verified_from: None,
                 verified_to: None,
                 verified_from_by: None,
@@ -247,6 +288,50 @@ fn write_json(events: &[LogEntry], stages: &[StageEvent], out: &mut dyn Write) -
                 first_reviewer: None,
                 action: Some(&l.action),
                 target: l.target,
+                from_cases: None,
+                to_cases: None,
+                verified_from: None,
+                verified_to: None,
+                verified_from_by: None,
+                county_figure: None,
+            },
+            StageEvent::Finding(f) => Event {
+                at: &f.at,
+                reviewer: &f.by,
+                account: &f.account,
+                county_code: Some(&f.county_code),
+                indicator: Some(&f.indicator),
+                from: None,
+                to: None,
+                note: &f.reason,
+                stage: "初审",
+                first_verdict: None,
+                first_reviewer: None,
+                action: Some(&f.action),
+                target: None,
+                from_cases: Some(f.from_cases),
+                to_cases: Some(f.to_cases),
+                verified_from: None,
+                verified_to: None,
+                verified_from_by: None,
+                county_figure: None,
+            },
+            StageEvent::Scoring(e) => Event {
+                at: &e.at,
+                reviewer: &e.by,
+                account: &e.account,
+                county_code: None,
+                indicator: None,
+                from: None,
+                to: None,
+                note: &e.file,
+                stage: "计分",
+                first_verdict: None,
+                first_reviewer: None,
+                action: Some("points"),
+                target: None,
+                from_cases: None,
+                to_cases: None,
                 verified_from: None,
                 verified_to: None,
                 verified_from_by: None,
@@ -266,6 +351,8 @@ fn write_json(events: &[LogEntry], stages: &[StageEvent], out: &mut dyn Write) -
                 first_reviewer: None,
                 action: None,
                 target: None,
+                from_cases: None,
+                to_cases: None,
                 verified_from: Some(v.from.as_deref()),
                 verified_to: Some(v.to.as_deref()),
                 verified_from_by: Some(v.from_verifier.as_deref()),
@@ -336,6 +423,49 @@ fn write_lines(
                 }
                 line
             }
+            StageEvent::Lock(l) => {
+                let scope = l
+                    .target
+                    .map_or_else(|| "整个考核".to_string(), |t| format!("目标 {t}"));
+                let action = if l.action == "locked" {
+                    "锁定"
+                } else {
+                    "解锁"
+                };
+                let mut line = format!(
+                    "{}  {}({})  审定 {action} {scope}",
+                    when(&l.at),
+                    l.by,
+                    l.account
+                );
+                if !l.reason.is_empty() {
+                    line.push_str(&format!("  理由：{}", l.reason.replace('\n', " / ")));
+                }
+                line
+            }
+            StageEvent::Finding(f) => {
+                let cases = |n: Option<u32>| n.map_or("—".to_string(), |n| n.to_string());
+                let what = match f.action.as_str() {
+                    "cases" => format!("例数 {} → {}", cases(f.from_cases), cases(f.to_cases)),
+                    "void" => format!("不计分  理由：{}", f.reason.replace('\n', " / ")),
+                    _ => format!("取消不计分（原理由：{}）", f.reason.replace('\n', " / ")),
+                };
+                format!(
+                    "{}  {}({})  {} {}  {what}",
+                    when(&f.at),
+                    f.by,
+                    f.account,
+                    county(&f.county_code),
+                    f.indicator
+                )
+            }
+            StageEvent::Scoring(e) => format!(
+                "{}  {}({})  计分规则 应用 {}",
+                when(&e.at),
+                e.by,
+                e.account,
+                e.file
+            ),
             StageEvent::Verify(v) => {
                 let from = match (&v.from, &v.from_verifier) {
                     (Some(f), Some(by)) if *by != v.verifier => format!("{f}（{by}）"),
@@ -354,26 +484,6 @@ fn write_lines(
                 );
                 if !v.reason.is_empty() {
                     line.push_str(&format!("  理由：{}", v.reason.replace('\n', " / ")));
-                }
-                line
-            }
-            StageEvent::Lock(l) => {
-                let scope = l
-                    .target
-                    .map_or_else(|| "整个考核".to_string(), |t| format!("目标 {t}"));
-                let action = if l.action == "locked" {
-                    "锁定"
-                } else {
-                    "解锁"
-                };
-                let mut line = format!(
-                    "{}  {}({})  审定 {action} {scope}",
-                    when(&l.at),
-                    l.by,
-                    l.account
-                );
-                if !l.reason.is_empty() {
-                    line.push_str(&format!("  理由：{}", l.reason.replace('\n', " / ")));
                 }
                 line
             }

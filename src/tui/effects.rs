@@ -83,17 +83,23 @@ enum Queued {
         check: Box<app::CheckWrite>,
         write: Box<CheckWrite>,
     },
-    /// A verified figure (核定值).
-    Verify {
-        verify: Box<app::VerifyWrite>,
-        write: Box<VerifyWrite>,
-    },
     /// One verdict for several selected rows (or its undo), in one transaction.
     Batch {
         batch: Box<app::Batch>,
         reviews: Vec<ReviewWrite>,
     },
     Draft(DraftWrite),
+    /// A reviewer's finding (issue 17): the cases counted, or 不计分.
+    Finding {
+        finding: Box<app::Finding>,
+        county: String,
+        indicator: String,
+    },
+    /// A verified figure (核定值, issue 17).
+    Verify {
+        verify: Box<app::VerifyWrite>,
+        write: Box<VerifyWrite>,
+    },
 }
 
 /// A draft write, by the item's codes.
@@ -196,6 +202,10 @@ impl<'a> Effects<'a> {
                     self.check(app, check);
                 }
                 Effect::LoadPeople => self.load_people(app),
+                Effect::Finding(finding) => {
+                    self.end_burst(app);
+                    self.finding(app, finding);
+                }
                 Effect::Verify(verify) => {
                     self.end_burst(app);
                     self.verify(app, verify);
@@ -258,6 +268,33 @@ impl<'a> Effects<'a> {
             Queued::Check {
                 check: Box::new(check),
                 write: Box::new(write),
+            },
+        );
+    }
+
+    /// A finding (the cases counted, 不计分), written as the reviewer, or waiting for the
+    /// lock like any other write (nothing shows as saved until it is written).
+    fn finding(&mut self, app: &mut App, finding: app::Finding) {
+        match self.may_write() {
+            Ok(true) => {}
+            Ok(false) => {
+                self.access = Access::BrowseOnly;
+                app.browse_only(&self.who.account);
+                return;
+            }
+            Err(e) => return app.finding_written(&finding, Err(one_line(&e))),
+        }
+        if self.stopped {
+            let why = app.stopped_text().unwrap_or_default();
+            return app.finding_written(&finding, Err(why));
+        }
+        let (county, indicator) = ids(app, finding.at);
+        self.write_or_wait(
+            app,
+            Queued::Finding {
+                finding: Box::new(finding),
+                county,
+                indicator,
             },
         );
     }
@@ -382,7 +419,10 @@ impl<'a> Effects<'a> {
         // A batch waiting was never shown as saved: quitting gives it up too.
         self.queue.retain(|q| match q {
             Queued::Review { write, .. } => !given_up.contains(&**write),
-            Queued::Batch { .. } | Queued::Check { .. } | Queued::Verify { .. } => false,
+            Queued::Batch { .. }
+            | Queued::Check { .. }
+            | Queued::Finding { .. }
+            | Queued::Verify { .. } => false,
             Queued::Draft(_) => true,
         });
         self.flush(app, STOPPING_WAIT);
@@ -547,8 +587,11 @@ impl<'a> Effects<'a> {
             _ => {
                 match &queued {
                     Queued::Review { write, .. } => app.queued((**write).clone()),
-                    Queued::Batch { .. } | Queued::Check { .. } | Queued::Verify { .. } => {
-                        app.other_queued(true)
+                    Queued::Batch { .. }
+                    | Queued::Check { .. }
+                    | Queued::Finding { .. }
+                    | Queued::Verify { .. } => {
+                        app.other_queued(true);
                     }
                     Queued::Draft(_) => {}
                 }
@@ -600,22 +643,6 @@ impl<'a> Effects<'a> {
                     }
                 }
             }
-            Queued::Verify { verify, write } => {
-                match tried(self.store.write_verified(write, self.who)) {
-                    Tried::Busy => return Some(queued),
-                    Tried::Done(VerifyWritten::Saved { change, item }) => {
-                        self.committed();
-                        app.verified_written((**verify).clone(), Ok((*change, item)));
-                    }
-                    Tried::Done(VerifyWritten::Conflict { now }) => {
-                        app.verified_changed_underneath((**verify).clone(), now);
-                    }
-                    Tried::Failed(e) => {
-                        app.verified_written((**verify).clone(), Err(one_line(&e)));
-                        self.failed(app, &e);
-                    }
-                }
-            }
             Queued::Batch { batch, reviews } => {
                 match tried(self.store.write_reviews(reviews, self.who)) {
                     Tried::Busy => return Some(queued),
@@ -636,6 +663,40 @@ impl<'a> Effects<'a> {
                     }
                 }
             }
+            Queued::Verify { verify, write } => {
+                match tried(self.store.write_verified(write, self.who)) {
+                    Tried::Busy => return Some(queued),
+                    Tried::Done(VerifyWritten::Saved { change, item }) => {
+                        self.committed();
+                        app.verified_written((**verify).clone(), Ok((*change, item)));
+                    }
+                    Tried::Done(VerifyWritten::Conflict { now }) => {
+                        app.verified_changed_underneath((**verify).clone(), now);
+                    }
+                    Tried::Failed(e) => {
+                        app.verified_written((**verify).clone(), Err(one_line(&e)));
+                        self.failed(app, &e);
+                    }
+                }
+            }
+            Queued::Finding {
+                finding,
+                county,
+                indicator,
+            } => match tried(
+                self.store
+                    .write_finding(county, indicator, &finding.write, self.who),
+            ) {
+                Tried::Busy => return Some(queued),
+                Tried::Done(change) => {
+                    self.committed();
+                    app.finding_written(finding, Ok((change.written, change.item)));
+                }
+                Tried::Failed(e) => {
+                    app.finding_written(finding, Err(one_line(&e)));
+                    self.failed(app, &e);
+                }
+            },
             Queued::Draft(d) => {
                 let written = match &d.text {
                     Some(text) => self
@@ -665,7 +726,10 @@ impl<'a> Effects<'a> {
             };
             let other = matches!(
                 front,
-                Queued::Batch { .. } | Queued::Check { .. } | Queued::Verify { .. }
+                Queued::Batch { .. }
+                    | Queued::Check { .. }
+                    | Queued::Finding { .. }
+                    | Queued::Verify { .. }
             );
             match self.try_write(app, front) {
                 Some(back) => {
@@ -749,6 +813,7 @@ impl<'a> Effects<'a> {
                 Queued::Review { write, .. } => Some((**write).clone()),
                 Queued::Batch { .. }
                 | Queued::Check { .. }
+                | Queued::Finding { .. }
                 | Queued::Verify { .. }
                 | Queued::Draft(_) => None,
             })
@@ -762,6 +827,7 @@ impl<'a> Effects<'a> {
                     app.batch_written((**batch).clone(), Err(why.clone()));
                 }
                 Queued::Check { check, .. } => app.checked((**check).clone(), Err(why.clone())),
+                Queued::Finding { finding, .. } => app.finding_written(finding, Err(why.clone())),
                 Queued::Verify { verify, .. } => {
                     app.verified_written((**verify).clone(), Err(why.clone()));
                 }
@@ -771,7 +837,10 @@ impl<'a> Effects<'a> {
         // Marks said not written are gone; a note among them is kept (as a draft) to the end.
         self.queue.retain(|q| match q {
             Queued::Review { review, .. } => review.note.is_some(),
-            Queued::Batch { .. } | Queued::Check { .. } | Queued::Verify { .. } => false,
+            Queued::Batch { .. }
+            | Queued::Check { .. }
+            | Queued::Finding { .. }
+            | Queued::Verify { .. } => false,
             Queued::Draft(_) => true,
         });
         // The last word on the screen is why.
@@ -825,6 +894,7 @@ impl<'a> Effects<'a> {
                 }
                 // A 复核 never written is not kept: the checker gives it again.
                 Queued::Check { .. } => {}
+                Queued::Finding { finding, .. } => unwritten.push(app.describe_finding(finding)),
                 // Nor a verified figure: it is named, to be recorded again.
                 Queued::Verify { verify, .. } => unwritten.push(app.describe_verify(verify)),
             }
@@ -890,6 +960,7 @@ fn review_write(app: &App, write: &Write) -> ReviewWrite {
 /// filters need of every item (the counties' own assessments; what the figures say).
 pub fn fill(store: &mut Store, app: &mut App) {
     fill_marking(store, app);
+    fill_scoring(store, app);
     for _ in 0..4 {
         let Some((indicator, from, to)) = app.missing() else {
             return;
@@ -902,6 +973,22 @@ pub fn fill(store: &mut Store, app: &mut App) {
                 app.read_failed(one_line(&e));
                 return;
             }
+        }
+    }
+}
+
+/// What the scores read beside the verdicts (figures, evidence, findings), read at start and
+/// again after an import, another's finding, or the scoring applied anew. A failed read is
+/// said, and the scores count verdicts alone until the next change.
+fn fill_scoring(store: &Store, app: &mut App) {
+    if !app.needs_facts() {
+        return;
+    }
+    match store.score_facts(app.indicators.iter(), &app.counties) {
+        Ok(facts) => app.facts_loaded(facts),
+        Err(e) => {
+            app.facts_loaded(crate::score::Facts::default());
+            app.read_failed(one_line(&e));
         }
     }
 }

@@ -138,6 +138,7 @@ mod tests {
             veto: false,
             deduct: 0.0,
             division: None,
+            rule: crate::score::Rule::Verdict,
         }
     }
 

@@ -174,7 +174,8 @@ const ITEM_SELECT: &str = concat!(
     // whether a lock covers it.
     ", s.self_verdict, s.self_score,
         sr.verdict, sr.checker, NULLIF(sr.reason, ''), sr.checked_at,
-        EXISTS (SELECT 1 FROM locks l WHERE l.target_id IS NULL OR l.target_id = i.target_id)",
+        EXISTS (SELECT 1 FROM locks l WHERE l.target_id IS NULL OR l.target_id = i.target_id),
+        f.cases, f.void_reason",
     // The verified figure (核定值), if one is recorded.
     ", vf.value, vf.value_number, vf.reason, vf.verifier, vf.account, vf.verified_at,
         vf.county_value",
@@ -185,6 +186,7 @@ const ITEM_SELECT: &str = concat!(
     LEFT JOIN reviews r ON r.county_code = c.code AND r.indicator_id = i.id
     LEFT JOIN second_reviews sr ON sr.county_code = c.code AND sr.indicator_id = i.id
         AND sr.first_verdict = r.verdict
+    LEFT JOIN findings f ON f.county_code = c.code AND f.indicator_id = i.id
     LEFT JOIN verified_figures vf ON vf.county_code = c.code AND vf.indicator_id = i.id"
 );
 
@@ -230,9 +232,11 @@ fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
         },
         // Read beside, by the caller: a thread is several rows.
         notes: Vec::new(),
-        verified: match r.get_ref(22)? {
+        cases: r.get(22)?,
+        void_reason: r.get(23)?,
+        verified: match r.get_ref(24)? {
             rusqlite::types::ValueRef::Null => None,
-            _ => Some(crate::verified::verified_from(r, 22)?),
+            _ => Some(crate::verified::verified_from(r, 24)?),
         },
     })
 }

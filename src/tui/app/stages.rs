@@ -387,7 +387,7 @@ impl App {
         };
         let at: Vec<Cursor> = match action {
             Mark(_) | AcceptSuggestion | Clear | EditNote | CheckConfirm | CheckChange(_)
-            | Verify
+            | CountCases | ToggleVoid | Verify
                 if browsing =>
             {
                 vec![self.cursor]
@@ -500,6 +500,7 @@ impl App {
                 first_seen: first,
             })],
             Decision::Change(to) => {
+                self.editor_not_for_finding();
                 self.stage.reason_for = Some(PendingChange { at, first, to });
                 self.overlay.open(Overlay::Editor(NoteEditor {
                     at,

@@ -313,6 +313,10 @@ impl App {
         }
         let lower = item.verified_lower();
         self.refresh(at, item);
+        // Rules that score by the figure score by the verified one: read the facts again.
+        if change.written {
+            self.facts_changed();
+        }
         let text = match (&change.to, change.written) {
             (_, false) => format!("{}{}{}", s.unchanged, self.strings.colon, self.name(at)),
             (Some(v), true) => format!(
@@ -360,6 +364,7 @@ impl App {
         };
         let at = self.cursor_of(k);
         self.refresh(at, item);
+        self.facts_changed();
         if me {
             return;
         }

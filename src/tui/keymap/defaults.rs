@@ -130,6 +130,9 @@ pub(super) const DEFAULTS: &[(Mode, &[Key], Action, bool)] = &[
     (FilterMode, &[plain('7')], PickFilter(7), false),
     (FilterMode, &[code(KeyCode::Esc), plain('F'), plain('q')], CloseFilters, true),
     (FilterMode, &[plain('?'), plain('？')], Help, false),
+    // Issue 17: the findings rule shapes read.
+    (Browse, &[plain('C')], CountCases, false),
+    (Browse, &[plain('V')], ToggleVoid, false),
     // Issue 17: the verified figure (核定值). `=` sets the figure; with a Chinese input
     // method on it arrives as ＝. In its editor: the note editor's keys, Tab between the fields.
     (Browse, &[plain('='), plain('＝')], Verify, false),

@@ -56,10 +56,9 @@ fn number_line(number: &str) -> String {
     format!("{prefix}〔\u{3000}\u{3000}〕\u{3000}\u{3000}号")
 }
 
-/// A county's grade (等次), where the targets give grades: none until they do. (Issue 17's
-/// grades feed this one function.)
-fn grade(_county: &CountyStatus) -> Option<String> {
-    None
+/// A county's grade (等次), where the targets file gives grades (the column shows only then).
+fn grade(county: &CountyStatus) -> Option<String> {
+    county.grade.clone()
 }
 
 /// The document's body.
@@ -148,21 +147,28 @@ fn document(results: &Results) -> String {
                 c.rank
             ),
         ));
-        // By the verdict that counts (the 复核's where there is one): not met first.
-        let shortfalls: Vec<&Item> = [Verdict::NotMet, Verdict::PartlyMet]
+        // By the verdict that counts (the 复核's where there is one): not met first, then
+        // partly met, then any other a reviewer voided (不计分: it earns nothing).
+        let mine = || results.items.iter().filter(|i| i.county_code == c.code);
+        let mut shortfalls: Vec<&Item> = [Verdict::NotMet, Verdict::PartlyMet]
             .into_iter()
-            .flat_map(|v| {
-                results
-                    .items
-                    .iter()
-                    .filter(move |i| i.county_code == c.code && i.result() == Some(v))
-            })
+            .flat_map(|v| mine().filter(move |i| i.result() == Some(v)))
             .collect();
+        shortfalls.extend(mine().filter(|i| {
+            i.void_reason.is_some()
+                && !matches!(i.result(), Some(Verdict::NotMet | Verdict::PartlyMet))
+        }));
+        let voided = mine().filter(|i| i.void_reason.is_some()).count();
         let unreviewed = c.progress.total - c.progress.reviewed;
         let mut summary = if c.progress.reviewed == 0 {
             "尚未评定。".to_string()
         } else if shortfalls.is_empty() {
             "已评定的项目均已完成。".to_string()
+        } else if voided > 0 {
+            format!(
+                "未完成 {} 项，基本完成 {} 项，不计分 {voided} 项：",
+                c.progress.not_met, c.progress.partly_met
+            )
         } else {
             format!(
                 "未完成 {} 项，基本完成 {} 项：",
@@ -207,7 +213,11 @@ fn document(results: &Results) -> String {
                     requirement,
                     i.value.clone().unwrap_or_else(|| "未报送".to_string()),
                     verified,
-                    i.result().map_or("", Verdict::chinese).to_string(),
+                    match (i.result(), i.void_reason.is_some()) {
+                        (Some(v), true) => format!("{}\n不计分", v.chinese()),
+                        (None, true) => "不计分".to_string(),
+                        (v, false) => v.map_or("", Verdict::chinese).to_string(),
+                    },
                     opinion(i),
                 ]
             })
@@ -244,6 +254,9 @@ fn opinion(i: &Item) -> String {
     }
     if let Some(reason) = i.stages.check_reason.as_deref().filter(|r| !r.is_empty()) {
         lines.push(format!("复核：{reason}"));
+    }
+    if let Some(reason) = &i.void_reason {
+        lines.push(format!("不计分：{reason}"));
     }
     lines.join("\n")
 }

@@ -3,6 +3,7 @@
 //! told at their line and in plain words ([`toml`]); how much of a file kaohe takes in
 //! ([`limits`]), and a workbook's zip looked through before it is unpacked ([`workbook`]).
 
+pub mod book;
 pub mod csv;
 pub mod decode;
 pub mod limits;

@@ -9,14 +9,14 @@ use super::limits::{Limit, Size};
 use crate::error::{FileError, Location};
 use std::io::{Read, Seek, Write};
 
+/// How a refusal of a workbook that cannot be read begins.
+pub const UNREADABLE: &str = "cannot read the workbook (is it a damaged or non-Excel file?)";
+
 /// "cannot read the workbook (is it a damaged or non-Excel file?): …", in one line.
 pub fn unreadable(path: &str, e: &dyn std::fmt::Display) -> FileError {
     let said = e.to_string();
     let first = said.lines().next().unwrap_or_default().trim();
-    FileError::new(
-        Location::file(path),
-        format!("cannot read the workbook (is it a damaged or non-Excel file?): {first}"),
-    )
+    FileError::new(Location::file(path), format!("{UNREADABLE}: {first}"))
 }
 
 /// Unpacks every part of the workbook `reader` holds into a counter, and refuses it if its

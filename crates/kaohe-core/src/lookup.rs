@@ -71,7 +71,8 @@ impl Lookup {
         let digits_at = |at: usize, len: usize| {
             let before = text[..at].chars().next_back();
             let after = text[at + len..].chars().next();
-            !before.is_some_and(|c| c.is_ascii_digit()) && !after.is_some_and(|c| c.is_ascii_digit())
+            !before.is_some_and(|c| c.is_ascii_digit())
+                && !after.is_some_and(|c| c.is_ascii_digit())
         };
         let ways: [&dyn Fn(&County) -> bool; 3] = [
             &|c| text.contains(c.name.as_str()),

@@ -233,12 +233,7 @@ struct SheetScan<'a, 'p> {
 pub(super) trait RowSink {
     fn rows(&mut self, _total: u64) {}
     /// Row `n` (from 1), its cells by column.
-    fn row(
-        &mut self,
-        n: u64,
-        cells: Vec<Cell>,
-        text: &mut TextBudget,
-    ) -> Result<Flow, FileError>;
+    fn row(&mut self, n: u64, cells: Vec<Cell>, text: &mut TextBudget) -> Result<Flow, FileError>;
 }
 
 impl RowSink for SheetScan<'_, '_> {
@@ -427,12 +422,7 @@ impl<'s, 't, 'l> Rows<'s, 't, 'l> {
             _ => 24,
         };
         let places = self.places;
-        let at = || {
-            places.at(
-                u64::from(cell.row) + 1,
-                usize::try_from(cell.column).ok(),
-            )
-        };
+        let at = || places.at(u64::from(cell.row) + 1, usize::try_from(cell.column).ok());
         self.text.spend(size, at)?;
         Ok(cell_of(cell.value))
     }
@@ -480,10 +470,9 @@ pub(super) fn cell_of(value: Value) -> Cell {
         Value::Number(x, NumberFormat::Percent) => {
             kind(format!("{}%", plain_number(x * 100.0)), CellKind::Percent)
         }
-        Value::Number(x, NumberFormat::Plain(Some(unit))) => kind(
-            format!("{}{unit}", plain_number(x)),
-            CellKind::PlainNumber,
-        ),
+        Value::Number(x, NumberFormat::Plain(Some(unit))) => {
+            kind(format!("{}{unit}", plain_number(x)), CellKind::PlainNumber)
+        }
         Value::Number(x, NumberFormat::Plain(None) | NumberFormat::Date) => {
             kind(plain_number(x), CellKind::PlainNumber)
         }
@@ -524,7 +513,10 @@ mod tests {
         let div = cell_of(Value::Error("#DIV/0!".into()));
         assert_eq!((div.text.as_str(), div.kind), ("#DIV/0!", CellKind::Error));
         let date = cell_of(Value::Date("2014-05-01".into()));
-        assert_eq!((date.text.as_str(), date.kind), ("2014-05-01", CellKind::Date));
+        assert_eq!(
+            (date.text.as_str(), date.kind),
+            ("2014-05-01", CellKind::Date)
+        );
         let formula = cell_of(Value::Uncomputed("B3/C3".into()));
         assert_eq!(
             (formula.text.as_str(), formula.kind),
@@ -547,7 +539,11 @@ mod tests {
             (12.5, "1250%"),
         ] {
             let cell = percent(x);
-            assert_eq!((cell.text.as_str(), cell.kind), (shown, CellKind::Percent), "{x}");
+            assert_eq!(
+                (cell.text.as_str(), cell.kind),
+                (shown, CellKind::Percent),
+                "{x}"
+            );
         }
         let people = cell_of(Value::Number(
             15.0,

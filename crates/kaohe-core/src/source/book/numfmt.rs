@@ -127,7 +127,7 @@ fn starts_general(first: char, chars: &mut std::iter::Peekable<std::str::Chars<'
 /// the 1904 system) as the date it is: `2014-05-01`, `2014-05-01 09:30:00`, or `09:30:00` for
 /// a time of day. `None` for a number no date can be (negative, or past the year 9999).
 pub fn date_text(serial: f64, in_1904: bool) -> Option<String> {
-    if !serial.is_finite() || serial < 0.0 || serial >= 2_958_466.0 {
+    if !(0.0..2_958_466.0).contains(&serial) {
         return None;
     }
     // Whole seconds, rounded as Excel shows them.

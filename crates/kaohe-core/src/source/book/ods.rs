@@ -21,6 +21,10 @@ const CONTENT: &str = "content.xml";
 const MAX_ROWS: u32 = 1_048_576;
 const MAX_COLUMNS: u32 = 16_384;
 
+/// What a walk through a table's rows hands each row that holds something to: the row's
+/// number from 0, how many times it repeats, its cells.
+type EachRow<'f> = dyn FnMut(u32, u32, &[RawCell]) -> Result<Flow, FileError> + 'f;
+
 pub(super) struct Ods<R: Read + Seek> {
     parts: Parts<R>,
     path: String,
@@ -53,11 +57,7 @@ impl<R: Read + Seek> Ods<R> {
     /// Walks table `sheet`'s rows, handing each row's cells (column, what it holds, how many
     /// rows down it spans) to `row` with the row's number from 0 and how many times it
     /// repeats. The walk stops where `row` says.
-    fn walk(
-        &mut self,
-        sheet: usize,
-        row: &mut dyn FnMut(u32, u32, &[RawCell]) -> Result<Flow, FileError>,
-    ) -> Result<(), FileError> {
+    fn walk(&mut self, sheet: usize, row: &mut EachRow<'_>) -> Result<(), FileError> {
         let path = self.path.clone();
         let name = self
             .sheets
@@ -78,7 +78,8 @@ impl<R: Read + Seek> Ods<R> {
                 Event::Start(e) if e.name().as_ref() == b"table:table" => {
                     table += 1;
                     if table - 1 != sheet {
-                        xml::skip_within(&mut reader, &mut buf, &path, CONTENT).map_err(in_sheet)?;
+                        xml::skip_within(&mut reader, &mut buf, &path, CONTENT)
+                            .map_err(in_sheet)?;
                     }
                 }
                 Event::End(e) if e.name().as_ref() == b"table:table" => return Ok(()),

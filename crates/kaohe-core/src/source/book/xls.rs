@@ -113,6 +113,11 @@ impl<R: Read + Seek> Xls<R> {
     }
 }
 
+/// What a walk through a sheet's records hands each record to: its type, its data, and the
+/// records after it (a formula's text follows it in a record of its own).
+type EachRecord<'f, R> =
+    dyn FnMut(u16, &[u8], &mut Records<cfb::Stream<R>>) -> Result<Flow, FileError> + 'f;
+
 /// Walks a sheet's own records (not those of a chart within it), from `offset` in `stream`,
 /// handing each to `each` with its type; the walk stops where `each` says.
 fn walk<R: Read + Seek>(
@@ -121,7 +126,7 @@ fn walk<R: Read + Seek>(
     offset: u64,
     path: &str,
     sheet: &str,
-    each: &mut dyn FnMut(u16, &[u8], &mut Records<cfb::Stream<R>>) -> Result<Flow, FileError>,
+    each: &mut EachRecord<'_, R>,
 ) -> Result<(), FileError> {
     let bad = |e: &dyn std::fmt::Display| sheet_damaged(path, sheet, e);
     let stream = file
@@ -140,11 +145,7 @@ fn walk<R: Read + Seek>(
                     return Ok(());
                 }
             }
-            _ if depth == 1 => {
-                if each(kind, &data, &mut records)? == Flow::Stop {
-                    return Ok(());
-                }
-            }
+            _ if depth == 1 && each(kind, &data, &mut records)? == Flow::Stop => return Ok(()),
             _ => {}
         }
         if depth == 0 {
@@ -358,31 +359,38 @@ impl<R: Read + Seek> Book for Xls<R> {
             computed: *computed,
         };
         let mut found = Vec::new();
-        walk(file, stream, offset, path, &name, &mut |kind, data, records| {
-            if kind == DIMENSIONS {
-                if let (Some(first), Some(last)) = (u32_at(data, 0), u32_at(data, 4)) {
-                    visit.rows(u64::from(last.saturating_sub(first)));
+        walk(
+            file,
+            stream,
+            offset,
+            path,
+            &name,
+            &mut |kind, data, records| {
+                if kind == DIMENSIONS {
+                    if let (Some(first), Some(last)) = (u32_at(data, 0), u32_at(data, 4)) {
+                        visit.rows(u64::from(last.saturating_sub(first)));
+                    }
+                    return Ok(Flow::Go);
                 }
-                return Ok(Flow::Go);
-            }
-            context
-                .cells(kind, data, records, &mut found)
-                .map_err(|e| sheet_damaged(path, &name, &e))?;
-            for (row, column, value) in found.drain(..) {
-                if value == Value::Empty {
-                    continue;
+                context
+                    .cells(kind, data, records, &mut found)
+                    .map_err(|e| sheet_damaged(path, &name, &e))?;
+                for (row, column, value) in found.drain(..) {
+                    if value == Value::Empty {
+                        continue;
+                    }
+                    let cell = SheetCell {
+                        row: u32::from(row),
+                        column: u32::from(column),
+                        value,
+                    };
+                    if visit.cell(cell)? == Flow::Stop {
+                        return Ok(Flow::Stop);
+                    }
                 }
-                let cell = SheetCell {
-                    row: u32::from(row),
-                    column: u32::from(column),
-                    value,
-                };
-                if visit.cell(cell)? == Flow::Stop {
-                    return Ok(Flow::Stop);
-                }
-            }
-            Ok(Flow::Go)
-        })
+                Ok(Flow::Go)
+            },
+        )
     }
 }
 
@@ -519,7 +527,11 @@ fn read_globals<S: Read + Seek>(
                         &"it is an Excel 5.0/95 workbook, which kaohe does not read; save it as .xlsx and import that",
                     ));
                 }
-                _ => return Err(bad(&"its version of the Excel format is not Excel 97-2003's")),
+                _ => {
+                    return Err(bad(
+                        &"its version of the Excel format is not Excel 97-2003's",
+                    ));
+                }
             }
         }
         match kind {
@@ -531,10 +543,8 @@ fn read_globals<S: Read + Seek>(
             }
             DATEMODE => globals.in_1904 = u16_at(&data, 0) == Some(1),
             RECALCID => globals.computed = true,
-            WINDOW1 => {
-                if globals.active.is_none() {
-                    globals.active = u16_at(&data, 10).map(usize::from);
-                }
+            WINDOW1 if globals.active.is_none() => {
+                globals.active = u16_at(&data, 10).map(usize::from);
             }
             BOUNDSHEET => {
                 let (Some(offset), Some(&state), Some(&kind)) =

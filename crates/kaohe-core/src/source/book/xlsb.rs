@@ -271,10 +271,9 @@ impl<R: Read + Seek> Book for Xlsb<R> {
             let style = style & 0x00FF_FFFF;
             let value = match kind {
                 BRT_CELL_RK => at.u32().map(|rk| number(rk_number(rk), style)),
-                BRT_CELL_REAL | BRT_FMLA_NUM => at
-                    .f64()
-                    .filter(|x| x.is_finite())
-                    .map(|x| number(x, style)),
+                BRT_CELL_REAL | BRT_FMLA_NUM => {
+                    at.f64().filter(|x| x.is_finite()).map(|x| number(x, style))
+                }
                 BRT_CELL_BOOL | BRT_FMLA_BOOL => at.u8().map(|b| Value::Bool(b != 0)),
                 BRT_CELL_ERROR | BRT_FMLA_ERROR => {
                     at.u8().map(|e| Value::Error(error_text(e).to_string()))
@@ -292,7 +291,9 @@ impl<R: Read + Seek> Book for Xlsb<R> {
                 _ => None,
             };
             match value {
-                Some(value) if value != Value::Empty => visit.cell(SheetCell { row, column, value }),
+                Some(value) if value != Value::Empty => {
+                    visit.cell(SheetCell { row, column, value })
+                }
                 _ => Ok(Flow::Go),
             }
         });
@@ -300,12 +301,15 @@ impl<R: Read + Seek> Book for Xlsb<R> {
     }
 }
 
+/// What each record of a part is handed to: its type and its data.
+type EachRecord<'f> = dyn FnMut(u32, &[u8]) -> Result<Flow, FileError> + 'f;
+
 /// Hands each record of part `part` to `each`, with its type, until `each` says to stop.
 fn each_record<R: Read + Seek>(
     parts: &mut Parts<R>,
     path: &str,
     part: &str,
-    each: &mut dyn FnMut(u32, &[u8]) -> Result<Flow, FileError>,
+    each: &mut EachRecord<'_>,
 ) -> Result<(), FileError> {
     let Some(mut input) = parts.part(part)? else {
         return Ok(());

@@ -104,7 +104,6 @@ impl<R: Read + Seek> Xlsx<R> {
             )),
         }
     }
-
 }
 
 /// What a cell's value is read with: the workbook's shared strings and styles.
@@ -304,6 +303,10 @@ impl<R: Read + Seek> Book for Xlsx<R> {
                         };
                         column = at.1.saturating_add(1);
                         let value = context.value(&raw, at, &name)?;
+                        // A cell with a style and nothing in it is no cell to read.
+                        if value == Value::Empty {
+                            continue;
+                        }
                         let cell = SheetCell {
                             row: at.0,
                             column: at.1,

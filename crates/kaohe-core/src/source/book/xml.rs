@@ -25,9 +25,12 @@ pub(super) fn next<'b, B: BufRead>(
     part: &str,
 ) -> Result<Event<'b>, FileError> {
     buf.clear();
-    reader
-        .read_event_into(buf)
-        .map_err(|e| damaged(path, &format!("its part {part} is not well-formed XML ({e})")))
+    reader.read_event_into(buf).map_err(|e| {
+        damaged(
+            path,
+            &format!("its part {part} is not well-formed XML ({e})"),
+        )
+    })
 }
 
 /// The attribute whose name is `name` as written (`r`, `table:name`), its entities resolved.

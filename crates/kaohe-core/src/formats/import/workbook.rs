@@ -465,7 +465,7 @@ pub(super) fn cell_of(value: Value) -> Cell {
     let kind = |text: String, kind: CellKind| Cell { text, kind };
     match value {
         Value::Empty => Cell::default(),
-        Value::Text(s) => Cell::text(&s),
+        Value::Text(s) => kind(trimmed(s), CellKind::Text),
         Value::Number(x, NumberFormat::Unknown) => kind(plain_number(x), CellKind::Number),
         Value::Number(x, NumberFormat::Percent) => {
             kind(format!("{}%", plain_number(x * 100.0)), CellKind::Percent)
@@ -480,6 +480,16 @@ pub(super) fn cell_of(value: Value) -> Cell {
         Value::Bool(b) => Cell::text(if b { "是" } else { "否" }),
         Value::Error(e) => kind(e, CellKind::Error),
         Value::Uncomputed(f) => kind(format!("={f}"), CellKind::Uncomputed),
+    }
+}
+
+/// A text without the spaces around it, as [`Cell::text`] keeps it; not copied when it has
+/// none (most cells).
+fn trimmed(s: String) -> String {
+    if s.trim().len() == s.len() {
+        s
+    } else {
+        s.trim().to_string()
     }
 }
 

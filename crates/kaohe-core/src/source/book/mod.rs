@@ -256,20 +256,29 @@ const MERGE_COST: u64 = 64;
 /// A cell reference `AB12` as (row, column) from 0; `None` if it is none (or past Excel's
 /// 1,048,576 rows × 16,384 columns many times over).
 pub(crate) fn cell_ref(s: &str) -> Option<(u32, u32)> {
-    let s = s.trim().trim_start_matches('$');
-    let letters = s.bytes().take_while(u8::is_ascii_alphabetic).count();
+    cell_ref_bytes(s.as_bytes())
+}
+
+/// [`cell_ref`] of the bytes an attribute holds.
+pub(crate) fn cell_ref_bytes(s: &[u8]) -> Option<(u32, u32)> {
+    let s = s.trim_ascii();
+    let s = s.strip_prefix(b"$").unwrap_or(s);
+    let letters = s.iter().take_while(|b| b.is_ascii_alphabetic()).count();
     if letters == 0 || letters > 3 {
         return None;
     }
     let mut column: u32 = 0;
-    for b in s[..letters].bytes() {
+    for b in &s[..letters] {
         column = column * 26 + u32::from(b.to_ascii_uppercase() - b'A') + 1;
     }
-    let digits = s[letters..].trim_start_matches('$');
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() > 9 {
+    let digits = &s[letters..];
+    let digits = digits.strip_prefix(b"$").unwrap_or(digits);
+    if digits.is_empty() || digits.len() > 9 || !digits.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let row: u32 = digits.parse().ok()?;
+    let row = digits
+        .iter()
+        .fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
     Some((row.checked_sub(1)?, column - 1))
 }
 

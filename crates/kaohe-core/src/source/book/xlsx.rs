@@ -8,7 +8,8 @@ use super::numfmt::{NumberFormat, date_text};
 use super::parts::Parts;
 use super::{
     Book, BookKind, Budget, Flow, MERGE_COST, Merge, STRING_COST, SheetCell, SheetInfo, Value,
-    Visibility, Visit, cell_ref, damaged, in_sheet, range_ref, sheet_damaged, unescape_excel, xml,
+    Visibility, Visit, cell_ref_bytes, damaged, in_sheet, range_ref, sheet_damaged, unescape_excel,
+    xml,
 };
 use crate::error::{FileError, Location};
 use quick_xml::events::Event;
@@ -123,27 +124,26 @@ impl Context<'_> {
                 format!("cannot read the cell: {what}"),
             )
         };
-        let kind = cell.kind.as_deref().unwrap_or("n");
         // A formula with nothing computed: no value at all, or an empty one where only a
         // text result may be empty.
         if let Some(formula) = &cell.formula {
-            let text_result = matches!(kind, "str" | "inlineStr");
-            let empty = cell.value.as_deref().is_none_or(|v| v.is_empty());
-            if cell.value.is_none() || (empty && !text_result) {
+            let text_result = matches!(cell.kind, Kind::Text | Kind::Inline);
+            if !cell.has_value || (cell.value.is_empty() && !text_result) {
                 return Ok(Value::Uncomputed(formula.clone()));
             }
         }
-        if kind == "inlineStr" {
-            return Ok(match &cell.inline {
-                Some(text) => Value::Text(text.clone()),
-                None => Value::Text(cell.value.clone().unwrap_or_default()),
-            });
+        if cell.kind == Kind::Inline {
+            return Ok(Value::Text(match &cell.inline {
+                Some(text) => text.clone(),
+                None => unescape_excel(cell.value.clone()),
+            }));
         }
-        let Some(v) = cell.value.as_deref() else {
+        if !cell.has_value {
             return Ok(Value::Empty);
-        };
-        Ok(match kind {
-            "s" => {
+        }
+        let v = cell.value.as_str();
+        Ok(match cell.kind {
+            Kind::Shared => {
                 let index: usize = v
                     .trim()
                     .parse()
@@ -156,11 +156,11 @@ impl Context<'_> {
                 })?;
                 Value::Text(text.clone())
             }
-            "str" => Value::Text(v.to_string()),
-            "b" => Value::Bool(matches!(v.trim(), "1" | "true")),
-            "e" => Value::Error(v.trim().to_string()),
-            "d" => Value::Date(iso_date(v)),
-            _ => {
+            Kind::Text | Kind::Inline => Value::Text(unescape_excel(v.to_string())),
+            Kind::Bool => Value::Bool(matches!(v.trim(), "1" | "true")),
+            Kind::Error => Value::Error(v.trim().to_string()),
+            Kind::Date => Value::Date(iso_date(v)),
+            Kind::Number => {
                 if v.trim().is_empty() {
                     return Ok(Value::Empty);
                 }
@@ -172,15 +172,11 @@ impl Context<'_> {
                     .ok_or_else(|| bad(format!("\"{v}\" is not a number")))?;
                 let format = match self.styles {
                     None => NumberFormat::Unknown,
-                    Some(styles) => {
-                        let style = cell.style.as_deref().unwrap_or("0").trim();
-                        style
-                            .parse::<usize>()
-                            .ok()
-                            .and_then(|s| styles.get(s))
-                            .cloned()
-                            .unwrap_or(NumberFormat::Unknown)
-                    }
+                    Some(styles) => cell
+                        .style
+                        .and_then(|s| styles.get(s))
+                        .cloned()
+                        .unwrap_or(NumberFormat::Unknown),
                 };
                 match format {
                     NumberFormat::Date => match date_text(number, self.in_1904) {
@@ -263,6 +259,8 @@ impl<R: Read + Seek> Book for Xlsx<R> {
         // Where the next row and cell are, for a file that leaves out their references.
         let (mut row, mut column) = (0u32, 0u32);
         let in_sheet = |e: FileError| in_sheet(e, path, &name);
+        // One cell's XML, read into the same buffers cell after cell.
+        let mut raw = RawCell::default();
         loop {
             let event = xml::next(&mut reader, &mut buf, path, &part).map_err(in_sheet)?;
             match event {
@@ -274,33 +272,50 @@ impl<R: Read + Seek> Book for Xlsx<R> {
                     }
                     b"sheetData" => in_data = true,
                     b"row" if in_data => {
-                        if let Some(r) = xml::attr(&e, b"r") {
-                            row = r
-                                .trim()
-                                .parse::<u32>()
+                        let r = e
+                            .attributes()
+                            .with_checks(false)
+                            .flatten()
+                            .find(|a| a.key.as_ref() == b"r");
+                        if let Some(r) = r {
+                            row = std::str::from_utf8(&r.value)
                                 .ok()
+                                .and_then(|r| r.trim().parse::<u32>().ok())
                                 .and_then(|r| r.checked_sub(1))
                                 .ok_or_else(|| {
+                                    let r = String::from_utf8_lossy(&r.value);
                                     sheet_damaged(path, &name, &format!("row number \"{r}\""))
                                 })?;
                         }
                         column = 0;
                     }
                     b"c" if in_data => {
-                        let reference = xml::attr(&e, b"r");
-                        let mut raw = RawCell {
-                            style: xml::attr(&e, b"s"),
-                            kind: xml::attr(&e, b"t"),
-                            ..RawCell::default()
-                        };
+                        raw.clear();
+                        let mut at = None;
+                        for a in e.attributes().with_checks(false).flatten() {
+                            match a.key.as_ref() {
+                                b"r" => {
+                                    at = Some(cell_ref_bytes(&a.value).ok_or_else(|| {
+                                        let r = String::from_utf8_lossy(&a.value);
+                                        sheet_damaged(
+                                            path,
+                                            &name,
+                                            &format!("cell reference \"{r}\""),
+                                        )
+                                    })?);
+                                }
+                                b"s" => {
+                                    raw.style = std::str::from_utf8(&a.value)
+                                        .ok()
+                                        .and_then(|s| s.trim().parse().ok());
+                                }
+                                b"t" => raw.kind = Kind::of(&a.value),
+                                _ => {}
+                            }
+                        }
                         read_cell(&mut reader, &mut buf, path, &part, &mut raw)
                             .map_err(in_sheet)?;
-                        let at = match reference {
-                            Some(r) => cell_ref(&r).ok_or_else(|| {
-                                sheet_damaged(path, &name, &format!("cell reference \"{r}\""))
-                            })?,
-                            None => (row, column),
-                        };
+                        let at = at.unwrap_or((row, column));
                         column = at.1.saturating_add(1);
                         let value = context.value(&raw, at, &name)?;
                         // A cell with a style and nothing in it is no cell to read.
@@ -331,14 +346,68 @@ impl<R: Read + Seek> Book for Xlsx<R> {
     }
 }
 
-/// What a `<c>` element said: its style and type attributes and what it holds.
+/// A cell's type, as its `t` attribute says.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum Kind {
+    /// A number (`n`, or no `t`).
+    #[default]
+    Number,
+    /// A shared string's number (`s`).
+    Shared,
+    /// A formula's text (`str`).
+    Text,
+    /// A text kept in the cell (`inlineStr`).
+    Inline,
+    Bool,
+    Error,
+    /// An ISO 8601 date (`d`).
+    Date,
+}
+
+impl Kind {
+    fn of(t: &[u8]) -> Kind {
+        match t {
+            b"s" => Kind::Shared,
+            b"str" => Kind::Text,
+            b"inlineStr" => Kind::Inline,
+            b"b" => Kind::Bool,
+            b"e" => Kind::Error,
+            b"d" => Kind::Date,
+            _ => Kind::Number,
+        }
+    }
+}
+
+/// What a `<c>` element said: its style and type and what it holds.
 #[derive(Debug, Default)]
 struct RawCell {
-    style: Option<String>,
-    kind: Option<String>,
-    value: Option<String>,
+    style: Option<usize>,
+    kind: Kind,
+    /// Its `<v>`, if it has one (kept as written: a number's digits, a shared string's
+    /// number, a formula's text result).
+    has_value: bool,
+    value: String,
     formula: Option<String>,
     inline: Option<String>,
+}
+
+impl RawCell {
+    fn clear(&mut self) {
+        self.style = None;
+        self.kind = Kind::Number;
+        self.has_value = false;
+        self.value.clear();
+        self.formula = None;
+        self.inline = None;
+    }
+}
+
+/// The elements within a `<c>` that say what it holds.
+enum Within {
+    Value,
+    Formula,
+    Inline,
+    Other,
 }
 
 /// Reads the inside of a `<c>` just started, to its end.
@@ -350,26 +419,31 @@ fn read_cell<B: std::io::BufRead>(
     raw: &mut RawCell,
 ) -> Result<(), FileError> {
     loop {
-        let child = match xml::next(reader, buf, path, part)? {
-            Event::Start(e) => e.local_name().as_ref().to_vec(),
+        let within = match xml::next(reader, buf, path, part)? {
+            Event::Start(e) => match e.local_name().as_ref() {
+                b"v" => Within::Value,
+                b"f" => Within::Formula,
+                b"is" => Within::Inline,
+                _ => Within::Other,
+            },
             Event::End(_) => return Ok(()),
             Event::Eof => return Err(damaged(path, &format!("its part {part} ends too soon"))),
             _ => continue,
         };
-        match child.as_slice() {
-            b"v" => {
-                let v = xml::text_within(reader, buf, path, part)?;
-                raw.value = Some(unescape_excel(v));
+        match within {
+            Within::Value => {
+                xml::text_into(reader, buf, path, part, &mut raw.value)?;
+                raw.has_value = true;
             }
-            b"f" => {
+            Within::Formula => {
                 let f = xml::text_within(reader, buf, path, part)?;
                 raw.formula = Some(unescape_excel(f));
             }
-            b"is" => {
+            Within::Inline => {
                 let text = xml::runs_within(reader, buf, path, part)?;
                 raw.inline = Some(unescape_excel(text));
             }
-            _ => xml::skip_within(reader, buf, path, part)?,
+            Within::Other => xml::skip_within(reader, buf, path, part)?,
         }
     }
 }

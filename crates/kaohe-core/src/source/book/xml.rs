@@ -101,7 +101,21 @@ pub(super) fn text_within<B: BufRead>(
     path: &str,
     part: &str,
 ) -> Result<String, FileError> {
-    strings_within(reader, buf, path, part, false)
+    let mut text = String::new();
+    strings_into(reader, buf, path, part, false, &mut text)?;
+    Ok(text)
+}
+
+/// [`text_within`], into `text` (cleared first): a reader of many cells keeps one.
+pub(super) fn text_into<B: BufRead>(
+    reader: &mut Reader<B>,
+    buf: &mut Vec<u8>,
+    path: &str,
+    part: &str,
+    text: &mut String,
+) -> Result<(), FileError> {
+    text.clear();
+    strings_into(reader, buf, path, part, false, text)
 }
 
 /// The text of the `<t>` elements inside the element just started (a shared string's `<si>`,
@@ -112,17 +126,19 @@ pub(super) fn runs_within<B: BufRead>(
     path: &str,
     part: &str,
 ) -> Result<String, FileError> {
-    strings_within(reader, buf, path, part, true)
+    let mut text = String::new();
+    strings_into(reader, buf, path, part, true, &mut text)?;
+    Ok(text)
 }
 
-fn strings_within<B: BufRead>(
+fn strings_into<B: BufRead>(
     reader: &mut Reader<B>,
     buf: &mut Vec<u8>,
     path: &str,
     part: &str,
     runs: bool,
-) -> Result<String, FileError> {
-    let mut text = String::new();
+    text: &mut String,
+) -> Result<(), FileError> {
     let mut depth = 0usize;
     // Depth of the `<t>` being read, and of a phonetic guide being passed over.
     let mut in_t: Option<usize> = None;
@@ -141,7 +157,7 @@ fn strings_within<B: BufRead>(
             }
             Event::End(_) => {
                 if depth == 0 {
-                    return Ok(text);
+                    return Ok(());
                 }
                 if in_guide == Some(depth) {
                     in_guide = None;
@@ -156,7 +172,7 @@ fn strings_within<B: BufRead>(
             }
             other => {
                 if !runs || (in_t.is_some() && in_guide.is_none()) {
-                    push_text(&mut text, other);
+                    push_text(text, other);
                 }
             }
         }

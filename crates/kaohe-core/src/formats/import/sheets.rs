@@ -6,7 +6,7 @@
 //! tables that are not a county's each are refused, naming them, for `--sheet` to choose.
 
 use super::checker::{Cell, Places};
-use super::workbook::{Named, RowSink, Rows, TextBudget, county_in_title};
+use super::workbook::{Named, RowSink, Rows, TITLE_ROWS, TextBudget, county_in_title};
 use crate::error::{FileError, Location};
 use crate::formats::columns::{self, Column};
 use crate::lookup::Lookup;
@@ -157,6 +157,8 @@ struct Survey<'a> {
     name_county: Option<&'a County>,
     title_county: Option<&'a County>,
     header: bool,
+    /// The rows with something in them looked at above the header.
+    above: usize,
     county_column: Option<usize>,
     /// The counties the county column names, by code (two are enough to know the sheet is not
     /// one county's; a name kaohe does not know counts as one more).
@@ -192,6 +194,7 @@ impl RowSink for Survey<'_> {
             if cells.iter().all(|c| c.text.is_empty()) {
                 return Ok(Flow::Go);
             }
+            self.above += 1;
             let named = Named::of(&cells);
             let known = self.name_county.or(self.title_county).is_some();
             if named.is_header(known) {
@@ -208,7 +211,7 @@ impl RowSink for Survey<'_> {
                             columns::by_name(&c.text).map(|(c, _)| c) == Some(Column::County)
                         })
                     });
-            } else if self.title_county.is_none() && !named.indicator {
+            } else if self.title_county.is_none() && self.above <= TITLE_ROWS && !named.indicator {
                 self.title_county = county_in_title(self.lookup, &cells);
             }
             return Ok(Flow::Go);
@@ -250,6 +253,7 @@ fn survey<'a>(
         name_county: lookup.county_named_in(&name),
         title_county: None,
         header: false,
+        above: 0,
         county_column: None,
         named: Vec::new(),
     };

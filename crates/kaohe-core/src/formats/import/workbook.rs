@@ -137,6 +137,7 @@ fn read_sheet(
         merge_down,
         name_county: county,
         title_county: None,
+        above: 0,
         total: 0,
         progress,
     };
@@ -197,6 +198,10 @@ impl Named {
     }
 }
 
+/// How many rows with something in them a title naming the county is looked for in, above a
+/// header: titles stand at the top.
+pub(super) const TITLE_ROWS: usize = 10;
+
 /// The county a row above a header names (a title: 柯城区2014年度考核报送表, 填报单位：柯城区).
 pub(super) fn county_in_title<'a>(lookup: &'a Lookup, cells: &[Cell]) -> Option<&'a County> {
     let text: Vec<&str> = cells
@@ -225,6 +230,8 @@ struct SheetScan<'a, 'p> {
     /// The county the sheet's name names, and the one a title row above the header names.
     name_county: Option<&'a County>,
     title_county: Option<(u64, &'a County)>,
+    /// The rows with something in them looked at above the header.
+    above: usize,
     total: u64,
     progress: &'p mut dyn FnMut(u64, u64),
 }
@@ -282,7 +289,8 @@ impl<'a> SheetScan<'a, '_> {
     /// The sheet's county, by its name or a title row (row `n` may be one): the rows of a
     /// sheet without a county column are its.
     fn sheet_county(&mut self, n: u64, cells: &[Cell]) -> Result<Option<&'a County>, FileError> {
-        if self.title_county.is_none() && !Named::of(cells).indicator {
+        self.above += 1;
+        if self.title_county.is_none() && self.above <= TITLE_ROWS && !Named::of(cells).indicator {
             if let Some(title) = county_in_title(self.lookup, cells) {
                 if let Some(named) = self.name_county.filter(|c| c.code != title.code) {
                     return Err(FileError::new(
@@ -377,6 +385,9 @@ impl<'l> TextBudget<'l> {
     }
 }
 
+/// What a cell read takes at the least, text or not: its `String` and kind.
+const CELL_COST: u64 = 32;
+
 /// A sheet's cells gathered into rows as a reader hands them over, each row handed on once
 /// its last cell has been read.
 pub(super) struct Rows<'s, 't, 'l> {
@@ -413,14 +424,16 @@ impl<'s, 't, 'l> Rows<'s, 't, 'l> {
         Ok(())
     }
 
-    /// A cell as the county saw it, its text counted against the limit.
+    /// A cell as the county saw it, its text counted against the limit: at least what a cell
+    /// takes, so that a cell an .ods repeats a million times costs what it is.
     fn take(&mut self, cell: SheetCell) -> Result<Cell, FileError> {
         let size = match &cell.value {
             Value::Text(t) | Value::Date(t) | Value::Error(t) | Value::Uncomputed(t) => {
                 t.len() as u64
             }
-            _ => 24,
+            _ => 0,
         };
+        let size = size.max(CELL_COST);
         let places = self.places;
         let at = || places.at(u64::from(cell.row) + 1, usize::try_from(cell.column).ok());
         self.text.spend(size, at)?;
@@ -565,5 +578,87 @@ mod tests {
             NumberFormat::Plain(Some(Rc::from("‰"))),
         ));
         assert_eq!(permille.text, "15‰");
+    }
+}
+
+#[cfg(test)]
+mod bombs {
+    use super::super::demo_lookup;
+    use crate::source::limits::{Limits, MIB, Size};
+    use std::io::Write;
+
+    /// An .ods of one table: `row` repeated `times`.
+    fn ods(row: &str, times: u32) -> Vec<u8> {
+        let mut out = std::io::Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut out);
+        let options = zip::write::SimpleFileOptions::default();
+        zip.start_file("mimetype", options).unwrap();
+        zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+            .unwrap();
+        zip.start_file("content.xml", options).unwrap();
+        write!(
+            zip,
+            "<office:document-content xmlns:office=\"o\" xmlns:table=\"t\" xmlns:text=\"x\"><office:body><office:spreadsheet><table:table table:name=\"s\"><table:table-row table:number-rows-repeated=\"{times}\">{row}</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"
+        )
+        .unwrap();
+        zip.finish().unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn a_cell_repeated_a_billion_times_is_refused_at_the_limit_not_laid_out() {
+        let row = "<table:table-cell table:number-columns-repeated=\"16384\" office:value-type=\"string\"><text:p>x</text:p></table:table-cell>";
+        let file = ods(row, 1_048_576);
+        assert!(file.len() < 2000);
+        let started = std::time::Instant::now();
+        let e = super::super::read_within(
+            &file,
+            "b.ods",
+            None,
+            &demo_lookup(),
+            &Limits::default(),
+            &mut |_, _| {},
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            e,
+            "b.ods: the workbook's repeated cells would take more than 1 GiB in memory, over kaohe's limit of 1 GiB for a workbook's contents; if it is genuine, raise the limit: --limit 2GiB"
+        );
+        assert!(
+            started.elapsed().as_millis() < 2000,
+            "{:?}",
+            started.elapsed()
+        );
+        // Fewer, within the limit: laid out and read.
+        let few = ods(row, 3);
+        let limits = Limits::with(Some(Size(16 * MIB)));
+        let e =
+            super::super::read_within(&few, "f.ods", None, &demo_lookup(), &limits, &mut |_, _| {})
+                .unwrap_err()
+                .to_string();
+        assert!(e.contains("missing columns"), "{e}");
+        // Empty rows repeated are passed over whole: LibreOffice writes a million of them.
+        let empty = ods(
+            "<table:table-cell table:number-columns-repeated=\"16384\"/>",
+            1_048_576,
+        );
+        let started = std::time::Instant::now();
+        let e = super::super::read_within(
+            &empty,
+            "e.ods",
+            None,
+            &demo_lookup(),
+            &Limits::default(),
+            &mut |_, _| {},
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(e, "e.ods: sheet s: the sheet is empty");
+        assert!(
+            started.elapsed().as_millis() < 2000,
+            "{:?}",
+            started.elapsed()
+        );
     }
 }

@@ -20,6 +20,8 @@ const CONTENT: &str = "content.xml";
 /// The most rows and columns a sheet has (LibreOffice's and Excel's).
 const MAX_ROWS: u32 = 1_048_576;
 const MAX_COLUMNS: u32 = 16_384;
+/// What a cell laid out takes at the least.
+const CELL_COST: u64 = 32;
 
 /// What a walk through a table's rows hands each row that holds something to: the row's
 /// number from 0, how many times it repeats, its cells.
@@ -156,7 +158,12 @@ impl<R: Read + Seek> Book for Ods<R> {
     }
 
     fn cells(&mut self, sheet: usize, visit: &mut dyn Visit) -> Result<(), FileError> {
+        // A cell repeated is counted as the cells it stands for, before they are laid out: a
+        // row of 16,384 cells repeated a million times is refused at once, not read.
+        let mut budget = self.budget.clone();
         self.walk(sheet, &mut |row, repeated, cells| {
+            let laid_out = u64::from(repeated).saturating_mul(cells.len() as u64);
+            budget.hold(laid_out.saturating_mul(CELL_COST), "repeated cells")?;
             for r in 0..repeated {
                 for cell in cells {
                     let at = SheetCell {

@@ -37,6 +37,10 @@ const RSTRING: u16 = 0x00D6;
 const BOOLERR: u16 = 0x0205;
 const FORMULA: u16 = 0x0006;
 const STRING: u16 = 0x0207;
+/// What may stand between a formula and its text: a shared or array formula's own record.
+const SHRFMLA: u16 = 0x04BC;
+const ARRAY: u16 = 0x0221;
+const TABLE: u16 = 0x0236;
 const MERGECELLS: u16 = 0x00E5;
 /// The calculation engine that last computed the workbook's formulas: Excel and LibreOffice
 /// write one; xlwt, which computes nothing, does not.
@@ -269,8 +273,11 @@ impl Context<'_> {
         }
         Ok(match result[0] {
             0 => {
-                // The text follows in a STRING record.
+                // The text follows in a STRING record, after a shared or array formula's.
                 let mut text = Vec::new();
+                while matches!(records.peek_next(&mut text)?, Some(SHRFMLA | ARRAY | TABLE)) {
+                    records.next(&mut text)?;
+                }
                 match records.peek_next(&mut text)? {
                     Some(STRING) => {
                         records.next(&mut text)?;
@@ -757,6 +764,38 @@ mod tests {
         assert_eq!(rk_number(((-5i32 << 2) as u32) | 0x02), -5.0);
     }
 
+    /// A compound file holding `stream`, as Word, Excel 95 or a password writes one.
+    fn compound_with(stream: &str) -> Vec<u8> {
+        use std::io::Write;
+        let mut file = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
+        file.create_stream(stream)
+            .unwrap()
+            .write_all(&[0u8; 64])
+            .unwrap();
+        file.flush().unwrap();
+        file.into_inner().into_inner()
+    }
+
+    #[test]
+    fn compound_files_that_are_no_excel_97_workbook_are_refused_saying_what_they_are() {
+        let refused = |stream: &str| {
+            let bytes = compound_with(stream);
+            let budget = Budget::new(
+                "x.xls",
+                &crate::source::limits::Limits::default().workbook_contents(),
+            );
+            match Xls::open(std::io::Cursor::new(bytes), "x.xls", budget) {
+                Ok(_) => panic!("{stream} was read"),
+                Err(e) => e.to_string(),
+            }
+        };
+        assert!(refused("EncryptedPackage").contains("protected by a password"));
+        assert!(refused("Book").contains("Excel 5.0/95 workbook"));
+        assert!(refused("WordDocument").contains("holds no workbook"));
+        // A workbook stream that is no workbook's records.
+        assert!(refused("Workbook").contains("does not begin as one"));
+    }
+
     #[test]
     fn strings_run_on_across_records_with_their_width_said_again() {
         // "柯城ab": 2 wide chars in the first record, then a CONTINUE saying narrow.
@@ -771,6 +810,19 @@ mod tests {
         };
         assert_eq!(at.rich_string().as_deref(), Some("柯城ab"));
         assert_eq!(at.rich_string(), None);
+        // Strings held are counted against the limit: a table of empty ones is no bomb.
+        let empty = [0u8, 0, 0];
+        let mut sst = vec![0u8; 8];
+        for _ in 0..2000 {
+            sst.extend_from_slice(&empty);
+        }
+        let limit = crate::source::limits::Limits::with(Some(crate::source::limits::Size(100_000)))
+            .workbook_contents();
+        let e = read_strings(&[sst], &mut Budget::new("x.xls", &limit)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "x.xls: the workbook's shared strings would take more than 97.7 KiB in memory, over kaohe's limit of 97.7 KiB for a workbook's contents; if it is genuine, raise the limit: --limit 1MiB"
+        );
         // A string cut short is none, not a panic.
         assert_eq!(Segments::one(&[9, 0, 0, b'a']).string16(), None);
         assert_eq!(Segments::one(&[]).string8(), None);

@@ -75,26 +75,34 @@ fn read_book(
         checked: Checked::default(),
         sheets: Vec::new(),
     };
-    // (county, indicator) → where it was first given, across the sheets read.
+    // (county, indicator) → where it was first given, across the sheets read (only when
+    // there are several: a national sheet's rows are not copied into a map).
     let mut seen: HashMap<(String, String), (String, u64)> = HashMap::new();
+    let several = chosen.len() > 1;
     for Chosen { index, county } in chosen {
         let name = book.sheets()[index].name.clone();
         let checked = read_sheet(book, index, path, county, lookup, &mut text, progress)?;
-        for row in &checked.rows {
-            let key = (row.county_code.clone(), row.indicator_id.clone());
-            if let Some((first, at)) = seen.get(&key) {
-                return Err(FileError::new(
-                    Location::sheet_row(path, &name, row.line),
-                    format!(
-                        "county {} indicator {} is given twice (first on sheet {first}, row {at})",
-                        row.county_code, row.indicator_id
-                    ),
-                ));
+        if several {
+            for row in &checked.rows {
+                let key = (row.county_code.clone(), row.indicator_id.clone());
+                if let Some((first, at)) = seen.get(&key) {
+                    return Err(FileError::new(
+                        Location::sheet_row(path, &name, row.line),
+                        format!(
+                            "county {} indicator {} is given twice (first on sheet {first}, row {at})",
+                            row.county_code, row.indicator_id
+                        ),
+                    ));
+                }
+                seen.insert(key, (name.clone(), row.line));
             }
-            seen.insert(key, (name.clone(), row.line));
         }
-        read.checked.rows.extend(checked.rows);
-        read.checked.flagged.extend(checked.flagged);
+        if read.checked.rows.is_empty() && read.checked.flagged.is_empty() {
+            read.checked = checked;
+        } else {
+            read.checked.rows.extend(checked.rows);
+            read.checked.flagged.extend(checked.flagged);
+        }
         read.sheets.push(name);
     }
     Ok(read)

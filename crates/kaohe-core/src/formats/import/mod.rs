@@ -135,7 +135,7 @@ impl Imported {
 }
 
 /// A submissions file opened and measured, before anything more than its first bytes is read
-/// from it: a workbook on the disk is kept open (calamine reads it from there), anything else
+/// from it: a workbook on the disk is kept open (it is read from there), anything else
 /// is read whole once its size is known to be within the limit.
 #[derive(Debug)]
 pub struct SubmissionsFile {

@@ -478,3 +478,50 @@ mod against_calamine {
         }
     }
 }
+
+#[cfg(test)]
+mod active {
+    use super::*;
+    use crate::source::limits::Limits;
+    use std::io::Cursor;
+
+    fn active_of(name: &str) -> (Option<usize>, Vec<bool>) {
+        let path = format!(
+            "{}/../../tests/fixtures/workbooks/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let bytes = std::fs::read(&path).unwrap();
+        let kind = kind_of(&mut Cursor::new(&bytes)).unwrap().unwrap();
+        let limit = Limits::default().workbook_contents();
+        let book = open(Cursor::new(&bytes), kind, name, &limit).unwrap();
+        let shown = book.sheets().iter().map(SheetInfo::visible).collect();
+        (book.active(), shown)
+    }
+
+    #[test]
+    fn the_sheet_showing_when_saved_is_known_in_every_kind() {
+        // Last year's sheet hidden in front, this year's active, the instructions after.
+        for name in [
+            "hidden-sheet.xlsx",
+            "hidden-sheet-libreoffice.xlsx",
+            "hidden-sheet.xls",
+        ] {
+            assert_eq!(
+                active_of(name),
+                (Some(1), vec![false, true, true]),
+                "{name}"
+            );
+        }
+        assert_eq!(active_of("hidden-sheet.xlsb"), (Some(1), vec![false, true]));
+        // LibreOffice converting without a window keeps no view settings: the .ods says none.
+        assert_eq!(
+            active_of("hidden-sheet.ods"),
+            (None, vec![false, true, true])
+        );
+        // 柯城区's sheet, after the instructions, was showing; 开化县's is hidden.
+        assert_eq!(
+            active_of("per-county.xlsx"),
+            (Some(1), vec![true, true, true, true, true, true, false])
+        );
+    }
+}

@@ -476,6 +476,33 @@ fn active_table<R: Read + Seek>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::limits::Limits;
+    use std::io::Write;
+
+    #[test]
+    fn the_active_table_and_hidden_ones_are_read_as_libreoffice_saves_them() {
+        let mut out = std::io::Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut out);
+        let options = zip::write::SimpleFileOptions::default();
+        zip.start_file("mimetype", options).unwrap();
+        zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+            .unwrap();
+        zip.start_file("content.xml", options).unwrap();
+        zip.write_all("<office:document-content><office:automatic-styles><style:style style:name=\"ta2\" style:family=\"table\"><style:table-properties table:display=\"false\"/></style:style></office:automatic-styles><office:body><office:spreadsheet><table:table table:name=\"旧\" table:style-name=\"ta2\"/><table:table table:name=\"新\" table:style-name=\"ta1\"/><table:table table:name=\"说明\"/></office:spreadsheet></office:body></office:document-content>".as_bytes()).unwrap();
+        zip.start_file("settings.xml", options).unwrap();
+        zip.write_all("<office:document-settings><config:config-item-map-entry><config:config-item config:name=\"ActiveTable\" config:type=\"string\">新</config:config-item></config:config-item-map-entry></office:document-settings>".as_bytes()).unwrap();
+        zip.finish().unwrap();
+        let bytes = out.into_inner();
+        let budget = Budget::new("s.ods", &Limits::default().workbook_contents());
+        let book = Ods::open(std::io::Cursor::new(bytes), "s.ods", budget).unwrap();
+        let shown: Vec<(&str, bool)> = book
+            .sheets()
+            .iter()
+            .map(|s| (s.name.as_str(), s.visible()))
+            .collect();
+        assert_eq!(shown, [("旧", false), ("新", true), ("说明", true)]);
+        assert_eq!(book.active(), Some(1));
+    }
 
     #[test]
     fn dates_and_times_read_as_kaohe_shows_them() {

@@ -119,6 +119,12 @@ fn a_two_row_header_reads_its_second_row_under_its_first() {
     assert_eq!(qujiang["self_score"], 7.5);
     assert_eq!(qujiang["value_number"], 37.5);
 
+    // The same saved by LibreOffice as Excel 97-2003 (.xls), its merges kept: stored alike.
+    let xls = Env::new();
+    let out = imported(&xls, "two_row_header_lo.xls");
+    assert!(out.starts_with("imported 2 submissions"), "{out}");
+    assert_eq!(stored(&xls), items);
+
     // The same in a CSV, the merge an empty cell.
     let env = Env::new();
     imported(&env, "two_row_header.csv");
@@ -138,7 +144,12 @@ fn a_two_row_header_reads_its_second_row_under_its_first() {
 #[test]
 fn a_column_per_county_is_read_a_county_at_a_time_as_written_by_xlsxwriter_and_libreoffice() {
     let mut exports = Vec::new();
-    for name in ["column_per_county.xlsx", "column_per_county_lo.xlsx"] {
+    // As XlsxWriter wrote it, and as LibreOffice saved it again as .xlsx and as .ods.
+    for name in [
+        "column_per_county.xlsx",
+        "column_per_county_lo.xlsx",
+        "column_per_county_lo.ods",
+    ] {
         let env = Env::new();
         let out = imported(&env, name);
         assert!(
@@ -154,8 +165,19 @@ fn a_column_per_county_is_read_a_county_at_a_time_as_written_by_xlsxwriter_and_l
             (json!("68"), json!(68.0), json!(null))
         );
         assert_eq!(item(&items, "330822", "1.2")["value"], "71.5");
-        // A bare 0.7 for a percentage keeps its flag, in any layout.
-        assert_eq!(item(&items, "330824", "1.2")["bare_fraction"], true);
+        // 0.7 for a percentage: a cell XlsxWriter wrote without a format says nothing of how
+        // it shows it, and keeps the bare-fraction flag; LibreOffice gives every cell its
+        // format, and a plain number is as shown (see tests/import_workbooks.rs).
+        assert_eq!(
+            figure(&items, "330824", "1.2"),
+            (json!("0.7"), json!(0.7), json!(null))
+        );
+        let bare = name == "column_per_county.xlsx";
+        assert_eq!(
+            item(&items, "330824", "1.2")["bare_fraction"],
+            bare,
+            "{name}"
+        );
         assert_eq!(
             figure(&items, "330881", "1.9"),
             (json!("1.25%"), json!(1.25), json!("12.5‰"))
@@ -181,9 +203,19 @@ fn a_column_per_county_is_read_a_county_at_a_time_as_written_by_xlsxwriter_and_l
                 &json!("12.5‰")
             ]
         );
-        exports.push(items);
+        // The rest of the two stores alike.
+        exports.push(
+            items
+                .into_iter()
+                .filter(|i| !(i["county_code"] == "330824" && i["indicator"] == "1.2"))
+                .collect::<Vec<_>>(),
+        );
     }
-    assert_eq!(exports[0], exports[1], "LibreOffice's copy stores the same");
+    assert_eq!(
+        exports[0], exports[1],
+        "LibreOffice's .xlsx stores the same"
+    );
+    assert_eq!(exports[0], exports[2], "LibreOffice's .ods stores the same");
 }
 
 #[test]
@@ -257,6 +289,15 @@ fn a_column_per_indicator_by_id_or_name_in_a_workbook_and_a_tab_separated_file()
     assert_eq!(item(&items, "330803", "1.6")["remark"], "1,200户已入住");
     assert_eq!(item(&items, "330824", "1.2")["value"], "69.5%");
     assert_eq!(items.len(), 3);
+
+    // The same as Excel's "Unicode text": UTF-16, tab-separated; stored alike.
+    let utf16 = Env::new();
+    let out = imported(&utf16, "column_per_indicator_utf16.txt");
+    assert!(
+        out.contains("(read as UTF-16LE) (a column per indicator)"),
+        "{out}"
+    );
+    assert_eq!(stored(&utf16), items);
 }
 
 #[test]

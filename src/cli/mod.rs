@@ -33,6 +33,7 @@ mod status;
 mod status_by;
 mod table;
 mod targets;
+mod verify;
 mod workspace;
 
 pub use error::{CommandError, ErrorKind};
@@ -121,8 +122,8 @@ pub enum Command {
     Targets(targets::Targets),
     /// List the county-level units
     Counties(counties::Counties),
-    /// Import county submissions from a CSV file (UTF-8 or GB18030), an Excel workbook (.xlsx) or
-    /// a JSON export: all rows or none
+    /// Import county submissions from a CSV file (UTF-8, UTF-16 or GB18030), a workbook (.xlsx,
+    /// .xls, .ods, .xlsb) or a JSON export: all rows or none
     Import(import::Import),
     /// Apply the scoring of a targets file (class weights, points, 基本完成 bands, deductions,
     /// 一票否决, rule shapes, grades) to this database; its targets and indicators must be the
@@ -162,6 +163,10 @@ pub enum Command {
     Lock(lock::Lock),
     /// Lift a sign-off (审定), with a reason that is logged (a lead's)
     Unlock(lock::Unlock),
+    /// Record the verified figure (核定值) of one county × indicator where it differs from the
+    /// county's, with --reason; or clear it. Suggestions (and rules that score by the figure)
+    /// then go by it; every export carries both figures
+    Verify(verify::Verify),
     /// Print the manual page (roff) for the whole command line: kaohe manual | man -l -
     #[command(hide = true)]
     Manual(manual::Manual),
@@ -214,6 +219,7 @@ fn on_database(
         Command::Check(check) => check.run(context, out)?,
         Command::Lock(lock) => lock.run(context, out)?,
         Command::Unlock(unlock) => unlock.run(context, out)?,
+        Command::Verify(verify) => verify.run(context, out)?,
         // Run by `run`, before any context.
         Command::Config(_) | Command::Completions(_) | Command::Manual(_) => {}
     }

@@ -23,3 +23,4 @@ pub mod source;
 pub mod stages;
 pub mod text;
 pub mod units;
+pub mod verified;

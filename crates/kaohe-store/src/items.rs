@@ -176,7 +176,10 @@ const ITEM_SELECT: &str = concat!(
     ", s.self_verdict, s.self_score,
         sr.verdict, sr.checker, NULLIF(sr.reason, ''), sr.checked_at,
         EXISTS (SELECT 1 FROM locks l WHERE l.target_id IS NULL OR l.target_id = i.target_id),
-        f.cases, f.void_reason, s.converted_from",
+        f.cases, f.void_reason",
+    // The verified figure (核定值), if one is recorded.
+    ", vf.value, vf.value_number, vf.reason, vf.verifier, vf.account, vf.verified_at,
+        vf.county_value, s.converted_from",
     " FROM counties c
     CROSS JOIN indicators i
     JOIN targets t ON t.id = i.target_id
@@ -184,7 +187,8 @@ const ITEM_SELECT: &str = concat!(
     LEFT JOIN reviews r ON r.county_code = c.code AND r.indicator_id = i.id
     LEFT JOIN second_reviews sr ON sr.county_code = c.code AND sr.indicator_id = i.id
         AND sr.first_verdict = r.verdict
-    LEFT JOIN findings f ON f.county_code = c.code AND f.indicator_id = i.id"
+    LEFT JOIN findings f ON f.county_code = c.code AND f.indicator_id = i.id
+    LEFT JOIN verified_figures vf ON vf.county_code = c.code AND vf.indicator_id = i.id"
 );
 
 /// One county × indicator as `conn` (or a transaction) sees it now.
@@ -217,7 +221,7 @@ fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
         reviewer: r.get(11)?,
         reviewed_at: r.get(12)?,
         bare_fraction: r.get::<_, Option<bool>>(13)?.unwrap_or(false),
-        converted_from: r.get(24)?,
+        converted_from: r.get(31)?,
         changed_since_review: r.get(14)?,
         self_verdict: verdict_at(r, 15)?,
         self_score: r.get(16)?,
@@ -232,5 +236,9 @@ fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
         notes: Vec::new(),
         cases: r.get(22)?,
         void_reason: r.get(23)?,
+        verified: match r.get_ref(24)? {
+            rusqlite::types::ValueRef::Null => None,
+            _ => Some(crate::verified::verified_from(r, 24)?),
+        },
     })
 }

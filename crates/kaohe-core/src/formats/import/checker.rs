@@ -23,10 +23,28 @@ pub(super) struct Cell {
 pub(super) enum CellKind {
     #[default]
     Text,
-    /// A spreadsheet's number cell, written out as text.
+    /// A number cell, written out as text, from a file that does not say how it shows its
+    /// numbers (JSON; a workbook without styles): a bare fraction may be a percent cell's.
     Number,
     /// A spreadsheet's error value (#DIV/0!), never a figure.
     Error,
+    // Issue 16: what a workbook's number formats say of a number cell.
+    /// A number cell whose format shows the number itself, written out as text (with the unit
+    /// its format writes after it: `0"人"` shows 15 as 15人).
+    PlainNumber,
+    /// A percent cell, written as it is shown: 1.02 as 102%.
+    Percent,
+    /// A cell formatted as a date, written 2014-05-01: never a figure.
+    Date,
+    /// A formula whose value was never computed, written as its formula (=B3/C3).
+    Uncomputed,
+}
+
+impl CellKind {
+    /// A number cell, however it is shown as a number.
+    pub(super) fn is_number(self) -> bool {
+        matches!(self, CellKind::Number | CellKind::PlainNumber)
+    }
 }
 
 impl Cell {
@@ -225,6 +243,21 @@ impl<'a> Checker<'a> {
                     format!("the cell holds the error {} (column {})", x.text, c.name()),
                 ));
             }
+            if x.kind == CellKind::Uncomputed {
+                // An .xls keeps a formula's tokens, not its text: "=" alone.
+                let formula = if x.text.len() > 1 {
+                    format!("the formula {}", x.text)
+                } else {
+                    "a formula".to_string()
+                };
+                return Err(fail(
+                    c,
+                    format!(
+                        "the cell holds {formula} with no computed value (column {}); open the file in Excel or WPS and save it, so that its values are computed",
+                        c.name()
+                    ),
+                ));
+            }
         }
         // A row that gives nothing of a submission, not even whose (a heading 一、养老服务 in a
         // column of names): nothing to check.
@@ -232,13 +265,18 @@ impl<'a> Checker<'a> {
             return Ok(());
         }
         let unit_cell = from(fields.unit.as_ref());
-        if unit_cell.kind == CellKind::Error {
+        if matches!(unit_cell.kind, CellKind::Error | CellKind::Uncomputed) {
             return Err(FileError::new(
                 place(fields.unit.as_ref()),
-                format!("the cell holds the error {} (the unit)", unit_cell.text),
+                format!(
+                    "the cell holds {} where the unit is asked for; give the unit (%, ‰, 万元 …)",
+                    unit_cell.text
+                ),
             ));
         }
 
+        // A sheet's county is named by its name in messages, as the sheet names it.
+        let given = matches!(fields.get(Column::County), Some(Source::Given(_)));
         let county_key = &cell(Column::County).text;
         if county_key.is_empty() {
             return Err(fail(Column::County, "the county is empty".into()));
@@ -252,6 +290,7 @@ impl<'a> Checker<'a> {
                 ),
             )
         })?;
+        let county_key = if given { &county.name } else { county_key };
         let indicator_cell = cell(Column::Indicator);
         let written_id = indicator_cell.text.as_str();
         if written_id.is_empty() {
@@ -272,7 +311,7 @@ impl<'a> Checker<'a> {
         let indicator_id = indicator_id.to_string();
         // A number cell keeps no trailing zero: 1.10 typed into one reads back as 1.1.
         let longer = || format!("{indicator_id}0");
-        if indicator_cell.kind == CellKind::Number
+        if indicator_cell.kind.is_number()
             && indicator_id.contains('.')
             && lookup.indicator(&longer()).is_some()
         {
@@ -329,6 +368,26 @@ impl<'a> Checker<'a> {
                 return Err(fail(
                     Column::Denominator,
                     format!("the denominator is negative ({})", item()),
+                ));
+            }
+        }
+        // A date is no figure: a cell formatted as one is refused where a number is asked for.
+        for c in [
+            Column::Value,
+            Column::Numerator,
+            Column::Denominator,
+            Column::SelfScore,
+        ] {
+            let x = cell(c);
+            if x.kind == CellKind::Date && (c != Column::Value || unit.is_some()) {
+                return Err(fail(
+                    c,
+                    format!(
+                        "the cell is the date {}, not a figure (column {}, {}); if it is a figure, format the cell as a number (常规 or 数值) and type it again",
+                        x.text,
+                        c.name(),
+                        item()
+                    ),
                 ));
             }
         }

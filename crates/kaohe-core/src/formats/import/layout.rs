@@ -1011,6 +1011,36 @@ fn indicator_heading(lookup: &Lookup, text: &str) -> Option<String> {
     lookup.indicator_id(id).map(|(id, _)| id.to_string())
 }
 
+/// The layout a row heads, if it is a header (see [`header_kind`]): for a look through a
+/// workbook's sheets for the one holding a table.
+pub(super) fn header_layout(
+    lookup: &Lookup,
+    cells: &[Cell],
+    county_known: bool,
+) -> Option<LayoutKind> {
+    match header_kind(lookup, cells, county_known) {
+        Seen::Header => Some(wide_kind(lookup, cells)),
+        _ => None,
+    }
+}
+
+/// Which layout a header row heads: counties heading columns, indicators, or neither.
+fn wide_kind(lookup: &Lookup, cells: &[Cell]) -> LayoutKind {
+    let heads = |found: &dyn Fn(&str) -> bool| {
+        cells.iter().any(|c| {
+            let (name, _) = unit_in_header(&c.text);
+            !name.is_empty() && columns::by_name(name).is_none() && found(name)
+        })
+    };
+    if heads(&|n| lookup.county(n).is_some()) {
+        LayoutKind::ColumnPerCounty
+    } else if heads(&|n| indicator_heading(lookup, n).is_some()) {
+        LayoutKind::ColumnPerIndicator
+    } else {
+        LayoutKind::Long
+    }
+}
+
 /// What a row may be, looked at for the header.
 enum Seen {
     Header,

@@ -5,7 +5,7 @@ use super::context::Context;
 use super::progress::ProgressLine;
 use super::table::plural;
 use crate::error::FileError;
-use crate::formats::import::{Checked, Format, Imported, SubmissionsFile};
+use crate::formats::import::{Checked, Format, Imported, LayoutKind, SubmissionsFile};
 use crate::lookup::Lookup;
 use crate::source::limits::{Limits, Size};
 use crate::store::{ImportPreview, Store};
@@ -18,9 +18,12 @@ use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub struct Import {
-    /// The file: CSV or a workbook sheet with columns county, indicator, value, numerator,
-    /// denominator, evidence, remark (or 县(市、区), 指标编号, 完成值 …), or the JSON array
-    /// `kaohe export --format json` writes. The format is told by the content, not the name
+    /// The file: CSV (comma, tab or semicolon) or a workbook sheet with columns county,
+    /// indicator, value, numerator, denominator, evidence, remark (or 县(市、区), 指标编号, 完成值 …;
+    /// a 单位 column gives the figures' unit), a row per county × indicator, or a column per
+    /// county or per indicator, title rows above the header and footers below it passed over;
+    /// or the JSON array `kaohe export --format json` writes. The format is told by the
+    /// content, not the name
     pub file: PathBuf,
     /// The workbook's sheet to read, hidden or not [default: the sheet of submissions among
     /// those shown, or every county's sheet]
@@ -66,9 +69,11 @@ impl Import {
             };
             writeln!(
                 out,
-                "{named}{read_as} is fine: {} would be imported ({}); nothing was written (--dry-run){}",
+                "{named}{read_as}{} is fine: {} would be imported ({}){}; nothing was written (--dry-run){}",
+                layout_words(&imported.checked),
                 plural(imported.checked.rows.len(), "submission"),
                 preview_words(&preview),
+                passed_over_words(&imported.checked),
                 flagged_count(&imported.checked)
             )?;
             write_flagged(&imported.checked, context.lang, out)?;
@@ -99,8 +104,10 @@ impl Import {
         };
         writeln!(
             out,
-            "imported {} from {named}{read_as}{recheck}{}",
+            "imported {} from {named}{read_as}{}{}{recheck}{}",
             plural(n, "submission"),
+            layout_words(&imported.checked),
+            passed_over_words(&imported.checked),
             flagged_count(&imported.checked)
         )?;
         write_flagged(&imported.checked, context.lang, out)?;
@@ -158,6 +165,43 @@ fn preview_words(p: &ImportPreview) -> String {
         ));
     }
     words
+}
+
+/// " (a column per county)" for a wide table; nothing for a long one.
+fn layout_words(checked: &Checked) -> String {
+    match checked.layout {
+        LayoutKind::Long => String::new(),
+        wide => format!(" ({})", wide.words()),
+    }
+}
+
+/// "; passed over 3 footer rows (填报人 …) and 1 total row (合计 …)" where the table had them.
+fn passed_over_words(checked: &Checked) -> String {
+    let p = &checked.passed_over;
+    let mut parts = Vec::new();
+    if p.footer_rows > 0 {
+        parts.push(format!(
+            "{} (填报人, 审核人, 备注 …)",
+            plural(p.footer_rows, "footer row")
+        ));
+    }
+    if p.total_rows > 0 {
+        parts.push(format!(
+            "{} (合计, 小计 …)",
+            plural(p.total_rows, "total row")
+        ));
+    }
+    if p.total_columns > 0 {
+        parts.push(format!(
+            "{} (合计, 全市 …)",
+            plural(p.total_columns, "total column")
+        ));
+    }
+    match parts.as_slice() {
+        [] => String::new(),
+        [one] => format!("; passed over {one}"),
+        [first @ .., last] => format!("; passed over {} and {last}", first.join(", ")),
+    }
 }
 
 /// "; 2 flagged for a second look:" when figures look wrong.

@@ -1,5 +1,6 @@
 //! kaohe's domain, free of SQLite, the terminal and the command line (its Cargo.toml makes
-//! that a fact): the targets and counties ([`catalog`]), figures as typed ([`figure`]), how a
+//! that a fact): the targets and counties ([`catalog`]), figures as typed ([`figure`]) and
+//! their units ([`units`]), how a
 //! figure stands against its requirement ([`check`]), points and ranks ([`score`], [`report`]),
 //! who owns what ([`owners`]), finding ([`search`]), text measured in terminal columns
 //! ([`text`]), reading a user's file
@@ -21,4 +22,5 @@ pub mod search;
 pub mod source;
 pub mod stages;
 pub mod text;
+pub mod units;
 pub mod verified;

@@ -62,6 +62,9 @@ pub const MIGRATIONS: &[&str] = &[
     // 16 (issue 17): the verified figure (核定值) beside the county's, with its reason and who
     // recorded it; every change logged, append-only; a lock covers it like a review.
     include_str!("../migrations/0016_verified_figures.sql"),
+    // 17 (issue 16): a figure written in another unit than its indicator's and converted
+    // exactly on import (15‰ kept as 1.5%) remembers what it was written as.
+    include_str!("../migrations/0017_converted_from.sql"),
 ];
 
 /// The migration that brought rule shapes, grades and findings (issue 17).
@@ -141,7 +144,7 @@ mod tests {
     fn the_shipped_migrations_are_byte_for_byte_as_shipped() {
         // (length in bytes, fingerprint) of each shipped migration. A new migration adds a
         // line here; a changed line means a shipped migration was edited: undo that.
-        let shipped: [(usize, u64); 16] = [
+        let shipped: [(usize, u64); 17] = [
             (2941, 0x4f02_ff44_88a9_8a95),
             (281, 0x2910_59a9_217d_2899),
             (713, 0x3fd3_683b_d9e3_1f21),
@@ -167,6 +170,8 @@ mod tests {
             (3959, 0xf654_4728_3367_aab4),
             // 0016_verified_figures.sql (issue 17)
             (2942, 0x8ccb_c3f4_5307_9df9),
+            // 0017_converted_from.sql (issue 16)
+            (242, 0xcaa8_f2f8_3d85_9e00),
         ];
         let held: Vec<(usize, u64)> = MIGRATIONS
             .iter()

@@ -132,8 +132,8 @@ pub(crate) fn insert_submissions(
     let mut stmt = tx.prepare(&format!(
         "INSERT INTO submissions (county_code, indicator_id, value, value_number, numerator,
              denominator, evidence, remark, imported_at, import_id, bare_fraction,
-             self_verdict, self_score)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+             self_verdict, self_score, converted_from)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
          ON CONFLICT (county_code, indicator_id) DO UPDATE SET
              revision = submissions.revision + {figure_changed},
              value = excluded.value, value_number = excluded.value_number,
@@ -143,7 +143,8 @@ pub(crate) fn insert_submissions(
                  THEN submissions.bare_fraction OR excluded.bare_fraction
                  ELSE excluded.bare_fraction END,
              imported_at = excluded.imported_at, import_id = excluded.import_id,
-             self_verdict = excluded.self_verdict, self_score = excluded.self_score",
+             self_verdict = excluded.self_verdict, self_score = excluded.self_score,
+             converted_from = excluded.converted_from",
         figure_changed = stale::figure_changed_sql("submissions", "excluded"),
     ))?;
     for row in rows {
@@ -161,7 +162,8 @@ pub(crate) fn insert_submissions(
             import_id,
             s.bare_fraction,
             s.self_verdict.map(Verdict::as_str),
-            s.self_score
+            s.self_score,
+            s.converted_from
         ])
         .map_err(|e| {
             // The row's line is named only where the row itself was refused: a full disk or an

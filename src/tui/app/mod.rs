@@ -249,6 +249,7 @@ static UNREAD: Item = Item {
     reviewed_at: None,
     changed_since_review: false,
     bare_fraction: false,
+    converted_from: None,
     self_verdict: None,
     self_score: None,
     stages: crate::item::Stages::NONE,

@@ -177,6 +177,7 @@ impl FakeStore {
             reviewed_at: Some("2026-11-29T09:00:00+08:00".into()),
             changed_since_review: false,
             bare_fraction: false,
+            converted_from: None,
             notes: held.notes,
             // The county's own assessment is the submission's: the store keeps it.
             self_verdict: app.own_verdict(w.at),

@@ -61,6 +61,10 @@ pub enum Column {
     VerifiedAt,
     /// The verified figure is lower than the county's: 核减.
     VerifiedLower,
+    // Issue 16: units of measure.
+    /// The figure as the county wrote it, with its unit, where kaohe converted it to the
+    /// indicator's unit (15‰ kept as 1.5%): written by the exports, read back by an import.
+    AsWritten,
 }
 
 /// What an import makes of a column.
@@ -82,8 +86,10 @@ pub enum Beside {
     /// Nothing: two figures or two ids are a mistake, and the file is refused.
     Refused,
     /// This name is something else there and is passed over: 指标 (the indicator's name)
-    /// beside its id, 单位 (a unit of measure) beside the county.
+    /// beside its id.
     PassedOver(&'static str),
+    /// This name is the figure's unit of measure there: 单位 beside the county.
+    Unit(&'static str),
     /// Words that join the remark: this name (完成情况 beside 完成值), or any (说明 and 备注).
     JoinsRemark(Option<&'static str>),
 }
@@ -105,7 +111,7 @@ pub struct Names {
 
 /// Every column, in the order the exports write them: the CSV has those with a key, the
 /// workbook those with a header, each in this order. `COLUMNS[c as usize]` is column `c`.
-pub const COLUMNS: [Names; 36] = [
+pub const COLUMNS: [Names; 37] = [
     Names {
         column: Column::CountyCode,
         key: Some("county_code"),
@@ -119,7 +125,7 @@ pub const COLUMNS: [Names; 36] = [
         key: Some("county"),
         header: Some("县(市、区)"),
         aliases: &["县(市、区)", "县（市、区）", "县市区", "地区", "单位"],
-        beside: Beside::PassedOver("单位"),
+        beside: Beside::Unit("单位"),
         read: Read::Submission,
     },
     Names {
@@ -401,18 +407,41 @@ pub const COLUMNS: [Names; 36] = [
         beside: Beside::Refused,
         read: Read::PassedOver,
     },
+    // Issue 16: units of measure.
+    Names {
+        column: Column::AsWritten,
+        key: Some("as_written"),
+        header: Some("原报送值"),
+        aliases: &["原报送值"],
+        beside: Beside::Refused,
+        read: Read::Submission,
+    },
 ];
+
+/// A county's sheet's column of the figures' unit of measure (‰, 公顷, 万元): no column of
+/// kaohe's files (a figure is kept in its indicator's unit, and [`Column::AsWritten`] says
+/// what it was written as). 单位 alone is the county's column (the unit that reports, see
+/// [`Column::County`]); beside one, or where the counties head columns, it is this.
+pub const UNIT: [&str; 3] = ["计量单位", "unit", "单位"];
 
 /// Columns counties' sheets have that describe a target rather than submit to it: passed
 /// over. Any column neither in [`COLUMNS`] nor here is refused, so that a misspelt header
 /// (valeu, evidance) never silently drops a county's figures.
-pub const DESCRIPTIVE: [&str; 6] = [
+pub const DESCRIPTIVE: [&str; 13] = [
     "序号",
     "指标名称",
     "指标内容",
     "考核内容",
     "目标值",
     "考核要求",
+    // Issue 16: more of what counties' sheets describe a target with.
+    "考核指标",
+    "目标任务",
+    "考核标准",
+    "评分标准",
+    "分值",
+    "权重",
+    "牵头处室",
 ];
 
 /// The JSON export's one key that is no column: the figure came from a workbook's number
@@ -486,6 +515,13 @@ pub fn by_name(header: &str) -> Option<(Column, usize)> {
             .position(|a| a.eq_ignore_ascii_case(h))
             .map(|rank| (c, rank))
     })
+}
+
+/// Whether a header names the figures' unit of measure (计量单位; 单位 where the county has
+/// another column).
+pub fn is_unit(header: &str) -> bool {
+    let h = header.trim();
+    UNIT.iter().any(|u| u.eq_ignore_ascii_case(h))
 }
 
 /// Whether a header names the county's code: its key, or its header in kaohe's workbook.

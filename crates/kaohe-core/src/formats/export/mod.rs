@@ -219,6 +219,7 @@ impl<'a> Row<'a> {
             Column::VoidReason => text(&i.void_reason),
             Column::Points => number(self.points),
             Column::Grade => Cow::Borrowed(self.grade.unwrap_or("")),
+            Column::AsWritten => text(&i.converted_from),
         }
     }
 }

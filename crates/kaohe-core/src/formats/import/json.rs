@@ -4,7 +4,7 @@
 //! the rows kept, whatever the file holds.
 
 use super::Checked;
-use super::checker::{Cell, CellKind, Checker, Places};
+use super::checker::{Cell, CellKind, Checker, Fields, Places};
 use crate::error::{FileError, LineCounter, Location};
 use crate::formats::columns::{self, BARE_FRACTION, Column, Read};
 use crate::lookup::Lookup;
@@ -29,13 +29,13 @@ pub fn read_json(
     }
     // The header the records are laid out under: the submission's columns.
     let fields: Vec<Column> = columns::submission().collect();
-    let header: Vec<String> = fields.iter().map(|c| c.name().to_string()).collect();
     let places = Places::Lines { path };
     let mut records = Records {
         text,
         path,
+        layout: Fields::in_order(&fields),
         fields,
-        checker: Checker::new(lookup, places, &header, 1)?,
+        checker: Checker::new(lookup, places),
         lines: LineCounter::new(text),
         total: text.bytes().filter(|&b| b == b'\n').count() as u64 + 1,
         n: 0,
@@ -64,7 +64,13 @@ pub fn read_json(
         };
         FileError::new(at, format!("not valid JSON: {message}"))
     })?;
-    records.checker.finish("the file holds no records ([])")
+    if !records.checker.any_row() {
+        return Err(FileError::new(
+            Location::file(path),
+            "the file holds no records ([])",
+        ));
+    }
+    Ok(records.checker.finish())
 }
 
 /// The records of one file, checked one by one as the parser meets them.
@@ -72,6 +78,8 @@ struct Records<'a, 'p> {
     text: &'a str,
     path: &'a str,
     fields: Vec<Column>,
+    /// Where each column is among a record's cells: in `fields`' order.
+    layout: Fields,
     checker: Checker<'a>,
     lines: LineCounter<'a>,
     /// Lines in the file: what progress counts in.
@@ -179,7 +187,7 @@ impl Records<'_, '_> {
         if let Some(at) = place_of(Column::Value).filter(|_| bare_fraction) {
             cells[at].kind = CellKind::Number;
         }
-        self.checker.row(line, &cells)
+        self.checker.row(line, &cells, &self.layout)
     }
 }
 

@@ -10,6 +10,7 @@
 //! `kaohe_store::X`.
 
 mod aside;
+mod blobs;
 mod checks;
 mod error;
 mod evidence;
@@ -39,7 +40,10 @@ mod test_support;
 
 pub use checks::{CheckChange, CheckError, CheckEvent, CheckState, CheckWrite, Checked};
 pub use error::{StoreError, is_busy, said_once};
-pub use evidence::{blob_path, evidence_dir};
+pub use blobs::{Blobs, Kept, TempBlob};
+pub use evidence::{
+    CountyFiles, CountyOutcome, EvidenceIn, EvidenceOutcome, blob_path, evidence_dir,
+};
 pub use file::{APPLICATION_ID, Access, BUSY_TIMEOUT, parent_dir};
 pub use items::ReviewState;
 pub use locks::{Acting, LockError, LockEvent, Locked, LockedRow};

@@ -32,7 +32,6 @@ fn request_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Request> {
 }
 
 /// The open requests of one item, oldest first.
-#[allow(dead_code)] // used by the import (evidence.rs), next
 pub(crate) fn open_requests_of(
     conn: &Connection,
     county_code: &str,

@@ -217,7 +217,8 @@ impl Blobs {
                 .with_context(|| format!("cannot give an evidence file the database's group"))?;
         }
         f.set_permissions(std::fs::Permissions::from_mode(self.file_mode))?;
-        f.sync_all().context("cannot write an evidence file to disk")?;
+        f.sync_all()
+            .context("cannot write an evidence file to disk")?;
         let sub = final_path
             .parent()
             .map(Path::to_path_buf)
@@ -291,8 +292,16 @@ mod tests {
         let mut t = blobs.temp().unwrap();
         t.write_all(b"%PDF-1.4 minutes").unwrap();
         let again = blobs.keep(t, "副本.pdf").unwrap();
-        assert_eq!((again.sha256.as_str(), again.new), (kept.sha256.as_str(), false));
-        assert_eq!(std::fs::read_dir(dir.path().join("k.db.evidence/tmp")).unwrap().count(), 0);
+        assert_eq!(
+            (again.sha256.as_str(), again.new),
+            (kept.sha256.as_str(), false)
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("k.db.evidence/tmp"))
+                .unwrap()
+                .count(),
+            0
+        );
         assert!(blobs.holds(&kept.sha256, 16));
         assert!(!blobs.holds(&kept.sha256, 15));
     }

@@ -69,7 +69,9 @@ fn file_of(path: Option<String>, r: &rusqlite::Row<'_>) -> rusqlite::Result<Evid
             .and_then(FileKind::from_name)
             .unwrap_or(FileKind::Other),
         size: r.get::<_, Option<i64>>(5)?.unwrap_or(0).max(0) as u64,
-        pages: r.get::<_, Option<i64>>(6)?.and_then(|p| u32::try_from(p).ok()),
+        pages: r
+            .get::<_, Option<i64>>(6)?
+            .and_then(|p| u32::try_from(p).ok()),
     })
 }
 
@@ -350,7 +352,11 @@ fn write_evidence(
             "INSERT INTO evidence_imports (import_id, county_code, source, files, bytes)
              VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
-        let sizes: HashMap<&str, u64> = e.blobs.iter().map(|b| (b.sha256.as_str(), b.size)).collect();
+        let sizes: HashMap<&str, u64> = e
+            .blobs
+            .iter()
+            .map(|b| (b.sha256.as_str(), b.size))
+            .collect();
         for c in &e.counties {
             let mut bytes: u64 = 0;
             for f in &c.files {
@@ -550,7 +556,10 @@ mod tests {
         assert_eq!(uncited, ["多余.txt"]);
 
         let first = store.evidence_for("330802", "1.2").unwrap();
-        assert_eq!(names(&first), (vec!["通知.pdf", "纪要.docx"], vec![], vec![]));
+        assert_eq!(
+            names(&first),
+            (vec!["通知.pdf", "纪要.docx"], vec![], vec![])
+        );
         assert_eq!(first.files[0].kind, FileKind::Pdf);
         assert_eq!(first.files[0].size, 15);
         let path = store.evidence_path(&first.files[0].sha256);
@@ -591,7 +600,11 @@ mod tests {
             .import_with_evidence(&rows, "一.csv", &w, None)
             .unwrap();
         assert!(outcome.closed.is_empty());
-        assert_eq!(outcome.counties.len(), 1, "its earlier files looked at again");
+        assert_eq!(
+            outcome.counties.len(),
+            1,
+            "its earlier files looked at again"
+        );
         assert!(store.requests(None).unwrap()[0].is_open());
         assert!(store.changed_since_review().unwrap().is_empty());
 
@@ -599,7 +612,10 @@ mod tests {
         let more = bring(&store, "330802", &[("会议纪要.pdf", "%PDF-1.4 b")]);
         let preview = store.evidence_preview(&rows, Some(&more)).unwrap();
         assert_eq!(preview.closed.len(), 1);
-        assert!(store.requests(None).unwrap()[0].is_open(), "a preview writes nothing");
+        assert!(
+            store.requests(None).unwrap()[0].is_open(),
+            "a preview writes nothing"
+        );
         let (_, outcome) = store
             .import_with_evidence(&rows, "二.csv", &w, Some(&more))
             .unwrap();
@@ -635,7 +651,11 @@ mod tests {
             .open_request("330802", "1.2", "缺材料", &who())
             .unwrap_err();
         assert!(e.downcast_ref::<crate::Locked>().is_some(), "{e:#}");
-        assert!(store.open_request("330802", "2.1", "缺材料", &who()).is_ok());
+        assert!(
+            store
+                .open_request("330802", "2.1", "缺材料", &who())
+                .is_ok()
+        );
     }
 
     #[test]

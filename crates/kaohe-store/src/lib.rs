@@ -38,9 +38,9 @@ mod workspace;
 #[cfg(test)]
 mod test_support;
 
+pub use blobs::{Blobs, Kept, TempBlob};
 pub use checks::{CheckChange, CheckError, CheckEvent, CheckState, CheckWrite, Checked};
 pub use error::{StoreError, is_busy, said_once};
-pub use blobs::{Blobs, Kept, TempBlob};
 pub use evidence::{
     CountyFiles, CountyOutcome, EvidenceIn, EvidenceOutcome, blob_path, evidence_dir,
 };

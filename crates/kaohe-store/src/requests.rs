@@ -65,7 +65,14 @@ impl Store {
         tx.execute(
             "INSERT INTO requests (county_code, indicator_id, reason, asked_by, account, asked_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![county_code, indicator_id, reason, who.name, who.account, now()],
+            params![
+                county_code,
+                indicator_id,
+                reason,
+                who.name,
+                who.account,
+                now()
+            ],
         )?;
         let id = tx.last_insert_rowid();
         let request = tx.query_row(

@@ -65,9 +65,8 @@ impl Bundle {
     /// refusing it, with the file named, as the module's note says.
     pub fn open(path: &Path, limit: &Limit) -> Result<Bundle, FileError> {
         let shown = path.display().to_string();
-        let cannot = |e: std::io::Error| {
-            FileError::new(Location::file(&shown), format!("cannot read: {e}"))
-        };
+        let cannot =
+            |e: std::io::Error| FileError::new(Location::file(&shown), format!("cannot read: {e}"));
         let meta = std::fs::metadata(path).map_err(cannot)?;
         if meta.is_dir() {
             return Bundle::folder(path, shown, limit);
@@ -185,7 +184,8 @@ impl Bundle {
             let part = zip.by_index_raw(i).map_err(|e| unreadable(&shown, &e))?;
             let name = zip_name(part.name_raw(), part.name());
             let place = format!("{shown}: {}", crate::text::clean(&name));
-            let path = enclosed(&name).map_err(|why| FileError::new(Location::file(&place), why))?;
+            let path =
+                enclosed(&name).map_err(|why| FileError::new(Location::file(&place), why))?;
             let Some(path) = path else {
                 continue;
             };
@@ -296,7 +296,8 @@ impl Bundle {
             return Err(FileError::new(Location::file(place), "no such entry"));
         };
         let size = entry.size;
-        let fail = |e: std::io::Error| FileError::new(Location::file(&place), format!("cannot read: {e}"));
+        let fail =
+            |e: std::io::Error| FileError::new(Location::file(&place), format!("cannot read: {e}"));
         let copied = match (&entry.at, &mut self.source) {
             (At::File(path), Source::Folder) => {
                 let file = File::open(path).map_err(fail)?;
@@ -316,7 +317,8 @@ impl Bundle {
                     Size(size)
                 )
             } else {
-                "grew while kaohe read it: import again once nothing writes to the folder".to_string()
+                "grew while kaohe read it: import again once nothing writes to the folder"
+                    .to_string()
             };
             return Err(FileError::new(Location::file(place), why));
         }
@@ -386,7 +388,9 @@ fn over(limit: &Limit, shown: &str, what: &str, total: u64) -> FileError {
 fn too_many(shown: &str) -> FileError {
     FileError::new(
         Location::file(shown),
-        format!("holds more than {MOST_FILES} files, more than any county's evidence: is it the right folder?"),
+        format!(
+            "holds more than {MOST_FILES} files, more than any county's evidence: is it the right folder?"
+        ),
     )
 }
 
@@ -437,17 +441,25 @@ pub fn enclosed(name: &str) -> Result<Option<String>, String> {
     }
     let name = name.replace('\\', "/");
     if name.starts_with('/') {
-        return Err("is named by an absolute path: a zip made to write outside itself is refused".into());
+        return Err(
+            "is named by an absolute path: a zip made to write outside itself is refused".into(),
+        );
     }
     let mut parts = Vec::new();
     for (i, part) in name.split('/').enumerate() {
         match part {
             "" | "." => continue,
             ".." => {
-                return Err("climbs out of the zip (..): a zip made to write outside itself is refused".into());
+                return Err(
+                    "climbs out of the zip (..): a zip made to write outside itself is refused"
+                        .into(),
+                );
             }
             p if i == 0 && p.len() == 2 && p.ends_with(':') => {
-                return Err("is named by a drive (C:): a zip made to write outside itself is refused".into());
+                return Err(
+                    "is named by a drive (C:): a zip made to write outside itself is refused"
+                        .into(),
+                );
             }
             p => parts.push(p),
         }
@@ -480,14 +492,27 @@ mod tests {
         let (gbk, _, _) = encoding_rs::GBK.encode("佐证材料/会议纪要.pdf");
         // What the zip crate makes of them (CP437) is not what is kept.
         assert_eq!(decode_name(&gbk, Some("╫⌠╓ñ")), "佐证材料/会议纪要.pdf");
-        assert_eq!(decode_name("会议.pdf".as_bytes(), Some("会议.pdf")), "会议.pdf");
-        assert_eq!(decode_name("会议.pdf".as_bytes(), Some("garbled")), "会议.pdf");
+        assert_eq!(
+            decode_name("会议.pdf".as_bytes(), Some("会议.pdf")),
+            "会议.pdf"
+        );
+        assert_eq!(
+            decode_name("会议.pdf".as_bytes(), Some("garbled")),
+            "会议.pdf"
+        );
         assert_eq!(decode_name(b"plain.pdf", Some("plain.pdf")), "plain.pdf");
     }
 
     #[test]
     fn clutter_is_told() {
-        for c in [".DS_Store", "Thumbs.db", "desktop.ini", "__MACOSX", "~$会议.docx", "._a.pdf"] {
+        for c in [
+            ".DS_Store",
+            "Thumbs.db",
+            "desktop.ini",
+            "__MACOSX",
+            "~$会议.docx",
+            "._a.pdf",
+        ] {
             assert!(is_clutter(c), "{c}");
         }
         assert!(!is_clutter("会议.docx"));

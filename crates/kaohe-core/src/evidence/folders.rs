@@ -40,7 +40,11 @@ pub fn assign(
     let mut inside: Vec<&str> = paths.iter().map(String::as_str).collect();
     // Look through single folders around everything that name no county.
     loop {
-        let Some(first) = inside.first().and_then(|p| p.split_once('/')).map(|(f, _)| f) else {
+        let Some(first) = inside
+            .first()
+            .and_then(|p| p.split_once('/'))
+            .map(|(f, _)| f)
+        else {
             break;
         };
         let all_under = inside
@@ -125,13 +129,17 @@ mod tests {
     use super::*;
 
     fn counties() -> Vec<CountyName> {
-        [("330802", "柯城区"), ("330803", "衢江区"), ("330881", "江山市")]
-            .iter()
-            .map(|(c, n)| CountyName {
-                code: c.to_string(),
-                name: n.to_string(),
-            })
-            .collect()
+        [
+            ("330802", "柯城区"),
+            ("330803", "衢江区"),
+            ("330881", "江山市"),
+        ]
+        .iter()
+        .map(|(c, n)| CountyName {
+            code: c.to_string(),
+            name: n.to_string(),
+        })
+        .collect()
     }
 
     fn paths(p: &[&str]) -> Vec<String> {

@@ -17,11 +17,7 @@ impl FileKind {
             .map(|(_, e)| super::names::fold(e))
             .unwrap_or_default();
         let starts = |magic: &[u8]| head.starts_with(magic);
-        if head
-            .windows(5)
-            .take(1024)
-            .any(|w| w == b"%PDF-")
-        {
+        if head.windows(5).take(1024).any(|w| w == b"%PDF-") {
             return FileKind::Pdf;
         }
         if starts(b"PK\x03\x04") || starts(b"PK\x05\x06") {
@@ -162,7 +158,10 @@ mod tests {
         );
         assert_eq!(k(b"\x89PNG\r\n\x1a\n....", "a.pdf"), FileKind::Image);
         assert_eq!(k(b"\xFF\xD8\xFF\xE0", "a.jpg"), FileKind::Image);
-        assert_eq!(k("县,指标\n柯城区,1.2\n".as_bytes(), "a.csv"), FileKind::Csv);
+        assert_eq!(
+            k("县,指标\n柯城区,1.2\n".as_bytes(), "a.csv"),
+            FileKind::Csv
+        );
         assert_eq!(k("会议记录".as_bytes(), "a.txt"), FileKind::Text);
         let (gbk, _, _) = encoding_rs::GBK.encode("会议记录：全体参加");
         assert_eq!(k(&gbk, "a.txt"), FileKind::Text);

@@ -95,7 +95,8 @@ fn is_list_number(piece: &str) -> bool {
     !inner.is_empty()
         && ((inner.len() <= 2 && inner.chars().all(|c| c.is_ascii_digit()))
             || inner.chars().all(|c| "一二三四五六七八九十".contains(c))
-            || (inner.chars().count() == 1 && ('①'..='⑳').contains(&inner.chars().next().unwrap_or(' '))))
+            || (inner.chars().count() == 1
+                && ('①'..='⑳').contains(&inner.chars().next().unwrap_or(' '))))
 }
 
 /// `通知.pdf`: something, a dot, and an extension of one to five letters or digits.
@@ -366,7 +367,10 @@ mod tests {
         assert_eq!(split("年度 工作 总结"), ["年度 工作 总结"]);
         // Unless the whole is a file's name.
         let pool = sent(&["a.pdf b.pdf"]);
-        assert_eq!(split_with("a.pdf b.pdf", &|p| pool.knows(p)), ["a.pdf b.pdf"]);
+        assert_eq!(
+            split_with("a.pdf b.pdf", &|p| pool.knows(p)),
+            ["a.pdf b.pdf"]
+        );
         // Nothing, and list numbers, cite nothing.
         assert!(split("无").is_empty());
         assert!(split(" — ").is_empty());
@@ -386,25 +390,41 @@ mod tests {
         ]);
         assert_eq!(found(&pool, "通知.pdf"), ["通知.pdf"]);
         assert_eq!(found(&pool, "通知"), ["通知.pdf"]);
-        assert_eq!(found(&pool, "第一次会议纪要.pdf"), ["会议/第一次会议纪要.PDF"]);
-        assert_eq!(found(&pool, "２０１４年台账．ＸＬＳＸ"), ["台账/2014年台账.xlsx"]);
+        assert_eq!(
+            found(&pool, "第一次会议纪要.pdf"),
+            ["会议/第一次会议纪要.PDF"]
+        );
+        assert_eq!(
+            found(&pool, "２０１４年台账．ＸＬＳＸ"),
+            ["台账/2014年台账.xlsx"]
+        );
         assert_eq!(found(&pool, "SIGN"), ["photos/Sign.JPG"]);
         assert_eq!(found(&pool, "photos\\sign.jpg"), ["photos/Sign.JPG"]);
-        assert_eq!(found(&pool, "会议/第一次会议纪要"), ["会议/第一次会议纪要.PDF"]);
+        assert_eq!(
+            found(&pool, "会议/第一次会议纪要"),
+            ["会议/第一次会议纪要.PDF"]
+        );
         assert_eq!(found(&pool, "《通知》"), ["通知.pdf"]);
         assert_eq!(found(&pool, "“通知.pdf”"), ["通知.pdf"]);
         assert_eq!(found(&pool, "附件1：通知.pdf"), ["通知.pdf"]);
         assert_eq!(found(&pool, "1.通知.pdf"), ["通知.pdf"]);
         assert_eq!(found(&pool, "③通知"), ["通知.pdf"]);
         assert!(found(&pool, "纪要").is_empty());
-        assert!(found(&pool, "议/第一次会议纪要.pdf").is_empty(), "a folder's whole name");
+        assert!(
+            found(&pool, "议/第一次会议纪要.pdf").is_empty(),
+            "a folder's whole name"
+        );
     }
 
     #[test]
     fn two_files_a_name_fits_are_both_named_unless_one_content() {
         let pool = sent(&["通知.pdf", "通知.docx", "a/表.xlsx", "b/表.xlsx"]);
         assert_eq!(found(&pool, "通知"), ["通知.docx", "通知.pdf"]);
-        assert_eq!(found(&pool, "通知.pdf"), ["通知.pdf"], "the name with its extension");
+        assert_eq!(
+            found(&pool, "通知.pdf"),
+            ["通知.pdf"],
+            "the name with its extension"
+        );
         assert_eq!(found(&pool, "表.xlsx"), ["a/表.xlsx", "b/表.xlsx"]);
         assert_eq!(found(&pool, "b/表.xlsx"), ["b/表.xlsx"]);
         // Of one content, the same file twice: no doubt.

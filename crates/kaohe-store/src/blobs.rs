@@ -75,6 +75,10 @@ impl Store {
                     let path = blob_path(&blobs.dir, sha);
                     if remove_file(&path).is_ok() {
                         removed += 1;
+                        // Its folder too, where it was the last there (else this fails).
+                        if let Some(dir) = path.parent() {
+                            let _ = std::fs::remove_dir(dir);
+                        }
                     }
                 }
             }

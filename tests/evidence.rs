@@ -613,3 +613,137 @@ fn the_evidence_folder_holds_every_file_as_sent_and_clashing_names_made_two() {
     assert!(m.contains("changed outside kaohe"), "{m}");
     assert!(!third.exists(), "nothing half written");
 }
+
+/// kaohe run in the test's directory with its address space capped at `cap` bytes.
+fn capped(env: &Env, cap: u64, args: &[&str]) -> std::process::Output {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("kaohe"));
+    cmd.arg("--db")
+        .arg(env.db())
+        .args(args)
+        .env_remove("KAOHE_DB")
+        .env_remove("KAOHE_CONFIG")
+        .env_remove("KAOHE_LANG")
+        .env("HOME", env.dir.path())
+        .env("XDG_DATA_HOME", env.dir.path().join("data"))
+        .env("XDG_CONFIG_HOME", env.dir.path().join("config"))
+        .env("USER", "tester");
+    // SAFETY: setrlimit is async-signal-safe, and nothing else runs between fork and exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            let limit = libc::rlimit {
+                rlim_cur: cap as libc::rlim_t,
+                rlim_max: cap as libc::rlim_t,
+            };
+            if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    cmd.output().unwrap()
+}
+
+/// A folder of one big file (sparse: it takes no disk until kaohe copies it) and a sheet
+/// citing it.
+fn big_folder(env: &Env, size: u64) -> PathBuf {
+    let dir = env.path("柯城区");
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = std::fs::File::create(dir.join("全年台账.pdf")).unwrap();
+    f.set_len(size).unwrap();
+    std::fs::write(dir.join("通知.pdf"), PDF).unwrap();
+    env.write(
+        "柯城区.csv",
+        "county,indicator,value,evidence\n柯城区,1.2,65%,全年台账.pdf、通知.pdf\n",
+    )
+}
+
+#[test]
+fn a_folder_larger_than_kaohes_memory_is_kept_streaming() {
+    const MIB: u64 = 1 << 20;
+    let env = Env::new();
+    let sheet = big_folder(&env, 384 * MIB);
+    // Capped below the file's size: held whole, it could not be read.
+    let out = capped(&env, 256 * MIB, &["import", sheet.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("2 files, 384 MiB (all new)"), "{stdout}");
+    let blobs = kept(&env);
+    assert!(
+        blobs.iter().any(|(_, size, _)| *size == 384 * MIB),
+        "{blobs:?}"
+    );
+}
+
+fn import_in_a_terminal(env: &Env, sheet: &Path) -> common::pty::Screen {
+    let mut cmd = portable_pty::CommandBuilder::new(env!("CARGO_BIN_EXE_kaohe"));
+    cmd.arg("--db");
+    cmd.arg(env.db());
+    cmd.arg("import");
+    cmd.arg(sheet);
+    cmd.cwd(env.dir.path());
+    cmd.env("HOME", env.dir.path());
+    cmd.env("XDG_DATA_HOME", env.dir.path().join("data"));
+    cmd.env("XDG_CONFIG_HOME", env.dir.path().join("config"));
+    cmd.env("XDG_CONFIG_DIRS", env.dir.path().join("etc-xdg"));
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("USER", "tester");
+    for k in ["KAOHE_DB", "KAOHE_LANG", "KAOHE_CONFIG"] {
+        cmd.env_remove(k);
+    }
+    common::pty::Screen::spawn(cmd, 100, 10)
+}
+
+#[test]
+fn a_big_folder_shows_its_progress_and_kill_9_leaves_no_half_file_under_a_final_name() {
+    const MIB: u64 = 1 << 20;
+    let env = Env::new();
+    env.ok(&["init"]);
+    let before = std::fs::read(env.db()).unwrap();
+    let sheet = big_folder(&env, 1024 * MIB);
+    let mut screen = import_in_a_terminal(&env, &sheet);
+    screen.wait_for("佐证 ");
+    screen.wait_for(" 个文件 ");
+    screen.signal(libc::SIGKILL);
+    let _ = screen.exit_code();
+    // Only what was whole is under a final name: the small file, perhaps, never a part of the
+    // big one (its part is in tmp/, under the dead process's number).
+    for (name, size, _) in kept(&env) {
+        assert!(
+            size == PDF.len() as u64,
+            "{name} is {size} bytes under a final name"
+        );
+    }
+    assert_eq!(
+        std::fs::read(env.db()).unwrap(),
+        before,
+        "nothing was imported"
+    );
+    let parts: Vec<_> = std::fs::read_dir(env.path("k.db.evidence/tmp"))
+        .unwrap()
+        .collect();
+    assert_eq!(parts.len(), 1, "the killed import's part is left in tmp/");
+
+    // The next import takes the dead one's part away and keeps everything whole.
+    std::fs::File::options()
+        .write(true)
+        .open(env.path("柯城区/全年台账.pdf"))
+        .unwrap()
+        .set_len(64 * MIB)
+        .unwrap();
+    let mut screen = import_in_a_terminal(&env, &sheet);
+    screen.wait_for("imported 1 submission");
+    assert_eq!(screen.exit_code(), 0);
+    assert_eq!(
+        std::fs::read_dir(env.path("k.db.evidence/tmp"))
+            .unwrap()
+            .count(),
+        0
+    );
+    let sizes: Vec<u64> = kept(&env).into_iter().map(|(_, s, _)| s).collect();
+    assert!(
+        sizes.contains(&(64 * MIB)) && sizes.contains(&(PDF.len() as u64)),
+        "{sizes:?}"
+    );
+}

@@ -164,7 +164,9 @@ fn every_export_carries_the_points_findings_and_grades() {
     let header = csv.lines().next().unwrap();
     // (issue 18's evidence columns after them)
     assert!(
-        header.ends_with(",cases,void_reason,points,grade,evidence_files,evidence_missing,requests_open"),
+        header.ends_with(
+            ",cases,void_reason,points,grade,evidence_files,evidence_missing,requests_open"
+        ),
         "{header}"
     );
     let row = csv

@@ -142,6 +142,12 @@ impl Lookup {
         })
     }
 
+    /// Every county, each once (in the counties file's order): whose folder of evidence is whose
+    /// (issue 18).
+    pub fn all_counties(&self) -> impl Iterator<Item = &County> {
+        self.in_order.iter()
+    }
+
     /// The one county a sheet's name or title names (issue 16: a workbook with a sheet per
     /// county): by its full name within the text (柯城区, 衢州市柯城区2014年度考核表), else
     /// its code, else its name without 区/县/市 (柯城); `None` if the text names none, or

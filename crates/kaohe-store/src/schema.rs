@@ -65,6 +65,10 @@ pub const MIGRATIONS: &[&str] = &[
     // 17 (issue 16): a figure written in another unit than its indicator's and converted
     // exactly on import (15‰ kept as 1.5%) remembers what it was written as.
     include_str!("../migrations/0017_converted_from.sql"),
+    // 18 (issue 18): the evidence counties send (each file kept once by its SHA-256 beside the
+    // database; what came from whom under which name, what each item cites) and the requests
+    // for more (退回补充), closed by the import that brings new evidence.
+    include_str!("../migrations/0018_evidence_and_requests.sql"),
 ];
 
 /// The migration that brought rule shapes, grades and findings (issue 17).
@@ -144,7 +148,7 @@ mod tests {
     fn the_shipped_migrations_are_byte_for_byte_as_shipped() {
         // (length in bytes, fingerprint) of each shipped migration. A new migration adds a
         // line here; a changed line means a shipped migration was edited: undo that.
-        let shipped: [(usize, u64); 17] = [
+        let shipped: [(usize, u64); 18] = [
             (2941, 0x4f02_ff44_88a9_8a95),
             (281, 0x2910_59a9_217d_2899),
             (713, 0x3fd3_683b_d9e3_1f21),
@@ -172,6 +176,8 @@ mod tests {
             (2942, 0x8ccb_c3f4_5307_9df9),
             // 0017_converted_from.sql (issue 16)
             (242, 0xcaa8_f2f8_3d85_9e00),
+            // 0018_evidence_and_requests.sql (issue 18)
+            (4011, 0x2194_8add_3c13_3c7e),
         ];
         let held: Vec<(usize, u64)> = MIGRATIONS
             .iter()

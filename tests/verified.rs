@@ -213,7 +213,9 @@ fn every_export_carries_both_figures_and_an_import_passes_the_verified_over() {
     let csv = env.ok(&["export", "--format", "csv"]);
     let head = csv.lines().next().unwrap();
     assert!(
-        head.ends_with("verified,verified_reason,verified_by,verified_at,verified_lower,as_written"),
+        head.ends_with(
+            "verified,verified_reason,verified_by,verified_at,verified_lower,as_written"
+        ),
         "{head}"
     );
     let row = csv

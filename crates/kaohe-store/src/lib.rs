@@ -12,6 +12,7 @@
 mod aside;
 mod checks;
 mod error;
+mod evidence;
 mod file;
 mod items;
 mod locks;
@@ -22,6 +23,7 @@ mod owners;
 mod people;
 mod presence;
 mod registry;
+mod requests;
 mod reviews;
 mod schema;
 pub mod shared;
@@ -37,6 +39,7 @@ mod test_support;
 
 pub use checks::{CheckChange, CheckError, CheckEvent, CheckState, CheckWrite, Checked};
 pub use error::{StoreError, is_busy, said_once};
+pub use evidence::{blob_path, evidence_dir};
 pub use file::{APPLICATION_ID, Access, BUSY_TIMEOUT, parent_dir};
 pub use items::ReviewState;
 pub use locks::{Acting, LockError, LockEvent, Locked, LockedRow};

@@ -55,6 +55,10 @@ pub const MIGRATIONS: &[&str] = &[
     // 14: an item's notes as a thread, each under its author; the existing note becomes the
     // first, by whoever the log says wrote it; a verdict is under whoever gave it.
     include_str!("../migrations/0014_note_threads.sql"),
+    // 18: the evidence counties send (each file kept once by its SHA-256 beside the database;
+    // what came from whom under which name, what each item cites) and the requests for more
+    // (退回补充), closed by the import that brings new evidence.
+    include_str!("../migrations/0018_evidence_and_requests.sql"),
 ];
 
 /// The schema version this build writes.
@@ -122,7 +126,7 @@ mod tests {
     fn the_shipped_migrations_are_byte_for_byte_as_shipped() {
         // (length in bytes, fingerprint) of each shipped migration. A new migration adds a
         // line here; a changed line means a shipped migration was edited: undo that.
-        let shipped: [(usize, u64); 14] = [
+        let shipped: [(usize, u64); 15] = [
             (2941, 0x4f02_ff44_88a9_8a95),
             (281, 0x2910_59a9_217d_2899),
             (713, 0x3fd3_683b_d9e3_1f21),
@@ -144,6 +148,8 @@ mod tests {
             (1322, 0x6198_edc8_0edf_8fe9),
             // 0014_note_threads.sql
             (3458, 0xcac1_b1e7_b34f_9730),
+            // 0018_evidence_and_requests.sql
+            (4011, 0x2194_8add_3c13_3c7e),
         ];
         let held: Vec<(usize, u64)> = MIGRATIONS
             .iter()

@@ -108,7 +108,9 @@ impl Keymap {
     pub fn types_text(&self, action: Action) -> bool {
         self.bindings
             .iter()
-            .any(|b| b.action == action && matches!(b.mode, Mode::Editor | Mode::Search))
+            .any(|b| {
+                b.action == action && matches!(b.mode, Mode::Editor | Mode::Search | Mode::ViewerFind)
+            })
     }
 
     /// How many bindings there are (for bounding the help's scrolling).

@@ -17,6 +17,7 @@ pub mod view;
 mod effects;
 mod input;
 mod live;
+mod previews;
 mod recovery;
 mod run;
 mod terminal;
@@ -78,6 +79,7 @@ pub struct Settings {
 pub fn open(store: &mut Store, who: &Reviewer, strings: &'static Strings) -> Result<App> {
     let mut app = App::new(load(store, who)?, strings);
     effects::load_stages(store, Access::Open, &mut app)?;
+    let _ = effects::load_requests(store, &mut app);
     fill(store, &mut app);
     Ok(app)
 }

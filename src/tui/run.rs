@@ -76,6 +76,7 @@ pub fn run(
     app.keymap = settings.keymap;
     app.standard_notes = settings.standard_notes;
     super::effects::load_stages(&store, access, &mut app)?;
+    let _ = super::effects::load_requests(&store, &mut app);
     if access == Access::BrowseOnly {
         app.browse_only(&who.account);
     }
@@ -135,6 +136,12 @@ pub fn run(
         } else {
             live.wait()
         };
+        // While a preview is made, look for it often (it shows as soon as it is done).
+        let wait = if effects.previewing() {
+            wait.min(Duration::from_millis(40))
+        } else {
+            wait
+        };
         let first = match rx.recv_timeout(wait) {
             Ok(input) => Some(input),
             Err(mpsc::RecvTimeoutError::Timeout) => None,
@@ -145,6 +152,7 @@ pub fn run(
                 return Ok(stop(&mut effects, &live, &mut app, libc_sighup()));
             }
             dirty |= effects.retry(&mut app);
+            dirty |= effects.take_previews(&mut app);
             if app.quit {
                 // `q` with writes waiting, and now they are written.
                 return Ok(close(&mut effects, &live, &mut app));
@@ -211,6 +219,7 @@ pub fn run(
         }
         effects.end_burst(&mut app);
         dirty |= effects.retry(&mut app);
+        dirty |= effects.take_previews(&mut app);
         if app.quit {
             return Ok(close(&mut effects, &live, &mut app));
         }

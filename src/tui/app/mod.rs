@@ -22,6 +22,7 @@ mod stages;
 mod summary;
 mod undo;
 mod update;
+mod viewer;
 mod waiting;
 
 pub use effect::{Answer, Batch, BatchKind, CheckWrite, Effect, Why, Write};
@@ -33,6 +34,7 @@ pub use owners::{OwnerLabel, Question};
 pub use stages::{CheckMark, CheckStatus, PendingChange};
 pub use summary::{Summary, SummaryRow};
 pub use undo::{Change, State, Step};
+pub use viewer::{Doc, Failure, Row, RowStyle, Viewer, picture_rows};
 pub use waiting::{Holder, Stopped};
 
 use super::action::Mode;
@@ -214,6 +216,10 @@ pub struct App {
     /// Rapid marking: selection, items put aside, the filters, the counties' own
     /// assessments, the detail pane's scrolling (marking.rs).
     marking: marking::Marking,
+    /// The evidence: items' files, open requests, previews (viewer.rs).
+    evidence: viewer::EvidenceState,
+    /// The viewer's text area (columns, rows), from the window size.
+    pub viewer_size: (u16, u16),
 }
 
 /// A paste as it comes in (in pieces, over a slow link): how many characters went in, how many
@@ -371,6 +377,8 @@ impl App {
             stage: stages::StageState::with_mine(mine),
             quit: false,
             marking: marking::Marking::new(aside),
+            evidence: viewer::EvidenceState::default(),
+            viewer_size: (78, 18),
         };
 
         if app.is_empty() {

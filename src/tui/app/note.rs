@@ -66,8 +66,8 @@ impl App {
 
     /// The editor's text changed: keep it as a draft, or drop the draft if it is the saved note.
     pub(super) fn draft_changed(&mut self) -> Vec<Effect> {
-        if self.editing_reason() {
-            // A 复核 change's reason is no note: nothing to keep as a draft.
+        if self.editing_reason() || self.editing_request() {
+            // A 复核 change's reason, or a request's, is no note: nothing to keep as a draft.
             return Vec::new();
         }
         let Some(e) = self.editor() else {
@@ -96,6 +96,9 @@ impl App {
     pub(super) fn save_note(&mut self) -> Vec<Effect> {
         if self.editing_reason() {
             return self.save_reason();
+        }
+        if self.editing_request() {
+            return self.save_request();
         }
         let Some(e) = self.overlay.editor_mut() else {
             return Vec::new();
@@ -131,6 +134,9 @@ impl App {
     pub(super) fn discard_note(&mut self) -> Vec<Effect> {
         if self.editing_reason() {
             return self.drop_reason();
+        }
+        if self.editing_request() {
+            return self.drop_request();
         }
         if self.editor().is_none() {
             return Vec::new();

@@ -10,7 +10,7 @@ use Action::*;
 use Mode::{
     Ask as AskMode, Browse, Check as CheckMode, Confirm, Conflict as ConflictMode, Editor,
     Filter as FilterMode, Help as HelpMode, History as HistoryMode, Search as SearchMode,
-    Summary as SummaryMode,
+    Summary as SummaryMode, Viewer as ViewerMode, ViewerFind as ViewerFindMode,
 };
 
 /// The default keys: (mode, keys, action, shown in the hint line).
@@ -128,8 +128,31 @@ pub(super) const DEFAULTS: &[(Mode, &[Key], Action, bool)] = &[
     (FilterMode, &[plain('5')], PickFilter(5), false),
     (FilterMode, &[plain('6')], PickFilter(6), false),
     (FilterMode, &[plain('7')], PickFilter(7), false),
+    (FilterMode, &[plain('8')], PickFilter(8), false),
     (FilterMode, &[code(KeyCode::Esc), plain('F'), plain('q')], CloseFilters, true),
     (FilterMode, &[plain('?'), plain('？')], Help, false),
+    // The evidence (issue 18): the viewer over the item's files, and 退回补充.
+    (Browse, &[plain('a')], OpenEvidence, true),
+    (Browse, &[plain('r')], AskForMore, false),
+    (ViewerMode, &[plain('j'), code(KeyCode::Down)], ScrollDown, false),
+    (ViewerMode, &[plain('k'), code(KeyCode::Up)], ScrollUp, false),
+    (ViewerMode, &[code(KeyCode::PageDown), plain(' ')], PageDown, true),
+    (ViewerMode, &[code(KeyCode::PageUp), plain('b')], PageUp, false),
+    (ViewerMode, &[plain('g'), code(KeyCode::Home)], First, false),
+    (ViewerMode, &[plain('G'), code(KeyCode::End)], Last, false),
+    (ViewerMode, &[plain('/'), plain('、')], FindInFile, true),
+    (ViewerMode, &[plain('n')], FindNext, true),
+    (ViewerMode, &[plain('N')], FindPrev, false),
+    (ViewerMode, &[plain(']'), plain('】'), plain('l'), code(KeyCode::Right)], NextFile, true),
+    (ViewerMode, &[plain('['), plain('【'), plain('h'), code(KeyCode::Left)], PrevFile, true),
+    (ViewerMode, &[plain('r')], AskForMore, false),
+    (ViewerMode, &[code(KeyCode::Esc), plain('q'), plain('a')], CloseViewer, true),
+    (ViewerMode, &[plain('?'), plain('？')], Help, true),
+    (ViewerFindMode, &[code(KeyCode::Enter)], SearchJump, true),
+    (ViewerFindMode, &[code(KeyCode::Esc), ctrl('c')], SearchClose, true),
+    (ViewerFindMode, &[code(KeyCode::Backspace), ctrl('h')], DeleteBack, false),
+    (ViewerFindMode, &[code(KeyCode::Left), ctrl('b')], CaretLeft, false),
+    (ViewerFindMode, &[code(KeyCode::Right), ctrl('f')], CaretRight, false),
 ];
 
 /// The hint line in 复核 mode, as [`BROWSE_HINTS`] (keys it does not bind are browsing's).

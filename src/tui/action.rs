@@ -245,8 +245,8 @@ actions! {
         ("select", "select / unselect the row; then 1/2/3/0/Enter mark all selected, u undoes them at once");
     ClearSelection => "clear_selection", ("取消选择", "取消全部选择"), ("unselect", "clear the selection");
     OpenFilters => "filters",
-        ("筛选…", "筛选菜单：已搁置、评定与报送数相反、报送数存疑、缺备注、自评不一致"),
-        ("filters…", "filters: put aside, verdict against the figure, doubtful figure, no note, own assessment differs");
+        ("筛选…", "筛选菜单：已搁置、评定与报送数相反、报送数存疑、缺备注、自评不一致、已退回"),
+        ("filters…", "filters: put aside, verdict against the figure, doubtful figure, no note, own assessment differs, asked for more");
     DetailDown => "detail_down", ("详情下翻", "详情栏向下滚动一行"), ("detail ↓", "scroll the detail pane down a line");
     DetailUp => "detail_up", ("详情上翻", "详情栏向上滚动一行"), ("detail ↑", "scroll the detail pane up a line");
     DetailPageDown => "detail_page_down",

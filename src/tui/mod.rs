@@ -9,6 +9,7 @@ pub mod action;
 pub mod app;
 pub mod backend;
 pub mod editor;
+pub mod graphics;
 pub mod keymap;
 pub mod strings;
 pub mod theme;
@@ -72,6 +73,8 @@ pub struct Settings {
     pub theme: Theme,
     pub keymap: keymap::Keymap,
     pub standard_notes: Vec<String>,
+    /// How pictures are drawn (the config's `graphics`, told from the environment).
+    pub pictures: graphics::Pictures,
 }
 
 /// The App on a store, with the items its first screen shows already read (what the run

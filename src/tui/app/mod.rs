@@ -220,6 +220,8 @@ pub struct App {
     evidence: viewer::EvidenceState,
     /// The viewer's text area (columns, rows), from the window size.
     pub viewer_size: (u16, u16),
+    /// How pictures are drawn in this terminal.
+    pub pictures: crate::tui::graphics::Pictures,
 }
 
 /// A paste as it comes in (in pieces, over a slow link): how many characters went in, how many
@@ -379,6 +381,7 @@ impl App {
             marking: marking::Marking::new(aside),
             evidence: viewer::EvidenceState::default(),
             viewer_size: (78, 18),
+            pictures: Default::default(),
         };
 
         if app.is_empty() {

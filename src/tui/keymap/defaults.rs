@@ -137,7 +137,7 @@ pub(super) const DEFAULTS: &[(Mode, &[Key], Action, bool)] = &[
     (ViewerMode, &[plain('j'), code(KeyCode::Down)], ScrollDown, false),
     (ViewerMode, &[plain('k'), code(KeyCode::Up)], ScrollUp, false),
     (ViewerMode, &[code(KeyCode::PageDown), plain(' ')], PageDown, true),
-    (ViewerMode, &[code(KeyCode::PageUp), plain('b')], PageUp, false),
+    (ViewerMode, &[code(KeyCode::PageUp)], PageUp, false),
     (ViewerMode, &[plain('g'), code(KeyCode::Home)], First, false),
     (ViewerMode, &[plain('G'), code(KeyCode::End)], Last, false),
     (ViewerMode, &[plain('/'), plain('、')], FindInFile, true),

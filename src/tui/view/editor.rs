@@ -37,6 +37,8 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             s.verdict(p.first),
             s.verdict(p.to)
         ),
+        // 退回补充: the reason the county is asked for more.
+        None if app.request_pending().is_some() => s.evidence_words.request_title.to_string(),
         None if editor.saved.is_empty() && !app.item(editor.at).notes.is_empty() => {
             s.new_note.to_string()
         }

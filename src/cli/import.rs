@@ -1,7 +1,9 @@
 //! `kaohe import FILE`: county submissions from a CSV file, a workbook or a JSON export, all
-//! rows or none; with `--dry-run`, what would be imported, writing nothing.
+//! rows or none, with the county's evidence beside them (`evidence_in.rs`); with `--dry-run`,
+//! what would be imported, writing nothing.
 
 use super::context::Context;
+use super::evidence_in;
 use super::progress::ProgressLine;
 use super::table::plural;
 use crate::error::FileError;
@@ -29,9 +31,17 @@ pub struct Import {
     #[arg(long)]
     pub dry_run: bool,
     /// The most kaohe takes in from the file, such as 2GiB [default: a CSV or JSON file 1GiB;
-    /// a workbook 256MiB, and 1GiB unpacked]
+    /// a workbook 256MiB, and 1GiB unpacked; the evidence 4GiB]
     #[arg(long, value_name = "SIZE")]
     pub limit: Option<Size>,
+    /// The county's evidence (佐证材料): a folder or a zip, its files tied to the items whose
+    /// evidence column names them [default: a folder or zip beside the sheet with the sheet's
+    /// name (柯城区/ or 柯城区.zip), else 佐证材料/ or 佐证材料.zip]
+    #[arg(long, value_name = "DIR|ZIP", conflicts_with = "no_evidence")]
+    pub evidence: Option<PathBuf>,
+    /// Import the sheet alone, even with a folder of evidence beside it
+    #[arg(long)]
+    pub no_evidence: bool,
 }
 
 impl Import {
@@ -40,7 +50,13 @@ impl Import {
         let shown = self.file.display().to_string();
         let named = clean(&shown);
         // Refused here, before it is read, if it is over its limit.
-        let file = SubmissionsFile::open(&self.file, &Limits::with(self.limit))?;
+        let limits = Limits::with(self.limit);
+        let file = SubmissionsFile::open(&self.file, &limits)?;
+        // The evidence, listed and checked before the sheet is read (issue 18).
+        let mut evidence =
+            evidence_in::locate(&self.file, self.evidence.as_deref(), self.no_evidence)?
+                .map(|source| evidence_in::Evidence::open(source, &limits))
+                .transpose()?;
         // Progress over reading and checking; the write after it is one quick transaction.
         let mut progress = ProgressLine::on_stderr();
         // A workbook is unpacked, and its shared strings read, before its first row (a moment
@@ -58,24 +74,59 @@ impl Import {
         };
         if self.dry_run {
             let (imported, preview) = preview(context, &named, &mut read)?;
+            let assigned = match &evidence {
+                Some(e) => Some(e.assign(&imported.checked.rows, &evidence_in::lookup(context)?)?),
+                None => None,
+            };
+            let (outcome, brought, held) = evidence_in::preview(
+                context,
+                &imported.checked.rows,
+                evidence.as_mut().zip(assigned.as_ref()),
+            )?;
             let read_as = match imported.format {
                 Format::Csv => format!(" ({})", imported.encoding),
                 _ => String::new(),
             };
             writeln!(
                 out,
-                "{named}{read_as} is fine: {} would be imported ({}); nothing was written (--dry-run){}",
+                "{named}{read_as} is fine: {} would be imported ({}){}; nothing was written (--dry-run){}",
                 plural(imported.checked.rows.len(), "submission"),
                 preview_words(&preview),
+                evidence_in::summary(
+                    evidence.as_ref(),
+                    brought.as_ref(),
+                    &outcome,
+                    Some(held),
+                    true
+                ),
                 flagged_count(&imported.checked)
             )?;
             write_flagged(&imported.checked, context.lang, out)?;
+            evidence_in::write_details(
+                &outcome,
+                &evidence_in::county_names(&evidence_in::lookup(context)?),
+                context.lang,
+                out,
+            )?;
             return Ok(());
         }
-        let (mut store, imported) = context.check_then_open(|lookup| Ok(read(lookup)?))?;
+        let (mut store, (imported, assigned)) = context.check_then_open(|lookup| {
+            let imported = read(lookup)?;
+            let assigned = match &evidence {
+                Some(e) => Some(e.assign(&imported.checked.rows, lookup)?),
+                None => None,
+            };
+            Ok((imported, assigned))
+        })?;
         let who = context.writer(&store)?;
         let stale_before = store.changed_since_review()?.len();
-        let n = store.import_submissions(&imported.checked.rows, &shown, &who)?;
+        let (n, outcome, brought) = evidence_in::import(
+            &mut store,
+            &imported.checked.rows,
+            &shown,
+            &who,
+            evidence.as_mut().zip(assigned.as_ref()),
+        )?;
         let newly_stale = store
             .changed_since_review()?
             .len()
@@ -95,11 +146,14 @@ impl Import {
         };
         writeln!(
             out,
-            "imported {} from {named}{read_as}{recheck}{}",
+            "imported {} from {named}{read_as}{}{recheck}{}",
             plural(n, "submission"),
+            evidence_in::summary(evidence.as_ref(), brought.as_ref(), &outcome, None, false),
             flagged_count(&imported.checked)
         )?;
         write_flagged(&imported.checked, context.lang, out)?;
+        let counties = evidence_in::county_names(&store.lookup()?);
+        evidence_in::write_details(&outcome, &counties, context.lang, out)?;
         Ok(())
     }
 }

@@ -13,6 +13,7 @@ mod counties;
 mod destination;
 mod doctor;
 mod error;
+mod evidence_in;
 mod export;
 mod identity;
 mod import;

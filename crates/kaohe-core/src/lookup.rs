@@ -48,6 +48,15 @@ impl Lookup {
         })
     }
 
+    /// Every county, each once (in no particular order): whose folder of evidence is whose
+    /// (issue 18).
+    pub fn all_counties(&self) -> impl Iterator<Item = &County> {
+        self.counties
+            .iter()
+            .filter(|(key, c)| **key == c.code)
+            .map(|(_, c)| c)
+    }
+
     /// An indicator id, or an error that says how to name one.
     pub fn find_indicator<'a>(&self, id: &'a str) -> Result<&'a str> {
         let id = id.trim();

@@ -10,6 +10,7 @@
 //! `kaohe_store::X`.
 
 mod aside;
+mod blobs;
 mod checks;
 mod error;
 mod evidence;
@@ -37,9 +38,12 @@ mod workspace;
 #[cfg(test)]
 mod test_support;
 
+pub use blobs::{Blobs, Kept, TempBlob};
 pub use checks::{CheckChange, CheckError, CheckEvent, CheckState, CheckWrite, Checked};
 pub use error::{StoreError, is_busy, said_once};
-pub use evidence::{blob_path, evidence_dir};
+pub use evidence::{
+    CountyFiles, CountyOutcome, EvidenceIn, EvidenceOutcome, blob_path, evidence_dir,
+};
 pub use file::{APPLICATION_ID, Access, BUSY_TIMEOUT, parent_dir};
 pub use items::ReviewState;
 pub use locks::{Acting, LockError, LockEvent, Locked, LockedRow};

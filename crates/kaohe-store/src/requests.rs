@@ -32,7 +32,6 @@ fn request_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Request> {
 }
 
 /// The open requests of one item, oldest first.
-#[allow(dead_code)] // used by the import (evidence.rs), next
 pub(crate) fn open_requests_of(
     conn: &Connection,
     county_code: &str,
@@ -66,7 +65,14 @@ impl Store {
         tx.execute(
             "INSERT INTO requests (county_code, indicator_id, reason, asked_by, account, asked_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![county_code, indicator_id, reason, who.name, who.account, now()],
+            params![
+                county_code,
+                indicator_id,
+                reason,
+                who.name,
+                who.account,
+                now()
+            ],
         )?;
         let id = tx.last_insert_rowid();
         let request = tx.query_row(

@@ -29,6 +29,19 @@ impl Store {
         file: &str,
         who: &Reviewer,
     ) -> Result<usize> {
+        self.import_submissions_with(rows, file, who, |_, _| Ok(()))
+            .map(|(n, ())| n)
+    }
+
+    /// [`Store::import_submissions`], with `also` run inside its transaction after the rows
+    /// are written, given the import's id (the evidence that came with them, evidence.rs).
+    pub(crate) fn import_submissions_with<T>(
+        &mut self,
+        rows: &[SubmissionRow],
+        file: &str,
+        who: &Reviewer,
+        also: impl FnOnce(&Transaction<'_>, i64) -> Result<T>,
+    ) -> Result<(usize, T)> {
         // Refused by a lock before anything is written, the announcement below included (the
         // write checks again, inside its transaction).
         refuse_locked(&self.conn, Covered::Rows(rows, file))?;
@@ -50,17 +63,19 @@ impl Store {
             let tx = self.write()?;
             // A new database (the other caller) has no lock yet.
             refuse_locked(&tx, Covered::Rows(rows, file))?;
-            insert_submissions(&tx, rows, file, who)?;
+            let import_id = insert_submissions(&tx, rows, file, who)?;
+            let also = also(&tx, import_id)?;
             if let Some(id) = announced {
                 crate::long_writes::end_long_write(&tx, id)?;
             }
             tx.commit()
-                .with_context(|| format!("cannot save the import into {path}"))
+                .with_context(|| format!("cannot save the import into {path}"))?;
+            Ok(also)
         })();
         if let (Err(_), Some(id)) = (&written, announced) {
             self.long_write_ended(id);
         }
-        written.map(|()| rows.len())
+        written.map(|also| (rows.len(), also))
     }
 
     /// What importing `rows` would do, without writing: how many submissions are new, how
@@ -117,12 +132,13 @@ impl Store {
 
 /// Writes `rows` as one import inside the caller's write transaction: a submission replaces
 /// the earlier one of its item, its revision counting one more where its figure changed.
+/// Answers the import's id.
 pub(crate) fn insert_submissions(
     tx: &Transaction<'_>,
     rows: &[SubmissionRow],
     file: &str,
     who: &Reviewer,
-) -> Result<()> {
+) -> Result<i64> {
     let at = now();
     tx.execute(
         "INSERT INTO imports (at, account, reviewer, file, rows) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -176,7 +192,7 @@ pub(crate) fn insert_submissions(
             }
         })?;
     }
-    Ok(())
+    Ok(import_id)
 }
 
 #[cfg(test)]

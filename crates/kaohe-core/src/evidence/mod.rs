@@ -145,3 +145,9 @@ impl Request {
         self.closed_at.is_none()
     }
 }
+
+pub mod bundle;
+pub mod folders;
+pub mod kind;
+pub mod names;
+pub mod resolve;

@@ -143,12 +143,13 @@ fn looks_like_text(bytes: &[u8]) -> bool {
     if head.contains(&0) {
         return false;
     }
-    // Control bytes other than tab, line breaks and form feed: a binary file has many.
+    // Control bytes other than tab, line breaks and form feed: a binary file has many; a text
+    // with an escape or two in it (shown as ␛) is still text.
     let controls = head
         .iter()
         .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c) || b == 0x7f)
         .count();
-    controls * 100 <= head.len()
+    controls * 10 <= head.len()
 }
 
 pub(crate) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

@@ -6,7 +6,6 @@
 
 use super::shared::{item_title, line_of, overlay};
 use crate::text::{clean, truncate, width};
-use crate::tui::action::Mode;
 use crate::tui::app::{App, Doc, Row, RowStyle, Viewer};
 use crate::tui::graphics::{Cells, Colours, Protocol};
 use crate::tui::theme::Theme;
@@ -349,20 +348,8 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App, v: &Viewer, theme: &The
                 .replace("{rows}", &total.to_string()),
         );
     }
-    let hint = app
-        .keymap
-        .of(Mode::Viewer)
-        .filter(|b| b.hint)
-        .map(|b| format!("{} {}", b.keys_text(1), s.action(b.action).0))
-        .collect::<Vec<_>>()
-        .join(" · ");
-    let facts = facts.join(" · ");
-    let room = w.saturating_sub(width(&facts) + 3);
-    let line = Line::from(vec![
-        Span::styled(facts, theme.label()),
-        Span::raw("   "),
-        Span::styled(truncate(&hint, room), theme.dim()),
-    ]);
+    // The keys are on the hint line below.
+    let line = Line::from(Span::styled(truncate(&facts.join(" · "), w), theme.label()));
     frame.render_widget(Paragraph::new(line), area);
 }
 

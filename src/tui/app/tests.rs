@@ -1738,3 +1738,6 @@ fn a_note_being_typed_when_writing_stops_stays_in_the_editor() {
 
 /// Rapid marking, 自评 and the filters (tests/marking.rs).
 mod marking;
+
+/// The evidence viewer and 退回补充 (tests/evidence.rs).
+mod evidence;

@@ -187,6 +187,7 @@ pub const BROWSE_HINTS: &[&[Action]] = &[
     &[EditNote],
     &[NextUnreviewed],
     &[Undo],
+    &[OpenEvidence],
     &[Search],
     &[ToggleFilter],
     &[ToggleFlow],

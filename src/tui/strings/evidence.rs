@@ -5,8 +5,8 @@ use super::Lang;
 use kaohe_preview::{Kind, Note, Why};
 
 pub struct Evidence {
-    /// The detail pane's labels.
-    pub files: &'static str,
+    /// The detail pane's labels (the files are under the strings' `evidence`), as short as
+    /// the pane's other labels.
     pub missing: &'static str,
     pub ambiguous: &'static str,
     pub requested: &'static str,
@@ -46,10 +46,9 @@ pub struct Evidence {
 }
 
 pub const EVIDENCE_ZH: Evidence = Evidence {
-    files: "佐证文件",
     missing: "缺少",
-    ambiguous: "不明确",
-    requested: "已退回",
+    ambiguous: "重名",
+    requested: "退回",
     pages: "{n}页",
     open_hint: "{key} 查看",
     none_imported: "（未导入文件）",
@@ -68,7 +67,7 @@ pub const EVIDENCE_ZH: Evidence = Evidence {
     find_prompt: "查找：",
     not_found: "文件里没有「{q}」",
     found_at: "「{q}」第 {i}/{n} 处",
-    where_in_file: "{top}/{rows} 行",
+    where_in_file: "第 {from}–{to} 行，共 {rows} 行",
     request_title: "退回补充的理由",
     request_prompt: "写明请该县补充什么（Enter 保存，Esc 放弃）",
     request_needed: "请写明退回的理由",
@@ -80,7 +79,6 @@ pub const EVIDENCE_ZH: Evidence = Evidence {
 };
 
 pub const EVIDENCE_EN: Evidence = Evidence {
-    files: "Files",
     missing: "Missing",
     ambiguous: "Ambiguous",
     requested: "Asked",
@@ -102,7 +100,7 @@ pub const EVIDENCE_EN: Evidence = Evidence {
     find_prompt: "Find: ",
     not_found: "\"{q}\" is not in the file",
     found_at: "\"{q}\" {i} of {n}",
-    where_in_file: "line {top}/{rows}",
+    where_in_file: "lines {from}–{to} of {rows}",
     request_title: "Why ask for more",
     request_prompt: "Say what the county is to send (Enter saves, Esc drops)",
     request_needed: "Give the reason for asking",
@@ -119,6 +117,15 @@ impl Evidence {
             Lang::Zh => &EVIDENCE_ZH,
             Lang::En => &EVIDENCE_EN,
         }
+    }
+}
+
+/// A file's size as the reviewer reads it: "1.4 KiB", "64 字节" / "64 bytes".
+pub fn size(lang: Lang, bytes: u64) -> String {
+    let s = crate::source::limits::Size(bytes).to_string();
+    match lang {
+        Lang::Zh => s.replace(" bytes", " 字节").replace(" byte", " 字节"),
+        Lang::En => s,
     }
 }
 
@@ -148,8 +155,8 @@ pub fn note(lang: Lang, note: &Note, kind: Kind) -> String {
                 format!("Pages {list} could not be read and show empty")
             }
         }
-        Note::Encoding { name } if zh => format!("按 {name} 编码读取"),
-        Note::Encoding { name } => format!("Read as {name}"),
+        Note::Encoding { name } if zh => format!("按 {} 编码读取", name.to_uppercase()),
+        Note::Encoding { name } => format!("Read as {}", name.to_uppercase()),
         Note::NotText { bytes } if zh => format!("有 {bytes} 处字节不是文字，显示为 �"),
         Note::NotText { bytes } => format!("{bytes} bytes are not text and show as �"),
         Note::NamedOtherwise { named } if zh => format!(

@@ -100,7 +100,6 @@ fn lines(app: &App, w: usize, h: usize, theme: &Theme) -> Vec<Line<'static>> {
         s.check_label,
         s.reason,
         s.signed_off,
-        s.evidence_words.files,
         s.evidence_words.missing,
         s.evidence_words.ambiguous,
         s.evidence_words.requested,
@@ -402,12 +401,12 @@ fn evidence_lines(
         let mut facts = vec![
             clean(&f.name),
             kind.to_string(),
-            crate::source::limits::Size(f.size).to_string(),
+            crate::tui::strings::evidence::size(s.lang, f.size),
         ];
         if let Some(n) = f.pages {
             facts.push(e.pages.replace("{n}", &n.to_string()));
         }
-        let label = if i == 0 { e.files } else { "" };
+        let label = if i == 0 { s.evidence } else { "" };
         labelled(
             lines,
             (label, label_w),

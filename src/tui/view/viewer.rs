@@ -333,7 +333,7 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App, v: &Viewer, theme: &The
     };
     let mut facts = vec![
         kind.to_string(),
-        crate::source::limits::Size(file.size).to_string(),
+        crate::tui::strings::evidence::size(s.lang, file.size),
     ];
     let pages = v.preview().and_then(|p| p.pages).or(file.pages);
     if let Some(n) = pages {
@@ -344,7 +344,8 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App, v: &Viewer, theme: &The
         let last = (v.top + usize::from(app.viewer_size.1)).min(total);
         facts.push(
             e.where_in_file
-                .replace("{top}", &last.to_string())
+                .replace("{from}", &(v.top + 1).min(total).to_string())
+                .replace("{to}", &last.to_string())
                 .replace("{rows}", &total.to_string()),
         );
     }

@@ -524,6 +524,8 @@ pub fn print_default() -> String {
         crate::tui::action::Mode::Editor,
         crate::tui::action::Mode::Confirm,
         crate::tui::action::Mode::Help,
+        crate::tui::action::Mode::Viewer,
+        crate::tui::action::Mode::ViewerFind,
     ] {
         for b in map.of(mode) {
             if seen.contains(&b.action) {

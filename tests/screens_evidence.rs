@@ -158,7 +158,10 @@ fn the_viewer_shows_a_pdfs_chinese_text_80x24() {
     let mut app = app(&f, Lang::Zh);
     open_viewer(&f, &mut app, 80, 24);
     let shown = text(&screen(&app, 80, 24));
-    assert!(shown.contains("关于做好2014年度养老服务工作的通知"), "{shown}");
+    assert!(
+        shown.contains("关于做好2014年度养老服务工作的通知"),
+        "{shown}"
+    );
     insta::assert_snapshot!(shown);
 }
 

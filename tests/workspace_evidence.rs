@@ -204,7 +204,11 @@ impl Session {
                 assert_eq!(status.exit_code(), 0, "{}", self.text());
                 return;
             }
-            assert!(start.elapsed() < TIMEOUT, "it did not quit:\n{}", self.text());
+            assert!(
+                start.elapsed() < TIMEOUT,
+                "it did not quit:\n{}",
+                self.text()
+            );
             std::thread::sleep(Duration::from_millis(10));
         }
     }

@@ -136,8 +136,12 @@ pub fn fit(picture: &Picture, cells: Cells, cell: (u32, u32)) -> ((u32, u32), Ce
         u32::from(cells.rows) * cell.1,
     );
     let (w, h) = picture.fitted_size(room.0, room.1);
-    let columns = u16::try_from(w.div_ceil(cell.0)).unwrap_or(cells.columns).min(cells.columns);
-    let rows = u16::try_from(h.div_ceil(cell.1)).unwrap_or(cells.rows).min(cells.rows);
+    let columns = u16::try_from(w.div_ceil(cell.0))
+        .unwrap_or(cells.columns)
+        .min(cells.columns);
+    let rows = u16::try_from(h.div_ceil(cell.1))
+        .unwrap_or(cells.rows)
+        .min(cells.rows);
     let x = cells.x + (cells.columns - columns) / 2;
     (
         (w, h),
@@ -274,7 +278,11 @@ fn base64(bytes: &[u8]) -> String {
     const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -311,15 +319,27 @@ mod tests {
     #[test]
     fn the_protocol_is_told_from_the_environment() {
         let auto = Setting::Auto;
-        assert_eq!(detect(auto, &env(&[("TERM", "xterm")])), Protocol::HalfBlocks);
-        assert_eq!(detect(auto, &env(&[("TERM", "xterm-kitty")])), Protocol::Kitty);
-        assert_eq!(detect(auto, &env(&[("KITTY_WINDOW_ID", "1")])), Protocol::Kitty);
+        assert_eq!(
+            detect(auto, &env(&[("TERM", "xterm")])),
+            Protocol::HalfBlocks
+        );
+        assert_eq!(
+            detect(auto, &env(&[("TERM", "xterm-kitty")])),
+            Protocol::Kitty
+        );
+        assert_eq!(
+            detect(auto, &env(&[("KITTY_WINDOW_ID", "1")])),
+            Protocol::Kitty
+        );
         assert_eq!(
             detect(auto, &env(&[("TERM_PROGRAM", "WezTerm")])),
             Protocol::Iterm2
         );
         assert_eq!(
-            detect(auto, &env(&[("TERM_PROGRAM", "iTerm.app"), ("TMUX", "/tmp/x")])),
+            detect(
+                auto,
+                &env(&[("TERM_PROGRAM", "iTerm.app"), ("TMUX", "/tmp/x")])
+            ),
             Protocol::HalfBlocks,
             "tmux passes no protocol on"
         );
@@ -333,9 +353,30 @@ mod tests {
         assert_eq!(Setting::parse("nonsense"), None);
     }
 
+    #[test]
+    fn the_config_says_graphics_or_is_refused_at_its_line() {
+        let c = crate::config::parse("graphics = \"sixel\"\n", "c.toml").unwrap();
+        assert_eq!(c.graphics, Setting::Forced(Protocol::Sixel));
+        let c = crate::config::parse("", "c.toml").unwrap();
+        assert_eq!(c.graphics, Setting::Auto);
+        let e = crate::config::parse("theme = \"light\"\ngraphics = \"png\"\n", "c.toml")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "c.toml:2:1: graphics is auto, halfblocks, kitty, iterm2 or sixel, not \"png\""
+        );
+    }
+
     fn picture() -> Picture {
         let rgb: Vec<u8> = (0..40 * 20)
-            .flat_map(|i| if i % 40 < 20 { [255, 0, 0] } else { [0, 0, 255] })
+            .flat_map(|i| {
+                if i % 40 < 20 {
+                    [255, 0, 0]
+                } else {
+                    [0, 0, 255]
+                }
+            })
             .collect();
         Picture::new(40, 20, rgb).unwrap()
     }
@@ -369,7 +410,8 @@ mod tests {
         }
         let kitty = encode(Protocol::Kitty, &picture(), cells, (10, 20));
         assert!(String::from_utf8_lossy(&kitty).contains("q=2"));
-        let sixel = String::from_utf8(encode(Protocol::Sixel, &picture(), cells, (10, 20))).unwrap();
+        let sixel =
+            String::from_utf8(encode(Protocol::Sixel, &picture(), cells, (10, 20))).unwrap();
         assert!(sixel.contains("\x1bP0;1;0q\"1;1;40;20"));
         // Red (5,0,0 → 180) and blue (0,0,5 → 5) are used; 20 pixels each of the first band.
         assert!(sixel.contains("#180!20~"), "{sixel}");

@@ -71,7 +71,8 @@ impl Previews {
         let spawned = std::thread::Builder::new()
             .name(THREAD.into())
             .spawn(move || {
-                let result = kaohe_preview::preview(&bytes, &name, &limits).map_err(Failure::Refused);
+                let result =
+                    kaohe_preview::preview(&bytes, &name, &limits).map_err(Failure::Refused);
                 let _ = tx.send(Done {
                     sha256: sha,
                     result,

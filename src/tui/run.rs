@@ -301,7 +301,10 @@ fn draw(
             .backend_mut()
             .writer_mut()
             .write_all(graphics::remove(protocol))?;
-        if matches!(protocol, graphics::Protocol::Sixel | graphics::Protocol::Iterm2) {
+        if matches!(
+            protocol,
+            graphics::Protocol::Sixel | graphics::Protocol::Iterm2
+        ) {
             terminal.clear()?;
         }
         *placed = None;

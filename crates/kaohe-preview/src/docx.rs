@@ -14,12 +14,16 @@ pub(crate) fn read(bytes: &[u8], limits: &Limits) -> Result<Preview, Why> {
     if zip.index_for_name("EncryptedPackage").is_some() {
         return Err(Why::Encrypted);
     }
-    let xml = member(&mut zip, "word/document.xml", Kind::Docx, limits.unpacked_bytes)?.ok_or(
-        Why::Damaged {
-            kind: Kind::Docx,
-            detail: Some("it has no word/document.xml".into()),
-        },
-    )?;
+    let xml = member(
+        &mut zip,
+        "word/document.xml",
+        Kind::Docx,
+        limits.unpacked_bytes,
+    )?
+    .ok_or(Why::Damaged {
+        kind: Kind::Docx,
+        detail: Some("it has no word/document.xml".into()),
+    })?;
     let text = body_text(&xml).map_err(|e| damaged(Kind::Docx, &e))?;
     let mut budget = Budget::new(limits.text_chars);
     let mut lines = Vec::new();

@@ -65,7 +65,11 @@ impl Kind {
     /// Whether a name's kind and the content's agree well enough to say nothing (a CSV named
     /// .txt, a .xlsm workbook).
     pub(crate) fn same_family(self, other: Kind) -> bool {
-        self == other || matches!((self, other), (Kind::Csv, Kind::Text) | (Kind::Text, Kind::Csv))
+        self == other
+            || matches!(
+                (self, other),
+                (Kind::Csv, Kind::Text) | (Kind::Text, Kind::Csv)
+            )
     }
 
     /// The kind by the file's content; `named`, what its name says, decides only between

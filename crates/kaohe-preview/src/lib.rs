@@ -15,11 +15,11 @@
 //! gives (half-blocks, sixel, kitty, iTerm2).
 
 mod docx;
-mod raster;
 mod kind;
 mod lines;
 mod pdf;
 mod picture;
+mod raster;
 mod refusal;
 mod sheet;
 mod text;
@@ -84,8 +84,14 @@ pub struct Preview {
 pub enum Part {
     /// Lines of text, each safe for a terminal (control characters made visible, tabs set to
     /// columns), none holding a line break.
-    Text { label: Label, lines: Vec<String> },
-    Picture { label: Label, picture: Picture },
+    Text {
+        label: Label,
+        lines: Vec<String>,
+    },
+    Picture {
+        label: Label,
+        picture: Picture,
+    },
 }
 
 impl Part {
@@ -145,9 +151,7 @@ pub fn preview(bytes: &[u8], name: &str, limits: &Limits) -> Result<Preview, Ref
     let kind = Kind::sniff(bytes, named).map_err(refuse)?;
     // A reader library that panics on a damaged file (lopdf and calamine both can) is one
     // more unreadable file. The workspace keeps its terminal hook off this thread.
-    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        read(kind, bytes, limits)
-    }));
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read(kind, bytes, limits)));
     let mut preview = match read {
         Ok(result) => result.map_err(refuse)?,
         Err(_) => return Err(refuse(Why::Damaged { kind, detail: None })),

@@ -64,7 +64,8 @@ impl Budget {
 
     /// The note for a cut, if the budget ran out.
     pub fn note(&self) -> Option<crate::Note> {
-        self.cut.then_some(crate::Note::TextCut { chars: self.limit })
+        self.cut
+            .then_some(crate::Note::TextCut { chars: self.limit })
     }
 }
 

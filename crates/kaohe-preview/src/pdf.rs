@@ -39,7 +39,9 @@ pub(crate) fn read(bytes: &[u8], limits: &Limits) -> Result<Preview, Why> {
         };
         if text.trim().is_empty() && !budget.spent() {
             // A scanned page: its picture, while the limit on pictures lasts.
-            if let Some(picture) = scanned_picture(&doc, page, limits, &mut scans, &mut scans_cut, number)? {
+            if let Some(picture) =
+                scanned_picture(&doc, page, limits, &mut scans, &mut scans_cut, number)?
+            {
                 parts.push(Part::Picture { label, picture });
                 continue;
             }
@@ -55,9 +57,7 @@ pub(crate) fn read(bytes: &[u8], limits: &Limits) -> Result<Preview, Why> {
     }
     let mut notes = Vec::new();
     if pages.len() > limits.pages {
-        notes.push(Note::PagesCut {
-            kept: limits.pages,
-        });
+        notes.push(Note::PagesCut { kept: limits.pages });
     }
     if let Some(from_page) = scans_cut {
         notes.push(Note::ScansCut { from_page });
@@ -100,7 +100,8 @@ fn check_streams(bytes: &[u8], limit: u64) -> Result<(), Why> {
             Some([b'\n', _]) | Some([b'\r', _]) => at + 1,
             _ => continue,
         };
-        let end = crate::kind::find(&bytes[start..], b"endstream").map_or(bytes.len(), |e| start + e);
+        let end =
+            crate::kind::find(&bytes[start..], b"endstream").map_or(bytes.len(), |e| start + e);
         let data = &bytes[start..end];
         let dict = &bytes[dict_from..keyword];
         let mut used = 0;
@@ -152,7 +153,12 @@ fn page_text(doc: &Document, page: ObjectId) -> Result<String, lopdf::Error> {
         }
     };
     for op in &content.operations {
-        let number = |i: usize| op.operands.get(i).and_then(|o| o.as_float().ok()).unwrap_or(0.0);
+        let number = |i: usize| {
+            op.operands
+                .get(i)
+                .and_then(|o| o.as_float().ok())
+                .unwrap_or(0.0)
+        };
         match op.operator.as_str() {
             "Tf" => {
                 encoding = op
@@ -207,7 +213,10 @@ fn page_text(doc: &Document, page: ObjectId) -> Result<String, lopdf::Error> {
                         // A gap wider than a third of a letter is a space between words.
                         Object::Integer(_) | Object::Real(_)
                             if item.as_float().is_ok_and(|gap| gap < -300.0)
-                                && text.chars().last().is_some_and(|c| c.is_ascii_alphanumeric()) =>
+                                && text
+                                    .chars()
+                                    .last()
+                                    .is_some_and(|c| c.is_ascii_alphanumeric()) =>
                         {
                             text.push(' ');
                         }
@@ -284,7 +293,11 @@ fn scanned_picture(
 }
 
 /// An image's plain pixels: 8 bits a component, grey or RGB.
-fn raw_pixels(image: &lopdf::xobject::PdfImage, filters: &[&str], limits: &Limits) -> Option<Picture> {
+fn raw_pixels(
+    image: &lopdf::xobject::PdfImage,
+    filters: &[&str],
+    limits: &Limits,
+) -> Option<Picture> {
     // Pixels with a predictor (DecodeParms) or of other depths are not unpacked here.
     if image.bits_per_component != Some(8) || image.origin_dict.get(b"DecodeParms").is_ok() {
         return None;
@@ -294,7 +307,10 @@ fn raw_pixels(image: &lopdf::xobject::PdfImage, filters: &[&str], limits: &Limit
         Some("DeviceGray") => 1,
         _ => return None,
     };
-    let (w, h) = (u32::try_from(image.width).ok()?, u32::try_from(image.height).ok()?);
+    let (w, h) = (
+        u32::try_from(image.width).ok()?,
+        u32::try_from(image.height).ok()?,
+    );
     let needed = u64::from(w) * u64::from(h) * channels;
     let data = if filters.is_empty() {
         image.content.to_vec()
@@ -307,7 +323,10 @@ fn raw_pixels(image: &lopdf::xobject::PdfImage, filters: &[&str], limits: &Limit
     let rgb: Vec<u8> = if channels == 3 {
         data[..needed as usize].to_vec()
     } else {
-        data[..needed as usize].iter().flat_map(|&g| [g, g, g]).collect()
+        data[..needed as usize]
+            .iter()
+            .flat_map(|&g| [g, g, g])
+            .collect()
     };
     Picture::new(w, h, rgb).map(|p| p.fit(limits.picture_side, limits.picture_side))
 }

@@ -122,7 +122,12 @@ impl Picture {
         );
         use image::ImageEncoder;
         if encoder
-            .write_image(&self.rgb, self.width, self.height, image::ExtendedColorType::Rgb8)
+            .write_image(
+                &self.rgb,
+                self.width,
+                self.height,
+                image::ExtendedColorType::Rgb8,
+            )
             .is_err()
         {
             out.clear();

@@ -58,9 +58,8 @@ pub(crate) fn decode(kind: Kind, bytes: &[u8], limits: &Limits) -> Result<Pictur
     let (w, h) = (decoded.width(), decoded.height());
     let rgb = if decoded.color().has_alpha() {
         // Transparent parts shown on white, as a viewer shows them on a page.
-        let over = |c: u8, a: u8| {
-            ((u16::from(c) * u16::from(a) + 255 * (255 - u16::from(a))) / 255) as u8
-        };
+        let over =
+            |c: u8, a: u8| ((u16::from(c) * u16::from(a) + 255 * (255 - u16::from(a))) / 255) as u8;
         decoded
             .into_rgba8()
             .pixels()

@@ -91,7 +91,10 @@ impl fmt::Display for Why {
                 "a {} workbook: kaohe shows workbooks saved as .xlsx; open it outside kaohe or ask the county for .xlsx",
                 kind.short()
             ),
-            Why::Encrypted => write!(f, "locked with a password; ask the county for an unlocked copy"),
+            Why::Encrypted => write!(
+                f,
+                "locked with a password; ask the county for an unlocked copy"
+            ),
             Why::Damaged { kind, detail } => {
                 write!(f, "cannot read it as {} (damaged?)", kind.short())?;
                 match detail {

@@ -24,8 +24,7 @@ pub(crate) fn read_workbook(kind: Kind, bytes: &[u8], limits: &Limits) -> Result
     check_zip(&mut zip, kind, limits.unpacked_bytes)?;
     drop(zip);
     use calamine::Reader;
-    let mut book =
-        calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| damaged(kind, &e))?;
+    let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| damaged(kind, &e))?;
     let mut budget = Budget::new(limits.text_chars);
     let mut parts = Vec::new();
     let mut notes = Vec::new();
@@ -218,7 +217,11 @@ fn date(serial: f64) -> String {
     if seconds == 0 {
         format!("{y:04}-{m:02}-{d:02}")
     } else {
-        format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", seconds / 3600, seconds / 60 % 60)
+        format!(
+            "{y:04}-{m:02}-{d:02} {:02}:{:02}",
+            seconds / 3600,
+            seconds / 60 % 60
+        )
     }
 }
 

@@ -40,8 +40,11 @@ pub(crate) fn check_zip(zip: &mut Zip<'_>, kind: Kind, limit: u64) -> Result<(),
         }
         let mut counter = Counter(0);
         // One byte past what it declares is enough to know it lied.
-        std::io::copy(&mut (&mut member).take(size.saturating_add(1)), &mut counter)
-            .map_err(|e| damaged(kind, &e))?;
+        std::io::copy(
+            &mut (&mut member).take(size.saturating_add(1)),
+            &mut counter,
+        )
+        .map_err(|e| damaged(kind, &e))?;
         if counter.0 > size || counter.0 > left {
             return Err(Why::Unpacks { limit });
         }
@@ -80,7 +83,10 @@ pub(crate) fn member(
 pub(crate) fn inflated_size(data: &[u8], most: u64) -> Option<u64> {
     let mut decoder = flate2::read::ZlibDecoder::new(data);
     let mut counter = Counter(0);
-    match std::io::copy(&mut (&mut decoder).take(most.saturating_add(1)), &mut counter) {
+    match std::io::copy(
+        &mut (&mut decoder).take(most.saturating_add(1)),
+        &mut counter,
+    ) {
         Ok(n) => Some(n),
         // A damaged stream still unpacked this far before it failed.
         Err(_) if counter.0 > 0 => Some(counter.0),

@@ -21,7 +21,10 @@ fn text_of(p: &Preview) -> Vec<(Label, Vec<String>)> {
 fn a_chinese_pdf_in_a_standard_font_gives_its_pages_lines() {
     let bytes = chinese_pdf(
         &[
-            &["关于做好2014年度养老服务工作的通知", "各县（市、区）民政局："],
+            &[
+                "关于做好2014年度养老服务工作的通知",
+                "各县（市、区）民政局：",
+            ],
             &["衢州市民政局", "二〇一四年三月五日"],
         ],
         true,
@@ -50,8 +53,12 @@ fn a_chinese_pdf_in_a_standard_font_gives_its_pages_lines() {
 
 #[test]
 fn a_pdf_in_an_embedded_cid_font_is_read_through_its_unicode_map() {
-    let p = preview(&identity_pdf("柯城区居家养老服务照料中心"), "a.pdf", &Limits::default())
-        .unwrap();
+    let p = preview(
+        &identity_pdf("柯城区居家养老服务照料中心"),
+        "a.pdf",
+        &Limits::default(),
+    )
+    .unwrap();
     assert_eq!(
         text_of(&p),
         vec![(
@@ -63,15 +70,23 @@ fn a_pdf_in_an_embedded_cid_font_is_read_through_its_unicode_map() {
 
 #[test]
 fn control_characters_in_a_pdf_are_made_visible() {
-    let p = preview(&chinese_pdf(&[&["a\u{1b}[2Jb"]], false), "x.pdf", &Limits::default())
-        .unwrap();
+    let p = preview(
+        &chinese_pdf(&[&["a\u{1b}[2Jb"]], false),
+        "x.pdf",
+        &Limits::default(),
+    )
+    .unwrap();
     assert_eq!(text_of(&p)[0].1, vec!["a␛[2Jb".to_string()]);
 }
 
 #[test]
 fn a_scanned_page_is_shown_as_its_picture() {
-    let p = preview(&scanned_pdf(&jpeg(64, 32), 64, 32), "扫描件.pdf", &Limits::default())
-        .unwrap();
+    let p = preview(
+        &scanned_pdf(&jpeg(64, 32), 64, 32),
+        "扫描件.pdf",
+        &Limits::default(),
+    )
+    .unwrap();
     let Part::Picture { label, picture } = &p.parts[0] else {
         panic!("{:?}", p.parts)
     };
@@ -117,7 +132,10 @@ fn a_docx_gives_its_paragraphs() {
 #[test]
 fn an_xlsx_gives_each_sheet_its_rows_in_columns() {
     let bytes = xlsx(&[
-        ("台账", &[&["县", "床位数"], &["柯城区", "120"], &["衢江区", "85.5"]]),
+        (
+            "台账",
+            &[&["县", "床位数"], &["柯城区", "120"], &["衢江区", "85.5"]],
+        ),
         ("说明", &[&["见附件"]]),
     ]);
     let p = preview(&bytes, "台账.xlsx", &Limits::default()).unwrap();
@@ -141,7 +159,10 @@ fn an_xlsx_gives_each_sheet_its_rows_in_columns() {
 #[test]
 fn a_long_sheet_is_cut_and_says_so() {
     let rows: Vec<Vec<String>> = (0..50).map(|i| vec![i.to_string()]).collect();
-    let rows: Vec<Vec<&str>> = rows.iter().map(|r| r.iter().map(String::as_str).collect()).collect();
+    let rows: Vec<Vec<&str>> = rows
+        .iter()
+        .map(|r| r.iter().map(String::as_str).collect())
+        .collect();
     let rows: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
     let bytes = xlsx(&[("Sheet1", &rows)]);
     let limits = Limits {
@@ -178,10 +199,14 @@ fn a_csv_is_laid_out_as_a_sheet() {
 
 #[test]
 fn pictures_are_decoded_and_scaled_to_fit() {
-    let p = preview(&png(400, 200), "照片.png", &Limits {
-        picture_side: 100,
-        ..Limits::default()
-    })
+    let p = preview(
+        &png(400, 200),
+        "照片.png",
+        &Limits {
+            picture_side: 100,
+            ..Limits::default()
+        },
+    )
     .unwrap();
     let Part::Picture { picture, .. } = &p.parts[0] else {
         panic!()
@@ -225,11 +250,26 @@ fn refusals_name_the_file_and_why() {
         ..Limits::default()
     };
     let e = preview(b"01234567890", "a.txt", &too_big).unwrap_err();
-    assert!(matches!(e.why, Why::TooBig { size: 11, limit: 10 }));
+    assert!(matches!(
+        e.why,
+        Why::TooBig {
+            size: 11,
+            limit: 10
+        }
+    ));
     let e = preview(b"\x00\x01\x02\x03binary\x00", "a.bin", &Limits::default()).unwrap_err();
     assert_eq!(e.why, Why::NotKnown);
     let e = preview(b"%PDF-1.4 nothing else", "坏.pdf", &Limits::default()).unwrap_err();
-    assert!(matches!(e.why, Why::Damaged { kind: Kind::Pdf, .. }), "{e}");
+    assert!(
+        matches!(
+            e.why,
+            Why::Damaged {
+                kind: Kind::Pdf,
+                ..
+            }
+        ),
+        "{e}"
+    );
     assert!(e.to_string().starts_with("坏.pdf: cannot read it as PDF"));
     // A file name with an escape in it is shown made safe.
     let e = preview(b"\x00\x00", "a\u{1b}[31m.bin", &Limits::default()).unwrap_err();

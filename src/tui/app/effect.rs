@@ -61,9 +61,15 @@ pub enum Effect {
     LoadPeople,
     /// Read an evidence file (by its content's SHA-256; `name` as the county gave it) and
     /// make its preview, for the viewer.
-    LoadPreview { sha256: String, name: String },
+    LoadPreview {
+        sha256: String,
+        name: String,
+    },
     /// Ask the county for more material on the item (退回补充), for this reason.
-    OpenRequest { at: Cursor, reason: String },
+    OpenRequest {
+        at: Cursor,
+        reason: String,
+    },
 }
 
 /// Reviews written together, in one transaction, as one step for undo.

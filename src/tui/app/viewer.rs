@@ -12,10 +12,10 @@
 use super::effect::Effect;
 use super::mode::Overlay;
 use super::{App, Cursor, Level, NoteEditor};
-use kaohe_core::evidence::{EvidenceFile, ItemEvidence, Request};
 use crate::text::{clean, wrap};
 use crate::tui::editor::TextBuffer;
 use crate::tui::strings::evidence::{note, why};
+use kaohe_core::evidence::{EvidenceFile, ItemEvidence, Request};
 use kaohe_preview::{Label, Part, Preview, Refusal};
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
@@ -135,7 +135,9 @@ impl Viewer {
 
     /// The furthest the top may go: the last page shows whole.
     fn most_top(&self) -> usize {
-        self.rows().len().saturating_sub(usize::from(self.size.1.max(1)))
+        self.rows()
+            .len()
+            .saturating_sub(usize::from(self.size.1.max(1)))
     }
 
     fn page(&self) -> usize {
@@ -147,7 +149,9 @@ impl Viewer {
 /// `width` × `height`.
 pub fn picture_rows(picture: &kaohe_preview::Picture, width: u16, height: u16) -> u16 {
     let (_, h) = picture.fitted_size(u32::from(width.max(1)), u32::from(height.max(1)) * 2);
-    u16::try_from(h.div_ceil(2)).unwrap_or(height).clamp(1, height.max(1))
+    u16::try_from(h.div_ceil(2))
+        .unwrap_or(height)
+        .clamp(1, height.max(1))
 }
 
 impl App {
@@ -430,7 +434,9 @@ impl App {
                 text(&mut rows, &format!("── {h} ──"), RowStyle::Heading, None);
             }
             match part {
-                Part::Text { lines: part_lines, .. } => {
+                Part::Text {
+                    lines: part_lines, ..
+                } => {
                     if part_lines.iter().all(|l| l.trim().is_empty()) {
                         let empty = if headed { e.empty_page } else { e.empty_file };
                         text(&mut rows, empty, RowStyle::Empty, None);
@@ -534,11 +540,11 @@ impl App {
                 };
                 // From where the reviewer is reading: the first place at or below the top.
                 let top = v.top;
-                v.hit = v.hits.iter().position(|&r| r >= top).or(if v.hits.is_empty() {
-                    None
-                } else {
-                    Some(0)
-                });
+                v.hit = v
+                    .hits
+                    .iter()
+                    .position(|&r| r >= top)
+                    .or(if v.hits.is_empty() { None } else { Some(0) });
                 self.show_hit();
             }
             _ => {}
@@ -645,7 +651,10 @@ impl App {
         e.confirming = false;
         let reason = e.buffer.text();
         if reason.trim().is_empty() {
-            self.warn(Level::Warning, self.strings.evidence_words.request_needed.to_string());
+            self.warn(
+                Level::Warning,
+                self.strings.evidence_words.request_needed.to_string(),
+            );
             return Vec::new();
         }
         if reason.len() > REASON_LIMIT {
@@ -705,7 +714,10 @@ fn find_rows(v: &Viewer, query: &str) -> Vec<usize> {
             ..
         } = row
         {
-            rows_of.entry(*l).or_default().push((r, text.chars().count()));
+            rows_of
+                .entry(*l)
+                .or_default()
+                .push((r, text.chars().count()));
         }
     }
     let mut hits = Vec::new();

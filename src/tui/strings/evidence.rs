@@ -134,13 +134,17 @@ pub fn note(lang: Lang, note: &Note, kind: Kind) -> String {
     let zh = lang == Lang::Zh;
     match note {
         Note::TextCut { chars } if zh => format!("文字过长，只显示前 {chars} 个字"),
-        Note::TextCut { chars } => format!("Long text: only the first {chars} characters are shown"),
+        Note::TextCut { chars } => {
+            format!("Long text: only the first {chars} characters are shown")
+        }
         Note::RowsCut { sheet, kept } if zh && sheet.is_empty() => format!("只显示前 {kept} 行"),
         Note::RowsCut { sheet, kept } if zh => format!("工作表「{sheet}」只显示前 {kept} 行"),
         Note::RowsCut { sheet, kept } if sheet.is_empty() => {
             format!("Only the first {kept} rows are shown")
         }
-        Note::RowsCut { sheet, kept } => format!("Sheet \"{sheet}\": only the first {kept} rows are shown"),
+        Note::RowsCut { sheet, kept } => {
+            format!("Sheet \"{sheet}\": only the first {kept} rows are shown")
+        }
         Note::PagesCut { kept } if zh => format!("只读取了前 {kept} 页"),
         Note::PagesCut { kept } => format!("Only the first {kept} pages were read"),
         Note::ScansCut { from_page } if zh => format!("第 {from_page} 页起的扫描页未显示图像"),
@@ -148,7 +152,11 @@ pub fn note(lang: Lang, note: &Note, kind: Kind) -> String {
             format!("Scanned pages from page {from_page} on are not shown as pictures")
         }
         Note::PagesUnreadable { pages } => {
-            let list = pages.iter().map(u32::to_string).collect::<Vec<_>>().join("、");
+            let list = pages
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join("、");
             if zh {
                 format!("第 {list} 页无法读出，显示为空")
             } else {
@@ -170,7 +178,9 @@ pub fn note(lang: Lang, note: &Note, kind: Kind) -> String {
             kind.short()
         ),
         Note::Scaled { width, height } if zh => format!("原图 {width}×{height} 像素，缩小显示"),
-        Note::Scaled { width, height } => format!("The picture is {width}×{height} pixels, shown smaller"),
+        Note::Scaled { width, height } => {
+            format!("The picture is {width}×{height} pixels, shown smaller")
+        }
     }
 }
 
@@ -202,7 +212,9 @@ pub fn why(lang: Lang, why: &Why) -> String {
             "不是 kaohe 能显示的文件（PDF、DOCX、XLSX、CSV、文本、PNG、JPEG、GIF、BMP）".into()
         }
         Why::Archive => "是压缩包，不是 Word 文档或表格；请解开后导入其中的文件".into(),
-        Why::OldOffice => "是旧版 Office 文件（.doc）：kaohe 显示 .docx；请该县另存为 .docx 或 PDF".into(),
+        Why::OldOffice => {
+            "是旧版 Office 文件（.doc）：kaohe 显示 .docx；请该县另存为 .docx 或 PDF".into()
+        }
         Why::SaveAsXlsx { kind } => format!(
             "是 {} 表格：kaohe 显示 .xlsx 表格；请在 kaohe 之外打开，或请该县另存为 .xlsx",
             kind.short()

@@ -430,7 +430,10 @@ fn evidence_lines(
             theme.dim(),
         );
     }
-    for (label, names) in [(e.missing, &evidence.missing), (e.ambiguous, &evidence.ambiguous)] {
+    for (label, names) in [
+        (e.missing, &evidence.missing),
+        (e.ambiguous, &evidence.ambiguous),
+    ] {
         for name in names {
             labelled(lines, (label, label_w), name, w, theme, theme.warning());
         }

@@ -57,7 +57,12 @@ pub fn protocol_picture(area: Rect, app: &App) -> Option<(Cells, &Picture)> {
     let shown = &rows[v.top.min(rows.len())..];
     let h = usize::from(text.height);
     for (i, row) in shown.iter().take(h).enumerate() {
-        if let Row::Picture { part, row: 0, rows: n } = row {
+        if let Row::Picture {
+            part,
+            row: 0,
+            rows: n,
+        } = row
+        {
             if i + usize::from(*n) > h {
                 return None;
             }

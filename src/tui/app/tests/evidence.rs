@@ -166,7 +166,13 @@ fn finding_goes_to_each_place_even_where_the_wrapping_split_it() {
     // and runs onto its third.
     app.preview_loaded(
         &"a".repeat(64),
-        Ok(text_preview(&[&["开头", "一二三四五六七居家养老服务", "x", "y", "居家养老"]])),
+        Ok(text_preview(&[&[
+            "开头",
+            "一二三四五六七居家养老服务",
+            "x",
+            "y",
+            "居家养老",
+        ]])),
     );
     app.key(&key('/'));
     assert_eq!(app.mode(), Mode::ViewerFind);

@@ -75,6 +75,10 @@ impl Store {
                     let path = blob_path(&blobs.dir, sha);
                     if remove_file(&path).is_ok() {
                         removed += 1;
+                        // Its folder too, where it was the last there (else this fails).
+                        if let Some(dir) = path.parent() {
+                            let _ = std::fs::remove_dir(dir);
+                        }
                     }
                 }
             }
@@ -214,7 +218,7 @@ impl Blobs {
         let f = file.as_file();
         if f.metadata()?.gid() != self.gid {
             std::os::unix::fs::fchown(f, None, Some(self.gid))
-                .with_context(|| format!("cannot give an evidence file the database's group"))?;
+                .context("cannot give an evidence file the database's group")?;
         }
         f.set_permissions(std::fs::Permissions::from_mode(self.file_mode))?;
         f.sync_all()

@@ -8,7 +8,9 @@ use crate::{Reviewer, Store, now};
 use anyhow::{Result, bail};
 use kaohe_core::evidence::names::SentFile;
 use kaohe_core::evidence::resolve::{Citation, Tiers};
-use kaohe_core::evidence::{EvidenceFile, FileKind, ItemEvidence, Request};
+use kaohe_core::evidence::{
+    EvidenceFile, FileKind, ItemEvidence, Request, Summary, ambiguous_words,
+};
 use kaohe_core::lookup::SubmissionRow;
 use rusqlite::{Connection, Transaction, params};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -44,7 +46,7 @@ pub(crate) fn item_evidence(
         let cited: String = r.get(1)?;
         match state.as_str() {
             "tied" => {
-                let file = file_of(r.get(2)?, r)?;
+                let file = file_of(r.get(2)?, r, 3)?;
                 // Two names citing the same content are one file.
                 if !evidence.files.iter().any(|f| f.sha256 == file.sha256) {
                     evidence.files.push(file);
@@ -57,20 +59,24 @@ pub(crate) fn item_evidence(
     Ok(evidence)
 }
 
-/// A tied file from its path and the blob's columns 3..=6 of `r`.
-fn file_of(path: Option<String>, r: &rusqlite::Row<'_>) -> rusqlite::Result<EvidenceFile> {
+/// A file from its path and the blob's columns (sha256, kind, size, pages) from `at` of `r`.
+fn file_of(
+    path: Option<String>,
+    r: &rusqlite::Row<'_>,
+    at: usize,
+) -> rusqlite::Result<EvidenceFile> {
     let path = path.unwrap_or_default();
-    let kind: Option<String> = r.get(4)?;
+    let kind: Option<String> = r.get(at + 1)?;
     Ok(EvidenceFile {
         name: file_name(&path).to_string(),
-        sha256: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+        sha256: r.get::<_, Option<String>>(at)?.unwrap_or_default(),
         kind: kind
             .as_deref()
             .and_then(FileKind::from_name)
             .unwrap_or(FileKind::Other),
-        size: r.get::<_, Option<i64>>(5)?.unwrap_or(0).max(0) as u64,
+        size: r.get::<_, Option<i64>>(at + 2)?.unwrap_or(0).max(0) as u64,
         pages: r
-            .get::<_, Option<i64>>(6)?
+            .get::<_, Option<i64>>(at + 3)?
             .and_then(|p| u32::try_from(p).ok()),
     })
 }
@@ -85,6 +91,67 @@ impl Store {
     /// column cites them), and the names it cites that are missing or ambiguous.
     pub fn evidence_for(&self, county_code: &str, indicator_id: &str) -> Result<ItemEvidence> {
         item_evidence(&self.conn, county_code, indicator_id)
+    }
+
+    /// A county's files that no item of it cites: of each path, the latest import's file, each
+    /// content once. `path` in each answer is the file's path as sent (its name last).
+    pub fn uncited_files(&self, county_code: &str) -> Result<Vec<(String, EvidenceFile)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT r.path, b.sha256, b.kind, b.size, b.pages FROM evidence_received r
+             JOIN evidence_blobs b ON b.sha256 = r.sha256
+             WHERE r.county_code = ?1
+               AND r.import_id = (SELECT MAX(x.import_id) FROM evidence_received x
+                                  WHERE x.county_code = r.county_code AND x.path = r.path)
+               AND NOT EXISTS (SELECT 1 FROM evidence_citations c
+                               WHERE c.county_code = r.county_code AND c.sha256 = r.sha256)
+             ORDER BY r.path",
+        )?;
+        let mut rows = stmt.query([county_code])?;
+        let mut seen = HashSet::new();
+        let mut files = Vec::new();
+        while let Some(r) = rows.next()? {
+            let path: String = r.get(0)?;
+            let file = file_of(Some(path.clone()), r, 1)?;
+            if seen.insert(file.sha256.clone()) {
+                files.push((path, file));
+            }
+        }
+        Ok(files)
+    }
+
+    /// What the exports say of every item's evidence, by (county code, indicator id): items
+    /// with neither a citation nor an open request are left out.
+    pub fn evidence_summaries(&self) -> Result<HashMap<(String, String), Summary>> {
+        let mut all: HashMap<(String, String), Summary> = HashMap::new();
+        let mut stmt = self.conn.prepare(
+            "SELECT county_code, indicator_id, state, cited, sha256 FROM evidence_citations
+             ORDER BY county_code, indicator_id, position",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut seen: HashSet<(String, String, String)> = HashSet::new();
+        while let Some(r) = rows.next()? {
+            let key: (String, String) = (r.get(0)?, r.get(1)?);
+            let state: String = r.get(2)?;
+            let cited: String = r.get(3)?;
+            let summary = all.entry(key.clone()).or_default();
+            match state.as_str() {
+                "tied" => {
+                    let sha: String = r.get(4)?;
+                    if seen.insert((key.0, key.1, sha)) {
+                        summary.files += 1;
+                    }
+                }
+                "ambiguous" => summary.missing.push(ambiguous_words(&cited)),
+                _ => summary.missing.push(cited),
+            }
+        }
+        for r in self.requests(None)?.into_iter().filter(Request::is_open) {
+            all.entry((r.county_code.clone(), r.indicator_id.clone()))
+                .or_default()
+                .requests_open
+                .push(r);
+        }
+        Ok(all)
     }
 
     /// Where the file of content `sha256` (an [`EvidenceFile::sha256`]) is kept. It is
@@ -592,7 +659,7 @@ mod tests {
             ("缺会议纪要", "张审核", true)
         );
         assert!(store.open_request("330802", "1.2", "  ", &w).is_err());
-        assert_eq!(store.requests(Some("330802")).unwrap(), [r.clone()]);
+        assert_eq!(store.requests(Some("330802")).unwrap(), std::slice::from_ref(&r));
         assert!(store.requests(Some("330803")).unwrap().is_empty());
 
         // The same sheet again, without new evidence: the request stays open.

@@ -173,9 +173,21 @@ impl Bundle {
     }
 
     fn zip(file: File, shown: String, limit: &Limit) -> Result<Bundle, FileError> {
+        let cannot =
+            |e: std::io::Error| FileError::new(Location::file(&shown), format!("cannot read: {e}"));
+        let mut directory = file.try_clone().map_err(cannot)?;
         let mut zip = zip::ZipArchive::new(file).map_err(|e| unreadable(&shown, &e))?;
         if zip.len() > MOST_FILES {
             return Err(too_many(&shown));
+        }
+        // The zip crate keeps one entry of a name: two of one name would leave one unseen.
+        let listed = central_entries(&mut directory, zip.central_directory_start())
+            .map_err(|e| unreadable(&shown, &e))?;
+        if listed != zip.len() as u64 {
+            return Err(FileError::new(
+                Location::file(&shown),
+                "the zip holds two entries of one name: which is the county's is not known; ask for the zip again",
+            ));
         }
         let mut entries: Vec<Entry> = Vec::new();
         let mut passed_over = Vec::new();
@@ -236,7 +248,7 @@ impl Bundle {
         if let Some(w) = entries.windows(2).find(|w| w[0].path == w[1].path) {
             return Err(FileError::new(
                 Location::file(format!("{shown}: {}", crate::text::clean(&w[0].path))),
-                "the zip holds two entries of this name: which is the county's is not known; ask for the zip again",
+                "the zip holds two entries of one name (this one): which is the county's is not known; ask for the zip again",
             ));
         }
         passed_over.sort();
@@ -332,6 +344,34 @@ impl Bundle {
         }
         Ok(copied)
     }
+}
+
+/// How many entries the zip's central directory at `start` lists, counted header by header
+/// (no more than [`MOST_FILES`] and one).
+fn central_entries(file: &mut File, start: u64) -> std::io::Result<u64> {
+    use std::io::{BufReader, Seek, SeekFrom};
+    file.seek(SeekFrom::Start(start))?;
+    let mut r = BufReader::new(file);
+    let mut count = 0;
+    let mut header = [0u8; 46];
+    while count <= MOST_FILES as u64 {
+        let mut got = 0;
+        while got < 4 {
+            match r.read(&mut header[got..4])? {
+                0 => return Ok(count),
+                n => got += n,
+            }
+        }
+        if header[..4] != [0x50, 0x4b, 0x01, 0x02] {
+            return Ok(count);
+        }
+        r.read_exact(&mut header[4..])?;
+        let len = |at: usize| u64::from(u16::from_le_bytes([header[at], header[at + 1]]));
+        let skip = len(28) + len(30) + len(32);
+        std::io::copy(&mut (&mut r).take(skip), &mut std::io::sink())?;
+        count += 1;
+    }
+    Ok(count)
 }
 
 /// Copies `from` into `out` in chunks, reporting each; the bytes copied.

@@ -39,14 +39,11 @@ pub fn assign(
 ) -> Result<Assigned, String> {
     let mut inside: Vec<&str> = paths.iter().map(String::as_str).collect();
     // Look through single folders around everything that name no county.
-    loop {
-        let Some(first) = inside
-            .first()
-            .and_then(|p| p.split_once('/'))
-            .map(|(f, _)| f)
-        else {
-            break;
-        };
+    while let Some(first) = inside
+        .first()
+        .and_then(|p| p.split_once('/'))
+        .map(|(f, _)| f)
+    {
         let all_under = inside
             .iter()
             .all(|p| p.split_once('/').is_some_and(|(f, _)| f == first));

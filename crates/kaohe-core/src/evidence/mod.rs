@@ -144,10 +144,37 @@ impl Request {
     pub fn is_open(&self) -> bool {
         self.closed_at.is_none()
     }
+
+    /// "#3 缺会议纪要（张三 2026-11-29 09:30）": the request as one line of an export.
+    pub fn line(&self) -> String {
+        format!(
+            "#{} {}（{} {}）",
+            self.id,
+            self.reason,
+            self.asked_by,
+            crate::stages::short_time(&self.asked_at)
+        )
+    }
+}
+
+/// What the exports say of one item's evidence: how many files are tied to it, the names it
+/// cites that no file matches (or several do, said so), and its open requests for more.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub files: usize,
+    pub missing: Vec<String>,
+    pub requests_open: Vec<Request>,
+}
+
+/// How an ambiguous name is written where the exports list what is missing.
+pub fn ambiguous_words(name: &str) -> String {
+    format!("{name}（对应多个文件）")
 }
 
 pub mod bundle;
 pub mod folders;
 pub mod kind;
+pub mod list;
 pub mod names;
+pub mod out;
 pub mod resolve;

@@ -43,6 +43,11 @@ pub enum Column {
     Stage,
     /// The item's notes, each under its author: JSON's array, a line a note elsewhere.
     Notes,
+    // Issue 18 (evidence): how many files are tied to the item, the names its evidence column
+    // cites that no file matches (or several do), its open requests for more (退回补充).
+    EvidenceFiles,
+    EvidenceMissing,
+    RequestsOpen,
 }
 
 /// What an import makes of a column.
@@ -87,7 +92,7 @@ pub struct Names {
 
 /// Every column, in the order the exports write them: the CSV has those with a key, the
 /// workbook those with a header, each in this order. `COLUMNS[c as usize]` is column `c`.
-pub const COLUMNS: [Names; 27] = [
+pub const COLUMNS: [Names; 30] = [
     Names {
         column: Column::CountyCode,
         key: Some("county_code"),
@@ -303,6 +308,32 @@ pub const COLUMNS: [Names; 27] = [
         column: Column::Notes,
         key: Some("notes"),
         header: Some("备注记录"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    // Issue 18 (evidence): what kaohe found of the county's files, and the requests for more;
+    // the city's, passed over by an import.
+    Names {
+        column: Column::EvidenceFiles,
+        key: Some("evidence_files"),
+        header: Some("佐证文件数"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    Names {
+        column: Column::EvidenceMissing,
+        key: Some("evidence_missing"),
+        header: Some("缺少的佐证"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    Names {
+        column: Column::RequestsOpen,
+        key: Some("requests_open"),
+        header: Some("待补充(退回补充)"),
         aliases: &[],
         beside: Beside::Refused,
         read: Read::PassedOver,

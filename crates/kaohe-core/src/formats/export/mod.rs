@@ -2,6 +2,7 @@
 //! the same rows: every county × indicator with what the checks say of it.
 
 mod csv;
+mod evidence;
 mod json;
 mod markdown;
 mod xlsx;
@@ -28,6 +29,9 @@ pub struct Results {
     pub catalog: Catalog,
     pub status: Status,
     pub people: People,
+    /// Each item's evidence and open requests (issue 18), by (county code, indicator id);
+    /// an item not here has none.
+    pub evidence: HashMap<(String, String), crate::evidence::Summary>,
 }
 
 impl Results {
@@ -41,9 +45,11 @@ impl Results {
     /// Every item with what the checks say of it, in the results' order.
     fn rows(&self) -> impl Iterator<Item = Row<'_>> {
         let indicators = self.indicators();
-        self.items
-            .iter()
-            .map(move |item| Row::new(item, indicators.get(item.indicator.as_str()).copied()))
+        self.items.iter().map(move |item| {
+            let key = (item.county_code.clone(), item.indicator.clone());
+            Row::new(item, indicators.get(item.indicator.as_str()).copied())
+                .with_evidence(self.evidence.get(&key))
+        })
     }
 }
 
@@ -62,6 +68,22 @@ struct Row<'a> {
     self_disagrees: bool,
     /// 初步 or 审定 (see [`crate::stages::Stage`]).
     stage: Stage,
+    /// Issue 18: how many files are tied to the item, the names it cites that none matches,
+    /// its open requests for more.
+    evidence_files: usize,
+    evidence_missing: Vec<String>,
+    requests_open: Vec<OpenRequest>,
+}
+
+/// An open request as an export writes it.
+#[derive(Serialize)]
+struct OpenRequest {
+    id: i64,
+    reason: String,
+    asked_by: String,
+    asked_at: String,
+    #[serde(skip)]
+    line: String,
 }
 
 /// How a column's text is worded: the CSV's for programs (`met`, `yes`), the workbook's for
@@ -95,7 +117,30 @@ impl<'a> Row<'a> {
             } else {
                 Stage::Preliminary
             },
+            evidence_files: 0,
+            evidence_missing: Vec::new(),
+            requests_open: Vec::new(),
         }
+    }
+
+    /// The item's evidence and open requests, where it has any.
+    fn with_evidence(mut self, summary: Option<&crate::evidence::Summary>) -> Row<'a> {
+        if let Some(s) = summary {
+            self.evidence_files = s.files;
+            self.evidence_missing = s.missing.clone();
+            self.requests_open = s
+                .requests_open
+                .iter()
+                .map(|r| OpenRequest {
+                    id: r.id,
+                    reason: r.reason.clone(),
+                    asked_by: r.asked_by.clone(),
+                    asked_at: r.asked_at.clone(),
+                    line: r.line(),
+                })
+                .collect();
+        }
+        self
     }
 
     /// The text of each of `columns`, as the CSV or the workbook writes it.
@@ -156,6 +201,16 @@ impl<'a> Row<'a> {
                 i.notes
                     .iter()
                     .map(crate::model::Note::line)
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
+            Column::EvidenceFiles => Cow::Owned(self.evidence_files.to_string()),
+            Column::EvidenceMissing => Cow::Owned(self.evidence_missing.join("；")),
+            // One line a request, as notes are: "#3 缺会议纪要（张三 2026-11-29 09:30）".
+            Column::RequestsOpen => Cow::Owned(
+                self.requests_open
+                    .iter()
+                    .map(|r| r.line.as_str())
                     .collect::<Vec<_>>()
                     .join("\n"),
             ),

@@ -62,6 +62,7 @@ pub fn write_xlsx(results: &Results, out: &mut dyn Write) -> Result<()> {
                 Column::Numerator => row.item.numerator,
                 Column::Denominator => row.item.denominator,
                 Column::SelfScore => row.item.self_score,
+                Column::EvidenceFiles => Some(row.evidence_files as f64),
                 _ => None,
             };
             match number {

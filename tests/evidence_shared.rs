@@ -70,7 +70,12 @@ fn a_shared_databases_evidence_is_kept_in_its_group_and_every_member_adds_and_re
     std::os::unix::fs::chown(&srv, Some(ALICE), Some(ALICE)).unwrap();
     std::fs::set_permissions(&srv, std::fs::Permissions::from_mode(0o755)).unwrap();
     let db = srv.join("kaohe").join("k.db");
-    ok(&host, ALICE, &db, &["init", "--shared", &TEAM_GID.to_string()]);
+    ok(
+        &host,
+        ALICE,
+        &db,
+        &["init", "--shared", &TEAM_GID.to_string()],
+    );
 
     let sheet = sent_by(&host, ALICE, "柯城区", &[("通知.pdf", b"%PDF-1.4 alice")]);
     let out = ok(&host, ALICE, &db, &["import", sheet.to_str().unwrap()]);
@@ -117,5 +122,9 @@ fn a_shared_databases_evidence_is_kept_in_its_group_and_every_member_adds_and_re
     };
     assert_eq!(read("330802 柯城区", "通知.pdf"), b"%PDF-1.4 alice");
     assert_eq!(read("330803 衢江区", "纪要.pdf"), b"%PDF-1.4 bob");
-    assert_eq!(mode_owner_group(&out_dir).1, CAROL, "an export is its maker's");
+    assert_eq!(
+        mode_owner_group(&out_dir).1,
+        CAROL,
+        "an export is its maker's"
+    );
 }

@@ -136,7 +136,7 @@ impl Picture {
     }
 
     /// Marks the picture as scaled from a picture of this size.
-    pub(crate) fn from_original(mut self, original: (u32, u32)) -> Picture {
+    pub(crate) fn scaled_from(mut self, original: (u32, u32)) -> Picture {
         self.original = original;
         self
     }

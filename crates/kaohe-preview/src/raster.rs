@@ -75,5 +75,5 @@ pub(crate) fn decode(kind: Kind, bytes: &[u8], limits: &Limits) -> Result<Pictur
     let picture = Picture::new(w, h, rgb).ok_or(Why::Damaged { kind, detail: None })?;
     Ok(picture
         .fit(limits.picture_side, limits.picture_side)
-        .from_original((width, height)))
+        .scaled_from((width, height)))
 }

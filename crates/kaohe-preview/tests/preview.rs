@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Evidence files previewed: the text of PDFs (both ways Chinese PDFs carry it), Word
 //! documents, workbooks, CSV and text files in each encoding; pictures and scanned pages; and
 //! every kind of bomb and damage refused with the file named.

@@ -659,7 +659,10 @@ mod tests {
             ("缺会议纪要", "张审核", true)
         );
         assert!(store.open_request("330802", "1.2", "  ", &w).is_err());
-        assert_eq!(store.requests(Some("330802")).unwrap(), std::slice::from_ref(&r));
+        assert_eq!(
+            store.requests(Some("330802")).unwrap(),
+            std::slice::from_ref(&r)
+        );
         assert!(store.requests(Some("330803")).unwrap().is_empty());
 
         // The same sheet again, without new evidence: the request stays open.

@@ -223,7 +223,7 @@ pub fn why(lang: Lang, why: &Why) -> String {
         Why::Damaged { kind, detail } => {
             let mut s = format!("无法按 {} 读取（文件损坏？）", kind.short());
             if let Some(d) = detail {
-                s.push_str("：");
+                s.push('：');
                 s.push_str(d);
             }
             s

@@ -1,7 +1,7 @@
 //! Small evidence files made in the test, so that what is tested is plain to read: PDFs
 //! written object by object (Chinese text in the two ways Chinese PDFs carry it, a scanned
 //! page), a .docx and an .xlsx, pictures.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::Write;
 

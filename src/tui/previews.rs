@@ -16,6 +16,9 @@ use std::time::{Duration, Instant};
 /// it (a reader library's panic is caught there and is one more unreadable file).
 pub(super) const THREAD: &str = "kaohe-preview";
 
+/// A preview thread's stack.
+const STACK: usize = 64 << 20;
+
 /// How long a preview may take before the reviewer is told it was given up.
 const TOO_SLOW: Duration = Duration::from_secs(30);
 
@@ -70,6 +73,9 @@ impl Previews {
         let sha = sha256.clone();
         let spawned = std::thread::Builder::new()
             .name(THREAD.into())
+            // Room for a reader's recursion on a deeply nested file (lopdf stops at 100
+            // levels; a debug build's frames are large): only what is touched is used.
+            .stack_size(STACK)
             .spawn(move || {
                 let result =
                     kaohe_preview::preview(&bytes, &name, &limits).map_err(Failure::Refused);

@@ -376,3 +376,25 @@ mod any_bytes {
         }
     }
 }
+
+#[test]
+fn nesting_as_deep_as_a_pdf_allows_is_read_or_refused() {
+    // Arrays and dictionaries nested past lopdf's bound, in an object and in a page's content:
+    // on a thread with a modest stack, as the workspace's would be without its extra room.
+    let deep = format!("{}1{}", "[".repeat(5_000), "]".repeat(5_000));
+    let dicts = format!("{}{}", "<</A ".repeat(5_000), ">>".repeat(5_000));
+    let content = format!("BT {deep} TJ ET");
+    let bytes = pdf(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        format!("<< /Type /Page /Parent 2 0 R /Contents 4 0 R /X {deep} /Y {dicts} >>")
+            .into_bytes(),
+        stream("", content.as_bytes(), false),
+    ]);
+    let done = std::thread::Builder::new()
+        .stack_size(8 << 20)
+        .spawn(move || preview(&bytes, "深.pdf", &Limits::default()).map(|_| ()))
+        .unwrap()
+        .join();
+    assert!(done.is_ok(), "no crash");
+}

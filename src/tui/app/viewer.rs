@@ -178,6 +178,17 @@ impl App {
         self.evidence.files.get(&self.index(at))
     }
 
+    /// A file's pages, where the store has them or a preview made here counted them.
+    pub fn pages_of(&self, file: &EvidenceFile) -> Option<u32> {
+        file.pages.or_else(|| {
+            self.evidence
+                .previews
+                .iter()
+                .find(|(sha, _)| *sha == file.sha256)
+                .and_then(|(_, p)| p.pages)
+        })
+    }
+
     /// Read again when next wanted (an import may have brought files).
     pub(super) fn forget_evidence(&mut self) {
         self.evidence.files.clear();

@@ -403,7 +403,7 @@ fn evidence_lines(
             kind.to_string(),
             crate::tui::strings::evidence::size(s.lang, f.size),
         ];
-        if let Some(n) = f.pages {
+        if let Some(n) = app.pages_of(f) {
             facts.push(e.pages.replace("{n}", &n.to_string()));
         }
         let label = if i == 0 { s.evidence } else { "" };

@@ -398,13 +398,18 @@ fn every_export_shows_the_thread_under_its_authors() {
     let csv = env.ok(&["export", "--format", "csv"]);
     let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
     let headers = reader.headers().unwrap().clone();
-    assert_eq!(headers.iter().next_back(), Some("notes"));
+    let notes_at = headers.iter().position(|h| h == "notes").unwrap();
+    // Issue 18's evidence columns come after it.
+    assert_eq!(
+        headers.iter().skip(notes_at).collect::<Vec<_>>(),
+        ["notes", "evidence_files", "evidence_missing", "requests_open"]
+    );
     let row = reader
         .records()
         .map(Result::unwrap)
         .find(|r| &r[1] == "开化县" && &r[2] == "4.2")
         .unwrap();
-    let notes = row.iter().next_back().unwrap().to_string();
+    let notes = row[notes_at].to_string();
     assert_eq!(
         notes,
         format!("王五 {}：督导记录不全\n李四 {}：缺名册", at(0), at(1))

@@ -74,8 +74,9 @@ impl Import {
         };
         if self.dry_run {
             let (imported, preview) = preview(context, &named, &mut read)?;
+            let names = evidence_in::lookup(context)?;
             let assigned = match &evidence {
-                Some(e) => Some(e.assign(&imported.checked.rows, &evidence_in::lookup(context)?)?),
+                Some(e) => Some(e.assign(&imported.checked.rows, &names)?),
                 None => None,
             };
             let (outcome, brought, held) = evidence_in::preview(
@@ -104,7 +105,7 @@ impl Import {
             write_flagged(&imported.checked, context.lang, out)?;
             evidence_in::write_details(
                 &outcome,
-                &evidence_in::county_names(&evidence_in::lookup(context)?),
+                &evidence_in::county_names(&names),
                 context.lang,
                 out,
             )?;

@@ -275,6 +275,13 @@ actions! {
     FindNext => "find_next", ("下一处", "文件内下一处"), ("next", "next place found in the file");
     FindPrev => "find_prev", ("上一处", "文件内上一处"), ("previous", "previous place found in the file");
     CloseViewer => "close_viewer", ("返回", "关闭佐证查看"), ("back", "close the evidence viewer");
+    // Issue 17: the findings rule shapes read, entered in the note editor.
+    CountCases => "count_cases",
+        ("例数", "录入本项查实的例数（按例扣分或加分的指标）"),
+        ("cases", "enter the cases counted (indicators scored per case)");
+    ToggleVoid => "void",
+        ("不计分", "认定本项不计分并写理由；清空理由保存即取消"),
+        ("void", "void the item (不计分) with a reason; save it empty to take the void away");
 }
 
 impl Action {

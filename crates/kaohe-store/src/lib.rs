@@ -14,7 +14,9 @@ mod blobs;
 mod checks;
 mod error;
 mod evidence;
+mod facts;
 mod file;
+mod findings;
 mod items;
 mod locks;
 mod log;
@@ -45,6 +47,7 @@ pub use evidence::{
     CountyFiles, CountyOutcome, EvidenceIn, EvidenceOutcome, blob_path, evidence_dir,
 };
 pub use file::{APPLICATION_ID, Access, BUSY_TIMEOUT, parent_dir};
+pub use findings::{FindingChange, FindingError, FindingEvent, FindingWrite, HeldFinding};
 pub use items::ReviewState;
 pub use locks::{Acting, LockError, LockEvent, Locked, LockedRow};
 pub use log::{LogEntry, LogFilter};
@@ -58,6 +61,7 @@ pub use registry::{
 pub use reviews::{Expected, GivenBy, ReviewChange, ReviewWrite, Written};
 pub use schema::{MIGRATIONS, latest as latest_schema};
 pub use submissions::ImportPreview;
+pub use targets::ScoringEvent;
 pub use watch::Swap;
 pub use workspace::{Draft, Position};
 

@@ -55,11 +55,27 @@ pub const MIGRATIONS: &[&str] = &[
     // 14: an item's notes as a thread, each under its author; the existing note becomes the
     // first, by whoever the log says wrote it; a verdict is under whoever gave it.
     include_str!("../migrations/0014_note_threads.sql"),
+    // 16 (issue 17; 15 is issue 16's): each indicator's rule shape, the bonus cap and the
+    // grades; the reviewer's findings (cases counted, 不计分 with its reason) and their log;
+    // the log of scorings applied, which open workspaces watch; sign-off covers them all.
+    include_str!("../migrations/0016_rules_grades_findings.sql"),
     // 18: the evidence counties send (each file kept once by its SHA-256 beside the database;
     // what came from whom under which name, what each item cites) and the requests for more
     // (退回补充), closed by the import that brings new evidence.
     include_str!("../migrations/0018_evidence_and_requests.sql"),
 ];
+
+/// The migration that brought rule shapes, grades and findings (issue 17).
+const RULES: &str = include_str!("../migrations/0016_rules_grades_findings.sql");
+
+/// The schema version from which a database keeps rule shapes, grades and findings: found by
+/// the migration itself, so that renumbering the list cannot make it wrong.
+pub(crate) fn with_rules() -> u32 {
+    MIGRATIONS
+        .iter()
+        .position(|m| *m == RULES)
+        .map_or(u32::MAX, |p| p as u32 + 1)
+}
 
 /// The schema version this build writes.
 pub fn latest() -> u32 {
@@ -126,7 +142,7 @@ mod tests {
     fn the_shipped_migrations_are_byte_for_byte_as_shipped() {
         // (length in bytes, fingerprint) of each shipped migration. A new migration adds a
         // line here; a changed line means a shipped migration was edited: undo that.
-        let shipped: [(usize, u64); 15] = [
+        let shipped: [(usize, u64); 16] = [
             (2941, 0x4f02_ff44_88a9_8a95),
             (281, 0x2910_59a9_217d_2899),
             (713, 0x3fd3_683b_d9e3_1f21),
@@ -148,6 +164,8 @@ mod tests {
             (1322, 0x6198_edc8_0edf_8fe9),
             // 0014_note_threads.sql
             (3458, 0xcac1_b1e7_b34f_9730),
+            // 0016_rules_grades_findings.sql (issue 17)
+            (3959, 0xf654_4728_3367_aab4),
             // 0018_evidence_and_requests.sql
             (4011, 0x2194_8add_3c13_3c7e),
         ];

@@ -70,6 +70,8 @@ pub enum Effect {
         at: Cursor,
         reason: String,
     },
+    /// A reviewer's finding to write (issue 17): the cases counted, or 不计分.
+    Finding(super::scoring::Finding),
 }
 
 /// Reviews written together, in one transaction, as one step for undo.

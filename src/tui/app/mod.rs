@@ -17,6 +17,7 @@ mod movement;
 mod note;
 mod owners;
 mod results;
+mod scoring;
 mod selection;
 mod stages;
 mod summary;
@@ -31,8 +32,9 @@ pub use finder::Finder;
 pub use mode::{Conflict, History};
 pub use note::{NOTE_LIMIT, NoteEditor, QUERY_LIMIT};
 pub use owners::{OwnerLabel, Question};
+pub use scoring::{Finding, FindingInput, FindingKind};
 pub use stages::{CheckMark, CheckStatus, PendingChange};
-pub use summary::{Summary, SummaryRow};
+pub use summary::{Summary, SummaryRow, bar_cells};
 pub use undo::{Change, State, Step};
 pub use viewer::{Doc, Failure, Row, RowStyle, Viewer, picture_rows};
 pub use waiting::{Holder, Stopped};
@@ -222,6 +224,9 @@ pub struct App {
     pub viewer_size: (u16, u16),
     /// How pictures are drawn in this terminal.
     pub pictures: crate::tui::graphics::Pictures,
+    /// What rule-based scoring reads beside the verdicts, and a finding being typed
+    /// (scoring.rs).
+    scoring: scoring::Scoring,
 }
 
 /// A paste as it comes in (in pieces, over a slow link): how many characters went in, how many
@@ -254,6 +259,8 @@ static UNREAD: Item = Item {
     self_score: None,
     stages: crate::item::Stages::NONE,
     notes: Vec::new(),
+    cases: None,
+    void_reason: None,
 };
 
 impl App {
@@ -382,6 +389,7 @@ impl App {
             evidence: viewer::EvidenceState::default(),
             viewer_size: (78, 18),
             pictures: Default::default(),
+            scoring: scoring::Scoring::unread(),
         };
 
         if app.is_empty() {

@@ -51,6 +51,7 @@ impl App {
     /// The editor on an item (the selected one, or the one just marked: `E`).
     pub(super) fn open_editor_at(&mut self, at: Cursor) {
         self.editor_for_note();
+        self.editor_not_for_finding();
         let saved = self
             .item(at)
             .own_note(&self.reviewer, &self.account)
@@ -66,8 +67,9 @@ impl App {
 
     /// The editor's text changed: keep it as a draft, or drop the draft if it is the saved note.
     pub(super) fn draft_changed(&mut self) -> Vec<Effect> {
-        if self.editing_reason() || self.editing_request() {
-            // A 复核 change's reason, or a request's, is no note: nothing to keep as a draft.
+        if self.editing_reason() || self.editing_request() || self.editing_finding() {
+            // A 复核 change's reason, a request's or a finding is no note: nothing to keep as
+            // a draft.
             return Vec::new();
         }
         let Some(e) = self.editor() else {
@@ -99,6 +101,9 @@ impl App {
         }
         if self.editing_request() {
             return self.save_request();
+        }
+        if self.editing_finding() {
+            return self.save_finding();
         }
         let Some(e) = self.overlay.editor_mut() else {
             return Vec::new();
@@ -137,6 +142,9 @@ impl App {
         }
         if self.editing_request() {
             return self.drop_request();
+        }
+        if self.editing_finding() {
+            return self.drop_finding();
         }
         if self.editor().is_none() {
             return Vec::new();

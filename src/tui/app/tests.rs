@@ -182,6 +182,9 @@ impl FakeStore {
             self_verdict: app.own_verdict(w.at),
             self_score: sub.as_ref().and_then(|s| s.self_score),
             stages: crate::item::Stages::NONE,
+            // The findings are the store's too: they stay as they were.
+            cases: app.item(w.at).cases,
+            void_reason: app.item(w.at).void_reason.clone(),
         };
         Ok((change, item))
     }
@@ -1741,3 +1744,7 @@ mod marking;
 
 /// The evidence viewer and 退回补充 (tests/evidence.rs).
 mod evidence;
+
+/// Rule-based scoring: the findings entered, the scores and grades, the scoring applied anew
+/// (tests/scoring.rs).
+mod scoring;

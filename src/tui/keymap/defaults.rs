@@ -153,6 +153,9 @@ pub(super) const DEFAULTS: &[(Mode, &[Key], Action, bool)] = &[
     (ViewerFindMode, &[code(KeyCode::Backspace), ctrl('h')], DeleteBack, false),
     (ViewerFindMode, &[code(KeyCode::Left), ctrl('b')], CaretLeft, false),
     (ViewerFindMode, &[code(KeyCode::Right), ctrl('f')], CaretRight, false),
+    // Issue 17: the findings rule shapes read.
+    (Browse, &[plain('C')], CountCases, false),
+    (Browse, &[plain('V')], ToggleVoid, false),
 ];
 
 /// The hint line in 复核 mode, as [`BROWSE_HINTS`] (keys it does not bind are browsing's).

@@ -45,10 +45,18 @@ impl Results {
     /// Every item with what the checks say of it, in the results' order.
     fn rows(&self) -> impl Iterator<Item = Row<'_>> {
         let indicators = self.indicators();
+        let grades: HashMap<&str, &str> = self
+            .status
+            .counties
+            .iter()
+            .filter_map(|c| Some((c.code.as_str(), c.grade.as_deref()?)))
+            .collect();
         self.items.iter().map(move |item| {
+            let mut row = Row::new(item, indicators.get(item.indicator.as_str()).copied());
+            row.points = self.status.points.of(&item.county_code, &item.indicator);
+            row.grade = grades.get(item.county_code.as_str()).copied();
             let key = (item.county_code.clone(), item.indicator.clone());
-            Row::new(item, indicators.get(item.indicator.as_str()).copied())
-                .with_evidence(self.evidence.get(&key))
+            row.with_evidence(self.evidence.get(&key))
         })
     }
 }
@@ -68,6 +76,10 @@ struct Row<'a> {
     self_disagrees: bool,
     /// 初步 or 审定 (see [`crate::stages::Stage`]).
     stage: Stage,
+    /// What the item earned under its rule (none until reviewed).
+    points: Option<f64>,
+    /// The county's grade (等次).
+    grade: Option<&'a str>,
     /// Issue 18: how many files are tied to the item, the names it cites that none matches,
     /// its open requests for more.
     evidence_files: usize,
@@ -117,6 +129,8 @@ impl<'a> Row<'a> {
             } else {
                 Stage::Preliminary
             },
+            points: None,
+            grade: None,
             evidence_files: 0,
             evidence_missing: Vec::new(),
             requests_open: Vec::new(),
@@ -204,6 +218,10 @@ impl<'a> Row<'a> {
                     .collect::<Vec<_>>()
                     .join("\n"),
             ),
+            Column::Cases => number(i.cases.map(f64::from)),
+            Column::VoidReason => text(&i.void_reason),
+            Column::Points => number(self.points),
+            Column::Grade => Cow::Borrowed(self.grade.unwrap_or("")),
             Column::EvidenceFiles => Cow::Owned(self.evidence_files.to_string()),
             Column::EvidenceMissing => Cow::Owned(self.evidence_missing.join("；")),
             // One line a request, as notes are: "#3 缺会议纪要（张三 2026-11-29 09:30）".

@@ -384,6 +384,15 @@ fn a_refused_import_leaves_no_database_and_a_dry_run_writes_nothing() {
     env.write("柯城区.zip", zip(&[entry("通知.pdf", PDF)]));
     let m = env.refused(env.with_db().arg("import").arg(&sheet));
     assert!(m.contains("--evidence PATH"), "{m}");
+    // Never the database's own folder (and its store).
+    let m = env.refused(
+        env.with_db()
+            .arg("import")
+            .arg(&sheet)
+            .arg("--evidence")
+            .arg(env.dir.path()),
+    );
+    assert!(m.contains("holds the database itself"), "{m}");
     let out = env.ok(&["import", sheet.to_str().unwrap(), "--no-evidence"]);
     assert!(!out.contains("evidence from"), "{out}");
     assert!(kept(&env).is_empty());
@@ -508,9 +517,8 @@ fn a_request_is_opened_listed_exported_and_closed_by_a_reimport_bringing_new_evi
     );
     let out = env.ok(&["import", sheet.to_str().unwrap()]);
     assert!(
-        out.contains(
-            "1 request answered by new evidence (closed, its verdict marked changed since reviewed)"
-        ),
+        out.contains("1 request answered by new evidence (closed; a verdict given on its item is marked changed since reviewed, 评定后数据已变)")
+            && !out.contains("given on earlier figures"),
         "{out}"
     );
     assert!(

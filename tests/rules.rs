@@ -162,15 +162,18 @@ fn every_export_carries_the_points_findings_and_grades() {
     // CSV: the same columns, at the end, with the table's keys.
     let csv = env.ok(&["export", "--format", "csv"]);
     let header = csv.lines().next().unwrap();
+    // (issue 18's evidence columns after them)
     assert!(
-        header.ends_with(",cases,void_reason,points,grade"),
+        header.ends_with(
+            ",cases,void_reason,points,grade,evidence_files,evidence_missing,requests_open"
+        ),
         "{header}"
     );
     let row = csv
         .lines()
         .find(|l| l.starts_with("330803,衢江区,1.3,"))
         .unwrap();
-    assert!(row.ends_with(",3,,2.5,良好"), "{row}");
+    assert!(row.ends_with(",3,,2.5,良好,0,,"), "{row}");
 
     // Markdown: the ranking with its grades, each county's grade and what the rules made.
     let md = env.ok(&["export", "--format", "md"]);

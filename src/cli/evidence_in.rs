@@ -137,7 +137,20 @@ pub struct Evidence {
 }
 
 impl Evidence {
-    pub fn open(source: Source, limits: &Limits) -> Result<Evidence> {
+    /// Lists the evidence at `source`, refusing a folder that holds the database `db` (its
+    /// store of evidence with it).
+    pub fn open(source: Source, limits: &Limits, db: &Path) -> Result<Evidence> {
+        if let (Ok(folder), Ok(dir)) = (
+            std::fs::canonicalize(source.path()),
+            std::fs::canonicalize(crate::store::parent_dir(db)),
+        ) {
+            if folder.is_dir() && dir.starts_with(&folder) {
+                bail!(
+                    "{} holds the database itself: give the folder of the county's evidence alone",
+                    clean(&source.path().display().to_string())
+                );
+            }
+        }
         let bundle = Bundle::open(source.path(), &limits.evidence())?;
         Ok(Evidence { source, bundle })
     }
@@ -436,7 +449,7 @@ pub fn summary(
             "answered"
         };
         words.push_str(&format!(
-            "; {} {verb} by new evidence (closed, its verdict marked changed since reviewed)",
+            "; {} {verb} by new evidence (closed; a verdict given on its item is marked changed since reviewed, 评定后数据已变)",
             plural(outcome.closed.len(), "request")
         ));
     }

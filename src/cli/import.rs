@@ -55,7 +55,7 @@ impl Import {
         // The evidence, listed and checked before the sheet is read (issue 18).
         let mut evidence =
             evidence_in::locate(&self.file, self.evidence.as_deref(), self.no_evidence)?
-                .map(|source| evidence_in::Evidence::open(source, &limits))
+                .map(|source| evidence_in::Evidence::open(source, &limits, &context.db))
                 .transpose()?;
         // Progress over reading and checking; the write after it is one quick transaction.
         let mut progress = ProgressLine::on_stderr();
@@ -120,7 +120,8 @@ impl Import {
             Ok((imported, assigned))
         })?;
         let who = context.writer(&store)?;
-        let stale_before = store.changed_since_review()?.len();
+        let stale_before: std::collections::HashSet<(String, String)> =
+            store.changed_since_review()?.into_iter().collect();
         let (n, outcome, brought) = evidence_in::import(
             &mut store,
             &imported.checked.rows,
@@ -128,10 +129,19 @@ impl Import {
             &who,
             evidence.as_mut().zip(assigned.as_ref()),
         )?;
+        // Those a request answered by new evidence are said with it (evidence_in.rs).
+        let answered: std::collections::HashSet<(&str, &str)> = outcome
+            .closed
+            .iter()
+            .map(|r| (r.county_code.as_str(), r.indicator_id.as_str()))
+            .collect();
         let newly_stale = store
             .changed_since_review()?
-            .len()
-            .saturating_sub(stale_before);
+            .iter()
+            .filter(|k| {
+                !stale_before.contains(*k) && !answered.contains(&(k.0.as_str(), k.1.as_str()))
+            })
+            .count();
         let read_as = if imported.format == Format::Csv && imported.encoding != "UTF-8" {
             format!(" (read as {})", imported.encoding)
         } else {

@@ -45,26 +45,31 @@ impl Store {
             .filter(|i| i.rule.reads_figure() || i.rule.is_bonus())
             .map(|i| i.id.as_str())
             .collect();
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT s.county_code, {FIGURE}, s.bare_fraction,
-                    TRIM(COALESCE(s.evidence, '')) <> ''
-             FROM submissions s WHERE s.indicator_id = ?1"
-        ))?;
-        for id in wanted {
-            let mut rows = stmt.query([id])?;
+        // One pass over the submissions for all of them: `indicator_id` leads no index, so a
+        // query per indicator would scan the whole table once each.
+        if !wanted.is_empty() {
+            let marks = vec!["?"; wanted.len()].join(", ");
+            let mut stmt = self.conn.prepare(&format!(
+                "SELECT s.county_code, s.indicator_id, {FIGURE}, s.bare_fraction,
+                        COALESCE(s.evidence, '')
+                 FROM submissions s WHERE s.indicator_id IN ({marks})"
+            ))?;
+            let mut rows = stmt.query(rusqlite::params_from_iter(wanted.iter()))?;
             while let Some(r) = rows.next()? {
                 let code: String = r.get(0)?;
-                let Some((k, rule)) = at(&code, id) else {
+                let id: String = r.get(1)?;
+                let Some((k, rule)) = at(&code, &id) else {
                     continue;
                 };
-                let figure: Option<f64> = r.get(1)?;
+                let figure: Option<f64> = r.get(2)?;
                 // A bare number ≤ 1 that may be a percentage is no figure to score by until
                 // a person has said what it is.
-                let bare: bool = r.get::<_, Option<bool>>(2)?.unwrap_or(false);
+                let bare: bool = r.get::<_, Option<bool>>(3)?.unwrap_or(false);
                 if rule.reads_figure() && !bare {
                     facts.set_figure(k, figure);
                 }
-                facts.set_evidence_named(k, r.get(3)?);
+                let evidence: String = r.get(4)?;
+                facts.set_evidence_named(k, kaohe_core::score::names_evidence(&evidence));
             }
         }
         for f in self.findings()? {

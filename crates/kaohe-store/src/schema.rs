@@ -55,18 +55,18 @@ pub const MIGRATIONS: &[&str] = &[
     // 14: an item's notes as a thread, each under its author; the existing note becomes the
     // first, by whoever the log says wrote it; a verdict is under whoever gave it.
     include_str!("../migrations/0014_note_threads.sql"),
-    // 16 (issue 17; 15 is issue 16's): each indicator's rule shape, the bonus cap and the
+    // 15 (issue 17): each indicator's rule shape, the bonus cap and the
     // grades; the reviewer's findings (cases counted, 不计分 with its reason) and their log;
     // the log of scorings applied, which open workspaces watch; sign-off covers them all.
-    include_str!("../migrations/0016_rules_grades_findings.sql"),
-    // 18: the evidence counties send (each file kept once by its SHA-256 beside the database;
-    // what came from whom under which name, what each item cites) and the requests for more
-    // (退回补充), closed by the import that brings new evidence.
-    include_str!("../migrations/0018_evidence_and_requests.sql"),
+    include_str!("../migrations/0015_rules_grades_findings.sql"),
+    // 16 (issue 18): the evidence counties send (each file kept once by its SHA-256 beside the
+    // database; what came from whom under which name, what each item cites) and the requests
+    // for more (退回补充), closed by the import that brings new evidence.
+    include_str!("../migrations/0016_evidence_and_requests.sql"),
 ];
 
 /// The migration that brought rule shapes, grades and findings (issue 17).
-const RULES: &str = include_str!("../migrations/0016_rules_grades_findings.sql");
+const RULES: &str = include_str!("../migrations/0015_rules_grades_findings.sql");
 
 /// The schema version from which a database keeps rule shapes, grades and findings: found by
 /// the migration itself, so that renumbering the list cannot make it wrong.
@@ -164,9 +164,9 @@ mod tests {
             (1322, 0x6198_edc8_0edf_8fe9),
             // 0014_note_threads.sql
             (3458, 0xcac1_b1e7_b34f_9730),
-            // 0016_rules_grades_findings.sql (issue 17)
+            // 0015_rules_grades_findings.sql (issue 17)
             (3959, 0xf654_4728_3367_aab4),
-            // 0018_evidence_and_requests.sql
+            // 0016_evidence_and_requests.sql (issue 18)
             (4011, 0x2194_8add_3c13_3c7e),
         ];
         let held: Vec<(usize, u64)> = MIGRATIONS
@@ -174,6 +174,34 @@ mod tests {
             .map(|sql| (sql.len(), fingerprint(sql)))
             .collect();
         assert_eq!(held, shipped);
+    }
+
+    #[test]
+    fn each_migration_file_is_numbered_by_its_place_in_the_list() {
+        // The schema version is the place in MIGRATIONS: a file numbered otherwise (two
+        // branches each taking "the next" number) would make a database skip or rerun one.
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".sql"))
+            .collect();
+        names.sort();
+        assert_eq!(names.len(), MIGRATIONS.len(), "{names:?}");
+        for (place, name) in names.iter().enumerate() {
+            assert!(
+                name.starts_with(&format!("{:04}_", place + 1)),
+                "{name} is migration {}",
+                place + 1
+            );
+            let text = std::fs::read_to_string(dir.join(name)).unwrap();
+            assert_eq!(
+                text,
+                MIGRATIONS[place],
+                "{name} is not the list's {}",
+                place + 1
+            );
+        }
     }
 
     #[test]

@@ -129,14 +129,14 @@ pub fn bar_cells(counts: [i64; 3], total: i64, width: usize) -> [usize; 4] {
         }
     }
     let mut sum: usize = cells.iter().sum();
-    // Too few: to the parts with items, the largest remainder first.
-    while sum < width {
-        let Some(k) = (0..4)
-            .filter(|&k| parts[k] > 0)
-            .max_by_key(|&k| (rest(parts[k]), std::cmp::Reverse(k)))
-        else {
+    // Too few: one more cell each to the parts with items, the largest remainder first
+    // (the floors leave at most one cell short a part).
+    let mut order: Vec<usize> = (0..4).filter(|&k| parts[k] > 0).collect();
+    order.sort_by_key(|&k| (std::cmp::Reverse(rest(parts[k])), k));
+    for &k in order.iter().cycle().take(order.len() * width.max(1)) {
+        if sum >= width {
             break;
-        };
+        }
         cells[k] += 1;
         sum += 1;
     }
@@ -162,6 +162,8 @@ mod bar_tests {
         // The case that drew a "·" on 30/30: 29 met and 1 partly met, 40 cells.
         assert_eq!(bar_cells([29, 1, 0], 30, 40), [39, 1, 0, 0]);
         assert_eq!(bar_cells([10, 10, 10], 30, 40), [14, 13, 13, 0]);
+        // The cells short go one a part, not all to the first.
+        assert_eq!(bar_cells([5, 5, 5], 20, 38), [10, 10, 9, 9]);
         for width in 1..60 {
             for met in 0..=7 {
                 for partly in 0..=(7 - met) {

@@ -3,8 +3,9 @@
 //! The column is split where counties separate names: 、，,；; and line breaks (tabs too). A
 //! piece with spaces in it is one name when a file has that name (`会议纪要 2014.pdf`), and
 //! several only when each of its space-separated words looks like a file name with an
-//! extension (`通知.pdf 纪要.docx`). Words that say there is nothing (无, 暂无, -, /) cite
-//! nothing; a leading number of a list (`1.`, `(2)`, `③`) is not part of a name.
+//! extension (`通知.pdf 纪要.docx`). Words that say there is nothing (无, 暂无, -, /: what
+//! [`crate::score::names_evidence`] does not take for evidence) cite nothing; a leading number
+//! of a list (`1.`, `(2)`, `③`) is not part of a name.
 //!
 //! A name is compared with each file's name, folded: full-width letters, digits and signs as
 //! their ASCII selves, ASCII letters in lower case, `\` as `/`, runs of spaces as one. It
@@ -50,11 +51,6 @@ fn is_separator(c: char) -> bool {
     )
 }
 
-/// Words that cite no file: the column says there is none.
-const NOTHING: [&str; 12] = [
-    "无", "暂无", "没有", "空", "略", "none", "n/a", "na", "-", "—", "——", "/",
-];
-
 /// One name an evidence column cites, as written (trimmed).
 pub fn split(evidence: &str) -> Vec<String> {
     split_with(evidence, &|_| false)
@@ -79,9 +75,9 @@ pub fn split_with(evidence: &str, known: &dyn Fn(&str) -> bool) -> Vec<String> {
     names
 }
 
+/// 无, 暂无, /, — …: no name, by the one rule of what names evidence (a bonus's, too).
 fn is_nothing(piece: &str) -> bool {
-    let f = fold(piece);
-    NOTHING.contains(&f.as_str())
+    !crate::score::names_evidence(piece)
 }
 
 /// `1`, `(2)`, `（3）`, `③`, `一`, `1.`: a list's number standing alone (its 、 split it off).

@@ -23,6 +23,42 @@ pub struct ItemFacts {
     pub evidence_named: bool,
 }
 
+/// Whether an evidence cell names any evidence. Counties write 无, 暂无, /, — or 0 in a cell
+/// they leave empty on paper; none of these names a file, and a bonus needs one named
+/// ("无表彰文件佐证的，暂未实施加分").
+pub fn names_evidence(cell: &str) -> bool {
+    const NOTHING: [&str; 16] = [
+        "无",
+        "暂无",
+        "没有",
+        "空",
+        "无佐证",
+        "无材料",
+        "/",
+        "\\",
+        "-",
+        "--",
+        "—",
+        "——",
+        "0",
+        "n/a",
+        "na",
+        "none",
+    ];
+    // Full-width forms (ＮＡ, ／) as their ASCII.
+    let text: String = cell
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .collect::<String>()
+        .to_lowercase();
+    let text = text.trim_matches(|c: char| c.is_whitespace() || c == '。' || c == '.');
+    !text.is_empty() && !NOTHING.contains(&text)
+}
+
 /// The facts of every item but its verdict, by the index [`crate::report::Verdicts::of`] uses
 /// (`indicator * counties + county`). Only what is there is kept: a figure of an indicator
 /// whose rule reads one, a count, a void, named evidence.
@@ -84,5 +120,27 @@ impl Facts {
     /// The cases counted on item `k`.
     pub fn cases(&self, k: usize) -> Option<u32> {
         self.cases.get(&k).copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_evidence;
+
+    #[test]
+    fn a_placeholder_names_no_evidence() {
+        for nothing in [
+            "", "  ", "无", "暂无", "／", "/", "—", "——", "0", "N/A", "无。", "ＮＡ",
+        ] {
+            assert!(!names_evidence(nothing), "{nothing:?}");
+        }
+        for named in [
+            "表彰文件.pdf",
+            "衢政发〔2014〕12号",
+            "无锡考察报告.docx",
+            "附件1",
+        ] {
+            assert!(names_evidence(named), "{named:?}");
+        }
     }
 }

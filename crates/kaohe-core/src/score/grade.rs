@@ -34,7 +34,9 @@ impl Grades {
 
     /// A county's grade: the first whose band its score (to the hundredth) reaches, or whose
     /// top places its rank is within (ties at the last place are in). A county whose score an
-    /// 一票否决 item voids reaches only the grade of the rest, if there is one.
+    /// 一票否决 item voids reaches only the grade of the rest, if there is one. No county is
+    /// among the top places with nothing earned: before reviewing starts all tie first, and
+    /// naming all six 先进单位 would be wrong.
     pub fn of(&self, score: f64, rank: usize, vetoed: bool) -> Option<String> {
         let hundredths = |x: f64| (x * 100.0).round() as i64;
         self.0
@@ -45,7 +47,7 @@ impl Grades {
                 }
                 match (g.at_least, g.top) {
                     (Some(at), _) => hundredths(score) >= hundredths(at),
-                    (None, Some(top)) => rank <= top,
+                    (None, Some(top)) => rank <= top && hundredths(score) > 0,
                     (None, None) => true,
                 }
             })
@@ -93,6 +95,16 @@ mod tests {
         assert_eq!(g.of(10.0, 6, false).as_deref(), Some("一般"));
         assert_eq!(g.of(95.0, 1, true).as_deref(), Some("一般"), "一票否决");
         assert_eq!(Grades::from_json(&g.to_json()), Ok(g));
+    }
+
+    #[test]
+    fn nothing_earned_is_no_top_place() {
+        let grades = Grades(vec![
+            grade("先进单位", None, Some(2)),
+            grade("其他", None, None),
+        ]);
+        assert_eq!(grades.of(0.0, 1, false).as_deref(), Some("其他"));
+        assert_eq!(grades.of(0.01, 1, false).as_deref(), Some("先进单位"));
     }
 
     #[test]

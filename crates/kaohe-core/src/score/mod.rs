@@ -9,7 +9,7 @@ mod facts;
 mod grade;
 mod rule;
 
-pub use facts::{Facts, ItemFacts};
+pub use facts::{Facts, ItemFacts, names_evidence};
 pub use grade::{Grade, Grades};
 pub use rule::{ItemScore, Rule, Standing, places};
 
@@ -290,7 +290,9 @@ fn ranked_figure(f: &ItemFacts) -> Option<f64> {
 /// Scores are shown and compared to the hundredth: 8.333… points is 8.33, and two counties
 /// that both show 8.33 share a rank.
 pub fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
+    // Half a hundredth away from zero even when binary floats land just short of it
+    // (1.495 is 1.4949999…): the bureau rounds as written on paper.
+    ((x * 100.0) + 1e-9f64.copysign(x)).round() / 100.0
 }
 
 /// Each county's rank (from 1) by score, highest first. Equal scores share a rank and the next

@@ -146,7 +146,8 @@ impl Rule {
                 let Some(figure) = facts.figure else {
                     return ItemScore::none(Standing::NoFigure);
                 };
-                let units = short(figure, full_at) / per;
+                // Snapped to the billionth, so 96.99 against 98 is 1.01 units, not 1.0099…
+                let units = (short(figure, full_at) / per * 1e9).round() / 1e9;
                 let units = if units < EPSILON {
                     0.0
                 } else if whole {
@@ -185,8 +186,9 @@ impl Rule {
                     None => cap * shares.of(verdict),
                 };
                 // A bonus is points of the total: no class weighs it.
+                // max/min, not clamp: a cap read back from an edited database may be below 0.
                 ItemScore {
-                    points: earned.clamp(0.0, cap),
+                    points: earned.max(0.0).min(cap.max(0.0)),
                     standing: Standing::Scored,
                 }
             }
@@ -312,11 +314,12 @@ pub fn places(figures: &[Option<f64>], comparator: Option<Comparator>) -> Vec<Op
         }
     };
     let keys: Vec<Option<i64>> = figures.iter().map(|f| f.map(key)).collect();
+    // Sorted once: a place is one more than the keys strictly better, found by binary search
+    // (the detail pane asks on every frame, at national scale thousands of counties).
+    let mut sorted: Vec<i64> = keys.iter().flatten().copied().collect();
+    sorted.sort_unstable();
     keys.iter()
-        .map(|k| {
-            let k = (*k)?;
-            Some(1 + keys.iter().flatten().filter(|&&o| o < k).count())
-        })
+        .map(|k| k.map(|k| 1 + sorted.partition_point(|&o| o < k)))
         .collect()
 }
 

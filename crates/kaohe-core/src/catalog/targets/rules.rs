@@ -116,6 +116,36 @@ pub(super) fn check_rule(
         )
     };
     let requirement = indicator.requirement.as_ref();
+    // Full points short of the requirement would score a county that did not meet it as one
+    // that did: a band on the wrong side of the threshold.
+    let on_the_right_side = |key: &'static str, edge: Option<f64>| {
+        let (Some(edge), Some(r)) = (edge, requirement) else {
+            return Ok(());
+        };
+        let wrong = match r.comparator {
+            crate::model::Comparator::AtLeast => edge < r.threshold,
+            crate::model::Comparator::AtMost => edge > r.threshold,
+        };
+        if wrong {
+            let side = match r.comparator {
+                crate::model::Comparator::AtLeast => "at or above",
+                crate::model::Comparator::AtMost => "at or below",
+            };
+            return Err(in_rule(
+                key,
+                format!(
+                    "indicator {id}: rule {shape}: {key} = {} gives full points short of the requirement ({} {}); it must be {side} {}",
+                    crate::model::format_number(edge),
+                    r.comparator.symbol(),
+                    crate::model::format_number(r.threshold),
+                    crate::model::format_number(r.threshold)
+                ),
+            ));
+        }
+        Ok(())
+    };
+    on_the_right_side("full_at", raw.full_at)?;
+    on_the_right_side("at", raw.at)?;
     let rule = match shape {
         "verdict" => Rule::Verdict,
         "shortfall" => {
@@ -348,6 +378,12 @@ mod tests {
                 "shape = \"rank\", step = 0.5",
                 "shape = \"rank\", step = 0.5 }\n\n[[targets]]\nid = 2",
                 "indicator 1.3 is qualitative: rule rank reads the figure, which only a numeric indicator has",
+            ),
+            (
+                "shape = \"shortfall\", deduct = 0.5",
+                "shape = \"shortfall\", deduct = 0.5, full_at = 90",
+                "full_at = 90",
+                "indicator 1.1: rule shortfall: full_at = 90 gives full points short of the requirement (≥ 98); it must be at or above 98",
             ),
             (
                 "shape = \"shortfall\", deduct = 0.5",

@@ -165,7 +165,7 @@ fn every_export_carries_the_points_findings_and_grades() {
     // (issue 18's evidence columns after them)
     assert!(
         header.ends_with(
-            ",cases,void_reason,points,grade,evidence_files,evidence_missing,requests_open"
+            ",cases,void_reason,points,grade,verified,verified_reason,verified_by,verified_at,verified_lower,evidence_files,evidence_missing,requests_open"
         ),
         "{header}"
     );
@@ -173,7 +173,8 @@ fn every_export_carries_the_points_findings_and_grades() {
         .lines()
         .find(|l| l.starts_with("330803,衢江区,1.3,"))
         .unwrap();
-    assert!(row.ends_with(",3,,2.5,良好,0,,"), "{row}");
+    // (then no verified figure, no evidence file)
+    assert!(row.ends_with(",3,,2.5,良好,,,,,,0,,"), "{row}");
 
     // Markdown: the ranking with its grades, each county's grade and what the rules made.
     let md = env.ok(&["export", "--format", "md"]);

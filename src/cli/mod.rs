@@ -36,6 +36,7 @@ mod status;
 mod status_by;
 mod table;
 mod targets;
+mod verify;
 mod workspace;
 
 pub use error::{CommandError, ErrorKind};
@@ -165,6 +166,10 @@ pub enum Command {
     Lock(lock::Lock),
     /// Lift a sign-off (审定), with a reason that is logged (a lead's)
     Unlock(lock::Unlock),
+    /// Record the verified figure (核定值) of one county × indicator where it differs from the
+    /// county's, with --reason; or clear it. Suggestions (and rules that score by the figure)
+    /// then go by it; every export carries both figures
+    Verify(verify::Verify),
     /// 退回补充: ask a county for more material on one item, with the reason it is sent; closed
     /// when a later import brings new evidence for the item (its verdict then marked changed
     /// since reviewed)
@@ -224,6 +229,7 @@ fn on_database(
         Command::Check(check) => check.run(context, out)?,
         Command::Lock(lock) => lock.run(context, out)?,
         Command::Unlock(unlock) => unlock.run(context, out)?,
+        Command::Verify(verify) => verify.run(context, out)?,
         Command::Request(request) => request.run(context, out)?,
         Command::Requests(requests) => requests.run(context, out)?,
         // Run by `run`, before any context.

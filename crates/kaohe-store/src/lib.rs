@@ -34,6 +34,7 @@ mod stale;
 mod status;
 mod submissions;
 mod targets;
+mod verified;
 mod watch;
 mod workspace;
 
@@ -62,6 +63,7 @@ pub use reviews::{Expected, GivenBy, ReviewChange, ReviewWrite, Written};
 pub use schema::{MIGRATIONS, latest as latest_schema};
 pub use submissions::ImportPreview;
 pub use targets::ScoringEvent;
+pub use verified::{Seen, VerifyChange, VerifyError, VerifyEvent, VerifyWrite, VerifyWritten};
 pub use watch::Swap;
 pub use workspace::{Draft, Position};
 

@@ -8,7 +8,7 @@
 //! ([`NoteEditor::confirming`]), not a layer.
 
 use super::effect::Write;
-use super::{Cursor, Finder, NoteEditor, Question, Summary, Viewer};
+use super::{Cursor, Finder, NoteEditor, Question, Summary, VerifyEditor, Viewer};
 use crate::model::Verdict;
 use crate::store::LogEntry;
 use crate::tui::action::Mode;
@@ -49,6 +49,8 @@ pub(super) enum Overlay {
     Filters(usize),
     /// The evidence viewer (`a`).
     Viewer(Viewer),
+    /// The verified figure's editor (`=`).
+    Verify(VerifyEditor),
 }
 
 impl Overlay {
@@ -66,6 +68,10 @@ impl Overlay {
             Overlay::Filters(_) => Mode::Filter,
             Overlay::Viewer(v) if v.find.is_some() => Mode::ViewerFind,
             Overlay::Viewer(_) => Mode::Viewer,
+            // Its questions use the keys of their kind: y/n, and save or throw away.
+            Overlay::Verify(v) if v.asking => Mode::Ask,
+            Overlay::Verify(v) if v.confirming => Mode::Confirm,
+            Overlay::Verify(_) => Mode::Verify,
         }
     }
 
@@ -271,6 +277,20 @@ impl Overlay {
     pub(super) fn summary_mut(&mut self) -> Option<&mut Summary> {
         match self.base_mut() {
             Overlay::Summary(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub(super) fn verify_editor(&self) -> Option<&VerifyEditor> {
+        match self.base() {
+            Overlay::Verify(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    pub(super) fn verify_editor_mut(&mut self) -> Option<&mut VerifyEditor> {
+        match self.base_mut() {
+            Overlay::Verify(v) => Some(v),
             _ => None,
         }
     }

@@ -1743,6 +1743,10 @@ fn a_note_being_typed_when_writing_stops_stays_in_the_editor() {
 
 /// Rapid marking, 自评 and the filters (tests/marking.rs).
 mod marking;
+
+/// The evidence viewer and 退回补充 (tests/evidence.rs).
+mod evidence;
+
 /// Rule-based scoring: the findings entered, the scores and grades, the scoring applied anew
 /// (tests/scoring.rs).
 mod scoring;

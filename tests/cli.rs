@@ -1156,7 +1156,7 @@ fn a_corrected_sheet_shows_as_changed_since_reviewed_in_status_and_exports() {
         // (none on this row), then the cases, the void, the points and the grade (none), and
         // the verified figure's five (none), what it was written as (kept as written), then
         // issue 18's: no evidence file, nothing missing, no request open.
-        csv.contains(",报送值 60% 与分子/分母算得 68.6% 不一致,,,,,,,,初步,,,,,,,,,,,0,,\n"),
+        csv.contains(",报送值 60% 与分子/分母算得 68.6% 不一致,,,,,,,,初步,,,,,,,,,,,,0,,\n"),
         "{csv}"
     );
     // changed_since_review, flags (none), the 自评 and second review's columns (none), the

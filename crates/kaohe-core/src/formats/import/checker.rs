@@ -106,6 +106,8 @@ pub(super) struct Checker<'a> {
     /// More columns whose text joins the remark: a second of 说明/备注, and a 完成情况 beside a
     /// 完成值 (words about the figure).
     more_remarks: Vec<usize>,
+    /// kaohe's own export: the facts of an earlier import it carries are read back.
+    own_export: bool,
     /// (county code, indicator) → the row it was first given on.
     seen: HashMap<(String, String), u64>,
     any_row: bool,
@@ -119,6 +121,27 @@ impl<'a> Checker<'a> {
         headers: &[String],
         header_row: u64,
     ) -> Result<Checker<'a>, FileError> {
+        Checker::with_origin(lookup, places, headers, header_row, false)
+    }
+
+    /// The checker of a table laid out by kaohe's own reader of its own format (the JSON
+    /// export's records): the facts of an earlier import are read back by their keys.
+    pub(super) fn own_export(
+        lookup: &'a Lookup,
+        places: Places<'a>,
+        headers: &[String],
+        header_row: u64,
+    ) -> Result<Checker<'a>, FileError> {
+        Checker::with_origin(lookup, places, headers, header_row, true)
+    }
+
+    fn with_origin(
+        lookup: &'a Lookup,
+        places: Places<'a>,
+        headers: &[String],
+        header_row: u64,
+        own_format: bool,
+    ) -> Result<Checker<'a>, FileError> {
         let at = |column: Option<usize>| places.at(header_row, column);
         let mut index_of = [None; COLUMNS.len()];
         let mut rank_of = [0; COLUMNS.len()];
@@ -130,8 +153,14 @@ impl<'a> Checker<'a> {
         let own_workbook = headers
             .iter()
             .any(|h| Column::CountyCode.header() == Some(h.trim()));
+        // Any of kaohe's own exports, whose facts of an earlier import are read back.
+        let own_export = own_format || own_workbook || columns::is_own_csv_export(headers);
         for (index, header) in headers.iter().enumerate() {
             let header = header.trim();
+            if let Some(fact) = columns::fact_by_name(header).filter(|_| own_export) {
+                index_of[fact as usize] = Some(index);
+                continue;
+            }
             if columns::is_county_code(header) {
                 // An export carries county_code beside county (the name): the code is the key.
                 county_code_column = Some(index);
@@ -233,6 +262,7 @@ impl<'a> Checker<'a> {
             places,
             index_of,
             more_remarks,
+            own_export,
             seen: HashMap::new(),
             any_row: false,
             checked: Checked::default(),
@@ -368,6 +398,13 @@ impl<'a> Checker<'a> {
         }
         let (self_verdict, self_score) = self_assessment(cell, &fail, &item)?;
         let value_cell = cell(Column::Value);
+        // kaohe's own export says the figure came from a spreadsheet's number cell: it is
+        // read as that cell was, and keeps its flag.
+        let value_kind = if self.own_export && fact(cell, &fail, &item, Column::BareFraction)? {
+            CellKind::Number
+        } else {
+            value_cell.kind
+        };
         let submission = Submission {
             value_number: None,
             value: value_cell.text.clone(),
@@ -414,7 +451,7 @@ impl<'a> Checker<'a> {
             _ => None,
         };
         let bare_fraction = matches!(
-            (value_cell.kind, unit, figure.number()),
+            (value_kind, unit, figure.number()),
             (CellKind::Number, Some("%"), Some(v)) if v > 0.0 && v <= 1.0
         );
         let submission = Submission {
@@ -447,6 +484,27 @@ impl<'a> Checker<'a> {
         }
         Ok(self.checked)
     }
+}
+
+/// A yes-or-no fact of an earlier import in a row of kaohe's own export (`yes`, 是, `true` or
+/// empty); anything else refuses the file at that cell.
+fn fact<'c>(
+    cell: impl Fn(Column) -> &'c Cell,
+    fail: &impl Fn(Column, String) -> FileError,
+    item: &impl Fn() -> String,
+    column: Column,
+) -> Result<bool, FileError> {
+    let text = &cell(column).text;
+    columns::fact_says(text).ok_or_else(|| {
+        fail(
+            column,
+            format!(
+                "{} \"{text}\" is neither yes nor empty, as kaohe's export writes it ({})",
+                column.name(),
+                item()
+            ),
+        )
+    })
 }
 
 /// The county's own assessment in a row: its 自评结果 (a verdict in Chinese or English) and

@@ -3,6 +3,8 @@
 use super::Checked;
 use super::checker::{Cell, Checker, Places};
 use crate::error::{FileError, LineCounter, Location};
+use crate::formats::columns;
+use crate::formats::inert::undo_inert;
 use crate::lookup::{Lookup, SubmissionRow};
 use crate::source::csv::{check_row_length, csv_error, csv_reader, csv_text, record_line};
 
@@ -41,6 +43,8 @@ pub fn read_csv(
     }
     let header_line = line_at(headers.position());
     let names: Vec<String> = headers.iter().map(str::to_string).collect();
+    // kaohe's own CSV export made formula-like cells inert with an apostrophe: taken off.
+    let own_export = columns::is_own_csv_export(&names);
     let mut checker = Checker::new(lookup, Places::Lines { path }, &names, header_line)?;
     for record in reader.records() {
         let record = record.map_err(|e| csv_error(path, text, &e))?;
@@ -50,7 +54,11 @@ pub fn read_csv(
             continue;
         }
         check_row_length(path, line, &record, &headers)?;
-        let cells: Vec<Cell> = record.iter().map(Cell::text).collect();
+        let cells: Vec<Cell> = if own_export {
+            record.iter().map(|c| Cell::text(&undo_inert(c))).collect()
+        } else {
+            record.iter().map(Cell::text).collect()
+        };
         checker.row(line, &cells)?;
     }
     checker.finish("the file has no rows (only a header and comments)")

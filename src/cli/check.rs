@@ -22,7 +22,7 @@ pub struct Check {
     /// partly_met | not_met | 完成 | 基本完成 | 未完成
     pub decision: DecisionArg,
     /// Why the verdict changes (needed for a change; a remark with confirm)
-    #[arg(long, value_name = "TEXT")]
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
     pub reason: Option<String>,
 }
 

@@ -19,7 +19,7 @@ pub struct Mark {
     pub verdict: VerdictArg,
     /// Your note on it: added to its notes under your name (in place of your own note when
     /// yours is the latest; "" takes that away). A colleague's note is never replaced
-    #[arg(long, value_name = "TEXT")]
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
     pub note: Option<String>,
 }
 

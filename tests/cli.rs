@@ -894,7 +894,10 @@ fn export_xlsx_is_a_workbook_with_chinese_headers() {
     env.ok(&["export", "--format", "xlsx", "--out", out.to_str().unwrap()]);
     use calamine::{Data, Reader, Xlsx, open_workbook};
     let mut book: Xlsx<_> = open_workbook(&out).unwrap();
-    assert_eq!(book.sheet_names(), vec!["评审结果", "汇总"]);
+    assert_eq!(
+        book.sheet_names(),
+        vec!["评审结果", "汇总", "目标", "复核", "热力图"]
+    );
     let results = book.worksheet_range("评审结果").unwrap();
     assert_eq!(results.height(), 763, "a header and 762 items");
     let header: Vec<String> = results
@@ -913,10 +916,12 @@ fn export_xlsx_is_a_workbook_with_chinese_headers() {
         .find(|r| r[0] == Data::String("330802".into()) && r[2] == Data::String("1.2".into()))
         .unwrap();
     assert_eq!(marked[4].to_string(), "≥ 70%");
-    assert_eq!(marked[6], Data::Float(22.0), "numerators are numbers");
-    assert_eq!(marked[10].to_string(), "未完成", "52.4% suggests not met");
-    assert_eq!(marked[11].to_string(), "完成");
-    assert_eq!(marked[12].to_string(), "台账齐全");
+    assert_eq!(marked[5].to_string(), "52.4%", "the figure as written");
+    assert_eq!(marked[6], Data::Float(52.4), "and as a number");
+    assert_eq!(marked[7], Data::Float(22.0), "numerators are numbers");
+    assert_eq!(marked[11].to_string(), "未完成", "52.4% suggests not met");
+    assert_eq!(marked[12].to_string(), "完成");
+    assert_eq!(marked[13].to_string(), "台账齐全");
     let summary = book.worksheet_range("汇总").unwrap();
     let header: Vec<String> = summary
         .rows()
@@ -1154,14 +1159,14 @@ fn a_corrected_sheet_shows_as_changed_since_reviewed_in_status_and_exports() {
     assert!(
         // Then the 自评 columns, the second review's (none here), the stage and the notes
         // (none on this row).
-        csv.contains(",报送值 60% 与分子/分母算得 68.6% 不一致,,,,,,,,初步,\n"),
+        csv.contains(",报送值 60% 与分子/分母算得 68.6% 不一致,,,,,,,,初步,,\n"),
         "{csv}"
     );
     // changed_since_review, flags (none), the 自评 and second review's columns (none), the
-    // stage, then the notes.
+    // stage, then the notes and bare_fraction (no).
     assert!(csv.lines().any(|l| l.starts_with("330802,柯城区,1.2,")
         && l.contains(",yes,,,,,,,,,初步,")
-        && l.ends_with("：未达标")));
+        && l.ends_with("：未达标,")));
     let report = env.ok(&["export", "--format", "md"]);
     assert!(report.contains("1 项在评定后报送数据有变"), "{report}");
     // Reviewed again, it is no longer marked.

@@ -191,7 +191,7 @@ fn every_export_carries_the_countys_own_assessment_and_imports_back_the_same() {
     let header = csv.lines().next().unwrap();
     assert!(
         header.ends_with(
-            ",self_verdict,self_score,self_disagrees,second_verdict,checker,check_reason,checked_at,stage,notes"
+            ",self_verdict,self_score,self_disagrees,second_verdict,checker,check_reason,checked_at,stage,notes,bare_fraction"
         ),
         "{header}"
     );
@@ -199,9 +199,9 @@ fn every_export_carries_the_countys_own_assessment_and_imports_back_the_same() {
         .lines()
         .find(|l| l.starts_with("330802,柯城区,1.2,"))
         .unwrap();
-    // … then the notes, each under its author.
+    // … then the notes, each under its author, and bare_fraction (no).
     assert!(row.contains(",partly_met,7,yes,,,,,初步,"), "{row}");
-    assert!(row.ends_with("：覆盖率不足"), "{row}");
+    assert!(row.ends_with("：覆盖率不足,"), "{row}");
     // The Markdown report says it per county, and lists the item.
     let md = env.ok(&["export", "--format", "md"]);
     assert!(md.contains("自评与评定不一致 1 项"), "{md}");

@@ -530,7 +530,13 @@ mod tests {
             .import_submissions_saying(&second, "二.csv", &who())
             .unwrap();
         assert_eq!(said, preview);
-        assert_eq!(store.import_preview(&second, "二.csv").unwrap().from_other_files, vec![]);
+        assert_eq!(
+            store
+                .import_preview(&second, "二.csv")
+                .unwrap()
+                .from_other_files,
+            vec![]
+        );
     }
 
     #[test]

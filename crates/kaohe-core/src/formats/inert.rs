@@ -55,7 +55,8 @@ fn is_plain_number(cell: &str) -> bool {
     };
     let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
     let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
-    let mantissa_ok = digits(whole) && digits(fraction) && !(whole.is_empty() && fraction.is_empty());
+    let mantissa_ok =
+        digits(whole) && digits(fraction) && !(whole.is_empty() && fraction.is_empty());
     let exponent_ok = exponent.is_none_or(|e| {
         let e = e.strip_prefix(['+', '-']).unwrap_or(e);
         !e.is_empty() && digits(e)
@@ -71,7 +72,10 @@ mod tests {
     #[test]
     fn formulas_get_an_apostrophe_and_numbers_do_not() {
         for (cell, written) in [
-            ("=HYPERLINK(\"http://x\",\"点此\")", "'=HYPERLINK(\"http://x\",\"点此\")"),
+            (
+                "=HYPERLINK(\"http://x\",\"点此\")",
+                "'=HYPERLINK(\"http://x\",\"点此\")",
+            ),
             ("+1+2", "'+1+2"),
             ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
             ("@SUM(A1)", "'@SUM(A1)"),
@@ -86,8 +90,19 @@ mod tests {
             assert_eq!(undo_inert(written), cell, "{written:?}");
         }
         for plain in [
-            "-5", "+3", "-0.5%", "1.2E-3", "-1e5", "+.5", "-5.", "75%", "柯城区", "", "a=b",
-            "台账'", " =1",
+            "-5",
+            "+3",
+            "-0.5%",
+            "1.2E-3",
+            "-1e5",
+            "+.5",
+            "-5.",
+            "75%",
+            "柯城区",
+            "",
+            "a=b",
+            "台账'",
+            " =1",
         ] {
             assert_eq!(make_inert(plain), plain, "{plain:?}");
             assert_eq!(undo_inert(plain), plain, "{plain:?}");

@@ -59,9 +59,7 @@ fn excel_time(s: &str) -> Option<ExcelDateTime> {
             .then(|| part.parse().ok())?
     };
     let separators = [(4, b'-'), (7, b'-'), (13, b':')];
-    if b.len() < 16
-        || separators.iter().any(|&(at, c)| b[at] != c)
-        || !matches!(b[10], b'T' | b' ')
+    if b.len() < 16 || separators.iter().any(|&(at, c)| b[at] != c) || !matches!(b[10], b'T' | b' ')
     {
         return None;
     }

@@ -9,8 +9,8 @@ use crate::report::{CountyStatus, Progress};
 use crate::stages::Agreement;
 use anyhow::Result;
 use rust_xlsxwriter::{
-    Chart, ChartDataLabel, ChartType, ConditionalFormat3ColorScale, ConditionalFormatType,
-    Format, Workbook, Worksheet,
+    Chart, ChartDataLabel, ChartType, ConditionalFormat3ColorScale, ConditionalFormatType, Format,
+    Workbook, Worksheet,
 };
 
 /// One cell of a summary table.
@@ -104,8 +104,14 @@ fn ranking_columns(results: &Results) -> Vec<(String, Box<dyn Fn(&CountyStatus) 
     type Of<'r> = Box<dyn Fn(&CountyStatus) -> Cell + 'r>;
     let mut columns: Vec<(String, Of<'_>)> = vec![
         ("名次".into(), Box::new(|c| Cell::Number(c.rank as f64))),
-        ("县(市、区)代码".into(), Box::new(|c| Cell::Text(c.code.clone()))),
-        ("县(市、区)".into(), Box::new(|c| Cell::Text(c.name.clone()))),
+        (
+            "县(市、区)代码".into(),
+            Box::new(|c| Cell::Text(c.code.clone())),
+        ),
+        (
+            "县(市、区)".into(),
+            Box::new(|c| Cell::Text(c.name.clone())),
+        ),
         ("得分".into(), Box::new(|c| Cell::Number(c.score))),
         ("满分".into(), Box::new(|c| Cell::Number(c.max_score))),
         (
@@ -116,14 +122,23 @@ fn ranking_columns(results: &Results) -> Vec<(String, Box<dyn Fn(&CountyStatus) 
     for (k, head) in PROGRESS_HEADS.iter().enumerate() {
         columns.push((
             (*head).to_string(),
-            Box::new(move |c| progress(&c.progress).into_iter().nth(k).unwrap_or(Cell::Empty)),
+            Box::new(move |c| {
+                progress(&c.progress)
+                    .into_iter()
+                    .nth(k)
+                    .unwrap_or(Cell::Empty)
+            }),
         ));
     }
     // The points earned in each target.
     for (k, t) in results.status.targets.iter().enumerate() {
         columns.push((
             format!("{} {}", t.id, t.title),
-            Box::new(move |c| c.target_scores.get(k).map_or(Cell::Empty, |x| Cell::Number(*x))),
+            Box::new(move |c| {
+                c.target_scores
+                    .get(k)
+                    .map_or(Cell::Empty, |x| Cell::Number(*x))
+            }),
         ));
     }
     columns.push((
@@ -177,7 +192,9 @@ pub(super) fn write_ranking(book: &mut Workbook, results: &Results) -> Result<()
     if most > 0.0 {
         chart.x_axis().set_min(0.0).set_max(most);
     }
-    chart.set_width(720).set_height((120 + 28 * shown as u32).clamp(300, 1600));
+    chart
+        .set_width(720)
+        .set_height((120 + 28 * shown as u32).clamp(300, 1600));
     sheet.insert_chart(counties.len() as u32 + 2, name_column, &chart)?;
     Ok(())
 }
@@ -265,7 +282,12 @@ pub(super) fn write_heat_map(book: &mut Workbook, results: &Results) -> Result<(
     let sheet = book.add_worksheet();
     sheet.set_name(HEAT_MAP_SHEET)?;
     let mut heads: Vec<String> = vec!["名次".into(), "县(市、区)".into()];
-    heads.extend(status.targets.iter().map(|t| format!("{} {}", t.id, t.title)));
+    heads.extend(
+        status
+            .targets
+            .iter()
+            .map(|t| format!("{} {}", t.id, t.title)),
+    );
     let bold_wrapped = Format::new().set_bold().set_text_wrap();
     for (c, h) in heads.iter().enumerate() {
         sheet.write_string_with_format(0, c as u16, h, &bold_wrapped)?;

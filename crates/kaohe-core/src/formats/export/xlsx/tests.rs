@@ -17,7 +17,14 @@ fn stored_times_become_excel_dates_as_written() {
     assert!((at - (46355.0 + 9.5 / 24.0)).abs() < 1e-9, "{at}");
     assert_eq!(serial("2026-11-29 09:30:00"), Some(at));
     assert_eq!(serial("2026-11-29T09:30Z"), Some(at));
-    for not_a_time in ["", "2026-11-29", "昨天", "2026-13-01T09:30", "2026-11-29T25:00", "2026/11/29 09:30"] {
+    for not_a_time in [
+        "",
+        "2026-11-29",
+        "昨天",
+        "2026-13-01T09:30",
+        "2026-11-29T25:00",
+        "2026/11/29 09:30",
+    ] {
         assert_eq!(serial(not_a_time), None, "{not_a_time}");
     }
 }

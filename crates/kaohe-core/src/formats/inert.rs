@@ -112,6 +112,36 @@ mod tests {
         assert_eq!(undo_inert("'5"), "'5");
     }
 
+    #[test]
+    fn only_kaohes_own_csv_export_is_undone_and_its_facts_read_back() {
+        use crate::catalog::{Catalog, embedded_counties};
+        use crate::formats::import::read_csv;
+        use crate::lookup::Lookup;
+        let lookup = Lookup::from_parts(
+            &Catalog::embedded_2014().unwrap(),
+            &embedded_counties().unwrap(),
+        );
+        let read = |text: &str| {
+            read_csv(text, "s.csv", &lookup, &mut |_, _| {})
+                .unwrap()
+                .rows
+        };
+        let own = read(
+            "county_code,county,indicator,value,value_number,remark,flags,bare_fraction\n\
+             330802,柯城区,1.3,0.021,0.021,'=A1,,yes\n330803,衢江区,1.3,-5,-5,''x,,\n",
+        );
+        assert_eq!(own[0].submission.remark, "=A1");
+        assert!(own[0].submission.bare_fraction, "the fact read back");
+        assert_eq!(own[0].submission.value_number, Some(0.021));
+        assert_eq!(own[1].submission.remark, "'x");
+        assert_eq!(own[1].submission.value_number, Some(-5.0));
+        // A county's sheet: every character as it gave it, and no fact of an import.
+        let county =
+            read("county_code,indicator,value,remark,bare_fraction\n330802,1.3,0.021,'=A1,yes\n");
+        assert_eq!(county[0].submission.remark, "'=A1");
+        assert!(!county[0].submission.bare_fraction);
+    }
+
     proptest! {
         #[test]
         fn what_the_export_writes_the_import_reads_back(cell in "\\PC*|['=+\\-@\\t\\r]{1,3}\\PC{0,8}") {

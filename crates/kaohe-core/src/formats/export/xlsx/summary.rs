@@ -291,7 +291,12 @@ pub(super) fn write_heat_map(book: &mut Workbook, results: &Results) -> Result<(
     let bold_wrapped = Format::new().set_bold().set_text_wrap();
     for (c, h) in heads.iter().enumerate() {
         sheet.write_string_with_format(0, c as u16, h, &bold_wrapped)?;
-        sheet.set_column_width(c as u16, if c == 1 { 16 } else { 12 })?;
+        let width = match c {
+            0 => 6,
+            1 => 16,
+            _ => 12,
+        };
+        sheet.set_column_width(c as u16, width)?;
     }
     // Target titles wrap over a few lines in their narrow columns.
     sheet.set_row_height(0, 60)?;

@@ -1,0 +1,108 @@
+//! Free text on the command line may start with `-`: `kaohe mark … --note -5%`, and the
+//! reasons of `check`, `lock` and `unlock`, stored as typed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::Env;
+use serde_json::Value;
+
+fn exported(env: &Env, county: &str, indicator: &str) -> Value {
+    env.json(&["export"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["county"] == county && i["indicator"] == indicator)
+        .cloned()
+        .unwrap()
+}
+
+#[test]
+fn notes_and_reasons_may_start_with_a_hyphen() {
+    let env = Env::new();
+    env.ok(&["init"]);
+    let out = env.ok(&[
+        "--reviewer",
+        "张三",
+        "mark",
+        "柯城区",
+        "1.2",
+        "基本完成",
+        "--note",
+        "-5%",
+    ]);
+    assert_eq!(out, "330802 柯城区 1.2: 未审核 → 基本完成\n");
+    assert_eq!(exported(&env, "柯城区", "1.2")["note"], "-5%");
+    // A lone hyphen and a double one are text too, and options after them still count.
+    env.ok(&[
+        "mark",
+        "柯城区",
+        "1.3",
+        "完成",
+        "--note",
+        "-",
+        "--reviewer",
+        "张三",
+    ]);
+    assert_eq!(exported(&env, "柯城区", "1.3")["note"], "-");
+    assert_eq!(exported(&env, "柯城区", "1.3")["reviewer"], "张三");
+    env.ok(&[
+        "--reviewer",
+        "张三",
+        "mark",
+        "柯城区",
+        "1.4",
+        "未完成",
+        "--note",
+        "-- 少报 2 例\n-- 台账缺页",
+    ]);
+    assert_eq!(
+        exported(&env, "柯城区", "1.4")["note"],
+        "-- 少报 2 例\n-- 台账缺页"
+    );
+
+    env.ok(&[
+        "--reviewer",
+        "李四",
+        "check",
+        "柯城区",
+        "1.2",
+        "未完成",
+        "--reason",
+        "-3.5 个百分点",
+    ]);
+    assert_eq!(
+        exported(&env, "柯城区", "1.2")["check_reason"],
+        "-3.5 个百分点"
+    );
+
+    env.ok(&[
+        "--reviewer",
+        "王五",
+        "lock",
+        "--target",
+        "2",
+        "--reason",
+        "-已核",
+    ]);
+    let out = env.ok(&[
+        "--reviewer",
+        "王五",
+        "unlock",
+        "--target",
+        "2",
+        "--reason",
+        "-更正",
+    ]);
+    assert!(out.ends_with("the reason is logged: -更正\n"), "{out}");
+    let log = env.ok(&["log"]);
+    assert!(log.contains("理由：-已核"), "{log}");
+    assert!(log.contains("理由：-更正"), "{log}");
+
+    // A note still needs its text: the option at the end without one is refused in one line.
+    let e = env.refused(
+        env.with_db()
+            .args(["mark", "柯城区", "1.5", "完成", "--note"]),
+    );
+    assert!(e.contains("a value is required for '--note <TEXT>'"), "{e}");
+}

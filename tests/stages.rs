@@ -545,7 +545,7 @@ fn the_workbook_and_the_report_carry_the_second_review_and_the_stage() {
         .collect();
     let stage = heads.iter().position(|h| h == "阶段").unwrap();
     assert_eq!(targets.rows().nth(1).unwrap()[stage].to_string(), "审定");
-    let whole = targets.rows().last().unwrap();
+    let whole = targets.rows().next_back().unwrap();
     assert_eq!(whole[0].to_string(), "合计");
     assert!(
         whole[stage].to_string().starts_with("部分审定：目标 1（"),

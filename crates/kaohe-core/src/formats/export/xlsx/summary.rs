@@ -98,10 +98,12 @@ fn agreement(a: &Agreement) -> [Cell; 4] {
     ]
 }
 
+/// What a county shows in a column of the ranking.
+type Of<'r> = Box<dyn Fn(&CountyStatus) -> Cell + 'r>;
+
 /// The ranking's columns: a heading and what a county shows there, in order. Where the
 /// bureau's grades (等次) come in, they are one more column here, after 满分.
-fn ranking_columns(results: &Results) -> Vec<(String, Box<dyn Fn(&CountyStatus) -> Cell + '_>)> {
-    type Of<'r> = Box<dyn Fn(&CountyStatus) -> Cell + 'r>;
+fn ranking_columns(results: &Results) -> Vec<(String, Of<'_>)> {
     let mut columns: Vec<(String, Of<'_>)> = vec![
         ("名次".into(), Box::new(|c| Cell::Number(c.rank as f64))),
         (
@@ -178,7 +180,7 @@ pub(super) fn write_ranking(book: &mut Workbook, results: &Results) -> Result<()
         .set_name("得分")
         .set_categories((RANKING_SHEET, 1, name_column, last, name_column))
         .set_values((RANKING_SHEET, 1, score_column, last, score_column))
-        .set_data_label(&ChartDataLabel::new().show_value());
+        .set_data_label(ChartDataLabel::new().show_value());
     let title = if shown < counties.len() {
         format!("得分（前 {shown} 名，共 {} 个县(市、区)）", counties.len())
     } else {

@@ -62,7 +62,8 @@ impl Import {
             imported
         };
         if self.dry_run {
-            let (imported, preview) = preview(context, &named, &shown, &mut read)?;
+            let listed = Shown::new(self.verbose);
+            let (imported, preview) = preview(context, &named, &shown, listed, &mut read)?;
             let read_as = match imported.format {
                 Format::Csv => format!(" ({})", imported.encoding),
                 _ => String::new(),
@@ -74,7 +75,6 @@ impl Import {
                 preview_words(&preview),
                 flagged_count(&imported.checked)
             )?;
-            let listed = Shown::new(self.verbose);
             write_flagged(&imported.checked, context.lang, listed, out)?;
             write_changes(&preview, Tense::Would, listed, out)?;
             return Ok(());
@@ -82,7 +82,9 @@ impl Import {
         let (mut store, imported) = context.check_then_open(|lookup| Ok(read(lookup)?))?;
         let who = context.writer(&store)?;
         let stale_before = store.changed_since_review()?.len();
-        let changes = store.import_submissions_saying(&imported.checked.rows, &shown, &who)?;
+        let listed = Shown::new(self.verbose);
+        let changes =
+            store.import_submissions_saying(&imported.checked.rows, &shown, &who, listed.most())?;
         let n = imported.checked.rows.len();
         let newly_stale = store
             .changed_since_review()?
@@ -107,7 +109,6 @@ impl Import {
             plural(n, "submission"),
             flagged_count(&imported.checked)
         )?;
-        let listed = Shown::new(self.verbose);
         write_flagged(&imported.checked, context.lang, listed, out)?;
         write_changes(&changes, Tense::Did, listed, out)?;
         Ok(())
@@ -121,6 +122,7 @@ fn preview(
     context: &Context,
     file: &str,
     stored_as: &str,
+    listed: Shown,
     read: &mut dyn FnMut(&Lookup) -> Result<Imported, FileError>,
 ) -> Result<(Imported, ImportPreview)> {
     if !context.would_create()? {
@@ -128,7 +130,7 @@ fn preview(
         let imported = read(&store.lookup()?)?;
         // A row a lock (审定) covers would refuse the import: said now.
         store.refuse_locked_rows(&imported.checked.rows, file)?;
-        let preview = store.import_preview(&imported.checked.rows, stored_as)?;
+        let preview = store.import_preview(&imported.checked.rows, stored_as, listed.most())?;
         return Ok((imported, preview));
     }
     let seed = context.embedded_seed()?;
@@ -138,8 +140,11 @@ fn preview(
         // scratch copy of it, never the real path.
         let scratch = tempfile::tempdir().context("cannot make a scratch directory")?;
         let maker = context.named_reviewer();
-        Store::create(&scratch.path().join("preview.db"), &seed, &maker)?
-            .import_preview(&imported.checked.rows, stored_as)?
+        Store::create(&scratch.path().join("preview.db"), &seed, &maker)?.import_preview(
+            &imported.checked.rows,
+            stored_as,
+            listed.most(),
+        )?
     } else {
         ImportPreview {
             new: imported.checked.rows.len(),
@@ -190,18 +195,20 @@ impl Shown {
         Shown { all: verbose }
     }
 
-    /// Writes `lines` (each already cleaned), one an indented line, within the bound.
-    fn write(self, lines: &[String], out: &mut dyn Write) -> Result<()> {
-        let most = if self.all { lines.len() } else { Self::FIRST };
-        for line in lines.iter().take(most) {
+    /// How many entries of a list are kept to be printed.
+    fn most(self) -> usize {
+        if self.all { usize::MAX } else { Self::FIRST }
+    }
+
+    /// Writes the first of `total` entries, `lines` (each already cleaned), one an indented
+    /// line, then how many more there are.
+    fn write(self, lines: &[String], total: usize, out: &mut dyn Write) -> Result<()> {
+        for line in lines.iter().take(self.most()) {
             writeln!(out, "  {line}")?;
         }
-        if lines.len() > most {
-            writeln!(
-                out,
-                "  … and {} more (--verbose lists them all)",
-                lines.len() - most
-            )?;
+        let more = total.saturating_sub(lines.len().min(self.most()));
+        if more > 0 {
+            writeln!(out, "  … and {more} more (--verbose lists them all)")?;
         }
         Ok(())
     }
@@ -213,6 +220,7 @@ fn write_flagged(checked: &Checked, lang: Lang, shown: Shown, out: &mut dyn Writ
     let lines: Vec<String> = checked
         .flagged
         .iter()
+        .take(shown.most())
         .map(|f| {
             let why: Vec<String> = f
                 .flags
@@ -232,7 +240,7 @@ fn write_flagged(checked: &Checked, lang: Lang, shown: Shown, out: &mut dyn Writ
             ))
         })
         .collect();
-    shown.write(&lines, out)
+    shown.write(&lines, checked.flagged.len(), out)
 }
 
 /// Whether the changes are said of a dry run (would) or of the import just made (did).
@@ -254,10 +262,11 @@ fn write_changes(p: &ImportPreview, tense: Tense, shown: Shown, out: &mut dyn Wr
         writeln!(
             out,
             "{} whose figure {changes} (each verdict stays, marked changed since reviewed until reviewed again):",
-            plural(p.reviewed_changes.len(), "reviewed item")
+            plural(p.reviewed_changes.total, "reviewed item")
         )?;
         let lines: Vec<String> = p
             .reviewed_changes
+            .first
             .iter()
             .map(|c| {
                 let marked = if c.already_changed {
@@ -277,7 +286,7 @@ fn write_changes(p: &ImportPreview, tense: Tense, shown: Shown, out: &mut dyn Wr
                 ))
             })
             .collect();
-        shown.write(&lines, out)?;
+        shown.write(&lines, p.reviewed_changes.total, out)?;
     }
     if !p.from_other_files.is_empty() {
         let replace = match tense {
@@ -287,10 +296,11 @@ fn write_changes(p: &ImportPreview, tense: Tense, shown: Shown, out: &mut dyn Wr
         writeln!(
             out,
             "{} {replace} a submission from another file:",
-            plural(p.from_other_files.len(), "row")
+            plural(p.from_other_files.total, "row")
         )?;
         let lines: Vec<String> = p
             .from_other_files
+            .first
             .iter()
             .map(|o| {
                 let file = match &o.file {
@@ -311,7 +321,7 @@ fn write_changes(p: &ImportPreview, tense: Tense, shown: Shown, out: &mut dyn Wr
                 ))
             })
             .collect();
-        shown.write(&lines, out)?;
+        shown.write(&lines, p.from_other_files.total, out)?;
     }
     Ok(())
 }

@@ -50,7 +50,7 @@ pub use registry::{
 };
 pub use reviews::{Expected, GivenBy, ReviewChange, ReviewWrite, Written};
 pub use schema::{MIGRATIONS, latest as latest_schema};
-pub use submissions::{FromOtherFile, GivenFigure, ImportPreview, ReviewedChange};
+pub use submissions::{FromOtherFile, GivenFigure, ImportPreview, Listed, ReviewedChange};
 pub use watch::Swap;
 pub use workspace::{Draft, Position};
 

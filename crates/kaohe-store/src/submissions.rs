@@ -17,10 +17,49 @@ pub struct ImportPreview {
     pub figure_changed: usize,
     /// Verdicts that would be marked changed since reviewed.
     pub verdicts_to_recheck: usize,
-    /// Every item with a verdict whose figure the import changes, in the file's order.
-    pub reviewed_changes: Vec<ReviewedChange>,
-    /// Every row that replaces a submission another file brought, in the file's order.
-    pub from_other_files: Vec<FromOtherFile>,
+    /// The items with a verdict whose figure the import changes, in the file's order.
+    pub reviewed_changes: Listed<ReviewedChange>,
+    /// The rows that replace a submission another file brought, in the file's order.
+    pub from_other_files: Listed<FromOtherFile>,
+}
+
+/// The first entries of a list, as many as the caller asked for, and how many there are in
+/// all: a national import may replace every one of 361,188 submissions, and nobody reads
+/// them all on a terminal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listed<T> {
+    pub first: Vec<T>,
+    pub total: usize,
+    most: usize,
+}
+
+impl<T> Default for Listed<T> {
+    fn default() -> Self {
+        Listed::new(usize::MAX)
+    }
+}
+
+impl<T> Listed<T> {
+    /// An empty list keeping at most `most` entries.
+    pub fn new(most: usize) -> Listed<T> {
+        Listed {
+            first: Vec::new(),
+            total: 0,
+            most,
+        }
+    }
+
+    /// Counts one more entry, made and kept only while fewer than the most are kept.
+    fn push(&mut self, make: impl FnOnce() -> T) {
+        if self.first.len() < self.most {
+            self.first.push(make());
+        }
+        self.total += 1;
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
 }
 
 /// The figure of a submission as the county gave it: the value as written and its parts.
@@ -72,18 +111,31 @@ impl Store {
         file: &str,
         who: &Reviewer,
     ) -> Result<usize> {
-        self.import_submissions_saying(rows, file, who)
-            .map(|_| rows.len())
+        self.import(rows, file, who, None).map(|_| rows.len())
     }
 
-    /// [`Store::import_submissions`], answering what the import changed (as
-    /// [`Store::import_preview`] would have said, read inside the write).
+    /// [`Store::import_submissions`], answering what the import changed, as
+    /// [`Store::import_preview`] would have said (the first `most` entries of each list),
+    /// read inside the write.
     pub fn import_submissions_saying(
         &mut self,
         rows: &[SubmissionRow],
         file: &str,
         who: &Reviewer,
+        most: usize,
     ) -> Result<ImportPreview> {
+        self.import(rows, file, who, Some(most))
+            .map(Option::unwrap_or_default)
+    }
+
+    /// The import, and what it changed when `saying` (the most entries of each list).
+    fn import(
+        &mut self,
+        rows: &[SubmissionRow],
+        file: &str,
+        who: &Reviewer,
+        saying: Option<usize>,
+    ) -> Result<Option<ImportPreview>> {
         // Refused by a lock before anything is written, the announcement below included (the
         // write checks again, inside its transaction).
         refuse_locked(&self.conn, Covered::Rows(rows, file))?;
@@ -106,7 +158,9 @@ impl Store {
             // A new database (the other caller) has no lock yet.
             refuse_locked(&tx, Covered::Rows(rows, file))?;
             // What it changes, read in the same transaction as the write.
-            let changes = import_changes(&tx, rows, file)?;
+            let changes = saying
+                .map(|most| import_changes(&tx, rows, file, most))
+                .transpose()?;
             insert_submissions(&tx, rows, file, who)?;
             if let Some(id) = announced {
                 crate::long_writes::end_long_write(&tx, id)?;
@@ -125,8 +179,14 @@ impl Store {
     /// new, how many replace earlier ones (and of those, how many with another figure), how
     /// many verdicts would then be marked changed since reviewed; and each reviewed item
     /// whose figure changes, and each row replacing a submission from another file.
-    pub fn import_preview(&self, rows: &[SubmissionRow], file: &str) -> Result<ImportPreview> {
-        import_changes(&self.conn, rows, file)
+    /// Of each list, the first `most` entries are kept (all are counted).
+    pub fn import_preview(
+        &self,
+        rows: &[SubmissionRow],
+        file: &str,
+        most: usize,
+    ) -> Result<ImportPreview> {
+        import_changes(&self.conn, rows, file, most)
     }
 
     /// The number of the last import (0 when none): a new one means submissions changed.
@@ -140,7 +200,12 @@ impl Store {
 /// What importing `rows` from `file` changes in the database `conn` holds (see
 /// [`ImportPreview`]): each row's figure against the one held, by the test an import bumps the
 /// revision by, and the file the held submission came from.
-fn import_changes(conn: &Connection, rows: &[SubmissionRow], file: &str) -> Result<ImportPreview> {
+fn import_changes(
+    conn: &Connection,
+    rows: &[SubmissionRow],
+    file: &str,
+    most: usize,
+) -> Result<ImportPreview> {
     let mut stmt = conn.prepare(&format!(
         "SELECT s.county_code IS NOT NULL, {figure_changed}, {verdict_on_held_figure},
                 s.value, s.numerator, s.denominator, r.verdict, r.reviewer,
@@ -158,7 +223,11 @@ fn import_changes(conn: &Connection, rows: &[SubmissionRow], file: &str) -> Resu
         verdict_on_held_figure = stale::VERDICT_ON_HELD_FIGURE,
         changed_since_review = stale::CHANGED_SINCE_REVIEW,
     ))?;
-    let mut preview = ImportPreview::default();
+    let mut preview = ImportPreview {
+        reviewed_changes: Listed::new(most),
+        from_other_files: Listed::new(most),
+        ..ImportPreview::default()
+    };
     for row in rows {
         let s = &row.submission;
         let params = params![
@@ -197,25 +266,25 @@ fn import_changes(conn: &Connection, rows: &[SubmissionRow], file: &str) -> Resu
             preview.verdicts_to_recheck += 1;
         }
         if let (true, true, Some(verdict)) = (held.replaces, held.changed, held.verdict) {
-            preview.reviewed_changes.push(ReviewedChange {
+            preview.reviewed_changes.push(|| ReviewedChange {
                 county_code: row.county_code.clone(),
                 county: held.county.clone(),
                 indicator: row.indicator_id.clone(),
-                before: held.figure,
+                before: held.figure.clone(),
                 after: GivenFigure {
                     value: s.value.clone(),
                     numerator: s.numerator,
                     denominator: s.denominator,
                 },
                 verdict,
-                reviewer: held.reviewer,
+                reviewer: held.reviewer.clone(),
                 already_changed: held.already_changed,
             });
         }
         // Another file: another name than this one's, or none recorded.
         let other = !held.file_recorded || held.file.as_deref() != Some(file);
         if held.replaces && other {
-            preview.from_other_files.push(FromOtherFile {
+            preview.from_other_files.push(|| FromOtherFile {
                 county_code: row.county_code.clone(),
                 county: held.county,
                 indicator: row.indicator_id.clone(),
@@ -419,7 +488,7 @@ mod tests {
         // A corrected sheet that changes only the county's own assessment: stored, and no
         // verdict wants reviewing again (the figure it was given on is the same).
         let second = parse("county,indicator,value,自评结果,自评分\n衢江区,1.2,71%,基本完成,6.5\n");
-        let preview = store.import_preview(&second, "b.csv").unwrap();
+        let preview = store.import_preview(&second, "b.csv", usize::MAX).unwrap();
         assert_eq!(preview.verdicts_to_recheck, 0);
         store.import_submissions(&second, "b.csv", &who()).unwrap();
         let item = store.item("330803", "1.2").unwrap();
@@ -453,8 +522,8 @@ mod tests {
             .unwrap();
         // A corrected sheet from the same file changes 柯城区's figure: no other file.
         let same = parse("county,indicator,value\n柯城区,1.2,66%\n", "一.csv");
-        let preview = store.import_preview(&same, "一.csv").unwrap();
-        assert_eq!(preview.reviewed_changes.len(), 1);
+        let preview = store.import_preview(&same, "一.csv", usize::MAX).unwrap();
+        assert_eq!(preview.reviewed_changes.total, 1);
         assert!(preview.from_other_files.is_empty());
         store.import_submissions(&same, "一.csv", &who()).unwrap();
 
@@ -464,7 +533,7 @@ mod tests {
             "county,indicator,value,numerator,denominator\n柯城区,1.2,72%,,\n衢江区,1.2,,23,42\n龙游县,1.2,80%,,\n江山市,1.2,90%,,\n",
             "二.csv",
         );
-        let preview = store.import_preview(&second, "二.csv").unwrap();
+        let preview = store.import_preview(&second, "二.csv", usize::MAX).unwrap();
         assert_eq!(
             (preview.new, preview.replaced, preview.figure_changed),
             (1, 3, 2)
@@ -472,6 +541,7 @@ mod tests {
         assert_eq!(preview.verdicts_to_recheck, 1, "柯城区's is marked already");
         let changes: Vec<_> = preview
             .reviewed_changes
+            .first
             .iter()
             .map(|c| {
                 (
@@ -510,9 +580,10 @@ mod tests {
                 ),
             ]
         );
-        assert_eq!(preview.reviewed_changes[0].reviewer, who().name);
+        assert_eq!(preview.reviewed_changes.first[0].reviewer, who().name);
         let others: Vec<_> = preview
             .from_other_files
+            .first
             .iter()
             .map(|o| (o.county.as_str(), o.file.as_deref(), o.figure_changed))
             .collect();
@@ -524,19 +595,22 @@ mod tests {
                 ("龙游县", Some("一.csv"), false),
             ]
         );
-        assert!(!preview.from_other_files[0].imported_at.is_empty());
+        assert!(!preview.from_other_files.first[0].imported_at.is_empty());
+        // Of a long list, the first are kept and all are counted.
+        let short = store.import_preview(&second, "二.csv", 1).unwrap();
+        assert_eq!(
+            short.from_other_files.first,
+            preview.from_other_files.first[..1]
+        );
+        assert_eq!(short.from_other_files.total, 3);
+        assert_eq!(short.reviewed_changes.total, 2);
         // The import itself says the same, read inside its write.
         let said = store
-            .import_submissions_saying(&second, "二.csv", &who())
+            .import_submissions_saying(&second, "二.csv", &who(), usize::MAX)
             .unwrap();
         assert_eq!(said, preview);
-        assert_eq!(
-            store
-                .import_preview(&second, "二.csv")
-                .unwrap()
-                .from_other_files,
-            vec![]
-        );
+        let again = store.import_preview(&second, "二.csv", usize::MAX).unwrap();
+        assert!(again.from_other_files.is_empty());
     }
 
     #[test]

@@ -99,6 +99,28 @@ fn notes_and_reasons_may_start_with_a_hyphen() {
     assert!(log.contains("理由：-已核"), "{log}");
     assert!(log.contains("理由：-更正"), "{log}");
 
+    // An option where the text should be is text left out, not a note "--demo" written to the
+    // database the forgotten --demo would not have chosen: refused, nothing written.
+    let before = std::fs::read(env.db()).unwrap();
+    for (args, option) in [
+        (
+            &["mark", "柯城区", "1.5", "完成", "--note", "--demo"][..],
+            "--note",
+        ),
+        (
+            &["check", "柯城区", "1.3", "未完成", "--reason", "--lang"][..],
+            "--reason",
+        ),
+        (&["lock", "--reason", "-h"][..], "--reason"),
+    ] {
+        let e = env.refused(env.with_db().args(args));
+        assert!(
+            e.contains(&format!("{option} is followed by the option")),
+            "{e}"
+        );
+    }
+    assert_eq!(std::fs::read(env.db()).unwrap(), before);
+
     // A note still needs its text: the option at the end without one is refused in one line.
     let e = env.refused(
         env.with_db()

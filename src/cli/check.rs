@@ -52,6 +52,7 @@ impl Check {
             .reason
             .map(|n| n.replace("\r\n", "\n").replace('\r', "\n"))
             .unwrap_or_default();
+        super::free_text::not_an_option("--reason", &reason)?;
         check_words("--reason", &reason, true)
             .map_err(|e| anyhow!("{e} (a reason may hold line breaks and tabs, nothing else)"))?;
         if context.would_create()? {

@@ -32,6 +32,7 @@ pub struct Unlock {
 /// The reason as given, checked as a note is.
 fn reason(given: &str) -> Result<String> {
     let reason = given.replace("\r\n", "\n").replace('\r', "\n");
+    super::free_text::not_an_option("--reason", &reason)?;
     check_words("--reason", &reason, true)
         .map_err(|e| anyhow!("{e} (a reason may hold line breaks and tabs, nothing else)"))?;
     Ok(reason)

@@ -30,6 +30,7 @@ impl Mark {
             .note
             .map(|n| n.replace("\r\n", "\n").replace('\r', "\n"));
         if let Some(n) = &note {
+            super::free_text::not_an_option("--note", n)?;
             check_words("--note", n, true)
                 .map_err(|e| anyhow!("{e} (notes may hold line breaks and tabs, nothing else)"))?;
         }

@@ -14,6 +14,7 @@ mod destination;
 mod doctor;
 mod error;
 mod export;
+mod free_text;
 mod identity;
 mod import;
 mod init;

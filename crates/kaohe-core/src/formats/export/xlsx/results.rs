@@ -103,7 +103,7 @@ pub(super) fn write_results(book: &mut Workbook, results: &Results) -> Result<()
             .zip(&kinds)
             .zip(&widths)
             .filter(|((_, k), _)| **k == Kind::Wrapped)
-            .map(|((cell, _), w)| crate::text::wrap(cell, *w).len())
+            .map(|((cell, _), w)| lines(cell, *w))
             .max()
             .unwrap_or(1)
             .clamp(1, MOST_LINES);
@@ -138,4 +138,12 @@ pub(super) fn write_results(book: &mut Workbook, results: &Results) -> Result<()
         }
     }
     Ok(())
+}
+
+/// The lines `cell` takes wrapped at `width` columns: one for most, told without wrapping.
+fn lines(cell: &str, width: usize) -> usize {
+    if !cell.contains('\n') && crate::text::width(cell) <= width {
+        return 1;
+    }
+    crate::text::wrap(cell, width).len()
 }

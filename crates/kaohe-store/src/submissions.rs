@@ -7,6 +7,7 @@ use anyhow::{Context, Result, anyhow};
 use kaohe_core::lookup::SubmissionRow;
 use kaohe_core::model::Verdict;
 use rusqlite::{Connection, Transaction, params};
+use std::collections::HashMap;
 
 /// What an import would change (see [`Store::import_preview`]).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -50,11 +51,12 @@ impl<T> Listed<T> {
     }
 
     /// Counts one more entry, made and kept only while fewer than the most are kept.
-    fn push(&mut self, make: impl FnOnce() -> T) {
+    fn add<E>(&mut self, make: impl FnOnce() -> Result<T, E>) -> Result<(), E> {
         if self.first.len() < self.most {
-            self.first.push(make());
+            self.first.push(make()?);
         }
         self.total += 1;
+        Ok(())
     }
 
     pub fn is_empty(&self) -> bool {
@@ -199,7 +201,8 @@ impl Store {
 
 /// What importing `rows` from `file` changes in the database `conn` holds (see
 /// [`ImportPreview`]): each row's figure against the one held, by the test an import bumps the
-/// revision by, and the file the held submission came from.
+/// revision by, and the import the held submission came from. A row costs one look-up by the
+/// item's key; the words of an entry are read only for the entries kept.
 fn import_changes(
     conn: &Connection,
     rows: &[SubmissionRow],
@@ -208,21 +211,33 @@ fn import_changes(
 ) -> Result<ImportPreview> {
     let mut stmt = conn.prepare(&format!(
         "SELECT s.county_code IS NOT NULL, {figure_changed}, {verdict_on_held_figure},
-                s.value, s.numerator, s.denominator, r.verdict, r.reviewer,
-                {changed_since_review}, s.import_id IS NOT NULL, i.file, s.imported_at,
-                COALESCE(c.name, k.county_code)
+                r.verdict, {changed_since_review}, s.import_id,
+                s.value, s.numerator, s.denominator, r.reviewer, s.imported_at
          FROM (SELECT ?1 AS county_code, ?2 AS indicator_id,
                       ?3 AS value, ?4 AS numerator, ?5 AS denominator) k
          LEFT JOIN submissions s
              ON s.county_code = k.county_code AND s.indicator_id = k.indicator_id
          LEFT JOIN reviews r
-             ON r.county_code = k.county_code AND r.indicator_id = k.indicator_id
-         LEFT JOIN imports i ON i.id = s.import_id
-         LEFT JOIN counties c ON c.code = k.county_code",
+             ON r.county_code = k.county_code AND r.indicator_id = k.indicator_id",
         figure_changed = stale::figure_changed_sql("s", "k"),
         verdict_on_held_figure = stale::VERDICT_ON_HELD_FIGURE,
         changed_since_review = stale::CHANGED_SINCE_REVIEW,
     ))?;
+    // The few imports and counties, read once: named only in the entries kept.
+    let files: HashMap<i64, String> = conn
+        .prepare("SELECT id, file FROM imports")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let counties: HashMap<String, String> = conn
+        .prepare("SELECT code, name FROM counties")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let county = |code: &str| {
+        counties
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| code.to_string())
+    };
     let mut preview = ImportPreview {
         reviewed_changes: Listed::new(most),
         from_other_files: Listed::new(most),
@@ -237,79 +252,61 @@ fn import_changes(
             s.numerator,
             s.denominator
         ];
-        let held = stmt.query_row(params, |r| {
-            Ok(Held {
-                replaces: r.get(0)?,
-                changed: r.get(1)?,
-                verdict_on_it: r.get(2)?,
-                figure: GivenFigure {
-                    value: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
-                    numerator: r.get(4)?,
-                    denominator: r.get(5)?,
-                },
-                verdict: crate::items::verdict_at(r, 6)?,
-                reviewer: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
-                already_changed: r.get(8)?,
-                file_recorded: r.get(9)?,
-                file: r.get(10)?,
-                imported_at: r.get::<_, Option<String>>(11)?.unwrap_or_default(),
-                county: r.get(12)?,
-            })
+        let (reviewed_changes, from_other_files) =
+            (&mut preview.reviewed_changes, &mut preview.from_other_files);
+        let (replaces, changed, verdict_on_it) = stmt.query_row(params, |r| {
+            let (replaces, changed, verdict_on_it): (bool, bool, bool) =
+                (r.get(0)?, r.get(1)?, r.get(2)?);
+            let verdict = crate::items::verdict_at(r, 3)?;
+            if let (true, true, Some(verdict)) = (replaces, changed, verdict) {
+                reviewed_changes.add(|| {
+                    Ok::<_, rusqlite::Error>(ReviewedChange {
+                        county_code: row.county_code.clone(),
+                        county: county(&row.county_code),
+                        indicator: row.indicator_id.clone(),
+                        before: GivenFigure {
+                            value: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+                            numerator: r.get(7)?,
+                            denominator: r.get(8)?,
+                        },
+                        after: GivenFigure {
+                            value: s.value.clone(),
+                            numerator: s.numerator,
+                            denominator: s.denominator,
+                        },
+                        verdict,
+                        reviewer: r.get(9)?,
+                        already_changed: r.get(4)?,
+                    })
+                })?;
+            }
+            // Another file: another name than this one's, or none recorded.
+            let earlier = r.get::<_, Option<i64>>(5)?.and_then(|id| files.get(&id));
+            if replaces && earlier.map(String::as_str) != Some(file) {
+                from_other_files.add(|| {
+                    Ok::<_, rusqlite::Error>(FromOtherFile {
+                        county_code: row.county_code.clone(),
+                        county: county(&row.county_code),
+                        indicator: row.indicator_id.clone(),
+                        file: earlier.cloned(),
+                        imported_at: r.get(10)?,
+                        figure_changed: changed,
+                    })
+                })?;
+            }
+            Ok((replaces, changed, verdict_on_it))
         })?;
-        if held.replaces {
+        if replaces {
             preview.replaced += 1;
-            preview.figure_changed += usize::from(held.changed);
+            preview.figure_changed += usize::from(changed);
         } else {
             preview.new += 1;
         }
-        if held.changed && held.verdict_on_it {
+        if changed && verdict_on_it {
             preview.verdicts_to_recheck += 1;
-        }
-        if let (true, true, Some(verdict)) = (held.replaces, held.changed, held.verdict) {
-            preview.reviewed_changes.push(|| ReviewedChange {
-                county_code: row.county_code.clone(),
-                county: held.county.clone(),
-                indicator: row.indicator_id.clone(),
-                before: held.figure.clone(),
-                after: GivenFigure {
-                    value: s.value.clone(),
-                    numerator: s.numerator,
-                    denominator: s.denominator,
-                },
-                verdict,
-                reviewer: held.reviewer.clone(),
-                already_changed: held.already_changed,
-            });
-        }
-        // Another file: another name than this one's, or none recorded.
-        let other = !held.file_recorded || held.file.as_deref() != Some(file);
-        if held.replaces && other {
-            preview.from_other_files.push(|| FromOtherFile {
-                county_code: row.county_code.clone(),
-                county: held.county,
-                indicator: row.indicator_id.clone(),
-                file: held.file,
-                imported_at: held.imported_at,
-                figure_changed: held.changed,
-            });
         }
     }
     Ok(preview)
-}
-
-/// What the database holds for a row's item, as [`import_changes`] reads it.
-struct Held {
-    replaces: bool,
-    changed: bool,
-    verdict_on_it: bool,
-    figure: GivenFigure,
-    verdict: Option<Verdict>,
-    reviewer: String,
-    already_changed: bool,
-    file_recorded: bool,
-    file: Option<String>,
-    imported_at: String,
-    county: String,
 }
 
 /// Writes `rows` as one import inside the caller's write transaction: a submission replaces

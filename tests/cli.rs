@@ -934,7 +934,10 @@ fn export_xlsx_is_a_workbook_with_chinese_headers() {
         &header[..5],
         ["名次", "县(市、区)代码", "县(市、区)", "得分", "满分"]
     );
-    assert_eq!(header[13], "1 加快养老服务业发展");
+    assert_eq!(
+        header[14], "1 加快养老服务业发展",
+        "after 一票否决 and 不计分"
+    );
     // Ranked: 柯城区 earned 1.2's share of target 1 (10 points over 22 indicators), the
     // others nothing and share second place.
     let kecheng = summary.rows().nth(1).unwrap();
@@ -1158,15 +1161,17 @@ fn a_corrected_sheet_shows_as_changed_since_reviewed_in_status_and_exports() {
     // self_disagrees.
     assert!(
         // Then the 自评 columns, the second review's (none here), the stage and the notes
-        // (none on this row).
-        csv.contains(",报送值 60% 与分子/分母算得 68.6% 不一致,,,,,,,,初步,,\n"),
+        // (none on this row), then the cases, the void, the points and the grade (none), and
+        // bare_fraction (no).
+        csv.contains(",报送值 60% 与分子/分母算得 68.6% 不一致,,,,,,,,初步,,,,,,\n"),
         "{csv}"
     );
     // changed_since_review, flags (none), the 自评 and second review's columns (none), the
-    // stage, then the notes and bare_fraction (no).
+    // stage, then the notes.
     assert!(csv.lines().any(|l| l.starts_with("330802,柯城区,1.2,")
         && l.contains(",yes,,,,,,,,,初步,")
-        && l.ends_with("：未达标,")));
+        // … the notes, no cases, no void, 0 points (not met), no grade, not a bare fraction.
+        && l.ends_with("：未达标,,,0,,")));
     let report = env.ok(&["export", "--format", "md"]);
     assert!(report.contains("1 项在评定后报送数据有变"), "{report}");
     // Reviewed again, it is no longer marked.

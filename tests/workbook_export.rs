@@ -197,7 +197,8 @@ fn the_ranking_targets_and_second_review_are_tables_of_their_own() {
             "一票否决"
         ]
     );
-    assert_eq!(h[13], "1 加快养老服务业发展");
+    assert_eq!(h[6], "不计分");
+    assert_eq!(h[14], "1 加快养老服务业发展");
     assert_eq!(h.last().unwrap(), "自评与评定不一致");
     let rows: Vec<&[Data]> = ranking.rows().skip(1).collect();
     assert_eq!(rows.len(), 6, "a row a county: {rows:?}");
@@ -317,4 +318,69 @@ fn a_workbook_export_of_a_database_without_submissions_has_every_sheet_and_impor
     let out = env.ok(&["import", "--dry-run", out.to_str().unwrap()]);
     assert!(out.contains("0 submissions would be imported"), "{out}");
     let _: Value = env.json(&["export"]);
+}
+
+#[test]
+fn the_ranking_gives_the_grades_bonuses_and_voided_items_where_the_rules_have_them() {
+    let env = Env::new();
+    env.ok(&["init", "--targets", "tests/fixtures/rules.toml"]);
+    env.ok(&["import", "tests/fixtures/rules-submissions.csv"]);
+    for county in ["柯城区", "衢江区", "龙游县", "江山市"] {
+        for indicator in ["1.1", "1.2", "2.1", "2.2", "3.1", "3.2"] {
+            env.ok(&["mark", county, indicator, "met"]);
+        }
+    }
+    env.ok(&["finding", "龙游县", "1.2", "--void", "弄虚作假"]);
+    let status = env.json(&["status", "--json"]);
+    let out = env.path("规则.xlsx");
+    env.ok(&["export", "--format", "xlsx", "--out", out.to_str().unwrap()]);
+    let mut book: Xlsx<_> = calamine::open_workbook(&out).unwrap();
+    let ranking = book.worksheet_range("汇总").unwrap();
+    let h = heads(&ranking);
+    assert_eq!(
+        h[4..9],
+        ["满分", "等次", "加分", "一票否决", "不计分"],
+        "{h:?}"
+    );
+    for row in ranking.rows().skip(1) {
+        let county = status["counties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["code"] == row[1].to_string().as_str())
+            .unwrap();
+        assert_eq!(
+            row[5].to_string(),
+            county["grade"].as_str().unwrap_or(""),
+            "{row:?}"
+        );
+        assert_eq!(row[6].get_float(), county["bonus"].as_f64(), "{row:?}");
+    }
+    assert!(
+        ranking.rows().any(|r| !r[5].to_string().is_empty()),
+        "some county has a grade"
+    );
+    let longyou = ranking.rows().find(|r| r[2] == "龙游县").unwrap();
+    assert_eq!(longyou[8].to_string(), "1.2");
+    // Each item's points are a number, its void reason the reviewer's words.
+    let results = book.worksheet_range("评审结果").unwrap();
+    let h = heads(&results);
+    let at = |name: &str| h.iter().position(|x| x == name).unwrap();
+    let item = |county: &str, indicator: &str| {
+        results
+            .rows()
+            .find(|r| r[at("县(市、区)")] == county && r[at("指标编号")] == indicator)
+            .unwrap()
+            .to_vec()
+    };
+    assert!(
+        matches!(item("柯城区", "1.1")[at("得分")], Data::Float(x) if x > 0.0),
+        "{:?}",
+        item("柯城区", "1.1")
+    );
+    assert_eq!(
+        item("龙游县", "1.2")[at("不计分原因")].to_string(),
+        "弄虚作假"
+    );
+    assert_eq!(item("龙游县", "1.2")[at("得分")], Data::Float(0.0));
 }

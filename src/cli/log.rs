@@ -5,7 +5,7 @@ use super::context::Context;
 use super::table::verdict_label;
 use crate::formats::export::write_json_value;
 use crate::model::Verdict;
-use crate::store::{CheckEvent, LockEvent, LogEntry, LogFilter, Store};
+use crate::store::{CheckEvent, FindingEvent, LockEvent, LogEntry, LogFilter, ScoringEvent, Store};
 use crate::text::clean;
 use anyhow::Result;
 use clap::Args;
@@ -79,6 +79,21 @@ fn stage_events(store: &Store, filter: &LogFilter) -> Result<Vec<StageEvent>> {
         })
         .map(StageEvent::Check)
         .collect();
+    // The findings (issue 17), filtered as the second reviews are.
+    events.extend(
+        store
+            .finding_log_after(0)?
+            .into_iter()
+            .filter(|e| {
+                filter
+                    .county_code
+                    .as_ref()
+                    .is_none_or(|c| *c == e.county_code)
+                    && filter.indicator.as_ref().is_none_or(|i| *i == e.indicator)
+                    && by(&e.by, &e.account)
+            })
+            .map(StageEvent::Finding),
+    );
     if filter.county_code.is_none() && filter.indicator.is_none() {
         events.extend(
             store
@@ -87,6 +102,13 @@ fn stage_events(store: &Store, filter: &LogFilter) -> Result<Vec<StageEvent>> {
                 .filter(|e| by(&e.by, &e.account))
                 .map(StageEvent::Lock),
         );
+        events.extend(
+            store
+                .scoring_log_after(0)?
+                .into_iter()
+                .filter(|e| by(&e.by, &e.account))
+                .map(StageEvent::Scoring),
+        );
     }
     // In the order they were written: after the same review event, by time (a check before
     // a lock of the same second).
@@ -94,10 +116,12 @@ fn stage_events(store: &Store, filter: &LogFilter) -> Result<Vec<StageEvent>> {
     Ok(events)
 }
 
-/// An event of the later stages' logs.
+/// An event of the later stages' logs, or of the findings and scorings (issue 17).
 enum StageEvent {
     Check(CheckEvent),
     Lock(LockEvent),
+    Finding(FindingEvent),
+    Scoring(ScoringEvent),
 }
 
 impl StageEvent {
@@ -105,6 +129,8 @@ impl StageEvent {
         match self {
             StageEvent::Check(e) => &e.at,
             StageEvent::Lock(e) => &e.at,
+            StageEvent::Finding(e) => &e.at,
+            StageEvent::Scoring(e) => &e.at,
         }
     }
 
@@ -113,6 +139,8 @@ impl StageEvent {
         match self {
             StageEvent::Check(e) => e.review_seq,
             StageEvent::Lock(e) => e.review_seq,
+            StageEvent::Finding(e) => e.review_seq,
+            StageEvent::Scoring(e) => e.review_seq,
         }
     }
 }
@@ -138,10 +166,12 @@ fn merged<'a, T>(
 }
 
 fn write_json(events: &[LogEntry], stages: &[StageEvent], out: &mut dyn Write) -> Result<()> {
-    /// One event; `stage` says which log: 初审 (a verdict or note), 复核 (a second review:
-    /// `reviewer` is the checker, `from`/`to` the second verdict, `note` the reason, with the
-    /// first verdict and its reviewer), 审定 (`action` locked or unlocked, `target` or null for
-    /// the whole assessment, `note` the reason).
+    /// One event; `stage` says which log: 初审 (a verdict or note; or a finding, with
+    /// `action` cases, void or unvoid, `from_cases`/`to_cases`, `note` the void's reason), 复核
+    /// (a second review: `reviewer` is the checker, `from`/`to` the second verdict, `note` the
+    /// reason, with the first verdict and its reviewer), 审定 (`action` locked or unlocked,
+    /// `target` or null for the whole assessment, `note` the reason), 计分 (`action` points:
+    /// a scoring applied, `note` its file).
     #[derive(serde::Serialize)]
     struct Event<'a> {
         at: &'a str,
@@ -161,6 +191,10 @@ fn write_json(events: &[LogEntry], stages: &[StageEvent], out: &mut dyn Write) -
         action: Option<&'a str>,
         #[serde(skip_serializing_if = "Option::is_none")]
         target: Option<u32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        from_cases: Option<Option<u32>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        to_cases: Option<Option<u32>>,
     }
     let list: Vec<Event> = merged(
         events,
@@ -179,6 +213,8 @@ fn write_json(events: &[LogEntry], stages: &[StageEvent], out: &mut dyn Write) -
             first_reviewer: None,
             action: None,
             target: None,
+            from_cases: None,
+            to_cases: None,
         },
         |e| match e {
             StageEvent::Check(c) => Event {
@@ -195,6 +231,8 @@ fn write_json(events: &[LogEntry], stages: &[StageEvent], out: &mut dyn Write) -
                 first_reviewer: Some(&c.first_reviewer),
                 action: None,
                 target: None,
+                from_cases: None,
+                to_cases: None,
             },
             StageEvent::Lock(l) => Event {
                 at: &l.at,
@@ -210,6 +248,42 @@ fn write_json(events: &[LogEntry], stages: &[StageEvent], out: &mut dyn Write) -
                 first_reviewer: None,
                 action: Some(&l.action),
                 target: l.target,
+                from_cases: None,
+                to_cases: None,
+            },
+            StageEvent::Finding(f) => Event {
+                at: &f.at,
+                reviewer: &f.by,
+                account: &f.account,
+                county_code: Some(&f.county_code),
+                indicator: Some(&f.indicator),
+                from: None,
+                to: None,
+                note: &f.reason,
+                stage: "初审",
+                first_verdict: None,
+                first_reviewer: None,
+                action: Some(&f.action),
+                target: None,
+                from_cases: Some(f.from_cases),
+                to_cases: Some(f.to_cases),
+            },
+            StageEvent::Scoring(e) => Event {
+                at: &e.at,
+                reviewer: &e.by,
+                account: &e.account,
+                county_code: None,
+                indicator: None,
+                from: None,
+                to: None,
+                note: &e.file,
+                stage: "计分",
+                first_verdict: None,
+                first_reviewer: None,
+                action: Some("points"),
+                target: None,
+                from_cases: None,
+                to_cases: None,
             },
         },
     );
@@ -296,6 +370,29 @@ fn write_lines(
                 }
                 line
             }
+            StageEvent::Finding(f) => {
+                let cases = |n: Option<u32>| n.map_or("—".to_string(), |n| n.to_string());
+                let what = match f.action.as_str() {
+                    "cases" => format!("例数 {} → {}", cases(f.from_cases), cases(f.to_cases)),
+                    "void" => format!("不计分  理由：{}", f.reason.replace('\n', " / ")),
+                    _ => format!("取消不计分（原理由：{}）", f.reason.replace('\n', " / ")),
+                };
+                format!(
+                    "{}  {}({})  {} {}  {what}",
+                    when(&f.at),
+                    f.by,
+                    f.account,
+                    county(&f.county_code),
+                    f.indicator
+                )
+            }
+            StageEvent::Scoring(e) => format!(
+                "{}  {}({})  计分规则 应用 {}",
+                when(&e.at),
+                e.by,
+                e.account,
+                e.file
+            ),
         },
     );
     for line in lines {

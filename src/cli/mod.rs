@@ -14,6 +14,7 @@ mod destination;
 mod doctor;
 mod error;
 mod export;
+mod finding;
 mod free_text;
 mod identity;
 mod import;
@@ -124,11 +125,15 @@ pub enum Command {
     /// Import county submissions from a CSV file (UTF-8 or GB18030), an Excel workbook (.xlsx) or
     /// a JSON export: all rows or none
     Import(import::Import),
-    /// Apply the points of a targets file (class weights, points, 基本完成 bands, deductions,
-    /// 一票否决) to this database; its targets and indicators must be the ones the database holds
+    /// Apply the scoring of a targets file (class weights, points, 基本完成 bands, deductions,
+    /// 一票否决, rule shapes, grades) to this database; its targets and indicators must be the
+    /// ones the database holds. --dry-run shows every county's score and rank before → after
     Points(points::Points),
     /// Mark one county × indicator: met, partly_met, not_met or clear (also 完成, 基本完成, 未完成)
     Mark(mark::Mark),
+    /// Record a finding on one county × indicator that its rule reads: the cases counted
+    /// (--cases N, --no-cases), or 不计分 with its reason (--void REASON, --unvoid)
+    Finding(finding::Finding),
     /// Export every county × indicator with its submission and review
     Export(export::Export),
     /// Show the database (共享 or 个人) and progress overall, per county and per target
@@ -200,6 +205,7 @@ fn on_database(
         Command::Import(import) => import.run(context, out)?,
         Command::Points(points) => points.run(context, out)?,
         Command::Mark(mark) => mark.run(context, out)?,
+        Command::Finding(finding) => finding.run(context, out)?,
         Command::Export(export) => export.run(context, out)?,
         Command::Status(status) => status.run(context, out)?,
         Command::Log(log) => log.run(context, out)?,

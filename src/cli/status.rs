@@ -79,14 +79,27 @@ impl Status {
         let mut ranked: Vec<&CountyStatus> = status.counties.iter().collect();
         ranked.sort_by_key(|c| c.rank);
         let names = padded_column(ranked.iter().map(|c| c.name.as_str()));
-        for (c, name) in ranked.iter().zip(names) {
-            writeln!(
-                out,
-                "  {:>3}  {} {name}{}",
+        // The scores, then the grades, in columns; then what is worth knowing of each.
+        let scores: Vec<String> = ranked.iter().map(|c| score_text(c)).collect();
+        let scores = padded_column(scores.iter().map(String::as_str));
+        let graded = ranked.iter().any(|c| c.grade.is_some());
+        let grades: Vec<String> = ranked
+            .iter()
+            .map(|c| match (&c.grade, graded) {
+                (Some(g), _) => format!("等次 {g}"),
+                (None, true) => "等次 —".to_string(),
+                (None, false) => String::new(),
+            })
+            .collect();
+        let grades = padded_column(grades.iter().map(String::as_str));
+        for (((c, name), score), grade) in ranked.iter().zip(names).zip(scores).zip(grades) {
+            let line = format!(
+                "  {:>3}  {} {name}{score}{grade}{}",
                 c.rank,
                 clean(&c.code),
-                score_line(c)
-            )?;
+                score_notes(c)
+            );
+            writeln!(out, "{}", line.trim_end())?;
         }
         writeln!(out, "\n目标")?;
         let titles = padded_column(status.targets.iter().map(|t| t.title.as_str()));
@@ -145,18 +158,36 @@ fn progress_line(p: &Progress) -> String {
     line
 }
 
-/// "得分 95.5/120", and why a score is void.
-fn score_line(c: &CountyStatus) -> String {
-    let mut line = format!(
+/// "得分 95.5/120", with the bonus it holds (issue 17).
+fn score_text(c: &CountyStatus) -> String {
+    let mut text = format!(
         "得分 {}/{}",
         format_number(c.score),
         format_number(c.max_score)
     );
+    if c.bonus > 0.0 {
+        text.push_str(&format!("（含加分 {}）", format_number(c.bonus)));
+    }
+    text
+}
+
+/// Why a score is void, and what the rules made of items beyond their verdicts (issue 17).
+fn score_notes(c: &CountyStatus) -> String {
+    let mut line = String::new();
     if !c.vetoed_by.is_empty() {
         line.push_str(&format!(
-            "（一票否决：{} 未完成）",
+            "  一票否决：{} 未完成",
             clean(&c.vetoed_by.join("、"))
         ));
+    }
+    for (ids, words) in [
+        (&c.voided, "不计分"),
+        (&c.bonus_unproven, "无佐证暂未加分"),
+        (&c.without_figure, "无可计分数值"),
+    ] {
+        if !ids.is_empty() {
+            line.push_str(&format!("  {words}：{}", clean(&ids.join("、"))));
+        }
     }
     line
 }

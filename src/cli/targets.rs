@@ -51,6 +51,8 @@ fn write_json(catalog: &Catalog, out: &mut dyn Write) -> Result<()> {
                         "threshold": r.map(|r| r.threshold),
                         "unit": r.map(|r| r.unit.as_str()),
                         "division": i.division,
+                        // How it earns its points (issue 17): {"shape": "verdict"} by default.
+                        "rule": i.rule,
                     })
                 }).collect::<Vec<_>>(),
             })
@@ -84,9 +86,19 @@ fn write_table(catalog: &Catalog, out: &mut dyn Write) -> Result<()> {
                     (None, IndicatorKind::YesNo) => "是/否".to_string(),
                     (None, _) => "定性".to_string(),
                 };
+                // A rule of its own (issue 17), in words: "  〈计分：按排名赋分 …〉".
+                let scoring = if i.rule == crate::score::Rule::Verdict {
+                    String::new()
+                } else {
+                    let (unit, side) = i
+                        .requirement
+                        .as_ref()
+                        .map_or(("", None), |r| (r.unit.as_str(), Some(r.comparator)));
+                    format!("  〈计分：{}〉", clean(&i.rule.zh(i.points, unit, side)))
+                };
                 writeln!(
                     out,
-                    "     {}{}{}{}",
+                    "     {}{}{}{}{scoring}",
                     pad(&clean(&i.id), 6),
                     pad(&clean(&rule), 12),
                     clean(&i.text),

@@ -261,6 +261,13 @@ actions! {
         ("选择筛选", "按编号选择筛选"), ("filter", "choose a filter by its number");
     ChooseFilter => "choose_filter", ("选定", "采用所选的筛选"), ("choose", "use the selected filter");
     CloseFilters => "close_filters", ("返回", "关闭筛选菜单"), ("back", "close the filters");
+    // Issue 17: the findings rule shapes read, entered in the note editor.
+    CountCases => "count_cases",
+        ("例数", "录入本项查实的例数（按例扣分或加分的指标）"),
+        ("cases", "enter the cases counted (indicators scored per case)");
+    ToggleVoid => "void",
+        ("不计分", "认定本项不计分并写理由；清空理由保存即取消"),
+        ("void", "void the item (不计分) with a reason; save it empty to take the void away");
 }
 
 impl Action {

@@ -89,6 +89,12 @@ enum Queued {
         reviews: Vec<ReviewWrite>,
     },
     Draft(DraftWrite),
+    /// A reviewer's finding (issue 17): the cases counted, or 不计分.
+    Finding {
+        finding: Box<app::Finding>,
+        county: String,
+        indicator: String,
+    },
 }
 
 /// A draft write, by the item's codes.
@@ -191,6 +197,10 @@ impl<'a> Effects<'a> {
                     self.check(app, check);
                 }
                 Effect::LoadPeople => self.load_people(app),
+                Effect::Finding(finding) => {
+                    self.end_burst(app);
+                    self.finding(app, finding);
+                }
                 Effect::LoadHistory(at) => {
                     let (county_code, indicator) = ids(app, at);
                     let filter = LogFilter {
@@ -249,6 +259,33 @@ impl<'a> Effects<'a> {
             Queued::Check {
                 check: Box::new(check),
                 write: Box::new(write),
+            },
+        );
+    }
+
+    /// A finding (the cases counted, 不计分), written as the reviewer, or waiting for the
+    /// lock like any other write (nothing shows as saved until it is written).
+    fn finding(&mut self, app: &mut App, finding: app::Finding) {
+        match self.may_write() {
+            Ok(true) => {}
+            Ok(false) => {
+                self.access = Access::BrowseOnly;
+                app.browse_only(&self.who.account);
+                return;
+            }
+            Err(e) => return app.finding_written(&finding, Err(one_line(&e))),
+        }
+        if self.stopped {
+            let why = app.stopped_text().unwrap_or_default();
+            return app.finding_written(&finding, Err(why));
+        }
+        let (county, indicator) = ids(app, finding.at);
+        self.write_or_wait(
+            app,
+            Queued::Finding {
+                finding: Box::new(finding),
+                county,
+                indicator,
             },
         );
     }
@@ -341,7 +378,7 @@ impl<'a> Effects<'a> {
         // A batch waiting was never shown as saved: quitting gives it up too.
         self.queue.retain(|q| match q {
             Queued::Review { write, .. } => !given_up.contains(&**write),
-            Queued::Batch { .. } | Queued::Check { .. } => false,
+            Queued::Batch { .. } | Queued::Check { .. } | Queued::Finding { .. } => false,
             Queued::Draft(_) => true,
         });
         self.flush(app, STOPPING_WAIT);
@@ -506,7 +543,9 @@ impl<'a> Effects<'a> {
             _ => {
                 match &queued {
                     Queued::Review { write, .. } => app.queued((**write).clone()),
-                    Queued::Batch { .. } | Queued::Check { .. } => app.other_queued(true),
+                    Queued::Batch { .. } | Queued::Check { .. } | Queued::Finding { .. } => {
+                        app.other_queued(true);
+                    }
                     Queued::Draft(_) => {}
                 }
                 self.queue.push_back(queued);
@@ -577,6 +616,24 @@ impl<'a> Effects<'a> {
                     }
                 }
             }
+            Queued::Finding {
+                finding,
+                county,
+                indicator,
+            } => match tried(
+                self.store
+                    .write_finding(county, indicator, &finding.write, self.who),
+            ) {
+                Tried::Busy => return Some(queued),
+                Tried::Done(change) => {
+                    self.committed();
+                    app.finding_written(finding, Ok((change.written, change.item)));
+                }
+                Tried::Failed(e) => {
+                    app.finding_written(finding, Err(one_line(&e)));
+                    self.failed(app, &e);
+                }
+            },
             Queued::Draft(d) => {
                 let written = match &d.text {
                     Some(text) => self
@@ -604,7 +661,10 @@ impl<'a> Effects<'a> {
             let Some(front) = self.queue.pop_front() else {
                 break;
             };
-            let other = matches!(front, Queued::Batch { .. } | Queued::Check { .. });
+            let other = matches!(
+                front,
+                Queued::Batch { .. } | Queued::Check { .. } | Queued::Finding { .. }
+            );
             match self.try_write(app, front) {
                 Some(back) => {
                     self.queue.push_front(back);
@@ -685,7 +745,10 @@ impl<'a> Effects<'a> {
             .iter()
             .filter_map(|q| match q {
                 Queued::Review { write, .. } => Some((**write).clone()),
-                Queued::Batch { .. } | Queued::Check { .. } | Queued::Draft(_) => None,
+                Queued::Batch { .. }
+                | Queued::Check { .. }
+                | Queued::Finding { .. }
+                | Queued::Draft(_) => None,
             })
             .collect();
         for write in reviews {
@@ -697,13 +760,14 @@ impl<'a> Effects<'a> {
                     app.batch_written((**batch).clone(), Err(why.clone()));
                 }
                 Queued::Check { check, .. } => app.checked((**check).clone(), Err(why.clone())),
+                Queued::Finding { finding, .. } => app.finding_written(finding, Err(why.clone())),
                 Queued::Review { .. } | Queued::Draft(_) => {}
             }
         }
         // Marks said not written are gone; a note among them is kept (as a draft) to the end.
         self.queue.retain(|q| match q {
             Queued::Review { review, .. } => review.note.is_some(),
-            Queued::Batch { .. } | Queued::Check { .. } => false,
+            Queued::Batch { .. } | Queued::Check { .. } | Queued::Finding { .. } => false,
             Queued::Draft(_) => true,
         });
         // The last word on the screen is why.
@@ -757,6 +821,7 @@ impl<'a> Effects<'a> {
                 }
                 // A 复核 never written is not kept: the checker gives it again.
                 Queued::Check { .. } => {}
+                Queued::Finding { finding, .. } => unwritten.push(app.describe_finding(finding)),
             }
         }
         if drafts.is_empty() && unwritten.is_empty() {
@@ -820,6 +885,7 @@ fn review_write(app: &App, write: &Write) -> ReviewWrite {
 /// filters need of every item (the counties' own assessments; what the figures say).
 pub fn fill(store: &mut Store, app: &mut App) {
     fill_marking(store, app);
+    fill_scoring(store, app);
     for _ in 0..4 {
         let Some((indicator, from, to)) = app.missing() else {
             return;
@@ -832,6 +898,22 @@ pub fn fill(store: &mut Store, app: &mut App) {
                 app.read_failed(one_line(&e));
                 return;
             }
+        }
+    }
+}
+
+/// What the scores read beside the verdicts (figures, evidence, findings), read at start and
+/// again after an import, another's finding, or the scoring applied anew. A failed read is
+/// said, and the scores count verdicts alone until the next change.
+fn fill_scoring(store: &Store, app: &mut App) {
+    if !app.needs_facts() {
+        return;
+    }
+    match store.score_facts(app.indicators.iter(), &app.counties) {
+        Ok(facts) => app.facts_loaded(facts),
+        Err(e) => {
+            app.facts_loaded(crate::score::Facts::default());
+            app.read_failed(one_line(&e));
         }
     }
 }

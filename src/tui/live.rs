@@ -27,6 +27,9 @@ pub(super) struct Live {
     /// The newest second review and lock event seen (复核, 审定).
     last_check: i64,
     last_lock: i64,
+    /// The newest finding and scoring applied seen (issue 17: cases, 不计分, `kaohe points`).
+    last_finding: i64,
+    last_scoring: i64,
     sent: Option<Presence>,
     sent_at: Instant,
     polled: Instant,
@@ -82,6 +85,8 @@ impl Live {
             last_owners: store.last_owner_change()?,
             last_check: store.last_check_event()?,
             last_lock: store.last_lock_event()?,
+            last_finding: store.last_finding_event()?,
+            last_scoring: store.last_scoring_change()?,
             sent: None,
             sent_at: Instant::now(),
             polled: Instant::now(),
@@ -126,6 +131,7 @@ impl Live {
             self.data_version = version;
             changed |= self.bring_in_work(effects, who, app);
             changed |= self.bring_in_stages(effects, who, app);
+            changed |= self.bring_in_scoring(effects, who, app);
             // The summary's 按人 view, if it is up and anything it counts changed.
             effects.refresh_people(app);
         }
@@ -144,6 +150,8 @@ impl Live {
                 self.last_import = import;
                 changed = true;
                 app.forget_cached();
+                // New figures and evidence: the scores read them again.
+                app.facts_changed();
                 match store.changed_since_review() {
                     Ok(stale) => app.set_stale_items(&stale),
                     Err(e) => app.read_failed(crate::store::said_once(&e)),
@@ -218,6 +226,53 @@ impl Live {
                     let me = e.checker == who.name && e.account == who.account;
                     if let Ok(state) = store.check_state(&e.county_code, &e.indicator) {
                         app.check_arrived(e, state, me);
+                        changed = true;
+                    }
+                }
+            }
+        }
+        changed
+    }
+
+    /// Findings and the scoring applied anew since the last look (issue 17): a finding shows
+    /// on its item and in the scores; new rules, points or grades score everything again,
+    /// without a restart. True if any.
+    fn bring_in_scoring(&mut self, effects: &mut Effects, who: &Reviewer, app: &mut App) -> bool {
+        let store = effects.store();
+        let mut changed = false;
+        if let Ok(last) = store.last_scoring_change() {
+            if last != self.last_scoring {
+                let read = store
+                    .catalog()
+                    .and_then(|c| Ok((c, store.scoring_log_after(self.last_scoring)?)));
+                match read {
+                    Ok((catalog, events)) => {
+                        self.last_scoring = last;
+                        let (by, file) = events
+                            .last()
+                            .map(|e| (e.by.clone(), e.file.clone()))
+                            .unwrap_or_default();
+                        app.scoring_changed(&catalog, &by, &file);
+                        changed = true;
+                    }
+                    Err(e) => app.read_failed(crate::store::said_once(&e)),
+                }
+            }
+        }
+        if store
+            .last_finding_event()
+            .is_ok_and(|last| last != self.last_finding)
+        {
+            if let Ok(events) = store.finding_log_after(self.last_finding) {
+                for e in &events {
+                    self.last_finding = self.last_finding.max(e.seq);
+                    let me = e.by == who.name && e.account == who.account;
+                    if let Ok(item) = store.item(&e.county_code, &e.indicator) {
+                        if me {
+                            app.refresh_item(&e.county_code, &e.indicator, item);
+                        } else {
+                            app.finding_by_other(e, item);
+                        }
                         changed = true;
                     }
                 }

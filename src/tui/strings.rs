@@ -233,6 +233,8 @@ pub struct Strings {
     pub new_note: &'static str,
     /// The words of rapid marking, 自评, the filters and the detail's scrolling.
     pub marking: &'static Marking,
+    /// The words of rule-based scoring and the findings (issue 17).
+    pub scoring: &'static Scoring,
 }
 
 pub const ZH: Strings = Strings {
@@ -409,6 +411,7 @@ pub const ZH: Strings = Strings {
     earlier_notes: "（更早的 {n} 条备注，按 H 查看）",
     new_note: "新增备注（在他人的备注之后）",
     marking: &MARKING_ZH,
+    scoring: &SCORING_ZH,
 };
 
 pub const EN: Strings = Strings {
@@ -585,6 +588,7 @@ pub const EN: Strings = Strings {
     earlier_notes: "({n} earlier notes: H shows them)",
     new_note: "New note (below the others')",
     marking: &MARKING_EN,
+    scoring: &SCORING_EN,
 };
 
 impl Strings {
@@ -809,4 +813,109 @@ pub const MARKING_EN: Marking = Marking {
         ("+", "selected (1/2/3 mark every selected row)"),
         ("aside", "put aside: n and the flow skip it"),
     ],
+};
+
+/// The words of rule-based scoring, grades and the reviewer's findings (issue 17).
+pub struct Scoring {
+    /// The detail pane's labels: the indicator's rule and what the item earns, the cases
+    /// counted, a reviewer's finding (不计分).
+    pub rule: &'static str,
+    pub cases: &'static str,
+    pub finding: &'static str,
+    /// The item voided, and why (`{reason}`); `void` alone names it.
+    pub void_because: &'static str,
+    pub void: &'static str,
+    /// What the item earns: `{points}` of `{most}`.
+    pub earned: &'static str,
+    /// Why it earns nothing yet.
+    pub not_reviewed: &'static str,
+    pub no_figure: &'static str,
+    pub no_evidence: &'static str,
+    pub voided_earns: &'static str,
+    /// The detail pane's hint for entering a count (`{key}`).
+    pub cases_none: &'static str,
+    /// The editor's title for a count, for a void's reason.
+    pub cases_title: &'static str,
+    pub void_title: &'static str,
+    pub cases_prompt: &'static str,
+    pub void_prompt: &'static str,
+    pub unvoid_prompt: &'static str,
+    /// `{typed}` is no count.
+    pub cases_not_a_count: &'static str,
+    pub void_needs_reason: &'static str,
+    /// The rule of this indicator (`{shape}`) counts no cases.
+    pub counts_no_cases: &'static str,
+    pub cases_saved: &'static str,
+    pub cases_cleared: &'static str,
+    pub voided: &'static str,
+    pub unvoided: &'static str,
+    pub unchanged: &'static str,
+    pub dropped: &'static str,
+    /// `kaohe points` applied by `{who}` from `{file}`: the most `{before}` → `{after}`.
+    pub applied: &'static str,
+    /// The summary's column of grades, and its mark of a bonus added.
+    pub grade: &'static str,
+    pub bonus: &'static str,
+}
+
+pub const SCORING_ZH: Scoring = Scoring {
+    rule: "计分",
+    cases: "例数",
+    finding: "认定",
+    void_because: "不计分：{reason}",
+    void: "不计分",
+    earned: "得 {points}/{most} 分",
+    not_reviewed: "评定后计分",
+    no_figure: "无可计分的数值，暂不得分",
+    no_evidence: "无佐证材料，暂未加分",
+    voided_earns: "已认定不计分，得 0 分",
+    cases_none: "未录入（{key} 录入）",
+    cases_title: "例数",
+    void_title: "不计分理由",
+    cases_prompt: "输入查实的例数（0 或正整数；清空后保存为未录入），Enter 保存",
+    void_prompt: "写明不计分的理由（如：弄虚作假，台账与抽查不符），Enter 保存",
+    unvoid_prompt: "已认定不计分：改理由后 Enter 保存；清空理由后 Enter 即取消不计分",
+    cases_not_a_count: "「{typed}」不是例数：请输入 0 或正整数",
+    void_needs_reason: "不计分须写明理由",
+    counts_no_cases: "本指标按「{shape}」计分，不按例数：无须录入例数",
+    cases_saved: "已录入例数：{item} {n} 例",
+    cases_cleared: "已清除例数：{item}",
+    voided: "已认定不计分：{item}",
+    unvoided: "已取消不计分：{item}",
+    unchanged: "未改动",
+    dropped: "已放弃，未保存",
+    applied: "计分规则已更新：{who} 应用了 {file}（满分 {before} → {after}），得分已重算",
+    grade: "等次",
+    bonus: "加",
+};
+
+pub const SCORING_EN: Scoring = Scoring {
+    rule: "Scoring",
+    cases: "Cases",
+    finding: "Finding",
+    void_because: "void: {reason}",
+    void: "Void",
+    earned: "earns {points} of {most}",
+    not_reviewed: "scored once reviewed",
+    no_figure: "no figure to score by: nothing yet",
+    no_evidence: "no evidence named: no bonus yet",
+    voided_earns: "voided (不计分): 0",
+    cases_none: "none entered ({key} enters them)",
+    cases_title: "Cases",
+    void_title: "Reason it is void",
+    cases_prompt: "Type the cases counted (0 or more; empty takes the count away), Enter saves",
+    void_prompt: "Write why the item is void (e.g. figures falsified), Enter saves",
+    unvoid_prompt: "Voided: change the reason and press Enter; empty it and press Enter to take the void away",
+    cases_not_a_count: "\"{typed}\" is not a count: type 0 or a whole number",
+    void_needs_reason: "A void needs its reason",
+    counts_no_cases: "This indicator is scored by \"{shape}\", not per case: no count to enter",
+    cases_saved: "Cases entered: {item} {n}",
+    cases_cleared: "Cases taken away: {item}",
+    voided: "Voided: {item}",
+    unvoided: "Void taken away: {item}",
+    unchanged: "Unchanged",
+    dropped: "Dropped, nothing saved",
+    applied: "The scoring changed: {who} applied {file} (the most {before} → {after}); scores counted again",
+    grade: "Grade",
+    bonus: "+",
 };

@@ -109,6 +109,7 @@ mod tests {
             points: 1.0,
             veto: false,
             deduct: 0.0,
+            rule: crate::score::Rule::Verdict,
             division: None,
         }
     }

@@ -35,6 +35,10 @@ pub struct Item {
     /// The item's notes, oldest first, each under its author: the thread. `note` is the
     /// latest one's text (kept for what read it before there were threads).
     pub notes: Vec<Note>,
+    /// The cases a reviewer counted, where the indicator's rule counts them (issue 17).
+    pub cases: Option<u32>,
+    /// Why a reviewer voided the item (不计分), if one did.
+    pub void_reason: Option<String>,
 }
 
 /// Where an item stands after its first review: the second review (复核) of the first verdict

@@ -66,6 +66,9 @@ pub struct Indicator {
     pub veto: bool,
     /// Taken off the county's score, beyond this indicator's own points, when it is not met.
     pub deduct: f64,
+    /// How it earns its points (issue 17): by verdict unless the targets file says otherwise.
+    #[serde(default)]
+    pub rule: crate::score::Rule,
     /// A division that owns this indicator rather than its target's (see [`Target::division`]).
     #[serde(default)]
     pub division: Option<String>,

@@ -2,8 +2,9 @@
 
 use crate::catalog::Catalog;
 use crate::model::{County, Verdict};
-use crate::score::{Score, Scorer, ranks, round2};
+use crate::score::{Facts, Score, Scorer, ranks, round2};
 use serde::Serialize;
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct Progress {
@@ -34,6 +35,16 @@ pub struct CountyStatus {
     pub vetoed_by: Vec<String>,
     /// Points earned in each target, in the order of `targets`.
     pub target_scores: Vec<f64>,
+    /// The grade (等次) its score or rank reaches, where the targets file names grades.
+    pub grade: Option<String>,
+    /// What bonus items (加分项) add, within their caps.
+    pub bonus: f64,
+    /// Items voided by a reviewer's finding (不计分).
+    pub voided: Vec<String>,
+    /// Reviewed items whose rule reads a figure, with none to read: they earn nothing yet.
+    pub without_figure: Vec<String>,
+    /// Bonus items reviewed without their evidence named (暂未实施加分).
+    pub bonus_unproven: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -53,6 +64,29 @@ pub struct Status {
     pub progress: Progress,
     pub counties: Vec<CountyStatus>,
     pub targets: Vec<TargetStatus>,
+    /// What each item earned, for the exports (not in `status --json`: one number an item).
+    #[serde(skip)]
+    pub points: ItemPoints,
+}
+
+/// What each item earned, found by county code and indicator id.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ItemPoints {
+    counties: HashMap<String, usize>,
+    indicators: HashMap<String, usize>,
+    /// As [`Verdicts::of`]: `indicator * counties + county`.
+    points: Vec<Option<f64>>,
+}
+
+impl ItemPoints {
+    /// What the item earned, rounded to the hundredth; `None` if it is not reviewed (nor
+    /// voided).
+    pub fn of(&self, county_code: &str, indicator_id: &str) -> Option<f64> {
+        let c = self.counties.get(county_code)?;
+        let i = self.indicators.get(indicator_id)?;
+        let k = i * self.counties.len() + c;
+        self.points.get(k).copied().flatten().map(round2)
+    }
 }
 
 impl Progress {
@@ -97,6 +131,8 @@ pub struct CountyReport {
     pub rank: usize,
     /// Items with a verdict in each target.
     pub target_reviewed: Vec<i64>,
+    /// The grade (等次) its score or rank reaches, if any.
+    pub grade: Option<String>,
 }
 
 /// What the verdicts add up to, counted once for `status`, the exports and the summary screen.
@@ -107,14 +143,18 @@ pub struct Report {
     pub counties: Vec<CountyReport>,
     /// In the targets' order.
     pub targets: Vec<Progress>,
+    /// What each item earned, laid out as [`Verdicts::of`] (`None`: not reviewed).
+    pub points: Vec<Option<f64>>,
 }
 
 impl Report {
-    /// Counts the verdicts, scores each county and ranks them. `changed(k)` says whether item
-    /// `k`'s verdict was given on a figure that has changed since.
+    /// Counts the verdicts, scores each county (with what the rules read besides: `facts`,
+    /// laid out as the verdicts), ranks and grades them. `changed(k)` says whether item `k`'s
+    /// verdict was given on a figure that has changed since.
     pub fn count(
         scorer: &Scorer,
         verdicts: Verdicts<'_>,
+        facts: &Facts,
         changed: impl Fn(usize) -> bool,
     ) -> Report {
         let n = verdicts.counties;
@@ -140,9 +180,8 @@ impl Report {
                 target_reviewed[c][t] += 1;
             }
         }
-        let scores: Vec<Score> = (0..n)
-            .map(|c| scorer.score(|i| verdicts.of.get(i * n + c).copied().flatten()))
-            .collect();
+        let scored = scorer.score_all(n, |k| facts.item(k, verdicts.of.get(k).copied().flatten()));
+        let scores: Vec<Score> = scored.counties;
         let ranks = ranks(&scores);
         let mut progress = Progress::default();
         counties.iter().for_each(|p| progress.add(p));
@@ -150,19 +189,24 @@ impl Report {
             .into_iter()
             .zip(scores.into_iter().zip(ranks))
             .zip(target_reviewed)
-            .map(
-                |((progress, (score, rank)), target_reviewed)| CountyReport {
+            .map(|((progress, (score, rank)), target_reviewed)| {
+                let grade = scorer
+                    .grades()
+                    .of(score.score, rank, !score.vetoed_by.is_empty());
+                CountyReport {
                     progress,
                     score,
                     rank,
                     target_reviewed,
-                },
-            )
+                    grade,
+                }
+            })
             .collect();
         Report {
             progress,
             counties,
             targets,
+            points: scored.points,
         }
     }
 }
@@ -212,6 +256,19 @@ impl Status {
         submitted: &Submitted,
     ) -> Status {
         let at = |v: &[i64], k: usize| v.get(k).copied().unwrap_or(0);
+        let points = ItemPoints {
+            counties: counties
+                .iter()
+                .enumerate()
+                .map(|(k, c)| (c.code.clone(), k))
+                .collect(),
+            indicators: catalog
+                .indicators()
+                .enumerate()
+                .map(|(k, i)| (i.id.clone(), k))
+                .collect(),
+            points: report.points,
+        };
         let mut progress = report.progress;
         progress.submitted = submitted.by_county.iter().sum();
         let counties = counties
@@ -230,6 +287,11 @@ impl Status {
                 rank: r.rank,
                 vetoed_by: r.score.vetoed_by,
                 target_scores: r.score.targets,
+                grade: r.grade,
+                bonus: r.score.bonus,
+                voided: r.score.voided,
+                without_figure: r.score.without_figure,
+                bonus_unproven: r.score.bonus_unproven,
             })
             .collect();
         let targets = catalog
@@ -253,6 +315,7 @@ impl Status {
             progress,
             counties,
             targets,
+            points,
         }
     }
 }

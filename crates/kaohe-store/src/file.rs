@@ -457,7 +457,8 @@ impl Store {
         schema::create(&tx, schema_version)?;
         targets::insert_catalog(&tx, &seed.catalog, &seed.counties)?;
         if schema_version >= 5 {
-            targets::write_scoring(&tx, &seed.catalog)?;
+            let rules = schema_version >= schema::with_rules();
+            targets::write_scoring(&tx, &seed.catalog, rules)?;
         }
         if schema_version >= 9 {
             crate::owners::seed_owners(&tx, &seed.catalog, who)?;

@@ -174,14 +174,16 @@ const ITEM_SELECT: &str = concat!(
     // whether a lock covers it.
     ", s.self_verdict, s.self_score,
         sr.verdict, sr.checker, NULLIF(sr.reason, ''), sr.checked_at,
-        EXISTS (SELECT 1 FROM locks l WHERE l.target_id IS NULL OR l.target_id = i.target_id)",
+        EXISTS (SELECT 1 FROM locks l WHERE l.target_id IS NULL OR l.target_id = i.target_id),
+        f.cases, f.void_reason",
     " FROM counties c
     CROSS JOIN indicators i
     JOIN targets t ON t.id = i.target_id
     LEFT JOIN submissions s ON s.county_code = c.code AND s.indicator_id = i.id
     LEFT JOIN reviews r ON r.county_code = c.code AND r.indicator_id = i.id
     LEFT JOIN second_reviews sr ON sr.county_code = c.code AND sr.indicator_id = i.id
-        AND sr.first_verdict = r.verdict"
+        AND sr.first_verdict = r.verdict
+    LEFT JOIN findings f ON f.county_code = c.code AND f.indicator_id = i.id"
 );
 
 /// One county × indicator as `conn` (or a transaction) sees it now.
@@ -226,5 +228,7 @@ fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
         },
         // Read beside, by the caller: a thread is several rows.
         notes: Vec::new(),
+        cases: r.get(22)?,
+        void_reason: r.get(23)?,
     })
 }

@@ -12,7 +12,9 @@
 mod aside;
 mod checks;
 mod error;
+mod facts;
 mod file;
+mod findings;
 mod items;
 mod locks;
 mod log;
@@ -38,6 +40,7 @@ mod test_support;
 pub use checks::{CheckChange, CheckError, CheckEvent, CheckState, CheckWrite, Checked};
 pub use error::{StoreError, is_busy, said_once};
 pub use file::{APPLICATION_ID, Access, BUSY_TIMEOUT, parent_dir};
+pub use findings::{FindingChange, FindingError, FindingEvent, FindingWrite, HeldFinding};
 pub use items::ReviewState;
 pub use locks::{Acting, LockError, LockEvent, Locked, LockedRow};
 pub use log::{LogEntry, LogFilter};
@@ -51,6 +54,7 @@ pub use registry::{
 pub use reviews::{Expected, GivenBy, ReviewChange, ReviewWrite, Written};
 pub use schema::{MIGRATIONS, latest as latest_schema};
 pub use submissions::{FromOtherFile, GivenFigure, ImportPreview, Listed, ReviewedChange};
+pub use targets::ScoringEvent;
 pub use watch::Swap;
 pub use workspace::{Draft, Position};
 

@@ -451,10 +451,10 @@ mod tests {
         let mut store = new_store(&dir);
         let catalog = store.catalog().unwrap();
         store.lock(Some(12), "", &lead()).unwrap();
-        let e = store.apply_scoring(&catalog).unwrap_err();
+        let e = store.apply_scoring(&catalog, &who(), "t.toml").unwrap_err();
         assert!(e.is::<Locked>(), "{e}");
         store.unlock(Some(12), "改分值", &lead()).unwrap();
-        store.apply_scoring(&catalog).unwrap();
+        store.apply_scoring(&catalog, &who(), "t.toml").unwrap();
     }
 
     #[test]

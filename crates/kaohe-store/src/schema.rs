@@ -55,7 +55,23 @@ pub const MIGRATIONS: &[&str] = &[
     // 14: an item's notes as a thread, each under its author; the existing note becomes the
     // first, by whoever the log says wrote it; a verdict is under whoever gave it.
     include_str!("../migrations/0014_note_threads.sql"),
+    // 15 (issue 17): each indicator's rule shape, the bonus cap and the
+    // grades; the reviewer's findings (cases counted, 不计分 with its reason) and their log;
+    // the log of scorings applied, which open workspaces watch; sign-off covers them all.
+    include_str!("../migrations/0015_rules_grades_findings.sql"),
 ];
+
+/// The migration that brought rule shapes, grades and findings (issue 17).
+const RULES: &str = include_str!("../migrations/0015_rules_grades_findings.sql");
+
+/// The schema version from which a database keeps rule shapes, grades and findings: found by
+/// the migration itself, so that renumbering the list cannot make it wrong.
+pub(crate) fn with_rules() -> u32 {
+    MIGRATIONS
+        .iter()
+        .position(|m| *m == RULES)
+        .map_or(u32::MAX, |p| p as u32 + 1)
+}
 
 /// The schema version this build writes.
 pub fn latest() -> u32 {
@@ -122,7 +138,7 @@ mod tests {
     fn the_shipped_migrations_are_byte_for_byte_as_shipped() {
         // (length in bytes, fingerprint) of each shipped migration. A new migration adds a
         // line here; a changed line means a shipped migration was edited: undo that.
-        let shipped: [(usize, u64); 14] = [
+        let shipped: [(usize, u64); 15] = [
             (2941, 0x4f02_ff44_88a9_8a95),
             (281, 0x2910_59a9_217d_2899),
             (713, 0x3fd3_683b_d9e3_1f21),
@@ -144,12 +160,42 @@ mod tests {
             (1322, 0x6198_edc8_0edf_8fe9),
             // 0014_note_threads.sql
             (3458, 0xcac1_b1e7_b34f_9730),
+            // 0015_rules_grades_findings.sql (issue 17)
+            (3959, 0xf654_4728_3367_aab4),
         ];
         let held: Vec<(usize, u64)> = MIGRATIONS
             .iter()
             .map(|sql| (sql.len(), fingerprint(sql)))
             .collect();
         assert_eq!(held, shipped);
+    }
+
+    #[test]
+    fn each_migration_file_is_numbered_by_its_place_in_the_list() {
+        // The schema version is the place in MIGRATIONS: a file numbered otherwise (two
+        // branches each taking "the next" number) would make a database skip or rerun one.
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".sql"))
+            .collect();
+        names.sort();
+        assert_eq!(names.len(), MIGRATIONS.len(), "{names:?}");
+        for (place, name) in names.iter().enumerate() {
+            assert!(
+                name.starts_with(&format!("{:04}_", place + 1)),
+                "{name} is migration {}",
+                place + 1
+            );
+            let text = std::fs::read_to_string(dir.join(name)).unwrap();
+            assert_eq!(
+                text,
+                MIGRATIONS[place],
+                "{name} is not the list's {}",
+                place + 1
+            );
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use crate::Store;
 use crate::items::verdict_at;
 use anyhow::Result;
+use kaohe_core::catalog::Catalog;
 use kaohe_core::model::Verdict;
 use kaohe_core::report::{Report, Status, Submitted, Verdicts};
 use kaohe_core::score::Scorer;
@@ -15,7 +16,13 @@ impl Store {
     /// target in SQL): a cross join of every county with every indicator is 361,188 rows at
     /// national scale, and grouping it three times took seconds.
     pub fn status(&self) -> Result<Status> {
-        let catalog = self.catalog()?;
+        self.status_with(&self.catalog()?)
+    }
+
+    /// The status as `catalog`'s scoring would make it (its targets and indicators the ones
+    /// the database holds): what `kaohe points --dry-run` compares with [`Store::status`].
+    pub fn status_with(&self, catalog: &Catalog) -> Result<Status> {
+        let catalog = catalog.clone();
         let counties = self.counties()?;
         // Indicators numbered as the scorer numbers them (document order), with their target.
         let scorer = Scorer::new(&catalog);
@@ -97,7 +104,8 @@ impl Store {
             counties: n,
             of: &verdicts,
         };
-        let mut report = Report::count(&scorer, of, |k| stale.contains(&k));
+        let facts = self.score_facts(catalog.indicators(), &counties)?;
+        let mut report = Report::count(&scorer, of, &facts, |k| stale.contains(&k));
         // The counties' own assessments, where any was given (read through a partial index).
         let mut own: Vec<Option<Verdict>> = Vec::new();
         for (code, id, v) in self.self_verdicts()? {

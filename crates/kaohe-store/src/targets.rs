@@ -2,7 +2,7 @@
 //! scoring, and the counties — written once at creation, read back as kaohe-core's
 //! [`Catalog`], and their scoring replaced by a targets file's when its targets are the same.
 
-use crate::{Store, now};
+use crate::{Reviewer, Store, now};
 use anyhow::{Context, Result, anyhow, bail};
 use kaohe_core::catalog::Catalog;
 use kaohe_core::lookup::Lookup;
@@ -10,7 +10,22 @@ use kaohe_core::model::{
     Assessment, Comparator, County, Indicator, IndicatorKind, Requirement, Shares, Target,
     TargetClass,
 };
+use kaohe_core::score::{Grades, Rule};
 use rusqlite::{Transaction, params};
+
+/// A scoring applied (`kaohe points FILE`): who, when, from which file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ScoringEvent {
+    #[serde(skip)]
+    pub seq: i64,
+    pub at: String,
+    pub by: String,
+    pub account: String,
+    pub file: String,
+    /// The review log's last event when it was applied: the logs' one order.
+    #[serde(skip)]
+    pub review_seq: i64,
+}
 
 /// Writes the catalog and the counties into a new database's empty tables (the scoring
 /// apart: see [`write_scoring`]).
@@ -79,13 +94,29 @@ pub(crate) fn insert_catalog(
     Ok(())
 }
 
-/// The scoring part of a catalog (schema 5), written over the defaults migration 5 gives.
-pub(crate) fn write_scoring(tx: &Transaction<'_>, catalog: &Catalog) -> Result<()> {
+/// The scoring part of a catalog (schema 5), written over the defaults migration 5 gives;
+/// with `rules` (a schema that keeps them), each indicator's rule shape, the bonus cap and
+/// the grades too.
+pub(crate) fn write_scoring(tx: &Transaction<'_>, catalog: &Catalog, rules: bool) -> Result<()> {
     let s = &catalog.shares;
     tx.execute(
         "UPDATE assessment SET share_met = ?1, share_partly_met = ?2, share_not_met = ?3",
         params![s.met, s.partly_met, s.not_met],
     )?;
+    if rules {
+        let grades = (!catalog.grades.is_empty()).then(|| catalog.grades.to_json());
+        tx.execute(
+            "UPDATE assessment SET bonus_cap = ?1, grades = ?2",
+            params![catalog.bonus_cap, grades],
+        )?;
+        for i in catalog.indicators() {
+            let rule = (i.rule != Rule::Verdict).then(|| i.rule.to_json());
+            tx.execute(
+                "UPDATE indicators SET rule = ?2 WHERE id = ?1",
+                params![i.id, rule],
+            )?;
+        }
+    }
     for c in &catalog.classes {
         tx.execute(
             "UPDATE target_classes SET weight = ?2 WHERE class = ?1",
@@ -128,6 +159,20 @@ impl Store {
                 })
             },
         )?)
+    }
+
+    /// The most all bonus items add together, and the grades.
+    fn bonus_cap_and_grades(&self) -> Result<(Option<f64>, Grades)> {
+        let (cap, grades): (Option<f64>, Option<String>) = self.conn.query_row(
+            "SELECT bonus_cap, grades FROM assessment WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let grades = match grades {
+            Some(json) => Grades::from_json(&json).map_err(|e| anyhow!("{e}"))?,
+            None => Grades::default(),
+        };
+        Ok((cap, grades))
     }
 
     /// The document the targets come from.
@@ -189,7 +234,7 @@ impl Store {
         let mut stmt = self.conn.prepare(
             "SELECT i.target_id, i.id, i.short, i.text, i.source, i.kind, i.comparator,
                     i.threshold, i.unit, COALESCE(i.points, 0), i.partly, i.veto, i.deduct,
-                    o.division
+                    o.division, i.rule
              FROM indicators i
              LEFT JOIN owners o ON o.scope = 'indicator' AND o.key = i.id
              ORDER BY i.target_id, i.position",
@@ -214,6 +259,10 @@ impl Store {
                 }),
                 None => None,
             };
+            let rule = match r.get::<_, Option<String>>(14)? {
+                Some(json) => Rule::from_json(&json).map_err(|e| anyhow!("indicator {id}: {e}"))?,
+                None => Rule::Verdict,
+            };
             let indicator = Indicator {
                 id,
                 short: r.get(2)?,
@@ -225,16 +274,20 @@ impl Store {
                 veto: r.get(11)?,
                 deduct: r.get(12)?,
                 division: r.get(13)?,
+                rule,
             };
             if let Some(t) = targets.iter_mut().find(|t| t.id == target_id) {
                 t.indicators.push(indicator);
             }
         }
+        let (bonus_cap, grades) = self.bonus_cap_and_grades()?;
         Ok(Catalog {
             assessment,
             classes,
             targets,
             shares: self.shares()?,
+            bonus_cap,
+            grades,
         })
     }
 
@@ -313,15 +366,51 @@ impl Store {
         Ok(())
     }
 
-    /// Writes a catalog's scoring (weights, points, bands, deductions, 一票否决, shares) over
-    /// the database's, in one transaction. Call [`Store::check_same_targets`] first.
-    pub fn apply_scoring(&mut self, catalog: &Catalog) -> Result<()> {
+    /// Writes a catalog's scoring (weights, points, bands, deductions, 一票否决, shares, rule
+    /// shapes, the bonus cap, grades) over the database's, in one transaction, logged as
+    /// `who`'s from `file` (open workspaces watch that log and score again). Call
+    /// [`Store::check_same_targets`] first.
+    pub fn apply_scoring(&mut self, catalog: &Catalog, who: &Reviewer, file: &str) -> Result<()> {
         let tx = self.write()?;
         // Points change every county's score: refused while anything is signed off.
         crate::locks::refuse_locked(&tx, crate::locks::Covered::Anything)?;
-        write_scoring(&tx, catalog)?;
+        write_scoring(&tx, catalog, true)?;
+        tx.execute(
+            "INSERT INTO scoring_log (at, by_name, account, file, review_seq)
+             VALUES (?1, ?2, ?3, ?4, (SELECT COALESCE(MAX(seq), 0) FROM review_log))",
+            params![now(), who.name, who.account, file],
+        )?;
         tx.commit()
             .with_context(|| format!("cannot save the points into {}", self.path.display()))?;
         Ok(())
+    }
+
+    /// The scorings applied after event `after`, oldest first.
+    pub fn scoring_log_after(&self, after: i64) -> Result<Vec<ScoringEvent>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT seq, at, by_name, account, file, review_seq FROM scoring_log
+             WHERE seq > ?1 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([after], |r| {
+            Ok(ScoringEvent {
+                seq: r.get(0)?,
+                at: r.get(1)?,
+                by: r.get(2)?,
+                account: r.get(3)?,
+                file: r.get(4)?,
+                review_seq: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// The number of the last scoring applied (0: none since the database was made): what
+    /// an open workspace compares to know the scoring changed.
+    pub fn last_scoring_change(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT COALESCE(MAX(seq), 0) FROM scoring_log", [], |r| {
+                r.get(0)
+            })?)
     }
 }

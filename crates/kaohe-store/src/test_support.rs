@@ -4,6 +4,7 @@
 use crate::{Expected, ReviewChange, ReviewWrite, Reviewer, Seed, Store, Written};
 use anyhow::Result;
 use kaohe_core::catalog::{Catalog, embedded_counties};
+use kaohe_core::lookup::SubmissionRow;
 use kaohe_core::model::Verdict;
 
 /// The item had changed since it was read: the test spelling of [`Written::Conflict`].
@@ -134,4 +135,32 @@ pub(crate) fn seed() -> Seed {
 
 pub(crate) fn new_store(dir: &tempfile::TempDir) -> Store {
     Store::create(&dir.path().join("k.db"), &seed(), &who()).unwrap()
+}
+
+/// The targets file with one indicator of each rule shape (tests/fixtures/rules.toml).
+pub(crate) const RULES: &str = include_str!("../../../tests/fixtures/rules.toml");
+
+/// A new database on the rule shapes' targets and the six counties.
+pub(crate) fn rules_store(dir: &tempfile::TempDir) -> Store {
+    let seed = Seed {
+        catalog: kaohe_core::catalog::parse_targets(RULES, "rules.toml").unwrap(),
+        counties: embedded_counties().unwrap(),
+        submissions: None,
+    };
+    Store::create(&dir.path().join("r.db"), &seed, &who()).unwrap()
+}
+
+/// A submission row of `value` (a number, where it reads as one) with `evidence`.
+pub(crate) fn row(county: &str, indicator: &str, value: &str, evidence: &str) -> SubmissionRow {
+    SubmissionRow {
+        line: 2,
+        county_code: county.into(),
+        indicator_id: indicator.into(),
+        submission: kaohe_core::model::Submission {
+            value: value.into(),
+            value_number: value.trim_end_matches('%').parse().ok(),
+            evidence: evidence.into(),
+            ..Default::default()
+        },
+    }
 }

@@ -59,6 +59,8 @@ pub enum Effect {
     Check(CheckWrite),
     /// Read the progress by person (the summary screen's 按人 view).
     LoadPeople,
+    /// A reviewer's finding to write (issue 17): the cases counted, or 不计分.
+    Finding(super::scoring::Finding),
 }
 
 /// Reviews written together, in one transaction, as one step for undo.

@@ -17,6 +17,7 @@ mod movement;
 mod note;
 mod owners;
 mod results;
+mod scoring;
 mod selection;
 mod stages;
 mod summary;
@@ -30,8 +31,9 @@ pub use finder::Finder;
 pub use mode::{Conflict, History};
 pub use note::{NOTE_LIMIT, NoteEditor, QUERY_LIMIT};
 pub use owners::{OwnerLabel, Question};
+pub use scoring::{Finding, FindingInput, FindingKind};
 pub use stages::{CheckMark, CheckStatus, PendingChange};
-pub use summary::{Summary, SummaryRow};
+pub use summary::{Summary, SummaryRow, bar_cells};
 pub use undo::{Change, State, Step};
 pub use waiting::{Holder, Stopped};
 
@@ -214,6 +216,9 @@ pub struct App {
     /// Rapid marking: selection, items put aside, the filters, the counties' own
     /// assessments, the detail pane's scrolling (marking.rs).
     marking: marking::Marking,
+    /// What rule-based scoring reads beside the verdicts, and a finding being typed
+    /// (scoring.rs).
+    scoring: scoring::Scoring,
 }
 
 /// A paste as it comes in (in pieces, over a slow link): how many characters went in, how many
@@ -246,6 +251,8 @@ static UNREAD: Item = Item {
     self_score: None,
     stages: crate::item::Stages::NONE,
     notes: Vec::new(),
+    cases: None,
+    void_reason: None,
 };
 
 impl App {
@@ -371,6 +378,7 @@ impl App {
             stage: stages::StageState::with_mine(mine),
             quit: false,
             marking: marking::Marking::new(aside),
+            scoring: scoring::Scoring::unread(),
         };
 
         if app.is_empty() {

@@ -51,6 +51,7 @@ impl App {
     /// The editor on an item (the selected one, or the one just marked: `E`).
     pub(super) fn open_editor_at(&mut self, at: Cursor) {
         self.editor_for_note();
+        self.editor_not_for_finding();
         let saved = self
             .item(at)
             .own_note(&self.reviewer, &self.account)
@@ -66,8 +67,8 @@ impl App {
 
     /// The editor's text changed: keep it as a draft, or drop the draft if it is the saved note.
     pub(super) fn draft_changed(&mut self) -> Vec<Effect> {
-        if self.editing_reason() {
-            // A 复核 change's reason is no note: nothing to keep as a draft.
+        if self.editing_reason() || self.editing_finding() {
+            // A 复核 change's reason, or a finding, is no note: nothing to keep as a draft.
             return Vec::new();
         }
         let Some(e) = self.editor() else {
@@ -96,6 +97,9 @@ impl App {
     pub(super) fn save_note(&mut self) -> Vec<Effect> {
         if self.editing_reason() {
             return self.save_reason();
+        }
+        if self.editing_finding() {
+            return self.save_finding();
         }
         let Some(e) = self.overlay.editor_mut() else {
             return Vec::new();
@@ -131,6 +135,9 @@ impl App {
     pub(super) fn discard_note(&mut self) -> Vec<Effect> {
         if self.editing_reason() {
             return self.drop_reason();
+        }
+        if self.editing_finding() {
+            return self.drop_finding();
         }
         if self.editor().is_none() {
             return Vec::new();

@@ -387,6 +387,7 @@ impl App {
         };
         let at: Vec<Cursor> = match action {
             Mark(_) | AcceptSuggestion | Clear | EditNote | CheckConfirm | CheckChange(_)
+            | CountCases | ToggleVoid
                 if browsing =>
             {
                 vec![self.cursor]
@@ -487,6 +488,7 @@ impl App {
                 first_seen: first,
             })],
             Decision::Change(to) => {
+                self.editor_not_for_finding();
                 self.stage.reason_for = Some(PendingChange { at, first, to });
                 self.overlay.open(Overlay::Editor(NoteEditor {
                     at,

@@ -57,7 +57,7 @@ impl App {
             counties: self.counties.len(),
             of: &results,
         };
-        let mut report = Report::count(&self.scorer, of, |k| self.stale.contains(&k));
+        let mut report = Report::count(&self.scorer, of, self.facts(), |k| self.stale.contains(&k));
         // The counties' own assessments the verdicts differ from (自评不一致).
         report.count_self(&self.scorer, of, &self.marking.own);
         let mut rows: Vec<SummaryRow> = report
@@ -98,6 +98,109 @@ impl App {
         self.cursor.county = county;
         if self.only_unreviewed && !self.county_shown(self.cursor.indicator, county) {
             self.only_unreviewed = false;
+        }
+    }
+}
+
+/// How many cells of a bar `width` wide each part of a target's items takes: met, partly met,
+/// not met, then not reviewed (what `total` leaves). Exactly `width` cells in all (nothing when
+/// there are no items), in proportion by the largest remainder; a part with any item gets a
+/// cell at least while there are cells for every such part, and a part with none gets none —
+/// so a target whose items are all reviewed shows no "not reviewed" cell, however it rounds.
+pub fn bar_cells(counts: [i64; 3], total: i64, width: usize) -> [usize; 4] {
+    let reviewed: i64 = counts.iter().map(|&n| n.max(0)).sum();
+    let parts = [
+        counts[0].max(0),
+        counts[1].max(0),
+        counts[2].max(0),
+        (total - reviewed).max(0),
+    ];
+    let all: i64 = parts.iter().sum();
+    if all == 0 || width == 0 {
+        return [0; 4];
+    }
+    // Each part's exact share in cells, as a whole and a remainder (in units of 1/all).
+    let share = |n: i64| (n as u128 * width as u128) / all as u128;
+    let rest = |n: i64| (n as u128 * width as u128) % all as u128;
+    let mut cells = parts.map(|n| share(n) as usize);
+    for (c, &n) in cells.iter_mut().zip(&parts) {
+        if n > 0 && *c == 0 {
+            *c = 1;
+        }
+    }
+    let mut sum: usize = cells.iter().sum();
+    // Too few: one more cell each to the parts with items, the largest remainder first
+    // (the floors leave at most one cell short a part).
+    let mut order: Vec<usize> = (0..4).filter(|&k| parts[k] > 0).collect();
+    order.sort_by_key(|&k| (std::cmp::Reverse(rest(parts[k])), k));
+    for &k in order.iter().cycle().take(order.len() * width.max(1)) {
+        if sum >= width {
+            break;
+        }
+        cells[k] += 1;
+        sum += 1;
+    }
+    // Too many (cells given to small parts): from the parts with the most cells, keeping
+    // every part's one cell while any has more.
+    while sum > width {
+        let most = (0..4).max_by_key(|&k| (cells[k], std::cmp::Reverse(rest(parts[k]))));
+        let Some(k) = most.filter(|&k| cells[k] > 0) else {
+            break;
+        };
+        cells[k] -= 1;
+        sum -= 1;
+    }
+    cells
+}
+
+#[cfg(test)]
+mod bar_tests {
+    use super::bar_cells;
+
+    #[test]
+    fn a_target_all_reviewed_shows_no_unreviewed_cell() {
+        // The case that drew a "·" on 30/30: 29 met and 1 partly met, 40 cells.
+        assert_eq!(bar_cells([29, 1, 0], 30, 40), [39, 1, 0, 0]);
+        assert_eq!(bar_cells([10, 10, 10], 30, 40), [14, 13, 13, 0]);
+        // The cells short go one a part, not all to the first.
+        assert_eq!(bar_cells([5, 5, 5], 20, 38), [10, 10, 9, 9]);
+        for width in 1..60 {
+            for met in 0..=7 {
+                for partly in 0..=(7 - met) {
+                    let not = 7 - met - partly;
+                    let cells = bar_cells([met, partly, not], 7, width);
+                    assert_eq!(cells[3], 0, "{met} {partly} {not} in {width}");
+                    assert_eq!(cells.iter().sum::<usize>(), width);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_part_with_items_shows_and_the_cells_add_up() {
+        // One item of a thousand not reviewed still shows.
+        assert_eq!(bar_cells([999, 0, 0], 1000, 40), [39, 0, 0, 1]);
+        // Nothing reviewed: all of it not reviewed.
+        assert_eq!(bar_cells([0, 0, 0], 132, 40), [0, 0, 0, 40]);
+        assert_eq!(bar_cells([0, 0, 0], 0, 40), [0; 4]);
+        for total in 1..40i64 {
+            for met in 0..=total {
+                for not in 0..=(total - met) {
+                    for width in [1usize, 3, 4, 10, 37, 40] {
+                        let cells = bar_cells([met, 0, not], total, width);
+                        assert_eq!(cells.iter().sum::<usize>(), width);
+                        let parts = [met, 0, not, total - met - not];
+                        let with_items = parts.iter().filter(|&&n| n > 0).count();
+                        for k in 0..4 {
+                            if parts[k] == 0 {
+                                assert_eq!(cells[k], 0, "{parts:?} {width}");
+                            } else if width >= with_items {
+                                assert!(cells[k] >= 1, "{parts:?} {width} {cells:?}");
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 }

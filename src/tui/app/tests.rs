@@ -182,6 +182,9 @@ impl FakeStore {
             self_verdict: app.own_verdict(w.at),
             self_score: sub.as_ref().and_then(|s| s.self_score),
             stages: crate::item::Stages::NONE,
+            // The findings are the store's too: they stay as they were.
+            cases: app.item(w.at).cases,
+            void_reason: app.item(w.at).void_reason.clone(),
         };
         Ok((change, item))
     }
@@ -1738,3 +1741,6 @@ fn a_note_being_typed_when_writing_stops_stays_in_the_editor() {
 
 /// Rapid marking, 自评 and the filters (tests/marking.rs).
 mod marking;
+/// Rule-based scoring: the findings entered, the scores and grades, the scoring applied anew
+/// (tests/scoring.rs).
+mod scoring;

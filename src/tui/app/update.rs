@@ -204,6 +204,10 @@ impl App {
         if let Some(effects) = self.browse_marking(action) {
             return effects;
         }
+        // The findings rules read: `C` cases, `V` 不计分 (scoring.rs).
+        if let Some(effects) = self.browse_scoring(action) {
+            return effects;
+        }
         if !self.may_write()
             && matches!(
                 action,

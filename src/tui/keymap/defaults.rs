@@ -130,6 +130,9 @@ pub(super) const DEFAULTS: &[(Mode, &[Key], Action, bool)] = &[
     (FilterMode, &[plain('7')], PickFilter(7), false),
     (FilterMode, &[code(KeyCode::Esc), plain('F'), plain('q')], CloseFilters, true),
     (FilterMode, &[plain('?'), plain('？')], Help, false),
+    // Issue 17: the findings rule shapes read.
+    (Browse, &[plain('C')], CountCases, false),
+    (Browse, &[plain('V')], ToggleVoid, false),
 ];
 
 /// The hint line in 复核 mode, as [`BROWSE_HINTS`] (keys it does not bind are browsing's).

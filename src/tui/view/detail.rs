@@ -100,6 +100,9 @@ fn lines(app: &App, w: usize, h: usize, theme: &Theme) -> Vec<Line<'static>> {
         s.check_label,
         s.reason,
         s.signed_off,
+        s.scoring.rule,
+        s.scoring.cases,
+        s.scoring.finding,
     ]
     .iter()
     .map(|l| width(l))
@@ -168,6 +171,10 @@ fn lines(app: &App, w: usize, h: usize, theme: &Theme) -> Vec<Line<'static>> {
     );
     if let Some((owner, style)) = super::owners::owner_line(app, app.cursor, theme) {
         labelled(&mut lines, (s.owner, label_w), &owner, w, theme, style);
+    }
+    // The indicator's rule, what the item earns, the cases counted, 不计分 (issue 17).
+    for (label, text, style) in super::scoring::detail_lines(app, theme) {
+        labelled(&mut lines, (label, label_w), &text, w, theme, style);
     }
     // The county's own assessment beside the city's verdict: "自评 ✓ 完成 · 8.5分".
     let own = item.self_verdict;

@@ -4,7 +4,7 @@
 use super::shared::{centred, item_title, line_of, overlay};
 use crate::text::{clean, truncate};
 use crate::tui::action::{Action, Mode};
-use crate::tui::app::App;
+use crate::tui::app::{App, FindingKind};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -30,17 +30,22 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let s = app.strings;
     // A 复核 change's reason, or the note: a note below colleagues' is a new one; the
     // reviewer's own latest is changed in place.
-    let label = match app.reason_pending() {
-        Some(p) => format!(
+    let label = match (app.reason_pending(), app.finding_pending()) {
+        (Some(p), _) => format!(
             "{} {} → {}",
             s.reason_title,
             s.verdict(p.first),
             s.verdict(p.to)
         ),
-        None if editor.saved.is_empty() && !app.item(editor.at).notes.is_empty() => {
+        // A finding (issue 17): the cases counted, or why the item is void.
+        (None, Some(f)) => match f.kind {
+            FindingKind::Cases => s.scoring.cases_title.to_string(),
+            FindingKind::Void => s.scoring.void_title.to_string(),
+        },
+        (None, None) if editor.saved.is_empty() && !app.item(editor.at).notes.is_empty() => {
             s.new_note.to_string()
         }
-        None => s.editor_title.to_string(),
+        (None, None) => s.editor_title.to_string(),
     };
     let title = item_title(app, &label, editor.at);
     let inner = overlay(frame, editor_box(area), &title, theme);

@@ -13,6 +13,7 @@ mod history;
 mod message;
 mod owners;
 mod people;
+mod scoring;
 mod shared;
 mod submissions;
 mod summary;

@@ -6,7 +6,7 @@ use crate::model::{Verdict, format_number};
 use crate::report::Progress;
 use crate::stages::Stage;
 use crate::text::{clean, fit, truncate, width};
-use crate::tui::app::App;
+use crate::tui::app::{App, bar_cells};
 use crate::tui::theme::{Theme, glyph};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -87,13 +87,40 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             } else {
                 s.vetoed
             };
+            // What bonus items (加分项) added, within the score: "20/16 加4".
+            let bonus = if row.report.score.bonus > 0.0 {
+                format!(
+                    " {}{}",
+                    s.scoring.bonus,
+                    format_number(row.report.score.bonus)
+                )
+            } else {
+                String::new()
+            };
             format!(
-                "{}{vetoed}/{}",
+                "{}{vetoed}/{}{bonus}",
                 format_number(row.report.score.score),
                 format_number(v.max_score)
             )
         })
         .collect();
+    // The grades (等次), where the targets file names them.
+    let grades: Vec<String> = v
+        .rows
+        .iter()
+        .map(|row| clean(row.report.grade.as_deref().unwrap_or("")))
+        .collect();
+    let grade_w = if grades.iter().any(|g| !g.is_empty()) {
+        grades
+            .iter()
+            .map(|g| width(g))
+            .max()
+            .unwrap_or(0)
+            .max(width(s.scoring.grade))
+            + 1
+    } else {
+        0
+    };
     let score_w = scores
         .iter()
         .map(|t| width(t))
@@ -107,15 +134,16 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     } else {
         0
     };
-    let fixed = 4 + 1 + name_w + 1 + score_w + 1 + reviewed_w + 1 + own_w;
+    let fixed = 4 + 1 + name_w + 1 + score_w + 1 + grade_w + reviewed_w + 1 + own_w;
     let cell_w = 4;
     let cells = (iw.saturating_sub(fixed) / cell_w).min(v.targets.len());
     let mut lines: Vec<Line> = Vec::new();
     let mut head = format!(
-        "{} {} {} {} ",
+        "{} {} {} {}{} ",
         fit(s.rank, 4),
         fit(s.county, name_w),
         fit(s.score, score_w),
+        fit(s.scoring.grade, grade_w),
         fit(s.reviewed, reviewed_w)
     );
     if own_w > 0 {
@@ -132,10 +160,11 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let county = &app.counties[row.county];
         let vetoed = !row.report.score.vetoed_by.is_empty();
         let lead = format!(
-            "{:>3}  {} {} {} ",
+            "{:>3}  {} {} {}{} ",
             row.report.rank,
             fit(&clean(&county.name), name_w),
             fit(&scores[k], score_w),
+            fit(&grades[k], grade_w),
             fit(
                 &format!("{}/{total}", row.report.progress.reviewed),
                 reviewed_w
@@ -162,6 +191,9 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             let earned = row.report.score.targets.get(t).copied().unwrap_or(0.0);
             let (text, style) = if row.report.target_reviewed.get(t).copied().unwrap_or(0) == 0 {
                 ("  · ".to_string(), theme.dim())
+            } else if most <= 0.0 {
+                // A target of bonus items only: no share of the most to show.
+                ("  — ".to_string(), theme.dim())
             } else {
                 let share = if most > 0.0 { earned / most } else { 0.0 };
                 // Coloured as a verdict would be: all earned, half or more, less.
@@ -243,15 +275,12 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let bar_w = iw.saturating_sub(width(&lead) + counts_w).min(40);
         let mut spans = vec![Span::raw(lead)];
         // Segments in proportion: met, partly met, not met, then what is not reviewed yet;
-        // any verdict at all shows as a cell at least.
-        let part = |n: i64| {
-            (n as usize * bar_w)
-                .checked_div(tally.total as usize)
-                .unwrap_or(0)
-                .max(usize::from(n > 0))
-        };
-        let (m, p, x) = (part(tally.met), part(tally.partly_met), part(tally.not_met));
-        let rest = bar_w.saturating_sub(m + p + x);
+        // every part with an item shows as a cell at least, one without none (bar_cells).
+        let [m, p, x, rest] = bar_cells(
+            [tally.met, tally.partly_met, tally.not_met],
+            tally.total,
+            bar_w,
+        );
         for (n, glyph_char, style) in [
             (m, "█", theme.verdict(Some(Verdict::Met))),
             (p, "▒", theme.verdict(Some(Verdict::PartlyMet))),

@@ -15,6 +15,7 @@ pub use targets::{DEFAULT_TARGET_POINTS, SHORT_WIDTH, TARGETS_FORMAT, parse_targ
 
 use crate::error::FileError;
 use crate::model::{Assessment, County, Indicator, Shares, Target, TargetClass};
+use crate::score::Grades;
 use crate::source::decode::read_text_within;
 use crate::source::limits::Limits;
 use std::path::Path;
@@ -27,6 +28,11 @@ pub struct Catalog {
     pub targets: Vec<Target>,
     /// What each verdict earns of an indicator's points.
     pub shares: Shares,
+    /// The most all bonus items (加分项) together add to a county's score (`[scoring]
+    /// bonus_cap`); `None`: only each item's own cap.
+    pub bonus_cap: Option<f64>,
+    /// The grades (等次) counties are given by score or rank; none unless the file names them.
+    pub grades: Grades,
 }
 
 impl Catalog {

@@ -6,11 +6,14 @@ use crate::error::{FileError, Location};
 use crate::model::{
     Assessment, Comparator, Indicator, IndicatorKind, Requirement, Shares, Target, TargetClass,
 };
+use crate::score::{Grades, Rule};
 use crate::source::toml::{Table, key_offset};
 use crate::text::width;
 use serde::Deserialize;
 use std::collections::HashMap;
 use toml::Spanned;
+
+mod rules;
 
 /// The only version of the targets file format there is so far.
 pub const TARGETS_FORMAT: u32 = 1;
@@ -23,6 +26,8 @@ struct RawTargetsFile {
     scoring: Option<Spanned<RawScoring>>,
     classes: Vec<Spanned<RawClass>>,
     targets: Vec<Spanned<RawTarget>>,
+    #[serde(default)]
+    grades: Vec<Spanned<rules::RawGrade>>,
 }
 
 #[derive(Deserialize)]
@@ -86,6 +91,7 @@ struct RawIndicator {
     veto: Option<bool>,
     deduct: Option<f64>,
     division: Option<String>,
+    rule: Option<Spanned<rules::RawRule>>,
 }
 
 #[derive(Deserialize)]
@@ -94,6 +100,7 @@ struct RawScoring {
     met: Option<f64>,
     partly_met: Option<f64>,
     not_met: Option<f64>,
+    bonus_cap: Option<f64>,
 }
 
 /// Something wrong in the targets file, and the key it is about (to point at its line).
@@ -200,10 +207,21 @@ pub fn parse_targets(text: &str, path: &str) -> Result<Catalog, FileError> {
         let mut indicators: Vec<Indicator> = Vec::new();
         let mut given_points: Vec<Option<f64>> = Vec::new();
         for (n, spanned) in t.indicators.into_iter().enumerate() {
-            given_points.push(spanned.get_ref().points);
             let span = spanned.span();
-            let indicator = check_indicator(spanned.into_inner(), t.id, n + 1, &t.text)
-                .map_err(|f| locate(&span, f))?;
+            let mut raw = spanned.into_inner();
+            let given = (raw.points, raw.veto, raw.deduct);
+            let raw_rule = raw.rule.take();
+            let mut indicator =
+                check_indicator(raw, t.id, n + 1, &t.text).map_err(|f| locate(&span, f))?;
+            if let Some(rule) = raw_rule {
+                let rule_span = rule.span();
+                indicator.rule = rules::check_rule(rule.into_inner(), &indicator, given)
+                    .map_err(|(f, in_rule)| locate(if in_rule { &rule_span } else { &span }, f))?;
+            }
+            // A bonus takes no share of its target's points: its cap is its own.
+            if !indicator.rule.is_bonus() {
+                given_points.push(given.0);
+            }
             if let Some(other) = shorts.insert(indicator.short.clone(), indicator.id.clone()) {
                 return Err(locate(
                     &span,
@@ -218,8 +236,9 @@ pub fn parse_targets(text: &str, path: &str) -> Result<Catalog, FileError> {
             }
             indicators.push(indicator);
         }
-        let points = share_points(t.id, t.points, &given_points, &mut indicators)
-            .map_err(|f| locate(&span, f))?;
+        let shared = indicators.iter_mut().filter(|i| !i.rule.is_bonus());
+        let points =
+            share_points(t.id, t.points, &given_points, shared).map_err(|f| locate(&span, f))?;
         targets.push(Target {
             id: t.id,
             class: t.class,
@@ -233,19 +252,50 @@ pub fn parse_targets(text: &str, path: &str) -> Result<Catalog, FileError> {
     if targets.is_empty() {
         return Err(locate(&whole, fault("targets", "no [[targets]] given")));
     }
-    let shares = match raw.scoring {
-        None => Shares::default(),
+    let (shares, bonus_cap) = match raw.scoring {
+        None => (Shares::default(), None),
         Some(spanned) => {
             let span = spanned.span();
-            check_shares(spanned.into_inner()).map_err(|f| locate(&span, f))?
+            let scoring = spanned.into_inner();
+            let bonus_cap = scoring.bonus_cap;
+            if bonus_cap.is_some_and(|c| !c.is_finite() || c < 0.0) {
+                return Err(locate(
+                    &span,
+                    fault(
+                        "bonus_cap",
+                        "scoring.bonus_cap (the most all bonus items add together) must be a number, 0 or more",
+                    ),
+                ));
+            }
+            let shares = check_shares(scoring).map_err(|f| locate(&span, f))?;
+            (shares, bonus_cap)
         }
     };
-    Ok(Catalog {
+    let mut catalog = Catalog {
         assessment,
         classes,
         targets,
         shares,
-    })
+        bonus_cap,
+        grades: Grades::default(),
+    };
+    // A band no county could reach is a mistake: the most there is, bonuses included.
+    let bonus_most: f64 = catalog
+        .indicators()
+        .map(|i| match i.rule {
+            Rule::Bonus { cap, .. } => cap,
+            _ => 0.0,
+        })
+        .sum();
+    let most = crate::score::Scorer::new(&catalog).max_score()
+        + bonus_cap.map_or(bonus_most, |c| c.min(bonus_most));
+    let spans: Vec<std::ops::Range<usize>> = raw.grades.iter().map(|g| g.span()).collect();
+    let grades = raw.grades.into_iter().map(Spanned::into_inner).collect();
+    catalog.grades = rules::check_grades(grades, most).map_err(|(k, f)| {
+        let span = spans.get(k).cloned().unwrap_or(whole.clone());
+        locate(&span, f)
+    })?;
+    Ok(catalog)
 }
 
 /// What a target is worth when its file gives no points: the 2014 notice gives none (its
@@ -255,11 +305,12 @@ pub const DEFAULT_TARGET_POINTS: f64 = 10.0;
 /// Settles a target's points and its indicators' shares: points given are kept, the rest of
 /// the target's points are shared equally among the indicators given none. A target with no
 /// points of its own is worth the sum of its indicators' when all are given, else the default.
-fn share_points(
+/// `indicators` are those that share the points (bonus items apart), `given` their points.
+fn share_points<'a>(
     target_id: u32,
     target_points: Option<f64>,
     given: &[Option<f64>],
-    indicators: &mut [Indicator],
+    indicators: impl Iterator<Item = &'a mut Indicator>,
 ) -> Result<f64, Fault> {
     if let Some(p) = target_points {
         if !p.is_finite() || p <= 0.0 {
@@ -303,7 +354,7 @@ fn share_points(
     } else {
         0.0
     };
-    for (indicator, given) in indicators.iter_mut().zip(given) {
+    for (indicator, given) in indicators.zip(given) {
         indicator.points = given.unwrap_or(each);
     }
     Ok(points)
@@ -588,6 +639,8 @@ fn check_indicator(
         points: 0.0,
         veto: raw.veto.unwrap_or(false),
         deduct: raw.deduct.unwrap_or(0.0),
+        // Read beside (rules.rs), at the rule's own place in the file.
+        rule: Rule::Verdict,
         division,
     })
 }

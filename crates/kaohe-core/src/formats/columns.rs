@@ -43,6 +43,15 @@ pub enum Column {
     Stage,
     /// The item's notes, each under its author: JSON's array, a line a note elsewhere.
     Notes,
+    // Issue 17: the reviewer's findings, what the item earned under its rule, the grade.
+    /// The cases a reviewer counted (a deduction or a bonus per case).
+    Cases,
+    /// Why a reviewer voided the item (不计分).
+    VoidReason,
+    /// What the item earned under its rule, weighted (empty until reviewed).
+    Points,
+    /// The county's grade (等次), on each of its rows.
+    Grade,
     // Issue 16 (round trips keep every fact of the import).
     /// The figure came from a spreadsheet's bare number cell for a percentage (see
     /// [`crate::model::Submission::bare_fraction`]): a fact of the import, read back from
@@ -96,7 +105,7 @@ pub struct Names {
 
 /// Every column, in the order the exports write them: the CSV has those with a key, the
 /// workbook those with a header, each in this order. `COLUMNS[c as usize]` is column `c`.
-pub const COLUMNS: [Names; 28] = [
+pub const COLUMNS: [Names; 32] = [
     Names {
         column: Column::CountyCode,
         key: Some("county_code"),
@@ -313,6 +322,39 @@ pub const COLUMNS: [Names; 28] = [
         column: Column::Notes,
         key: Some("notes"),
         header: Some("备注记录"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    // Issue 17: the city's, written by the exports and passed over by an import.
+    Names {
+        column: Column::Cases,
+        key: Some("cases"),
+        header: Some("例数"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    Names {
+        column: Column::VoidReason,
+        key: Some("void_reason"),
+        header: Some("不计分原因"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    Names {
+        column: Column::Points,
+        key: Some("points"),
+        header: Some("得分"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    Names {
+        column: Column::Grade,
+        key: Some("grade"),
+        header: Some("等次"),
         aliases: &[],
         beside: Beside::Refused,
         read: Read::PassedOver,

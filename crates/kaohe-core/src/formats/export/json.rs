@@ -143,6 +143,8 @@ mod tests {
             self_verdict: Some(Verdict::PartlyMet),
             self_score: Some(8.5),
             stages: crate::item::Stages::NONE,
+            cases: Some(2),
+            void_reason: Some("弄虚作假".into()),
         };
         let record = serde_json::to_value(Row::new(&item, None)).unwrap();
         let mut keys: Vec<&str> = record

@@ -28,11 +28,18 @@ pub fn write_markdown(results: &Results, out: &mut dyn Write) -> Result<()> {
         "阶段：{}。\n",
         md(&stage_words(stage.stage, &stage.locks))
     )?;
+    // The grades (等次) have a column where the targets file names them.
+    let graded = status.counties.iter().any(|c| c.grade.is_some());
+    let (grade_head, grade_rule) = if graded {
+        (" 等次 |", "---|")
+    } else {
+        ("", "")
+    };
     writeln!(
         out,
-        "| 名次 | 县(市、区) | 得分 | 满分 | 已评定 | 完成 | 基本完成 | 未完成 |"
+        "| 名次 | 县(市、区) | 得分 | 满分 |{grade_head} 已评定 | 完成 | 基本完成 | 未完成 |"
     )?;
-    writeln!(out, "|---:|---|---:|---:|---:|---:|---:|---:|")?;
+    writeln!(out, "|---:|---|---:|---:|{grade_rule}---:|---:|---:|---:|")?;
     for c in ranked(&status.counties) {
         let p = &c.progress;
         let veto = if c.vetoed_by.is_empty() {
@@ -40,9 +47,14 @@ pub fn write_markdown(results: &Results, out: &mut dyn Write) -> Result<()> {
         } else {
             "（一票否决）"
         };
+        let grade = if graded {
+            format!(" {} |", md(c.grade.as_deref().unwrap_or("")))
+        } else {
+            String::new()
+        };
         writeln!(
             out,
-            "| {} | {}{veto} | {} | {} | {}/{} | {} | {} | {} |",
+            "| {} | {}{veto} | {} | {} |{grade} {}/{} | {} | {} | {} |",
             c.rank,
             md(&c.name),
             format_number(c.score),
@@ -69,6 +81,10 @@ pub fn write_markdown(results: &Results, out: &mut dyn Write) -> Result<()> {
             p.partly_met,
             p.not_met
         )?;
+        if let Some(grade) = &c.grade {
+            writeln!(out, "\n等次：**{}**。", md(grade))?;
+        }
+        write_rule_notes(c, out)?;
         if !c.vetoed_by.is_empty() {
             writeln!(
                 out,
@@ -127,6 +143,25 @@ pub fn write_markdown(results: &Results, out: &mut dyn Write) -> Result<()> {
                 }
             }
         }
+        // Items a reviewer's finding voided (不计分), with why.
+        let voided: Vec<&Item> = results
+            .items
+            .iter()
+            .filter(|i| i.county_code == c.code && i.void_reason.is_some())
+            .collect();
+        if !voided.is_empty() {
+            writeln!(out, "\n### 不计分的项目\n")?;
+            for i in voided {
+                let ind = indicators.get(i.indicator.as_str());
+                writeln!(
+                    out,
+                    "- **{} {}**　{}",
+                    md(&i.indicator),
+                    md(&ind.map_or_else(String::new, |d| d.short.clone())),
+                    md(i.void_reason.as_deref().unwrap_or_default())
+                )?;
+            }
+        }
         let differing: Vec<&Item> = results
             .items
             .iter()
@@ -152,6 +187,24 @@ pub fn write_markdown(results: &Results, out: &mut dyn Write) -> Result<()> {
         }
     }
     write_agreement(results, out)?;
+    Ok(())
+}
+
+/// What the rules made of a county's items beyond their verdicts: the bonus added, items
+/// voided (不计分), bonuses without evidence, items with no figure to score by.
+fn write_rule_notes(c: &crate::report::CountyStatus, out: &mut dyn Write) -> Result<()> {
+    if c.bonus > 0.0 {
+        writeln!(out, "\n加分 {} 分（已计入得分）。", format_number(c.bonus))?;
+    }
+    for (ids, words) in [
+        (&c.voided, "不计分（审核认定）"),
+        (&c.bonus_unproven, "无佐证材料，暂未加分"),
+        (&c.without_figure, "无可计分的数值，暂不得分"),
+    ] {
+        if !ids.is_empty() {
+            writeln!(out, "\n{words}：{}。", md(&ids.join("、")))?;
+        }
+    }
     Ok(())
 }
 

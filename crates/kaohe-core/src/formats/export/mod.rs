@@ -41,9 +41,18 @@ impl Results {
     /// Every item with what the checks say of it, in the results' order.
     fn rows(&self) -> impl Iterator<Item = Row<'_>> {
         let indicators = self.indicators();
-        self.items
+        let grades: HashMap<&str, &str> = self
+            .status
+            .counties
             .iter()
-            .map(move |item| Row::new(item, indicators.get(item.indicator.as_str()).copied()))
+            .filter_map(|c| Some((c.code.as_str(), c.grade.as_deref()?)))
+            .collect();
+        self.items.iter().map(move |item| {
+            let mut row = Row::new(item, indicators.get(item.indicator.as_str()).copied());
+            row.points = self.status.points.of(&item.county_code, &item.indicator);
+            row.grade = grades.get(item.county_code.as_str()).copied();
+            row
+        })
     }
 }
 
@@ -62,6 +71,10 @@ struct Row<'a> {
     self_disagrees: bool,
     /// 初步 or 审定 (see [`crate::stages::Stage`]).
     stage: Stage,
+    /// What the item earned under its rule (none until reviewed).
+    points: Option<f64>,
+    /// The county's grade (等次).
+    grade: Option<&'a str>,
 }
 
 /// How a column's text is worded: the CSV's for programs (`met`, `yes`), the workbook's for
@@ -95,6 +108,8 @@ impl<'a> Row<'a> {
             } else {
                 Stage::Preliminary
             },
+            points: None,
+            grade: None,
         }
     }
 
@@ -151,6 +166,10 @@ impl<'a> Row<'a> {
                     .collect::<Vec<_>>()
                     .join("\n"),
             ),
+            Column::Cases => number(i.cases.map(f64::from)),
+            Column::VoidReason => text(&i.void_reason),
+            Column::Points => number(self.points),
+            Column::Grade => Cow::Borrowed(self.grade.unwrap_or("")),
             Column::BareFraction => yes(i.bare_fraction, words),
         }
     }

@@ -23,16 +23,20 @@ enum Kind {
 
 fn kind(column: Column) -> Kind {
     match column {
-        Column::ValueNumber | Column::Numerator | Column::Denominator | Column::SelfScore => {
-            Kind::Number
-        }
+        Column::ValueNumber
+        | Column::Numerator
+        | Column::Denominator
+        | Column::SelfScore
+        | Column::Cases
+        | Column::Points => Kind::Number,
         Column::ReviewedAt | Column::CheckedAt => Kind::Time,
         Column::Evidence
         | Column::Remark
         | Column::Note
         | Column::Flags
         | Column::CheckReason
-        | Column::Notes => Kind::Wrapped,
+        | Column::Notes
+        | Column::VoidReason => Kind::Wrapped,
         _ => Kind::Text,
     }
 }
@@ -45,6 +49,8 @@ fn number(row: &Row<'_>, column: Column) -> Option<f64> {
         Column::Numerator => i.numerator,
         Column::Denominator => i.denominator,
         Column::SelfScore => i.self_score,
+        Column::Cases => i.cases.map(f64::from),
+        Column::Points => row.points,
         _ => None,
     }
 }

@@ -101,9 +101,10 @@ fn agreement(a: &Agreement) -> [Cell; 4] {
 /// What a county shows in a column of the ranking.
 type Of<'r> = Box<dyn Fn(&CountyStatus) -> Cell + 'r>;
 
-/// The ranking's columns: a heading and what a county shows there, in order. Where the
-/// bureau's grades (等次) come in, they are one more column here, after 满分.
+/// The ranking's columns: a heading and what a county shows there, in order. The grades
+/// (等次) and the bonus (加分) have a column where the targets file gives them.
 fn ranking_columns(results: &Results) -> Vec<(String, Of<'_>)> {
+    let counties = &results.status.counties;
     let mut columns: Vec<(String, Of<'_>)> = vec![
         ("名次".into(), Box::new(|c| Cell::Number(c.rank as f64))),
         (
@@ -116,11 +117,24 @@ fn ranking_columns(results: &Results) -> Vec<(String, Of<'_>)> {
         ),
         ("得分".into(), Box::new(|c| Cell::Number(c.score))),
         ("满分".into(), Box::new(|c| Cell::Number(c.max_score))),
-        (
-            "一票否决".into(),
-            Box::new(|c| Cell::Text(c.vetoed_by.join("、"))),
-        ),
     ];
+    if counties.iter().any(|c| c.grade.is_some()) {
+        columns.push((
+            "等次".into(),
+            Box::new(|c| Cell::Text(c.grade.clone().unwrap_or_default())),
+        ));
+    }
+    if counties.iter().any(|c| c.bonus > 0.0) {
+        columns.push(("加分".into(), Box::new(|c| Cell::Number(c.bonus))));
+    }
+    columns.push((
+        "一票否决".into(),
+        Box::new(|c| Cell::Text(c.vetoed_by.join("、"))),
+    ));
+    columns.push((
+        "不计分".into(),
+        Box::new(|c| Cell::Text(c.voided.join("、"))),
+    ));
     for (k, head) in PROGRESS_HEADS.iter().enumerate() {
         columns.push((
             (*head).to_string(),

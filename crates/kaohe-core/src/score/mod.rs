@@ -1,10 +1,20 @@
 //! Scores and ranking. The 2014 notice gives no points (its method, 衢市民〔2013〕45号, is not
 //! in hand), so they are data in the targets file: a weight per class, points per target,
-//! each indicator's share of them, what each verdict earns, deductions and 一票否决 items.
-//! See data/README.md.
+//! each indicator's share of them and its rule (`rule.rs`: by verdict, a shortfall per unit,
+//! all or nothing, per counted case, by rank, a bonus), deductions, 一票否决 items, and the
+//! grades (`grade.rs`). What a rule reads beside the verdict is in `facts.rs`.
+//! See data/README.md 一.6.
+
+mod facts;
+mod grade;
+mod rule;
+
+pub use facts::{Facts, ItemFacts, names_evidence};
+pub use grade::{Grade, Grades};
+pub use rule::{ItemScore, Rule, Standing, places};
 
 use crate::catalog::Catalog;
-use crate::model::{Shares, Verdict};
+use crate::model::{Comparator, Shares, Verdict};
 use serde::Serialize;
 
 /// What one indicator is worth in a county's score.
@@ -12,10 +22,14 @@ use serde::Serialize;
 struct Worth {
     id: String,
     target: usize,
-    /// The indicator's points times its class's weight.
+    /// The indicator's points, before its class's weight.
     points: f64,
+    weight: f64,
     deduct: f64,
     veto: bool,
+    rule: Rule,
+    /// The requirement's side, where there is one: which way a figure falls short.
+    comparator: Option<Comparator>,
 }
 
 /// Scores counties against one catalog. Indicators are numbered in document order (as
@@ -24,23 +38,45 @@ struct Worth {
 pub struct Scorer {
     shares: Shares,
     indicators: Vec<Worth>,
-    /// Each target's most points, weighted.
+    /// Each target's most points, weighted (bonus items apart).
     target_max: Vec<f64>,
+    /// The most all bonus items together add to a county's score.
+    bonus_cap: Option<f64>,
+    grades: Grades,
 }
 
 /// One county's score.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Score {
-    /// Points earned, less deductions (never below 0); 0 when an 一票否决 item is not met.
+    /// Points earned, less deductions, with the bonus (never below 0); 0 when an 一票否决
+    /// item is not met.
     pub score: f64,
-    /// The most a county can earn.
+    /// The most a county can earn (bonus items apart).
     pub max_score: f64,
     /// Taken off for items not met that carry a deduction.
     pub deducted: f64,
     /// The 一票否决 items not met, by indicator id.
     pub vetoed_by: Vec<String>,
-    /// Points earned in each target (weighted, before deductions).
+    /// Points earned in each target (weighted, before deductions; bonus items apart).
     pub targets: Vec<f64>,
+    /// What the bonus items (加分项) add, within their caps.
+    pub bonus: f64,
+    /// Items voided by a reviewer's finding (不计分): they earn nothing.
+    pub voided: Vec<String>,
+    /// Reviewed items whose rule reads the figure, with none to read: nothing until there is.
+    pub without_figure: Vec<String>,
+    /// Bonus items reviewed without their evidence named: nothing (暂未实施加分).
+    pub bonus_unproven: Vec<String>,
+}
+
+/// Every county's score, and what each item earned.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scored {
+    /// In the counties' order.
+    pub counties: Vec<Score>,
+    /// Each item's points by the index [`crate::report::Verdicts::of`] uses; `None` for an
+    /// item not reviewed (nor voided).
+    pub points: Vec<Option<f64>>,
 }
 
 impl Scorer {
@@ -61,9 +97,12 @@ impl Scorer {
                 indicators.push(Worth {
                     id: i.id.clone(),
                     target: t,
-                    points: i.points * w,
+                    points: i.points,
+                    weight: w,
                     deduct: i.deduct,
                     veto: i.veto,
+                    rule: i.rule,
+                    comparator: i.requirement.as_ref().map(|r| r.comparator),
                 });
             }
         }
@@ -71,10 +110,12 @@ impl Scorer {
             shares: catalog.shares,
             indicators,
             target_max,
+            bonus_cap: catalog.bonus_cap,
+            grades: catalog.grades.clone(),
         }
     }
 
-    /// The most a county can earn.
+    /// The most a county can earn (bonus items apart).
     pub fn max_score(&self) -> f64 {
         self.target_max.iter().sum()
     }
@@ -94,53 +135,164 @@ impl Scorer {
         &self.target_max
     }
 
-    /// What an indicator (by its number in document order) earns with `verdict`, weighted.
+    /// An indicator's rule (by its number in document order).
+    pub fn rule(&self, indicator: usize) -> Rule {
+        self.indicators
+            .get(indicator)
+            .map_or(Rule::Verdict, |w| w.rule)
+    }
+
+    /// The grades counties are given (none where the file names none).
+    pub fn grades(&self) -> &Grades {
+        &self.grades
+    }
+
+    /// What an indicator (by its number in document order) earns by verdict alone, weighted:
+    /// its points' share (the rule of every indicator without one).
     pub fn earned(&self, indicator: usize, verdict: Option<Verdict>) -> f64 {
         match (self.indicators.get(indicator), verdict) {
-            (Some(w), Some(v)) => w.points * self.shares.of(v),
+            (Some(w), Some(v)) => w.points * w.weight * self.shares.of(v),
             _ => 0.0,
         }
     }
 
-    /// A county's score, given its verdict on each indicator. An item not yet reviewed earns
-    /// nothing: while reviewing goes on, a score is what has been earned so far.
+    /// What one item earns, county `county` of `counties`, each item's facts given by its
+    /// index (`indicator * counties + county`): a rank reads every county's figure.
+    pub fn item(
+        &self,
+        indicator: usize,
+        county: usize,
+        counties: usize,
+        facts: impl Fn(usize) -> ItemFacts,
+    ) -> Option<ItemScore> {
+        let w = self.indicators.get(indicator)?;
+        let base = indicator * counties;
+        let place = match w.rule {
+            Rule::Rank { .. } => {
+                let figures: Vec<Option<f64>> = (0..counties)
+                    .map(|c| ranked_figure(&facts(base + c)))
+                    .collect();
+                places(&figures, w.comparator)
+                    .get(county)
+                    .copied()
+                    .flatten()
+            }
+            _ => None,
+        };
+        Some(self.earn(w, &facts(base + county), place))
+    }
+
+    fn earn(&self, w: &Worth, facts: &ItemFacts, place: Option<usize>) -> ItemScore {
+        w.rule.earn(
+            facts,
+            (w.points, w.weight),
+            w.comparator,
+            &self.shares,
+            place,
+        )
+    }
+
+    /// One county's score, given its verdict on each indicator (by verdict alone: no figure,
+    /// no finding). An item not yet reviewed earns nothing: while reviewing goes on, a score
+    /// is what has been earned so far.
     pub fn score(&self, verdict: impl Fn(usize) -> Option<Verdict>) -> Score {
-        let mut targets = vec![0.0; self.target_max.len()];
-        let mut deducted = 0.0;
-        let mut vetoed_by = Vec::new();
-        for (k, w) in self.indicators.iter().enumerate() {
-            let v = verdict(k);
-            targets[w.target] += self.earned(k, v);
-            if v == Some(Verdict::NotMet) {
-                deducted += w.deduct;
-                if w.veto {
-                    vetoed_by.push(w.id.clone());
+        let mut scored = self.score_all(1, |k| ItemFacts {
+            verdict: verdict(k),
+            ..ItemFacts::default()
+        });
+        scored.counties.pop().unwrap_or_else(|| self.empty_score())
+    }
+
+    fn empty_score(&self) -> Score {
+        Score {
+            score: 0.0,
+            max_score: round2(self.max_score()),
+            deducted: 0.0,
+            vetoed_by: Vec::new(),
+            targets: vec![0.0; self.target_max.len()],
+            bonus: 0.0,
+            voided: Vec::new(),
+            without_figure: Vec::new(),
+            bonus_unproven: Vec::new(),
+        }
+    }
+
+    /// Every county's score and every item's points, each item's facts given by its index
+    /// (`indicator * counties + county`).
+    pub fn score_all(&self, counties: usize, facts: impl Fn(usize) -> ItemFacts) -> Scored {
+        let n = counties;
+        let mut scores: Vec<Score> = (0..n).map(|_| self.empty_score()).collect();
+        let mut targets = vec![vec![0.0; self.target_max.len()]; n];
+        let mut bonus = vec![0.0; n];
+        let mut deducted = vec![0.0; n];
+        let mut points = vec![None; self.indicators.len() * n];
+        for (i, w) in self.indicators.iter().enumerate() {
+            let base = i * n;
+            let row: Vec<ItemFacts> = (0..n).map(|c| facts(base + c)).collect();
+            let places = match w.rule {
+                Rule::Rank { .. } => {
+                    let figures: Vec<Option<f64>> = row.iter().map(ranked_figure).collect();
+                    places(&figures, w.comparator)
+                }
+                _ => vec![None; n],
+            };
+            for (c, f) in row.iter().enumerate() {
+                let earned = self.earn(w, f, places[c]);
+                let s = &mut scores[c];
+                match earned.standing {
+                    Standing::NotReviewed => {}
+                    Standing::Void => s.voided.push(w.id.clone()),
+                    Standing::NoFigure => s.without_figure.push(w.id.clone()),
+                    Standing::NoEvidence => s.bonus_unproven.push(w.id.clone()),
+                    Standing::Scored if w.rule.is_bonus() => bonus[c] += earned.points,
+                    Standing::Scored => targets[c][w.target] += earned.points,
+                }
+                if earned.standing != Standing::NotReviewed {
+                    points[base + c] = Some(earned.points);
+                }
+                if f.verdict == Some(Verdict::NotMet) {
+                    deducted[c] += w.deduct;
+                    if w.veto {
+                        s.vetoed_by.push(w.id.clone());
+                    }
                 }
             }
         }
-        // The total is the sum of the targets' points as shown (to the hundredth), so that a
-        // sheet adding them up gets the same score.
-        let targets: Vec<f64> = targets.into_iter().map(round2).collect();
-        let earned: f64 = targets.iter().sum();
-        let score = if vetoed_by.is_empty() {
-            (earned - deducted).max(0.0)
-        } else {
-            0.0
-        };
-        Score {
-            score: round2(score),
-            max_score: round2(self.max_score()),
-            deducted: round2(deducted),
-            vetoed_by,
-            targets,
+        for (c, s) in scores.iter_mut().enumerate() {
+            // The total is the sum of the targets' points as shown (to the hundredth), so that
+            // a sheet adding them up gets the same score.
+            s.targets = targets[c].iter().copied().map(round2).collect();
+            let earned: f64 = s.targets.iter().sum();
+            let b = round2(self.bonus_cap.map_or(bonus[c], |cap| bonus[c].min(cap)));
+            let score = if s.vetoed_by.is_empty() {
+                (earned - deducted[c] + b).max(0.0)
+            } else {
+                0.0
+            };
+            s.score = round2(score);
+            s.deducted = round2(deducted[c]);
+            // A score an 一票否决 item voids adds no bonus either.
+            s.bonus = if s.vetoed_by.is_empty() { b } else { 0.0 };
+        }
+        Scored {
+            counties: scores,
+            points,
         }
     }
+}
+
+/// The figure an item takes its place by: none when voided (a figure found false pushes no
+/// county down).
+fn ranked_figure(f: &ItemFacts) -> Option<f64> {
+    if f.void { None } else { f.figure }
 }
 
 /// Scores are shown and compared to the hundredth: 8.333… points is 8.33, and two counties
 /// that both show 8.33 share a rank.
 pub fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
+    // Half a hundredth away from zero even when binary floats land just short of it
+    // (1.495 is 1.4949999…): the bureau rounds as written on paper.
+    ((x * 100.0) + 1e-9f64.copysign(x)).round() / 100.0
 }
 
 /// Each county's rank (from 1) by score, highest first. Equal scores share a rank and the next
@@ -167,6 +319,9 @@ pub fn ranks(scores: &[Score]) -> Vec<usize> {
 }
 
 #[cfg(test)]
+mod worked;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::catalog::{Catalog, parse_targets};
@@ -175,7 +330,7 @@ mod tests {
     /// Target 1 (class 1, 10 points): 1.1 has 4, 1.2 and 1.3 share the other 6 (3 each).
     /// Target 2 (class 2, 6 points): 2.1 and 2.2 share them (3 each); 2.2 is 一票否决. Target 3 (class 2, no points, default 10): 3.1 alone, with a deduction
     /// of 2. Most: 2×10 + 6 + 10 = 36.
-    const FILE: &str = include_str!("../../../tests/fixtures/scoring.toml");
+    const FILE: &str = include_str!("../../../../tests/fixtures/scoring.toml");
 
     fn scorer() -> Scorer {
         Scorer::new(&parse_targets(FILE, "t.toml").unwrap())

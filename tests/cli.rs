@@ -945,7 +945,7 @@ fn export_xlsx_is_a_workbook_with_chinese_headers() {
     assert_eq!(kecheng[2].to_string(), "柯城区");
     assert_eq!(kecheng[3], Data::Float(0.45));
     assert_eq!(kecheng[4], Data::Float(120.0));
-    assert_eq!(kecheng[6], Data::Float(1.0), "one reviewed");
+    assert_eq!(kecheng[7], Data::Float(1.0), "one reviewed");
     assert_eq!(summary.rows().nth(2).unwrap()[0], Data::Float(2.0));
     let e = env.refused(env.with_db().args(["export", "--format", "xlsx"]));
     assert!(e.contains("--out"), "{e}");

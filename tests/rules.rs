@@ -159,18 +159,19 @@ fn every_export_carries_the_points_findings_and_grades() {
     assert_eq!(item("常山县", "3.1")["points"], Value::Null, "not reviewed");
     assert_eq!(item("柯城区", "1.1")["grade"], "优秀");
 
-    // CSV: the same columns, at the end, with the table's keys.
+    // CSV: the same columns, at the end (before issue 16's bare_fraction), with the table's
+    // keys.
     let csv = env.ok(&["export", "--format", "csv"]);
     let header = csv.lines().next().unwrap();
     assert!(
-        header.ends_with(",cases,void_reason,points,grade"),
+        header.ends_with(",cases,void_reason,points,grade,bare_fraction"),
         "{header}"
     );
     let row = csv
         .lines()
         .find(|l| l.starts_with("330803,衢江区,1.3,"))
         .unwrap();
-    assert!(row.ends_with(",3,,2.5,良好"), "{row}");
+    assert!(row.ends_with(",3,,2.5,良好,"), "{row}");
 
     // Markdown: the ranking with its grades, each county's grade and what the rules made.
     let md = env.ok(&["export", "--format", "md"]);

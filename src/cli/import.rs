@@ -23,7 +23,8 @@ pub struct Import {
     /// denominator, evidence, remark (or 县(市、区), 指标编号, 完成值 …), or the JSON array
     /// `kaohe export --format json` writes. The format is told by the content, not the name
     pub file: PathBuf,
-    /// The workbook's sheet to read [default: the first]
+    /// The workbook's sheet to read, hidden or not [default: the sheet of submissions among
+    /// those shown, or every county's sheet]
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
     /// Check the file and say what would be imported, writing nothing
@@ -50,7 +51,7 @@ impl Import {
         let mut progress = ProgressLine::on_stderr();
         // A workbook is unpacked, and its shared strings read, before its first row (a moment
         // for a big one).
-        if file.format() == Format::Xlsx && file.size() > 1_000_000 {
+        if file.format().is_workbook() && file.size() > 1_000_000 {
             progress.note("导入 读取工作簿…");
         }
         let sheet = self.sheet.as_deref();
@@ -66,6 +67,7 @@ impl Import {
             let (imported, preview) = preview(context, &named, &shown, listed, &mut read)?;
             let read_as = match imported.format {
                 Format::Csv => format!(" ({})", imported.encoding),
+                _ if !imported.sheets.is_empty() => format!(" ({})", imported.sheets_read()),
                 _ => String::new(),
             };
             writeln!(
@@ -92,6 +94,8 @@ impl Import {
             .saturating_sub(stale_before);
         let read_as = if imported.format == Format::Csv && imported.encoding != "UTF-8" {
             format!(" (read as {})", imported.encoding)
+        } else if !imported.sheets.is_empty() {
+            format!(" ({})", imported.sheets_read())
         } else {
             String::new()
         };

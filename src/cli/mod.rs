@@ -122,8 +122,8 @@ pub enum Command {
     Targets(targets::Targets),
     /// List the county-level units
     Counties(counties::Counties),
-    /// Import county submissions from a CSV file (UTF-8 or GB18030), an Excel workbook (.xlsx) or
-    /// a JSON export: all rows or none
+    /// Import county submissions from a CSV file (UTF-8, UTF-16 or GB18030), a workbook (.xlsx,
+    /// .xls, .ods, .xlsb) or a JSON export: all rows or none
     Import(import::Import),
     /// Apply the scoring of a targets file (class weights, points, 基本完成 bands, deductions,
     /// 一票否决, rule shapes, grades) to this database; its targets and indicators must be the

@@ -246,9 +246,9 @@ pub struct Submission {
     pub denominator: Option<f64>,
     pub evidence: String,
     pub remark: String,
-    /// A bare number no larger than 1 from a spreadsheet's number cell, for a percentage: it
-    /// may be 75% kept by Excel as 0.75 (a cell's percent format cannot be read), so it is
-    /// not compared with the threshold until a person has looked.
+    /// A bare number no larger than 1 from a spreadsheet's number cell, for a percentage, in a
+    /// file that does not say how its numbers are shown (no styles): it may be 75% kept by
+    /// Excel as 0.75, so it is not compared with the threshold until a person has looked.
     #[serde(default)]
     pub bare_fraction: bool,
     /// The county's own assessment of the item (its sheet's 自评结果), if it gave one.

@@ -1,22 +1,22 @@
 //! A workbook's zip looked through before a reader unpacks it. Every part is unpacked into a
-//! counter and never kept, so a zip bomb is refused in constant memory before calamine sees
+//! counter and never kept, so a zip bomb is refused in constant memory before a reader sees
 //! it. A part that unpacks to more than it declares is refused as damaged, so what was counted
 //! is what a reader will meet. What a reader holds in memory whole — the shared strings (for
-//! as many of which calamine even makes room first as the file claims), the merged regions,
+//! as many of which a reader might make room first as the file claims), the merged regions,
 //! the parts read when the workbook is opened — is counted as what it will take there.
 
 use super::limits::{Limit, Size};
 use crate::error::{FileError, Location};
 use std::io::{Read, Seek, Write};
 
+/// How a refusal of a workbook that cannot be read begins.
+pub const UNREADABLE: &str = "cannot read the workbook (is it a damaged or non-Excel file?)";
+
 /// "cannot read the workbook (is it a damaged or non-Excel file?): …", in one line.
 pub fn unreadable(path: &str, e: &dyn std::fmt::Display) -> FileError {
     let said = e.to_string();
     let first = said.lines().next().unwrap_or_default().trim();
-    FileError::new(
-        Location::file(path),
-        format!("cannot read the workbook (is it a damaged or non-Excel file?): {first}"),
-    )
+    FileError::new(Location::file(path), format!("{UNREADABLE}: {first}"))
 }
 
 /// Unpacks every part of the workbook `reader` holds into a counter, and refuses it if its
@@ -113,7 +113,7 @@ enum Kind {
 }
 
 impl Kind {
-    /// A part by its name, as calamine finds parts: without regard to case or to which way
+    /// A part by its name, as readers find parts: without regard to case or to which way
     /// its slashes lean.
     fn of(name: &str) -> Kind {
         match name.replace('\\', "/").to_ascii_lowercase().as_str() {
@@ -125,7 +125,7 @@ impl Kind {
 
     /// What each thing held takes in memory besides its text: a string's `String` (24 bytes),
     /// its allocation's overhead and a growing list's spare room; a region's four numbers
-    /// twice over (calamine's list and the reader's map); an element's names and values.
+    /// twice over (the reader's list and the import's map); an element's names and values.
     fn cost(self) -> u64 {
         match self {
             Kind::Strings => 80,

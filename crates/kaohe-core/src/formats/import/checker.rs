@@ -10,7 +10,7 @@ use crate::figure::{
 };
 use crate::formats::columns::{self, Beside, COLUMNS, Column, Read};
 use crate::lookup::{Lookup, SubmissionRow};
-use crate::model::{Submission, Verdict};
+use crate::model::{County, Submission, Verdict};
 use std::collections::HashMap;
 
 /// One cell as read: CSV and JSON give text; a workbook also gives numbers and error values.
@@ -24,10 +24,28 @@ pub(super) struct Cell {
 pub(super) enum CellKind {
     #[default]
     Text,
-    /// A spreadsheet's number cell, written out as text.
+    /// A number cell, written out as text, from a file that does not say how it shows its
+    /// numbers (JSON; a workbook without styles): a bare fraction may be a percent cell's.
     Number,
     /// A spreadsheet's error value (#DIV/0!), never a figure.
     Error,
+    // Issue 16: what a workbook's number formats say of a number cell.
+    /// A number cell whose format shows the number itself, written out as text (with the unit
+    /// its format writes after it: `0"人"` shows 15 as 15人).
+    PlainNumber,
+    /// A percent cell, written as it is shown: 1.02 as 102%.
+    Percent,
+    /// A cell formatted as a date, written 2014-05-01: never a figure.
+    Date,
+    /// A formula whose value was never computed, written as its formula (=B3/C3).
+    Uncomputed,
+}
+
+impl CellKind {
+    /// A number cell, however it is shown as a number.
+    pub(super) fn is_number(self) -> bool {
+        matches!(self, CellKind::Number | CellKind::PlainNumber)
+    }
 }
 
 impl Cell {
@@ -110,6 +128,8 @@ pub(super) struct Checker<'a> {
     own_export: bool,
     /// (county code, indicator) → the row it was first given on.
     seen: HashMap<(String, String), u64>,
+    /// The county a workbook's sheet is for, by its name or title row (issue 16).
+    sheet_county: Option<&'a County>,
     any_row: bool,
     checked: Checked,
 }
@@ -121,7 +141,19 @@ impl<'a> Checker<'a> {
         headers: &[String],
         header_row: u64,
     ) -> Result<Checker<'a>, FileError> {
-        Checker::with_origin(lookup, places, headers, header_row, false)
+        Checker::with_origin(lookup, places, headers, header_row, None, false)
+    }
+
+    /// The checker of a workbook's sheet that is one county's (by its name or its title
+    /// row) and has no county column: its rows are that county's.
+    pub(super) fn for_sheet(
+        lookup: &'a Lookup,
+        places: Places<'a>,
+        headers: &[String],
+        header_row: u64,
+        sheet_county: Option<&'a County>,
+    ) -> Result<Checker<'a>, FileError> {
+        Checker::with_origin(lookup, places, headers, header_row, sheet_county, false)
     }
 
     /// The checker of a table laid out by kaohe's own reader of its own format (the JSON
@@ -132,7 +164,7 @@ impl<'a> Checker<'a> {
         headers: &[String],
         header_row: u64,
     ) -> Result<Checker<'a>, FileError> {
-        Checker::with_origin(lookup, places, headers, header_row, true)
+        Checker::with_origin(lookup, places, headers, header_row, None, true)
     }
 
     fn with_origin(
@@ -140,6 +172,7 @@ impl<'a> Checker<'a> {
         places: Places<'a>,
         headers: &[String],
         header_row: u64,
+        sheet_county: Option<&'a County>,
         own_format: bool,
     ) -> Result<Checker<'a>, FileError> {
         let at = |column: Option<usize>| places.at(header_row, column);
@@ -232,11 +265,21 @@ impl<'a> Checker<'a> {
             index_of[Column::County as usize] = Some(index);
         }
         for required in [Column::County, Column::Indicator] {
+            if required == Column::County && sheet_county.is_some() {
+                continue;
+            }
             if index_of[required as usize].is_none() {
+                // A sheet of one county may say which in its name or a title row instead.
+                let or_sheet = match (required, places) {
+                    (Column::County, Places::Sheet { .. }) => {
+                        "; or, for a sheet of one county, name the county in the sheet's name or a title row above the header"
+                    }
+                    _ => "",
+                };
                 return Err(FileError::new(
                     at(None),
                     format!(
-                        "missing column \"{}\" (the header has: {})",
+                        "missing column \"{}\" (the header has: {}){or_sheet}",
                         required.name(),
                         headers.join(",")
                     ),
@@ -264,6 +307,7 @@ impl<'a> Checker<'a> {
             more_remarks,
             own_export,
             seen: HashMap::new(),
+            sheet_county,
             any_row: false,
             checked: Checked::default(),
         })
@@ -312,18 +356,44 @@ impl<'a> Checker<'a> {
                     format!("the cell holds the error {} (column {})", x.text, c.name()),
                 ));
             }
+            if x.kind == CellKind::Uncomputed {
+                // An .xls keeps a formula's tokens, not its text: "=" alone.
+                let formula = if x.text.len() > 1 {
+                    format!("the formula {}", x.text)
+                } else {
+                    "a formula".to_string()
+                };
+                return Err(fail(
+                    c,
+                    format!(
+                        "the cell holds {formula} with no computed value (column {}); open the file in Excel or WPS and save it, so that its values are computed",
+                        c.name()
+                    ),
+                ));
+            }
         }
 
-        let county_key = &cell(Column::County).text;
-        if county_key.is_empty() {
-            return Err(fail(Column::County, "the county is empty".into()));
-        }
-        let county = lookup.county(county_key).ok_or_else(|| {
-            fail(
-                Column::County,
-                format!("unknown county \"{county_key}\" (column county)"),
-            )
-        })?;
+        let county = match (index_of[Column::County as usize], self.sheet_county) {
+            // The sheet's county, where its rows do not name one (issue 16).
+            (None, Some(sheet)) => sheet,
+            _ => {
+                let key = &cell(Column::County).text;
+                if key.is_empty() {
+                    return Err(fail(Column::County, "the county is empty".into()));
+                }
+                lookup.county(key).ok_or_else(|| {
+                    fail(
+                        Column::County,
+                        format!("unknown county \"{key}\" (column county)"),
+                    )
+                })?
+            }
+        };
+        let county_key = if index_of[Column::County as usize].is_none() {
+            &county.name
+        } else {
+            &cell(Column::County).text
+        };
         let indicator_cell = cell(Column::Indicator);
         let indicator_id = indicator_cell.text.clone();
         if indicator_id.is_empty() {
@@ -342,7 +412,7 @@ impl<'a> Checker<'a> {
         })?;
         // A number cell keeps no trailing zero: 1.10 typed into one reads back as 1.1.
         let longer = || format!("{indicator_id}0");
-        if indicator_cell.kind == CellKind::Number
+        if indicator_cell.kind.is_number()
             && indicator_id.contains('.')
             && lookup.indicator(&longer()).is_some()
         {
@@ -393,6 +463,26 @@ impl<'a> Checker<'a> {
                 return Err(fail(
                     Column::Denominator,
                     format!("the denominator is negative ({})", item()),
+                ));
+            }
+        }
+        // A date is no figure: a cell formatted as one is refused where a number is asked for.
+        for c in [
+            Column::Value,
+            Column::Numerator,
+            Column::Denominator,
+            Column::SelfScore,
+        ] {
+            let x = cell(c);
+            if x.kind == CellKind::Date && (c != Column::Value || unit.is_some()) {
+                return Err(fail(
+                    c,
+                    format!(
+                        "the cell is the date {}, not a figure (column {}, {}); if it is a figure, format the cell as a number (常规 or 数值) and type it again",
+                        x.text,
+                        c.name(),
+                        item()
+                    ),
                 ));
             }
         }

@@ -1,20 +1,22 @@
-//! County submissions in: CSV, an Excel workbook (.xlsx) or kaohe's own JSON export, checked
-//! whole before anything is written. Every row of every format goes through one
-//! [`checker`]; the readers differ only in how they find rows and the places errors name (a
-//! CSV line, a sheet's cell, a JSON record's line).
+//! County submissions in: CSV, a workbook (.xlsx, .xls, .ods, .xlsb) or kaohe's own JSON
+//! export, checked whole before anything is written. Every row of every format goes through
+//! one [`checker`]; the readers differ only in how they find rows and the places errors name
+//! (a CSV line, a sheet's cell, a JSON record's line).
 
 mod checker;
 mod csv;
 mod json;
-mod xlsx;
+mod sheets;
+mod workbook;
 
 pub use self::csv::{parse_csv, read_csv};
 pub use json::read_json;
-pub use xlsx::read_xlsx;
+pub use workbook::{WorkbookRead, read_workbook};
 
 use crate::error::{FileError, Location};
 use crate::figure::FigureFlag;
 use crate::lookup::{Lookup, SubmissionRow};
+use crate::source::book::{BookKind, COMPOUND_MAGIC, ZIP_MAGIC, kind_of};
 use crate::source::limits::{Limits, read_open_within};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
@@ -37,29 +39,63 @@ pub struct Flagged {
     pub flags: Vec<FigureFlag>,
 }
 
-/// The kinds of file `kaohe import` reads, told apart by their first bytes.
+/// The kinds of file `kaohe import` reads, told apart by their content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Csv,
     Xlsx,
     Json,
+    // Issue 16: the workbooks counties have beside .xlsx.
+    Xls,
+    Ods,
+    Xlsb,
 }
 
 impl Format {
     pub fn name(self) -> &'static str {
         match self {
             Format::Csv => "CSV",
-            Format::Xlsx => "an Excel workbook",
             Format::Json => "JSON",
+            Format::Xlsx => "an Excel workbook",
+            other => other.book().map_or("a workbook", BookKind::name),
+        }
+    }
+
+    /// The kind of workbook, if the file is one.
+    pub fn book(self) -> Option<BookKind> {
+        match self {
+            Format::Csv | Format::Json => None,
+            Format::Xlsx => Some(BookKind::Xlsx),
+            Format::Xls => Some(BookKind::Xls),
+            Format::Ods => Some(BookKind::Ods),
+            Format::Xlsb => Some(BookKind::Xlsb),
+        }
+    }
+
+    pub fn is_workbook(self) -> bool {
+        self.book().is_some()
+    }
+
+    fn of_book(kind: BookKind) -> Format {
+        match kind {
+            BookKind::Xlsx => Format::Xlsx,
+            BookKind::Xls => Format::Xls,
+            BookKind::Ods => Format::Ods,
+            BookKind::Xlsb => Format::Xlsb,
         }
     }
 }
 
-/// A zip (an .xlsx is one) by its magic; JSON by its first character after any byte-order
-/// mark and spaces; anything else is CSV. The name of the file is not asked: counties rename.
+/// A format by the file's first bytes: a zip is a workbook (an .xlsx until its parts are
+/// looked at: see [`kind_of`]), a compound file an .xls; JSON by its first character after any
+/// byte-order mark and spaces; anything else is CSV. The name of the file is not asked:
+/// counties rename.
 pub fn detect_format(bytes: &[u8]) -> Format {
-    if bytes.starts_with(b"PK\x03\x04") {
+    if bytes.starts_with(ZIP_MAGIC) {
         return Format::Xlsx;
+    }
+    if bytes.starts_with(COMPOUND_MAGIC) {
+        return Format::Xls;
     }
     let text = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     match text.iter().find(|b| !b.is_ascii_whitespace()) {
@@ -68,17 +104,38 @@ pub fn detect_format(bytes: &[u8]) -> Format {
     }
 }
 
+/// The format of a file that [`detect_format`] found to be a workbook, told by its content.
+fn workbook_format<R: Read + Seek>(reader: &mut R, by_magic: Format) -> Format {
+    match kind_of(reader) {
+        Ok(Some(kind)) => Format::of_book(kind),
+        _ => by_magic,
+    }
+}
+
 /// A submissions file read and checked whole.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Imported {
     pub checked: Checked,
     pub format: Format,
-    /// How a CSV's text was decoded: UTF-8 or GB18030.
+    /// How a CSV's text was decoded: UTF-8, UTF-16 or GB18030.
     pub encoding: &'static str,
+    /// The sheets a workbook's submissions were read from (issue 16).
+    pub sheets: Vec<String>,
+}
+
+impl Imported {
+    /// "sheet 报送表", "sheets 柯城区, 衢江区", or nothing for a file that is no workbook.
+    pub fn sheets_read(&self) -> String {
+        match self.sheets.as_slice() {
+            [] => String::new(),
+            [one] => format!("sheet {one}"),
+            many => format!("sheets {}", many.join(", ")),
+        }
+    }
 }
 
 /// A submissions file opened and measured, before anything more than its first bytes is read
-/// from it: a workbook on the disk is kept open (calamine reads it from there), anything else
+/// from it: a workbook on the disk is kept open (it is read from there), anything else
 /// is read whole once its size is known to be within the limit.
 #[derive(Debug)]
 pub struct SubmissionsFile {
@@ -109,9 +166,10 @@ impl SubmissionsFile {
         let metadata = file.metadata().map_err(cannot)?;
         let size = metadata.len();
         // Which limit applies is told by the first bytes.
-        let mut magic = [0u8; 4];
+        let mut magic = [0u8; 8];
         let got = read_up_to(&mut file, &mut magic).map_err(cannot)?;
-        let workbook = detect_format(&magic[..got]) == Format::Xlsx;
+        let by_magic = detect_format(&magic[..got]);
+        let workbook = by_magic.is_workbook();
         let limit = if workbook {
             limits.workbook_file()
         } else {
@@ -119,19 +177,24 @@ impl SubmissionsFile {
         };
         limit.check_size(&shown, size)?;
         if workbook && metadata.is_file() {
+            let format = workbook_format(&mut file, by_magic);
             file.seek(SeekFrom::Start(0)).map_err(cannot)?;
             return Ok(SubmissionsFile {
                 shown,
-                format: Format::Xlsx,
+                format,
                 size,
                 body: Body::Open(file),
                 limits: *limits,
             });
         }
         let bytes = read_open_within(file, &magic[..got], size, &shown, &limit)?;
+        let mut format = detect_format(&bytes);
+        if format.is_workbook() {
+            format = workbook_format(&mut std::io::Cursor::new(&bytes), format);
+        }
         Ok(SubmissionsFile {
             shown,
-            format: detect_format(&bytes),
+            format,
             size: bytes.len() as u64,
             body: Body::Read(bytes),
             limits: *limits,
@@ -159,11 +222,14 @@ impl SubmissionsFile {
             Body::Open(file) => {
                 let reader = std::io::BufReader::new(file);
                 let limit = self.limits.workbook_contents();
-                let checked = read_xlsx(reader, &self.shown, sheet, lookup, &limit, progress)?;
+                let kind = self.format.book().unwrap_or(BookKind::Xlsx);
+                let read =
+                    read_workbook(reader, kind, &self.shown, sheet, lookup, &limit, progress)?;
                 Ok(Imported {
-                    checked,
-                    format: Format::Xlsx,
+                    checked: read.checked,
+                    format: self.format,
                     encoding: "UTF-8",
+                    sheets: read.sheets,
                 })
             }
             Body::Read(bytes) => {
@@ -189,7 +255,7 @@ fn read_up_to(file: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
 
 /// `--sheet` is for workbooks only.
 fn check_sheet_option(format: Format, sheet: Option<&str>, path: &str) -> Result<(), FileError> {
-    if sheet.is_some() && format != Format::Xlsx {
+    if sheet.is_some() && !format.is_workbook() {
         return Err(FileError::new(
             Location::file(path),
             format!(
@@ -202,8 +268,8 @@ fn check_sheet_option(format: Format, sheet: Option<&str>, path: &str) -> Result
 }
 
 /// Reads a submissions file of any format kaohe takes (see [`detect_format`]), held in
-/// memory, within the default limits. `sheet` names a workbook's sheet (the first by
-/// default). `progress` is told (rows done, rows in all) as rows are checked. Any error
+/// memory, within the default limits. `sheet` names a workbook's sheet (by default, the
+/// sheets [`sheets::choose`] finds). `progress` is told (rows done, rows in all) as rows are checked. Any error
 /// refuses the whole file.
 pub fn read_submissions(
     bytes: &[u8],
@@ -223,18 +289,21 @@ fn read_within(
     limits: &Limits,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Imported, FileError> {
-    let format = detect_format(bytes);
+    let mut format = detect_format(bytes);
+    if format.is_workbook() {
+        format = workbook_format(&mut std::io::Cursor::new(bytes), format);
+    }
     check_sheet_option(format, sheet, path)?;
-    let (checked, encoding) = match format {
-        Format::Xlsx => {
+    let mut sheets = Vec::new();
+    let (checked, encoding) = match format.book() {
+        Some(kind) => {
             let limit = limits.workbook_contents();
             let reader = std::io::Cursor::new(bytes);
-            (
-                read_xlsx(reader, path, sheet, lookup, &limit, progress)?,
-                "UTF-8",
-            )
+            let read = read_workbook(reader, kind, path, sheet, lookup, &limit, progress)?;
+            sheets = read.sheets;
+            (read.checked, "UTF-8")
         }
-        Format::Json => {
+        None if format == Format::Json => {
             let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
             let text = std::str::from_utf8(bytes).map_err(|e| {
                 let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
@@ -244,7 +313,7 @@ fn read_within(
             })?;
             (read_json(text, path, lookup, progress)?, "UTF-8")
         }
-        Format::Csv => {
+        None => {
             let (text, encoding) = crate::source::decode::decode_csv(bytes, path)?;
             (read_csv(&text, path, lookup, progress)?, encoding)
         }
@@ -253,6 +322,7 @@ fn read_within(
         checked,
         format,
         encoding,
+        sheets,
     })
 }
 
@@ -278,6 +348,7 @@ mod tests {
     #[test]
     fn formats_are_told_by_their_first_bytes() {
         assert_eq!(detect_format(b"PK\x03\x04rest"), Format::Xlsx);
+        assert_eq!(detect_format(COMPOUND_MAGIC), Format::Xls);
         assert_eq!(detect_format(b"\xef\xbb\xbf \n [{}]"), Format::Json);
         assert_eq!(detect_format(b"{\"a\":1}"), Format::Json);
         assert_eq!(detect_format(b"county,indicator\n"), Format::Csv);

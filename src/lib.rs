@@ -6,7 +6,7 @@
 
 pub use kaohe_core::{
     catalog, check, error, figure, formats, item, lookup, model, owners, report, score, search,
-    source, stages, text,
+    source, stages, text, verified,
 };
 pub use kaohe_store as store;
 

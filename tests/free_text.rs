@@ -99,6 +99,31 @@ fn notes_and_reasons_may_start_with_a_hyphen() {
     assert!(log.contains("理由：-已核"), "{log}");
     assert!(log.contains("理由：-更正"), "{log}");
 
+    // The verified figure's reason and a void's reason, likewise (issue 17's commands).
+    let sheet = env.write(
+        "s.csv",
+        "county,indicator,value
+衢江区,1.2,83%
+",
+    );
+    env.ok(&["import", sheet.to_str().unwrap()]);
+    env.ok(&[
+        "--reviewer",
+        "王五",
+        "verify",
+        "衢江区",
+        "1.2",
+        "60",
+        "--reason",
+        "-23 个百分点：实地核查",
+    ]);
+    assert_eq!(
+        exported(&env, "衢江区", "1.2")["verified_reason"],
+        "-23 个百分点：实地核查"
+    );
+    env.ok(&["finding", "衢江区", "1.2", "--void", "-台账不符"]);
+    assert_eq!(exported(&env, "衢江区", "1.2")["void_reason"], "-台账不符");
+
     // An option where the text should be is text left out, not a note "--demo" written to the
     // database the forgotten --demo would not have chosen: refused, nothing written.
     let before = std::fs::read(env.db()).unwrap();
@@ -112,6 +137,14 @@ fn notes_and_reasons_may_start_with_a_hyphen() {
             "--reason",
         ),
         (&["lock", "--reason", "-h"][..], "--reason"),
+        (
+            &["verify", "衢江区", "1.2", "61", "--reason", "--demo"][..],
+            "--reason",
+        ),
+        (
+            &["finding", "衢江区", "1.2", "--void", "--unvoid"][..],
+            "--void",
+        ),
     ] {
         let e = env.refused(env.with_db().args(args));
         assert!(

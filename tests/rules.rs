@@ -164,14 +164,17 @@ fn every_export_carries_the_points_findings_and_grades() {
     let csv = env.ok(&["export", "--format", "csv"]);
     let header = csv.lines().next().unwrap();
     assert!(
-        header.ends_with(",cases,void_reason,points,grade,bare_fraction"),
+        header.ends_with(
+            ",cases,void_reason,points,grade,verified,verified_reason,verified_by,verified_at,verified_lower,bare_fraction"
+        ),
         "{header}"
     );
     let row = csv
         .lines()
         .find(|l| l.starts_with("330803,衢江区,1.3,"))
         .unwrap();
-    assert!(row.ends_with(",3,,2.5,良好,"), "{row}");
+    // (then no verified figure, not a bare fraction)
+    assert!(row.ends_with(",3,,2.5,良好,,,,,,"), "{row}");
 
     // Markdown: the ranking with its grades, each county's grade and what the rules made.
     let md = env.ok(&["export", "--format", "md"]);

@@ -48,6 +48,16 @@ fn exported() -> (Env, PathBuf) {
         "--reason",
         "补充材料已到",
     ]);
+    env.ok(&[
+        "--reviewer",
+        "王五",
+        "verify",
+        "衢江区",
+        "1.2",
+        "60",
+        "--reason",
+        "实地核查",
+    ]);
     let out = env.path("结果.xlsx");
     env.ok(&["export", "--format", "xlsx", "--out", out.to_str().unwrap()]);
     (env, out)
@@ -137,6 +147,13 @@ fn each_table_is_on_a_sheet_of_its_own_and_numbers_and_times_are_cells_of_their_
         "{:?}",
         checked[at("复核时间")]
     );
+    // So is the verified figure's (核定时间); the figure itself stays as kaohe keeps it.
+    assert!(
+        matches!(checked[at("核定时间")], Data::DateTime(_)),
+        "{:?}",
+        checked[at("核定时间")]
+    );
+    assert_eq!(checked[at("核定值")], Data::String("60%".into()));
 
     // The date format and the wrapped notes, in the workbook's styles and the sheet's rows:
     // the three-line note's row is three lines tall, the long note's at most eight.

@@ -29,12 +29,25 @@ pub enum ExportFormat {
     Xlsx,
     /// A report per county in Markdown: score, rank, the items not met or partly met
     Md,
+    /// The 通报: the results notice as a Word document (the ranking, then each county's
+    /// shortfalls with both figures and the notes); to --out FILE.docx, or standard output
+    /// when it is not a terminal
+    Docx,
 }
 
 impl Export {
     pub fn run(self, context: &Context, out: &mut dyn Write) -> Result<()> {
         if self.format == ExportFormat::Xlsx && self.out.is_none() {
             bail!("--format xlsx writes a workbook: give the file with --out FILE.xlsx");
+        }
+        // A Word document is a zip: never bytes for a terminal to show.
+        if self.format == ExportFormat::Docx
+            && self.out.is_none()
+            && std::io::IsTerminal::is_terminal(&std::io::stdout())
+        {
+            bail!(
+                "--format docx writes a Word document: give the file with --out FILE.docx (or redirect standard output to one)"
+            );
         }
         // The file is checked first; then only ever an existing database is read.
         let destination = self
@@ -54,6 +67,7 @@ impl Export {
             ExportFormat::Csv => export::write_csv(&results, w),
             ExportFormat::Xlsx => export::write_xlsx(&results, w),
             ExportFormat::Md => export::write_markdown(&results, w),
+            ExportFormat::Docx => export::write_docx(&results, w),
         };
         match destination {
             None => write(out),

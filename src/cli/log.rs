@@ -5,7 +5,9 @@ use super::context::Context;
 use super::table::verdict_label;
 use crate::formats::export::write_json_value;
 use crate::model::Verdict;
-use crate::store::{CheckEvent, FindingEvent, LockEvent, LogEntry, LogFilter, ScoringEvent, Store};
+use crate::store::{
+    CheckEvent, FindingEvent, LockEvent, LogEntry, LogFilter, ScoringEvent, Store, VerifyEvent,
+};
 use crate::text::clean;
 use anyhow::Result;
 use clap::Args;
@@ -15,7 +17,8 @@ use std::io::Write;
 #[derive(Debug, Args)]
 pub struct Log {
     /// Print JSON (one array of {at, reviewer, account, county_code, indicator, from, to, note,
-    /// stage}; a 复核 also first_verdict and first_reviewer, a 审定 action and target)
+    /// stage}; a 复核 also first_verdict and first_reviewer, a 审定 action and target, a 核定
+    /// (verified figure) verified_from, verified_to, whose it was and the county's figure)
     #[arg(long)]
     pub json: bool,
     /// Only this county (code or name)
@@ -94,6 +97,21 @@ fn stage_events(store: &Store, filter: &LogFilter) -> Result<Vec<StageEvent>> {
             })
             .map(StageEvent::Finding),
     );
+    // The verified figures (核定值), filtered as the second reviews are.
+    events.extend(
+        store
+            .verified_log_after(0)?
+            .into_iter()
+            .filter(|e| {
+                filter
+                    .county_code
+                    .as_ref()
+                    .is_none_or(|c| *c == e.county_code)
+                    && filter.indicator.as_ref().is_none_or(|i| *i == e.indicator)
+                    && by(&e.verifier, &e.account)
+            })
+            .map(StageEvent::Verify),
+    );
     if filter.county_code.is_none() && filter.indicator.is_none() {
         events.extend(
             store
@@ -122,6 +140,8 @@ enum StageEvent {
     Lock(LockEvent),
     Finding(FindingEvent),
     Scoring(ScoringEvent),
+    /// A verified figure (核定值) recorded, replaced or cleared.
+    Verify(VerifyEvent),
 }
 
 impl StageEvent {
@@ -131,6 +151,7 @@ impl StageEvent {
             StageEvent::Lock(e) => &e.at,
             StageEvent::Finding(e) => &e.at,
             StageEvent::Scoring(e) => &e.at,
+            StageEvent::Verify(e) => &e.at,
         }
     }
 
@@ -141,6 +162,7 @@ impl StageEvent {
             StageEvent::Lock(e) => e.review_seq,
             StageEvent::Finding(e) => e.review_seq,
             StageEvent::Scoring(e) => e.review_seq,
+            StageEvent::Verify(e) => e.review_seq,
         }
     }
 }
@@ -171,7 +193,9 @@ fn write_json(events: &[LogEntry], stages: &[StageEvent], out: &mut dyn Write) -
     /// (a second review: `reviewer` is the checker, `from`/`to` the second verdict, `note` the
     /// reason, with the first verdict and its reviewer), 审定 (`action` locked or unlocked,
     /// `target` or null for the whole assessment, `note` the reason), 计分 (`action` points:
-    /// a scoring applied, `note` its file).
+    /// a scoring applied, `note` its file), 核定 (a verified figure: `verified_from` and
+    /// `verified_to`, null where none, `verified_from_by` whose it was, `county_figure` the
+    /// county's then, `note` the reason).
     #[derive(serde::Serialize)]
     struct Event<'a> {
         at: &'a str,
@@ -195,6 +219,14 @@ fn write_json(events: &[LogEntry], stages: &[StageEvent], out: &mut dyn Write) -
         from_cases: Option<Option<u32>>,
         #[serde(skip_serializing_if = "Option::is_none")]
         to_cases: Option<Option<u32>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        verified_from: Option<Option<&'a str>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        verified_to: Option<Option<&'a str>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        verified_from_by: Option<Option<&'a str>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        county_figure: Option<&'a str>,
     }
     let list: Vec<Event> = merged(
         events,
@@ -215,6 +247,10 @@ fn write_json(events: &[LogEntry], stages: &[StageEvent], out: &mut dyn Write) -
             target: None,
             from_cases: None,
             to_cases: None,
+            verified_from: None,
+            verified_to: None,
+            verified_from_by: None,
+            county_figure: None,
         },
         |e| match e {
             StageEvent::Check(c) => Event {
@@ -233,6 +269,10 @@ fn write_json(events: &[LogEntry], stages: &[StageEvent], out: &mut dyn Write) -
                 target: None,
                 from_cases: None,
                 to_cases: None,
+                verified_from: None,
+                verified_to: None,
+                verified_from_by: None,
+                county_figure: None,
             },
             StageEvent::Lock(l) => Event {
                 at: &l.at,
@@ -250,6 +290,10 @@ fn write_json(events: &[LogEntry], stages: &[StageEvent], out: &mut dyn Write) -
                 target: l.target,
                 from_cases: None,
                 to_cases: None,
+                verified_from: None,
+                verified_to: None,
+                verified_from_by: None,
+                county_figure: None,
             },
             StageEvent::Finding(f) => Event {
                 at: &f.at,
@@ -267,6 +311,10 @@ fn write_json(events: &[LogEntry], stages: &[StageEvent], out: &mut dyn Write) -
                 target: None,
                 from_cases: Some(f.from_cases),
                 to_cases: Some(f.to_cases),
+                verified_from: None,
+                verified_to: None,
+                verified_from_by: None,
+                county_figure: None,
             },
             StageEvent::Scoring(e) => Event {
                 at: &e.at,
@@ -284,6 +332,31 @@ fn write_json(events: &[LogEntry], stages: &[StageEvent], out: &mut dyn Write) -
                 target: None,
                 from_cases: None,
                 to_cases: None,
+                verified_from: None,
+                verified_to: None,
+                verified_from_by: None,
+                county_figure: None,
+            },
+            StageEvent::Verify(v) => Event {
+                at: &v.at,
+                reviewer: &v.verifier,
+                account: &v.account,
+                county_code: Some(&v.county_code),
+                indicator: Some(&v.indicator),
+                from: None,
+                to: None,
+                note: &v.reason,
+                stage: "核定",
+                first_verdict: None,
+                first_reviewer: None,
+                action: None,
+                target: None,
+                from_cases: None,
+                to_cases: None,
+                verified_from: Some(v.from.as_deref()),
+                verified_to: Some(v.to.as_deref()),
+                verified_from_by: Some(v.from_verifier.as_deref()),
+                county_figure: Some(&v.county_value),
             },
         },
     );
@@ -393,6 +466,27 @@ fn write_lines(
                 e.account,
                 e.file
             ),
+            StageEvent::Verify(v) => {
+                let from = match (&v.from, &v.from_verifier) {
+                    (Some(f), Some(by)) if *by != v.verifier => format!("{f}（{by}）"),
+                    (Some(f), _) => f.clone(),
+                    (None, _) => "—".to_string(),
+                };
+                let mut line = format!(
+                    "{}  {}({})  {} {}  核定 {from} → {}（报送 {}）",
+                    when(&v.at),
+                    v.verifier,
+                    v.account,
+                    county(&v.county_code),
+                    v.indicator,
+                    v.to.as_deref().unwrap_or("—"),
+                    v.county_value
+                );
+                if !v.reason.is_empty() {
+                    line.push_str(&format!("  理由：{}", v.reason.replace('\n', " / ")));
+                }
+                line
+            }
         },
     );
     for line in lines {

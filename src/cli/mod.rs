@@ -34,6 +34,7 @@ mod status;
 mod status_by;
 mod table;
 mod targets;
+mod verify;
 mod workspace;
 
 pub use error::{CommandError, ErrorKind};
@@ -163,6 +164,10 @@ pub enum Command {
     Lock(lock::Lock),
     /// Lift a sign-off (审定), with a reason that is logged (a lead's)
     Unlock(lock::Unlock),
+    /// Record the verified figure (核定值) of one county × indicator where it differs from the
+    /// county's, with --reason; or clear it. Suggestions (and rules that score by the figure)
+    /// then go by it; every export carries both figures
+    Verify(verify::Verify),
     /// Print the manual page (roff) for the whole command line: kaohe manual | man -l -
     #[command(hide = true)]
     Manual(manual::Manual),
@@ -215,6 +220,7 @@ fn on_database(
         Command::Check(check) => check.run(context, out)?,
         Command::Lock(lock) => lock.run(context, out)?,
         Command::Unlock(unlock) => unlock.run(context, out)?,
+        Command::Verify(verify) => verify.run(context, out)?,
         // Run by `run`, before any context.
         Command::Config(_) | Command::Completions(_) | Command::Manual(_) => {}
     }

@@ -268,6 +268,15 @@ actions! {
     ToggleVoid => "void",
         ("不计分", "认定本项不计分并写理由；清空理由保存即取消"),
         ("void", "void the item (不计分) with a reason; save it empty to take the void away");
+    // Issue 17: the verified figure (核定值).
+    Verify => "verify",
+        ("核定值", "记录核定值（与报送值不同时）及核定说明；清空后保存即清除"),
+        ("verified", "record the verified figure (where it differs from the county's) and why; save it empty to clear it");
+    SaveVerified => "save_verified",
+        ("保存", "保存核定值（改掉同事的核定值前先询问）"),
+        ("save", "save the verified figure (asks first over a colleague's)");
+    NextField => "next_field",
+        ("切换", "在核定值和核定说明之间切换"), ("field", "between the figure and the reason");
 }
 
 impl Action {
@@ -294,15 +303,18 @@ pub enum Mode {
     Check,
     /// Mark a colleague's verdict, or someone else's item, anyway?
     Ask,
+    /// The verified figure's editor (核定值).
+    Verify,
 }
 
 impl Mode {
     /// Every mode, in the order the help lists them.
-    pub const ALL: [Mode; 11] = [
+    pub const ALL: [Mode; 12] = [
         Mode::Browse,
         Mode::Search,
         Mode::Editor,
         Mode::Confirm,
+        Mode::Verify,
         Mode::Check,
         Mode::Summary,
         Mode::History,

@@ -27,7 +27,7 @@ use super::app::{self, App, Effect, Holder, Stopped, Write};
 use super::recovery::{LeftDraft, Recovery};
 use crate::store::{
     Acting, CheckWrite, Checked, LogFilter, Position, Presence, ReviewWrite, Reviewer, Store,
-    StoreError, Written, is_busy,
+    StoreError, VerifyWrite, VerifyWritten, Written, is_busy,
 };
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -94,6 +94,11 @@ enum Queued {
         finding: Box<app::Finding>,
         county: String,
         indicator: String,
+    },
+    /// A verified figure (核定值, issue 17).
+    Verify {
+        verify: Box<app::VerifyWrite>,
+        write: Box<VerifyWrite>,
     },
 }
 
@@ -201,6 +206,10 @@ impl<'a> Effects<'a> {
                     self.end_burst(app);
                     self.finding(app, finding);
                 }
+                Effect::Verify(verify) => {
+                    self.end_burst(app);
+                    self.verify(app, verify);
+                }
                 Effect::LoadHistory(at) => {
                     let (county_code, indicator) = ids(app, at);
                     let filter = LogFilter {
@@ -286,6 +295,38 @@ impl<'a> Effects<'a> {
                 finding: Box::new(finding),
                 county,
                 indicator,
+            },
+        );
+    }
+
+    /// A verified figure (核定值), written as the reviewer like a review; waiting for the lock,
+    /// it shows nothing as saved until it is written.
+    fn verify(&mut self, app: &mut App, verify: app::VerifyWrite) {
+        match self.may_write() {
+            Ok(true) => {}
+            Ok(false) => {
+                self.access = Access::BrowseOnly;
+                app.browse_only(&self.who.account);
+                return;
+            }
+            Err(e) => return app.verified_written(verify, Err(one_line(&e))),
+        }
+        if self.stopped {
+            let why = app.stopped_text().unwrap_or_default();
+            return app.verified_written(verify, Err(why));
+        }
+        let write = VerifyWrite {
+            county_code: app.counties[verify.at.county].code.clone(),
+            indicator_id: app.indicators[verify.at.indicator].id.clone(),
+            figure: verify.figure.clone(),
+            reason: verify.reason.clone(),
+            seen: Some(verify.seen.clone()),
+        };
+        self.write_or_wait(
+            app,
+            Queued::Verify {
+                verify: Box::new(verify),
+                write: Box::new(write),
             },
         );
     }
@@ -378,7 +419,10 @@ impl<'a> Effects<'a> {
         // A batch waiting was never shown as saved: quitting gives it up too.
         self.queue.retain(|q| match q {
             Queued::Review { write, .. } => !given_up.contains(&**write),
-            Queued::Batch { .. } | Queued::Check { .. } | Queued::Finding { .. } => false,
+            Queued::Batch { .. }
+            | Queued::Check { .. }
+            | Queued::Finding { .. }
+            | Queued::Verify { .. } => false,
             Queued::Draft(_) => true,
         });
         self.flush(app, STOPPING_WAIT);
@@ -543,7 +587,10 @@ impl<'a> Effects<'a> {
             _ => {
                 match &queued {
                     Queued::Review { write, .. } => app.queued((**write).clone()),
-                    Queued::Batch { .. } | Queued::Check { .. } | Queued::Finding { .. } => {
+                    Queued::Batch { .. }
+                    | Queued::Check { .. }
+                    | Queued::Finding { .. }
+                    | Queued::Verify { .. } => {
                         app.other_queued(true);
                     }
                     Queued::Draft(_) => {}
@@ -616,6 +663,22 @@ impl<'a> Effects<'a> {
                     }
                 }
             }
+            Queued::Verify { verify, write } => {
+                match tried(self.store.write_verified(write, self.who)) {
+                    Tried::Busy => return Some(queued),
+                    Tried::Done(VerifyWritten::Saved { change, item }) => {
+                        self.committed();
+                        app.verified_written((**verify).clone(), Ok((*change, item)));
+                    }
+                    Tried::Done(VerifyWritten::Conflict { now }) => {
+                        app.verified_changed_underneath((**verify).clone(), now);
+                    }
+                    Tried::Failed(e) => {
+                        app.verified_written((**verify).clone(), Err(one_line(&e)));
+                        self.failed(app, &e);
+                    }
+                }
+            }
             Queued::Finding {
                 finding,
                 county,
@@ -663,7 +726,10 @@ impl<'a> Effects<'a> {
             };
             let other = matches!(
                 front,
-                Queued::Batch { .. } | Queued::Check { .. } | Queued::Finding { .. }
+                Queued::Batch { .. }
+                    | Queued::Check { .. }
+                    | Queued::Finding { .. }
+                    | Queued::Verify { .. }
             );
             match self.try_write(app, front) {
                 Some(back) => {
@@ -748,6 +814,7 @@ impl<'a> Effects<'a> {
                 Queued::Batch { .. }
                 | Queued::Check { .. }
                 | Queued::Finding { .. }
+                | Queued::Verify { .. }
                 | Queued::Draft(_) => None,
             })
             .collect();
@@ -761,13 +828,19 @@ impl<'a> Effects<'a> {
                 }
                 Queued::Check { check, .. } => app.checked((**check).clone(), Err(why.clone())),
                 Queued::Finding { finding, .. } => app.finding_written(finding, Err(why.clone())),
+                Queued::Verify { verify, .. } => {
+                    app.verified_written((**verify).clone(), Err(why.clone()));
+                }
                 Queued::Review { .. } | Queued::Draft(_) => {}
             }
         }
         // Marks said not written are gone; a note among them is kept (as a draft) to the end.
         self.queue.retain(|q| match q {
             Queued::Review { review, .. } => review.note.is_some(),
-            Queued::Batch { .. } | Queued::Check { .. } | Queued::Finding { .. } => false,
+            Queued::Batch { .. }
+            | Queued::Check { .. }
+            | Queued::Finding { .. }
+            | Queued::Verify { .. } => false,
             Queued::Draft(_) => true,
         });
         // The last word on the screen is why.
@@ -822,6 +895,8 @@ impl<'a> Effects<'a> {
                 // A 复核 never written is not kept: the checker gives it again.
                 Queued::Check { .. } => {}
                 Queued::Finding { finding, .. } => unwritten.push(app.describe_finding(finding)),
+                // Nor a verified figure: it is named, to be recorded again.
+                Queued::Verify { verify, .. } => unwritten.push(app.describe_verify(verify)),
             }
         }
         if drafts.is_empty() && unwritten.is_empty() {
@@ -933,10 +1008,10 @@ fn fill_marking(store: &Store, app: &mut App) {
     if app.needs_checks() {
         let read = store.figures().and_then(|figures| {
             let noted = store.notes()?.into_iter().map(|(c, i, _)| (c, i)).collect();
-            Ok((figures, noted))
+            Ok((figures, store.verified_figures()?, noted))
         });
         match read {
-            Ok((figures, noted)) => app.checks_loaded(figures, noted),
+            Ok((figures, verified, noted)) => app.checks_loaded_with(figures, verified, noted),
             Err(e) => {
                 app.checks_loaded(Vec::new(), Vec::new());
                 app.read_failed(one_line(&e));

@@ -106,9 +106,9 @@ impl Keymap {
 
     /// Whether `action` works in a mode where characters are typed (a note, a search).
     pub fn types_text(&self, action: Action) -> bool {
-        self.bindings
-            .iter()
-            .any(|b| b.action == action && matches!(b.mode, Mode::Editor | Mode::Search))
+        self.bindings.iter().any(|b| {
+            b.action == action && matches!(b.mode, Mode::Editor | Mode::Search | Mode::Verify)
+        })
     }
 
     /// How many bindings there are (for bounding the help's scrolling).

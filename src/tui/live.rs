@@ -30,6 +30,8 @@ pub(super) struct Live {
     /// The newest finding and scoring applied seen (issue 17: cases, 不计分, `kaohe points`).
     last_finding: i64,
     last_scoring: i64,
+    /// The newest verified figure's event seen (核定值).
+    last_verified: i64,
     sent: Option<Presence>,
     sent_at: Instant,
     polled: Instant,
@@ -87,6 +89,7 @@ impl Live {
             last_lock: store.last_lock_event()?,
             last_finding: store.last_finding_event()?,
             last_scoring: store.last_scoring_change()?,
+            last_verified: store.last_verified_event()?,
             sent: None,
             sent_at: Instant::now(),
             polled: Instant::now(),
@@ -132,6 +135,7 @@ impl Live {
             changed |= self.bring_in_work(effects, who, app);
             changed |= self.bring_in_stages(effects, who, app);
             changed |= self.bring_in_scoring(effects, who, app);
+            changed |= self.bring_in_verified(effects, who, app);
             // The summary's 按人 view, if it is up and anything it counts changed.
             effects.refresh_people(app);
         }
@@ -275,6 +279,29 @@ impl Live {
                         }
                         changed = true;
                     }
+                }
+            }
+        }
+        changed
+    }
+
+    /// Verified figures (核定值) recorded or cleared since the last look; true if any.
+    fn bring_in_verified(&mut self, effects: &mut Effects, who: &Reviewer, app: &mut App) -> bool {
+        let store = effects.store();
+        if store
+            .last_verified_event()
+            .is_ok_and(|last| last == self.last_verified)
+        {
+            return false;
+        }
+        let mut changed = false;
+        if let Ok(events) = store.verified_log_after(self.last_verified) {
+            for e in &events {
+                self.last_verified = self.last_verified.max(e.seq);
+                let me = e.verifier == who.name && e.account == who.account;
+                if let Ok(item) = store.item(&e.county_code, &e.indicator) {
+                    app.verified_arrived(e, item, me);
+                    changed = true;
                 }
             }
         }

@@ -235,6 +235,8 @@ pub struct Strings {
     pub marking: &'static Marking,
     /// The words of rule-based scoring and the findings (issue 17).
     pub scoring: &'static Scoring,
+    /// The verified figure's words (核定值).
+    pub verify: &'static VerifyWords,
 }
 
 pub const ZH: Strings = Strings {
@@ -412,6 +414,7 @@ pub const ZH: Strings = Strings {
     new_note: "新增备注（在他人的备注之后）",
     marking: &MARKING_ZH,
     scoring: &SCORING_ZH,
+    verify: &VERIFY_ZH,
 };
 
 pub const EN: Strings = Strings {
@@ -589,6 +592,7 @@ pub const EN: Strings = Strings {
     new_note: "New note (below the others')",
     marking: &MARKING_EN,
     scoring: &SCORING_EN,
+    verify: &VERIFY_EN,
 };
 
 impl Strings {
@@ -634,6 +638,7 @@ impl Strings {
                 "Marking a colleague's verdict or someone else's item",
             ),
             Mode::Filter => ("筛选", "Filters"),
+            Mode::Verify => ("核定值", "The verified figure"),
             Mode::Check => (
                 "复核（其余按键同浏览与评定）",
                 "Second review (other keys as browsing)",
@@ -762,6 +767,7 @@ pub const MARKING_ZH: Marking = Marking {
         ("@", "另一位评审人在这一行"),
         ("+", "已选中（1/2/3 一次评定全部选中行）"),
         ("搁置", "已搁置，n 和评定流程跳过"),
+        ("→", "报送值→核定值（= 记录；对照与建议按核定值）"),
     ],
 };
 
@@ -812,6 +818,10 @@ pub const MARKING_EN: Marking = Marking {
         ("@", "another reviewer is on this row"),
         ("+", "selected (1/2/3 mark every selected row)"),
         ("aside", "put aside: n and the flow skip it"),
+        (
+            "→",
+            "the county's figure → the verified one (= records it; the suggestion goes by it)",
+        ),
     ],
 };
 
@@ -918,4 +928,127 @@ pub const SCORING_EN: Scoring = Scoring {
     applied: "The scoring changed: {who} applied {file} (the most {before} → {after}); scores counted again",
     grade: "Grade",
     bonus: "+",
+};
+
+/// The verified figure's words (核定值, issue 17): its editor, the detail pane's lines, what
+/// is said once it is written or refused.
+pub struct VerifyWords {
+    /// The detail pane's label of the verified figure (its reason goes under it).
+    pub label: &'static str,
+    /// After the figure where it is lower than the county's.
+    pub cut: &'static str,
+    /// After the item's name in the message, where it is lower.
+    pub cut_after: &'static str,
+    /// The county's figure changed since it was verified (`{value}`: the county's then).
+    pub outdated: &'static str,
+    /// The editor: its title, its fields, the county's figure above them.
+    pub title: &'static str,
+    pub figure_field: &'static str,
+    pub reason_field: &'static str,
+    pub county_line: &'static str,
+    /// Under the fields: how to clear one.
+    pub clear_hint: &'static str,
+    /// A colleague's figure is there (`{who}`, `{value}`): saving will ask.
+    pub theirs_there: &'static str,
+    /// The question before replacing a colleague's figure (`{who}`, `{value}`, `{mine}`).
+    pub ask: &'static str,
+    pub ask_clear: &'static str,
+    /// On an item someone else owns (`{owner}`), while going through own work: the question
+    /// starts so, and asks about recording `{mine}` where nobody's figure is there.
+    pub owner_first: &'static str,
+    pub ask_record: &'static str,
+    pub ask_keys: &'static str,
+    /// The hint line's words for its answers.
+    pub ask_yes: &'static str,
+    pub ask_no: &'static str,
+    /// Leaving the editor with changes.
+    pub confirm: &'static str,
+    /// Refusals, in the editor or on the message line.
+    pub no_number: &'static str,
+    pub not_submitted: &'static str,
+    pub same_as_county: &'static str,
+    pub reason_needed: &'static str,
+    pub failed: &'static str,
+    /// What a write did.
+    pub nothing_recorded: &'static str,
+    pub discarded: &'static str,
+    pub unchanged: &'static str,
+    pub recorded: &'static str,
+    pub cleared: &'static str,
+    /// Someone else's figure was found on saving (`{who}`, `{value}`), or none any more.
+    pub changed_underneath: &'static str,
+    pub cleared_underneath: &'static str,
+    /// Another reviewer's verified figure seen live: "王五 核定了：…", "… 清除".
+    pub verified_it: &'static str,
+    pub cleared_word: &'static str,
+}
+
+pub const VERIFY_ZH: VerifyWords = VerifyWords {
+    label: "核定",
+    cut: "核减",
+    cut_after: "（核减）",
+    outdated: "核定后报送值已变（核定时报送 {value}），请复查核定值",
+    title: "核定值",
+    figure_field: "核定值",
+    reason_field: "核定说明",
+    county_line: "报送",
+    clear_hint: "核定值清空后保存即清除",
+    theirs_there: "{who} 已核定为 {value}；保存前会先询问",
+    ask: "{who} 已核定为 {value}，你要改为 {mine}？",
+    ask_clear: "{who} 已核定为 {value}，你要清除？",
+    owner_first: "此项归{owner}；",
+    ask_record: "你要记录核定值 {mine}？",
+    ask_keys: "y 改 · n 不改",
+    ask_yes: "改",
+    ask_no: "不改",
+    confirm: "有未保存的改动：Enter 保存 · d 放弃 · Esc 继续编辑",
+    no_number: "该指标没有数值要求，不记核定值（核实情况请写在备注里）",
+    not_submitted: "未报送，没有可核定的报送值",
+    same_as_county: "与报送值相同：核定值只在与报送值不同时记录",
+    reason_needed: "请写核定说明（核实的依据）",
+    failed: "核定值未能保存",
+    nothing_recorded: "未记录核定值",
+    discarded: "已放弃核定值的改动",
+    unchanged: "核定值未变",
+    recorded: "已核定",
+    cleared: "已清除核定值",
+    changed_underneath: "{who} 刚核定为 {value}，你的未保存；再按 Enter 以你的为准（会先询问），Esc 放弃",
+    cleared_underneath: "核定值刚被清除，你的未保存；再按 Enter 保存",
+    verified_it: "核定了",
+    cleared_word: "清除核定值",
+};
+
+pub const VERIFY_EN: VerifyWords = VerifyWords {
+    label: "Verified",
+    cut: "cut",
+    cut_after: " (cut)",
+    outdated: "the county's figure changed since it was verified (it was {value} then): look at the verified figure again",
+    title: "Verified figure",
+    figure_field: "Figure",
+    reason_field: "Why",
+    county_line: "County's",
+    clear_hint: "save it empty to clear it",
+    theirs_there: "{who} verified it as {value}; saving asks first",
+    ask: "{who} verified it as {value}; change it to {mine}?",
+    ask_clear: "{who} verified it as {value}; clear it?",
+    owner_first: "it is {owner}'s; ",
+    ask_record: "record the verified figure {mine}?",
+    ask_keys: "y change · n leave it",
+    ask_yes: "change",
+    ask_no: "leave it",
+    confirm: "Unsaved changes: Enter saves · d throws them away · Esc keeps editing",
+    no_number: "This indicator asks for no number: no verified figure (say what you found in a note)",
+    not_submitted: "Nothing submitted: no figure to verify",
+    same_as_county: "That is the county's own figure: a verified figure is recorded where it differs",
+    reason_needed: "Say why (what the evidence showed)",
+    failed: "The verified figure was not saved",
+    nothing_recorded: "No verified figure recorded",
+    discarded: "The verified figure's changes were thrown away",
+    unchanged: "The verified figure is unchanged",
+    recorded: "Verified",
+    cleared: "Verified figure cleared",
+    changed_underneath: "{who} just verified it as {value}; yours was not saved: Enter again saves yours (asking first), Esc leaves it",
+    cleared_underneath: "The verified figure was just cleared; yours was not saved: Enter again saves it",
+    verified_it: "verified",
+    cleared_word: "verified figure cleared",
 };

@@ -35,5 +35,8 @@ pub fn fix_times(items: &mut [Item]) {
         for note in &mut item.notes {
             note.at = "2026-11-29T09:30:00+08:00".into();
         }
+        if let Some(v) = &mut item.verified {
+            v.at = "2026-11-29T09:30:00+08:00".into();
+        }
     }
 }

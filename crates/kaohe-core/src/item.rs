@@ -2,6 +2,7 @@
 //! workspace share.
 
 use crate::model::{Note, Review, Submission, Verdict};
+use crate::verified::Verified;
 use serde::Serialize;
 
 /// One county × indicator: the export row.
@@ -39,6 +40,10 @@ pub struct Item {
     pub cases: Option<u32>,
     /// Why a reviewer voided the item (不计分), if one did.
     pub void_reason: Option<String>,
+    /// The figure a reviewer recorded as verified (核定值), if one did: the exports write it
+    /// in columns of their own.
+    #[serde(skip)]
+    pub verified: Option<Verified>,
 }
 
 /// Where an item stands after its first review: the second review (复核) of the first verdict
@@ -103,6 +108,33 @@ impl Item {
     /// The verdict that counts: the second review's, where there is one, else the first.
     pub fn result(&self) -> Option<Verdict> {
         crate::stages::result(self.verdict, self.stages.second_verdict)
+    }
+
+    /// What the item is judged by: the county's submission with the verified figure (核定值)
+    /// in place of its figure, where one is recorded. What the figure suggests is read from
+    /// this; what looks wrong with the county's figure, from [`Item::submission`].
+    pub fn judged(&self) -> Option<Submission> {
+        let county = self.submission()?;
+        Some(match &self.verified {
+            Some(v) => v.applied_to(&county),
+            None => county,
+        })
+    }
+
+    /// The figure the item is scored by, as a number: the verified one where recorded, else
+    /// the county's (rules that score by the figure take this).
+    pub fn figure_to_score(&self) -> Option<f64> {
+        match &self.verified {
+            Some(v) => Some(v.number),
+            None => self.value_number,
+        }
+    }
+
+    /// The verified figure is lower than the county's: 核减.
+    pub fn verified_lower(&self) -> bool {
+        self.verified
+            .as_ref()
+            .is_some_and(|v| v.lower_than(self.value_number))
     }
 
     /// The reviewer's note; empty when there is none.

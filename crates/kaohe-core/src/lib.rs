@@ -21,3 +21,4 @@ pub mod search;
 pub mod source;
 pub mod stages;
 pub mod text;
+pub mod verified;

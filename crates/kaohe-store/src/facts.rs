@@ -9,9 +9,9 @@ use kaohe_core::model::{County, Indicator};
 use kaohe_core::score::Facts;
 use std::collections::HashMap;
 
-/// The figure a rule scores, in the submissions row `s`: the county's as a number. (The
-/// verified figure, where one is recorded, goes first once it is kept: issue 17's 核定值.)
-const FIGURE: &str = "s.value_number";
+/// The figure a rule scores, in the submissions row `s` and the verified figures' row `v`:
+/// the verified figure (核定值) where one is recorded, else the county's as a number.
+const FIGURE: &str = "COALESCE(v.value_number, s.value_number)";
 
 impl Store {
     /// The facts of every item of `indicators` (all of a catalog's, in document order) ×
@@ -50,9 +50,13 @@ impl Store {
         if !wanted.is_empty() {
             let marks = vec!["?"; wanted.len()].join(", ");
             let mut stmt = self.conn.prepare(&format!(
-                "SELECT s.county_code, s.indicator_id, {FIGURE}, s.bare_fraction,
-                        COALESCE(s.evidence, '')
-                 FROM submissions s WHERE s.indicator_id IN ({marks})"
+                // A verified figure is a person's reading: a bare fraction under it is no doubt.
+                "SELECT s.county_code, s.indicator_id, {FIGURE},
+                        s.bare_fraction AND v.value_number IS NULL, COALESCE(s.evidence, '')
+                 FROM submissions s
+                 LEFT JOIN verified_figures v
+                     ON v.county_code = s.county_code AND v.indicator_id = s.indicator_id
+                 WHERE s.indicator_id IN ({marks})"
             ))?;
             let mut rows = stmt.query(rusqlite::params_from_iter(wanted.iter()))?;
             while let Some(r) = rows.next()? {

@@ -176,6 +176,9 @@ const ITEM_SELECT: &str = concat!(
         sr.verdict, sr.checker, NULLIF(sr.reason, ''), sr.checked_at,
         EXISTS (SELECT 1 FROM locks l WHERE l.target_id IS NULL OR l.target_id = i.target_id),
         f.cases, f.void_reason",
+    // The verified figure (核定值), if one is recorded.
+    ", vf.value, vf.value_number, vf.reason, vf.verifier, vf.account, vf.verified_at,
+        vf.county_value",
     " FROM counties c
     CROSS JOIN indicators i
     JOIN targets t ON t.id = i.target_id
@@ -183,7 +186,8 @@ const ITEM_SELECT: &str = concat!(
     LEFT JOIN reviews r ON r.county_code = c.code AND r.indicator_id = i.id
     LEFT JOIN second_reviews sr ON sr.county_code = c.code AND sr.indicator_id = i.id
         AND sr.first_verdict = r.verdict
-    LEFT JOIN findings f ON f.county_code = c.code AND f.indicator_id = i.id"
+    LEFT JOIN findings f ON f.county_code = c.code AND f.indicator_id = i.id
+    LEFT JOIN verified_figures vf ON vf.county_code = c.code AND vf.indicator_id = i.id"
 );
 
 /// One county × indicator as `conn` (or a transaction) sees it now.
@@ -230,5 +234,9 @@ fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
         notes: Vec::new(),
         cases: r.get(22)?,
         void_reason: r.get(23)?,
+        verified: match r.get_ref(24)? {
+            rusqlite::types::ValueRef::Null => None,
+            _ => Some(crate::verified::verified_from(r, 24)?),
+        },
     })
 }

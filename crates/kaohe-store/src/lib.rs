@@ -31,6 +31,7 @@ mod stale;
 mod status;
 mod submissions;
 mod targets;
+mod verified;
 mod watch;
 mod workspace;
 
@@ -55,6 +56,7 @@ pub use reviews::{Expected, GivenBy, ReviewChange, ReviewWrite, Written};
 pub use schema::{MIGRATIONS, latest as latest_schema};
 pub use submissions::{FromOtherFile, GivenFigure, ImportPreview, Listed, ReviewedChange};
 pub use targets::ScoringEvent;
+pub use verified::{Seen, VerifyChange, VerifyError, VerifyEvent, VerifyWrite, VerifyWritten};
 pub use watch::Swap;
 pub use workspace::{Draft, Position};
 

@@ -59,6 +59,9 @@ pub const MIGRATIONS: &[&str] = &[
     // grades; the reviewer's findings (cases counted, 不计分 with its reason) and their log;
     // the log of scorings applied, which open workspaces watch; sign-off covers them all.
     include_str!("../migrations/0015_rules_grades_findings.sql"),
+    // 16 (issue 17): the verified figure (核定值) beside the county's, with its reason and who
+    // recorded it; every change logged, append-only; a lock covers it like a review.
+    include_str!("../migrations/0016_verified_figures.sql"),
 ];
 
 /// The migration that brought rule shapes, grades and findings (issue 17).
@@ -138,7 +141,7 @@ mod tests {
     fn the_shipped_migrations_are_byte_for_byte_as_shipped() {
         // (length in bytes, fingerprint) of each shipped migration. A new migration adds a
         // line here; a changed line means a shipped migration was edited: undo that.
-        let shipped: [(usize, u64); 15] = [
+        let shipped: [(usize, u64); 16] = [
             (2941, 0x4f02_ff44_88a9_8a95),
             (281, 0x2910_59a9_217d_2899),
             (713, 0x3fd3_683b_d9e3_1f21),
@@ -162,6 +165,8 @@ mod tests {
             (3458, 0xcac1_b1e7_b34f_9730),
             // 0015_rules_grades_findings.sql (issue 17)
             (3959, 0xf654_4728_3367_aab4),
+            // 0016_verified_figures.sql (issue 17)
+            (2942, 0x8ccb_c3f4_5307_9df9),
         ];
         let held: Vec<(usize, u64)> = MIGRATIONS
             .iter()

@@ -61,6 +61,8 @@ pub enum Effect {
     LoadPeople,
     /// A reviewer's finding to write (issue 17): the cases counted, or 不计分.
     Finding(super::scoring::Finding),
+    /// A verified figure (核定值) to record or clear.
+    Verify(VerifyWrite),
 }
 
 /// Reviews written together, in one transaction, as one step for undo.
@@ -97,3 +99,16 @@ pub struct CheckWrite {
     /// The first verdict on screen: if it changed since, nothing is written.
     pub first_seen: Verdict,
 }
+
+/// A verified figure (核定值) to record (`figure`, read against the indicator), or to clear
+/// (`None`), expecting the one the editor opened on still there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerifyWrite {
+    pub at: Cursor,
+    pub figure: Option<(String, f64)>,
+    pub reason: String,
+    pub seen: Option<crate::store::Seen>,
+}
+
+// The figure's number is finite (read_verified never gives NaN), so equality is total.
+impl Eq for VerifyWrite {}

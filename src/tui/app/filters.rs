@@ -240,16 +240,35 @@ impl App {
         figures: Vec<(String, String, Submission)>,
         noted: Vec<(String, String)>,
     ) {
+        self.checks_loaded_with(figures, Vec::new(), noted);
+    }
+
+    /// As [`App::checks_loaded`], with the verified figures (核定值) recorded: what an item
+    /// suggests goes by its verified figure where it has one; what looks wrong, by the
+    /// county's.
+    pub fn checks_loaded_with(
+        &mut self,
+        figures: Vec<(String, String, Submission)>,
+        verified: Vec<(String, String, crate::verified::Verified)>,
+        noted: Vec<(String, String)>,
+    ) {
         let mut checks = Checks {
             suggested: vec![None; self.verdicts.len()],
             ..Checks::default()
         };
+        let verified: std::collections::HashMap<usize, crate::verified::Verified> = verified
+            .into_iter()
+            .filter_map(|(county, indicator, v)| Some((self.item_index(&county, &indicator)?, v)))
+            .collect();
         for (county, indicator, sub) in figures {
             let Some(k) = self.item_index(&county, &indicator) else {
                 continue;
             };
             let ind = &self.indicators[k / self.counties.len()];
-            checks.suggested[k] = check::suggested(ind, &sub);
+            checks.suggested[k] = match verified.get(&k) {
+                Some(v) => check::suggested(ind, &v.applied_to(&sub)),
+                None => check::suggested(ind, &sub),
+            };
             if !check::flags(ind, &sub).is_empty() {
                 checks.flagged.insert(k);
             }
@@ -274,8 +293,15 @@ impl App {
 
     /// An item as the database now holds it: its note and own assessment are what the
     /// filters go by from now on.
-    pub(super) fn checks_refreshed(&mut self, k: usize, note: bool, own: Option<Verdict>) {
+    pub(super) fn checks_refreshed(&mut self, k: usize, item: &crate::item::Item) {
+        let (note, own) = (!item.note_text().is_empty(), item.self_verdict);
+        // What the figure suggests (by the verified figure, where one is recorded).
+        let ind = &self.indicators[k / self.counties.len()];
+        let suggested = item.judged().and_then(|sub| check::suggested(ind, &sub));
         if let Some(c) = &mut self.marking.checks {
+            if let Some(slot) = c.suggested.get_mut(k) {
+                *slot = suggested;
+            }
             if note {
                 c.noted.insert(k);
             } else {

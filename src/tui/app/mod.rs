@@ -23,9 +23,10 @@ mod stages;
 mod summary;
 mod undo;
 mod update;
+mod verify;
 mod waiting;
 
-pub use effect::{Answer, Batch, BatchKind, CheckWrite, Effect, Why, Write};
+pub use effect::{Answer, Batch, BatchKind, CheckWrite, Effect, VerifyWrite, Why, Write};
 pub use filters::{Filter, MENU_ROWS};
 pub use finder::Finder;
 pub use mode::{Conflict, History};
@@ -35,6 +36,7 @@ pub use scoring::{Finding, FindingInput, FindingKind};
 pub use stages::{CheckMark, CheckStatus, PendingChange};
 pub use summary::{Summary, SummaryRow, bar_cells};
 pub use undo::{Change, State, Step};
+pub use verify::{FIGURE_LIMIT, VerifyEditor, VerifyField};
 pub use waiting::{Holder, Stopped};
 
 use super::action::Mode;
@@ -253,6 +255,7 @@ static UNREAD: Item = Item {
     notes: Vec::new(),
     cases: None,
     void_reason: None,
+    verified: None,
 };
 
 impl App {
@@ -481,9 +484,10 @@ impl App {
         self.drafts.get(&self.index(at)).map(String::as_str)
     }
 
-    /// The verdict the figure suggests (see [`crate::check::suggested`]).
+    /// The verdict the figure suggests (see [`crate::check::suggested`]): the verified
+    /// figure's (核定值), where one is recorded.
     pub fn suggestion(&self, at: Cursor) -> Option<Verdict> {
-        let sub = self.item(at).submission()?;
+        let sub = self.item(at).judged()?;
         crate::check::suggested(&self.indicators[at.indicator], &sub)
     }
 

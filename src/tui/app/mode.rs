@@ -8,7 +8,7 @@
 //! ([`NoteEditor::confirming`]), not a layer.
 
 use super::effect::Write;
-use super::{Cursor, Finder, NoteEditor, Question, Summary};
+use super::{Cursor, Finder, NoteEditor, Question, Summary, VerifyEditor};
 use crate::model::Verdict;
 use crate::store::LogEntry;
 use crate::tui::action::Mode;
@@ -47,6 +47,8 @@ pub(super) enum Overlay {
     Help(usize, Box<Overlay>),
     /// The filter menu (`F`), on this row.
     Filters(usize),
+    /// The verified figure's editor (`=`).
+    Verify(VerifyEditor),
 }
 
 impl Overlay {
@@ -62,6 +64,10 @@ impl Overlay {
             Overlay::Ask(..) => Mode::Ask,
             Overlay::Help(..) => Mode::Help,
             Overlay::Filters(_) => Mode::Filter,
+            // Its questions use the keys of their kind: y/n, and save or throw away.
+            Overlay::Verify(v) if v.asking => Mode::Ask,
+            Overlay::Verify(v) if v.confirming => Mode::Confirm,
+            Overlay::Verify(_) => Mode::Verify,
         }
     }
 
@@ -253,6 +259,20 @@ impl Overlay {
     pub(super) fn summary_mut(&mut self) -> Option<&mut Summary> {
         match self.base_mut() {
             Overlay::Summary(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub(super) fn verify_editor(&self) -> Option<&VerifyEditor> {
+        match self.base() {
+            Overlay::Verify(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    pub(super) fn verify_editor_mut(&mut self) -> Option<&mut VerifyEditor> {
+        match self.base_mut() {
+            Overlay::Verify(v) => Some(v),
             _ => None,
         }
     }

@@ -159,7 +159,7 @@ impl App {
         self.verdicts[k] = item.verdict;
         self.note_whose(k, &item);
         self.set_stale(k, item.changed_since_review);
-        self.checks_refreshed(k, !item.note_text().is_empty(), item.self_verdict);
+        self.checks_refreshed(k, &item);
         self.findings_refreshed(k, &item);
         self.cache.insert(k, item);
         self.notes_fresh = false;

@@ -387,15 +387,24 @@ impl App {
         };
         let at: Vec<Cursor> = match action {
             Mark(_) | AcceptSuggestion | Clear | EditNote | CheckConfirm | CheckChange(_)
-            | CountCases | ToggleVoid
+            | CountCases | ToggleVoid | Verify
                 if browsing =>
             {
                 vec![self.cursor]
             }
             Undo if browsing => self.undo.last().map(step_at).unwrap_or_default(),
             Redo if browsing => self.redo.last().map(step_at).unwrap_or_default(),
+            SaveNote if mode == Mode::Confirm && self.verify_editor().is_some() => {
+                self.verify_editor().map(|e| e.at).into_iter().collect()
+            }
             SaveNote if matches!(mode, Mode::Editor | Mode::Confirm) => {
                 self.editor().map(|e| e.at).into_iter().collect()
+            }
+            SaveVerified if mode == Mode::Verify => {
+                self.verify_editor().map(|e| e.at).into_iter().collect()
+            }
+            MarkAnyway if mode == Mode::Ask && self.verify_editor().is_some() => {
+                self.verify_editor().map(|e| e.at).into_iter().collect()
             }
             MarkAnyway if mode == Mode::Ask => {
                 self.question().map(|q| q.write.at).into_iter().collect()
@@ -407,7 +416,10 @@ impl App {
         };
         let line = self.lock_line(lock);
         // A question about marking what is locked now has no answer but no.
-        if mode == Mode::Ask {
+        if let Some(v) = self.overlay.verify_editor_mut() {
+            v.asking = false;
+            v.confirming = false;
+        } else if mode == Mode::Ask {
             self.overlay.take_question();
         }
         if let Some(e) = self.overlay.editor_mut() {

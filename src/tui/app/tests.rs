@@ -185,6 +185,7 @@ impl FakeStore {
             // The findings are the store's too: they stay as they were.
             cases: app.item(w.at).cases,
             void_reason: app.item(w.at).void_reason.clone(),
+            verified: app.item(w.at).verified.clone(),
         };
         Ok((change, item))
     }

@@ -23,7 +23,9 @@ impl App {
             return self.update(action);
         }
         let types = Key::try_from(event).is_ok_and(|k| k.types_a_character());
-        if let (true, Mode::Editor | Mode::Search, KeyCode::Char(c)) = (types, mode, event.code) {
+        if let (true, Mode::Editor | Mode::Search | Mode::Verify, KeyCode::Char(c)) =
+            (types, mode, event.code)
+        {
             return self.type_text(&c.to_string());
         }
         Vec::new()
@@ -36,7 +38,7 @@ impl App {
         // Until it ends, the reviewer sees that a paste is coming in (a slow link takes a
         // while), and that what they type now is more of it.
         self.inform(self.strings.pasting);
-        if !matches!(self.mode(), Mode::Editor | Mode::Search) {
+        if !matches!(self.mode(), Mode::Editor | Mode::Search | Mode::Verify) {
             self.pasting.refused += text.chars().count();
             return Vec::new();
         }
@@ -49,7 +51,7 @@ impl App {
     /// Characters an input method committed at once: text where text is typed; anywhere else
     /// none of them is a key (`2023年` marks nothing).
     pub fn phrase(&mut self, text: &str) -> Vec<Effect> {
-        if matches!(self.mode(), Mode::Editor | Mode::Search) {
+        if matches!(self.mode(), Mode::Editor | Mode::Search | Mode::Verify) {
             return self.type_text(text);
         }
         let text = self
@@ -129,6 +131,10 @@ impl App {
                 self.find();
                 (Vec::new(), n, (!all).then_some(limit))
             }
+            Mode::Verify => {
+                let (n, cut_at) = self.type_into_verify(text);
+                (Vec::new(), n, cut_at)
+            }
             Mode::Editor => {
                 let Some(e) = self.overlay.editor_mut() else {
                     return (Vec::new(), 0, None);
@@ -171,6 +177,8 @@ impl App {
                 None => self.browse(action),
             },
             Mode::Editor => self.edit(action),
+            Mode::Verify => self.verify_key(action),
+            Mode::Confirm if self.verify_editor().is_some() => self.confirm_verify(action),
             Mode::Confirm => self.confirm(action),
             Mode::Search => self.search(action),
             Mode::History => {
@@ -185,6 +193,7 @@ impl App {
                 }
             },
             Mode::Conflict => self.answer_conflict(action),
+            Mode::Ask if self.verify_editor().is_some() => self.answer_verify(action),
             Mode::Ask => self.answer_question(action),
             Mode::Help => {
                 self.read_help(action);
@@ -211,7 +220,7 @@ impl App {
         if !self.may_write()
             && matches!(
                 action,
-                Mark(_) | AcceptSuggestion | Clear | EditNote | Undo | Redo
+                Mark(_) | AcceptSuggestion | Clear | EditNote | Undo | Redo | Verify
             )
         {
             self.refuse_write();
@@ -287,6 +296,7 @@ impl App {
                 self.overlay.open(Overlay::Summary(summary));
             }
             Quit => self.quit_asked(),
+            Verify => self.open_verify(),
             _ => {}
         }
         Vec::new()

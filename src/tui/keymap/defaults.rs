@@ -10,7 +10,7 @@ use Action::*;
 use Mode::{
     Ask as AskMode, Browse, Check as CheckMode, Confirm, Conflict as ConflictMode, Editor,
     Filter as FilterMode, Help as HelpMode, History as HistoryMode, Search as SearchMode,
-    Summary as SummaryMode,
+    Summary as SummaryMode, Verify as VerifyMode,
 };
 
 /// The default keys: (mode, keys, action, shown in the hint line).
@@ -133,6 +133,19 @@ pub(super) const DEFAULTS: &[(Mode, &[Key], Action, bool)] = &[
     // Issue 17: the findings rule shapes read.
     (Browse, &[plain('C')], CountCases, false),
     (Browse, &[plain('V')], ToggleVoid, false),
+    // Issue 17: the verified figure (核定值). `=` sets the figure; with a Chinese input
+    // method on it arrives as ＝. In its editor: the note editor's keys, Tab between the fields.
+    (Browse, &[plain('='), plain('＝')], Verify, false),
+    (VerifyMode, &[code(KeyCode::Enter)], SaveVerified, true),
+    (VerifyMode, &[code(KeyCode::Tab), code(KeyCode::Down), code(KeyCode::Up)], NextField, true),
+    (VerifyMode, &[code(KeyCode::Esc), ctrl('c')], CloseEditor, true),
+    (VerifyMode, &[alt(KeyCode::Enter), ctrl('j')], NewLine, false),
+    (VerifyMode, &[code(KeyCode::Left), ctrl('b')], CaretLeft, false),
+    (VerifyMode, &[code(KeyCode::Right), ctrl('f')], CaretRight, false),
+    (VerifyMode, &[code(KeyCode::Home), ctrl('a')], LineStart, false),
+    (VerifyMode, &[code(KeyCode::End), ctrl('e')], LineEnd, false),
+    (VerifyMode, &[code(KeyCode::Backspace), ctrl('h')], DeleteBack, false),
+    (VerifyMode, &[code(KeyCode::Delete), ctrl('d')], DeleteForward, false),
 ];
 
 /// The hint line in 复核 mode, as [`BROWSE_HINTS`] (keys it does not bind are browsing's).

@@ -18,7 +18,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 /// "label  value" with the value wrapped under itself.
-fn labelled(
+pub(super) fn labelled(
     lines: &mut Vec<Line<'static>>,
     (label, label_w): (&str, usize),
     value: &str,
@@ -105,6 +105,8 @@ fn lines(app: &App, w: usize, h: usize, theme: &Theme) -> Vec<Line<'static>> {
         s.scoring.finding,
     ]
     .iter()
+    // The verified figure's label only where there is one (its reason goes under it).
+    .chain(item.verified.as_ref().map(|_| &s.verify.label))
     .map(|l| width(l))
     .max()
     .unwrap_or(4);
@@ -140,6 +142,8 @@ fn lines(app: &App, w: usize, h: usize, theme: &Theme) -> Vec<Line<'static>> {
             theme.dim(),
         ),
     }
+    // The verified figure (核定值) under the county's: what the suggestion goes by.
+    lines.extend(super::verify::detail_lines(app, label_w, w, theme));
     let v = item.verdict;
     let verdict = match (&item.review(), v) {
         // Mine, waiting for the write lock: not saved yet, and said so.

@@ -41,10 +41,19 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             })
             .collect()
     } else {
+        // The question over a colleague's verified figure answers in its own words.
+        let asking_verify = mode == Mode::Ask && app.verify_editor().is_some();
         app.keymap
             .of(mode)
             .filter(|b| b.hint)
-            .map(|b| (b.keys_text(2), s.action(b.action).0, false))
+            .map(|b| {
+                let label = match b.action {
+                    Action::MarkAnyway if asking_verify => s.verify.ask_yes,
+                    Action::LeaveIt if asking_verify => s.verify.ask_no,
+                    other => s.action(other).0,
+                };
+                (b.keys_text(2), label, false)
+            })
             .collect()
     };
     let w = area.width as usize;

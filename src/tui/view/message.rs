@@ -27,7 +27,9 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         frame.render_widget(Paragraph::new(line_of(text, theme.warning())), area);
         return;
     }
-    if let Some(text) = super::owners::question_text(app) {
+    if let Some(text) =
+        super::owners::question_text(app).or_else(|| super::verify::question_text(app))
+    {
         let text = truncate(&text, area.width as usize);
         frame.render_widget(Paragraph::new(line_of(text, theme.warning())), area);
         return;

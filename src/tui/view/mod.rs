@@ -18,6 +18,7 @@ mod shared;
 mod submissions;
 mod summary;
 mod targets;
+mod verify;
 
 pub use editor::{editor_box, editor_text_width};
 pub use summary::summary_page_rows;
@@ -85,6 +86,9 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     }
     if app.finder().is_some() {
         finder::draw(frame, area, app, theme);
+    }
+    if app.verify_editor().is_some() {
+        verify::draw(frame, area, app, theme);
     }
     if app.history().is_some() {
         history::draw(frame, area, app, theme);

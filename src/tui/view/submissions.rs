@@ -96,14 +96,14 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         visible
             .iter()
             .map(|&c| {
-                app.item(Cursor {
+                let item = app.item(Cursor {
                     indicator: app.cursor.indicator,
                     county: c,
-                })
-                .submission()
-                .map_or(width(s.not_submitted), |sub| {
-                    width(&figure_text(&sub, with_fraction))
-                })
+                });
+                match item.submission() {
+                    Some(_) => width(&table_figure(item, with_fraction)),
+                    None => width(s.not_submitted),
+                }
             })
             .max()
             .unwrap_or(0)
@@ -172,10 +172,11 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         } else {
             Style::new()
         };
-        let (figure, figure_style, standing) = match &item.submission() {
+        // Against the requirement by the verified figure (核定值), where one is recorded.
+        let (figure, figure_style, standing) = match &item.judged() {
             Some(sub) => {
                 let st = standing(ind, sub);
-                (figure_text(sub, with_fraction), Style::new(), st)
+                (table_figure(item, with_fraction), Style::new(), st)
             }
             None => (s.not_submitted.to_string(), theme.dim(), None),
         };
@@ -302,5 +303,17 @@ fn second_cell(app: &App, at: Cursor, theme: &Theme) -> (String, Style) {
         ),
         Some(CheckStatus::Outdated) => (s.check_outdated_short.to_string(), theme.warning()),
         Some(CheckStatus::Unchecked) | None => (String::new(), Style::new()),
+    }
+}
+
+/// The figure as the table shows it: the county's, and "→ the verified one" where one is
+/// recorded (without the parts then: the verified figure has none).
+fn table_figure(item: &crate::item::Item, with_fraction: bool) -> String {
+    let Some(sub) = item.submission() else {
+        return String::new();
+    };
+    match &item.verified {
+        Some(v) => format!("{}→{}", figure_text(&sub, false), clean(&v.value)),
+        None => figure_text(&sub, with_fraction),
     }
 }

@@ -52,6 +52,15 @@ pub enum Column {
     Points,
     /// The county's grade (等次), on each of its rows.
     Grade,
+    // Issue 17: the verified figure (核定值), the city's, passed over by an import.
+    /// The figure a reviewer recorded as verified, in the indicator's unit.
+    Verified,
+    /// Why it differs from the county's.
+    VerifiedReason,
+    VerifiedBy,
+    VerifiedAt,
+    /// The verified figure is lower than the county's: 核减.
+    VerifiedLower,
     // Issue 16 (round trips keep every fact of the import).
     /// The figure came from a spreadsheet's bare number cell for a percentage (see
     /// [`crate::model::Submission::bare_fraction`]): a fact of the import, read back from
@@ -105,7 +114,7 @@ pub struct Names {
 
 /// Every column, in the order the exports write them: the CSV has those with a key, the
 /// workbook those with a header, each in this order. `COLUMNS[c as usize]` is column `c`.
-pub const COLUMNS: [Names; 32] = [
+pub const COLUMNS: [Names; 37] = [
     Names {
         column: Column::CountyCode,
         key: Some("county_code"),
@@ -355,6 +364,49 @@ pub const COLUMNS: [Names; 32] = [
         column: Column::Grade,
         key: Some("grade"),
         header: Some("等次"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    // Issue 17: the verified figure (核定值) and its reason, who recorded it and when, and
+    // 核减 where it is lower than the county's. The city's, not the county's: an import passes
+    // them over.
+    Names {
+        column: Column::Verified,
+        key: Some("verified"),
+        header: Some("核定值"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    Names {
+        column: Column::VerifiedReason,
+        key: Some("verified_reason"),
+        header: Some("核定说明"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    Names {
+        column: Column::VerifiedBy,
+        key: Some("verified_by"),
+        header: Some("核定人"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    Names {
+        column: Column::VerifiedAt,
+        key: Some("verified_at"),
+        header: Some("核定时间"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    Names {
+        column: Column::VerifiedLower,
+        key: Some("verified_lower"),
+        header: Some("核减"),
         aliases: &[],
         beside: Beside::Refused,
         read: Read::PassedOver,

@@ -145,6 +145,15 @@ mod tests {
             stages: crate::item::Stages::NONE,
             cases: Some(2),
             void_reason: Some("弄虚作假".into()),
+            verified: Some(crate::verified::Verified {
+                value: "68%".into(),
+                number: 68.0,
+                reason: "台账核实".into(),
+                by: "李".into(),
+                account: "li".into(),
+                at: "2014-05-02T09:00:00+08:00".into(),
+                county_value: "70%".into(),
+            }),
         };
         let record = serde_json::to_value(Row::new(&item, None)).unwrap();
         let mut keys: Vec<&str> = record

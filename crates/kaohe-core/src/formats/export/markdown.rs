@@ -129,6 +129,15 @@ pub fn write_markdown(results: &Results, out: &mut dyn Write) -> Result<()> {
                 if let Some(v) = i.value.as_deref().filter(|v| !v.is_empty()) {
                     line.push_str(&format!("，报送 {}", md(v)));
                 }
+                if let Some(v) = &i.verified {
+                    let cut = if i.verified_lower() { "，核减" } else { "" };
+                    line.push_str(&format!(
+                        "，核定 {}（{}{cut}：{}）",
+                        md(&v.value),
+                        md(&v.by),
+                        md(&v.reason)
+                    ));
+                }
                 if i.changed_since_review {
                     line.push_str("（评定后数据已变）");
                 }

@@ -2,11 +2,13 @@
 //! the same rows: every county × indicator with what the checks say of it.
 
 mod csv;
+mod docx;
 mod json;
 mod markdown;
 mod xlsx;
 
 pub use self::csv::write_csv;
+pub use docx::write_docx;
 pub use json::{write_json, write_json_value};
 pub use markdown::write_markdown;
 pub use xlsx::write_xlsx;
@@ -75,6 +77,33 @@ struct Row<'a> {
     points: Option<f64>,
     /// The county's grade (等次).
     grade: Option<&'a str>,
+    /// The verified figure (核定值), in columns of its own.
+    #[serde(flatten)]
+    verified: VerifiedFields<'a>,
+}
+
+/// The verified figure's columns: the figure, why, who and when (all `null` where none is
+/// recorded), and whether it is lower than the county's (核减).
+#[derive(Serialize)]
+struct VerifiedFields<'a> {
+    verified: Option<&'a str>,
+    verified_reason: Option<&'a str>,
+    verified_by: Option<&'a str>,
+    verified_at: Option<&'a str>,
+    verified_lower: bool,
+}
+
+impl<'a> VerifiedFields<'a> {
+    fn of(item: &'a Item) -> VerifiedFields<'a> {
+        let v = item.verified.as_ref();
+        VerifiedFields {
+            verified: v.map(|v| v.value.as_str()),
+            verified_reason: v.map(|v| v.reason.as_str()),
+            verified_by: v.map(|v| v.by.as_str()),
+            verified_at: v.map(|v| v.at.as_str()),
+            verified_lower: item.verified_lower(),
+        }
+    }
 }
 
 /// How a column's text is worded: the CSV's for programs (`met`, `yes`), the workbook's for
@@ -87,9 +116,11 @@ enum Words {
 
 impl<'a> Row<'a> {
     fn new(item: &'a Item, indicator: Option<&'a Indicator>) -> Row<'a> {
-        let (suggested, flags) = match (indicator, item.submission()) {
-            (Some(ind), Some(sub)) => (
-                crate::check::suggested(ind, &sub),
+        // What the figure suggests goes by the verified figure where one is recorded; what
+        // looks wrong is the county's figure's.
+        let (suggested, flags) = match (indicator, item.submission(), item.judged()) {
+            (Some(ind), Some(sub), Some(judged)) => (
+                crate::check::suggested(ind, &judged),
                 crate::check::flags(ind, &sub)
                     .iter()
                     .map(|f| f.zh(&sub.value))
@@ -98,6 +129,7 @@ impl<'a> Row<'a> {
             _ => (None, Vec::new()),
         };
         Row {
+            verified: VerifiedFields::of(item),
             item,
             indicator,
             suggested,
@@ -158,6 +190,15 @@ impl<'a> Row<'a> {
             Column::CheckReason => text(&i.stages.check_reason),
             Column::CheckedAt => text(&i.stages.checked_at),
             Column::Stage => Cow::Borrowed(self.stage.chinese()),
+            Column::Verified => Cow::Borrowed(self.verified.verified.unwrap_or("")),
+            Column::VerifiedReason => Cow::Borrowed(self.verified.verified_reason.unwrap_or("")),
+            Column::VerifiedBy => Cow::Borrowed(self.verified.verified_by.unwrap_or("")),
+            Column::VerifiedAt => Cow::Borrowed(self.verified.verified_at.unwrap_or("")),
+            Column::VerifiedLower => Cow::Borrowed(match (self.verified.verified_lower, words) {
+                (false, _) => "",
+                (true, Words::Csv) => "yes",
+                (true, Words::Workbook) => "核减",
+            }),
             // One line a note, oldest first: "张三 2026-11-29 09:30：台账齐全".
             Column::Notes => Cow::Owned(
                 i.notes

@@ -29,14 +29,15 @@ fn kind(column: Column) -> Kind {
         | Column::SelfScore
         | Column::Cases
         | Column::Points => Kind::Number,
-        Column::ReviewedAt | Column::CheckedAt => Kind::Time,
+        Column::ReviewedAt | Column::CheckedAt | Column::VerifiedAt => Kind::Time,
         Column::Evidence
         | Column::Remark
         | Column::Note
         | Column::Flags
         | Column::CheckReason
         | Column::Notes
-        | Column::VoidReason => Kind::Wrapped,
+        | Column::VoidReason
+        | Column::VerifiedReason => Kind::Wrapped,
         _ => Kind::Text,
     }
 }

@@ -213,7 +213,9 @@ fn every_export_carries_both_figures_and_an_import_passes_the_verified_over() {
     let csv = env.ok(&["export", "--format", "csv"]);
     let head = csv.lines().next().unwrap();
     assert!(
-        head.ends_with("verified,verified_reason,verified_by,verified_at,verified_lower"),
+        head.ends_with(
+            "verified,verified_reason,verified_by,verified_at,verified_lower,bare_fraction"
+        ),
         "{head}"
     );
     let row = csv
@@ -224,7 +226,8 @@ fn every_export_carries_both_figures_and_an_import_passes_the_verified_over() {
         row.contains(",60%,\"实地核查, \"\"7个\"\"在运营\",王五,"),
         "{row}"
     );
-    assert!(row.ends_with(",yes"), "{row}");
+    // (then bare_fraction, no)
+    assert!(row.ends_with(",yes,"), "{row}");
     // Markdown: the item listed with both figures once it is not met.
     env.ok(&["mark", "衢江区", "1.2", "未完成"]);
     let md = env.ok(&["export", "--format", "md"]);

@@ -375,6 +375,7 @@ fn run(n: usize, keep: Option<&str>) {
         catalog: store.catalog().unwrap(),
         status: store.status().unwrap(),
         people: store.people().unwrap(),
+        evidence: store.evidence_summaries().unwrap(),
     };
     let start = Instant::now();
     let r = results();

@@ -70,6 +70,8 @@ pub struct Config {
     pub db: Option<NamedDb>,
     /// The name recorded with reviews (only the reviewer's own config may set it).
     pub reviewer: Option<String>,
+    /// How the evidence viewer draws pictures (`graphics = "auto"`, the default).
+    pub graphics: crate::tui::graphics::Setting,
 }
 
 impl Default for Config {
@@ -80,6 +82,7 @@ impl Default for Config {
             standard_notes: DEFAULT_NOTES.iter().map(|s| s.to_string()).collect(),
             db: None,
             reviewer: None,
+            graphics: Default::default(),
         }
     }
 }
@@ -192,6 +195,7 @@ struct Written {
     db: Option<NamedDb>,
     reviewer: Option<String>,
     notes: Option<Vec<String>>,
+    graphics: Option<crate::tui::graphics::Setting>,
     /// Actions given other keys, each with where it was written.
     keys: Vec<(Action, Vec<Key>, Location)>,
 }
@@ -213,6 +217,9 @@ fn layer(files: impl IntoIterator<Item = Written>) -> Result<Config, FileError> 
         }
         if let Some(notes) = written.notes {
             config.standard_notes = notes;
+        }
+        if let Some(graphics) = written.graphics {
+            config.graphics = graphics;
         }
         for (action, keys, here) in written.keys {
             config
@@ -445,20 +452,34 @@ fn read_one(text: &str, path: &Path, layer: Layer) -> Result<Written, FileError>
                     written.notes = Some(list);
                 }
             }
-            ("theme" | "db" | "reviewer" | "keys" | "notes", _) => {
+            ("graphics", toml::Value::String(g)) => {
+                use crate::tui::graphics::Setting;
+                written.graphics = Some(Setting::parse(g).ok_or_else(|| {
+                    FileError::new(
+                        top(key),
+                        format!(
+                            "graphics is {}, not \"{}\"",
+                            Setting::NAMES,
+                            crate::text::clean(g)
+                        ),
+                    )
+                })?);
+            }
+            ("theme" | "db" | "reviewer" | "keys" | "notes" | "graphics", _) => {
                 let what = match key.as_str() {
                     "theme" => "theme is a name or a file path, in quotes",
                     "db" => "db is the database file's path, in quotes",
                     "reviewer" => "reviewer is a name, in quotes",
                     "keys" => "keys is a table: [keys]",
+                    "graphics" => "graphics is auto, halfblocks, kitty, iterm2 or sixel, in quotes",
                     _ => "notes is a table: [notes]",
                 };
                 return Err(FileError::new(top(key), what));
             }
             (other, _) => {
                 let has = match layer {
-                    Layer::System => "a system config has db, theme, [keys] and [notes]",
-                    Layer::User => "a config has db, reviewer, theme, [keys] and [notes]",
+                    Layer::System => "a system config has db, theme, graphics, [keys] and [notes]",
+                    Layer::User => "a config has db, reviewer, theme, graphics, [keys] and [notes]",
                 };
                 return Err(FileError::new(
                     top(other),
@@ -486,6 +507,10 @@ pub fn print_default() -> String {
          # 主题：default、light、high-contrast、mono，或主题文件的路径（相对路径从本文件所在目录算起）；\n\
          # ~/.config/kaohe/themes/NAME.toml 也可按名字使用。命令行 --theme 优先。\n\
          # theme = \"default\"\n\n\
+         # 图片：佐证查看器画图片的方式。auto 按终端自动选择（kitty、iTerm2/WezTerm 用其图形协议，\n\
+         # 其余用半格字符 ▀，PuTTY 等任何终端都能显示）；也可写 halfblocks、kitty、iterm2、sixel。\n\
+         # 环境变量 KAOHE_GRAPHICS 优先。\n\
+         # graphics = \"auto\"\n\n\
          # 按键：按动作名改键，可写一个键或一组键。键的写法：j、G、ctrl-r、alt-enter、enter、esc、\n\
          # tab、space、up、down、left、right、home、end、pageup、pagedown、backspace、delete、f1–f12。\n\
          # 同一模式下一个键只能做一件事，冲突会报错。\n\
@@ -499,6 +524,8 @@ pub fn print_default() -> String {
         crate::tui::action::Mode::Editor,
         crate::tui::action::Mode::Confirm,
         crate::tui::action::Mode::Help,
+        crate::tui::action::Mode::Viewer,
+        crate::tui::action::Mode::ViewerFind,
     ] {
         for b in map.of(mode) {
             if seen.contains(&b.action) {

@@ -5,8 +5,8 @@
 //! are re-exported here under their own names, so `kaohe::catalog` is `kaohe_core::catalog`.
 
 pub use kaohe_core::{
-    catalog, check, error, figure, formats, item, lookup, model, owners, report, score, search,
-    source, stages, text, verified,
+    catalog, check, error, evidence, figure, formats, item, lookup, model, owners, report, score,
+    search, source, stages, text, units, verified,
 };
 pub use kaohe_store as store;
 

@@ -1162,16 +1162,18 @@ fn a_corrected_sheet_shows_as_changed_since_reviewed_in_status_and_exports() {
     assert!(
         // Then the 自评 columns, the second review's (none here), the stage and the notes
         // (none on this row), then the cases, the void, the points and the grade (none), and
-        // the verified figure's five (none), and bare_fraction (no).
-        csv.contains(",报送值 60% 与分子/分母算得 68.6% 不一致,,,,,,,,初步,,,,,,,,,,,\n"),
+        // the verified figure's five (none), what it was written as (kept as written), then
+        // issue 18's: no evidence file, nothing missing, no request open; and bare_fraction (no).
+        csv.contains(",报送值 60% 与分子/分母算得 68.6% 不一致,,,,,,,,初步,,,,,,,,,,,,0,,,\n"),
         "{csv}"
     );
     // changed_since_review, flags (none), the 自评 and second review's columns (none), the
     // stage, then the notes, then the verified figure's columns (none).
     assert!(csv.lines().any(|l| l.starts_with("330802,柯城区,1.2,")
         && l.contains(",yes,,,,,,,,,初步,")
-        // … the notes, no cases, no void, 0 points (not met), no grade, no verified figure, not a bare fraction.
-        && l.ends_with("：未达标,,,0,,,,,,,")));
+        // … the notes, no cases, no void, 0 points (not met), no grade, no verified figure,
+        // nothing converted; no evidence file, nothing missing, no request; not a bare fraction.
+        && l.ends_with("：未达标,,,0,,,,,,,,0,,,")));
     let report = env.ok(&["export", "--format", "md"]);
     assert!(report.contains("1 项在评定后报送数据有变"), "{report}");
     // Reviewed again, it is no longer marked.

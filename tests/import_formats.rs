@@ -180,7 +180,9 @@ fn sheet_picks_a_sheet_and_a_missing_one_lists_those_there_are() {
     );
     let e = env.import_refused(&file, &["--sheet", "填表说明"]);
     assert!(
-        e.contains("s.xlsx: sheet 填表说明: missing columns \"county\" and \"indicator\""),
+        e.contains(
+            "s.xlsx: sheet 填表说明: no header row found: kaohe reads a row per county × indicator"
+        ),
         "{e}"
     );
     let e = env.import_refused(&file, &["--sheet", "汇总"]);
@@ -342,7 +344,7 @@ fn bad_json_is_refused_with_its_line() {
     );
     let e = env.import_refused(&county, &[]);
     assert!(
-        e.ends_with("county.json:3: unknown county \"衢州区\" (column county)"),
+        e.ends_with("county.json:3: unknown county \"衢州区\" (column county); the database knows 330802 柯城区, 330803 衢江区, 330825 龙游县, 330881 江山市, 330822 常山县, 330824 开化县"),
         "{e}"
     );
     let object = env.write("object.json", "{\"county\": \"柯城区\"}");

@@ -26,6 +26,9 @@ const SOURCES: &[(&str, &str)] = &[
         "bare.json",
         r#"[{"county": "衢江区", "indicator": "1.3", "value": "0.021", "bare_fraction": true}]"#,
     ),
+    // A figure in another unit, converted to the indicator's (686‰ kept as 68.6%): what it
+    // was written as is kept beside it (as_written).
+    ("units.csv", "county,indicator,value\n江山市,1.2,686‰\n"),
 ];
 
 const FIGURES: &str = r#"county,indicator,value,numerator,denominator,evidence,remark,自评结果,自评分
@@ -95,7 +98,7 @@ fn every_format_exported_imported_and_exported_again_is_the_same_whole() {
         let second = Env::new();
         second.ok(&["init"]);
         let out = second.ok(&["import", exported.to_str().unwrap()]);
-        assert!(out.starts_with("imported 8 submissions"), "{format}: {out}");
+        assert!(out.starts_with("imported 9 submissions"), "{format}: {out}");
         let again = second.path(&format!("again.{format}"));
         second.ok(&[
             "export",
@@ -123,6 +126,9 @@ fn every_format_exported_imported_and_exported_again_is_the_same_whole() {
             (&Value::Bool(true), &Value::Null),
             "{format}: {bare}"
         );
+        // Converted still, with what it was written as.
+        let converted = record(&export, "江山市", "1.2");
+        assert_eq!(converted["as_written"], "686‰", "{format}: {converted}");
     }
 }
 
@@ -358,6 +364,7 @@ mod property {
                 catalog: store.catalog().unwrap(),
                 status: store.status().unwrap(),
                 people: store.people().unwrap(),
+                evidence: Default::default(),
             };
             type Writer = fn(&Results, &mut dyn std::io::Write) -> anyhow::Result<()>;
             let writers: [(&str, Writer); 3] = [

@@ -416,6 +416,39 @@ fn the_detail_pane_says_what_is_wrong_with_a_figure_and_a_changed_one() {
 }
 
 #[test]
+fn the_detail_pane_says_what_a_converted_figure_was_written_as() {
+    let mut f = fixture();
+    // 衢江区 writes 1.9 (a percentage) in ‰: kept as 1.5%, from 15‰.
+    let lookup = f.store.lookup().unwrap();
+    let rows = kaohe::formats::import::parse_csv(
+        "县(市、区),指标编号,完成值,单位\n衢江区,1.9,15,‰\n",
+        "衢江区.csv",
+        &lookup,
+    )
+    .unwrap();
+    f.store
+        .import_submissions(&rows, "衢江区.csv", &f.who)
+        .unwrap();
+    let on_1_9 = |lang| {
+        let mut app = app(&f, lang);
+        while app.indicator().id != "1.9" {
+            app.update(Action::NextIndicator);
+        }
+        app
+    };
+    let zh = on_1_9(Lang::Zh);
+    let wide = text(&screen(&zh, 120, 40));
+    assert!(wide.contains("报送值原为 15‰，已换算为 1.5%"), "{wide}");
+    let small = text(&screen(&zh, 80, 24));
+    assert!(small.contains("15‰"), "{small}");
+    let english = text(&screen(&on_1_9(Lang::En), 120, 40));
+    assert!(
+        english.contains("written 15‰, converted to 1.5%"),
+        "{english}"
+    );
+}
+
+#[test]
 fn an_account_that_may_only_look_is_told_so_in_the_header_and_on_a_mark() {
     let f = fixture();
     for (lang, width, header, line) in [

@@ -103,7 +103,7 @@ impl Destination {
 
 /// The path as the kernel would resolve it, judging each symbolic link before following it.
 /// Answers the final path, free of links (the file itself may not exist yet).
-fn walk(path: &Path, shown: &str) -> Result<PathBuf> {
+pub(super) fn walk(path: &Path, shown: &str) -> Result<PathBuf> {
     let mut at = if path.is_absolute() {
         PathBuf::from("/")
     } else {

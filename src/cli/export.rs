@@ -19,6 +19,13 @@ pub struct Export {
     /// Write to FILE (replaced whole) instead of standard output
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Write the counties' evidence files into the new folder DIR instead: a folder a county,
+    /// in it a folder an indicator with the files under their original names, and 清单.csv
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["out", "format"])]
+    pub evidence: Option<PathBuf>,
+    /// With --evidence: only this county's (code or name)
+    #[arg(long, value_name = "COUNTY", requires = "evidence")]
+    pub county: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -37,6 +44,9 @@ pub enum ExportFormat {
 
 impl Export {
     pub fn run(self, context: &Context, out: &mut dyn Write) -> Result<()> {
+        if let Some(dir) = &self.evidence {
+            return super::evidence_out::export_folder(context, dir, self.county.as_deref(), out);
+        }
         if self.format == ExportFormat::Xlsx && self.out.is_none() {
             bail!("--format xlsx writes a workbook: give the file with --out FILE.xlsx");
         }
@@ -61,6 +71,7 @@ impl Export {
             catalog: store.catalog()?,
             status: store.status()?,
             people: store.people()?,
+            evidence: store.evidence_summaries()?,
         };
         let write = |w: &mut dyn Write| match self.format {
             ExportFormat::Json => export::write_json(&results, w),

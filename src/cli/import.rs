@@ -1,11 +1,13 @@
 //! `kaohe import FILE`: county submissions from a CSV file, a workbook or a JSON export, all
-//! rows or none; with `--dry-run`, what would be imported, writing nothing.
+//! rows or none, with the county's evidence beside them (`evidence_in.rs`); with `--dry-run`,
+//! what would be imported, writing nothing.
 
 use super::context::Context;
+use super::evidence_in;
 use super::progress::ProgressLine;
 use super::table::plural;
 use crate::error::FileError;
-use crate::formats::import::{Checked, Format, Imported, SubmissionsFile};
+use crate::formats::import::{Checked, Format, Imported, LayoutKind, SubmissionsFile};
 use crate::lookup::Lookup;
 use crate::model::format_number;
 use crate::source::limits::{Limits, Size};
@@ -19,9 +21,12 @@ use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub struct Import {
-    /// The file: CSV or a workbook sheet with columns county, indicator, value, numerator,
-    /// denominator, evidence, remark (or 县(市、区), 指标编号, 完成值 …), or the JSON array
-    /// `kaohe export --format json` writes. The format is told by the content, not the name
+    /// The file: CSV (comma, tab or semicolon) or a workbook sheet with columns county,
+    /// indicator, value, numerator, denominator, evidence, remark (or 县(市、区), 指标编号, 完成值 …;
+    /// a 单位 column gives the figures' unit), a row per county × indicator, or a column per
+    /// county or per indicator, title rows above the header and footers below it passed over;
+    /// or the JSON array `kaohe export --format json` writes. The format is told by the
+    /// content, not the name
     pub file: PathBuf,
     /// The workbook's sheet to read, hidden or not [default: the sheet of submissions among
     /// those shown, or every county's sheet]
@@ -35,9 +40,17 @@ pub struct Import {
     #[arg(long)]
     pub verbose: bool,
     /// The most kaohe takes in from the file, such as 2GiB [default: a CSV or JSON file 1GiB;
-    /// a workbook 256MiB, and 1GiB unpacked]
+    /// a workbook 256MiB, and 1GiB unpacked; the evidence 4GiB]
     #[arg(long, value_name = "SIZE")]
     pub limit: Option<Size>,
+    /// The county's evidence (佐证材料): a folder or a zip, its files tied to the items whose
+    /// evidence column names them [default: a folder or zip beside the sheet with the sheet's
+    /// name (柯城区/ or 柯城区.zip), else 佐证材料/ or 佐证材料.zip]
+    #[arg(long, value_name = "DIR|ZIP", conflicts_with = "no_evidence")]
+    pub evidence: Option<PathBuf>,
+    /// Import the sheet alone, even with a folder of evidence beside it
+    #[arg(long)]
+    pub no_evidence: bool,
 }
 
 impl Import {
@@ -46,7 +59,13 @@ impl Import {
         let shown = self.file.display().to_string();
         let named = clean(&shown);
         // Refused here, before it is read, if it is over its limit.
-        let file = SubmissionsFile::open(&self.file, &Limits::with(self.limit))?;
+        let limits = Limits::with(self.limit);
+        let file = SubmissionsFile::open(&self.file, &limits)?;
+        // The evidence, listed and checked before the sheet is read (issue 18).
+        let mut evidence =
+            evidence_in::locate(&self.file, self.evidence.as_deref(), self.no_evidence)?
+                .map(|source| evidence_in::Evidence::open(source, &limits, &context.db))
+                .transpose()?;
         // Progress over reading and checking; the write after it is one quick transaction.
         let mut progress = ProgressLine::on_stderr();
         // A workbook is unpacked, and its shared strings read, before its first row (a moment
@@ -65,6 +84,16 @@ impl Import {
         if self.dry_run {
             let listed = Shown::new(self.verbose);
             let (imported, preview) = preview(context, &named, &shown, listed, &mut read)?;
+            let names = evidence_in::lookup(context)?;
+            let assigned = match &evidence {
+                Some(e) => Some(e.assign(&imported.checked.rows, &names)?),
+                None => None,
+            };
+            let (outcome, brought, held) = evidence_in::preview(
+                context,
+                &imported.checked.rows,
+                evidence.as_mut().zip(assigned.as_ref()),
+            )?;
             let read_as = match imported.format {
                 Format::Csv => format!(" ({})", imported.encoding),
                 _ if !imported.sheets.is_empty() => format!(" ({})", imported.sheets_read()),
@@ -72,26 +101,64 @@ impl Import {
             };
             writeln!(
                 out,
-                "{named}{read_as} is fine: {} would be imported ({}); nothing was written (--dry-run){}",
+                "{named}{read_as}{} is fine: {} would be imported ({}){}{}; nothing was written (--dry-run){}",
+                layout_words(&imported.checked),
                 plural(imported.checked.rows.len(), "submission"),
                 preview_words(&preview),
+                passed_over_words(&imported.checked),
+                evidence_in::summary(
+                    evidence.as_ref(),
+                    brought.as_ref(),
+                    &outcome,
+                    Some(held),
+                    true
+                ),
                 flagged_count(&imported.checked)
             )?;
             write_flagged(&imported.checked, context.lang, listed, out)?;
             write_changes(&preview, Tense::Would, listed, out)?;
+            evidence_in::write_details(
+                &outcome,
+                &evidence_in::county_names(&names),
+                context.lang,
+                out,
+            )?;
             return Ok(());
         }
-        let (mut store, imported) = context.check_then_open(|lookup| Ok(read(lookup)?))?;
+        let (mut store, (imported, assigned)) = context.check_then_open(|lookup| {
+            let imported = read(lookup)?;
+            let assigned = match &evidence {
+                Some(e) => Some(e.assign(&imported.checked.rows, lookup)?),
+                None => None,
+            };
+            Ok((imported, assigned))
+        })?;
         let who = context.writer(&store)?;
-        let stale_before = store.changed_since_review()?.len();
+        let stale_before: std::collections::HashSet<(String, String)> =
+            store.changed_since_review()?.into_iter().collect();
         let listed = Shown::new(self.verbose);
-        let changes =
-            store.import_submissions_saying(&imported.checked.rows, &shown, &who, listed.most())?;
+        let (changes, outcome, brought) = evidence_in::import(
+            &mut store,
+            &imported.checked.rows,
+            &shown,
+            &who,
+            evidence.as_mut().zip(assigned.as_ref()),
+            listed.most(),
+        )?;
         let n = imported.checked.rows.len();
+        // Those a request answered by new evidence are said with it (evidence_in.rs).
+        let answered: std::collections::HashSet<(&str, &str)> = outcome
+            .closed
+            .iter()
+            .map(|r| (r.county_code.as_str(), r.indicator_id.as_str()))
+            .collect();
         let newly_stale = store
             .changed_since_review()?
-            .len()
-            .saturating_sub(stale_before);
+            .iter()
+            .filter(|k| {
+                !stale_before.contains(*k) && !answered.contains(&(k.0.as_str(), k.1.as_str()))
+            })
+            .count();
         let read_as = if imported.format == Format::Csv && imported.encoding != "UTF-8" {
             format!(" (read as {})", imported.encoding)
         } else if !imported.sheets.is_empty() {
@@ -109,12 +176,17 @@ impl Import {
         };
         writeln!(
             out,
-            "imported {} from {named}{read_as}{recheck}{}",
+            "imported {} from {named}{read_as}{}{}{}{recheck}{}",
             plural(n, "submission"),
+            layout_words(&imported.checked),
+            passed_over_words(&imported.checked),
+            evidence_in::summary(evidence.as_ref(), brought.as_ref(), &outcome, None, false),
             flagged_count(&imported.checked)
         )?;
         write_flagged(&imported.checked, context.lang, listed, out)?;
         write_changes(&changes, Tense::Did, listed, out)?;
+        let counties = evidence_in::county_names(&store.lookup()?);
+        evidence_in::write_details(&outcome, &counties, context.lang, out)?;
         Ok(())
     }
 }
@@ -175,6 +247,43 @@ fn preview_words(p: &ImportPreview) -> String {
         ));
     }
     words
+}
+
+/// " (a column per county)" for a wide table; nothing for a long one.
+fn layout_words(checked: &Checked) -> String {
+    match checked.layout {
+        LayoutKind::Long => String::new(),
+        wide => format!(" ({})", wide.words()),
+    }
+}
+
+/// "; passed over 3 footer rows (填报人 …) and 1 total row (合计 …)" where the table had them.
+fn passed_over_words(checked: &Checked) -> String {
+    let p = &checked.passed_over;
+    let mut parts = Vec::new();
+    if p.footer_rows > 0 {
+        parts.push(format!(
+            "{} (填报人, 审核人, 备注 …)",
+            plural(p.footer_rows, "footer row")
+        ));
+    }
+    if p.total_rows > 0 {
+        parts.push(format!(
+            "{} (合计, 小计 …)",
+            plural(p.total_rows, "total row")
+        ));
+    }
+    if p.total_columns > 0 {
+        parts.push(format!(
+            "{} (合计, 全市 …)",
+            plural(p.total_columns, "total column")
+        ));
+    }
+    match parts.as_slice() {
+        [] => String::new(),
+        [one] => format!("; passed over {one}"),
+        [first @ .., last] => format!("; passed over {} and {last}", first.join(", ")),
+    }
 }
 
 /// "; 2 flagged for a second look:" when figures look wrong.

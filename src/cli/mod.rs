@@ -13,6 +13,8 @@ mod counties;
 mod destination;
 mod doctor;
 mod error;
+mod evidence_in;
+mod evidence_out;
 mod export;
 mod finding;
 mod free_text;
@@ -26,6 +28,7 @@ mod mark;
 pub mod paths;
 mod points;
 mod progress;
+mod requests;
 mod reviewers;
 mod safe_out;
 mod settings;
@@ -168,6 +171,13 @@ pub enum Command {
     /// county's, with --reason; or clear it. Suggestions (and rules that score by the figure)
     /// then go by it; every export carries both figures
     Verify(verify::Verify),
+    /// 退回补充: ask a county for more material on one item, with the reason it is sent; closed
+    /// when a later import brings new evidence for the item (its verdict then marked changed
+    /// since reviewed)
+    Request(requests::Request),
+    /// The requests for more material (退回补充), per county: lines, or the list to send on
+    /// (--format markdown), CSV or JSON; open ones only unless --all
+    Requests(requests::Requests),
     /// Print the manual page (roff) for the whole command line: kaohe manual | man -l -
     #[command(hide = true)]
     Manual(manual::Manual),
@@ -221,6 +231,8 @@ fn on_database(
         Command::Lock(lock) => lock.run(context, out)?,
         Command::Unlock(unlock) => unlock.run(context, out)?,
         Command::Verify(verify) => verify.run(context, out)?,
+        Command::Request(request) => request.run(context, out)?,
+        Command::Requests(requests) => requests.run(context, out)?,
         // Run by `run`, before any context.
         Command::Config(_) | Command::Completions(_) | Command::Manual(_) => {}
     }

@@ -1,4 +1,5 @@
-//! The one-line progress `kaohe import` draws on standard error while it checks a large file:
+//! The one-line progress `kaohe import` draws on standard error while it checks a large file
+//! (and while it keeps a county's evidence):
 //! printing, so the command line's, not the file format's (which only reports rows done).
 
 /// A one-line progress on standard error while a large file is checked, when standard error
@@ -33,6 +34,22 @@ impl ProgressLine {
         }
         self.drawn = Some(now);
         say(&format!("\r{}\x1b[K", progress_text(done, total)));
+    }
+
+    /// A line of evidence kept (`kaohe import --evidence`): files and bytes done of all.
+    pub fn update_evidence(&mut self, files: (usize, usize), bytes: (u64, u64)) {
+        if !self.on {
+            return;
+        }
+        let now = std::time::Instant::now();
+        if self
+            .drawn
+            .is_some_and(|t| now.duration_since(t).as_millis() < 100)
+        {
+            return;
+        }
+        self.drawn = Some(now);
+        say(&format!("\r{}\x1b[K", evidence_text(files, bytes)));
     }
 
     /// A line said once, before rows can be counted (a workbook is unpacked whole first).
@@ -77,6 +94,24 @@ pub fn progress_text(done: u64, total: u64) -> String {
     )
 }
 
+/// "佐证 12/340 个文件 1.2 GiB/2 GiB ▕███░░░░░░░░░░░░░░░░░▏ 60%": by bytes, the files counted.
+pub fn evidence_text((files_done, files): (usize, usize), (done, total): (u64, u64)) -> String {
+    use crate::source::limits::Size;
+    const WIDTH: u64 = 20;
+    let done = done.min(total);
+    let filled = (done * WIDTH).checked_div(total).unwrap_or(WIDTH);
+    let percent = (done * 100).checked_div(total).unwrap_or(100);
+    format!(
+        "佐证 {}/{} 个文件 {}/{} ▕{}{}▏ {percent}%",
+        thousands(files_done as u64),
+        thousands(files as u64),
+        Size(done),
+        Size(total),
+        "█".repeat(filled as usize),
+        "░".repeat((WIDTH - filled) as usize)
+    )
+}
+
 fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
@@ -105,6 +140,10 @@ mod tests {
         );
         assert_eq!(progress_text(5, 0), "导入 0/0 行 ▕░░░░░░░░░░░░░░░░░░░░▏ 0%");
         assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(
+            evidence_text((12, 340), (1 << 30, 2 << 30)),
+            "佐证 12/340 个文件 1 GiB/2 GiB ▕██████████░░░░░░░░░░▏ 50%"
+        );
         assert_eq!(thousands(999), "999");
     }
 }

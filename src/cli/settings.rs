@@ -98,5 +98,9 @@ pub fn load(global: &GlobalArgs, config: &config::Config) -> Result<Settings> {
         theme,
         keymap: config.keymap.clone(),
         standard_notes: config.standard_notes.clone(),
+        pictures: crate::tui::graphics::Pictures {
+            protocol: crate::tui::graphics::detect(config.graphics, &|k| std::env::var(k).ok()),
+            colours: crate::tui::graphics::Colours::of(Depth::from_env()),
+        },
     })
 }

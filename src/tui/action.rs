@@ -245,8 +245,8 @@ actions! {
         ("select", "select / unselect the row; then 1/2/3/0/Enter mark all selected, u undoes them at once");
     ClearSelection => "clear_selection", ("取消选择", "取消全部选择"), ("unselect", "clear the selection");
     OpenFilters => "filters",
-        ("筛选…", "筛选菜单：已搁置、评定与报送数相反、报送数存疑、缺备注、自评不一致"),
-        ("filters…", "filters: put aside, verdict against the figure, doubtful figure, no note, own assessment differs");
+        ("筛选…", "筛选菜单：已搁置、评定与报送数相反、报送数存疑、缺备注、自评不一致、已退回"),
+        ("filters…", "filters: put aside, verdict against the figure, doubtful figure, no note, own assessment differs, asked for more");
     DetailDown => "detail_down", ("详情下翻", "详情栏向下滚动一行"), ("detail ↓", "scroll the detail pane down a line");
     DetailUp => "detail_up", ("详情上翻", "详情栏向上滚动一行"), ("detail ↑", "scroll the detail pane up a line");
     DetailPageDown => "detail_page_down",
@@ -257,10 +257,24 @@ actions! {
         ("详情全屏", "详情占满窗口 / 还原（仍可移动和评定）"),
         ("whole detail", "the detail pane fills the window / back (moving and marking still work)");
     // The filter menu.
-    PickFilter(u8) [1..=7] => "filter_" + n,
+    PickFilter(u8) [1..=8] => "filter_" + n,
         ("选择筛选", "按编号选择筛选"), ("filter", "choose a filter by its number");
     ChooseFilter => "choose_filter", ("选定", "采用所选的筛选"), ("choose", "use the selected filter");
     CloseFilters => "close_filters", ("返回", "关闭筛选菜单"), ("back", "close the filters");
+    // The evidence (issue 18): its files in a viewer, and 退回补充.
+    OpenEvidence => "evidence",
+        ("佐证", "查看本项的佐证材料（PDF、Word、表格、文本、图片）"),
+        ("evidence", "view the item's evidence files (PDF, Word, sheets, text, pictures)");
+    AskForMore => "request",
+        ("退回", "退回补充：请该县补充本项材料（须写理由）"),
+        ("ask more", "ask the county for more material on the item (needs a reason)");
+    NextFile => "next_file", ("下一文件", "本项的下一个佐证文件"), ("next file", "the item's next evidence file");
+    PrevFile => "prev_file", ("上一文件", "本项的上一个佐证文件"), ("prev file", "the item's previous evidence file");
+    FindInFile => "find_in_file",
+        ("查找", "在文件内查找（n/N 下一个/上一个）"), ("find", "find in the file (n/N next/previous)");
+    FindNext => "find_next", ("下一处", "文件内下一处"), ("next", "next place found in the file");
+    FindPrev => "find_prev", ("上一处", "文件内上一处"), ("previous", "previous place found in the file");
+    CloseViewer => "close_viewer", ("返回", "关闭佐证查看"), ("back", "close the evidence viewer");
     // Issue 17: the findings rule shapes read, entered in the note editor.
     CountCases => "count_cases",
         ("例数", "录入本项查实的例数（按例扣分或加分的指标）"),
@@ -303,13 +317,17 @@ pub enum Mode {
     Check,
     /// Mark a colleague's verdict, or someone else's item, anyway?
     Ask,
+    /// The evidence viewer: a file of the item, paged.
+    Viewer,
+    /// Typing what to find in the file shown.
+    ViewerFind,
     /// The verified figure's editor (核定值).
     Verify,
 }
 
 impl Mode {
     /// Every mode, in the order the help lists them.
-    pub const ALL: [Mode; 12] = [
+    pub const ALL: [Mode; 14] = [
         Mode::Browse,
         Mode::Search,
         Mode::Editor,
@@ -321,6 +339,8 @@ impl Mode {
         Mode::Conflict,
         Mode::Ask,
         Mode::Filter,
+        Mode::Viewer,
+        Mode::ViewerFind,
         Mode::Help,
     ];
 }

@@ -63,6 +63,8 @@ pub(super) struct Effects<'a> {
     /// earlier workspace kept there that are queued now (removed once written).
     recovery: Option<Recovery>,
     recovered: Vec<PathBuf>,
+    /// Evidence files being read and previewed for the viewer.
+    previews: super::previews::Previews,
 }
 
 /// A draft to keep (its text) or to drop (`None`) for one item.
@@ -148,6 +150,7 @@ impl<'a> Effects<'a> {
             stopped: app.stopped().is_some(),
             recovery,
             recovered: Vec::new(),
+            previews: super::previews::Previews::new(),
         }
     }
 
@@ -202,6 +205,27 @@ impl<'a> Effects<'a> {
                     self.check(app, check);
                 }
                 Effect::LoadPeople => self.load_people(app),
+                Effect::LoadPreview { sha256, name } => {
+                    let path = self.store.evidence_path(&sha256);
+                    self.previews.start(&path, sha256, name);
+                }
+                Effect::OpenRequest { at, reason } => {
+                    let result = match self.may_write() {
+                        Ok(true) => {
+                            let (c, i) = ids(app, at);
+                            self.store
+                                .open_request(&c, &i, &reason, self.who)
+                                .map_err(|e| one_line(&e))
+                        }
+                        Ok(false) => {
+                            self.access = Access::BrowseOnly;
+                            app.browse_only(&self.who.account);
+                            continue;
+                        }
+                        Err(e) => Err(one_line(&e)),
+                    };
+                    app.request_written(at, result);
+                }
                 Effect::Finding(finding) => {
                     self.end_burst(app);
                     self.finding(app, finding);
@@ -230,6 +254,16 @@ impl<'a> Effects<'a> {
     }
 
     /// The progress by person, read again if the summary shows it and it changed.
+    /// Whether a preview is being made: the loop looks again soon.
+    pub(super) fn previewing(&self) -> bool {
+        self.previews.busy()
+    }
+
+    /// Previews done since the last look, told to the App; true if any.
+    pub(super) fn take_previews(&mut self, app: &mut App) -> bool {
+        self.previews.take(app)
+    }
+
     pub(super) fn refresh_people(&mut self, app: &mut App) {
         if app.people_wanted() {
             self.load_people(app);
@@ -960,6 +994,7 @@ fn review_write(app: &App, write: &Write) -> ReviewWrite {
 /// filters need of every item (the counties' own assessments; what the figures say).
 pub fn fill(store: &mut Store, app: &mut App) {
     fill_marking(store, app);
+    fill_evidence(store, app);
     fill_scoring(store, app);
     for _ in 0..4 {
         let Some((indicator, from, to)) = app.missing() else {
@@ -1016,6 +1051,33 @@ fn fill_marking(store: &Store, app: &mut App) {
                 app.checks_loaded(Vec::new(), Vec::new());
                 app.read_failed(one_line(&e));
             }
+        }
+    }
+}
+
+/// The selected item's evidence files, read when first wanted (and after an import).
+fn fill_evidence(store: &Store, app: &mut App) {
+    let Some(at) = app.evidence_wanted() else {
+        return;
+    };
+    let (county, indicator) = ids(app, at);
+    match store.evidence_for(&county, &indicator) {
+        Ok(evidence) => app.evidence_loaded(at, evidence),
+        Err(e) => {
+            app.evidence_loaded(at, Default::default());
+            app.read_failed(one_line(&e));
+        }
+    }
+}
+
+/// Every open request for more material (退回补充), for the detail pane and the filter: read
+/// at start and whenever the database changed. True if they changed.
+pub fn load_requests(store: &Store, app: &mut App) -> bool {
+    match store.requests(None) {
+        Ok(requests) => app.requests_loaded(requests),
+        Err(e) => {
+            app.read_failed(one_line(&e));
+            true
         }
     }
 }

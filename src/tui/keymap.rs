@@ -107,7 +107,11 @@ impl Keymap {
     /// Whether `action` works in a mode where characters are typed (a note, a search).
     pub fn types_text(&self, action: Action) -> bool {
         self.bindings.iter().any(|b| {
-            b.action == action && matches!(b.mode, Mode::Editor | Mode::Search | Mode::Verify)
+            b.action == action
+                && matches!(
+                    b.mode,
+                    Mode::Editor | Mode::Search | Mode::ViewerFind | Mode::Verify
+                )
         })
     }
 

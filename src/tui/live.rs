@@ -134,6 +134,8 @@ impl Live {
             self.data_version = version;
             changed |= self.bring_in_work(effects, who, app);
             changed |= self.bring_in_stages(effects, who, app);
+            // Requests for more: another reviewer's, or closed by an import.
+            changed |= super::effects::load_requests(effects.store(), app);
             changed |= self.bring_in_scoring(effects, who, app);
             changed |= self.bring_in_verified(effects, who, app);
             // The summary's 按人 view, if it is up and anything it counts changed.

@@ -9,6 +9,7 @@ pub mod action;
 pub mod app;
 pub mod backend;
 pub mod editor;
+pub mod graphics;
 pub mod keymap;
 pub mod strings;
 pub mod theme;
@@ -17,6 +18,7 @@ pub mod view;
 mod effects;
 mod input;
 mod live;
+mod previews;
 mod recovery;
 mod run;
 mod terminal;
@@ -71,6 +73,8 @@ pub struct Settings {
     pub theme: Theme,
     pub keymap: keymap::Keymap,
     pub standard_notes: Vec<String>,
+    /// How pictures are drawn (the config's `graphics`, told from the environment).
+    pub pictures: graphics::Pictures,
 }
 
 /// The App on a store, with the items its first screen shows already read (what the run
@@ -78,6 +82,7 @@ pub struct Settings {
 pub fn open(store: &mut Store, who: &Reviewer, strings: &'static Strings) -> Result<App> {
     let mut app = App::new(load(store, who)?, strings);
     effects::load_stages(store, Access::Open, &mut app)?;
+    let _ = effects::load_requests(store, &mut app);
     fill(store, &mut app);
     Ok(app)
 }

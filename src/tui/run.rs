@@ -17,14 +17,14 @@ use super::terminal::{
     TerminalGuard, libc_sighup, libc_sigwinch, listen_for_signals, require_terminal, terminal_gone,
 };
 use super::theme::Theme;
-use super::{Access, Ended, OnDatabase, Settings, load, view};
+use super::{Access, Ended, OnDatabase, Settings, graphics, load, view};
 use crate::store::{Draft, Reviewer, Store};
 use anyhow::{Context, Result};
 use ratatui::Terminal;
 use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use ratatui::crossterm::{execute, queue};
 use ratatui::layout::Rect;
-use std::io::Stdout;
+use std::io::{Stdout, Write};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -75,7 +75,9 @@ pub fn run(
     app.on_database(&database.path, database.shared, database.created);
     app.keymap = settings.keymap;
     app.standard_notes = settings.standard_notes;
+    app.pictures = settings.pictures;
     super::effects::load_stages(&store, access, &mut app)?;
+    let _ = super::effects::load_requests(&store, &mut app);
     if access == Access::BrowseOnly {
         app.browse_only(&who.account);
     }
@@ -116,11 +118,13 @@ pub fn run(
     let mut dirty = true;
     size_editor(&mut app, &terminal);
     let mut live = Live::start(&mut effects, who, &mut app)?;
+    // The picture a terminal protocol drew last (kitty, iTerm2, sixel), to take off or leave.
+    let mut placed: Option<Placed> = None;
     loop {
         if dirty {
             effects.fill(&mut app);
             measure_detail(&mut app, &terminal, &theme);
-            if draw(&mut terminal, &app, &theme).is_err() {
+            if draw(&mut terminal, &app, &theme, &mut placed).is_err() {
                 // Writing to the terminal failed: it is gone, as good as a hang-up. Keep what
                 // can be kept.
                 return Ok(stop(&mut effects, &live, &mut app, libc_sighup()));
@@ -135,6 +139,12 @@ pub fn run(
         } else {
             live.wait()
         };
+        // While a preview is made, look for it often (it shows as soon as it is done).
+        let wait = if effects.previewing() {
+            wait.min(Duration::from_millis(40))
+        } else {
+            wait
+        };
         let first = match rx.recv_timeout(wait) {
             Ok(input) => Some(input),
             Err(mpsc::RecvTimeoutError::Timeout) => None,
@@ -145,6 +155,7 @@ pub fn run(
                 return Ok(stop(&mut effects, &live, &mut app, libc_sighup()));
             }
             dirty |= effects.retry(&mut app);
+            dirty |= effects.take_previews(&mut app);
             if app.quit {
                 // `q` with writes waiting, and now they are written.
                 return Ok(close(&mut effects, &live, &mut app));
@@ -173,6 +184,11 @@ pub fn run(
                 Input::Signal(sig) => return Ok(stop(&mut effects, &live, &mut app, sig)),
                 Input::Resize => {
                     size_editor(&mut app, &terminal);
+                    // The screen is drawn anew: a picture sent by a protocol goes with it.
+                    if placed.take().is_some() {
+                        let off = graphics::remove(app.pictures.protocol);
+                        let _ = terminal.backend_mut().writer_mut().write_all(off);
+                    }
                     terminal.autoresize().ok();
                     dirty = true;
                     continue;
@@ -211,6 +227,7 @@ pub fn run(
         }
         effects.end_burst(&mut app);
         dirty |= effects.retry(&mut app);
+        dirty |= effects.take_previews(&mut app);
         if app.quit {
             return Ok(close(&mut effects, &live, &mut app));
         }
@@ -239,6 +256,8 @@ fn size_editor(app: &mut App, terminal: &Terminal<Tty<Stdout>>) {
         let area = Rect::new(0, 0, size.width, size.height);
         app.editor_width = view::editor_text_width(area);
         app.page_rows = view::summary_page_rows(area, app);
+        let (w, h) = view::viewer_text_size(area);
+        app.set_viewer_size(w, h);
     }
 }
 
@@ -251,12 +270,64 @@ fn measure_detail(app: &mut App, terminal: &Terminal<Tty<Stdout>>, theme: &Theme
     }
 }
 
-fn draw(terminal: &mut Terminal<Tty<Stdout>>, app: &App, theme: &Theme) -> Result<()> {
+/// A picture drawn by the terminal's protocol: which (its address while its preview lives)
+/// and where.
+#[derive(PartialEq, Eq)]
+struct Placed {
+    picture: usize,
+    cells: graphics::Cells,
+}
+
+fn draw(
+    terminal: &mut Terminal<Tty<Stdout>>,
+    app: &App,
+    theme: &Theme,
+    placed: &mut Option<Placed>,
+) -> Result<()> {
+    let size = terminal.size().context("cannot draw on the terminal")?;
+    let area = Rect::new(0, 0, size.width, size.height);
+    let protocol = app.pictures.protocol;
+    let wanted = view::protocol_picture(area, app).map(|(cells, picture)| {
+        let at = Placed {
+            picture: std::ptr::from_ref(picture) as usize,
+            cells,
+        };
+        (at, picture)
+    });
+    if placed.is_some() && placed.as_ref() != wanted.as_ref().map(|(p, _)| p) {
+        // Off with the picture shown: kitty is told; sixel and iTerm2 pictures are cells, so
+        // the screen is drawn anew over them.
+        terminal
+            .backend_mut()
+            .writer_mut()
+            .write_all(graphics::remove(protocol))?;
+        if matches!(
+            protocol,
+            graphics::Protocol::Sixel | graphics::Protocol::Iterm2
+        ) {
+            terminal.clear()?;
+        }
+        *placed = None;
+    }
     // One synchronized update per frame: the terminal shows it whole, never half-drawn.
     queue!(terminal.backend_mut().writer_mut(), BeginSynchronizedUpdate)?;
     terminal
         .draw(|frame| view::draw(frame, app, theme))
         .context("cannot draw on the terminal")?;
+    if let Some((at, picture)) = wanted {
+        if placed.as_ref() != Some(&at) {
+            let window = ratatui::backend::Backend::window_size(terminal.backend_mut()).ok();
+            let cell = window.map_or((10, 20), |w| {
+                graphics::cell_pixels(
+                    (w.pixels.width, w.pixels.height),
+                    (w.columns_rows.width, w.columns_rows.height),
+                )
+            });
+            let bytes = graphics::encode(protocol, picture, at.cells, cell);
+            terminal.backend_mut().writer_mut().write_all(&bytes)?;
+            *placed = Some(at);
+        }
+    }
     execute!(terminal.backend_mut().writer_mut(), EndSynchronizedUpdate)?;
     Ok(())
 }

@@ -4,6 +4,9 @@
 use super::action::{Action, Mode, Words};
 use crate::model::Verdict;
 
+pub mod evidence;
+pub use evidence::Evidence;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Lang {
     /// 中文
@@ -233,6 +236,8 @@ pub struct Strings {
     pub new_note: &'static str,
     /// The words of rapid marking, 自评, the filters and the detail's scrolling.
     pub marking: &'static Marking,
+    /// The words of the evidence: its files, the viewer, 退回补充 (strings/evidence.rs).
+    pub evidence_words: &'static Evidence,
     /// The words of rule-based scoring and the findings (issue 17).
     pub scoring: &'static Scoring,
     /// The verified figure's words (核定值).
@@ -413,6 +418,7 @@ pub const ZH: Strings = Strings {
     earlier_notes: "（更早的 {n} 条备注，按 H 查看）",
     new_note: "新增备注（在他人的备注之后）",
     marking: &MARKING_ZH,
+    evidence_words: &evidence::EVIDENCE_ZH,
     scoring: &SCORING_ZH,
     verify: &VERIFY_ZH,
 };
@@ -591,6 +597,7 @@ pub const EN: Strings = Strings {
     earlier_notes: "({n} earlier notes: H shows them)",
     new_note: "New note (below the others')",
     marking: &MARKING_EN,
+    evidence_words: &evidence::EVIDENCE_EN,
     scoring: &SCORING_EN,
     verify: &VERIFY_EN,
 };
@@ -638,6 +645,8 @@ impl Strings {
                 "Marking a colleague's verdict or someone else's item",
             ),
             Mode::Filter => ("筛选", "Filters"),
+            Mode::Viewer => ("佐证查看", "Evidence viewer"),
+            Mode::ViewerFind => ("文件内查找", "Finding in a file"),
             Mode::Verify => ("核定值", "The verified figure"),
             Mode::Check => (
                 "复核（其余按键同浏览与评定）",

@@ -74,6 +74,11 @@ impl TerminalGuard {
     pub(super) fn enter() -> Result<TerminalGuard> {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
+            // A reader library's panic on a damaged evidence file is caught on its preview's
+            // thread: one more unreadable file, not a crash, and nothing to print.
+            if std::thread::current().name() == Some(super::previews::THREAD) {
+                return;
+            }
             restore();
             previous(info);
         }));

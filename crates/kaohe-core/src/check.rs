@@ -38,7 +38,10 @@ pub fn standing(indicator: &Indicator, submission: &Submission) -> Option<Standi
                 Figure::Empty => submission.value_number,
                 Figure::Number { unit, .. } => {
                     // A figure in another unit (万元 for 元) is not compared, not guessed at.
-                    if unit.as_deref().is_some_and(|u| u != requirement.unit) {
+                    if unit
+                        .as_deref()
+                        .is_some_and(|u| !crate::units::same_unit(u, &requirement.unit))
+                    {
                         return Some(Standing::Unclear);
                     }
                     submission.value_number.or(figure.number())

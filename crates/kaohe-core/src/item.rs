@@ -26,6 +26,10 @@ pub struct Item {
     /// See [`Submission::bare_fraction`]; exports also say it in `flags`, and
     /// an import of the JSON export reads it back.
     pub bare_fraction: bool,
+    /// See [`Submission::converted_from`]: the figure as the county wrote it, when kaohe
+    /// converted it to the indicator's unit (原报送值).
+    #[serde(rename = "as_written")]
+    pub converted_from: Option<String>,
     /// The county's own assessment (自评结果), as its sheet gave it.
     pub self_verdict: Option<Verdict>,
     /// The score the county gave itself (自评分).
@@ -83,6 +87,7 @@ impl Item {
             evidence: self.evidence.clone().unwrap_or_default(),
             remark: self.remark.clone().unwrap_or_default(),
             bare_fraction: self.bare_fraction,
+            converted_from: self.converted_from.clone(),
             self_verdict: self.self_verdict,
             self_score: self.self_score,
         })

@@ -1,7 +1,8 @@
 //! kaohe's domain, free of SQLite, the terminal and the command line (its Cargo.toml makes
-//! that a fact): the targets and counties ([`catalog`]), figures as typed ([`figure`]), how a
+//! that a fact): the targets and counties ([`catalog`]), figures as typed ([`figure`]) and
+//! their units ([`units`]), how a
 //! figure stands against its requirement ([`check`]), points and ranks ([`score`], [`report`]),
-//! who owns what ([`owners`]), finding ([`search`]), text measured in terminal columns
+//! who owns what ([`owners`]), the counties' evidence files and requests for more ([`evidence`]), finding ([`search`]), text measured in terminal columns
 //! ([`text`]), reading a user's file
 //! whatever it holds (its encoding, CSV and TOML: [`source`]), and the file formats a county
 //! sends and the bureau publishes ([`formats`]).
@@ -9,6 +10,7 @@
 pub mod catalog;
 pub mod check;
 pub mod error;
+pub mod evidence;
 pub mod figure;
 pub mod formats;
 pub mod item;
@@ -21,4 +23,5 @@ pub mod search;
 pub mod source;
 pub mod stages;
 pub mod text;
+pub mod units;
 pub mod verified;

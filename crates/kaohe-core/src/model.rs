@@ -251,6 +251,10 @@ pub struct Submission {
     /// Excel as 0.75, so it is not compared with the threshold until a person has looked.
     #[serde(default)]
     pub bare_fraction: bool,
+    /// The figure exactly as the county wrote it, with its unit, when kaohe converted it to
+    /// the indicator's unit (`15‰`, kept as `value` 1.5%); `None` when it was not converted.
+    #[serde(default)]
+    pub converted_from: Option<String>,
     /// The county's own assessment of the item (its sheet's 自评结果), if it gave one.
     #[serde(default)]
     pub self_verdict: Option<Verdict>,

@@ -89,7 +89,7 @@ impl Store {
     pub fn figures(&self) -> Result<Vec<(String, String, Submission)>> {
         let mut stmt = self.conn.prepare(
             "SELECT county_code, indicator_id, value, value_number, numerator, denominator,
-                 bare_fraction
+                 bare_fraction, converted_from
              FROM submissions",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -102,6 +102,7 @@ impl Store {
                     numerator: r.get(4)?,
                     denominator: r.get(5)?,
                     bare_fraction: r.get::<_, Option<bool>>(6)?.unwrap_or(false),
+                    converted_from: r.get(7)?,
                     ..Submission::default()
                 },
             ))
@@ -178,7 +179,7 @@ const ITEM_SELECT: &str = concat!(
         f.cases, f.void_reason",
     // The verified figure (核定值), if one is recorded.
     ", vf.value, vf.value_number, vf.reason, vf.verifier, vf.account, vf.verified_at,
-        vf.county_value",
+        vf.county_value, s.converted_from",
     " FROM counties c
     CROSS JOIN indicators i
     JOIN targets t ON t.id = i.target_id
@@ -220,6 +221,7 @@ fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
         reviewer: r.get(11)?,
         reviewed_at: r.get(12)?,
         bare_fraction: r.get::<_, Option<bool>>(13)?.unwrap_or(false),
+        converted_from: r.get(31)?,
         changed_since_review: r.get(14)?,
         self_verdict: verdict_at(r, 15)?,
         self_score: r.get(16)?,

@@ -10,8 +10,10 @@
 //! `kaohe_store::X`.
 
 mod aside;
+mod blobs;
 mod checks;
 mod error;
+mod evidence;
 mod facts;
 mod file;
 mod findings;
@@ -24,6 +26,7 @@ mod owners;
 mod people;
 mod presence;
 mod registry;
+mod requests;
 mod reviews;
 mod schema;
 pub mod shared;
@@ -38,8 +41,12 @@ mod workspace;
 #[cfg(test)]
 mod test_support;
 
+pub use blobs::{Blobs, Kept, TempBlob};
 pub use checks::{CheckChange, CheckError, CheckEvent, CheckState, CheckWrite, Checked};
 pub use error::{StoreError, is_busy, said_once};
+pub use evidence::{
+    CountyFiles, CountyOutcome, EvidenceIn, EvidenceOutcome, blob_path, evidence_dir,
+};
 pub use file::{APPLICATION_ID, Access, BUSY_TIMEOUT, parent_dir};
 pub use findings::{FindingChange, FindingError, FindingEvent, FindingWrite, HeldFinding};
 pub use items::ReviewState;

@@ -62,6 +62,13 @@ pub const MIGRATIONS: &[&str] = &[
     // 16 (issue 17): the verified figure (核定值) beside the county's, with its reason and who
     // recorded it; every change logged, append-only; a lock covers it like a review.
     include_str!("../migrations/0016_verified_figures.sql"),
+    // 17 (issue 16): a figure written in another unit than its indicator's and converted
+    // exactly on import (15‰ kept as 1.5%) remembers what it was written as.
+    include_str!("../migrations/0017_converted_from.sql"),
+    // 18 (issue 18): the evidence counties send (each file kept once by its SHA-256 beside the
+    // database; what came from whom under which name, what each item cites) and the requests
+    // for more (退回补充), closed by the import that brings new evidence.
+    include_str!("../migrations/0018_evidence_and_requests.sql"),
 ];
 
 /// The migration that brought rule shapes, grades and findings (issue 17).
@@ -141,7 +148,7 @@ mod tests {
     fn the_shipped_migrations_are_byte_for_byte_as_shipped() {
         // (length in bytes, fingerprint) of each shipped migration. A new migration adds a
         // line here; a changed line means a shipped migration was edited: undo that.
-        let shipped: [(usize, u64); 16] = [
+        let shipped: [(usize, u64); 18] = [
             (2941, 0x4f02_ff44_88a9_8a95),
             (281, 0x2910_59a9_217d_2899),
             (713, 0x3fd3_683b_d9e3_1f21),
@@ -167,6 +174,10 @@ mod tests {
             (3959, 0xf654_4728_3367_aab4),
             // 0016_verified_figures.sql (issue 17)
             (2942, 0x8ccb_c3f4_5307_9df9),
+            // 0017_converted_from.sql (issue 16)
+            (242, 0xcaa8_f2f8_3d85_9e00),
+            // 0018_evidence_and_requests.sql (issue 18)
+            (4011, 0x2194_8add_3c13_3c7e),
         ];
         let held: Vec<(usize, u64)> = MIGRATIONS
             .iter()

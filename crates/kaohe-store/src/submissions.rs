@@ -113,7 +113,8 @@ impl Store {
         file: &str,
         who: &Reviewer,
     ) -> Result<usize> {
-        self.import(rows, file, who, None).map(|_| rows.len())
+        self.import_submissions_with(rows, file, who, None, |_, _| Ok(()))
+            .map(|_| rows.len())
     }
 
     /// [`Store::import_submissions`], answering what the import changed, as
@@ -126,18 +127,21 @@ impl Store {
         who: &Reviewer,
         most: usize,
     ) -> Result<ImportPreview> {
-        self.import(rows, file, who, Some(most))
-            .map(Option::unwrap_or_default)
+        self.import_submissions_with(rows, file, who, Some(most), |_, _| Ok(()))
+            .map(|(changes, ())| changes.unwrap_or_default())
     }
 
-    /// The import, and what it changed when `saying` (the most entries of each list).
-    fn import(
+    /// [`Store::import_submissions`], with `also` run inside its transaction after the rows
+    /// are written, given the import's id (the evidence that came with them, evidence.rs);
+    /// answering also what the import changed when `saying` (the most entries of each list).
+    pub(crate) fn import_submissions_with<T>(
         &mut self,
         rows: &[SubmissionRow],
         file: &str,
         who: &Reviewer,
         saying: Option<usize>,
-    ) -> Result<Option<ImportPreview>> {
+        also: impl FnOnce(&Transaction<'_>, i64) -> Result<T>,
+    ) -> Result<(Option<ImportPreview>, T)> {
         // Refused by a lock before anything is written, the announcement below included (the
         // write checks again, inside its transaction).
         refuse_locked(&self.conn, Covered::Rows(rows, file))?;
@@ -163,13 +167,14 @@ impl Store {
             let changes = saying
                 .map(|most| import_changes(&tx, rows, file, most))
                 .transpose()?;
-            insert_submissions(&tx, rows, file, who)?;
+            let import_id = insert_submissions(&tx, rows, file, who)?;
+            let also = also(&tx, import_id)?;
             if let Some(id) = announced {
                 crate::long_writes::end_long_write(&tx, id)?;
             }
             tx.commit()
                 .with_context(|| format!("cannot save the import into {path}"))?;
-            Ok(changes)
+            Ok((changes, also))
         })();
         if let (Err(_), Some(id)) = (&written, announced) {
             self.long_write_ended(id);
@@ -311,12 +316,13 @@ fn import_changes(
 
 /// Writes `rows` as one import inside the caller's write transaction: a submission replaces
 /// the earlier one of its item, its revision counting one more where its figure changed.
+/// Answers the import's id.
 pub(crate) fn insert_submissions(
     tx: &Transaction<'_>,
     rows: &[SubmissionRow],
     file: &str,
     who: &Reviewer,
-) -> Result<()> {
+) -> Result<i64> {
     let at = now();
     tx.execute(
         "INSERT INTO imports (at, account, reviewer, file, rows) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -326,8 +332,8 @@ pub(crate) fn insert_submissions(
     let mut stmt = tx.prepare(&format!(
         "INSERT INTO submissions (county_code, indicator_id, value, value_number, numerator,
              denominator, evidence, remark, imported_at, import_id, bare_fraction,
-             self_verdict, self_score)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+             self_verdict, self_score, converted_from)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
          ON CONFLICT (county_code, indicator_id) DO UPDATE SET
              revision = submissions.revision + {figure_changed},
              value = excluded.value, value_number = excluded.value_number,
@@ -337,7 +343,8 @@ pub(crate) fn insert_submissions(
                  THEN submissions.bare_fraction OR excluded.bare_fraction
                  ELSE excluded.bare_fraction END,
              imported_at = excluded.imported_at, import_id = excluded.import_id,
-             self_verdict = excluded.self_verdict, self_score = excluded.self_score",
+             self_verdict = excluded.self_verdict, self_score = excluded.self_score,
+             converted_from = excluded.converted_from",
         figure_changed = stale::figure_changed_sql("submissions", "excluded"),
     ))?;
     for row in rows {
@@ -355,7 +362,8 @@ pub(crate) fn insert_submissions(
             import_id,
             s.bare_fraction,
             s.self_verdict.map(Verdict::as_str),
-            s.self_score
+            s.self_score,
+            s.converted_from
         ])
         .map_err(|e| {
             // The row's line is named only where the row itself was refused: a full disk or an
@@ -370,7 +378,7 @@ pub(crate) fn insert_submissions(
             }
         })?;
     }
-    Ok(())
+    Ok(import_id)
 }
 
 #[cfg(test)]

@@ -59,6 +59,17 @@ pub enum Effect {
     Check(CheckWrite),
     /// Read the progress by person (the summary screen's 按人 view).
     LoadPeople,
+    /// Read an evidence file (by its content's SHA-256; `name` as the county gave it) and
+    /// make its preview, for the viewer.
+    LoadPreview {
+        sha256: String,
+        name: String,
+    },
+    /// Ask the county for more material on the item (退回补充), for this reason.
+    OpenRequest {
+        at: Cursor,
+        reason: String,
+    },
     /// A reviewer's finding to write (issue 17): the cases counted, or 不计分.
     Finding(super::scoring::Finding),
     /// A verified figure (核定值) to record or clear.

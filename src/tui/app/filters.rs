@@ -27,15 +27,18 @@ pub enum Filter {
     NoNote,
     /// The county's own assessment differs from the verdict (≠).
     OwnDiffers,
+    /// A request for more material (退回补充) is open on the item.
+    Requested,
 }
 
 impl Filter {
-    pub const ALL: [Filter; 5] = [
+    pub const ALL: [Filter; 6] = [
         Filter::SetAside,
         Filter::Contradicts,
         Filter::Flagged,
         Filter::NoNote,
         Filter::OwnDiffers,
+        Filter::Requested,
     ];
 
     /// Whether it needs what the figures say of every item ([`Checks`]).
@@ -77,6 +80,7 @@ impl App {
             Filter::Flagged => m.filter_flagged,
             Filter::NoNote => m.filter_no_note,
             Filter::OwnDiffers => m.filter_own_differs,
+            Filter::Requested => self.strings.evidence_words.filter_requested,
         }
     }
 
@@ -175,6 +179,7 @@ impl App {
                     && checks.is_some_and(|c| !c.noted.contains(&k))
             }
             Filter::OwnDiffers => check::self_disagrees(self.own_verdict(at), verdict),
+            Filter::Requested => self.is_requested(at),
         }
     }
 

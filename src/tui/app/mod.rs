@@ -24,6 +24,7 @@ mod summary;
 mod undo;
 mod update;
 mod verify;
+mod viewer;
 mod waiting;
 
 pub use effect::{Answer, Batch, BatchKind, CheckWrite, Effect, VerifyWrite, Why, Write};
@@ -37,6 +38,7 @@ pub use stages::{CheckMark, CheckStatus, PendingChange};
 pub use summary::{Summary, SummaryRow, bar_cells};
 pub use undo::{Change, State, Step};
 pub use verify::{FIGURE_LIMIT, VerifyEditor, VerifyField};
+pub use viewer::{Doc, Failure, Row, RowStyle, Viewer, picture_rows};
 pub use waiting::{Holder, Stopped};
 
 use super::action::Mode;
@@ -218,6 +220,12 @@ pub struct App {
     /// Rapid marking: selection, items put aside, the filters, the counties' own
     /// assessments, the detail pane's scrolling (marking.rs).
     marking: marking::Marking,
+    /// The evidence: items' files, open requests, previews (viewer.rs).
+    evidence: viewer::EvidenceState,
+    /// The viewer's text area (columns, rows), from the window size.
+    pub viewer_size: (u16, u16),
+    /// How pictures are drawn in this terminal.
+    pub pictures: crate::tui::graphics::Pictures,
     /// What rule-based scoring reads beside the verdicts, and a finding being typed
     /// (scoring.rs).
     scoring: scoring::Scoring,
@@ -249,6 +257,7 @@ static UNREAD: Item = Item {
     reviewed_at: None,
     changed_since_review: false,
     bare_fraction: false,
+    converted_from: None,
     self_verdict: None,
     self_score: None,
     stages: crate::item::Stages::NONE,
@@ -381,6 +390,9 @@ impl App {
             stage: stages::StageState::with_mine(mine),
             quit: false,
             marking: marking::Marking::new(aside),
+            evidence: viewer::EvidenceState::default(),
+            viewer_size: (78, 18),
+            pictures: Default::default(),
             scoring: scoring::Scoring::unread(),
         };
 

@@ -8,7 +8,7 @@
 //! ([`NoteEditor::confirming`]), not a layer.
 
 use super::effect::Write;
-use super::{Cursor, Finder, NoteEditor, Question, Summary, VerifyEditor};
+use super::{Cursor, Finder, NoteEditor, Question, Summary, VerifyEditor, Viewer};
 use crate::model::Verdict;
 use crate::store::LogEntry;
 use crate::tui::action::Mode;
@@ -47,6 +47,8 @@ pub(super) enum Overlay {
     Help(usize, Box<Overlay>),
     /// The filter menu (`F`), on this row.
     Filters(usize),
+    /// The evidence viewer (`a`).
+    Viewer(Viewer),
     /// The verified figure's editor (`=`).
     Verify(VerifyEditor),
 }
@@ -64,6 +66,8 @@ impl Overlay {
             Overlay::Ask(..) => Mode::Ask,
             Overlay::Help(..) => Mode::Help,
             Overlay::Filters(_) => Mode::Filter,
+            Overlay::Viewer(v) if v.find.is_some() => Mode::ViewerFind,
+            Overlay::Viewer(_) => Mode::Viewer,
             // Its questions use the keys of their kind: y/n, and save or throw away.
             Overlay::Verify(v) if v.asking => Mode::Ask,
             Overlay::Verify(v) if v.confirming => Mode::Confirm,
@@ -252,6 +256,20 @@ impl Overlay {
     pub(super) fn filters_mut(&mut self) -> Option<&mut usize> {
         match self.base_mut() {
             Overlay::Filters(row) => Some(row),
+            _ => None,
+        }
+    }
+
+    pub(super) fn viewer(&self) -> Option<&Viewer> {
+        match self.base() {
+            Overlay::Viewer(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    pub(super) fn viewer_mut(&mut self) -> Option<&mut Viewer> {
+        match self.base_mut() {
+            Overlay::Viewer(v) => Some(v),
             _ => None,
         }
     }

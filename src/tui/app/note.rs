@@ -67,8 +67,9 @@ impl App {
 
     /// The editor's text changed: keep it as a draft, or drop the draft if it is the saved note.
     pub(super) fn draft_changed(&mut self) -> Vec<Effect> {
-        if self.editing_reason() || self.editing_finding() {
-            // A 复核 change's reason, or a finding, is no note: nothing to keep as a draft.
+        if self.editing_reason() || self.editing_request() || self.editing_finding() {
+            // A 复核 change's reason, a request's or a finding is no note: nothing to keep as
+            // a draft.
             return Vec::new();
         }
         let Some(e) = self.editor() else {
@@ -97,6 +98,9 @@ impl App {
     pub(super) fn save_note(&mut self) -> Vec<Effect> {
         if self.editing_reason() {
             return self.save_reason();
+        }
+        if self.editing_request() {
+            return self.save_request();
         }
         if self.editing_finding() {
             return self.save_finding();
@@ -135,6 +139,9 @@ impl App {
     pub(super) fn discard_note(&mut self) -> Vec<Effect> {
         if self.editing_reason() {
             return self.drop_reason();
+        }
+        if self.editing_request() {
+            return self.drop_request();
         }
         if self.editing_finding() {
             return self.drop_finding();

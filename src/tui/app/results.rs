@@ -41,6 +41,7 @@ impl App {
     /// Forget what was read (submissions changed under it): read again as needed.
     pub fn forget_cached(&mut self) {
         self.cache.clear();
+        self.forget_evidence();
         self.forget_checks();
     }
 

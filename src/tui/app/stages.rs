@@ -560,6 +560,7 @@ impl App {
     /// The editor opened for a note: whatever reason it held before is gone.
     pub(super) fn editor_for_note(&mut self) {
         self.stage.reason_for = None;
+        self.editor_not_for_request();
     }
 
     /// Whether the editor holds a reason (not a note): its text is no draft.

@@ -177,6 +177,7 @@ impl FakeStore {
             reviewed_at: Some("2026-11-29T09:00:00+08:00".into()),
             changed_since_review: false,
             bare_fraction: false,
+            converted_from: None,
             notes: held.notes,
             // The county's own assessment is the submission's: the store keeps it.
             self_verdict: app.own_verdict(w.at),
@@ -1742,6 +1743,10 @@ fn a_note_being_typed_when_writing_stops_stays_in_the_editor() {
 
 /// Rapid marking, 自评 and the filters (tests/marking.rs).
 mod marking;
+
+/// The evidence viewer and 退回补充 (tests/evidence.rs).
+mod evidence;
+
 /// Rule-based scoring: the findings entered, the scores and grades, the scoring applied anew
 /// (tests/scoring.rs).
 mod scoring;

@@ -23,8 +23,11 @@ impl App {
             return self.update(action);
         }
         let types = Key::try_from(event).is_ok_and(|k| k.types_a_character());
-        if let (true, Mode::Editor | Mode::Search | Mode::Verify, KeyCode::Char(c)) =
-            (types, mode, event.code)
+        if let (
+            true,
+            Mode::Editor | Mode::Search | Mode::ViewerFind | Mode::Verify,
+            KeyCode::Char(c),
+        ) = (types, mode, event.code)
         {
             return self.type_text(&c.to_string());
         }
@@ -38,7 +41,10 @@ impl App {
         // Until it ends, the reviewer sees that a paste is coming in (a slow link takes a
         // while), and that what they type now is more of it.
         self.inform(self.strings.pasting);
-        if !matches!(self.mode(), Mode::Editor | Mode::Search | Mode::Verify) {
+        if !matches!(
+            self.mode(),
+            Mode::Editor | Mode::Search | Mode::ViewerFind | Mode::Verify
+        ) {
             self.pasting.refused += text.chars().count();
             return Vec::new();
         }
@@ -51,7 +57,10 @@ impl App {
     /// Characters an input method committed at once: text where text is typed; anywhere else
     /// none of them is a key (`2023年` marks nothing).
     pub fn phrase(&mut self, text: &str) -> Vec<Effect> {
-        if matches!(self.mode(), Mode::Editor | Mode::Search | Mode::Verify) {
+        if matches!(
+            self.mode(),
+            Mode::Editor | Mode::Search | Mode::ViewerFind | Mode::Verify
+        ) {
             return self.type_text(text);
         }
         let text = self
@@ -116,10 +125,14 @@ impl App {
     /// characters went in, and the bound that left some out.
     fn insert_text(&mut self, text: &str) -> (Vec<Effect>, usize, Option<usize>) {
         let limit = match self.mode() {
-            Mode::Search => QUERY_LIMIT,
+            Mode::Search | Mode::ViewerFind => QUERY_LIMIT,
             _ => NOTE_LIMIT,
         };
         match self.mode() {
+            Mode::ViewerFind => {
+                let (n, all) = self.type_find(text);
+                (Vec::new(), n, (!all).then_some(limit))
+            }
             Mode::Search => {
                 let Some(f) = self.overlay.finder_mut() else {
                     return (Vec::new(), 0, None);
@@ -201,6 +214,11 @@ impl App {
             }
             Mode::Filter => {
                 self.choose_filter(action);
+                Vec::new()
+            }
+            Mode::Viewer => self.view_evidence(action),
+            Mode::ViewerFind => {
+                self.find_in_file(action);
                 Vec::new()
             }
         }
@@ -291,6 +309,8 @@ impl App {
             Search => return vec![Effect::LoadNotes],
             History => return vec![Effect::LoadHistory(self.cursor)],
             ToggleCheck => self.enter_check_mode(),
+            OpenEvidence => return self.open_viewer(),
+            AskForMore => return self.ask_for_more(),
             OpenSummary => {
                 let summary = self.summarize(Some(self.cursor.county));
                 self.overlay.open(Overlay::Summary(summary));

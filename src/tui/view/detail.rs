@@ -100,6 +100,9 @@ fn lines(app: &App, w: usize, h: usize, theme: &Theme) -> Vec<Line<'static>> {
         s.check_label,
         s.reason,
         s.signed_off,
+        s.evidence_words.missing,
+        s.evidence_words.ambiguous,
+        s.evidence_words.requested,
         s.scoring.rule,
         s.scoring.cases,
         s.scoring.finding,
@@ -297,6 +300,23 @@ fn lines(app: &App, w: usize, h: usize, theme: &Theme) -> Vec<Line<'static>> {
             theme.warning(),
         );
     }
+    // 退回补充 asked and not yet answered by an import.
+    for r in app.open_requests(app.cursor) {
+        let text = s
+            .evidence_words
+            .request_line
+            .replace("{reason}", &clean(&r.reason))
+            .replace("{who}", &clean(&r.asked_by))
+            .replace("{at}", &short_time(&r.asked_at));
+        labelled(
+            &mut lines,
+            (s.evidence_words.requested, label_w),
+            &text,
+            w,
+            theme,
+            theme.warning(),
+        );
+    }
     // The notes, each under its author, newest last; at least the latest shows.
     let room = h.saturating_sub(lines.len() + 1);
     lines.extend(super::owners::thread_lines(
@@ -328,11 +348,36 @@ fn lines(app: &App, w: usize, h: usize, theme: &Theme) -> Vec<Line<'static>> {
             theme.draft(),
         );
     }
-    if let Some(sub) = &submission {
-        for (label, text) in [(s.evidence, &sub.evidence), (s.remark, &sub.remark)] {
-            if !text.is_empty() {
-                labelled(&mut lines, (label, label_w), text, w, theme, Style::new());
+    // The evidence files that came with the sheet, and what the evidence column cites that
+    // did not come; the column as the county wrote it where no file was imported.
+    let files = app.evidence_at(app.cursor).filter(|e| !e.is_empty());
+    match files {
+        Some(evidence) => evidence_lines(&mut lines, app, evidence, label_w, w, theme),
+        None => {
+            if let Some(sub) = &submission {
+                if !sub.evidence.is_empty() {
+                    labelled(
+                        &mut lines,
+                        (s.evidence, label_w),
+                        &sub.evidence,
+                        w,
+                        theme,
+                        Style::new(),
+                    );
+                }
             }
+        }
+    }
+    if let Some(sub) = &submission {
+        if !sub.remark.is_empty() {
+            labelled(
+                &mut lines,
+                (s.remark, label_w),
+                &sub.remark,
+                w,
+                theme,
+                Style::new(),
+            );
         }
     }
     // The words of the notice the indicator comes from, for checking against the document.
@@ -345,6 +390,65 @@ fn lines(app: &App, w: usize, h: usize, theme: &Theme) -> Vec<Line<'static>> {
         theme.dim(),
     );
     lines
+}
+
+/// The item's files, one a line ("会议纪要.pdf · PDF · 1.2 MiB · 3页"), the key that opens
+/// them, then the names cited that are missing or match several files.
+fn evidence_lines(
+    lines: &mut Vec<Line<'static>>,
+    app: &App,
+    evidence: &kaohe_core::evidence::ItemEvidence,
+    label_w: usize,
+    w: usize,
+    theme: &Theme,
+) {
+    let s = app.strings;
+    let e = s.evidence_words;
+    for (i, f) in evidence.files.iter().enumerate() {
+        let kind = match s.lang {
+            Lang::Zh => f.kind.chinese(),
+            Lang::En => f.kind.english(),
+        };
+        let mut facts = vec![
+            clean(&f.name),
+            kind.to_string(),
+            crate::tui::strings::evidence::size(s.lang, f.size),
+        ];
+        if let Some(n) = app.pages_of(f) {
+            facts.push(e.pages.replace("{n}", &n.to_string()));
+        }
+        let label = if i == 0 { s.evidence } else { "" };
+        labelled(
+            lines,
+            (label, label_w),
+            &facts.join(" · "),
+            w,
+            theme,
+            Style::new(),
+        );
+    }
+    if !evidence.files.is_empty() {
+        let key = app
+            .keymap
+            .first_key(Mode::Browse, Action::OpenEvidence)
+            .unwrap_or_default();
+        labelled(
+            lines,
+            ("", label_w),
+            &e.open_hint.replace("{key}", &key),
+            w,
+            theme,
+            theme.dim(),
+        );
+    }
+    for (label, names) in [
+        (e.missing, &evidence.missing),
+        (e.ambiguous, &evidence.ambiguous),
+    ] {
+        for name in names {
+            labelled(lines, (label, label_w), name, w, theme, theme.warning());
+        }
+    }
 }
 
 /// "✓ 同意 · 李四 · 2026-12-01 10:00", "◐ 基本完成（改判）· 李四 · …", or that the first verdict

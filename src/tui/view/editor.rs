@@ -37,6 +37,8 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             s.verdict(p.first),
             s.verdict(p.to)
         ),
+        // 退回补充: the reason the county is asked for more.
+        (None, _) if app.request_pending().is_some() => s.evidence_words.request_title.to_string(),
         // A finding (issue 17): the cases counted, or why the item is void.
         (None, Some(f)) => match f.kind {
             FindingKind::Cases => s.scoring.cases_title.to_string(),

@@ -19,9 +19,11 @@ mod submissions;
 mod summary;
 mod targets;
 mod verify;
+mod viewer;
 
 pub use editor::{editor_box, editor_text_width};
 pub use summary::summary_page_rows;
+pub use viewer::{protocol_picture, viewer_text_size};
 
 use super::app::{App, Pane};
 use super::theme::Theme;
@@ -61,6 +63,14 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     }
     if app.summary().is_some() {
         summary::draw(frame, body, app, theme);
+        if app.help().is_some() {
+            help::draw(frame, area, app, theme);
+        }
+        return;
+    }
+    if app.viewer().is_some() {
+        // A file of the item's evidence, over the panes.
+        viewer::draw(frame, area, app, theme);
         if app.help().is_some() {
             help::draw(frame, area, app, theme);
         }

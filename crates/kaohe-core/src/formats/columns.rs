@@ -61,6 +61,15 @@ pub enum Column {
     VerifiedAt,
     /// The verified figure is lower than the county's: 核减.
     VerifiedLower,
+    // Issue 16: units of measure.
+    /// The figure as the county wrote it, with its unit, where kaohe converted it to the
+    /// indicator's unit (15‰ kept as 1.5%): written by the exports, read back by an import.
+    AsWritten,
+    // Issue 18 (evidence): how many files are tied to the item, the names its evidence column
+    // cites that no file matches (or several do), its open requests for more (退回补充).
+    EvidenceFiles,
+    EvidenceMissing,
+    RequestsOpen,
     // Issue 16 (round trips keep every fact of the import).
     /// The figure came from a spreadsheet's bare number cell for a percentage (see
     /// [`crate::model::Submission::bare_fraction`]): a fact of the import, read back from
@@ -91,8 +100,10 @@ pub enum Beside {
     /// Nothing: two figures or two ids are a mistake, and the file is refused.
     Refused,
     /// This name is something else there and is passed over: 指标 (the indicator's name)
-    /// beside its id, 单位 (a unit of measure) beside the county.
+    /// beside its id.
     PassedOver(&'static str),
+    /// This name is the figure's unit of measure there: 单位 beside the county.
+    Unit(&'static str),
     /// Words that join the remark: this name (完成情况 beside 完成值), or any (说明 and 备注).
     JoinsRemark(Option<&'static str>),
 }
@@ -114,7 +125,7 @@ pub struct Names {
 
 /// Every column, in the order the exports write them: the CSV has those with a key, the
 /// workbook those with a header, each in this order. `COLUMNS[c as usize]` is column `c`.
-pub const COLUMNS: [Names; 37] = [
+pub const COLUMNS: [Names; 41] = [
     Names {
         column: Column::CountyCode,
         key: Some("county_code"),
@@ -128,7 +139,7 @@ pub const COLUMNS: [Names; 37] = [
         key: Some("county"),
         header: Some("县(市、区)"),
         aliases: &["县(市、区)", "县（市、区）", "县市区", "地区", "单位"],
-        beside: Beside::PassedOver("单位"),
+        beside: Beside::Unit("单位"),
         read: Read::Submission,
     },
     Names {
@@ -411,6 +422,41 @@ pub const COLUMNS: [Names; 37] = [
         beside: Beside::Refused,
         read: Read::PassedOver,
     },
+    // Issue 16: units of measure.
+    Names {
+        column: Column::AsWritten,
+        key: Some("as_written"),
+        header: Some("原报送值"),
+        aliases: &["原报送值"],
+        beside: Beside::Refused,
+        read: Read::Submission,
+    },
+    // Issue 18 (evidence): what kaohe found of the county's files, and the requests for more;
+    // the city's, passed over by an import.
+    Names {
+        column: Column::EvidenceFiles,
+        key: Some("evidence_files"),
+        header: Some("佐证文件数"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    Names {
+        column: Column::EvidenceMissing,
+        key: Some("evidence_missing"),
+        header: Some("缺少的佐证"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
+    Names {
+        column: Column::RequestsOpen,
+        key: Some("requests_open"),
+        header: Some("待补充(退回补充)"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::PassedOver,
+    },
     // Issue 16: the facts of an import, read back from kaohe's own exports.
     Names {
         column: Column::BareFraction,
@@ -422,16 +468,30 @@ pub const COLUMNS: [Names; 37] = [
     },
 ];
 
+/// A county's sheet's column of the figures' unit of measure (‰, 公顷, 万元): no column of
+/// kaohe's files (a figure is kept in its indicator's unit, and [`Column::AsWritten`] says
+/// what it was written as). 单位 alone is the county's column (the unit that reports, see
+/// [`Column::County`]); beside one, or where the counties head columns, it is this.
+pub const UNIT: [&str; 3] = ["计量单位", "unit", "单位"];
+
 /// Columns counties' sheets have that describe a target rather than submit to it: passed
 /// over. Any column neither in [`COLUMNS`] nor here is refused, so that a misspelt header
 /// (valeu, evidance) never silently drops a county's figures.
-pub const DESCRIPTIVE: [&str; 6] = [
+pub const DESCRIPTIVE: [&str; 13] = [
     "序号",
     "指标名称",
     "指标内容",
     "考核内容",
     "目标值",
     "考核要求",
+    // Issue 16: more of what counties' sheets describe a target with.
+    "考核指标",
+    "目标任务",
+    "考核标准",
+    "评分标准",
+    "分值",
+    "权重",
+    "牵头处室",
 ];
 
 impl Column {
@@ -500,6 +560,13 @@ pub fn by_name(header: &str) -> Option<(Column, usize)> {
             .position(|a| a.eq_ignore_ascii_case(h))
             .map(|rank| (c, rank))
     })
+}
+
+/// Whether a header names the figures' unit of measure (计量单位; 单位 where the county has
+/// another column).
+pub fn is_unit(header: &str) -> bool {
+    let h = header.trim();
+    UNIT.iter().any(|u| u.eq_ignore_ascii_case(h))
 }
 
 /// Whether a header names the county's code: its key, or its header in kaohe's workbook.

@@ -13,6 +13,49 @@ pub fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
         .from_reader(text.as_bytes())
 }
 
+/// How kaohe reads a table of submissions: as [`csv_reader`], with `delimiter` (see
+/// [`sniff_delimiter`]), every record a row (the header is found among them, below any title
+/// rows).
+pub fn table_reader(text: &str, delimiter: u8) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .trim(csv::Trim::All)
+        .flexible(true)
+        .has_headers(false)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes())
+}
+
+/// The delimiters counties' files come with: a comma, a tab (Excel's "Unicode text", and what
+/// a table copied from a sheet is) and a semicolon (Excel where a comma is the decimal mark).
+pub const DELIMITERS: [u8; 3] = [b',', b'\t', b';'];
+
+/// A table's delimiter, told from its first lines (the first 64 KiB, 50 records at most): the
+/// one that splits the most of them into one same number of cells beyond one. A comma where
+/// none does, or where they tie.
+pub fn sniff_delimiter(text: &str) -> u8 {
+    let mut end = text.len().min(64 * 1024);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let sample = &text[..end];
+    let mut best = (0, b',');
+    for delimiter in DELIMITERS {
+        let mut counts: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+        for record in table_reader(sample, delimiter).records().take(50) {
+            let Ok(record) = record else { break };
+            if record.len() > 1 && !record.iter().all(str::is_empty) {
+                *counts.entry(record.len()).or_default() += 1;
+            }
+        }
+        let score = counts.values().copied().max().unwrap_or(0);
+        if score > best.0 {
+            best = (score, delimiter);
+        }
+    }
+    best.1
+}
+
 /// A CSV text as the reader wants it: without a byte-order mark, and with old Mac line ends
 /// (a lone CR) made LF, which the reader's comment handling needs. Byte offsets are kept.
 pub fn csv_text(text: &str) -> std::borrow::Cow<'_, str> {
@@ -82,4 +125,23 @@ pub fn csv_error(path: &str, text: &str, e: &csv::Error) -> FileError {
         _ => e.to_string(),
     };
     FileError::new(location, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delimiters_are_told_from_the_first_lines() {
+        assert_eq!(sniff_delimiter("a,b,c\n1,2,3\n"), b',');
+        assert_eq!(
+            sniff_delimiter("标题\na\tb\tc\n1\t1,200\t3\n4\t5\t6\n"),
+            b'\t'
+        );
+        assert_eq!(sniff_delimiter("a;b;c\n1;2,5;3\n4;5;6\n"), b';');
+        // A remark with semicolons in a comma file: the comma splits every line alike.
+        assert_eq!(sniff_delimiter("a,b,c\n1,x;y;z,3\n4,5,6\n7,8,9\n"), b',');
+        assert_eq!(sniff_delimiter("只有一列\n"), b',');
+        assert_eq!(sniff_delimiter(""), b',');
+    }
 }

@@ -144,6 +144,8 @@ pub enum Input {
     Counties,
     /// A reviewer's config or theme: kaohe's own settings, with no flag to raise it.
     Settings,
+    /// A county's evidence (issue 18): a folder's files, or a zip and what it unpacks to.
+    Evidence,
 }
 
 impl Input {
@@ -155,6 +157,7 @@ impl Input {
             Input::Targets => "a targets file",
             Input::Counties => "a counties file",
             Input::Settings => "a settings file",
+            Input::Evidence => "a county's evidence",
         }
     }
 }
@@ -233,6 +236,9 @@ pub struct Limits {
     /// A TOML file takes up to some 70 times its size in memory while it is parsed (16 MiB of
     /// empty tables took 1.1 GB), so this one is kept near what a real file could need.
     pub catalog: u64,
+    /// A county's evidence (issue 18): a folder's files together, or a zip and what it
+    /// unpacks to. Streamed to disk, never held: this bounds the disk an import takes.
+    pub evidence: u64,
 }
 
 impl Default for Limits {
@@ -242,6 +248,7 @@ impl Default for Limits {
             workbook: 256 * MIB,
             unpacked: GIB,
             catalog: 4 * MIB,
+            evidence: 4 * GIB,
         }
     }
 }
@@ -256,6 +263,7 @@ impl Limits {
                 workbook: bytes,
                 unpacked: bytes,
                 catalog: bytes,
+                evidence: bytes,
             },
         }
     }
@@ -290,6 +298,15 @@ impl Limits {
             bytes: self.catalog,
             input: Input::Targets,
             floor: self.catalog,
+        }
+    }
+
+    /// A county's evidence (a folder's files, or a zip and what it unpacks to).
+    pub fn evidence(&self) -> Limit {
+        Limit {
+            bytes: self.evidence,
+            input: Input::Evidence,
+            floor: self.evidence,
         }
     }
 

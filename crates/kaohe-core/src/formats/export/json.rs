@@ -134,6 +134,7 @@ mod tests {
             reviewed_at: Some("2014-05-01 09:00:00".into()),
             changed_since_review: true,
             bare_fraction: true,
+            converted_from: Some("15‰".into()),
             notes: vec![Note {
                 author: "王".into(),
                 account: "wang".into(),

@@ -171,6 +171,7 @@ pub fn write_markdown(results: &Results, out: &mut dyn Write) -> Result<()> {
                 )?;
             }
         }
+        super::evidence::write_county_evidence(results, &c.code, out)?;
         let differing: Vec<&Item> = results
             .items
             .iter()

@@ -3,6 +3,7 @@
 
 mod csv;
 mod docx;
+mod evidence;
 mod json;
 mod markdown;
 mod xlsx;
@@ -30,6 +31,9 @@ pub struct Results {
     pub catalog: Catalog,
     pub status: Status,
     pub people: People,
+    /// Each item's evidence and open requests (issue 18), by (county code, indicator id);
+    /// an item not here has none.
+    pub evidence: HashMap<(String, String), crate::evidence::Summary>,
 }
 
 impl Results {
@@ -53,7 +57,8 @@ impl Results {
             let mut row = Row::new(item, indicators.get(item.indicator.as_str()).copied());
             row.points = self.status.points.of(&item.county_code, &item.indicator);
             row.grade = grades.get(item.county_code.as_str()).copied();
-            row
+            let key = (item.county_code.clone(), item.indicator.clone());
+            row.with_evidence(self.evidence.get(&key))
         })
     }
 }
@@ -80,6 +85,22 @@ struct Row<'a> {
     /// The verified figure (核定值), in columns of its own.
     #[serde(flatten)]
     verified: VerifiedFields<'a>,
+    /// Issue 18: how many files are tied to the item, the names it cites that none matches,
+    /// its open requests for more.
+    evidence_files: usize,
+    evidence_missing: Vec<String>,
+    requests_open: Vec<OpenRequest>,
+}
+
+/// An open request as an export writes it.
+#[derive(Serialize)]
+struct OpenRequest {
+    id: i64,
+    reason: String,
+    asked_by: String,
+    asked_at: String,
+    #[serde(skip)]
+    line: String,
 }
 
 /// The verified figure's columns: the figure, why, who and when (all `null` where none is
@@ -142,7 +163,30 @@ impl<'a> Row<'a> {
             },
             points: None,
             grade: None,
+            evidence_files: 0,
+            evidence_missing: Vec::new(),
+            requests_open: Vec::new(),
         }
+    }
+
+    /// The item's evidence and open requests, where it has any.
+    fn with_evidence(mut self, summary: Option<&crate::evidence::Summary>) -> Row<'a> {
+        if let Some(s) = summary {
+            self.evidence_files = s.files;
+            self.evidence_missing = s.missing.clone();
+            self.requests_open = s
+                .requests_open
+                .iter()
+                .map(|r| OpenRequest {
+                    id: r.id,
+                    reason: r.reason.clone(),
+                    asked_by: r.asked_by.clone(),
+                    asked_at: r.asked_at.clone(),
+                    line: r.line(),
+                })
+                .collect();
+        }
+        self
     }
 
     /// The text of each of `columns`, as the CSV or the workbook writes it.
@@ -211,6 +255,17 @@ impl<'a> Row<'a> {
             Column::VoidReason => text(&i.void_reason),
             Column::Points => number(self.points),
             Column::Grade => Cow::Borrowed(self.grade.unwrap_or("")),
+            Column::AsWritten => text(&i.converted_from),
+            Column::EvidenceFiles => Cow::Owned(self.evidence_files.to_string()),
+            Column::EvidenceMissing => Cow::Owned(self.evidence_missing.join("；")),
+            // One line a request, as notes are: "#3 缺会议纪要（张三 2026-11-29 09:30）".
+            Column::RequestsOpen => Cow::Owned(
+                self.requests_open
+                    .iter()
+                    .map(|r| r.line.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
             Column::BareFraction => yes(i.bare_fraction, words),
         }
     }

@@ -1,16 +1,15 @@
-//! The checks every submissions table goes through, whatever file it came from: its header
-//! resolved to columns (through [`columns`]), then each row's county, indicator, amounts and
-//! figure. The readers (CSV, a workbook's sheet, JSON records) hand it cells; only the places
-//! its errors name differ.
+//! The checks every submission goes through, whatever file and layout it came from: its
+//! county, indicator, amounts and figure (its unit converted where that is exact). The
+//! readers (CSV, a workbook's sheet, JSON records) hand rows of cells to [`super::layout`],
+//! which finds the header and hands each county × indicator here with where its parts are
+//! ([`Fields`]); only the places errors name differ.
 
 use super::{Checked, Flagged};
 use crate::error::{FileError, Location, column_letters};
-use crate::figure::{
-    Figure, MAX_FIGURE, figure_flags, parse_amount, parse_figure, readable_for, too_large,
-};
-use crate::formats::columns::{self, Beside, COLUMNS, Column, Read};
+use crate::figure::{Figure, MAX_FIGURE, flags_of, keep_figure, parse_amount, too_large};
+use crate::formats::columns::{self, COLUMNS, Column};
 use crate::lookup::{Lookup, SubmissionRow};
-use crate::model::{County, Submission, Verdict};
+use crate::model::{Submission, Verdict};
 use std::collections::HashMap;
 
 /// One cell as read: CSV and JSON give text; a workbook also gives numbers and error values.
@@ -98,7 +97,8 @@ impl Places<'_> {
         }
     }
 
-    fn column_label(&self, index: usize) -> String {
+    /// A column as the user finds it: its number in a text file, its letters in a sheet.
+    pub(super) fn column_label(&self, index: usize) -> String {
         match *self {
             Places::Lines { .. } => (index + 1).to_string(),
             Places::Sheet { first_column, .. } => column_letters(
@@ -107,7 +107,7 @@ impl Places<'_> {
         }
     }
 
-    fn row_word(&self) -> &'static str {
+    pub(super) fn row_word(&self) -> &'static str {
         match self {
             Places::Lines { .. } => "line",
             Places::Sheet { .. } => "row",
@@ -115,211 +115,93 @@ impl Places<'_> {
     }
 }
 
-/// The checker of one table: where its columns are, and what its rows have given so far.
+/// Where a part of a submission is: a cell of the row, a cell of the header (the county a
+/// column is headed with, where a sheet has a column per county), or given by no cell (the
+/// county a sheet is for, by its name or title).
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Source {
+    Cell(usize),
+    Header { cell: Cell, row: u64, column: usize },
+    Given(Cell),
+}
+
+/// Where each part of one county × indicator's submission is in a row.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Fields {
+    /// By `Column as usize`.
+    of: Vec<Option<Source>>,
+    /// The figure's unit of measure (a 单位 column, or a header's "（万元）").
+    pub(super) unit: Option<Source>,
+    /// More columns whose text joins the remark: a second of 说明/备注, and a 完成情况 beside a
+    /// 完成值 (words about the figure). In the sheet's order.
+    pub(super) more_remarks: Vec<usize>,
+}
+
+impl Fields {
+    pub(super) fn new() -> Fields {
+        Fields {
+            of: vec![None; COLUMNS.len()],
+            unit: None,
+            more_remarks: Vec::new(),
+        }
+    }
+
+    /// The columns of a table whose header is exactly `columns`, in order.
+    pub(super) fn in_order(columns: &[Column]) -> Fields {
+        let mut fields = Fields::new();
+        for (i, &c) in columns.iter().enumerate() {
+            fields.set(c, Source::Cell(i));
+        }
+        fields
+    }
+
+    pub(super) fn get(&self, column: Column) -> Option<&Source> {
+        self.of.get(column as usize).and_then(Option::as_ref)
+    }
+
+    pub(super) fn set(&mut self, column: Column, source: Source) {
+        if let Some(at) = self.of.get_mut(column as usize) {
+            *at = Some(source);
+        }
+    }
+
+    /// The row's cell a column is read from, if it is one.
+    pub(super) fn index(&self, column: Column) -> Option<usize> {
+        match self.get(column) {
+            Some(Source::Cell(i)) => Some(*i),
+            _ => None,
+        }
+    }
+}
+
+/// The checker of one table: what its rows have given so far.
 pub(super) struct Checker<'a> {
     lookup: &'a Lookup,
     places: Places<'a>,
-    /// The index in the header of each column, by `Column as usize`.
-    index_of: [Option<usize>; COLUMNS.len()],
-    /// More columns whose text joins the remark: a second of 说明/备注, and a 完成情况 beside a
-    /// 完成值 (words about the figure).
-    more_remarks: Vec<usize>,
-    /// kaohe's own export: the facts of an earlier import it carries are read back.
-    own_export: bool,
     /// (county code, indicator) → the row it was first given on.
     seen: HashMap<(String, String), u64>,
-    /// The county a workbook's sheet is for, by its name or title row (issue 16).
-    sheet_county: Option<&'a County>,
     any_row: bool,
     checked: Checked,
 }
 
 impl<'a> Checker<'a> {
-    pub(super) fn new(
-        lookup: &'a Lookup,
-        places: Places<'a>,
-        headers: &[String],
-        header_row: u64,
-    ) -> Result<Checker<'a>, FileError> {
-        Checker::with_origin(lookup, places, headers, header_row, None, false)
-    }
-
-    /// The checker of a workbook's sheet that is one county's (by its name or its title
-    /// row) and has no county column: its rows are that county's.
-    pub(super) fn for_sheet(
-        lookup: &'a Lookup,
-        places: Places<'a>,
-        headers: &[String],
-        header_row: u64,
-        sheet_county: Option<&'a County>,
-    ) -> Result<Checker<'a>, FileError> {
-        Checker::with_origin(lookup, places, headers, header_row, sheet_county, false)
-    }
-
-    /// The checker of a table laid out by kaohe's own reader of its own format (the JSON
-    /// export's records): the facts of an earlier import are read back by their keys.
-    pub(super) fn own_export(
-        lookup: &'a Lookup,
-        places: Places<'a>,
-        headers: &[String],
-        header_row: u64,
-    ) -> Result<Checker<'a>, FileError> {
-        Checker::with_origin(lookup, places, headers, header_row, None, true)
-    }
-
-    fn with_origin(
-        lookup: &'a Lookup,
-        places: Places<'a>,
-        headers: &[String],
-        header_row: u64,
-        sheet_county: Option<&'a County>,
-        own_format: bool,
-    ) -> Result<Checker<'a>, FileError> {
-        let at = |column: Option<usize>| places.at(header_row, column);
-        let mut index_of = [None; COLUMNS.len()];
-        let mut rank_of = [0; COLUMNS.len()];
-        let mut more_remarks = Vec::new();
-        let mut county_code_column = None;
-        // kaohe's own workbook export (`export --format xlsx`) is told by its code column; its
-        // columns are read by their headers there, not the aliases: 备注 is the reviewer's
-        // note beside the county's 说明, and 指标 the indicator's name beside 指标编号.
-        let own_workbook = headers
-            .iter()
-            .any(|h| Column::CountyCode.header() == Some(h.trim()));
-        // Any of kaohe's own exports, whose facts of an earlier import are read back.
-        let own_export = own_format || own_workbook || columns::is_own_csv_export(headers);
-        for (index, header) in headers.iter().enumerate() {
-            let header = header.trim();
-            if let Some(fact) = columns::fact_by_name(header).filter(|_| own_export) {
-                index_of[fact as usize] = Some(index);
-                continue;
-            }
-            if columns::is_county_code(header) {
-                // An export carries county_code beside county (the name): the code is the key.
-                county_code_column = Some(index);
-                continue;
-            }
-            let own = own_workbook.then(|| columns::by_header(header)).flatten();
-            let (column, rank) = match own {
-                // The county's name beside its code is passed over, as is the review.
-                Some(c) if c.names().read != Read::Submission || c == Column::County => continue,
-                Some(c) => (Some(c), 0),
-                None => match columns::by_name(header) {
-                    Some((c, rank)) => (Some(c), rank),
-                    None => (None, 0),
-                },
-            };
-            let Some(column) = column else {
-                if columns::passed_over(header) || header.is_empty() {
-                    continue;
-                }
-                let names: Vec<&str> = columns::submission().map(Column::name).collect();
-                return Err(FileError::new(
-                    at(Some(index)),
-                    format!(
-                        "unknown column \"{header}\" (column {}); the columns are {}",
-                        places.column_label(index),
-                        names.join(", ")
-                    ),
-                ));
-            };
-            if let Some(other) = index_of[column as usize] {
-                // Two names of one column, as counties' sheets have them: the likelier is the
-                // column; what the less likely one may be beside it is the table's to say.
-                let lesser = rank.max(rank_of[column as usize]);
-                let lesser_name = column.read_names().nth(lesser).unwrap_or("");
-                let (folds, joins_remark) = match column.names().beside {
-                    Beside::Refused => (false, false),
-                    Beside::PassedOver(name) => (lesser_name == name, false),
-                    Beside::JoinsRemark(name) => (name.is_none_or(|n| n == lesser_name), true),
-                };
-                if folds && rank != rank_of[column as usize] {
-                    let passed_over = if rank < rank_of[column as usize] {
-                        index_of[column as usize] = Some(index);
-                        rank_of[column as usize] = rank;
-                        other
-                    } else {
-                        index
-                    };
-                    if joins_remark {
-                        more_remarks.push(passed_over);
-                    }
-                    continue;
-                }
-                return Err(FileError::new(
-                    at(Some(index)),
-                    format!(
-                        "columns {} and {} both give the {}",
-                        places.column_label(other),
-                        places.column_label(index),
-                        column.name()
-                    ),
-                ));
-            }
-            index_of[column as usize] = Some(index);
-            rank_of[column as usize] = rank;
-        }
-        // The joined remark reads in the sheet's order.
-        more_remarks.sort_unstable();
-        if let Some(index) = county_code_column {
-            index_of[Column::County as usize] = Some(index);
-        }
-        for required in [Column::County, Column::Indicator] {
-            if required == Column::County && sheet_county.is_some() {
-                continue;
-            }
-            if index_of[required as usize].is_none() {
-                // A sheet of one county may say which in its name or a title row instead.
-                let or_sheet = match (required, places) {
-                    (Column::County, Places::Sheet { .. }) => {
-                        "; or, for a sheet of one county, name the county in the sheet's name or a title row above the header"
-                    }
-                    _ => "",
-                };
-                return Err(FileError::new(
-                    at(None),
-                    format!(
-                        "missing column \"{}\" (the header has: {}){or_sheet}",
-                        required.name(),
-                        headers.join(",")
-                    ),
-                ));
-            }
-        }
-        if index_of[Column::Value as usize].is_none()
-            && (index_of[Column::Numerator as usize].is_none()
-                || index_of[Column::Denominator as usize].is_none())
-        {
-            return Err(FileError::new(
-                at(None),
-                format!(
-                    "missing column \"{}\" (or both \"{}\" and \"{}\")",
-                    Column::Value.name(),
-                    Column::Numerator.name(),
-                    Column::Denominator.name()
-                ),
-            ));
-        }
-        Ok(Checker {
+    pub(super) fn new(lookup: &'a Lookup, places: Places<'a>) -> Checker<'a> {
+        Checker {
             lookup,
             places,
-            index_of,
-            more_remarks,
-            own_export,
             seen: HashMap::new(),
-            sheet_county,
             any_row: false,
             checked: Checked::default(),
-        })
+        }
     }
 
     /// The remark column's text with that of the columns joining it, in the sheet's order.
-    fn remark(&self, cells: &[Cell], remark: &Cell) -> String {
-        if self.more_remarks.is_empty() {
+    fn remark(cells: &[Cell], fields: &Fields, remark: &Cell) -> String {
+        if fields.more_remarks.is_empty() {
             return remark.text.clone();
         }
-        let mut at: Vec<usize> = self.more_remarks.clone();
-        at.extend(self.index_of[Column::Remark as usize]);
+        let mut at: Vec<usize> = fields.more_remarks.clone();
+        at.extend(fields.index(Column::Remark));
         at.sort_unstable();
         at.iter()
             .filter_map(|&i| cells.get(i))
@@ -329,8 +211,14 @@ impl<'a> Checker<'a> {
             .join("；")
     }
 
-    /// Checks one row; a row with nothing in it is passed over.
-    pub(super) fn row(&mut self, row: u64, cells: &[Cell]) -> Result<(), FileError> {
+    /// Checks one county × indicator of row `row`, its parts where `fields` says; a row with
+    /// nothing in it is passed over.
+    pub(super) fn row(
+        &mut self,
+        row: u64,
+        cells: &[Cell],
+        fields: &Fields,
+    ) -> Result<(), FileError> {
         if cells
             .iter()
             .all(|c| c.text.is_empty() && c.kind != CellKind::Error)
@@ -338,16 +226,15 @@ impl<'a> Checker<'a> {
             return Ok(());
         }
         self.any_row = true;
-        let (lookup, places, index_of) = (self.lookup, self.places, self.index_of);
-        let empty = Cell::default();
-        let cell = |c: Column| {
-            index_of[c as usize]
-                .and_then(|i| cells.get(i))
-                .unwrap_or(&empty)
+        let (lookup, places) = (self.lookup, self.places);
+        let from = |source| source_cell(cells, source);
+        let cell = |c: Column| from(fields.get(c));
+        let place = |source: Option<&Source>| match source {
+            Some(Source::Cell(i)) => places.at(row, Some(*i)),
+            Some(Source::Header { row, column, .. }) => places.at(*row, Some(*column)),
+            Some(Source::Given(_)) | None => places.at(row, None),
         };
-        let fail = |c: Column, message: String| {
-            FileError::new(places.at(row, index_of[c as usize]), message)
-        };
+        let fail = |c: Column, message: String| FileError::new(place(fields.get(c)), message);
         for c in columns::submission() {
             let x = cell(c);
             if x.kind == CellKind::Error {
@@ -372,44 +259,56 @@ impl<'a> Checker<'a> {
                 ));
             }
         }
+        // A row that gives nothing of a submission, not even whose (a heading 一、养老服务 in a
+        // column of names): nothing to check.
+        if columns::submission().all(|c| cell(c).text.is_empty()) {
+            return Ok(());
+        }
+        let unit_cell = from(fields.unit.as_ref());
+        if matches!(unit_cell.kind, CellKind::Error | CellKind::Uncomputed) {
+            return Err(FileError::new(
+                place(fields.unit.as_ref()),
+                format!(
+                    "the cell holds {} where the unit is asked for; give the unit (%, ‰, 万元 …)",
+                    unit_cell.text
+                ),
+            ));
+        }
 
-        let county = match (index_of[Column::County as usize], self.sheet_county) {
-            // The sheet's county, where its rows do not name one (issue 16).
-            (None, Some(sheet)) => sheet,
-            _ => {
-                let key = &cell(Column::County).text;
-                if key.is_empty() {
-                    return Err(fail(Column::County, "the county is empty".into()));
-                }
-                lookup.county(key).ok_or_else(|| {
-                    fail(
-                        Column::County,
-                        format!("unknown county \"{key}\" (column county)"),
-                    )
-                })?
-            }
-        };
-        let county_key = if index_of[Column::County as usize].is_none() {
-            &county.name
-        } else {
-            &cell(Column::County).text
-        };
+        // A sheet's county is named by its name in messages, as the sheet names it.
+        let given = matches!(fields.get(Column::County), Some(Source::Given(_)));
+        let county_key = &cell(Column::County).text;
+        if county_key.is_empty() {
+            return Err(fail(Column::County, "the county is empty".into()));
+        }
+        let county = lookup.county(county_key).ok_or_else(|| {
+            fail(
+                Column::County,
+                format!(
+                    "unknown county \"{county_key}\" (column county); the database knows {}",
+                    lookup.known_counties()
+                ),
+            )
+        })?;
+        let county_key = if given { &county.name } else { county_key };
         let indicator_cell = cell(Column::Indicator);
-        let indicator_id = indicator_cell.text.clone();
-        if indicator_id.is_empty() {
+        let written_id = indicator_cell.text.as_str();
+        if written_id.is_empty() {
             return Err(fail(
                 Column::Indicator,
                 format!("county {county_key}: the indicator is empty"),
             ));
         }
-        let unit = lookup.indicator(&indicator_id).ok_or_else(|| {
+        let (indicator_id, unit) = lookup.indicator_by_id_or_name(written_id).ok_or_else(|| {
             fail(
                 Column::Indicator,
                 format!(
-                    "unknown indicator \"{indicator_id}\" (column indicator, county {county_key})"
+                    "unknown indicator \"{written_id}\" (column indicator, county {county_key}); the database knows {} (`kaohe targets` lists them)",
+                    lookup.known_indicators()
                 ),
             )
         })?;
+        let indicator_id = indicator_id.to_string();
         // A number cell keeps no trailing zero: 1.10 typed into one reads back as 1.1.
         let longer = || format!("{indicator_id}0");
         if indicator_cell.kind.is_number()
@@ -426,8 +325,14 @@ impl<'a> Checker<'a> {
         }
         let key = (county.code.clone(), indicator_id.clone());
         if let Some(first) = self.seen.get(&key) {
+            // Named at the row's own key cell: the county's where the header gives the
+            // indicator (a column per indicator).
+            let at = match fields.get(Column::Indicator) {
+                Some(Source::Header { .. } | Source::Given(_)) => Column::County,
+                _ => Column::Indicator,
+            };
             return Err(fail(
-                Column::Indicator,
+                at,
                 format!(
                     "county {county_key} indicator {indicator_id} is given twice (first on {} {first})",
                     places.row_word()
@@ -488,25 +393,26 @@ impl<'a> Checker<'a> {
         }
         let (self_verdict, self_score) = self_assessment(cell, &fail, &item)?;
         let value_cell = cell(Column::Value);
-        // kaohe's own export says the figure came from a spreadsheet's number cell: it is
-        // read as that cell was, and keeps its flag.
-        let value_kind = if self.own_export && fact(cell, &fail, &item, Column::BareFraction)? {
-            CellKind::Number
-        } else {
-            value_cell.kind
-        };
+        let as_written = &cell(Column::AsWritten).text;
+        // kaohe's own export says the figure came from a spreadsheet's number cell (the
+        // layout reads that column only there): it is read as that cell was, and keeps its flag.
+        let from_number_cell = value_cell.kind == CellKind::Number
+            || (fields.get(Column::BareFraction).is_some()
+                && fact(cell, &fail, &item, Column::BareFraction)?);
         let submission = Submission {
             value_number: None,
             value: value_cell.text.clone(),
             numerator,
             denominator,
             evidence: cell(Column::Evidence).text.clone(),
-            remark: self.remark(cells, cell(Column::Remark)),
+            remark: Self::remark(cells, fields, cell(Column::Remark)),
             bare_fraction: false,
+            converted_from: None,
             self_verdict,
             self_score,
         };
         if submission.value.is_empty()
+            && as_written.is_empty()
             && numerator.is_none()
             && denominator.is_none()
             && submission.evidence.is_empty()
@@ -516,11 +422,32 @@ impl<'a> Checker<'a> {
         {
             return Ok(());
         }
-        let figure = parse_figure(&submission.value);
-        let value_number = match figure {
-            // A number in another unit than the indicator's is kept as text, never converted.
-            Figure::Number { value, .. } if readable_for(unit, &figure) => Some(value),
-            Figure::Empty => match (numerator, denominator) {
+        // The figure as kept: converted to the indicator's unit where it was written in
+        // another and that is exact. kaohe's own export gives what it was written as beside
+        // what it was kept as: read from the first, and the second must agree.
+        let column_unit = fields.unit.as_ref().map(|_| unit_cell.text.as_str());
+        let kept = if as_written.is_empty() {
+            keep_figure(&submission.value, column_unit, unit)
+                .map_err(|why| fail(Column::Value, format!("{why} ({})", item())))?
+        } else {
+            let kept = keep_figure(as_written, None, unit)
+                .map_err(|why| fail(Column::AsWritten, format!("{why} ({})", item())))?;
+            if !submission.value.is_empty() && submission.value != kept.value {
+                return Err(fail(
+                    Column::Value,
+                    format!(
+                        "value \"{}\" is not as_written \"{as_written}\" in the indicator's unit ({}) ({}); correct one of them, or leave value empty",
+                        submission.value,
+                        kept.value,
+                        item()
+                    ),
+                ));
+            }
+            kept
+        };
+        let value_number = match (&kept.figure, kept.number) {
+            (_, Some(number)) => Some(number),
+            (Figure::Empty, None) => match (numerator, denominator) {
                 // No figure written: the rate follows from its parts.
                 (Some(n), Some(d)) => {
                     let rate = if unit == Some("%") {
@@ -540,16 +467,21 @@ impl<'a> Checker<'a> {
             },
             _ => None,
         };
-        let bare_fraction = matches!(
-            (value_kind, unit, figure.number()),
-            (CellKind::Number, Some("%"), Some(v)) if v > 0.0 && v <= 1.0
-        );
+        // A bare number ≤ 1 from a number cell, for a percentage, given in no other unit.
+        let bare_fraction = from_number_cell
+            && as_written.is_empty()
+            && kept.converted_from.is_none()
+            && unit == Some("%")
+            && kept.value == submission.value
+            && matches!(kept.figure.number(), Some(v) if v > 0.0 && v <= 1.0);
         let submission = Submission {
+            value: kept.value,
             value_number,
             bare_fraction,
+            converted_from: kept.converted_from,
             ..submission
         };
-        let flags = figure_flags(unit, &submission);
+        let flags = flags_of(unit, &submission, &kept.figure);
         if !flags.is_empty() {
             self.checked.flagged.push(Flagged {
                 county: county.name.clone(),
@@ -568,11 +500,29 @@ impl<'a> Checker<'a> {
         Ok(())
     }
 
-    pub(super) fn finish(self, no_rows: &str) -> Result<Checked, FileError> {
-        if !self.any_row {
-            return Err(FileError::new(self.places.whole(), no_rows));
-        }
-        Ok(self.checked)
+    /// Whether any row with something in it has been handed here.
+    pub(super) fn any_row(&self) -> bool {
+        self.any_row
+    }
+
+    /// The rows checked, and the flagged figures among them.
+    pub(super) fn finish(self) -> Checked {
+        self.checked
+    }
+}
+
+/// No cell: what a part without a column reads as.
+static EMPTY: Cell = Cell {
+    text: String::new(),
+    kind: CellKind::Text,
+};
+
+/// The cell a part of a submission is read from.
+fn source_cell<'c>(cells: &'c [Cell], source: Option<&'c Source>) -> &'c Cell {
+    match source {
+        Some(Source::Cell(i)) => cells.get(*i).unwrap_or(&EMPTY),
+        Some(Source::Header { cell, .. } | Source::Given(cell)) => cell,
+        None => &EMPTY,
     }
 }
 
@@ -662,21 +612,25 @@ mod tests {
     #[test]
     fn bad_rows_refuse_the_file_naming_the_line() {
         let head = "county,indicator,value\n柯城区,1.1,是\n";
+        // What the database knows is listed, as the clerk needs it to correct the cell.
         assert_eq!(
             parse(&format!("{head}衢州区,1.1,是\n")).unwrap_err(),
-            "s.csv:3: unknown county \"衢州区\" (column county)"
+            "s.csv:3: unknown county \"衢州区\" (column county); the database knows 330802 柯城区, 330803 衢江区, 330825 龙游县, 330881 江山市, 330822 常山县, 330824 开化县"
         );
-        assert_eq!(
-            parse(&format!("{head}柯城区,99.1,是\n")).unwrap_err(),
-            "s.csv:3: unknown indicator \"99.1\" (column indicator, county 柯城区)"
+        let e = parse(&format!("{head}柯城区,99.1,是\n")).unwrap_err();
+        assert!(
+            e.starts_with("s.csv:3: unknown indicator \"99.1\" (column indicator, county 柯城区); the database knows 1.1–1."),
+            "{e}"
         );
+        assert!(e.ends_with("(`kaohe targets` lists them)"), "{e}");
         assert_eq!(
             parse(&format!("{head}330802,1.1,否\n")).unwrap_err(),
             "s.csv:3: county 330802 indicator 1.1 is given twice (first on line 2)"
         );
-        assert_eq!(
-            parse("county,value\n柯城区,是\n").unwrap_err(),
-            "s.csv:1: missing column \"indicator\" (the header has: county,value)"
+        let e = parse("county,value\n柯城区,是\n").unwrap_err();
+        assert!(
+            e.starts_with("s.csv:1: missing column \"indicator\" (the header has: county,value); kaohe reads a row per county × indicator"),
+            "{e}"
         );
         assert!(
             parse("county,indicator,value,numerator,denominator\n柯城区,1.2,,3,0\n")
@@ -806,7 +760,13 @@ mod tests {
         assert_eq!(checked.rows[1].submission.value_number, Some(70.0));
         assert_eq!(checked.flagged.len(), 2);
         assert_eq!(checked.flagged[0].county, "柯城区");
-        assert_eq!(checked.flagged[0].flags, vec![FigureFlag::Unreadable]);
+        assert_eq!(
+            checked.flagged[0].flags,
+            vec![FigureFlag::UnitNotConverted {
+                unit: "万元".into(),
+                wanted: "%".into()
+            }]
+        );
         assert!(matches!(
             checked.flagged[1].flags[..],
             [FigureFlag::PartsDisagree { .. }]

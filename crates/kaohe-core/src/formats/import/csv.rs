@@ -1,12 +1,13 @@
-//! A submissions CSV: its records and the lines they stand on, handed to the checker.
+//! A submissions CSV: its records and the lines they stand on, handed to the layout (which
+//! finds the header below any title rows) row by row. Its delimiter — comma, tab or
+//! semicolon — is told from its first lines.
 
 use super::Checked;
-use super::checker::{Cell, Checker, Places};
+use super::checker::{Cell, Places};
+use super::layout::Layout;
 use crate::error::{FileError, LineCounter, Location};
-use crate::formats::columns;
-use crate::formats::inert::undo_inert;
 use crate::lookup::{Lookup, SubmissionRow};
-use crate::source::csv::{check_row_length, csv_error, csv_reader, csv_text, record_line};
+use crate::source::csv::{csv_error, csv_text, record_line, sniff_delimiter, table_reader};
 
 /// Parses a submissions CSV (UTF-8; `#` lines are comments) against the database's counties
 /// and indicators. Any error refuses the whole file: nothing is returned but the first error.
@@ -30,38 +31,16 @@ pub fn read_csv(
     let total = text.bytes().filter(|&b| b == b'\n').count() as u64 + 1;
     let mut lines = LineCounter::new(text);
     let mut line_at = |p: Option<&csv::Position>| p.map_or(0, |p| record_line(&mut lines, text, p));
-    let mut reader = csv_reader(text);
-    let headers = reader
-        .headers()
-        .map_err(|e| csv_error(path, text, &e))?
-        .clone();
-    if headers.iter().all(str::is_empty) {
-        return Err(FileError::new(
-            Location::file(path),
-            "the file has no header line (county,indicator,value,…)",
-        ));
-    }
-    let header_line = line_at(headers.position());
-    let names: Vec<String> = headers.iter().map(str::to_string).collect();
-    // kaohe's own CSV export made formula-like cells inert with an apostrophe: taken off.
-    let own_export = columns::is_own_csv_export(&names);
-    let mut checker = Checker::new(lookup, Places::Lines { path }, &names, header_line)?;
+    let mut reader = table_reader(text, sniff_delimiter(text));
+    let mut layout = Layout::new(lookup, Places::Lines { path }, false);
     for record in reader.records() {
         let record = record.map_err(|e| csv_error(path, text, &e))?;
         let line = line_at(record.position());
         progress(line, total);
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
-        check_row_length(path, line, &record, &headers)?;
-        let cells: Vec<Cell> = if own_export {
-            record.iter().map(|c| Cell::text(&undo_inert(c))).collect()
-        } else {
-            record.iter().map(Cell::text).collect()
-        };
-        checker.row(line, &cells)?;
+        layout.row(line, record.iter().map(Cell::text).collect())?;
     }
-    checker.finish("the file has no rows (only a header and comments)")
+    let (checked, _) = layout.finish("the file has no rows (only a header and comments)")?;
+    Ok(checked)
 }
 
 #[cfg(test)]

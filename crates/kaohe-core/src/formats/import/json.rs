@@ -4,7 +4,7 @@
 //! the rows kept, whatever the file holds.
 
 use super::Checked;
-use super::checker::{Cell, CellKind, Checker, Places};
+use super::checker::{Cell, CellKind, Checker, Fields, Places};
 use crate::error::{FileError, LineCounter, Location};
 use crate::formats::columns::{self, Column, Read};
 use crate::lookup::Lookup;
@@ -30,13 +30,13 @@ pub fn read_json(
     // The header the records are laid out under: the submission's columns, and the facts of
     // an earlier import the export carries.
     let fields: Vec<Column> = columns::submission().chain(columns::facts()).collect();
-    let header: Vec<String> = fields.iter().map(|c| c.name().to_string()).collect();
     let places = Places::Lines { path };
     let mut records = Records {
         text,
         path,
+        layout: Fields::in_order(&fields),
         fields,
-        checker: Checker::own_export(lookup, places, &header, 1)?,
+        checker: Checker::new(lookup, places),
         lines: LineCounter::new(text),
         total: text.bytes().filter(|&b| b == b'\n').count() as u64 + 1,
         n: 0,
@@ -65,7 +65,13 @@ pub fn read_json(
         };
         FileError::new(at, format!("not valid JSON: {message}"))
     })?;
-    records.checker.finish("the file holds no records ([])")
+    if !records.checker.any_row() {
+        return Err(FileError::new(
+            Location::file(path),
+            "the file holds no records ([])",
+        ));
+    }
+    Ok(records.checker.finish())
 }
 
 /// The records of one file, checked one by one as the parser meets them.
@@ -73,6 +79,8 @@ struct Records<'a, 'p> {
     text: &'a str,
     path: &'a str,
     fields: Vec<Column>,
+    /// Where each column is among a record's cells: in `fields`' order.
+    layout: Fields,
     checker: Checker<'a>,
     lines: LineCounter<'a>,
     /// Lines in the file: what progress counts in.
@@ -172,7 +180,7 @@ impl Records<'_, '_> {
         if let Some(at) = place_of(Column::County).filter(|_| !code.is_empty()) {
             cells[at].text = code;
         }
-        self.checker.row(line, &cells)
+        self.checker.row(line, &cells, &self.layout)
     }
 }
 

@@ -1,16 +1,19 @@
 //! County submissions in: CSV, a workbook (.xlsx, .xls, .ods, .xlsb) or kaohe's own JSON
-//! export, checked whole before anything is written. Every row of every format goes through
-//! one [`checker`]; the readers differ only in how they find rows and the places errors name
-//! (a CSV line, a sheet's cell, a JSON record's line).
+//! export, checked whole before anything is written. Every table's rows go through one
+//! [`layout`] (its header, long or wide, footers and totals) and every submission through one
+//! [`checker`]; the readers differ only in how they find rows and the places errors name (a
+//! CSV line, a sheet's cell, a JSON record's line).
 
 mod checker;
 mod csv;
 mod json;
+mod layout;
 mod sheets;
 mod workbook;
 
 pub use self::csv::{parse_csv, read_csv};
 pub use json::read_json;
+pub use layout::{LayoutKind, PassedOver};
 pub use workbook::{WorkbookRead, read_workbook};
 
 use crate::error::{FileError, Location};
@@ -26,6 +29,10 @@ use std::path::Path;
 pub struct Checked {
     pub rows: Vec<SubmissionRow>,
     pub flagged: Vec<Flagged>,
+    /// How the table was laid out (JSON records are long).
+    pub layout: LayoutKind,
+    /// The footer and total rows passed over.
+    pub passed_over: PassedOver,
 }
 
 /// A submission imported as written, but with a figure that looks wrong.

@@ -6,6 +6,7 @@
 //! tables that are not a county's each are refused, naming them, for `--sheet` to choose.
 
 use super::checker::{Cell, Places};
+use super::layout::{LayoutKind, header_layout};
 use super::workbook::{Named, RowSink, Rows, TITLE_ROWS, TextBudget, county_in_title};
 use crate::error::{FileError, Location};
 use crate::formats::columns::{self, Column};
@@ -157,6 +158,8 @@ struct Survey<'a> {
     name_county: Option<&'a County>,
     title_county: Option<&'a County>,
     header: bool,
+    /// The counties head the table's columns: it is no one county's.
+    per_county: bool,
     /// The rows with something in them looked at above the header.
     above: usize,
     county_column: Option<usize>,
@@ -168,7 +171,7 @@ struct Survey<'a> {
 impl Survey<'_> {
     /// The county (its code) the sheet is for, if it is one county's.
     fn county(&self) -> Option<String> {
-        if !self.header {
+        if !self.header || self.per_county {
             return None;
         }
         if self.county_column.is_some() {
@@ -197,9 +200,11 @@ impl RowSink for Survey<'_> {
             self.above += 1;
             let named = Named::of(&cells);
             let known = self.name_county.or(self.title_county).is_some();
-            if named.is_header(known) {
+            // Any layout kaohe reads: long, or a column per county or per indicator.
+            if let Some(layout) = header_layout(self.lookup, &cells, known) {
                 self.header = true;
-                if !named.county {
+                self.per_county = layout == LayoutKind::ColumnPerCounty;
+                if !named.county || self.per_county {
                     return Ok(Flow::Stop);
                 }
                 // A code column is the key where it stands beside the name's.
@@ -253,6 +258,7 @@ fn survey<'a>(
         name_county: lookup.county_named_in(&name),
         title_county: None,
         header: false,
+        per_county: false,
         above: 0,
         county_column: None,
         named: Vec::new(),

@@ -5,7 +5,8 @@
 //! down, every row under the header handed to the checker.
 
 use super::Checked;
-use super::checker::{Cell, CellKind, Checker, Places};
+use super::checker::{Cell, CellKind, Places};
+use super::layout::Layout;
 use super::sheets::{self, Chosen};
 use crate::error::{FileError, Location};
 use crate::formats::columns::{self, Column};
@@ -137,10 +138,7 @@ fn read_sheet(
     let mut scan = SheetScan {
         lookup,
         places,
-        checker: None,
-        width: 0,
-        nearest: None,
-        any_cell: false,
+        layout: Layout::new(lookup, places, true),
         fills: HashMap::new(),
         merge_down,
         name_county: county,
@@ -152,36 +150,18 @@ fn read_sheet(
     let mut rows = Rows::new(&mut scan, places, text);
     book.cells(index, &mut rows)?;
     rows.finish()?;
-    let Some(checker) = scan.checker else {
-        if let Some((n, cells)) = scan.nearest {
-            // Names the column that row lacks.
-            Checker::new(lookup, places, &texts(&cells), n)?;
-        }
-        if !scan.any_cell {
-            return Err(FileError::new(
-                Location::sheet(path, &name),
-                "the sheet is empty",
-            ));
-        }
-        return Err(FileError::new(
-            places.whole(),
-            "missing columns \"county\" and \"indicator\": no row names them (县(市、区), 指标编号, 完成值 … or county, indicator, value)",
-        ));
-    };
-    checker.finish("the sheet has no rows under its header")
+    let (checked, _) = scan
+        .layout
+        .finish("the sheet has no rows under its header")?;
+    Ok(checked)
 }
 
-pub(super) fn texts(cells: &[Cell]) -> Vec<String> {
-    cells.iter().map(|c| c.text.clone()).collect()
-}
-
-/// What a row names as columns of a submissions table.
+/// What a row names as key columns of a submissions table (whether it is a header is the
+/// layout's to say: [`super::layout::header_layout`]).
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Named {
     pub(super) county: bool,
     pub(super) indicator: bool,
-    /// The figure, or its numerator and denominator.
-    pub(super) figure: bool,
 }
 
 impl Named {
@@ -195,14 +175,7 @@ impl Named {
         Named {
             county: has(Column::County),
             indicator: has(Column::Indicator),
-            figure: has(Column::Value) || has(Column::Numerator),
         }
-    }
-
-    /// Whether the row is a table's header: it names the county and the indicator, or, in a
-    /// sheet whose county is known, the indicator and the figure.
-    pub(super) fn is_header(self, county_known: bool) -> bool {
-        self.indicator && (self.county || (county_known && self.figure))
     }
 }
 
@@ -220,17 +193,13 @@ pub(super) fn county_in_title<'a>(lookup: &'a Lookup, cells: &[Cell]) -> Option<
     lookup.county_named_in(&text.join(" "))
 }
 
-/// A sheet read row by row: the rows above the header looked through for it (and for a title
-/// naming the county), then every row under it checked.
+/// A sheet read row by row, each handed to the layout (which finds the header below any title
+/// rows): the rows above the header looked through for a title naming the county, the rows
+/// under it given the cells merged down from above.
 struct SheetScan<'a, 'p> {
     lookup: &'a Lookup,
     places: Places<'a>,
-    checker: Option<Checker<'a>>,
-    /// The header's cells: the columns a merge is filled down in.
-    width: usize,
-    /// The first row naming the county or the indicator column, if none names both.
-    nearest: Option<(u64, Vec<Cell>)>,
-    any_cell: bool,
+    layout: Layout<'a>,
     /// Cells merged down from above, by column: the last row (from 1) the merge covers, and
     /// what it shows. One a column: a merge is a range, not a copy for every row it covers.
     fills: HashMap<usize, (u64, Cell)>,
@@ -262,33 +231,16 @@ impl RowSink for SheetScan<'_, '_> {
         mut cells: Vec<Cell>,
         text: &mut TextBudget,
     ) -> Result<Flow, FileError> {
-        if self.checker.is_some() {
-            self.fill(n, &mut cells, text)?;
+        if let Some(width) = self.layout.header_width() {
+            self.fill(n, &mut cells, width, text)?;
             (self.progress)(n, self.total.max(n));
-            if let Some(checker) = &mut self.checker {
-                checker.row(n, &cells)?;
-            }
-            return Ok(Flow::Go);
+        } else if !cells.iter().all(|c| c.text.is_empty()) {
+            // Above the header: the sheet's county, by its name or a title row, is the rows'
+            // where the table has no county column.
+            let county = self.sheet_county(n, &cells)?;
+            self.layout.county_known(county);
         }
-        if cells.iter().all(|c| c.text.is_empty()) {
-            return Ok(Flow::Go);
-        }
-        self.any_cell = true;
-        let county = self.sheet_county(n, &cells)?;
-        let named = Named::of(&cells);
-        if named.is_header(county.is_some()) {
-            let county = county.filter(|_| !named.county);
-            self.checker = Some(Checker::for_sheet(
-                self.lookup,
-                self.places,
-                &texts(&cells),
-                n,
-                county,
-            )?);
-            self.width = cells.len();
-        } else if self.nearest.is_none() && (named.county || named.indicator) {
-            self.nearest = Some((n, cells));
-        }
+        self.layout.row(n, cells)?;
         Ok(Flow::Go)
     }
 }
@@ -321,13 +273,14 @@ impl<'a> SheetScan<'a, '_> {
         &mut self,
         n: u64,
         cells: &mut Vec<Cell>,
+        width: usize,
         text: &mut TextBudget,
     ) -> Result<(), FileError> {
         if !self.fills.is_empty() {
             self.fills.retain(|_, (last, _)| *last >= n);
             let mut filled = Vec::new();
             for (&at, (_, value)) in &self.fills {
-                if at < self.width && cells.get(at).is_none_or(|c| c.text.is_empty()) {
+                if at < width && cells.get(at).is_none_or(|c| c.text.is_empty()) {
                     filled.push((at, value.clone()));
                 }
             }
@@ -645,7 +598,7 @@ mod bombs {
             super::super::read_within(&few, "f.ods", None, &demo_lookup(), &limits, &mut |_, _| {})
                 .unwrap_err()
                 .to_string();
-        assert!(e.contains("missing columns"), "{e}");
+        assert!(e.contains("no header row found"), "{e}");
         // Empty rows repeated are passed over whole: LibreOffice writes a million of them.
         let empty = ods(
             "<table:table-cell table:number-columns-repeated=\"16384\"/>",

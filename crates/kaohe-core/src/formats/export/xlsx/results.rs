@@ -28,7 +28,8 @@ fn kind(column: Column) -> Kind {
         | Column::Denominator
         | Column::SelfScore
         | Column::Cases
-        | Column::Points => Kind::Number,
+        | Column::Points
+        | Column::EvidenceFiles => Kind::Number,
         Column::ReviewedAt | Column::CheckedAt | Column::VerifiedAt => Kind::Time,
         Column::Evidence
         | Column::Remark
@@ -37,7 +38,9 @@ fn kind(column: Column) -> Kind {
         | Column::CheckReason
         | Column::Notes
         | Column::VoidReason
-        | Column::VerifiedReason => Kind::Wrapped,
+        | Column::VerifiedReason
+        | Column::EvidenceMissing
+        | Column::RequestsOpen => Kind::Wrapped,
         _ => Kind::Text,
     }
 }
@@ -52,6 +55,7 @@ fn number(row: &Row<'_>, column: Column) -> Option<f64> {
         Column::SelfScore => i.self_score,
         Column::Cases => i.cases.map(f64::from),
         Column::Points => row.points,
+        Column::EvidenceFiles => Some(row.evidence_files as f64),
         _ => None,
     }
 }

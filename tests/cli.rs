@@ -894,7 +894,10 @@ fn export_xlsx_is_a_workbook_with_chinese_headers() {
     env.ok(&["export", "--format", "xlsx", "--out", out.to_str().unwrap()]);
     use calamine::{Data, Reader, Xlsx, open_workbook};
     let mut book: Xlsx<_> = open_workbook(&out).unwrap();
-    assert_eq!(book.sheet_names(), vec!["评审结果", "汇总"]);
+    assert_eq!(
+        book.sheet_names(),
+        vec!["评审结果", "汇总", "目标", "复核", "热力图"]
+    );
     let results = book.worksheet_range("评审结果").unwrap();
     assert_eq!(results.height(), 763, "a header and 762 items");
     let header: Vec<String> = results
@@ -913,10 +916,12 @@ fn export_xlsx_is_a_workbook_with_chinese_headers() {
         .find(|r| r[0] == Data::String("330802".into()) && r[2] == Data::String("1.2".into()))
         .unwrap();
     assert_eq!(marked[4].to_string(), "≥ 70%");
-    assert_eq!(marked[6], Data::Float(22.0), "numerators are numbers");
-    assert_eq!(marked[10].to_string(), "未完成", "52.4% suggests not met");
-    assert_eq!(marked[11].to_string(), "完成");
-    assert_eq!(marked[12].to_string(), "台账齐全");
+    assert_eq!(marked[5].to_string(), "52.4%", "the figure as written");
+    assert_eq!(marked[6], Data::Float(52.4), "and as a number");
+    assert_eq!(marked[7], Data::Float(22.0), "numerators are numbers");
+    assert_eq!(marked[11].to_string(), "未完成", "52.4% suggests not met");
+    assert_eq!(marked[12].to_string(), "完成");
+    assert_eq!(marked[13].to_string(), "台账齐全");
     let summary = book.worksheet_range("汇总").unwrap();
     let header: Vec<String> = summary
         .rows()
@@ -929,7 +934,10 @@ fn export_xlsx_is_a_workbook_with_chinese_headers() {
         &header[..5],
         ["名次", "县(市、区)代码", "县(市、区)", "得分", "满分"]
     );
-    assert_eq!(header[13], "1 加快养老服务业发展");
+    assert_eq!(
+        header[14], "1 加快养老服务业发展",
+        "after 一票否决 and 不计分"
+    );
     // Ranked: 柯城区 earned 1.2's share of target 1 (10 points over 22 indicators), the
     // others nothing and share second place.
     let kecheng = summary.rows().nth(1).unwrap();
@@ -937,7 +945,7 @@ fn export_xlsx_is_a_workbook_with_chinese_headers() {
     assert_eq!(kecheng[2].to_string(), "柯城区");
     assert_eq!(kecheng[3], Data::Float(0.45));
     assert_eq!(kecheng[4], Data::Float(120.0));
-    assert_eq!(kecheng[6], Data::Float(1.0), "one reviewed");
+    assert_eq!(kecheng[7], Data::Float(1.0), "one reviewed");
     assert_eq!(summary.rows().nth(2).unwrap()[0], Data::Float(2.0));
     let e = env.refused(env.with_db().args(["export", "--format", "xlsx"]));
     assert!(e.contains("--out"), "{e}");
@@ -1155,8 +1163,8 @@ fn a_corrected_sheet_shows_as_changed_since_reviewed_in_status_and_exports() {
         // Then the 自评 columns, the second review's (none here), the stage and the notes
         // (none on this row), then the cases, the void, the points and the grade (none), and
         // the verified figure's five (none), what it was written as (kept as written), then
-        // issue 18's: no evidence file, nothing missing, no request open.
-        csv.contains(",报送值 60% 与分子/分母算得 68.6% 不一致,,,,,,,,初步,,,,,,,,,,,,0,,\n"),
+        // issue 18's: no evidence file, nothing missing, no request open; and bare_fraction (no).
+        csv.contains(",报送值 60% 与分子/分母算得 68.6% 不一致,,,,,,,,初步,,,,,,,,,,,,0,,,\n"),
         "{csv}"
     );
     // changed_since_review, flags (none), the 自评 and second review's columns (none), the
@@ -1164,8 +1172,8 @@ fn a_corrected_sheet_shows_as_changed_since_reviewed_in_status_and_exports() {
     assert!(csv.lines().any(|l| l.starts_with("330802,柯城区,1.2,")
         && l.contains(",yes,,,,,,,,,初步,")
         // … the notes, no cases, no void, 0 points (not met), no grade, no verified figure,
-        // nothing converted; no evidence file, nothing missing, no request.
-        && l.ends_with("：未达标,,,0,,,,,,,,0,,")));
+        // nothing converted; no evidence file, nothing missing, no request; not a bare fraction.
+        && l.ends_with("：未达标,,,0,,,,,,,,0,,,")));
     let report = env.ok(&["export", "--format", "md"]);
     assert!(report.contains("1 项在评定后报送数据有变"), "{report}");
     // Reviewed again, it is no longer marked.

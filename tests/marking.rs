@@ -192,8 +192,9 @@ fn every_export_carries_the_countys_own_assessment_and_imports_back_the_same() {
     assert!(
         header.ends_with(
             // … then issue 17's: the findings, the points, the grade, the verified figure;
-            // issue 16's: what the figure was written as; issue 18's evidence.
-            ",self_verdict,self_score,self_disagrees,second_verdict,checker,check_reason,checked_at,stage,notes,cases,void_reason,points,grade,verified,verified_reason,verified_by,verified_at,verified_lower,as_written,evidence_files,evidence_missing,requests_open"
+            // issue 16's: what the figure was written as; issue 18's evidence; issue 16's
+            // bare_fraction.
+            ",self_verdict,self_score,self_disagrees,second_verdict,checker,check_reason,checked_at,stage,notes,cases,void_reason,points,grade,verified,verified_reason,verified_by,verified_at,verified_lower,as_written,evidence_files,evidence_missing,requests_open,bare_fraction"
         ),
         "{header}"
     );
@@ -204,8 +205,8 @@ fn every_export_carries_the_countys_own_assessment_and_imports_back_the_same() {
     // … then the notes, each under its author.
     assert!(row.contains(",partly_met,7,yes,,,,,初步,"), "{row}");
     // (then no cases, no void, 0 points for not met, no grade, no verified figure, not
-    // converted; no evidence file, nothing missing, no request)
-    assert!(row.ends_with("：覆盖率不足,,,0,,,,,,,,0,,"), "{row}");
+    // converted; no evidence file, nothing missing, no request; not a bare fraction)
+    assert!(row.ends_with("：覆盖率不足,,,0,,,,,,,,0,,,"), "{row}");
     // The Markdown report says it per county, and lists the item.
     let md = env.ok(&["export", "--format", "md"]);
     assert!(md.contains("自评与评定不一致 1 项"), "{md}");

@@ -159,13 +159,13 @@ fn every_export_carries_the_points_findings_and_grades() {
     assert_eq!(item("常山县", "3.1")["points"], Value::Null, "not reviewed");
     assert_eq!(item("柯城区", "1.1")["grade"], "优秀");
 
-    // CSV: the same columns, at the end, with the table's keys.
+    // CSV: the same columns, at the end (before issue 16's as_written, issue 18's evidence
+    // columns and issue 16's bare_fraction), with the table's keys.
     let csv = env.ok(&["export", "--format", "csv"]);
     let header = csv.lines().next().unwrap();
-    // (issue 18's evidence columns after them)
     assert!(
         header.ends_with(
-            ",cases,void_reason,points,grade,verified,verified_reason,verified_by,verified_at,verified_lower,as_written,evidence_files,evidence_missing,requests_open"
+            ",cases,void_reason,points,grade,verified,verified_reason,verified_by,verified_at,verified_lower,as_written,evidence_files,evidence_missing,requests_open,bare_fraction"
         ),
         "{header}"
     );
@@ -173,8 +173,8 @@ fn every_export_carries_the_points_findings_and_grades() {
         .lines()
         .find(|l| l.starts_with("330803,衢江区,1.3,"))
         .unwrap();
-    // (then no verified figure, not converted, no evidence file)
-    assert!(row.ends_with(",3,,2.5,良好,,,,,,,0,,"), "{row}");
+    // (then no verified figure, not converted, no evidence file, not a bare fraction)
+    assert!(row.ends_with(",3,,2.5,良好,,,,,,,0,,,"), "{row}");
 
     // Markdown: the ranking with its grades, each county's grade and what the rules made.
     let md = env.ok(&["export", "--format", "md"]);

@@ -519,20 +519,37 @@ fn the_workbook_and_the_report_carry_the_second_review_and_the_stage() {
     assert_eq!(row[at("复核人")].to_string(), "李四");
     assert_eq!(row[at("改判理由")].to_string(), "督导记录不全");
     assert_eq!(row[at("阶段")].to_string(), "审定");
-    let summary = book.worksheet_range("汇总").unwrap();
-    let cells: Vec<String> = summary
+    // The second review by the reviewer of the first, on a sheet of its own: 张三's one
+    // verdict checked and changed, none agreed (a share, 0%).
+    let checks = book.worksheet_range("复核").unwrap();
+    let heads: Vec<String> = checks
         .rows()
-        .flat_map(|r| r.iter().map(|c| c.to_string()))
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
         .collect();
-    for word in ["一致率", "初审评审人", "张三", "0.0%"] {
-        assert!(
-            cells.iter().any(|c| c == word),
-            "汇总 lacks {word}: {cells:?}"
-        );
-    }
+    let at = |name: &str| heads.iter().position(|h| h == name).unwrap();
+    let zhang = checks.rows().find(|r| r[0] == "张三").unwrap();
+    assert_eq!(zhang[at("已复核")], calamine::Data::Float(1.0));
+    assert_eq!(zhang[at("改判")], calamine::Data::Float(1.0));
+    assert_eq!(zhang[at("一致率")], calamine::Data::Float(0.0));
+    // Each target's stage, and the assessment's on the last row.
+    let targets = book.worksheet_range("目标").unwrap();
+    let heads: Vec<String> = targets
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let stage = heads.iter().position(|h| h == "阶段").unwrap();
+    assert_eq!(targets.rows().nth(1).unwrap()[stage].to_string(), "审定");
+    let whole = targets.rows().next_back().unwrap();
+    assert_eq!(whole[0].to_string(), "合计");
     assert!(
-        cells.iter().any(|c| c.starts_with("部分审定：目标 1（")),
-        "{cells:?}"
+        whole[stage].to_string().starts_with("部分审定：目标 1（"),
+        "{whole:?}"
     );
     let md = env.ok(&["export", "--format", "md"]);
     assert!(

@@ -214,7 +214,7 @@ fn every_export_carries_both_figures_and_an_import_passes_the_verified_over() {
     let head = csv.lines().next().unwrap();
     assert!(
         head.ends_with(
-            "verified,verified_reason,verified_by,verified_at,verified_lower,as_written,evidence_files,evidence_missing,requests_open"
+            "verified,verified_reason,verified_by,verified_at,verified_lower,as_written,evidence_files,evidence_missing,requests_open,bare_fraction"
         ),
         "{head}"
     );
@@ -226,9 +226,9 @@ fn every_export_carries_both_figures_and_an_import_passes_the_verified_over() {
         row.contains(",60%,\"实地核查, \"\"7个\"\"在运营\",王五,"),
         "{row}"
     );
-    // 核减, then no figure as written (it was not converted); no evidence file, nothing
-    // missing, no request.
-    assert!(row.ends_with(",yes,,0,,"), "{row}");
+    // 核减, then no figure as written (it was not converted), no evidence file, nothing
+    // missing, no request, not a bare fraction.
+    assert!(row.ends_with(",yes,,0,,,"), "{row}");
     // Markdown: the item listed with both figures once it is not met.
     env.ok(&["mark", "衢江区", "1.2", "未完成"]);
     let md = env.ok(&["export", "--format", "md"]);

@@ -22,7 +22,7 @@ pub struct Check {
     /// partly_met | not_met | 完成 | 基本完成 | 未完成
     pub decision: DecisionArg,
     /// Why the verdict changes (needed for a change; a remark with confirm)
-    #[arg(long, value_name = "TEXT")]
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
     pub reason: Option<String>,
 }
 
@@ -52,6 +52,7 @@ impl Check {
             .reason
             .map(|n| n.replace("\r\n", "\n").replace('\r', "\n"))
             .unwrap_or_default();
+        super::free_text::not_an_option("--reason", &reason)?;
         check_words("--reason", &reason, true)
             .map_err(|e| anyhow!("{e} (a reason may hold line breaks and tabs, nothing else)"))?;
         if context.would_create()? {

@@ -18,7 +18,9 @@ use crate::evidence::resolve::Citation;
 use crate::host::privilege::with_kaohe_group;
 use crate::lookup::{Lookup, SubmissionRow};
 use crate::source::limits::{Limits, Size};
-use crate::store::{Blobs, CountyFiles, EvidenceIn, EvidenceOutcome, Kept, Reviewer, Store};
+use crate::store::{
+    Blobs, CountyFiles, EvidenceIn, EvidenceOutcome, ImportPreview, Kept, Reviewer, Store,
+};
 use crate::text::clean;
 use crate::tui::strings::Lang;
 use anyhow::{Result, anyhow, bail};
@@ -299,10 +301,12 @@ pub fn import(
     file: &str,
     who: &Reviewer,
     evidence: Option<(&mut Evidence, &Assigned)>,
-) -> Result<(usize, EvidenceOutcome, Option<EvidenceIn>)> {
+    most: usize,
+) -> Result<(ImportPreview, EvidenceOutcome, Option<EvidenceIn>)> {
     let Some((evidence, assigned)) = evidence else {
-        let (n, outcome) = store.import_with_evidence(rows, file, who, None)?;
-        return Ok((n, outcome, None));
+        let (changes, outcome) =
+            store.import_with_evidence_saying(rows, file, who, None, Some(most))?;
+        return Ok((changes.unwrap_or_default(), outcome, None));
     };
     // A lock (审定) refuses the import: said before gigabytes are copied.
     store.refuse_locked_rows(rows, file)?;
@@ -313,9 +317,10 @@ pub fn import(
     let imported = evidence
         .keep(assigned, Some(&blobs), &mut written)
         .and_then(|brought| {
-            let (n, outcome) =
-                with_kaohe_group(|| store.import_with_evidence(rows, file, who, Some(&brought)))?;
-            Ok((n, outcome, Some(brought)))
+            let (changes, outcome) = with_kaohe_group(|| {
+                store.import_with_evidence_saying(rows, file, who, Some(&brought), Some(most))
+            })?;
+            Ok((changes.unwrap_or_default(), outcome, Some(brought)))
         });
     if imported.is_err() {
         // Under the write lock, so that none another import tied meanwhile is taken. If the

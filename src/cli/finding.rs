@@ -25,7 +25,12 @@ pub struct Finding {
     #[arg(long, group = "finding")]
     pub no_cases: bool,
     /// Void the item (不计分: it earns nothing), with the reason, e.g. "弄虚作假：台账与抽查不符"
-    #[arg(long, value_name = "REASON", group = "finding")]
+    #[arg(
+        long,
+        value_name = "REASON",
+        group = "finding",
+        allow_hyphen_values = true
+    )]
     pub void: Option<String>,
     /// Take the void away: the item is scored by its rule again
     #[arg(long, group = "finding")]
@@ -40,6 +45,7 @@ impl Finding {
             (None, false, Some(reason), _) => {
                 // Line breaks as any terminal or editor types them, kept as LF.
                 let reason = reason.replace("\r\n", "\n").replace('\r', "\n");
+                super::free_text::not_an_option("--void", &reason)?;
                 check_words("--void", &reason, true).map_err(|e| {
                     anyhow!("{e} (a reason may hold line breaks and tabs, nothing else)")
                 })?;

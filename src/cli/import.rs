@@ -9,8 +9,9 @@ use super::table::plural;
 use crate::error::FileError;
 use crate::formats::import::{Checked, Format, Imported, LayoutKind, SubmissionsFile};
 use crate::lookup::Lookup;
+use crate::model::format_number;
 use crate::source::limits::{Limits, Size};
-use crate::store::{ImportPreview, Store};
+use crate::store::{GivenFigure, ImportPreview, Store};
 use crate::text::clean;
 use crate::tui::strings::Lang;
 use anyhow::{Context as _, Result};
@@ -34,6 +35,10 @@ pub struct Import {
     /// Check the file and say what would be imported, writing nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// List every flagged figure, every reviewed item whose figure changes and every row
+    /// replacing a submission from another file [default: the first 20 of each]
+    #[arg(long)]
+    pub verbose: bool,
     /// The most kaohe takes in from the file, such as 2GiB [default: a CSV or JSON file 1GiB;
     /// a workbook 256MiB, and 1GiB unpacked; the evidence 4GiB]
     #[arg(long, value_name = "SIZE")]
@@ -77,7 +82,8 @@ impl Import {
             imported
         };
         if self.dry_run {
-            let (imported, preview) = preview(context, &named, &mut read)?;
+            let listed = Shown::new(self.verbose);
+            let (imported, preview) = preview(context, &named, &shown, listed, &mut read)?;
             let names = evidence_in::lookup(context)?;
             let assigned = match &evidence {
                 Some(e) => Some(e.assign(&imported.checked.rows, &names)?),
@@ -109,7 +115,8 @@ impl Import {
                 ),
                 flagged_count(&imported.checked)
             )?;
-            write_flagged(&imported.checked, context.lang, out)?;
+            write_flagged(&imported.checked, context.lang, listed, out)?;
+            write_changes(&preview, Tense::Would, listed, out)?;
             evidence_in::write_details(
                 &outcome,
                 &evidence_in::county_names(&names),
@@ -129,13 +136,16 @@ impl Import {
         let who = context.writer(&store)?;
         let stale_before: std::collections::HashSet<(String, String)> =
             store.changed_since_review()?.into_iter().collect();
-        let (n, outcome, brought) = evidence_in::import(
+        let listed = Shown::new(self.verbose);
+        let (changes, outcome, brought) = evidence_in::import(
             &mut store,
             &imported.checked.rows,
             &shown,
             &who,
             evidence.as_mut().zip(assigned.as_ref()),
+            listed.most(),
         )?;
+        let n = imported.checked.rows.len();
         // Those a request answered by new evidence are said with it (evidence_in.rs).
         let answered: std::collections::HashSet<(&str, &str)> = outcome
             .closed
@@ -173,7 +183,8 @@ impl Import {
             evidence_in::summary(evidence.as_ref(), brought.as_ref(), &outcome, None, false),
             flagged_count(&imported.checked)
         )?;
-        write_flagged(&imported.checked, context.lang, out)?;
+        write_flagged(&imported.checked, context.lang, listed, out)?;
+        write_changes(&changes, Tense::Did, listed, out)?;
         let counties = evidence_in::county_names(&store.lookup()?);
         evidence_in::write_details(&outcome, &counties, context.lang, out)?;
         Ok(())
@@ -181,10 +192,13 @@ impl Import {
 }
 
 /// The file read and compared with the database as it is (or the seed it would be made from);
-/// nothing is written, not even a new database.
+/// nothing is written, not even a new database. `file` is its name as shown, `stored_as` as
+/// an import records it (what tells another file's submissions from its own).
 fn preview(
     context: &Context,
     file: &str,
+    stored_as: &str,
+    listed: Shown,
     read: &mut dyn FnMut(&Lookup) -> Result<Imported, FileError>,
 ) -> Result<(Imported, ImportPreview)> {
     if !context.would_create()? {
@@ -192,7 +206,7 @@ fn preview(
         let imported = read(&store.lookup()?)?;
         // A row a lock (审定) covers would refuse the import: said now.
         store.refuse_locked_rows(&imported.checked.rows, file)?;
-        let preview = store.import_preview(&imported.checked.rows)?;
+        let preview = store.import_preview(&imported.checked.rows, stored_as, listed.most())?;
         return Ok((imported, preview));
     }
     let seed = context.embedded_seed()?;
@@ -202,8 +216,11 @@ fn preview(
         // scratch copy of it, never the real path.
         let scratch = tempfile::tempdir().context("cannot make a scratch directory")?;
         let maker = context.named_reviewer();
-        Store::create(&scratch.path().join("preview.db"), &seed, &maker)?
-            .import_preview(&imported.checked.rows)?
+        Store::create(&scratch.path().join("preview.db"), &seed, &maker)?.import_preview(
+            &imported.checked.rows,
+            stored_as,
+            listed.most(),
+        )?
     } else {
         ImportPreview {
             new: imported.checked.rows.len(),
@@ -277,31 +294,163 @@ fn flagged_count(checked: &Checked) -> String {
     }
 }
 
-/// The flagged submissions, one a line: county, indicator, the figure, why. Up to 20, then
-/// how many more; the workspace shows them all.
-fn write_flagged(checked: &Checked, lang: Lang, out: &mut dyn Write) -> Result<()> {
-    const SHOWN: usize = 20;
-    for f in checked.flagged.iter().take(SHOWN) {
-        let why: Vec<String> = f
-            .flags
+/// How many entries of a list are printed: the first [`Shown::FIRST`], then how many more
+/// and how to see them, unless `--verbose` asks for all.
+#[derive(Debug, Clone, Copy)]
+struct Shown {
+    all: bool,
+}
+
+impl Shown {
+    const FIRST: usize = 20;
+
+    fn new(verbose: bool) -> Shown {
+        Shown { all: verbose }
+    }
+
+    /// How many entries of a list are kept to be printed.
+    fn most(self) -> usize {
+        if self.all { usize::MAX } else { Self::FIRST }
+    }
+
+    /// Writes the first of `total` entries, `lines` (each already cleaned), one an indented
+    /// line, then how many more there are.
+    fn write(self, lines: &[String], total: usize, out: &mut dyn Write) -> Result<()> {
+        for line in lines.iter().take(self.most()) {
+            writeln!(out, "  {line}")?;
+        }
+        let more = total.saturating_sub(lines.len().min(self.most()));
+        if more > 0 {
+            writeln!(out, "  … and {more} more (--verbose lists them all)")?;
+        }
+        Ok(())
+    }
+}
+
+/// The flagged submissions, one a line: county, indicator, the figure, why; within `shown`
+/// (the workspace shows them all).
+fn write_flagged(checked: &Checked, lang: Lang, shown: Shown, out: &mut dyn Write) -> Result<()> {
+    let lines: Vec<String> = checked
+        .flagged
+        .iter()
+        .take(shown.most())
+        .map(|f| {
+            let why: Vec<String> = f
+                .flags
+                .iter()
+                .map(|flag| match lang {
+                    Lang::Zh => flag.zh(&f.value),
+                    Lang::En => flag.en(&f.value),
+                })
+                .collect();
+            let separator = if lang == Lang::Zh { "；" } else { "; " };
+            clean(&format!(
+                "{} {} \"{}\": {}",
+                f.county,
+                f.indicator,
+                f.value,
+                why.join(separator)
+            ))
+        })
+        .collect();
+    shown.write(&lines, checked.flagged.len(), out)
+}
+
+/// Whether the changes are said of a dry run (would) or of the import just made (did).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tense {
+    Would,
+    Did,
+}
+
+/// Each reviewed item whose figure changes (county, indicator: before → after, its verdict
+/// and who gave it), then each row replacing a submission another file brought (the file and
+/// when it was imported); each list within `shown`, and only where it has entries.
+fn write_changes(p: &ImportPreview, tense: Tense, shown: Shown, out: &mut dyn Write) -> Result<()> {
+    if !p.reviewed_changes.is_empty() {
+        let changes = match tense {
+            Tense::Would => "would change",
+            Tense::Did => "changed",
+        };
+        writeln!(
+            out,
+            "{} whose figure {changes} (each verdict stays, marked changed since reviewed until reviewed again):",
+            plural(p.reviewed_changes.total, "reviewed item")
+        )?;
+        let lines: Vec<String> = p
+            .reviewed_changes
+            .first
             .iter()
-            .map(|flag| match lang {
-                Lang::Zh => flag.zh(&f.value),
-                Lang::En => flag.en(&f.value),
+            .map(|c| {
+                let marked = if c.already_changed {
+                    "; already marked changed since reviewed"
+                } else {
+                    ""
+                };
+                clean(&format!(
+                    "{} {} {}: {} → {} ({}, {}{marked})",
+                    c.county_code,
+                    c.county,
+                    c.indicator,
+                    figure_words(&c.before),
+                    figure_words(&c.after),
+                    c.verdict.chinese(),
+                    c.reviewer
+                ))
             })
             .collect();
-        let separator = if lang == Lang::Zh { "；" } else { "; " };
-        let line = format!(
-            "  {} {} \"{}\": {}",
-            f.county,
-            f.indicator,
-            f.value,
-            why.join(separator)
-        );
-        writeln!(out, "{}", clean(&line))?;
+        shown.write(&lines, p.reviewed_changes.total, out)?;
     }
-    if checked.flagged.len() > SHOWN {
-        writeln!(out, "  … and {} more", checked.flagged.len() - SHOWN)?;
+    if !p.from_other_files.is_empty() {
+        let replace = match tense {
+            Tense::Would => "would replace",
+            Tense::Did => "replaced",
+        };
+        writeln!(
+            out,
+            "{} {replace} a submission from another file:",
+            plural(p.from_other_files.total, "row")
+        )?;
+        let lines: Vec<String> = p
+            .from_other_files
+            .first
+            .iter()
+            .map(|o| {
+                let file = match &o.file {
+                    Some(f) => format!("from {f}"),
+                    None => "from a file kaohe did not record".to_string(),
+                };
+                let figure = if o.figure_changed {
+                    "another figure"
+                } else {
+                    "the same figure"
+                };
+                clean(&format!(
+                    "{} {} {}: {file}, imported {} ({figure})",
+                    o.county_code,
+                    o.county,
+                    o.indicator,
+                    crate::stages::short_time(&o.imported_at)
+                ))
+            })
+            .collect();
+        shown.write(&lines, p.from_other_files.total, out)?;
     }
     Ok(())
+}
+
+/// A figure as the county gave it: "52.4% (22/42)", "(22/42)", or "(nothing)".
+fn figure_words(f: &GivenFigure) -> String {
+    let mut words = f.value.clone();
+    if let (Some(n), Some(d)) = (f.numerator, f.denominator) {
+        if !words.is_empty() {
+            words.push(' ');
+        }
+        words.push_str(&format!("({}/{})", format_number(n), format_number(d)));
+    }
+    if words.is_empty() {
+        "(nothing)".to_string()
+    } else {
+        words
+    }
 }

@@ -15,7 +15,7 @@ pub struct Lock {
     #[arg(long, value_name = "T")]
     pub target: Option<u32>,
     /// Why, or what was signed off (kept with the lock, and logged)
-    #[arg(long, value_name = "TEXT")]
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
     pub reason: Option<String>,
 }
 
@@ -25,13 +25,14 @@ pub struct Unlock {
     #[arg(long, value_name = "T")]
     pub target: Option<u32>,
     /// Why the signed-off result must change (needed; logged)
-    #[arg(long, value_name = "TEXT", required = true)]
+    #[arg(long, value_name = "TEXT", required = true, allow_hyphen_values = true)]
     pub reason: String,
 }
 
 /// The reason as given, checked as a note is.
 fn reason(given: &str) -> Result<String> {
     let reason = given.replace("\r\n", "\n").replace('\r', "\n");
+    super::free_text::not_an_option("--reason", &reason)?;
     check_words("--reason", &reason, true)
         .map_err(|e| anyhow!("{e} (a reason may hold line breaks and tabs, nothing else)"))?;
     Ok(reason)

@@ -19,7 +19,7 @@ pub struct Mark {
     pub verdict: VerdictArg,
     /// Your note on it: added to its notes under your name (in place of your own note when
     /// yours is the latest; "" takes that away). A colleague's note is never replaced
-    #[arg(long, value_name = "TEXT")]
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
     pub note: Option<String>,
 }
 
@@ -30,6 +30,7 @@ impl Mark {
             .note
             .map(|n| n.replace("\r\n", "\n").replace('\r', "\n"));
         if let Some(n) = &note {
+            super::free_text::not_an_option("--note", n)?;
             check_words("--note", n, true)
                 .map_err(|e| anyhow!("{e} (notes may hold line breaks and tabs, nothing else)"))?;
         }

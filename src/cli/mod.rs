@@ -17,6 +17,7 @@ mod evidence_in;
 mod evidence_out;
 mod export;
 mod finding;
+mod free_text;
 mod identity;
 mod import;
 mod init;

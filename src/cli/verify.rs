@@ -20,7 +20,7 @@ pub struct Verify {
     #[arg(allow_hyphen_values = true)]
     pub figure: String,
     /// Why it differs from the county's figure (needed to record one; a remark with clear)
-    #[arg(long, value_name = "TEXT")]
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
     pub reason: Option<String>,
 }
 
@@ -31,6 +31,7 @@ impl Verify {
             .reason
             .map(|n| n.replace("\r\n", "\n").replace('\r', "\n"))
             .unwrap_or_default();
+        super::free_text::not_an_option("--reason", &reason)?;
         check_words("--reason", &reason, true)
             .map_err(|e| anyhow!("{e} (a reason may hold line breaks and tabs, nothing else)"))?;
         let clearing = matches!(self.figure.trim(), "clear" | "清除");

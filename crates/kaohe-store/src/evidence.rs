@@ -4,6 +4,7 @@
 //! several). What an item's evidence is, as the detail pane, the viewer and the exports read it.
 
 use crate::blobs::{Blobs, Kept};
+use crate::submissions::ImportPreview;
 use crate::{Reviewer, Store, now};
 use anyhow::{Result, bail};
 use kaohe_core::evidence::names::SentFile;
@@ -504,10 +505,24 @@ impl Store {
         who: &Reviewer,
         evidence: Option<&EvidenceIn>,
     ) -> Result<(usize, EvidenceOutcome)> {
+        self.import_with_evidence_saying(rows, file, who, evidence, None)
+            .map(|(_, outcome)| (rows.len(), outcome))
+    }
+
+    /// [`Store::import_with_evidence`], answering also what the import changed when `saying`
+    /// (the most entries of each list), as [`Store::import_submissions_saying`] does.
+    pub fn import_with_evidence_saying(
+        &mut self,
+        rows: &[SubmissionRow],
+        file: &str,
+        who: &Reviewer,
+        evidence: Option<&EvidenceIn>,
+        saying: Option<usize>,
+    ) -> Result<(Option<ImportPreview>, EvidenceOutcome)> {
         // The files' directory is looked at only where files came (a guarded kaohe may stat
         // it only with its group).
         let blobs = evidence.map(|_| self.blobs()).transpose()?;
-        self.import_submissions_with(rows, file, who, |tx, import_id| {
+        self.import_submissions_with(rows, file, who, saying, |tx, import_id| {
             let outcome = resolve(tx, rows, evidence, Some(import_id))?;
             write_evidence(tx, blobs.as_ref(), import_id, evidence, &outcome)?;
             let mut outcome = outcome;

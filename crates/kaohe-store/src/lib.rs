@@ -61,7 +61,7 @@ pub use registry::{
 };
 pub use reviews::{Expected, GivenBy, ReviewChange, ReviewWrite, Written};
 pub use schema::{MIGRATIONS, latest as latest_schema};
-pub use submissions::ImportPreview;
+pub use submissions::{FromOtherFile, GivenFigure, ImportPreview, Listed, ReviewedChange};
 pub use targets::ScoringEvent;
 pub use verified::{Seen, VerifyChange, VerifyError, VerifyEvent, VerifyWrite, VerifyWritten};
 pub use watch::Swap;

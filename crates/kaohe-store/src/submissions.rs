@@ -6,10 +6,11 @@ use crate::{Reviewer, Store, now, stale};
 use anyhow::{Context, Result, anyhow};
 use kaohe_core::lookup::SubmissionRow;
 use kaohe_core::model::Verdict;
-use rusqlite::{Transaction, params};
+use rusqlite::{Connection, Transaction, params};
+use std::collections::HashMap;
 
 /// What an import would change (see [`Store::import_preview`]).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ImportPreview {
     pub new: usize,
     pub replaced: usize,
@@ -17,6 +18,89 @@ pub struct ImportPreview {
     pub figure_changed: usize,
     /// Verdicts that would be marked changed since reviewed.
     pub verdicts_to_recheck: usize,
+    /// The items with a verdict whose figure the import changes, in the file's order.
+    pub reviewed_changes: Listed<ReviewedChange>,
+    /// The rows that replace a submission another file brought, in the file's order.
+    pub from_other_files: Listed<FromOtherFile>,
+}
+
+/// The first entries of a list, as many as the caller asked for, and how many there are in
+/// all: a national import may replace every one of 361,188 submissions, and nobody reads
+/// them all on a terminal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listed<T> {
+    pub first: Vec<T>,
+    pub total: usize,
+    most: usize,
+}
+
+impl<T> Default for Listed<T> {
+    fn default() -> Self {
+        Listed::new(usize::MAX)
+    }
+}
+
+impl<T> Listed<T> {
+    /// An empty list keeping at most `most` entries.
+    pub fn new(most: usize) -> Listed<T> {
+        Listed {
+            first: Vec::new(),
+            total: 0,
+            most,
+        }
+    }
+
+    /// Counts one more entry, made and kept only while fewer than the most are kept.
+    fn add<E>(&mut self, make: impl FnOnce() -> Result<T, E>) -> Result<(), E> {
+        if self.first.len() < self.most {
+            self.first.push(make()?);
+        }
+        self.total += 1;
+        Ok(())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+}
+
+/// The figure of a submission as the county gave it: the value as written and its parts.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GivenFigure {
+    pub value: String,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+}
+
+/// An item with a verdict whose figure an import changes: the verdict stays, marked changed
+/// since reviewed, until someone reviews it again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewedChange {
+    pub county_code: String,
+    pub county: String,
+    pub indicator: String,
+    pub before: GivenFigure,
+    pub after: GivenFigure,
+    pub verdict: Verdict,
+    pub reviewer: String,
+    /// Its verdict was already behind its figure (an earlier import changed it): the import
+    /// marks nothing new there.
+    pub already_changed: bool,
+}
+
+/// A row replacing a submission that came from another file than the one imported.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FromOtherFile {
+    pub county_code: String,
+    pub county: String,
+    pub indicator: String,
+    /// The file the submission held came from, as it was named to `kaohe import`; `None` for
+    /// a submission older than kaohe's record of files.
+    pub file: Option<String>,
+    /// When that file was imported (RFC 3339).
+    pub imported_at: String,
+    /// The figure changes too.
+    pub figure_changed: bool,
 }
 
 impl Store {
@@ -29,19 +113,35 @@ impl Store {
         file: &str,
         who: &Reviewer,
     ) -> Result<usize> {
-        self.import_submissions_with(rows, file, who, |_, _| Ok(()))
-            .map(|(n, ())| n)
+        self.import_submissions_with(rows, file, who, None, |_, _| Ok(()))
+            .map(|_| rows.len())
+    }
+
+    /// [`Store::import_submissions`], answering what the import changed, as
+    /// [`Store::import_preview`] would have said (the first `most` entries of each list),
+    /// read inside the write.
+    pub fn import_submissions_saying(
+        &mut self,
+        rows: &[SubmissionRow],
+        file: &str,
+        who: &Reviewer,
+        most: usize,
+    ) -> Result<ImportPreview> {
+        self.import_submissions_with(rows, file, who, Some(most), |_, _| Ok(()))
+            .map(|(changes, ())| changes.unwrap_or_default())
     }
 
     /// [`Store::import_submissions`], with `also` run inside its transaction after the rows
-    /// are written, given the import's id (the evidence that came with them, evidence.rs).
+    /// are written, given the import's id (the evidence that came with them, evidence.rs);
+    /// answering also what the import changed when `saying` (the most entries of each list).
     pub(crate) fn import_submissions_with<T>(
         &mut self,
         rows: &[SubmissionRow],
         file: &str,
         who: &Reviewer,
+        saying: Option<usize>,
         also: impl FnOnce(&Transaction<'_>, i64) -> Result<T>,
-    ) -> Result<(usize, T)> {
+    ) -> Result<(Option<ImportPreview>, T)> {
         // Refused by a lock before anything is written, the announcement below included (the
         // write checks again, inside its transaction).
         refuse_locked(&self.conn, Covered::Rows(rows, file))?;
@@ -63,6 +163,10 @@ impl Store {
             let tx = self.write()?;
             // A new database (the other caller) has no lock yet.
             refuse_locked(&tx, Covered::Rows(rows, file))?;
+            // What it changes, read in the same transaction as the write.
+            let changes = saying
+                .map(|most| import_changes(&tx, rows, file, most))
+                .transpose()?;
             let import_id = insert_submissions(&tx, rows, file, who)?;
             let also = also(&tx, import_id)?;
             if let Some(id) = announced {
@@ -70,56 +174,26 @@ impl Store {
             }
             tx.commit()
                 .with_context(|| format!("cannot save the import into {path}"))?;
-            Ok(also)
+            Ok((changes, also))
         })();
         if let (Err(_), Some(id)) = (&written, announced) {
             self.long_write_ended(id);
         }
-        written.map(|also| (rows.len(), also))
+        written
     }
 
-    /// What importing `rows` would do, without writing: how many submissions are new, how
-    /// many replace earlier ones (and of those, how many with another figure), and how many
-    /// verdicts would then be marked changed since reviewed.
-    pub fn import_preview(&self, rows: &[SubmissionRow]) -> Result<ImportPreview> {
-        // Each row's figure against the one held, by the test an import bumps the revision by.
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT s.county_code IS NOT NULL, {figure_changed}, {verdict_on_held_figure}
-             FROM (SELECT ?1 AS county_code, ?2 AS indicator_id,
-                          ?3 AS value, ?4 AS numerator, ?5 AS denominator) k
-             LEFT JOIN submissions s
-                 ON s.county_code = k.county_code AND s.indicator_id = k.indicator_id
-             LEFT JOIN reviews r
-                 ON r.county_code = k.county_code AND r.indicator_id = k.indicator_id",
-            figure_changed = stale::figure_changed_sql("s", "k"),
-            verdict_on_held_figure = stale::VERDICT_ON_HELD_FIGURE,
-        ))?;
-        let mut preview = ImportPreview::default();
-        for row in rows {
-            let s = &row.submission;
-            // Whether it replaces a submission, with another figure, on which a verdict is
-            // (not behind it already).
-            let (replaces, changed, verdict): (bool, bool, bool) = stmt.query_row(
-                params![
-                    row.county_code,
-                    row.indicator_id,
-                    s.value,
-                    s.numerator,
-                    s.denominator
-                ],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )?;
-            if replaces {
-                preview.replaced += 1;
-                preview.figure_changed += usize::from(changed);
-            } else {
-                preview.new += 1;
-            }
-            if changed && verdict {
-                preview.verdicts_to_recheck += 1;
-            }
-        }
-        Ok(preview)
+    /// What importing `rows` from `file` would do, without writing: how many submissions are
+    /// new, how many replace earlier ones (and of those, how many with another figure), how
+    /// many verdicts would then be marked changed since reviewed; and each reviewed item
+    /// whose figure changes, and each row replacing a submission from another file.
+    /// Of each list, the first `most` entries are kept (all are counted).
+    pub fn import_preview(
+        &self,
+        rows: &[SubmissionRow],
+        file: &str,
+        most: usize,
+    ) -> Result<ImportPreview> {
+        import_changes(&self.conn, rows, file, most)
     }
 
     /// The number of the last import (0 when none): a new one means submissions changed.
@@ -128,6 +202,116 @@ impl Store {
             .conn
             .query_row("SELECT COALESCE(MAX(id), 0) FROM imports", [], |r| r.get(0))?)
     }
+}
+
+/// What importing `rows` from `file` changes in the database `conn` holds (see
+/// [`ImportPreview`]): each row's figure against the one held, by the test an import bumps the
+/// revision by, and the import the held submission came from. A row costs one look-up by the
+/// item's key; the words of an entry are read only for the entries kept.
+fn import_changes(
+    conn: &Connection,
+    rows: &[SubmissionRow],
+    file: &str,
+    most: usize,
+) -> Result<ImportPreview> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT s.county_code IS NOT NULL, {figure_changed}, {verdict_on_held_figure},
+                r.verdict, {changed_since_review}, s.import_id,
+                s.value, s.numerator, s.denominator, r.reviewer, s.imported_at
+         FROM (SELECT ?1 AS county_code, ?2 AS indicator_id,
+                      ?3 AS value, ?4 AS numerator, ?5 AS denominator) k
+         LEFT JOIN submissions s
+             ON s.county_code = k.county_code AND s.indicator_id = k.indicator_id
+         LEFT JOIN reviews r
+             ON r.county_code = k.county_code AND r.indicator_id = k.indicator_id",
+        figure_changed = stale::figure_changed_sql("s", "k"),
+        verdict_on_held_figure = stale::VERDICT_ON_HELD_FIGURE,
+        changed_since_review = stale::CHANGED_SINCE_REVIEW,
+    ))?;
+    // The few imports and counties, read once: named only in the entries kept.
+    let files: HashMap<i64, String> = conn
+        .prepare("SELECT id, file FROM imports")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let counties: HashMap<String, String> = conn
+        .prepare("SELECT code, name FROM counties")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let county = |code: &str| {
+        counties
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| code.to_string())
+    };
+    let mut preview = ImportPreview {
+        reviewed_changes: Listed::new(most),
+        from_other_files: Listed::new(most),
+        ..ImportPreview::default()
+    };
+    for row in rows {
+        let s = &row.submission;
+        let params = params![
+            row.county_code,
+            row.indicator_id,
+            s.value,
+            s.numerator,
+            s.denominator
+        ];
+        let (reviewed_changes, from_other_files) =
+            (&mut preview.reviewed_changes, &mut preview.from_other_files);
+        let (replaces, changed, verdict_on_it) = stmt.query_row(params, |r| {
+            let (replaces, changed, verdict_on_it): (bool, bool, bool) =
+                (r.get(0)?, r.get(1)?, r.get(2)?);
+            let verdict = crate::items::verdict_at(r, 3)?;
+            if let (true, true, Some(verdict)) = (replaces, changed, verdict) {
+                reviewed_changes.add(|| {
+                    Ok::<_, rusqlite::Error>(ReviewedChange {
+                        county_code: row.county_code.clone(),
+                        county: county(&row.county_code),
+                        indicator: row.indicator_id.clone(),
+                        before: GivenFigure {
+                            value: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+                            numerator: r.get(7)?,
+                            denominator: r.get(8)?,
+                        },
+                        after: GivenFigure {
+                            value: s.value.clone(),
+                            numerator: s.numerator,
+                            denominator: s.denominator,
+                        },
+                        verdict,
+                        reviewer: r.get(9)?,
+                        already_changed: r.get(4)?,
+                    })
+                })?;
+            }
+            // Another file: another name than this one's, or none recorded.
+            let earlier = r.get::<_, Option<i64>>(5)?.and_then(|id| files.get(&id));
+            if replaces && earlier.map(String::as_str) != Some(file) {
+                from_other_files.add(|| {
+                    Ok::<_, rusqlite::Error>(FromOtherFile {
+                        county_code: row.county_code.clone(),
+                        county: county(&row.county_code),
+                        indicator: row.indicator_id.clone(),
+                        file: earlier.cloned(),
+                        imported_at: r.get(10)?,
+                        figure_changed: changed,
+                    })
+                })?;
+            }
+            Ok((replaces, changed, verdict_on_it))
+        })?;
+        if replaces {
+            preview.replaced += 1;
+            preview.figure_changed += usize::from(changed);
+        } else {
+            preview.new += 1;
+        }
+        if changed && verdict_on_it {
+            preview.verdicts_to_recheck += 1;
+        }
+    }
+    Ok(preview)
 }
 
 /// Writes `rows` as one import inside the caller's write transaction: a submission replaces
@@ -309,7 +493,7 @@ mod tests {
         // A corrected sheet that changes only the county's own assessment: stored, and no
         // verdict wants reviewing again (the figure it was given on is the same).
         let second = parse("county,indicator,value,自评结果,自评分\n衢江区,1.2,71%,基本完成,6.5\n");
-        let preview = store.import_preview(&second).unwrap();
+        let preview = store.import_preview(&second, "b.csv", usize::MAX).unwrap();
         assert_eq!(preview.verdicts_to_recheck, 0);
         store.import_submissions(&second, "b.csv", &who()).unwrap();
         let item = store.item("330803", "1.2").unwrap();
@@ -320,6 +504,118 @@ mod tests {
         assert!(!item.changed_since_review);
         assert!(store.changed_since_review().unwrap().is_empty());
         assert_eq!(store.status().unwrap().progress.self_disagrees, 2);
+    }
+
+    #[test]
+    fn an_import_names_each_reviewed_figure_it_changes_and_each_submission_of_another_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = new_store(&dir);
+        let lookup = store.lookup().unwrap();
+        let parse = |csv: &str, file: &str| {
+            kaohe_core::formats::import::parse_csv(csv, file, &lookup).unwrap()
+        };
+        let first = parse(
+            "county,indicator,value,numerator,denominator\n柯城区,1.2,65%,,\n衢江区,1.2,,22,42\n龙游县,1.2,80%,,\n",
+            "一.csv",
+        );
+        store.import_submissions(&first, "一.csv", &who()).unwrap();
+        store
+            .review("330802", "1.2", Some(Some(Verdict::NotMet)), None, &who())
+            .unwrap();
+        store
+            .review("330803", "1.2", Some(Some(Verdict::Met)), None, &who())
+            .unwrap();
+        // A corrected sheet from the same file changes 柯城区's figure: no other file.
+        let same = parse("county,indicator,value\n柯城区,1.2,66%\n", "一.csv");
+        let preview = store.import_preview(&same, "一.csv", usize::MAX).unwrap();
+        assert_eq!(preview.reviewed_changes.total, 1);
+        assert!(preview.from_other_files.is_empty());
+        store.import_submissions(&same, "一.csv", &who()).unwrap();
+
+        // Another file: 柯城区 (already changed since reviewed) and 衢江区 (reviewed on 22/42)
+        // change, 龙游县 (no verdict) is sent again as it was, 江山市 is new.
+        let second = parse(
+            "county,indicator,value,numerator,denominator\n柯城区,1.2,72%,,\n衢江区,1.2,,23,42\n龙游县,1.2,80%,,\n江山市,1.2,90%,,\n",
+            "二.csv",
+        );
+        let preview = store.import_preview(&second, "二.csv", usize::MAX).unwrap();
+        assert_eq!(
+            (preview.new, preview.replaced, preview.figure_changed),
+            (1, 3, 2)
+        );
+        assert_eq!(preview.verdicts_to_recheck, 1, "柯城区's is marked already");
+        let changes: Vec<_> = preview
+            .reviewed_changes
+            .first
+            .iter()
+            .map(|c| {
+                (
+                    c.county.as_str(),
+                    c.indicator.as_str(),
+                    c.before.clone(),
+                    c.after.clone(),
+                    c.verdict,
+                    c.already_changed,
+                )
+            })
+            .collect();
+        let figure = |v: &str, n: Option<f64>, d: Option<f64>| GivenFigure {
+            value: v.into(),
+            numerator: n,
+            denominator: d,
+        };
+        assert_eq!(
+            changes,
+            vec![
+                (
+                    "柯城区",
+                    "1.2",
+                    figure("66%", None, None),
+                    figure("72%", None, None),
+                    Verdict::NotMet,
+                    true
+                ),
+                (
+                    "衢江区",
+                    "1.2",
+                    figure("", Some(22.0), Some(42.0)),
+                    figure("", Some(23.0), Some(42.0)),
+                    Verdict::Met,
+                    false
+                ),
+            ]
+        );
+        assert_eq!(preview.reviewed_changes.first[0].reviewer, who().name);
+        let others: Vec<_> = preview
+            .from_other_files
+            .first
+            .iter()
+            .map(|o| (o.county.as_str(), o.file.as_deref(), o.figure_changed))
+            .collect();
+        assert_eq!(
+            others,
+            vec![
+                ("柯城区", Some("一.csv"), true),
+                ("衢江区", Some("一.csv"), true),
+                ("龙游县", Some("一.csv"), false),
+            ]
+        );
+        assert!(!preview.from_other_files.first[0].imported_at.is_empty());
+        // Of a long list, the first are kept and all are counted.
+        let short = store.import_preview(&second, "二.csv", 1).unwrap();
+        assert_eq!(
+            short.from_other_files.first,
+            preview.from_other_files.first[..1]
+        );
+        assert_eq!(short.from_other_files.total, 3);
+        assert_eq!(short.reviewed_changes.total, 2);
+        // The import itself says the same, read inside its write.
+        let said = store
+            .import_submissions_saying(&second, "二.csv", &who(), usize::MAX)
+            .unwrap();
+        assert_eq!(said, preview);
+        let again = store.import_preview(&second, "二.csv", usize::MAX).unwrap();
+        assert!(again.from_other_files.is_empty());
     }
 
     #[test]

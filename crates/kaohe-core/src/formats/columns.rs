@@ -70,6 +70,11 @@ pub enum Column {
     EvidenceFiles,
     EvidenceMissing,
     RequestsOpen,
+    // Issue 16 (round trips keep every fact of the import).
+    /// The figure came from a spreadsheet's bare number cell for a percentage (see
+    /// [`crate::model::Submission::bare_fraction`]): a fact of the import, read back from
+    /// kaohe's own exports.
+    BareFraction,
 }
 
 /// What an import makes of a column.
@@ -82,6 +87,10 @@ pub enum Read {
     /// The catalog's, the review's, and what kaohe works out: written by the exports, passed
     /// over by an import (verdicts are the city's, not the county's).
     PassedOver,
+    /// A fact of an earlier import that kaohe's own export carries (how a figure was given):
+    /// read back from kaohe's own CSV, workbook and JSON, so that a round trip keeps it;
+    /// passed over in a county's sheet, which cannot know it.
+    ImportFact,
 }
 
 /// What a second, less likely name of a column means in a county's sheet beside a likelier
@@ -116,7 +125,7 @@ pub struct Names {
 
 /// Every column, in the order the exports write them: the CSV has those with a key, the
 /// workbook those with a header, each in this order. `COLUMNS[c as usize]` is column `c`.
-pub const COLUMNS: [Names; 40] = [
+pub const COLUMNS: [Names; 41] = [
     Names {
         column: Column::CountyCode,
         key: Some("county_code"),
@@ -170,7 +179,8 @@ pub const COLUMNS: [Names; 40] = [
     Names {
         column: Column::ValueNumber,
         key: Some("value_number"),
-        header: None,
+        // Beside the figure as written, the number a spreadsheet can sum and chart.
+        header: Some("报送值(数值)"),
         aliases: &[],
         beside: Beside::Refused,
         read: Read::PassedOver,
@@ -447,6 +457,15 @@ pub const COLUMNS: [Names; 40] = [
         beside: Beside::Refused,
         read: Read::PassedOver,
     },
+    // Issue 16: the facts of an import, read back from kaohe's own exports.
+    Names {
+        column: Column::BareFraction,
+        key: Some("bare_fraction"),
+        header: Some("表格小数"),
+        aliases: &[],
+        beside: Beside::Refused,
+        read: Read::ImportFact,
+    },
 ];
 
 /// A county's sheet's column of the figures' unit of measure (‰, 公顷, 万元): no column of
@@ -474,11 +493,6 @@ pub const DESCRIPTIVE: [&str; 13] = [
     "权重",
     "牵头处室",
 ];
-
-/// The JSON export's one key that is no column: the figure came from a workbook's number
-/// cell (see [`crate::model::Submission::bare_fraction`]), read back so the figure keeps its
-/// flag.
-pub const BARE_FRACTION: &str = "bare_fraction";
 
 impl Column {
     pub fn names(self) -> &'static Names {
@@ -563,8 +577,44 @@ pub fn is_county_code(header: &str) -> bool {
 
 /// Whether an import passes over a column of this header, not one of the submission's: the
 /// columns of kaohe's own export that are not the county's, and counties' descriptive ones.
+/// (A fact of an import is read only from kaohe's own export: see [`facts`].)
 pub fn passed_over(header: &str) -> bool {
-    DESCRIPTIVE.contains(&header) || by_key(header).is_some_and(|n| n.read == Read::PassedOver)
+    DESCRIPTIVE.contains(&header)
+        || by_key(header).is_some_and(|n| matches!(n.read, Read::PassedOver | Read::ImportFact))
+}
+
+/// The facts of an import kaohe's own exports carry and read back (see [`Read::ImportFact`]).
+pub fn facts() -> impl Iterator<Item = Column> {
+    COLUMNS
+        .iter()
+        .filter(|n| n.read == Read::ImportFact)
+        .map(|n| n.column)
+}
+
+/// The fact of an import a header of kaohe's own export names: its key (CSV) or its header
+/// (the workbook).
+pub fn fact_by_name(header: &str) -> Option<Column> {
+    facts().find(|c| c.key() == Some(header) || c.header() == Some(header))
+}
+
+/// Whether a CSV header is kaohe's own CSV export's: it has the county's code and two columns
+/// only kaohe writes, the figure as a number and the checks' flags. Only there are the cells
+/// made inert for spreadsheets undone ([`crate::formats::inert`]) and the facts of an import
+/// read back: a county's sheet keeps every character it gave.
+pub fn is_own_csv_export<S: AsRef<str>>(headers: &[S]) -> bool {
+    [Column::CountyCode, Column::ValueNumber, Column::Flags]
+        .iter()
+        .all(|c| headers.iter().any(|h| c.key() == Some(h.as_ref().trim())))
+}
+
+/// What a fact's cell says, as kaohe's exports write it: `yes` (CSV), 是 (the workbook),
+/// `true` (JSON, read as 是), or empty; `None` for anything else.
+pub fn fact_says(text: &str) -> Option<bool> {
+    match text.trim() {
+        "yes" | "是" | "true" => Some(true),
+        "" | "no" | "否" | "false" => Some(false),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -576,8 +626,10 @@ mod tests {
         for (i, names) in COLUMNS.iter().enumerate() {
             assert_eq!(names.column as usize, i, "{names:?}");
             assert!(names.key.is_some() || names.header.is_some(), "{names:?}");
-            // A submission's column is named in messages by its key.
-            assert!(names.read != Read::Submission || names.key.is_some());
+            // A submission's column is named in messages by its key, as is a fact of an import.
+            assert!(
+                !matches!(names.read, Read::Submission | Read::ImportFact) || names.key.is_some()
+            );
         }
     }
 }

@@ -347,5 +347,13 @@ mod tests {
             "一  \n  \\- 二  \n  \\# 三  \n  1\\. 四"
         );
         assert_eq!(md("共 12 项。"), "共 12 项。");
+        // A formula is text in an editor, and Markdown marks none at a line's start but these:
+        // escaped, so that nothing turns it into a heading rule or a list.
+        assert_eq!(
+            md("=HYPERLINK(\"http://x\",\"点此\")"),
+            "\\=HYPERLINK(\"http://x\",\"点此\")"
+        );
+        assert_eq!(md("-5%"), "\\-5%");
+        assert_eq!(md("+1+2"), "\\+1+2");
     }
 }

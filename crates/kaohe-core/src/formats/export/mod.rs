@@ -224,19 +224,11 @@ impl<'a> Row<'a> {
             Column::Note => text(&i.note),
             Column::Reviewer => text(&i.reviewer),
             Column::ReviewedAt => text(&i.reviewed_at),
-            Column::ChangedSinceReview => Cow::Borrowed(match (i.changed_since_review, words) {
-                (false, _) => "",
-                (true, Words::Csv) => "yes",
-                (true, Words::Workbook) => "是",
-            }),
+            Column::ChangedSinceReview => yes(i.changed_since_review, words),
             Column::Flags => Cow::Owned(self.flags.join("；")),
             Column::SelfVerdict => verdict(i.self_verdict),
             Column::SelfScore => number(i.self_score),
-            Column::SelfDisagrees => Cow::Borrowed(match (self.self_disagrees, words) {
-                (false, _) => "",
-                (true, Words::Csv) => "yes",
-                (true, Words::Workbook) => "是",
-            }),
+            Column::SelfDisagrees => yes(self.self_disagrees, words),
             Column::SecondVerdict => verdict(i.stages.second_verdict),
             Column::Checker => text(&i.stages.checker),
             Column::CheckReason => text(&i.stages.check_reason),
@@ -274,8 +266,18 @@ impl<'a> Row<'a> {
                     .collect::<Vec<_>>()
                     .join("\n"),
             ),
+            Column::BareFraction => yes(i.bare_fraction, words),
         }
     }
+}
+
+/// A yes-or-no column: `yes` in the CSV, 是 in the workbook, empty for no.
+fn yes(b: bool, words: Words) -> Cow<'static, str> {
+    Cow::Borrowed(match (b, words) {
+        (false, _) => "",
+        (true, Words::Csv) => "yes",
+        (true, Words::Workbook) => "是",
+    })
 }
 
 /// "初步（未审定）", "审定：王五 2026-12-01 10:00 锁定了整个考核", "部分审定：目标 3（王五 …）".

@@ -394,6 +394,11 @@ impl<'a> Checker<'a> {
         let (self_verdict, self_score) = self_assessment(cell, &fail, &item)?;
         let value_cell = cell(Column::Value);
         let as_written = &cell(Column::AsWritten).text;
+        // kaohe's own export says the figure came from a spreadsheet's number cell (the
+        // layout reads that column only there): it is read as that cell was, and keeps its flag.
+        let from_number_cell = value_cell.kind == CellKind::Number
+            || (fields.get(Column::BareFraction).is_some()
+                && fact(cell, &fail, &item, Column::BareFraction)?);
         let submission = Submission {
             value_number: None,
             value: value_cell.text.clone(),
@@ -463,7 +468,7 @@ impl<'a> Checker<'a> {
             _ => None,
         };
         // A bare number ≤ 1 from a number cell, for a percentage, given in no other unit.
-        let bare_fraction = value_cell.kind == CellKind::Number
+        let bare_fraction = from_number_cell
             && as_written.is_empty()
             && kept.converted_from.is_none()
             && unit == Some("%")
@@ -519,6 +524,27 @@ fn source_cell<'c>(cells: &'c [Cell], source: Option<&'c Source>) -> &'c Cell {
         Some(Source::Header { cell, .. } | Source::Given(cell)) => cell,
         None => &EMPTY,
     }
+}
+
+/// A yes-or-no fact of an earlier import in a row of kaohe's own export (`yes`, 是, `true` or
+/// empty); anything else refuses the file at that cell.
+fn fact<'c>(
+    cell: impl Fn(Column) -> &'c Cell,
+    fail: &impl Fn(Column, String) -> FileError,
+    item: &impl Fn() -> String,
+    column: Column,
+) -> Result<bool, FileError> {
+    let text = &cell(column).text;
+    columns::fact_says(text).ok_or_else(|| {
+        fail(
+            column,
+            format!(
+                "{} \"{text}\" is neither yes nor empty, as kaohe's export writes it ({})",
+                column.name(),
+                item()
+            ),
+        )
+    })
 }
 
 /// The county's own assessment in a row: its 自评结果 (a verdict in Chinese or English) and

@@ -6,7 +6,7 @@
 use super::Checked;
 use super::checker::{Cell, CellKind, Checker, Fields, Places};
 use crate::error::{FileError, LineCounter, Location};
-use crate::formats::columns::{self, BARE_FRACTION, Column, Read};
+use crate::formats::columns::{self, Column, Read};
 use crate::lookup::Lookup;
 use crate::model::format_number;
 use serde::de::{DeserializeSeed, Error as _, SeqAccess, Visitor};
@@ -27,8 +27,9 @@ pub fn read_json(
             "the file is one JSON object; kaohe imports an array of records [{\"county\": …, \"indicator\": …, \"value\": …}, …] as `kaohe export --format json` writes",
         ));
     }
-    // The header the records are laid out under: the submission's columns.
-    let fields: Vec<Column> = columns::submission().collect();
+    // The header the records are laid out under: the submission's columns, and the facts of
+    // an earlier import the export carries.
+    let fields: Vec<Column> = columns::submission().chain(columns::facts()).collect();
     let places = Places::Lines { path };
     let mut records = Records {
         text,
@@ -138,12 +139,7 @@ impl Records<'_, '_> {
         let place_of = |column: Column| fields.iter().position(|&c| c == column);
         let mut cells = vec![Cell::default(); fields.len()];
         let mut code = String::new();
-        let mut bare_fraction = false;
         for (key, value) in &record {
-            if key == BARE_FRACTION {
-                bare_fraction = value.as_bool() == Some(true);
-                continue;
-            }
             let column = match columns::by_key(key) {
                 Some(names) if names.read == Read::PassedOver => continue,
                 Some(names) => names.column,
@@ -183,9 +179,6 @@ impl Records<'_, '_> {
         }
         if let Some(at) = place_of(Column::County).filter(|_| !code.is_empty()) {
             cells[at].text = code;
-        }
-        if let Some(at) = place_of(Column::Value).filter(|_| bare_fraction) {
-            cells[at].kind = CellKind::Number;
         }
         self.checker.row(line, &cells, &self.layout)
     }

@@ -19,6 +19,7 @@ use super::Checked;
 use super::checker::{Cell, CellKind, Checker, Fields, Places, Source};
 use crate::error::FileError;
 use crate::formats::columns::{self, Beside, COLUMNS, Column, Read};
+use crate::formats::inert::undo_inert;
 use crate::lookup::{Lookup, ascii_key};
 use crate::model::County;
 
@@ -239,6 +240,9 @@ struct Table {
     footer: Option<u64>,
     /// Columns of totals (合计, 全市) passed over.
     total_columns: usize,
+    /// kaohe's own CSV export (told by its header): the apostrophe its export put before a
+    /// formula-like cell is taken off again (see [`crate::formats::inert`]).
+    undo_inert: bool,
 }
 
 /// One submission of a row: where its parts are, and the cells that are its own (a wide
@@ -392,6 +396,14 @@ impl<'a> Layout<'a> {
         let State::Rows(table) = &mut self.state else {
             return Ok(());
         };
+        let cells = if table.undo_inert {
+            cells
+                .into_iter()
+                .map(|c| Cell::text(&undo_inert(&c.text)))
+                .collect()
+        } else {
+            cells
+        };
         let lookup = self.lookup;
         let first = cells
             .iter()
@@ -514,6 +526,11 @@ impl<'a> Layout<'a> {
         let own_workbook = texts
             .iter()
             .any(|h| Column::CountyCode.header() == Some(h.as_str()));
+        // kaohe's own CSV export, told by the columns only it writes.
+        let own_csv = matches!(places, Places::Lines { .. }) && columns::is_own_csv_export(&texts);
+        // Any of kaohe's own exports, whose facts of an earlier import are read back; a
+        // county's sheet's columns of those names are passed over.
+        let own_export = own_workbook || own_csv;
         let mut heads: Vec<Option<Head>> = Vec::with_capacity(width);
         let mut carried: Option<&str> = None;
         for i in 0..width {
@@ -532,7 +549,7 @@ impl<'a> Layout<'a> {
             };
             let number = top.get(i).is_some_and(|c| c.kind == CellKind::Number);
             let head = self
-                .head(upper, lower, number, own_workbook)
+                .head(upper, lower, number, own_workbook, own_export)
                 .map_err(|why| FileError::new(at(Some(i)), why))?;
             heads.push(head);
         }
@@ -623,6 +640,7 @@ impl<'a> Layout<'a> {
             described,
             footer: None,
             total_columns: heads.iter().filter(|h| h.slot == Slot::Total).count(),
+            undo_inert: own_csv,
         })
     }
 
@@ -635,6 +653,7 @@ impl<'a> Layout<'a> {
         lower: &str,
         number: bool,
         own_workbook: bool,
+        own_export: bool,
     ) -> Result<Option<Head>, String> {
         let lookup = self.lookup;
         let (name, unit) = unit_in_header(upper);
@@ -725,6 +744,9 @@ impl<'a> Layout<'a> {
             let candidate = candidate.trim();
             if columns::is_county_code(candidate) {
                 return Ok(head(Slot::Field(Column::CountyCode, 0), None));
+            }
+            if let Some(fact) = columns::fact_by_name(candidate).filter(|_| own_export) {
+                return Ok(head(Slot::Field(fact, 0), None));
             }
             if own_workbook {
                 if let Some(c) = columns::by_header(candidate) {
@@ -851,8 +873,9 @@ impl<'a> Layout<'a> {
         {
             fields.set(Column::County, Source::Given(Cell::text(&county.code)));
         }
-        for (c, index) in
-            columns::submission().zip(columns::submission().map(|c| index_of[c as usize]))
+        for (c, index) in columns::submission()
+            .chain(columns::facts())
+            .map(|c| (c, index_of[c as usize]))
         {
             if let Some(i) = index {
                 fields.set(c, Source::Cell(i));

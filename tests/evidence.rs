@@ -231,7 +231,7 @@ fn a_folder_beside_the_sheet_is_imported_and_what_is_missing_extra_or_ambiguous_
         csv.lines()
             .next()
             .unwrap()
-            .ends_with(",evidence_files,evidence_missing,requests_open"),
+            .ends_with(",evidence_files,evidence_missing,requests_open,bare_fraction"),
         "{csv}"
     );
     // Imported again, unchanged: nothing new kept, the same found.

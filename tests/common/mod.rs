@@ -4,6 +4,7 @@
 
 pub mod pty;
 pub mod screen;
+pub mod term;
 pub mod users;
 
 use assert_cmd::Command;

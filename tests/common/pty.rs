@@ -1,11 +1,14 @@
 //! A program in a pseudo-terminal, its screen read through a terminal emulator (vt100): for
 //! tests that run the workspace as another account (`setpriv` with `users::setpriv_args`).
-//! Every wait is for what the screen shows, never a fixed time.
+//! Every wait is for what the screen shows, never a fixed time, and what it shows is the last
+//! whole frame (see [`Term`]).
 
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use super::term::Term;
 
 const TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -14,7 +17,7 @@ pub struct Screen {
     // Kept open for as long as the program runs.
     _master: Box<dyn MasterPty + Send>,
     writer: Box<dyn Write + Send>,
-    parser: Arc<Mutex<vt100::Parser>>,
+    parser: Arc<Mutex<Term>>,
 }
 
 impl Screen {
@@ -30,8 +33,7 @@ impl Screen {
             .unwrap();
         let child = pair.slave.spawn_command(cmd).unwrap();
         drop(pair.slave);
-        let nz = |n: u16| std::num::NonZero::new(n).unwrap();
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
+        let parser = Arc::new(Mutex::new(Term::new(rows, cols)));
         let mut reader = pair.master.try_clone_reader().unwrap();
         let p = parser.clone();
         std::thread::spawn(move || {
@@ -40,7 +42,7 @@ impl Screen {
                 if n == 0 {
                     break;
                 }
-                p.lock().unwrap().process(&buf[..n]);
+                p.lock().unwrap().feed(&buf[..n]);
             }
         });
         let writer = pair.master.take_writer().unwrap();
@@ -53,7 +55,7 @@ impl Screen {
     }
 
     pub fn text(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
+        self.parser.lock().unwrap().settled.clone()
     }
 
     /// Waits until the screen shows `what`; returns the screen.

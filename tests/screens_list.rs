@@ -51,8 +51,10 @@ fn fixture(n: usize) -> Fixture {
 /// A frame as the run loop makes it: the list's rows told, the items read, the screen drawn.
 fn frame(f: &mut Fixture, terminal: &mut Terminal<TestBackend>) -> Vec<String> {
     let size = terminal.backend().buffer().area;
-    f.app
-        .set_list_room(view::list_room(Rect::new(0, 0, size.width, size.height), &f.app));
+    f.app.set_list_room(view::list_room(
+        Rect::new(0, 0, size.width, size.height),
+        &f.app,
+    ));
     fill(&mut f.store, &mut f.app);
     terminal
         .draw(|frame| view::draw(frame, &f.app, &Theme::default()))

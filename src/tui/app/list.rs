@@ -132,7 +132,12 @@ impl App {
         // The run of unread counties from `at` on, no further than `last`.
         let run = |at: Cursor, last: usize| {
             let mut end = at.county;
-            while end < last && unread(Cursor { county: end + 1, ..at }) {
+            while end < last
+                && unread(Cursor {
+                    county: end + 1,
+                    ..at
+                })
+            {
                 end += 1;
             }
             (at.indicator, at.county, end)

@@ -157,7 +157,11 @@ impl App {
     pub(super) fn own_reviewed(&mut self, at: Cursor, reviewed: bool) {
         if self.is_own(at) {
             let done = &mut self.own.tally.0;
-            *done = if reviewed { *done + 1 } else { done.saturating_sub(1) };
+            *done = if reviewed {
+                *done + 1
+            } else {
+                done.saturating_sub(1)
+            };
         }
     }
 

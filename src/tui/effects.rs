@@ -996,7 +996,9 @@ pub fn fill(store: &mut Store, app: &mut App) {
     fill_marking(store, app);
     fill_evidence(store, app);
     fill_scoring(store, app);
-    for _ in 0..4 {
+    // A run of counties a read: the list's rows come in one (a few, far apart under a
+    // filter), then the note's item and the selected rows.
+    for _ in 0..16 {
         let Some((indicator, from, to)) = app.missing() else {
             return;
         };

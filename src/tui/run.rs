@@ -122,6 +122,7 @@ pub fn run(
     let mut placed: Option<Placed> = None;
     loop {
         if dirty {
+            measure_list(&mut app, &terminal);
             effects.fill(&mut app);
             measure_detail(&mut app, &terminal, &theme);
             if draw(&mut terminal, &app, &theme, &mut placed).is_err() {
@@ -258,6 +259,14 @@ fn size_editor(app: &mut App, terminal: &Terminal<Tty<Stdout>>) {
         app.page_rows = view::summary_page_rows(area, app);
         let (w, h) = view::viewer_text_size(area);
         app.set_viewer_size(w, h);
+    }
+}
+
+/// The counties' list's rows in this window: the items on them are read before the frame.
+fn measure_list(app: &mut App, terminal: &Terminal<Tty<Stdout>>) {
+    if let Ok(size) = terminal.size() {
+        let area = Rect::new(0, 0, size.width, size.height);
+        app.set_list_room(view::list_room(area, app));
     }
 }
 

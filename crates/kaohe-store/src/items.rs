@@ -51,11 +51,11 @@ impl Store {
         Ok(states)
     }
 
-    /// The items of one indicator for the counties at positions `from..=to` (in list order).
+    /// The items of one indicator for the counties at positions `from..=to` (in list order):
+    /// the counties by their position's index, so a read costs the rows it returns (the one
+    /// county a move brings on screen), not the number of counties.
     pub fn items_range(&self, indicator_id: &str, from: usize, to: usize) -> Result<Vec<Item>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "{ITEM_SELECT} WHERE i.id = ?1 AND c.position BETWEEN ?2 AND ?3 ORDER BY c.position"
-        ))?;
+        let mut stmt = self.conn.prepare_cached(&items_in_range())?;
         let rows = stmt.query_map(params![indicator_id, from as i64, to as i64], item_from_row)?;
         let mut items = rows.collect::<rusqlite::Result<Vec<_>>>()?;
         let mut threads = notes::threads_in_range(&self.conn, indicator_id, from, to)?;
@@ -191,6 +191,11 @@ const ITEM_SELECT: &str = concat!(
     LEFT JOIN verified_figures vf ON vf.county_code = c.code AND vf.indicator_id = i.id"
 );
 
+/// One indicator's items for the counties at positions `?2..=?3`, in list order.
+fn items_in_range() -> String {
+    format!("{ITEM_SELECT} WHERE i.id = ?1 AND c.position BETWEEN ?2 AND ?3 ORDER BY c.position")
+}
+
 /// One county × indicator as `conn` (or a transaction) sees it now.
 pub(crate) fn read_item(conn: &Connection, county_code: &str, indicator_id: &str) -> Result<Item> {
     let mut item = conn
@@ -241,4 +246,67 @@ fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
             _ => Some(crate::verified::verified_from(r, 24)?),
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::{Reviews, new_store, who};
+
+    /// What SQLite will do for `sql`, one line a step.
+    fn plan(store: &Store, sql: &str) -> Vec<String> {
+        let mut stmt = store
+            .conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap();
+        let rows = stmt
+            .query_map(params!["1.1", 2_i64, 3_i64], |r| r.get::<_, String>(3))
+            .unwrap();
+        rows.collect::<rusqlite::Result<Vec<_>>>().unwrap()
+    }
+
+    #[test]
+    fn a_range_read_finds_its_counties_by_their_position_not_by_scanning_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = new_store(&dir);
+        for sql in [items_in_range(), notes::THREADS_IN_RANGE.to_string()] {
+            let steps = plan(&store, &sql);
+            let text = steps.join("\n");
+            // Neither every county nor every note of the indicator is read, nor the rows sorted
+            // (the counties come in order; each county's thread alone is, a few notes).
+            assert!(
+                steps.iter().any(|s| s.contains("counties_by_position")),
+                "{text}"
+            );
+            assert!(
+                !steps
+                    .iter()
+                    .any(|s| s.starts_with("SCAN c") || s.starts_with("SCAN n")),
+                "{text}"
+            );
+            assert!(!text.contains("TEMP B-TREE FOR ORDER BY"), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_range_read_gives_the_counties_in_it_in_order_with_their_threads() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = new_store(&dir);
+        let counties = store.counties().unwrap();
+        let third = &counties[2].code;
+        store
+            .review(third, "1.1", None, Some("台账齐全"), &who())
+            .unwrap();
+        let items = store.items_range("1.1", 1, 3).unwrap();
+        let codes: Vec<&str> = items.iter().map(|i| i.county_code.as_str()).collect();
+        let wanted: Vec<&str> = counties[1..=3].iter().map(|c| c.code.as_str()).collect();
+        assert_eq!(codes, wanted);
+        assert_eq!(items[1].notes.len(), 1);
+        assert_eq!(items[1].notes[0].text, "台账齐全");
+        assert!(items[0].notes.is_empty() && items[2].notes.is_empty());
+        // One county: what a step down reads.
+        let one = store.items_range("1.1", 2, 2).unwrap();
+        assert_eq!(one.len(), 1);
+        assert_eq!(&one[0].county_code, third);
+    }
 }

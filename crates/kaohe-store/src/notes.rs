@@ -33,6 +33,13 @@ pub(crate) fn thread(
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
+/// The notes of one indicator's items for the counties at positions `?2..=?3`. The counties in
+/// the range first (by their position's index), then each one's thread by `notes_by_item`: a
+/// few rows read, not the indicator's every note (CROSS JOIN keeps SQLite to that order).
+pub(crate) const THREADS_IN_RANGE: &str = "SELECT n.county_code, n.author, n.account, n.at, n.text
+     FROM counties c CROSS JOIN notes n ON n.indicator_id = ?1 AND n.county_code = c.code
+     WHERE c.position BETWEEN ?2 AND ?3 ORDER BY c.position, n.seq";
+
 /// The threads of one indicator's items for the counties at positions `from..=to`, by county
 /// code.
 pub(crate) fn threads_in_range(
@@ -41,11 +48,7 @@ pub(crate) fn threads_in_range(
     from: usize,
     to: usize,
 ) -> Result<HashMap<String, Vec<Note>>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT n.county_code, n.author, n.account, n.at, n.text FROM notes n
-         JOIN counties c ON c.code = n.county_code
-         WHERE n.indicator_id = ?1 AND c.position BETWEEN ?2 AND ?3 ORDER BY n.seq",
-    )?;
+    let mut stmt = conn.prepare_cached(THREADS_IN_RANGE)?;
     let mut threads: HashMap<String, Vec<Note>> = HashMap::new();
     let mut rows = stmt.query(params![indicator_id, from as i64, to as i64])?;
     while let Some(r) = rows.next()? {

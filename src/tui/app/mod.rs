@@ -11,6 +11,7 @@ mod aside;
 mod effect;
 mod filters;
 mod finder;
+mod list;
 mod marking;
 mod mode;
 mod movement;
@@ -146,6 +147,13 @@ pub struct App {
     /// For each indicator, the index of its target in `targets`.
     pub target_of: Vec<usize>,
     pub counties: Vec<County>,
+    /// The widest county name, in terminal columns: measured once, as the counties are known,
+    /// not from every name each frame.
+    county_names_width: usize,
+    /// Where the counties' list is scrolled: the county on its top row, and the rows it had
+    /// (list.rs). Kept by the frame that shows the list, so a move within it changes only
+    /// the two rows involved.
+    list: list::ListScroll,
     /// The verdict of every item, indicator-major (`indicator * counties + county`): one byte
     /// an item, all the App keeps of every item. Moving, filtering, `n` and progress use it.
     verdicts: Vec<Option<Verdict>>,
@@ -350,6 +358,13 @@ impl App {
             targets,
             indicators,
             target_of,
+            county_names_width: ws
+                .counties
+                .iter()
+                .map(|c| crate::text::width(&c.name))
+                .max()
+                .unwrap_or(0),
+            list: list::ListScroll::default(),
             counties: ws.counties,
             verdicts,
             cache: HashMap::new(),
@@ -521,27 +536,9 @@ impl App {
         self.verdicts[self.index(at)]
     }
 
-    /// The items near the cursor not read yet: (indicator, first county, last county). The
-    /// screen shows at most a few dozen rows; 64 either side cover any window.
-    pub fn missing(&self) -> Option<(usize, usize, usize)> {
-        if self.is_empty() {
-            return None;
-        }
-        let mut wanted = vec![self.cursor];
-        if let Some(e) = self.editor() {
-            wanted.push(e.at);
-        }
-        // A verdict for the selected rows needs to know who gave theirs.
-        wanted.extend(self.selected_items());
-        for at in wanted {
-            let lo = at.county.saturating_sub(64);
-            let hi = (at.county + 64).min(self.counties.len() - 1);
-            let base = at.indicator * self.counties.len();
-            if (lo..=hi).any(|c| !self.cache.contains_key(&(base + c))) {
-                return Some((at.indicator, lo, hi));
-            }
-        }
-        None
+    /// The widest county name, in terminal columns (measured once).
+    pub fn county_names_width(&self) -> usize {
+        self.county_names_width
     }
 
     pub fn indicator(&self) -> &Indicator {

@@ -48,6 +48,9 @@ pub(super) struct OwnWork {
     only_own: bool,
     /// Items whose verdict another reviewer gave (by the App's index).
     by_others: HashSet<usize>,
+    /// (reviewed, total) over own work: counted when the owners are known, kept as verdicts
+    /// change (the header shows it every frame).
+    tally: (usize, usize),
 }
 
 /// A mark the reviewer is asked about first: whose item it is, whose verdict it would replace.
@@ -117,6 +120,49 @@ impl App {
         self.own.by_indicator = by_indicator;
         self.own.by_county = by_county;
         self.own.owners = labels.into_iter().map(|(_, l)| l).collect();
+        self.own.tally = self.count_own();
+    }
+
+    /// (reviewed, total) over own work, counted: an indicator owned as a whole at once, the
+    /// others county by county.
+    fn count_own(&self) -> (usize, usize) {
+        let n = self.counties.len();
+        if !self.own.applies() {
+            return (self.reviewed.iter().sum(), self.indicators.len() * n);
+        }
+        let mine = |owner: Option<usize>| owner.is_none_or(|k| self.own.owners[k].mine);
+        let (mut done, mut total) = (0, 0);
+        for indicator in 0..self.indicators.len() {
+            match self.own.by_indicator.get(indicator).copied().flatten() {
+                Some(k) => {
+                    if self.own.owners[k].mine {
+                        done += self.reviewed[indicator];
+                        total += n;
+                    }
+                }
+                None => {
+                    for county in 0..n {
+                        if mine(self.own.by_county.get(county).copied().flatten()) {
+                            total += 1;
+                            done += usize::from(self.is_reviewed(Cursor { indicator, county }));
+                        }
+                    }
+                }
+            }
+        }
+        (done, total)
+    }
+
+    /// An item's verdict was given (`true`) or taken away: own work's tally follows.
+    pub(super) fn own_reviewed(&mut self, at: Cursor, reviewed: bool) {
+        if self.is_own(at) {
+            let done = &mut self.own.tally.0;
+            *done = if reviewed {
+                *done + 1
+            } else {
+                done.saturating_sub(1)
+            };
+        }
     }
 
     /// Items owned by other divisions or reviewers exist, and own work can be told from them.
@@ -178,19 +224,7 @@ impl App {
 
     /// (reviewed, total) over this reviewer's own work.
     pub fn own_progress(&self) -> (usize, usize) {
-        let (m, n) = (self.indicators.len(), self.counties.len());
-        let mut done = 0;
-        let mut total = 0;
-        for indicator in 0..m {
-            for county in 0..n {
-                let at = Cursor { indicator, county };
-                if self.is_own(at) {
-                    total += 1;
-                    done += usize::from(self.is_reviewed(at));
-                }
-            }
-        }
-        (done, total)
+        self.own.tally
     }
 
     /// Keeps whether another reviewer gave an item's verdict, as the database now says.

@@ -170,6 +170,9 @@ impl App {
             (true, false) => self.reviewed[at.indicator] -= 1,
             _ => {}
         }
+        if was != now {
+            self.own_reviewed(at, now);
+        }
         self.summary_changed();
     }
 

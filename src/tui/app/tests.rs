@@ -1750,3 +1750,6 @@ mod evidence;
 /// Rule-based scoring: the findings entered, the scores and grades, the scoring applied anew
 /// (tests/scoring.rs).
 mod scoring;
+
+/// The counties' list: where it is scrolled, and what is read for it (tests/list.rs).
+mod list;

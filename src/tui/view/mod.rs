@@ -149,6 +149,36 @@ pub fn detail_size(area: Rect, app: &App, theme: &Theme) -> (usize, usize) {
     detail::size(app, inner, theme)
 }
 
+/// The county rows the submissions pane has in a window of this size (0 when the list is not
+/// on screen): the run loop tells the App before it reads what the frame will show.
+pub fn list_room(area: Rect, app: &App) -> usize {
+    if app.is_empty()
+        || area.width < MIN_WIDTH
+        || area.height < MIN_HEIGHT
+        || app.summary().is_some()
+        || app.viewer().is_some()
+        || app.detail_whole()
+    {
+        return 0;
+    }
+    let [_, body, _, _] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let pane = if area.width >= WIDE && area.height >= TALL {
+        panes(body, app)[1]
+    } else if app.pane == Pane::Submissions {
+        body
+    } else {
+        return 0;
+    };
+    let inner = ratatui::widgets::Block::bordered().inner(pane);
+    submissions::list_room(app, inner.width as usize, inner.height as usize)
+}
+
 /// Only what the window is short of.
 fn too_small(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let text = format!("{} {}×{}", app.strings.too_small, MIN_WIDTH, MIN_HEIGHT);

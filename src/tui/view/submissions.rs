@@ -1,9 +1,7 @@
 //! The submissions pane: the indicator's words and requirement, then a row a county — its
 //! figure, how it stands against the requirement, the verdict, who gave it, the note.
 
-use super::shared::{
-    figure_text, line_of, pane, requirement_words, scroll, standing_text, verdict_name,
-};
+use super::shared::{figure_text, line_of, pane, requirement_words, standing_text, verdict_name};
 use crate::check::standing;
 use crate::model::{Verdict, format_number};
 use crate::text::{clean, fit, truncate, width, wrap};
@@ -23,6 +21,26 @@ pub(super) fn height(app: &App, width: u16, height: u16) -> u16 {
     let want = 2 + words + 1 + 1 + app.counties.len();
     let most = (height as usize * 3 / 5).max(8);
     want.min(most).min(height as usize) as u16
+}
+
+/// Above the county rows in a pane `h` rows high: how many lines of the indicator's words
+/// (at most three), and whether the requirement's line. However short the pane, the column
+/// heads and the selected county's row show; then the requirement; then the indicator's
+/// words; then more counties.
+fn above_rows(app: &App, h: usize) -> (usize, bool) {
+    let rows_wanted = app.counties.len().clamp(1, 3);
+    let requirement = h >= 3;
+    let words = h
+        .saturating_sub(1 + rows_wanted + usize::from(requirement))
+        .min(3);
+    (words, requirement)
+}
+
+/// The county rows under the column heads in a pane whose inside is `w`×`h`.
+pub(super) fn list_room(app: &App, w: usize, h: usize) -> usize {
+    let (room_for_words, requirement) = above_rows(app, h);
+    let words = wrap(&indicator_words(app), w).len().min(room_for_words);
+    h.saturating_sub(words + usize::from(requirement) + 1)
 }
 
 /// "指标：…": the indicator's full wording.
@@ -45,13 +63,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let h = inner.height as usize;
     let mut lines: Vec<Line> = Vec::new();
     let words = wrap(&indicator_words(app), w);
-    // However short the pane, the column heads and the selected county's row show; then the
-    // requirement; then the indicator's words (up to three lines); then more counties.
-    let rows_wanted = app.counties.len().clamp(1, 3);
-    let requirement = h >= 3;
-    let room_for_words = h
-        .saturating_sub(1 + rows_wanted + usize::from(requirement))
-        .min(3);
+    let (room_for_words, requirement) = above_rows(app, h);
     for (k, l) in words.iter().take(room_for_words).enumerate() {
         let l = if k + 1 == room_for_words && words.len() > room_for_words {
             truncate(&format!("{l}……"), w)
@@ -64,14 +76,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         lines.push(line_of(truncate(&requirement_words(app), w), theme.label()));
     }
     // Columns: draft mark, county, figure, check, verdict, by (wide only), note.
-    let county_w = app
-        .counties
-        .iter()
-        .map(|c| width(&c.name))
-        .max()
-        .unwrap_or(6)
-        .max(width(s.county))
-        .min(14);
+    let county_w = app.county_names_width().max(width(s.county)).min(14);
     let verdict_w = Verdict::ALL
         .iter()
         .map(|&v| width(s.verdict(v)))
@@ -82,15 +87,10 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         // since) and `≠` (the county's own assessment differs) after: never all three, as a
         // 基本完成 contradicts no figure.
         + 4;
-    let rows = app.shown_counties();
-    // The rows that fit under the column heads, the selected one among them.
+    // The rows that fit under the column heads, the selected one among them, where the list
+    // was scrolled (the App keeps it still while the cursor moves within it).
     let room = h.saturating_sub(lines.len() + 1);
-    let selected = rows
-        .iter()
-        .position(|&c| c == app.cursor.county)
-        .unwrap_or(0);
-    let top = scroll(selected, rows.len(), room);
-    let visible: Vec<usize> = rows.iter().skip(top).take(room).copied().collect();
+    let visible = app.list_rows(room);
     // Columns fitted to the rows on screen (not to thousands of counties off it).
     let widest = |with_fraction: bool| {
         visible

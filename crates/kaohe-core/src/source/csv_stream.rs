@@ -184,7 +184,7 @@ pub fn scan(mut inner: impl Read) -> std::io::Result<Scanned> {
         }
         // As [`crate::error::LineCounter`]: an LF ends a line, and a CR no LF follows.
         for &b in bytes {
-            if b == b'\n' || (last_cr && b != b'\n') {
+            if b == b'\n' || last_cr {
                 lines += 1;
             }
             last_cr = b == b'\r';

@@ -133,6 +133,7 @@ fn read_book(
 
 /// Reads sheet `index` whole into the checker; `county` is the county the sheet is for (by
 /// its name), if the choice of sheets found one.
+#[allow(clippy::too_many_arguments)]
 fn read_sheet(
     book: &mut dyn Book,
     index: usize,

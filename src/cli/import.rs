@@ -6,17 +6,17 @@ use super::context::Context;
 use super::evidence_in;
 use super::progress::ProgressLine;
 use super::table::plural;
-use crate::error::FileError;
-use crate::formats::import::{Checked, Format, Imported, LayoutKind, SubmissionsFile};
-use crate::lookup::Lookup;
+use crate::error::{FileError, Location};
+use crate::formats::import::{Flagged, Format, LayoutKind, Sink, Streamed, SubmissionsFile, Tally};
+use crate::lookup::{Lookup, SubmissionRow};
 use crate::model::format_number;
 use crate::source::limits::{Limits, Size};
-use crate::store::{GivenFigure, ImportPreview, Store};
+use crate::store::{EvidenceOutcome, GivenFigure, ImportPreview, Staged, Store};
 use crate::text::clean;
 use crate::tui::strings::Lang;
 use anyhow::{Context as _, Result};
 use clap::Args;
-use std::io::Write;
+use std::io::{Seek, SeekFrom, Write};
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -73,39 +73,73 @@ impl Import {
         if file.format().is_workbook() && file.size() > 1_000_000 {
             progress.note("导入 读取工作簿…");
         }
-        let sheet = self.sheet.as_deref();
-        let mut read = |lookup: &Lookup| {
-            let imported = file.read(sheet, lookup, &mut |done, total| {
-                progress.update(done, total)
-            });
-            progress.clear();
-            imported
+        let listed = Shown::new(self.verbose);
+        // The rows go to a scratch file as they are checked, never into memory (`Staged`);
+        // of the flagged figures, the first are kept and the rest counted (or, --verbose,
+        // spilled to a scratch file).
+        let mut staged = Staged::new()?;
+        let mut flagged = FlaggedLines::new(listed, context.lang);
+        let mut reading = Reading {
+            file: &file,
+            sheet: self.sheet.as_deref(),
+            shown: &shown,
+            progress,
         };
         if self.dry_run {
-            let listed = Shown::new(self.verbose);
-            let (imported, preview) = preview(context, &named, &shown, listed, &mut read)?;
+            let existing = !context.would_create()?;
+            let (streamed, preview) = if existing {
+                let store = context.open_existing()?;
+                let streamed = reading.stream(&store.lookup()?, &mut staged, &mut flagged)?;
+                // A row a lock (审定) covers would refuse the import: said now.
+                let preview = store.preview_staged(&staged, &shown, listed.most())?;
+                (streamed, preview)
+            } else {
+                let seed = context.embedded_seed()?;
+                let lookup = Lookup::from_parts(&seed.catalog, &seed.counties);
+                let streamed = reading.stream(&lookup, &mut staged, &mut flagged)?;
+                let preview = if seed.submissions.is_some() {
+                    // The database would be made with the demo's submissions first: compared
+                    // against a scratch copy of it, never the real path.
+                    let scratch = tempfile::tempdir().context("cannot make a scratch directory")?;
+                    let maker = context.named_reviewer();
+                    Store::create(&scratch.path().join("preview.db"), &seed, &maker)?
+                        .preview_staged(&staged, &shown, listed.most())?
+                } else {
+                    ImportPreview {
+                        new: count(streamed.tally.submissions),
+                        ..Default::default()
+                    }
+                };
+                (streamed, preview)
+            };
+            // The evidence is tied to the rows, read back: a county's sheet, or counties
+            // that sent evidence before.
+            let with_rows = evidence.is_some()
+                || (existing && context.open_existing()?.staged_touches_evidence(&staged)?);
+            let rows = if with_rows {
+                staged.rows()?
+            } else {
+                Vec::new()
+            };
             let names = evidence_in::lookup(context)?;
             let assigned = match &evidence {
-                Some(e) => Some(e.assign(&imported.checked.rows, &names)?),
+                Some(e) => Some(e.assign(&rows, &names)?),
                 None => None,
             };
-            let (outcome, brought, held) = evidence_in::preview(
-                context,
-                &imported.checked.rows,
-                evidence.as_mut().zip(assigned.as_ref()),
-            )?;
-            let read_as = match imported.format {
-                Format::Csv => format!(" ({})", imported.encoding),
-                _ if !imported.sheets.is_empty() => format!(" ({})", imported.sheets_read()),
+            let (outcome, brought, held) =
+                evidence_in::preview(context, &rows, evidence.as_mut().zip(assigned.as_ref()))?;
+            let read_as = match streamed.format {
+                Format::Csv => format!(" ({})", streamed.encoding),
+                _ if !streamed.sheets.is_empty() => format!(" ({})", streamed.sheets_read()),
                 _ => String::new(),
             };
             writeln!(
                 out,
                 "{named}{read_as}{} is fine: {} would be imported ({}){}{}; nothing was written (--dry-run){}",
-                layout_words(&imported.checked),
-                plural(imported.checked.rows.len(), "submission"),
+                layout_words(&streamed.tally),
+                plural(count(streamed.tally.submissions), "submission"),
                 preview_words(&preview),
-                passed_over_words(&imported.checked),
+                passed_over_words(&streamed.tally),
                 evidence_in::summary(
                     evidence.as_ref(),
                     brought.as_ref(),
@@ -113,9 +147,9 @@ impl Import {
                     Some(held),
                     true
                 ),
-                flagged_count(&imported.checked)
+                flagged_count(&streamed.tally)
             )?;
-            write_flagged(&imported.checked, context.lang, listed, out)?;
+            flagged.write(out)?;
             write_changes(&preview, Tense::Would, listed, out)?;
             evidence_in::write_details(
                 &outcome,
@@ -125,44 +159,58 @@ impl Import {
             )?;
             return Ok(());
         }
-        let (mut store, (imported, assigned)) = context.check_then_open(|lookup| {
-            let imported = read(lookup)?;
+        let (mut store, (streamed, assigned)) = context.check_then_open(|lookup| {
+            let streamed = reading.stream(lookup, &mut staged, &mut flagged)?;
+            // A county's evidence, tied to its sheet's rows before the database is opened
+            // for writing (or made).
             let assigned = match &evidence {
-                Some(e) => Some(e.assign(&imported.checked.rows, lookup)?),
+                Some(e) => Some(e.assign(&staged.rows()?, lookup)?),
                 None => None,
             };
-            Ok((imported, assigned))
+            Ok((streamed, assigned))
         })?;
         let who = context.writer(&store)?;
-        let stale_before: std::collections::HashSet<(String, String)> =
-            store.changed_since_review()?.into_iter().collect();
-        let listed = Shown::new(self.verbose);
-        let (changes, outcome, brought) = evidence_in::import(
-            &mut store,
-            &imported.checked.rows,
-            &shown,
-            &who,
-            evidence.as_mut().zip(assigned.as_ref()),
-            listed.most(),
-        )?;
-        let n = imported.checked.rows.len();
-        // Those a request answered by new evidence are said with it (evidence_in.rs).
-        let answered: std::collections::HashSet<(&str, &str)> = outcome
-            .closed
-            .iter()
-            .map(|r| (r.county_code.as_str(), r.indicator_id.as_str()))
-            .collect();
-        let newly_stale = store
-            .changed_since_review()?
-            .iter()
-            .filter(|k| {
-                !stale_before.contains(*k) && !answered.contains(&(k.0.as_str(), k.1.as_str()))
-            })
-            .count();
-        let read_as = if imported.format == Format::Csv && imported.encoding != "UTF-8" {
-            format!(" (read as {})", imported.encoding)
-        } else if !imported.sheets.is_empty() {
-            format!(" ({})", imported.sheets_read())
+        let n = count(streamed.tally.submissions);
+        let (changes, outcome, brought, newly_stale) = if evidence.is_some()
+            || store.staged_touches_evidence(&staged)?
+        {
+            // Evidence comes with the sheet, or its counties sent evidence before: the
+            // ties are made from the rows, read back (a county's sheet is short).
+            let rows = staged.rows()?;
+            let stale_before: std::collections::HashSet<(String, String)> =
+                store.changed_since_review()?.into_iter().collect();
+            let (changes, outcome, brought) = evidence_in::import(
+                &mut store,
+                &rows,
+                &shown,
+                &who,
+                evidence.as_mut().zip(assigned.as_ref()),
+                listed.most(),
+            )?;
+            // Those a request answered by new evidence are said with it (evidence_in.rs).
+            let answered: std::collections::HashSet<(&str, &str)> = outcome
+                .closed
+                .iter()
+                .map(|r| (r.county_code.as_str(), r.indicator_id.as_str()))
+                .collect();
+            let newly_stale = store
+                .changed_since_review()?
+                .iter()
+                .filter(|k| {
+                    !stale_before.contains(*k) && !answered.contains(&(k.0.as_str(), k.1.as_str()))
+                })
+                .count();
+            (changes, outcome, brought, newly_stale)
+        } else {
+            // The rows written by a few set-based statements: nothing of them in memory.
+            let changes = store.import_staged(&staged, &shown, &who, listed.most())?;
+            let newly_stale = changes.verdicts_to_recheck;
+            (changes, EvidenceOutcome::default(), None, newly_stale)
+        };
+        let read_as = if streamed.format == Format::Csv && streamed.encoding != "UTF-8" {
+            format!(" (read as {})", streamed.encoding)
+        } else if !streamed.sheets.is_empty() {
+            format!(" ({})", streamed.sheets_read())
         } else {
             String::new()
         };
@@ -178,12 +226,12 @@ impl Import {
             out,
             "imported {} from {named}{read_as}{}{}{}{recheck}{}",
             plural(n, "submission"),
-            layout_words(&imported.checked),
-            passed_over_words(&imported.checked),
+            layout_words(&streamed.tally),
+            passed_over_words(&streamed.tally),
             evidence_in::summary(evidence.as_ref(), brought.as_ref(), &outcome, None, false),
-            flagged_count(&imported.checked)
+            flagged_count(&streamed.tally)
         )?;
-        write_flagged(&imported.checked, context.lang, listed, out)?;
+        flagged.write(out)?;
         write_changes(&changes, Tense::Did, listed, out)?;
         let counties = evidence_in::county_names(&store.lookup()?);
         evidence_in::write_details(&outcome, &counties, context.lang, out)?;
@@ -191,43 +239,134 @@ impl Import {
     }
 }
 
-/// The file read and compared with the database as it is (or the seed it would be made from);
-/// nothing is written, not even a new database. `file` is its name as shown, `stored_as` as
-/// an import records it (what tells another file's submissions from its own).
-fn preview(
-    context: &Context,
-    file: &str,
-    stored_as: &str,
-    listed: Shown,
-    read: &mut dyn FnMut(&Lookup) -> Result<Imported, FileError>,
-) -> Result<(Imported, ImportPreview)> {
-    if !context.would_create()? {
-        let store = context.open_existing()?;
-        let imported = read(&store.lookup()?)?;
-        // A row a lock (审定) covers would refuse the import: said now.
-        store.refuse_locked_rows(&imported.checked.rows, file)?;
-        let preview = store.import_preview(&imported.checked.rows, stored_as, listed.most())?;
-        return Ok((imported, preview));
-    }
-    let seed = context.embedded_seed()?;
-    let imported = read(&Lookup::from_parts(&seed.catalog, &seed.counties))?;
-    let preview = if seed.submissions.is_some() {
-        // The database would be made with the demo's submissions first: compared against a
-        // scratch copy of it, never the real path.
-        let scratch = tempfile::tempdir().context("cannot make a scratch directory")?;
-        let maker = context.named_reviewer();
-        Store::create(&scratch.path().join("preview.db"), &seed, &maker)?.import_preview(
-            &imported.checked.rows,
-            stored_as,
-            listed.most(),
-        )?
-    } else {
-        ImportPreview {
-            new: imported.checked.rows.len(),
-            ..Default::default()
+/// A count as the lists and words take it.
+fn count(n: u64) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
+}
+
+/// The file being read, and the progress shown over it.
+struct Reading<'a> {
+    file: &'a SubmissionsFile,
+    sheet: Option<&'a str>,
+    shown: &'a str,
+    progress: ProgressLine,
+}
+
+impl Reading<'_> {
+    /// Reads and checks the file against `lookup`, staging its rows and keeping its flagged
+    /// figures' lines. A store error while staging is said as itself, not as the file's.
+    fn stream(
+        &mut self,
+        lookup: &Lookup,
+        staged: &mut Staged,
+        flagged: &mut FlaggedLines,
+    ) -> Result<Streamed> {
+        let mut sink = ToStaging {
+            staged,
+            flagged,
+            failed: None,
+            shown: self.shown,
+        };
+        let progress = &mut self.progress;
+        let streamed = self
+            .file
+            .stream(self.sheet, lookup, &mut sink, &mut |done, total| {
+                progress.update(done, total)
+            });
+        self.progress.clear();
+        match (streamed, sink.failed.take()) {
+            (Err(_), Some(failed)) => Err(failed),
+            (streamed, _) => Ok(streamed?),
         }
-    };
-    Ok((imported, preview))
+    }
+}
+
+/// Where a read's checked rows go: the scratch file, and the flagged figures' lines.
+struct ToStaging<'a> {
+    staged: &'a mut Staged,
+    flagged: &'a mut FlaggedLines,
+    /// Why staging failed (the disk, not the file), said instead of the file's error.
+    failed: Option<anyhow::Error>,
+    shown: &'a str,
+}
+
+impl ToStaging<'_> {
+    fn fail(&mut self, e: anyhow::Error) -> FileError {
+        let message = format!("{e:#}");
+        self.failed = Some(e);
+        FileError::new(Location::file(self.shown), message)
+    }
+}
+
+impl Sink for ToStaging<'_> {
+    fn submission(&mut self, row: SubmissionRow) -> Result<(), FileError> {
+        self.staged.add(&row).map_err(|e| self.fail(e))
+    }
+
+    fn flagged(&mut self, flagged: Flagged) -> Result<(), FileError> {
+        self.flagged.add(&flagged).map_err(|e| {
+            self.fail(anyhow::Error::new(e).context("cannot keep the list of flagged figures"))
+        })
+    }
+}
+
+/// The flagged figures' lines: counted, the first [`Shown::FIRST`] kept, and with --verbose
+/// the rest written to a scratch file as they come, so that a list of any length is printed
+/// whole without being held.
+struct FlaggedLines {
+    shown: Shown,
+    lang: Lang,
+    first: Vec<String>,
+    total: usize,
+    spill: Option<std::io::BufWriter<std::fs::File>>,
+}
+
+impl FlaggedLines {
+    fn new(shown: Shown, lang: Lang) -> FlaggedLines {
+        FlaggedLines {
+            shown,
+            lang,
+            first: Vec::new(),
+            total: 0,
+            spill: None,
+        }
+    }
+
+    fn add(&mut self, f: &Flagged) -> std::io::Result<()> {
+        self.total += 1;
+        if self.first.len() < Shown::FIRST {
+            self.first.push(flagged_line(f, self.lang));
+        } else if self.shown.all {
+            let spill = match &mut self.spill {
+                Some(spill) => spill,
+                None => self
+                    .spill
+                    .insert(std::io::BufWriter::new(tempfile::tempfile()?)),
+            };
+            writeln!(spill, "  {}", flagged_line(f, self.lang))?;
+        }
+        Ok(())
+    }
+
+    /// The lines, one indented line each, then how many more there are.
+    fn write(self, out: &mut dyn Write) -> Result<()> {
+        for line in &self.first {
+            writeln!(out, "  {line}")?;
+        }
+        if let Some(spill) = self.spill {
+            let mut file = spill
+                .into_inner()
+                .map_err(|e| anyhow::anyhow!("cannot keep the list of flagged figures: {e}"))?;
+            file.seek(SeekFrom::Start(0))?;
+            std::io::copy(&mut std::io::BufReader::new(file), out)?;
+            return Ok(());
+        }
+        let more = self.total.saturating_sub(self.first.len());
+        if more > 0 {
+            writeln!(out, "  … and {more} more (--verbose lists them all)")?;
+        }
+        Ok(())
+    }
 }
 
 /// "12 new, 750 replacing earlier ones (3 with another figure); 2 verdicts would be marked
@@ -250,16 +389,16 @@ fn preview_words(p: &ImportPreview) -> String {
 }
 
 /// " (a column per county)" for a wide table; nothing for a long one.
-fn layout_words(checked: &Checked) -> String {
-    match checked.layout {
+fn layout_words(tally: &Tally) -> String {
+    match tally.layout {
         LayoutKind::Long => String::new(),
         wide => format!(" ({})", wide.words()),
     }
 }
 
 /// "; passed over 3 footer rows (填报人 …) and 1 total row (合计 …)" where the table had them.
-fn passed_over_words(checked: &Checked) -> String {
-    let p = &checked.passed_over;
+fn passed_over_words(tally: &Tally) -> String {
+    let p = &tally.passed_over;
     let mut parts = Vec::new();
     if p.footer_rows > 0 {
         parts.push(format!(
@@ -287,8 +426,8 @@ fn passed_over_words(checked: &Checked) -> String {
 }
 
 /// "; 2 flagged for a second look:" when figures look wrong.
-fn flagged_count(checked: &Checked) -> String {
-    match checked.flagged.len() {
+fn flagged_count(tally: &Tally) -> String {
+    match tally.flagged {
         0 => String::new(),
         n => format!("; {n} flagged for a second look:"),
     }
@@ -327,33 +466,24 @@ impl Shown {
     }
 }
 
-/// The flagged submissions, one a line: county, indicator, the figure, why; within `shown`
-/// (the workspace shows them all).
-fn write_flagged(checked: &Checked, lang: Lang, shown: Shown, out: &mut dyn Write) -> Result<()> {
-    let lines: Vec<String> = checked
-        .flagged
+/// A flagged submission's line: county, indicator, the figure, why.
+fn flagged_line(f: &Flagged, lang: Lang) -> String {
+    let why: Vec<String> = f
+        .flags
         .iter()
-        .take(shown.most())
-        .map(|f| {
-            let why: Vec<String> = f
-                .flags
-                .iter()
-                .map(|flag| match lang {
-                    Lang::Zh => flag.zh(&f.value),
-                    Lang::En => flag.en(&f.value),
-                })
-                .collect();
-            let separator = if lang == Lang::Zh { "；" } else { "; " };
-            clean(&format!(
-                "{} {} \"{}\": {}",
-                f.county,
-                f.indicator,
-                f.value,
-                why.join(separator)
-            ))
+        .map(|flag| match lang {
+            Lang::Zh => flag.zh(&f.value),
+            Lang::En => flag.en(&f.value),
         })
         .collect();
-    shown.write(&lines, checked.flagged.len(), out)
+    let separator = if lang == Lang::Zh { "；" } else { "; " };
+    clean(&format!(
+        "{} {} \"{}\": {}",
+        f.county,
+        f.indicator,
+        f.value,
+        why.join(separator)
+    ))
 }
 
 /// Whether the changes are said of a dry run (would) or of the import just made (did).

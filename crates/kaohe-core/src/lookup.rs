@@ -20,6 +20,8 @@ pub struct Lookup {
     shorts: HashMap<String, String>,
     /// The indicator ids in document order: what a message lists.
     ids: Vec<String>,
+    /// id → its place in `ids`.
+    indicator_at: HashMap<String, usize>,
 }
 
 /// A code, id or name as the database spells it: full-width digits, letters, dots and spaces
@@ -41,6 +43,7 @@ impl Lookup {
                 .indicators
                 .insert(i.id.clone(), i.requirement.as_ref().map(|r| r.unit.clone()));
             lookup.shorts.insert(i.short.clone(), i.id.clone());
+            lookup.indicator_at.insert(i.id.clone(), lookup.ids.len());
             lookup.ids.push(i.id.clone());
         }
         lookup
@@ -68,6 +71,24 @@ impl Lookup {
             .get_key_value(id.trim())
             .or_else(|| self.indicators.get_key_value(&ascii_key(id)))?;
         Some((found.0.as_str(), found.1.as_deref()))
+    }
+
+    /// County × indicator's place in a grid of every county by every indicator (see
+    /// [`Lookup::item_positions`]), by the county's code and the indicator's id as the
+    /// database spells them: what an import marks the items it was given in.
+    pub fn item_position(&self, county_code: &str, indicator_id: &str) -> Option<usize> {
+        let county = *self.counties.get(county_code)?;
+        // The map holds names too: a code only.
+        if self.in_order.get(county)?.code != county_code {
+            return None;
+        }
+        let indicator = *self.indicator_at.get(indicator_id)?;
+        Some(county * self.ids.len() + indicator)
+    }
+
+    /// How many items (county × indicator) there are.
+    pub fn item_positions(&self) -> usize {
+        self.in_order.len() * self.ids.len()
     }
 
     /// An indicator by its id or its short name (照料中心覆盖率(城市)), as a wide sheet's

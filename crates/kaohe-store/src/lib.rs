@@ -30,6 +30,7 @@ mod requests;
 mod reviews;
 mod schema;
 pub mod shared;
+mod staged;
 mod stale;
 mod status;
 mod submissions;
@@ -61,6 +62,7 @@ pub use registry::{
 };
 pub use reviews::{Expected, GivenBy, ReviewChange, ReviewWrite, Written};
 pub use schema::{MIGRATIONS, latest as latest_schema};
+pub use staged::Staged;
 pub use submissions::{FromOtherFile, GivenFigure, ImportPreview, Listed, ReviewedChange};
 pub use targets::ScoringEvent;
 pub use verified::{Seen, VerifyChange, VerifyError, VerifyEvent, VerifyWrite, VerifyWritten};

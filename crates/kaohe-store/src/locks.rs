@@ -87,6 +87,8 @@ pub(crate) enum Covered<'a> {
     Indicator(&'a str),
     /// The rows of an import, from this file.
     Rows(&'a [SubmissionRow], &'a str),
+    /// The rows of an import staged ([`crate::Staged`], attached as `staged`), from this file.
+    Staged(&'a str),
     /// Something every target's scores depend on (points).
     Anything,
 }
@@ -118,6 +120,7 @@ pub(crate) fn refuse_locked(conn: &Connection, what: Covered<'_>) -> Result<()> 
     let Some(first) = locks.first() else {
         return Ok(());
     };
+    let first_lock = first;
     match what {
         Covered::Anything => Err(Locked(first.clone()).into()),
         Covered::Indicator(id) => {
@@ -155,6 +158,40 @@ pub(crate) fn refuse_locked(conn: &Connection, what: Covered<'_>) -> Result<()> 
                 }
             }
             Ok(())
+        }
+        Covered::Staged(file) => {
+            // The first row, in the file's order, of a target a lock covers: one statement.
+            let mut stmt = conn.prepare(
+                "SELECT k.line, k.county_code, k.indicator_id, i.target_id
+                 FROM staged.rows k JOIN indicators i ON i.id = k.indicator_id
+                 WHERE EXISTS (SELECT 1 FROM locks l
+                               WHERE l.target_id IS NULL OR l.target_id = i.target_id)
+                 ORDER BY k.rowid LIMIT 1",
+            )?;
+            let first = stmt
+                .query_row([], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, u32>(3)?,
+                    ))
+                })
+                .optional()?;
+            match first {
+                Some((line, county_code, indicator_id, target)) => {
+                    let lock = covering(&locks, target).unwrap_or(first_lock);
+                    Err(LockedRow {
+                        file: file.to_string(),
+                        line: u64::try_from(line).unwrap_or(0),
+                        county_code,
+                        indicator_id,
+                        lock: lock.clone(),
+                    }
+                    .into())
+                }
+                None => Ok(()),
+            }
         }
     }
 }

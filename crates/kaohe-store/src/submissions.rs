@@ -2,6 +2,7 @@
 //! recorded for the audit trail), and what an import would change, said before it is made.
 
 use crate::locks::{Covered, refuse_locked};
+use crate::staged::Staged;
 use crate::{Reviewer, Store, now, stale};
 use anyhow::{Context, Result, anyhow};
 use kaohe_core::lookup::SubmissionRow;
@@ -196,6 +197,105 @@ impl Store {
         import_changes(&self.conn, rows, file, most)
     }
 
+    /// Writes the rows `staged` holds as one import from `file`, in one transaction, as
+    /// [`Store::import_submissions_saying`] writes rows held in memory: refused by a lock
+    /// before anything is written; what it changes (the first `most` entries of each list)
+    /// read, and every row written, by a few set-based statements.
+    pub fn import_staged(
+        &mut self,
+        staged: &Staged,
+        file: &str,
+        who: &Reviewer,
+        most: usize,
+    ) -> Result<ImportPreview> {
+        let at = staged.finish()?;
+        self.attach_staged(at)?;
+        let written = (|| {
+            refuse_locked(&self.conn, Covered::Staged(file))?;
+            let announced = match self.begin_long_write("import", who) {
+                Ok(id) => Some(id),
+                Err(e)
+                    if matches!(
+                        e.downcast_ref(),
+                        Some(
+                            crate::StoreError::ReadOnly { .. } | crate::StoreError::Swapped { .. }
+                        )
+                    ) =>
+                {
+                    return Err(e);
+                }
+                Err(_) => None,
+            };
+            let path = self.path.display().to_string();
+            let written = (|| {
+                let tx = self.write()?;
+                refuse_locked(&tx, Covered::Staged(file))?;
+                let changes = staged_changes(&tx, file, most)?;
+                insert_staged(&tx, staged.len(), file, who)?;
+                if let Some(id) = announced {
+                    crate::long_writes::end_long_write(&tx, id)?;
+                }
+                tx.commit()
+                    .with_context(|| format!("cannot save the import into {path}"))?;
+                Ok(changes)
+            })();
+            if let (Err(_), Some(id)) = (&written, announced) {
+                self.long_write_ended(id);
+            }
+            written
+        })();
+        let detached = self.conn.execute_batch("DETACH DATABASE staged");
+        let changes = written?;
+        detached?;
+        Ok(changes)
+    }
+
+    /// What importing the rows `staged` holds from `file` would do, without writing (see
+    /// [`Store::import_preview`]); refused, as the import would be, where a lock covers one.
+    pub fn preview_staged(
+        &self,
+        staged: &Staged,
+        file: &str,
+        most: usize,
+    ) -> Result<ImportPreview> {
+        let at = staged.finish()?;
+        self.attach_staged(at)?;
+        let preview = refuse_locked(&self.conn, Covered::Staged(file))
+            .and_then(|()| staged_changes(&self.conn, file, most));
+        let detached = self.conn.execute_batch("DETACH DATABASE staged");
+        let preview = preview?;
+        detached?;
+        Ok(preview)
+    }
+
+    /// Whether a county of the staged rows sent evidence before: its items' ties are then
+    /// made again from the rows ([`Store::import_with_evidence_saying`]), not by
+    /// [`Store::import_staged`].
+    pub fn staged_touches_evidence(&self, staged: &Staged) -> Result<bool> {
+        let at = staged.finish()?;
+        self.attach_staged(at)?;
+        let touches = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM evidence_imports
+                            WHERE county_code IN (SELECT county_code FROM staged.rows))",
+            [],
+            |r| r.get(0),
+        );
+        let detached = self.conn.execute_batch("DETACH DATABASE staged");
+        let touches = touches?;
+        detached?;
+        Ok(touches)
+    }
+
+    fn attach_staged(&self, at: &std::path::Path) -> Result<()> {
+        let at = at
+            .to_str()
+            .ok_or_else(|| anyhow!("the import's scratch file has a name SQLite cannot open"))?;
+        self.conn
+            .execute("ATTACH DATABASE ?1 AS staged", [at])
+            .context("cannot open the import's scratch file")?;
+        Ok(())
+    }
+
     /// The number of the last import (0 when none): a new one means submissions changed.
     pub fn last_import(&self) -> Result<i64> {
         Ok(self
@@ -314,6 +414,152 @@ fn import_changes(
     Ok(preview)
 }
 
+/// What importing the staged rows (attached as `staged`) from `file` changes in the database
+/// `conn` holds: [`import_changes`], by one join of the staged rows with the submissions and
+/// reviews held (a look-up by key a row, inside SQLite), read in the file's order.
+fn staged_changes(conn: &Connection, file: &str, most: usize) -> Result<ImportPreview> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT s.county_code IS NOT NULL, {figure_changed}, {verdict_on_held_figure},
+                r.verdict, {changed_since_review}, s.import_id,
+                s.value, s.numerator, s.denominator, r.reviewer, s.imported_at,
+                k.county_code, k.indicator_id, k.value, k.numerator, k.denominator
+         FROM staged.rows k
+         LEFT JOIN submissions s
+             ON s.county_code = k.county_code AND s.indicator_id = k.indicator_id
+         LEFT JOIN reviews r
+             ON r.county_code = k.county_code AND r.indicator_id = k.indicator_id
+         ORDER BY k.rowid",
+        figure_changed = stale::figure_changed_sql("s", "k"),
+        verdict_on_held_figure = stale::VERDICT_ON_HELD_FIGURE,
+        changed_since_review = stale::CHANGED_SINCE_REVIEW,
+    ))?;
+    let files: HashMap<i64, String> = conn
+        .prepare("SELECT id, file FROM imports")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let counties: HashMap<String, String> = conn
+        .prepare("SELECT code, name FROM counties")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let county = |code: &str| {
+        counties
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| code.to_string())
+    };
+    let mut preview = ImportPreview {
+        reviewed_changes: Listed::new(most),
+        from_other_files: Listed::new(most),
+        ..ImportPreview::default()
+    };
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (replaces, changed, verdict_on_it): (bool, bool, bool) =
+            (r.get(0)?, r.get(1)?, r.get(2)?);
+        let verdict = crate::items::verdict_at(r, 3)?;
+        let key = || -> rusqlite::Result<(String, String)> { Ok((r.get(11)?, r.get(12)?)) };
+        if let (true, true, Some(verdict)) = (replaces, changed, verdict) {
+            preview.reviewed_changes.add(|| {
+                let (county_code, indicator) = key()?;
+                Ok::<_, rusqlite::Error>(ReviewedChange {
+                    county: county(&county_code),
+                    county_code,
+                    indicator,
+                    before: GivenFigure {
+                        value: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+                        numerator: r.get(7)?,
+                        denominator: r.get(8)?,
+                    },
+                    after: GivenFigure {
+                        value: r.get(13)?,
+                        numerator: r.get(14)?,
+                        denominator: r.get(15)?,
+                    },
+                    verdict,
+                    reviewer: r.get(9)?,
+                    already_changed: r.get(4)?,
+                })
+            })?;
+        }
+        let earlier = r.get::<_, Option<i64>>(5)?.and_then(|id| files.get(&id));
+        if replaces && earlier.map(String::as_str) != Some(file) {
+            preview.from_other_files.add(|| {
+                let (county_code, indicator) = key()?;
+                Ok::<_, rusqlite::Error>(FromOtherFile {
+                    county: county(&county_code),
+                    county_code,
+                    indicator,
+                    file: earlier.cloned(),
+                    imported_at: r.get(10)?,
+                    figure_changed: changed,
+                })
+            })?;
+        }
+        if replaces {
+            preview.replaced += 1;
+            preview.figure_changed += usize::from(changed);
+        } else {
+            preview.new += 1;
+        }
+        if changed && verdict_on_it {
+            preview.verdicts_to_recheck += 1;
+        }
+    }
+    Ok(preview)
+}
+
+/// Writes the staged rows (attached as `staged`) as one import inside the caller's write
+/// transaction, by one statement: as [`insert_submissions`] writes rows held in memory.
+fn insert_staged(tx: &Transaction<'_>, rows: u64, file: &str, who: &Reviewer) -> Result<i64> {
+    let at = now();
+    tx.execute(
+        "INSERT INTO imports (at, account, reviewer, file, rows) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            at,
+            who.account,
+            who.name,
+            file,
+            i64::try_from(rows).unwrap_or(i64::MAX)
+        ],
+    )?;
+    let import_id = tx.last_insert_rowid();
+    tx.execute(
+        &format!(
+            "INSERT INTO submissions (county_code, indicator_id, value, value_number, numerator,
+                 denominator, evidence, remark, imported_at, import_id, bare_fraction,
+                 self_verdict, self_score, converted_from)
+             SELECT county_code, indicator_id, value, value_number, numerator, denominator,
+                 evidence, remark, ?1, ?2, bare_fraction, self_verdict, self_score,
+                 converted_from
+             FROM staged.rows WHERE true ORDER BY rowid
+             {upsert}",
+            upsert = upsert_sql(),
+        ),
+        params![at, import_id],
+    )
+    .context("cannot store the import's rows")?;
+    Ok(import_id)
+}
+
+/// What a row does to a submission already held: it replaces it, the revision counting one
+/// more where the figure changed. [`insert_submissions`] and [`insert_staged`] say it alike.
+fn upsert_sql() -> String {
+    format!(
+        "ON CONFLICT (county_code, indicator_id) DO UPDATE SET
+             revision = submissions.revision + {figure_changed},
+             value = excluded.value, value_number = excluded.value_number,
+             numerator = excluded.numerator, denominator = excluded.denominator,
+             evidence = excluded.evidence, remark = excluded.remark,
+             bare_fraction = CASE WHEN submissions.value IS excluded.value
+                 THEN submissions.bare_fraction OR excluded.bare_fraction
+                 ELSE excluded.bare_fraction END,
+             imported_at = excluded.imported_at, import_id = excluded.import_id,
+             self_verdict = excluded.self_verdict, self_score = excluded.self_score,
+             converted_from = excluded.converted_from",
+        figure_changed = stale::figure_changed_sql("submissions", "excluded"),
+    )
+}
+
 /// Writes `rows` as one import inside the caller's write transaction: a submission replaces
 /// the earlier one of its item, its revision counting one more where its figure changed.
 /// Answers the import's id.
@@ -334,18 +580,8 @@ pub(crate) fn insert_submissions(
              denominator, evidence, remark, imported_at, import_id, bare_fraction,
              self_verdict, self_score, converted_from)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
-         ON CONFLICT (county_code, indicator_id) DO UPDATE SET
-             revision = submissions.revision + {figure_changed},
-             value = excluded.value, value_number = excluded.value_number,
-             numerator = excluded.numerator, denominator = excluded.denominator,
-             evidence = excluded.evidence, remark = excluded.remark,
-             bare_fraction = CASE WHEN submissions.value IS excluded.value
-                 THEN submissions.bare_fraction OR excluded.bare_fraction
-                 ELSE excluded.bare_fraction END,
-             imported_at = excluded.imported_at, import_id = excluded.import_id,
-             self_verdict = excluded.self_verdict, self_score = excluded.self_score,
-             converted_from = excluded.converted_from",
-        figure_changed = stale::figure_changed_sql("submissions", "excluded"),
+         {upsert}",
+        upsert = upsert_sql(),
     ))?;
     for row in rows {
         let s = &row.submission;
@@ -616,6 +852,86 @@ mod tests {
         assert_eq!(said, preview);
         let again = store.import_preview(&second, "二.csv", usize::MAX).unwrap();
         assert!(again.from_other_files.is_empty());
+    }
+
+    /// Rows staged as they are read and written by set-based statements say and store what
+    /// the same rows held in memory do.
+    #[test]
+    fn a_staged_import_says_and_stores_what_one_held_in_memory_does() {
+        let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+        let mut stores = [new_store(&dirs[0]), new_store(&dirs[1])];
+        let lookup = stores[0].lookup().unwrap();
+        let parse = |csv: &str, file: &str| {
+            kaohe_core::formats::import::parse_csv(csv, file, &lookup).unwrap()
+        };
+        let first = parse(
+            "county,indicator,value,numerator,denominator\n柯城区,1.2,65%,,\n衢江区,1.2,,22,42\n龙游县,1.2,80%,,\n",
+            "一.csv",
+        );
+        let second = parse(
+            "county,indicator,value,numerator,denominator,remark\n柯城区,1.2,72%,,,改\n衢江区,1.2,,23,42,\n龙游县,1.2,80%,,,\n江山市,1.2,90%,,,新\n",
+            "二.csv",
+        );
+        for store in &mut stores {
+            store.import_submissions(&first, "一.csv", &who()).unwrap();
+            store
+                .review("330802", "1.2", Some(Some(Verdict::NotMet)), None, &who())
+                .unwrap();
+        }
+        let staged = |rows: &[SubmissionRow]| {
+            let mut staged = Staged::new().unwrap();
+            for row in rows {
+                staged.add(row).unwrap();
+            }
+            staged
+        };
+        let in_memory = stores[0]
+            .import_submissions_saying(&second, "二.csv", &who(), 1)
+            .unwrap();
+        let rows = staged(&second);
+        assert_eq!(rows.rows().unwrap(), second, "read back as staged");
+        let preview = stores[1].preview_staged(&rows, "二.csv", 1).unwrap();
+        let said = stores[1].import_staged(&rows, "二.csv", &who(), 1).unwrap();
+        assert_eq!(said, in_memory);
+        assert_eq!(preview, in_memory);
+        assert_eq!(
+            (said.new, said.replaced, said.verdicts_to_recheck),
+            (1, 3, 1)
+        );
+        let strip = |items: Vec<kaohe_core::item::Item>| {
+            items
+                .into_iter()
+                .map(|i| {
+                    (
+                        i.county_code,
+                        i.indicator,
+                        i.value,
+                        i.value_number,
+                        i.numerator,
+                        i.denominator,
+                        i.remark,
+                        i.changed_since_review,
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            strip(stores[1].items().unwrap()),
+            strip(stores[0].items().unwrap())
+        );
+        assert_eq!(
+            stores[1].changed_since_review().unwrap(),
+            vec![("330802".to_string(), "1.2".to_string())]
+        );
+        // A lock refuses the staged rows as it does rows in memory, naming the first.
+        stores[1]
+            .lock(Some(1), "审定", &crate::test_support::lead())
+            .unwrap();
+        let e = stores[1]
+            .import_staged(&staged(&second), "二.csv", &who(), 1)
+            .unwrap_err();
+        let locked = e.downcast_ref::<crate::LockedRow>().unwrap();
+        assert_eq!((locked.line, locked.county_code.as_str()), (2, "330802"));
     }
 
     #[test]

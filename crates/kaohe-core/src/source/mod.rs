@@ -6,6 +6,7 @@
 
 pub mod book;
 pub mod csv;
+pub mod csv_stream;
 pub mod decode;
 pub mod limits;
 pub mod toml;

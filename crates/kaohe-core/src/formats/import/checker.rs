@@ -4,13 +4,13 @@
 //! which finds the header and hands each county × indicator here with where its parts are
 //! ([`Fields`]); only the places errors name differ.
 
-use super::{Checked, Flagged};
+use super::Flagged;
+use super::intake::Intake;
 use crate::error::{FileError, Location, column_letters};
 use crate::figure::{Figure, MAX_FIGURE, flags_of, keep_figure, parse_amount, too_large};
 use crate::formats::columns::{self, COLUMNS, Column};
 use crate::lookup::{Lookup, SubmissionRow};
 use crate::model::{Submission, Verdict};
-use std::collections::HashMap;
 
 /// One cell as read: CSV and JSON give text; a workbook also gives numbers and error values.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -174,14 +174,12 @@ impl Fields {
     }
 }
 
-/// The checker of one table: what its rows have given so far.
+/// The checker of one table; what its rows gave is handed to an [`Intake`], which remembers
+/// the items given (across the sheets of a workbook).
 pub(super) struct Checker<'a> {
     lookup: &'a Lookup,
     places: Places<'a>,
-    /// (county code, indicator) → the row it was first given on.
-    seen: HashMap<(String, String), u64>,
     any_row: bool,
-    checked: Checked,
 }
 
 impl<'a> Checker<'a> {
@@ -189,9 +187,7 @@ impl<'a> Checker<'a> {
         Checker {
             lookup,
             places,
-            seen: HashMap::new(),
             any_row: false,
-            checked: Checked::default(),
         }
     }
 
@@ -211,13 +207,14 @@ impl<'a> Checker<'a> {
             .join("；")
     }
 
-    /// Checks one county × indicator of row `row`, its parts where `fields` says; a row with
-    /// nothing in it is passed over.
+    /// Checks one county × indicator of row `row`, its parts where `fields` says, and hands it
+    /// to `intake`; a row with nothing in it is passed over.
     pub(super) fn row(
         &mut self,
         row: u64,
         cells: &[Cell],
         fields: &Fields,
+        intake: &mut Intake<'_>,
     ) -> Result<(), FileError> {
         if cells
             .iter()
@@ -323,19 +320,25 @@ impl<'a> Checker<'a> {
                 ),
             ));
         }
-        let key = (county.code.clone(), indicator_id.clone());
-        if let Some(first) = self.seen.get(&key) {
+        // Both are the lookup's own: the item has a place.
+        let position = lookup
+            .item_position(&county.code, &indicator_id)
+            .unwrap_or(usize::MAX);
+        if let Some(first) = intake.first_given(position) {
             // Named at the row's own key cell: the county's where the header gives the
             // indicator (a column per indicator).
             let at = match fields.get(Column::Indicator) {
                 Some(Source::Header { .. } | Source::Given(_)) => Column::County,
                 _ => Column::Indicator,
             };
+            let on = match first.other_sheet {
+                Some(sheet) => format!("sheet {sheet}, row {}", first.row),
+                None => format!("{} {}", places.row_word(), first.row),
+            };
             return Err(fail(
                 at,
                 format!(
-                    "county {county_key} indicator {indicator_id} is given twice (first on {} {first})",
-                    places.row_word()
+                    "county {county_key} indicator {indicator_id} is given twice (first on {on})"
                 ),
             ));
         }
@@ -483,31 +486,27 @@ impl<'a> Checker<'a> {
         };
         let flags = flags_of(unit, &submission, &kept.figure);
         if !flags.is_empty() {
-            self.checked.flagged.push(Flagged {
+            intake.flagged(Flagged {
                 county: county.name.clone(),
                 indicator: indicator_id.clone(),
                 value: submission.value.clone(),
                 flags,
-            });
+            })?;
         }
-        self.seen.insert(key, row);
-        self.checked.rows.push(SubmissionRow {
-            line: row,
-            county_code: county.code.clone(),
-            indicator_id,
-            submission,
-        });
-        Ok(())
+        intake.submission(
+            position,
+            SubmissionRow {
+                line: row,
+                county_code: county.code.clone(),
+                indicator_id,
+                submission,
+            },
+        )
     }
 
     /// Whether any row with something in it has been handed here.
     pub(super) fn any_row(&self) -> bool {
         self.any_row
-    }
-
-    /// The rows checked, and the flagged figures among them.
-    pub(super) fn finish(self) -> Checked {
-        self.checked
     }
 }
 

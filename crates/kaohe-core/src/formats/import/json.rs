@@ -5,6 +5,8 @@
 
 use super::Checked;
 use super::checker::{Cell, CellKind, Checker, Fields, Places};
+use super::intake::{Collect, Intake, Sink, Tally};
+use super::layout::{LayoutKind, PassedOver};
 use crate::error::{FileError, LineCounter, Location};
 use crate::formats::columns::{self, Column, Read};
 use crate::lookup::Lookup;
@@ -20,6 +22,19 @@ pub fn read_json(
     lookup: &Lookup,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Checked, FileError> {
+    let mut collect = Collect::default();
+    let tally = read_json_into(text, path, lookup, &mut collect, progress)?;
+    Ok(collect.checked(tally))
+}
+
+/// [`read_json`], each record handed to `sink` as it is checked.
+pub(super) fn read_json_into(
+    text: &str,
+    path: &str,
+    lookup: &Lookup,
+    sink: &mut dyn Sink,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Tally, FileError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim_start().starts_with('{') {
         return Err(FileError::new(
@@ -37,6 +52,7 @@ pub fn read_json(
         layout: Fields::in_order(&fields),
         fields,
         checker: Checker::new(lookup, places),
+        intake: Intake::new(sink, lookup.item_positions()),
         lines: LineCounter::new(text),
         total: text.bytes().filter(|&b| b == b'\n').count() as u64 + 1,
         n: 0,
@@ -71,7 +87,9 @@ pub fn read_json(
             "the file holds no records ([])",
         ));
     }
-    Ok(records.checker.finish())
+    Ok(records
+        .intake
+        .tally(LayoutKind::Long, PassedOver::default()))
 }
 
 /// The records of one file, checked one by one as the parser meets them.
@@ -82,6 +100,7 @@ struct Records<'a, 'p> {
     /// Where each column is among a record's cells: in `fields`' order.
     layout: Fields,
     checker: Checker<'a>,
+    intake: Intake<'p>,
     lines: LineCounter<'a>,
     /// Lines in the file: what progress counts in.
     total: u64,
@@ -180,7 +199,8 @@ impl Records<'_, '_> {
         if let Some(at) = place_of(Column::County).filter(|_| !code.is_empty()) {
             cells[at].text = code;
         }
-        self.checker.row(line, &cells, &self.layout)
+        self.checker
+            .row(line, &cells, &self.layout, &mut self.intake)
     }
 }
 

@@ -15,8 +15,8 @@
 //! total rows (合计, 小计 …) are passed over and counted. Nothing is held but the header and
 //! the rows checked: a table of any length is read in bounded memory.
 
-use super::Checked;
 use super::checker::{Cell, CellKind, Checker, Fields, Places, Source};
+use super::intake::Intake;
 use crate::error::FileError;
 use crate::formats::columns::{self, Beside, COLUMNS, Column, Read};
 use crate::formats::inert::undo_inert;
@@ -286,8 +286,14 @@ impl<'a> Layout<'a> {
         }
     }
 
-    /// Reads row `n` (a line of a text, a sheet's row, from 1).
-    pub(super) fn row(&mut self, n: u64, cells: Vec<Cell>) -> Result<(), FileError> {
+    /// Reads row `n` (a line of a text, a sheet's row, from 1), handing what it gives to
+    /// `intake`.
+    pub(super) fn row(
+        &mut self,
+        n: u64,
+        cells: Vec<Cell>,
+        intake: &mut Intake<'_>,
+    ) -> Result<(), FileError> {
         let blank = cells
             .iter()
             .all(|c| c.text.is_empty() && c.kind != CellKind::Error);
@@ -346,15 +352,16 @@ impl<'a> Layout<'a> {
                 }
                 let table = self.resolve(&top, top_row, None)?;
                 self.state = State::Rows(table);
-                self.data(n, cells)
+                self.data(n, cells, intake)
             }
             State::Rows(_) if blank => Ok(()),
-            State::Rows(_) => self.data(n, cells),
+            State::Rows(_) => self.data(n, cells, intake),
         }
     }
 
-    /// What the table held, checked; or why it holds nothing kaohe can read.
-    pub(super) fn finish(mut self, no_rows: &str) -> Result<(Checked, LayoutKind), FileError> {
+    /// How the table was laid out and what it passed over; or why it holds nothing kaohe can
+    /// read.
+    pub(super) fn finish(mut self, no_rows: &str) -> Result<(LayoutKind, PassedOver), FileError> {
         let table = match std::mem::replace(
             &mut self.state,
             State::Finding {
@@ -385,14 +392,11 @@ impl<'a> Layout<'a> {
         if !self.checker.any_row() {
             return Err(FileError::new(self.places.whole(), no_rows));
         }
-        let mut checked = self.checker.finish();
-        checked.layout = kind;
-        checked.passed_over = self.passed;
-        Ok((checked, kind))
+        Ok((kind, self.passed))
     }
 
     /// A row under the header.
-    fn data(&mut self, n: u64, cells: Vec<Cell>) -> Result<(), FileError> {
+    fn data(&mut self, n: u64, cells: Vec<Cell>, intake: &mut Intake<'_>) -> Result<(), FileError> {
         let State::Rows(table) = &mut self.state else {
             return Ok(());
         };
@@ -484,7 +488,7 @@ impl<'a> Layout<'a> {
         }
         if table.kind == LayoutKind::Long {
             if let Some(group) = table.groups.first() {
-                return self.checker.row(n, &cells, &group.fields);
+                return self.checker.row(n, &cells, &group.fields, intake);
             }
             return Ok(());
         }
@@ -497,12 +501,12 @@ impl<'a> Layout<'a> {
             });
             if given {
                 any = true;
-                self.checker.row(n, &cells, &group.fields)?;
+                self.checker.row(n, &cells, &group.fields, intake)?;
             }
         }
         if !any {
             // A row of nothing submitted still counts as a row read.
-            self.checker.row(n, &[], &Fields::new())?;
+            self.checker.row(n, &[], &Fields::new(), intake)?;
         }
         Ok(())
     }
@@ -1237,7 +1241,8 @@ fn wide_groups(
 
 #[cfg(test)]
 mod tests {
-    use super::super::{demo_lookup, parse, read_csv};
+    use super::super::intake::Collect;
+    use super::super::{Checked, demo_lookup, parse, read_csv};
     use super::*;
 
     #[test]
@@ -1302,6 +1307,8 @@ mod tests {
     /// Rows of a sheet (text cells, `#n` a number cell) read through the layout.
     fn sheet(rows: &[&[&str]]) -> Result<Checked, String> {
         let lookup = demo_lookup();
+        let mut collect = Collect::default();
+        let mut intake = Intake::new(&mut collect, lookup.item_positions());
         let places = Places::Sheet {
             path: "t.xlsx",
             sheet: "表",
@@ -1319,12 +1326,13 @@ mod tests {
                     None => Cell::text(t),
                 })
                 .collect();
-            layout.row(n as u64 + 1, cells).map_err(|e| e.to_string())?;
+            layout
+                .row(n as u64 + 1, cells, &mut intake)
+                .map_err(|e| e.to_string())?;
         }
-        layout
-            .finish("no rows")
-            .map(|(c, _)| c)
-            .map_err(|e| e.to_string())
+        let (kind, passed) = layout.finish("no rows").map_err(|e| e.to_string())?;
+        let tally = intake.tally(kind, passed);
+        Ok(collect.checked(tally))
     }
 
     #[test]
@@ -1448,6 +1456,8 @@ mod tests {
             first_column: 0,
         };
         let mut layout = Layout::new(&lookup, places, true);
+        let mut collect = Collect::default();
+        let mut intake = Intake::new(&mut collect, lookup.item_positions());
         layout.county_known(lookup.county("柯城区"));
         let rows: [&[&str]; 3] = [
             &["柯城区2014年度考核报送表"],
@@ -1456,11 +1466,11 @@ mod tests {
         ];
         for (n, row) in rows.iter().enumerate() {
             let cells = row.iter().map(|t| Cell::text(t)).collect();
-            layout.row(n as u64 + 1, cells).unwrap();
+            layout.row(n as u64 + 1, cells, &mut intake).unwrap();
         }
-        let (checked, _) = layout.finish("no rows").unwrap();
-        assert_eq!(checked.rows[0].county_code, "330802");
-        assert_eq!(checked.rows[0].line, 3);
+        layout.finish("no rows").unwrap();
+        assert_eq!(collect.rows[0].county_code, "330802");
+        assert_eq!(collect.rows[0].line, 3);
         // Without it, the county column is missing, and the message says how else to say it.
         let e = sheet(&[&["指标编号", "完成值"], &["1.2", "75%"]]).unwrap_err();
         assert!(
@@ -1561,17 +1571,19 @@ mod tests {
                 Places::Lines { path: "t.csv" }
             };
             let mut layout = Layout::new(&lookup, places, sheet);
+            let mut collect = Collect::default();
+            let mut intake = Intake::new(&mut collect, lookup.item_positions());
             let mut read = Ok(());
             for (n, cells) in rows.into_iter().enumerate() {
-                read = layout.row(n as u64 + 1, cells);
+                read = layout.row(n as u64 + 1, cells, &mut intake);
                 if read.is_err() {
                     break;
                 }
             }
-            let result = read.and_then(|()| layout.finish("no rows").map(|(c, _)| c));
+            let result = read.and_then(|()| layout.finish("no rows"));
             match result {
-                Ok(checked) => {
-                    for row in &checked.rows {
+                Ok(_) => {
+                    for row in &collect.rows {
                         proptest::prop_assert!(lookup.county(&row.county_code).is_some());
                         proptest::prop_assert!(lookup.indicator(&row.indicator_id).is_some());
                     }

@@ -6,12 +6,14 @@
 
 mod checker;
 mod csv;
+mod intake;
 mod json;
 mod layout;
 mod sheets;
 mod workbook;
 
 pub use self::csv::{parse_csv, read_csv};
+pub use intake::{Collect, Sink, Tally};
 pub use json::read_json;
 pub use layout::{LayoutKind, PassedOver};
 pub use workbook::{WorkbookRead, read_workbook};
@@ -133,11 +135,33 @@ pub struct Imported {
 impl Imported {
     /// "sheet 报送表", "sheets 柯城区, 衢江区", or nothing for a file that is no workbook.
     pub fn sheets_read(&self) -> String {
-        match self.sheets.as_slice() {
-            [] => String::new(),
-            [one] => format!("sheet {one}"),
-            many => format!("sheets {}", many.join(", ")),
-        }
+        sheets_words(&self.sheets)
+    }
+}
+
+/// A submissions file read into a [`Sink`]: what was counted, never the rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Streamed {
+    pub tally: Tally,
+    pub format: Format,
+    /// How a CSV's text was decoded: UTF-8, UTF-16 or GB18030.
+    pub encoding: &'static str,
+    /// The sheets a workbook's submissions were read from.
+    pub sheets: Vec<String>,
+}
+
+impl Streamed {
+    /// "sheet 报送表", "sheets 柯城区, 衢江区", or nothing for a file that is no workbook.
+    pub fn sheets_read(&self) -> String {
+        sheets_words(&self.sheets)
+    }
+}
+
+fn sheets_words(sheets: &[String]) -> String {
+    match sheets {
+        [] => String::new(),
+        [one] => format!("sheet {one}"),
+        many => format!("sheets {}", many.join(", ")),
     }
 }
 
@@ -155,7 +179,7 @@ pub struct SubmissionsFile {
 
 #[derive(Debug)]
 enum Body {
-    /// A workbook that is a file on the disk, read where it lies.
+    /// A workbook or CSV file on the disk, read where it lies.
     Open(std::fs::File),
     /// The file read whole: text, or a workbook from a pipe (which cannot be read at will).
     Read(Vec<u8>),
@@ -183,8 +207,13 @@ impl SubmissionsFile {
             limits.submissions_file()
         };
         limit.check_size(&shown, size)?;
-        if workbook && metadata.is_file() {
-            let format = workbook_format(&mut file, by_magic);
+        // A file on the disk is read where it lies, as it streams (JSON is read whole).
+        if metadata.is_file() && (workbook || by_magic == Format::Csv) {
+            let format = if workbook {
+                workbook_format(&mut file, by_magic)
+            } else {
+                by_magic
+            };
             file.seek(SeekFrom::Start(0)).map_err(cannot)?;
             return Ok(SubmissionsFile {
                 shown,
@@ -217,31 +246,75 @@ impl SubmissionsFile {
         self.size
     }
 
-    /// Reads and checks the whole file: see [`read_submissions`]. A workbook is unpacked into
-    /// a counter first and refused if its contents are over the limit.
+    /// Reads and checks the whole file, collected: see [`read_submissions`].
     pub fn read(
         &self,
         sheet: Option<&str>,
         lookup: &Lookup,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<Imported, FileError> {
+        let mut collect = Collect::default();
+        let streamed = self.stream(sheet, lookup, &mut collect, progress)?;
+        Ok(Imported {
+            checked: collect.checked(streamed.tally),
+            format: streamed.format,
+            encoding: streamed.encoding,
+            sheets: streamed.sheets,
+        })
+    }
+
+    /// Reads and checks the whole file, handing each submission to `sink` as it is checked:
+    /// a CSV file on the disk streams, a workbook's sheets stream from the disk (unpacked
+    /// into a counter first and refused if its contents are over the limit). Any error
+    /// refuses the whole file; what `sink` was handed before it is the caller's to drop.
+    pub fn stream(
+        &self,
+        sheet: Option<&str>,
+        lookup: &Lookup,
+        sink: &mut dyn Sink,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<Streamed, FileError> {
         match &self.body {
+            Body::Open(file) if self.format == Format::Csv => {
+                check_sheet_option(self.format, sheet, &self.shown)?;
+                let (tally, encoding) = csv::stream_csv(file, &self.shown, lookup, sink, progress)?;
+                Ok(Streamed {
+                    tally,
+                    format: self.format,
+                    encoding,
+                    sheets: Vec::new(),
+                })
+            }
             Body::Open(file) => {
                 let reader = std::io::BufReader::new(file);
                 let limit = self.limits.workbook_contents();
                 let kind = self.format.book().unwrap_or(BookKind::Xlsx);
-                let read =
-                    read_workbook(reader, kind, &self.shown, sheet, lookup, &limit, progress)?;
-                Ok(Imported {
-                    checked: read.checked,
+                let (tally, sheets) = workbook::stream_workbook(
+                    reader,
+                    kind,
+                    &self.shown,
+                    sheet,
+                    lookup,
+                    &limit,
+                    sink,
+                    progress,
+                )?;
+                Ok(Streamed {
+                    tally,
                     format: self.format,
                     encoding: "UTF-8",
-                    sheets: read.sheets,
+                    sheets,
                 })
             }
-            Body::Read(bytes) => {
-                read_within(bytes, &self.shown, sheet, lookup, &self.limits, progress)
-            }
+            Body::Read(bytes) => stream_within(
+                bytes,
+                &self.shown,
+                sheet,
+                lookup,
+                &self.limits,
+                sink,
+                progress,
+            ),
         }
     }
 }
@@ -296,19 +369,41 @@ fn read_within(
     limits: &Limits,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Imported, FileError> {
+    let mut collect = Collect::default();
+    let streamed = stream_within(bytes, path, sheet, lookup, limits, &mut collect, progress)?;
+    Ok(Imported {
+        checked: collect.checked(streamed.tally),
+        format: streamed.format,
+        encoding: streamed.encoding,
+        sheets: streamed.sheets,
+    })
+}
+
+/// A file held in memory (a pipe's, JSON) read into `sink`.
+fn stream_within(
+    bytes: &[u8],
+    path: &str,
+    sheet: Option<&str>,
+    lookup: &Lookup,
+    limits: &Limits,
+    sink: &mut dyn Sink,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Streamed, FileError> {
     let mut format = detect_format(bytes);
     if format.is_workbook() {
         format = workbook_format(&mut std::io::Cursor::new(bytes), format);
     }
     check_sheet_option(format, sheet, path)?;
     let mut sheets = Vec::new();
-    let (checked, encoding) = match format.book() {
+    let (tally, encoding) = match format.book() {
         Some(kind) => {
             let limit = limits.workbook_contents();
             let reader = std::io::Cursor::new(bytes);
-            let read = read_workbook(reader, kind, path, sheet, lookup, &limit, progress)?;
-            sheets = read.sheets;
-            (read.checked, "UTF-8")
+            let (tally, read) = workbook::stream_workbook(
+                reader, kind, path, sheet, lookup, &limit, sink, progress,
+            )?;
+            sheets = read;
+            (tally, "UTF-8")
         }
         None if format == Format::Json => {
             let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
@@ -318,15 +413,21 @@ fn read_within(
                 at.column = None;
                 FileError::new(at, "the file is not UTF-8 text (JSON is always UTF-8)")
             })?;
-            (read_json(text, path, lookup, progress)?, "UTF-8")
+            (
+                json::read_json_into(text, path, lookup, sink, progress)?,
+                "UTF-8",
+            )
         }
         None => {
             let (text, encoding) = crate::source::decode::decode_csv(bytes, path)?;
-            (read_csv(&text, path, lookup, progress)?, encoding)
+            (
+                csv::read_csv_into(&text, path, lookup, sink, progress)?,
+                encoding,
+            )
         }
     };
-    Ok(Imported {
-        checked,
+    Ok(Streamed {
+        tally,
         format,
         encoding,
         sheets,

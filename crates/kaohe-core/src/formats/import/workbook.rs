@@ -6,7 +6,8 @@
 
 use super::Checked;
 use super::checker::{Cell, CellKind, Places};
-use super::layout::Layout;
+use super::intake::{Collect, Intake, Sink, Tally};
+use super::layout::{Layout, LayoutKind, PassedOver};
 use super::sheets::{self, Chosen};
 use crate::error::{FileError, Location};
 use crate::formats::columns::{self, Column};
@@ -30,7 +31,7 @@ pub struct WorkbookRead {
 /// county's sheet). A zipped workbook is unpacked into a counter first and refused if its
 /// contents are over `limit`; what is read is held to the same limit.
 pub fn read_workbook<R: Read + Seek>(
-    mut reader: R,
+    reader: R,
     kind: BookKind,
     path: &str,
     sheet: Option<&str>,
@@ -38,6 +39,36 @@ pub fn read_workbook<R: Read + Seek>(
     limit: &Limit,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<WorkbookRead, FileError> {
+    let mut collect = Collect::default();
+    let (tally, sheets) = stream_workbook(
+        reader,
+        kind,
+        path,
+        sheet,
+        lookup,
+        limit,
+        &mut collect,
+        progress,
+    )?;
+    Ok(WorkbookRead {
+        checked: collect.checked(tally),
+        sheets,
+    })
+}
+
+/// [`read_workbook`], each submission handed to `sink` as it is checked; the tally and the
+/// sheets read.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn stream_workbook<R: Read + Seek>(
+    mut reader: R,
+    kind: BookKind,
+    path: &str,
+    sheet: Option<&str>,
+    lookup: &Lookup,
+    limit: &Limit,
+    sink: &mut dyn Sink,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<(Tally, Vec<String>), FileError> {
     // A reader that panics on a damaged workbook (a library's, or an arithmetic kaohe missed)
     // makes one more unreadable file, said in one line, not a crash. The hook is silenced
     // meanwhile.
@@ -51,7 +82,7 @@ pub fn read_workbook<R: Read + Seek>(
                 .map_err(|e| unreadable(path, &e))?;
         }
         let mut book = book::open(reader, kind, path, limit)?;
-        read_book(book.as_mut(), path, sheet, lookup, limit, progress)
+        read_book(book.as_mut(), path, sheet, lookup, limit, sink, progress)
     }));
     std::panic::set_hook(hook);
     read.unwrap_or_else(|_| {
@@ -62,55 +93,47 @@ pub fn read_workbook<R: Read + Seek>(
     })
 }
 
+#[allow(clippy::too_many_arguments)]
 fn read_book(
     book: &mut dyn Book,
     path: &str,
     sheet: Option<&str>,
     lookup: &Lookup,
     limit: &Limit,
+    sink: &mut dyn Sink,
     progress: &mut dyn FnMut(u64, u64),
-) -> Result<WorkbookRead, FileError> {
+) -> Result<(Tally, Vec<String>), FileError> {
     let chosen = sheets::choose(book, path, sheet, lookup, limit)?;
     let mut text = TextBudget::new(limit);
-    let mut read = WorkbookRead {
-        checked: Checked::default(),
-        sheets: Vec::new(),
-    };
-    // (county, indicator) → where it was first given, across the sheets read (only when
-    // there are several: a national sheet's rows are not copied into a map).
-    let mut seen: HashMap<(String, String), (String, u64)> = HashMap::new();
-    let several = chosen.len() > 1;
+    // One intake for every sheet read: an item given on two sheets is refused as one given
+    // twice on one.
+    let mut intake = Intake::new(sink, lookup.item_positions());
+    let mut sheets = Vec::new();
+    let mut first: Option<(LayoutKind, PassedOver)> = None;
     for Chosen { index, county } in chosen {
         let name = book.sheets()[index].name.clone();
-        let checked = read_sheet(book, index, path, county, lookup, &mut text, progress)?;
-        if several {
-            for row in &checked.rows {
-                let key = (row.county_code.clone(), row.indicator_id.clone());
-                if let Some((first, at)) = seen.get(&key) {
-                    return Err(FileError::new(
-                        Location::sheet_row(path, &name, row.line),
-                        format!(
-                            "county {} indicator {} is given twice (first on sheet {first}, row {at})",
-                            row.county_code, row.indicator_id
-                        ),
-                    ));
-                }
-                seen.insert(key, (name.clone(), row.line));
-            }
-        }
-        if read.checked.rows.is_empty() && read.checked.flagged.is_empty() {
-            read.checked = checked;
-        } else {
-            read.checked.rows.extend(checked.rows);
-            read.checked.flagged.extend(checked.flagged);
-        }
-        read.sheets.push(name);
+        intake.sheet(&name);
+        let read = read_sheet(
+            book,
+            index,
+            path,
+            county,
+            lookup,
+            &mut text,
+            &mut intake,
+            progress,
+        )?;
+        // The layout and what was passed over are said of the first sheet.
+        first.get_or_insert(read);
+        sheets.push(name);
     }
-    Ok(read)
+    let (kind, passed) = first.unwrap_or_default();
+    Ok((intake.tally(kind, passed), sheets))
 }
 
 /// Reads sheet `index` whole into the checker; `county` is the county the sheet is for (by
 /// its name), if the choice of sheets found one.
+#[allow(clippy::too_many_arguments)]
 fn read_sheet(
     book: &mut dyn Book,
     index: usize,
@@ -118,8 +141,9 @@ fn read_sheet(
     county: Option<&County>,
     lookup: &Lookup,
     text: &mut TextBudget,
+    intake: &mut Intake<'_>,
     progress: &mut dyn FnMut(u64, u64),
-) -> Result<Checked, FileError> {
+) -> Result<(LayoutKind, PassedOver), FileError> {
     let name = book.sheets()[index].name.clone();
     let merged = book.merges(index)?;
     // Merge regions by their top-left cell: (row, column) → the last row they cover. Kept as
@@ -136,6 +160,7 @@ fn read_sheet(
         first_column: 0,
     };
     let mut scan = SheetScan {
+        intake,
         lookup,
         places,
         layout: Layout::new(lookup, places, true),
@@ -150,10 +175,7 @@ fn read_sheet(
     let mut rows = Rows::new(&mut scan, places, text);
     book.cells(index, &mut rows)?;
     rows.finish()?;
-    let (checked, _) = scan
-        .layout
-        .finish("the sheet has no rows under its header")?;
-    Ok(checked)
+    scan.layout.finish("the sheet has no rows under its header")
 }
 
 /// What a row names as key columns of a submissions table (whether it is a header is the
@@ -196,7 +218,8 @@ pub(super) fn county_in_title<'a>(lookup: &'a Lookup, cells: &[Cell]) -> Option<
 /// A sheet read row by row, each handed to the layout (which finds the header below any title
 /// rows): the rows above the header looked through for a title naming the county, the rows
 /// under it given the cells merged down from above.
-struct SheetScan<'a, 'p> {
+struct SheetScan<'a, 'p, 's> {
+    intake: &'p mut Intake<'s>,
     lookup: &'a Lookup,
     places: Places<'a>,
     layout: Layout<'a>,
@@ -220,7 +243,7 @@ pub(super) trait RowSink {
     fn row(&mut self, n: u64, cells: Vec<Cell>, text: &mut TextBudget) -> Result<Flow, FileError>;
 }
 
-impl RowSink for SheetScan<'_, '_> {
+impl RowSink for SheetScan<'_, '_, '_> {
     fn rows(&mut self, total: u64) {
         self.total = total;
     }
@@ -240,12 +263,12 @@ impl RowSink for SheetScan<'_, '_> {
             let county = self.sheet_county(n, &cells)?;
             self.layout.county_known(county);
         }
-        self.layout.row(n, cells)?;
+        self.layout.row(n, cells, self.intake)?;
         Ok(Flow::Go)
     }
 }
 
-impl<'a> SheetScan<'a, '_> {
+impl<'a> SheetScan<'a, '_, '_> {
     /// The sheet's county, by its name or a title row (row `n` may be one): the rows of a
     /// sheet without a county column are its.
     fn sheet_county(&mut self, n: u64, cells: &[Cell]) -> Result<Option<&'a County>, FileError> {

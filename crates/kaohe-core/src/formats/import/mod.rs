@@ -197,7 +197,9 @@ impl SubmissionsFile {
         let metadata = file.metadata().map_err(cannot)?;
         let size = metadata.len();
         // Which limit applies is told by the first bytes.
-        let mut magic = [0u8; 8];
+        // Enough of the head to tell JSON after a run of blank lines from CSV: a CSV on the
+        // disk is streamed, JSON read whole.
+        let mut magic = [0u8; 4096];
         let got = read_up_to(&mut file, &mut magic).map_err(cannot)?;
         let by_magic = detect_format(&magic[..got]);
         let workbook = by_magic.is_workbook();
@@ -452,6 +454,21 @@ fn parse(text: &str) -> Result<Vec<SubmissionRow>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_after_blank_lines_is_read_as_json_not_streamed_as_csv() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.json");
+        let text = format!(
+            "{}[{{\"county\": \"柯城区\", \"indicator\": \"1.2\", \"value\": \"75%\"}}]",
+            "\n".repeat(40)
+        );
+        std::fs::write(&path, text).unwrap();
+        let file = SubmissionsFile::open(&path, &Limits::default()).unwrap();
+        assert_eq!(file.format(), Format::Json);
+        let read = file.read(None, &demo_lookup(), &mut |_, _| {}).unwrap();
+        assert_eq!(read.checked.rows.len(), 1);
+    }
 
     #[test]
     fn formats_are_told_by_their_first_bytes() {

@@ -237,18 +237,29 @@ impl Encoder {
                     let slot = self.new_slots[i];
                     if self.dirty[i] || rewrite {
                         let pen = Pen::of(&new[i]);
+                        let symbol = shown(&new[i], slot);
+                        let c = c + symbol.len() as u32;
                         let q = position(&self.pens, Some(pen));
-                        let c = c
-                            + pen_cost(&mut self.pen_cost, &mut self.scratch, self.pens[k], pen)
-                            + shown(&new[i], slot).len() as u32;
                         relax(
                             &mut self.cost,
                             &mut self.back,
                             index(x + slot.width, q, false),
-                            c,
+                            c + pen_cost(&mut self.pen_cost, &mut self.scratch, self.pens[k], pen),
                             s,
                             Op::Write { from_x: x },
                         );
+                        // A blank looks the same in any pen of its background: the pen
+                        // the terminal has will do.
+                        if symbol == " " && self.pens[k].is_some_and(|p| p.blank_like(pen)) {
+                            relax(
+                                &mut self.cost,
+                                &mut self.back,
+                                index(x + slot.width, k, false),
+                                c,
+                                s,
+                                Op::Write { from_x: x },
+                            );
+                        }
                     }
                     let run = self.erase_run[i];
                     if rewrite && run > 0 {
@@ -292,9 +303,10 @@ impl Encoder {
                 Op::Skip => move_to(out, term.at, (x, y), w),
                 Op::Write { from_x } => {
                     let i = usize::from(from_x);
-                    let pen = Pen::of(&new[i]);
-                    let _ = write_pen(out, term.pen, pen);
-                    term.pen = Some(pen);
+                    if let Some(pen) = self.pens[k] {
+                        let _ = write_pen(out, term.pen, pen);
+                        term.pen = Some(pen);
+                    }
                     out.extend_from_slice(shown(&new[i], self.new_slots[i]).as_bytes());
                     term.at = Some((x, y));
                     continue;

@@ -41,6 +41,14 @@ impl Pen {
     pub(super) fn erases_plain(self) -> bool {
         self.bg == Color::Reset && !self.modifier.intersects(VISIBLE_ON_BLANK)
     }
+
+    /// Whether a blank written with this pen looks like one written with `other`: the same
+    /// background, and nothing else that shows on a blank.
+    pub(super) fn blank_like(self, other: Pen) -> bool {
+        self.bg == other.bg
+            && !self.modifier.intersects(VISIBLE_ON_BLANK)
+            && !other.modifier.intersects(VISIBLE_ON_BLANK)
+    }
 }
 
 /// One SGR sequence taking the terminal from `from` (`None`: not known) to `to`. Attributes
@@ -51,7 +59,8 @@ pub(super) fn write_pen(out: &mut impl Write, from: Option<Pen>, to: Pen) -> io:
         return Ok(());
     }
     if to == PLAIN {
-        return out.write_all(b"\x1b[0m");
+        // SGR without a parameter is SGR 0 (ECMA-48), one byte shorter.
+        return out.write_all(b"\x1b[m");
     }
     let mut codes: Vec<String> = Vec::new();
     let base = match from {

@@ -254,6 +254,7 @@ fn size_editor(app: &mut App, terminal: &Terminal<Tty<Out>>) {
         let area = Rect::new(0, 0, size.width, size.height);
         app.editor_width = view::editor_text_width(area);
         app.page_rows = view::summary_page_rows(area, app);
+        app.help_rows = view::help_page_rows(area);
         let (w, h) = view::viewer_text_size(area);
         app.set_viewer_size(w, h);
     }

@@ -61,7 +61,15 @@ fn main() {
             .buffer
             .clone();
         terminal.backend_mut().writer_mut().clear();
-        let (mut sent, mut floor) = (Vec::new(), Vec::new());
+        let (mut sent, mut floor, mut took) = (Vec::new(), Vec::new(), Vec::new());
+        let mut backend_took = Vec::new();
+        // A second backend fed the same diffs, timed alone.
+        let mut probe = Tty::new(Vec::<u8>::new());
+        ratatui::backend::Backend::draw(
+            &mut probe,
+            Buffer::empty(before.area).diff(&before).into_iter(),
+        )
+        .unwrap();
         for k in 0..400 {
             let action = if k < 200 || k >= 300 {
                 Action::NextCounty
@@ -70,11 +78,13 @@ fn main() {
             };
             app.update(action);
             kaohe::tui::fill(&mut store, &mut app);
+            let t = std::time::Instant::now();
             let after = terminal
                 .draw(|f| view::draw(f, &app, &theme))
                 .unwrap()
                 .buffer
                 .clone();
+            took.push(t.elapsed());
             sent.push(terminal.backend_mut().writer_mut().len());
             if std::env::var_os("PAIRS").is_some() && k < 12 {
                 println!(
@@ -94,6 +104,12 @@ fn main() {
                 );
             }
             terminal.backend_mut().writer_mut().clear();
+            let diff = before.diff(&after);
+            let t = std::time::Instant::now();
+            ratatui::backend::Backend::draw(&mut probe, diff.iter().map(|(x, y, c)| (*x, *y, *c)))
+                .unwrap();
+            ratatui::backend::Backend::flush(&mut probe).unwrap();
+            backend_took.push(t.elapsed());
             floor.push(
                 before
                     .diff(&after)
@@ -103,6 +119,18 @@ fn main() {
             );
             before = after;
         }
+        took.sort();
+        backend_took.sort();
+        println!(
+            "  the backend alone: median {:?}, max {:?}",
+            backend_took[backend_took.len() / 2],
+            backend_took.last().unwrap()
+        );
+        println!(
+            "  frame (view and backend; not a timing to quote from a debug build): median {:?}, max {:?}",
+            took[took.len() / 2],
+            took.last().unwrap()
+        );
         let ratio: Vec<f64> = sent
             .iter()
             .zip(&floor)

@@ -6,10 +6,11 @@
 //! that half of a wide character covers, before or after, is rewritten with the whole
 //! character, so the terminal never keeps half of one.
 
-use super::pen::{Pen, write_pen};
+use super::pen::{Fx, Pen, write_pen};
 use super::screen::{Screen, Slot, erasable, looks_same, shown, slots};
 use ratatui::buffer::Cell;
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::io::Write;
 
 /// The terminal's cursor and pen as they are now (`None`: not known).
@@ -78,13 +79,15 @@ enum End {
 /// Reused between rows and frames, so a frame allocates little.
 #[derive(Default)]
 pub(super) struct Encoder {
-    pen_cost: HashMap<(Option<Pen>, Pen), u32>,
+    pen_cost: HashMap<(Option<Pen>, Pen), u32, BuildHasherDefault<Fx>>,
     old_slots: Vec<Slot>,
     new_slots: Vec<Slot>,
     dirty: Vec<bool>,
     next_dirty: Vec<u16>,
     erase_run: Vec<u16>,
     pens: Vec<Option<Pen>>,
+    /// The cost of each change of pen in the row, `pens` × `pens`.
+    matrix: Vec<u32>,
     cost: Vec<u32>,
     back: Vec<Back>,
     scratch: Vec<u8>,
@@ -92,12 +95,15 @@ pub(super) struct Encoder {
 
 impl Encoder {
     /// Appends to `out` what takes the terminal from `old` (after `shift`, already sent) to
-    /// `new`. `rewrite`: unchanged cells may be written again or erased (no picture of a
-    /// terminal protocol lies over them).
+    /// `new`, which differs from `old` only in the rows `touched` marks. `rewrite`: unchanged
+    /// cells may be written again or erased (no picture of a terminal protocol lies over
+    /// them).
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn frame(
         &mut self,
         old: &Screen,
         new: &Screen,
+        touched: &[bool],
         shift: Option<Shift>,
         term: &mut Term,
         rewrite: bool,
@@ -105,7 +111,11 @@ impl Encoder {
     ) {
         let blank = vec![Cell::default(); usize::from(new.width)];
         for y in 0..new.height {
-            let old_row = match shift.map_or(Some(y), |s| s.source(y)) {
+            let source = shift.map_or(Some(y), |s| s.source(y));
+            if source == Some(y) && !touched.get(usize::from(y)).copied().unwrap_or(true) {
+                continue;
+            }
+            let old_row = match source {
                 Some(from) if from < old.height && old.width == new.width => old.row(from),
                 _ => &blank[..],
             };
@@ -164,6 +174,17 @@ impl Encoder {
             }
         }
         let pens = self.pens.len();
+        // What changing from each pen to each costs, looked up once for the row.
+        self.matrix.clear();
+        for a in 0..pens {
+            for b in 0..pens {
+                let c = match self.pens[b] {
+                    Some(to) => pen_cost(&mut self.pen_cost, &mut self.scratch, self.pens[a], to),
+                    None => NONE,
+                };
+                self.matrix.push(c);
+            }
+        }
         let states = (usize::from(w) + 1) * pens * 2;
         let index = |x: u16, pen: usize, misplaced: bool| -> usize {
             (usize::from(x) * pens + pen) * 2 + usize::from(misplaced)
@@ -244,7 +265,7 @@ impl Encoder {
                             &mut self.cost,
                             &mut self.back,
                             index(x + slot.width, q, false),
-                            c + pen_cost(&mut self.pen_cost, &mut self.scratch, self.pens[k], pen),
+                            c + self.matrix[k * pens + q],
                             s,
                             Op::Write { from_x: x },
                         );
@@ -267,9 +288,10 @@ impl Encoder {
                             Some(p) if p.erases_plain() => k,
                             _ => position(&self.pens, Some(Pen::of(&new[i]))),
                         };
-                        let Some(pen) = self.pens[q] else { continue };
-                        let c =
-                            c + pen_cost(&mut self.pen_cost, &mut self.scratch, self.pens[k], pen);
+                        if self.pens[q].is_none() {
+                            continue;
+                        }
+                        let c = c + self.matrix[k * pens + q];
                         if x + run == w && c + 3 < best.0 {
                             best = (c + 3, s, End::Clear { pen: q });
                         }
@@ -383,7 +405,7 @@ fn position(pens: &[Option<Pen>], pen: Option<Pen>) -> usize {
 }
 
 fn pen_cost(
-    cache: &mut HashMap<(Option<Pen>, Pen), u32>,
+    cache: &mut HashMap<(Option<Pen>, Pen), u32, BuildHasherDefault<Fx>>,
     scratch: &mut Vec<u8>,
     from: Option<Pen>,
     to: Pen,

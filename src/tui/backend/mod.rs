@@ -37,6 +37,16 @@ pub struct Tty<W: Write> {
     read: std::cell::Cell<Option<Size>>,
     /// What the terminal shows.
     screen: Screen,
+    /// The same between frames; the next frame while one is drawn.
+    next: Screen,
+    /// The rows of `next` a frame changed.
+    touched: Vec<bool>,
+    /// A key of each row of `screen` (equal for rows that look the same; empty: not known)
+    /// and of `next`: rows that moved are found by them.
+    keys: Vec<u64>,
+    next_keys: Vec<u64>,
+    keys_width: u16,
+    slotted: Vec<screen::Slot>,
     term: Term,
     /// Whether the cursor is shown (`None`: not known).
     visible: Option<bool>,
@@ -72,6 +82,12 @@ impl<W: Write> Tty<W> {
             fixed: None,
             read: std::cell::Cell::new(None),
             screen: Screen::default(),
+            next: Screen::default(),
+            touched: Vec::new(),
+            keys: Vec::new(),
+            next_keys: Vec::new(),
+            keys_width: 0,
+            slotted: Vec::new(),
             // The pen a terminal starts with (and the one every frame before this one left).
             term: Term {
                 at: None,
@@ -93,6 +109,7 @@ impl<W: Write> Tty<W> {
         let mut tty = Tty::new(out);
         tty.fixed = Some(Size { width, height });
         tty.screen = Screen::blank(width, height);
+        tty.next = Screen::blank(width, height);
         tty
     }
 
@@ -178,9 +195,13 @@ impl<W: Write> Tty<W> {
             self.term.pen = Some(PLAIN);
         }
         self.pending.extend_from_slice(sequence);
+        self.keys.clear();
         for (x, y) in cells {
             if x < self.screen.width && y < self.screen.height {
                 *self.screen.cell_mut(x, y) = Cell::default();
+            }
+            if x < self.next.width && y < self.next.height {
+                *self.next.cell_mut(x, y) = Cell::default();
             }
         }
     }
@@ -202,45 +223,70 @@ impl<W: Write> Backend for Tty<W> {
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
-        let mut next = self.screen.clone();
+        // `next` is the screen as shown; the frame is made in it, then copied back where it
+        // changed.
         if let Some(size) = self.known_size() {
-            next.grow(next.width.max(size.width), next.height.max(size.height));
+            let (w, h) = (
+                self.screen.width.max(size.width),
+                self.screen.height.max(size.height),
+            );
+            self.screen.grow(w, h);
+            self.next.grow(w, h);
         }
+        self.touched.clear();
         for (x, y, cell) in content {
-            *next.cell_mut(x, y) = cell.clone();
+            *self.next.cell_mut(x, y) = cell.clone();
             // The columns a wide character covers show blank when it goes (ratatui sends
             // them only when their own style shows on a blank).
             let n = crate::text::width(cell.symbol()) as u16;
             for k in 1..n {
-                if x + k < next.width {
-                    *next.cell_mut(x + k, y) = Cell::default();
+                if x + k < self.next.width {
+                    *self.next.cell_mut(x + k, y) = Cell::default();
                 }
             }
+            let y = usize::from(y);
+            if self.touched.len() <= y {
+                self.touched.resize(y + 1, false);
+            }
+            self.touched[y] = true;
         }
-        self.screen.grow(next.width, next.height);
+        if self.touched.is_empty() {
+            return Ok(());
+        }
+        self.screen.grow(self.next.width, self.next.height);
+        self.touched.resize(usize::from(self.next.height), false);
         let height = self
             .known_size()
             .map(|s| s.height)
-            .filter(|h| *h == next.height);
+            .filter(|h| *h == self.next.height);
         let rewrite = !self.picture;
+        let (old, new, touched) = (&self.screen, &self.next, &self.touched[..]);
         let mut best = Vec::new();
         let mut best_term = self.term;
-        self.encoder.frame(
-            &self.screen,
-            &next,
-            None,
-            &mut best_term,
-            rewrite,
-            &mut best,
-        );
+        self.encoder
+            .frame(old, new, touched, None, &mut best_term, rewrite, &mut best);
         if rewrite {
-            for shift in scroll::candidates(&self.screen, &next) {
+            // Row keys: the screen's kept from frame to frame, the new ones where it changed.
+            if self.keys.len() != usize::from(old.height) || self.keys_width != old.width {
+                self.keys_width = old.width;
+                self.keys = (0..old.height)
+                    .map(|y| scroll::row_key(old, y, &mut self.slotted))
+                    .collect();
+            }
+            self.next_keys.clone_from(&self.keys);
+            for (y, t) in touched.iter().enumerate() {
+                if *t {
+                    self.next_keys[y] = scroll::row_key(new, y as u16, &mut self.slotted);
+                }
+            }
+            for shift in scroll::candidates(&self.keys, &self.next_keys, new.width, touched) {
                 let mut term = self.term;
                 let mut bytes = Vec::new();
-                scroll::write_shift(&mut bytes, shift, &mut term, next.width, height);
+                scroll::write_shift(&mut bytes, shift, &mut term, new.width, height);
                 self.encoder.frame(
-                    &self.screen,
-                    &next,
+                    old,
+                    new,
+                    touched,
                     Some(shift),
                     &mut term,
                     rewrite,
@@ -254,7 +300,19 @@ impl<W: Write> Backend for Tty<W> {
         }
         self.pending.extend_from_slice(&best);
         self.term = best_term;
-        self.screen = next;
+        if rewrite {
+            std::mem::swap(&mut self.keys, &mut self.next_keys);
+        } else {
+            self.keys.clear();
+        }
+        for (y, t) in self.touched.iter().enumerate() {
+            if *t {
+                let y = y as u16;
+                let w = usize::from(self.next.width);
+                let at = usize::from(y) * w;
+                self.screen.cells[at..at + w].clone_from_slice(self.next.row(y));
+            }
+        }
         Ok(())
     }
 
@@ -288,6 +346,7 @@ impl<W: Write> Backend for Tty<W> {
         if let Some(size) = self.known_size() {
             if clear_type == ClearType::All {
                 self.screen = Screen::blank(size.width, size.height);
+                self.next = Screen::blank(size.width, size.height);
             }
         }
         let (w, h) = (self.screen.width, self.screen.height);

@@ -4,6 +4,7 @@
 
 use ratatui::buffer::Cell;
 use ratatui::style::{Color, Modifier};
+use std::hash::Hasher;
 use std::io::{self, Write};
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -121,5 +122,58 @@ fn color(c: Color, background: bool) -> String {
         Color::White => basic(97),
         Color::Indexed(n) => format!("{};5;{n}", 38 + shift),
         Color::Rgb(r, g, b) => format!("{};2;{r};{g};{b}", 38 + shift),
+    }
+}
+
+/// A fast hash (FxHash's mixing) for the backend's own tables: row keys compared within a
+/// frame, the costs of pen changes. Nothing in them is chosen by a user against the hash.
+#[derive(Default)]
+pub(super) struct Fx(u64);
+
+impl Fx {
+    fn add(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(c);
+            self.add(u64::from_le_bytes(word));
+        }
+        for b in chunks.remainder() {
+            self.add(u64::from(*b));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u16(&mut self, n: u16) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn write_isize(&mut self, n: isize) {
+        self.add(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }

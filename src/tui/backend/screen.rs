@@ -91,14 +91,22 @@ pub(super) fn slots(row: &[Cell], out: &mut Vec<Slot>) {
 /// The columns a cell's character takes at a place with `room` columns left (1 when it does
 /// not fit or takes none: then a blank is shown).
 fn shown_width(cell: &Cell, room: u16) -> u16 {
-    let n = width(cell.symbol()) as u16;
+    let n = columns(cell.symbol()) as u16;
     if n == 0 || n > room { 1 } else { n }
+}
+
+/// Columns of a cell's text; printable ASCII, most cells, without the table look-up.
+fn columns(symbol: &str) -> usize {
+    match symbol.as_bytes() {
+        [b] if (0x20..0x7f).contains(b) => 1,
+        _ => width(symbol),
+    }
 }
 
 /// The text written for a cell in a slot: a blank for one that cannot be shown as it is.
 pub(super) fn shown(cell: &Cell, slot: Slot) -> &str {
     let symbol = cell.symbol();
-    if slot.width as usize == width(symbol) && !symbol.is_empty() {
+    if slot.width as usize == columns(symbol) && !symbol.is_empty() {
         symbol
     } else {
         " "

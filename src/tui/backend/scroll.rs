@@ -3,9 +3,9 @@
 //! when that and the diff after it cost fewer bytes than the diff alone.
 
 use super::encode::{Shift, Term, move_to};
-use super::pen::{PLAIN, Pen, VISIBLE_ON_BLANK, write_pen};
-use super::screen::{Screen, shown, slots};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use super::pen::{Fx, PLAIN, Pen, VISIBLE_ON_BLANK, write_pen};
+use super::screen::{Screen, Slot, shown, slots};
+use std::hash::{Hash, Hasher};
 use std::io::Write;
 
 /// At most this many shifts are tried (each is encoded whole).
@@ -14,16 +14,14 @@ const TRIED: usize = 3;
 /// The shifts worth trying, best first: for each distance and direction, the longest run of
 /// rows the new screen has where the old had them that far away, and the span of all such
 /// rows, scored by how many more rows then look right than already do.
-pub(super) fn candidates(old: &Screen, new: &Screen) -> Vec<Shift> {
-    if old.width != new.width || old.height != new.height || new.height < 2 {
+pub(super) fn candidates(ko: &[u64], kn: &[u64], width: u16, touched: &[bool]) -> Vec<Shift> {
+    let moved = touched.iter().filter(|t| **t).count();
+    if ko.len() != kn.len() || moved < 2 {
         return Vec::new();
     }
-    let h = new.height;
-    let (ko, kn): (Vec<u64>, Vec<u64>) = (
-        (0..h).map(|y| row_key(old, y)).collect(),
-        (0..h).map(|y| row_key(new, y)).collect(),
-    );
-    let blank = row_key(&Screen::blank(new.width, 1), 0);
+    let h = kn.len() as u16;
+    let mut slotted = Vec::new();
+    let blank = row_key(&Screen::blank(width, 1), 0, &mut slotted);
     let mut found: Vec<(i32, Shift)> = Vec::new();
     let score = |s: Shift| -> i32 {
         (s.top..=s.bottom)
@@ -105,11 +103,10 @@ pub(super) fn candidates(old: &Screen, new: &Screen) -> Vec<Shift> {
 
 /// A row as it looks: equal keys for rows that look the same (but for a collision, which
 /// costs bytes, never correctness: the diff after a shift is taken against the real rows).
-fn row_key(screen: &Screen, y: u16) -> u64 {
+pub(super) fn row_key(screen: &Screen, y: u16, slotted: &mut Vec<Slot>) -> u64 {
     let row = screen.row(y);
-    let mut slotted = Vec::new();
-    slots(row, &mut slotted);
-    let mut h = DefaultHasher::new();
+    slots(row, slotted);
+    let mut h = Fx::default();
     let mut x = 0;
     while x < row.len() {
         let slot = slotted[x];

@@ -320,7 +320,12 @@ fn differences(vt: &vt100::Screen, screen: &Buffer) -> Vec<String> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
     #[test]
-    fn the_bytes_sent_make_the_new_screen((w, old, new) in screens(), cursor in any::<bool>()) {
+    fn the_bytes_sent_make_the_new_screen(
+        (w, old, new) in screens(),
+        cursor in any::<bool>(),
+        picture in prop::bool::weighted(0.2),
+        clear in prop::bool::weighted(0.1),
+    ) {
         let h = old.len() as u16;
         let (old, new) = (paint(w, &old), paint(w, &new));
         let mut t = terminal(w, h);
@@ -328,6 +333,11 @@ proptest! {
         vt.process(&show(&mut t, &old, None));
         let wrong = differences(vt.screen(), &old);
         prop_assert!(wrong.is_empty(), "first screen: {wrong:?}");
+        // Only changed cells written (a picture over the others), or the screen cleared first.
+        t.backend_mut().set_picture(picture);
+        if clear {
+            t.clear().unwrap();
+        }
         let at = cursor.then_some((w / 2, h - 1));
         let bytes = show(&mut t, &new, at);
         vt.process(&bytes);
@@ -340,4 +350,17 @@ proptest! {
         // And nothing more when nothing changes.
         prop_assert!(show(&mut t, &new, at).is_empty());
     }
+}
+
+#[test]
+fn with_a_picture_shown_only_changed_cells_are_written() {
+    let mut t = terminal(40, 2);
+    show(
+        &mut t,
+        &lines(40, &["江山市 衢州市 龙游县 常山县 开化县", "x"]),
+        None,
+    );
+    t.backend_mut().set_picture(true);
+    let out = text(&show(&mut t, &lines(40, &["江山市", "x"]), None));
+    assert!(!out.contains("\x1b[K") && !out.contains('X'), "{out:?}");
 }

@@ -110,6 +110,7 @@ fn main() {
                 .unwrap();
             ratatui::backend::Backend::flush(&mut probe).unwrap();
             backend_took.push(t.elapsed());
+            probe.writer_mut().clear();
             floor.push(
                 before
                     .diff(&after)

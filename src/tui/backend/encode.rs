@@ -86,11 +86,15 @@ pub(super) struct Encoder {
     next_dirty: Vec<u16>,
     erase_run: Vec<u16>,
     pens: Vec<Option<Pen>>,
+    pen_at: Vec<usize>,
+    text_len: Vec<u32>,
     /// The cost of each change of pen in the row, `pens` × `pens`.
     matrix: Vec<u32>,
     cost: Vec<u32>,
     back: Vec<Back>,
     scratch: Vec<u8>,
+    /// A blank row, for rows a shift exposed.
+    blank: Vec<Cell>,
 }
 
 impl Encoder {
@@ -109,7 +113,8 @@ impl Encoder {
         rewrite: bool,
         out: &mut Vec<u8>,
     ) {
-        let blank = vec![Cell::default(); usize::from(new.width)];
+        let mut blank = std::mem::take(&mut self.blank);
+        blank.resize(usize::from(new.width), Cell::default());
         for y in 0..new.height {
             let source = shift.map_or(Some(y), |s| s.source(y));
             if source == Some(y) && !touched.get(usize::from(y)).copied().unwrap_or(true) {
@@ -124,6 +129,7 @@ impl Encoder {
                 self.row(old_row, new_row, y, term, rewrite, out);
             }
         }
+        self.blank = blank;
     }
 
     fn row(
@@ -162,16 +168,23 @@ impl Encoder {
                 self.erase_run[i] = self.erase_run[i + 1] + 1;
             }
         }
+        // The pens of the row, and each column's (an index into them) and text's length.
         self.pens.clear();
         self.pens.push(term.pen);
+        self.pen_at.clear();
+        self.text_len.clear();
         for x in 0..w {
             let i = usize::from(x);
-            if ns[i].is_lead(x) {
-                let p = Some(Pen::of(&new[i]));
-                if !self.pens.contains(&p) {
+            let p = Some(Pen::of(&new[i]));
+            let k = match self.pens.iter().position(|q| *q == p) {
+                Some(k) => k,
+                None => {
                     self.pens.push(p);
+                    self.pens.len() - 1
                 }
-            }
+            };
+            self.pen_at.push(k);
+            self.text_len.push(shown(&new[i], ns[i]).len() as u32);
         }
         let pens = self.pens.len();
         // What changing from each pen to each costs, looked up once for the row.
@@ -257,10 +270,8 @@ impl Encoder {
                     }
                     let slot = self.new_slots[i];
                     if self.dirty[i] || rewrite {
-                        let pen = Pen::of(&new[i]);
-                        let symbol = shown(&new[i], slot);
-                        let c = c + symbol.len() as u32;
-                        let q = position(&self.pens, Some(pen));
+                        let q = self.pen_at[i];
+                        let c = c + self.text_len[i];
                         relax(
                             &mut self.cost,
                             &mut self.back,
@@ -271,7 +282,11 @@ impl Encoder {
                         );
                         // A blank looks the same in any pen of its background: the pen
                         // the terminal has will do.
-                        if symbol == " " && self.pens[k].is_some_and(|p| p.blank_like(pen)) {
+                        let blank = self.text_len[i] == 1 && new[i].symbol() == " ";
+                        if blank
+                            && k != q
+                            && matches!((self.pens[k], self.pens[q]), (Some(a), Some(b)) if a.blank_like(b))
+                        {
                             relax(
                                 &mut self.cost,
                                 &mut self.back,
@@ -286,7 +301,7 @@ impl Encoder {
                     if rewrite && run > 0 {
                         let q = match self.pens[k] {
                             Some(p) if p.erases_plain() => k,
-                            _ => position(&self.pens, Some(Pen::of(&new[i]))),
+                            _ => self.pen_at[i],
                         };
                         if self.pens[q].is_none() {
                             continue;
@@ -398,10 +413,6 @@ fn relax(cost: &mut [u32], back: &mut [Back], to: usize, c: u32, from: usize, op
             op,
         };
     }
-}
-
-fn position(pens: &[Option<Pen>], pen: Option<Pen>) -> usize {
-    pens.iter().position(|p| *p == pen).unwrap_or(0)
 }
 
 fn pen_cost(

@@ -91,7 +91,7 @@ pub(super) fn candidates(ko: &[u64], kn: &[u64], width: u16, touched: &[bool]) -
                 .map(|(a, b)| region(*a, *b));
             for s in std::iter::once(span).chain(longest) {
                 let n = score(s);
-                if n > 0 && !found.iter().any(|(_, f)| *f == s) {
+                if n >= 2 && !found.iter().any(|(_, f)| *f == s) {
                     found.push((n, s));
                 }
             }

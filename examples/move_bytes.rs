@@ -71,7 +71,7 @@ fn main() {
         )
         .unwrap();
         for k in 0..400 {
-            let action = if k < 200 || k >= 300 {
+            let action = if !(200..300).contains(&k) {
                 Action::NextCounty
             } else {
                 Action::PrevCounty

@@ -233,6 +233,40 @@ fn help_overlay_from_the_keymap() {
 }
 
 #[test]
+fn the_help_pages_and_its_last_page_ends_with_the_legend() {
+    let f = fixture();
+    let mut app = app(&f, Lang::Zh);
+    let area = ratatui::layout::Rect::new(0, 0, 80, 24);
+    app.help_rows = view::help_page_rows(area);
+    app.update(Action::Help);
+    app.update(Action::PageDown);
+    let second = text(&screen(&app, 80, 24));
+    insta::assert_snapshot!("help_second_page_80x24", second);
+    // The page down showed the next page: its first line is the one after the first page's
+    // last.
+    app.update(Action::PageUp);
+    let first = text(&screen(&app, 80, 24));
+    let inner = |s: &str| -> Vec<String> {
+        s.lines()
+            .skip(2)
+            .take(app.help_rows)
+            .map(|l| l.to_string())
+            .collect()
+    };
+    assert_ne!(inner(&first), inner(&second));
+    app.update(Action::Bottom);
+    let last = text(&screen(&app, 80, 24));
+    // The legend's last line sits on the box's last row: the help's length is the App's.
+    let legend = Strings::get(Lang::Zh).marking.legend;
+    let (_, meaning) = legend[legend.len() - 1];
+    let bottom_row = last.lines().nth(1 + app.help_rows).unwrap_or("");
+    let start: String = meaning.chars().take(4).collect();
+    assert!(bottom_row.contains(&start), "{last}");
+    app.update(Action::ScrollUp);
+    assert_ne!(text(&screen(&app, 80, 24)), last, "a line up shows at once");
+}
+
+#[test]
 fn note_editor_with_the_cursor_at_the_caret() {
     let f = fixture();
     let mut app = app(&f, Lang::Zh);

@@ -196,6 +196,9 @@ actions! {
         ("去该县", "回到评定界面，定位到所选县"), ("go", "back to marking, at the selected county");
     PageDown => "page_down", ("下页", "向下翻一页"), ("page down", "one page down");
     PageUp => "page_up", ("上页", "向上翻一页"), ("page up", "one page up");
+    // The help (and any page of text): its two ends.
+    Top => "top", ("开头", "回到开头"), ("top", "back to the top");
+    Bottom => "bottom", ("末尾", "翻到末尾"), ("bottom", "to the end");
     // The second review (复核).
     ToggleCheck => "check_mode",
         ("复核", "复核模式：逐项复核他人的初审 / 退出"),

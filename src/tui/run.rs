@@ -14,17 +14,15 @@ use super::live::Live;
 use super::recovery::Recovery;
 use super::strings::Strings;
 use super::terminal::{
-    TerminalGuard, libc_sighup, libc_sigwinch, listen_for_signals, require_terminal, terminal_gone,
+    Out, TerminalGuard, libc_sighup, libc_sigwinch, listen_for_signals, require_terminal,
+    terminal_gone,
 };
 use super::theme::Theme;
 use super::{Access, Ended, OnDatabase, Settings, graphics, load, view};
 use crate::store::{Draft, Reviewer, Store};
 use anyhow::{Context, Result};
 use ratatui::Terminal;
-use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
-use ratatui::crossterm::{execute, queue};
 use ratatui::layout::Rect;
-use std::io::{Stdout, Write};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -100,8 +98,7 @@ pub fn run(
     })?;
 
     let _guard = TerminalGuard::enter()?;
-    let mut terminal =
-        Terminal::new(Tty::new(std::io::stdout())).context("cannot draw on this terminal")?;
+    let mut terminal = Terminal::new(Tty::new(Out)).context("cannot draw on this terminal")?;
     read_terminal(tx, Input::Read);
 
     let mut effects = Effects::new(store, who, access, &app, recovery);
@@ -188,7 +185,8 @@ pub fn run(
                     // The screen is drawn anew: a picture sent by a protocol goes with it.
                     if placed.take().is_some() {
                         let off = graphics::remove(app.pictures.protocol);
-                        let _ = terminal.backend_mut().writer_mut().write_all(off);
+                        terminal.backend_mut().foreign(off);
+                        terminal.backend_mut().set_picture(false);
                     }
                     terminal.autoresize().ok();
                     dirty = true;
@@ -252,11 +250,12 @@ fn stop(effects: &mut Effects, live: &Live, app: &mut App, signal: i32) -> Ended
     Ended::Signal(signal)
 }
 
-fn size_editor(app: &mut App, terminal: &Terminal<Tty<Stdout>>) {
+fn size_editor(app: &mut App, terminal: &Terminal<Tty<Out>>) {
     if let Ok(size) = terminal.size() {
         let area = Rect::new(0, 0, size.width, size.height);
         app.editor_width = view::editor_text_width(area);
         app.page_rows = view::summary_page_rows(area, app);
+        app.help_rows = view::help_page_rows(area);
         let (w, h) = view::viewer_text_size(area);
         app.set_viewer_size(w, h);
     }
@@ -271,7 +270,7 @@ fn measure_list(app: &mut App, terminal: &Terminal<Tty<Stdout>>) {
 }
 
 /// How far the detail pane can scroll in this window (for `J`, PgDn and their kin).
-fn measure_detail(app: &mut App, terminal: &Terminal<Tty<Stdout>>, theme: &Theme) {
+fn measure_detail(app: &mut App, terminal: &Terminal<Tty<Out>>, theme: &Theme) {
     if let Ok(size) = terminal.size() {
         let area = Rect::new(0, 0, size.width, size.height);
         let (most, page) = view::detail_size(area, app, theme);
@@ -288,7 +287,22 @@ struct Placed {
 }
 
 fn draw(
-    terminal: &mut Terminal<Tty<Stdout>>,
+    terminal: &mut Terminal<Tty<Out>>,
+    app: &App,
+    theme: &Theme,
+    placed: &mut Option<Placed>,
+) -> Result<()> {
+    // One synchronized update per frame, pictures and all: the terminal shows it whole,
+    // never half-drawn; and a frame that changes nothing sends nothing.
+    terminal.backend_mut().begin_frame();
+    let drawn = draw_frame(terminal, app, theme, placed);
+    let written = terminal.backend_mut().end_frame();
+    drawn?;
+    written.context("cannot draw on the terminal")
+}
+
+fn draw_frame(
+    terminal: &mut Terminal<Tty<Out>>,
     app: &App,
     theme: &Theme,
     placed: &mut Option<Placed>,
@@ -306,10 +320,7 @@ fn draw(
     if placed.is_some() && placed.as_ref() != wanted.as_ref().map(|(p, _)| p) {
         // Off with the picture shown: kitty is told; sixel and iTerm2 pictures are cells, so
         // the screen is drawn anew over them.
-        terminal
-            .backend_mut()
-            .writer_mut()
-            .write_all(graphics::remove(protocol))?;
+        terminal.backend_mut().foreign(graphics::remove(protocol));
         if matches!(
             protocol,
             graphics::Protocol::Sixel | graphics::Protocol::Iterm2
@@ -317,9 +328,8 @@ fn draw(
             terminal.clear()?;
         }
         *placed = None;
+        terminal.backend_mut().set_picture(false);
     }
-    // One synchronized update per frame: the terminal shows it whole, never half-drawn.
-    queue!(terminal.backend_mut().writer_mut(), BeginSynchronizedUpdate)?;
     terminal
         .draw(|frame| view::draw(frame, app, theme))
         .context("cannot draw on the terminal")?;
@@ -333,10 +343,10 @@ fn draw(
                 )
             });
             let bytes = graphics::encode(protocol, picture, at.cells, cell);
-            terminal.backend_mut().writer_mut().write_all(&bytes)?;
+            terminal.backend_mut().foreign(&bytes);
+            terminal.backend_mut().set_picture(true);
             *placed = Some(at);
         }
     }
-    execute!(terminal.backend_mut().writer_mut(), EndSynchronizedUpdate)?;
     Ok(())
 }

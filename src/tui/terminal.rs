@@ -4,6 +4,7 @@
 
 use anyhow::{Context, Result, bail};
 use ratatui::crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+use ratatui::crossterm::style::ResetColor;
 use ratatui::crossterm::terminal::{
     self, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
 };
@@ -106,10 +107,36 @@ fn restore() {
     let _ = execute!(
         out,
         EndSynchronizedUpdate,
+        // The backend keeps its pen between frames: the shell gets the default one back.
+        ResetColor,
         DisableBracketedPaste,
         LeaveAlternateScreen,
         cursor::Show
     );
     let _ = terminal::disable_raw_mode();
     let _ = out.flush();
+}
+
+/// Standard output written straight to its file descriptor: a frame goes out in one write
+/// (the standard library's line buffering would cut it at each line feed it holds).
+pub(super) struct Out;
+
+impl std::io::Write for Out {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        loop {
+            // SAFETY: a valid buffer and its length.
+            let n = unsafe { libc::write(libc::STDOUT_FILENO, buf.as_ptr().cast(), buf.len()) };
+            if n >= 0 {
+                return Ok(n as usize);
+            }
+            let e = std::io::Error::last_os_error();
+            if e.kind() != std::io::ErrorKind::Interrupted {
+                return Err(e);
+            }
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }

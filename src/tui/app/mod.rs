@@ -194,6 +194,8 @@ pub struct App {
     scorer: crate::score::Scorer,
     /// Rows a page-down moves on the summary screen (from the window size).
     pub page_rows: usize,
+    /// Lines the help shows at once (from the window size): a page of it.
+    pub help_rows: usize,
     /// The keys in force (defaults with the user's rebindings).
     pub keymap: Keymap,
     /// Standard notes the editor inserts with one key each.
@@ -387,6 +389,7 @@ impl App {
             notes_fresh: false,
             scorer,
             page_rows: 10,
+            help_rows: 20,
             others: Vec::new(),
             keymap: Keymap::default(),
             standard_notes: Vec::new(),

@@ -565,6 +565,41 @@ fn help_and_quit() {
 }
 
 #[test]
+fn help_pages_and_goes_to_either_end() {
+    let mut app = app();
+    app.help_rows = 10;
+    app.key(&key('?'));
+    let last = app.help_len() - 10;
+    assert!(last > 20, "the help is longer than two pages: {last}");
+    app.key(&key(' '));
+    assert_eq!(app.help(), Some(10));
+    app.key(&KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE));
+    assert_eq!(app.help(), Some(20));
+    app.key(&key('b'));
+    assert_eq!(app.help(), Some(10));
+    app.key(&KeyEvent::new(KeyCode::PageUp, KeyModifiers::NONE));
+    app.key(&KeyEvent::new(KeyCode::PageUp, KeyModifiers::NONE));
+    assert_eq!(app.help(), Some(0), "not above the top");
+    app.key(&key('G'));
+    assert_eq!(app.help(), Some(last), "the last page, not past it");
+    app.key(&key('j'));
+    app.key(&key(' '));
+    assert_eq!(app.help(), Some(last));
+    // A line up from the bottom shows at once (nothing hidden past the end to scroll back).
+    app.key(&key('k'));
+    assert_eq!(app.help(), Some(last - 1));
+    app.key(&key('g'));
+    assert_eq!(app.help(), Some(0));
+    app.key(&KeyEvent::new(KeyCode::End, KeyModifiers::NONE));
+    assert_eq!(app.help(), Some(last));
+    app.key(&KeyEvent::new(KeyCode::Home, KeyModifiers::NONE));
+    assert_eq!(app.help(), Some(0));
+    // Still the help: g and G did not move the cursor underneath.
+    assert_eq!(app.mode(), Mode::Help);
+    assert_eq!(app.cursor, at(0, 0));
+}
+
+#[test]
 fn an_undo_overtaken_by_someone_else_is_dropped_and_the_truth_shown() {
     let mut app = app();
     let mut store = FakeStore::default();

@@ -493,27 +493,40 @@ impl App {
         Vec::new()
     }
 
-    /// The help: scrolled, or closed (back to what it was opened over).
+    /// The help: scrolled by a line or a page, to either end, or closed (back to what it
+    /// was opened over).
     fn read_help(&mut self, action: Action) {
-        // No further than the help's length (every binding, a heading and a blank line for
-        // each mode, and the legend of symbols).
-        let most = self.keymap.len() + 2 * Mode::ALL.len() + 2 + self.strings.marking.legend.len();
-        match action {
-            Action::ScrollDown => {
-                if let Some(scroll) = self.overlay.help_mut() {
-                    *scroll = (*scroll + 1).min(most);
-                }
-            }
-            Action::ScrollUp => {
-                if let Some(scroll) = self.overlay.help_mut() {
-                    *scroll = scroll.saturating_sub(1);
-                }
-            }
-            Action::CloseHelp => {
-                self.overlay.lift();
-            }
-            _ => {}
+        // No further than its last page.
+        let page = self.help_rows.max(1);
+        let most = self.help_len().saturating_sub(page);
+        if action == Action::CloseHelp {
+            self.overlay.lift();
+            return;
         }
+        let Some(scroll) = self.overlay.help_mut() else {
+            return;
+        };
+        *scroll = match action {
+            Action::ScrollDown => *scroll + 1,
+            Action::ScrollUp => scroll.saturating_sub(1),
+            Action::PageDown => *scroll + page,
+            Action::PageUp => scroll.saturating_sub(page),
+            Action::Top => 0,
+            Action::Bottom => most,
+            _ => *scroll,
+        }
+        .min(most);
+    }
+
+    /// The lines of the help: a heading for each mode and its bindings, a blank line between
+    /// modes, then a blank line, the legend's title and its symbols (as view/help.rs draws it).
+    pub fn help_len(&self) -> usize {
+        let modes = Mode::ALL.len();
+        let bound = Mode::ALL
+            .iter()
+            .map(|m| self.keymap.of(*m).count())
+            .sum::<usize>();
+        modes + modes.saturating_sub(1) + bound + 2 + self.strings.marking.legend.len()
     }
 }
 

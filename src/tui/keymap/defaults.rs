@@ -87,7 +87,7 @@ pub(super) const DEFAULTS: &[(Mode, &[Key], Action, bool)] = &[
     (SummaryMode, &[plain('j'), code(KeyCode::Down)], ScrollDown, true),
     (SummaryMode, &[plain('k'), code(KeyCode::Up)], ScrollUp, false),
     (SummaryMode, &[code(KeyCode::PageDown), plain(' ')], PageDown, false),
-    (SummaryMode, &[code(KeyCode::PageUp)], PageUp, false),
+    (SummaryMode, &[code(KeyCode::PageUp), plain('b')], PageUp, false),
     (SummaryMode, &[plain('g'), code(KeyCode::Home)], First, false),
     (SummaryMode, &[plain('G'), code(KeyCode::End)], Last, false),
     (SummaryMode, &[code(KeyCode::Enter)], SummaryJump, true),
@@ -103,6 +103,10 @@ pub(super) const DEFAULTS: &[(Mode, &[Key], Action, bool)] = &[
     (SummaryMode, &[plain('p')], SummaryPeople, true),
     (HelpMode, &[plain('j'), code(KeyCode::Down)], ScrollDown, true),
     (HelpMode, &[plain('k'), code(KeyCode::Up)], ScrollUp, true),
+    (HelpMode, &[code(KeyCode::PageDown), plain(' ')], PageDown, true),
+    (HelpMode, &[code(KeyCode::PageUp), plain('b')], PageUp, true),
+    (HelpMode, &[plain('g'), code(KeyCode::Home)], Top, false),
+    (HelpMode, &[plain('G'), code(KeyCode::End)], Bottom, false),
     (HelpMode, &[code(KeyCode::Esc), plain('?'), plain('？'), plain('q')], CloseHelp, true),
     // Rapid marking. Shift-1/2/3 send ! @ # (US layout; ！ ＠ ＃ with a Chinese input method
     // on): a plain character every terminal sends, read as it is.
@@ -138,7 +142,7 @@ pub(super) const DEFAULTS: &[(Mode, &[Key], Action, bool)] = &[
     (ViewerMode, &[plain('j'), code(KeyCode::Down)], ScrollDown, false),
     (ViewerMode, &[plain('k'), code(KeyCode::Up)], ScrollUp, false),
     (ViewerMode, &[code(KeyCode::PageDown), plain(' ')], PageDown, true),
-    (ViewerMode, &[code(KeyCode::PageUp)], PageUp, false),
+    (ViewerMode, &[code(KeyCode::PageUp), plain('b')], PageUp, false),
     (ViewerMode, &[plain('g'), code(KeyCode::Home)], First, false),
     (ViewerMode, &[plain('G'), code(KeyCode::End)], Last, false),
     (ViewerMode, &[plain('/'), plain('、')], FindInFile, true),

@@ -11,6 +11,12 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
+/// Lines of the help a window shows at once (when it has more than that): the window less a
+/// row above and below the box and the box's borders.
+pub fn help_page_rows(area: Rect) -> usize {
+    usize::from(area.height.saturating_sub(4)).max(1)
+}
+
 pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let s = app.strings;
     let w = area.width.saturating_sub(4).min(72);

@@ -22,6 +22,7 @@ mod verify;
 mod viewer;
 
 pub use editor::{editor_box, editor_text_width};
+pub use help::help_page_rows;
 pub use summary::summary_page_rows;
 pub use viewer::{protocol_picture, viewer_text_size};
 

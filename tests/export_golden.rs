@@ -303,3 +303,17 @@ fn every_export_is_byte_for_byte_as_before() {
     }
     assert_golden("workbook-cells.txt", cells.as_bytes());
 }
+
+#[test]
+fn status_counts_as_before() {
+    let env = fixture();
+    let dir = env.dir.path().to_str().unwrap().to_string();
+    for (name, args) in [
+        ("status.txt", vec!["status"]),
+        ("status.json", vec!["status", "--json"]),
+        ("status-by-reviewer.txt", vec!["status", "--by", "reviewer"]),
+    ] {
+        let out = env.ok(&args).replace(&dir, "$DIR");
+        assert_golden(name, out.as_bytes());
+    }
+}

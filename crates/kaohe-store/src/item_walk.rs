@@ -17,9 +17,10 @@ use std::collections::HashMap;
 const COUNTY_ITEMS: &str = " WHERE c.code = ?1 ORDER BY t.position, t.id, i.position, i.id";
 
 /// One county's note threads, each oldest first: found through `notes_by_item` (indicator,
-/// county), an indicator at a time.
+/// county), an indicator at a time. CROSS JOIN keeps the indicators outside: the planner
+/// would otherwise scan every note for each county.
 const COUNTY_NOTES: &str = "SELECT n.indicator_id, n.author, n.account, n.at, n.text
-     FROM indicators i JOIN notes n ON n.indicator_id = i.id AND n.county_code = ?1
+     FROM indicators i CROSS JOIN notes n ON n.indicator_id = i.id AND n.county_code = ?1
      ORDER BY n.seq";
 
 impl Store {

@@ -10,7 +10,7 @@ use crate::formats::export;
 use crate::text::clean;
 use anyhow::{Context as _, Result, bail};
 use clap::{Args, ValueEnum};
-use std::io::{Seek, Write};
+use std::io::{BufWriter, Seek, Write};
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -78,30 +78,37 @@ impl Export {
             people: store.people()?,
         };
         let Some(destination) = destination else {
-            return match self.format {
-                ExportFormat::Json => export::write_json(&results, out).map(drop),
-                ExportFormat::Csv => export::write_csv(&results, out).map(drop),
-                ExportFormat::Md => export::write_markdown(&results, out).map(drop),
-                ExportFormat::Docx => spooled_docx(&results, out),
+            // Buffered: standard output flushes at every line, and JSON is a field a line.
+            let mut out = BufWriter::new(out);
+            match self.format {
+                ExportFormat::Json => export::write_json(&results, &mut out).map(drop),
+                ExportFormat::Csv => export::write_csv(&results, &mut out).map(drop),
+                ExportFormat::Md => export::write_markdown(&results, &mut out).map(drop),
+                ExportFormat::Docx => spooled_docx(&results, &mut out),
                 ExportFormat::Xlsx => {
                     bail!("--format xlsx writes a workbook: give the file with --out FILE.xlsx")
                 }
-            };
+            }?;
+            out.flush()?;
+            return Ok(());
         };
         let mut written = 0;
         let mut split = None;
         destination.replace_with_file(|file| {
+            // Buffered: the writers write a field or a line at a time.
+            let mut file = BufWriter::new(file);
             written = match self.format {
-                ExportFormat::Json => export::write_json(&results, file)?,
-                ExportFormat::Csv => export::write_csv(&results, file)?,
-                ExportFormat::Md => export::write_markdown(&results, file)?,
-                ExportFormat::Docx => export::write_docx(&results, file)?,
+                ExportFormat::Json => export::write_json(&results, &mut file)?,
+                ExportFormat::Csv => export::write_csv(&results, &mut file)?,
+                ExportFormat::Md => export::write_markdown(&results, &mut file)?,
+                ExportFormat::Docx => export::write_docx(&results, &mut file)?,
                 ExportFormat::Xlsx => {
-                    let done = export::write_xlsx(&results, file)?;
+                    let done = export::write_xlsx(&results, &mut file)?;
                     split = done.split_words();
                     done.items
                 }
             };
+            file.flush()?;
             Ok(())
         })?;
         let split = split.map(|s| format!(" ({s})")).unwrap_or_default();
@@ -119,8 +126,10 @@ impl Export {
 /// over its headers as it is written, so it is made in an unnamed temporary file (never in
 /// memory) and copied out.
 fn spooled_docx(results: &export::Results<'_>, out: &mut dyn Write) -> Result<()> {
-    let mut spool = tempfile::tempfile().context("cannot make a temporary file for the 通报")?;
-    export::write_docx(results, &mut spool)?;
+    let spool = tempfile::tempfile().context("cannot make a temporary file for the 通报")?;
+    let mut buffered = BufWriter::new(spool);
+    export::write_docx(results, &mut buffered)?;
+    let mut spool = buffered.into_inner().map_err(|e| e.into_error())?;
     spool.rewind()?;
     std::io::copy(&mut spool, out)?;
     Ok(())

@@ -369,31 +369,29 @@ fn run(n: usize, keep: Option<&str>) {
         ms(start.elapsed())
     );
 
-    // Export.
+    // Export: the items read from the database as they are written.
     let results = || kaohe::formats::export::Results {
-        items: store.items().unwrap(),
+        items: &store,
         catalog: store.catalog().unwrap(),
         status: store.status().unwrap(),
         people: store.people().unwrap(),
-        evidence: store.evidence_summaries().unwrap(),
     };
     let start = Instant::now();
     let r = results();
     let mut out = Vec::new();
-    kaohe::formats::export::write_csv(&r, &mut out).unwrap();
+    let rows = kaohe::formats::export::write_csv(&r, &mut out).unwrap();
     println!(
-        "export CSV ({} rows, {} bytes): {}",
-        r.items.len(),
+        "export CSV ({rows} rows, {} bytes): {}",
         out.len(),
         ms(start.elapsed())
     );
     let start = Instant::now();
     let r = results();
     let mut out = Vec::new();
-    kaohe::formats::export::write_xlsx(&r, &mut out).unwrap();
+    let written = kaohe::formats::export::write_xlsx(&r, &mut out).unwrap();
     println!(
         "export XLSX ({} rows, {} bytes): {}",
-        r.items.len(),
+        written.items,
         out.len(),
         ms(start.elapsed())
     );

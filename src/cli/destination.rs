@@ -17,7 +17,7 @@ use crate::host::account::name_of;
 use crate::store::parent_dir;
 use anyhow::{Context, Result, bail};
 use std::ffi::OsString;
-use std::fs::Metadata;
+use std::fs::{File, Metadata};
 use std::io::Write;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Component, Path, PathBuf};
@@ -71,6 +71,12 @@ impl Destination {
     /// umask: never open to others, as the database is not (an export holds the same verdicts
     /// and notes), and shared with the group where the umask lets the group in.
     pub fn replace_with(&self, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+        self.replace_with_file(|file| write(file))
+    }
+
+    /// [`Destination::replace_with`], `write` given the temporary file itself: a zip (a
+    /// workbook, a Word document) goes back over its headers as it is written.
+    pub fn replace_with_file(&self, write: impl FnOnce(&mut File) -> Result<()>) -> Result<()> {
         let shown = self.path.display();
         let context = || format!("cannot write {shown}");
         let dir = parent_dir(&self.target);

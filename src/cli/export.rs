@@ -1,14 +1,16 @@
 //! `kaohe export`: every county × indicator with its submission and review, as JSON, CSV, a
-//! workbook or a Markdown report, to standard output or a file.
+//! workbook or a Markdown report, to standard output or a file. The items are read from the
+//! database as they are written (see kaohe-store's `item_walk.rs`): an export of any size runs
+//! in the same memory.
 
 use super::context::Context;
 use super::destination::Destination;
 use super::table::plural;
 use crate::formats::export;
 use crate::text::clean;
-use anyhow::{Result, bail};
+use anyhow::{Context as _, Result, bail};
 use clap::{Args, ValueEnum};
-use std::io::Write;
+use std::io::{BufWriter, Seek, Write};
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -32,7 +34,8 @@ pub struct Export {
 pub enum ExportFormat {
     Json,
     Csv,
-    /// An Excel workbook (needs --out)
+    /// An Excel workbook (needs --out); a table longer than a sheet holds continues on
+    /// further sheets
     Xlsx,
     /// A report per county in Markdown: score, rank, the items not met or partly met
     Md,
@@ -66,32 +69,68 @@ impl Export {
             .map(|path| Destination::check(path, &context.db))
             .transpose()?;
         let store = context.open_existing()?;
+        // What is counted over every item is counted first, in compact arrays; the items
+        // themselves are read as they are written.
         let results = export::Results {
-            items: store.items()?,
+            items: &store,
             catalog: store.catalog()?,
             status: store.status()?,
             people: store.people()?,
-            evidence: store.evidence_summaries()?,
         };
-        let write = |w: &mut dyn Write| match self.format {
-            ExportFormat::Json => export::write_json(&results, w),
-            ExportFormat::Csv => export::write_csv(&results, w),
-            ExportFormat::Xlsx => export::write_xlsx(&results, w),
-            ExportFormat::Md => export::write_markdown(&results, w),
-            ExportFormat::Docx => export::write_docx(&results, w),
+        let Some(destination) = destination else {
+            // Buffered: standard output flushes at every line, and JSON is a field a line.
+            let mut out = BufWriter::new(out);
+            match self.format {
+                ExportFormat::Json => export::write_json(&results, &mut out).map(drop),
+                ExportFormat::Csv => export::write_csv(&results, &mut out).map(drop),
+                ExportFormat::Md => export::write_markdown(&results, &mut out).map(drop),
+                ExportFormat::Docx => spooled_docx(&results, &mut out),
+                ExportFormat::Xlsx => {
+                    bail!("--format xlsx writes a workbook: give the file with --out FILE.xlsx")
+                }
+            }?;
+            out.flush()?;
+            return Ok(());
         };
-        match destination {
-            None => write(out),
-            Some(destination) => {
-                destination.replace_with(write)?;
-                writeln!(
-                    out,
-                    "exported {} to {}",
-                    plural(results.items.len(), "item"),
-                    clean(&destination.path.display().to_string())
-                )?;
-                Ok(())
-            }
-        }
+        let mut written = 0;
+        let mut split = None;
+        destination.replace_with_file(|file| {
+            // Buffered: the writers write a field or a line at a time.
+            let mut file = BufWriter::new(file);
+            written = match self.format {
+                ExportFormat::Json => export::write_json(&results, &mut file)?,
+                ExportFormat::Csv => export::write_csv(&results, &mut file)?,
+                ExportFormat::Md => export::write_markdown(&results, &mut file)?,
+                ExportFormat::Docx => export::write_docx(&results, &mut file)?,
+                ExportFormat::Xlsx => {
+                    let done = export::write_xlsx(&results, &mut file)?;
+                    split = done.split_words();
+                    done.items
+                }
+            };
+            file.flush()?;
+            Ok(())
+        })?;
+        let split = split.map(|s| format!(" ({s})")).unwrap_or_default();
+        writeln!(
+            out,
+            "exported {} to {}{split}",
+            plural(written, "item"),
+            clean(&destination.path.display().to_string())
+        )?;
+        Ok(())
     }
+}
+
+/// The Word document to standard output (a pipe or a file, never a terminal): a zip goes back
+/// over its headers as it is written, so it is made in an unnamed temporary file (never in
+/// memory) and copied out.
+fn spooled_docx(results: &export::Results<'_>, out: &mut dyn Write) -> Result<()> {
+    let spool = tempfile::tempfile().context("cannot make a temporary file for the 通报")?;
+    let mut buffered = BufWriter::new(spool);
+    export::write_docx(results, &mut buffered)?;
+    let mut spool = buffered.into_inner().map_err(|e| e.into_error())?;
+    spool.rewind()?;
+    std::io::copy(&mut spool, out)?;
+    Ok(())
 }

@@ -120,41 +120,6 @@ impl Store {
         Ok(files)
     }
 
-    /// What the exports say of every item's evidence, by (county code, indicator id): items
-    /// with neither a citation nor an open request are left out.
-    pub fn evidence_summaries(&self) -> Result<HashMap<(String, String), Summary>> {
-        let mut all: HashMap<(String, String), Summary> = HashMap::new();
-        let mut stmt = self.conn.prepare(
-            "SELECT county_code, indicator_id, state, cited, sha256 FROM evidence_citations
-             ORDER BY county_code, indicator_id, position",
-        )?;
-        let mut rows = stmt.query([])?;
-        let mut seen: HashSet<(String, String, String)> = HashSet::new();
-        while let Some(r) = rows.next()? {
-            let key: (String, String) = (r.get(0)?, r.get(1)?);
-            let state: String = r.get(2)?;
-            let cited: String = r.get(3)?;
-            let summary = all.entry(key.clone()).or_default();
-            match state.as_str() {
-                "tied" => {
-                    let sha: String = r.get(4)?;
-                    if seen.insert((key.0, key.1, sha)) {
-                        summary.files += 1;
-                    }
-                }
-                "ambiguous" => summary.missing.push(ambiguous_words(&cited)),
-                _ => summary.missing.push(cited),
-            }
-        }
-        for r in self.requests(None)?.into_iter().filter(Request::is_open) {
-            all.entry((r.county_code.clone(), r.indicator_id.clone()))
-                .or_default()
-                .requests_open
-                .push(r);
-        }
-        Ok(all)
-    }
-
     /// Where the file of content `sha256` (an [`EvidenceFile::sha256`]) is kept. It is
     /// read-only; in the guarded set-up only kaohe's group may open it.
     pub fn evidence_path(&self, sha256: &str) -> PathBuf {
@@ -544,6 +509,46 @@ impl Store {
     ) -> Result<EvidenceOutcome> {
         resolve(&self.conn, rows, evidence, None)
     }
+}
+
+/// What the exports say of county `county_code`'s items' evidence, by indicator id: items
+/// with neither a citation nor an open request are left out. Read through the citations'
+/// key and the open requests' index: a county's rows, never the whole table.
+pub(crate) fn county_summaries(
+    conn: &Connection,
+    county_code: &str,
+) -> Result<HashMap<String, Summary>> {
+    let mut all: HashMap<String, Summary> = HashMap::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT indicator_id, state, cited, sha256 FROM evidence_citations
+         WHERE county_code = ?1 ORDER BY indicator_id, position",
+    )?;
+    let mut rows = stmt.query([county_code])?;
+    // A file cited twice by one item counts once.
+    let mut seen: HashSet<(String, String)> = HashSet::new();
+    while let Some(r) = rows.next()? {
+        let indicator: String = r.get(0)?;
+        let state: String = r.get(1)?;
+        let cited: String = r.get(2)?;
+        let summary = all.entry(indicator.clone()).or_default();
+        match state.as_str() {
+            "tied" => {
+                let sha: String = r.get(3)?;
+                if seen.insert((indicator, sha)) {
+                    summary.files += 1;
+                }
+            }
+            "ambiguous" => summary.missing.push(ambiguous_words(&cited)),
+            _ => summary.missing.push(cited),
+        }
+    }
+    for r in crate::requests::open_requests_in_county(conn, county_code)? {
+        all.entry(r.indicator_id.clone())
+            .or_default()
+            .requests_open
+            .push(r);
+    }
+    Ok(all)
 }
 
 #[cfg(test)]

@@ -166,7 +166,7 @@ pub(crate) fn verdict_at(r: &rusqlite::Row<'_>, index: usize) -> rusqlite::Resul
 
 /// Every county × indicator with its submission, its review and whether the verdict is behind
 /// the figure; the caller adds WHERE and ORDER BY.
-const ITEM_SELECT: &str = concat!(
+pub(crate) const ITEM_SELECT: &str = concat!(
     "SELECT c.code, c.name, i.id,
         s.value, s.value_number, s.numerator, s.denominator, s.evidence, s.remark,
         r.verdict, r.note, r.reviewer, r.reviewed_at, s.bare_fraction, ",
@@ -210,7 +210,7 @@ pub(crate) fn read_item(conn: &Connection, county_code: &str, indicator_id: &str
     Ok(item)
 }
 
-fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
+pub(crate) fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
     Ok(Item {
         county_code: r.get(0)?,
         county: r.get(1)?,

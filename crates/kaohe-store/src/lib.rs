@@ -17,6 +17,7 @@ mod evidence;
 mod facts;
 mod file;
 mod findings;
+mod item_walk;
 mod items;
 mod locks;
 mod log;

@@ -10,7 +10,7 @@ use kaohe_core::model::Note;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use std::collections::HashMap;
 
-fn note_of(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Note> {
+pub(crate) fn note_of(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Note> {
     Ok(Note {
         author: r.get(first)?,
         account: r.get(first + 1)?,

@@ -45,6 +45,18 @@ pub(crate) fn open_requests_of(
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
+/// County `county_code`'s open requests, oldest first (read through the open requests' index).
+pub(crate) fn open_requests_in_county(
+    conn: &Connection,
+    county_code: &str,
+) -> Result<Vec<Request>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{REQUEST_SELECT} WHERE r.county_code = ?1 AND r.closed_at IS NULL ORDER BY r.id"
+    ))?;
+    let rows = stmt.query_map([county_code], request_of)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
 impl Store {
     /// Asks `county_code` for more material on `indicator_id`, for `reason` (trimmed; not
     /// empty): the request as written. Refused on an item a lock (审定) covers.

@@ -15,36 +15,44 @@ use crate::item::Item;
 use crate::model::{Verdict, format_number};
 use crate::report::CountyStatus;
 use anyhow::Result;
-use std::io::{Cursor, Write};
+use std::io::{Seek, Write};
 
 /// Text width of the page: A4 (11906 twips) less GB/T 9704's margins (2.8 cm and 2.6 cm).
 const TEXT_WIDTH: u32 = 11906 - 1588 - 1474;
 
-/// The Word document, written whole to `out` (the zip is made in memory: a notice is small).
-pub fn write_docx(results: &Results, out: &mut dyn Write) -> Result<()> {
+/// Where a zip is written: a file, or anything that can go back over what it wrote (a zip's
+/// headers are finished once each part's size is known).
+pub trait Seekable: Write + Seek {}
+
+impl<T: Write + Seek> Seekable for T {}
+
+/// The Word document, written to `out` as it is made: the document's body is deflated into
+/// the zip a paragraph and a table row at a time, a county's items read when its section is
+/// written. Answers how many items were read.
+pub fn write_docx(results: &Results<'_>, out: &mut dyn Seekable) -> Result<usize> {
     use zip::write::SimpleFileOptions;
-    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let mut zip = zip::ZipWriter::new(out);
     let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    let parts: [(&str, String); 7] = [
+    let parts: [(&str, String); 6] = [
         ("[Content_Types].xml", CONTENT_TYPES.to_string()),
         ("_rels/.rels", PACKAGE_RELS.to_string()),
         ("docProps/core.xml", core_properties(&notice_title(results))),
         ("docProps/app.xml", APP_PROPERTIES.to_string()),
         ("word/_rels/document.xml.rels", DOCUMENT_RELS.to_string()),
         ("word/styles.xml", STYLES.to_string()),
-        ("word/document.xml", document(results)),
     ];
     for (name, xml) in parts {
         zip.start_file(name, options)?;
         zip.write_all(xml.as_bytes())?;
     }
-    let bytes = zip.finish()?.into_inner();
-    out.write_all(&bytes)?;
-    Ok(())
+    zip.start_file("word/document.xml", options)?;
+    let read = document(results, &mut zip)?;
+    zip.finish()?;
+    Ok(read)
 }
 
 /// "衢州市民政局关于2014年度对县(市、区)民政工作考核一二类目标完成情况的通报".
-fn notice_title(results: &Results) -> String {
+fn notice_title(results: &Results<'_>) -> String {
     let a = &results.catalog.assessment;
     format!("{}关于{}完成情况的通报", a.issuer, a.title)
 }
@@ -61,23 +69,31 @@ fn grade(county: &CountyStatus) -> Option<String> {
     county.grade.clone()
 }
 
-/// The document's body.
-fn document(results: &Results) -> String {
+/// The document, its body written to `out` a paragraph (or a table row) at a time; answers
+/// how many items were read.
+fn document(results: &Results<'_>, out: &mut dyn Write) -> Result<usize> {
     let (catalog, status) = (&results.catalog, &results.status);
     let a = &catalog.assessment;
     let indicators = results.indicators();
-    let mut body = String::new();
-    body.push_str(&para("RedHead", &format!("{}文件", a.issuer)));
-    body.push_str(&para("DocNumber", &number_line(&a.number)));
-    body.push_str(&para("NoticeTitle", &notice_title(results)));
-    body.push_str(&para("Addressees", &format!("{}：", a.addressees)));
-    body.push_str(&para(
-        "Body",
-        &format!(
-            "根据《{}》（{}）和《{}》（{}），我局对各县（市、区）{}年度民政工作考核目标完成情况进行了考核。现将考核结果通报如下：",
-            a.notice, a.number, a.method_title, a.method_number, a.year
-        ),
-    ));
+    write!(
+        out,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
+         <w:document xmlns:w=\"{W}\" xmlns:r=\"{R}\"><w:body>"
+    )?;
+    out.write_all(para("RedHead", &format!("{}文件", a.issuer)).as_bytes())?;
+    out.write_all(para("DocNumber", &number_line(&a.number)).as_bytes())?;
+    out.write_all(para("NoticeTitle", &notice_title(results)).as_bytes())?;
+    out.write_all(para("Addressees", &format!("{}：", a.addressees)).as_bytes())?;
+    out.write_all(
+        para(
+            "Body",
+            &format!(
+                "根据《{}》（{}）和《{}》（{}），我局对各县（市、区）{}年度民政工作考核目标完成情况进行了考核。现将考核结果通报如下：",
+                a.notice, a.number, a.method_title, a.method_number, a.year
+            ),
+        )
+        .as_bytes(),
+    )?;
     // Where the results are not final, the notice says so: a score mid-review is what has
     // been earned so far.
     let p = &status.progress;
@@ -92,9 +108,9 @@ fn document(results: &Results) -> String {
             super::stage_words(stage.stage, &stage.locks)
         ));
     }
-    body.push_str(&para("Body", &basis));
+    out.write_all(para("Body", &basis).as_bytes())?;
 
-    body.push_str(&para("Heading1", "一、考核得分与排名"));
+    out.write_all(para("Heading1", "一、考核得分与排名").as_bytes())?;
     let counties = ranked(&status.counties);
     let graded = counties.iter().any(|c| grade(c).is_some());
     let mut head: Vec<&str> = vec!["名次", "县（市、区）", "得分", "满分"];
@@ -108,48 +124,57 @@ fn document(results: &Results) -> String {
     head.extend(["完成", "基本完成", "未完成"]);
     widths.extend([900, 1150, 900]);
     centred.extend([true, true, true]);
-    let rows: Vec<Vec<String>> = counties
-        .iter()
-        .map(|c| {
-            let veto = if c.vetoed_by.is_empty() {
-                String::new()
-            } else {
-                format!("（一票否决：{}）", c.vetoed_by.join("、"))
-            };
-            let mut row = vec![
-                c.rank.to_string(),
-                format!("{}{veto}", c.name),
-                format_number(c.score),
-                format_number(c.max_score),
-            ];
-            if graded {
-                row.push(grade(c).unwrap_or_default());
-            }
-            row.extend([
-                c.progress.met.to_string(),
-                c.progress.partly_met.to_string(),
-                c.progress.not_met.to_string(),
-            ]);
-            row
-        })
-        .collect();
-    body.push_str(&table(&head, &widths, &centred, &rows));
+    let ranking = Table::new(&head, &widths, &centred);
+    out.write_all(ranking.open().as_bytes())?;
+    for c in &counties {
+        let veto = if c.vetoed_by.is_empty() {
+            String::new()
+        } else {
+            format!("（一票否决：{}）", c.vetoed_by.join("、"))
+        };
+        let mut row = vec![
+            c.rank.to_string(),
+            format!("{}{veto}", c.name),
+            format_number(c.score),
+            format_number(c.max_score),
+        ];
+        if graded {
+            row.push(grade(c).unwrap_or_default());
+        }
+        row.extend([
+            c.progress.met.to_string(),
+            c.progress.partly_met.to_string(),
+            c.progress.not_met.to_string(),
+        ]);
+        out.write_all(
+            ranking
+                .row(&mut row.iter().map(String::as_str), false)
+                .as_bytes(),
+        )?;
+    }
+    out.write_all(Table::CLOSE.as_bytes())?;
 
-    body.push_str(&para("Heading1", "二、各县（市、区）未完成目标情况"));
+    out.write_all(para("Heading1", "二、各县（市、区）未完成目标情况").as_bytes())?;
+    let mut read = 0;
     for (k, c) in counties.iter().enumerate() {
-        body.push_str(&para(
-            "Heading2",
-            &format!(
-                "（{}）{}（得分 {}，第 {} 名）",
-                chinese_number(k + 1),
-                c.name,
-                format_number(c.score),
-                c.rank
-            ),
-        ));
+        out.write_all(
+            para(
+                "Heading2",
+                &format!(
+                    "（{}）{}（得分 {}，第 {} 名）",
+                    chinese_number(k + 1),
+                    c.name,
+                    format_number(c.score),
+                    c.rank
+                ),
+            )
+            .as_bytes(),
+        )?;
         // By the verdict that counts (the 复核's where there is one): not met first, then
         // partly met, then any other a reviewer voided (不计分: it earns nothing).
-        let mine = || results.items.iter().filter(|i| i.county_code == c.code);
+        let listed = results.items.of_county(&c.code)?;
+        read += listed.len();
+        let mine = || listed.iter().map(|(i, _)| i);
         let mut shortfalls: Vec<&Item> = [Verdict::NotMet, Verdict::PartlyMet]
             .into_iter()
             .flat_map(|v| mine().filter(move |i| i.result() == Some(v)))
@@ -184,64 +209,70 @@ fn document(results: &Results) -> String {
                 c.vetoed_by.join("、")
             ));
         }
-        body.push_str(&para("Body", &summary));
+        out.write_all(para("Body", &summary).as_bytes())?;
         if shortfalls.is_empty() {
             continue;
         }
-        let rows: Vec<Vec<String>> = shortfalls
-            .iter()
-            .map(|i| {
-                let ind = indicators.get(i.indicator.as_str());
-                let requirement = ind.and_then(|d| d.requirement.as_ref()).map_or_else(
-                    || ind.map_or_else(String::new, |d| d.text.clone()),
-                    |r| r.to_string(),
-                );
-                let verified = i.verified.as_ref().map_or_else(String::new, |v| {
-                    let cut = if i.verified_lower() {
-                        "（核减）"
-                    } else {
-                        ""
-                    };
-                    format!("{}{cut}\n{}", v.value, v.reason)
-                });
-                vec![
-                    format!(
-                        "{} {}",
-                        i.indicator,
-                        ind.map_or_else(String::new, |d| d.short.clone())
-                    ),
-                    requirement,
-                    i.value.clone().unwrap_or_else(|| "未报送".to_string()),
-                    verified,
-                    match (i.result(), i.void_reason.is_some()) {
-                        (Some(v), true) => format!("{}\n不计分", v.chinese()),
-                        (None, true) => "不计分".to_string(),
-                        (v, false) => v.map_or("", Verdict::chinese).to_string(),
-                    },
-                    opinion(i),
-                ]
-            })
-            .collect();
-        body.push_str(&table(
+        let table = Table::new(
             &["指标", "要求", "报送值", "核定值", "评定", "评审意见"],
             &[1500, 1250, 1050, 1600, 1100, 2344],
             &[false, true, true, true, true, false],
-            &rows,
-        ));
+        );
+        out.write_all(table.open().as_bytes())?;
+        for i in shortfalls {
+            let ind = indicators.get(i.indicator.as_str());
+            let requirement = ind.and_then(|d| d.requirement.as_ref()).map_or_else(
+                || ind.map_or_else(String::new, |d| d.text.clone()),
+                |r| r.to_string(),
+            );
+            let verified = i.verified.as_ref().map_or_else(String::new, |v| {
+                let cut = if i.verified_lower() {
+                    "（核减）"
+                } else {
+                    ""
+                };
+                format!("{}{cut}\n{}", v.value, v.reason)
+            });
+            let cells = [
+                format!(
+                    "{} {}",
+                    i.indicator,
+                    ind.map_or_else(String::new, |d| d.short.clone())
+                ),
+                requirement,
+                i.value.clone().unwrap_or_else(|| "未报送".to_string()),
+                verified,
+                match (i.result(), i.void_reason.is_some()) {
+                    (Some(v), true) => format!("{}\n不计分", v.chinese()),
+                    (None, true) => "不计分".to_string(),
+                    (v, false) => v.map_or("", Verdict::chinese).to_string(),
+                },
+                opinion(i),
+            ];
+            out.write_all(
+                table
+                    .row(&mut cells.iter().map(String::as_str), false)
+                    .as_bytes(),
+            )?;
+        }
+        out.write_all(Table::CLOSE.as_bytes())?;
     }
-    body.push_str(&para("Body", ""));
-    body.push_str(&para("Signature", &a.issuer));
-    body.push_str(&para(
-        "Signature",
-        "\u{3000}\u{3000}\u{3000}\u{3000}年\u{3000}\u{3000}月\u{3000}\u{3000}日",
-    ));
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
-         <w:document xmlns:w=\"{W}\" xmlns:r=\"{R}\"><w:body>{body}\
-         <w:sectPr><w:pgSz w:w=\"11906\" w:h=\"16838\"/>\
+    out.write_all(para("Body", "").as_bytes())?;
+    out.write_all(para("Signature", &a.issuer).as_bytes())?;
+    out.write_all(
+        para(
+            "Signature",
+            "\u{3000}\u{3000}\u{3000}\u{3000}年\u{3000}\u{3000}月\u{3000}\u{3000}日",
+        )
+        .as_bytes(),
+    )?;
+    out.write_all(
+        "<w:sectPr><w:pgSz w:w=\"11906\" w:h=\"16838\"/>\
          <w:pgMar w:top=\"2098\" w:right=\"1474\" w:bottom=\"1984\" w:left=\"1588\" \
          w:header=\"851\" w:footer=\"992\" w:gutter=\"0\"/></w:sectPr></w:body></w:document>"
-    )
+            .as_bytes(),
+    )?;
+    Ok(read)
 }
 
 /// The reviewers' notes, oldest first, and a 复核's reason for a change.
@@ -303,38 +334,60 @@ fn runs(text: &str) -> String {
 
 /// A table over the text's width: `widths` are the columns' shares (in any unit), `centred`
 /// which columns' cells are centred (numbers, short words); the first row (the head) repeats
-/// on every page.
-fn table(head: &[&str], widths: &[u32], centred: &[bool], rows: &[Vec<String>]) -> String {
-    let total: u32 = widths.iter().sum::<u32>().max(1);
-    let twips: Vec<u32> = widths.iter().map(|w| w * TEXT_WIDTH / total).collect();
-    let border = |side: &str| {
-        format!("<w:{side} w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>")
-    };
-    let mut xml = format!(
-        "<w:tbl><w:tblPr><w:tblW w:w=\"{TEXT_WIDTH}\" w:type=\"dxa\"/><w:jc w:val=\"center\"/>\
-         <w:tblBorders>{}{}{}{}{}{}</w:tblBorders><w:tblLayout w:type=\"fixed\"/>\
-         <w:tblCellMar><w:left w:w=\"80\" w:type=\"dxa\"/><w:right w:w=\"80\" w:type=\"dxa\"/></w:tblCellMar>\
-         </w:tblPr><w:tblGrid>",
-        border("top"),
-        border("left"),
-        border("bottom"),
-        border("right"),
-        border("insideH"),
-        border("insideV")
-    );
-    for w in &twips {
-        xml.push_str(&format!("<w:gridCol w:w=\"{w}\"/>"));
+/// on every page. Written as it goes: [`Table::open`] (the head), a [`Table::row`] each,
+/// then [`Table::CLOSE`].
+struct Table<'a> {
+    head: &'a [&'a str],
+    twips: Vec<u32>,
+    centred: &'a [bool],
+}
+
+impl<'a> Table<'a> {
+    const CLOSE: &'static str = "</w:tbl>";
+
+    fn new(head: &'a [&'a str], widths: &[u32], centred: &'a [bool]) -> Table<'a> {
+        let total: u32 = widths.iter().sum::<u32>().max(1);
+        Table {
+            head,
+            twips: widths.iter().map(|w| w * TEXT_WIDTH / total).collect(),
+            centred,
+        }
     }
-    xml.push_str("</w:tblGrid>");
-    let row = |cells: &mut dyn Iterator<Item = &str>, header: bool| {
+
+    /// The table's properties, its grid and its head row.
+    fn open(&self) -> String {
+        let border = |side: &str| {
+            format!("<w:{side} w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>")
+        };
+        let mut xml = format!(
+            "<w:tbl><w:tblPr><w:tblW w:w=\"{TEXT_WIDTH}\" w:type=\"dxa\"/><w:jc w:val=\"center\"/>\
+             <w:tblBorders>{}{}{}{}{}{}</w:tblBorders><w:tblLayout w:type=\"fixed\"/>\
+             <w:tblCellMar><w:left w:w=\"80\" w:type=\"dxa\"/><w:right w:w=\"80\" w:type=\"dxa\"/></w:tblCellMar>\
+             </w:tblPr><w:tblGrid>",
+            border("top"),
+            border("left"),
+            border("bottom"),
+            border("right"),
+            border("insideH"),
+            border("insideV")
+        );
+        for w in &self.twips {
+            xml.push_str(&format!("<w:gridCol w:w=\"{w}\"/>"));
+        }
+        xml.push_str("</w:tblGrid>");
+        xml.push_str(&self.row(&mut self.head.iter().copied(), true));
+        xml
+    }
+
+    fn row(&self, cells: &mut dyn Iterator<Item = &str>, header: bool) -> String {
         let mut r = String::from("<w:tr>");
         if header {
             r.push_str("<w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>");
         } else {
             r.push_str("<w:trPr><w:cantSplit/></w:trPr>");
         }
-        for (k, (cell, w)) in cells.zip(&twips).enumerate() {
-            let style = match (header, centred.get(k).copied().unwrap_or(false)) {
+        for (k, (cell, w)) in cells.zip(&self.twips).enumerate() {
+            let style = match (header, self.centred.get(k).copied().unwrap_or(false)) {
                 (true, _) => "TableHead",
                 (false, true) => "TableCentre",
                 (false, false) => "TableText",
@@ -346,13 +399,7 @@ fn table(head: &[&str], widths: &[u32], centred: &[bool], rows: &[Vec<String>]) 
         }
         r.push_str("</w:tr>");
         r
-    };
-    xml.push_str(&row(&mut head.iter().copied(), true));
-    for cells in rows {
-        xml.push_str(&row(&mut cells.iter().map(String::as_str), false));
     }
-    xml.push_str("</w:tbl>");
-    xml
 }
 
 /// `s` escaped for XML text and attributes.

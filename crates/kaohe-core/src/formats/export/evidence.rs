@@ -1,26 +1,25 @@
 //! Issue 18 in the Markdown report: each county's items whose evidence is short (a name cited
 //! that no file matches, or several do) or that wait for more (退回补充).
 
-use super::Results;
+use crate::evidence::Summary;
 use crate::evidence::list::md;
+use crate::item::Item;
+use crate::model::Indicator;
 use anyhow::Result;
+use std::collections::HashMap;
 use std::io::Write;
 
-/// "### 佐证材料缺失或待补充的项目" and an item a line, for county `code` (nothing where none).
+/// "### 佐证材料缺失或待补充的项目" and an item a line, of one county's items `listed`
+/// (nothing where none is short).
 pub(super) fn write_county_evidence(
-    results: &Results,
-    code: &str,
+    indicators: &HashMap<&str, &Indicator>,
+    listed: &[(Item, Option<Summary>)],
     out: &mut dyn Write,
 ) -> Result<()> {
-    let indicators = results.indicators();
-    let short: Vec<_> = results
-        .items
+    let short: Vec<_> = listed
         .iter()
-        .filter(|i| i.county_code == code)
-        .filter_map(|i| {
-            let s = results
-                .evidence
-                .get(&(i.county_code.clone(), i.indicator.clone()))?;
+        .filter_map(|(i, s)| {
+            let s = s.as_ref()?;
             (!s.missing.is_empty() || !s.requests_open.is_empty()).then_some((i, s))
         })
         .collect();

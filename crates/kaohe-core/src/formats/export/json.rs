@@ -7,13 +7,25 @@ use super::{Results, Row};
 use crate::text::is_unsafe;
 use anyhow::Result;
 use serde::Serialize;
+use serde::ser::{SerializeSeq, Serializer as _};
 use serde_json::ser::{Formatter, PrettyFormatter};
 use std::io::{self, Write};
 
-/// One JSON array of every county × indicator.
-pub fn write_json(results: &Results, out: &mut dyn Write) -> Result<()> {
-    let rows: Vec<Row<'_>> = results.rows().collect();
-    write_json_value(&rows, out)
+/// One JSON array of every county × indicator, each record written as it is read (laid out
+/// as [`write_json_value`] lays out an array); answers how many were written.
+pub fn write_json(results: &Results<'_>, out: &mut dyn Write) -> Result<usize> {
+    let mut ser =
+        serde_json::Serializer::with_formatter(&mut *out, Escaped(PrettyFormatter::new()));
+    let mut array = ser.serialize_seq(None)?;
+    let mut rows = 0;
+    results.each_row(&mut |row: &Row<'_>| {
+        array.serialize_element(row)?;
+        rows += 1;
+        Ok(())
+    })?;
+    array.end()?;
+    writeln!(out)?;
+    Ok(rows)
 }
 
 /// `value` as indented JSON and a line break. Besides what JSON itself escapes (C0 controls),

@@ -8,8 +8,11 @@ use anyhow::Result;
 use std::io::Write;
 
 /// Markdown: the ranking, then a report per county — its score and rank, and the items not
-/// met or partly met with their figures and notes, for the bureau's write-up.
-pub fn write_markdown(results: &Results, out: &mut dyn Write) -> Result<()> {
+/// met or partly met with their figures and notes, for the bureau's write-up. A county's
+/// items are read when its section is written (in rank order), one county at a time; answers
+/// how many items were read.
+pub fn write_markdown(results: &Results<'_>, out: &mut dyn Write) -> Result<usize> {
+    let mut read = 0;
     let (catalog, status) = (&results.catalog, &results.status);
     let a = &catalog.assessment;
     let indicators = results.indicators();
@@ -68,6 +71,9 @@ pub fn write_markdown(results: &Results, out: &mut dyn Write) -> Result<()> {
     }
     for c in ranked(&status.counties) {
         let p = &c.progress;
+        let listed = results.items.of_county(&c.code)?;
+        read += listed.len();
+        let mine = || listed.iter().map(|(i, _)| i);
         writeln!(out, "\n## {}. {}（{}）\n", c.rank, md(&c.name), md(&c.code))?;
         writeln!(
             out,
@@ -107,11 +113,7 @@ pub fn write_markdown(results: &Results, out: &mut dyn Write) -> Result<()> {
             (Verdict::PartlyMet, "基本完成的项目"),
         ] {
             // By the verdict that counts: the second review's where there is one.
-            let items: Vec<&Item> = results
-                .items
-                .iter()
-                .filter(|i| i.county_code == c.code && i.result() == Some(verdict))
-                .collect();
+            let items: Vec<&Item> = mine().filter(|i| i.result() == Some(verdict)).collect();
             if items.is_empty() {
                 continue;
             }
@@ -153,11 +155,7 @@ pub fn write_markdown(results: &Results, out: &mut dyn Write) -> Result<()> {
             }
         }
         // Items a reviewer's finding voided (不计分), with why.
-        let voided: Vec<&Item> = results
-            .items
-            .iter()
-            .filter(|i| i.county_code == c.code && i.void_reason.is_some())
-            .collect();
+        let voided: Vec<&Item> = mine().filter(|i| i.void_reason.is_some()).collect();
         if !voided.is_empty() {
             writeln!(out, "\n### 不计分的项目\n")?;
             for i in voided {
@@ -171,12 +169,8 @@ pub fn write_markdown(results: &Results, out: &mut dyn Write) -> Result<()> {
                 )?;
             }
         }
-        super::evidence::write_county_evidence(results, &c.code, out)?;
-        let differing: Vec<&Item> = results
-            .items
-            .iter()
-            .filter(|i| i.county_code == c.code && i.self_disagrees())
-            .collect();
+        super::evidence::write_county_evidence(&indicators, &listed, out)?;
+        let differing: Vec<&Item> = mine().filter(|i| i.self_disagrees()).collect();
         if !differing.is_empty() {
             writeln!(out, "\n### 自评与评定不一致的项目\n")?;
             for i in differing {
@@ -197,7 +191,7 @@ pub fn write_markdown(results: &Results, out: &mut dyn Write) -> Result<()> {
         }
     }
     write_agreement(results, out)?;
-    Ok(())
+    Ok(read)
 }
 
 /// What the rules made of a county's items beyond their verdicts: the bonus added, items

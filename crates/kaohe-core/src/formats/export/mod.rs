@@ -1,42 +1,45 @@
 //! Results out: JSON (the default), CSV, an Excel workbook and a Markdown report, each from
-//! the same rows: every county × indicator with what the checks say of it.
+//! the same rows: every county × indicator with what the checks say of it. The rows come one
+//! at a time from an [`Items`] (the store walks the database in order), and each writer writes
+//! a row before it reads the next: an export's memory does not grow with the country.
 
 mod csv;
 mod docx;
 mod evidence;
+mod items;
 mod json;
 mod markdown;
 mod xlsx;
 
 pub use self::csv::write_csv;
-pub use docx::write_docx;
+pub use docx::{Seekable, write_docx};
+pub use items::{Items, Listed};
 pub use json::{write_json, write_json_value};
 pub use markdown::write_markdown;
-pub use xlsx::write_xlsx;
+pub use xlsx::{SheetLimits, Written as XlsxWritten, write_xlsx, write_xlsx_within};
 
 use crate::catalog::Catalog;
+use crate::evidence::Summary;
 use crate::formats::columns::Column;
 use crate::item::Item;
 use crate::model::{Indicator, Verdict, format_number};
 use crate::report::{CountyStatus, Status};
 use crate::stages::{Lock, People, Stage};
+use anyhow::Result;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-/// Everything an export shows: every county × indicator, the targets, and progress, scores
-/// and ranks; the second review's agreement and the locks (审定).
-pub struct Results {
-    pub items: Vec<Item>,
+/// Everything an export shows: every county × indicator (read as it is written), the
+/// targets, and progress, scores and ranks; the second review's agreement and the locks (审定).
+pub struct Results<'a> {
+    pub items: &'a dyn Items,
     pub catalog: Catalog,
     pub status: Status,
     pub people: People,
-    /// Each item's evidence and open requests (issue 18), by (county code, indicator id);
-    /// an item not here has none.
-    pub evidence: HashMap<(String, String), crate::evidence::Summary>,
 }
 
-impl Results {
+impl Results<'_> {
     fn indicators(&self) -> HashMap<&str, &Indicator> {
         self.catalog
             .indicators()
@@ -44,8 +47,14 @@ impl Results {
             .collect()
     }
 
-    /// Every item with what the checks say of it, in the results' order.
-    fn rows(&self) -> impl Iterator<Item = Row<'_>> {
+    /// How many items the export holds: every county × indicator, known before any is read.
+    pub fn count(&self) -> usize {
+        self.status.counties.len() * self.catalog.indicators().count()
+    }
+
+    /// Every item with what the checks say of it, in the results' order, given to `f` one at a
+    /// time.
+    fn each_row(&self, f: &mut dyn FnMut(&Row<'_>) -> Result<()>) -> Result<()> {
         let indicators = self.indicators();
         let grades: HashMap<&str, &str> = self
             .status
@@ -53,12 +62,11 @@ impl Results {
             .iter()
             .filter_map(|c| Some((c.code.as_str(), c.grade.as_deref()?)))
             .collect();
-        self.items.iter().map(move |item| {
+        self.items.each(&mut |item, evidence| {
             let mut row = Row::new(item, indicators.get(item.indicator.as_str()).copied());
             row.points = self.status.points.of(&item.county_code, &item.indicator);
             row.grade = grades.get(item.county_code.as_str()).copied();
-            let key = (item.county_code.clone(), item.indicator.clone());
-            row.with_evidence(self.evidence.get(&key))
+            f(&row.with_evidence(evidence))
         })
     }
 }
@@ -170,7 +178,7 @@ impl<'a> Row<'a> {
     }
 
     /// The item's evidence and open requests, where it has any.
-    fn with_evidence(mut self, summary: Option<&crate::evidence::Summary>) -> Row<'a> {
+    fn with_evidence(mut self, summary: Option<&Summary>) -> Row<'a> {
         if let Some(s) = summary {
             self.evidence_files = s.files;
             self.evidence_missing = s.missing.clone();
@@ -189,11 +197,7 @@ impl<'a> Row<'a> {
         self
     }
 
-    /// The text of each of `columns`, as the CSV or the workbook writes it.
-    fn texts(&self, columns: &[Column], words: Words) -> Vec<Cow<'_, str>> {
-        columns.iter().map(|&c| self.text(c, words)).collect()
-    }
-
+    /// The text of `column`, as the CSV or the workbook writes it.
     fn text(&self, column: Column, words: Words) -> Cow<'_, str> {
         let i = self.item;
         let text = |s: &'a Option<String>| Cow::Borrowed(s.as_deref().unwrap_or(""));

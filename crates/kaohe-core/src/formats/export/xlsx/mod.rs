@@ -1,10 +1,15 @@
 //! The workbook export (written with rust_xlsxwriter), a sheet a table: every county ×
 //! indicator (评审结果, first, so that `kaohe import` reads it back), the ranking with a chart
 //! of the scores (汇总), the targets (目标), the second review by reviewer (复核), and the
-//! county × target heat map (热力图).
+//! county × target heat map (热力图). A table longer than a sheet holds continues on further
+//! sheets (评审结果 (2), …), each with the heading row; the limits are checked before anything
+//! is read.
 
+mod limits;
 mod results;
 mod summary;
+
+pub use limits::{SheetLimits, Written};
 
 use super::Results;
 use anyhow::Result;
@@ -19,20 +24,42 @@ pub const TARGETS_SHEET: &str = "目标";
 pub const CHECKS_SHEET: &str = "复核";
 pub const HEAT_MAP_SHEET: &str = "热力图";
 
+/// More result rows than this and a sheet's XML may pass 4 GiB: the zip is then written with
+/// Zip64 headers (which every Excel since 2007 reads), decided before the sheet is written.
+const LARGE_ZIP_ROWS: usize = 200_000;
+
 /// An Excel workbook of the results: see the module's words. Chinese headers, columns fitted
 /// to their contents, header rows frozen; figures, amounts and counts as numbers, times as
-/// dates, notes wrapped. The results sheet is streamed to disk as it is written (constant
-/// memory), so a national export stays small.
-pub fn write_xlsx(results: &Results, out: &mut dyn Write) -> Result<()> {
+/// dates, notes wrapped. The long sheets are streamed to temporary files as their rows are
+/// written (constant memory) and the zip to `out` as it is made, so a national export stays
+/// small in memory. Answers what was written: the items, and over how many sheets.
+pub fn write_xlsx(results: &Results<'_>, out: &mut (dyn Write + Send)) -> Result<Written> {
+    write_xlsx_within(results, out, SheetLimits::EXCEL)
+}
+
+/// [`write_xlsx`] within `limits` (Excel's, but for tests that split small tables).
+pub fn write_xlsx_within(
+    results: &Results<'_>,
+    out: &mut (dyn Write + Send),
+    limits: SheetLimits,
+) -> Result<Written> {
+    // Refused before anything is read or written: never fail after doing the work.
+    let plan = limits.plan(results, summary::ranking_width(results))?;
     let mut book = Workbook::new();
-    results::write_results(&mut book, results)?;
-    summary::write_ranking(&mut book, results)?;
+    if results.count() > LARGE_ZIP_ROWS {
+        book.use_zip_large_file(true);
+    }
+    let items = results::write_results(&mut book, results, &plan)?;
+    summary::write_ranking(&mut book, results, &plan)?;
     summary::write_targets(&mut book, results)?;
     summary::write_checks(&mut book, results)?;
-    summary::write_heat_map(&mut book, results)?;
-    let buffer = book.save_to_buffer()?;
-    out.write_all(&buffer)?;
-    Ok(())
+    summary::write_heat_map(&mut book, results, &plan)?;
+    book.save_to_writer(out)?;
+    Ok(Written {
+        items,
+        results_sheets: plan.results.sheets,
+        limits,
+    })
 }
 
 /// Excel holds at most 32,767 characters in a cell: a longer text (a very long note) is cut

@@ -3,7 +3,8 @@
 //! scores are numbers, times dates, the long texts (notes, remarks, the checks' words) wrapped
 //! in rows tall enough to read them.
 
-use super::{RESULTS_SHEET, excel_text, excel_time};
+use super::limits::Plan;
+use super::{excel_text, excel_time};
 use crate::formats::columns::{self, Column};
 use crate::formats::export::{Results, Row, Words};
 use anyhow::Result;
@@ -69,19 +70,28 @@ const MOST_LINES: usize = 8;
 /// Points a line of text takes (Excel's default row is 15).
 const LINE_HEIGHT: f64 = 15.0;
 
-pub(super) fn write_results(book: &mut Workbook, results: &Results) -> Result<()> {
+/// 评审结果: the items in two walks, as a constant-memory sheet must be written: their
+/// widths first, then their cells, row after row, a new sheet (with the heading row) where
+/// one is full. Answers how many items were written.
+pub(super) fn write_results(
+    book: &mut Workbook,
+    results: &Results<'_>,
+    plan: &Plan,
+) -> Result<usize> {
     let columns: Vec<Column> = columns::in_workbook().map(|n| n.column).collect();
     let headers: Vec<&str> = columns::in_workbook().filter_map(|n| n.header).collect();
     let kinds: Vec<Kind> = columns.iter().map(|&c| kind(c)).collect();
     // Widths first (a streamed sheet cannot change them after its rows): the widest cell of
     // each column, in terminal columns (Chinese two), within reason.
     let mut widths: Vec<usize> = headers.iter().map(|h| crate::text::width(h)).collect();
-    for row in results.rows() {
-        for (w, cell) in widths.iter_mut().zip(row.texts(&columns, Words::Workbook)) {
+    results.each_row(&mut |row| {
+        for (w, &column) in widths.iter_mut().zip(&columns) {
+            let cell = row.text(column, Words::Workbook);
             let longest = cell.lines().map(crate::text::width).max().unwrap_or(0);
             *w = (*w).max(longest);
         }
-    }
+        Ok(())
+    })?;
     for (w, k) in widths.iter_mut().zip(&kinds) {
         *w = match k {
             // "2026-11-29 09:30"
@@ -96,18 +106,34 @@ pub(super) fn write_results(book: &mut Workbook, results: &Results) -> Result<()
     let top = Format::new().set_align(FormatAlign::Top);
     let wrapped = top.clone().set_text_wrap();
     let time = top.clone().set_num_format("yyyy-mm-dd hh:mm");
-    let sheet = book.add_worksheet_with_constant_memory();
-    sheet.set_name(RESULTS_SHEET)?;
-    for (c, w) in widths.iter().enumerate() {
-        sheet.set_column_width(c as u16, *w as f64 + 1.0)?;
-    }
-    sheet.set_freeze_panes(1, 0)?;
-    for (c, h) in headers.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *h, &bold)?;
-    }
-    for (r, row) in results.rows().enumerate() {
-        let at = r as u32 + 1;
-        let cells = row.texts(&columns, Words::Workbook);
+    let pages = &plan.results;
+    // Each of the table's sheets, by its index in the workbook.
+    let mut sheets: Vec<usize> = Vec::with_capacity(pages.sheets);
+    let new_sheet = |book: &mut Workbook, page: usize| -> Result<usize> {
+        let sheet = book.add_worksheet_with_constant_memory();
+        sheet.set_name(pages.name(page))?;
+        for (c, w) in widths.iter().enumerate() {
+            sheet.set_column_width(c as u16, *w as f64 + 1.0)?;
+        }
+        sheet.set_freeze_panes(1, 0)?;
+        for (c, h) in headers.iter().enumerate() {
+            sheet.write_string_with_format(0, c as u16, *h, &bold)?;
+        }
+        Ok(book.worksheets().len() - 1)
+    };
+    sheets.push(new_sheet(book, 0)?);
+    let mut k = 0;
+    results.each_row(&mut |row| {
+        let (page, at) = pages.at(k);
+        k += 1;
+        while sheets.len() <= page {
+            sheets.push(new_sheet(book, sheets.len())?);
+        }
+        let sheet = book.worksheet_from_index(sheets[page])?;
+        let cells: Vec<_> = columns
+            .iter()
+            .map(|&c| row.text(c, Words::Workbook))
+            .collect();
         // The row's height, set before its cells (a streamed row is written out once done).
         let lines = cells
             .iter()
@@ -125,7 +151,7 @@ pub(super) fn write_results(book: &mut Workbook, results: &Results) -> Result<()
             let col = c as u16;
             match k {
                 Kind::Number => {
-                    if let Some(x) = number(&row, column) {
+                    if let Some(x) = number(row, column) {
                         sheet.write_number_with_format(at, col, x, &top)?;
                     }
                 }
@@ -147,8 +173,9 @@ pub(super) fn write_results(book: &mut Workbook, results: &Results) -> Result<()
                 Kind::Wrapped | Kind::Text => {}
             }
         }
-    }
-    Ok(())
+        Ok(())
+    })?;
+    Ok(k)
 }
 
 /// The lines `cell` takes wrapped at `width` columns: one for most, told without wrapping.

@@ -3,7 +3,8 @@
 //! row, the second review by reviewer of the first (复核), and the county × target heat map
 //! (热力图: each county's share of each target's points, coloured by a colour scale).
 
-use super::{CHECKS_SHEET, HEAT_MAP_SHEET, RANKING_SHEET, TARGETS_SHEET};
+use super::limits::Plan;
+use super::{CHECKS_SHEET, TARGETS_SHEET};
 use crate::formats::export::{Results, ranked, stage_words};
 use crate::report::{CountyStatus, Progress};
 use crate::stages::Agreement;
@@ -103,7 +104,7 @@ type Of<'r> = Box<dyn Fn(&CountyStatus) -> Cell + 'r>;
 
 /// The ranking's columns: a heading and what a county shows there, in order. The grades
 /// (等次) and the bonus (加分) have a column where the targets file gives them.
-fn ranking_columns(results: &Results) -> Vec<(String, Of<'_>)> {
+fn ranking_columns<'r>(results: &'r Results<'_>) -> Vec<(String, Of<'r>)> {
     let counties = &results.status.counties;
     let mut columns: Vec<(String, Of<'_>)> = vec![
         ("名次".into(), Box::new(|c| Cell::Number(c.rank as f64))),
@@ -164,24 +165,36 @@ fn ranking_columns(results: &Results) -> Vec<(String, Of<'_>)> {
     columns
 }
 
+/// How many columns 汇总 has (the grades, the bonus and each target's points among them).
+pub(super) fn ranking_width(results: &Results<'_>) -> usize {
+    ranking_columns(results).len()
+}
+
 /// The most counties the chart of scores shows (the first in rank order): more bars than
 /// this cannot be read, and a national export would draw thousands.
 const CHART_MOST: usize = 50;
 
-/// 汇总: the counties in rank order, then a chart of their scores below the table.
-pub(super) fn write_ranking(book: &mut Workbook, results: &Results) -> Result<()> {
+/// 汇总: the counties in rank order, then a chart of their scores below the table (on its
+/// first sheet: the chart shows the first in rank order). A row a county, streamed: a
+/// national ranking is thousands of rows.
+pub(super) fn write_ranking(book: &mut Workbook, results: &Results<'_>, plan: &Plan) -> Result<()> {
     let columns = ranking_columns(results);
     let heads: Vec<String> = columns.iter().map(|(h, _)| h.clone()).collect();
     let at = |head: &str| heads.iter().position(|h| h == head).unwrap_or(0) as u16;
     let (name_column, score_column) = (at("县(市、区)"), at("得分"));
-    let sheet = book.add_worksheet();
-    sheet.set_name(RANKING_SHEET)?;
-    heading(sheet, &heads, &[(name_column as usize, 16)])?;
-    sheet.set_freeze_panes(1, name_column + 1)?;
     let counties = ranked(&results.status.counties);
+    let pages = &plan.ranking;
+    for page in 0..pages.sheets {
+        let sheet = book.add_worksheet_with_constant_memory();
+        sheet.set_name(pages.name(page))?;
+        heading(sheet, &heads, &[(name_column as usize, 16)])?;
+        sheet.set_freeze_panes(1, name_column + 1)?;
+    }
+    let first = book.worksheets().len() - pages.sheets;
     for (r, county) in counties.iter().enumerate() {
+        let (page, row) = pages.at(r);
         let cells: Vec<Cell> = columns.iter().map(|(_, of)| of(county)).collect();
-        write_row(sheet, r as u32 + 1, &cells)?;
+        write_row(book.worksheet_from_index(first + page)?, row, &cells)?;
     }
     if counties.is_empty() {
         return Ok(());
@@ -189,11 +202,12 @@ pub(super) fn write_ranking(book: &mut Workbook, results: &Results) -> Result<()
     let shown = counties.len().min(CHART_MOST);
     let mut chart = Chart::new(ChartType::Bar);
     let last = shown as u32;
+    let ranking = pages.name(0);
     chart
         .add_series()
         .set_name("得分")
-        .set_categories((RANKING_SHEET, 1, name_column, last, name_column))
-        .set_values((RANKING_SHEET, 1, score_column, last, score_column))
+        .set_categories((ranking.as_str(), 1, name_column, last, name_column))
+        .set_values((ranking.as_str(), 1, score_column, last, score_column))
         .set_data_label(ChartDataLabel::new().show_value());
     let title = if shown < counties.len() {
         format!("得分（前 {shown} 名，共 {} 个县(市、区)）", counties.len())
@@ -211,13 +225,17 @@ pub(super) fn write_ranking(book: &mut Workbook, results: &Results) -> Result<()
     chart
         .set_width(720)
         .set_height((120 + 28 * shown as u32).clamp(300, 1600));
-    sheet.insert_chart(counties.len() as u32 + 2, name_column, &chart)?;
+    book.worksheet_from_index(first)?.insert_chart(
+        pages.rows_on(0) as u32 + 2,
+        name_column,
+        &chart,
+    )?;
     Ok(())
 }
 
 /// 目标: each target's points, progress, stage and second review; the last row the whole
 /// assessment's.
-pub(super) fn write_targets(book: &mut Workbook, results: &Results) -> Result<()> {
+pub(super) fn write_targets(book: &mut Workbook, results: &Results<'_>) -> Result<()> {
     let (status, people) = (&results.status, &results.people);
     let sheet = book.add_worksheet();
     sheet.set_name(TARGETS_SHEET)?;
@@ -267,7 +285,7 @@ pub(super) fn write_targets(book: &mut Workbook, results: &Results) -> Result<()
 }
 
 /// 复核: the second review of each reviewer's first verdicts, and the 复核 they gave.
-pub(super) fn write_checks(book: &mut Workbook, results: &Results) -> Result<()> {
+pub(super) fn write_checks(book: &mut Workbook, results: &Results<'_>) -> Result<()> {
     let sheet = book.add_worksheet();
     sheet.set_name(CHECKS_SHEET)?;
     let heads: Vec<String> = ["初审评审人", "处室", "已初审", "复核他人"]
@@ -292,11 +310,13 @@ pub(super) fn write_checks(book: &mut Workbook, results: &Results) -> Result<()>
 
 /// 热力图: the counties in rank order, each target's share of its points earned (0–100%),
 /// coloured from red (none) through yellow (half) to green (all) by a colour scale that
-/// Excel and LibreOffice draw themselves.
-pub(super) fn write_heat_map(book: &mut Workbook, results: &Results) -> Result<()> {
+/// Excel and LibreOffice draw themselves. A row a county, streamed.
+pub(super) fn write_heat_map(
+    book: &mut Workbook,
+    results: &Results<'_>,
+    plan: &Plan,
+) -> Result<()> {
     let status = &results.status;
-    let sheet = book.add_worksheet();
-    sheet.set_name(HEAT_MAP_SHEET)?;
     let mut heads: Vec<String> = vec!["名次".into(), "县(市、区)".into()];
     heads.extend(
         status
@@ -305,18 +325,24 @@ pub(super) fn write_heat_map(book: &mut Workbook, results: &Results) -> Result<(
             .map(|t| format!("{} {}", t.id, t.title)),
     );
     let bold_wrapped = Format::new().set_bold().set_text_wrap();
-    for (c, h) in heads.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, h, &bold_wrapped)?;
-        let width = match c {
-            0 => 6,
-            1 => 16,
-            _ => 12,
-        };
-        sheet.set_column_width(c as u16, width)?;
+    let pages = &plan.heat_map;
+    for page in 0..pages.sheets {
+        let sheet = book.add_worksheet_with_constant_memory();
+        sheet.set_name(pages.name(page))?;
+        for (c, h) in heads.iter().enumerate() {
+            sheet.write_string_with_format(0, c as u16, h, &bold_wrapped)?;
+            let width = match c {
+                0 => 6,
+                1 => 16,
+                _ => 12,
+            };
+            sheet.set_column_width(c as u16, width)?;
+        }
+        // Target titles wrap over a few lines in their narrow columns.
+        sheet.set_row_height(0, 60)?;
+        sheet.set_freeze_panes(1, 2)?;
     }
-    // Target titles wrap over a few lines in their narrow columns.
-    sheet.set_row_height(0, 60)?;
-    sheet.set_freeze_panes(1, 2)?;
+    let first = book.worksheets().len() - pages.sheets;
     let counties = ranked(&status.counties);
     for (r, county) in counties.iter().enumerate() {
         let mut cells = vec![
@@ -329,7 +355,8 @@ pub(super) fn write_heat_map(book: &mut Workbook, results: &Results) -> Result<(
                 _ => Cell::Empty,
             }
         }));
-        write_row(sheet, r as u32 + 1, &cells)?;
+        let (page, row) = pages.at(r);
+        write_row(book.worksheet_from_index(first + page)?, row, &cells)?;
     }
     if counties.is_empty() || status.targets.is_empty() {
         return Ok(());
@@ -339,6 +366,10 @@ pub(super) fn write_heat_map(book: &mut Workbook, results: &Results) -> Result<(
         .set_midpoint(ConditionalFormatType::Number, 0.5)
         .set_maximum(ConditionalFormatType::Number, 1);
     let last_column = 1 + status.targets.len() as u16;
-    sheet.add_conditional_format(1, 2, counties.len() as u32, last_column, &scale)?;
+    for page in 0..pages.sheets {
+        let rows = pages.rows_on(page) as u32;
+        book.worksheet_from_index(first + page)?
+            .add_conditional_format(1, 2, rows, last_column, &scale)?;
+    }
     Ok(())
 }

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The scale bench's measuring tools, tested: the floor of a frame (the UTF-8 of the cells
 //! that change) and the end-to-end stepping through a pty. The bench itself runs without a
 //! test harness, so its modules are compiled here as well.

@@ -9,7 +9,8 @@
 //! Options: `--runs N` (each batch job and its anchor, interleaved; default 3, 1 at 28,440),
 //! `--steps N` (keys of continuous stepping, default 1,000), `--help-key auto|j|PageDown|…`
 //! (the key that pages the help overlay; auto: PageDown where it pages, else j),
-//! `--viewers-up-to N` (the largest size VisiData and csvlens step through; default 2,844),
+//! `--viewers-from N`, `--viewers-up-to N` (the sizes VisiData and csvlens step through;
+//! default 2,844 only, where the issue compares them),
 //! `--quiet MS` (how long without output ends a viewer's frame; default 30), `--no-anchors`.
 //!
 //! In process: the App, the store, the view and kaohe's terminal backend writing into memory.
@@ -56,6 +57,7 @@ struct Options {
     runs: Option<usize>,
     steps: usize,
     help_key: String,
+    viewers_from: usize,
     viewers_up_to: usize,
     quiet: Duration,
     anchors: bool,
@@ -79,6 +81,7 @@ fn options() -> Options {
         "--runs",
         "--steps",
         "--help-key",
+        "--viewers-from",
         "--viewers-up-to",
         "--quiet",
     ];
@@ -104,6 +107,7 @@ fn options() -> Options {
         runs: value("--runs").and_then(|v| v.parse().ok()),
         steps: number("--steps", 1000),
         help_key: value("--help-key").unwrap_or_else(|| "auto".into()),
+        viewers_from: number("--viewers-from", NATIONAL),
         viewers_up_to: number("--viewers-up-to", NATIONAL),
         quiet: Duration::from_millis(number("--quiet", 30) as u64),
         anchors: !args.iter().any(|a| a == "--no-anchors"),
@@ -280,7 +284,8 @@ fn run(n: usize, opts: &Opts, report: &mut Report) {
     batch_jobs(n, &dir, &db, &home, sqlite.as_deref(), runs, report);
 
     let kaohe_runs = end_to_end(n, &db, &home, &names, opts, report);
-    let viewers = if opts.anchors && n <= opts.viewers_up_to {
+    let in_range = (opts.viewers_from..=opts.viewers_up_to).contains(&n);
+    let viewers = if opts.anchors && in_range {
         viewers(n, rows, &submissions_csv, &home, opts, report)
     } else {
         if opts.anchors {

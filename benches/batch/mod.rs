@@ -1,6 +1,7 @@
 //! A batch job run as a child process, timed from spawn to exit, with its peak resident memory
 //! as the kernel counted it (`wait4`'s `ru_maxrss`): kaohe's commands and the anchors alike.
 
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -17,7 +18,53 @@ pub struct Job {
 }
 
 /// Runs `cmd` to its end, standard output to `out` (a file, or nothing), standard error kept.
+///
+/// The peak is taken by GNU time (`/usr/bin/time -f %M`) where installed: a child's
+/// `ru_maxrss` from `wait4` starts at its parent's resident set when it was spawned (the
+/// kernel keeps the high-water mark across exec, and std spawns with vfork), so the bench's
+/// own memory would be charged to every job. GNU time is small: what it forks is the job's own.
 pub fn run(cmd: &mut Command, out: Stdio) -> Job {
+    let time = Path::new("/usr/bin/time");
+    let peak_file = tempfile::NamedTempFile::new().ok();
+    let mut timed;
+    let cmd = match (&peak_file, time.is_file()) {
+        (Some(f), true) => {
+            timed = Command::new(time);
+            timed
+                .arg("-f")
+                .arg("%M")
+                .arg("-o")
+                .arg(f.path())
+                .arg(cmd.get_program())
+                .args(cmd.get_args());
+            for (k, v) in cmd.get_envs() {
+                match v {
+                    Some(v) => timed.env(k, v),
+                    None => timed.env_remove(k),
+                };
+            }
+            if let Some(d) = cmd.get_current_dir() {
+                timed.current_dir(d);
+            }
+            &mut timed
+        }
+        _ => cmd,
+    };
+    let mut job = wait(cmd, out);
+    if let (Some(f), true) = (&peak_file, time.is_file()) {
+        // GNU time writes "Command exited with non-zero status N" before the figure on failure.
+        if let Some(kib) = std::fs::read_to_string(f.path())
+            .ok()
+            .and_then(|t| t.lines().rev().find_map(|l| l.trim().parse::<u64>().ok()))
+        {
+            job.peak_kib = kib;
+        }
+    }
+    job
+}
+
+/// Spawns `cmd`, waits for it with `wait4`: its time and exit status (and `ru_maxrss`).
+fn wait(cmd: &mut Command, out: Stdio) -> Job {
     let err = match tempfile::tempfile() {
         Ok(f) => f,
         Err(e) => return failed(format!("no temporary file for standard error: {e}")),

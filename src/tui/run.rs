@@ -262,7 +262,7 @@ fn size_editor(app: &mut App, terminal: &Terminal<Tty<Out>>) {
 }
 
 /// The counties' list's rows in this window: the items on them are read before the frame.
-fn measure_list(app: &mut App, terminal: &Terminal<Tty<Stdout>>) {
+fn measure_list(app: &mut App, terminal: &Terminal<Tty<Out>>) {
     if let Ok(size) = terminal.size() {
         let area = Rect::new(0, 0, size.width, size.height);
         app.set_list_room(view::list_room(area, app));

@@ -2,7 +2,7 @@
 
 use crate::catalog::Catalog;
 use crate::model::{County, Verdict};
-use crate::score::{Facts, Score, Scorer, ranks, round2};
+use crate::score::{Earned, Facts, Score, Scorer, ranks, round2};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -75,7 +75,7 @@ pub struct ItemPoints {
     counties: HashMap<String, usize>,
     indicators: HashMap<String, usize>,
     /// As [`Verdicts::of`]: `indicator * counties + county`.
-    points: Vec<Option<f64>>,
+    points: Vec<Earned>,
 }
 
 impl ItemPoints {
@@ -85,7 +85,7 @@ impl ItemPoints {
         let c = self.counties.get(county_code)?;
         let i = self.indicators.get(indicator_id)?;
         let k = i * self.counties.len() + c;
-        self.points.get(k).copied().flatten().map(round2)
+        self.points.get(k).and_then(|e| e.points())
     }
 }
 
@@ -143,8 +143,8 @@ pub struct Report {
     pub counties: Vec<CountyReport>,
     /// In the targets' order.
     pub targets: Vec<Progress>,
-    /// What each item earned, laid out as [`Verdicts::of`] (`None`: not reviewed).
-    pub points: Vec<Option<f64>>,
+    /// What each item earned, laid out as [`Verdicts::of`] (none: not reviewed).
+    pub points: Vec<Earned>,
 }
 
 impl Report {

@@ -126,7 +126,7 @@ fn each_item_earns_what_the_readme_works_out() {
     let r = report(&facts());
     let item = |i: usize| -> Vec<Option<f64>> {
         (0..COUNTIES)
-            .map(|c| r.points[i * COUNTIES + c].map(round2))
+            .map(|c| r.points[i * COUNTIES + c].points())
             .collect()
     };
     // 1.1: ≥ 98% all 2, 0.5 off per point short, down to 0.

@@ -104,7 +104,11 @@ impl Export {
                 ExportFormat::Docx => export::write_docx(&results, &mut file)?,
                 ExportFormat::Xlsx => {
                     let done = export::write_xlsx(&results, &mut file)?;
-                    split = done.split_words();
+                    let said: Vec<String> = [done.split_words(), done.height_words()]
+                        .into_iter()
+                        .flatten()
+                        .collect();
+                    split = (!said.is_empty()).then(|| said.join("; "));
                     done.items
                 }
             };

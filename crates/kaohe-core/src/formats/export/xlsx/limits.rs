@@ -14,6 +14,11 @@ pub struct SheetLimits {
     pub rows: u32,
     /// Columns.
     pub columns: usize,
+    /// Rows of 评审结果 made tall enough for their wrapped text, at most. rust_xlsxwriter keeps
+    /// every row given a height in memory for the whole sheet (about 500 bytes each), even in
+    /// constant-memory mode: past this many, a row keeps Excel's own height, and the export
+    /// says how many did, so that memory stays bounded at any size.
+    pub tall_rows: usize,
 }
 
 impl SheetLimits {
@@ -21,6 +26,7 @@ impl SheetLimits {
     pub const EXCEL: SheetLimits = SheetLimits {
         rows: 1_048_576,
         columns: 16_384,
+        tall_rows: 50_000,
     };
 
     /// Where each table goes; refused if a table is wider than a sheet, or a table that
@@ -128,6 +134,9 @@ pub struct Written {
     /// The sheets 评审结果 took (1 unless it was longer than a sheet).
     pub results_sheets: usize,
     pub limits: SheetLimits,
+    /// Rows of 评审结果 whose wrapped text wanted a taller row than they were given (past
+    /// [`SheetLimits::tall_rows`]).
+    pub short_rows: usize,
 }
 
 impl Written {
@@ -138,6 +147,18 @@ impl Written {
                 "{RESULTS_SHEET} split over {} sheets: Excel holds {} rows a sheet",
                 self.results_sheets,
                 grouped(self.limits.rows as usize)
+            )
+        })
+    }
+
+    /// "3,412 rows with wrapped text past the first 50,000 made tall keep Excel's own height:
+    /// …", where some did.
+    pub fn height_words(&self) -> Option<String> {
+        (self.short_rows > 0).then(|| {
+            format!(
+                "{} rows with wrapped text past the first {} made tall keep Excel's own height: select them and use AutoFit Row Height",
+                grouped(self.short_rows),
+                grouped(self.limits.tall_rows)
             )
         })
     }
@@ -165,6 +186,7 @@ mod tests {
         let limits = SheetLimits {
             rows: 11,
             columns: 100,
+            tall_rows: 10,
         };
         let pages = Pages::new(RESULTS_SHEET, 25, limits);
         assert_eq!(pages.sheets, 3);
@@ -191,6 +213,7 @@ mod tests {
             items: 3_611_880,
             results_sheets: 4,
             limits: SheetLimits::EXCEL,
+            short_rows: 0,
         };
         assert_eq!(
             written.split_words().unwrap(),

@@ -49,7 +49,7 @@ pub fn write_xlsx_within(
     if results.count() > LARGE_ZIP_ROWS {
         book.use_zip_large_file(true);
     }
-    let items = results::write_results(&mut book, results, &plan)?;
+    let (items, short_rows) = results::write_results(&mut book, results, &plan, limits.tall_rows)?;
     summary::write_ranking(&mut book, results, &plan)?;
     summary::write_targets(&mut book, results)?;
     summary::write_checks(&mut book, results)?;
@@ -59,6 +59,7 @@ pub fn write_xlsx_within(
         items,
         results_sheets: plan.results.sheets,
         limits,
+        short_rows,
     })
 }
 

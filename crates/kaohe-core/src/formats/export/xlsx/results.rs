@@ -72,12 +72,14 @@ const LINE_HEIGHT: f64 = 15.0;
 
 /// 评审结果: the items in two walks, as a constant-memory sheet must be written: their
 /// widths first, then their cells, row after row, a new sheet (with the heading row) where
-/// one is full. Answers how many items were written.
+/// one is full; at most `tall_rows` rows made taller than Excel's own. Answers how many items
+/// were written, and how many rows wanted to be taller than they were made.
 pub(super) fn write_results(
     book: &mut Workbook,
     results: &Results<'_>,
     plan: &Plan,
-) -> Result<usize> {
+    tall_rows: usize,
+) -> Result<(usize, usize)> {
     let columns: Vec<Column> = columns::in_workbook().map(|n| n.column).collect();
     let headers: Vec<&str> = columns::in_workbook().filter_map(|n| n.header).collect();
     let kinds: Vec<Kind> = columns.iter().map(|&c| kind(c)).collect();
@@ -123,6 +125,7 @@ pub(super) fn write_results(
     };
     sheets.push(new_sheet(book, 0)?);
     let mut k = 0;
+    let (mut tall, mut short) = (0, 0);
     results.each_row(&mut |row| {
         let (page, at) = pages.at(k);
         k += 1;
@@ -144,8 +147,11 @@ pub(super) fn write_results(
             .max()
             .unwrap_or(1)
             .clamp(1, MOST_LINES);
-        if lines > 1 {
+        if lines > 1 && tall < tall_rows {
             sheet.set_row_height(at, lines as f64 * LINE_HEIGHT)?;
+            tall += 1;
+        } else if lines > 1 {
+            short += 1;
         }
         for (c, ((&column, cell), k)) in columns.iter().zip(&cells).zip(&kinds).enumerate() {
             let col = c as u16;
@@ -175,7 +181,7 @@ pub(super) fn write_results(
         }
         Ok(())
     })?;
-    Ok(k)
+    Ok((k, short))
 }
 
 /// The lines `cell` takes wrapped at `width` columns: one for most, told without wrapping.

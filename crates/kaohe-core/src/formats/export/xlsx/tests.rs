@@ -110,6 +110,7 @@ fn a_table_longer_than_a_sheet_continues_on_sheets_each_with_its_heading() {
     let limits = SheetLimits {
         rows: 40,
         columns: 16_384,
+        tall_rows: 50_000,
     };
     let mut bytes = Vec::new();
     let written = write_xlsx_within(&results, &mut bytes, limits).unwrap();
@@ -160,10 +161,49 @@ fn a_table_wider_than_a_sheet_is_refused_before_anything_is_written() {
     let limits = SheetLimits {
         rows: 1_048_576,
         columns: 12,
+        tall_rows: 50_000,
     };
     let mut bytes = Vec::new();
     let e = write_xlsx_within(&results, &mut bytes, limits).unwrap_err();
     assert!(e.to_string().contains("评审结果 would need"), "{e}");
     assert!(e.to_string().contains("--format csv"), "{e}");
     assert!(bytes.is_empty());
+}
+
+#[test]
+fn rows_past_the_tall_ones_keep_excels_height_and_are_counted() {
+    use std::io::Read;
+    let (mut listed, _) = unreviewed();
+    // Every item's remark two lines: every row wants to be tall.
+    for item in &mut listed.items {
+        item.remark = Some("台账齐全\n另附说明".into());
+    }
+    let (_, mut results) = unreviewed();
+    let leaked: &'static crate::formats::export::Listed = Box::leak(Box::new(listed.clone()));
+    results.items = leaked;
+    let limits = SheetLimits {
+        tall_rows: 5,
+        ..SheetLimits::EXCEL
+    };
+    let mut bytes = Vec::new();
+    let written = write_xlsx_within(&results, &mut bytes, limits).unwrap();
+    let items = listed.items.len();
+    assert_eq!(written.short_rows, items - 5);
+    let words = written.height_words().unwrap();
+    assert!(words.starts_with(&format!("{} rows", items - 5)), "{words}");
+    assert!(words.contains("AutoFit Row Height"), "{words}");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut sheet = String::new();
+    zip.by_name("xl/worksheets/sheet1.xml")
+        .unwrap()
+        .read_to_string(&mut sheet)
+        .unwrap();
+    // The first five rows under the heading tall, the rest Excel's own.
+    assert_eq!(sheet.matches("customHeight=\"1\"").count(), 5);
+    let tag = |r: usize| {
+        let at = &sheet[sheet.find(&format!("<row r=\"{r}\"")).unwrap()..];
+        at[..at.find('>').unwrap()].to_string()
+    };
+    assert!(tag(6).contains("customHeight"), "{}", tag(6));
+    assert!(!tag(7).contains("customHeight"), "{}", tag(7));
 }

@@ -113,15 +113,7 @@ pub fn evidence_text((files_done, files): (usize, usize), (done, total): (u64, u
 }
 
 fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::text::thousands(n)
 }
 
 #[cfg(test)]

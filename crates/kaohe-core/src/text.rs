@@ -254,6 +254,19 @@ fn wrap_paragraph(paragraph: &str, columns: usize, lines: &mut Vec<String>) {
     lines.push(line);
 }
 
+/// A count with its thousands grouped, as the bureau writes them: 1234567 as "1,234,567".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

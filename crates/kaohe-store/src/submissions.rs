@@ -25,6 +25,17 @@ pub struct ImportPreview {
     pub from_other_files: Listed<FromOtherFile>,
 }
 
+impl ImportPreview {
+    /// Nothing counted yet; each list keeps at most `most` entries.
+    fn new(most: usize) -> ImportPreview {
+        ImportPreview {
+            reviewed_changes: Listed::new(most),
+            from_other_files: Listed::new(most),
+            ..ImportPreview::default()
+        }
+    }
+}
+
 /// The first entries of a list, as many as the caller asked for, and how many there are in
 /// all: a national import may replace every one of 361,188 submissions, and nobody reads
 /// them all on a terminal.
@@ -304,6 +315,100 @@ impl Store {
     }
 }
 
+/// What an import's preview names besides the rows: the imports and counties held, read once
+/// (named only in the entries kept), and the file being imported.
+struct Held<'a> {
+    files: HashMap<i64, String>,
+    counties: HashMap<String, String>,
+    file: &'a str,
+}
+
+impl<'a> Held<'a> {
+    fn read(conn: &Connection, file: &'a str) -> Result<Held<'a>> {
+        let files = conn
+            .prepare("SELECT id, file FROM imports")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let counties = conn
+            .prepare("SELECT code, name FROM counties")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Held {
+            files,
+            counties,
+            file,
+        })
+    }
+
+    fn county(&self, code: &str) -> String {
+        self.counties
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| code.to_string())
+    }
+}
+
+/// Counts one row of an import's comparison with what is held into `preview`. `r`'s first
+/// eleven columns are those both comparisons select (replaces, figure changed, verdict on the
+/// held figure, verdict, changed since review, import id, the held value, numerator and
+/// denominator, reviewer, imported at); `key` and `after` give the row's item and its figure.
+fn count_change(
+    preview: &mut ImportPreview,
+    r: &rusqlite::Row<'_>,
+    held: &Held<'_>,
+    key: impl Fn() -> rusqlite::Result<(String, String)>,
+    after: impl Fn() -> rusqlite::Result<GivenFigure>,
+) -> rusqlite::Result<()> {
+    let (replaces, changed, verdict_on_it): (bool, bool, bool) = (r.get(0)?, r.get(1)?, r.get(2)?);
+    let verdict = crate::items::verdict_at(r, 3)?;
+    if let (true, true, Some(verdict)) = (replaces, changed, verdict) {
+        preview.reviewed_changes.add(|| {
+            let (county_code, indicator) = key()?;
+            Ok::<_, rusqlite::Error>(ReviewedChange {
+                county: held.county(&county_code),
+                county_code,
+                indicator,
+                before: GivenFigure {
+                    value: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+                    numerator: r.get(7)?,
+                    denominator: r.get(8)?,
+                },
+                after: after()?,
+                verdict,
+                reviewer: r.get(9)?,
+                already_changed: r.get(4)?,
+            })
+        })?;
+    }
+    // Another file: another name than this one's, or none recorded.
+    let earlier = r
+        .get::<_, Option<i64>>(5)?
+        .and_then(|id| held.files.get(&id));
+    if replaces && earlier.map(String::as_str) != Some(held.file) {
+        preview.from_other_files.add(|| {
+            let (county_code, indicator) = key()?;
+            Ok::<_, rusqlite::Error>(FromOtherFile {
+                county: held.county(&county_code),
+                county_code,
+                indicator,
+                file: earlier.cloned(),
+                imported_at: r.get(10)?,
+                figure_changed: changed,
+            })
+        })?;
+    }
+    if replaces {
+        preview.replaced += 1;
+        preview.figure_changed += usize::from(changed);
+    } else {
+        preview.new += 1;
+    }
+    if changed && verdict_on_it {
+        preview.verdicts_to_recheck += 1;
+    }
+    Ok(())
+}
+
 /// What importing `rows` from `file` changes in the database `conn` holds (see
 /// [`ImportPreview`]): each row's figure against the one held, by the test an import bumps the
 /// revision by, and the import the held submission came from. A row costs one look-up by the
@@ -328,26 +433,8 @@ fn import_changes(
         verdict_on_held_figure = stale::VERDICT_ON_HELD_FIGURE,
         changed_since_review = stale::CHANGED_SINCE_REVIEW,
     ))?;
-    // The few imports and counties, read once: named only in the entries kept.
-    let files: HashMap<i64, String> = conn
-        .prepare("SELECT id, file FROM imports")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let counties: HashMap<String, String> = conn
-        .prepare("SELECT code, name FROM counties")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let county = |code: &str| {
-        counties
-            .get(code)
-            .cloned()
-            .unwrap_or_else(|| code.to_string())
-    };
-    let mut preview = ImportPreview {
-        reviewed_changes: Listed::new(most),
-        from_other_files: Listed::new(most),
-        ..ImportPreview::default()
-    };
+    let held = Held::read(conn, file)?;
+    let mut preview = ImportPreview::new(most);
     for row in rows {
         let s = &row.submission;
         let params = params![
@@ -357,59 +444,17 @@ fn import_changes(
             s.numerator,
             s.denominator
         ];
-        let (reviewed_changes, from_other_files) =
-            (&mut preview.reviewed_changes, &mut preview.from_other_files);
-        let (replaces, changed, verdict_on_it) = stmt.query_row(params, |r| {
-            let (replaces, changed, verdict_on_it): (bool, bool, bool) =
-                (r.get(0)?, r.get(1)?, r.get(2)?);
-            let verdict = crate::items::verdict_at(r, 3)?;
-            if let (true, true, Some(verdict)) = (replaces, changed, verdict) {
-                reviewed_changes.add(|| {
-                    Ok::<_, rusqlite::Error>(ReviewedChange {
-                        county_code: row.county_code.clone(),
-                        county: county(&row.county_code),
-                        indicator: row.indicator_id.clone(),
-                        before: GivenFigure {
-                            value: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
-                            numerator: r.get(7)?,
-                            denominator: r.get(8)?,
-                        },
-                        after: GivenFigure {
-                            value: s.value.clone(),
-                            numerator: s.numerator,
-                            denominator: s.denominator,
-                        },
-                        verdict,
-                        reviewer: r.get(9)?,
-                        already_changed: r.get(4)?,
-                    })
-                })?;
-            }
-            // Another file: another name than this one's, or none recorded.
-            let earlier = r.get::<_, Option<i64>>(5)?.and_then(|id| files.get(&id));
-            if replaces && earlier.map(String::as_str) != Some(file) {
-                from_other_files.add(|| {
-                    Ok::<_, rusqlite::Error>(FromOtherFile {
-                        county_code: row.county_code.clone(),
-                        county: county(&row.county_code),
-                        indicator: row.indicator_id.clone(),
-                        file: earlier.cloned(),
-                        imported_at: r.get(10)?,
-                        figure_changed: changed,
-                    })
-                })?;
-            }
-            Ok((replaces, changed, verdict_on_it))
+        stmt.query_row(params, |r| {
+            let key = || Ok((row.county_code.clone(), row.indicator_id.clone()));
+            let after = || {
+                Ok(GivenFigure {
+                    value: s.value.clone(),
+                    numerator: s.numerator,
+                    denominator: s.denominator,
+                })
+            };
+            count_change(&mut preview, r, &held, key, after)
         })?;
-        if replaces {
-            preview.replaced += 1;
-            preview.figure_changed += usize::from(changed);
-        } else {
-            preview.new += 1;
-        }
-        if changed && verdict_on_it {
-            preview.verdicts_to_recheck += 1;
-        }
     }
     Ok(preview)
 }
@@ -433,77 +478,19 @@ fn staged_changes(conn: &Connection, file: &str, most: usize) -> Result<ImportPr
         verdict_on_held_figure = stale::VERDICT_ON_HELD_FIGURE,
         changed_since_review = stale::CHANGED_SINCE_REVIEW,
     ))?;
-    let files: HashMap<i64, String> = conn
-        .prepare("SELECT id, file FROM imports")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let counties: HashMap<String, String> = conn
-        .prepare("SELECT code, name FROM counties")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let county = |code: &str| {
-        counties
-            .get(code)
-            .cloned()
-            .unwrap_or_else(|| code.to_string())
-    };
-    let mut preview = ImportPreview {
-        reviewed_changes: Listed::new(most),
-        from_other_files: Listed::new(most),
-        ..ImportPreview::default()
-    };
+    let held = Held::read(conn, file)?;
+    let mut preview = ImportPreview::new(most);
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let (replaces, changed, verdict_on_it): (bool, bool, bool) =
-            (r.get(0)?, r.get(1)?, r.get(2)?);
-        let verdict = crate::items::verdict_at(r, 3)?;
-        let key = || -> rusqlite::Result<(String, String)> { Ok((r.get(11)?, r.get(12)?)) };
-        if let (true, true, Some(verdict)) = (replaces, changed, verdict) {
-            preview.reviewed_changes.add(|| {
-                let (county_code, indicator) = key()?;
-                Ok::<_, rusqlite::Error>(ReviewedChange {
-                    county: county(&county_code),
-                    county_code,
-                    indicator,
-                    before: GivenFigure {
-                        value: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
-                        numerator: r.get(7)?,
-                        denominator: r.get(8)?,
-                    },
-                    after: GivenFigure {
-                        value: r.get(13)?,
-                        numerator: r.get(14)?,
-                        denominator: r.get(15)?,
-                    },
-                    verdict,
-                    reviewer: r.get(9)?,
-                    already_changed: r.get(4)?,
-                })
-            })?;
-        }
-        let earlier = r.get::<_, Option<i64>>(5)?.and_then(|id| files.get(&id));
-        if replaces && earlier.map(String::as_str) != Some(file) {
-            preview.from_other_files.add(|| {
-                let (county_code, indicator) = key()?;
-                Ok::<_, rusqlite::Error>(FromOtherFile {
-                    county: county(&county_code),
-                    county_code,
-                    indicator,
-                    file: earlier.cloned(),
-                    imported_at: r.get(10)?,
-                    figure_changed: changed,
-                })
-            })?;
-        }
-        if replaces {
-            preview.replaced += 1;
-            preview.figure_changed += usize::from(changed);
-        } else {
-            preview.new += 1;
-        }
-        if changed && verdict_on_it {
-            preview.verdicts_to_recheck += 1;
-        }
+        let key = || Ok((r.get(11)?, r.get(12)?));
+        let after = || {
+            Ok(GivenFigure {
+                value: r.get(13)?,
+                numerator: r.get(14)?,
+                denominator: r.get(15)?,
+            })
+        };
+        count_change(&mut preview, r, &held, key, after)?;
     }
     Ok(preview)
 }

@@ -82,6 +82,7 @@ pub struct LockEvent {
 }
 
 /// What a write would change, for [`refuse_locked`].
+#[derive(Clone, Copy)]
 pub(crate) enum Covered<'a> {
     /// One item, by its indicator.
     Indicator(&'a str),

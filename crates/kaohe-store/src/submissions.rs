@@ -154,9 +154,26 @@ impl Store {
         saying: Option<usize>,
         also: impl FnOnce(&Transaction<'_>, i64) -> Result<T>,
     ) -> Result<(Option<ImportPreview>, T)> {
-        // Refused by a lock before anything is written, the announcement below included (the
-        // write checks again, inside its transaction).
-        refuse_locked(&self.conn, Covered::Rows(rows, file))?;
+        self.import_write(Covered::Rows(rows, file), who, |tx| {
+            // What it changes, read in the same transaction as the write.
+            let changes = saying
+                .map(|most| import_changes(tx, rows, file, most))
+                .transpose()?;
+            let import_id = insert_submissions(tx, rows, file, who)?;
+            Ok((changes, also(tx, import_id)?))
+        })
+    }
+
+    /// An import's one write: refused by a lock before anything is written (the announcement
+    /// to those kept waiting included) and again inside its transaction (a new database has
+    /// no lock yet); `body` writes the rows inside it and answers.
+    fn import_write<T>(
+        &mut self,
+        covered: Covered<'_>,
+        who: &Reviewer,
+        body: impl FnOnce(&Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        refuse_locked(&self.conn, covered)?;
         // Saying so is a courtesy to those kept waiting: the import goes ahead without it.
         let announced = match self.begin_long_write("import", who) {
             Ok(id) => Some(id),
@@ -173,20 +190,14 @@ impl Store {
         let path = self.path.display().to_string();
         let written = (|| {
             let tx = self.write()?;
-            // A new database (the other caller) has no lock yet.
-            refuse_locked(&tx, Covered::Rows(rows, file))?;
-            // What it changes, read in the same transaction as the write.
-            let changes = saying
-                .map(|most| import_changes(&tx, rows, file, most))
-                .transpose()?;
-            let import_id = insert_submissions(&tx, rows, file, who)?;
-            let also = also(&tx, import_id)?;
+            refuse_locked(&tx, covered)?;
+            let answer = body(&tx)?;
             if let Some(id) = announced {
                 crate::long_writes::end_long_write(&tx, id)?;
             }
             tx.commit()
                 .with_context(|| format!("cannot save the import into {path}"))?;
-            Ok((changes, also))
+            Ok(answer)
         })();
         if let (Err(_), Some(id)) = (&written, announced) {
             self.long_write_ended(id);
@@ -221,40 +232,11 @@ impl Store {
     ) -> Result<ImportPreview> {
         let at = staged.finish()?;
         self.attach_staged(at)?;
-        let written = (|| {
-            refuse_locked(&self.conn, Covered::Staged(file))?;
-            let announced = match self.begin_long_write("import", who) {
-                Ok(id) => Some(id),
-                Err(e)
-                    if matches!(
-                        e.downcast_ref(),
-                        Some(
-                            crate::StoreError::ReadOnly { .. } | crate::StoreError::Swapped { .. }
-                        )
-                    ) =>
-                {
-                    return Err(e);
-                }
-                Err(_) => None,
-            };
-            let path = self.path.display().to_string();
-            let written = (|| {
-                let tx = self.write()?;
-                refuse_locked(&tx, Covered::Staged(file))?;
-                let changes = staged_changes(&tx, file, most)?;
-                insert_staged(&tx, staged.len(), file, who)?;
-                if let Some(id) = announced {
-                    crate::long_writes::end_long_write(&tx, id)?;
-                }
-                tx.commit()
-                    .with_context(|| format!("cannot save the import into {path}"))?;
-                Ok(changes)
-            })();
-            if let (Err(_), Some(id)) = (&written, announced) {
-                self.long_write_ended(id);
-            }
-            written
-        })();
+        let written = self.import_write(Covered::Staged(file), who, |tx| {
+            let changes = staged_changes(tx, file, most)?;
+            insert_staged(tx, staged.len(), file, who)?;
+            Ok(changes)
+        });
         let detached = self.conn.execute_batch("DETACH DATABASE staged");
         let changes = written?;
         detached?;

@@ -12,7 +12,9 @@
 //! (the key that pages the help overlay; auto: PageDown where it pages, else j),
 //! `--viewers-from N`, `--viewers-up-to N` (the sizes VisiData and csvlens step through;
 //! default 2,844 only, where the issue compares them),
-//! `--quiet MS` (how long without output ends a viewer's frame; default 30), `--no-anchors`.
+//! `--quiet MS` (how long without output ends a viewer's frame; default 30), `--no-anchors`,
+//! `--only import|moves` (one part: the import beside its anchor, or the workspace in a pty
+//! after one import; for working on one figure).
 //!
 //! In process: the App, the store, the view and kaohe's terminal backend writing into memory.
 //! End to end: the release binary in a pseudo-terminal, its frames read back with vt100; batch
@@ -62,6 +64,8 @@ struct Options {
     viewers_up_to: usize,
     quiet: Duration,
     anchors: bool,
+    /// One part of the bench only: `import` or `moves`.
+    only: Option<String>,
 }
 
 fn options() -> Options {
@@ -85,6 +89,7 @@ fn options() -> Options {
         "--viewers-from",
         "--viewers-up-to",
         "--quiet",
+        "--only",
     ];
     let mut sizes = Vec::new();
     let mut k = 0;
@@ -112,6 +117,7 @@ fn options() -> Options {
         viewers_up_to: number("--viewers-up-to", NATIONAL),
         quiet: Duration::from_millis(number("--quiet", 30) as u64),
         anchors: !args.iter().any(|a| a == "--no-anchors"),
+        only: value("--only"),
     }
 }
 
@@ -207,7 +213,12 @@ fn run(n: usize, opts: &Opts, report: &mut Report) {
         count(rows),
         report::load()
     );
-    let runs = opts.runs.unwrap_or(if n > NATIONAL { 1 } else { 3 }).max(1);
+    let only = |part: &str| opts.only.as_deref().is_none_or(|o| o == part);
+    let runs = if only("import") {
+        opts.runs.unwrap_or(if n > NATIONAL { 1 } else { 3 }).max(1)
+    } else {
+        1
+    };
     let sqlite = if opts.anchors {
         batch::find(&["sqlite3"])
     } else {
@@ -272,21 +283,25 @@ fn run(n: usize, opts: &Opts, report: &mut Report) {
             .map(|_| ("sqlite3 .import", &anchor_imports[..])),
         IMPORT_RATIO,
     );
-    if !import {
+    if !import || opts.only.as_deref() == Some("import") {
         return;
     }
 
     // A tenth of the items reviewed, with notes, as a bureau midway through.
     let mut store = Store::open(&db).unwrap();
     setup_reviews(&mut store, &catalog, &names, rows, report, n);
-    inprocess::measure(&mut store, &who(), opts.steps, n, report);
+    if opts.only.is_none() {
+        inprocess::measure(&mut store, &who(), opts.steps, n, report);
+    }
     drop(store);
 
-    batch_jobs(n, &dir, &db, &home, sqlite.as_deref(), runs, report);
+    if opts.only.is_none() {
+        batch_jobs(n, &dir, &db, &home, sqlite.as_deref(), runs, report);
+    }
 
     let kaohe_runs = end_to_end(n, &db, &home, &names, opts, report);
     let in_range = (opts.viewers_from..=opts.viewers_up_to).contains(&n);
-    let viewers = if opts.anchors && in_range {
+    let viewers = if opts.anchors && in_range && opts.only.is_none() {
         viewers(n, rows, &submissions_csv, &home, opts, report)
     } else {
         if opts.anchors {

@@ -11,7 +11,7 @@ use kaohe::catalog::{self, Catalog};
 use kaohe::store::{Reviewer, Seed, Store};
 use kaohe::tui::action::Action;
 use kaohe::tui::app::App;
-use kaohe::tui::backend::Tty;
+use kaohe::tui::backend::{Tty, blank_covered};
 use kaohe::tui::strings::{Lang, Strings};
 use kaohe::tui::theme::Theme;
 use kaohe::tui::{load, view};
@@ -56,7 +56,10 @@ fn main() {
         )
         .unwrap();
         let mut before: Buffer = terminal
-            .draw(|f| view::draw(f, &app, &theme))
+            .draw(|f| {
+                view::draw(f, &app, &theme);
+                blank_covered(f.buffer_mut());
+            })
             .unwrap()
             .buffer
             .clone();
@@ -80,7 +83,10 @@ fn main() {
             kaohe::tui::fill(&mut store, &mut app);
             let t = std::time::Instant::now();
             let after = terminal
-                .draw(|f| view::draw(f, &app, &theme))
+                .draw(|f| {
+                    view::draw(f, &app, &theme);
+                    blank_covered(f.buffer_mut());
+                })
                 .unwrap()
                 .buffer
                 .clone();

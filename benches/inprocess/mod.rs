@@ -9,7 +9,7 @@ use kaohe::model::Verdict;
 use kaohe::store::{ReviewWrite, Reviewer, Store, Written};
 use kaohe::tui::action::Action;
 use kaohe::tui::app::{App, Effect};
-use kaohe::tui::backend::Tty;
+use kaohe::tui::backend::{Tty, blank_covered};
 use kaohe::tui::strings::{Lang, Strings};
 use kaohe::tui::theme::Theme;
 use kaohe::tui::{load, view};
@@ -41,7 +41,12 @@ pub fn measure(store: &mut Store, who: &Reviewer, steps: usize, n: usize, report
     let built = start.elapsed();
     let theme = Theme::default();
     let mut terminal = terminal(120, 40);
-    terminal.draw(|f| view::draw(f, &app, &theme)).unwrap();
+    terminal
+        .draw(|f| {
+            view::draw(f, &app, &theme);
+            blank_covered(f.buffer_mut());
+        })
+        .unwrap();
     report.add(
         format!("{n} units: workspace start to first frame, in process"),
         format!(
@@ -66,7 +71,12 @@ pub fn measure(store: &mut Store, who: &Reviewer, steps: usize, n: usize, report
                 app.update(Action::NextCounty);
             }
             kaohe::tui::fill(store, &mut app);
-            terminal.draw(|f| view::draw(f, &app, &theme)).unwrap();
+            terminal
+                .draw(|f| {
+                    view::draw(f, &app, &theme);
+                    blank_covered(f.buffer_mut());
+                })
+                .unwrap();
             vt.process(terminal.backend_mut().writer_mut());
             terminal.backend_mut().writer_mut().clear();
         }
@@ -116,7 +126,12 @@ pub fn measure(store: &mut Store, who: &Reviewer, steps: usize, n: usize, report
         let effects = app.update(action);
         assert!(effects.is_empty());
         kaohe::tui::fill(store, &mut app);
-        terminal.draw(|f| view::draw(f, &app, &theme)).unwrap();
+        terminal
+            .draw(|f| {
+                view::draw(f, &app, &theme);
+                blank_covered(f.buffer_mut());
+            })
+            .unwrap();
         moves.push(start.elapsed());
         terminal.backend_mut().writer_mut().clear();
     }
@@ -176,7 +191,12 @@ fn step(
             Action::PrevCounty
         });
         kaohe::tui::fill(store, app);
-        terminal.draw(|f| view::draw(f, app, theme)).unwrap();
+        terminal
+            .draw(|f| {
+                view::draw(f, app, theme);
+                blank_covered(f.buffer_mut());
+            })
+            .unwrap();
         let took = start.elapsed();
         let out = terminal.backend_mut().writer_mut();
         vt.process(out);
@@ -217,7 +237,12 @@ fn marks(
             }
         }
         kaohe::tui::fill(store, app);
-        terminal.draw(|f| view::draw(f, app, theme)).unwrap();
+        terminal
+            .draw(|f| {
+                view::draw(f, app, theme);
+                blank_covered(f.buffer_mut());
+            })
+            .unwrap();
         terminal.backend_mut().writer_mut().clear();
         marks_t.push(start.elapsed());
     }
@@ -247,14 +272,24 @@ fn search(
         // `/` is a keystroke of its own: the notes are read, the finder opens, a frame shows it.
         let start = Instant::now();
         app.open_finder(store.notes().unwrap());
-        terminal.draw(|f| view::draw(f, app, theme)).unwrap();
+        terminal
+            .draw(|f| {
+                view::draw(f, app, theme);
+                blank_covered(f.buffer_mut());
+            })
+            .unwrap();
         terminal.backend_mut().writer_mut().clear();
         opens.push(start.elapsed());
         for c in query.chars() {
             let start = Instant::now();
             app.phrase(&c.to_string());
             let matched = start.elapsed();
-            terminal.draw(|f| view::draw(f, app, theme)).unwrap();
+            terminal
+                .draw(|f| {
+                    view::draw(f, app, theme);
+                    blank_covered(f.buffer_mut());
+                })
+                .unwrap();
             let took = start.elapsed();
             if detail {
                 println!(
@@ -305,12 +340,22 @@ fn summary(app: &mut App, terminal: &mut Term, theme: &Theme, n: usize, report: 
     for _ in 0..20 {
         let start = Instant::now();
         app.update(Action::OpenSummary);
-        terminal.draw(|f| view::draw(f, app, theme)).unwrap();
+        terminal
+            .draw(|f| {
+                view::draw(f, app, theme);
+                blank_covered(f.buffer_mut());
+            })
+            .unwrap();
         opens.push(start.elapsed());
         for _ in 0..10 {
             let start = Instant::now();
             app.update(Action::PageDown);
-            terminal.draw(|f| view::draw(f, app, theme)).unwrap();
+            terminal
+                .draw(|f| {
+                    view::draw(f, app, theme);
+                    blank_covered(f.buffer_mut());
+                })
+                .unwrap();
             moves.push(start.elapsed());
         }
         app.update(Action::CloseSummary);

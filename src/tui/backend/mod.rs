@@ -10,6 +10,7 @@
 //! (no cell, the cursor as it was) writes nothing at all.
 
 mod encode;
+mod hidden;
 mod pen;
 mod screen;
 mod scroll;
@@ -17,6 +18,7 @@ mod scroll;
 mod tests;
 
 use encode::{Encoder, Term, move_to};
+pub use hidden::blank_covered;
 use pen::{PLAIN, write_pen};
 use ratatui::backend::{Backend, ClearType, WindowSize};
 use ratatui::buffer::Cell;

@@ -21,6 +21,7 @@ fn terminal(w: u16, h: u16) -> Terminal<Tty<Vec<u8>>> {
 fn show(t: &mut Terminal<Tty<Vec<u8>>>, screen: &Buffer, cursor: Option<(u16, u16)>) -> Vec<u8> {
     t.draw(|f| {
         *f.buffer_mut() = screen.clone();
+        blank_covered(f.buffer_mut());
         if let Some((x, y)) = cursor {
             f.set_cursor_position((x, y));
         }
@@ -363,4 +364,23 @@ fn with_a_picture_shown_only_changed_cells_are_written() {
     t.backend_mut().set_picture(true);
     let out = text(&show(&mut t, &lines(40, &["江山市", "x"]), None));
     assert!(!out.contains("\x1b[K") && !out.contains('X'), "{out:?}");
+}
+
+/// A highlighted row styles the column its wide character covers too; when the character moves
+/// left, that column shows again with the row's style, though ratatui saw no change in it.
+#[test]
+fn a_column_a_wide_character_uncovers_shows_in_its_own_style() {
+    let selected = Style::new().bold().reversed();
+    let mut old = Buffer::empty(Rect::new(0, 0, 5, 1));
+    old.set_string(0, 0, "axa中", Style::new());
+    old.set_style(old.area, selected);
+    let mut new = Buffer::empty(Rect::new(0, 0, 5, 1));
+    new.set_string(0, 0, "aa中 ", selected);
+    let mut t = terminal(5, 1);
+    let mut vt = vt100::Parser::new(1u16.try_into().unwrap(), 5u16.try_into().unwrap(), 0);
+    vt.process(&show(&mut t, &old, None));
+    let bytes = show(&mut t, &new, None);
+    vt.process(&bytes);
+    let wrong = differences(vt.screen(), &new);
+    assert!(wrong.is_empty(), "after {:?}: {wrong:?}", text(&bytes));
 }

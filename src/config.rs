@@ -72,6 +72,8 @@ pub struct Config {
     pub reviewer: Option<String>,
     /// How the evidence viewer draws pictures (`graphics = "auto"`, the default).
     pub graphics: crate::tui::graphics::Setting,
+    /// How the counties' list moves near its edge (`scroll = "half-page"`, the default).
+    pub scroll: crate::tui::app::Scroll,
 }
 
 impl Default for Config {
@@ -83,6 +85,7 @@ impl Default for Config {
             db: None,
             reviewer: None,
             graphics: Default::default(),
+            scroll: Default::default(),
         }
     }
 }
@@ -196,6 +199,7 @@ struct Written {
     reviewer: Option<String>,
     notes: Option<Vec<String>>,
     graphics: Option<crate::tui::graphics::Setting>,
+    scroll: Option<crate::tui::app::Scroll>,
     /// Actions given other keys, each with where it was written.
     keys: Vec<(Action, Vec<Key>, Location)>,
 }
@@ -220,6 +224,9 @@ fn layer(files: impl IntoIterator<Item = Written>) -> Result<Config, FileError> 
         }
         if let Some(graphics) = written.graphics {
             config.graphics = graphics;
+        }
+        if let Some(scroll) = written.scroll {
+            config.scroll = scroll;
         }
         for (action, keys, here) in written.keys {
             config
@@ -465,21 +472,39 @@ fn read_one(text: &str, path: &Path, layer: Layer) -> Result<Written, FileError>
                     )
                 })?);
             }
-            ("theme" | "db" | "reviewer" | "keys" | "notes" | "graphics", _) => {
+            ("scroll", toml::Value::String(by)) => {
+                use crate::tui::app::Scroll;
+                written.scroll = Some(Scroll::parse(by).ok_or_else(|| {
+                    FileError::new(
+                        top(key),
+                        format!(
+                            "scroll is {}, not \"{}\"",
+                            Scroll::NAMES,
+                            crate::text::clean(by)
+                        ),
+                    )
+                })?);
+            }
+            ("theme" | "db" | "reviewer" | "keys" | "notes" | "graphics" | "scroll", _) => {
                 let what = match key.as_str() {
                     "theme" => "theme is a name or a file path, in quotes",
                     "db" => "db is the database file's path, in quotes",
                     "reviewer" => "reviewer is a name, in quotes",
                     "keys" => "keys is a table: [keys]",
                     "graphics" => "graphics is auto, halfblocks, kitty, iterm2 or sixel, in quotes",
+                    "scroll" => "scroll is half-page or line, in quotes",
                     _ => "notes is a table: [notes]",
                 };
                 return Err(FileError::new(top(key), what));
             }
             (other, _) => {
                 let has = match layer {
-                    Layer::System => "a system config has db, theme, graphics, [keys] and [notes]",
-                    Layer::User => "a config has db, reviewer, theme, graphics, [keys] and [notes]",
+                    Layer::System => {
+                        "a system config has db, theme, graphics, scroll, [keys] and [notes]"
+                    }
+                    Layer::User => {
+                        "a config has db, reviewer, theme, graphics, scroll, [keys] and [notes]"
+                    }
                 };
                 return Err(FileError::new(
                     top(other),
@@ -511,6 +536,9 @@ pub fn print_default() -> String {
          # 其余用半格字符 ▀，PuTTY 等任何终端都能显示）；也可写 halfblocks、kitty、iterm2、sixel。\n\
          # 环境变量 KAOHE_GRAPHICS 优先。\n\
          # graphics = \"auto\"\n\n\
+         # 翻动：县市区列表光标走到边缘时怎样翻动。half-page（默认）一次翻半屏，之后几步只重画变动的两行，\n\
+         # 慢速 SSH 上最省；line 一次翻一行，每步重画整个列表。\n\
+         # scroll = \"half-page\"\n\n\
          # 按键：按动作名改键，可写一个键或一组键。键的写法：j、G、ctrl-r、alt-enter、enter、esc、\n\
          # tab、space、up、down、left、right、home、end、pageup、pagedown、backspace、delete、f1–f12。\n\
          # 同一模式下一个键只能做一件事，冲突会报错。\n\
@@ -796,5 +824,24 @@ mod tests {
                 PathBuf::from("/etc/kaohe/config.toml")
             ]
         );
+    }
+
+    #[test]
+    fn scroll_says_how_the_list_moves_and_anything_else_is_refused_where_written() {
+        use crate::tui::app::Scroll;
+        assert_eq!(Config::default().scroll, Scroll::HalfPage);
+        let c = parse("scroll = \"line\"\n", "c.toml").unwrap();
+        assert_eq!(c.scroll, Scroll::Line);
+        let c = parse("scroll = \"half-page\"\n", "c.toml").unwrap();
+        assert_eq!(c.scroll, Scroll::HalfPage);
+        let e = parse("theme = \"default\"\nscroll = \"smooth\"\n", "c.toml")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "c.toml:2:1: scroll is \"half-page\" or \"line\", not \"smooth\""
+        );
+        let e = parse("scroll = 1\n", "c.toml").unwrap_err().to_string();
+        assert_eq!(e, "c.toml:1:1: scroll is half-page or line, in quotes");
     }
 }

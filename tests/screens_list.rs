@@ -1,13 +1,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The counties' list with many counties, drawn as the run loop draws it (the list's rows told
 //! to the App, what they show read from the store, then the frame): a move within the list
-//! changes the two rows involved and nothing else; near its edge the list scrolls with the
-//! cursor kept off the edge; the selected row is on screen in every layout.
+//! changes the two rows involved and nothing else; near its edge the list moves half its rows
+//! (or, set so, a row a move) with the cursor kept off the edge; the selected row is on screen
+//! in every layout.
 
 use kaohe::catalog::{self, Catalog};
 use kaohe::store::{Reviewer, Seed, Store};
 use kaohe::tui::action::Action;
-use kaohe::tui::app::App;
+use kaohe::tui::app::{App, Scroll};
 use kaohe::tui::strings::{Lang, Strings};
 use kaohe::tui::theme::Theme;
 use kaohe::tui::{fill, load, view};
@@ -103,40 +104,68 @@ fn selected_rows(f: &Fixture, terminal: &Terminal<TestBackend>) -> usize {
         .count()
 }
 
+/// How many screen rows each of `moves` presses of `action` changes.
+fn changed_rows(
+    f: &mut Fixture,
+    terminal: &mut Terminal<TestBackend>,
+    action: Action,
+    moves: usize,
+) -> Vec<usize> {
+    let mut before = lines(terminal);
+    let mut changed = Vec::new();
+    for _ in 0..moves {
+        f.app.update(action);
+        let after = frame(f, terminal);
+        changed.push(before.iter().zip(&after).filter(|(a, b)| a != b).count());
+        assert_eq!(selected_rows(f, terminal), 1);
+        before = after;
+    }
+    changed
+}
+
 #[test]
-fn a_move_within_the_list_changes_the_two_rows_involved_and_near_its_edge_it_scrolls() {
+fn a_move_within_the_list_changes_the_two_rows_involved_and_near_its_edge_it_moves_half_a_page() {
     let mut f = fixture(300);
     // Narrow: the submissions pane alone.
     let mut terminal = Terminal::new(TestBackend::new(60, 24)).unwrap();
-    let mut before = frame(&mut f, &mut terminal);
-    let mut changed_rows = Vec::new();
-    for _ in 0..40 {
-        f.app.update(Action::NextCounty);
-        let after = frame(&mut f, &mut terminal);
-        let changed = before.iter().zip(&after).filter(|(a, b)| a != b).count();
-        changed_rows.push(changed);
-        assert_eq!(selected_rows(&f, &terminal), 1);
-        before = after;
-    }
+    frame(&mut f, &mut terminal);
     let room = view::list_room(Rect::new(0, 0, 60, 24), &f.app);
+    let changed = changed_rows(&mut f, &mut terminal, Action::NextCounty, 60);
     // Down to three rows above the bottom, two rows a move: the old cursor row, the new.
     let still = room - 1 - 3;
+    assert!(changed[..still].iter().all(|&n| n == 2), "{changed:?}");
+    // Then the list moves half its rows (every row of it changes, and nothing else), and the
+    // next moves change two rows again until the margin is reached once more.
+    let scrolls: Vec<usize> = (0..changed.len()).filter(|&k| changed[k] > 2).collect();
+    assert!(changed.iter().all(|&n| n <= room), "{changed:?}");
+    assert_eq!(scrolls[0], still, "{changed:?}");
     assert!(
-        changed_rows[..still].iter().all(|&n| n == 2),
-        "{changed_rows:?}"
-    );
-    // Then the list scrolls: every row of it, and still nothing else.
-    assert!(
-        changed_rows[still..].iter().all(|&n| n <= room),
-        "{changed_rows:?}"
+        scrolls.windows(2).all(|w| w[1] - w[0] == room / 2),
+        "{room} rows: {changed:?}"
     );
     // Back up within the list: two rows again.
-    for _ in 0..room - 1 - 3 - 3 {
-        f.app.update(Action::PrevCounty);
-        let after = frame(&mut f, &mut terminal);
-        assert_eq!(before.iter().zip(&after).filter(|(a, b)| a != b).count(), 2);
-        before = after;
-    }
+    let changed = changed_rows(&mut f, &mut terminal, Action::PrevCounty, 3);
+    assert_eq!(changed, [2, 2, 2]);
+}
+
+#[test]
+fn set_to_line_the_list_scrolls_a_row_a_move_near_its_edge() {
+    let mut f = fixture(300);
+    f.app.set_list_scroll(Scroll::Line);
+    let mut terminal = Terminal::new(TestBackend::new(60, 24)).unwrap();
+    frame(&mut f, &mut terminal);
+    let room = view::list_room(Rect::new(0, 0, 60, 24), &f.app);
+    let changed = changed_rows(&mut f, &mut terminal, Action::NextCounty, 40);
+    let still = room - 1 - 3;
+    assert!(changed[..still].iter().all(|&n| n == 2), "{changed:?}");
+    // Then every move scrolls the list: every row of it, and still nothing else.
+    assert!(
+        changed[still..].iter().all(|&n| n > 2 && n <= room),
+        "{changed:?}"
+    );
+    // Back up within the list: two rows again.
+    let changed = changed_rows(&mut f, &mut terminal, Action::PrevCounty, room - 1 - 3 - 3);
+    assert!(changed.iter().all(|&n| n == 2), "{changed:?}");
 }
 
 #[test]

@@ -102,5 +102,6 @@ pub fn load(global: &GlobalArgs, config: &config::Config) -> Result<Settings> {
             protocol: crate::tui::graphics::detect(config.graphics, &|k| std::env::var(k).ok()),
             colours: crate::tui::graphics::Colours::of(Depth::from_env()),
         },
+        scroll: config.scroll,
     })
 }

@@ -75,6 +75,8 @@ pub struct Settings {
     pub standard_notes: Vec<String>,
     /// How pictures are drawn (the config's `graphics`, told from the environment).
     pub pictures: graphics::Pictures,
+    /// How the counties' list moves near its edge (the config's `scroll`).
+    pub scroll: app::Scroll,
 }
 
 /// The App on a store, with the items its first screen shows already read (what the run

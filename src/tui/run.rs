@@ -74,6 +74,7 @@ pub fn run(
     app.keymap = settings.keymap;
     app.standard_notes = settings.standard_notes;
     app.pictures = settings.pictures;
+    app.set_list_scroll(settings.scroll);
     super::effects::load_stages(&store, access, &mut app)?;
     let _ = super::effects::load_requests(&store, &mut app);
     if access == Access::BrowseOnly {

@@ -3,16 +3,45 @@
 //! number of counties (a walk under a filter passes over hidden counties, one check each).
 //!
 //! The list keeps still while the cursor moves within it, so a move changes only the two rows
-//! involved; when the cursor would come within [`SCROLL_OFF`] rows of an edge, the list moves
-//! by as many rows as the cursor did (the terminal scrolls them). A jump further than a
-//! screenful (`g`, `G`, the finder, `n`) puts the cursor in the middle, or the list's end on
-//! the bottom row.
+//! involved. When the cursor would come within a margin of an edge ([`SCROLL_OFF`] rows, less
+//! on a short list), the list moves by half its rows ([`Scroll::HalfPage`], the default, as
+//! Midnight Commander's panels do) or by as many rows as the cursor did ([`Scroll::Line`], the
+//! config's `scroll = "line"`). Half a page is the default because the list shares its terminal
+//! rows with the targets pane: no terminal PuTTY's age can scroll part of a row, so every row
+//! of the list is sent again each time it moves — over a slow link once every few moves rather
+//! than on every one. A jump further than a screenful (`g`, `G`, the finder, `n`) puts the
+//! cursor in the middle, or the list's end on the bottom row.
 
 use super::{App, Cursor};
 use std::cell::Cell;
 
 /// Rows kept between the cursor and the list's top or bottom edge, where the list goes on.
 pub const SCROLL_OFF: usize = 3;
+
+/// How the list moves when the cursor comes near its edge (the config's `scroll`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Scroll {
+    /// By half its rows: the cursor lands near the middle, and the next several moves send only
+    /// the two rows they change.
+    #[default]
+    HalfPage,
+    /// By as many rows as the cursor moved: the rows above it stay in sight, every row sent
+    /// again on each move near the edge.
+    Line,
+}
+
+impl Scroll {
+    /// The values a config may give, as its error message says them.
+    pub const NAMES: &'static str = "\"half-page\" or \"line\"";
+
+    pub fn parse(written: &str) -> Option<Scroll> {
+        match written {
+            "half-page" => Some(Scroll::HalfPage),
+            "line" => Some(Scroll::Line),
+            _ => None,
+        }
+    }
+}
 
 /// Rows assumed before the screen has said how many the list has.
 const UNMEASURED_ROOM: usize = 24;
@@ -32,6 +61,8 @@ pub(super) struct ListScroll {
     top: Cell<usize>,
     /// The list's rows, as last measured (0: not yet).
     room: Cell<usize>,
+    /// How it moves near its edges.
+    by: Scroll,
 }
 
 impl App {
@@ -50,13 +81,22 @@ impl App {
         self.list.room.set(room);
     }
 
+    /// How the list moves near its edges, from the settings.
+    pub fn set_list_scroll(&mut self, by: Scroll) {
+        self.list.by = by;
+    }
+
     /// The county the list would have on its top row for `room` rows, the cursor as it is now.
     fn settled_top(&self, room: usize) -> usize {
         let c = self.cursor.county;
         if room == 0 || self.is_empty() {
             return c;
         }
-        let margin = SCROLL_OFF.min((room - 1) / 2);
+        // Half a page needs room to land in: a short list keeps a smaller margin.
+        let margin = match self.list.by {
+            Scroll::HalfPage => SCROLL_OFF.min((room - 1) / 4),
+            Scroll::Line => SCROLL_OFF.min((room - 1) / 2),
+        };
         // Below the cursor: the margin where the list goes on; at its end the last county on
         // the bottom row (the pane full rather than rows left empty).
         let after = self.shown_after(c, room);
@@ -70,8 +110,16 @@ impl App {
         } else {
             (self.shown_between(c, top, room) <= room).then_some(0)
         };
-        // A jump further than a screenful: the cursor in the middle.
-        let k = above.unwrap_or(room / 2).clamp(lo, hi);
+        let k = match (above, self.list.by) {
+            // A jump further than a screenful: the cursor in the middle.
+            (None, _) => room / 2,
+            // Past the margin: the list moves half its rows (at least as far as the cursor
+            // went past it, by the clamp).
+            (Some(k), Scroll::HalfPage) if k > hi => k.saturating_sub(room / 2),
+            (Some(k), Scroll::HalfPage) if k < lo => k + room / 2,
+            (Some(k), _) => k,
+        }
+        .clamp(lo, hi);
         self.shown_back(c, k)
     }
 

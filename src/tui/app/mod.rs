@@ -31,6 +31,7 @@ mod waiting;
 pub use effect::{Answer, Batch, BatchKind, CheckWrite, Effect, VerifyWrite, Why, Write};
 pub use filters::{Filter, MENU_ROWS};
 pub use finder::Finder;
+pub use list::Scroll;
 pub use mode::{Conflict, History};
 pub use note::{NOTE_LIMIT, NoteEditor, QUERY_LIMIT};
 pub use owners::{OwnerLabel, Question};

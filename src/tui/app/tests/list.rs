@@ -1,5 +1,5 @@
-//! The counties' list: it keeps still while the cursor moves within it, scrolls a row a move
-//! with a margin at its edges, centres after a jump; and what is read for it costs the rows
+//! The counties' list: it keeps still while the cursor moves within it, moves half its rows (or,
+//! set so, a row a move) at a margin from its edges, centres after a jump; and what is read for it costs the rows
 //! on screen, not the number of counties.
 
 use super::*;
@@ -39,8 +39,49 @@ fn step(app: &mut App, action: Action) {
 }
 
 #[test]
-fn moving_within_the_list_keeps_it_still_and_near_its_edge_scrolls_a_row_a_move() {
+fn moving_within_the_list_keeps_it_still_and_near_its_edge_it_moves_half_its_rows() {
     let mut app = counties(2_844);
+    let room = 15;
+    assert_eq!(app.list_rows(room), (0..15).collect::<Vec<_>>());
+    // Down to three rows above the bottom: the list does not move.
+    for k in 1..=11 {
+        step(&mut app, Action::NextCounty);
+        assert_eq!(app.list_rows(room)[0], 0, "after {k} moves");
+    }
+    // One more: the list moves seven rows (half of 15), the cursor on row 5; then it keeps
+    // still for six moves, and moves seven again.
+    let mut scrolls = Vec::new();
+    for k in 12..100 {
+        step(&mut app, Action::NextCounty);
+        let rows = app.list_rows(room);
+        let at = rows.iter().position(|&c| c == k).unwrap();
+        assert!((5..=11).contains(&at), "county {k} on row {at}");
+        if at == 5 {
+            scrolls.push(k);
+        }
+    }
+    assert_eq!(scrolls, (12..100).step_by(7).collect::<Vec<_>>());
+    // Back up: still until the cursor would be within three rows of the top, then seven rows
+    // the other way (the cursor on row 2 + 7 = 9).
+    let top = app.list_rows(room)[0];
+    let at = app
+        .list_rows(room)
+        .iter()
+        .position(|&c| c == app.cursor.county)
+        .unwrap();
+    for _ in 0..at - 3 {
+        step(&mut app, Action::PrevCounty);
+        assert_eq!(app.list_rows(room)[0], top);
+    }
+    step(&mut app, Action::PrevCounty);
+    assert_eq!(app.list_rows(room)[0], top - 7);
+    assert_eq!(app.list_rows(room)[9], app.cursor.county);
+}
+
+#[test]
+fn set_to_line_near_its_edge_the_list_scrolls_a_row_a_move() {
+    let mut app = counties(2_844);
+    app.set_list_scroll(Scroll::Line);
     let room = 15;
     assert_eq!(app.list_rows(room), (0..15).collect::<Vec<_>>());
     // Down to three rows above the bottom: the list does not move.
@@ -145,34 +186,42 @@ fn under_a_filter_the_list_holds_the_shown_counties_only_and_the_selected_one() 
 }
 
 #[test]
-fn a_step_down_reads_the_one_county_coming_on_screen() {
-    let mut app = counties(2_844);
-    app.set_list_room(15);
-    // The first frame reads the list's rows (and a few beyond), in one run.
-    assert_eq!(fill(&mut app), vec![(0, 0, 20)]);
-    app.list_rows(15);
-    // Within the list, nothing more is read; then one county a step.
-    for _ in 0..8 {
-        step(&mut app, Action::NextCounty);
-        assert_eq!(fill(&mut app), vec![], "at {}", app.cursor.county);
+fn a_step_down_reads_only_the_counties_coming_on_screen() {
+    for (by, most) in [(Scroll::HalfPage, 7), (Scroll::Line, 1)] {
+        let mut app = counties(2_844);
+        app.set_list_scroll(by);
+        app.set_list_room(15);
+        // The first frame reads the list's rows (and a few beyond), in one run.
+        assert_eq!(fill(&mut app), vec![(0, 0, 20)]);
         app.list_rows(15);
-    }
-    for _ in 0..50 {
-        step(&mut app, Action::NextCounty);
+        // Within the list, nothing more is read; then the counties the list's move brings on
+        // screen (three beyond its last row), in one run: half a page, or one a step.
+        for _ in 0..8 {
+            step(&mut app, Action::NextCounty);
+            assert_eq!(fill(&mut app), vec![], "at {}", app.cursor.county);
+            app.list_rows(15);
+        }
+        let mut read_to = 20;
+        for _ in 0..50 {
+            step(&mut app, Action::NextCounty);
+            let runs = fill(&mut app);
+            let last = *app.list_rows(15).last().unwrap();
+            let c = app.cursor.county;
+            if !runs.is_empty() {
+                assert_eq!(runs, vec![(0, read_to + 1, last + 3)], "{by:?} at {c}");
+                assert!(last + 3 - read_to <= most, "{by:?} at {c}: {runs:?}");
+                read_to = last + 3;
+            }
+            // Everything on screen (and three beyond) is read.
+            assert!(read_to >= last + 3, "{by:?} at {c}");
+        }
+        // Another indicator: its rows on screen, not a window of 129 counties.
+        step(&mut app, Action::NextIndicator);
         let runs = fill(&mut app);
-        app.list_rows(15);
-        let c = app.cursor.county;
-        assert!(
-            runs.is_empty() || runs == vec![(0, c + 3 + 3, c + 3 + 3)],
-            "at {c}: {runs:?}"
-        );
+        assert_eq!(runs.len(), 1);
+        let (_, from, to) = runs[0];
+        assert!(to - from < 15 + 2 * 3, "{runs:?}");
     }
-    // Another indicator: its rows on screen, not a window of 129 counties.
-    step(&mut app, Action::NextIndicator);
-    let runs = fill(&mut app);
-    assert_eq!(runs.len(), 1);
-    let (_, from, to) = runs[0];
-    assert!(to - from < 15 + 2 * 3, "{runs:?}");
 }
 
 #[test]

@@ -88,9 +88,6 @@ pub(crate) enum Covered<'a> {
     Indicator(&'a str),
     /// The rows of an import, from this file.
     Rows(&'a [SubmissionRow], &'a str),
-    /// The rows of an import written as they are read: each checked on its own by
-    /// [`RowLocks`] inside the same transaction.
-    Streamed,
     /// The rows of an import staged ([`crate::Staged`], attached as `staged`), from this file.
     Staged(&'a str),
     /// Something every target's scores depend on (points).
@@ -145,8 +142,6 @@ pub(crate) fn refuse_locked(conn: &Connection, what: Covered<'_>) -> Result<()> 
             let by_row = RowLocks::with(conn, locks)?;
             rows.iter().try_for_each(|row| by_row.refuse(row, file))
         }
-        // Each row is checked as it is written ([`RowLocks`], streamed.rs).
-        Covered::Streamed => Ok(()),
         Covered::Staged(file) => {
             // The first row, in the file's order, of a target a lock covers: one statement.
             let mut stmt = conn.prepare(

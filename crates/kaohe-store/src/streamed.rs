@@ -5,7 +5,7 @@
 //! database holds anything it could change. A file refused anywhere, its last row included,
 //! rolls the transaction back: the database is left as it was.
 
-use crate::locks::{Covered, RowLocks};
+use crate::locks::RowLocks;
 use crate::submissions::{
     Held, ImportPreview, count_row, held_figure_sql, row_refused, upsert_sql,
 };
@@ -170,7 +170,13 @@ impl Store {
         if holds_evidence(&self.conn)? {
             return Ok(Streaming::Declined);
         }
-        let (preview, answer) = self.import_write(Covered::Streamed, who, |tx| {
+        // Not announced in `long_writes` as a staged import is (Store::import_write): an
+        // announcement is a committed write, and a file refused at its last row must leave
+        // the database byte for byte as it was. Those kept waiting see the wait, unnamed.
+        let path = self.path.display().to_string();
+        let tx = self.write()?;
+        let (preview, answer) = (|| {
+            let tx = &*tx;
             // Evidence brought since it was looked at would need its ties made again: said
             // rather than missed (no row is read yet).
             if holds_evidence(tx)? {
@@ -227,7 +233,9 @@ impl Store {
             )
             .context("cannot store the import's rows")?;
             Ok((writing.preview, answer))
-        })?;
+        })()?;
+        tx.commit()
+            .with_context(|| format!("cannot save the import into {path}"))?;
         Ok(Streaming::Written(preview, answer))
     }
 }

@@ -167,7 +167,7 @@ impl Store {
     /// An import's one write: refused by a lock before anything is written (the announcement
     /// to those kept waiting included) and again inside its transaction (a new database has
     /// no lock yet); `body` writes the rows inside it and answers.
-    pub(crate) fn import_write<T>(
+    fn import_write<T>(
         &mut self,
         covered: Covered<'_>,
         who: &Reviewer,

@@ -226,10 +226,7 @@ impl Store {
             writing.write_one_by_one()?;
             tx.execute(
                 "UPDATE imports SET rows = ?1 WHERE id = ?2",
-                params![
-                    i64::try_from(writing.rows).unwrap_or(i64::MAX),
-                    import_id
-                ],
+                params![i64::try_from(writing.rows).unwrap_or(i64::MAX), import_id],
             )
             .context("cannot store the import's rows")?;
             Ok((writing.preview, answer))
@@ -268,5 +265,219 @@ impl Drop for TriggersOff<'_> {
         let _ = self
             .0
             .set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, true);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::{Reviews, lead, new_store, who};
+
+    fn parse(store: &Store, csv: &str, file: &str) -> Vec<SubmissionRow> {
+        kaohe_core::formats::import::parse_csv(csv, file, &store.lookup().unwrap()).unwrap()
+    }
+
+    /// Every row, as stored (what an import writes, but when).
+    fn stored(store: &Store) -> Vec<(String, String, String, Option<f64>, String, i64, i64)> {
+        store
+            .conn
+            .prepare(
+                "SELECT county_code, indicator_id, value, numerator, remark, revision, import_id
+                 FROM submissions ORDER BY county_code, indicator_id",
+            )
+            .unwrap()
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
+            })
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    fn imports(store: &Store) -> Vec<(String, i64)> {
+        store
+            .conn
+            .prepare("SELECT file, rows FROM imports ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    fn streamed(
+        store: &mut Store,
+        rows: &[SubmissionRow],
+        file: &str,
+        most: usize,
+    ) -> Result<ImportPreview> {
+        match store.import_streamed(file, &who(), most, |w| {
+            rows.iter().try_for_each(|row| w.add(row.clone()))
+        })? {
+            Streaming::Written(preview, ()) => Ok(preview),
+            Streaming::Declined => Err(anyhow!("declined")),
+        }
+    }
+
+    const FIRST: &str = "county,indicator,value,numerator,denominator\n柯城区,1.2,65%,,\n衢江区,1.2,,22,42\n龙游县,1.2,80%,,\n";
+
+    /// More rows than a statement writes at once, the last ones written one by one.
+    fn second(store: &Store) -> Vec<SubmissionRow> {
+        let mut csv = "county,indicator,value,numerator,denominator,remark\n柯城区,1.2,72%,,,改\n衢江区,1.2,,23,42,\n龙游县,1.2,80%,,,\n江山市,1.2,90%,,,新\n".to_string();
+        let counties = ["常山县", "开化县"];
+        let ids: Vec<String> = store
+            .conn
+            .prepare("SELECT id FROM indicators WHERE id <> '1.2' ORDER BY rowid LIMIT 40")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        for county in counties {
+            for id in &ids {
+                csv.push_str(&format!("{county},{id},是,,,\n"));
+            }
+        }
+        parse(store, &csv, "二.csv")
+    }
+
+    #[test]
+    fn a_streamed_import_says_and_stores_what_a_staged_one_does() {
+        let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+        let mut stores = [new_store(&dirs[0]), new_store(&dirs[1])];
+        let first = parse(&stores[0], FIRST, "一.csv");
+        let second = second(&stores[0]);
+        assert!(second.len() > BATCH, "{}", second.len());
+        for store in &mut stores {
+            // The first import into an empty database: every row new, nothing read before.
+            let said = streamed(store, &first, "一.csv", 1).unwrap();
+            assert_eq!((said.new, said.replaced), (3, 0));
+            store
+                .review("330802", "1.2", Some(Some(Verdict::NotMet)), None, &who())
+                .unwrap();
+        }
+        let mut staged = crate::Staged::new().unwrap();
+        for row in &second {
+            staged.add(row).unwrap();
+        }
+        let by_staging = stores[0]
+            .import_staged(&staged, "二.csv", &who(), 1)
+            .unwrap();
+        let by_stream = streamed(&mut stores[1], &second, "二.csv", 1).unwrap();
+        assert_eq!(by_stream, by_staging);
+        assert_eq!(
+            (
+                by_stream.new,
+                by_stream.replaced,
+                by_stream.figure_changed,
+                by_stream.verdicts_to_recheck
+            ),
+            (second.len() - 3, 3, 2, 1)
+        );
+        assert_eq!(by_stream.reviewed_changes.total, 1);
+        assert_eq!(by_stream.reviewed_changes.first[0].after.value, "72%");
+        assert_eq!(stored(&stores[1]), stored(&stores[0]));
+        assert_eq!(stored(&stores[1]).len(), second.len());
+        assert_eq!(
+            imports(&stores[1]),
+            vec![
+                ("一.csv".to_string(), 3),
+                ("二.csv".to_string(), second.len() as i64)
+            ]
+        );
+        assert_eq!(
+            stores[1].changed_since_review().unwrap(),
+            vec![("330802".to_string(), "1.2".to_string())]
+        );
+    }
+
+    #[test]
+    fn a_row_refused_anywhere_leaves_nothing_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = new_store(&dir);
+        let first = parse(&store, FIRST, "一.csv");
+        streamed(&mut store, &first, "一.csv", 1).unwrap();
+        let before = (stored(&store), imports(&store));
+        let second = second(&store);
+        // The reader refuses the file at its last row, after every batch was written.
+        let refused = store.import_streamed("二.csv", &who(), 1, |w| {
+            for row in &second {
+                w.add(row.clone())?;
+            }
+            Err::<(), _>(anyhow!("二.csv:100: unknown county"))
+        });
+        assert_eq!(
+            refused.unwrap_err().to_string(),
+            "二.csv:100: unknown county"
+        );
+        assert_eq!((stored(&store), imports(&store)), before);
+        // A row the database refuses (no such county) is named by its line, whether it is
+        // in a batch or among the last rows, written one by one.
+        for at in [10, 70] {
+            let mut bad = second.clone();
+            bad[at].county_code = "999999".into();
+            bad[at].line = 1000;
+            let e = streamed(&mut store, &bad, "二.csv", 1).unwrap_err();
+            assert!(
+                format!("{e:#}").starts_with("line 1000: cannot store 999999 × "),
+                "{e:#}"
+            );
+            assert_eq!((stored(&store), imports(&store)), before);
+        }
+        // The lock triggers, off while the import wrote, are on again on this connection.
+        store.lock(Some(1), "审定", &lead()).unwrap();
+        let raw = store.conn.execute(
+            "UPDATE submissions SET remark = 'x' WHERE county_code = '330802' AND indicator_id = '1.2'",
+            [],
+        );
+        assert!(raw.unwrap_err().to_string().contains("已审定"));
+    }
+
+    #[test]
+    fn a_lock_refuses_the_first_row_it_covers_by_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = new_store(&dir);
+        let first = parse(&store, FIRST, "一.csv");
+        streamed(&mut store, &first, "一.csv", 1).unwrap();
+        let before = (stored(&store), imports(&store));
+        store.lock(Some(1), "审定", &lead()).unwrap();
+        let rows = second(&store);
+        let e = streamed(&mut store, &rows, "二.csv", 1).unwrap_err();
+        let locked = e.downcast_ref::<crate::LockedRow>().unwrap();
+        assert_eq!((locked.line, locked.county_code.as_str()), (2, "330802"));
+        assert_eq!((stored(&store), imports(&store)), before);
+    }
+
+    #[test]
+    fn a_database_holding_evidence_is_declined_before_anything_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = new_store(&dir);
+        let first = parse(&store, FIRST, "一.csv");
+        streamed(&mut store, &first, "一.csv", 1).unwrap();
+        store
+            .conn
+            .execute_batch(
+                "INSERT INTO evidence_imports (import_id, county_code, source, files, bytes)
+                 VALUES (1, '330802', '柯城区/', 0, 0)",
+            )
+            .unwrap();
+        let mut read = false;
+        let answer = store
+            .import_streamed("二.csv", &who(), 1, |_| {
+                read = true;
+                Ok(())
+            })
+            .unwrap();
+        assert!(matches!(answer, Streaming::Declined));
+        assert!(!read);
+        assert_eq!(imports(&store), vec![("一.csv".to_string(), 3)]);
     }
 }

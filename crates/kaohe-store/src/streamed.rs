@@ -277,8 +277,11 @@ mod tests {
         kaohe_core::formats::import::parse_csv(csv, file, &store.lookup().unwrap()).unwrap()
     }
 
+    /// A row as stored: county, indicator, value, numerator, remark, revision, import.
+    type StoredRow = (String, String, String, Option<f64>, String, i64, i64);
+
     /// Every row, as stored (what an import writes, but when).
-    fn stored(store: &Store) -> Vec<(String, String, String, Option<f64>, String, i64, i64)> {
+    fn stored(store: &Store) -> Vec<StoredRow> {
         store
             .conn
             .prepare(

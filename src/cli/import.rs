@@ -68,7 +68,7 @@ impl Import {
             evidence_in::locate(&self.file, self.evidence.as_deref(), self.no_evidence)?
                 .map(|source| evidence_in::Evidence::open(source, &limits, &context.db))
                 .transpose()?;
-        // Progress over reading and checking; the write after it is one quick transaction.
+        // Progress over reading and checking (and writing, where the rows are written as read).
         let mut progress = ProgressLine::on_stderr();
         // A workbook is unpacked, and its shared strings read, before its first row (a moment
         // for a big one).
@@ -76,8 +76,8 @@ impl Import {
             progress.note("导入 读取工作簿…");
         }
         let listed = Shown::new(self.verbose);
-        // The rows go to a scratch file as they are checked, never into memory (`Staged`);
-        // of the flagged figures, the first are kept and the rest counted (or, --verbose,
+        // The rows go into the database as they are checked, or else to a scratch file
+        // (`Staged`), never into memory; of the flagged figures, the first are kept and the rest counted (or, --verbose,
         // spilled to a scratch file).
         let mut staged = Staged::new()?;
         let mut flagged = FlaggedLines::new(listed, context.lang);

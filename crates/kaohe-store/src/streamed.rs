@@ -173,6 +173,27 @@ impl Store {
         // Not announced in `long_writes` as a staged import is (Store::import_write): an
         // announcement is a committed write, and a file refused at its last row must leave
         // the database byte for byte as it was. Those kept waiting see the wait, unnamed.
+        // Each statement of rows keeps the pages it changes, to be undone if a row is refused:
+        // in memory (a few pages), not in a temporary file written and rewritten for every
+        // statement. The connection holds no temporary table the setting could drop.
+        let temp_store: i64 = self
+            .conn
+            .pragma_query_value(None, "temp_store", |r| r.get(0))?;
+        self.conn.pragma_update(None, "temp_store", "MEMORY")?;
+        let written = self.write_streamed(file, who, most, read);
+        // Failing to set it back would leave only where later temporary pages go.
+        let _ = self.conn.pragma_update(None, "temp_store", temp_store);
+        written
+    }
+
+    /// [`Store::import_streamed`]'s write, in one transaction.
+    fn write_streamed<T>(
+        &mut self,
+        file: &str,
+        who: &Reviewer,
+        most: usize,
+        read: impl FnOnce(&mut Writing<'_>) -> Result<T>,
+    ) -> Result<Streaming<T>> {
         let path = self.path.display().to_string();
         let tx = self.write()?;
         let (preview, answer) = (|| {

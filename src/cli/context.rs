@@ -253,11 +253,18 @@ impl Context {
             })?;
             Ok((store, checked))
         } else {
-            let store = with_kaohe_group(|| Store::open(&self.db))?;
-            self.refuse_read_only(&store)?;
+            let store = self.open_to_write()?;
             let checked = check(&store.lookup()?)?;
             Ok((store, checked))
         }
+    }
+
+    /// Opens the database, which exists, to change it: refused where this account may only
+    /// read it.
+    pub fn open_to_write(&self) -> Result<Store> {
+        let store = with_kaohe_group(|| Store::open(&self.db))?;
+        self.refuse_read_only(&store)?;
+        Ok(store)
     }
 
     /// The embedded 2014 set, as a new database gets it (with the demo submissions under

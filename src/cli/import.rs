@@ -11,7 +11,9 @@ use crate::formats::import::{Flagged, Format, LayoutKind, Sink, Streamed, Submis
 use crate::lookup::{Lookup, SubmissionRow};
 use crate::model::format_number;
 use crate::source::limits::{Limits, Size};
-use crate::store::{EvidenceOutcome, GivenFigure, ImportPreview, Staged, Store};
+use crate::store::{
+    EvidenceIn, EvidenceOutcome, GivenFigure, ImportPreview, Staged, Store, Streaming, Writing,
+};
 use crate::text::clean;
 use crate::tui::strings::Lang;
 use anyhow::{Context as _, Result};
@@ -66,7 +68,7 @@ impl Import {
             evidence_in::locate(&self.file, self.evidence.as_deref(), self.no_evidence)?
                 .map(|source| evidence_in::Evidence::open(source, &limits, &context.db))
                 .transpose()?;
-        // Progress over reading and checking; the write after it is one quick transaction.
+        // Progress over reading and checking (and writing, where the rows are written as read).
         let mut progress = ProgressLine::on_stderr();
         // A workbook is unpacked, and its shared strings read, before its first row (a moment
         // for a big one).
@@ -74,8 +76,8 @@ impl Import {
             progress.note("导入 读取工作簿…");
         }
         let listed = Shown::new(self.verbose);
-        // The rows go to a scratch file as they are checked, never into memory (`Staged`);
-        // of the flagged figures, the first are kept and the rest counted (or, --verbose,
+        // The rows go into the database as they are checked, or else to a scratch file
+        // (`Staged`), never into memory; of the flagged figures, the first are kept and the rest counted (or, --verbose,
         // spilled to a scratch file).
         let mut staged = Staged::new()?;
         let mut flagged = FlaggedLines::new(listed, context.lang);
@@ -89,14 +91,15 @@ impl Import {
             let existing = !context.would_create()?;
             let (streamed, preview) = if existing {
                 let store = context.open_existing()?;
-                let streamed = reading.stream(&store.lookup()?, &mut staged, &mut flagged)?;
+                let streamed =
+                    reading.stream(&store.lookup()?, Rows::Staged(&mut staged), &mut flagged)?;
                 // A row a lock (审定) covers would refuse the import: said now.
                 let preview = store.preview_staged(&staged, &shown, listed.most())?;
                 (streamed, preview)
             } else {
                 let seed = context.embedded_seed()?;
                 let lookup = Lookup::from_parts(&seed.catalog, &seed.counties);
-                let streamed = reading.stream(&lookup, &mut staged, &mut flagged)?;
+                let streamed = reading.stream(&lookup, Rows::Staged(&mut staged), &mut flagged)?;
                 let preview = if seed.submissions.is_some() {
                     // The database would be made with the demo's submissions first: compared
                     // against a scratch copy of it, never the real path.
@@ -159,8 +162,32 @@ impl Import {
             )?;
             return Ok(());
         }
+        // Into a database that exists, a sheet without evidence is written as it is read, in
+        // one transaction (rolled back if any row is refused): no copy of its rows is made.
+        if evidence.is_none() && !context.would_create()? {
+            let mut store = context.open_to_write()?;
+            let who = context.writer(&store)?;
+            let lookup = store.lookup()?;
+            let written = store.import_streamed(&shown, &who, listed.most(), |writing| {
+                reading.stream(&lookup, Rows::Written(writing), &mut flagged)
+            })?;
+            if let Streaming::Written(changes, streamed) = written {
+                let newly_stale = changes.verdicts_to_recheck;
+                return imported(
+                    &streamed,
+                    &named,
+                    (changes, EvidenceOutcome::default(), None, newly_stale),
+                    None,
+                    flagged,
+                    listed,
+                    &store,
+                    context,
+                    out,
+                );
+            }
+        }
         let (mut store, (streamed, assigned)) = context.check_then_open(|lookup| {
-            let streamed = reading.stream(lookup, &mut staged, &mut flagged)?;
+            let streamed = reading.stream(lookup, Rows::Staged(&mut staged), &mut flagged)?;
             // A county's evidence, tied to its sheet's rows before the database is opened
             // for writing (or made).
             let assigned = match &evidence {
@@ -170,7 +197,6 @@ impl Import {
             Ok((streamed, assigned))
         })?;
         let who = context.writer(&store)?;
-        let n = count(streamed.tally.submissions);
         let (changes, outcome, brought, newly_stale) = if evidence.is_some()
             || store.staged_touches_evidence(&staged)?
         {
@@ -207,36 +233,69 @@ impl Import {
             let newly_stale = changes.verdicts_to_recheck;
             (changes, EvidenceOutcome::default(), None, newly_stale)
         };
-        let read_as = if streamed.format == Format::Csv && streamed.encoding != "UTF-8" {
-            format!(" (read as {})", streamed.encoding)
-        } else if !streamed.sheets.is_empty() {
-            format!(" ({})", streamed.sheets_read())
-        } else {
-            String::new()
-        };
-        let recheck = if newly_stale > 0 {
-            format!(
-                "; {} given on earlier figures now marked changed since reviewed (评定后数据已变)",
-                plural(newly_stale, "verdict")
-            )
-        } else {
-            String::new()
-        };
-        writeln!(
+        imported(
+            &streamed,
+            &named,
+            (changes, outcome, brought, newly_stale),
+            evidence.as_ref(),
+            flagged,
+            listed,
+            &store,
+            context,
             out,
-            "imported {} from {named}{read_as}{}{}{}{recheck}{}",
-            plural(n, "submission"),
-            layout_words(&streamed.tally),
-            passed_over_words(&streamed.tally),
-            evidence_in::summary(evidence.as_ref(), brought.as_ref(), &outcome, None, false),
-            flagged_count(&streamed.tally)
-        )?;
-        flagged.write(out)?;
-        write_changes(&changes, Tense::Did, listed, out)?;
-        let counties = evidence_in::county_names(&store.lookup()?);
-        evidence_in::write_details(&outcome, &counties, context.lang, out)?;
-        Ok(())
+        )
     }
+}
+
+/// What an import made, said: how many rows from which file, what it passed over, the
+/// evidence brought, the flagged figures, and what it changed.
+#[allow(clippy::too_many_arguments)]
+fn imported(
+    streamed: &Streamed,
+    named: &str,
+    (changes, outcome, brought, newly_stale): (
+        ImportPreview,
+        EvidenceOutcome,
+        Option<EvidenceIn>,
+        usize,
+    ),
+    evidence: Option<&evidence_in::Evidence>,
+    flagged: FlaggedLines,
+    listed: Shown,
+    store: &Store,
+    context: &Context,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let n = count(streamed.tally.submissions);
+    let read_as = if streamed.format == Format::Csv && streamed.encoding != "UTF-8" {
+        format!(" (read as {})", streamed.encoding)
+    } else if !streamed.sheets.is_empty() {
+        format!(" ({})", streamed.sheets_read())
+    } else {
+        String::new()
+    };
+    let recheck = if newly_stale > 0 {
+        format!(
+            "; {} given on earlier figures now marked changed since reviewed (评定后数据已变)",
+            plural(newly_stale, "verdict")
+        )
+    } else {
+        String::new()
+    };
+    writeln!(
+        out,
+        "imported {} from {named}{read_as}{}{}{}{recheck}{}",
+        plural(n, "submission"),
+        layout_words(&streamed.tally),
+        passed_over_words(&streamed.tally),
+        evidence_in::summary(evidence, brought.as_ref(), &outcome, None, false),
+        flagged_count(&streamed.tally)
+    )?;
+    flagged.write(out)?;
+    write_changes(&changes, Tense::Did, listed, out)?;
+    let counties = evidence_in::county_names(&store.lookup()?);
+    evidence_in::write_details(&outcome, &counties, context.lang, out)?;
+    Ok(())
 }
 
 /// A count as the lists and words take it.
@@ -253,16 +312,17 @@ struct Reading<'a> {
 }
 
 impl Reading<'_> {
-    /// Reads and checks the file against `lookup`, staging its rows and keeping its flagged
-    /// figures' lines. A store error while staging is said as itself, not as the file's.
+    /// Reads and checks the file against `lookup`, handing its rows to `rows` and keeping its
+    /// flagged figures' lines. A store error while handing a row on is said as itself, not as
+    /// the file's.
     fn stream(
         &mut self,
         lookup: &Lookup,
-        staged: &mut Staged,
+        rows: Rows<'_, '_>,
         flagged: &mut FlaggedLines,
     ) -> Result<Streamed> {
-        let mut sink = ToStaging {
-            staged,
+        let mut sink = ToRows {
+            rows,
             flagged,
             failed: None,
             shown: self.shown,
@@ -281,16 +341,24 @@ impl Reading<'_> {
     }
 }
 
-/// Where a read's checked rows go: the scratch file, and the flagged figures' lines.
-struct ToStaging<'a> {
-    staged: &'a mut Staged,
+/// Where a read's checked rows go: a scratch file (to be compared and written after), or
+/// the database inside the import's transaction.
+enum Rows<'a, 'w> {
+    Staged(&'a mut Staged),
+    Written(&'a mut Writing<'w>),
+}
+
+/// A read's sink: the rows, and the flagged figures' lines.
+struct ToRows<'a, 'w> {
+    rows: Rows<'a, 'w>,
     flagged: &'a mut FlaggedLines,
-    /// Why staging failed (the disk, not the file), said instead of the file's error.
+    /// Why a row could not be handed on (the disk, a lock, the database; not the file), said
+    /// instead of the file's error.
     failed: Option<anyhow::Error>,
     shown: &'a str,
 }
 
-impl ToStaging<'_> {
+impl ToRows<'_, '_> {
     fn fail(&mut self, e: anyhow::Error) -> FileError {
         let message = format!("{e:#}");
         self.failed = Some(e);
@@ -298,9 +366,13 @@ impl ToStaging<'_> {
     }
 }
 
-impl Sink for ToStaging<'_> {
+impl Sink for ToRows<'_, '_> {
     fn submission(&mut self, row: SubmissionRow) -> Result<(), FileError> {
-        self.staged.add(&row).map_err(|e| self.fail(e))
+        let handed = match &mut self.rows {
+            Rows::Staged(staged) => staged.add(&row),
+            Rows::Written(writing) => writing.add(row),
+        };
+        handed.map_err(|e| self.fail(e))
     }
 
     fn flagged(&mut self, flagged: Flagged) -> Result<(), FileError> {

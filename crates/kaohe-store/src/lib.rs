@@ -34,6 +34,7 @@ pub mod shared;
 mod staged;
 mod stale;
 mod status;
+mod streamed;
 mod submissions;
 mod targets;
 mod verified;
@@ -64,6 +65,7 @@ pub use registry::{
 pub use reviews::{Expected, GivenBy, ReviewChange, ReviewWrite, Written};
 pub use schema::{MIGRATIONS, latest as latest_schema};
 pub use staged::Staged;
+pub use streamed::{Streaming, Writing};
 pub use submissions::{FromOtherFile, GivenFigure, ImportPreview, Listed, ReviewedChange};
 pub use targets::ScoringEvent;
 pub use verified::{Seen, VerifyChange, VerifyError, VerifyEvent, VerifyWrite, VerifyWritten};

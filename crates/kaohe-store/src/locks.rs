@@ -139,26 +139,8 @@ pub(crate) fn refuse_locked(conn: &Connection, what: Covered<'_>) -> Result<()> 
             }
         }
         Covered::Rows(rows, file) => {
-            let target_of: HashMap<String, u32> = conn
-                .prepare("SELECT id, target_id FROM indicators")?
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<_>>()?;
-            for row in rows {
-                let lock = target_of
-                    .get(&row.indicator_id)
-                    .and_then(|&t| covering(&locks, t));
-                if let Some(lock) = lock {
-                    return Err(LockedRow {
-                        file: file.to_string(),
-                        line: row.line,
-                        county_code: row.county_code.clone(),
-                        indicator_id: row.indicator_id.clone(),
-                        lock: lock.clone(),
-                    }
-                    .into());
-                }
-            }
-            Ok(())
+            let by_row = RowLocks::with(conn, locks)?;
+            rows.iter().try_for_each(|row| by_row.refuse(row, file))
         }
         Covered::Staged(file) => {
             // The first row, in the file's order, of a target a lock covers: one statement.
@@ -193,6 +175,51 @@ pub(crate) fn refuse_locked(conn: &Connection, what: Covered<'_>) -> Result<()> 
                 }
                 None => Ok(()),
             }
+        }
+    }
+}
+
+/// The locks held, by the target each indicator belongs to: a row of an import checked in
+/// memory, with no query, as it comes.
+pub(crate) struct RowLocks {
+    locks: Vec<Lock>,
+    target_of: HashMap<String, u32>,
+}
+
+impl RowLocks {
+    /// The locks `conn` sees now; `None` where there is none (nothing to check a row by).
+    pub(crate) fn read(conn: &Connection) -> Result<Option<RowLocks>> {
+        let locks = locks_in(conn)?;
+        if locks.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(RowLocks::with(conn, locks)?))
+    }
+
+    fn with(conn: &Connection, locks: Vec<Lock>) -> Result<RowLocks> {
+        let target_of = conn
+            .prepare("SELECT id, target_id FROM indicators")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(RowLocks { locks, target_of })
+    }
+
+    /// Refuses `row` of `file` ([`LockedRow`]) where a lock covers its indicator's target.
+    pub(crate) fn refuse(&self, row: &SubmissionRow, file: &str) -> Result<()> {
+        let lock = self
+            .target_of
+            .get(&row.indicator_id)
+            .and_then(|&t| covering(&self.locks, t));
+        match lock {
+            Some(lock) => Err(LockedRow {
+                file: file.to_string(),
+                line: row.line,
+                county_code: row.county_code.clone(),
+                indicator_id: row.indicator_id.clone(),
+                lock: lock.clone(),
+            }
+            .into()),
+            None => Ok(()),
         }
     }
 }

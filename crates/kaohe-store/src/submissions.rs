@@ -27,7 +27,7 @@ pub struct ImportPreview {
 
 impl ImportPreview {
     /// Nothing counted yet; each list keeps at most `most` entries.
-    fn new(most: usize) -> ImportPreview {
+    pub(crate) fn new(most: usize) -> ImportPreview {
         ImportPreview {
             reviewed_changes: Listed::new(most),
             from_other_files: Listed::new(most),
@@ -299,14 +299,14 @@ impl Store {
 
 /// What an import's preview names besides the rows: the imports and counties held, read once
 /// (named only in the entries kept), and the file being imported.
-struct Held<'a> {
+pub(crate) struct Held<'a> {
     files: HashMap<i64, String>,
     counties: HashMap<String, String>,
     file: &'a str,
 }
 
 impl<'a> Held<'a> {
-    fn read(conn: &Connection, file: &'a str) -> Result<Held<'a>> {
+    pub(crate) fn read(conn: &Connection, file: &'a str) -> Result<Held<'a>> {
         let files = conn
             .prepare("SELECT id, file FROM imports")?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -401,7 +401,20 @@ fn import_changes(
     file: &str,
     most: usize,
 ) -> Result<ImportPreview> {
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare(&held_figure_sql())?;
+    let held = Held::read(conn, file)?;
+    let mut preview = ImportPreview::new(most);
+    for row in rows {
+        count_row(&mut stmt, &mut preview, &held, row)?;
+    }
+    Ok(preview)
+}
+
+/// The statement [`count_row`] runs: one row's item looked up by its key in the submissions
+/// and reviews held, beside its figure (?1 … ?5: county, indicator, value, numerator,
+/// denominator).
+pub(crate) fn held_figure_sql() -> String {
+    format!(
         "SELECT s.county_code IS NOT NULL, {figure_changed}, {verdict_on_held_figure},
                 r.verdict, {changed_since_review}, s.import_id,
                 s.value, s.numerator, s.denominator, r.reviewer, s.imported_at
@@ -414,31 +427,37 @@ fn import_changes(
         figure_changed = stale::figure_changed_sql("s", "k"),
         verdict_on_held_figure = stale::VERDICT_ON_HELD_FIGURE,
         changed_since_review = stale::CHANGED_SINCE_REVIEW,
-    ))?;
-    let held = Held::read(conn, file)?;
-    let mut preview = ImportPreview::new(most);
-    for row in rows {
-        let s = &row.submission;
-        let params = params![
-            row.county_code,
-            row.indicator_id,
-            s.value,
-            s.numerator,
-            s.denominator
-        ];
-        stmt.query_row(params, |r| {
-            let key = || Ok((row.county_code.clone(), row.indicator_id.clone()));
-            let after = || {
-                Ok(GivenFigure {
-                    value: s.value.clone(),
-                    numerator: s.numerator,
-                    denominator: s.denominator,
-                })
-            };
-            count_change(&mut preview, r, &held, key, after)
-        })?;
-    }
-    Ok(preview)
+    )
+}
+
+/// Counts what `row` changes into `preview`, by `stmt` ([`held_figure_sql`]): read before
+/// the row is written.
+pub(crate) fn count_row(
+    stmt: &mut rusqlite::Statement<'_>,
+    preview: &mut ImportPreview,
+    held: &Held<'_>,
+    row: &SubmissionRow,
+) -> Result<()> {
+    let s = &row.submission;
+    let params = params![
+        row.county_code,
+        row.indicator_id,
+        s.value,
+        s.numerator,
+        s.denominator
+    ];
+    stmt.query_row(params, |r| {
+        let key = || Ok((row.county_code.clone(), row.indicator_id.clone()));
+        let after = || {
+            Ok(GivenFigure {
+                value: s.value.clone(),
+                numerator: s.numerator,
+                denominator: s.denominator,
+            })
+        };
+        count_change(preview, r, held, key, after)
+    })?;
+    Ok(())
 }
 
 /// What importing the staged rows (attached as `staged`) from `file` changes in the database
@@ -512,7 +531,7 @@ fn insert_staged(tx: &Transaction<'_>, rows: u64, file: &str, who: &Reviewer) ->
 
 /// What a row does to a submission already held: it replaces it, the revision counting one
 /// more where the figure changed. [`insert_submissions`] and [`insert_staged`] say it alike.
-fn upsert_sql() -> String {
+pub(crate) fn upsert_sql() -> String {
     format!(
         "ON CONFLICT (county_code, indicator_id) DO UPDATE SET
              revision = submissions.revision + {figure_changed},
@@ -570,20 +589,22 @@ pub(crate) fn insert_submissions(
             s.self_score,
             s.converted_from
         ])
-        .map_err(|e| {
-            // The row's line is named only where the row itself was refused: a full disk or an
-            // I/O error is no line's fault.
-            if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) {
-                anyhow!(e).context(format!(
-                    "line {}: cannot store {} × {}",
-                    row.line, row.county_code, row.indicator_id
-                ))
-            } else {
-                anyhow!(e)
-            }
-        })?;
+        .map_err(|e| row_refused(e, row))?;
     }
     Ok(import_id)
+}
+
+/// A row's write that failed: its line is named only where the row itself was refused (a
+/// full disk or an I/O error is no line's fault).
+pub(crate) fn row_refused(e: rusqlite::Error, row: &SubmissionRow) -> anyhow::Error {
+    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) {
+        anyhow!(e).context(format!(
+            "line {}: cannot store {} × {}",
+            row.line, row.county_code, row.indicator_id
+        ))
+    } else {
+        anyhow!(e)
+    }
 }
 
 #[cfg(test)]

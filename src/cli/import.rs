@@ -162,9 +162,12 @@ impl Import {
             )?;
             return Ok(());
         }
-        // Into a database that exists, a sheet without evidence is written as it is read, in
-        // one transaction (rolled back if any row is refused): no copy of its rows is made.
-        if evidence.is_none() && !context.would_create()? {
+        // Into a database that exists, a CSV without evidence is written as it is read, in one
+        // transaction (rolled back if any row is refused): no copy of its rows is made. The
+        // write lock is held while the file is read, so only a CSV, read as fast as it is
+        // written: a workbook, unpacked and parsed at a few times that, is read first and
+        // written after, keeping those who mark meanwhile waiting no longer than the write.
+        if evidence.is_none() && file.format() == Format::Csv && !context.would_create()? {
             let mut store = context.open_to_write()?;
             let who = context.writer(&store)?;
             let lookup = store.lookup()?;

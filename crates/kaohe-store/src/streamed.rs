@@ -170,9 +170,10 @@ impl Store {
         if holds_evidence(&self.conn)? {
             return Ok(Streaming::Declined);
         }
-        // Not announced in `long_writes` as a staged import is (Store::import_write): an
-        // announcement is a committed write, and a file refused at its last row must leave
-        // the database byte for byte as it was. Those kept waiting see the wait, unnamed.
+        // Announced to those it keeps waiting, as a staged import is: the write lock is held
+        // while the file is read. A file refused takes the announcement off again, so that
+        // nothing it wrote stays (the database holds what it held; its bytes may differ).
+        let announced = self.announce_import(who)?;
         // Each statement of rows keeps the pages it changes, to be undone if a row is refused:
         // in memory (a few pages), not in a temporary file written and rewritten for every
         // statement. The connection holds no temporary table the setting could drop.
@@ -180,9 +181,12 @@ impl Store {
             .conn
             .pragma_query_value(None, "temp_store", |r| r.get(0))?;
         self.conn.pragma_update(None, "temp_store", "MEMORY")?;
-        let written = self.write_streamed(file, who, most, read);
+        let written = self.write_streamed(file, who, most, announced, read);
         // Failing to set it back would leave only where later temporary pages go.
         let _ = self.conn.pragma_update(None, "temp_store", temp_store);
+        if let (Err(_), Some(id)) = (&written, announced) {
+            self.long_write_ended(id);
+        }
         written
     }
 
@@ -192,6 +196,7 @@ impl Store {
         file: &str,
         who: &Reviewer,
         most: usize,
+        announced: Option<i64>,
         read: impl FnOnce(&mut Writing<'_>) -> Result<T>,
     ) -> Result<Streaming<T>> {
         let path = self.path.display().to_string();
@@ -250,6 +255,9 @@ impl Store {
                 params![i64::try_from(writing.rows).unwrap_or(i64::MAX), import_id],
             )
             .context("cannot store the import's rows")?;
+            if let Some(id) = announced {
+                crate::long_writes::end_long_write(tx, id)?;
+            }
             Ok((writing.preview, answer))
         })()?;
         tx.commit()
@@ -349,6 +357,63 @@ mod tests {
             Streaming::Written(preview, ()) => Ok(preview),
             Streaming::Declined => Err(anyhow!("declined")),
         }
+    }
+
+    /// The import turns every trigger off on its connection while it writes, because the
+    /// lock triggers are the only ones on what it writes: a trigger added to those tables later
+    /// would be passed over silently, so this says so first.
+    #[test]
+    fn the_only_triggers_on_what_an_import_writes_are_the_lock_triggers() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = new_store(&dir);
+        let on: Vec<String> = store
+            .conn
+            .prepare(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger'
+                 AND tbl_name IN ('submissions', 'imports', 'long_writes') ORDER BY name",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            on,
+            ["submissions_locked_insert", "submissions_locked_update"],
+            "a new trigger on a table a streamed import writes: see TriggersOff"
+        );
+    }
+
+    #[test]
+    fn a_streamed_import_says_who_runs_it_while_it_reads_and_nothing_after() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = new_store(&dir);
+        let watcher = Store::open(store.path()).unwrap();
+        let rows = parse(&store, FIRST, "一.csv");
+        let read = |store: &mut Store, refuse: bool| {
+            store.import_streamed("一.csv", &who(), 1, |w| {
+                // The write lock is held while the file is read: those kept waiting are told
+                // by whom.
+                let under_way = watcher.long_writes()?;
+                assert_eq!(under_way.len(), 1);
+                assert_eq!(
+                    (under_way[0].what.as_str(), under_way[0].reviewer.as_str()),
+                    ("import", "张审核")
+                );
+                rows.iter().try_for_each(|row| w.add(row.clone()))?;
+                if refuse {
+                    return Err(anyhow!("the file's last row is refused"));
+                }
+                Ok(())
+            })
+        };
+        assert!(read(&mut store, true).is_err());
+        assert_eq!(watcher.long_writes().unwrap(), []);
+        assert!(matches!(
+            read(&mut store, false).unwrap(),
+            Streaming::Written(..)
+        ));
+        assert_eq!(watcher.long_writes().unwrap(), []);
     }
 
     const FIRST: &str = "county,indicator,value,numerator,denominator\n柯城区,1.2,65%,,\n衢江区,1.2,,22,42\n龙游县,1.2,80%,,\n";

@@ -174,19 +174,7 @@ impl Store {
         body: impl FnOnce(&Transaction<'_>) -> Result<T>,
     ) -> Result<T> {
         refuse_locked(&self.conn, covered)?;
-        // Saying so is a courtesy to those kept waiting: the import goes ahead without it.
-        let announced = match self.begin_long_write("import", who) {
-            Ok(id) => Some(id),
-            Err(e)
-                if matches!(
-                    e.downcast_ref(),
-                    Some(crate::StoreError::ReadOnly { .. } | crate::StoreError::Swapped { .. })
-                ) =>
-            {
-                return Err(e);
-            }
-            Err(_) => None,
-        };
+        let announced = self.announce_import(who)?;
         let path = self.path.display().to_string();
         let written = (|| {
             let tx = self.write()?;
@@ -203,6 +191,24 @@ impl Store {
             self.long_write_ended(id);
         }
         written
+    }
+
+    /// An import said to those its write will keep waiting (`long_writes`): its id there, to
+    /// be taken off in the import's own transaction. Saying so is a courtesy: the import goes
+    /// ahead without it, unless the database cannot be written at all.
+    pub(crate) fn announce_import(&mut self, who: &Reviewer) -> Result<Option<i64>> {
+        match self.begin_long_write("import", who) {
+            Ok(id) => Ok(Some(id)),
+            Err(e)
+                if matches!(
+                    e.downcast_ref(),
+                    Some(crate::StoreError::ReadOnly { .. } | crate::StoreError::Swapped { .. })
+                ) =>
+            {
+                Err(e)
+            }
+            Err(_) => Ok(None),
+        }
     }
 
     /// What importing `rows` from `file` would do, without writing: how many submissions are

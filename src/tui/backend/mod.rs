@@ -238,7 +238,7 @@ impl<W: Write> Backend for Tty<W> {
             *self.next.cell_mut(x, y) = cell.clone();
             // The columns a wide character covers show blank when it goes (ratatui sends
             // them only when their own style shows on a blank).
-            let n = crate::text::width(cell.symbol()) as u16;
+            let n = screen::columns(cell.symbol()) as u16;
             for k in 1..n {
                 if x + k < self.next.width {
                     *self.next.cell_mut(x + k, y) = Cell::default();

@@ -295,9 +295,9 @@ mod tests {
         let counties = store.counties().unwrap();
         // Each move binds new bounds: the statements a move runs are compiled once, not again
         // for every value bound (SQLite would, to plan for the value, unless told not to).
-        for at in 0..4 {
+        for (at, county) in counties.iter().enumerate().take(4) {
             store.items_range("1.1", at, at).unwrap();
-            store.evidence_for(&counties[at].code, "1.1").unwrap();
+            store.evidence_for(&county.code, "1.1").unwrap();
         }
         let evidence = "SELECT c.state, c.cited, c.path, b.sha256, b.kind, b.size, b.pages
          FROM evidence_citations c LEFT JOIN evidence_blobs b ON b.sha256 = c.sha256

@@ -120,10 +120,14 @@ pub fn run(
     let mut placed: Option<Placed> = None;
     loop {
         if dirty {
+            // One size for the frame: measured, filled and drawn at it.
+            terminal.backend_mut().settle_size();
             measure_list(&mut app, &terminal);
             effects.fill(&mut app);
             measure_detail(&mut app, &terminal, &theme);
-            if draw(&mut terminal, &app, &theme, &mut placed).is_err() {
+            let drawn = draw(&mut terminal, &app, &theme, &mut placed);
+            terminal.backend_mut().size_settled();
+            if drawn.is_err() {
                 // Writing to the terminal failed: it is gone, as good as a hang-up. Keep what
                 // can be kept.
                 return Ok(stop(&mut effects, &live, &mut app, libc_sighup()));

@@ -4,7 +4,18 @@ use unicode_width::UnicodeWidthStr;
 
 /// Columns `s` takes in a terminal.
 pub fn width(s: &str) -> usize {
-    UnicodeWidthStr::width(s)
+    // Nearly all text on screen is printable ASCII, CJK ideographs and their punctuation, whose
+    // widths (1, 2) do not depend on what is beside them: summed without the table's rules
+    // for sequences, which every frame paid for every cell.
+    let mut n = 0;
+    for c in s.chars() {
+        match c {
+            ' '..='~' => n += 1,
+            '\u{4e00}'..='\u{9fff}' | '\u{3001}'..='\u{3011}' | '\u{ff01}'..='\u{ff60}' => n += 2,
+            _ => return UnicodeWidthStr::width(s),
+        }
+    }
+    n
 }
 
 /// `s` padded with spaces to `columns` (by terminal columns, never by characters).
@@ -269,6 +280,61 @@ pub fn thousands(n: u64) -> String {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    /// Characters of the quick sum, beside some whose width depends on their neighbours.
+    const PIECES: &[&str] = &[
+        "a",
+        " ",
+        "~",
+        "1",
+        "县",
+        "\u{9fff}",
+        "\u{4e00}",
+        "、",
+        "【",
+        "，",
+        "（",
+        "\u{ff60}",
+        "\u{ff61}",
+        "\u{fe0f}",
+        "\u{20e3}",
+        "\u{200d}",
+        "👍",
+        "e\u{301}",
+        "\u{1f1e8}",
+        "·",
+        "\r\n",
+        "\t",
+        "\u{3099}",
+        "\u{302a}",
+    ];
+
+    proptest! {
+        #[test]
+        fn widths_are_the_tables_whatever_the_neighbours(
+            pieces in prop::collection::vec(0..PIECES.len(), 0..12)
+        ) {
+            let s: String = pieces.iter().map(|i| PIECES[*i]).collect();
+            prop_assert_eq!(super::width(&s), unicode_width::UnicodeWidthStr::width(s.as_str()));
+        }
+    }
+
+    #[test]
+    fn every_character_summed_quickly_has_the_tables_width() {
+        let quick = (' '..='~')
+            .chain('\u{4e00}'..='\u{9fff}')
+            .chain('\u{3001}'..='\u{3011}')
+            .chain('\u{ff01}'..='\u{ff60}');
+        for c in quick {
+            let s = c.to_string();
+            assert_eq!(
+                super::width(&s),
+                unicode_width::UnicodeWidthStr::width(s.as_str()),
+                "{c:?}"
+            );
+        }
+    }
     use super::*;
 
     #[test]

@@ -289,6 +289,30 @@ mod tests {
     }
 
     #[test]
+    fn a_read_on_a_move_runs_its_kept_statements_without_compiling_them_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = new_store(&dir);
+        let counties = store.counties().unwrap();
+        // Each move binds new bounds: the statements a move runs are compiled once, not again
+        // for every value bound (SQLite would, to plan for the value, unless told not to).
+        for (at, county) in counties.iter().enumerate().take(4) {
+            store.items_range("1.1", at, at).unwrap();
+            store.evidence_for(&county.code, "1.1").unwrap();
+        }
+        let evidence = "SELECT c.state, c.cited, c.path, b.sha256, b.kind, b.size, b.pages
+         FROM evidence_citations c LEFT JOIN evidence_blobs b ON b.sha256 = c.sha256
+         WHERE c.county_code = ?1 AND c.indicator_id = ?2 ORDER BY c.position";
+        for sql in [items_in_range().as_str(), notes::THREADS_IN_RANGE, evidence] {
+            let stmt = store.conn.prepare_cached(sql).unwrap();
+            assert_eq!(
+                stmt.get_status(rusqlite::StatementStatus::RePrepare),
+                0,
+                "{sql}"
+            );
+        }
+    }
+
+    #[test]
     fn a_range_read_gives_the_counties_in_it_in_order_with_their_threads() {
         let dir = tempfile::tempdir().unwrap();
         let mut store = new_store(&dir);

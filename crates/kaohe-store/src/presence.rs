@@ -42,9 +42,9 @@ impl Store {
     /// SQLite's `data_version`: it changes when another connection commits (our own commits
     /// leave it be), so a workspace can poll it cheaply to notice other reviewers.
     pub fn data_version(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .pragma_query_value(None, "data_version", |r| r.get(0))?)
+        // Kept compiled: the workspace asks after every key.
+        let mut stmt = self.conn.prepare_cached("PRAGMA data_version")?;
+        Ok(stmt.query_row([], |r| r.get(0))?)
     }
 
     /// Says (or keeps saying) that a workspace is open in this process, and where its

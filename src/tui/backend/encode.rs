@@ -46,6 +46,8 @@ impl Shift {
 }
 
 const NONE: u32 = u32::MAX;
+/// A change of pen not yet looked up.
+const UNPRICED: u32 = u32::MAX - 1;
 
 /// How a state of a row's path was reached.
 #[derive(Clone, Copy)]
@@ -88,13 +90,21 @@ pub(super) struct Encoder {
     pens: Vec<Option<Pen>>,
     pen_at: Vec<usize>,
     text_len: Vec<u32>,
-    /// The cost of each change of pen in the row, `pens` × `pens`.
+    /// The cost of each change of pen in the row, `pens` × `pens`, looked up when a path
+    /// first needs it.
     matrix: Vec<u32>,
+    /// From each column on, bytes no path through the row can do without.
+    rest: Vec<u32>,
     cost: Vec<u32>,
     back: Vec<Back>,
+    entries: Vec<u16>,
+    path: Vec<usize>,
     scratch: Vec<u8>,
     /// A blank row, for rows a shift exposed.
     blank: Vec<Cell>,
+    /// Every state searched, none left by the bound (a test compares the bytes of both).
+    #[cfg(test)]
+    pub(super) exhaustive: bool,
 }
 
 impl Encoder {
@@ -147,6 +157,26 @@ impl Encoder {
         if !self.mark_dirty(old, new) {
             return;
         }
+        self.prepare(new, term, rewrite);
+        let bound = self.plain_path(term, y, w);
+        #[cfg(test)]
+        let bound = if self.exhaustive { NONE - 1 } else { bound };
+        let mut best = self.search(new, y, term, rewrite, bound);
+        if best.0 == NONE && bound != NONE - 1 {
+            // The bound cut off every path (it cannot: the plain path is one), searched whole.
+            best = self.search(new, y, term, rewrite, NONE - 1);
+        }
+        if best.0 == NONE {
+            return;
+        }
+        self.write_path(best, new, y, term, out);
+    }
+
+    /// What the search of a row reads: where the next change is from each column, the blanks
+    /// an erase makes from each, the pens (each column's an index into them) and what the rest
+    /// of the row costs at least.
+    fn prepare(&mut self, new: &[Cell], term: &Term, rewrite: bool) {
+        let w = new.len() as u16;
         let ns = &self.new_slots;
         // The first dirty column at or after each column (w: none).
         self.next_dirty.clear();
@@ -186,18 +216,79 @@ impl Encoder {
             self.pen_at.push(k);
             self.text_len.push(shown(&new[i], ns[i]).len() as u32);
         }
+        // What changing from each pen to each costs, looked up when a path first needs it.
         let pens = self.pens.len();
-        // What changing from each pen to each costs, looked up once for the row.
         self.matrix.clear();
-        for a in 0..pens {
-            for b in 0..pens {
-                let c = match self.pens[b] {
-                    Some(to) => pen_cost(&mut self.pen_cost, &mut self.scratch, self.pens[a], to),
-                    None => NONE,
-                };
-                self.matrix.push(c);
-            }
+        self.matrix.resize(pens * pens, UNPRICED);
+        // What the rest of the row costs at least: every changed cell but a blank an erase
+        // makes is written, its text at the least (an erase's blanks cost nothing here).
+        self.rest.clear();
+        self.rest.resize(usize::from(w) + 1, 0);
+        for x in (0..w).rev() {
+            let i = usize::from(x);
+            let written =
+                self.dirty[i] && ns[i].is_lead(x) && !(rewrite && erasable(&new[i], ns[i]));
+            self.rest[i] = self.rest[i + 1] + if written { self.text_len[i] } else { 0 };
         }
+    }
+
+    /// What changing from the row's pen `a` to its pen `b` costs (`NONE`: `b` is not known).
+    fn change(&mut self, a: usize, b: usize) -> u32 {
+        let at = a * self.pens.len() + b;
+        if self.matrix[at] == UNPRICED {
+            self.matrix[at] = match self.pens[b] {
+                Some(to) => pen_cost(&mut self.pen_cost, &mut self.scratch, self.pens[a], to),
+                None => NONE,
+            };
+        }
+        self.matrix[at]
+    }
+
+    /// The cost of one plain path through the row: in at its first change, each changed cell
+    /// written in its pen, a move to the column over each run of unchanged cells. The search
+    /// follows no state that costs more, with what the rest of the row costs at least.
+    fn plain_path(&mut self, term: &Term, y: u16, w: u16) -> u32 {
+        let mut x = self.next_dirty[0];
+        self.scratch.clear();
+        move_to(&mut self.scratch, term.at, (x, y), w);
+        let mut cost = self.scratch.len() as u32;
+        let mut pen = 0;
+        while x < w {
+            let i = usize::from(x);
+            if !self.dirty[i] {
+                let next = self.next_dirty[i];
+                if next == w {
+                    break;
+                }
+                cost += cha_len(next);
+                x = next;
+                continue;
+            }
+            let q = self.pen_at[i];
+            let change = self.change(pen, q);
+            if change == NONE {
+                return NONE - 1;
+            }
+            cost += change + self.text_len[i];
+            pen = q;
+            x += self.new_slots[i].width;
+        }
+        cost
+    }
+
+    /// The shortest path over the row's states (column, pen, whether the cursor is where the
+    /// state's column says): its cost, its last state and how it ends. States that cost more
+    /// than `bound` with what the rest of the row costs at least are not followed.
+    fn search(
+        &mut self,
+        new: &[Cell],
+        y: u16,
+        term: &Term,
+        rewrite: bool,
+        bound: u32,
+    ) -> (u32, usize, End) {
+        let w = new.len() as u16;
+        let pens = self.pens.len();
         let states = (usize::from(w) + 1) * pens * 2;
         let index = |x: u16, pen: usize, misplaced: bool| -> usize {
             (usize::from(x) * pens + pen) * 2 + usize::from(misplaced)
@@ -215,16 +306,21 @@ impl Encoder {
         // Where the row can start: at its first change, or earlier where the cursor gets
         // cheaply (the start of the row, or the cursor's own column) to rewrite from there.
         let first = self.next_dirty[0];
-        let mut entries = vec![first];
+        self.entries.clear();
+        self.entries.push(first);
         if rewrite {
-            entries.push(0);
+            self.entries.push(0);
             if let Some((cx, cy)) = term.at {
-                if (cy == y || cy + 1 == y) && cx < first && ns[usize::from(cx)].is_lead(cx) {
-                    entries.push(cx);
+                if (cy == y || cy + 1 == y)
+                    && cx < first
+                    && self.new_slots[usize::from(cx)].is_lead(cx)
+                {
+                    self.entries.push(cx);
                 }
             }
         }
-        for x in entries {
+        for e in 0..self.entries.len() {
+            let x = self.entries[e];
             self.scratch.clear();
             move_to(&mut self.scratch, term.at, (x, y), w);
             let c = self.scratch.len() as u32;
@@ -241,11 +337,13 @@ impl Encoder {
         for x in 0..=w {
             let i = usize::from(x);
             let next = self.next_dirty[i];
+            let least = self.rest[i];
             for misplaced in [true, false] {
                 for k in 0..pens {
                     let s = index(x, k, misplaced);
                     let c = self.cost[s];
-                    if c == NONE {
+                    // Not reached, or on no path as cheap as the plain one.
+                    if c == NONE || c + least > bound {
                         continue;
                     }
                     if next == w {
@@ -272,11 +370,12 @@ impl Encoder {
                     if self.dirty[i] || rewrite {
                         let q = self.pen_at[i];
                         let c = c + self.text_len[i];
+                        let change = self.change(k, q);
                         relax(
                             &mut self.cost,
                             &mut self.back,
                             index(x + slot.width, q, false),
-                            c + self.matrix[k * pens + q],
+                            c.saturating_add(change),
                             s,
                             Op::Write { from_x: x },
                         );
@@ -306,7 +405,7 @@ impl Encoder {
                         if self.pens[q].is_none() {
                             continue;
                         }
-                        let c = c + self.matrix[k * pens + q];
+                        let c = c.saturating_add(self.change(k, q));
                         if x + run == w && c + 3 < best.0 {
                             best = (c + 3, s, End::Clear { pen: q });
                         }
@@ -314,7 +413,7 @@ impl Encoder {
                             &mut self.cost,
                             &mut self.back,
                             index(x + run, q, true),
-                            c + ech_len(run),
+                            c.saturating_add(ech_len(run)),
                             s,
                             Op::Erase { from_x: x, n: run },
                         );
@@ -322,18 +421,32 @@ impl Encoder {
                 }
             }
         }
-        if best.0 == NONE {
-            return;
+        best
+    }
+
+    /// Writes the path the search found, from its entry to its end.
+    fn write_path(
+        &mut self,
+        best: (u32, usize, End),
+        new: &[Cell],
+        y: u16,
+        term: &mut Term,
+        out: &mut Vec<u8>,
+    ) {
+        let w = new.len() as u16;
+        let pens = self.pens.len();
+        self.path.clear();
+        self.path.push(best.1);
+        while let Some(&s) = self.path.last() {
+            let from = self.back[s].from;
+            if from == NONE {
+                break;
+            }
+            self.path.push(from as usize);
         }
-        // The path, from its entry to its end.
-        let mut path = vec![best.1];
-        while self.back[*path.last().unwrap_or(&0)].from != NONE {
-            let s = *path.last().unwrap_or(&0);
-            path.push(self.back[s].from as usize);
-        }
-        path.reverse();
+        self.path.reverse();
         let state = |s: usize| -> (u16, usize) { ((s / 2 / pens) as u16, (s / 2) % pens) };
-        for &s in &path {
+        for &s in &self.path {
             let (x, k) = state(s);
             match self.back[s].op {
                 Op::Enter => move_to(out, term.at, (x, y), w),
@@ -379,8 +492,8 @@ impl Encoder {
         for x in 0..w {
             let (o, n) = (os[x], ns[x]);
             let (ol, nl) = (usize::from(o.lead), usize::from(n.lead));
-            self.dirty[x] =
-                o.lead != n.lead || o.width != n.width || !looks_same(&old[ol], &new[nl], n);
+            // Equal cells look the same: most of a row, told without looking at them.
+            self.dirty[x] = o != n || (old[ol] != new[nl] && !looks_same(&old[ol], &new[nl], n));
         }
         loop {
             let mut changed = false;

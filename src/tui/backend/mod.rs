@@ -37,6 +37,9 @@ pub struct Tty<W: Write> {
     fixed: Option<Size>,
     /// The terminal's size as last read.
     read: std::cell::Cell<Option<Size>>,
+    /// While a frame is made, its size is read once (crossterm opens the terminal for every
+    /// read, and a frame asked for it five times).
+    frame_size: Option<std::cell::Cell<Option<Size>>>,
     /// What the terminal shows.
     screen: Screen,
     /// The same between frames; the next frame while one is drawn.
@@ -83,6 +86,7 @@ impl<W: Write> Tty<W> {
             out,
             fixed: None,
             read: std::cell::Cell::new(None),
+            frame_size: None,
             screen: Screen::default(),
             next: Screen::default(),
             touched: Vec::new(),
@@ -124,6 +128,17 @@ impl<W: Write> Tty<W> {
     /// Frames and bytes written so far.
     pub fn sent(&self) -> Sent {
         self.sent
+    }
+
+    /// From now until [`Tty::size_settled`] ends it, the terminal's size is read once and
+    /// then answered as read: a frame is measured and drawn at one size.
+    pub fn settle_size(&mut self) {
+        self.frame_size = Some(std::cell::Cell::new(None));
+    }
+
+    /// The size is read from the terminal at every ask again.
+    pub fn size_settled(&mut self) {
+        self.frame_size = None;
     }
 
     /// Opens a frame: until [`Tty::end_frame`], what is drawn, cleared and sent is kept and
@@ -240,7 +255,7 @@ impl<W: Write> Backend for Tty<W> {
             *self.next.cell_mut(x, y) = cell.clone();
             // The columns a wide character covers show blank when it goes (ratatui sends
             // them only when their own style shows on a blank).
-            let n = crate::text::width(cell.symbol()) as u16;
+            let n = screen::columns(cell.symbol()) as u16;
             for k in 1..n {
                 if x + k < self.next.width {
                     *self.next.cell_mut(x + k, y) = Cell::default();
@@ -386,9 +401,15 @@ impl<W: Write> Backend for Tty<W> {
         if let Some(size) = self.fixed {
             return Ok(size);
         }
+        if let Some(size) = self.frame_size.as_ref().and_then(std::cell::Cell::get) {
+            return Ok(size);
+        }
         let (width, height) = terminal::size()?;
         let size = Size { width, height };
         self.read.set(Some(size));
+        if let Some(kept) = &self.frame_size {
+            kept.set(Some(size));
+        }
         Ok(size)
     }
 

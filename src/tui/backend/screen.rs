@@ -96,7 +96,7 @@ fn shown_width(cell: &Cell, room: u16) -> u16 {
 }
 
 /// Columns of a cell's text; printable ASCII, most cells, without the table look-up.
-fn columns(symbol: &str) -> usize {
+pub(super) fn columns(symbol: &str) -> usize {
     match symbol.as_bytes() {
         [b] if (0x20..0x7f).contains(b) => 1,
         _ => width(symbol),

@@ -218,7 +218,14 @@ fn paint(w: u16, rows: &[Row]) -> Buffer {
 
 /// Two screens: the second the first with a block of rows moved, some rows drawn anew.
 fn screens() -> impl Strategy<Value = (u16, Vec<Row>, Vec<Row>)> {
-    (3u16..20, 2usize..9).prop_flat_map(|(w, h)| {
+    screens_within(3..20)
+}
+
+/// The same, `widths` columns wide.
+fn screens_within(
+    widths: std::ops::Range<u16>,
+) -> impl Strategy<Value = (u16, Vec<Row>, Vec<Row>)> {
+    (widths, 2usize..9).prop_flat_map(|(w, h)| {
         (
             Just(w),
             prop::collection::vec(row(), h),
@@ -350,6 +357,31 @@ proptest! {
         }
         // And nothing more when nothing changes.
         prop_assert!(show(&mut t, &new, at).is_empty());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+    #[test]
+    fn the_bound_on_a_row_search_leaves_the_bytes_a_full_search_finds(
+        (w, old, new) in screens_within(3..100),
+        cursor in any::<bool>(),
+        picture in prop::bool::weighted(0.2),
+    ) {
+        let h = old.len() as u16;
+        let (old, new) = (paint(w, &old), paint(w, &new));
+        let mut bounded = terminal(w, h);
+        let mut full = terminal(w, h);
+        full.backend_mut().encoder.exhaustive = true;
+        let at = cursor.then_some((w / 2, h - 1));
+        for t in [&mut bounded, &mut full] {
+            t.backend_mut().set_picture(picture);
+        }
+        for screen in [&old, &new, &old] {
+            let a = show(&mut bounded, screen, at);
+            let b = show(&mut full, screen, at);
+            prop_assert_eq!(text(&a), text(&b));
+        }
     }
 }
 

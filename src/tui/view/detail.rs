@@ -15,7 +15,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 /// "label  value" with the value wrapped under itself.
 pub(super) fn labelled(
@@ -65,7 +64,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             .replace("{whole}", &key(Action::ToggleDetailWhole));
         shown.push(line_of(truncate(&more, w), theme.dim()));
     }
-    frame.render_widget(Paragraph::new(shown), inner);
+    super::lines::draw_lines(frame.buffer_mut(), inner, shown);
 }
 
 /// How far the detail pane drawn in `inner` (inside its borders) can scroll, and a page of it.

@@ -9,7 +9,6 @@ use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 /// Columns the database's file name may take in the header.
 const MAX_FILE: usize = 24;
@@ -97,7 +96,11 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     // The reviewer and progress first; the title takes what is left (with a space between).
     let right = truncate(&right, w);
     if width(&right) + 2 > w {
-        frame.render_widget(Paragraph::new(line_of(right, theme.label())), area);
+        super::lines::draw_lines(
+            frame.buffer_mut(),
+            area,
+            vec![line_of(right, theme.label())],
+        );
         return;
     }
     let room = w - width(&right) - 1;
@@ -108,5 +111,5 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Span::raw(" "),
         Span::styled(right, theme.label()),
     ]);
-    frame.render_widget(Paragraph::new(line), area);
+    super::lines::draw_lines(frame.buffer_mut(), area, vec![line]);
 }

@@ -10,7 +10,6 @@ use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mode = app.mode();
@@ -82,5 +81,5 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         spans.push(Span::styled(p.0.clone(), theme.key()));
         spans.push(Span::raw(format!(" {}  ", p.1)));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    super::lines::draw_lines(frame.buffer_mut(), area, vec![Line::from(spans)]);
 }

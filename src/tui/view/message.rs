@@ -6,7 +6,6 @@ use crate::tui::app::{App, Level};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::widgets::Paragraph;
 
 pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     if let Some(c) = app.conflict() {
@@ -24,14 +23,22 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 .replace("{mine}", verdict_name(app, c.mine.verdict.flatten()))
         );
         let text = truncate(&clean(&text), area.width as usize);
-        frame.render_widget(Paragraph::new(line_of(text, theme.warning())), area);
+        super::lines::draw_lines(
+            frame.buffer_mut(),
+            area,
+            vec![line_of(text, theme.warning())],
+        );
         return;
     }
     if let Some(text) =
         super::owners::question_text(app).or_else(|| super::verify::question_text(app))
     {
         let text = truncate(&text, area.width as usize);
-        frame.render_widget(Paragraph::new(line_of(text, theme.warning())), area);
+        super::lines::draw_lines(
+            frame.buffer_mut(),
+            area,
+            vec![line_of(text, theme.warning())],
+        );
         return;
     }
     // The last action's message; else, for as long as it holds, why nothing is written or
@@ -48,5 +55,5 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Level::Error => theme.error(),
     };
     let text = truncate(&clean(&text), area.width as usize);
-    frame.render_widget(Paragraph::new(line_of(text, style)), area);
+    super::lines::draw_lines(frame.buffer_mut(), area, vec![line_of(text, style)]);
 }

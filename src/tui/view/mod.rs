@@ -10,6 +10,7 @@ mod header;
 mod help;
 mod hints;
 mod history;
+mod lines;
 mod message;
 mod owners;
 mod people;

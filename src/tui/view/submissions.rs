@@ -11,7 +11,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 /// Rows the submissions pane wants: borders, the indicator's words, the requirement, the
 /// column heads and a row per county; at most three fifths of the height.
@@ -285,7 +284,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         }
         lines.push(Line::from(spans));
     }
-    frame.render_widget(Paragraph::new(lines), inner);
+    super::lines::draw_lines(frame.buffer_mut(), inner, lines);
 }
 
 /// The 复核 cell: 同意, the second verdict's glyph and 改, 重核 where the first verdict changed

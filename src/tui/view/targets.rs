@@ -9,7 +9,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let block = pane_block(app.strings.targets.to_string(), theme);
@@ -105,5 +104,5 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let h = inner.height as usize;
     let top = scroll(selected, lines.len(), h);
     let shown: Vec<Line> = lines.into_iter().skip(top).take(h).collect();
-    frame.render_widget(Paragraph::new(shown), inner);
+    super::lines::draw_lines(frame.buffer_mut(), inner, shown);
 }

@@ -11,10 +11,10 @@ use kaohe::catalog::{self, Catalog};
 use kaohe::store::{Reviewer, Seed, Store};
 use kaohe::tui::action::Action;
 use kaohe::tui::app::App;
-use kaohe::tui::backend::{Tty, blank_covered};
+use kaohe::tui::backend::Tty;
+use kaohe::tui::load;
 use kaohe::tui::strings::{Lang, Strings};
 use kaohe::tui::theme::Theme;
-use kaohe::tui::{load, view};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
@@ -56,10 +56,7 @@ fn main() {
         )
         .unwrap();
         let mut before: Buffer = terminal
-            .draw(|f| {
-                view::draw(f, &app, &theme);
-                blank_covered(f.buffer_mut());
-            })
+            .draw(|f| kaohe::tui::draw_frame(f, &app, &theme))
             .unwrap()
             .buffer
             .clone();
@@ -83,10 +80,7 @@ fn main() {
             kaohe::tui::fill(&mut store, &mut app);
             let t = std::time::Instant::now();
             let after = terminal
-                .draw(|f| {
-                    view::draw(f, &app, &theme);
-                    blank_covered(f.buffer_mut());
-                })
+                .draw(|f| kaohe::tui::draw_frame(f, &app, &theme))
                 .unwrap()
                 .buffer
                 .clone();

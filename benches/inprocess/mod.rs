@@ -9,10 +9,10 @@ use kaohe::model::Verdict;
 use kaohe::store::{ReviewWrite, Reviewer, Store, Written};
 use kaohe::tui::action::Action;
 use kaohe::tui::app::{App, Effect};
-use kaohe::tui::backend::{Tty, blank_covered};
+use kaohe::tui::backend::Tty;
+use kaohe::tui::load;
 use kaohe::tui::strings::{Lang, Strings};
 use kaohe::tui::theme::Theme;
-use kaohe::tui::{load, view};
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 use std::time::{Duration, Instant};
@@ -42,10 +42,7 @@ pub fn measure(store: &mut Store, who: &Reviewer, steps: usize, n: usize, report
     let theme = Theme::default();
     let mut terminal = terminal(120, 40);
     terminal
-        .draw(|f| {
-            view::draw(f, &app, &theme);
-            blank_covered(f.buffer_mut());
-        })
+        .draw(|f| kaohe::tui::draw_frame(f, &app, &theme))
         .unwrap();
     report.add(
         format!("{n} units: workspace start to first frame, in process"),
@@ -72,10 +69,7 @@ pub fn measure(store: &mut Store, who: &Reviewer, steps: usize, n: usize, report
             }
             kaohe::tui::fill(store, &mut app);
             terminal
-                .draw(|f| {
-                    view::draw(f, &app, &theme);
-                    blank_covered(f.buffer_mut());
-                })
+                .draw(|f| kaohe::tui::draw_frame(f, &app, &theme))
                 .unwrap();
             vt.process(terminal.backend_mut().writer_mut());
             terminal.backend_mut().writer_mut().clear();
@@ -127,10 +121,7 @@ pub fn measure(store: &mut Store, who: &Reviewer, steps: usize, n: usize, report
         assert!(effects.is_empty());
         kaohe::tui::fill(store, &mut app);
         terminal
-            .draw(|f| {
-                view::draw(f, &app, &theme);
-                blank_covered(f.buffer_mut());
-            })
+            .draw(|f| kaohe::tui::draw_frame(f, &app, &theme))
             .unwrap();
         moves.push(start.elapsed());
         terminal.backend_mut().writer_mut().clear();
@@ -192,10 +183,7 @@ fn step(
         });
         kaohe::tui::fill(store, app);
         terminal
-            .draw(|f| {
-                view::draw(f, app, theme);
-                blank_covered(f.buffer_mut());
-            })
+            .draw(|f| kaohe::tui::draw_frame(f, app, theme))
             .unwrap();
         let took = start.elapsed();
         let out = terminal.backend_mut().writer_mut();
@@ -238,10 +226,7 @@ fn marks(
         }
         kaohe::tui::fill(store, app);
         terminal
-            .draw(|f| {
-                view::draw(f, app, theme);
-                blank_covered(f.buffer_mut());
-            })
+            .draw(|f| kaohe::tui::draw_frame(f, app, theme))
             .unwrap();
         terminal.backend_mut().writer_mut().clear();
         marks_t.push(start.elapsed());
@@ -273,10 +258,7 @@ fn search(
         let start = Instant::now();
         app.open_finder(store.notes().unwrap());
         terminal
-            .draw(|f| {
-                view::draw(f, app, theme);
-                blank_covered(f.buffer_mut());
-            })
+            .draw(|f| kaohe::tui::draw_frame(f, app, theme))
             .unwrap();
         terminal.backend_mut().writer_mut().clear();
         opens.push(start.elapsed());
@@ -285,10 +267,7 @@ fn search(
             app.phrase(&c.to_string());
             let matched = start.elapsed();
             terminal
-                .draw(|f| {
-                    view::draw(f, app, theme);
-                    blank_covered(f.buffer_mut());
-                })
+                .draw(|f| kaohe::tui::draw_frame(f, app, theme))
                 .unwrap();
             let took = start.elapsed();
             if detail {
@@ -341,20 +320,14 @@ fn summary(app: &mut App, terminal: &mut Term, theme: &Theme, n: usize, report: 
         let start = Instant::now();
         app.update(Action::OpenSummary);
         terminal
-            .draw(|f| {
-                view::draw(f, app, theme);
-                blank_covered(f.buffer_mut());
-            })
+            .draw(|f| kaohe::tui::draw_frame(f, app, theme))
             .unwrap();
         opens.push(start.elapsed());
         for _ in 0..10 {
             let start = Instant::now();
             app.update(Action::PageDown);
             terminal
-                .draw(|f| {
-                    view::draw(f, app, theme);
-                    blank_covered(f.buffer_mut());
-                })
+                .draw(|f| kaohe::tui::draw_frame(f, app, theme))
                 .unwrap();
             moves.push(start.elapsed());
         }

@@ -79,6 +79,13 @@ pub struct Settings {
     pub scroll: app::Scroll,
 }
 
+/// A workspace frame as kaohe's backend takes it: drawn, then the columns its wide characters
+/// cover made blank, as the terminal shows them ([`backend::blank_covered`]).
+pub fn draw_frame(frame: &mut ratatui::Frame, app: &App, theme: &Theme) {
+    view::draw(frame, app, theme);
+    backend::blank_covered(frame.buffer_mut());
+}
+
 /// The App on a store, with the items its first screen shows already read (what the run
 /// loop does before every frame; for tests and benchmarks).
 pub fn open(store: &mut Store, who: &Reviewer, strings: &'static Strings) -> Result<App> {

@@ -336,10 +336,7 @@ fn draw_frame(
         terminal.backend_mut().set_picture(false);
     }
     terminal
-        .draw(|frame| {
-            view::draw(frame, app, theme);
-            super::backend::blank_covered(frame.buffer_mut());
-        })
+        .draw(|frame| super::draw_frame(frame, app, theme))
         .context("cannot draw on the terminal")?;
     if let Some((at, picture)) = wanted {
         if placed.as_ref() != Some(&at) {

@@ -77,9 +77,8 @@ impl Import {
         }
         let listed = Shown::new(self.verbose);
         // The rows go into the database as they are checked, or else to a scratch file
-        // (`Staged`), never into memory; of the flagged figures, the first are kept and the rest counted (or, --verbose,
-        // spilled to a scratch file).
-        let mut staged = Staged::new()?;
+        // (`Staged`, made only where it is used), never into memory; of the flagged figures,
+        // the first are kept and the rest counted (or, --verbose, spilled to a scratch file).
         let mut flagged = FlaggedLines::new(listed, context.lang);
         let mut reading = Reading {
             file: &file,
@@ -88,6 +87,7 @@ impl Import {
             progress,
         };
         if self.dry_run {
+            let mut staged = Staged::new()?;
             let existing = !context.would_create()?;
             let (streamed, preview) = if existing {
                 let store = context.open_existing()?;
@@ -189,6 +189,7 @@ impl Import {
                 );
             }
         }
+        let mut staged = Staged::new()?;
         let (mut store, (streamed, assigned)) = context.check_then_open(|lookup| {
             let streamed = reading.stream(lookup, Rows::Staged(&mut staged), &mut flagged)?;
             // A county's evidence, tied to its sheet's rows before the database is opened

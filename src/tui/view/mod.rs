@@ -42,6 +42,18 @@ pub const MIN_HEIGHT: u16 = 8;
 pub const WIDE: u16 = 80;
 pub const TALL: u16 = 16;
 
+/// The screen's rows: the header, the body (the panes or what covers them), the message line
+/// and the hint line. Every measure of the body takes it from here, as the frame does.
+pub(crate) fn screen_rows(area: Rect) -> [Rect; 4] {
+    Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area)
+}
+
 /// The whole screen: the header, the panes (or the summary screen), the message and hint
 /// lines, then what is open over them.
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
@@ -50,13 +62,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         too_small(frame, area, app, theme);
         return;
     }
-    let [header, body, message, hints] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Fill(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [header, body, message, hints] = screen_rows(area);
     header::draw(frame, header, app, theme);
     message::draw(frame, message, app, theme);
     hints::draw(frame, hints, app, theme);
@@ -130,13 +136,7 @@ pub fn detail_size(area: Rect, app: &App, theme: &Theme) -> (usize, usize) {
     if app.is_empty() || area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         return (0, 1);
     }
-    let [_, body, _, _] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Fill(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [_, body, _, _] = screen_rows(area);
     let pane = if app.detail_whole() {
         body
     } else if area.width >= WIDE && area.height >= TALL {
@@ -163,13 +163,7 @@ pub fn list_room(area: Rect, app: &App) -> usize {
     {
         return 0;
     }
-    let [_, body, _, _] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Fill(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [_, body, _, _] = screen_rows(area);
     let pane = if area.width >= WIDE && area.height >= TALL {
         panes(body, app)[1]
     } else if app.pane == Pane::Submissions {

@@ -11,21 +11,14 @@ use crate::tui::graphics::{Cells, Colours, Protocol};
 use crate::tui::theme::Theme;
 use kaohe_preview::Picture;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::layout::{Position, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 /// The viewer's box in a window of `area`: the body between the header and the message line.
 fn viewer_box(area: Rect) -> Rect {
-    let [_, body, _, _] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Fill(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
-    body
+    super::screen_rows(area)[1]
 }
 
 /// Where the file's rows go: inside the box, above the status line.

@@ -171,9 +171,10 @@ impl Import {
             let mut store = context.open_to_write()?;
             let who = context.writer(&store)?;
             let lookup = store.lookup()?;
-            let written = store.import_streamed(&shown, &who, listed.most(), |writing| {
-                reading.stream(&lookup, Rows::Written(writing), &mut flagged)
-            })?;
+            let written =
+                store.import_streamed(&shown, &who, listed.most(), &lookup, |writing| {
+                    reading.stream(&lookup, Rows::Written(writing), &mut flagged)
+                })?;
             if let Streaming::Written(changes, streamed) = written {
                 let newly_stale = changes.verdicts_to_recheck;
                 return imported(
@@ -332,11 +333,13 @@ impl Reading<'_> {
             shown: self.shown,
         };
         let progress = &mut self.progress;
-        let streamed = self
-            .file
-            .stream(self.sheet, lookup, &mut sink, &mut |done, total| {
-                progress.update(done, total)
-            });
+        let (file, sheet) = (self.file, self.sheet);
+        // Read and checked on a thread of its own while the rows before are written.
+        let streamed = kaohe_core::formats::import::piped(
+            &mut sink,
+            &mut |done, total| progress.update(done, total),
+            |sink, progress| file.stream(sheet, lookup, sink, progress),
+        );
         self.progress.clear();
         match (streamed, sink.failed.take()) {
             (Err(_), Some(failed)) => Err(failed),

@@ -169,6 +169,11 @@ impl Lookup {
         self.in_order.iter()
     }
 
+    /// Every indicator's id, in document order.
+    pub fn indicator_ids(&self) -> impl Iterator<Item = &str> {
+        self.ids.iter().map(String::as_str)
+    }
+
     /// The one county a sheet's name or title names (issue 16: a workbook with a sheet per
     /// county): by its full name within the text (柯城区, 衢州市柯城区2014年度考核表), else
     /// its code, else its name without 区/县/市 (柯城); `None` if the text names none, or

@@ -11,7 +11,7 @@ use crate::submissions::{
 };
 use crate::{Reviewer, Store, now};
 use anyhow::{Context, Result, anyhow};
-use kaohe_core::lookup::SubmissionRow;
+use kaohe_core::lookup::{Lookup, SubmissionRow};
 use kaohe_core::model::Verdict;
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, Statement, params};
@@ -20,8 +20,9 @@ use rusqlite::{Connection, Statement, params};
 /// is paid once for them all.
 const BATCH: usize = 64;
 
-/// The columns an import writes, in the order a row's values are bound.
-const COLUMNS: usize = 14;
+/// The columns of a row's own values, in the order they are bound; the import's time and id,
+/// the same for every row, are the statement's last two parameters, bound once.
+const COLUMNS: usize = 12;
 
 /// The rows of one import being written, inside its transaction.
 pub struct Writing<'t> {
@@ -35,10 +36,11 @@ pub struct Writing<'t> {
     /// no review, so that every row is new and changes nothing else.
     held_figure: Option<(Statement<'t>, Held<'t>)>,
     locks: Option<RowLocks>,
+    /// The counties and indicators the database holds (checked so in the transaction): a
+    /// row's parents, looked up here rather than by its foreign keys, off while it writes.
+    lookup: &'t Lookup,
     preview: ImportPreview,
     file: &'t str,
-    at: String,
-    import_id: i64,
     rows: u64,
 }
 
@@ -47,6 +49,18 @@ impl Writing<'_> {
     /// it (naming its line). What it changes is read now, before any later row is written
     /// (no two rows of a file are of one item).
     pub fn add(&mut self, row: SubmissionRow) -> Result<()> {
+        if self
+            .lookup
+            .item_position(&row.county_code, &row.indicator_id)
+            .is_none()
+        {
+            return Err(anyhow!(
+                "line {}: cannot store {} × {}: the database holds no such county or indicator",
+                row.line,
+                row.county_code,
+                row.indicator_id
+            ));
+        }
         if let Some(locks) = &self.locks {
             locks.refuse(&row, self.file)?;
         }
@@ -66,7 +80,7 @@ impl Writing<'_> {
     /// the statement is undone whole and its rows written one by one, to name the one.
     fn write_batch(&mut self) -> Result<()> {
         for (i, row) in self.pending.iter().enumerate() {
-            bind(&mut self.batch, i * COLUMNS, row, &self.at, self.import_id)?;
+            bind(&mut self.batch, i * COLUMNS, row)?;
         }
         match self.batch.raw_execute() {
             Ok(_) => {
@@ -84,7 +98,7 @@ impl Writing<'_> {
     /// Writes the rows pending one statement a row.
     fn write_one_by_one(&mut self) -> Result<()> {
         for row in self.pending.drain(..) {
-            bind(&mut self.one, 0, &row, &self.at, self.import_id)?;
+            bind(&mut self.one, 0, &row)?;
             self.one.raw_execute().map_err(|e| row_refused(e, &row))?;
         }
         Ok(())
@@ -92,13 +106,7 @@ impl Writing<'_> {
 }
 
 /// Binds `row`'s values to `stmt` from parameter `from + 1` on, in [`COLUMNS`]' order.
-fn bind(
-    stmt: &mut Statement<'_>,
-    from: usize,
-    row: &SubmissionRow,
-    at: &str,
-    import_id: i64,
-) -> rusqlite::Result<()> {
+fn bind(stmt: &mut Statement<'_>, from: usize, row: &SubmissionRow) -> rusqlite::Result<()> {
     let s = &row.submission;
     let values: [&dyn rusqlite::ToSql; COLUMNS] = [
         &row.county_code,
@@ -109,8 +117,6 @@ fn bind(
         &s.denominator,
         &s.evidence,
         &s.remark,
-        &at,
-        &import_id,
         &s.bare_fraction,
         &s.self_verdict.map(Verdict::as_str),
         &s.self_score,
@@ -122,25 +128,36 @@ fn bind(
     Ok(())
 }
 
-/// The upsert of `rows` rows, one import's: a row replaces the submission held of its item.
-fn upsert_of(rows: usize) -> String {
+/// The upsert of `rows` rows of one import (made at `at`, numbered `import_id`): a row
+/// replaces the submission held of its item.
+fn upsert_of<'c>(
+    conn: &'c Connection,
+    rows: usize,
+    at: &str,
+    import_id: i64,
+) -> rusqlite::Result<Statement<'c>> {
+    let (at_param, id_param) = (rows * COLUMNS + 1, rows * COLUMNS + 2);
     let values: Vec<String> = (0..rows)
         .map(|r| {
             let params: Vec<String> = (1..=COLUMNS)
                 .map(|c| format!("?{}", r * COLUMNS + c))
                 .collect();
-            format!("({})", params.join(", "))
+            format!("({}, ?{at_param}, ?{id_param})", params.join(", "))
         })
         .collect();
-    format!(
+    let mut stmt = conn.prepare(&format!(
         "INSERT INTO submissions (county_code, indicator_id, value, value_number, numerator,
-             denominator, evidence, remark, imported_at, import_id, bare_fraction, self_verdict,
-             self_score, converted_from)
+             denominator, evidence, remark, bare_fraction, self_verdict, self_score,
+             converted_from, imported_at, import_id)
          VALUES {}
          {upsert}",
         values.join(", "),
         upsert = upsert_sql(),
-    )
+    ))?;
+    // Kept through every run: a statement's bindings outlive its reset.
+    stmt.raw_bind_parameter(at_param, at)?;
+    stmt.raw_bind_parameter(id_param, import_id)?;
+    Ok(stmt)
 }
 
 /// Whether an import went through [`Store::import_streamed`].
@@ -159,12 +176,14 @@ impl Store {
     /// [`Writing`] it is given, inside one write transaction that commits only when `read`
     /// answers `Ok` (and every row was written), and rolls back otherwise. Refused by a lock
     /// row by row; what the import changes is counted as [`Store::import_staged`] counts it,
-    /// the first `most` entries of each list kept.
+    /// the first `most` entries of each list kept. `lookup` is what `read` checks rows
+    /// against, read from this database: refused if its counties or indicators changed since.
     pub fn import_streamed<T>(
         &mut self,
         file: &str,
         who: &Reviewer,
         most: usize,
+        lookup: &Lookup,
         read: impl FnOnce(&mut Writing<'_>) -> Result<T>,
     ) -> Result<Streaming<T>> {
         if holds_evidence(&self.conn)? {
@@ -181,9 +200,20 @@ impl Store {
             .conn
             .pragma_query_value(None, "temp_store", |r| r.get(0))?;
         self.conn.pragma_update(None, "temp_store", "MEMORY")?;
-        let written = self.write_streamed(file, who, most, announced, read);
+        // Every row's county and indicator were found by `lookup`, which the transaction
+        // checks is still the database's before it writes a row, and the import made its
+        // own entry in `imports`: the foreign-key look-ups of every row (a tenth of the
+        // write) could refuse nothing. The pragma is read outside a transaction only.
+        self.conn.pragma_update(None, "foreign_keys", false)?;
+        let written = self.write_streamed(file, who, most, announced, lookup, read);
+        let keys = self.conn.pragma_update(None, "foreign_keys", true);
         // Failing to set it back would leave only where later temporary pages go.
         let _ = self.conn.pragma_update(None, "temp_store", temp_store);
+        // Without its foreign keys the connection is not used again.
+        let written = written.and_then(|w| {
+            keys.context("cannot turn foreign keys back on")?;
+            Ok(w)
+        });
         if let (Err(_), Some(id)) = (&written, announced) {
             self.long_write_ended(id);
         }
@@ -197,6 +227,7 @@ impl Store {
         who: &Reviewer,
         most: usize,
         announced: Option<i64>,
+        lookup: &Lookup,
         read: impl FnOnce(&mut Writing<'_>) -> Result<T>,
     ) -> Result<Streaming<T>> {
         let path = self.path.display().to_string();
@@ -208,6 +239,11 @@ impl Store {
             if holds_evidence(tx)? {
                 return Err(anyhow!(
                     "evidence (佐证材料) was imported while this import began; run it again"
+                ));
+            }
+            if !same_parents(tx, lookup)? {
+                return Err(anyhow!(
+                    "the counties or indicators of {path} changed while this import began; run it again"
                 ));
             }
             let at = now();
@@ -236,15 +272,14 @@ impl Store {
                 Some(_) => None,
             };
             let mut writing = Writing {
-                batch: tx.prepare(&upsert_of(BATCH))?,
-                one: tx.prepare(&upsert_of(1))?,
+                batch: upsert_of(tx, BATCH, &at, import_id)?,
+                one: upsert_of(tx, 1, &at, import_id)?,
                 pending: Vec::with_capacity(BATCH),
                 held_figure,
                 locks,
+                lookup,
                 preview: ImportPreview::new(most),
                 file,
-                at,
-                import_id,
                 rows: 0,
             };
             let answer = read(&mut writing)?;
@@ -273,6 +308,30 @@ fn holds_evidence(conn: &Connection) -> Result<bool> {
             r.get(0)
         })?,
     )
+}
+
+/// Whether the database's counties (in order) and indicators are those `lookup` holds: every
+/// row it found a county and an indicator for has them in the database.
+fn same_parents(conn: &Connection, lookup: &Lookup) -> Result<bool> {
+    let mut counties = conn.prepare("SELECT code FROM counties ORDER BY position")?;
+    let held: Vec<String> = counties
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if !held
+        .iter()
+        .map(String::as_str)
+        .eq(lookup.all_counties().map(|c| c.code.as_str()))
+    {
+        return Ok(false);
+    }
+    let mut indicators = conn.prepare("SELECT id FROM indicators")?;
+    let mut held: Vec<String> = indicators
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut known: Vec<&str> = lookup.indicator_ids().collect();
+    held.sort_unstable();
+    known.sort_unstable();
+    Ok(held.iter().map(String::as_str).eq(known))
 }
 
 /// Triggers turned off on one connection ([`DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER`]), on
@@ -351,7 +410,8 @@ mod tests {
         file: &str,
         most: usize,
     ) -> Result<ImportPreview> {
-        match store.import_streamed(file, &who(), most, |w| {
+        let lookup = store.lookup()?;
+        match store.import_streamed(file, &who(), most, &lookup, |w| {
             rows.iter().try_for_each(|row| w.add(row.clone()))
         })? {
             Streaming::Written(preview, ()) => Ok(preview),
@@ -390,8 +450,9 @@ mod tests {
         let mut store = new_store(&dir);
         let watcher = Store::open(store.path()).unwrap();
         let rows = parse(&store, FIRST, "一.csv");
+        let lookup = store.lookup().unwrap();
         let read = |store: &mut Store, refuse: bool| {
-            store.import_streamed("一.csv", &who(), 1, |w| {
+            store.import_streamed("一.csv", &who(), 1, &lookup, |w| {
                 // The write lock is held while the file is read: those kept waiting are told
                 // by whom.
                 let under_way = watcher.long_writes()?;
@@ -497,7 +558,8 @@ mod tests {
         let before = (stored(&store), imports(&store));
         let second = second(&store);
         // The reader refuses the file at its last row, after every batch was written.
-        let refused = store.import_streamed("二.csv", &who(), 1, |w| {
+        let lookup = store.lookup().unwrap();
+        let refused = store.import_streamed("二.csv", &who(), 1, &lookup, |w| {
             for row in &second {
                 w.add(row.clone())?;
             }
@@ -530,6 +592,48 @@ mod tests {
         assert!(raw.unwrap_err().to_string().contains("已审定"));
     }
 
+    /// The rows' counties are checked against the look-up, not by foreign keys, while the
+    /// import writes: a look-up the database no longer matches is refused before a row is
+    /// written, and the connection has its foreign keys again after either answer.
+    #[test]
+    fn an_import_checked_against_counties_since_changed_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = new_store(&dir);
+        let rows = parse(&store, FIRST, "一.csv");
+        let lookup = store.lookup().unwrap();
+        let keys = |store: &Store| -> bool {
+            store
+                .conn
+                .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+                .unwrap()
+        };
+        Store::open(store.path())
+            .unwrap()
+            .conn
+            .execute(
+                "INSERT INTO counties (code, name, position) VALUES ('330899', '新区', 99)",
+                [],
+            )
+            .unwrap();
+        let mut read = false;
+        let e = store
+            .import_streamed("一.csv", &who(), 1, &lookup, |w| {
+                read = true;
+                rows.iter().try_for_each(|row| w.add(row.clone()))
+            })
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("changed while this import began"),
+            "{e:#}"
+        );
+        assert!(!read);
+        assert_eq!(stored(&store), []);
+        assert!(keys(&store));
+        streamed(&mut store, &rows, "一.csv", 1).unwrap();
+        assert_eq!(stored(&store).len(), 3);
+        assert!(keys(&store));
+    }
+
     #[test]
     fn a_lock_refuses_the_first_row_it_covers_by_its_line() {
         let dir = tempfile::tempdir().unwrap();
@@ -559,8 +663,9 @@ mod tests {
             )
             .unwrap();
         let mut read = false;
+        let lookup = store.lookup().unwrap();
         let answer = store
-            .import_streamed("二.csv", &who(), 1, |_| {
+            .import_streamed("二.csv", &who(), 1, &lookup, |_| {
                 read = true;
                 Ok(())
             })

@@ -9,6 +9,7 @@ mod csv;
 mod intake;
 mod json;
 mod layout;
+mod piped;
 mod sheets;
 mod workbook;
 
@@ -16,6 +17,7 @@ pub use self::csv::{parse_csv, read_csv};
 pub use intake::{Collect, Sink, Tally};
 pub use json::read_json;
 pub use layout::{LayoutKind, PassedOver};
+pub use piped::piped;
 pub use workbook::{WorkbookRead, read_workbook};
 
 use crate::error::{FileError, Location};

@@ -1,0 +1,231 @@
+//! A read on a thread of its own, its rows handed to the sink on the caller's: the file is
+//! parsed and checked while the rows before are written, so that an import takes about the
+//! longer of the two rather than both added up. What the sink is handed, and in what order,
+//! is what a read on one thread hands it; an error is the one that read would have met
+//! first. Bounded: at most [`IN_FLIGHT`] batches of [`BATCH`] rows wait between the two.
+
+use super::Flagged;
+use super::intake::Sink;
+use crate::error::{FileError, Location};
+use crate::lookup::SubmissionRow;
+use std::cell::Cell;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+
+/// How many rows go across at a time: one hand-over's cost (a wake-up) paid for them all.
+const BATCH: usize = 256;
+
+/// How many batches may wait for the sink before the read waits for it.
+const IN_FLIGHT: usize = 8;
+
+/// What a read hands on, in order.
+enum Handed {
+    Submission(SubmissionRow),
+    Flagged(Flagged),
+}
+
+/// Rows read, and how far the read had come when they were sent.
+struct Batch {
+    handed: Vec<Handed>,
+    progress: Option<(u64, u64)>,
+}
+
+/// The read's side: its rows gathered into batches and sent.
+struct Sending<'p> {
+    to: SyncSender<Batch>,
+    handed: Vec<Handed>,
+    progress: &'p Cell<Option<(u64, u64)>>,
+}
+
+impl Sending<'_> {
+    fn hand(&mut self, handed: Handed) -> Result<(), FileError> {
+        self.handed.push(handed);
+        if self.handed.len() >= BATCH {
+            self.send()?;
+        }
+        Ok(())
+    }
+
+    /// Sends what is gathered. Refused once the sink has stopped taking rows: the read
+    /// stops, and the sink's error is the one said.
+    fn send(&mut self) -> Result<(), FileError> {
+        let batch = Batch {
+            handed: std::mem::replace(&mut self.handed, Vec::with_capacity(BATCH)),
+            progress: self.progress.take(),
+        };
+        self.to
+            .send(batch)
+            .map_err(|_| FileError::new(Location::file(""), "the import stopped"))
+    }
+}
+
+impl Sink for Sending<'_> {
+    fn submission(&mut self, row: SubmissionRow) -> Result<(), FileError> {
+        self.hand(Handed::Submission(row))
+    }
+
+    fn flagged(&mut self, flagged: Flagged) -> Result<(), FileError> {
+        self.hand(Handed::Flagged(flagged))
+    }
+}
+
+/// Runs `read` on a thread of its own, handing what it reads to `sink` and telling
+/// `progress` here. The answer is `read`'s, or the first error in the order one thread
+/// would have met it: the sink's on a row before the read failed, else the read's.
+pub fn piped<T: Send>(
+    sink: &mut dyn Sink,
+    progress: &mut dyn FnMut(u64, u64),
+    read: impl FnOnce(&mut dyn Sink, &mut dyn FnMut(u64, u64)) -> Result<T, FileError> + Send,
+) -> Result<T, FileError> {
+    let (to, from) = sync_channel::<Batch>(IN_FLIGHT);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || {
+            let at = Cell::new(None);
+            let mut sending = Sending {
+                to,
+                handed: Vec::with_capacity(BATCH),
+                progress: &at,
+            };
+            let answer = read(&mut sending, &mut |done, total| at.set(Some((done, total))));
+            // The rows read before an error are handed on before it is said.
+            let sent = sending.send();
+            answer.and_then(|a| sent.map(|()| a))
+        });
+        let taken = take(from, sink, progress);
+        let answer = match reader.join() {
+            Ok(answer) => answer,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        taken.and(answer)
+    })
+}
+
+/// Hands every batch to `sink` until the read ends or the sink refuses a row; the receiver
+/// is dropped on return, which stops a read still sending.
+fn take(
+    from: Receiver<Batch>,
+    sink: &mut dyn Sink,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<(), FileError> {
+    for batch in from {
+        for handed in batch.handed {
+            match handed {
+                Handed::Submission(row) => sink.submission(row)?,
+                Handed::Flagged(flagged) => sink.flagged(flagged)?,
+            }
+        }
+        if let Some((done, total)) = batch.progress {
+            progress(done, total);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Submission;
+
+    fn row(line: u64) -> SubmissionRow {
+        SubmissionRow {
+            line,
+            county_code: "330802".into(),
+            indicator_id: "1.1".into(),
+            submission: Submission::default(),
+        }
+    }
+
+    /// Takes rows until the row on line `refuse`.
+    #[derive(Default)]
+    struct Lines {
+        lines: Vec<u64>,
+        flagged: usize,
+        refuse: Option<u64>,
+    }
+
+    impl Sink for Lines {
+        fn submission(&mut self, row: SubmissionRow) -> Result<(), FileError> {
+            if Some(row.line) == self.refuse {
+                return Err(FileError::new(Location::line("s.csv", row.line), "locked"));
+            }
+            self.lines.push(row.line);
+            Ok(())
+        }
+
+        fn flagged(&mut self, _: Flagged) -> Result<(), FileError> {
+            self.flagged += 1;
+            Ok(())
+        }
+    }
+
+    fn flagged() -> Flagged {
+        Flagged {
+            county: "柯城区".into(),
+            indicator: "1.2".into(),
+            value: "86".into(),
+            flags: Vec::new(),
+        }
+    }
+
+    /// A read of `rows` rows, a flag before every tenth, failing after row `fail` if given.
+    fn read(
+        rows: u64,
+        fail: Option<u64>,
+    ) -> impl FnOnce(&mut dyn Sink, &mut dyn FnMut(u64, u64)) -> Result<u64, FileError> + Send {
+        move |sink, progress| {
+            for line in 1..=rows {
+                if line % 10 == 0 {
+                    sink.flagged(flagged())?;
+                }
+                sink.submission(row(line))?;
+                progress(line, rows);
+                if Some(line) == fail {
+                    return Err(FileError::new(Location::line("s.csv", line + 1), "bad"));
+                }
+            }
+            Ok(rows)
+        }
+    }
+
+    #[test]
+    fn every_row_arrives_in_order_with_the_reads_answer_and_its_progress() {
+        let mut sink = Lines::default();
+        let mut told = Vec::new();
+        let answer = piped(&mut sink, &mut |d, t| told.push((d, t)), read(5_000, None));
+        assert_eq!(answer.unwrap(), 5_000);
+        assert_eq!(sink.lines, (1..=5_000).collect::<Vec<_>>());
+        assert_eq!(sink.flagged, 500);
+        assert_eq!(told.last(), Some(&(5_000, 5_000)));
+        assert!(told.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn a_file_error_comes_after_every_row_before_it() {
+        let mut sink = Lines::default();
+        let e = piped(&mut sink, &mut |_, _| {}, read(5_000, Some(3_000))).unwrap_err();
+        assert_eq!(e.to_string(), "s.csv:3001: bad");
+        assert_eq!(sink.lines.len(), 3_000);
+    }
+
+    #[test]
+    fn the_sinks_error_stops_the_read_and_wins_over_a_later_file_error() {
+        for fail in [None, Some(4_000)] {
+            let mut sink = Lines {
+                refuse: Some(700),
+                ..Lines::default()
+            };
+            let e = piped(&mut sink, &mut |_, _| {}, read(50_000, fail)).unwrap_err();
+            assert_eq!(e.to_string(), "s.csv:700: locked");
+            assert_eq!(sink.lines.len(), 699);
+        }
+    }
+
+    #[test]
+    fn a_sink_error_on_a_row_before_the_files_error_wins() {
+        let mut sink = Lines {
+            refuse: Some(10),
+            ..Lines::default()
+        };
+        let e = piped(&mut sink, &mut |_, _| {}, read(20, Some(12))).unwrap_err();
+        assert_eq!(e.to_string(), "s.csv:10: locked");
+    }
+}

@@ -102,6 +102,10 @@ pub(super) struct Encoder {
     scratch: Vec<u8>,
     /// A blank row, for rows a shift exposed.
     blank: Vec<Cell>,
+    /// A row written in two sweeps ([`Encoder::row_in_sweeps`]), and the row as it stands
+    /// between them.
+    swept: Vec<u8>,
+    mixed: Vec<Cell>,
     /// Every state searched, none left by the bound (a test compares the bytes of both).
     #[cfg(test)]
     pub(super) exhaustive: bool,
@@ -136,10 +140,79 @@ impl Encoder {
             };
             let new_row = new.row(y);
             if old_row != new_row {
-                self.row(old_row, new_row, y, term, rewrite, out);
+                self.row_in_sweeps(old_row, new_row, y, term, rewrite, out);
             }
         }
         self.blank = blank;
+    }
+
+    /// A row written left to right, or its right part first and then its left where that
+    /// is shorter: a row entered in one pen whose changes begin in another (a help line
+    /// after the one above: its key in the key's pen, then its text in the pen the line
+    /// above ended in) changes pen once rather than twice, the pen it ends in being the one
+    /// the next line's key begins in.
+    fn row_in_sweeps(
+        &mut self,
+        old: &[Cell],
+        new: &[Cell],
+        y: u16,
+        term: &mut Term,
+        rewrite: bool,
+        out: &mut Vec<u8>,
+    ) {
+        let Some(m) = self.split(old, new, term) else {
+            self.row(old, new, y, term, rewrite, out);
+            return;
+        };
+        let start = out.len();
+        let mut straight = *term;
+        self.row(old, new, y, &mut straight, rewrite, out);
+        let mut swept = std::mem::take(&mut self.swept);
+        let mut mixed = std::mem::take(&mut self.mixed);
+        swept.clear();
+        let mut after = *term;
+        // The right part, the left one taken as written; then the left, the right written.
+        mixed.clear();
+        mixed.extend_from_slice(&new[..m]);
+        mixed.extend_from_slice(&old[m..]);
+        self.row(&mixed, new, y, &mut after, rewrite, &mut swept);
+        mixed.clear();
+        mixed.extend_from_slice(&old[..m]);
+        mixed.extend_from_slice(&new[m..]);
+        self.row(&mixed, new, y, &mut after, rewrite, &mut swept);
+        if swept.len() < out.len() - start {
+            out.truncate(start);
+            out.extend_from_slice(&swept);
+            *term = after;
+        } else {
+            *term = straight;
+        }
+        self.swept = swept;
+        self.mixed = mixed;
+    }
+
+    /// Where a row could be split to be written right part first: the first changed column
+    /// in the pen the terminal has, after a change in another pen, where no wide character
+    /// (old or new) spans the split. `None` where the row's changes begin in the terminal's
+    /// pen, or none is in it.
+    fn split(&mut self, old: &[Cell], new: &[Cell], term: &Term) -> Option<usize> {
+        let entry = term.pen?;
+        slots(old, &mut self.old_slots);
+        slots(new, &mut self.new_slots);
+        if !self.mark_dirty(old, new) {
+            return None;
+        }
+        let first = self.dirty.iter().position(|d| *d)?;
+        if Pen::of(&new[first]) == entry {
+            return None;
+        }
+        (first + 1..new.len()).find(|&x| {
+            let at = x as u16;
+            self.dirty[x]
+                && Pen::of(&new[x]) == entry
+                && self.old_slots[x].is_lead(at)
+                && self.new_slots[x].is_lead(at)
+        })
     }
 
     fn row(

@@ -416,3 +416,37 @@ fn a_column_a_wide_character_uncovers_shows_in_its_own_style() {
     let wrong = differences(vt.screen(), &new);
     assert!(wrong.is_empty(), "after {:?}: {wrong:?}", text(&bytes));
 }
+
+/// Lines of a key in its pen and a text in the plain one, each changed: every other line is
+/// written text first, in the pen the line above ended in, so that each line changes pen
+/// once, not twice.
+#[test]
+fn lines_of_two_pens_change_pen_once_a_line() {
+    let key = Style::default()
+        .fg(Color::Blue)
+        .add_modifier(Modifier::BOLD);
+    let page = |keys: &[&str], texts: &[&str]| {
+        let mut b = Buffer::empty(Rect::new(0, 0, 30, keys.len() as u16));
+        for (y, (k, t)) in keys.iter().zip(texts).enumerate() {
+            b.set_string(2, y as u16, k, key);
+            b.set_string(12, y as u16, t, Style::default());
+        }
+        b
+    };
+    let first = page(
+        &["j ↓", "k ↑", "PgDn", "g Home"],
+        &["下一个县", "上一个县", "向下翻一页", "第一个县"],
+    );
+    let second = page(
+        &["Alt-5", "Alt-6", "Enter", "Esc"],
+        &["插入常用备注", "保存备注", "回到编辑", "关闭编辑"],
+    );
+    let mut t = terminal(30, 4);
+    let mut vt = vt100::Parser::new(4.try_into().unwrap(), 30.try_into().unwrap(), 0);
+    vt.process(&show(&mut t, &first, None));
+    let bytes = show(&mut t, &second, None);
+    vt.process(&bytes);
+    assert_eq!(differences(vt.screen(), &second), Vec::<String>::new());
+    let pens = text(&bytes).matches('m').count();
+    assert_eq!(pens, 4, "{:?}", text(&bytes));
+}

@@ -14,7 +14,7 @@
 //! default 2,844 only, where the issue compares them),
 //! `--quiet MS` (how long without output ends a viewer's frame; default 30), `--no-anchors`,
 //! `--only import|moves` (one part: the import beside its anchor, or the workspace in a pty
-//! after one import; for working on one figure).
+//! after one import, beside VisiData and csvlens; for working on one figure).
 //!
 //! In process: the App, the store, the view and kaohe's terminal backend writing into memory.
 //! End to end: the release binary in a pseudo-terminal, its frames read back with vt100; batch
@@ -301,14 +301,16 @@ fn run(n: usize, opts: &Opts, report: &mut Report) {
 
     let kaohe_runs = end_to_end(n, &db, &home, &names, opts, report);
     let in_range = (opts.viewers_from..=opts.viewers_up_to).contains(&n);
-    let viewers = if opts.anchors && in_range && opts.only.is_none() {
+    // With the moves, as their limit is set beside csvlens's.
+    let viewers = if opts.anchors && in_range {
         viewers(n, rows, &submissions_csv, &home, opts, report)
     } else {
         if opts.anchors {
             report.note(
                 format!("{n} units: VisiData and csvlens"),
                 format!(
-                    "not run above {} units (--viewers-up-to)",
+                    "run from {} to {} units only (--viewers-from, --viewers-up-to)",
+                    count(opts.viewers_from),
                     count(opts.viewers_up_to)
                 ),
             );

@@ -7,13 +7,6 @@ use kaohe::tui::Ended;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-/// mimalloc, not the C library's allocator: an import reads on one thread and writes on
-/// another (`formats::import::piped`), so every row is freed on a thread other than the one
-/// that made it, which glibc pays for with a lock an allocation; measured nationally, the
-/// import took 1.15 s with glibc's and 0.94 s with this (BENCHMARKS.md).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     // Installed setgid (the guarded set-up), the group is given up before anything is read.
     if let Err(e) = kaohe::host::privilege::start() {

@@ -382,6 +382,13 @@ impl Sink for ToRows<'_, '_> {
         handed.map_err(|e| self.fail(e))
     }
 
+    fn spent(&mut self) -> Vec<SubmissionRow> {
+        match &mut self.rows {
+            Rows::Staged(_) => Vec::new(),
+            Rows::Written(writing) => writing.spent(),
+        }
+    }
+
     fn flagged(&mut self, flagged: Flagged) -> Result<(), FileError> {
         self.flagged.add(&flagged).map_err(|e| {
             self.fail(anyhow::Error::new(e).context("cannot keep the list of flagged figures"))

@@ -32,6 +32,8 @@ pub struct Writing<'t> {
     one: Statement<'t>,
     /// Checked and counted, not yet written: fewer than [`BATCH`].
     pending: Vec<SubmissionRow>,
+    /// Written, kept until [`Writing::spent`] takes them.
+    spent: Vec<SubmissionRow>,
     /// The look-up of what a row replaces: `None` where the database holds no submission and
     /// no review, so that every row is new and changes nothing else.
     held_figure: Option<(Statement<'t>, Held<'t>)>,
@@ -76,6 +78,12 @@ impl Writing<'_> {
         Ok(())
     }
 
+    /// The rows written since last asked: given back to be dropped by whoever made them
+    /// (see [`kaohe_core::formats::import::Sink::spent`]).
+    pub fn spent(&mut self) -> Vec<SubmissionRow> {
+        std::mem::take(&mut self.spent)
+    }
+
     /// Writes the [`BATCH`] rows pending by one statement. Where the database refuses one,
     /// the statement is undone whole and its rows written one by one, to name the one.
     fn write_batch(&mut self) -> Result<()> {
@@ -84,7 +92,7 @@ impl Writing<'_> {
         }
         match self.batch.raw_execute() {
             Ok(_) => {
-                self.pending.clear();
+                self.spent.append(&mut self.pending);
                 Ok(())
             }
             Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
@@ -275,6 +283,7 @@ impl Store {
                 batch: upsert_of(tx, BATCH, &at, import_id)?,
                 one: upsert_of(tx, 1, &at, import_id)?,
                 pending: Vec::with_capacity(BATCH),
+                spent: Vec::new(),
                 held_figure,
                 locks,
                 lookup,

@@ -9,7 +9,7 @@ use super::intake::Sink;
 use crate::error::{FileError, Location};
 use crate::lookup::SubmissionRow;
 use std::cell::Cell;
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 
 /// How many rows go across at a time: one hand-over's cost (a wake-up) paid for them all.
 const BATCH: usize = 256;
@@ -34,6 +34,8 @@ struct Sending<'p> {
     to: SyncSender<Batch>,
     handed: Vec<Handed>,
     progress: &'p Cell<Option<(u64, u64)>>,
+    /// The rows the sink is done with, given back to be dropped on this thread.
+    spent: Receiver<Vec<SubmissionRow>>,
 }
 
 impl Sending<'_> {
@@ -48,6 +50,10 @@ impl Sending<'_> {
     /// Sends what is gathered. Refused once the sink has stopped taking rows: the read
     /// stops, and the sink's error is the one said.
     fn send(&mut self) -> Result<(), FileError> {
+        // Dropped here, where they were made.
+        while let Ok(spent) = self.spent.try_recv() {
+            drop(spent);
+        }
         let batch = Batch {
             handed: std::mem::replace(&mut self.handed, Vec::with_capacity(BATCH)),
             progress: self.progress.take(),
@@ -77,6 +83,9 @@ pub fn piped<T: Send>(
     read: impl FnOnce(&mut dyn Sink, &mut dyn FnMut(u64, u64)) -> Result<T, FileError> + Send,
 ) -> Result<T, FileError> {
     let (to, from) = sync_channel::<Batch>(IN_FLIGHT);
+    // Unbounded, but it holds no more than the rows in flight: the sink gives back only rows
+    // it was handed.
+    let (give_back, spent) = channel::<Vec<SubmissionRow>>();
     std::thread::scope(|scope| {
         let reader = scope.spawn(move || {
             let at = Cell::new(None);
@@ -84,13 +93,14 @@ pub fn piped<T: Send>(
                 to,
                 handed: Vec::with_capacity(BATCH),
                 progress: &at,
+                spent,
             };
             let answer = read(&mut sending, &mut |done, total| at.set(Some((done, total))));
             // The rows read before an error are handed on before it is said.
             let sent = sending.send();
             answer.and_then(|a| sent.map(|()| a))
         });
-        let taken = take(from, sink, progress);
+        let taken = take(from, sink, progress, &give_back);
         let answer = match reader.join() {
             Ok(answer) => answer,
             Err(panic) => std::panic::resume_unwind(panic),
@@ -105,6 +115,7 @@ fn take(
     from: Receiver<Batch>,
     sink: &mut dyn Sink,
     progress: &mut dyn FnMut(u64, u64),
+    give_back: &Sender<Vec<SubmissionRow>>,
 ) -> Result<(), FileError> {
     for batch in from {
         for handed in batch.handed {
@@ -112,6 +123,11 @@ fn take(
                 Handed::Submission(row) => sink.submission(row)?,
                 Handed::Flagged(flagged) => sink.flagged(flagged)?,
             }
+        }
+        let spent = sink.spent();
+        // A read that has ended takes none back: they are dropped here.
+        if !spent.is_empty() {
+            let _ = give_back.send(spent);
         }
         if let Some((done, total)) = batch.progress {
             progress(done, total);

@@ -214,6 +214,40 @@ mod tests {
         assert!(told.windows(2).all(|w| w[0].0 < w[1].0));
     }
 
+    /// Keeps the rows it is handed and gives them back when asked.
+    #[derive(Default)]
+    struct Keeping {
+        kept: Vec<SubmissionRow>,
+        lines: Vec<u64>,
+        given_back: usize,
+    }
+
+    impl Sink for Keeping {
+        fn submission(&mut self, row: SubmissionRow) -> Result<(), FileError> {
+            self.lines.push(row.line);
+            self.kept.push(row);
+            Ok(())
+        }
+
+        fn flagged(&mut self, _: Flagged) -> Result<(), FileError> {
+            Ok(())
+        }
+
+        fn spent(&mut self) -> Vec<SubmissionRow> {
+            self.given_back += self.kept.len();
+            std::mem::take(&mut self.kept)
+        }
+    }
+
+    #[test]
+    fn rows_the_sink_gives_back_go_back_and_every_row_still_arrives() {
+        let mut sink = Keeping::default();
+        let answer = piped(&mut sink, &mut |_, _| {}, read(5_000, None));
+        assert_eq!(answer.unwrap(), 5_000);
+        assert_eq!(sink.lines, (1..=5_000).collect::<Vec<_>>());
+        assert_eq!(sink.given_back, 5_000);
+    }
+
     #[test]
     fn a_file_error_comes_after_every_row_before_it() {
         let mut sink = Lines::default();

@@ -16,6 +16,10 @@ use kaohe_core::model::Verdict;
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, Statement, params};
 
+/// At most how many written rows [`Writing`] keeps for [`Writing::spent`] (past it, they are
+/// dropped): an import's memory stays bounded whether or not its caller takes them.
+const SPENT_KEPT: usize = 4 * 1024;
+
 /// How many rows one statement writes: a statement's own cost (its savepoint, its cursors)
 /// is paid once for them all.
 const BATCH: usize = 64;
@@ -92,6 +96,10 @@ impl Writing<'_> {
         }
         match self.batch.raw_execute() {
             Ok(_) => {
+                // Kept for a caller that takes them back; bounded for one that does not.
+                if self.spent.len() >= SPENT_KEPT {
+                    self.spent.clear();
+                }
                 self.spent.append(&mut self.pending);
                 Ok(())
             }
@@ -204,28 +212,62 @@ impl Store {
         // Each statement of rows keeps the pages it changes, to be undone if a row is refused:
         // in memory (a few pages), not in a temporary file written and rewritten for every
         // statement. The connection holds no temporary table the setting could drop.
+        let written = self.write_with_pragmas(file, who, most, announced, lookup, read);
+        if let (Err(_), Some(id)) = (&written, announced) {
+            self.long_write_ended(id);
+        }
+        written
+    }
+
+    /// [`Store::write_streamed`] with this connection's temporary pages in memory and its
+    /// foreign keys off, both set back after.
+    fn write_with_pragmas<T>(
+        &mut self,
+        file: &str,
+        who: &Reviewer,
+        most: usize,
+        announced: Option<i64>,
+        lookup: &Lookup,
+        read: impl FnOnce(&mut Writing<'_>) -> Result<T>,
+    ) -> Result<Streaming<T>> {
         let temp_store: i64 = self
             .conn
             .pragma_query_value(None, "temp_store", |r| r.get(0))?;
         self.conn.pragma_update(None, "temp_store", "MEMORY")?;
         // Every row's county and indicator were found by `lookup`, which the transaction
-        // checks is still the database's before it writes a row, and the import made its
-        // own entry in `imports`: the foreign-key look-ups of every row (a tenth of the
-        // write) could refuse nothing. The pragma is read outside a transaction only.
-        self.conn.pragma_update(None, "foreign_keys", false)?;
-        let written = self.write_streamed(file, who, most, announced, lookup, read);
-        let keys = self.conn.pragma_update(None, "foreign_keys", true);
+        // checks is still the database's before it writes a row (and each row is checked
+        // against it), and the import made its own entry in `imports`: the foreign-key
+        // look-ups of every row (a tenth of the write) could refuse nothing. The pragma is
+        // read outside a transaction only.
+        let written = match self.conn.pragma_update(None, "foreign_keys", false) {
+            Ok(()) => self.write_streamed(file, who, most, announced, lookup, read),
+            Err(e) => Err(e.into()),
+        };
+        let keys_on = self
+            .conn
+            .pragma_update(None, "foreign_keys", true)
+            .and_then(|()| {
+                self.conn
+                    .pragma_query_value(None, "foreign_keys", |r| r.get::<_, bool>(0))
+            });
         // Failing to set it back would leave only where later temporary pages go.
         let _ = self.conn.pragma_update(None, "temp_store", temp_store);
-        // Without its foreign keys the connection is not used again.
-        let written = written.and_then(|w| {
-            keys.context("cannot turn foreign keys back on")?;
-            Ok(w)
-        });
-        if let (Err(_), Some(id)) = (&written, announced) {
-            self.long_write_ended(id);
+        match keys_on {
+            Ok(true) => written,
+            // Never seen: the pragma is set outside any transaction. The store is not to
+            // write again without its foreign keys, whatever the import's answer.
+            _ => {
+                let _ = self.conn.pragma_update(None, "query_only", true);
+                let saved = if written.is_ok() {
+                    "the import was saved, but "
+                } else {
+                    ""
+                };
+                Err(anyhow!(
+                    "{saved}this connection's foreign keys could not be turned back on: it writes nothing more (open the database again)"
+                ))
+            }
         }
-        written
     }
 
     /// [`Store::import_streamed`]'s write, in one transaction.
@@ -579,8 +621,8 @@ mod tests {
             "二.csv:100: unknown county"
         );
         assert_eq!((stored(&store), imports(&store)), before);
-        // A row the database refuses (no such county) is named by its line, whether it is
-        // in a batch or among the last rows, written one by one.
+        // A row of no county the database holds is refused by its line, before it is
+        // written, whether it would have gone in a batch or among the last rows.
         for at in [10, 70] {
             let mut bad = second.clone();
             bad[at].county_code = "999999".into();
@@ -606,41 +648,78 @@ mod tests {
     /// written, and the connection has its foreign keys again after either answer.
     #[test]
     fn an_import_checked_against_counties_since_changed_is_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = new_store(&dir);
-        let rows = parse(&store, FIRST, "一.csv");
-        let lookup = store.lookup().unwrap();
         let keys = |store: &Store| -> bool {
             store
                 .conn
                 .pragma_query_value(None, "foreign_keys", |r| r.get(0))
                 .unwrap()
         };
-        Store::open(store.path())
-            .unwrap()
+        // A county, then an indicator, added after the look-up was read.
+        for added in [
+            "INSERT INTO counties (code, name, position) VALUES ('330899', '新区', 99)",
+            "INSERT INTO indicators (id, target_id, position, short, text, source, kind)
+             VALUES ('9.9', 1, 999, '新指标', '新指标', '', 'yes_no')",
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            let mut store = new_store(&dir);
+            let rows = parse(&store, FIRST, "一.csv");
+            let lookup = store.lookup().unwrap();
+            Store::open(store.path())
+                .unwrap()
+                .conn
+                .execute(added, [])
+                .unwrap();
+            let mut read = false;
+            let e = store
+                .import_streamed("一.csv", &who(), 1, &lookup, |w| {
+                    read = true;
+                    rows.iter().try_for_each(|row| w.add(row.clone()))
+                })
+                .unwrap_err();
+            assert!(
+                e.to_string().contains("changed while this import began"),
+                "{e:#}"
+            );
+            assert!(!read);
+            assert_eq!(stored(&store), []);
+            assert!(keys(&store));
+            streamed(&mut store, &rows, "一.csv", 1).unwrap();
+            assert_eq!(stored(&store).len(), 3);
+            assert!(keys(&store));
+        }
+    }
+
+    /// A row the database itself refuses (here a trigger; the lock elsewhere keeps triggers
+    /// on while the import writes) is named by its line, whether it went in a batch (undone
+    /// whole, then written row by row to find it) or among the last rows.
+    #[test]
+    fn a_row_the_database_refuses_is_named_by_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = new_store(&dir);
+        let first = parse(&store, FIRST, "一.csv");
+        streamed(&mut store, &first, "一.csv", 1).unwrap();
+        store.lock(Some(12), "审定", &lead()).unwrap();
+        store
             .conn
-            .execute(
-                "INSERT INTO counties (code, name, position) VALUES ('330899', '新区', 99)",
-                [],
+            .execute_batch(
+                "CREATE TRIGGER refuse BEFORE INSERT ON submissions
+                 WHEN NEW.remark = '拒' BEGIN SELECT RAISE(ABORT, '拒收'); END;",
             )
             .unwrap();
-        let mut read = false;
-        let e = store
-            .import_streamed("一.csv", &who(), 1, &lookup, |w| {
-                read = true;
-                rows.iter().try_for_each(|row| w.add(row.clone()))
-            })
-            .unwrap_err();
-        assert!(
-            e.to_string().contains("changed while this import began"),
-            "{e:#}"
-        );
-        assert!(!read);
-        assert_eq!(stored(&store), []);
-        assert!(keys(&store));
-        streamed(&mut store, &rows, "一.csv", 1).unwrap();
-        assert_eq!(stored(&store).len(), 3);
-        assert!(keys(&store));
+        let before = (stored(&store), imports(&store));
+        let second = second(&store);
+        assert!(second.len() > BATCH + 10);
+        for at in [10, BATCH + 6] {
+            let mut bad = second.clone();
+            bad[at].submission.remark = "拒".into();
+            bad[at].line = 1000;
+            let e = streamed(&mut store, &bad, "二.csv", 1).unwrap_err();
+            assert!(
+                format!("{e:#}").starts_with("line 1000: cannot store "),
+                "{e:#}"
+            );
+            assert_eq!((stored(&store), imports(&store)), before);
+        }
     }
 
     #[test]

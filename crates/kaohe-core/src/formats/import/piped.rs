@@ -8,7 +8,7 @@ use super::Flagged;
 use super::intake::Sink;
 use crate::error::{FileError, Location};
 use crate::lookup::SubmissionRow;
-use std::cell::Cell;
+use std::cell::RefCell;
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 
 /// How many rows go across at a time: one hand-over's cost (a wake-up) paid for them all.
@@ -29,16 +29,31 @@ struct Batch {
     progress: Option<(u64, u64)>,
 }
 
+/// How many lines a read may go on without a row before how far it has come is sent alone.
+const PROGRESS_EVERY: u64 = 64 * 1024;
+
 /// The read's side: its rows gathered into batches and sent.
-struct Sending<'p> {
+struct Sending {
     to: SyncSender<Batch>,
     handed: Vec<Handed>,
-    progress: &'p Cell<Option<(u64, u64)>>,
+    /// How far the read has come, not yet sent; and the line last sent.
+    progress: Option<(u64, u64)>,
+    told: u64,
     /// The rows the sink is done with, given back to be dropped on this thread.
     spent: Receiver<Vec<SubmissionRow>>,
 }
 
-impl Sending<'_> {
+impl Sending {
+    /// The read has come to line `done` of `total`: sent with the next batch, or alone where
+    /// the read goes far without a row (a long run of lines that are no submissions).
+    fn progressed(&mut self, done: u64, total: u64) {
+        self.progress = Some((done, total));
+        if done.saturating_sub(self.told) >= PROGRESS_EVERY {
+            // A sink that has stopped refuses the read's next row.
+            let _ = self.send();
+        }
+    }
+
     fn hand(&mut self, handed: Handed) -> Result<(), FileError> {
         self.handed.push(handed);
         if self.handed.len() >= BATCH {
@@ -52,11 +67,17 @@ impl Sending<'_> {
     fn send(&mut self) -> Result<(), FileError> {
         // Dropped here, where they were made.
         while let Ok(spent) = self.spent.try_recv() {
+            #[cfg(test)]
+            tests::GIVEN_BACK.fetch_add(spent.len(), std::sync::atomic::Ordering::Relaxed);
             drop(spent);
+        }
+        let progress = self.progress.take();
+        if let Some((done, _)) = progress {
+            self.told = done;
         }
         let batch = Batch {
             handed: std::mem::replace(&mut self.handed, Vec::with_capacity(BATCH)),
-            progress: self.progress.take(),
+            progress,
         };
         self.to
             .send(batch)
@@ -64,13 +85,16 @@ impl Sending<'_> {
     }
 }
 
-impl Sink for Sending<'_> {
+/// The read's sink: its side of the pipe, shared with the read's progress.
+struct SinkSide<'s>(&'s RefCell<Sending>);
+
+impl Sink for SinkSide<'_> {
     fn submission(&mut self, row: SubmissionRow) -> Result<(), FileError> {
-        self.hand(Handed::Submission(row))
+        self.0.borrow_mut().hand(Handed::Submission(row))
     }
 
     fn flagged(&mut self, flagged: Flagged) -> Result<(), FileError> {
-        self.hand(Handed::Flagged(flagged))
+        self.0.borrow_mut().hand(Handed::Flagged(flagged))
     }
 }
 
@@ -88,16 +112,19 @@ pub fn piped<T: Send>(
     let (give_back, spent) = channel::<Vec<SubmissionRow>>();
     std::thread::scope(|scope| {
         let reader = scope.spawn(move || {
-            let at = Cell::new(None);
-            let mut sending = Sending {
+            // The sink's calls and the progress's come one at a time, from the read.
+            let sending = RefCell::new(Sending {
                 to,
                 handed: Vec::with_capacity(BATCH),
-                progress: &at,
+                progress: None,
+                told: 0,
                 spent,
-            };
-            let answer = read(&mut sending, &mut |done, total| at.set(Some((done, total))));
+            });
+            let answer = read(&mut SinkSide(&sending), &mut |done, total| {
+                sending.borrow_mut().progressed(done, total)
+            });
             // The rows read before an error are handed on before it is said.
-            let sent = sending.send();
+            let sent = sending.borrow_mut().send();
             answer.and_then(|a| sent.map(|()| a))
         });
         let taken = take(from, sink, progress, &give_back);
@@ -140,6 +167,10 @@ fn take(
 mod tests {
     use super::*;
     use crate::model::Submission;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Rows the reading thread took back and dropped (only one test gives any back).
+    pub(super) static GIVEN_BACK: AtomicUsize = AtomicUsize::new(0);
 
     fn row(line: u64) -> SubmissionRow {
         SubmissionRow {
@@ -242,10 +273,36 @@ mod tests {
     #[test]
     fn rows_the_sink_gives_back_go_back_and_every_row_still_arrives() {
         let mut sink = Keeping::default();
-        let answer = piped(&mut sink, &mut |_, _| {}, read(5_000, None));
-        assert_eq!(answer.unwrap(), 5_000);
-        assert_eq!(sink.lines, (1..=5_000).collect::<Vec<_>>());
-        assert_eq!(sink.given_back, 5_000);
+        let answer = piped(&mut sink, &mut |_, _| {}, read(50_000, None));
+        assert_eq!(answer.unwrap(), 50_000);
+        assert_eq!(sink.lines, (1..=50_000).collect::<Vec<_>>());
+        assert_eq!(sink.given_back, 50_000);
+        // All but those given back after the read ended (dropped where they are given back)
+        // were dropped on the reading thread.
+        let dropped_there = GIVEN_BACK.load(Ordering::Relaxed);
+        assert!(
+            (50_000 - (IN_FLIGHT + 2) * BATCH..=50_000).contains(&dropped_there),
+            "{dropped_there}"
+        );
+    }
+
+    #[test]
+    fn progress_goes_on_through_lines_that_give_no_row() {
+        let mut sink = Lines::default();
+        let mut told = Vec::new();
+        let answer = piped(&mut sink, &mut |d, _| told.push(d), |sink, progress| {
+            for line in 1..=300_000 {
+                progress(line, 300_001);
+            }
+            sink.submission(row(300_001))?;
+            progress(300_001, 300_001);
+            Ok(())
+        });
+        answer.unwrap();
+        assert_eq!(sink.lines, [300_001]);
+        // Told along the way, not only with the one row at the end.
+        assert!(told.len() >= 4, "{told:?}");
+        assert_eq!(told.last(), Some(&300_001));
     }
 
     #[test]
@@ -258,14 +315,43 @@ mod tests {
 
     #[test]
     fn the_sinks_error_stops_the_read_and_wins_over_a_later_file_error() {
-        for fail in [None, Some(4_000)] {
+        // Within what the read gets ahead of the sink: it meets its own error first.
+        for fail in [None, Some(1_000)] {
             let mut sink = Lines {
                 refuse: Some(700),
                 ..Lines::default()
             };
-            let e = piped(&mut sink, &mut |_, _| {}, read(50_000, fail)).unwrap_err();
+            let read_rows = AtomicUsize::new(0);
+            let counted = |sink: &mut dyn Sink, progress: &mut dyn FnMut(u64, u64)| {
+                let mut counting = Counting {
+                    inner: sink,
+                    rows: &read_rows,
+                };
+                read(50_000, fail)(&mut counting, progress)
+            };
+            let e = piped(&mut sink, &mut |_, _| {}, counted).unwrap_err();
             assert_eq!(e.to_string(), "s.csv:700: locked");
             assert_eq!(sink.lines.len(), 699);
+            // The read stopped: no further than the batches that can wait ahead of the sink.
+            let read_rows = read_rows.load(Ordering::Relaxed);
+            assert!(read_rows <= 700 + (IN_FLIGHT + 2) * BATCH, "{read_rows}");
+        }
+    }
+
+    /// Counts the rows a read hands on.
+    struct Counting<'a> {
+        inner: &'a mut dyn Sink,
+        rows: &'a AtomicUsize,
+    }
+
+    impl Sink for Counting<'_> {
+        fn submission(&mut self, row: SubmissionRow) -> Result<(), FileError> {
+            self.rows.fetch_add(1, Ordering::Relaxed);
+            self.inner.submission(row)
+        }
+
+        fn flagged(&mut self, flagged: Flagged) -> Result<(), FileError> {
+            self.inner.flagged(flagged)
         }
     }
 

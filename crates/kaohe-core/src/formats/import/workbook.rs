@@ -71,9 +71,17 @@ pub(super) fn stream_workbook<R: Read + Seek>(
 ) -> Result<(Tally, Vec<String>), FileError> {
     // A reader that panics on a damaged workbook (a library's, or an arithmetic kaohe missed)
     // makes one more unreadable file, said in one line, not a crash. The hook is silenced
-    // meanwhile.
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
+    // meanwhile for this thread only: the sink may run on another (`piped`), where a panic is
+    // a fault of kaohe's to be told as usual.
+    let hook: std::sync::Arc<dyn Fn(&std::panic::PanicHookInfo<'_>) + Sync + Send> =
+        std::panic::take_hook().into();
+    let reading = std::thread::current().id();
+    let others = hook.clone();
+    std::panic::set_hook(Box::new(move |info| {
+        if std::thread::current().id() != reading {
+            others(info);
+        }
+    }));
     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         if kind.zipped() {
             check_workbook(&mut reader, path, limit)?;
@@ -84,7 +92,7 @@ pub(super) fn stream_workbook<R: Read + Seek>(
         let mut book = book::open(reader, kind, path, limit)?;
         read_book(book.as_mut(), path, sheet, lookup, limit, sink, progress)
     }));
-    std::panic::set_hook(hook);
+    std::panic::set_hook(Box::new(move |info| hook(info)));
     read.unwrap_or_else(|_| {
         Err(FileError::new(
             Location::file(path),

@@ -528,6 +528,14 @@ mod tests {
         assert_eq!(watcher.long_writes().unwrap(), []);
     }
 
+    /// A store that has imported [`FIRST`], as 一.csv.
+    fn imported_once(dir: &tempfile::TempDir) -> Store {
+        let mut store = new_store(dir);
+        let first = parse(&store, FIRST, "一.csv");
+        streamed(&mut store, &first, "一.csv", 1).unwrap();
+        store
+    }
+
     const FIRST: &str = "county,indicator,value,numerator,denominator\n柯城区,1.2,65%,,\n衢江区,1.2,,22,42\n龙游县,1.2,80%,,\n";
 
     /// More rows than a statement writes at once, the last ones written one by one.
@@ -603,9 +611,7 @@ mod tests {
     #[test]
     fn a_row_refused_anywhere_leaves_nothing_written() {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = new_store(&dir);
-        let first = parse(&store, FIRST, "一.csv");
-        streamed(&mut store, &first, "一.csv", 1).unwrap();
+        let mut store = imported_once(&dir);
         let before = (stored(&store), imports(&store));
         let second = second(&store);
         // The reader refuses the file at its last row, after every batch was written.
@@ -695,9 +701,7 @@ mod tests {
     #[test]
     fn a_row_the_database_refuses_is_named_by_its_line() {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = new_store(&dir);
-        let first = parse(&store, FIRST, "一.csv");
-        streamed(&mut store, &first, "一.csv", 1).unwrap();
+        let mut store = imported_once(&dir);
         store.lock(Some(12), "审定", &lead()).unwrap();
         store
             .conn
@@ -725,9 +729,7 @@ mod tests {
     #[test]
     fn a_lock_refuses_the_first_row_it_covers_by_its_line() {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = new_store(&dir);
-        let first = parse(&store, FIRST, "一.csv");
-        streamed(&mut store, &first, "一.csv", 1).unwrap();
+        let mut store = imported_once(&dir);
         let before = (stored(&store), imports(&store));
         store.lock(Some(1), "审定", &lead()).unwrap();
         let rows = second(&store);
@@ -740,9 +742,7 @@ mod tests {
     #[test]
     fn a_database_holding_evidence_is_declined_before_anything_is_read() {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = new_store(&dir);
-        let first = parse(&store, FIRST, "一.csv");
-        streamed(&mut store, &first, "一.csv", 1).unwrap();
+        let mut store = imported_once(&dir);
         store
             .conn
             .execute_batch(

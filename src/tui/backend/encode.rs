@@ -160,13 +160,19 @@ impl Encoder {
         rewrite: bool,
         out: &mut Vec<u8>,
     ) {
-        let Some(m) = self.split(old, new, term) else {
-            self.row(old, new, y, term, rewrite, out);
+        // The row's slots and changes, worked out once for the split and the straight path.
+        slots(old, &mut self.old_slots);
+        slots(new, &mut self.new_slots);
+        if !self.mark_dirty(old, new) {
+            return;
+        }
+        let Some(m) = self.split(new, term) else {
+            self.changed_row(new, y, term, rewrite, out);
             return;
         };
         let start = out.len();
         let mut straight = *term;
-        self.row(old, new, y, &mut straight, rewrite, out);
+        self.changed_row(new, y, &mut straight, rewrite, out);
         let mut swept = std::mem::take(&mut self.swept);
         let mut mixed = std::mem::take(&mut self.mixed);
         swept.clear();
@@ -194,14 +200,9 @@ impl Encoder {
     /// Where a row could be split to be written right part first: the first changed column
     /// in the pen the terminal has, after a change in another pen, where no wide character
     /// (old or new) spans the split. `None` where the row's changes begin in the terminal's
-    /// pen, or none is in it.
-    fn split(&mut self, old: &[Cell], new: &[Cell], term: &Term) -> Option<usize> {
+    /// pen, or none is in it. Reads the row's slots and changes as marked.
+    fn split(&self, new: &[Cell], term: &Term) -> Option<usize> {
         let entry = term.pen?;
-        slots(old, &mut self.old_slots);
-        slots(new, &mut self.new_slots);
-        if !self.mark_dirty(old, new) {
-            return None;
-        }
         let first = self.dirty.iter().position(|d| *d)?;
         if Pen::of(&new[first]) == entry {
             return None;
@@ -224,12 +225,23 @@ impl Encoder {
         rewrite: bool,
         out: &mut Vec<u8>,
     ) {
-        let w = new.len() as u16;
         slots(old, &mut self.old_slots);
         slots(new, &mut self.new_slots);
-        if !self.mark_dirty(old, new) {
-            return;
+        if self.mark_dirty(old, new) {
+            self.changed_row(new, y, term, rewrite, out);
         }
+    }
+
+    /// A row whose slots and changes are marked, written in the fewest bytes found.
+    fn changed_row(
+        &mut self,
+        new: &[Cell],
+        y: u16,
+        term: &mut Term,
+        rewrite: bool,
+        out: &mut Vec<u8>,
+    ) {
+        let w = new.len() as u16;
         self.prepare(new, term, rewrite);
         let bound = self.plain_path(term, y, w);
         #[cfg(test)]

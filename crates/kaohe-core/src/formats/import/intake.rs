@@ -165,11 +165,12 @@ impl<'s> Intake<'s> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::model::Submission;
 
-    fn row(line: u64) -> SubmissionRow {
+    /// A submission of 柯城区 × 1.1 on line `line`.
+    pub(in crate::formats::import) fn row(line: u64) -> SubmissionRow {
         SubmissionRow {
             line,
             county_code: "330802".into(),

@@ -165,21 +165,12 @@ fn take(
 
 #[cfg(test)]
 mod tests {
+    use super::super::intake::tests::row;
     use super::*;
-    use crate::model::Submission;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// Rows the reading thread took back and dropped (only one test gives any back).
     pub(super) static GIVEN_BACK: AtomicUsize = AtomicUsize::new(0);
-
-    fn row(line: u64) -> SubmissionRow {
-        SubmissionRow {
-            line,
-            county_code: "330802".into(),
-            indicator_id: "1.1".into(),
-            submission: Submission::default(),
-        }
-    }
 
     /// Takes rows until the row on line `refuse`.
     #[derive(Default)]
